@@ -1,0 +1,63 @@
+/** The chat-model interface the agent loop speaks; OpenAI's wire shape, provider-neutral. */
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The raw JSON text the model produced; parsed and validated by the tool. */
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
+  | { role: 'tool'; tool_call_id: string; name: string; content: string };
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface Usage {
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /** Present for native tool calling; absent for text-protocol agents. */
+  tools?: ToolSpec[];
+  temperature?: number;
+  signal?: AbortSignal;
+}
+
+export interface ChatResponse {
+  message: Extract<ChatMessage, { role: 'assistant' }>;
+  usage: Usage;
+  finishReason: string;
+  /** Retries the client made before this answer, for the transcript. */
+  retries?: number;
+}
+
+export interface ChatModel {
+  /** As given by the user, e.g. `openai/gpt-4o-mini` or `oracle`. */
+  readonly name: string;
+  /** Built-in scripted models cost nothing; priced models are looked up by name. */
+  readonly free: boolean;
+  complete(req: ChatRequest): Promise<ChatResponse>;
+}
+
+/** A model error that should end the run with a reason rather than crash it. */
+export class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'auth' | 'not_found' | 'context_length' | 'bad_request' | 'unavailable' | 'config',
+  ) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
+
+export const EMPTY_USAGE: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };

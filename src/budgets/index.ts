@@ -1,0 +1,1 @@
+export { BudgetEnforcer, BudgetExceeded, type BudgetKind } from './enforcer.js';

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ManifestError } from '../tasks/index.js';
+
+/** Exit codes, documented in `--help` and the README. */
+export const EXIT = {
+  ok: 0,
+  /** A run or suite completed but did not pass, or a check found a problem. */
+  failed: 1,
+  /** Bad input: a flag, a manifest, a missing file. */
+  usage: 2,
+  /** The environment or the harness broke (Docker, grader, crash). */
+  error: 3,
+  interrupted: 130,
+} as const;
+
+/** An error the user can fix; printed as one line without a stack trace. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** The package root (where tasks/, suites/ and pricing/ ship). */
+export function packageRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return here.includes(`${path.sep}build${path.sep}`)
+    ? path.resolve(here, '../../..')
+    : path.resolve(here, '../..');
+}
+
+export function defaultRunsDir(): string {
+  return path.resolve(process.env.FACTORY_BENCH_RUNS_DIR ?? 'runs');
+}
+
+/** `tasks/` in the current folder when present, else the tasks shipped with the package. */
+export function defaultTasksDir(): string {
+  const local = path.resolve('tasks');
+  return existsSync(local) ? local : path.join(packageRoot(), 'tasks');
+}
+
+/** Turns any thrown error into a message and exit code. */
+export function describeError(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof ManifestError) return { message: err.message, exitCode: EXIT.usage };
+  if (err instanceof UserError) return { message: err.message, exitCode: err.exitCode };
+  const message = err instanceof Error ? err.message : String(err);
+  return { message, exitCode: EXIT.error };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A fixed-width text table. */
+export function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** Progress and warnings go to stderr so that stdout stays parseable. */
+export function info(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

@@ -1,0 +1,1 @@
+export { type RunPhase, type RunTaskOptions, type RunTaskResult, runTask } from './run-task.js';

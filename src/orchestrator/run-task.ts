@@ -1,0 +1,214 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import {
+  type AgentOutcome,
+  type ChatModel,
+  ORACLE_SOLUTION_DIR,
+  resolveModel,
+  runAgent,
+} from '../agents/index.js';
+import { BudgetEnforcer } from '../budgets/index.js';
+import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
+import { grade } from '../judges/index.js';
+import {
+  type CheckOutcome,
+  insertRun,
+  newRunId,
+  RunDirectory,
+  type RunResult,
+  type RunStatus,
+  TranscriptWriter,
+  updateIndex,
+} from '../runs/index.js';
+import { DockerRunner, ensureImage, SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import { type Budget, loadTask, type Task } from '../tasks/index.js';
+import { Toolbox } from '../tools/index.js';
+
+export type RunPhase = 'setup' | 'agent' | 'grading' | 'done';
+
+export interface RunTaskOptions {
+  /** A loaded task, or a task folder to load. */
+  task: Task | string;
+  /** A model name (`oracle`, `null`, `openai/gpt-4o-mini`) or a ready chat model (tests). */
+  model: string | ChatModel;
+  /** Folder holding run directories and runs.sqlite. */
+  runsRoot: string;
+  suiteRunId?: string | null;
+  epoch?: number;
+  budget?: Partial<Budget>;
+  pricing?: PricingTable;
+  /** Aborting stops the agent; the run is recorded as interrupted. */
+  signal?: AbortSignal;
+  onPhase?: (phase: RunPhase, runId: string) => void;
+  warn?: (message: string) => void;
+  /** Per tool call, before clipping to the remaining wall time. */
+  toolTimeoutMs?: number;
+}
+
+export interface RunTaskResult {
+  result: RunResult;
+  runDir: string;
+}
+
+const DEFAULT_TOOL_TIMEOUT_MS = 180_000;
+const MAX_TOOL_OUTPUT_BYTES = 16 * 1024;
+
+/**
+ * Runs one task with one model from start to finish: snapshot, sandbox,
+ * agent, grading, persistence. Never throws for a failed run: every ending,
+ * including a crash or an interrupt, leaves a readable result.json and an index row.
+ */
+export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
+  const task = typeof opts.task === 'string' ? loadTask(opts.task) : opts.task;
+  const modelName = typeof opts.model === 'string' ? opts.model : opts.model.name;
+  const manifest = task.manifest;
+  const startedAt = new Date();
+  const runId = newRunId(manifest.id, modelName, startedAt);
+  const dir = new RunDirectory(opts.runsRoot, runId);
+  const warn = opts.warn ?? (() => {});
+  dir.create();
+  writeFileSync(dir.manifestSnapshotPath, stringify(manifest));
+  dir.seedWorkspace(task.paths.workspace);
+  // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
+  cpSync(dir.workspace, dir.workspaceFinal, { recursive: true });
+  const transcript = new TranscriptWriter(dir.transcriptPath);
+  const budget = new BudgetEnforcer({ ...manifest.budget, ...opts.budget });
+  const cost = new CostTracker(opts.pricing ?? loadPricing(), warn);
+
+  const timings = { setup_s: 0, agent_s: 0, grading_s: 0, total_s: 0 };
+  let status: RunStatus = 'crashed';
+  let error: RunResult['error'] = { kind: 'crashed', message: 'the harness stopped before the run finished' };
+  let outcome: AgentOutcome | null = null;
+  let checks: CheckOutcome[] = [];
+  let score = 0;
+  let passed = false;
+  let sandbox: SandboxRunner | null = null;
+
+  const buildResult = (): RunResult => ({
+    schema_version: 1,
+    run_id: runId,
+    task_id: manifest.id,
+    model: modelName,
+    suite_run_id: opts.suiteRunId ?? null,
+    epoch: opts.epoch ?? 0,
+    status,
+    score,
+    passed,
+    pass_threshold: manifest.grader.pass_threshold,
+    kill_reason: outcome?.killReason ?? (status === 'interrupted' ? 'interrupted' : null),
+    stop_reason: outcome?.stopReason ?? (status === 'interrupted' ? 'interrupted' : 'not_started'),
+    error,
+    tokens: {
+      input: cost.usage.input_tokens,
+      cached_input: cost.usage.cached_input_tokens,
+      output: cost.usage.output_tokens,
+      total: cost.totalTokens,
+    },
+    cost_usd: cost.totalUsd,
+    judge_cost_usd: 0,
+    turns: outcome?.turns ?? 0,
+    tool_calls: outcome?.toolCalls ?? 0,
+    timings: { ...timings, total_s: round((Date.now() - startedAt.getTime()) / 1000) },
+    checks,
+    started_at: startedAt.toISOString(),
+    finished_at: new Date().toISOString(),
+    task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
+    sandbox: sandbox?.kind ?? 'docker',
+  });
+  // Written first so that a harness killed mid-run still leaves a readable reason.
+  dir.writeResult(buildResult());
+
+  try {
+    opts.onPhase?.('setup', runId);
+    const phaseStart = Date.now();
+    const model = typeof opts.model === 'string' ? await resolveModel(opts.model) : opts.model;
+    const image = await ensureImage({
+      image: manifest.environment.image,
+      buildContext: task.paths.buildContext,
+      name: manifest.id,
+      logFile: path.join(dir.logsDir, 'image-build.log'),
+    });
+    sandbox = new DockerRunner({
+      runId,
+      workspaceHost: dir.workspaceFinal,
+      workdir: manifest.environment.workdir,
+      image,
+      resources: manifest.environment.resources,
+      env: manifest.environment.env,
+      // The reference solution is visible only to the oracle.
+      readOnlyMounts: model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {},
+      logDir: dir.logsDir,
+    });
+    await sandbox.start();
+    timings.setup_s = round((Date.now() - phaseStart) / 1000);
+    transcript.write({ type: 'sandbox_ready', sandbox: sandbox.kind, image, setup_s: timings.setup_s });
+
+    opts.onPhase?.('agent', runId);
+    const agentStart = Date.now();
+    outcome = await runAgent(manifest.tools.style, {
+      instructions: manifest.instructions,
+      systemPrompt: manifest.agent.system_prompt,
+      temperature: manifest.agent.temperature,
+      model,
+      toolbox: new Toolbox(manifest.tools.enabled),
+      sandbox,
+      budget,
+      cost,
+      transcript,
+      maxTurns: manifest.agent.max_turns,
+      toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+      maxToolOutputBytes: MAX_TOOL_OUTPUT_BYTES,
+      signal: opts.signal,
+    });
+    timings.agent_s = round((Date.now() - agentStart) / 1000);
+    transcript.write({
+      type: 'agent_end',
+      stop_reason: outcome.stopReason,
+      kill_reason: outcome.killReason,
+      final_answer: outcome.finalAnswer,
+      error: outcome.error,
+    });
+
+    if (opts.signal?.aborted) {
+      status = 'interrupted';
+      error = { kind: 'interrupted', message: 'the run was interrupted before grading' };
+    } else {
+      opts.onPhase?.('grading', runId);
+      const gradeStart = Date.now();
+      const graded = await grade({ task, sandbox, outputsDir: dir.graderOutputs });
+      timings.grading_s = round((Date.now() - gradeStart) / 1000);
+      checks = graded.checks;
+      score = graded.score;
+      passed = graded.passed;
+      status = graded.graderError ? 'grader_error' : 'completed';
+      error = graded.graderError ? { kind: 'grader', message: graded.graderError } : outcome.error;
+      transcript.write({ type: 'graded', score, passed, checks });
+    }
+  } catch (err) {
+    if (err instanceof SandboxError) {
+      status = 'environment_error';
+      error = { kind: `environment:${err.kind}`, message: err.message };
+    } else if (opts.signal?.aborted) {
+      status = 'interrupted';
+      error = { kind: 'interrupted', message: 'the run was interrupted' };
+    } else {
+      status = 'crashed';
+      error = { kind: 'crashed', message: err instanceof Error ? err.message : String(err) };
+    }
+    transcript.write({ type: 'run_error', status, error });
+  } finally {
+    if (sandbox)
+      await sandbox.stop().catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
+  }
+  if (status !== 'completed') passed = false;
+  const result = buildResult();
+  dir.writeResult(result);
+  await updateIndex(path.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
+  opts.onPhase?.('done', runId);
+  return { result, runDir: dir.root };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

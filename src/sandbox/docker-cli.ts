@@ -1,0 +1,129 @@
+import { execa } from 'execa';
+
+/**
+ * Every call to the docker CLI goes through here: an explicit minimal
+ * environment (never the harness's secrets), a timeout, retries on transient
+ * daemon errors, and a cap on concurrent calls.
+ */
+
+const PASSED_ENV = [
+  'PATH',
+  'HOME',
+  'DOCKER_HOST',
+  'DOCKER_CONFIG',
+  'DOCKER_CONTEXT',
+  'DOCKER_CERT_PATH',
+  'DOCKER_TLS_VERIFY',
+  'TMPDIR',
+  'XDG_RUNTIME_DIR',
+];
+
+export function minimalEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of PASSED_ENV) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+const TRANSIENT = [
+  /connection refused/i,
+  /broken pipe/i,
+  /i\/o timeout/i,
+  /TLS handshake timeout/i,
+  /context deadline exceeded/i,
+  /Cannot connect to the Docker daemon/i,
+  /exec attach failed/i,
+  /EOF$/,
+];
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+const dockerCalls = new Semaphore(Number(process.env.FACTORY_BENCH_DOCKER_CONCURRENCY ?? 8));
+
+export interface DockerCallOptions {
+  timeoutMs?: number;
+  input?: string | Buffer;
+  retries?: number;
+  /** Return the result even when the exit code is non-zero. */
+  allowFailure?: boolean;
+  /** For calls whose output is binary (e.g. `cp ... -`). */
+  binary?: boolean;
+}
+
+export interface DockerCallResult {
+  exitCode: number;
+  stdout: string;
+  stdoutBuffer: Buffer;
+  stderr: string;
+}
+
+export class DockerCliError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly exitCode: number | undefined,
+    readonly stderr: string,
+    readonly timedOut: boolean,
+  ) {
+    super(
+      `docker ${args.slice(0, 3).join(' ')} ${timedOut ? 'timed out' : `failed (exit ${exitCode})`}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
+    this.name = 'DockerCliError';
+  }
+}
+
+/** Runs `<bin> ...args` (bin defaults to docker) with the protections above. */
+export async function dockerCall(
+  args: string[],
+  opts: DockerCallOptions = {},
+  bin: string[] = ['docker'],
+): Promise<DockerCallResult> {
+  const [file, ...prefix] = bin;
+  const retries = opts.retries ?? 2;
+  for (let attempt = 0; ; attempt++) {
+    const result = await dockerCalls.use(() =>
+      execa(file ?? 'docker', [...prefix, ...args], {
+        env: minimalEnv(),
+        extendEnv: false,
+        reject: false,
+        timeout: opts.timeoutMs ?? 120_000,
+        input: opts.input,
+        encoding: opts.binary ? 'buffer' : 'utf8',
+        stripFinalNewline: false,
+        maxBuffer: 512 * 1024 * 1024,
+      }),
+    );
+    const stdoutBuffer = Buffer.isBuffer(result.stdout)
+      ? result.stdout
+      : Buffer.from(String(result.stdout ?? ''));
+    const stderr = Buffer.isBuffer(result.stderr)
+      ? result.stderr.toString('utf8')
+      : String(result.stderr ?? '');
+    const exitCode = result.exitCode ?? -1;
+    if (exitCode === 0 && !result.timedOut)
+      return { exitCode, stdout: stdoutBuffer.toString('utf8'), stdoutBuffer, stderr };
+    const transient = result.timedOut || TRANSIENT.some((re) => re.test(stderr));
+    if (transient && attempt < retries) {
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt + Math.random() * 100));
+      continue;
+    }
+    if (opts.allowFailure && !result.timedOut)
+      return { exitCode, stdout: stdoutBuffer.toString('utf8'), stdoutBuffer, stderr };
+    throw new DockerCliError(args, result.exitCode, stderr, Boolean(result.timedOut));
+  }
+}

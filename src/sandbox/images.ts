@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DockerCliError, dockerCall } from './docker-cli.js';
+import { SandboxError } from './types.js';
+
+/** A stable hash of a build context: every file's relative path and bytes, in sorted order. */
+export function hashBuildContext(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (rel: string): void => {
+    const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+    for (const e of entries) {
+      const relPath = path.posix.join(rel, e.name);
+      if (e.isDirectory()) walk(relPath);
+      else if (e.isFile()) {
+        hash.update(`${relPath}\0`);
+        hash.update(readFileSync(path.join(dir, relPath)));
+        hash.update('\0');
+      }
+    }
+  };
+  walk('');
+  return hash.digest('hex').slice(0, 16);
+}
+
+export async function imageExists(image: string): Promise<boolean> {
+  const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
+    allowFailure: true,
+    timeoutMs: 30_000,
+  });
+  return r.exitCode === 0;
+}
+
+const buildsInFlight = new Map<string, Promise<string>>();
+
+/**
+ * Returns an image tag for a task environment: the named image (which must be
+ * present or pullable), or one built from a context folder and tagged by the
+ * context's hash so it is built once and reused. Concurrent builds of the same
+ * context in this process share one build.
+ */
+export async function ensureImage(opts: {
+  image?: string | undefined;
+  buildContext?: string | null;
+  name: string;
+  logFile?: string;
+}): Promise<string> {
+  if (opts.image) {
+    if (await imageExists(opts.image)) return opts.image;
+    const pulled = await dockerCall(['pull', opts.image], {
+      allowFailure: true,
+      timeoutMs: 300_000,
+      retries: 1,
+    });
+    if (pulled.exitCode !== 0) {
+      throw new SandboxError(
+        `image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`,
+        'image_build',
+      );
+    }
+    return opts.image;
+  }
+  if (!opts.buildContext)
+    throw new SandboxError('the environment names neither an image nor a build context', 'image_build');
+  const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
+  const existing = buildsInFlight.get(tag);
+  if (existing) return existing;
+  const build = (async () => {
+    if (await imageExists(tag)) {
+      if (opts.logFile) writeFileSync(opts.logFile, `reused cached image ${tag}\n`);
+      return tag;
+    }
+    try {
+      const r = await dockerCall(
+        ['build', '--label', 'factory-bench=1', '-t', tag, opts.buildContext as string],
+        { timeoutMs: 1_800_000, retries: 0, allowFailure: true },
+      );
+      if (opts.logFile) writeFileSync(opts.logFile, r.stdout + r.stderr);
+      if (r.exitCode !== 0) {
+        throw new SandboxError(
+          `building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+          'image_build',
+        );
+      }
+      return tag;
+    } catch (err) {
+      if (err instanceof DockerCliError)
+        throw new SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
+      throw err;
+    }
+  })();
+  buildsInFlight.set(tag, build);
+  try {
+    return await build;
+  } finally {
+    buildsInFlight.delete(tag);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The one interface that tools and graders use to touch a sandbox. Nothing
+ * else calls Docker for a run's environment.
+ */
+
+export interface ExecRequest {
+  /** A shell string (run by `bash -lc`-like shell) or an argv array run directly. */
+  cmd: string | string[];
+  stdin?: string;
+  /** Working directory inside the sandbox; defaults to the workspace. */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** User inside the sandbox (name or uid[:gid]); defaults to the sandbox's agent user. */
+  user?: string;
+  /** Kills the command and everything it started after this long. */
+  timeoutMs?: number;
+  /** Cap per stream; the head and tail are kept and the cut is reported. */
+  maxOutputBytes?: number;
+  /** Run in this Compose service instead of the agent's container. */
+  service?: string;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Bytes dropped from the middle of each stream, 0 when nothing was cut. */
+  truncatedBytes: { stdout: number; stderr: number };
+  durationMs: number;
+}
+
+/** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
+export class SandboxError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'image_build' | 'start' | 'service_unhealthy' | 'docker' | 'path' = 'docker',
+  ) {
+    super(message);
+    this.name = 'SandboxError';
+  }
+}
+
+export interface SandboxRunner {
+  readonly kind: 'docker' | 'compose' | 'local';
+  /** Path of the workspace inside the sandbox (e.g. /workspace). */
+  readonly workdir: string;
+  start(): Promise<void>;
+  exec(req: ExecRequest): Promise<ExecResult>;
+  readFile(sandboxPath: string): Promise<Buffer>;
+  writeFile(sandboxPath: string, content: string | Buffer): Promise<void>;
+  /** Copies a host file or folder into the sandbox at `sandboxPath` (created). */
+  copyIn(hostPath: string, sandboxPath: string): Promise<void>;
+  /** Copies a sandbox file or folder out to `hostPath`. */
+  copyOut(sandboxPath: string, hostPath: string): Promise<void>;
+  /** Removes everything the sandbox created. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** What a runner needs to know to start. */
+export interface SandboxSpec {
+  runId: string;
+  /** Host folder bind-mounted as the workspace. */
+  workspaceHost: string;
+  workdir: string;
+  image: string;
+  resources: { cpus: number; memory_mb: number; pids: number };
+  env: Record<string, string>;
+  /** Extra read-only mounts: host path -> sandbox path (the oracle's solution). */
+  readOnlyMounts?: Record<string, string>;
+  /** Folder for logs such as the image build log. */
+  logDir?: string;
+}

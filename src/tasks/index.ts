@@ -1,0 +1,11 @@
+export { discoverTaskDirs } from './discover.js';
+export {
+  formatProblem,
+  inspectTask,
+  loadTask,
+  ManifestError,
+  type ManifestProblem,
+  readYamlManifest,
+  type Task,
+} from './load.js';
+export * from './schema.js';

@@ -1,0 +1,191 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type TaskManifest, taskManifestSchema } from './schema.js';
+
+/** One thing wrong with a manifest: where, and what was expected. */
+export interface ManifestProblem {
+  file: string;
+  /** Dotted field path such as `grader.checks.0.type`; empty for the whole file. */
+  field: string;
+  message: string;
+}
+
+/** A manifest (task or suite) that cannot be used. The message is one line per problem. */
+export class ManifestError extends Error {
+  constructor(readonly problems: ManifestProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ManifestError';
+  }
+}
+
+export function formatProblem(p: ManifestProblem): string {
+  return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
+}
+
+/** A validated task with every path resolved against its folder. */
+export interface Task {
+  dir: string;
+  manifestPath: string;
+  manifest: TaskManifest;
+  paths: {
+    workspace: string;
+    solution: string;
+    /** Docker build context for the agent's image, when the manifest names one. */
+    buildContext: string | null;
+    fixtures: string | null;
+  };
+}
+
+/** Reads and validates a YAML file against a schema, reporting every problem with its field path. */
+export function readYamlManifest<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ManifestError([
+      {
+        file,
+        field: '',
+        message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      },
+    ]);
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ManifestError(
+      doc.errors.map((e) => ({
+        file,
+        field: '',
+        message: `invalid YAML at line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split('\n')[0]}`,
+      })),
+    );
+  }
+  const raw: unknown = doc.toJS();
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ManifestError(
+      parsed.error.issues.map((issue) => ({
+        file,
+        field: issue.path.join('.'),
+        message: describeIssue(issue, valueAt(raw, issue.path)),
+      })),
+    );
+  }
+  return parsed.data;
+}
+
+function valueAt(data: unknown, keys: PropertyKey[]): unknown {
+  let v = data;
+  for (const k of keys)
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return value === undefined
+        ? `required field is missing (expected ${issue.expected})`
+        : `expected ${issue.expected}, got ${typeName(value)}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
+    case 'invalid_union':
+      if ('options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
+        const options = issue.options.map((o) => JSON.stringify(o)).join(', ');
+        return value === undefined
+          ? `required field is missing (expected one of ${options})`
+          : `unknown value ${JSON.stringify(value)}; expected one of ${options}`;
+      }
+      return issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/**
+ * Loads `task.yaml` from a task folder (or the file itself), validates it and
+ * checks that every path it names exists. Throws ManifestError listing all problems.
+ */
+export function loadTask(dirOrFile: string): Task {
+  const { task, problems } = inspectTask(dirOrFile);
+  if (!task || problems.length > 0) throw new ManifestError(problems);
+  return task;
+}
+
+/** Like loadTask, but returns the problems instead of throwing (for `describe`). */
+export function inspectTask(dirOrFile: string): { task: Task | null; problems: ManifestProblem[] } {
+  const resolved = path.resolve(dirOrFile);
+  const manifestPath =
+    existsSync(resolved) && statSync(resolved).isDirectory() ? path.join(resolved, 'task.yaml') : resolved;
+  const dir = path.dirname(manifestPath);
+  let manifest: TaskManifest;
+  try {
+    manifest = readYamlManifest(manifestPath, taskManifestSchema);
+  } catch (err) {
+    if (err instanceof ManifestError) return { task: null, problems: err.problems };
+    throw err;
+  }
+  const file = manifestPath;
+  const problems: ManifestProblem[] = [];
+  const within = (field: string, rel: string, kind: 'dir' | 'file'): string => {
+    const abs = path.resolve(dir, rel);
+    if (!abs.startsWith(dir + path.sep) && abs !== dir) {
+      problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder` });
+      return abs;
+    }
+    if (!existsSync(abs)) {
+      problems.push({
+        file,
+        field,
+        message: `${kind === 'dir' ? 'folder' : 'file'} ${JSON.stringify(rel)} does not exist`,
+      });
+    } else if (kind === 'dir' ? !statSync(abs).isDirectory() : !statSync(abs).isFile()) {
+      problems.push({
+        file,
+        field,
+        message: `${JSON.stringify(rel)} is not a ${kind === 'dir' ? 'folder' : 'file'}`,
+      });
+    }
+    return abs;
+  };
+
+  const workspace = within('workspace', 'workspace', 'dir');
+  const solution = within('solution', manifest.solution, 'dir');
+  if (existsSync(solution)) within('solution', path.join(manifest.solution, 'solve.sh'), 'file');
+  const buildContext = manifest.environment.dockerfile
+    ? within('environment.dockerfile', manifest.environment.dockerfile, 'dir')
+    : null;
+  if (buildContext && existsSync(buildContext))
+    within('environment.dockerfile', path.join(manifest.environment.dockerfile ?? '', 'Dockerfile'), 'file');
+  for (const [name, service] of Object.entries(manifest.environment.services)) {
+    if (service.build) within(`environment.services.${name}.build`, service.build, 'dir');
+  }
+  const fixtures = manifest.grader.fixtures
+    ? within('grader.fixtures', manifest.grader.fixtures, 'dir')
+    : null;
+  manifest.grader.checks.forEach((check, i) => {
+    if (check.type === 'reference_output') within(`grader.checks.${i}.expected`, check.expected, 'file');
+    if (check.type === 'llm_rubric') within(`grader.checks.${i}.rubric`, check.rubric, 'file');
+    if (check.type === 'sql_check' && !(check.service in manifest.environment.services)) {
+      problems.push({
+        file,
+        field: `grader.checks.${i}.service`,
+        message: `no service ${JSON.stringify(check.service)} in environment.services`,
+      });
+    }
+  });
+  return {
+    task: { dir, manifestPath, manifest, paths: { workspace, solution, buildContext, fixtures } },
+    problems,
+  };
+}

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+
+/**
+ * The task manifest (`task.yaml`). This schema is the single source of the
+ * TypeScript types: every type below is inferred from it.
+ */
+
+const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+
+export const resourcesSchema = z
+  .object({
+    cpus: z.number().positive().default(1),
+    memory_mb: z.number().int().positive().default(2048),
+    pids: z.number().int().positive().default(512),
+  })
+  .strict();
+
+export const healthcheckSchema = z
+  .object({
+    test: z.union([z.string(), z.array(z.string()).min(1)]),
+    interval_s: z.number().positive().default(1),
+    timeout_s: z.number().positive().default(5),
+    retries: z.number().int().positive().default(60),
+  })
+  .strict();
+
+export const serviceSchema = z
+  .object({
+    image: z.string().min(1).optional(),
+    /** A build context folder, relative to the task folder. */
+    build: z.string().min(1).optional(),
+    env: z.record(z.string(), z.string()).default({}),
+    healthcheck: healthcheckSchema.optional(),
+    command: z.union([z.string(), z.array(z.string())]).optional(),
+  })
+  .strict()
+  .refine((s) => Boolean(s.image) !== Boolean(s.build), {
+    message: 'a service needs exactly one of `image` or `build`',
+  });
+
+export const environmentSchema = z
+  .object({
+    image: z.string().min(1).optional(),
+    /** A Docker build context folder (with a Dockerfile), relative to the task folder. */
+    dockerfile: z.string().min(1).optional(),
+    workdir: z.string().startsWith('/').default('/workspace'),
+    resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
+    services: z.record(z.string().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
+    network: z
+      .object({ allow: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .default({ allow: [] }),
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  .strict()
+  .refine((e) => Boolean(e.image) !== Boolean(e.dockerfile), {
+    message: 'the environment needs exactly one of `image` or `dockerfile`',
+  });
+
+export const toolNameSchema = z.enum(['bash', 'python', 'text_editor', 'git_diff']);
+
+export const toolsSchema = z
+  .object({
+    style: z.enum(['native', 'json_text']).default('native'),
+    enabled: z.array(toolNameSchema).min(1).default(['bash']),
+  })
+  .strict();
+
+export const agentSchema = z
+  .object({
+    max_turns: z.number().int().positive().default(30),
+    system_prompt: z.string().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+  })
+  .strict();
+
+export const budgetSchema = z
+  .object({
+    max_tokens: z.number().int().positive().default(200_000),
+    max_tool_calls: z.number().int().positive().default(50),
+    max_wall_seconds: z.number().positive().default(600),
+    max_cost_usd: z.number().positive().default(1),
+  })
+  .strict();
+
+const checkBase = {
+  /** Unique within the task: names the grader output file and the check row. */
+  name: z.string().regex(idPattern, 'a lowercase name of letters, digits, _ and -'),
+  weight: z.number().min(0).default(1),
+  gating: z.boolean().default(false),
+  description: z.string().optional(),
+};
+
+const comparisonSchema = z.enum(['>=', '<=', '==', 'within']);
+
+export const checkSchema = z.discriminatedUnion('type', [
+  z.object({ ...checkBase, type: z.literal('file_present'), path: z.string().min(1) }).strict(),
+  z
+    .object({
+      ...checkBase,
+      type: z.literal('command_exit_zero'),
+      command: z.string().min(1),
+      timeout_s: z.number().positive().default(120),
+    })
+    .strict(),
+  z
+    .object({
+      ...checkBase,
+      type: z.literal('metric_check'),
+      /** A command run by the grader that writes the metric source, optional. */
+      command: z.string().optional(),
+      source: z
+        .object({
+          kind: z.enum(['json', 'csv', 'stdout']),
+          /** For json/csv: a file inside the sandbox. */
+          path: z.string().optional(),
+          /** For json: a dotted key; for csv: a column name (last row); for stdout: a regex with one group. */
+          key: z.string().min(1),
+        })
+        .strict(),
+      op: comparisonSchema,
+      value: z.number(),
+      tolerance: z.number().min(0).default(0),
+      timeout_s: z.number().positive().default(300),
+    })
+    .strict(),
+  z
+    .object({
+      ...checkBase,
+      type: z.literal('sql_check'),
+      service: z.string().min(1),
+      database: z.string().optional(),
+      user: z.string().optional(),
+      query: z.string().min(1),
+      expected_rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+      ordered: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({
+      ...checkBase,
+      type: z.literal('reference_output'),
+      command: z.string().min(1),
+      /** A fixture file relative to the task folder. */
+      expected: z.string().min(1),
+      abs_tolerance: z.number().min(0).default(0),
+      rel_tolerance: z.number().min(0).default(0),
+      ignore_whitespace: z.boolean().default(true),
+      ignore_row_order: z.boolean().default(false),
+      timeout_s: z.number().positive().default(300),
+    })
+    .strict(),
+  z
+    .object({
+      ...checkBase,
+      type: z.literal('llm_rubric'),
+      /** A rubric file relative to the task folder. */
+      rubric: z.string().min(1),
+      judge_model: z.string().min(1),
+      scale: z.object({ min: z.number(), max: z.number() }).strict().default({ min: 0, max: 10 }),
+      pass_at: z.number().optional(),
+    })
+    .strict(),
+]);
+
+export const graderSchema = z
+  .object({
+    /** Folder of fixtures copied into the sandbox only after the agent stops. */
+    fixtures: z.string().optional(),
+    pass_threshold: z.number().min(0).max(1).default(1),
+    checks: z.array(checkSchema).min(1),
+  })
+  .strict()
+  .refine((g) => new Set(g.checks.map((c) => c.name)).size === g.checks.length, {
+    message: 'check names must be unique',
+  });
+
+export const taskManifestSchema = z
+  .object({
+    id: z.string().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
+    title: z.string().min(1),
+    difficulty: z.enum(['smoke', 'easy', 'medium', 'hard']),
+    domain: z.string().min(1),
+    instructions: z.string().min(1),
+    environment: environmentSchema,
+    agent: agentSchema.default({ max_turns: 30 }),
+    tools: toolsSchema.default({ style: 'native', enabled: ['bash'] }),
+    budget: budgetSchema.default({
+      max_tokens: 200_000,
+      max_tool_calls: 50,
+      max_wall_seconds: 600,
+      max_cost_usd: 1,
+    }),
+    grader: graderSchema,
+    /** The reference solution folder with `solve.sh`, relative to the task folder. */
+    solution: z.string().default('solution'),
+  })
+  .strict();
+
+export type TaskManifest = z.infer<typeof taskManifestSchema>;
+export type TaskEnvironment = TaskManifest['environment'];
+export type ServiceSpec = z.infer<typeof serviceSchema>;
+export type Check = z.infer<typeof checkSchema>;
+export type CheckType = Check['type'];
+export type ToolName = z.infer<typeof toolNameSchema>;
+export type ToolStyle = TaskManifest['tools']['style'];
+export type Budget = TaskManifest['budget'];
+export type Resources = TaskEnvironment['resources'];

@@ -1,0 +1,118 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { inspectTask, loadTask, ManifestError } from '../../src/tasks/index.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const HELLO = path.resolve('tasks/hello_repo_fix');
+const root = tempDir();
+let n = 0;
+
+/** A copy of hello_repo_fix with its manifest changed by `edit`. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary YAML shapes on purpose
+function brokenCopy(edit: (m: Record<string, any>) => void): string {
+  const dir = path.join(root, `task${n++}`);
+  cpSync(HELLO, dir, { recursive: true });
+  const manifest = parse(readFileSync(path.join(dir, 'task.yaml'), 'utf8'));
+  edit(manifest);
+  writeFileSync(path.join(dir, 'task.yaml'), stringify(manifest));
+  return dir;
+}
+
+function problemsOf(dir: string): string[] {
+  try {
+    loadTask(dir);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ManifestError);
+    return (err as Error).message.split('\n');
+  }
+  throw new Error('expected the manifest to be rejected');
+}
+
+describe('task manifests', () => {
+  it('loads the built-in task with defaults resolved and paths absolute', () => {
+    const task = loadTask(HELLO);
+    expect(task.manifest.id).toBe('hello_repo_fix');
+    expect(task.manifest.environment.workdir).toBe('/workspace');
+    expect(task.manifest.environment.network.allow).toEqual([]);
+    expect(task.paths.workspace).toBe(path.join(HELLO, 'workspace'));
+    expect(task.paths.buildContext).toBe(path.join(HELLO, 'environment'));
+  });
+
+  it('names the file and the field of a missing field', () => {
+    const dir = brokenCopy((m) => delete m.title);
+    expect(problemsOf(dir)).toEqual([
+      `${path.join(dir, 'task.yaml')}: title: required field is missing (expected string)`,
+    ]);
+  });
+
+  it('names the field and both types for a wrong type', () => {
+    const dir = brokenCopy((m) => (m.budget.max_tool_calls = 'many'));
+    expect(problemsOf(dir)[0]).toMatch(/task\.yaml: budget\.max_tool_calls: expected number, got string$/);
+  });
+
+  it('rejects an unknown check type with the field path', () => {
+    const dir = brokenCopy((m) => (m.grader.checks[1].type = 'vibes_check'));
+    expect(problemsOf(dir)[0]).toMatch(/task\.yaml: grader\.checks\.1\.type: .*"vibes_check"/);
+  });
+
+  it('rejects an unknown field', () => {
+    const dir = brokenCopy((m) => (m.enviroment = {}));
+    expect(problemsOf(dir)[0]).toMatch(/unknown field `enviroment`/);
+  });
+
+  it('reports a path that does not exist or leaves the task folder', () => {
+    const missing = brokenCopy((m) => (m.environment.dockerfile = 'no_such_dir'));
+    expect(problemsOf(missing)[0]).toMatch(/environment\.dockerfile: folder "no_such_dir" does not exist/);
+    const escaping = brokenCopy((m) => (m.solution = '../../etc'));
+    expect(problemsOf(escaping).join('\n')).toMatch(/solution: path "..\/..\/etc" leaves the task folder/);
+  });
+
+  it('reports an unreadable task.yaml and invalid YAML', () => {
+    const empty = path.join(root, 'empty');
+    mkdirSync(empty);
+    expect(problemsOf(empty)[0]).toMatch(/task\.yaml: cannot read file \(ENOENT\)/);
+    const bad = brokenCopy(() => {});
+    writeFileSync(path.join(bad, 'task.yaml'), 'id: [unclosed\n');
+    expect(problemsOf(bad)[0]).toMatch(/invalid YAML at line/);
+  });
+
+  it('inspectTask returns every problem at once', () => {
+    const dir = brokenCopy((m) => {
+      delete m.title;
+      m.difficulty = 'trivial';
+    });
+    const { problems } = inspectTask(dir);
+    expect(problems.map((p) => p.field).sort()).toEqual(['difficulty', 'title']);
+  });
+
+  it('the CLI prints one line per problem and exits 2 with no stack trace', async () => {
+    const dir = brokenCopy((m) => delete m.grader);
+    const { code, stderr } = await runCli([
+      'run',
+      '--task',
+      dir,
+      '--model',
+      'null',
+      '--runs-dir',
+      path.join(root, 'runs'),
+    ]);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(
+      `factory-bench: ${path.join(dir, 'task.yaml')}: grader: required field is missing (expected object)`,
+    );
+    expect(stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('describe lists problems and exits 2; list-tasks lists the built-in task', async () => {
+    const dir = brokenCopy((m) => (m.difficulty = 'trivial'));
+    const described = await runCli(['describe', '--task', dir, '--json']);
+    expect(described.code).toBe(2);
+    expect(JSON.parse(described.stdout).problems[0].field).toBe('difficulty');
+    const listed = await runCli(['list-tasks', '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).map((t: { id: string }) => t.id)).toContain('hello_repo_fix');
+  });
+});
