@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** `result.json`: what one run did and how it scored. Readable even after a crash. */
+
+export const checkOutcomeSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  tier: z.enum(['deterministic', 'reference', 'rubric']),
+  weight: z.number(),
+  gating: z.boolean(),
+  /** `error` means the grader itself broke, not that the work failed. */
+  status: z.enum(['passed', 'failed', 'skipped', 'error']),
+  /** 0..1 for this check (partial credit only for rubric checks). */
+  score: z.number(),
+  explanation: z.string(),
+});
+
+export const runStatusSchema = z.enum(['completed', 'environment_error', 'grader_error', 'crashed', 'interrupted']);
+
+export const runResultSchema = z.object({
+  schema_version: z.literal(1),
+  run_id: z.string(),
+  task_id: z.string(),
+  model: z.string(),
+  suite_run_id: z.string().nullable(),
+  epoch: z.number().int(),
+  status: runStatusSchema,
+  score: z.number(),
+  passed: z.boolean(),
+  pass_threshold: z.number(),
+  /** Why the agent was stopped early: `budget_exceeded:<kind>`, `error:<kind>`, `interrupted`; null when it finished. */
+  kill_reason: z.string().nullable(),
+  /** How the agent loop ended: final_answer, submit, turn_limit, budget_exceeded, error, interrupted, not_started. */
+  stop_reason: z.string(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  tokens: z.object({ input: z.number(), cached_input: z.number(), output: z.number(), total: z.number() }),
+  /** Null when a model used had no price; never a silent 0. */
+  cost_usd: z.number().nullable(),
+  judge_cost_usd: z.number().nullable(),
+  turns: z.number().int(),
+  tool_calls: z.number().int(),
+  timings: z.object({ setup_s: z.number(), agent_s: z.number(), grading_s: z.number(), total_s: z.number() }),
+  checks: z.array(checkOutcomeSchema),
+  started_at: z.string(),
+  finished_at: z.string(),
+  task: z.object({ difficulty: z.string(), domain: z.string(), title: z.string() }),
+  sandbox: z.string(),
+});
+
+export type RunResult = z.infer<typeof runResultSchema>;
+export type CheckOutcome = z.infer<typeof checkOutcomeSchema>;
+export type RunStatus = z.infer<typeof runStatusSchema>;

@@ -1,0 +1,77 @@
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { redact, redactDeep } from './redact.js';
+import { type RunResult, runResultSchema } from './result.js';
+
+/** The layout of `runs/<run_id>/`, in one place. */
+export class RunDirectory {
+  readonly root: string;
+  constructor(
+    readonly runsRoot: string,
+    readonly runId: string,
+  ) {
+    this.root = path.join(runsRoot, runId);
+  }
+  get workspace(): string {
+    return path.join(this.root, 'workspace');
+  }
+  get workspaceFinal(): string {
+    return path.join(this.root, 'workspace_final');
+  }
+  get graderOutputs(): string {
+    return path.join(this.root, 'grader_outputs');
+  }
+  get transcriptPath(): string {
+    return path.join(this.root, 'transcript.jsonl');
+  }
+  get resultPath(): string {
+    return path.join(this.root, 'result.json');
+  }
+  get manifestSnapshotPath(): string {
+    return path.join(this.root, 'manifest.snapshot.yaml');
+  }
+  get logsDir(): string {
+    return path.join(this.root, 'logs');
+  }
+
+  create(): void {
+    mkdirSync(this.root, { recursive: true });
+    mkdirSync(this.graderOutputs, { recursive: true });
+    mkdirSync(this.logsDir, { recursive: true });
+  }
+
+  /** Seeds `workspace/` from the task's folder. */
+  seedWorkspace(from: string): void {
+    cpSync(from, this.workspace, { recursive: true, errorOnExist: false });
+  }
+
+  writeText(rel: string, text: string): void {
+    const file = path.join(this.root, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, redact(text));
+  }
+
+  /** Writes result.json atomically so a reader never sees half a file. */
+  writeResult(result: RunResult): void {
+    const tmp = `${this.resultPath}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
+    renameSync(tmp, this.resultPath);
+  }
+
+  readResult(): RunResult | null {
+    if (!existsSync(this.resultPath)) return null;
+    return runResultSchema.parse(JSON.parse(readFileSync(this.resultPath, 'utf8')));
+  }
+}
+
+export type TranscriptEvent = { type: string } & Record<string, unknown>;
+
+/** Appends one JSON event per line, redacted, each stamped with its time. */
+export class TranscriptWriter {
+  private readonly started = Date.now();
+  constructor(private readonly file: string) {}
+  write(event: TranscriptEvent): void {
+    const line = { t: new Date().toISOString(), elapsed_ms: Date.now() - this.started, ...event };
+    appendFileSync(this.file, `${redact(JSON.stringify(line))}\n`);
+  }
+}
