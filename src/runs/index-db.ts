@@ -1,4 +1,14 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import type { RunResult } from './result.js';
@@ -40,7 +50,9 @@ function userVersion(db: Database): number {
 export function migrate(db: Database): void {
   const from = userVersion(db);
   if (from > SCHEMA_VERSION) {
-    throw new Error(`runs.sqlite has schema version ${from}, newer than this factory-bench understands (${SCHEMA_VERSION}); upgrade factory-bench`);
+    throw new Error(
+      `runs.sqlite has schema version ${from}, newer than this factory-bench understands (${SCHEMA_VERSION}); upgrade factory-bench`,
+    );
   }
   for (let v = from; v < SCHEMA_VERSION; v++) {
     db.exec('BEGIN');
@@ -66,7 +78,10 @@ export function queryAll(db: Database, sql: string, params: SqlValue[] = []): Ro
 
 export async function openDatabase(file: string | null): Promise<Database> {
   const SQL = await loadSqlJs();
-  const db = file && existsSync(file) && statSync(file).size > 0 ? new SQL.Database(readFileSync(file)) : new SQL.Database();
+  const db =
+    file && existsSync(file) && statSync(file).size > 0
+      ? new SQL.Database(readFileSync(file))
+      : new SQL.Database();
   migrate(db);
   return db;
 }
@@ -93,7 +108,8 @@ async function withFileLock<T>(file: string, fn: () => Promise<T> | T): Promise<
       try {
         if (Date.now() - statSync(lock).mtimeMs > 60_000) unlinkSync(lock);
       } catch {}
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no factory-bench is running`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${lock}; remove it if no factory-bench is running`);
       await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
     }
   }
@@ -143,11 +159,31 @@ export function insertRun(db: Database, result: RunResult, runDir: string): void
        wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     [
-      result.run_id, result.task_id, result.model, result.suite_run_id, result.epoch, result.status, result.score,
-      result.passed ? 1 : 0, result.kill_reason, result.stop_reason, result.error?.kind ?? null, result.error?.message ?? null,
-      result.tokens.input, result.tokens.cached_input, result.tokens.output, result.tokens.total, result.cost_usd,
-      result.turns, result.tool_calls, result.timings.total_s, result.started_at, result.finished_at, runDir,
-      result.task.difficulty, result.task.domain,
+      result.run_id,
+      result.task_id,
+      result.model,
+      result.suite_run_id,
+      result.epoch,
+      result.status,
+      result.score,
+      result.passed ? 1 : 0,
+      result.kill_reason,
+      result.stop_reason,
+      result.error?.kind ?? null,
+      result.error?.message ?? null,
+      result.tokens.input,
+      result.tokens.cached_input,
+      result.tokens.output,
+      result.tokens.total,
+      result.cost_usd,
+      result.turns,
+      result.tool_calls,
+      result.timings.total_s,
+      result.started_at,
+      result.finished_at,
+      runDir,
+      result.task.difficulty,
+      result.task.domain,
     ],
   );
   db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);

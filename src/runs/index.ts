@@ -1,5 +1,15 @@
 export { newRunId, newSuiteRunId, slug, timestampSlug } from './ids.js';
-export { insertRun, MIGRATIONS, migrate, openDatabase, queryAll, readIndex, type Row, SCHEMA_VERSION, updateIndex } from './index-db.js';
+export {
+  insertRun,
+  MIGRATIONS,
+  migrate,
+  openDatabase,
+  queryAll,
+  type Row,
+  readIndex,
+  SCHEMA_VERSION,
+  updateIndex,
+} from './index-db.js';
 export { redact, redactDeep, registerEnvSecrets, registerSecret } from './redact.js';
 export * from './result.js';
 export { RunDirectory, type TranscriptEvent, TranscriptWriter } from './run-dir.js';

@@ -6,7 +6,11 @@
 const secrets = new Set<string>();
 
 const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
-const KEY_SHAPES = [/\bsk-[A-Za-z0-9_-]{16,}\b/g, /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g];
+const KEY_SHAPES = [
+  /\bsk-[A-Za-z0-9_-]{16,}\b/g,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+  /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
+];
 
 export function registerSecret(value: string | undefined | null): void {
   if (value && value.length >= 6) secrets.add(value);

@@ -15,7 +15,13 @@ export const checkOutcomeSchema = z.object({
   explanation: z.string(),
 });
 
-export const runStatusSchema = z.enum(['completed', 'environment_error', 'grader_error', 'crashed', 'interrupted']);
+export const runStatusSchema = z.enum([
+  'completed',
+  'environment_error',
+  'grader_error',
+  'crashed',
+  'interrupted',
+]);
 
 export const runResultSchema = z.object({
   schema_version: z.literal(1),
