@@ -1,5 +1,6 @@
 import { dockerCall } from './docker-cli.js';
 import { capOutput } from './output.js';
+import { resolveInSandbox } from './paths.js';
 import type { ExecRequest, ExecResult, SandboxRunner, SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
 
@@ -99,6 +100,10 @@ export class DockerRunner implements SandboxRunner {
       truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
       durationMs: Date.now() - started,
     };
+  }
+
+  resolvePath(p: string): Promise<string> {
+    return resolveInSandbox((cmd) => this.exec({ cmd, timeoutMs: 30_000 }), this.workdir, p);
   }
 
   async readFile(sandboxPath: string): Promise<Buffer> {

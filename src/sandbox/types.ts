@@ -46,6 +46,14 @@ export interface SandboxRunner {
   /** Path of the workspace inside the sandbox (e.g. /workspace). */
   readonly workdir: string;
   start(): Promise<void>;
+  /**
+   * Maps a path named by an agent tool (relative to the workspace, or absolute
+   * under it) to its canonical path inside the sandbox, with symlinks followed
+   * as the sandbox sees them. Throws SandboxError (kind 'path') when the path
+   * leaves the workspace: `..`, absolute paths elsewhere, symlinks pointing out.
+   * Missing trailing components are allowed (files about to be created).
+   */
+  resolvePath(p: string): Promise<string>;
   exec(req: ExecRequest): Promise<ExecResult>;
   readFile(sandboxPath: string): Promise<Buffer>;
   writeFile(sandboxPath: string, content: string | Buffer): Promise<void>;
