@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerPricingCommands } from './commands/pricing.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerTaskCommands } from './commands/tasks.js';
+import { registerValidateCommand } from './commands/validate.js';
 import { describeError, EXIT } from './common.js';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerTaskCommands(program);
   registerRunCommands(program);
   registerPricingCommands(program);
+  registerValidateCommand(program);
   return program;
 }
 

@@ -1,1 +1,10 @@
 export { type RunPhase, type RunTaskOptions, type RunTaskResult, runTask } from './run-task.js';
+export {
+  formatValidationLine,
+  type TaskValidation,
+  type ValidateOptions,
+  type ValidationProblem,
+  type ValidationProblemKind,
+  type ValidationRun,
+  validateTask,
+} from './validate.js';

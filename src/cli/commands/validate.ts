@@ -1,0 +1,116 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { formatValidationLine, type TaskValidation, validateTask } from '../../orchestrator/index.js';
+import { registerEnvSecrets } from '../../runs/index.js';
+import { discoverTaskDirs, loadTask, ManifestError, type Task } from '../../tasks/index.js';
+import { defaultRunsDir, defaultTasksDir, EXIT, info, printJson, UserError } from '../common.js';
+import { onInterrupt } from '../interrupt.js';
+
+interface ValidateFlags {
+  task: string[];
+  all?: boolean;
+  tasksDir?: string;
+  runsDir: string;
+  json?: boolean;
+}
+
+/** 0 every task sound, 1 a task is unsound, 3 a run could not decide (environment), 130 interrupted. */
+export function exitCodeForValidations(results: TaskValidation[]): number {
+  const kinds = new Set(results.flatMap((r) => r.problems.map((p) => p.kind)));
+  if (kinds.has('interrupted')) return EXIT.interrupted;
+  if (kinds.has('oracle_failed') || kinds.has('null_passed')) return EXIT.failed;
+  if (kinds.has('environment_error')) return EXIT.error;
+  return EXIT.ok;
+}
+
+/** Loads every task first so that one bad manifest stops the command before any sandbox starts. */
+function selectTasks(flags: ValidateFlags): Task[] {
+  if (flags.all && flags.task.length > 0) throw new UserError('give either --task or --all, not both');
+  let dirs: string[];
+  if (flags.all) {
+    const root = path.resolve(flags.tasksDir ?? defaultTasksDir());
+    dirs = discoverTaskDirs(root);
+    if (dirs.length === 0) throw new UserError(`no task folders (with a task.yaml) in ${root}`);
+  } else if (flags.task.length > 0) {
+    dirs = flags.task;
+  } else {
+    throw new UserError('name the tasks to validate: --task DIR (repeatable) or --all');
+  }
+  const tasks: Task[] = [];
+  const problems: ManifestError['problems'] = [];
+  for (const dir of dirs) {
+    try {
+      tasks.push(loadTask(dir));
+    } catch (err) {
+      if (!(err instanceof ManifestError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) throw new ManifestError(problems);
+  return tasks;
+}
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description(
+      'Prove tasks sound: the oracle (reference solution) must pass with score 1.0 and the null model must fail',
+    )
+    .option(
+      '--task <dir>',
+      'task folder (or its task.yaml); repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--all', 'validate every task in the tasks folder')
+    .option(
+      '--tasks-dir <dir>',
+      'folder of task folders for --all (default: ./tasks, else the built-in tasks)',
+    )
+    .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
+    .option('--json', 'print the validations as JSON')
+    .addHelpText(
+      'after',
+      '\nPrints one line per task: the verdict, the oracle and null runs (outcome, score, time) and the total time.' +
+        '\nExit codes: 0 every task sound, 1 a task is unsound (oracle did not pass, or null was not rejected),' +
+        '\n2 bad input, 3 environment error (a run could not complete), 130 interrupted.',
+    )
+    .action(async (flags: ValidateFlags) => {
+      registerEnvSecrets();
+      const tasks = selectTasks(flags);
+      const controller = new AbortController();
+      const release = onInterrupt(() => {
+        info('interrupt: stopping the runs and cleaning up (press Ctrl-C again to force)');
+        controller.abort();
+      });
+      const idWidth = Math.max(...tasks.map((t) => t.manifest.id.length));
+      const results: TaskValidation[] = [];
+      try {
+        for (const task of tasks) {
+          if (controller.signal.aborted) break;
+          info(`validating ${task.manifest.id} (oracle and null) ...`);
+          const v = await validateTask(task, {
+            runsRoot: path.resolve(flags.runsDir),
+            signal: controller.signal,
+            warn: (m) => info(`warning: ${m}`),
+            onPhase: (phase, runId) => info(`[${new Date().toISOString().slice(11, 19)}] ${runId}: ${phase}`),
+          });
+          results.push(v);
+          if (!flags.json) {
+            process.stdout.write(`${formatValidationLine(v, idWidth)}\n`);
+            for (const p of v.problems) process.stdout.write(`  ${v.task_id}: ${p.message}\n`);
+          }
+        }
+      } finally {
+        release();
+      }
+      if (flags.json) printJson(results);
+      const unsound = results.filter((r) => !r.sound);
+      info(
+        unsound.length === 0
+          ? `${results.length} task(s) validated: all sound`
+          : `${unsound.length} of ${results.length} task(s) unsound: ${unsound.map((r) => r.task_id).join(', ')}`,
+      );
+      process.exitCode = exitCodeForValidations(results);
+    });
+}
