@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Bundles the GitHub Action: build/src/action/main.js (from `tsc`) -> <out>/index.js as one ES module
+// with ncc, plus sql.js's loader and wasm beside it (webpack must not touch sql.js; see src/runs/sqljs.ts).
+// Usage: node scripts/package-action.mjs [outDir]   (default: dist)
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
+const require = createRequire(import.meta.url);
+const ncc = require('@vercel/ncc');
+
+const entry = path.join(root, 'build/src/action/main.js');
+const { code, assets } = await ncc(entry, {
+  minify: false,
+  sourceMap: false,
+  license: 'licenses.txt',
+  quiet: true,
+  // sql.js is loaded at run time from beside the bundle.
+  externals: ['sql.js'],
+});
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+writeFileSync(path.join(outDir, 'index.js'), code);
+for (const [name, asset] of Object.entries(assets ?? {})) {
+  const file = path.join(outDir, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, asset.source);
+}
+const sqlDist = path.dirname(require.resolve('sql.js/dist/sql-wasm.js'));
+copyFileSync(path.join(sqlDist, 'sql-wasm.js'), path.join(outDir, 'sql-wasm.cjs'));
+copyFileSync(path.join(sqlDist, 'sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
+console.error(
+  `packaged the action into ${path.relative(root, outDir) || '.'}: ${readdirSync(outDir).sort().join(', ')}`,
+);

@@ -1,0 +1,107 @@
+import { redact } from '../runs/index.js';
+import { type GateResult, pct, points } from './gate.js';
+import type { ComparisonView, SuiteRunView } from './suite-bridge.js';
+
+/** GitHub rejects a comment body over 65,536 characters (422 "Body is too long"). */
+export const COMMENT_LIMIT = 65_536;
+/** The job summary takes at most 1 MiB per step. */
+export const SUMMARY_LIMIT = 1024 * 1024;
+
+export interface ReportContext {
+  run: SuiteRunView;
+  comparison: ComparisonView | null;
+  /** The branch the comparison looked for (null outside pull requests). */
+  baseBranch: string | null;
+  gate: GateResult;
+  artifactUrl: string | null;
+  runUrl: string | null;
+  notes: string[];
+}
+
+function money(v: number | null): string {
+  return v === null ? 'n/a' : `$${v.toFixed(4)}`;
+}
+
+function moneyDelta(now: number | null, base: number | null): string {
+  if (now === null || base === null) return '';
+  const d = now - base;
+  return ` (${d >= 0 ? '+' : '−'}$${Math.abs(d).toFixed(4)})`;
+}
+
+/** Totals, the comparison's headline and the gate, short enough to always fit. */
+export function renderHeadline(c: ReportContext, marker = ''): string {
+  const { run, comparison } = c;
+  const icon = c.gate.verdict === 'failed' ? '❌' : '✅';
+  const lines = [
+    ...(marker ? [marker] : []),
+    `### ${icon} factory-bench: suite \`${run.suiteId}\` with \`${run.model}\``,
+    '',
+    '| | this run | base | change |',
+    '| --- | ---: | ---: | ---: |',
+  ];
+  if (comparison) {
+    lines.push(
+      `| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | ${pct(comparison.basePassRate)} | ${points(run.passRate - comparison.basePassRate)} |`,
+      `| average score | ${run.avgScore.toFixed(2)} | ${comparison.baseAvgScore.toFixed(2)} | ${(run.avgScore - comparison.baseAvgScore >= 0 ? '+' : '−') + Math.abs(run.avgScore - comparison.baseAvgScore).toFixed(2)} |`,
+      `| cost | ${money(run.costUsd)} | ${money(comparison.baseCostUsd)} | ${moneyDelta(run.costUsd, comparison.baseCostUsd).replace(/[()]/g, '').trim() || 'n/a'} |`,
+    );
+    const counts = new Map<string, number>();
+    for (const t of comparison.tasks) counts.set(t.verdict, (counts.get(t.verdict) ?? 0) + 1);
+    lines.push(
+      '',
+      `Compared with \`${comparison.baselineSuiteRunId}\`, the latest run on \`${comparison.baselineBranch}\`: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}.`,
+    );
+  } else {
+    lines.push(
+      `| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | | |`,
+      `| average score | ${run.avgScore.toFixed(2)} | | |`,
+      `| cost | ${money(run.costUsd)} | | |`,
+      '',
+      c.baseBranch
+        ? `No baseline yet: the history holds no run of suite \`${run.suiteId}\` on \`${c.baseBranch}\`. The next run on that branch records one.`
+        : 'No comparison: this run is not a pull request.',
+    );
+  }
+  lines.push('');
+  if (c.gate.failures.length > 0) lines.push(`**Gate failed:** ${c.gate.failures.join('; ')}.`);
+  else if (c.gate.checks.length > 0) lines.push(`Gate passed: ${c.gate.checks.join('; ')}.`);
+  const links = [
+    c.artifactUrl ? `[run directories (artifact)](${c.artifactUrl})` : null,
+    c.runUrl ? `[workflow run](${c.runUrl})` : null,
+  ].filter(Boolean);
+  if (links.length > 0) lines.push('', links.join(' · '));
+  for (const n of c.notes) lines.push('', `> ${n}`);
+  return lines.join('\n');
+}
+
+/** Cuts text at a line boundary so that it fits, saying what was cut. */
+export function cutToFit(text: string, max: number, where: string): string {
+  if (text.length <= max) return text;
+  const note = (n: number) => `\n\n… ${n} more lines cut to fit; the full report is in ${where}.\n`;
+  const lines = text.split('\n');
+  let kept = '';
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const next = `${kept}${lines[i]}\n`;
+    if (next.length + note(lines.length - i).length > max) break;
+    kept = next;
+  }
+  return kept + note(lines.length - i);
+}
+
+/**
+ * Headline first, then the per-task detail folded into <details>, cut with a
+ * note when the whole would pass `limit`. Every secret is redacted.
+ */
+export function renderReport(c: ReportContext, limit: number, marker = ''): string {
+  const headline = redact(renderHeadline(c, marker));
+  const detailTitle = c.comparison ? 'Per-task changes against the base branch' : 'Per-task results';
+  const detail = redact(
+    c.comparison ? `${c.comparison.markdown}\n\n${c.run.reportMarkdown}` : c.run.reportMarkdown,
+  );
+  const open = `\n\n<details><summary>${detailTitle}</summary>\n\n`;
+  const close = '\n</details>\n';
+  const room = limit - headline.length - open.length - close.length;
+  if (room < 200) return cutToFit(headline, limit, 'the artifact');
+  return headline + open + cutToFit(detail, room, 'the artifact and the job summary') + close;
+}

@@ -1,0 +1,257 @@
+import { mkdtempSync } from 'node:fs';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { redact, registerEnvSecrets, registerSecret } from '../runs/index.js';
+import { artifactBaseName, artifactName, downloadShardArtifacts, uploadRunDirectories } from './artifacts.js';
+import { commentMarker, upsertComment } from './comment.js';
+import { evaluateGate, type GateResult, pct } from './gate.js';
+import { artifactUrl, type GithubContext, readGithubContext, runUrl } from './github-context.js';
+import { historyKeys, restoreHistory, saveHistory } from './history.js';
+import { type ActionInputs, InputError, parseInputs } from './inputs.js';
+import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT } from './report.js';
+import {
+  type ComparisonView,
+  compareWithBase,
+  loadSuiteInfo,
+  mergeShardRuns,
+  runSuiteForAction,
+  SuiteInputError,
+  type SuiteRunView,
+} from './suite-bridge.js';
+
+/** Models that run without any API: everything else needs a key or an endpoint. */
+const KEYLESS_MODELS = new Set(['oracle', 'null']);
+
+const log = (m: string) => core.info(redact(m));
+const warn = (m: string) => core.warning(redact(m));
+
+/** The whole action: never throws; failures end in core.setFailed with one clear message. */
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => {
+    core.warning('factory-bench: cancelled: stopping the agents and cleaning up');
+    controller.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await runAction(controller.signal);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof InputError || err instanceof SuiteInputError) core.setFailed(redact(message));
+    else core.setFailed(redact(`factory-bench: ${message}`));
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+function protectSecrets(inputs: ActionInputs): void {
+  for (const secret of [inputs.apiKey, inputs.githubToken]) {
+    if (!secret) continue;
+    core.setSecret(secret);
+    registerSecret(secret);
+  }
+  registerEnvSecrets();
+  // The key reaches the model client through its usual variables; the INPUT_* copy is dropped so
+  // that nothing started later can pass it on. Docker calls get an explicit minimal environment.
+  delete process.env['INPUT_API-KEY'];
+  delete process.env['INPUT_GITHUB-TOKEN'];
+  if (inputs.apiKey) process.env.OPENAI_API_KEY = inputs.apiKey;
+  if (inputs.baseUrl) process.env.OPENAI_BASE_URL = inputs.baseUrl;
+}
+
+function setOutputs(o: {
+  suiteRunId: string;
+  passRate: number | null;
+  avgScore: number | null;
+  costUsd: number | null;
+  reportPath: string;
+  verdict: string;
+}): void {
+  core.setOutput('suite-run-id', o.suiteRunId);
+  core.setOutput('pass-rate', o.passRate === null ? '' : String(Math.round(o.passRate * 10_000) / 10_000));
+  core.setOutput('avg-score', o.avgScore === null ? '' : String(Math.round(o.avgScore * 10_000) / 10_000));
+  core.setOutput('cost-usd', o.costUsd === null ? '' : String(Math.round(o.costUsd * 1e6) / 1e6));
+  core.setOutput('report-path', o.reportPath);
+  core.setOutput('verdict', o.verdict);
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    log('no GITHUB_STEP_SUMMARY: the job summary is skipped');
+    return;
+  }
+  await core.summary.addRaw(redact(markdown), true).write();
+}
+
+async function runAction(signal: AbortSignal): Promise<void> {
+  const inputs = parseInputs((name) => core.getInput(name));
+  protectSecrets(inputs);
+  const ctx = readGithubContext();
+  const suite = loadSuiteInfo(inputs.suite);
+  const model = inputs.model ?? suite.model;
+  if (!model) throw new InputError([`input model: required (the suite ${suite.id} names no default model)`]);
+  const runsRoot = path.join(inputs.workingDirectory, 'runs');
+  const dbFile = path.join(runsRoot, 'runs.sqlite');
+
+  if (
+    inputs.mode === 'run' &&
+    !KEYLESS_MODELS.has(model) &&
+    !inputs.apiKey &&
+    !inputs.baseUrl &&
+    !process.env.OPENAI_API_KEY
+  ) {
+    const why = ctx.pullRequest?.isFork
+      ? 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets'
+      : 'the api-key input is empty';
+    const message = `factory-bench: no API key for ${model} (${why}): the evaluation of suite ${suite.id} was skipped. A maintainer can run it from a branch of this repository, or use the pull_request + workflow_run pattern (see the README).`;
+    core.notice(message);
+    await writeSummary(`### ⏭️ factory-bench: suite \`${suite.id}\` skipped\n\n${message}\n`);
+    setOutputs({
+      suiteRunId: '',
+      passRate: null,
+      avgScore: null,
+      costUsd: null,
+      reportPath: '',
+      verdict: 'skipped',
+    });
+    return;
+  }
+
+  const keys = historyKeys(inputs.cacheKeyPrefix, suite.id, ctx);
+  const isShard = inputs.shard !== null;
+  if (!isShard) log((await restoreHistory(dbFile, ctx.workspace, keys, warn)).note);
+
+  let runView: SuiteRunView;
+  if (inputs.mode === 'merge') {
+    const into = mkdtempSync(path.join(ctx.runnerTemp, 'factory-bench-shards-'));
+    const shards = await downloadShardArtifacts(artifactBaseName(inputs.artifactName, suite.id, ctx), into);
+    log(`merging ${shards.length} shards: ${shards.map((s) => s.name).join(', ')}`);
+    runView = await mergeShardRuns({
+      suite,
+      shardDirs: shards.map((s) => s.dir),
+      runsRoot,
+      branch: ctx.branch,
+      commitSha: ctx.sha,
+    });
+  } else {
+    const concurrency = inputs.concurrency ?? suite.concurrency ?? 2;
+    const epochs = inputs.epochs ?? suite.epochs ?? 1;
+    log(
+      `running suite ${suite.id} with ${model} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`,
+    );
+    runView = await runSuiteForAction({
+      suite,
+      model,
+      concurrency,
+      epochs,
+      runsRoot,
+      shard: inputs.shard,
+      branch: ctx.branch,
+      commitSha: ctx.sha,
+      signal,
+      log,
+    });
+  }
+  log(
+    `suite run ${runView.suiteRunId}: ${runView.passed}/${runView.total} passed (${pct(runView.passRate)})`,
+  );
+
+  const notes: string[] = [];
+  let uploadedUrl: string | null = null;
+  try {
+    const name = artifactName(inputs.artifactName, suite.id, ctx, inputs.shard);
+    const uploaded = await uploadRunDirectories({
+      name,
+      runsRoot,
+      dirs: runView.dirs,
+      retentionDays: inputs.retentionDays,
+    });
+    uploadedUrl = uploaded.id === null ? null : artifactUrl(ctx, uploaded.id);
+    log(`uploaded ${uploaded.files} files as artifact ${name}`);
+  } catch (err) {
+    warn(`uploading the run directories failed: ${err instanceof Error ? err.message : String(err)}`);
+    notes.push('The run directories could not be uploaded as an artifact.');
+  }
+
+  if (isShard) {
+    // A shard only runs and uploads: the merge job compares, comments, gates and saves history.
+    const gate: GateResult = { verdict: 'passed', failures: [], checks: [] };
+    notes.push(
+      `Shard ${inputs.shard?.index}/${inputs.shard?.total}: the merge job (mode: merge) compares, comments and gates.`,
+    );
+    await writeSummary(
+      renderReport(
+        {
+          run: runView,
+          comparison: null,
+          baseBranch: null,
+          gate,
+          artifactUrl: uploadedUrl,
+          runUrl: runUrl(ctx),
+          notes,
+        },
+        SUMMARY_LIMIT,
+      ),
+    );
+    setOutputs({ ...runView, reportPath: runView.reportPath, verdict: 'passed' });
+    return;
+  }
+
+  const baseBranch = ctx.pullRequest?.baseRef || ctx.branch;
+  let comparison: ComparisonView | null = null;
+  if (baseBranch) comparison = await compareWithBase(dbFile, runView, baseBranch);
+  const gate = evaluateGate({
+    passRate: runView.passRate,
+    failUnder: inputs.failUnder,
+    baselinePassRate: comparison?.basePassRate ?? null,
+    maxRegression: inputs.maxRegression,
+  });
+  const report = {
+    run: runView,
+    comparison,
+    baseBranch: ctx.pullRequest ? baseBranch : null,
+    gate,
+    artifactUrl: uploadedUrl,
+    runUrl: runUrl(ctx),
+    notes,
+  };
+
+  const saved = await saveHistory(dbFile, ctx.workspace, keys, ctx, warn);
+  log(saved.note);
+
+  await postComment(inputs, ctx, suite.id, renderReport(report, COMMENT_LIMIT, commentMarker(suite.id)));
+  await writeSummary(renderReport(report, SUMMARY_LIMIT));
+
+  setOutputs({ ...runView, verdict: gate.verdict });
+  if (gate.verdict === 'failed') core.setFailed(`factory-bench: ${gate.failures.join('; ')}`);
+}
+
+async function postComment(
+  inputs: ActionInputs,
+  ctx: GithubContext,
+  suiteId: string,
+  body: string,
+): Promise<void> {
+  if (!ctx.pullRequest || !inputs.comment) return;
+  if (!inputs.githubToken || !ctx.owner || !ctx.repo) {
+    core.notice('factory-bench: no github-token: the report is in the job summary only');
+    return;
+  }
+  try {
+    const outcome = await upsertComment(
+      inputs.githubToken,
+      { owner: ctx.owner, repo: ctx.repo, issueNumber: ctx.pullRequest.number },
+      commentMarker(suiteId),
+      body,
+    );
+    if (outcome.status === 'forbidden')
+      core.notice(
+        `factory-bench: ${outcome.message}; fork pull requests get a read-only token. The report is in the job summary (see the README for the workflow_run pattern that comments on forks).`,
+      );
+    else log(`${outcome.status} the pull request comment ${outcome.url ?? outcome.id}`);
+  } catch (err) {
+    warn(`posting the pull request comment failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { pickShardArtifacts } from '../../src/action/artifacts.js';
+import { evaluateGate } from '../../src/action/gate.js';
+import { readGithubContext } from '../../src/action/github-context.js';
+import { cachePath, historyKeys } from '../../src/action/history.js';
+import { InputError, parseInputs } from '../../src/action/inputs.js';
+import { COMMENT_LIMIT, cutToFit, renderReport } from '../../src/action/report.js';
+import { selectShard } from '../../src/action/shard.js';
+import type { SuiteRunView } from '../../src/action/suite-bridge.js';
+
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('parseInputs', () => {
+  it('applies defaults and resolves paths against the working directory', () => {
+    const i = parseInputs(reader({ suite: 'suites/a.yaml', 'working-directory': 'sub' }), '/ws');
+    expect(i.suite).toBe('/ws/sub/suites/a.yaml');
+    expect(i.workingDirectory).toBe('/ws/sub');
+    expect(i.model).toBeNull();
+    expect(i.comment).toBe(true);
+    expect(i.mode).toBe('run');
+    expect(i.artifactName).toBe('factory-bench-runs');
+    expect(i.failUnder).toBeNull();
+  });
+
+  it('reads rates as fractions or percentages, shards and booleans', () => {
+    const i = parseInputs(
+      reader({
+        suite: 's.yaml',
+        'fail-under': '80%',
+        'max-regression': '0.05',
+        shard: '2/3',
+        comment: 'false',
+        epochs: '3',
+      }),
+      '/ws',
+    );
+    expect(i.failUnder).toBeCloseTo(0.8);
+    expect(i.maxRegression).toBeCloseTo(0.05);
+    expect(i.shard).toEqual({ index: 2, total: 3 });
+    expect(i.comment).toBe(false);
+    expect(i.epochs).toBe(3);
+  });
+
+  it('names every bad input in one error', () => {
+    let error: unknown;
+    try {
+      parseInputs(
+        reader({
+          'fail-under': '120',
+          concurrency: '0',
+          shard: '3/2',
+          mode: 'merge-all',
+          'base-url': 'ftp://x',
+          comment: 'maybe',
+        }),
+        '/ws',
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const problems = (error as InputError).problems.join('\n');
+    for (const name of ['suite', 'fail-under', 'concurrency', 'shard', 'mode', 'base-url', 'comment'])
+      expect(problems).toContain(`input ${name}:`);
+    expect(problems).toContain('got "120"');
+  });
+});
+
+describe('gate', () => {
+  it('fails under fail-under and on a drop larger than max-regression, saying which', () => {
+    const low = evaluateGate({ passRate: 0.5, failUnder: 0.8, baselinePassRate: null, maxRegression: 0.1 });
+    expect(low.verdict).toBe('failed');
+    expect(low.failures).toEqual(['pass rate 50% is under fail-under 80%']);
+    expect(low.checks.join()).toContain('no baseline');
+    const drop = evaluateGate({ passRate: 0.7, failUnder: null, baselinePassRate: 0.9, maxRegression: 0.1 });
+    expect(drop.verdict).toBe('failed');
+    expect(drop.failures[0]).toContain('max-regression 10%');
+    expect(
+      evaluateGate({ passRate: 0.8, failUnder: 0.8, baselinePassRate: 0.9, maxRegression: 0.1 }).verdict,
+    ).toBe('passed');
+  });
+});
+
+describe('shards', () => {
+  it('deal every task to exactly one shard, the same way every time', () => {
+    const tasks = ['e', 'a', 'd', 'b', 'c'];
+    const shards = [1, 2, 3].map((index) => selectShard(tasks, (t) => t, { index, total: 3 }));
+    expect(shards).toEqual([['a', 'd'], ['b', 'e'], ['c']]);
+    expect(shards.flat().sort()).toEqual([...tasks].sort());
+  });
+
+  it('the merge picks the newest attempt of each shard of this suite', () => {
+    const picked = pickShardArtifacts(
+      [
+        { name: 'fb-core-9-1-shard-1of2', id: 1 },
+        { name: 'fb-core-9-1-shard-2of2', id: 2 },
+        { name: 'fb-core-9-2-shard-2of2', id: 3 },
+        { name: 'fb-other-9-1-shard-1of2', id: 4 },
+      ],
+      'fb-core-9',
+    );
+    expect(picked.map((p) => p.id)).toEqual([1, 3]);
+  });
+});
+
+describe('history keys', () => {
+  it('save under a key unique per run and attempt, restore by the suite prefix, with a workspace-relative path', () => {
+    const ctx = readGithubContext({ GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '2', GITHUB_WORKSPACE: '/ws' });
+    const keys = historyKeys('fb', 'core', ctx);
+    expect(keys).toEqual({ restorePrefix: 'fb-core-', saveKey: 'fb-core-42-2' });
+    expect(cachePath('/ws/runs/runs.sqlite', '/ws')).toBe('runs/runs.sqlite');
+  });
+});
+
+describe('report size', () => {
+  const run = (rows: number): SuiteRunView => ({
+    suiteId: 'core',
+    suiteRunId: 'sr',
+    model: 'oracle',
+    total: rows,
+    passed: rows,
+    passRate: 1,
+    avgScore: 1,
+    costUsd: null,
+    reportPath: '/x/report.md',
+    reportMarkdown: Array.from({ length: rows }, (_, i) => `| task_${i} | ${'x'.repeat(80)} |`).join('\n'),
+    dirs: [],
+    results: [],
+  });
+
+  it('folds detail into <details> and cuts it with a note to stay under the comment limit', () => {
+    const ctx = {
+      comparison: null,
+      baseBranch: 'main',
+      gate: { verdict: 'passed' as const, failures: [], checks: [] },
+      artifactUrl: 'https://a',
+      runUrl: null,
+      notes: [],
+    };
+    const small = renderReport({ ...ctx, run: run(3) }, COMMENT_LIMIT, '<!-- m -->');
+    expect(small).toContain('<details>');
+    expect(small).toContain('No baseline yet');
+    expect(small).not.toContain('cut to fit');
+    const big = renderReport({ ...ctx, run: run(5000) }, COMMENT_LIMIT, '<!-- m -->');
+    expect(big.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(big).toMatch(/more lines cut to fit/);
+    expect(big.startsWith('<!-- m -->')).toBe(true);
+    expect(big.trimEnd().endsWith('</details>')).toBe(true);
+    expect(cutToFit('a\nb\nc', 100, 'x')).toBe('a\nb\nc');
+  });
+});
