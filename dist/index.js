@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41237);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77648);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 41237:
+/***/ 77648:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38017,11 +38017,17 @@ var external_node_crypto_ = __nccwpck_require__(77598);
 
 /** `2026-05-13T20:40:21.123Z` -> `2026-05-13T20-40-21Z` (safe in paths and container names). */
 function timestampSlug(date = new Date()) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll(':', '-');
+    return date
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replaceAll(':', '-');
 }
 /** Makes a model name safe for ids and paths: `openai/gpt-4o-mini` -> `openai_gpt-4o-mini`. */
 function slug(s) {
-    return s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[_.-]+/, '').slice(0, 60) || 'x';
+    return (s
+        .replace(/[^A-Za-z0-9_.-]+/g, '_')
+        .replace(/^[_.-]+/, '')
+        .slice(0, 60) || 'x');
 }
 function newRunId(taskId, model, date = new Date()) {
     return `${timestampSlug(date)}__${slug(taskId)}__${slug(model)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
@@ -38118,7 +38124,9 @@ function queryAll(db, sql, params = []) {
 }
 async function openDatabase(file) {
     const SQL = await loadSqlJs();
-    const db = file && (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).size > 0 ? new SQL.Database((0,external_node_fs_.readFileSync)(file)) : new SQL.Database();
+    const db = file && (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).size > 0
+        ? new SQL.Database((0,external_node_fs_.readFileSync)(file))
+        : new SQL.Database();
     migrate(db);
     return db;
 }
@@ -38194,11 +38202,31 @@ function insertRun(db, result, runDir) {
        error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
        wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
-        result.run_id, result.task_id, result.model, result.suite_run_id, result.epoch, result.status, result.score,
-        result.passed ? 1 : 0, result.kill_reason, result.stop_reason, result.error?.kind ?? null, result.error?.message ?? null,
-        result.tokens.input, result.tokens.cached_input, result.tokens.output, result.tokens.total, result.cost_usd,
-        result.turns, result.tool_calls, result.timings.total_s, result.started_at, result.finished_at, runDir,
-        result.task.difficulty, result.task.domain,
+        result.run_id,
+        result.task_id,
+        result.model,
+        result.suite_run_id,
+        result.epoch,
+        result.status,
+        result.score,
+        result.passed ? 1 : 0,
+        result.kill_reason,
+        result.stop_reason,
+        result.error?.kind ?? null,
+        result.error?.message ?? null,
+        result.tokens.input,
+        result.tokens.cached_input,
+        result.tokens.output,
+        result.tokens.total,
+        result.cost_usd,
+        result.turns,
+        result.tool_calls,
+        result.timings.total_s,
+        result.started_at,
+        result.finished_at,
+        runDir,
+        result.task.difficulty,
+        result.task.domain,
     ]);
     db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
     for (const c of result.checks) {
@@ -38214,7 +38242,11 @@ function insertRun(db, result, runDir) {
  */
 const secrets = new Set();
 const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
-const KEY_SHAPES = [/\bsk-[A-Za-z0-9_-]{16,}\b/g, /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g];
+const KEY_SHAPES = [
+    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
+    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
+];
 function registerSecret(value) {
     if (value && value.length >= 6)
         secrets.add(value);
@@ -47789,7 +47821,13 @@ const checkOutcomeSchema = object({
     score: schemas_number(),
     explanation: schemas_string(),
 });
-const runStatusSchema = schemas_enum(['completed', 'environment_error', 'grader_error', 'crashed', 'interrupted']);
+const runStatusSchema = schemas_enum([
+    'completed',
+    'environment_error',
+    'grader_error',
+    'crashed',
+    'interrupted',
+]);
 const runResultSchema = object({
     schema_version: literal(1),
     run_id: schemas_string(),
@@ -57813,7 +57851,7 @@ function capOutput(text, maxBytes) {
  * else calls Docker for a run's environment.
  */
 /** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
-class SandboxError extends Error {
+class types_SandboxError extends Error {
     kind;
     constructor(message, kind = 'docker') {
         super(message);
@@ -57822,7 +57860,117 @@ class SandboxError extends Error {
     }
 }
 //# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/paths.js
+
+
+
+/**
+ * Path confinement for agent tools. An agent names a path relative to the
+ * workspace or absolute under it; anything that leaves the workspace, before or
+ * after symlinks are followed, is refused with a SandboxError of kind 'path'.
+ */
+function refuse(p, why) {
+    throw new types_SandboxError(`path ${JSON.stringify(p)} is refused: ${why}`, 'path');
+}
+function isInside(root, candidate) {
+    return candidate === root || candidate.startsWith(root.endsWith('/') ? root : `${root}/`);
+}
+/**
+ * The lexical half of confinement: `p` joined to `workdir` and normalized, or a
+ * refusal when it names something outside `workdir`. `a/../b` is fine; `../x`
+ * and `/etc/passwd` are not. Symlinks are not looked at here.
+ */
+function confineLexically(workdir, p) {
+    if (typeof p !== 'string' || p.trim() === '')
+        refuse(String(p), 'the path is empty');
+    if (p.includes('\0'))
+        refuse(p, 'the path contains a NUL byte');
+    const root = external_node_path_.posix.normalize(workdir);
+    const joined = external_node_path_.posix.isAbsolute(p) ? external_node_path_.posix.normalize(p) : external_node_path_.posix.join(root, p);
+    const normalized = joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined;
+    if (!isInside(root, normalized))
+        refuse(p, `it is outside the workspace ${root}`);
+    return normalized;
+}
+/**
+ * Checks a canonical (symlink-free) path produced by `realpath` inside the
+ * sandbox against the canonical workspace root.
+ */
+function assertCanonicalInside(requested, canonical, canonicalRoot) {
+    if (!isInside(canonicalRoot, canonical))
+        refuse(requested, `it resolves through a symlink to ${canonical}, outside the workspace`);
+    return canonical;
+}
+/**
+ * The host-side equivalent of SandboxRunner.resolvePath: maps an agent path
+ * (relative, or absolute under `workdir` as the agent sees it) to a file under
+ * `hostRoot`, following symlinks on the host and refusing any that lead out.
+ * Missing trailing components are allowed (a file about to be created).
+ */
+function resolveHostPath(hostRoot, workdir, p) {
+    const inSandbox = confineLexically(workdir, p);
+    const rel = path.posix.relative(path.posix.normalize(workdir), inSandbox);
+    const root = realpathSync(hostRoot);
+    const target = rel === '' ? root : path.join(root, ...rel.split('/'));
+    const canonical = realpathAllowMissing(target);
+    if (!isInside(root, canonical))
+        refuse(p, `it resolves through a symlink to ${canonical}, outside the workspace`);
+    return canonical;
+}
+/**
+ * Like `realpath -m`: follows every symlink, dangling ones included (a write
+ * through a dangling link would create its target), and keeps missing
+ * components as they are.
+ */
+function realpathAllowMissing(target) {
+    const pending = target.split(path.sep).filter(Boolean);
+    let resolved = path.sep;
+    let hops = 0;
+    while (pending.length > 0) {
+        const name = pending.shift();
+        if (name === '.')
+            continue;
+        if (name === '..') {
+            resolved = path.dirname(resolved);
+            continue;
+        }
+        const next = path.join(resolved, name);
+        let stat;
+        try {
+            stat = lstatSync(next);
+        }
+        catch {
+            stat = undefined;
+        }
+        if (stat?.isSymbolicLink()) {
+            if (++hops > 40)
+                throw new SandboxError(`too many levels of symbolic links at ${next}`, 'path');
+            const link = readlinkSync(next);
+            if (path.isAbsolute(link))
+                resolved = path.sep;
+            pending.unshift(...link.split(path.sep).filter(Boolean));
+            continue;
+        }
+        resolved = next;
+    }
+    return resolved;
+}
+/**
+ * SandboxRunner.resolvePath for runners whose files live inside a container:
+ * confines lexically, then canonicalizes with `realpath -m` inside the sandbox
+ * (so symlinks are judged as the sandbox sees them) and checks again.
+ */
+async function resolveInSandbox(exec, workdir, p) {
+    const lexical = confineLexically(workdir, p);
+    const r = await exec(['realpath', '-m', '-z', '--', workdir, lexical]);
+    const [root, canonical] = r.stdout.split('\0');
+    if (r.exitCode !== 0 || !root || !canonical)
+        throw new types_SandboxError(`cannot resolve ${JSON.stringify(p)} in the sandbox: ${r.stderr.trim() || `exit ${r.exitCode}`}`, 'path');
+    return assertCanonicalInside(p, canonical, root);
+}
+//# sourceMappingURL=paths.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/docker-runner.js
+
 
 
 
@@ -57893,7 +58041,7 @@ class DockerRunner {
         const r = await dockerCall(args, { allowFailure: true, timeoutMs: 60_000 });
         if (r.exitCode !== 0) {
             await this.stop();
-            throw new SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
+            throw new types_SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
         }
         this.started = true;
     }
@@ -57924,6 +58072,9 @@ class DockerRunner {
             durationMs: Date.now() - started,
         };
     }
+    resolvePath(p) {
+        return resolveInSandbox((cmd) => this.exec({ cmd, timeoutMs: 30_000 }), this.workdir, p);
+    }
     async readFile(sandboxPath) {
         const r = await dockerCall(['exec', this.container, 'cat', '--', sandboxPath], {
             allowFailure: true,
@@ -57931,7 +58082,7 @@ class DockerRunner {
             retries: 0,
         });
         if (r.exitCode !== 0)
-            throw new SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+            throw new types_SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
         return r.stdoutBuffer;
     }
     async writeFile(sandboxPath, content) {
@@ -57946,7 +58097,7 @@ class DockerRunner {
             sandboxPath,
         ], { allowFailure: true, input: content, retries: 0 });
         if (r.exitCode !== 0)
-            throw new SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+            throw new types_SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
     }
     async copyIn(hostPath, sandboxPath) {
         await dockerCall(['exec', this.container, 'mkdir', '-p', sandboxPath.replace(/\/[^/]*$/, '') || '/']);
@@ -58015,12 +58166,12 @@ async function ensureImage(opts) {
             retries: 1,
         });
         if (pulled.exitCode !== 0) {
-            throw new SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
+            throw new types_SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
         }
         return opts.image;
     }
     if (!opts.buildContext)
-        throw new SandboxError('the environment names neither an image nor a build context', 'image_build');
+        throw new types_SandboxError('the environment names neither an image nor a build context', 'image_build');
     const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
     const existing = buildsInFlight.get(tag);
     if (existing)
@@ -58036,13 +58187,13 @@ async function ensureImage(opts) {
             if (opts.logFile)
                 (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
             if (r.exitCode !== 0) {
-                throw new SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`, 'image_build');
+                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`, 'image_build');
             }
             return tag;
         }
         catch (err) {
             if (err instanceof DockerCliError)
-                throw new SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
+                throw new types_SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
             throw err;
         }
     })();
@@ -58056,6 +58207,7 @@ async function ensureImage(opts) {
 }
 //# sourceMappingURL=images.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
 
 
 
@@ -58998,7 +59150,7 @@ const MAX_TOOL_OUTPUT_BYTES = 16 * 1024;
  * agent, grading, persistence. Never throws for a failed run: every ending,
  * including a crash or an interrupt, leaves a readable result.json and an index row.
  */
-async function runTask(opts) {
+async function run_task_runTask(opts) {
     const task = typeof opts.task === 'string' ? loadTask(opts.task) : opts.task;
     const modelName = typeof opts.model === 'string' ? opts.model : opts.model.name;
     const manifest = task.manifest;
@@ -59122,7 +59274,7 @@ async function runTask(opts) {
         }
     }
     catch (err) {
-        if (err instanceof SandboxError) {
+        if (err instanceof types_SandboxError) {
             status = 'environment_error';
             error = { kind: `environment:${err.kind}`, message: err.message };
         }
@@ -59152,7 +59304,110 @@ function round(n) {
     return Math.round(n * 1000) / 1000;
 }
 //# sourceMappingURL=run-task.js.map
+;// CONCATENATED MODULE: ./build/src/orchestrator/validate.js
+
+/**
+ * Proves a task sound: its reference solution (the `oracle` model) must pass
+ * with score 1.0, and an agent that does nothing (`null`) must fail. Both runs
+ * go through runTask exactly as a real model's would, and run side by side.
+ */
+async function validateTask(task, opts) {
+    const started = Date.now();
+    const run = (model) => runTask({
+        task,
+        model,
+        runsRoot: opts.runsRoot,
+        signal: opts.signal,
+        warn: opts.warn,
+        onPhase: opts.onPhase,
+    });
+    const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);
+    const oracleRun = summarizeRun('oracle', oracle.result, oracle.runDir);
+    const nullRun = summarizeRun('null', nothing.result, nothing.runDir);
+    const problems = [...judgeOracle(oracle.result), ...judgeNull(nothing.result)];
+    return {
+        task_id: task.manifest.id,
+        dir: task.dir,
+        sound: problems.length === 0,
+        oracle: oracleRun,
+        null: nullRun,
+        problems,
+        seconds: round1((Date.now() - started) / 1000),
+    };
+}
+function summarizeRun(model, r, runDir) {
+    return {
+        model,
+        run_id: r.run_id,
+        run_dir: runDir,
+        status: r.status,
+        passed: r.passed,
+        score: r.score,
+        seconds: round1(r.timings.total_s),
+    };
+}
+/** A run that did not complete says nothing about the task's soundness, only about the environment. */
+function incomplete(model, r) {
+    if (r.status === 'completed')
+        return [];
+    const why = r.error ? `${r.error.kind}: ${r.error.message}` : r.status;
+    if (r.status === 'interrupted')
+        return [{ kind: 'interrupted', model, message: `${model} run interrupted` }];
+    return [
+        {
+            kind: 'environment_error',
+            model,
+            message: `environment error: the ${model} run ended with ${r.status} (${why})`,
+        },
+    ];
+}
+function judgeOracle(r) {
+    const broken = incomplete('oracle', r);
+    if (broken.length > 0)
+        return broken;
+    if (r.passed && r.score === 1)
+        return [];
+    const failing = r.checks
+        .filter((c) => c.status !== 'passed')
+        .map((c) => `${c.name} ${c.status}: ${c.explanation}`);
+    const why = failing.length > 0 ? failing.join('; ') : 'every check passed but the pass threshold was missed';
+    return [
+        {
+            kind: 'oracle_failed',
+            model: 'oracle',
+            message: `oracle did not pass: the reference solution scored ${r.score.toFixed(2)}${r.passed ? ' (passed, but not with the full score 1.0)' : ''}; ${why}`,
+        },
+    ];
+}
+function judgeNull(r) {
+    const broken = incomplete('null', r);
+    if (broken.length > 0)
+        return broken;
+    if (!r.passed)
+        return [];
+    return [
+        {
+            kind: 'null_passed',
+            model: 'null',
+            message: `null was not rejected: an untouched workspace passes with score ${r.score.toFixed(2)}; the grader must check what the agent is asked to do`,
+        },
+    ];
+}
+/** One line for a validated task: verdict, both runs and the time taken. */
+function formatValidationLine(v, idWidth = 0) {
+    const half = (r) => {
+        const outcome = r.status === 'completed' ? (r.passed ? 'passed' : 'failed') : r.status;
+        return `${r.model} ${outcome} ${r.score.toFixed(2)} (${r.seconds.toFixed(1)}s)`;
+    };
+    const verdict = v.sound ? 'sound  ' : 'UNSOUND';
+    return `${v.task_id.padEnd(idWidth)}  ${verdict}  ${half(v.oracle)}  ${half(v.null)}  total ${v.seconds.toFixed(1)}s`;
+}
+function round1(n) {
+    return Math.round(n * 10) / 10;
+}
+//# sourceMappingURL=validate.js.map
 ;// CONCATENATED MODULE: ./build/src/orchestrator/index.js
+
 
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./build/src/action/shard.js
@@ -59238,7 +59493,7 @@ async function runSuiteForAction(o) {
     await pool(jobs, o.concurrency, async ({ task, epoch }) => {
         if (o.signal?.aborted)
             return;
-        const { result, runDir } = await runTask({
+        const { result, runDir } = await run_task_runTask({
             task,
             model: o.model,
             runsRoot: o.runsRoot,
