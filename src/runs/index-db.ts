@@ -38,6 +38,18 @@ export const MIGRATIONS: string[] = [
      run_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, tier TEXT NOT NULL, weight REAL NOT NULL,
      gating INTEGER NOT NULL, status TEXT NOT NULL, score REAL NOT NULL, explanation TEXT,
      PRIMARY KEY (run_id, name));`,
+  // 2: suite runs remember how they were run (for --resume and comparisons); indexes for cross-run queries.
+  `ALTER TABLE suite_runs ADD COLUMN epochs INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN concurrency INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN total_tokens INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN wall_seconds REAL;
+   ALTER TABLE suite_runs ADD COLUMN environment_errors INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN suite_file TEXT;
+   ALTER TABLE suite_runs ADD COLUMN config_json TEXT;
+   CREATE INDEX suite_runs_branch ON suite_runs(suite_id, branch, started_at);
+   CREATE INDEX suite_runs_label ON suite_runs(suite_id, label, started_at);
+   CREATE INDEX runs_model ON runs(model, started_at);
+   CREATE INDEX runs_started ON runs(started_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

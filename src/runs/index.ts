@@ -10,6 +10,19 @@ export {
   SCHEMA_VERSION,
   updateIndex,
 } from './index-db.js';
+export {
+  findLatestSuiteRun,
+  findRunsById,
+  findSuiteRunsById,
+  getSuiteRun,
+  type LatestSuiteRunQuery,
+  listRuns,
+  type RunFilter,
+  type RunRecord,
+  runsOfSuiteRun,
+  type SuiteRunRecord,
+  upsertSuiteRun,
+} from './queries.js';
 export { redact, redactDeep, registerEnvSecrets, registerSecret } from './redact.js';
 export * from './result.js';
 export { RunDirectory, type TranscriptEvent, TranscriptWriter } from './run-dir.js';

@@ -1,0 +1,26 @@
+/**
+ * Suites: manifests, the suite runner, reports and comparisons. The public
+ * library API (used by the CLI and the GitHub Action) is what this file exports.
+ */
+export { findLatestSuiteRun, type LatestSuiteRunQuery, type SuiteRunRecord } from '../runs/index.js';
+export { discoverSuiteFiles, loadSuite, type Suite, type SuiteTask } from './load.js';
+export { renderReportMarkdown } from './report.js';
+export {
+  matchesTaskFilter,
+  type RunSuiteOptions,
+  runSuite,
+  type SuiteEvent,
+  SuiteInputError,
+  type SuiteRunOutcome,
+  type TaskRunner,
+} from './runner.js';
+export { type BudgetOverride, type SuiteManifest, suiteManifestSchema } from './schema.js';
+export type {
+  ProblemRun,
+  Rollup,
+  RunBrief,
+  SuiteRunStatus,
+  SuiteSummary,
+  TaskState,
+  TaskSummary,
+} from './summary.js';

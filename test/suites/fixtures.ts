@@ -1,0 +1,182 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunTaskOptions, RunTaskResult } from '../../src/orchestrator/index.js';
+import { insertRun, newRunId, RunDirectory, type RunResult, updateIndex } from '../../src/runs/index.js';
+import type { Task } from '../../src/tasks/index.js';
+
+/** Writes a minimal valid task folder (enough for loadTask; runs go through a fake runner). */
+export function writeTask(
+  root: string,
+  id: string,
+  extra: { difficulty?: string; domain?: string; maxWallSeconds?: number } = {},
+): string {
+  const dir = path.join(root, id);
+  mkdirSync(path.join(dir, 'workspace'), { recursive: true });
+  mkdirSync(path.join(dir, 'solution'), { recursive: true });
+  writeFileSync(path.join(dir, 'workspace', 'README'), 'x\n');
+  writeFileSync(path.join(dir, 'solution', 'solve.sh'), 'true\n');
+  writeFileSync(
+    path.join(dir, 'task.yaml'),
+    [
+      `id: ${id}`,
+      `title: Task ${id}`,
+      `difficulty: ${extra.difficulty ?? 'easy'}`,
+      `domain: ${extra.domain ?? 'python'}`,
+      'instructions: do it',
+      'environment:',
+      '  image: debian:bookworm-slim',
+      'budget:',
+      `  max_wall_seconds: ${extra.maxWallSeconds ?? 60}`,
+      'grader:',
+      '  checks:',
+      '    - name: present',
+      '      type: file_present',
+      '      path: README',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+export type Behaviour =
+  | 'pass'
+  | 'fail'
+  | 'crash'
+  | 'hang'
+  | 'stuck'
+  | 'wall'
+  | 'env'
+  | { score: number; passed: boolean };
+
+export interface FakeCall {
+  taskId: string;
+  epoch: number;
+  budget: RunTaskOptions['budget'];
+  suiteRunId: string | null | undefined;
+}
+
+/**
+ * A stand-in for runTask that behaves like it (result.json, an index row,
+ * `interrupted` when aborted) without Docker. `hang` never finishes unless aborted.
+ */
+export function fakeRunner(
+  behaviourOf: (taskId: string, epoch: number) => Behaviour,
+  opts: { delayMs?: number; onStart?: (call: FakeCall) => void } = {},
+): {
+  run: (o: RunTaskOptions) => Promise<RunTaskResult>;
+  calls: FakeCall[];
+  maxConcurrent: () => number;
+} {
+  const calls: FakeCall[] = [];
+  let active = 0;
+  let peak = 0;
+  const run = async (o: RunTaskOptions): Promise<RunTaskResult> => {
+    const task = o.task as Task;
+    const taskId = task.manifest.id;
+    const epoch = o.epoch ?? 0;
+    const call = { taskId, epoch, budget: o.budget, suiteRunId: o.suiteRunId };
+    calls.push(call);
+    active++;
+    peak = Math.max(peak, active);
+    try {
+      const behaviour = behaviourOf(taskId, epoch);
+      const started = new Date();
+      const runId = newRunId(taskId, String(o.model), started);
+      o.onPhase?.('setup', runId);
+      opts.onStart?.(call);
+      if (behaviour === 'stuck') await new Promise(() => {});
+      if (behaviour === 'crash') {
+        await sleep(opts.delayMs ?? 5);
+        throw new Error(`simulated harness crash in ${taskId}`);
+      }
+      const aborted = await waitOrAbort(behaviour === 'hang' ? 1e9 : (opts.delayMs ?? 5), o.signal);
+      let status: RunResult['status'] = 'completed';
+      let score = 0;
+      let passed = false;
+      let killReason: string | null = null;
+      let error: RunResult['error'] = null;
+      if (aborted) {
+        status = 'interrupted';
+        killReason = 'interrupted';
+        error = { kind: 'interrupted', message: 'the run was interrupted' };
+      } else if (behaviour === 'pass') {
+        score = 1;
+        passed = true;
+      } else if (behaviour === 'wall') {
+        killReason = 'budget_exceeded:wall_time';
+      } else if (behaviour === 'env') {
+        status = 'environment_error';
+        error = { kind: 'environment:image_build', message: 'simulated image build failure' };
+      } else if (typeof behaviour === 'object') {
+        score = behaviour.score;
+        passed = behaviour.passed;
+      }
+      const result: RunResult = {
+        schema_version: 1,
+        run_id: runId,
+        task_id: taskId,
+        model: String(o.model),
+        suite_run_id: o.suiteRunId ?? null,
+        epoch,
+        status,
+        score,
+        passed,
+        pass_threshold: 1,
+        kill_reason: killReason,
+        stop_reason: aborted ? 'interrupted' : 'final_answer',
+        error,
+        tokens: { input: 100, cached_input: 0, output: 20, total: 120 },
+        cost_usd: 0.001,
+        judge_cost_usd: 0,
+        turns: 3,
+        tool_calls: 2,
+        timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: (Date.now() - started.getTime()) / 1000 },
+        checks: [],
+        started_at: started.toISOString(),
+        finished_at: new Date().toISOString(),
+        task: {
+          difficulty: task.manifest.difficulty,
+          domain: task.manifest.domain,
+          title: task.manifest.title,
+        },
+        sandbox: 'fake',
+      };
+      const dir = new RunDirectory(o.runsRoot, runId);
+      dir.create();
+      dir.writeResult(result);
+      await updateIndex(path.join(o.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
+      o.onPhase?.('done', runId);
+      return { result, runDir: dir.root };
+    } finally {
+      active--;
+    }
+  };
+  return { run, calls, maxConcurrent: () => peak };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Resolves true when aborted first, false when the time passed. */
+function waitOrAbort(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(true);
+    const timer = setTimeout(() => resolve(false), ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Writes a suite file listing the given task folders. */
+export function writeSuite(file: string, body: string): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, body);
+  return file;
+}
