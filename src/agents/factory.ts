@@ -1,25 +1,21 @@
 import type { ToolStyle } from '../tasks/index.js';
-import type { AgentContext, AgentOutcome } from './loop.js';
-import { runNativeToolAgent } from './native.js';
-import { NullModel, OracleModel } from './scripted.js';
-import { type ChatModel, ModelError } from './types.js';
+import type { Agent, AgentContext, AgentOutcome } from './loop.js';
+import { NativeToolAgent } from './native.js';
+import { ReactAgent } from './react.js';
+import { SimpleAgent } from './simple.js';
 
-/** Resolves a model name to a chat model. Built-ins need no key. */
-export async function resolveModel(name: string): Promise<ChatModel> {
-  if (name === 'oracle') return new OracleModel();
-  if (name === 'null') return new NullModel();
-  throw new ModelError(
-    `unknown model ${JSON.stringify(name)}: use oracle, null, or provider/model such as openai/gpt-4o-mini`,
-    'config',
-  );
-}
-
-/** Picks the agent loop for a task's tool style. */
-export function runAgent(style: ToolStyle, ctx: AgentContext): Promise<AgentOutcome> {
+/** The one place a task's `tools.style` picks an agent. A fresh agent per run (text agents keep state). */
+export function createAgent(style: ToolStyle): Agent {
   switch (style) {
     case 'native':
-      return runNativeToolAgent(ctx);
+      return new NativeToolAgent();
     case 'json_text':
-      return runNativeToolAgent(ctx);
+      return new ReactAgent();
+    case 'code_blocks':
+      return new SimpleAgent();
   }
+}
+
+export function runAgent(style: ToolStyle, ctx: AgentContext): Promise<AgentOutcome> {
+  return createAgent(style).run(ctx);
 }

@@ -1,4 +1,21 @@
-export { resolveModel, runAgent } from './factory.js';
-export { type AgentContext, type AgentOutcome, DEFAULT_SYSTEM_PROMPT, type StopReason } from './loop.js';
+export { loadDotEnv } from './env.js';
+export { createAgent, runAgent } from './factory.js';
+export {
+  type Agent,
+  type AgentContext,
+  type AgentOutcome,
+  type AgentProtocol,
+  DEFAULT_SYSTEM_PROMPT,
+  driveAgent,
+  type StopReason,
+  type Turn,
+  WALL_GRACE_MS,
+} from './loop.js';
+export { type ModelConfig, openAIOptionsFor, resolveModel } from './models.js';
+export { NativeToolAgent, SUBMIT } from './native.js';
+export { DEFAULT_RETRY_POLICY, OpenAIChatModel, type OpenAIModelOptions, type RetryPolicy } from './openai.js';
+export { ReactAgent } from './react.js';
 export { NullModel, ORACLE_SOLUTION_DIR, OracleModel } from './scripted.js';
+export { SimpleAgent } from './simple.js';
+export { parseJsonActions, parseLenientJson } from './text-actions.js';
 export * from './types.js';

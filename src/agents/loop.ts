@@ -2,8 +2,16 @@ import { type BudgetEnforcer, BudgetExceeded } from '../budgets/index.js';
 import type { CostTracker } from '../cost/index.js';
 import type { TranscriptWriter } from '../runs/index.js';
 import type { SandboxRunner } from '../sandbox/index.js';
-import { renderToolResult, type Toolbox } from '../tools/index.js';
-import { type ChatModel, type ChatRequest, type ChatResponse, ModelError, type ToolCall } from './types.js';
+import { renderToolResult, type Toolbox, type ToolResult } from '../tools/index.js';
+import {
+  type ChatMessage,
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  ModelError,
+  type ToolCall,
+  type ToolSpec,
+} from './types.js';
 
 export type StopReason =
   | 'final_answer'
@@ -15,7 +23,7 @@ export type StopReason =
 
 export interface AgentOutcome {
   stopReason: StopReason;
-  /** Set when the agent was stopped rather than finishing: budget_exceeded:<kind>, error:<kind>, interrupted. */
+  /** Set when the agent was stopped rather than finishing: budget_exceeded:<kind>, error:<kind>, interrupted, turn_limit. */
   killReason: string | null;
   turns: number;
   toolCalls: number;
@@ -41,25 +49,86 @@ export interface AgentContext {
   signal?: AbortSignal | undefined;
 }
 
+/** What one model reply asks for, as understood by an agent's protocol. */
+export interface Turn {
+  /** Tool calls to run, in order. */
+  calls: ToolCall[];
+  /** Set when the model ended explicitly with submit (after `calls` run). */
+  submit: string | null;
+  /** True when the reply is the final answer: nothing to run, the loop ends. */
+  final: boolean;
+  /** Said back to the model with the results (e.g. why an action could not be parsed). */
+  feedback: string | null;
+}
+
+/**
+ * How an agent talks to its model: what it sends and how it reads replies.
+ * `driveAgent` runs the loop (budgets, tools, transcript) for every protocol.
+ */
+export interface AgentProtocol {
+  readonly agent: string;
+  systemPrompt(base: string, tools: ToolSpec[]): string;
+  request(messages: ChatMessage[], tools: ToolSpec[]): Pick<ChatRequest, 'messages' | 'tools' | 'textProtocol'>;
+  interpret(reply: Extract<ChatMessage, { role: 'assistant' }>, turn: number): Turn;
+  /** The messages that carry this turn's results (and any feedback) back to the model. */
+  resultMessages(results: ToolOutcome[], feedback: string | null): ChatMessage[];
+}
+
+export interface ToolOutcome {
+  call: ToolCall;
+  /** Exactly the text the model is shown. */
+  text: string;
+}
+
+/** An agent: one way of driving a model through a task. */
+export interface Agent {
+  readonly agent: string;
+  run(ctx: AgentContext): Promise<AgentOutcome>;
+}
+
 export const DEFAULT_SYSTEM_PROMPT =
   'You are an expert ML engineer working in a sandboxed Linux machine. The task files are in the current ' +
-  'working directory (/workspace). Use the tools to inspect, change and test the code. When the task is ' +
-  'complete, reply with a short summary of what you did and no tool call.';
+  'working directory (/workspace). Use the tools to inspect, change and test the code.';
+
+/** How long a tool call may outlive the wall-time budget before it is abandoned. */
+export const WALL_GRACE_MS = 5_000;
 
 /** Calls the model under the budget: refused when spent, cut off at the wall-time limit, usage recorded. */
 export async function callModel(ctx: AgentContext, req: ChatRequest): Promise<ChatResponse> {
   ctx.budget.beforeModelCall();
-  const wall = AbortSignal.timeout(Math.max(1, ctx.budget.remainingWallMs()));
+  const remaining = ctx.budget.remainingWallMs();
+  const wall = AbortSignal.timeout(Math.max(1, remaining));
   const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
   const started = Date.now();
   let response: ChatResponse;
   try {
-    response = await ctx.model.complete({ ...req, signal });
+    response = await ctx.model.complete({
+      ...req,
+      signal,
+      deadline: started + remaining,
+      onRetry: (n) =>
+        ctx.transcript.write({
+          type: 'model_retry',
+          attempt: n.attempt,
+          reason: n.reason,
+          message: n.message,
+          delay_ms: n.delayMs,
+          retry_after: n.fromRetryAfter,
+        }),
+    });
   } catch (err) {
-    if (wall.aborted) {
+    if (wall.aborted && !ctx.signal?.aborted) {
       ctx.budget.markBreached('wall_time');
       throw new BudgetExceeded('wall_time');
     }
+    if (err instanceof ModelError)
+      ctx.transcript.write({
+        type: 'model_error',
+        kind: err.kind,
+        status: err.status ?? null,
+        message: err.message,
+        duration_ms: Date.now() - started,
+      });
     throw err;
   }
   const cost = ctx.cost.record(ctx.model.name, response.usage, ctx.model.free);
@@ -81,7 +150,12 @@ export async function runToolCall(
   ctx: AgentContext,
   call: Pick<ToolCall, 'id' | 'name' | 'arguments'>,
 ): Promise<string> {
-  ctx.budget.beforeToolCall();
+  try {
+    ctx.budget.beforeToolCall();
+  } catch (err) {
+    if (err instanceof BudgetExceeded) refuseCalls(ctx, [call], err);
+    throw err;
+  }
   const remaining = ctx.budget.remainingWallMs();
   const timeoutMs = Math.max(1000, Math.min(ctx.toolTimeoutMs, remaining));
   ctx.transcript.write({
@@ -92,25 +166,142 @@ export async function runToolCall(
     timeout_ms: timeoutMs,
   });
   const started = Date.now();
-  const result = await ctx.toolbox.call(call.name, call.arguments, {
+  const running = ctx.toolbox.call(call.name, call.arguments, {
     sandbox: ctx.sandbox,
     timeoutMs,
     maxOutputBytes: ctx.maxToolOutputBytes,
   });
-  const text = renderToolResult(result);
-  ctx.transcript.write({
-    type: 'tool_result',
-    id: call.id,
-    name: call.name,
-    content: text,
-    error: result.error ?? null,
-    duration_ms: Date.now() - started,
-  });
+  // The sandbox enforces the timeout; this guard holds even if the sandbox does not.
+  const result = await raceDeadline(running, remaining + WALL_GRACE_MS, ctx.signal);
+  const record = (r: ToolResult): string => {
+    const text = renderToolResult(r);
+    ctx.transcript.write({
+      type: 'tool_result',
+      id: call.id,
+      name: call.name,
+      content: text,
+      error: r.error ?? null,
+      duration_ms: Date.now() - started,
+    });
+    return text;
+  };
+  if (result === 'deadline') {
+    record({
+      output: '',
+      error: { kind: 'timeout', message: 'the call outlived the wall-time budget and was abandoned' },
+    });
+    ctx.budget.markBreached('wall_time');
+    throw new BudgetExceeded('wall_time');
+  }
+  if (result === 'aborted') throw new Error('interrupted');
+  const text = record(result);
   if (result.error?.kind === 'timeout' && timeoutMs >= remaining) {
     ctx.budget.markBreached('wall_time');
     throw new BudgetExceeded('wall_time');
   }
   return text;
+}
+
+async function raceDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<T | 'deadline' | 'aborted'> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<'deadline' | 'aborted'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), ms);
+    onAbort = () => resolve('aborted');
+    if (signal?.aborted) resolve('aborted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * The agent loop shared by every protocol: ask the model, run what it asks
+ * for under the budget, send the results back, until it answers, submits,
+ * runs out of turns or budget, fails, or is interrupted. Never throws.
+ */
+export async function driveAgent(ctx: AgentContext, protocol: AgentProtocol): Promise<AgentOutcome> {
+  const tools = ctx.toolbox.specs();
+  const messages: ChatMessage[] = [
+    { role: 'system', content: protocol.systemPrompt(ctx.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, tools) },
+    { role: 'user', content: ctx.instructions },
+  ];
+  ctx.transcript.write({
+    type: 'agent_start',
+    agent: protocol.agent,
+    model: ctx.model.name,
+    messages,
+    tools: ctx.toolbox.names,
+  });
+  let turns = 0;
+  const ended = (stopReason: StopReason, finalAnswer: string | null, killReason: string | null = null) => ({
+    stopReason,
+    killReason,
+    turns,
+    toolCalls: ctx.budget.toolCalls,
+    finalAnswer,
+    error: null,
+  });
+  try {
+    while (turns < ctx.maxTurns) {
+      if (ctx.signal?.aborted) throw new Error('interrupted');
+      turns++;
+      const response = await callModel(ctx, {
+        ...protocol.request(messages, tools),
+        temperature: ctx.temperature,
+      });
+      messages.push(response.message);
+      const turn = protocol.interpret(response.message, turns);
+      if (turn.final) return ended('final_answer', response.message.content ?? '');
+      const results: ToolOutcome[] = [];
+      for (const [i, call] of turn.calls.entries()) {
+        try {
+          results.push({ call, text: await runToolCall(ctx, call) });
+        } catch (err) {
+          if (err instanceof BudgetExceeded) refuseCalls(ctx, turn.calls.slice(i + 1), err);
+          throw err;
+        }
+      }
+      if (turn.submit !== null) return ended('submit', turn.submit);
+      for (const m of protocol.resultMessages(results, turn.feedback)) {
+        messages.push(m);
+        if (m.role === 'user') ctx.transcript.write({ type: 'user_message', content: m.content });
+      }
+    }
+    return ended('turn_limit', null, 'turn_limit');
+  } catch (err) {
+    return outcomeFromError(err, turns, ctx.budget.toolCalls, ctx.signal);
+  }
+}
+
+/** Records the calls a spent budget refused, so the transcript says why they never ran. */
+function refuseCalls(
+  ctx: AgentContext,
+  calls: Array<Pick<ToolCall, 'id' | 'name'>>,
+  err: BudgetExceeded,
+): void {
+  for (const call of calls) {
+    const error = {
+      kind: 'budget' as const,
+      message: `not run: the ${err.kind.replace('_', ' ')} budget is spent`,
+    };
+    ctx.transcript.write({
+      type: 'tool_result',
+      id: call.id,
+      name: call.name,
+      content: renderToolResult({ output: '', error }),
+      error,
+      duration_ms: 0,
+    });
+  }
 }
 
 /** Maps whatever ended a loop to an outcome; never throws for expected stops. */

@@ -1,30 +1,43 @@
+import { SUBMIT } from './native.js';
+import { formatJsonAction } from './text-actions.js';
 import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from './types.js';
 
 /** Where the reference solution is mounted, read-only, for oracle runs only. */
 export const ORACLE_SOLUTION_DIR = '/opt/factory-bench/solution';
 
+const DONE = 'Ran the reference solution.';
+
 /**
  * `oracle`: runs the task's reference solution through the agent's own tool
- * path (one bash call to solve.sh), then ends. Validates that a task is solvable.
+ * path (one bash call to solve.sh), then ends. Validates that a task is
+ * solvable. Speaks whichever protocol the agent uses: a native tool call when
+ * the request declares tools, else the text action the agent parses.
  */
 export class OracleModel implements ChatModel {
   readonly name = 'oracle';
   readonly free = true;
   async complete(req: ChatRequest): Promise<ChatResponse> {
-    const alreadyRan = req.messages.some((m) => m.role === 'tool');
-    if (alreadyRan) {
-      return {
-        message: { role: 'assistant', content: 'Ran the reference solution.' },
-        usage: EMPTY_USAGE,
-        finishReason: 'stop',
-      };
+    const alreadyRan = req.messages.some((m) => m.role === 'assistant');
+    const command = `bash ${ORACLE_SOLUTION_DIR}/solve.sh`;
+    if (!req.tools) {
+      const content =
+        req.textProtocol === 'code_blocks'
+          ? alreadyRan
+            ? `SUBMIT: ${DONE}`
+            : `\`\`\`bash\n${command}\n\`\`\``
+          : alreadyRan
+            ? formatJsonAction(SUBMIT, { answer: DONE })
+            : `Running the reference solution.\n${formatJsonAction('bash', { command })}`;
+      return { message: { role: 'assistant', content }, usage: EMPTY_USAGE, finishReason: 'stop' };
     }
-    const args = JSON.stringify({ command: `bash ${ORACLE_SOLUTION_DIR}/solve.sh` });
+    if (alreadyRan) {
+      return { message: { role: 'assistant', content: DONE }, usage: EMPTY_USAGE, finishReason: 'stop' };
+    }
     return {
       message: {
         role: 'assistant',
         content: null,
-        tool_calls: [{ id: 'oracle-1', name: 'bash', arguments: args }],
+        tool_calls: [{ id: 'oracle-1', name: 'bash', arguments: JSON.stringify({ command }) }],
       },
       usage: EMPTY_USAGE,
       finishReason: 'tool_calls',
@@ -36,11 +49,14 @@ export class OracleModel implements ChatModel {
 export class NullModel implements ChatModel {
   readonly name = 'null';
   readonly free = true;
-  async complete(): Promise<ChatResponse> {
-    return {
-      message: { role: 'assistant', content: 'I will not do anything.' },
-      usage: EMPTY_USAGE,
-      finishReason: 'stop',
-    };
+  async complete(req: ChatRequest): Promise<ChatResponse> {
+    // In a text protocol a plain reply only earns a reminder; submit so the run ends at once.
+    const content =
+      req.tools || !req.textProtocol
+        ? 'I will not do anything.'
+        : req.textProtocol === 'code_blocks'
+          ? 'SUBMIT: I will not do anything.'
+          : formatJsonAction(SUBMIT, { answer: 'I will not do anything.' });
+    return { message: { role: 'assistant', content }, usage: EMPTY_USAGE, finishReason: 'stop' };
   }
 }

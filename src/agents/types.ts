@@ -25,12 +25,39 @@ export interface Usage {
   output_tokens: number;
 }
 
+/** The text protocols an agent can speak to a model without native tool calling. */
+export type TextProtocol = 'json_text' | 'code_blocks';
+
+/** One retry the client is about to make, reported so the loop can record it. */
+export interface RetryNotice {
+  /** 1 for the first retry. */
+  attempt: number;
+  /** e.g. `http_429`, `http_500`, `timeout`, `connection`. */
+  reason: string;
+  message: string;
+  delayMs: number;
+  /** True when the delay came from the server's Retry-After header. */
+  fromRetryAfter: boolean;
+}
+
 export interface ChatRequest {
   messages: ChatMessage[];
   /** Present for native tool calling; absent for text-protocol agents. */
   tools?: ToolSpec[];
-  temperature?: number;
+  temperature?: number | undefined;
   signal?: AbortSignal;
+  /**
+   * Epoch milliseconds after which the client must not start another retry
+   * (the run's wall-time budget); it gives up instead of sleeping past it.
+   */
+  deadline?: number;
+  /** Called before each retry wait. */
+  onRetry?: (notice: RetryNotice) => void;
+  /**
+   * Which text protocol the agent parses when `tools` is absent. Real models
+   * read it from the system prompt; scripted models use it to answer in kind.
+   */
+  textProtocol?: TextProtocol;
 }
 
 export interface ChatResponse {
@@ -49,11 +76,23 @@ export interface ChatModel {
   complete(req: ChatRequest): Promise<ChatResponse>;
 }
 
+export type ModelErrorKind =
+  | 'auth'
+  | 'permission'
+  | 'not_found'
+  | 'context_length'
+  | 'bad_request'
+  | 'quota'
+  | 'unavailable'
+  | 'config';
+
 /** A model error that should end the run with a reason rather than crash it. */
 export class ModelError extends Error {
   constructor(
     message: string,
-    readonly kind: 'auth' | 'not_found' | 'context_length' | 'bad_request' | 'unavailable' | 'config',
+    readonly kind: ModelErrorKind,
+    /** HTTP status when the endpoint answered. */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'ModelError';

@@ -61,7 +61,8 @@ export const toolNameSchema = z.enum(['bash', 'python', 'text_editor', 'git_diff
 
 export const toolsSchema = z
   .object({
-    style: z.enum(['native', 'json_text']).default('native'),
+    /** native: OpenAI tool_calls; json_text: JSON actions in text (ReAct); code_blocks: fenced shell blocks. */
+    style: z.enum(['native', 'json_text', 'code_blocks']).default('native'),
     enabled: z.array(toolNameSchema).min(1).default(['bash']),
   })
   .strict();
