@@ -13,7 +13,12 @@ export {
 } from './loop.js';
 export { type ModelConfig, openAIOptionsFor, resolveModel } from './models.js';
 export { NativeToolAgent, SUBMIT } from './native.js';
-export { DEFAULT_RETRY_POLICY, OpenAIChatModel, type OpenAIModelOptions, type RetryPolicy } from './openai.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  OpenAIChatModel,
+  type OpenAIModelOptions,
+  type RetryPolicy,
+} from './openai.js';
 export { ReactAgent } from './react.js';
 export { NullModel, ORACLE_SOLUTION_DIR, OracleModel } from './scripted.js';
 export { SimpleAgent } from './simple.js';

@@ -68,7 +68,10 @@ export interface Turn {
 export interface AgentProtocol {
   readonly agent: string;
   systemPrompt(base: string, tools: ToolSpec[]): string;
-  request(messages: ChatMessage[], tools: ToolSpec[]): Pick<ChatRequest, 'messages' | 'tools' | 'textProtocol'>;
+  request(
+    messages: ChatMessage[],
+    tools: ToolSpec[],
+  ): Pick<ChatRequest, 'messages' | 'tools' | 'textProtocol'>;
   interpret(reply: Extract<ChatMessage, { role: 'assistant' }>, turn: number): Turn;
   /** The messages that carry this turn's results (and any feedback) back to the model. */
   resultMessages(results: ToolOutcome[], feedback: string | null): ChatMessage[];

@@ -1,4 +1,4 @@
-import { type OpenAIModelOptions, OpenAIChatModel, type RetryPolicy } from './openai.js';
+import { OpenAIChatModel, type OpenAIModelOptions, type RetryPolicy } from './openai.js';
 import { NullModel, OracleModel } from './scripted.js';
 import { type ChatModel, ModelError } from './types.js';
 

@@ -203,7 +203,8 @@ interface Failure {
   retryAfterMs?: number | undefined;
 }
 
-const CONTEXT_TOO_LONG = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long/i;
+const CONTEXT_TOO_LONG =
+  /context[_ ]length|context window|maximum context|too many tokens|prompt is too long/i;
 
 /** Sorts an SDK error into retryable or final, with the reason a user should read. */
 export function classify(mod: OpenAIModule, err: unknown): Failure {
@@ -232,8 +233,14 @@ export function classify(mod: OpenAIModule, err: unknown): Failure {
     return { ...base, retryable: false, kind: 'auth', message: `authentication failed (${detail})` };
   if (status === 403) return { ...base, retryable: false, kind: 'permission' };
   if (status === 404)
-    return { ...base, retryable: false, kind: 'not_found', message: `model or endpoint not found (${detail})` };
-  if (status === 429 && err.code === 'insufficient_quota') return { ...base, retryable: false, kind: 'quota' };
+    return {
+      ...base,
+      retryable: false,
+      kind: 'not_found',
+      message: `model or endpoint not found (${detail})`,
+    };
+  if (status === 429 && err.code === 'insufficient_quota')
+    return { ...base, retryable: false, kind: 'quota' };
   if (status === 408 || status === 409 || status === 429 || status >= 500)
     return {
       ...base,

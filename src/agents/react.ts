@@ -64,7 +64,8 @@ export class ReactAgent implements AgentProtocol {
       }
       return { calls: [], submit: null, final: true, feedback: null };
     }
-    if (first.tool === SUBMIT) return { calls: [], submit: submitAnswer(first.arguments), final: false, feedback: null };
+    if (first.tool === SUBMIT)
+      return { calls: [], submit: submitAnswer(first.arguments), final: false, feedback: null };
     return {
       calls: [{ id: `call_${turn}`, name: first.tool, arguments: first.arguments }],
       submit: null,

@@ -30,7 +30,9 @@ export function fencedBlocks(text: string): Array<{ lang: string; body: string }
 /** Every JSON action in a reply: fenced blocks first, else balanced objects in the prose. */
 export function parseJsonActions(text: string): ParsedActions {
   const fenced = fencedBlocks(text)
-    .filter((b) => ['json', 'json5', 'javascript', 'js', ''].includes(b.lang) || b.body.trim().startsWith('{'))
+    .filter(
+      (b) => ['json', 'json5', 'javascript', 'js', ''].includes(b.lang) || b.body.trim().startsWith('{'),
+    )
     .flatMap((b) => balancedObjects(b.body));
   const candidates = fenced.length > 0 ? fenced : balancedObjects(text);
   const actions: TextAction[] = [];

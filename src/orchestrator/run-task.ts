@@ -4,6 +4,8 @@ import { stringify } from 'yaml';
 import {
   type AgentOutcome,
   type ChatModel,
+  type ModelConfig,
+  ModelError,
   ORACLE_SOLUTION_DIR,
   resolveModel,
   runAgent,
@@ -23,7 +25,7 @@ import {
 } from '../runs/index.js';
 import { DockerRunner, ensureImage, SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { type Budget, loadTask, type Task } from '../tasks/index.js';
-import { Toolbox } from '../tools/index.js';
+import { SEED_DIR, Toolbox } from '../tools/index.js';
 
 export type RunPhase = 'setup' | 'agent' | 'grading' | 'done';
 
@@ -36,8 +38,13 @@ export interface RunTaskOptions {
   runsRoot: string;
   suiteRunId?: string | null;
   epoch?: number;
+  /** Overrides of the manifest's budget (e.g. from `run --max-tool-calls`). */
   budget?: Partial<Budget>;
+  /** Overrides the manifest's agent.max_turns. */
+  maxTurns?: number;
   pricing?: PricingTable;
+  /** How a named model is reached: base URL, retry policy (ignored for a ready ChatModel). */
+  modelConfig?: ModelConfig;
   /** Aborting stops the agent; the run is recorded as interrupted. */
   signal?: AbortSignal;
   onPhase?: (phase: RunPhase, runId: string) => void;
@@ -73,8 +80,11 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
   cpSync(dir.workspace, dir.workspaceFinal, { recursive: true });
   const transcript = new TranscriptWriter(dir.transcriptPath);
-  const budget = new BudgetEnforcer({ ...manifest.budget, ...opts.budget });
-  const cost = new CostTracker(opts.pricing ?? loadPricing(), warn);
+  const budgetLimits = { ...manifest.budget, ...opts.budget };
+  const cost = new CostTracker(opts.pricing ?? loadPricing(), (message) => {
+    warn(message);
+    transcript.write({ type: 'warning', message });
+  });
 
   const timings = { setup_s: 0, agent_s: 0, grading_s: 0, total_s: 0 };
   let status: RunStatus = 'crashed';
@@ -122,7 +132,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   try {
     opts.onPhase?.('setup', runId);
     const phaseStart = Date.now();
-    const model = typeof opts.model === 'string' ? await resolveModel(opts.model) : opts.model;
+    const model =
+      typeof opts.model === 'string' ? await resolveModel(opts.model, opts.modelConfig) : opts.model;
+    const tools = manifest.tools.enabled;
     const image = await ensureImage({
       image: manifest.environment.image,
       buildContext: task.paths.buildContext,
@@ -136,8 +148,12 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       image,
       resources: manifest.environment.resources,
       env: manifest.environment.env,
-      // The reference solution is visible only to the oracle.
-      readOnlyMounts: model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {},
+      readOnlyMounts: {
+        // The reference solution is visible only to the oracle.
+        ...(model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
+        // git_diff compares the agent's workspace with the pristine seed.
+        ...(tools.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
+      },
       logDir: dir.logsDir,
     });
     await sandbox.start();
@@ -146,17 +162,20 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
 
     opts.onPhase?.('agent', runId);
     const agentStart = Date.now();
+    // The wall-time budget is the agent's: it starts when the sandbox is ready.
+    const budget = new BudgetEnforcer(budgetLimits);
+    transcript.write({ type: 'budget', ...budgetLimits });
     outcome = await runAgent(manifest.tools.style, {
       instructions: manifest.instructions,
       systemPrompt: manifest.agent.system_prompt,
       temperature: manifest.agent.temperature,
       model,
-      toolbox: new Toolbox(manifest.tools.enabled),
+      toolbox: new Toolbox(tools),
       sandbox,
       budget,
       cost,
       transcript,
-      maxTurns: manifest.agent.max_turns,
+      maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
       toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
       maxToolOutputBytes: MAX_TOOL_OUTPUT_BYTES,
       signal: opts.signal,
@@ -189,6 +208,10 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     if (err instanceof SandboxError) {
       status = 'environment_error';
       error = { kind: `environment:${err.kind}`, message: err.message };
+    } else if (err instanceof ModelError) {
+      // A model that cannot even be set up (no key, unknown provider) is a configuration problem.
+      status = 'environment_error';
+      error = { kind: `model_${err.kind}`, message: err.message };
     } else if (opts.signal?.aborted) {
       status = 'interrupted';
       error = { kind: 'interrupted', message: 'the run was interrupted' };

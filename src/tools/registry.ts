@@ -1,22 +1,27 @@
 import { z } from 'zod';
 import type { ToolSpec } from '../agents/types.js';
+import { SandboxError } from '../sandbox/index.js';
 import type { ToolName } from '../tasks/index.js';
 import { bashTool } from './bash.js';
+import { gitDiffTool } from './git-diff.js';
+import { pythonTool } from './python.js';
+import { createTextEditorTool } from './text-editor.js';
 import type { Tool, ToolContext, ToolResult } from './types.js';
 
-const ALL_TOOLS: Partial<Record<ToolName, Tool<never>>> = {
-  bash: bashTool as Tool<never>,
+/** Every tool, made fresh per run (text_editor keeps its undo history). */
+const TOOL_FACTORIES: Record<ToolName, () => Tool<never>> = {
+  bash: () => bashTool as Tool<never>,
+  python: () => pythonTool as Tool<never>,
+  text_editor: () => createTextEditorTool() as Tool<never>,
+  git_diff: () => gitDiffTool as Tool<never>,
 };
 
+/** The tools enabled for one run: their schemas for the model, and validated, error-safe calls. */
 export class Toolbox {
   private readonly tools: Map<string, Tool<never>>;
   constructor(names: readonly ToolName[]) {
     this.tools = new Map();
-    for (const name of names) {
-      const tool = ALL_TOOLS[name];
-      if (!tool) throw new Error(`tool ${name} is not available in this version of factory-bench`);
-      this.tools.set(name, tool);
-    }
+    for (const name of names) this.tools.set(name, TOOL_FACTORIES[name]());
   }
 
   get names(): string[] {
@@ -67,7 +72,10 @@ export class Toolbox {
     try {
       return await tool.run(parsed.data as never, ctx);
     } catch (err) {
-      return { output: '', error: { kind: 'failed', message: (err as Error).message } };
+      const message = err instanceof Error ? err.message : String(err);
+      const denied =
+        (err instanceof SandboxError && err.kind === 'path') || /permission denied/i.test(message);
+      return { output: '', error: { kind: denied ? 'permission' : 'failed', message } };
     }
   }
 }

@@ -2,7 +2,13 @@ import type { z } from 'zod';
 import type { SandboxRunner } from '../sandbox/index.js';
 
 /** `budget`: the call was refused because a budget is spent; `failed`: the tool broke in some other way. */
-export type ToolErrorKind = 'timeout' | 'not_found' | 'invalid_arguments' | 'permission' | 'budget' | 'failed';
+export type ToolErrorKind =
+  | 'timeout'
+  | 'not_found'
+  | 'invalid_arguments'
+  | 'permission'
+  | 'budget'
+  | 'failed';
 
 /** What the model sees from a tool call. Errors are returned to the model, never thrown. */
 export interface ToolResult {

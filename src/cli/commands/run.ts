@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { loadDotEnv, ModelError, openAIOptionsFor } from '../../agents/index.js';
+import { loadPricing } from '../../cost/index.js';
 import { runTask } from '../../orchestrator/index.js';
 import { queryAll, RunDirectory, type RunResult, readIndex, registerEnvSecrets } from '../../runs/index.js';
 import { loadTask } from '../../tasks/index.js';
@@ -39,6 +41,32 @@ export function exitCodeFor(r: RunResult): number {
   return r.passed ? EXIT.ok : EXIT.failed;
 }
 
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = positiveNumber(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+interface RunFlags {
+  task: string;
+  model: string;
+  runsDir: string;
+  json?: boolean;
+  baseUrl?: string;
+  pricing?: string;
+  maxTokens?: number;
+  maxToolCalls?: number;
+  maxWallSeconds?: number;
+  maxCostUsd?: number;
+  maxTurns?: number;
+}
+
 export function registerRunCommands(program: Command): void {
   program
     .command('run')
@@ -47,13 +75,46 @@ export function registerRunCommands(program: Command): void {
     .requiredOption('--model <name>', 'oracle, null, or provider/model such as openai/gpt-4o-mini')
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
     .option('--json', 'print result.json instead of the summary')
+    .option(
+      '--base-url <url>',
+      'an OpenAI-compatible endpoint (vLLM, Ollama, OpenRouter, Azure); default OPENAI_BASE_URL',
+    )
+    .option(
+      '--pricing <file>',
+      'your own pricing YAML, overriding shipped prices per model (or FACTORY_BENCH_PRICING)',
+    )
+    .option('--max-tokens <n>', "override the task's token budget", positiveInteger)
+    .option('--max-tool-calls <n>', "override the task's tool-call budget", positiveInteger)
+    .option('--max-wall-seconds <s>', "override the task's wall-time budget", positiveNumber)
+    .option('--max-cost-usd <usd>', "override the task's dollar budget", positiveNumber)
+    .option('--max-turns <n>', "override the task's agent.max_turns", positiveInteger)
     .addHelpText(
       'after',
-      '\nExit codes: 0 passed, 1 failed, 2 bad input, 3 environment/grader error, 130 interrupted.',
+      '\nAPI keys come from the environment or a .env file in the current folder: OPENAI_API_KEY, or\n' +
+        '<PROVIDER>_API_KEY (e.g. OPENROUTER_API_KEY). A budget breach stops the agent; the run is still graded.\n' +
+        '\nExit codes: 0 passed, 1 failed, 2 bad input, 3 environment/grader error, 130 interrupted.',
     )
-    .action(async (opts: { task: string; model: string; runsDir: string; json?: boolean }) => {
+    .action(async (opts: RunFlags) => {
+      loadDotEnv();
       registerEnvSecrets();
       const task = loadTask(opts.task);
+      const pricing = loadPricing(opts.pricing);
+      const modelConfig = { baseUrl: opts.baseUrl };
+      if (opts.model !== 'oracle' && opts.model !== 'null') {
+        // Fail before any sandbox work when the model cannot be reached as configured.
+        try {
+          openAIOptionsFor(opts.model, modelConfig);
+        } catch (err) {
+          if (err instanceof ModelError) throw new UserError(err.message);
+          throw err;
+        }
+      }
+      const budget = {
+        ...(opts.maxTokens ? { max_tokens: opts.maxTokens } : {}),
+        ...(opts.maxToolCalls ? { max_tool_calls: opts.maxToolCalls } : {}),
+        ...(opts.maxWallSeconds ? { max_wall_seconds: opts.maxWallSeconds } : {}),
+        ...(opts.maxCostUsd ? { max_cost_usd: opts.maxCostUsd } : {}),
+      };
       const controller = new AbortController();
       const release = onInterrupt(() => {
         info('interrupt: stopping the agent and cleaning up (press Ctrl-C again to force)');
@@ -63,6 +124,10 @@ export function registerRunCommands(program: Command): void {
         const { result, runDir } = await runTask({
           task,
           model: opts.model,
+          modelConfig,
+          pricing,
+          budget,
+          maxTurns: opts.maxTurns,
           runsRoot: path.resolve(opts.runsDir),
           signal: controller.signal,
           warn: (m) => info(`warning: ${m}`),
