@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queryAll, RunDirectory, type RunResult, readIndex } from '../runs/index.js';
 import { ManifestError } from '../tasks/index.js';
 
 /** Exit codes, documented in `--help` and the README. */
@@ -73,4 +74,31 @@ export function table(headers: string[], rows: Array<Array<string | number>>): s
 /** Progress and warnings go to stderr so that stdout stays parseable. */
 export function info(message: string): void {
   process.stderr.write(`${message}\n`);
+}
+
+/** A recorded run by id or unique id prefix, from runs.sqlite, with its result.json. */
+export async function findRun(
+  runsDir: string,
+  runId: string,
+): Promise<{ runId: string; runDir: string; result: RunResult }> {
+  const dbPath = path.join(path.resolve(runsDir), 'runs.sqlite');
+  if (!existsSync(dbPath))
+    throw new UserError(`no runs index at ${dbPath}; run a task first or pass --runs-dir`);
+  const rows = await readIndex(dbPath, (db) =>
+    queryAll(
+      db,
+      'SELECT run_id, run_dir FROM runs WHERE run_id = ? OR run_id LIKE ? ORDER BY started_at DESC LIMIT 2',
+      [runId, `${runId}%`],
+    ),
+  );
+  const exact = rows.find((r) => r.run_id === runId);
+  if (rows.length === 0) throw new UserError(`no run ${runId} in ${dbPath}`);
+  if (!exact && rows.length > 1)
+    throw new UserError(`${runId} matches more than one run; give more of the id`);
+  const row = exact ?? rows[0];
+  const id = String(row?.run_id);
+  const runDir = String(row?.run_dir ?? path.join(path.resolve(runsDir), id));
+  const result = new RunDirectory(path.dirname(runDir), path.basename(runDir)).readResult();
+  if (!result) throw new UserError(`run ${id} is indexed but ${runDir}/result.json is missing`, EXIT.error);
+  return { runId: id, runDir, result };
 }

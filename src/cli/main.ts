@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerGradeCommands } from './commands/grade.js';
 import { registerPricingCommands } from './commands/pricing.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerTaskCommands } from './commands/tasks.js';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTaskCommands(program);
   registerRunCommands(program);
+  registerGradeCommands(program);
   registerPricingCommands(program);
   registerValidateCommand(program);
   return program;

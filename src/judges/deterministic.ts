@@ -1,11 +1,64 @@
-import { shellQuote } from '../sandbox/index.js';
-import type { Check } from '../tasks/index.js';
-import type { CheckFinding, GradeContext } from './types.js';
+import { type ExecResult, SandboxError, shellQuote } from '../sandbox/index.js';
+import { compareMetric, formatNumber, type Parsed, parseFiniteNumber } from './numbers.js';
+import { csvCell, type Extracted, parseJsonLenient, regexCapture, valueAtDottedKey } from './sources.js';
+import { compareRows, parsePsqlCsv, psqlArgv } from './sql.js';
+import { type CheckFinding, type CheckOf, GRADER_SOLUTION_DIR, type GradeContext } from './types.js';
 
-type Of<T extends Check['type']> = Extract<Check, { type: T }>;
+/** Output kept per stream of a grader command (the full text goes to grader_outputs/). */
+const MAX_GRADER_OUTPUT_BYTES = 1024 * 1024;
 
-export async function filePresent(check: Of<'file_present'>, ctx: GradeContext): Promise<CheckFinding> {
-  const target = check.path.startsWith('/') ? check.path : `${ctx.sandbox.workdir}/${check.path}`;
+/** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
+export function graderEnv(ctx: GradeContext): Record<string, string> {
+  return { FB_GRADER_DIR: ctx.graderDir, FB_SOLUTION_DIR: GRADER_SOLUTION_DIR, PYTHONDONTWRITEBYTECODE: '1' };
+}
+
+/** Runs a grader command in the agent's container and keeps its output for grader_outputs/. */
+export async function runGraderCommand(
+  ctx: GradeContext,
+  command: string,
+  timeoutS: number,
+): Promise<{ result: ExecResult; files: Record<string, string>; details: Record<string, unknown> }> {
+  const result = await ctx.sandbox.exec({
+    cmd: command,
+    timeoutMs: timeoutS * 1000,
+    maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+    env: graderEnv(ctx),
+  });
+  return {
+    result,
+    files: { stdout: result.stdout, stderr: result.stderr },
+    details: {
+      command,
+      exit_code: result.exitCode,
+      timed_out: result.timedOut,
+      duration_ms: result.durationMs,
+      truncated_bytes: result.truncatedBytes,
+    },
+  };
+}
+
+/** The last non-empty line of stderr (or stdout), for a one-line explanation. */
+export function lastLine(r: ExecResult): string {
+  const line = (r.stderr.trim() ? r.stderr : r.stdout).trim().split('\n').at(-1)?.trim() ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
+}
+
+/** Why a grader command's run counts against the work (timeout, non-zero exit), or null. */
+export function commandFailure(command: string, r: ExecResult, timeoutS: number): string | null {
+  if (r.timedOut) return `\`${command}\` timed out after ${timeoutS}s`;
+  if (r.exitCode !== 0) {
+    const last = lastLine(r);
+    return `\`${command}\` exited ${r.exitCode}${last ? `: ${last}` : ''}`;
+  }
+  return null;
+}
+
+function inWorkspace(ctx: GradeContext, p: string): string {
+  return p.startsWith('/') ? p : `${ctx.sandbox.workdir}/${p}`;
+}
+
+export async function filePresent(check: CheckOf<'file_present'>, ctx: GradeContext): Promise<CheckFinding> {
+  const target = inWorkspace(ctx, check.path);
   const r = await ctx.sandbox.exec({ cmd: `test -f ${shellQuote(target)}`, timeoutMs: 30_000 });
   return r.exitCode === 0
     ? { status: 'passed', explanation: `${check.path} exists` }
@@ -13,29 +66,133 @@ export async function filePresent(check: Of<'file_present'>, ctx: GradeContext):
 }
 
 export async function commandExitZero(
-  check: Of<'command_exit_zero'>,
+  check: CheckOf<'command_exit_zero'>,
   ctx: GradeContext,
 ): Promise<CheckFinding> {
-  const r = await ctx.sandbox.exec({
-    cmd: check.command,
-    timeoutMs: check.timeout_s * 1000,
-    maxOutputBytes: 256 * 1024,
+  const { result, files, details } = await runGraderCommand(ctx, check.command, check.timeout_s);
+  const failure = commandFailure(check.command, result, check.timeout_s);
+  return failure
+    ? { status: 'failed', explanation: failure, details, files }
+    : { status: 'passed', explanation: `\`${check.command}\` exited 0`, details, files };
+}
+
+/** Reads a metric file from the sandbox; a missing or unreadable file is the work's failure, not the grader's. */
+async function readSandboxText(ctx: GradeContext, file: string): Promise<Extracted & { text?: string }> {
+  try {
+    return {
+      ok: true,
+      raw: null,
+      text: (await ctx.sandbox.readFile(inWorkspace(ctx, file))).toString('utf8'),
+    };
+  } catch (err) {
+    if (err instanceof SandboxError && err.kind === 'path')
+      return { ok: false, reason: `${file} does not exist or cannot be read` };
+    throw err;
+  }
+}
+
+export async function metricCheck(check: CheckOf<'metric_check'>, ctx: GradeContext): Promise<CheckFinding> {
+  const { source } = check;
+  let details: Record<string, unknown> = {};
+  let files: Record<string, string> | undefined;
+  let stdout = '';
+  if (check.command) {
+    const ran = await runGraderCommand(ctx, check.command, check.timeout_s);
+    ({ details, files } = ran);
+    stdout = ran.result.stdout;
+    const failure = commandFailure(check.command, ran.result, check.timeout_s);
+    if (failure) return { status: 'failed', explanation: failure, details, files };
+  }
+  const fail = (reason: string): CheckFinding => ({
+    status: 'failed',
+    explanation: `metric ${source.key}: ${reason}`,
+    details,
+    files,
   });
-  const details = {
-    command: check.command,
+
+  let extracted: Extracted;
+  if (source.kind === 'stdout') {
+    extracted = regexCapture(stdout, source.key);
+  } else {
+    const file = await readSandboxText(ctx, source.path ?? '');
+    if (!file.ok) return fail(file.reason);
+    const text = file.text ?? '';
+    if (source.kind === 'csv') extracted = csvCell(text, source.key, source.row);
+    else {
+      let data: unknown;
+      try {
+        data = parseJsonLenient(text);
+      } catch (err) {
+        return fail(`${source.path} is not valid JSON (${(err as Error).message})`);
+      }
+      extracted = valueAtDottedKey(data, source.key);
+    }
+  }
+  if (!extracted.ok) return fail(extracted.reason);
+  const value: Parsed = parseFiniteNumber(extracted.raw);
+  details = { ...details, raw_value: extracted.raw ?? null };
+  if (!value.ok) return fail(value.reason);
+
+  const tolerance = check.tolerance > 0 ? ` ± ${formatNumber(check.tolerance)}` : '';
+  const target = `${check.op === 'within' ? 'within' : check.op} ${formatNumber(check.value)}${tolerance}`;
+  details = { ...details, value: value.value, op: check.op, target: check.value, tolerance: check.tolerance };
+  const passed = compareMetric(value.value, check.op, check.value, check.tolerance);
+  return {
+    status: passed ? 'passed' : 'failed',
+    explanation: `${source.key} = ${formatNumber(value.value)}, ${passed ? 'meets' : 'misses'} ${target}`,
+    details,
+    files,
+  };
+}
+
+/** psql's exit code 2 (connection) and 127 (no psql) mean the grader could not ask; a query ERROR is the work's. */
+export async function sqlCheck(check: CheckOf<'sql_check'>, ctx: GradeContext): Promise<CheckFinding> {
+  const argv = psqlArgv(check.query, { database: check.database, user: check.user });
+  const r = await ctx.sandbox.exec({
+    service: check.service,
+    cmd: argv,
+    timeoutMs: check.timeout_s * 1000,
+    maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+  });
+  const files = { stdout: r.stdout, stderr: r.stderr };
+  const details: Record<string, unknown> = {
+    service: check.service,
+    query: check.query,
     exit_code: r.exitCode,
     timed_out: r.timedOut,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    duration_ms: r.durationMs,
+    ordered: check.ordered,
   };
   if (r.timedOut)
+    return { status: 'failed', explanation: `the query timed out after ${check.timeout_s}s`, details, files };
+  if (r.exitCode !== 0) {
+    const error = r.stderr
+      .split('\n')
+      .find((l) => /\bERROR:/.test(l))
+      ?.trim();
+    if (error) return { status: 'failed', explanation: `the query failed: ${error}`, details, files };
+    const why = r.exitCode === 127 ? `psql is not installed in service ${check.service}` : lastLine(r);
     return {
-      status: 'failed',
-      explanation: `\`${check.command}\` timed out after ${check.timeout_s}s`,
+      status: 'error',
+      explanation: `could not run the query in service ${check.service} (psql exited ${r.exitCode}): ${why}`,
       details,
+      files,
     };
-  return r.exitCode === 0
-    ? { status: 'passed', explanation: `\`${check.command}\` exited 0`, details }
-    : { status: 'failed', explanation: `\`${check.command}\` exited ${r.exitCode}`, details };
+  }
+  const rows = parsePsqlCsv(r.stdout);
+  const cmp = compareRows(check.expected_rows, rows, { ordered: check.ordered, tolerance: check.tolerance });
+  const full = { ...details, rows, differences: cmp.differences };
+  const order = check.ordered ? 'in order' : 'in any order';
+  return cmp.equal
+    ? {
+        status: 'passed',
+        explanation: `${rows.length} rows match the expected rows (${order})`,
+        details: full,
+        files,
+      }
+    : {
+        status: 'failed',
+        explanation: `rows differ (${order}): ${cmp.differences.slice(0, 3).join('; ')}`,
+        details: full,
+        files,
+      };
 }

@@ -1,12 +1,37 @@
+import type { ChatModel, Usage } from '../agents/index.js';
 import type { CheckOutcome } from '../runs/index.js';
 import type { SandboxRunner } from '../sandbox/index.js';
 import type { Check, Task } from '../tasks/index.js';
+import type { JudgeMaterial } from './rubric.js';
+
+/** Where grader fixtures are copied in the sandbox once the agent has stopped. */
+export const GRADER_DIR = '/opt/factory-bench/grader';
+/** Where the reference solution is copied for graders (the oracle sees it at the same path during its run). */
+export const GRADER_SOLUTION_DIR = '/opt/factory-bench/solution';
 
 export interface GradeContext {
   task: Task;
   sandbox: SandboxRunner;
   /** Host folder for grader_outputs/. */
   outputsDir: string;
+  /** Grader fixtures inside the sandbox, exported to grader commands as FB_GRADER_DIR. */
+  graderDir: string;
+  /** Needed by llm_rubric checks; without it they are grader errors. */
+  judge?: JudgeSetup;
+}
+
+/** How LLM rubric checks reach their judge model, cache its answers and account its cost. */
+export interface JudgeSetup {
+  /** Resolves a judge model by name; called only when no cached answer exists. */
+  resolve(name: string): Promise<ChatModel>;
+  /** Folder of cached answers (e.g. runs/.judge-cache); null turns caching off. */
+  cacheDir: string | null;
+  /** Accounts one judge call; returns its dollars, or null when the model has no price. */
+  record(model: ChatModel, usage: Usage): number | null;
+  /** What the judge reads of the run; built once per grading. */
+  material(): JudgeMaterial;
+  /** Judge calls per check before a malformed answer becomes a grader error (default 3). */
+  maxAttempts?: number;
 }
 
 /** What one check found; the runner adds name, weight and tier. */
@@ -17,7 +42,11 @@ export interface CheckFinding {
   explanation: string;
   /** Saved to grader_outputs/<check>.json beside the finding. */
   details?: Record<string, unknown>;
+  /** Saved as grader_outputs/<check>.<suffix>.txt, e.g. the stdout and stderr of a grader command. */
+  files?: Record<string, string>;
 }
+
+export type CheckOf<T extends Check['type']> = Extract<Check, { type: T }>;
 
 export type CheckRunner<C extends Check = Check> = (check: C, ctx: GradeContext) => Promise<CheckFinding>;
 

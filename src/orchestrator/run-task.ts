@@ -12,7 +12,7 @@ import {
 } from '../agents/index.js';
 import { BudgetEnforcer } from '../budgets/index.js';
 import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
-import { grade } from '../judges/index.js';
+import { type GradeResult, grade, judgeForRun, type PreparedGrading, prepareGrading } from '../judges/index.js';
 import {
   type CheckOutcome,
   insertRun,
@@ -23,9 +23,10 @@ import {
   TranscriptWriter,
   updateIndex,
 } from '../runs/index.js';
-import { DockerRunner, ensureImage, SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import { SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { type Budget, loadTask, type Task } from '../tasks/index.js';
 import { SEED_DIR, Toolbox } from '../tools/index.js';
+import { openSandbox } from './sandbox.js';
 
 export type RunPhase = 'setup' | 'agent' | 'grading' | 'done';
 
@@ -51,6 +52,8 @@ export interface RunTaskOptions {
   warn?: (message: string) => void;
   /** Per tool call, before clipping to the remaining wall time. */
   toolTimeoutMs?: number;
+  /** Resolves LLM-rubric judge models by name (tests pass scripted judges); default: the agents' resolveModel. */
+  resolveJudge?: (name: string) => Promise<ChatModel>;
 }
 
 export interface RunTaskResult {
@@ -81,10 +84,14 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   cpSync(dir.workspace, dir.workspaceFinal, { recursive: true });
   const transcript = new TranscriptWriter(dir.transcriptPath);
   const budgetLimits = { ...manifest.budget, ...opts.budget };
-  const cost = new CostTracker(opts.pricing ?? loadPricing(), (message) => {
+  const pricing = opts.pricing ?? loadPricing();
+  const warnInTranscript = (message: string) => {
     warn(message);
     transcript.write({ type: 'warning', message });
-  });
+  };
+  const cost = new CostTracker(pricing, warnInTranscript);
+  // The judge's spend is the run's cost too, but never the agent's budget.
+  const judgeCost = new CostTracker(pricing, warnInTranscript);
 
   const timings = { setup_s: 0, agent_s: 0, grading_s: 0, total_s: 0 };
   let status: RunStatus = 'crashed';
@@ -115,8 +122,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       output: cost.usage.output_tokens,
       total: cost.totalTokens,
     },
-    cost_usd: cost.totalUsd,
-    judge_cost_usd: 0,
+    cost_usd: addCosts(cost.totalUsd, judgeCost.totalUsd),
+    judge_cost_usd: judgeCost.totalUsd,
     turns: outcome?.turns ?? 0,
     tool_calls: outcome?.toolCalls ?? 0,
     timings: { ...timings, total_s: round((Date.now() - startedAt.getTime()) / 1000) },
@@ -135,28 +142,20 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     const model =
       typeof opts.model === 'string' ? await resolveModel(opts.model, opts.modelConfig) : opts.model;
     const tools = manifest.tools.enabled;
-    const image = await ensureImage({
-      image: manifest.environment.image,
-      buildContext: task.paths.buildContext,
-      name: manifest.id,
-      logFile: path.join(dir.logsDir, 'image-build.log'),
-    });
-    sandbox = new DockerRunner({
+    const opened = await openSandbox({
+      task,
       runId,
       workspaceHost: dir.workspaceFinal,
-      workdir: manifest.environment.workdir,
-      image,
-      resources: manifest.environment.resources,
-      env: manifest.environment.env,
+      logDir: dir.logsDir,
       readOnlyMounts: {
         // The reference solution is visible only to the oracle.
         ...(model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
         // git_diff compares the agent's workspace with the pristine seed.
         ...(tools.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
       },
-      logDir: dir.logsDir,
     });
-    await sandbox.start();
+    sandbox = opened.sandbox;
+    const image = opened.image;
     timings.setup_s = round((Date.now() - phaseStart) / 1000);
     transcript.write({ type: 'sandbox_ready', sandbox: sandbox.kind, image, setup_s: timings.setup_s });
 
@@ -195,14 +194,21 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     } else {
       opts.onPhase?.('grading', runId);
       const gradeStart = Date.now();
-      const graded = await grade({ task, sandbox, outputsDir: dir.graderOutputs });
+      const graded = await gradeInSandbox({
+        task,
+        sandbox,
+        dir,
+        killLeftovers: true,
+        judgeCost,
+        resolveJudge: opts.resolveJudge ?? ((name) => resolveModel(name, opts.modelConfig)),
+        transcript,
+      });
       timings.grading_s = round((Date.now() - gradeStart) / 1000);
       checks = graded.checks;
       score = graded.score;
       passed = graded.passed;
       status = graded.graderError ? 'grader_error' : 'completed';
       error = graded.graderError ? { kind: 'grader', message: graded.graderError } : outcome.error;
-      transcript.write({ type: 'graded', score, passed, checks });
     }
   } catch (err) {
     if (err instanceof SandboxError) {
@@ -230,6 +236,62 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   await updateIndex(path.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
   opts.onPhase?.('done', runId);
   return { result, runDir: dir.root };
+}
+
+/** Grades a stopped run's sandbox: leftovers killed, grader files copied in, checks run, judge accounted. */
+export async function gradeInSandbox(opts: {
+  task: Task;
+  sandbox: SandboxRunner;
+  dir: RunDirectory;
+  killLeftovers: boolean;
+  judgeCost: CostTracker;
+  resolveJudge?: ((name: string) => Promise<ChatModel>) | undefined;
+  transcript: TranscriptWriter;
+}): Promise<GradeResult> {
+  const { task, sandbox, dir } = opts;
+  let prepared: PreparedGrading;
+  try {
+    prepared = await prepareGrading(sandbox, task, { killLeftovers: opts.killLeftovers });
+  } catch (err) {
+    if (err instanceof SandboxError) throw err;
+    const message = `could not prepare grading: ${(err as Error).message}`;
+    return { checks: [], score: 0, passed: false, graderError: message };
+  }
+  opts.transcript.write({
+    type: 'grading_start',
+    killed_processes: prepared.killedProcesses,
+    unkillable_processes: prepared.leftProcesses,
+    grader_dir: prepared.graderDir,
+  });
+  const judge = judgeForRun({
+    task,
+    resolve: opts.resolveJudge ?? ((name) => resolveModel(name)),
+    cacheDir: path.join(dir.runsRoot, '.judge-cache'),
+    cost: opts.judgeCost,
+    transcriptPath: dir.transcriptPath,
+    seedWorkspace: dir.workspace,
+    finalWorkspace: dir.workspaceFinal,
+  });
+  const graded = await grade({
+    task,
+    sandbox,
+    outputsDir: dir.graderOutputs,
+    graderDir: prepared.graderDir,
+    judge,
+  });
+  opts.transcript.write({
+    type: 'graded',
+    score: graded.score,
+    passed: graded.passed,
+    judge_cost_usd: opts.judgeCost.totalUsd,
+    checks: graded.checks,
+  });
+  return graded;
+}
+
+/** Dollars that add up, or null when either side could not be priced (never a silent 0). */
+export function addCosts(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
 }
 
 function round(n: number): number {

@@ -108,23 +108,40 @@ export const checkSchema = z.discriminatedUnion('type', [
     .object({
       ...checkBase,
       type: z.literal('metric_check'),
-      /** A command run by the grader that writes the metric source, optional. */
+      /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
       command: z.string().optional(),
       source: z
         .object({
           kind: z.enum(['json', 'csv', 'stdout']),
-          /** For json/csv: a file inside the sandbox. */
+          /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
           path: z.string().optional(),
-          /** For json: a dotted key; for csv: a column name (last row); for stdout: a regex with one group. */
+          /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
           key: z.string().min(1),
+          /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
+          row: z.number().int().default(-1),
         })
         .strict(),
       op: comparisonSchema,
       value: z.number(),
+      /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
       tolerance: z.number().min(0).default(0),
       timeout_s: z.number().positive().default(300),
     })
-    .strict(),
+    .strict()
+    .superRefine((c, ctx) => {
+      if (c.source.kind !== 'stdout' && !c.source.path)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['source', 'path'],
+          message: `a ${c.source.kind} source needs a path`,
+        });
+      if (c.source.kind === 'stdout' && !c.command)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['command'],
+          message: 'a stdout source needs a command to run',
+        });
+    }),
   z
     .object({
       ...checkBase,
@@ -135,6 +152,9 @@ export const checkSchema = z.discriminatedUnion('type', [
       query: z.string().min(1),
       expected_rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
       ordered: z.boolean().default(false),
+      /** Absolute slack when a number is compared with a numeric cell. */
+      tolerance: z.number().min(0).default(0),
+      timeout_s: z.number().positive().default(60),
     })
     .strict(),
   z
@@ -158,10 +178,19 @@ export const checkSchema = z.discriminatedUnion('type', [
       /** A rubric file relative to the task folder. */
       rubric: z.string().min(1),
       judge_model: z.string().min(1),
-      scale: z.object({ min: z.number(), max: z.number() }).strict().default({ min: 0, max: 10 }),
+      scale: z
+        .object({ min: z.number(), max: z.number() })
+        .strict()
+        .refine((s) => s.max > s.min, { message: 'scale.max must be greater than scale.min' })
+        .default({ min: 0, max: 10 }),
+      /** The judge's score (on the scale) at which the check passes; default the middle of the scale. */
       pass_at: z.number().optional(),
     })
-    .strict(),
+    .strict()
+    .refine((c) => c.pass_at === undefined || (c.pass_at >= c.scale.min && c.pass_at <= c.scale.max), {
+      message: 'pass_at must lie within the scale',
+      path: ['pass_at'],
+    }),
 ]);
 
 export const graderSchema = z

@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadDotEnv, ModelError, openAIOptionsFor } from '../../agents/index.js';
 import { loadPricing } from '../../cost/index.js';
 import { runTask } from '../../orchestrator/index.js';
-import { queryAll, RunDirectory, type RunResult, readIndex, registerEnvSecrets } from '../../runs/index.js';
+import { type RunResult, registerEnvSecrets } from '../../runs/index.js';
 import { loadTask } from '../../tasks/index.js';
-import { defaultRunsDir, EXIT, info, printJson, UserError } from '../common.js';
+import { defaultRunsDir, EXIT, findRun, info, printJson } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
 
 /** The human summary of one run. */
@@ -148,28 +147,7 @@ export function registerRunCommands(program: Command): void {
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
     .option('--json', 'print result.json')
     .action(async (runId: string, opts: { runsDir: string; json?: boolean }) => {
-      const dbPath = path.join(path.resolve(opts.runsDir), 'runs.sqlite');
-      if (!existsSync(dbPath))
-        throw new UserError(`no runs index at ${dbPath}; run a task first or pass --runs-dir`);
-      const rows = await readIndex(dbPath, (db) =>
-        queryAll(
-          db,
-          'SELECT run_id, run_dir FROM runs WHERE run_id = ? OR run_id LIKE ? ORDER BY started_at DESC LIMIT 2',
-          [runId, `${runId}%`],
-        ),
-      );
-      const exact = rows.find((r) => r.run_id === runId);
-      if (rows.length === 0) throw new UserError(`no run ${runId} in ${dbPath}`);
-      if (!exact && rows.length > 1)
-        throw new UserError(`${runId} matches more than one run; give more of the id`);
-      const row = exact ?? rows[0];
-      const runDir = String(row?.run_dir ?? path.join(path.resolve(opts.runsDir), String(row?.run_id)));
-      const result = new RunDirectory(path.dirname(runDir), path.basename(runDir)).readResult();
-      if (!result)
-        throw new UserError(
-          `run ${String(row?.run_id)} is indexed but ${runDir}/result.json is missing`,
-          EXIT.error,
-        );
+      const { runDir, result } = await findRun(opts.runsDir, runId);
       if (opts.json) printJson(result);
       else process.stdout.write(`${formatRunSummary(result, runDir)}\n`);
     });

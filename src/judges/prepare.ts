@@ -1,0 +1,146 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ChatModel } from '../agents/index.js';
+import type { CostTracker } from '../cost/index.js';
+import { type SandboxRunner, shellQuote } from '../sandbox/index.js';
+import type { Task } from '../tasks/index.js';
+import { condenseTranscript, describeChanges } from './material.js';
+import type { JudgeMaterial } from './rubric.js';
+import { GRADER_DIR, GRADER_SOLUTION_DIR, type JudgeSetup } from './types.js';
+
+/**
+ * Kills every process in the agent's container except PID 1, the container's
+ * main process and this script's own ancestors, so nothing the agent left
+ * running in the background can touch the workspace while it is graded.
+ * Processes are stopped before they are killed so a respawning loop cannot
+ * outrun it. Prints `killed N left M`.
+ */
+export const KILL_LEFTOVERS_SCRIPT = String.raw`
+spare=" 1 "
+p=$$
+while [ -n "$p" ] && [ "$p" -gt 1 ] 2>/dev/null; do
+  spare="$spare$p "
+  read -r s < /proc/$p/stat 2>/dev/null || break
+  s=\${s##*) }; set -- $s; p=$2
+done
+main=""
+read -r init_comm < /proc/1/comm 2>/dev/null
+case "$init_comm" in
+  docker-init|tini|dumb-init|init|catatonit)
+    best=""
+    for d in /proc/[0-9]*; do
+      read -r s < "$d/stat" 2>/dev/null || continue
+      s=\${s##*) }; set -- $s
+      if [ "$2" = 1 ] && { [ -z "$best" ] || [ "\${20}" -lt "$best" ]; }; then best=\${20}; main=\${d#/proc/}; fi
+    done;;
+esac
+killed=0
+left=0
+for round in 1 2 3 4 5 6 7 8 9 10; do
+  victims=""
+  left=0
+  for d in /proc/[0-9]*; do
+    pid=\${d#/proc/}
+    case "$spare" in *" $pid "*) continue;; esac
+    [ "$pid" = "$main" ] && continue
+    read -r s < "$d/stat" 2>/dev/null || continue
+    s=\${s##*) }; set -- $s
+    [ "$1" = Z ] && continue
+    victims="$victims $pid"
+    left=$((left + 1))
+  done
+  [ -z "$victims" ] && break
+  kill -STOP $victims 2>/dev/null
+  kill -KILL $victims 2>/dev/null
+  killed=$((killed + left))
+  sleep 0.2
+done
+echo "killed $killed left $left"
+`;
+
+export interface PreparedGrading {
+  graderDir: string;
+  killedProcesses: number;
+  /** Processes that could not be killed (e.g. owned by another user); reported, not fatal. */
+  leftProcesses: number;
+}
+
+/**
+ * Gets a sandbox ready for grading once the agent has stopped: kills the
+ * agent's leftover processes, then copies in the grader fixtures, expected
+ * outputs and the reference solution, owned by root and read-only, outside
+ * the workspace. The agent never had them during its run.
+ */
+export async function prepareGrading(
+  sandbox: SandboxRunner,
+  task: Task,
+  opts: { killLeftovers: boolean },
+): Promise<PreparedGrading> {
+  // Without isolation there is nothing to hide and killing "every process" would hit the host.
+  if (sandbox.kind === 'local')
+    return { graderDir: task.paths.fixtures ?? task.dir, killedProcesses: 0, leftProcesses: 0 };
+  let killed = 0;
+  let left = 0;
+  if (opts.killLeftovers) {
+    const r = await sandbox.exec({ cmd: KILL_LEFTOVERS_SCRIPT, timeoutMs: 30_000 });
+    const m = /killed (\d+) left (\d+)/.exec(r.stdout);
+    killed = Number(m?.[1] ?? 0);
+    left = Number(m?.[2] ?? 0);
+  }
+  const asRoot = async (cmd: string) => {
+    const r = await sandbox.exec({ cmd, user: '0', timeoutMs: 60_000 });
+    if (r.exitCode !== 0)
+      throw new Error(`preparing the grader files failed: \`${cmd}\`: ${r.stderr.trim()}`);
+  };
+  // Every copy target's parent is made by root first: the agent's user cannot write under /opt.
+  const copies: Array<[string, string]> = [];
+  if (task.paths.fixtures) copies.push([task.paths.fixtures, GRADER_DIR]);
+  for (const check of task.manifest.grader.checks) {
+    if (check.type !== 'reference_output') continue;
+    const host = path.resolve(task.dir, check.expected);
+    const inFixtures = task.paths.fixtures && host.startsWith(task.paths.fixtures + path.sep);
+    if (!inFixtures && existsSync(host))
+      copies.push([host, `${GRADER_DIR}/${path.relative(task.dir, host)}`]);
+  }
+  const solutionMounted = await sandbox.exec({ cmd: `test -e ${GRADER_SOLUTION_DIR}`, timeoutMs: 30_000 });
+  if (solutionMounted.exitCode !== 0 && existsSync(task.paths.solution))
+    copies.push([task.paths.solution, GRADER_SOLUTION_DIR]);
+  const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => path.posix.dirname(to))]);
+  await asRoot(`mkdir -p ${[...parents].map(shellQuote).join(' ')}`);
+  for (const [from, to] of copies) {
+    // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
+    if (to === GRADER_DIR)
+      for (const entry of readdirSync(from)) await sandbox.copyIn(path.join(from, entry), `${to}/${entry}`);
+    else await sandbox.copyIn(from, to);
+  }
+  const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === GRADER_SOLUTION_DIR)];
+  await asRoot(`chmod -R a-w,a+rX ${targets.map(shellQuote).join(' ')}`);
+  return { graderDir: GRADER_DIR, killedProcesses: killed, leftProcesses: left };
+}
+
+/** The judge wiring for a run directory: the model resolver, the answer cache and the judge's own cost. */
+export function judgeForRun(opts: {
+  task: Task;
+  resolve: (name: string) => Promise<ChatModel>;
+  cacheDir: string | null;
+  cost: CostTracker;
+  transcriptPath: string;
+  seedWorkspace: string;
+  finalWorkspace: string;
+}): JudgeSetup {
+  const build = (): JudgeMaterial => ({
+    instructions: opts.task.manifest.instructions,
+    transcript: existsSync(opts.transcriptPath)
+      ? condenseTranscript(readFileSync(opts.transcriptPath, 'utf8'))
+      : '',
+    changes: describeChanges(opts.seedWorkspace, opts.finalWorkspace),
+  });
+  // Read now, before any grader command can leave files in the workspace, and only when a rubric needs it.
+  const material = opts.task.manifest.grader.checks.some((c) => c.type === 'llm_rubric') ? build() : null;
+  return {
+    resolve: opts.resolve,
+    cacheDir: opts.cacheDir,
+    record: (model, usage) => opts.cost.record(model.name, usage, model.free),
+    material: () => material ?? build(),
+  };
+}

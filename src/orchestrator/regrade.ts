@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { ChatModel } from '../agents/index.js';
+import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
+import { insertRun, RunDirectory, type RunResult, TranscriptWriter, updateIndex } from '../runs/index.js';
+import { SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import { readYamlManifest, type Task, taskManifestSchema } from '../tasks/index.js';
+import { addCosts, gradeInSandbox } from './run-task.js';
+import { openSandbox } from './sandbox.js';
+
+/** Run statuses whose agent finished and whose workspace_final is worth grading again. */
+export const REGRADABLE_STATUSES: ReadonlySet<RunResult['status']> = new Set(['completed', 'grader_error']);
+
+/**
+ * The task as the run saw it: checks and environment from the run's
+ * manifest.snapshot.yaml, files (fixtures, rubrics, expected outputs, build
+ * context) from the task folder.
+ */
+export function taskFromSnapshot(runDir: string, taskDir: string): Task {
+  const snapshotPath = path.join(runDir, 'manifest.snapshot.yaml');
+  const manifest = readYamlManifest(snapshotPath, taskManifestSchema);
+  const dir = path.resolve(taskDir);
+  const at = (rel: string | undefined) => (rel ? path.resolve(dir, rel) : null);
+  return {
+    dir,
+    manifestPath: snapshotPath,
+    manifest,
+    paths: {
+      workspace: path.join(dir, 'workspace'),
+      solution: path.resolve(dir, manifest.solution),
+      buildContext: at(manifest.environment.dockerfile),
+      fixtures: at(manifest.grader.fixtures),
+    },
+  };
+}
+
+export interface RegradeOptions {
+  runsRoot: string;
+  runId: string;
+  task: Task;
+  pricing?: PricingTable;
+  resolveJudge?: (name: string) => Promise<ChatModel>;
+  warn?: (message: string) => void;
+}
+
+/**
+ * Grades a finished run again in a fresh sandbox on a scratch copy of its
+ * workspace_final/ (which stays as the agent left it), then rewrites
+ * result.json, grader_outputs/ and the run's rows in runs.sqlite. Cached judge
+ * answers make an unchanged LLM rubric free; any new judge spend is added to
+ * the run's cost.
+ */
+export async function regradeRun(opts: RegradeOptions): Promise<RunResult> {
+  const dir = new RunDirectory(opts.runsRoot, opts.runId);
+  const previous = dir.readResult();
+  if (!previous) throw new Error(`${dir.resultPath} is missing`);
+  const warn = opts.warn ?? (() => {});
+  const judgeCost = new CostTracker(opts.pricing ?? loadPricing(), warn);
+  const transcript = new TranscriptWriter(dir.transcriptPath);
+  const scratch = path.join(dir.root, `.regrade-${randomBytes(3).toString('hex')}`);
+  cpSync(dir.workspaceFinal, scratch, { recursive: true });
+  let sandbox: SandboxRunner | null = null;
+  const started = Date.now();
+  try {
+    transcript.write({
+      type: 'regrade_start',
+      previous_score: previous.score,
+      previous_status: previous.status,
+    });
+    const opened = await openSandbox({
+      task: opts.task,
+      runId: `${opts.runId}__regrade_${randomBytes(2).toString('hex')}`,
+      workspaceHost: scratch,
+      logDir: dir.logsDir,
+    });
+    sandbox = opened.sandbox;
+    rmSync(dir.graderOutputs, { recursive: true, force: true });
+    mkdirSync(dir.graderOutputs, { recursive: true });
+    const graded = await gradeInSandbox({
+      task: opts.task,
+      sandbox,
+      dir,
+      // A fresh sandbox has no agent processes to kill.
+      killLeftovers: false,
+      judgeCost,
+      resolveJudge: opts.resolveJudge,
+      transcript,
+    });
+    const status = graded.graderError ? 'grader_error' : 'completed';
+    const result: RunResult = {
+      ...previous,
+      status,
+      score: graded.score,
+      passed: status === 'completed' && graded.passed,
+      error: graded.graderError
+        ? { kind: 'grader', message: graded.graderError }
+        : previous.error?.kind === 'grader'
+          ? null
+          : previous.error,
+      checks: graded.checks,
+      judge_cost_usd: addCosts(previous.judge_cost_usd, judgeCost.totalUsd),
+      cost_usd: addCosts(previous.cost_usd, judgeCost.totalUsd),
+      timings: { ...previous.timings, grading_s: Math.round(Date.now() - started) / 1000 },
+    };
+    dir.writeResult(result);
+    await updateIndex(path.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
+    return result;
+  } catch (err) {
+    if (err instanceof SandboxError) throw new Error(`the re-grade sandbox failed: ${err.message}`);
+    throw err;
+  } finally {
+    if (sandbox) await sandbox.stop().catch((err: Error) => warn(`sandbox cleanup failed: ${err.message}`));
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

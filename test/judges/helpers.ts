@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  EMPTY_USAGE,
+  type Usage,
+} from '../../src/agents/index.js';
+import type { ExecRequest, ExecResult, SandboxRunner } from '../../src/sandbox/index.js';
+import { SandboxError } from '../../src/sandbox/index.js';
+import { type Task, taskManifestSchema } from '../../src/tasks/index.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** A sandbox that answers execs from a handler and reads files from a map: for the pure grading logic. */
+export class FakeSandbox implements SandboxRunner {
+  readonly kind = 'docker' as const;
+  readonly workdir = '/workspace';
+  readonly files = new Map<string, string>();
+  readonly execs: ExecRequest[] = [];
+  constructor(
+    private readonly handler: (req: ExecRequest) => Partial<ExecResult> | undefined = () => undefined,
+  ) {}
+  async start(): Promise<void> {}
+  async exec(req: ExecRequest): Promise<ExecResult> {
+    this.execs.push(req);
+    return {
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+      timedOut: false,
+      truncatedBytes: { stdout: 0, stderr: 0 },
+      durationMs: 1,
+      ...this.handler(req),
+    };
+  }
+  async readFile(p: string): Promise<Buffer> {
+    const text = this.files.get(p);
+    if (text === undefined)
+      throw new SandboxError(`cannot read ${p}: cat: ${p}: No such file or directory`, 'path');
+    return Buffer.from(text);
+  }
+  async writeFile(p: string, content: string | Buffer): Promise<void> {
+    this.files.set(p, content.toString());
+  }
+  async copyIn(): Promise<void> {}
+  async copyOut(): Promise<void> {}
+  async stop(): Promise<void> {}
+}
+
+/** A task with the given checks in a temporary folder holding `files` (rubrics, expected outputs). */
+export function makeTask(grader: Record<string, unknown>, files: Record<string, string> = {}): Task {
+  const dir = tempDir('fb-judge-task-');
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), text);
+  }
+  const manifest = taskManifestSchema.parse({
+    id: 'judge_test',
+    title: 'Judge test',
+    difficulty: 'smoke',
+    domain: 'test',
+    instructions: 'Compute the answer.',
+    environment: { image: 'debian:bookworm-slim' },
+    grader,
+  });
+  return {
+    dir,
+    manifestPath: path.join(dir, 'task.yaml'),
+    manifest,
+    paths: {
+      workspace: path.join(dir, 'workspace'),
+      solution: path.join(dir, 'solution'),
+      buildContext: null,
+      fixtures: null,
+    },
+  };
+}
+
+/** A judge model that replies from a script and counts its calls. */
+export class ScriptedJudge implements ChatModel {
+  calls: ChatRequest[] = [];
+  constructor(
+    readonly name: string,
+    private readonly replies: Array<string | Error>,
+    readonly free = false,
+    private readonly usage: Usage = { input_tokens: 1000, cached_input_tokens: 0, output_tokens: 100 },
+  ) {}
+  async complete(req: ChatRequest): Promise<ChatResponse> {
+    this.calls.push(req);
+    const reply = this.replies[Math.min(this.calls.length - 1, this.replies.length - 1)];
+    if (reply instanceof Error) throw reply;
+    return {
+      message: { role: 'assistant', content: reply ?? '' },
+      usage: this.usage ?? EMPTY_USAGE,
+      finishReason: 'stop',
+    };
+  }
+}
