@@ -15,7 +15,7 @@ import { GRADER_DIR, GRADER_SOLUTION_DIR, type JudgeSetup } from './types.js';
  * Processes are stopped before they are killed so a respawning loop cannot
  * outrun it. Prints `killed N left M`.
  */
-export const KILL_LEFTOVERS_SCRIPT = String.raw`
+export const KILL_LEFTOVERS_SCRIPT = `
 spare=" 1 "
 p=$$
 while [ -n "$p" ] && [ "$p" -gt 1 ] 2>/dev/null; do
