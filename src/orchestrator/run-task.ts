@@ -12,7 +12,13 @@ import {
 } from '../agents/index.js';
 import { BudgetEnforcer } from '../budgets/index.js';
 import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
-import { type GradeResult, grade, judgeForRun, type PreparedGrading, prepareGrading } from '../judges/index.js';
+import {
+  type GradeResult,
+  grade,
+  judgeForRun,
+  type PreparedGrading,
+  prepareGrading,
+} from '../judges/index.js';
 import {
   type CheckOutcome,
   insertRun,
@@ -200,7 +206,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
         dir,
         killLeftovers: true,
         judgeCost,
-        resolveJudge: opts.resolveJudge ?? ((name) => resolveModel(name, opts.modelConfig)),
+        // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.
+        resolveJudge: opts.resolveJudge,
         transcript,
       });
       timings.grading_s = round((Date.now() - gradeStart) / 1000);

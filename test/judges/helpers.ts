@@ -22,6 +22,9 @@ export class FakeSandbox implements SandboxRunner {
     private readonly handler: (req: ExecRequest) => Partial<ExecResult> | undefined = () => undefined,
   ) {}
   async start(): Promise<void> {}
+  async resolvePath(p: string): Promise<string> {
+    return p.startsWith('/') ? p : `${this.workdir}/${p}`;
+  }
   async exec(req: ExecRequest): Promise<ExecResult> {
     this.execs.push(req);
     return {

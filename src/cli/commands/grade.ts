@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { loadDotEnv } from '../../agents/index.js';
 import { REGRADABLE_STATUSES, regradeRun, taskFromSnapshot } from '../../orchestrator/index.js';
 import { registerEnvSecrets } from '../../runs/index.js';
 import { defaultRunsDir, defaultTasksDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
@@ -20,6 +21,7 @@ export function registerGradeCommands(program: Command): void {
     .option('--json', 'print the new result.json instead of the summary')
     .addHelpText('after', '\nExit codes: 0 passed, 1 failed, 2 bad input, 3 environment/grader error.')
     .action(async (runIdArg: string, opts: { task?: string; runsDir: string; json?: boolean }) => {
+      loadDotEnv();
       registerEnvSecrets();
       const { runId, runDir, result: previous } = await findRun(opts.runsDir, runIdArg);
       if (!REGRADABLE_STATUSES.has(previous.status))

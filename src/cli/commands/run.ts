@@ -5,7 +5,7 @@ import { loadPricing } from '../../cost/index.js';
 import { runTask } from '../../orchestrator/index.js';
 import { type RunResult, registerEnvSecrets } from '../../runs/index.js';
 import { loadTask } from '../../tasks/index.js';
-import { defaultRunsDir, EXIT, findRun, info, printJson } from '../common.js';
+import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
 
 /** The human summary of one run. */
