@@ -152,6 +152,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       task,
       runId,
       workspaceHost: dir.workspaceFinal,
+      warn,
       logDir: dir.logsDir,
       readOnlyMounts: {
         // The reference solution is visible only to the oracle.

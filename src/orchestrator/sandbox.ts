@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DockerRunner, ensureImage, type SandboxRunner } from '../sandbox/index.js';
+import { chooseSandboxKind, createSandbox, ensureImage, type SandboxRunner } from '../sandbox/index.js';
 import type { Task } from '../tasks/index.js';
 
 /** Builds (or reuses) a task's image and starts its sandbox on a host workspace; used by runs and re-grades. */
@@ -9,24 +9,35 @@ export async function openSandbox(opts: {
   workspaceHost: string;
   logDir: string;
   readOnlyMounts?: Record<string, string>;
+  warn?: (message: string) => void;
 }): Promise<{ sandbox: SandboxRunner; image: string }> {
   const { manifest } = opts.task;
-  const image = await ensureImage({
-    image: manifest.environment.image,
-    buildContext: opts.task.paths.buildContext,
-    name: manifest.id,
-    logFile: path.join(opts.logDir, 'image-build.log'),
-  });
-  const sandbox = new DockerRunner({
-    runId: opts.runId,
-    workspaceHost: opts.workspaceHost,
-    workdir: manifest.environment.workdir,
-    image,
-    resources: manifest.environment.resources,
-    env: manifest.environment.env,
-    readOnlyMounts: opts.readOnlyMounts ?? {},
-    logDir: opts.logDir,
-  });
+  // The local runner (development only) uses no image.
+  const image =
+    chooseSandboxKind(opts.task) === 'local'
+      ? 'local'
+      : await ensureImage({
+          image: manifest.environment.image,
+          buildContext: opts.task.paths.buildContext,
+          name: manifest.id,
+          logFile: path.join(opts.logDir, 'image-build.log'),
+        });
+  // Docker, Compose (services or network.allow) or local (MLE_EVAL_SANDBOX=local).
+  const sandbox = createSandbox(
+    opts.task,
+    {
+      runId: opts.runId,
+      workspaceHost: opts.workspaceHost,
+      workdir: manifest.environment.workdir,
+      image,
+      resources: manifest.environment.resources,
+      env: manifest.environment.env,
+      readOnlyMounts: opts.readOnlyMounts ?? {},
+      logDir: opts.logDir,
+    },
+    opts.warn ? { warn: opts.warn } : {},
+  );
+  // A runner that fails to start removes what it created before throwing.
   await sandbox.start();
   return { sandbox, image };
 }

@@ -108,12 +108,15 @@ export async function dockerCall(
         maxBuffer: 512 * 1024 * 1024,
       }),
     );
-    const stdoutBuffer = Buffer.isBuffer(result.stdout)
-      ? result.stdout
-      : Buffer.from(String(result.stdout ?? ''));
-    const stderr = Buffer.isBuffer(result.stderr)
-      ? result.stderr.toString('utf8')
-      : String(result.stderr ?? '');
+    // With encoding 'buffer' execa 9 returns Uint8Array, not Buffer.
+    const stdoutBuffer =
+      result.stdout instanceof Uint8Array
+        ? Buffer.from(result.stdout.buffer, result.stdout.byteOffset, result.stdout.byteLength)
+        : Buffer.from(String(result.stdout ?? ''));
+    const stderr =
+      result.stderr instanceof Uint8Array
+        ? Buffer.from(result.stderr).toString('utf8')
+        : String(result.stderr ?? '');
     const exitCode = result.exitCode ?? -1;
     if (exitCode === 0 && !result.timedOut)
       return { exitCode, stdout: stdoutBuffer.toString('utf8'), stdoutBuffer, stderr };

@@ -1,40 +1,120 @@
+import { chownSync, lstatSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { dockerCall } from './docker-cli.js';
-import { capOutput } from './output.js';
-import { resolveInSandbox } from './paths.js';
-import type { ExecRequest, ExecResult, SandboxRunner, SandboxSpec } from './types.js';
+import { dockerSync } from './registry.js';
+import { PersistentShell, ShellPool } from './shell.js';
+import { ShellSandbox } from './shell-sandbox.js';
+import type { SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
+import { hostIds, type SandboxUser, sandboxUserFor } from './users.js';
+
+export { shellQuote } from './quote.js';
+export { DEFAULT_MAX_OUTPUT_BYTES } from './shell.js';
 
 export const RUN_LABEL = 'factory-bench.run';
-export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+/** Marks every resource factory-bench creates, run or not. */
+export const OWNER_LABEL = 'factory-bench';
 
-/** Quotes a string for a POSIX shell. */
-export function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
+/** The locked-down `docker run`/Compose settings shared by the runners. */
+export function lockdownArgs(resources: SandboxSpec['resources']): string[] {
+  return [
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--init',
+    '--pids-limit',
+    String(resources.pids),
+    '--memory',
+    `${resources.memory_mb}m`,
+    '--memory-swap',
+    `${resources.memory_mb}m`,
+    '--cpus',
+    String(resources.cpus),
+  ];
 }
 
-/** The shell command that runs a request with an in-container timeout killing the whole tree. */
-export function wrapCommand(req: ExecRequest): string {
-  const body = typeof req.cmd === 'string' ? req.cmd : req.cmd.map(shellQuote).join(' ');
-  if (!req.timeoutMs) return body;
-  const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
-  // `timeout` signals its child's process group; -k escalates to SIGKILL.
-  return `timeout -k 2s ${seconds}s bash -c ${shellQuote(body)}`;
+/** Hands a host folder to the sandbox user (root harness only), and back. */
+export function chownTree(root: string, uid: number, gid: number): void {
+  const visit = (p: string): void => {
+    const st = lstatSync(p);
+    if (st.uid !== uid || st.gid !== gid) chownSync(p, uid, gid);
+    if (st.isDirectory()) for (const name of readdirSync(p)) visit(path.join(p, name));
+  };
+  try {
+    visit(root);
+  } catch (err) {
+    throw new SandboxError(`cannot hand ${root} to uid ${uid}: ${(err as Error).message}`, 'start');
+  }
+}
+
+/** A `docker exec -i ... bash` persistent shell into one container. */
+export function containerShell(
+  container: () => string,
+  user: SandboxUser,
+  workdir: string,
+  requestedUser: string | undefined,
+): PersistentShell {
+  const execUser = requestedUser ?? user.spec;
+  return new PersistentShell(
+    [
+      'docker',
+      'exec',
+      '-i',
+      '-u',
+      execUser,
+      '-w',
+      workdir,
+      '-e',
+      `HOME=${user.home}`,
+      container(),
+      'bash',
+      '--noprofile',
+      '--norc',
+    ],
+    {},
+    async (pid) => {
+      await dockerCall(['exec', '-u', execUser, container(), 'kill', '-KILL', String(pid)], {
+        allowFailure: true,
+        timeoutMs: 15_000,
+        retries: 0,
+      });
+    },
+  );
 }
 
 /** One container per run with the workspace bind-mounted; locked down by default. */
-export class DockerRunner implements SandboxRunner {
+export class DockerRunner extends ShellSandbox {
   readonly kind = 'docker' as const;
-  readonly workdir: string;
   readonly container: string;
-  private started = false;
+  private user: SandboxUser | null = null;
+  private handedOver = false;
 
-  constructor(private readonly spec: SandboxSpec) {
-    this.workdir = spec.workdir;
-    this.container = `fb-${spec.runId}`.slice(0, 120);
+  constructor(spec: SandboxSpec) {
+    super(spec);
+    this.container = `fb-${spec.runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 120);
   }
 
-  async start(): Promise<void> {
+  get workdir(): string {
+    return this.spec.workdir;
+  }
+
+  /** The uid:gid the agent's commands run as (known after start). */
+  get agentUser(): SandboxUser | null {
+    return this.user;
+  }
+
+  protected async up(): Promise<void> {
     const { spec } = this;
+    const user = await sandboxUserFor(spec.image).catch((err: Error) => {
+      throw new SandboxError(`cannot inspect image ${spec.image}: ${err.message}`, 'start');
+    });
+    this.user = user;
+    const host = hostIds();
+    if (host.uid === 0 && user.uid !== 0) {
+      chownTree(spec.workspaceHost, user.uid, user.gid);
+      this.handedOver = true;
+    }
     const args = [
       'run',
       '-d',
@@ -42,99 +122,36 @@ export class DockerRunner implements SandboxRunner {
       this.container,
       '--label',
       `${RUN_LABEL}=${spec.runId}`,
+      '--label',
+      `${OWNER_LABEL}=1`,
       '--network',
       'none',
-      '--cap-drop',
-      'ALL',
-      '--security-opt',
-      'no-new-privileges',
-      '--init',
-      '--pids-limit',
-      String(spec.resources.pids),
-      '--memory',
-      `${spec.resources.memory_mb}m`,
-      '--memory-swap',
-      `${spec.resources.memory_mb}m`,
-      '--cpus',
-      String(spec.resources.cpus),
+      ...lockdownArgs(spec.resources),
+      '--user',
+      user.spec,
       '-v',
       `${spec.workspaceHost}:${spec.workdir}`,
       '-w',
       spec.workdir,
     ];
-    for (const [host, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
-      args.push('-v', `${host}:${inSandbox}:ro`);
+    for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
+      args.push('-v', `${hostPath}:${inSandbox}:ro`);
     for (const [k, v] of Object.entries(spec.env)) args.push('-e', `${k}=${v}`);
-    const uid = process.getuid?.();
-    if (uid !== undefined && uid !== 0) args.push('--user', `${uid}:${process.getgid?.() ?? uid}`);
     args.push(spec.image, 'sleep', 'infinity');
     const r = await dockerCall(args, { allowFailure: true, timeoutMs: 60_000 });
-    if (r.exitCode !== 0) {
-      await this.stop();
+    if (r.exitCode !== 0)
       throw new SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
-    }
-    this.started = true;
   }
 
-  async exec(req: ExecRequest): Promise<ExecResult> {
-    const started = Date.now();
-    const args = ['exec', '-i', '-w', req.cwd ?? this.workdir];
-    if (req.user) args.push('-u', req.user);
-    for (const [k, v] of Object.entries(req.env ?? {})) args.push('-e', `${k}=${v}`);
-    args.push(this.container, 'bash', '-c', wrapCommand(req));
-    const r = await dockerCall(args, {
-      allowFailure: true,
-      input: req.stdin ?? '',
-      // The in-container timeout fires first; this is the backstop for a wedged daemon.
-      timeoutMs: (req.timeoutMs ?? 600_000) + 15_000,
-      retries: 0,
-    });
-    const max = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    const out = capOutput(r.stdout, max);
-    const err = capOutput(r.stderr, max);
-    return {
-      exitCode: r.exitCode,
-      stdout: out.text,
-      stderr: err.text,
-      timedOut: Boolean(req.timeoutMs) && r.exitCode === 124,
-      truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
-      durationMs: Date.now() - started,
-    };
-  }
-
-  resolvePath(p: string): Promise<string> {
-    return resolveInSandbox((cmd) => this.exec({ cmd, timeoutMs: 30_000 }), this.workdir, p);
-  }
-
-  async readFile(sandboxPath: string): Promise<Buffer> {
-    const r = await dockerCall(['exec', this.container, 'cat', '--', sandboxPath], {
-      allowFailure: true,
-      binary: true,
-      retries: 0,
-    });
-    if (r.exitCode !== 0) throw new SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
-    return r.stdoutBuffer;
-  }
-
-  async writeFile(sandboxPath: string, content: string | Buffer): Promise<void> {
-    const r = await dockerCall(
-      [
-        'exec',
-        '-i',
-        this.container,
-        'sh',
-        '-c',
-        'mkdir -p "$(dirname "$1")" && cat > "$1"',
-        'sh',
-        sandboxPath,
-      ],
-      { allowFailure: true, input: content, retries: 0 },
-    );
-    if (r.exitCode !== 0) throw new SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+  protected createPool(): ShellPool {
+    const user = this.user as SandboxUser;
+    return new ShellPool((requested) => containerShell(() => this.container, user, this.workdir, requested));
   }
 
   async copyIn(hostPath: string, sandboxPath: string): Promise<void> {
-    await dockerCall(['exec', this.container, 'mkdir', '-p', sandboxPath.replace(/\/[^/]*$/, '') || '/']);
+    const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
+    const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
+    if (r.exitCode !== 0) throw new SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
     await dockerCall(['cp', hostPath, `${this.container}:${sandboxPath}`]);
   }
 
@@ -142,13 +159,23 @@ export class DockerRunner implements SandboxRunner {
     await dockerCall(['cp', `${this.container}:${sandboxPath}`, hostPath]);
   }
 
-  async stop(): Promise<void> {
-    if (!this.started) {
-      // A failed `run` may still have created the container.
+  private giveBack(): void {
+    if (!this.handedOver) return;
+    this.handedOver = false;
+    const host = hostIds();
+    chownTree(this.spec.workspaceHost, host.uid, host.gid);
+  }
+
+  protected async down(): Promise<void> {
+    try {
       await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
-      return;
+    } finally {
+      this.giveBack();
     }
-    this.started = false;
-    await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
+  }
+
+  stopSync(): void {
+    dockerSync(['docker'], ['rm', '-f', '-v', this.container]);
+    this.giveBack();
   }
 }

@@ -1,6 +1,20 @@
 export { dockerCall, minimalEnv } from './docker-cli.js';
-export { DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, RUN_LABEL, shellQuote } from './docker-runner.js';
+export {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DockerRunner,
+  OWNER_LABEL,
+  RUN_LABEL,
+  shellQuote,
+} from './docker-runner.js';
+export {
+  type CreateSandboxOptions,
+  chooseSandboxKind,
+  createSandbox,
+  type SandboxKind,
+} from './factory.js';
 export { ensureImage, hashBuildContext } from './images.js';
+export { LOCAL_WARNING, LocalSubprocessRunner } from './local-runner.js';
 export { capOutput } from './output.js';
 export { confineLexically, resolveHostPath } from './paths.js';
+export { liveSandboxCount } from './registry.js';
 export * from './types.js';

@@ -6,7 +6,7 @@
 export interface ExecRequest {
   /** A shell string (run by `bash -lc`-like shell) or an argv array run directly. */
   cmd: string | string[];
-  stdin?: string;
+  stdin?: string | Buffer;
   /** Working directory inside the sandbox; defaults to the workspace. */
   cwd?: string;
   env?: Record<string, string>;

@@ -1,59 +1,205 @@
+/**
+ * One conformance suite, run against every runner with the real engine.
+ * Each runner gets a fresh workspace; tests use `sandbox.workdir` so that the
+ * local runner (whose workdir is the host folder) runs the same assertions.
+ */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerRunner, SandboxError, type SandboxRunner } from '../../src/sandbox/index.js';
+import {
+  DockerRunner,
+  LocalSubprocessRunner,
+  SandboxError,
+  type SandboxRunner,
+  type SandboxSpec,
+} from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const root = tempDir('fb-conf-');
 const IMAGE = 'debian:bookworm-slim';
 
-async function refusedKind(promise: Promise<unknown>): Promise<string> {
+function specFor(name: string, overrides: Partial<SandboxSpec> = {}): SandboxSpec {
+  const ws = path.join(root, name);
+  mkdirSync(ws, { recursive: true });
+  return {
+    runId: `conf-${name}-${process.pid}`,
+    workspaceHost: ws,
+    workdir: '/workspace',
+    image: IMAGE,
+    resources: { cpus: 1, memory_mb: 512, pids: 256 },
+    env: { CONF_VAR: 'from-spec' },
+    ...overrides,
+  };
+}
+
+interface RunnerCase {
+  name: string;
+  isolated: boolean;
+  make(spec: SandboxSpec): SandboxRunner;
+}
+
+const warnings: string[] = [];
+const RUNNERS: RunnerCase[] = [
+  { name: 'docker', isolated: true, make: (spec) => new DockerRunner(spec) },
+  {
+    name: 'local',
+    isolated: false,
+    make: (spec) => new LocalSubprocessRunner(spec, (m) => warnings.push(m)),
+  },
+];
+
+async function errorOf(promise: Promise<unknown>): Promise<SandboxError | null> {
   try {
     await promise;
   } catch (err) {
-    if (err instanceof SandboxError) return err.kind;
+    if (err instanceof SandboxError) return err;
     throw err;
   }
-  return 'accepted';
+  return null;
 }
 
-describe.runIf(HAS_DOCKER)('DockerRunner conformance', () => {
-  const runId = `conf-docker-${process.pid}`;
+describe.runIf(HAS_DOCKER).each(RUNNERS)('$name runner conformance', (rc) => {
+  const spec = specFor(rc.name);
   let sandbox: SandboxRunner;
 
   beforeAll(async () => {
-    const ws = path.join(root, 'docker-ws');
-    mkdirSync(ws);
-    sandbox = new DockerRunner({
-      runId,
-      workspaceHost: ws,
-      workdir: '/workspace',
-      image: IMAGE,
-      resources: { cpus: 1, memory_mb: 512, pids: 128 },
-      env: {},
-    });
+    sandbox = rc.make(spec);
     await sandbox.start();
   });
   afterAll(async () => {
     await sandbox?.stop();
-    expect(leftoversFor(runId)).toEqual([]);
+    expect(leftoversFor(spec.runId)).toEqual([]);
+  });
+
+  it('reports exit codes and keeps stdout and stderr apart', async () => {
+    const r = await sandbox.exec({ cmd: 'echo out; echo err >&2; exit 7' });
+    expect(r).toMatchObject({ exitCode: 7, stdout: 'out\n', stderr: 'err\n', timedOut: false });
+    expect((await sandbox.exec({ cmd: ['printf', '%s|', 'a b', "it's"] })).stdout).toBe("a b|it's|");
+  });
+
+  it('passes stdin, env and cwd', async () => {
+    expect((await sandbox.exec({ cmd: 'tr a-z A-Z', stdin: 'hello\nworld' })).stdout).toBe('HELLO\nWORLD');
+    const bytes = Buffer.from([0, 1, 2, 255, 10, 13, 0]);
+    expect((await sandbox.exec({ cmd: 'od -An -tx1 | tr -s " \\n" " "', stdin: bytes })).stdout.trim()).toBe(
+      '00 01 02 ff 0a 0d 00',
+    );
+    const r = await sandbox.exec({
+      cmd: 'echo "$CONF_VAR $EXTRA" && pwd',
+      env: { EXTRA: "x'y" },
+      cwd: '/tmp',
+    });
+    expect(r.stdout).toBe("from-spec x'y\n/tmp\n");
+    expect((await sandbox.exec({ cmd: 'pwd' })).stdout.trim()).toBe(sandbox.workdir);
+  });
+
+  it('does not let output fake the end of a command or its exit code', async () => {
+    const r = await sandbox.exec({
+      cmd: "printf 'fbo-0123456789abcdef0123456789abcdef 0\\nfbe-x\\n'; printf 'fbe-0123 0\\n' >&2; exit 5",
+    });
+    expect(r.exitCode).toBe(5);
+    expect(r.stdout).toContain('fbo-0123456789abcdef0123456789abcdef 0');
+    expect(r.stderr).toContain('fbe-0123 0');
+  });
+
+  it('times out a command and kills the processes it started', async () => {
+    const r = await sandbox.exec({
+      cmd: 'sleep 300 & echo $! > bg.pid; sh -c "sleep 300"; echo never',
+      timeoutMs: 1_000,
+    });
+    expect(r.timedOut).toBe(true);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stdout).not.toContain('never');
+    const check = await sandbox.exec({
+      cmd: 'kill -0 "$(cat bg.pid)" 2>/dev/null && echo alive || echo gone',
+    });
+    expect(check.stdout.trim()).toBe('gone');
+    // A command that exits 124 by itself is not a timeout.
+    expect((await sandbox.exec({ cmd: 'exit 124', timeoutMs: 5_000 })).timedOut).toBe(false);
+  });
+
+  it('caps output, keeping head and tail and saying how much was cut', async () => {
+    const r = await sandbox.exec({
+      cmd: 'printf "HEAD"; head -c 200000 /dev/zero | tr "\\0" a; printf "TAIL"; echo e >&2',
+      maxOutputBytes: 1_000,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.startsWith('HEAD')).toBe(true);
+    expect(r.stdout.endsWith('TAIL')).toBe(true);
+    expect(r.truncatedBytes).toEqual({ stdout: 200008 - 1_000, stderr: 0 });
+    expect(r.stdout).toContain(`[... ${200008 - 1_000} bytes cut from the middle of this output ...]`);
+    expect(r.stderr).toBe('e\n');
+  });
+
+  it('survives commands that exit, exec or close their input, and reopens a killed shell', async () => {
+    expect((await sandbox.exec({ cmd: 'exit 3' })).exitCode).toBe(3);
+    expect((await sandbox.exec({ cmd: 'exec true' })).exitCode).toBe(0);
+    expect((await sandbox.exec({ cmd: 'exec 0<&- 1>&- 2>&-; true' })).exitCode).toBe(0);
+    const killed = await sandbox.exec({ cmd: 'kill -9 $$; sleep 5' });
+    expect(killed.exitCode).not.toBe(0);
+    expect(killed.stderr).toMatch(/shell/);
+    const after = await sandbox.exec({ cmd: 'echo back' });
+    expect(after).toMatchObject({ exitCode: 0, stdout: 'back\n' });
+  });
+
+  it('runs concurrent commands', async () => {
+    const [a, b] = await Promise.all([
+      sandbox.exec({ cmd: 'sleep 0.3; echo a' }),
+      sandbox.exec({ cmd: 'echo b' }),
+    ]);
+    expect(a.stdout).toBe('a\n');
+    expect(b.stdout).toBe('b\n');
+  });
+
+  it('round-trips text and binary files', async () => {
+    const binary = Buffer.from(Array.from({ length: 256 * 64 }, (_, i) => i % 256));
+    await sandbox.writeFile(`${sandbox.workdir}/deep/dir/data.bin`, binary);
+    expect(Buffer.compare(await sandbox.readFile(`${sandbox.workdir}/deep/dir/data.bin`), binary)).toBe(0);
+    await sandbox.writeFile(`${sandbox.workdir}/note.txt`, 'héllo\nwörld\n');
+    expect((await sandbox.readFile(`${sandbox.workdir}/note.txt`)).toString('utf8')).toBe('héllo\nwörld\n');
+    await sandbox.writeFile(`${sandbox.workdir}/empty.txt`, '');
+    expect((await sandbox.readFile(`${sandbox.workdir}/empty.txt`)).length).toBe(0);
+    expect((await errorOf(sandbox.readFile(`${sandbox.workdir}/missing.txt`)))?.kind).toBe('path');
   });
 
   it('resolvePath maps workspace paths and follows symlinks inside the sandbox', async () => {
     const setup = await sandbox.exec({
-      cmd: 'mkdir -p sub && ln -s sub in-link && ln -s /etc out-link && ln -s /etc/nope dangling && ln -s ../.. sub/up',
+      cmd: 'mkdir -p sub && ln -sfn sub in-link && ln -sfn /etc out-link && ln -sfn /etc/nope dangling && ln -sfn ../.. sub/up',
     });
     expect(setup.exitCode).toBe(0);
-    expect(await sandbox.resolvePath('sub/new.txt')).toBe('/workspace/sub/new.txt');
-    expect(await sandbox.resolvePath('/workspace/in-link/x')).toBe('/workspace/sub/x');
-    expect(await sandbox.resolvePath('.')).toBe('/workspace');
+    expect(await sandbox.resolvePath('sub/new.txt')).toBe(`${sandbox.workdir}/sub/new.txt`);
+    expect(await sandbox.resolvePath(`${sandbox.workdir}/in-link/x`)).toBe(`${sandbox.workdir}/sub/x`);
+    expect(await sandbox.resolvePath('/workspace/in-link/x')).toBe(`${sandbox.workdir}/sub/x`);
+    expect(await sandbox.resolvePath('.')).toBe(sandbox.workdir);
   });
 
-  it.each(['../etc/passwd', '/etc/passwd', 'out-link/passwd', 'dangling', 'sub/up/etc'])(
+  it.each(['../etc/passwd', '/etc/passwd', 'out-link/passwd', 'dangling', 'sub/up/etc', 'a/../../x'])(
     'resolvePath refuses %j',
     async (p) => {
-      expect(await refusedKind(sandbox.resolvePath(p))).toBe('path');
+      expect((await errorOf(sandbox.resolvePath(p)))?.kind).toBe('path');
     },
   );
+
+  it.runIf(rc.isolated)('has no network by default', async () => {
+    const r = await sandbox.exec({
+      cmd: 'ls /sys/class/net; (exec 3<>/dev/tcp/1.1.1.1/80) 2>/dev/null && echo reached || echo unreachable',
+      timeoutMs: 20_000,
+    });
+    expect(r.stdout.trim().split('\n')).toEqual(['lo', 'unreachable']);
+  });
+
+  it.runIf(!rc.isolated)('warns loudly that there is no isolation', () => {
+    expect(warnings.join('\n')).toMatch(/NO isolation/);
+  });
+});
+
+describe.runIf(HAS_DOCKER)('failures clean up', () => {
+  it('a container that cannot start leaves nothing behind and is an environment error', async () => {
+    const spec = specFor('broken', { image: IMAGE, env: {} });
+    // An image without the requested working directory's shell: force a failure with an unknown user.
+    const runner = new DockerRunner({ ...spec, image: 'factory-bench/no-such-image:none' });
+    const err = await errorOf(runner.start());
+    expect(err?.kind).toBe('start');
+    expect(leftoversFor(spec.runId)).toEqual([]);
+  });
 });

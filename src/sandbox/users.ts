@@ -1,0 +1,131 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dockerCall } from './docker-cli.js';
+
+/**
+ * Who the agent runs as inside a container. A harness running as a normal user
+ * (uid 1001 on GitHub runners) maps the agent to its own uid:gid, so whatever
+ * the agent writes in the bind-mounted workspace belongs to the harness user.
+ * A root harness runs the agent as the image's non-root user when it has one
+ * (USER, else the first passwd entry with uid 1000-59999), hands it the
+ * workspace, and takes ownership back at stop.
+ */
+export interface SandboxUser {
+  /** `uid:gid` for `docker exec -u`. */
+  spec: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+export function parsePasswd(text: string): PasswdEntry[] {
+  return text
+    .split('\n')
+    .map((line) => line.split(':'))
+    .filter((f) => f.length >= 7)
+    .map((f) => ({ name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] || '/' }));
+}
+
+/** Picks the sandbox user from the host uid/gid, the image's USER and its passwd. */
+export function pickUser(
+  host: { uid: number; gid: number },
+  imageUser: string,
+  passwd: PasswdEntry[],
+): SandboxUser {
+  const byUid = (uid: number) => passwd.find((e) => e.uid === uid);
+  if (host.uid !== 0) {
+    return { spec: `${host.uid}:${host.gid}`, ...host, home: byUid(host.uid)?.home ?? '/tmp' };
+  }
+  const [name = '', group] = imageUser.split(':');
+  if (name && name !== 'root' && name !== '0') {
+    const entry = /^\d+$/.test(name) ? byUid(Number(name)) : passwd.find((e) => e.name === name);
+    const uid = entry?.uid ?? Number(name);
+    if (Number.isInteger(uid)) {
+      const gid = group && /^\d+$/.test(group) ? Number(group) : (entry?.gid ?? uid);
+      return { spec: `${uid}:${gid}`, uid, gid, home: entry?.home ?? '/tmp' };
+    }
+  }
+  const regular = passwd.find((e) => e.uid >= 1000 && e.uid < 60000);
+  if (regular) return { spec: `${regular.uid}:${regular.gid}`, ...regular };
+  return { spec: '0:0', uid: 0, gid: 0, home: '/root' };
+}
+
+const memo = new Map<string, { user: string; passwd: string }>();
+const cacheFile = path.join(os.tmpdir(), 'factory-bench', 'image-users.json');
+
+/** The image's USER and /etc/passwd, cached by image id (in memory and on disk). */
+async function imageAccounts(image: string): Promise<{ user: string; passwd: string }> {
+  const inspected = await dockerCall(
+    ['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}}', image],
+    {
+      timeoutMs: 30_000,
+    },
+  );
+  const [id = image, userJson = '""'] = inspected.stdout.trim().split(' ');
+  const user = JSON.parse(userJson) as string;
+  const hit = memo.get(id);
+  if (hit) return hit;
+  let disk: Record<string, { user: string; passwd: string }> = {};
+  try {
+    disk = JSON.parse(readFileSync(cacheFile, 'utf8'));
+  } catch {
+    disk = {};
+  }
+  const cached = disk[id];
+  if (cached) {
+    memo.set(id, cached);
+    return cached;
+  }
+  const created = await dockerCall(
+    ['create', '--label', 'factory-bench.probe=1', '--network', 'none', image],
+    {
+      timeoutMs: 60_000,
+    },
+  );
+  const container = created.stdout.trim();
+  let passwd = '';
+  try {
+    const r = await dockerCall(['cp', `${container}:/etc/passwd`, '-'], {
+      allowFailure: true,
+      binary: true,
+      timeoutMs: 30_000,
+    });
+    if (r.exitCode === 0) passwd = untarSingleFile(r.stdoutBuffer);
+  } finally {
+    await dockerCall(['rm', '-f', container], { allowFailure: true, timeoutMs: 30_000 });
+  }
+  const entry = { user, passwd };
+  memo.set(id, entry);
+  try {
+    mkdirSync(path.dirname(cacheFile), { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify({ ...disk, [id]: entry }));
+  } catch {
+    // The cache is an optimization only.
+  }
+  return entry;
+}
+
+/** The content of the first file in a tar stream (what `docker cp ... -` prints). */
+export function untarSingleFile(tar: Buffer): string {
+  const size = Number.parseInt(tar.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim(), 8);
+  return tar.subarray(512, 512 + (Number.isFinite(size) ? size : 0)).toString('utf8');
+}
+
+export function hostIds(): { uid: number; gid: number } {
+  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+}
+
+export async function sandboxUserFor(image: string): Promise<SandboxUser> {
+  const host = hostIds();
+  if (host.uid !== 0) return pickUser(host, '', []);
+  const accounts = await imageAccounts(image);
+  return pickUser(host, accounts.user, parsePasswd(accounts.passwd));
+}
