@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerCompareCommand } from './commands/compare.js';
 import { registerGradeCommands } from './commands/grade.js';
 import { registerPricingCommands } from './commands/pricing.js';
 import { registerRunCommands } from './commands/run.js';
+import { registerRunsCommands } from './commands/runs.js';
+import { registerSuiteCommands } from './commands/suite.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { describeError, EXIT } from './common.js';
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
   registerGradeCommands(program);
   registerPricingCommands(program);
   registerValidateCommand(program);
+  registerSuiteCommands(program);
+  registerCompareCommand(program);
+  registerRunsCommands(program);
   return program;
 }
 

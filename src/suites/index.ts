@@ -16,6 +16,7 @@ export {
 export { renderComparisonMarkdown } from './compare-report.js';
 export { findBaselineSuiteRun, readSuiteSummary, resolveSuiteRun } from './history.js';
 export { discoverSuiteFiles, loadSuite, type Suite, type SuiteTask } from './load.js';
+export { createProgressReporter, type ProgressWriter } from './progress.js';
 export { renderReportMarkdown } from './report.js';
 export {
   matchesTaskFilter,

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatModel } from '../agents/index.js';
+import type { ChatModel, ModelConfig } from '../agents/index.js';
 import type { PricingTable } from '../cost/index.js';
 import { type RunPhase, type RunTaskOptions, type RunTaskResult, runTask } from '../orchestrator/index.js';
 import {
@@ -89,6 +89,8 @@ export interface RunSuiteOptions {
   /** A suite run id to use (default: a new one). */
   suiteRunId?: string;
   pricing?: PricingTable;
+  /** How a named model is reached (base URL, retries); passed to every run. */
+  modelConfig?: ModelConfig;
   onEvent?: (event: SuiteEvent) => void;
   /** Default: runTask from the orchestrator. */
   runTask?: TaskRunner;
@@ -317,6 +319,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
           budget: suiteTask.budget,
           signal: controller.signal,
           ...(options.pricing ? { pricing: options.pricing } : {}),
+          ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
           warn: (m) => warn(`${taskId}: ${m}`),
           onPhase: (phase, id) => {
             runId = id;

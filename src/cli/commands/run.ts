@@ -1,9 +1,16 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadDotEnv, ModelError, openAIOptionsFor } from '../../agents/index.js';
 import { loadPricing } from '../../cost/index.js';
 import { runTask } from '../../orchestrator/index.js';
-import { type RunResult, registerEnvSecrets } from '../../runs/index.js';
+import {
+  findRunsById,
+  type RunRecord,
+  type RunResult,
+  readIndex,
+  registerEnvSecrets,
+} from '../../runs/index.js';
 import { loadTask } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
@@ -31,6 +38,51 @@ export function formatRunSummary(r: RunResult, runDir: string | null): string {
     );
   if (runDir) lines.push(`run_dir: ${runDir}`);
   return lines.join('\n');
+}
+
+/** The human summary of a run known only from the index. */
+export function formatRunRecord(r: RunRecord): string {
+  const lines = [
+    `run_id: ${r.run_id}`,
+    `task: ${r.task_id}`,
+    `model: ${r.model}`,
+    `suite_run: ${r.suite_run_id ?? 'none'}${r.suite_run_id ? ` (epoch ${r.epoch + 1})` : ''}`,
+    `status: ${r.status}`,
+    `passed: ${r.passed}`,
+    `score: ${r.score.toFixed(2)}`,
+    `kill_reason: ${r.kill_reason ?? 'none'}`,
+    `stop_reason: ${r.stop_reason ?? 'unknown'}`,
+    `tokens: ${r.total_tokens}`,
+    `cost_usd: ${r.cost_usd === null ? 'unknown (model not priced)' : r.cost_usd.toFixed(4)}`,
+    `turns: ${r.turns}, tool_calls: ${r.tool_calls}`,
+    `time: ${r.wall_seconds.toFixed(1)}s`,
+    `started_at: ${r.started_at}`,
+  ];
+  if (r.error_kind) lines.push(`error: ${r.error_kind}: ${r.error_message ?? ''}`);
+  return lines.join('\n');
+}
+
+/**
+ * A run by id or unique prefix: with its result.json when the run folder is
+ * here, else just its index row (any run in the index can be shown).
+ */
+async function findRunAnywhere(
+  runsDir: string,
+  runId: string,
+): Promise<{ runDir: string; result: RunResult } | { record: RunRecord }> {
+  const dbPath = path.join(path.resolve(runsDir), 'runs.sqlite');
+  if (!existsSync(dbPath))
+    throw new UserError(`no runs index at ${dbPath}; run a task first or pass --runs-dir`);
+  const rows = await readIndex(dbPath, (db) => findRunsById(db, runId, 2));
+  const record = rows.find((r) => r.run_id === runId) ?? (rows.length === 1 ? rows[0] : undefined);
+  if (rows.length === 0) throw new UserError(`no run ${runId} in ${dbPath}`);
+  if (!record) throw new UserError(`${runId} matches more than one run; give more of the id`);
+  const runDir = record.run_dir ?? path.join(path.resolve(runsDir), record.run_id);
+  if (existsSync(path.join(runDir, 'result.json'))) {
+    const { result } = await findRun(runsDir, record.run_id);
+    return { runDir, result };
+  }
+  return { record };
 }
 
 /** Exit code for a finished run: 0 passed, 1 failed, 3 broken, 130 interrupted. */
@@ -147,8 +199,17 @@ export function registerRunCommands(program: Command): void {
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
     .option('--json', 'print result.json')
     .action(async (runId: string, opts: { runsDir: string; json?: boolean }) => {
-      const { runDir, result } = await findRun(opts.runsDir, runId);
-      if (opts.json) printJson(result);
-      else process.stdout.write(`${formatRunSummary(result, runDir)}\n`);
+      const found = await findRunAnywhere(opts.runsDir, runId);
+      if ('result' in found) {
+        if (opts.json) printJson(found.result);
+        else process.stdout.write(`${formatRunSummary(found.result, found.runDir)}\n`);
+        return;
+      }
+      // The run folder is not on this machine (e.g. only runs.sqlite was restored from a CI cache): show the index row.
+      info(
+        `note: ${found.record.run_dir ?? 'the run folder'} is not here; showing what runs.sqlite recorded`,
+      );
+      if (opts.json) printJson(found.record);
+      else process.stdout.write(`${formatRunRecord(found.record)}\n`);
     });
 }
