@@ -135,28 +135,13 @@ describe('sql rows', () => {
       [2, 'b'],
       [2, 'b'],
     ];
-    expect(
-      compareRows(
-        expected,
-        [
-          ['2', 'b'],
-          ['1', 'a'],
-          ['2', 'b'],
-        ],
-        { ordered: false },
-      ).equal,
-    ).toBe(true);
-    expect(
-      compareRows(
-        expected,
-        [
-          ['2', 'b'],
-          ['1', 'a'],
-          ['2', 'b'],
-        ],
-        { ordered: true },
-      ).equal,
-    ).toBe(false);
+    const shuffled = [
+      ['2', 'b'],
+      ['1', 'a'],
+      ['2', 'b'],
+    ];
+    expect(compareRows(expected, shuffled, { ordered: false }).equal).toBe(true);
+    expect(compareRows(expected, shuffled, { ordered: true }).equal).toBe(false);
     const dup = compareRows(
       expected,
       [
