@@ -10,18 +10,28 @@ import { GRADER_DIR, GRADER_SOLUTION_DIR, type JudgeSetup } from './types.js';
 
 /**
  * Kills every process in the agent's container except PID 1, the container's
- * main process and this script's own ancestors, so nothing the agent left
- * running in the background can touch the workspace while it is graded.
+ * main process, this script's own ancestors (the shell running it) and their
+ * other direct children (a persistent shell's helper coprocess), so nothing
+ * the agent left running in the background can touch the workspace while it
+ * is graded. (An agent's background job is never a direct child of a
+ * persistent shell: each command runs in a subshell, so orphans go to PID 1.)
  * Processes are stopped before they are killed so a respawning loop cannot
- * outrun it. Prints `killed N left M`.
+ * outrun it. Prints `killed N left M`. Only bash builtins, so it forks nothing
+ * it would have to spare.
  */
 export const KILL_LEFTOVERS_SCRIPT = `
-spare=" 1 "
-p=$$
+ancestors=" "
+p=$BASHPID
 while [ -n "$p" ] && [ "$p" -gt 1 ] 2>/dev/null; do
-  spare="$spare$p "
+  ancestors="$ancestors$p "
   read -r s < /proc/$p/stat 2>/dev/null || break
   s=\${s##*) }; set -- $s; p=$2
+done
+spare=" 1$ancestors"
+for d in /proc/[0-9]*; do
+  read -r s < "$d/stat" 2>/dev/null || continue
+  s=\${s##*) }; set -- $s
+  case "$ancestors" in *" $2 "*) spare="$spare\${d#/proc/} ";; esac
 done
 main=""
 read -r init_comm < /proc/1/comm 2>/dev/null
