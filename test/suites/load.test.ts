@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { globToRegExp, loadSuite } from '../../src/suites/load.js';
+import { ManifestError } from '../../src/tasks/index.js';
+import { tempDir } from '../helpers/tmp.js';
+import { writeSuite, writeTask } from './fixtures.js';
+
+const root = tempDir('fb-suite-load-');
+for (const id of ['a_one', 'a_two', 'b_one']) writeTask(path.join(root, 'tasks'), id);
+writeTask(path.join(root, 'suites', 'local'), 'near');
+writeTask(path.join(root, 'tasks', 'nested', 'deep'), 'deep_task');
+
+function problems(file: string): string[] {
+  try {
+    loadSuite(file);
+  } catch (err) {
+    if (err instanceof ManifestError) return err.message.split('\n');
+    throw err;
+  }
+  return [];
+}
+
+describe('loadSuite', () => {
+  it('resolves paths and globs against the suite folder, then the repository, with overrides', () => {
+    const file = writeSuite(
+      path.join(root, 'suites', 'mixed.yaml'),
+      [
+        'id: mixed',
+        'title: Mixed',
+        'defaults:',
+        '  model: oracle',
+        '  concurrency: 3',
+        '  epochs: 2',
+        '  budget: { max_wall_seconds: 100, max_tokens: 5000 }',
+        'tasks:',
+        '  - local/near',
+        '  - tasks/a_*',
+        '  - path: tasks/b_one/task.yaml',
+        '    epochs: 5',
+        '    budget: { max_wall_seconds: 900 }',
+        '  - tasks/**/deep_task',
+        '',
+      ].join('\n'),
+    );
+    const s = loadSuite(file);
+    expect(s.tasks.map((t) => t.id)).toEqual(['near', 'a_one', 'a_two', 'b_one', 'deep_task']);
+    expect(s.defaults).toEqual({ model: 'oracle', concurrency: 3, epochs: 2 });
+    const b = s.tasks.find((t) => t.id === 'b_one');
+    expect(b?.epochs).toBe(5);
+    expect(b?.budget).toEqual({ max_wall_seconds: 900, max_tokens: 5000 });
+    expect(s.tasks[0]?.budget).toEqual({ max_wall_seconds: 100, max_tokens: 5000 });
+    expect(s.tasks[0]?.task.dir).toBe(path.join(root, 'suites', 'local', 'near'));
+  });
+
+  it('reports every problem with file and field: unknown fields, no match, duplicates, bad tasks', () => {
+    mkdirSync(path.join(root, 'tasks', 'broken_task'), { recursive: true });
+    writeFileSync(path.join(root, 'tasks', 'broken_task', 'task.yaml'), 'id: broken_task\n');
+    const file = writeSuite(
+      path.join(root, 'suites', 'bad.yaml'),
+      'id: bad\ntasks:\n  - tasks/missing\n  - tasks/a_one\n  - tasks/a_*\n  - tasks/broken_task\n  - path: tasks/b_one\n    epochs: 0\n',
+    );
+    const lines = problems(file);
+    expect(lines).toContain(`${file}: tasks.4.epochs: Too small: expected number to be >0`);
+    const second = writeSuite(
+      path.join(root, 'suites', 'bad2.yaml'),
+      'id: bad2\ntasks:\n  - tasks/missing\n  - tasks/a_one\n  - tasks/a_*\n  - tasks/broken_task\n',
+    );
+    const more = problems(second);
+    expect(more[0]).toMatch(
+      /bad2\.yaml: tasks\.0: no task folder \(with a task\.yaml\) matches "tasks\/missing"/,
+    );
+    expect(more).toContain(`${second}: tasks.2: task "a_one" is already in the suite (from tasks.1)`);
+    expect(more.some((l) => l.startsWith(path.join(root, 'tasks', 'broken_task', 'task.yaml')))).toBe(true);
+    expect(
+      problems(writeSuite(path.join(root, 'suites', 'bad3.yaml'), 'id: x\ntasks: []\nfoo: 1\n')),
+    ).toEqual([
+      `${path.join(root, 'suites', 'bad3.yaml')}: tasks: Too small: expected array to have >=1 items`,
+      `${path.join(root, 'suites', 'bad3.yaml')}: unknown field \`foo\``,
+    ]);
+    expect(problems(path.join(root, 'suites', 'none.yaml'))[0]).toMatch(
+      /none\.yaml: cannot read file \(ENOENT\)/,
+    );
+  });
+
+  it('matches globs by path segments', () => {
+    expect(globToRegExp('/r/tasks/*').test('/r/tasks/a')).toBe(true);
+    expect(globToRegExp('/r/tasks/*').test('/r/tasks/a/b')).toBe(false);
+    expect(globToRegExp('/r/tasks/**/x').test('/r/tasks/a/b/x')).toBe(true);
+    expect(globToRegExp('/r/tasks/**/x').test('/r/tasks/x')).toBe(true);
+    expect(globToRegExp('/r/t?sks/a.b').test('/r/tasks/a.b')).toBe(true);
+    expect(globToRegExp('/r/t?sks/a.b').test('/r/tasks/aXb')).toBe(false);
+  });
+
+  it('loads the shipped suites', () => {
+    const smoke = loadSuite('suites/smoke.yaml');
+    expect(smoke.tasks.map((t) => t.id)).toEqual(['hello_repo_fix']);
+  });
+});
