@@ -43,11 +43,10 @@ export const gitDiffTool: Tool<z.infer<typeof gitDiffArgs>> = {
     const seed = rel ? `${SEED_DIR}/${rel}` : SEED_DIR;
     // A path that exists on one side only is compared with an empty file.
     const side = (p: string) => `"$([ -e ${shellQuote(p)} ] && echo ${shellQuote(p)} || echo /dev/null)"`;
-    const stat = args.stat ? '--stat=200' : '';
     const script = [
       `[ -d ${shellQuote(SEED_DIR)} ] || { echo "the seeded workspace is not mounted at ${SEED_DIR}" >&2; exit 90; }`,
       'if command -v git >/dev/null 2>&1; then',
-      `  git -c core.quotePath=false diff --no-index --no-color --no-ext-diff ${stat} -- ${side(seed)} ${side(target)}`,
+      `  git -c core.quotePath=false diff --no-index --no-color --no-ext-diff -- ${side(seed)} ${side(target)}`,
       'else',
       `  diff -ruN ${side(seed)} ${side(target)}`,
       'fi',
@@ -66,7 +65,7 @@ export const gitDiffTool: Tool<z.infer<typeof gitDiffArgs>> = {
       };
     const diff = normalizePaths(r.stdout, workdir);
     if (diff.trim() === '') return { output: 'No changes since the task started.' };
-    return capped(diff, ctx.maxOutputBytes);
+    return capped(args.stat ? diffStat(diff) : diff, ctx.maxOutputBytes);
   },
 };
 
@@ -82,6 +81,28 @@ function normalizePaths(diff: string, workdir: string): string {
         : line,
     )
     .join('\n');
+}
+
+/** One line per changed file with its added and removed lines, from a unified diff. */
+export function diffStat(diff: string): string {
+  const files: Array<{ path: string; added: number; removed: number; binary: boolean }> = [];
+  let current: (typeof files)[number] | undefined;
+  for (const line of diff.split('\n')) {
+    const header = /^diff (?:--git a\/(\S+) b\/(\S+)|-ruN (\S+) (\S+))/.exec(line);
+    if (header) {
+      const [, a, b, c, d] = header;
+      const name = [b, a, d, c].find((p) => p && p !== '/dev/null') ?? '?';
+      current = { path: name, added: 0, removed: 0, binary: false };
+      files.push(current);
+    } else if (!current) continue;
+    else if (line.startsWith('Binary files ')) current.binary = true;
+    else if (line.startsWith('+') && !line.startsWith('+++ ')) current.added++;
+    else if (line.startsWith('-') && !line.startsWith('--- ')) current.removed++;
+  }
+  const rows = files.map((f) => ` ${f.path} | ${f.binary ? 'binary' : `+${f.added} -${f.removed}`}`);
+  const added = files.reduce((n, f) => n + f.added, 0);
+  const removed = files.reduce((n, f) => n + f.removed, 0);
+  return [...rows, ` ${files.length} files changed, +${added} -${removed} lines`].join('\n');
 }
 
 function capped(text: string, maxBytes: number): ToolResult {
