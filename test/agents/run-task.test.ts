@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatJsonAction } from '../../src/agents/text-actions.js';
 import { runTask } from '../../src/orchestrator/index.js';
+import { loadTask } from '../../src/tasks/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ScriptedModel, text, toolCalls, usage } from './fakes.js';
@@ -45,11 +46,19 @@ describe.runIf(HAS_DOCKER)('runTask with a real openai client against a local se
       // The endpoint echoes the key in an error, as some do: the retry record must not carry it.
       apiError(500, `upstream failure for key ${KEY}`),
       completion(
-        { content: `Look around first.\n${formatJsonAction('bash', { command: 'env; cat /proc/1/environ | tr "\\0" "\\n"' })}` },
+        {
+          content: `Look around first.\n${formatJsonAction('bash', { command: 'env; cat /proc/1/environ | tr "\\0" "\\n"' })}`,
+        },
         { prompt: 1000, completion: 100 },
       ),
-      completion({ content: formatJsonAction('bash', { command: fix }) }, { prompt: 2000, completion: 50, cached: 1000 }),
-      completion({ content: formatJsonAction('submit', { answer: 'fixed the division' }) }, { prompt: 3000, completion: 20 }),
+      completion(
+        { content: formatJsonAction('bash', { command: fix }) },
+        { prompt: 2000, completion: 50, cached: 1000 },
+      ),
+      completion(
+        { content: formatJsonAction('submit', { answer: 'fixed the division' }) },
+        { prompt: 3000, completion: 20 },
+      ),
     ]);
     process.env.OPENAI_API_KEY = KEY;
     process.env.OPENAI_BASE_URL = server.baseURL;
@@ -118,7 +127,12 @@ describe.runIf(HAS_DOCKER)('budgets end to end', () => {
       text(formatJsonAction('bash', { command: 'sleep infinity' })),
       text('unreachable'),
     ]);
-    const { result, runDir } = await runTask({ task: TASK, model, runsRoot, budget: { max_wall_seconds: 3 } });
+    const { result, runDir } = await runTask({
+      task: TASK,
+      model,
+      runsRoot,
+      budget: { max_wall_seconds: 3 },
+    });
     expect(result).toMatchObject({
       status: 'completed',
       passed: false,
@@ -141,8 +155,11 @@ describe.runIf(HAS_DOCKER)('budgets end to end', () => {
     ]);
     const model = new ScriptedModel([toolCalls(calls, usage(10, 10))], 'acme/unpriced-model');
     const warnings: string[] = [];
-    const manifestTask = (await import('../../src/tasks/index.js')).loadTask(TASK);
-    const task = { ...manifestTask, manifest: { ...manifestTask.manifest, tools: { style: 'native' as const, enabled: ['bash' as const] } } };
+    const manifestTask = loadTask(TASK);
+    const task = {
+      ...manifestTask,
+      manifest: { ...manifestTask.manifest, tools: { style: 'native' as const, enabled: ['bash' as const] } },
+    };
     const { result, runDir } = await runTask({
       task,
       model,
@@ -150,9 +167,15 @@ describe.runIf(HAS_DOCKER)('budgets end to end', () => {
       budget: { max_tool_calls: 2 },
       warn: (m) => warnings.push(m),
     });
-    expect(result).toMatchObject({ kill_reason: 'budget_exceeded:tool_calls', tool_calls: 2, cost_usd: null });
+    expect(result).toMatchObject({
+      kill_reason: 'budget_exceeded:tool_calls',
+      tool_calls: 2,
+      cost_usd: null,
+    });
     expect(readFileSync(path.join(runDir, 'workspace_final/calls.log'), 'utf8')).toBe('1\n2\n');
-    expect(warnings).toEqual(['no price for model acme/unpriced-model in the pricing table; its cost is reported as null']);
+    expect(warnings).toEqual([
+      'no price for model acme/unpriced-model in the pricing table; its cost is reported as null',
+    ]);
     const events = readEvents(runDir);
     expect(events.filter((e) => e.type === 'tool_result').map((e) => e.error?.kind ?? 'ok')).toEqual([
       'ok',
@@ -160,6 +183,8 @@ describe.runIf(HAS_DOCKER)('budgets end to end', () => {
       'budget',
       'budget',
     ]);
-    expect(events.find((e) => e.type === 'warning')?.message).toMatch(/no price for model acme\/unpriced-model/);
+    expect(events.find((e) => e.type === 'warning')?.message).toMatch(
+      /no price for model acme\/unpriced-model/,
+    );
   });
 });
