@@ -9,7 +9,11 @@ const MAX_GRADER_OUTPUT_BYTES = 1024 * 1024;
 
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 export function graderEnv(ctx: GradeContext): Record<string, string> {
-  return { FB_GRADER_DIR: ctx.graderDir, FB_SOLUTION_DIR: GRADER_SOLUTION_DIR, PYTHONDONTWRITEBYTECODE: '1' };
+  return {
+    FB_GRADER_DIR: ctx.graderDir,
+    FB_SOLUTION_DIR: ctx.solutionDir ?? GRADER_SOLUTION_DIR,
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
 }
 
 /** Runs a grader command in the agent's container and keeps its output for grader_outputs/. */

@@ -70,6 +70,7 @@ echo "killed $killed left $left"
 
 export interface PreparedGrading {
   graderDir: string;
+  solutionDir: string;
   killedProcesses: number;
   /** Processes that could not be killed (e.g. owned by another user); reported, not fatal. */
   leftProcesses: number;
@@ -88,7 +89,12 @@ export async function prepareGrading(
 ): Promise<PreparedGrading> {
   // Without isolation there is nothing to hide and killing "every process" would hit the host.
   if (sandbox.kind === 'local')
-    return { graderDir: task.paths.fixtures ?? task.dir, killedProcesses: 0, leftProcesses: 0 };
+    return {
+      graderDir: task.paths.fixtures ?? task.dir,
+      solutionDir: task.paths.solution,
+      killedProcesses: 0,
+      leftProcesses: 0,
+    };
   let killed = 0;
   let left = 0;
   if (opts.killLeftovers) {
@@ -125,7 +131,12 @@ export async function prepareGrading(
   }
   const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === GRADER_SOLUTION_DIR)];
   await asRoot(`chmod -R a-w,a+rX ${targets.map(shellQuote).join(' ')}`);
-  return { graderDir: GRADER_DIR, killedProcesses: killed, leftProcesses: left };
+  return {
+    graderDir: GRADER_DIR,
+    solutionDir: GRADER_SOLUTION_DIR,
+    killedProcesses: killed,
+    leftProcesses: left,
+  };
 }
 
 /** The judge wiring for a run directory: the model resolver, the answer cache and the judge's own cost. */

@@ -16,6 +16,8 @@ export interface GradeContext {
   outputsDir: string;
   /** Grader fixtures inside the sandbox, exported to grader commands as FB_GRADER_DIR. */
   graderDir: string;
+  /** The reference solution inside the sandbox, exported as FB_SOLUTION_DIR (default /opt/factory-bench/solution). */
+  solutionDir?: string;
   /** Needed by llm_rubric checks; without it they are grader errors. */
   judge?: JudgeSetup;
 }

@@ -285,6 +285,7 @@ export async function gradeInSandbox(opts: {
     sandbox,
     outputsDir: dir.graderOutputs,
     graderDir: prepared.graderDir,
+    solutionDir: prepared.solutionDir,
     judge,
   });
   opts.transcript.write({
