@@ -4,10 +4,15 @@
 //  - a subsystem tagged #planned has no folder yet, and one without the tag has a folder;
 //  - every import from one subsystem into another is a relationship in the model
 //    (-[calls]-> when it imports values, -[usesTypes]-> when only types), and every such
-//    relationship is an import; -[planned]-> relationships are for imports not written yet.
-// Usage: node scripts/check-architecture.mjs [--src DIR] [--model DIR]
+//    relationship is an import; -[planned]-> relationships are for imports not written yet;
+//  - the diagrams in img/ were rendered from this very model (img/model.sha256, written by
+//    npm run arch:render, is the digest of the model's sources and the likec4 version).
+// Usage: node scripts/check-architecture.mjs [--src DIR] [--model DIR] [--digest]
+//   --digest prints the model's digest and exits (scripts/render-architecture.sh stores it).
 // Exit codes: 0 the model matches, 1 it does not (one line per difference), 2 bad arguments.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -134,6 +139,42 @@ export async function readModel(modelDir) {
   return { subsystems, relationships };
 }
 
+export const DIGEST_FILE = 'img/model.sha256';
+
+const RENDERERS = ['render-architecture.sh', 'architecture/use-system-chromium.mjs'].map((f) =>
+  path.join(import.meta.dirname, f),
+);
+
+/** What the diagrams depend on: the model's source files, the likec4 version and the render scripts. */
+export function modelDigest(modelDir) {
+  const hash = createHash('sha256');
+  const likec4 = createRequire(import.meta.url)('likec4/package.json');
+  hash.update(`likec4 ${likec4.version}\n`);
+  for (const file of RENDERERS) hash.update(readFileSync(file));
+  const walk = (dir) =>
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .flatMap((d) => {
+        const full = path.join(dir, d.name);
+        if (d.isDirectory()) return d.name === 'img' && dir === modelDir ? [] : walk(full);
+        return /\.(c4|likec4)$|likec4\.config\.json$/.test(d.name) ? [full] : [];
+      });
+  for (const file of walk(modelDir)) {
+    hash.update(`${path.relative(modelDir, file).split(path.sep).join('/')}\n`);
+    hash.update(readFileSync(file));
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+/** A problem when the committed diagrams were rendered from another version of the model. */
+export function staleDiagrams(modelDir) {
+  const file = path.join(modelDir, DIGEST_FILE);
+  const recorded = existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+  if (recorded === modelDigest(modelDir)) return null;
+  return `the diagrams in ${path.join(modelDir, 'img')} were not rendered from this model: run npm run arch:render (needs Chromium) and commit img/`;
+}
+
 /** Every difference between src/ and the model, one line each (empty: they match). */
 export function compare(folders, edges, model, modelFile = 'docs/architecture/model.c4') {
   const problems = [];
@@ -211,6 +252,7 @@ async function main() {
       options: {
         src: { type: 'string', default: 'src' },
         model: { type: 'string', default: 'docs/architecture' },
+        digest: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -219,7 +261,7 @@ async function main() {
     return 2;
   }
   if (args.help) {
-    console.log('Usage: node scripts/check-architecture.mjs [--src DIR] [--model DIR]');
+    console.log('Usage: node scripts/check-architecture.mjs [--src DIR] [--model DIR] [--digest]');
     return 0;
   }
   for (const [flag, dir] of [
@@ -230,6 +272,10 @@ async function main() {
       console.error(`check-architecture: ${flag} ${dir} is not a folder`);
       return 2;
     }
+  }
+  if (args.digest) {
+    console.log(modelDigest(args.model));
+    return 0;
   }
   const folders = subsystemFolders(args.src);
   const { edges, bypasses } = importEdges(args.src);
@@ -242,6 +288,8 @@ async function main() {
   }
   for (const b of bypasses) console.error(`check-architecture: warning: ${b}`);
   const problems = compare(folders, edges, model, path.join(args.model, 'model.c4'));
+  const stale = staleDiagrams(args.model);
+  if (stale) problems.push(stale);
   for (const p of problems) console.error(`check-architecture: ${p}`);
   if (problems.length > 0) {
     console.error(`check-architecture: ${problems.length} differences between src/ and ${args.model}`);
@@ -249,7 +297,7 @@ async function main() {
   }
   const planned = model.subsystems.filter((s) => s.planned).length;
   console.log(
-    `check-architecture: ${folders.length} subsystem folders and ${edges.size} imports between them match ${args.model} (${planned} subsystems planned)`,
+    `check-architecture: ${folders.length} subsystem folders and ${edges.size} imports between them match ${args.model} (${planned} subsystems planned); its diagrams are current`,
   );
   return 0;
 }

@@ -18,10 +18,7 @@ function copies(): { src: string; model: string } {
   const src = path.join(dir, 'src');
   const model = path.join(dir, 'model');
   cpSync(path.join(ROOT, 'src'), src, { recursive: true });
-  cpSync(path.join(ROOT, 'docs/architecture'), model, {
-    recursive: true,
-    filter: (from) => !from.includes(`${path.sep}img`),
-  });
+  cpSync(path.join(ROOT, 'docs/architecture'), model, { recursive: true });
   return { src, model };
 }
 
@@ -34,6 +31,7 @@ describe('scripts/check-architecture.mjs', () => {
     expect(r.stderr).not.toMatch(/has no element|differences/);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${folders.length} subsystem folders`);
+    expect(r.stdout).toContain('its diagrams are current');
   });
 
   it('fails, naming the folder, when a subsystem folder has no element in the model', () => {
@@ -63,6 +61,18 @@ describe('scripts/check-architecture.mjs', () => {
     const r = check(['--src', src, '--model', model]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('src/budgets does not import src/judges');
+  });
+
+  it('fails when the model changed but its diagrams were not rendered again', () => {
+    const { src, model } = copies();
+    expect(check(['--src', src, '--model', model]).code).toBe(0);
+    appendFileSync(
+      path.join(model, 'views/context.c4'),
+      '\nviews {\n  view extra {\n    include *\n  }\n}\n',
+    );
+    const r = check(['--src', src, '--model', model]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('were not rendered from this model: run npm run arch:render');
   });
 
   it('refuses an invalid model with one line that says so', () => {
