@@ -135,6 +135,11 @@ export async function callModel(ctx: AgentContext, req: ChatRequest): Promise<Ch
     throw err;
   }
   const cost = ctx.cost.record(ctx.model.name, response.usage, ctx.model.free);
+  if (cost === null && !ctx.budget.costUnknown)
+    ctx.transcript.write({
+      type: 'warning',
+      message: `the dollar budget cannot be enforced for ${ctx.model.name}: it has no price (tokens still are)`,
+    });
   ctx.budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
   ctx.transcript.write({
     type: 'model_response',

@@ -65,9 +65,13 @@ export class BudgetEnforcer {
     this.toolCalls++;
   }
 
+  /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
+  costUnknown = false;
+
   recordModelUsage(tokens: number, costUsd: number | null): void {
     this.tokens += tokens;
-    if (costUsd !== null) this.costUsd += costUsd;
+    if (costUsd === null) this.costUnknown = true;
+    else this.costUsd += costUsd;
   }
 
   /** Marks a breach discovered from outside (e.g. a call cut short by the wall clock). */
