@@ -48367,6 +48367,10 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
 const COMMENT_LIMIT = 65_536;
 /** The job summary takes at most 1 MiB per step. */
 const SUMMARY_LIMIT = 1024 * 1024;
+function signedNumber(d) {
+    const s = Math.abs(d).toFixed(2);
+    return s === '0.00' ? '±0.00' : `${d > 0 ? '+' : '−'}${s}`;
+}
 function money(v) {
     return v === null ? 'n/a' : `$${v.toFixed(4)}`;
 }
@@ -48388,7 +48392,7 @@ function renderHeadline(c, marker = '') {
         '| --- | ---: | ---: | ---: |',
     ];
     if (comparison) {
-        lines.push(`| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | ${pct(comparison.basePassRate)} | ${points(run.passRate - comparison.basePassRate)} |`, `| average score | ${run.avgScore.toFixed(2)} | ${comparison.baseAvgScore.toFixed(2)} | ${(run.avgScore - comparison.baseAvgScore >= 0 ? '+' : '−') + Math.abs(run.avgScore - comparison.baseAvgScore).toFixed(2)} |`, `| cost | ${money(run.costUsd)} | ${money(comparison.baseCostUsd)} | ${moneyDelta(run.costUsd, comparison.baseCostUsd).replace(/[()]/g, '').trim() || 'n/a'} |`);
+        lines.push(`| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | ${pct(comparison.basePassRate)} | ${points(run.passRate - comparison.basePassRate)} |`, `| average score | ${run.avgScore.toFixed(2)} | ${comparison.baseAvgScore.toFixed(2)} | ${signedNumber(run.avgScore - comparison.baseAvgScore)} |`, `| cost | ${money(run.costUsd)} | ${money(comparison.baseCostUsd)} | ${moneyDelta(run.costUsd, comparison.baseCostUsd).replace(/[()]/g, '').trim() || 'n/a'} |`);
         const counts = new Map();
         for (const t of comparison.tasks)
             counts.set(t.verdict, (counts.get(t.verdict) ?? 0) + 1);
@@ -58942,10 +58946,12 @@ const pricingSchema = object({
 /** The shipped table: pricing/model_prices.yaml at the package root. */
 function defaultPricingPath() {
     const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    // src/cost (sources and vitest) or build/src/cost (compiled): walk up to the package root.
-    const root = here.includes(`${external_node_path_.sep}build${external_node_path_.sep}`)
-        ? external_node_path_.resolve(here, '../../..')
-        : external_node_path_.resolve(here, '../..');
+    // src/cost (sources and vitest), build/src/cost (compiled) or dist/ (the action's bundle): walk up to the package root.
+    const root = external_node_path_.basename(here) === 'dist'
+        ? external_node_path_.resolve(here, '..')
+        : here.includes(`${external_node_path_.sep}build${external_node_path_.sep}`)
+            ? external_node_path_.resolve(here, '../../..')
+            : external_node_path_.resolve(here, '../..');
     return external_node_path_.join(root, 'pricing', 'model_prices.yaml');
 }
 /** Loads the shipped table, overlaid by a user's own file when given. */

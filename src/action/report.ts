@@ -18,6 +18,11 @@ export interface ReportContext {
   notes: string[];
 }
 
+function signedNumber(d: number): string {
+  const s = Math.abs(d).toFixed(2);
+  return s === '0.00' ? '±0.00' : `${d > 0 ? '+' : '−'}${s}`;
+}
+
 function money(v: number | null): string {
   return v === null ? 'n/a' : `$${v.toFixed(4)}`;
 }
@@ -42,7 +47,7 @@ export function renderHeadline(c: ReportContext, marker = ''): string {
   if (comparison) {
     lines.push(
       `| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | ${pct(comparison.basePassRate)} | ${points(run.passRate - comparison.basePassRate)} |`,
-      `| average score | ${run.avgScore.toFixed(2)} | ${comparison.baseAvgScore.toFixed(2)} | ${(run.avgScore - comparison.baseAvgScore >= 0 ? '+' : '−') + Math.abs(run.avgScore - comparison.baseAvgScore).toFixed(2)} |`,
+      `| average score | ${run.avgScore.toFixed(2)} | ${comparison.baseAvgScore.toFixed(2)} | ${signedNumber(run.avgScore - comparison.baseAvgScore)} |`,
       `| cost | ${money(run.costUsd)} | ${money(comparison.baseCostUsd)} | ${moneyDelta(run.costUsd, comparison.baseCostUsd).replace(/[()]/g, '').trim() || 'n/a'} |`,
     );
     const counts = new Map<string, number>();

@@ -28,10 +28,13 @@ export type PricingTable = z.infer<typeof pricingSchema>;
 /** The shipped table: pricing/model_prices.yaml at the package root. */
 export function defaultPricingPath(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  // src/cost (sources and vitest) or build/src/cost (compiled): walk up to the package root.
-  const root = here.includes(`${path.sep}build${path.sep}`)
-    ? path.resolve(here, '../../..')
-    : path.resolve(here, '../..');
+  // src/cost (sources and vitest), build/src/cost (compiled) or dist/ (the action's bundle): walk up to the package root.
+  const root =
+    path.basename(here) === 'dist'
+      ? path.resolve(here, '..')
+      : here.includes(`${path.sep}build${path.sep}`)
+        ? path.resolve(here, '../../..')
+        : path.resolve(here, '../..');
   return path.join(root, 'pricing', 'model_prices.yaml');
 }
 

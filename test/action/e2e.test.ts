@@ -1,0 +1,305 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAS_DOCKER } from '../helpers/docker.js';
+import { tempDir } from '../helpers/tmp.js';
+import { BOT, startGithubApi } from './fakes/github-api.js';
+import { runtimeToken, startResultsService } from './fakes/results-service.js';
+import { readZip } from './fakes/zip.js';
+
+/**
+ * Runs the built dist/index.js as GitHub would: a child process with INPUT_*
+ * variables, an event file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, against
+ * a local GitHub REST API and a local Actions results service (artifacts, cache, blobs).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const DIST = path.join(ROOT, 'dist/index.js');
+const NODE = process.execPath;
+const REPO = 'acme/widgets';
+const PR = 7;
+const MARKER = '<!-- factory-bench:suite=action_smoke -->';
+const API_KEY = 'fbkey-Zq8w7x6v5u4t3s2r1p0';
+const WRITE_TOKEN = 'ghs_writer0123456789abcdefABCDEF';
+const READ_TOKEN = 'ghs_reader0123456789abcdefABCDEF';
+const SECRETS = [API_KEY, WRITE_TOKEN, READ_TOKEN];
+
+const scratch = tempDir('fb-action-e2e-');
+let results: Awaited<ReturnType<typeof startResultsService>>;
+let api: Awaited<ReturnType<typeof startGithubApi>>;
+let runCounter = 100;
+
+interface Invocation {
+  event: 'push' | 'pull_request';
+  inputs: Record<string, string>;
+  token?: string;
+  fork?: boolean;
+}
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+  workspace: string;
+}
+
+/** A fresh workspace per job, as on a runner: only the cache carries history from one job to the next. */
+function workspace(): string {
+  const ws = mkdtempSync(path.join(scratch, 'ws-'));
+  cpSync(path.join(ROOT, 'tasks/hello_repo_fix'), path.join(ws, 'tasks/hello_repo_fix'), { recursive: true });
+  mkdirSync(path.join(ws, 'suites'));
+  writeFileSync(
+    path.join(ws, 'suites/smoke.yaml'),
+    'id: action_smoke\ntasks:\n  - ../tasks/hello_repo_fix\n',
+  );
+  return ws;
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1] as string] = m[3] as string;
+  return out;
+}
+
+async function runAction(inv: Invocation): Promise<Outcome> {
+  const ws = workspace();
+  const job = mkdtempSync(path.join(scratch, 'job-'));
+  const runId = String(runCounter++);
+  const repository = { full_name: REPO, default_branch: 'main' };
+  const event =
+    inv.event === 'push'
+      ? { ref: 'refs/heads/main', repository }
+      : {
+          number: PR,
+          repository,
+          pull_request: {
+            number: PR,
+            base: { ref: 'main', repo: repository },
+            head: {
+              ref: 'feature',
+              sha: 'f'.repeat(40),
+              repo: { full_name: inv.fork ? 'mallory/widgets' : REPO },
+            },
+          },
+        };
+  writeFileSync(path.join(job, 'event.json'), JSON.stringify(event));
+  writeFileSync(path.join(job, 'output'), '');
+  writeFileSync(path.join(job, 'summary'), '');
+  const scopes =
+    inv.event === 'push'
+      ? [{ Scope: 'refs/heads/main', Permission: 3 }]
+      : [
+          { Scope: `refs/pull/${PR}/merge`, Permission: 3 },
+          { Scope: 'refs/heads/main', Permission: 1 },
+        ];
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/root',
+    ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: inv.event,
+    GITHUB_EVENT_PATH: path.join(job, 'event.json'),
+    GITHUB_OUTPUT: path.join(job, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(job, 'summary'),
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_REF: inv.event === 'push' ? 'refs/heads/main' : `refs/pull/${PR}/merge`,
+    GITHUB_REF_NAME: inv.event === 'push' ? 'main' : `${PR}/merge`,
+    GITHUB_HEAD_REF: inv.event === 'push' ? '' : 'feature',
+    GITHUB_BASE_REF: inv.event === 'push' ? '' : 'main',
+    GITHUB_SHA: 'a'.repeat(40),
+    GITHUB_RUN_ID: runId,
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKSPACE: ws,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: api.url,
+    RUNNER_TEMP: job,
+    ACTIONS_RESULTS_URL: `${results.url}/`,
+    ACTIONS_RUNTIME_TOKEN: runtimeToken(`run-${runId}`, `job-${runId}`, scopes),
+    ACTIONS_CACHE_SERVICE_V2: 'true',
+  };
+  const inputs: Record<string, string> = {
+    suite: 'suites/smoke.yaml',
+    'github-token': inv.token ?? WRITE_TOKEN,
+    ...inv.inputs,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const child = spawn(NODE, [DIST], { cwd: ws, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  // Workflow commands escape newlines and percent signs; the runner shows them decoded.
+  stdout = stdout.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(readFileSync(path.join(job, 'output'), 'utf8')),
+    summary: readFileSync(path.join(job, 'summary'), 'utf8'),
+    workspace: ws,
+  };
+}
+
+function botComments() {
+  return api.comments.filter((c) => c.issue === PR && c.user.login === BOT && c.body.includes(MARKER));
+}
+
+beforeAll(async () => {
+  expect(existsSync(DIST)).toBe(true);
+  results = await startResultsService();
+  api = await startGithubApi({
+    [WRITE_TOKEN]: { login: null, canWrite: true },
+    [READ_TOKEN]: { login: null, canWrite: false },
+  });
+  // 130 comments by people (more than one page), one quoting the marker: never to be overwritten.
+  for (let i = 0; i < 130; i++)
+    api.comments.push({
+      id: i + 1,
+      issue: PR,
+      body: i === 3 ? `quoting the bot: ${MARKER}` : `comment ${i}`,
+      user: { login: i % 2 ? 'alice' : 'bob', type: 'User' },
+    });
+});
+
+afterAll(async () => {
+  await results?.close();
+  await api?.close();
+});
+
+describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', () => {
+  let baselineId = '';
+  let firstCommentId = 0;
+
+  it('a push to the default branch runs the suite, uploads the run directories and saves the history', async () => {
+    const r = await runAction({
+      event: 'push',
+      inputs: { model: 'oracle', 'api-key': API_KEY, 'retention-days': '5' },
+    });
+    expect(r.stdout).toContain('::add-mask::');
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.verdict).toBe('passed');
+    expect(r.outputs['pass-rate']).toBe('1');
+    expect(r.outputs['avg-score']).toBe('1');
+    baselineId = r.outputs['suite-run-id'] ?? '';
+    expect(baselineId).toMatch(/__suite__action_smoke__/);
+    expect(existsSync(r.outputs['report-path'] ?? '')).toBe(true);
+
+    const artifact = results.artifacts.find((a) => a.name === `factory-bench-runs-action_smoke-100-1`);
+    expect(artifact?.finalized).toBe(true);
+    expect(artifact?.expiresAt).toBeTruthy();
+    const files = [...readZip(results.blobs.get(artifact?.blob ?? '') ?? Buffer.alloc(0)).keys()];
+    expect(files).toContain(`${baselineId}/report.md`);
+    expect(files).toContain(`${baselineId}/summary.json`);
+    expect(files.some((f) => /__hello_repo_fix__oracle__\w+\/result\.json$/.test(f))).toBe(true);
+    expect(files.some((f) => f.endsWith('/transcript.jsonl'))).toBe(true);
+    expect(files.some((f) => f.endsWith('runs.sqlite'))).toBe(false);
+
+    expect(results.caches.map((c) => [c.key, c.scope, c.finalized])).toEqual([
+      ['factory-bench-runs-action_smoke-100-1', 'refs/heads/main', true],
+    ]);
+    expect(api.comments.filter((c) => c.user.login === BOT)).toEqual([]);
+    expect(r.summary).toContain('factory-bench: suite `action_smoke`');
+  });
+
+  it('a pull request under fail-under restores the base history, comments the deltas and fails the step', async () => {
+    const r = await runAction({
+      event: 'pull_request',
+      inputs: { model: 'null', 'api-key': API_KEY, 'fail-under': '0.5' },
+    });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toContain('Cache hit for restore-key: factory-bench-runs-action_smoke-100-1');
+    expect(r.stdout).toMatch(/::error::factory-bench: pass rate 0% is under fail-under 50%/);
+    expect(r.outputs.verdict).toBe('failed');
+    expect(r.outputs['pass-rate']).toBe('0');
+    // Pull requests never publish history.
+    expect(results.caches).toHaveLength(1);
+    const mine = botComments();
+    expect(mine).toHaveLength(1);
+    firstCommentId = mine[0]?.id ?? 0;
+    const body = mine[0]?.body ?? '';
+    expect(body.startsWith(MARKER)).toBe(true);
+    expect(body).toContain(baselineId);
+    expect(body).toContain('| pass rate | 0/1 (0%) | 100% | −100 pts |');
+    expect(body).toMatch(/\| hello_repo_fix \| 0% \| −100 \| 0\.00 \| −1\.00 \| regressed \|/);
+    expect(body).toContain('pass rate 0% is under fail-under 50%');
+    expect(body).toContain('https://github.com/acme/widgets/actions/runs/101/artifacts/');
+    expect(r.summary).toContain('Gate failed');
+    // The person quoting the marker keeps their comment.
+    expect(api.comments.find((c) => c.id === 4)?.body).toBe(`quoting the bot: ${MARKER}`);
+  });
+
+  it('a second pull request run updates the same comment instead of adding one', async () => {
+    const r = await runAction({
+      event: 'pull_request',
+      inputs: { model: 'oracle', 'api-key': API_KEY, 'fail-under': '50%' },
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.verdict).toBe('passed');
+    const mine = botComments();
+    expect(mine.map((c) => c.id)).toEqual([firstCommentId]);
+    expect(mine[0]?.body).toContain('| pass rate | 1/1 (100%) | 100% | ±0 pts |');
+    expect(mine[0]?.body).toMatch(/\| hello_repo_fix \| 100% \| ±0 \| 1\.00 \| ±0\.00 \| no change \|/);
+    // The comment list was read past the first page (130 + 1 comments, 100 a page).
+    expect(
+      api.requests.filter((q) => q.method === 'GET' && q.path.includes('page=2')).length,
+    ).toBeGreaterThan(0);
+    expect(api.requests.filter((q) => q.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('a read-only token (403 on comment) gives a notice and the job summary, not a failed job', async () => {
+    const before = api.comments.map((c) => c.body).join('\n');
+    const r = await runAction({ event: 'pull_request', token: READ_TOKEN, inputs: { model: 'oracle' } });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/::notice::factory-bench: the token cannot comment on #7 \(HTTP 403\)/);
+    expect(r.summary).toContain('factory-bench: suite `action_smoke`');
+    expect(api.comments.map((c) => c.body).join('\n')).toBe(before);
+    expect(r.outputs.verdict).toBe('passed');
+  });
+
+  it('no secret value reaches an uploaded file, a comment, a summary or an output', () => {
+    const uploaded = [...results.blobs.entries()]
+      .filter(([name]) => name.startsWith('/blob/artifact/'))
+      .flatMap(([, zip]) => [...readZip(zip).values()].map((b) => b.toString('latin1')));
+    expect(uploaded.length).toBeGreaterThan(5);
+    const texts = [...uploaded, ...api.comments.map((c) => c.body)];
+    for (const secret of SECRETS) for (const t of texts) expect(t.includes(secret)).toBe(false);
+  });
+});
+
+describe('the action bundle without secrets', () => {
+  it('a fork pull request without an API key is skipped with a notice and a summary, and passes', async () => {
+    const r = await runAction({
+      event: 'pull_request',
+      fork: true,
+      token: READ_TOKEN,
+      inputs: { model: 'openai/gpt-4o-mini' },
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(
+      /::notice::factory-bench: no API key for openai\/gpt-4o-mini \(this pull request comes from a fork/,
+    );
+    expect(r.summary).toContain('skipped');
+    expect(r.outputs.verdict).toBe('skipped');
+    for (const secret of SECRETS) expect(r.summary.includes(secret)).toBe(false);
+  });
+
+  it('bad inputs fail the step with one line per problem', async () => {
+    const r = await runAction({
+      event: 'push',
+      inputs: { model: 'oracle', 'fail-under': '150%', shard: '0/2' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'input fail-under: expected a rate from 0 to 1 or a percentage such as 80%, got "150%"',
+    );
+    expect(r.stdout).toContain('input shard: expected i/n');
+    expect(r.stdout).not.toMatch(/\n\s+at /);
+  });
+});
