@@ -32064,7 +32064,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-exports.qg = publicApi.parse;
+__webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 exports.As = publicApi.stringify;
@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77648);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32106);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 77648:
+/***/ 32106:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38011,266 +38011,31 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var lib_core = __nccwpck_require__(33838);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./build/src/runs/ids.js
-
-/** `2026-05-13T20:40:21.123Z` -> `2026-05-13T20-40-21Z` (safe in paths and container names). */
-function timestampSlug(date = new Date()) {
-    return date
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z')
-        .replaceAll(':', '-');
-}
-/** Makes a model name safe for ids and paths: `openai/gpt-4o-mini` -> `openai_gpt-4o-mini`. */
-function slug(s) {
-    return (s
-        .replace(/[^A-Za-z0-9_.-]+/g, '_')
-        .replace(/^[_.-]+/, '')
-        .slice(0, 60) || 'x');
-}
-function newRunId(taskId, model, date = new Date()) {
-    return `${timestampSlug(date)}__${slug(taskId)}__${slug(model)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
-}
-function newSuiteRunId(suiteId, date = new Date()) {
-    return `${timestampSlug(date)}__suite__${slug(suiteId)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
-}
-//# sourceMappingURL=ids.js.map
-// EXTERNAL MODULE: external "node:module"
-var external_node_module_ = __nccwpck_require__(98995);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
-;// CONCATENATED MODULE: ./build/src/runs/sqljs.js
-
-
-
-
-let loaded = null;
-/**
- * Loads sql.js from beside the bundle (`dist/sql-wasm.cjs` + `.wasm`, where
- * webpack must not touch it) or, from the CLI, from node_modules.
- */
-function loadSqlJs() {
-    if (!loaded) {
-        const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-        const require = (0,external_node_module_.createRequire)(import.meta.url);
-        const bundled = external_node_path_.join(here, 'sql-wasm.cjs');
-        const jsPath = (0,external_node_fs_.existsSync)(bundled) ? bundled : require.resolve('sql.js/dist/sql-wasm.js');
-        const wasmDir = external_node_path_.dirname(jsPath);
-        const init = require(jsPath);
-        loaded = init({ locateFile: (file) => external_node_path_.join(wasmDir, file) });
-    }
-    return loaded;
-}
-//# sourceMappingURL=sqljs.js.map
-;// CONCATENATED MODULE: ./build/src/runs/index-db.js
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
+;// CONCATENATED MODULE: ./build/src/agents/env.js
 
 
 
 /**
- * `runs.sqlite`: the index of every run and suite run. Schema changes are
- * additive only: each migration is appended and runs once, so a database
- * written by an older version opens and is brought up to date.
+ * Reads `KEY=value` lines from a local `.env` (default: in the current folder)
+ * into `env`, never overriding a variable that is already set, so the real
+ * environment wins. Returns the names it set.
  */
-const MIGRATIONS = [
-    // 1: the first schema.
-    `CREATE TABLE runs (
-     run_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, model TEXT NOT NULL, suite_run_id TEXT, epoch INTEGER NOT NULL DEFAULT 0,
-     status TEXT NOT NULL, score REAL NOT NULL, passed INTEGER NOT NULL, kill_reason TEXT, stop_reason TEXT,
-     error_kind TEXT, error_message TEXT, input_tokens INTEGER, cached_input_tokens INTEGER, output_tokens INTEGER,
-     total_tokens INTEGER, cost_usd REAL, turns INTEGER, tool_calls INTEGER, wall_seconds REAL,
-     started_at TEXT NOT NULL, finished_at TEXT, run_dir TEXT, difficulty TEXT, domain TEXT);
-   CREATE INDEX runs_task ON runs(task_id, started_at);
-   CREATE INDEX runs_suite ON runs(suite_run_id);
-   CREATE TABLE suite_runs (
-     suite_run_id TEXT PRIMARY KEY, suite_id TEXT NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL,
-     started_at TEXT NOT NULL, finished_at TEXT, total INTEGER, passed INTEGER, avg_score REAL, cost_usd REAL,
-     branch TEXT, commit_sha TEXT, label TEXT, report_path TEXT, summary_json TEXT);
-   CREATE INDEX suite_runs_suite ON suite_runs(suite_id, started_at);
-   CREATE TABLE check_results (
-     run_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, tier TEXT NOT NULL, weight REAL NOT NULL,
-     gating INTEGER NOT NULL, status TEXT NOT NULL, score REAL NOT NULL, explanation TEXT,
-     PRIMARY KEY (run_id, name));`,
-];
-const SCHEMA_VERSION = MIGRATIONS.length;
-function userVersion(db) {
-    const r = db.exec('PRAGMA user_version');
-    return Number(r[0]?.values[0]?.[0] ?? 0);
-}
-function migrate(db) {
-    const from = userVersion(db);
-    if (from > SCHEMA_VERSION) {
-        throw new Error(`runs.sqlite has schema version ${from}, newer than this factory-bench understands (${SCHEMA_VERSION}); upgrade factory-bench`);
+function loadDotEnv(file = path.resolve('.env'), env = process.env) {
+    if (!existsSync(file))
+        return [];
+    const parsed = parseEnv(readFileSync(file, 'utf8'));
+    const set = [];
+    for (const [key, value] of Object.entries(parsed)) {
+        if (env[key] !== undefined || value === undefined)
+            continue;
+        env[key] = value;
+        set.push(key);
     }
-    for (let v = from; v < SCHEMA_VERSION; v++) {
-        db.exec('BEGIN');
-        db.exec(MIGRATIONS[v]);
-        db.exec(`PRAGMA user_version = ${v + 1}`);
-        db.exec('COMMIT');
-    }
+    return set;
 }
-function queryAll(db, sql, params = []) {
-    const stmt = db.prepare(sql);
-    try {
-        stmt.bind(params);
-        const rows = [];
-        while (stmt.step())
-            rows.push(stmt.getAsObject());
-        return rows;
-    }
-    finally {
-        stmt.free();
-    }
-}
-async function openDatabase(file) {
-    const SQL = await loadSqlJs();
-    const db = file && (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).size > 0
-        ? new SQL.Database((0,external_node_fs_.readFileSync)(file))
-        : new SQL.Database();
-    migrate(db);
-    return db;
-}
-function saveDatabase(db, file) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    (0,external_node_fs_.writeFileSync)(tmp, db.export());
-    (0,external_node_fs_.renameSync)(tmp, file);
-}
-/** A lock file next to the database so that separate processes do not lose each other's writes. */
-async function withFileLock(file, fn) {
-    const lock = `${file}.lock`;
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-        try {
-            (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)(lock, 'wx'));
-            break;
-        }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw err;
-            // A lock older than a minute was left by a killed process.
-            try {
-                if (Date.now() - (0,external_node_fs_.statSync)(lock).mtimeMs > 60_000)
-                    (0,external_node_fs_.unlinkSync)(lock);
-            }
-            catch { }
-            if (Date.now() > deadline)
-                throw new Error(`timed out waiting for ${lock}; remove it if no factory-bench is running`);
-            await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
-        }
-    }
-    try {
-        return await fn();
-    }
-    finally {
-        try {
-            (0,external_node_fs_.unlinkSync)(lock);
-        }
-        catch { }
-    }
-}
-let chain = Promise.resolve();
-/** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
-function updateIndex(file, fn) {
-    const next = chain.then(() => withFileLock(file, async () => {
-        const db = await openDatabase(file);
-        try {
-            const out = fn(db);
-            saveDatabase(db, file);
-            return out;
-        }
-        finally {
-            db.close();
-        }
-    }));
-    chain = next.catch(() => undefined);
-    return next;
-}
-/** Opens the index read-only (nothing is saved). */
-async function readIndex(file, fn) {
-    const db = await openDatabase(file);
-    try {
-        return fn(db);
-    }
-    finally {
-        db.close();
-    }
-}
-function insertRun(db, result, runDir) {
-    db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
-       error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
-       wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
-        result.run_id,
-        result.task_id,
-        result.model,
-        result.suite_run_id,
-        result.epoch,
-        result.status,
-        result.score,
-        result.passed ? 1 : 0,
-        result.kill_reason,
-        result.stop_reason,
-        result.error?.kind ?? null,
-        result.error?.message ?? null,
-        result.tokens.input,
-        result.tokens.cached_input,
-        result.tokens.output,
-        result.tokens.total,
-        result.cost_usd,
-        result.turns,
-        result.tool_calls,
-        result.timings.total_s,
-        result.started_at,
-        result.finished_at,
-        runDir,
-        result.task.difficulty,
-        result.task.domain,
-    ]);
-    db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
-    for (const c of result.checks) {
-        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [result.run_id, c.name, c.type, c.tier, c.weight, c.gating ? 1 : 0, c.status, c.score, c.explanation]);
-    }
-}
-//# sourceMappingURL=index-db.js.map
-;// CONCATENATED MODULE: ./build/src/runs/redact.js
-/**
- * Secrets never reach a transcript, log, artifact or comment. Values are
- * registered once (API keys, tokens from the environment) and replaced
- * wherever they appear; common key shapes are caught even when unregistered.
- */
-const secrets = new Set();
-const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
-const KEY_SHAPES = [
-    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
-    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
-];
-function registerSecret(value) {
-    if (value && value.length >= 6)
-        secrets.add(value);
-}
-/** Registers the values of environment variables that look like secrets. */
-function registerEnvSecrets(env = process.env) {
-    for (const [key, value] of Object.entries(env)) {
-        if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
-            registerSecret(value);
-    }
-}
-function redact(text) {
-    let out = text;
-    for (const s of secrets)
-        out = out.split(s).join('[REDACTED]');
-    for (const re of KEY_SHAPES)
-        out = out.replace(re, '[REDACTED]');
-    return out;
-}
-/** Redacts every string inside a JSON-able value. */
-function redactDeep(value) {
-    return JSON.parse(redact(JSON.stringify(value)));
-}
-//# sourceMappingURL=redact.js.map
+//# sourceMappingURL=env.js.map
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -47806,652 +47571,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./build/src/runs/result.js
-
-/** `result.json`: what one run did and how it scored. Readable even after a crash. */
-const checkOutcomeSchema = object({
-    name: schemas_string(),
-    type: schemas_string(),
-    tier: schemas_enum(['deterministic', 'reference', 'rubric']),
-    weight: schemas_number(),
-    gating: schemas_boolean(),
-    /** `error` means the grader itself broke, not that the work failed. */
-    status: schemas_enum(['passed', 'failed', 'skipped', 'error']),
-    /** 0..1 for this check (partial credit only for rubric checks). */
-    score: schemas_number(),
-    explanation: schemas_string(),
-});
-const runStatusSchema = schemas_enum([
-    'completed',
-    'environment_error',
-    'grader_error',
-    'crashed',
-    'interrupted',
-]);
-const runResultSchema = object({
-    schema_version: literal(1),
-    run_id: schemas_string(),
-    task_id: schemas_string(),
-    model: schemas_string(),
-    suite_run_id: schemas_string().nullable(),
-    epoch: schemas_number().int(),
-    status: runStatusSchema,
-    score: schemas_number(),
-    passed: schemas_boolean(),
-    pass_threshold: schemas_number(),
-    /** Why the agent was stopped early: `budget_exceeded:<kind>`, `error:<kind>`, `interrupted`; null when it finished. */
-    kill_reason: schemas_string().nullable(),
-    /** How the agent loop ended: final_answer, submit, turn_limit, budget_exceeded, error, interrupted, not_started. */
-    stop_reason: schemas_string(),
-    error: object({ kind: schemas_string(), message: schemas_string() }).nullable(),
-    tokens: object({ input: schemas_number(), cached_input: schemas_number(), output: schemas_number(), total: schemas_number() }),
-    /** Null when a model used had no price; never a silent 0. */
-    cost_usd: schemas_number().nullable(),
-    judge_cost_usd: schemas_number().nullable(),
-    turns: schemas_number().int(),
-    tool_calls: schemas_number().int(),
-    timings: object({ setup_s: schemas_number(), agent_s: schemas_number(), grading_s: schemas_number(), total_s: schemas_number() }),
-    checks: array(checkOutcomeSchema),
-    started_at: schemas_string(),
-    finished_at: schemas_string(),
-    task: object({ difficulty: schemas_string(), domain: schemas_string(), title: schemas_string() }),
-    sandbox: schemas_string(),
-});
-//# sourceMappingURL=result.js.map
-;// CONCATENATED MODULE: ./build/src/runs/run-dir.js
-
-
-
-
-/** The layout of `runs/<run_id>/`, in one place. */
-class RunDirectory {
-    runsRoot;
-    runId;
-    root;
-    constructor(runsRoot, runId) {
-        this.runsRoot = runsRoot;
-        this.runId = runId;
-        this.root = external_node_path_.join(runsRoot, runId);
-    }
-    get workspace() {
-        return external_node_path_.join(this.root, 'workspace');
-    }
-    get workspaceFinal() {
-        return external_node_path_.join(this.root, 'workspace_final');
-    }
-    get graderOutputs() {
-        return external_node_path_.join(this.root, 'grader_outputs');
-    }
-    get transcriptPath() {
-        return external_node_path_.join(this.root, 'transcript.jsonl');
-    }
-    get resultPath() {
-        return external_node_path_.join(this.root, 'result.json');
-    }
-    get manifestSnapshotPath() {
-        return external_node_path_.join(this.root, 'manifest.snapshot.yaml');
-    }
-    get logsDir() {
-        return external_node_path_.join(this.root, 'logs');
-    }
-    create() {
-        (0,external_node_fs_.mkdirSync)(this.root, { recursive: true });
-        (0,external_node_fs_.mkdirSync)(this.graderOutputs, { recursive: true });
-        (0,external_node_fs_.mkdirSync)(this.logsDir, { recursive: true });
-    }
-    /** Seeds `workspace/` from the task's folder. */
-    seedWorkspace(from) {
-        (0,external_node_fs_.cpSync)(from, this.workspace, { recursive: true, errorOnExist: false });
-    }
-    writeText(rel, text) {
-        const file = external_node_path_.join(this.root, rel);
-        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(file, redact(text));
-    }
-    /** Writes result.json atomically so a reader never sees half a file. */
-    writeResult(result) {
-        const tmp = `${this.resultPath}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
-        (0,external_node_fs_.renameSync)(tmp, this.resultPath);
-    }
-    readResult() {
-        if (!(0,external_node_fs_.existsSync)(this.resultPath))
-            return null;
-        return runResultSchema.parse(JSON.parse((0,external_node_fs_.readFileSync)(this.resultPath, 'utf8')));
-    }
-}
-/** Appends one JSON event per line, redacted, each stamped with its time. */
-class TranscriptWriter {
-    file;
-    started = Date.now();
-    constructor(file) {
-        this.file = file;
-    }
-    write(event) {
-        const line = { t: new Date().toISOString(), elapsed_ms: Date.now() - this.started, ...event };
-        (0,external_node_fs_.appendFileSync)(this.file, `${redact(JSON.stringify(line))}\n`);
-    }
-}
-//# sourceMappingURL=run-dir.js.map
-;// CONCATENATED MODULE: ./build/src/runs/index.js
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/action/artifacts.js
-
-
-
-/**
- * Run directories go to the workflow run as an artifact. Names are unique per
- * suite, workflow run, attempt and shard: a name reused within a workflow run
- * fails with 409, and a re-run attempt still sees the first attempt's artifacts.
- */
-function artifactBaseName(name, suiteId, ctx) {
-    return `${name}-${slug(suiteId)}-${ctx.runId}`;
-}
-function artifactName(name, suiteId, ctx, shard) {
-    const base = `${artifactBaseName(name, suiteId, ctx)}-${ctx.runAttempt}`;
-    return shard ? `${base}-shard-${shard.index}of${shard.total}` : base;
-}
-/** Every regular file under the given folders (the artifact client takes files, not folders). */
-function listFiles(dirs) {
-    const out = [];
-    const walk = (dir) => {
-        for (const name of (0,external_node_fs_.readdirSync)(dir).sort()) {
-            const file = external_node_path_.join(dir, name);
-            const stat = (0,external_node_fs_.lstatSync)(file);
-            if (stat.isDirectory())
-                walk(file);
-            // Lock and temporary files are in flight, symlinks may point anywhere.
-            else if (stat.isFile() && !/\.(lock|tmp)$/.test(name))
-                out.push(file);
-        }
-    };
-    for (const dir of dirs)
-        if ((0,external_node_fs_.existsSync)(dir))
-            walk(dir);
-    return out;
-}
-async function uploadRunDirectories(opts) {
-    const files = listFiles(opts.dirs);
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(351), __nccwpck_require__.e(935)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77935));
-    const client = new DefaultArtifactClient();
-    const r = await client.uploadArtifact(opts.name, files, opts.runsRoot, {
-        ...(opts.retentionDays ? { retentionDays: opts.retentionDays } : {}),
-    });
-    return { name: opts.name, id: r.id ?? null, files: files.length };
-}
-const SHARD_NAME = /^(.*)-(\d+)-shard-(\d+)of(\d+)$/;
-/**
- * The shard artifacts of this suite in this workflow run: for each shard the
- * newest attempt (a re-run of one failed shard leaves the others' first attempt).
- */
-function pickShardArtifacts(artifacts, baseName) {
-    const best = new Map();
-    for (const a of artifacts) {
-        const m = SHARD_NAME.exec(a.name);
-        if (!m || m[1] !== baseName)
-            continue;
-        const entry = {
-            name: a.name,
-            id: a.id,
-            attempt: Number(m[2]),
-            shard: { index: Number(m[3]), total: Number(m[4]) },
-        };
-        const prev = best.get(entry.shard.index);
-        if (!prev || entry.attempt > prev.attempt)
-            best.set(entry.shard.index, entry);
-    }
-    return [...best.values()].sort((a, b) => a.shard.index - b.shard.index);
-}
-/** Downloads every shard's artifact of this suite into `into/shard-<i>/`; fails when a shard is missing. */
-async function downloadShardArtifacts(baseName, into) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(351), __nccwpck_require__.e(935)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77935));
-    const client = new DefaultArtifactClient();
-    const { artifacts } = await client.listArtifacts();
-    const picked = pickShardArtifacts(artifacts, baseName);
-    if (picked.length === 0)
-        throw new Error(`no shard artifacts named ${baseName}-<attempt>-shard-<i>of<n> in this workflow run; run the shards (shard: i/n) before the merge job`);
-    const total = picked[0]?.shard.total ?? 0;
-    const missing = [];
-    for (let i = 1; i <= total; i++)
-        if (!picked.some((p) => p.shard.index === i && p.shard.total === total))
-            missing.push(i);
-    if (missing.length > 0 || picked.some((p) => p.shard.total !== total))
-        throw new Error(`shard artifacts of ${baseName} are incomplete: missing shard ${missing.join(', ') || '(mixed shard counts)'} of ${total}`);
-    const out = [];
-    for (const p of picked) {
-        const dir = external_node_path_.join(into, `shard-${p.shard.index}`);
-        await client.downloadArtifact(p.id, { path: dir });
-        out.push({ ...p, dir });
-    }
-    return out;
-}
-//# sourceMappingURL=artifacts.js.map
-;// CONCATENATED MODULE: ./build/src/action/comment.js
-
-/**
- * One sticky comment per suite on a pull request: found again by a hidden
- * marker and the bot's own authorship (so a user quoting the marker is never
- * overwritten), looking through every page of comments, and updated in place.
- */
-function commentMarker(suiteId) {
-    return `<!-- factory-bench:suite=${slug(suiteId)} -->`;
-}
-/** The bot's own login when the token may read it (a PAT); a GITHUB_TOKEN cannot, and posts as github-actions[bot]. */
-const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
-async function upsertComment(token, target, marker, body) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    const octokit = getOctokit(token);
-    const base = { owner: target.owner, repo: target.repo };
-    try {
-        let login = ACTIONS_BOT_LOGIN;
-        try {
-            login = (await octokit.rest.users.getAuthenticated()).data.login;
-        }
-        catch {
-            // An installation token (GITHUB_TOKEN) is not a user.
-        }
-        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-            ...base,
-            issue_number: target.issueNumber,
-            per_page: 100,
-        });
-        const mine = comments.find((c) => c.user?.login === login && (c.body ?? '').includes(marker));
-        if (mine) {
-            const r = await octokit.rest.issues.updateComment({ ...base, comment_id: mine.id, body });
-            return { status: 'updated', id: r.data.id, url: r.data.html_url ?? null };
-        }
-        const r = await octokit.rest.issues.createComment({ ...base, issue_number: target.issueNumber, body });
-        return { status: 'created', id: r.data.id, url: r.data.html_url ?? null };
-    }
-    catch (err) {
-        const e = err;
-        if (e.status === 401 || e.status === 403)
-            return {
-                status: 'forbidden',
-                message: `the token cannot comment on #${target.issueNumber} (HTTP ${e.status})`,
-            };
-        throw err;
-    }
-}
-//# sourceMappingURL=comment.js.map
-;// CONCATENATED MODULE: ./build/src/action/gate.js
-function pct(rate) {
-    return `${(Math.round(rate * 1000) / 10).toString()}%`;
-}
-/** A pass-rate difference in percentage points, signed. */
-function points(delta) {
-    const p = Math.round(delta * 1000) / 10;
-    return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)} pts`;
-}
-function evaluateGate(g) {
-    const failures = [];
-    const checks = [];
-    if (g.failUnder !== null) {
-        const line = `pass rate ${pct(g.passRate)} against fail-under ${pct(g.failUnder)}`;
-        checks.push(line);
-        if (g.passRate + 1e-9 < g.failUnder)
-            failures.push(`pass rate ${pct(g.passRate)} is under fail-under ${pct(g.failUnder)}`);
-    }
-    if (g.maxRegression !== null) {
-        if (g.baselinePassRate === null)
-            checks.push('max-regression not checked: no baseline run on the base branch');
-        else {
-            const drop = g.baselinePassRate - g.passRate;
-            checks.push(`pass rate change ${points(-drop)} against max-regression ${pct(g.maxRegression)}`);
-            if (drop > g.maxRegression + 1e-9)
-                failures.push(`pass rate fell ${points(-drop).replace('−', '')} against the base branch (${pct(g.baselinePassRate)} → ${pct(g.passRate)}), more than max-regression ${pct(g.maxRegression)}`);
-        }
-    }
-    return { verdict: failures.length > 0 ? 'failed' : 'passed', failures, checks };
-}
-//# sourceMappingURL=gate.js.map
-;// CONCATENATED MODULE: ./build/src/action/github-context.js
-
-function obj(v) {
-    return v && typeof v === 'object' ? v : null;
-}
-function str(v) {
-    return typeof v === 'string' && v !== '' ? v : null;
-}
-function readEvent(file) {
-    if (!file || !(0,external_node_fs_.existsSync)(file))
-        return {};
-    try {
-        return obj(JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'))) ?? {};
-    }
-    catch {
-        return {};
-    }
-}
-function readGithubContext(env = process.env) {
-    const event = readEvent(env.GITHUB_EVENT_PATH);
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    const repository = obj(event.repository);
-    const defaultBranch = str(repository?.default_branch);
-    const pr = obj(event.pull_request);
-    let pullRequest = null;
-    if (pr) {
-        const base = obj(pr.base);
-        const head = obj(pr.head);
-        const headRepo = str(obj(head?.repo)?.full_name);
-        const baseRepo = str(obj(base?.repo)?.full_name) ?? env.GITHUB_REPOSITORY ?? null;
-        pullRequest = {
-            number: Number(pr.number ?? event.number),
-            baseRef: str(base?.ref) ?? env.GITHUB_BASE_REF ?? '',
-            headRef: str(head?.ref) ?? env.GITHUB_HEAD_REF ?? '',
-            headSha: str(head?.sha),
-            isFork: Boolean(headRepo && baseRepo && headRepo !== baseRepo),
-        };
-    }
-    const ref = env.GITHUB_REF ?? '';
-    const pushedBranch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
-    const branch = pullRequest ? pullRequest.headRef || null : (env.GITHUB_REF_NAME ?? pushedBranch);
-    return {
-        eventName,
-        owner: owner || null,
-        repo: repo || null,
-        serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, ''),
-        runId: env.GITHUB_RUN_ID ?? '0',
-        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
-        branch,
-        sha: pullRequest?.headSha ?? env.GITHUB_SHA ?? null,
-        defaultBranch,
-        onDefaultBranch: !pullRequest && pushedBranch !== null && pushedBranch === defaultBranch,
-        pullRequest,
-        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-        runnerTemp: env.RUNNER_TEMP ?? env.TMPDIR ?? '/tmp',
-    };
-}
-/** The page of this workflow run, and of one of its artifacts. */
-function runUrl(ctx) {
-    if (!ctx.owner || !ctx.repo)
-        return null;
-    return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}`;
-}
-function artifactUrl(ctx, artifactId) {
-    const run = runUrl(ctx);
-    return run ? `${run}/artifacts/${artifactId}` : null;
-}
-//# sourceMappingURL=github-context.js.map
-;// CONCATENATED MODULE: ./build/src/action/history.js
-
-
-function historyKeys(prefix, suiteId, ctx) {
-    const restorePrefix = `${prefix}-${slug(suiteId)}-`;
-    return { restorePrefix, saveKey: `${restorePrefix}${ctx.runId}-${ctx.runAttempt}` };
-}
-/**
- * The path given to the cache, relative to the workspace: the cache's version
- * hashes the paths as written, so save and restore must pass the same strings
- * and an absolute path would differ between runners.
- */
-function cachePath(dbFile, workspace) {
-    const rel = external_node_path_.relative(workspace, dbFile);
-    return rel.startsWith('..') || external_node_path_.isAbsolute(rel) ? dbFile : rel.split(external_node_path_.sep).join('/');
-}
-async function restoreHistory(dbFile, workspace, keys, warn) {
-    const cache = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
-    if (!cache.isFeatureAvailable())
-        return { matchedKey: null, note: 'the Actions cache service is not available here' };
-    try {
-        const matched = await cache.restoreCache([cachePath(dbFile, workspace)], keys.saveKey, [
-            keys.restorePrefix,
-        ]);
-        return matched
-            ? { matchedKey: matched, note: `restored run history from cache ${matched}` }
-            : { matchedKey: null, note: `no run history in the cache yet (prefix ${keys.restorePrefix})` };
-    }
-    catch (err) {
-        // A broken cache must not fail the evaluation: the run goes on without a baseline.
-        warn(`restoring run history failed: ${err instanceof Error ? err.message : String(err)}`);
-        return { matchedKey: null, note: 'restoring run history failed' };
-    }
-}
-async function saveHistory(dbFile, workspace, keys, ctx, warn) {
-    if (!ctx.onDefaultBranch)
-        return {
-            saved: false,
-            note: ctx.pullRequest
-                ? 'pull requests read the history but never publish it'
-                : `history is saved only from the default branch${ctx.defaultBranch ? ` (${ctx.defaultBranch})` : ''}`,
-        };
-    const cache = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
-    if (!cache.isFeatureAvailable())
-        return { saved: false, note: 'the Actions cache service is not available here' };
-    try {
-        const id = await cache.saveCache([cachePath(dbFile, workspace)], keys.saveKey);
-        return id === -1
-            ? { saved: false, note: `the cache did not accept ${keys.saveKey}` }
-            : { saved: true, note: `saved run history to cache ${keys.saveKey}` };
-    }
-    catch (err) {
-        warn(`saving run history failed: ${err instanceof Error ? err.message : String(err)}`);
-        return { saved: false, note: 'saving run history failed' };
-    }
-}
-//# sourceMappingURL=history.js.map
-;// CONCATENATED MODULE: ./build/src/action/inputs.js
-
-/** A bad input; the message names the input and what was expected. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1 ? problems[0] : `invalid inputs:\n- ${problems.join('\n- ')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-/** Reads an input the way @actions/core does (`INPUT_<NAME>`, spaces to underscores), without importing it. */
-const envInput = (name) => (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-const DEFAULT_ARTIFACT_NAME = 'factory-bench-runs';
-const DEFAULT_CACHE_KEY_PREFIX = 'factory-bench-runs';
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
-    const problems = [];
-    const problem = (name, expected, got) => {
-        problems.push(`input ${name}: expected ${expected}, got ${JSON.stringify(got)}`);
-        return null;
-    };
-    const positiveInt = (name, max) => {
-        const raw = read(name);
-        if (raw === '')
-            return null;
-        const n = Number(raw);
-        if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1 || n > max)
-            return problem(name, `a whole number from 1 to ${max}`, raw);
-        return n;
-    };
-    const rate = (name) => {
-        const raw = read(name);
-        if (raw === '')
-            return null;
-        const percent = raw.endsWith('%');
-        const n = Number(percent ? raw.slice(0, -1).trim() : raw);
-        const value = percent ? n / 100 : n;
-        if (raw === '%' || !Number.isFinite(n) || value < 0 || value > 1)
-            return problem(name, 'a rate from 0 to 1 or a percentage such as 80%', raw);
-        return value;
-    };
-    const boolean = (name, fallback) => {
-        const raw = read(name).toLowerCase();
-        if (raw === '')
-            return fallback;
-        if (['true', 'yes', 'on', '1'].includes(raw))
-            return true;
-        if (['false', 'no', 'off', '0'].includes(raw))
-            return false;
-        problem(name, 'true or false', raw);
-        return fallback;
-    };
-    const name = (input, fallback) => {
-        const raw = read(input) || fallback;
-        if (!NAME_PATTERN.test(raw) || raw.length > 100)
-            problem(input, 'letters, digits, ".", "_" or "-" (at most 100 characters)', raw);
-        return raw;
-    };
-    const workingDirectory = external_node_path_.resolve(workspace, read('working-directory') || '.');
-    const suiteRaw = read('suite');
-    if (suiteRaw === '')
-        problems.push('input suite: required (the path of a suite manifest, e.g. suites/core.yaml)');
-    const suite = external_node_path_.resolve(workingDirectory, suiteRaw);
-    const modelRaw = read('model');
-    const model = modelRaw === '' ? null : modelRaw;
-    if (model && !/^(oracle|null|[A-Za-z0-9_.-]+\/\S+)$/.test(model))
-        problem('model', 'oracle, null, or provider/model such as openai/gpt-4o-mini', model);
-    const baseUrlRaw = read('base-url');
-    let baseUrl = null;
-    if (baseUrlRaw !== '') {
-        try {
-            const u = new URL(baseUrlRaw);
-            if (u.protocol !== 'https:' && u.protocol !== 'http:')
-                throw new Error('protocol');
-            baseUrl = baseUrlRaw;
-        }
-        catch {
-            problem('base-url', 'an http(s) URL of an OpenAI-compatible API such as https://api.openai.com/v1', baseUrlRaw);
-        }
-    }
-    const shardRaw = read('shard');
-    let shard = null;
-    if (shardRaw !== '') {
-        const m = /^(\d+)\s*\/\s*(\d+)$/.exec(shardRaw);
-        const index = Number(m?.[1]);
-        const total = Number(m?.[2]);
-        if (!m || total < 1 || total > 256 || index < 1 || index > total)
-            problem('shard', 'i/n with 1 <= i <= n <= 256, such as 2/4', shardRaw);
-        else
-            shard = { index, total };
-    }
-    const modeRaw = (read('mode') || 'run').toLowerCase();
-    let mode = 'run';
-    if (modeRaw === 'run' || modeRaw === 'merge')
-        mode = modeRaw;
-    else
-        problem('mode', 'run or merge', modeRaw);
-    if (mode === 'merge' && shard)
-        problems.push('input shard: must be empty with mode: merge (the merge job collects every shard)');
-    const inputs = {
-        suite,
-        model,
-        concurrency: positiveInt('concurrency', 64),
-        epochs: positiveInt('epochs', 100),
-        apiKey: read('api-key') || null,
-        baseUrl,
-        failUnder: rate('fail-under'),
-        maxRegression: rate('max-regression'),
-        comment: boolean('comment', true),
-        artifactName: name('artifact-name', DEFAULT_ARTIFACT_NAME),
-        retentionDays: positiveInt('retention-days', 90),
-        cacheKeyPrefix: name('cache-key-prefix', DEFAULT_CACHE_KEY_PREFIX),
-        workingDirectory,
-        shard,
-        mode,
-        githubToken: read('github-token') || null,
-    };
-    if (problems.length > 0)
-        throw new InputError(problems);
-    return inputs;
-}
-//# sourceMappingURL=inputs.js.map
-;// CONCATENATED MODULE: ./build/src/action/report.js
-
-
-/** GitHub rejects a comment body over 65,536 characters (422 "Body is too long"). */
-const COMMENT_LIMIT = 65_536;
-/** The job summary takes at most 1 MiB per step. */
-const SUMMARY_LIMIT = 1024 * 1024;
-function signedNumber(d) {
-    const s = Math.abs(d).toFixed(2);
-    return s === '0.00' ? '±0.00' : `${d > 0 ? '+' : '−'}${s}`;
-}
-function money(v) {
-    return v === null ? 'n/a' : `$${v.toFixed(4)}`;
-}
-function moneyDelta(now, base) {
-    if (now === null || base === null)
-        return '';
-    const d = now - base;
-    return ` (${d >= 0 ? '+' : '−'}$${Math.abs(d).toFixed(4)})`;
-}
-/** Totals, the comparison's headline and the gate, short enough to always fit. */
-function renderHeadline(c, marker = '') {
-    const { run, comparison } = c;
-    const icon = c.gate.verdict === 'failed' ? '❌' : '✅';
-    const lines = [
-        ...(marker ? [marker] : []),
-        `### ${icon} factory-bench: suite \`${run.suiteId}\` with \`${run.model}\``,
-        '',
-        '| | this run | base | change |',
-        '| --- | ---: | ---: | ---: |',
-    ];
-    if (comparison) {
-        lines.push(`| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | ${pct(comparison.basePassRate)} | ${points(run.passRate - comparison.basePassRate)} |`, `| average score | ${run.avgScore.toFixed(2)} | ${comparison.baseAvgScore.toFixed(2)} | ${signedNumber(run.avgScore - comparison.baseAvgScore)} |`, `| cost | ${money(run.costUsd)} | ${money(comparison.baseCostUsd)} | ${moneyDelta(run.costUsd, comparison.baseCostUsd).replace(/[()]/g, '').trim() || 'n/a'} |`);
-        const counts = new Map();
-        for (const t of comparison.tasks)
-            counts.set(t.verdict, (counts.get(t.verdict) ?? 0) + 1);
-        lines.push('', `Compared with \`${comparison.baselineSuiteRunId}\`, the latest run on \`${comparison.baselineBranch}\`: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}.`);
-    }
-    else {
-        lines.push(`| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | | |`, `| average score | ${run.avgScore.toFixed(2)} | | |`, `| cost | ${money(run.costUsd)} | | |`, '', c.baseBranch
-            ? `No baseline yet: the history holds no run of suite \`${run.suiteId}\` on \`${c.baseBranch}\`. The next run on that branch records one.`
-            : 'No comparison: this run is not a pull request.');
-    }
-    lines.push('');
-    if (c.gate.failures.length > 0)
-        lines.push(`**Gate failed:** ${c.gate.failures.join('; ')}.`);
-    else if (c.gate.checks.length > 0)
-        lines.push(`Gate passed: ${c.gate.checks.join('; ')}.`);
-    const links = [
-        c.artifactUrl ? `[run directories (artifact)](${c.artifactUrl})` : null,
-        c.runUrl ? `[workflow run](${c.runUrl})` : null,
-    ].filter(Boolean);
-    if (links.length > 0)
-        lines.push('', links.join(' · '));
-    for (const n of c.notes)
-        lines.push('', `> ${n}`);
-    return lines.join('\n');
-}
-/** Cuts text at a line boundary so that it fits, saying what was cut. */
-function cutToFit(text, max, where) {
-    if (text.length <= max)
-        return text;
-    const note = (n) => `\n\n… ${n} more lines cut to fit; the full report is in ${where}.\n`;
-    const lines = text.split('\n');
-    let kept = '';
-    let i = 0;
-    for (; i < lines.length; i++) {
-        const next = `${kept}${lines[i]}\n`;
-        if (next.length + note(lines.length - i).length > max)
-            break;
-        kept = next;
-    }
-    return kept + note(lines.length - i);
-}
-/**
- * Headline first, then the per-task detail folded into <details>, cut with a
- * note when the whole would pass `limit`. Every secret is redacted.
- */
-function renderReport(c, limit, marker = '') {
-    const headline = redact(renderHeadline(c, marker));
-    const detailTitle = c.comparison ? 'Per-task changes against the base branch' : 'Per-task results';
-    const detail = redact(c.comparison ? `${c.comparison.markdown}\n\n${c.run.reportMarkdown}` : c.run.reportMarkdown);
-    const open = `\n\n<details><summary>${detailTitle}</summary>\n\n`;
-    const close = '\n</details>\n';
-    const room = limit - headline.length - open.length - close.length;
-    if (room < 200)
-        return cutToFit(headline, limit, 'the artifact');
-    return headline + open + cutToFit(detail, room, 'the artifact and the job summary') + close;
-}
-//# sourceMappingURL=report.js.map
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./build/src/budgets/enforcer.js
 /** Thrown or returned when a budget is spent; `killReason` goes into result.json. */
 class BudgetExceeded extends Error {
@@ -48541,6 +47660,8 @@ function is_plain_obj_isPlainObject(value) {
 	return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value) && !(Symbol.iterator in value);
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
 ;// CONCATENATED MODULE: ./node_modules/execa/lib/arguments/file-url.js
 
 
@@ -48831,8 +47952,6 @@ const getSubprocessResult = ({stdout}) => {
 	throw new TypeError(`Unexpected "${typeof stdout}" stdout in template expression`);
 };
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(57975);
 // EXTERNAL MODULE: external "node:process"
 var external_node_process_ = __nccwpck_require__(1708);
 ;// CONCATENATED MODULE: ./node_modules/execa/lib/utils/standard-stream.js
@@ -58121,6 +57240,8 @@ class DockerRunner {
     }
 }
 //# sourceMappingURL=docker-runner.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./build/src/sandbox/images.js
 
 
@@ -58256,22 +57377,343 @@ const bashTool = {
     },
 };
 //# sourceMappingURL=bash.js.map
+;// CONCATENATED MODULE: ./build/src/tools/git-diff.js
+
+
+/** Where the pristine seeded workspace is mounted read-only in the sandbox, for git_diff. */
+const SEED_DIR = '/opt/factory-bench/seed';
+const gitDiffArgs = object({
+    path: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Limit the diff to this file or folder of the workspace (default: everything).'),
+    stat: schemas_boolean().optional().describe('Only list changed files with counts of changed lines.'),
+})
+    .strict();
+/**
+ * The agent's changes against the workspace as it was seeded, hidden files,
+ * `.git` and git-ignored files included: nothing the agent could hide behind.
+ * Uses `git diff --no-index` when git is in the image, else `diff -ruN`.
+ */
+const gitDiffTool = {
+    name: 'git_diff',
+    description: 'Show your changes to the workspace since the task started, as a unified diff (new, changed and ' +
+        'deleted files). Optionally limited to one path, or only a summary with stat=true.',
+    schema: gitDiffArgs,
+    async run(args, ctx) {
+        const workdir = ctx.sandbox.workdir.replace(/\/+$/, '');
+        let target = workdir;
+        if (args.path) {
+            try {
+                target = await ctx.sandbox.resolvePath(args.path);
+            }
+            catch (err) {
+                if (err instanceof types_SandboxError)
+                    return { output: '', error: { kind: 'permission', message: err.message } };
+                throw err;
+            }
+        }
+        const rel = target === workdir ? '' : target.slice(workdir.length + 1);
+        const seed = rel ? `${SEED_DIR}/${rel}` : SEED_DIR;
+        // A path that exists on one side only is compared with an empty file.
+        const side = (p) => `"$([ -e ${shellQuote(p)} ] && echo ${shellQuote(p)} || echo /dev/null)"`;
+        const stat = args.stat ? '--stat=200' : '';
+        const script = [
+            `[ -d ${shellQuote(SEED_DIR)} ] || { echo "the seeded workspace is not mounted at ${SEED_DIR}" >&2; exit 90; }`,
+            'if command -v git >/dev/null 2>&1; then',
+            `  git -c core.quotePath=false diff --no-index --no-color --no-ext-diff ${stat} -- ${side(seed)} ${side(target)}`,
+            'else',
+            `  diff -ruN ${side(seed)} ${side(target)}`,
+            'fi',
+        ].join('\n');
+        const r = await ctx.sandbox.exec({ cmd: script, timeoutMs: ctx.timeoutMs, cwd: '/' });
+        if (r.timedOut)
+            return {
+                output: '',
+                error: { kind: 'timeout', message: `git_diff timed out after ${ctx.timeoutMs} ms` },
+            };
+        // Both tools exit 1 when there are differences.
+        if (r.exitCode > 1)
+            return {
+                output: r.stdout,
+                error: { kind: 'failed', message: r.stderr.trim() || `diff failed with exit code ${r.exitCode}` },
+            };
+        const diff = normalizePaths(r.stdout, workdir);
+        if (diff.trim() === '')
+            return { output: 'No changes since the task started.' };
+        return capped(diff, ctx.maxOutputBytes);
+    },
+};
+/** `a/opt/factory-bench/seed/x` and `b/workspace/x` both become the workspace-relative `a/x`, `b/x`. */
+function normalizePaths(diff, workdir) {
+    const roots = [SEED_DIR, workdir].map((r) => r.replace(/^\//, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const prefix = new RegExp(`(^|\\s)([ab]/)?/?(?:${roots.join('|')})(/|(?=\\s|$))`, 'g');
+    return diff
+        .split('\n')
+        .map((line) => /^(diff |--- |\+\+\+ |Binary files |Only in |rename |copy )/.test(line) || / \| /.test(line)
+        ? line.replace(prefix, (_m, lead, ab) => `${lead}${ab ?? ''}`)
+        : line)
+        .join('\n');
+}
+function capped(text, maxBytes) {
+    const c = capOutput(text, maxBytes);
+    if (c.cutBytes === 0)
+        return { output: text };
+    return { output: `${c.text}\n[diff truncated: ${c.cutBytes} bytes not shown; pass a path or stat=true]` };
+}
+//# sourceMappingURL=git-diff.js.map
+;// CONCATENATED MODULE: ./build/src/tools/python.js
+
+
+const pythonArgs = object({
+    code: schemas_string().min(1).describe('Python 3 source to run as a script; print what you want to see.'),
+})
+    .strict();
+const pythonTool = {
+    name: 'python',
+    description: 'Run Python 3 code in the sandbox, in the workspace folder (a fresh interpreter each call; ' +
+        'state does not persist). Returns stdout, stderr and the exit code.',
+    schema: pythonArgs,
+    async run(args, ctx) {
+        // The code goes in on stdin so no quoting or argument-length limit applies.
+        const r = await ctx.sandbox.exec({ cmd: 'python3 -', stdin: args.code, timeoutMs: ctx.timeoutMs });
+        return formatExecResult(r, ctx.maxOutputBytes, ctx.timeoutMs);
+    },
+};
+//# sourceMappingURL=python.js.map
+;// CONCATENATED MODULE: ./build/src/tools/text-editor.js
+
+
+const textEditorArgs = object({
+    command: schemas_enum(['view', 'create', 'str_replace', 'insert', 'undo_edit'])
+        .describe('view: show a file with line numbers (or list a folder); create: write a new file; ' +
+        'str_replace: replace old_str, which must occur exactly once, by new_str; ' +
+        'insert: insert new_str after line insert_line (0 = top); undo_edit: revert the last edit of path.'),
+    path: schemas_string().min(1).describe('A file or folder in the workspace, relative or absolute.'),
+    view_range: array(schemas_number().int())
+        .length(2)
+        .optional()
+        .describe('For view: [first, last] line, 1-based and inclusive; last -1 means the end of the file.'),
+    file_text: schemas_string().optional().describe('For create: the whole content of the file.'),
+    old_str: schemas_string().optional().describe('For str_replace: the exact text to replace.'),
+    new_str: schemas_string().optional().describe('For str_replace and insert: the new text.'),
+    insert_line: schemas_number().int().min(0).optional().describe('For insert: the line after which to insert.'),
+})
+    .strict()
+    .superRefine((a, ctx) => {
+    const need = (field) => {
+        if (a[field] === undefined)
+            ctx.addIssue({ code: 'custom', path: [field], message: `required for command ${a.command}` });
+    };
+    if (a.command === 'create')
+        need('file_text');
+    if (a.command === 'str_replace') {
+        need('old_str');
+        need('new_str');
+        if (a.old_str === '')
+            ctx.addIssue({ code: 'custom', path: ['old_str'], message: 'must not be empty' });
+    }
+    if (a.command === 'insert') {
+        need('insert_line');
+        need('new_str');
+    }
+});
+/** Lines kept around an edit when showing its result. */
+const SNIPPET_CONTEXT = 4;
+/**
+ * A file editor for the agent, confined to the workspace through the
+ * sandbox's resolvePath. Every edit remembers the previous content so that
+ * undo_edit can restore it (per file, several levels). One instance per run.
+ */
+function createTextEditorTool() {
+    const history = new Map();
+    const remember = (file, previous) => {
+        const stack = history.get(file) ?? [];
+        stack.push(previous);
+        history.set(file, stack);
+    };
+    return {
+        name: 'text_editor',
+        description: 'View, create and edit files in the workspace. view shows numbered lines (use view_range for part of ' +
+            'a long file) or lists a folder; str_replace needs old_str to match exactly once; undo_edit reverts.',
+        schema: textEditorArgs,
+        async run(args, ctx) {
+            let file;
+            try {
+                file = await ctx.sandbox.resolvePath(args.path);
+            }
+            catch (err) {
+                if (err instanceof types_SandboxError)
+                    return fail('permission', err.message);
+                throw err;
+            }
+            const kind = await pathKind(ctx, file);
+            switch (args.command) {
+                case 'view':
+                    if (kind === 'missing')
+                        return fail('not_found', `${args.path} does not exist`);
+                    return kind === 'dir' ? listFolder(ctx, file) : viewFile(ctx, file, args.view_range);
+                case 'create': {
+                    if (kind === 'dir')
+                        return fail('invalid_arguments', `${args.path} is a folder`);
+                    const previous = kind === 'file' ? await readText(ctx.sandbox, file) : null;
+                    await ctx.sandbox.writeFile(file, args.file_text ?? '');
+                    remember(file, previous);
+                    const lines = lineCount(args.file_text ?? '');
+                    return { output: `${previous === null ? 'Created' : 'Overwrote'} ${file} (${lines} lines).` };
+                }
+                case 'str_replace':
+                case 'insert': {
+                    if (kind !== 'file')
+                        return fail(kind === 'missing' ? 'not_found' : 'invalid_arguments', `${args.path} ${kind === 'missing' ? 'does not exist' : 'is a folder'}`);
+                    const before = await readText(ctx.sandbox, file);
+                    const edit = args.command === 'str_replace' ? replaceOnce(before, args) : insertAt(before, args);
+                    if (typeof edit === 'string')
+                        return fail('invalid_arguments', edit);
+                    await ctx.sandbox.writeFile(file, edit.text);
+                    remember(file, before);
+                    return {
+                        output: `Edited ${file}. The changed region now reads:\n${numbered(edit.text, edit.firstLine - SNIPPET_CONTEXT, edit.lastLine + SNIPPET_CONTEXT)}`,
+                    };
+                }
+                case 'undo_edit': {
+                    const stack = history.get(file);
+                    if (!stack || stack.length === 0)
+                        return fail('invalid_arguments', `no edit of ${file} to undo`);
+                    const previous = stack.pop();
+                    if (previous === null) {
+                        await ctx.sandbox.exec({ cmd: ['rm', '-f', '--', file], timeoutMs: ctx.timeoutMs });
+                        return { output: `Undid the creation of ${file}: it is removed.` };
+                    }
+                    await ctx.sandbox.writeFile(file, previous);
+                    return { output: `Restored ${file} to its content before the last edit.` };
+                }
+            }
+        },
+    };
+}
+function fail(kind, message) {
+    return { output: '', error: { kind, message } };
+}
+async function pathKind(ctx, file) {
+    const r = await ctx.sandbox.exec({
+        cmd: [
+            'bash',
+            '-c',
+            'if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo file; else echo missing; fi',
+            '_',
+            file,
+        ],
+        timeoutMs: ctx.timeoutMs,
+    });
+    const kind = r.stdout.trim();
+    return kind === 'dir' || kind === 'file' ? kind : 'missing';
+}
+async function readText(sandbox, file) {
+    const buf = await sandbox.readFile(file);
+    if (buf.includes(0))
+        throw new BinaryFileError(file, buf.length);
+    return buf.toString('utf8');
+}
+class BinaryFileError extends Error {
+    constructor(file, bytes) {
+        super(`${file} is a binary file (${bytes} bytes); the text editor only handles text`);
+    }
+}
+async function viewFile(ctx, file, range) {
+    let text;
+    try {
+        text = await readText(ctx.sandbox, file);
+    }
+    catch (err) {
+        if (err instanceof BinaryFileError)
+            return fail('invalid_arguments', err.message);
+        throw err;
+    }
+    const total = lineCount(text);
+    let [first, last] = range ?? [1, -1];
+    first = first ?? 1;
+    last = last === undefined || last === -1 ? total : last;
+    if (first < 1 || first > total || last < first || last > total)
+        return fail('invalid_arguments', `view_range [${range?.join(', ')}] is outside the file's lines 1..${total}`);
+    const body = numbered(text, first, last);
+    const c = capOutput(body, ctx.maxOutputBytes);
+    if (c.cutBytes === 0)
+        return { output: body };
+    return {
+        output: `${c.text}\n[${c.cutBytes} bytes of lines ${first}-${last} not shown: view a smaller view_range]`,
+    };
+}
+async function listFolder(ctx, dir) {
+    const r = await ctx.sandbox.exec({
+        cmd: ['bash', '-c', 'find "$1" -maxdepth 2 -mindepth 1 | sort | head -n 400', '_', dir],
+        timeoutMs: ctx.timeoutMs,
+    });
+    return { output: `Files and folders in ${dir}, two levels deep:\n${r.stdout.trimEnd()}` };
+}
+/** Lines in a text; a final newline ends the last line rather than starting an empty one. */
+function lineCount(text) {
+    return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+/** Lines first..last (1-based, clipped), each prefixed by its number. */
+function numbered(text, first, last) {
+    const lines = text.split('\n');
+    const from = Math.max(1, first);
+    const to = Math.min(lineCount(text), last);
+    const out = [];
+    for (let n = from; n <= to; n++)
+        out.push(`${String(n).padStart(6)}\t${lines[n - 1]}`);
+    return out.join('\n');
+}
+function lineOf(text, index) {
+    return text.slice(0, index).split('\n').length;
+}
+function replaceOnce(text, args) {
+    const oldStr = args.old_str ?? '';
+    const newStr = args.new_str ?? '';
+    const at = [];
+    for (let i = text.indexOf(oldStr); i >= 0; i = text.indexOf(oldStr, i + 1))
+        at.push(i);
+    if (at.length === 0)
+        return 'old_str does not occur in the file; view the file and copy the text exactly';
+    if (at.length > 1)
+        return `old_str occurs ${at.length} times (lines ${at.map((i) => lineOf(text, i)).join(', ')}); include more surrounding text so that it is unique`;
+    const index = at[0];
+    const result = text.slice(0, index) + newStr + text.slice(index + oldStr.length);
+    const firstLine = lineOf(text, index);
+    return { text: result, firstLine, lastLine: firstLine + newStr.split('\n').length - 1 };
+}
+function insertAt(text, args) {
+    const lines = text.split('\n');
+    const after = args.insert_line ?? 0;
+    if (after > lineCount(text))
+        return `insert_line ${after} is past the end of the file (${lineCount(text)} lines)`;
+    const added = (args.new_str ?? '').split('\n');
+    lines.splice(after, 0, ...added);
+    return { text: lines.join('\n'), firstLine: after + 1, lastLine: after + added.length };
+}
+//# sourceMappingURL=text-editor.js.map
 ;// CONCATENATED MODULE: ./build/src/tools/registry.js
 
 
-const ALL_TOOLS = {
-    bash: bashTool,
+
+
+
+
+/** Every tool, made fresh per run (text_editor keeps its undo history). */
+const TOOL_FACTORIES = {
+    bash: () => bashTool,
+    python: () => pythonTool,
+    text_editor: () => createTextEditorTool(),
+    git_diff: () => gitDiffTool,
 };
+/** The tools enabled for one run: their schemas for the model, and validated, error-safe calls. */
 class Toolbox {
     tools;
     constructor(names) {
         this.tools = new Map();
-        for (const name of names) {
-            const tool = ALL_TOOLS[name];
-            if (!tool)
-                throw new Error(`tool ${name} is not available in this version of factory-bench`);
-            this.tools.set(name, tool);
-        }
+        for (const name of names)
+            this.tools.set(name, TOOL_FACTORIES[name]());
     }
     get names() {
         return [...this.tools.keys()];
@@ -58321,7 +57763,9 @@ class Toolbox {
             return await tool.run(parsed.data, ctx);
         }
         catch (err) {
-            return { output: '', error: { kind: 'failed', message: err.message } };
+            const message = err instanceof Error ? err.message : String(err);
+            const denied = (err instanceof types_SandboxError && err.kind === 'path') || /permission denied/i.test(message);
+            return { output: '', error: { kind: denied ? 'permission' : 'failed', message } };
         }
     }
 }
@@ -58336,15 +57780,22 @@ function renderToolResult(r) {
 
 
 
+
+
+
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./build/src/agents/types.js
 /** The chat-model interface the agent loop speaks; OpenAI's wire shape, provider-neutral. */
 /** A model error that should end the run with a reason rather than crash it. */
 class ModelError extends Error {
     kind;
-    constructor(message, kind) {
+    status;
+    constructor(message, kind, 
+    /** HTTP status when the endpoint answered. */
+    status) {
         super(message);
         this.kind = kind;
+        this.status = status;
         this.name = 'ModelError';
     }
 }
@@ -58355,23 +57806,45 @@ const EMPTY_USAGE = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 
 
 
 const DEFAULT_SYSTEM_PROMPT = 'You are an expert ML engineer working in a sandboxed Linux machine. The task files are in the current ' +
-    'working directory (/workspace). Use the tools to inspect, change and test the code. When the task is ' +
-    'complete, reply with a short summary of what you did and no tool call.';
+    'working directory (/workspace). Use the tools to inspect, change and test the code.';
+/** How long a tool call may outlive the wall-time budget before it is abandoned. */
+const WALL_GRACE_MS = 5_000;
 /** Calls the model under the budget: refused when spent, cut off at the wall-time limit, usage recorded. */
 async function callModel(ctx, req) {
     ctx.budget.beforeModelCall();
-    const wall = AbortSignal.timeout(Math.max(1, ctx.budget.remainingWallMs()));
+    const remaining = ctx.budget.remainingWallMs();
+    const wall = AbortSignal.timeout(Math.max(1, remaining));
     const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
     const started = Date.now();
     let response;
     try {
-        response = await ctx.model.complete({ ...req, signal });
+        response = await ctx.model.complete({
+            ...req,
+            signal,
+            deadline: started + remaining,
+            onRetry: (n) => ctx.transcript.write({
+                type: 'model_retry',
+                attempt: n.attempt,
+                reason: n.reason,
+                message: n.message,
+                delay_ms: n.delayMs,
+                retry_after: n.fromRetryAfter,
+            }),
+        });
     }
     catch (err) {
-        if (wall.aborted) {
+        if (wall.aborted && !ctx.signal?.aborted) {
             ctx.budget.markBreached('wall_time');
             throw new BudgetExceeded('wall_time');
         }
+        if (err instanceof ModelError)
+            ctx.transcript.write({
+                type: 'model_error',
+                kind: err.kind,
+                status: err.status ?? null,
+                message: err.message,
+                duration_ms: Date.now() - started,
+            });
         throw err;
     }
     const cost = ctx.cost.record(ctx.model.name, response.usage, ctx.model.free);
@@ -58389,7 +57862,14 @@ async function callModel(ctx, req) {
 }
 /** Runs one tool call under the budget and records it; returns the text for the model. */
 async function runToolCall(ctx, call) {
-    ctx.budget.beforeToolCall();
+    try {
+        ctx.budget.beforeToolCall();
+    }
+    catch (err) {
+        if (err instanceof BudgetExceeded)
+            refuseCalls(ctx, [call], err);
+        throw err;
+    }
     const remaining = ctx.budget.remainingWallMs();
     const timeoutMs = Math.max(1000, Math.min(ctx.toolTimeoutMs, remaining));
     ctx.transcript.write({
@@ -58400,25 +57880,142 @@ async function runToolCall(ctx, call) {
         timeout_ms: timeoutMs,
     });
     const started = Date.now();
-    const result = await ctx.toolbox.call(call.name, call.arguments, {
+    const running = ctx.toolbox.call(call.name, call.arguments, {
         sandbox: ctx.sandbox,
         timeoutMs,
         maxOutputBytes: ctx.maxToolOutputBytes,
     });
-    const text = renderToolResult(result);
-    ctx.transcript.write({
-        type: 'tool_result',
-        id: call.id,
-        name: call.name,
-        content: text,
-        error: result.error ?? null,
-        duration_ms: Date.now() - started,
-    });
+    // The sandbox enforces the timeout; this guard holds even if the sandbox does not.
+    const result = await raceDeadline(running, remaining + WALL_GRACE_MS, ctx.signal);
+    const record = (r) => {
+        const text = renderToolResult(r);
+        ctx.transcript.write({
+            type: 'tool_result',
+            id: call.id,
+            name: call.name,
+            content: text,
+            error: r.error ?? null,
+            duration_ms: Date.now() - started,
+        });
+        return text;
+    };
+    if (result === 'deadline') {
+        record({
+            output: '',
+            error: { kind: 'timeout', message: 'the call outlived the wall-time budget and was abandoned' },
+        });
+        ctx.budget.markBreached('wall_time');
+        throw new BudgetExceeded('wall_time');
+    }
+    if (result === 'aborted')
+        throw new Error('interrupted');
+    const text = record(result);
     if (result.error?.kind === 'timeout' && timeoutMs >= remaining) {
         ctx.budget.markBreached('wall_time');
         throw new BudgetExceeded('wall_time');
     }
     return text;
+}
+async function raceDeadline(work, ms, signal) {
+    let timer;
+    let onAbort;
+    const stop = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), ms);
+        onAbort = () => resolve('aborted');
+        if (signal?.aborted)
+            resolve('aborted');
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, stop]);
+    }
+    finally {
+        clearTimeout(timer);
+        if (onAbort)
+            signal?.removeEventListener('abort', onAbort);
+    }
+}
+/**
+ * The agent loop shared by every protocol: ask the model, run what it asks
+ * for under the budget, send the results back, until it answers, submits,
+ * runs out of turns or budget, fails, or is interrupted. Never throws.
+ */
+async function driveAgent(ctx, protocol) {
+    const tools = ctx.toolbox.specs();
+    const messages = [
+        { role: 'system', content: protocol.systemPrompt(ctx.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, tools) },
+        { role: 'user', content: ctx.instructions },
+    ];
+    ctx.transcript.write({
+        type: 'agent_start',
+        agent: protocol.agent,
+        model: ctx.model.name,
+        messages,
+        tools: ctx.toolbox.names,
+    });
+    let turns = 0;
+    const ended = (stopReason, finalAnswer, killReason = null) => ({
+        stopReason,
+        killReason,
+        turns,
+        toolCalls: ctx.budget.toolCalls,
+        finalAnswer,
+        error: null,
+    });
+    try {
+        while (turns < ctx.maxTurns) {
+            if (ctx.signal?.aborted)
+                throw new Error('interrupted');
+            turns++;
+            const response = await callModel(ctx, {
+                ...protocol.request(messages, tools),
+                temperature: ctx.temperature,
+            });
+            messages.push(response.message);
+            const turn = protocol.interpret(response.message, turns);
+            if (turn.final)
+                return ended('final_answer', response.message.content ?? '');
+            const results = [];
+            for (const [i, call] of turn.calls.entries()) {
+                try {
+                    results.push({ call, text: await runToolCall(ctx, call) });
+                }
+                catch (err) {
+                    if (err instanceof BudgetExceeded)
+                        refuseCalls(ctx, turn.calls.slice(i + 1), err);
+                    throw err;
+                }
+            }
+            if (turn.submit !== null)
+                return ended('submit', turn.submit);
+            for (const m of protocol.resultMessages(results, turn.feedback)) {
+                messages.push(m);
+                if (m.role === 'user')
+                    ctx.transcript.write({ type: 'user_message', content: m.content });
+            }
+        }
+        return ended('turn_limit', null, 'turn_limit');
+    }
+    catch (err) {
+        return outcomeFromError(err, turns, ctx.budget.toolCalls, ctx.signal);
+    }
+}
+/** Records the calls a spent budget refused, so the transcript says why they never ran. */
+function refuseCalls(ctx, calls, err) {
+    for (const call of calls) {
+        const error = {
+            kind: 'budget',
+            message: `not run: the ${err.kind.replace('_', ' ')} budget is spent`,
+        };
+        ctx.transcript.write({
+            type: 'tool_result',
+            id: call.id,
+            name: call.name,
+            content: renderToolResult({ output: '', error }),
+            error,
+            duration_ms: 0,
+        });
+    }
 }
 /** Maps whatever ended a loop to an outcome; never throws for expected stops. */
 function outcomeFromError(err, turns, toolCalls, signal) {
@@ -58440,87 +58037,1211 @@ function outcomeFromError(err, turns, toolCalls, signal) {
 //# sourceMappingURL=loop.js.map
 ;// CONCATENATED MODULE: ./build/src/agents/native.js
 
-/** Drives a model through OpenAI-style native tool calls until it answers without calling a tool. */
-async function runNativeToolAgent(ctx) {
-    const messages = [
-        { role: 'system', content: ctx.systemPrompt ?? DEFAULT_SYSTEM_PROMPT },
-        { role: 'user', content: ctx.instructions },
-    ];
-    ctx.transcript.write({
-        type: 'agent_start',
-        agent: 'native',
-        model: ctx.model.name,
-        messages,
-        tools: ctx.toolbox.names,
-    });
-    const tools = ctx.toolbox.specs();
-    let turns = 0;
-    let toolCalls = 0;
+
+/** The name of the tool (or text action) that ends the loop explicitly. */
+const SUBMIT = 'submit';
+const submitArgs = object({ answer: schemas_string().describe('A short summary of what was done.') })
+    .strict();
+const SUBMIT_SPEC = (() => {
+    const { $schema: _, ...parameters } = toJSONSchema(submitArgs);
+    return {
+        name: SUBMIT,
+        description: 'Call this once the task is complete; it ends your work. Nothing else runs after it.',
+        parameters,
+    };
+})();
+/** The answer of a submit call; lenient, since submitting should never fail. */
+function submitAnswer(rawArgs) {
     try {
-        while (turns < ctx.maxTurns) {
-            if (ctx.signal?.aborted)
-                throw new Error('interrupted');
-            turns++;
-            const response = await callModel(ctx, { messages, tools, temperature: ctx.temperature });
-            const reply = response.message;
-            messages.push(reply);
-            const calls = reply.tool_calls ?? [];
-            if (calls.length === 0) {
-                return {
-                    stopReason: 'final_answer',
-                    killReason: null,
-                    turns,
-                    toolCalls,
-                    finalAnswer: reply.content ?? '',
-                    error: null,
-                };
-            }
-            for (const call of calls) {
-                const content = await runToolCall(ctx, call);
-                toolCalls++;
-                messages.push({ role: 'tool', tool_call_id: call.id, name: call.name, content });
-            }
-        }
+        const parsed = submitArgs.safeParse(JSON.parse(rawArgs || '{}'));
+        return parsed.success ? parsed.data.answer : rawArgs;
+    }
+    catch {
+        return rawArgs;
+    }
+}
+/**
+ * OpenAI-style native tool calling: tools are declared in the request, the
+ * model answers with `tool_calls` (several per turn allowed), each result goes
+ * back as a `tool` message. Malformed arguments come back as a tool error.
+ * Ends on a reply without tool calls (final answer) or a `submit` call.
+ */
+class NativeToolAgent {
+    agent = 'native';
+    run(ctx) {
+        return driveAgent(ctx, this);
+    }
+    systemPrompt(base) {
+        return `${base}\nWhen the task is complete, call ${SUBMIT} with a short summary (or reply without a tool call).`;
+    }
+    request(messages, tools) {
+        return { messages, tools: [...tools, SUBMIT_SPEC] };
+    }
+    interpret(reply) {
+        const all = reply.tool_calls ?? [];
+        if (all.length === 0)
+            return { calls: [], submit: null, final: true, feedback: null };
+        const submit = all.find((c) => c.name === SUBMIT);
         return {
-            stopReason: 'turn_limit',
-            killReason: 'turn_limit',
-            turns,
-            toolCalls,
-            finalAnswer: null,
-            error: null,
+            calls: all.filter((c) => c.name !== SUBMIT),
+            submit: submit ? submitAnswer(submit.arguments) : null,
+            final: false,
+            feedback: null,
         };
     }
-    catch (err) {
-        return outcomeFromError(err, turns, toolCalls, ctx.signal);
+    resultMessages(results) {
+        return results.map(({ call, text }) => ({
+            role: 'tool',
+            tool_call_id: call.id,
+            name: call.name,
+            content: text,
+        }));
     }
 }
 //# sourceMappingURL=native.js.map
+;// CONCATENATED MODULE: ./build/src/agents/text-actions.js
+/**
+ * Reading actions out of free text, for models without native tool calling.
+ * Models wrap JSON in fences or not, add prose after it, use single quotes,
+ * trailing commas, Python literals or raw newlines inside strings: all of
+ * these are repaired where the meaning is unambiguous, and anything else is
+ * reported back to the model with the position of the problem.
+ */
+const FENCE = /```([A-Za-z0-9_+-]*)[^\S\n]*\n([\s\S]*?)```/g;
+const TOOL_KEYS = ['tool', 'action', 'name', 'tool_name', 'function'];
+const ARG_KEYS = ['arguments', 'args', 'action_input', 'input', 'parameters', 'params'];
+/** Fenced code blocks with their language tag (lower-cased, '' when none). */
+function fencedBlocks(text) {
+    return [...text.matchAll(FENCE)].map((m) => ({ lang: (m[1] ?? '').toLowerCase(), body: m[2] ?? '' }));
+}
+/** Every JSON action in a reply: fenced blocks first, else balanced objects in the prose. */
+function parseJsonActions(text) {
+    const fenced = fencedBlocks(text)
+        .filter((b) => ['json', 'json5', 'javascript', 'js', ''].includes(b.lang) || b.body.trim().startsWith('{'))
+        .flatMap((b) => balancedObjects(b.body));
+    const candidates = fenced.length > 0 ? fenced : balancedObjects(text);
+    const actions = [];
+    const errors = [];
+    for (const candidate of candidates) {
+        let value;
+        try {
+            value = parseLenientJson(candidate);
+        }
+        catch (err) {
+            if (looksLikeAction(candidate))
+                errors.push(err.message);
+            continue;
+        }
+        const action = toAction(value);
+        if (typeof action === 'string')
+            errors.push(action);
+        else if (action)
+            actions.push(action);
+    }
+    return { actions, errors };
+}
+function looksLikeAction(candidate) {
+    return TOOL_KEYS.some((k) => new RegExp(`["']${k}["']\\s*:`).test(candidate));
+}
+/** An action from a parsed object; null when it is not one, a message when it is a broken one. */
+function toAction(value) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        return null;
+    const obj = value;
+    const toolKey = TOOL_KEYS.find((k) => typeof obj[k] === 'string');
+    if (!toolKey)
+        return null;
+    const tool = obj[toolKey].trim();
+    const argKey = ARG_KEYS.find((k) => k in obj);
+    let args = argKey ? obj[argKey] : {};
+    if (argKey === undefined) {
+        // `{"tool": "bash", "command": "ls"}`: the other keys are the arguments.
+        const { [toolKey]: _, ...rest } = obj;
+        args = rest;
+    }
+    if (typeof args === 'string') {
+        const raw = args;
+        try {
+            args = parseLenientJson(raw);
+        }
+        catch {
+            return `the arguments of ${tool} must be a JSON object, got the string ${JSON.stringify(raw.slice(0, 80))}`;
+        }
+    }
+    if (args === null || args === undefined)
+        args = {};
+    if (typeof args !== 'object' || Array.isArray(args))
+        return `the arguments of ${tool} must be a JSON object, got ${Array.isArray(args) ? 'an array' : typeof args}`;
+    return { tool, arguments: JSON.stringify(args) };
+}
+/** The balanced `{...}` spans of a text at top level, skipping braces inside strings. */
+function balancedObjects(text) {
+    const out = [];
+    let depth = 0;
+    let start = -1;
+    let quote = null;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === '\\')
+                i++;
+            else if (c === quote)
+                quote = null;
+            continue;
+        }
+        if (depth > 0 && (c === '"' || (c === "'" && isStringStart(text, i))))
+            quote = c;
+        else if (c === '{') {
+            if (depth === 0)
+                start = i;
+            depth++;
+        }
+        else if (c === '}' && depth > 0) {
+            depth--;
+            if (depth === 0)
+                out.push(text.slice(start, i + 1));
+        }
+    }
+    // An object the model never closed is still worth a clear parse error.
+    if (depth > 0 && start >= 0)
+        out.push(text.slice(start));
+    return out;
+}
+/** A single quote opens a string only where a JSON value or key may start. */
+function isStringStart(text, i) {
+    let j = i - 1;
+    while (j >= 0 && /\s/.test(text[j]))
+        j--;
+    return j < 0 || '{[,:'.includes(text[j]);
+}
+/** JSON.parse, then the same after safe repairs; throws with the first error and where it is. */
+function parseLenientJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (first) {
+        try {
+            return JSON.parse(repairJson(text));
+        }
+        catch {
+            throw new Error(`invalid JSON: ${first.message}`);
+        }
+    }
+}
+/**
+ * Rewrites near-JSON into JSON: single-quoted strings (where a string may
+ * start), trailing commas, True/False/None, and raw control characters inside
+ * strings. Text inside strings is otherwise left alone.
+ */
+function repairJson(text) {
+    let out = '';
+    let quote = null;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === '\\') {
+                const next = text[i + 1] ?? '';
+                // `\'` is not a JSON escape: it is just a quote.
+                out += next === "'" ? "'" : c + next;
+                i++;
+            }
+            else if (c === quote) {
+                out += '"';
+                quote = null;
+            }
+            else if (c === '"')
+                out += '\\"';
+            else if (c === '\n')
+                out += '\\n';
+            else if (c === '\r')
+                out += '\\r';
+            else if (c === '\t')
+                out += '\\t';
+            else
+                out += c;
+            continue;
+        }
+        if (c === '"' || (c === "'" && isStringStart(text, i))) {
+            quote = c;
+            out += '"';
+        }
+        else if (c === ',' && /^\s*[}\]]/.test(text.slice(i + 1))) {
+            // trailing comma: dropped
+        }
+        else if (/[A-Za-z]/.test(c) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? '')) {
+            const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))?.[0] ?? c;
+            out += { True: 'true', False: 'false', None: 'null' }[word] ?? word;
+            i += word.length - 1;
+        }
+        else
+            out += c;
+    }
+    return out;
+}
+/** How a JSON action is written, for prompts and scripted models. */
+function formatJsonAction(tool, args) {
+    return `\`\`\`json\n${JSON.stringify({ tool, arguments: args })}\n\`\`\``;
+}
+//# sourceMappingURL=text-actions.js.map
+;// CONCATENATED MODULE: ./build/src/agents/react.js
+
+
+
+/**
+ * ReAct over plain text, for models without native tool calling: the model
+ * reasons in prose and writes one JSON action per reply,
+ * `{"tool": "<name>", "arguments": {...}}`, usually in a ```json fence. The
+ * action is parsed robustly (see text-actions.ts) and its result comes back
+ * as the next user message; a reply that cannot be parsed gets the parse
+ * error back instead. Ends on the `submit` action, or on a second reply in a
+ * row with no action at all (the first one gets a reminder).
+ */
+class ReactAgent {
+    agent = 'react';
+    remindedAtTurn = -1;
+    run(ctx) {
+        return driveAgent(ctx, this);
+    }
+    systemPrompt(base, tools) {
+        const lines = [...tools, SUBMIT_SPEC].map((t) => `- ${t.name}: ${t.description}\n  arguments (JSON Schema): ${JSON.stringify(t.parameters)}`);
+        return [
+            base,
+            '',
+            'You act by writing exactly one action per reply, after any reasoning, as a JSON object in a fenced block:',
+            formatJsonAction('bash', { command: 'ls -la' }),
+            'You then receive the result of the action. The tools:',
+            ...lines,
+            `When the task is complete, write the ${SUBMIT} action: ${formatJsonAction(SUBMIT, { answer: 'one-line summary' })}`,
+        ].join('\n');
+    }
+    request(messages) {
+        return { messages, textProtocol: 'json_text' };
+    }
+    interpret(reply, turn) {
+        const { actions, errors } = parseJsonActions(reply.content ?? '');
+        const first = actions[0];
+        if (!first) {
+            if (errors.length > 0)
+                return {
+                    calls: [],
+                    submit: null,
+                    final: false,
+                    feedback: `Your action could not be read: ${errors[0]}. Write exactly one JSON object such as ` +
+                        `{"tool": "bash", "arguments": {"command": "ls"}} in a \`\`\`json block.`,
+                };
+            if (this.remindedAtTurn !== turn - 1) {
+                this.remindedAtTurn = turn;
+                return {
+                    calls: [],
+                    submit: null,
+                    final: false,
+                    feedback: `Your reply had no action. Write one JSON action, or the ${SUBMIT} action if the task is complete.`,
+                };
+            }
+            return { calls: [], submit: null, final: true, feedback: null };
+        }
+        if (first.tool === SUBMIT)
+            return { calls: [], submit: submitAnswer(first.arguments), final: false, feedback: null };
+        return {
+            calls: [{ id: `call_${turn}`, name: first.tool, arguments: first.arguments }],
+            submit: null,
+            final: false,
+            feedback: actions.length > 1
+                ? `Only your first action ran; ${actions.length - 1} more were ignored. Write one action per reply.`
+                : null,
+        };
+    }
+    resultMessages(results, feedback) {
+        const parts = results.map((r) => `Result of ${r.call.name}:\n${r.text}`);
+        if (feedback)
+            parts.push(feedback);
+        return [{ role: 'user', content: parts.join('\n\n') }];
+    }
+}
+//# sourceMappingURL=react.js.map
+;// CONCATENATED MODULE: ./build/src/agents/simple.js
+
+
+const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console']);
+const PYTHON_LANGS = new Set(['python', 'python3', 'py']);
+const SUBMIT_LINE = /^\s*SUBMIT:?\s*(.*)$/m;
+/**
+ * The simplest text protocol, for models that handle neither native tools nor
+ * reliable JSON: the model writes shell commands in ```bash fences (or Python
+ * in ```python fences when the python tool is enabled). Every such block in a
+ * reply runs, in order, and the outputs come back as the next user message.
+ * A line `SUBMIT: <summary>` ends the loop (after that reply's blocks run); a
+ * reply with no runnable block is the final answer.
+ */
+class SimpleAgent {
+    agent = 'simple';
+    python = false;
+    run(ctx) {
+        return driveAgent(ctx, this);
+    }
+    systemPrompt(base, tools) {
+        this.python = tools.some((t) => t.name === 'python');
+        return [
+            base,
+            '',
+            'To run shell commands, put them in a fenced block:',
+            '```bash\nls -la\n```',
+            ...(this.python ? ['To run Python code, use a ```python block.'] : []),
+            'Every block in your reply runs, in order, and you then receive the outputs.',
+            'When the task is complete, write a line `SUBMIT: <one-line summary>`.',
+        ].join('\n');
+    }
+    request(messages) {
+        return { messages, textProtocol: 'code_blocks' };
+    }
+    interpret(reply, turn) {
+        const text = reply.content ?? '';
+        const calls = [];
+        for (const block of fencedBlocks(text)) {
+            const id = `call_${turn}_${calls.length + 1}`;
+            if (SHELL_LANGS.has(block.lang))
+                calls.push({ id, name: 'bash', arguments: JSON.stringify({ command: block.body }) });
+            else if (PYTHON_LANGS.has(block.lang) && this.python)
+                calls.push({ id, name: 'python', arguments: JSON.stringify({ code: block.body }) });
+        }
+        // A SUBMIT line counts only outside code blocks.
+        const submit = SUBMIT_LINE.exec(text.replace(/```[\s\S]*?```/g, ''));
+        if (submit)
+            return { calls, submit: submit[1]?.trim() ?? '', final: false, feedback: null };
+        if (calls.length === 0)
+            return { calls, submit: null, final: true, feedback: null };
+        return { calls, submit: null, final: false, feedback: null };
+    }
+    resultMessages(results) {
+        const parts = results.map((r, i) => `Output of block ${i + 1} (${r.call.name}):\n${r.text}`);
+        return [{ role: 'user', content: parts.join('\n\n') }];
+    }
+}
+//# sourceMappingURL=simple.js.map
+;// CONCATENATED MODULE: ./build/src/agents/factory.js
+
+
+
+/** The one place a task's `tools.style` picks an agent. A fresh agent per run (text agents keep state). */
+function createAgent(style) {
+    switch (style) {
+        case 'native':
+            return new NativeToolAgent();
+        case 'json_text':
+            return new ReactAgent();
+        case 'code_blocks':
+            return new SimpleAgent();
+    }
+}
+function runAgent(style, ctx) {
+    return createAgent(style).run(ctx);
+}
+//# sourceMappingURL=factory.js.map
+;// CONCATENATED MODULE: ./build/src/runs/ids.js
+
+/** `2026-05-13T20:40:21.123Z` -> `2026-05-13T20-40-21Z` (safe in paths and container names). */
+function timestampSlug(date = new Date()) {
+    return date
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replaceAll(':', '-');
+}
+/** Makes a model name safe for ids and paths: `openai/gpt-4o-mini` -> `openai_gpt-4o-mini`. */
+function slug(s) {
+    return (s
+        .replace(/[^A-Za-z0-9_.-]+/g, '_')
+        .replace(/^[_.-]+/, '')
+        .slice(0, 60) || 'x');
+}
+function newRunId(taskId, model, date = new Date()) {
+    return `${timestampSlug(date)}__${slug(taskId)}__${slug(model)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
+}
+function newSuiteRunId(suiteId, date = new Date()) {
+    return `${timestampSlug(date)}__suite__${slug(suiteId)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
+}
+//# sourceMappingURL=ids.js.map
+// EXTERNAL MODULE: external "node:module"
+var external_node_module_ = __nccwpck_require__(98995);
+;// CONCATENATED MODULE: ./build/src/runs/sqljs.js
+
+
+
+
+let loaded = null;
+/**
+ * Loads sql.js from beside the bundle (`dist/sql-wasm.cjs` + `.wasm`, where
+ * webpack must not touch it) or, from the CLI, from node_modules.
+ */
+function loadSqlJs() {
+    if (!loaded) {
+        const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+        const require = (0,external_node_module_.createRequire)(import.meta.url);
+        const bundled = external_node_path_.join(here, 'sql-wasm.cjs');
+        const jsPath = (0,external_node_fs_.existsSync)(bundled) ? bundled : require.resolve('sql.js/dist/sql-wasm.js');
+        const wasmDir = external_node_path_.dirname(jsPath);
+        const init = require(jsPath);
+        loaded = init({ locateFile: (file) => external_node_path_.join(wasmDir, file) });
+    }
+    return loaded;
+}
+//# sourceMappingURL=sqljs.js.map
+;// CONCATENATED MODULE: ./build/src/runs/index-db.js
+
+
+
+/**
+ * `runs.sqlite`: the index of every run and suite run. Schema changes are
+ * additive only: each migration is appended and runs once, so a database
+ * written by an older version opens and is brought up to date.
+ */
+const MIGRATIONS = [
+    // 1: the first schema.
+    `CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, model TEXT NOT NULL, suite_run_id TEXT, epoch INTEGER NOT NULL DEFAULT 0,
+     status TEXT NOT NULL, score REAL NOT NULL, passed INTEGER NOT NULL, kill_reason TEXT, stop_reason TEXT,
+     error_kind TEXT, error_message TEXT, input_tokens INTEGER, cached_input_tokens INTEGER, output_tokens INTEGER,
+     total_tokens INTEGER, cost_usd REAL, turns INTEGER, tool_calls INTEGER, wall_seconds REAL,
+     started_at TEXT NOT NULL, finished_at TEXT, run_dir TEXT, difficulty TEXT, domain TEXT);
+   CREATE INDEX runs_task ON runs(task_id, started_at);
+   CREATE INDEX runs_suite ON runs(suite_run_id);
+   CREATE TABLE suite_runs (
+     suite_run_id TEXT PRIMARY KEY, suite_id TEXT NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL,
+     started_at TEXT NOT NULL, finished_at TEXT, total INTEGER, passed INTEGER, avg_score REAL, cost_usd REAL,
+     branch TEXT, commit_sha TEXT, label TEXT, report_path TEXT, summary_json TEXT);
+   CREATE INDEX suite_runs_suite ON suite_runs(suite_id, started_at);
+   CREATE TABLE check_results (
+     run_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, tier TEXT NOT NULL, weight REAL NOT NULL,
+     gating INTEGER NOT NULL, status TEXT NOT NULL, score REAL NOT NULL, explanation TEXT,
+     PRIMARY KEY (run_id, name));`,
+    // 2: suite runs remember how they were run (for --resume and comparisons); indexes for cross-run queries.
+    `ALTER TABLE suite_runs ADD COLUMN epochs INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN concurrency INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN total_tokens INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN wall_seconds REAL;
+   ALTER TABLE suite_runs ADD COLUMN environment_errors INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN suite_file TEXT;
+   ALTER TABLE suite_runs ADD COLUMN config_json TEXT;
+   CREATE INDEX suite_runs_branch ON suite_runs(suite_id, branch, started_at);
+   CREATE INDEX suite_runs_label ON suite_runs(suite_id, label, started_at);
+   CREATE INDEX runs_model ON runs(model, started_at);
+   CREATE INDEX runs_started ON runs(started_at);`,
+];
+const SCHEMA_VERSION = MIGRATIONS.length;
+function userVersion(db) {
+    const r = db.exec('PRAGMA user_version');
+    return Number(r[0]?.values[0]?.[0] ?? 0);
+}
+function migrate(db) {
+    const from = userVersion(db);
+    if (from > SCHEMA_VERSION) {
+        throw new Error(`runs.sqlite has schema version ${from}, newer than this factory-bench understands (${SCHEMA_VERSION}); upgrade factory-bench`);
+    }
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+        db.exec('BEGIN');
+        db.exec(MIGRATIONS[v]);
+        db.exec(`PRAGMA user_version = ${v + 1}`);
+        db.exec('COMMIT');
+    }
+}
+function index_db_queryAll(db, sql, params = []) {
+    const stmt = db.prepare(sql);
+    try {
+        stmt.bind(params);
+        const rows = [];
+        while (stmt.step())
+            rows.push(stmt.getAsObject());
+        return rows;
+    }
+    finally {
+        stmt.free();
+    }
+}
+async function openDatabase(file) {
+    const SQL = await loadSqlJs();
+    const db = file && (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).size > 0
+        ? new SQL.Database((0,external_node_fs_.readFileSync)(file))
+        : new SQL.Database();
+    migrate(db);
+    return db;
+}
+function saveDatabase(db, file) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    (0,external_node_fs_.writeFileSync)(tmp, db.export());
+    (0,external_node_fs_.renameSync)(tmp, file);
+}
+/** A lock file next to the database so that separate processes do not lose each other's writes. */
+async function withFileLock(file, fn) {
+    const lock = `${file}.lock`;
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+        try {
+            (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)(lock, 'wx'));
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+            // A lock older than a minute was left by a killed process.
+            try {
+                if (Date.now() - (0,external_node_fs_.statSync)(lock).mtimeMs > 60_000)
+                    (0,external_node_fs_.unlinkSync)(lock);
+            }
+            catch { }
+            if (Date.now() > deadline)
+                throw new Error(`timed out waiting for ${lock}; remove it if no factory-bench is running`);
+            await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
+        }
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        try {
+            (0,external_node_fs_.unlinkSync)(lock);
+        }
+        catch { }
+    }
+}
+let chain = Promise.resolve();
+/** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
+function updateIndex(file, fn) {
+    const next = chain.then(() => withFileLock(file, async () => {
+        const db = await openDatabase(file);
+        try {
+            const out = fn(db);
+            saveDatabase(db, file);
+            return out;
+        }
+        finally {
+            db.close();
+        }
+    }));
+    chain = next.catch(() => undefined);
+    return next;
+}
+/** Opens the index read-only (nothing is saved). */
+async function readIndex(file, fn) {
+    const db = await openDatabase(file);
+    try {
+        return fn(db);
+    }
+    finally {
+        db.close();
+    }
+}
+function insertRun(db, result, runDir) {
+    db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
+       error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
+       wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
+        result.run_id,
+        result.task_id,
+        result.model,
+        result.suite_run_id,
+        result.epoch,
+        result.status,
+        result.score,
+        result.passed ? 1 : 0,
+        result.kill_reason,
+        result.stop_reason,
+        result.error?.kind ?? null,
+        result.error?.message ?? null,
+        result.tokens.input,
+        result.tokens.cached_input,
+        result.tokens.output,
+        result.tokens.total,
+        result.cost_usd,
+        result.turns,
+        result.tool_calls,
+        result.timings.total_s,
+        result.started_at,
+        result.finished_at,
+        runDir,
+        result.task.difficulty,
+        result.task.domain,
+    ]);
+    db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
+    for (const c of result.checks) {
+        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [result.run_id, c.name, c.type, c.tier, c.weight, c.gating ? 1 : 0, c.status, c.score, c.explanation]);
+    }
+}
+//# sourceMappingURL=index-db.js.map
+;// CONCATENATED MODULE: ./build/src/runs/queries.js
+
+const SUITE_RUN_COLUMNS = [
+    'suite_run_id',
+    'suite_id',
+    'model',
+    'status',
+    'started_at',
+    'finished_at',
+    'total',
+    'passed',
+    'avg_score',
+    'cost_usd',
+    'branch',
+    'commit_sha',
+    'label',
+    'report_path',
+    'summary_json',
+    'epochs',
+    'concurrency',
+    'total_tokens',
+    'wall_seconds',
+    'environment_errors',
+    'suite_file',
+    'config_json',
+];
+/** Inserts or replaces a suite run row. */
+function upsertSuiteRun(db, record) {
+    db.run(`INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`, SUITE_RUN_COLUMNS.map((c) => record[c]));
+}
+function toSuiteRun(row) {
+    const out = {};
+    for (const c of SUITE_RUN_COLUMNS)
+        out[c] = row[c] ?? null;
+    return out;
+}
+/** Suite runs whose id is `idOrPrefix` or starts with it, newest first (at most `limit`). */
+function findSuiteRunsById(db, idOrPrefix, limit = 2) {
+    return queryAll(db, "SELECT * FROM suite_runs WHERE suite_run_id = ? OR suite_run_id LIKE ? ESCAPE '\\' ORDER BY started_at DESC LIMIT ?", [idOrPrefix, `${escapeLike(idOrPrefix)}%`, limit]).map(toSuiteRun);
+}
+function getSuiteRun(db, suiteRunId) {
+    const row = index_db_queryAll(db, 'SELECT * FROM suite_runs WHERE suite_run_id = ?', [suiteRunId])[0];
+    return row ? toSuiteRun(row) : null;
+}
+/** The newest suite run of a suite matching the filters, or null. */
+function findLatestSuiteRun(db, q) {
+    const where = ['suite_id = ?'];
+    const params = [q.suiteId];
+    if (q.branch !== undefined) {
+        where.push('branch = ?');
+        params.push(q.branch);
+    }
+    if (q.label !== undefined) {
+        where.push('label = ?');
+        params.push(q.label);
+    }
+    if (q.model !== undefined) {
+        where.push('model = ?');
+        params.push(q.model);
+    }
+    if (q.excludeSuiteRunId !== undefined) {
+        where.push('suite_run_id <> ?');
+        params.push(q.excludeSuiteRunId);
+    }
+    const statuses = q.statuses ?? ['completed'];
+    where.push(`status IN (${statuses.map(() => '?').join(',')})`);
+    params.push(...statuses);
+    const row = index_db_queryAll(db, `SELECT * FROM suite_runs WHERE ${where.join(' AND ')} ORDER BY started_at DESC, suite_run_id DESC LIMIT 1`, params)[0];
+    return row ? toSuiteRun(row) : null;
+}
+function toRun(row) {
+    const num = (v) => (typeof v === 'number' ? v : 0);
+    const str = (v) => (v === null || v === undefined ? null : String(v));
+    return {
+        run_id: String(row.run_id),
+        task_id: String(row.task_id),
+        model: String(row.model),
+        suite_run_id: str(row.suite_run_id),
+        epoch: num(row.epoch),
+        status: String(row.status),
+        score: num(row.score),
+        passed: row.passed === 1,
+        kill_reason: str(row.kill_reason),
+        stop_reason: str(row.stop_reason),
+        error_kind: str(row.error_kind),
+        error_message: str(row.error_message),
+        total_tokens: num(row.total_tokens),
+        cost_usd: typeof row.cost_usd === 'number' ? row.cost_usd : null,
+        turns: num(row.turns),
+        tool_calls: num(row.tool_calls),
+        wall_seconds: num(row.wall_seconds),
+        started_at: String(row.started_at),
+        finished_at: str(row.finished_at),
+        run_dir: str(row.run_dir),
+        difficulty: str(row.difficulty),
+        domain: str(row.domain),
+    };
+}
+/** Runs matching the filters, newest first. */
+function listRuns(db, f = {}) {
+    const where = [];
+    const params = [];
+    if (f.task !== undefined) {
+        where.push('r.task_id = ?');
+        params.push(f.task);
+    }
+    if (f.model !== undefined) {
+        where.push('r.model = ?');
+        params.push(f.model);
+    }
+    if (f.suite !== undefined) {
+        where.push("(s.suite_id = ? OR r.suite_run_id = ? OR r.suite_run_id LIKE ? ESCAPE '\\')");
+        params.push(f.suite, f.suite, `${escapeLike(f.suite)}%`);
+    }
+    if (f.since !== undefined) {
+        where.push('r.started_at >= ?');
+        params.push(f.since);
+    }
+    const sql = `SELECT r.* FROM runs r LEFT JOIN suite_runs s ON s.suite_run_id = r.suite_run_id
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.started_at DESC, r.run_id DESC LIMIT ?`;
+    params.push(f.limit ?? 100);
+    return queryAll(db, sql, params).map(toRun);
+}
+/** Every run linked to a suite run, oldest first. */
+function runsOfSuiteRun(db, suiteRunId) {
+    return index_db_queryAll(db, 'SELECT * FROM runs WHERE suite_run_id = ? ORDER BY started_at, run_id', [
+        suiteRunId,
+    ]).map(toRun);
+}
+/** Runs whose id is `idOrPrefix` or starts with it, newest first (at most `limit`). */
+function findRunsById(db, idOrPrefix, limit = 2) {
+    return queryAll(db, "SELECT * FROM runs WHERE run_id = ? OR run_id LIKE ? ESCAPE '\\' ORDER BY started_at DESC LIMIT ?", [idOrPrefix, `${escapeLike(idOrPrefix)}%`, limit]).map(toRun);
+}
+function escapeLike(s) {
+    return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+//# sourceMappingURL=queries.js.map
+;// CONCATENATED MODULE: ./build/src/runs/redact.js
+/**
+ * Secrets never reach a transcript, log, artifact or comment. Values are
+ * registered once (API keys, tokens from the environment) and replaced
+ * wherever they appear; common key shapes are caught even when unregistered.
+ */
+const secrets = new Set();
+const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
+const KEY_SHAPES = [
+    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
+    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
+];
+function registerSecret(value) {
+    if (value && value.length >= 6)
+        secrets.add(value);
+}
+/** Registers the values of environment variables that look like secrets. */
+function registerEnvSecrets(env = process.env) {
+    for (const [key, value] of Object.entries(env)) {
+        if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
+            registerSecret(value);
+    }
+}
+function redact(text) {
+    let out = text;
+    for (const s of secrets)
+        out = out.split(s).join('[REDACTED]');
+    for (const re of KEY_SHAPES)
+        out = out.replace(re, '[REDACTED]');
+    return out;
+}
+/** Redacts every string inside a JSON-able value. */
+function redactDeep(value) {
+    return JSON.parse(redact(JSON.stringify(value)));
+}
+//# sourceMappingURL=redact.js.map
+;// CONCATENATED MODULE: ./build/src/runs/result.js
+
+/** `result.json`: what one run did and how it scored. Readable even after a crash. */
+const checkOutcomeSchema = object({
+    name: schemas_string(),
+    type: schemas_string(),
+    tier: schemas_enum(['deterministic', 'reference', 'rubric']),
+    weight: schemas_number(),
+    gating: schemas_boolean(),
+    /** `error` means the grader itself broke, not that the work failed. */
+    status: schemas_enum(['passed', 'failed', 'skipped', 'error']),
+    /** 0..1 for this check (partial credit only for rubric checks). */
+    score: schemas_number(),
+    explanation: schemas_string(),
+});
+const runStatusSchema = schemas_enum([
+    'completed',
+    'environment_error',
+    'grader_error',
+    'crashed',
+    'interrupted',
+]);
+const runResultSchema = object({
+    schema_version: literal(1),
+    run_id: schemas_string(),
+    task_id: schemas_string(),
+    model: schemas_string(),
+    suite_run_id: schemas_string().nullable(),
+    epoch: schemas_number().int(),
+    status: runStatusSchema,
+    score: schemas_number(),
+    passed: schemas_boolean(),
+    pass_threshold: schemas_number(),
+    /** Why the agent was stopped early: `budget_exceeded:<kind>`, `error:<kind>`, `interrupted`; null when it finished. */
+    kill_reason: schemas_string().nullable(),
+    /** How the agent loop ended: final_answer, submit, turn_limit, budget_exceeded, error, interrupted, not_started. */
+    stop_reason: schemas_string(),
+    error: object({ kind: schemas_string(), message: schemas_string() }).nullable(),
+    tokens: object({ input: schemas_number(), cached_input: schemas_number(), output: schemas_number(), total: schemas_number() }),
+    /** Null when a model used had no price; never a silent 0. */
+    cost_usd: schemas_number().nullable(),
+    judge_cost_usd: schemas_number().nullable(),
+    turns: schemas_number().int(),
+    tool_calls: schemas_number().int(),
+    timings: object({ setup_s: schemas_number(), agent_s: schemas_number(), grading_s: schemas_number(), total_s: schemas_number() }),
+    checks: array(checkOutcomeSchema),
+    started_at: schemas_string(),
+    finished_at: schemas_string(),
+    task: object({ difficulty: schemas_string(), domain: schemas_string(), title: schemas_string() }),
+    sandbox: schemas_string(),
+});
+//# sourceMappingURL=result.js.map
+;// CONCATENATED MODULE: ./build/src/runs/run-dir.js
+
+
+
+
+/** The layout of `runs/<run_id>/`, in one place. */
+class RunDirectory {
+    runsRoot;
+    runId;
+    root;
+    constructor(runsRoot, runId) {
+        this.runsRoot = runsRoot;
+        this.runId = runId;
+        this.root = external_node_path_.join(runsRoot, runId);
+    }
+    get workspace() {
+        return external_node_path_.join(this.root, 'workspace');
+    }
+    get workspaceFinal() {
+        return external_node_path_.join(this.root, 'workspace_final');
+    }
+    get graderOutputs() {
+        return external_node_path_.join(this.root, 'grader_outputs');
+    }
+    get transcriptPath() {
+        return external_node_path_.join(this.root, 'transcript.jsonl');
+    }
+    get resultPath() {
+        return external_node_path_.join(this.root, 'result.json');
+    }
+    get manifestSnapshotPath() {
+        return external_node_path_.join(this.root, 'manifest.snapshot.yaml');
+    }
+    get logsDir() {
+        return external_node_path_.join(this.root, 'logs');
+    }
+    create() {
+        (0,external_node_fs_.mkdirSync)(this.root, { recursive: true });
+        (0,external_node_fs_.mkdirSync)(this.graderOutputs, { recursive: true });
+        (0,external_node_fs_.mkdirSync)(this.logsDir, { recursive: true });
+    }
+    /** Seeds `workspace/` from the task's folder. */
+    seedWorkspace(from) {
+        (0,external_node_fs_.cpSync)(from, this.workspace, { recursive: true, errorOnExist: false });
+    }
+    writeText(rel, text) {
+        const file = external_node_path_.join(this.root, rel);
+        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, redact(text));
+    }
+    /** Writes result.json atomically so a reader never sees half a file. */
+    writeResult(result) {
+        const tmp = `${this.resultPath}.tmp`;
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
+        (0,external_node_fs_.renameSync)(tmp, this.resultPath);
+    }
+    readResult() {
+        if (!(0,external_node_fs_.existsSync)(this.resultPath))
+            return null;
+        return runResultSchema.parse(JSON.parse((0,external_node_fs_.readFileSync)(this.resultPath, 'utf8')));
+    }
+}
+/** Appends one JSON event per line, redacted, each stamped with its time. */
+class TranscriptWriter {
+    file;
+    started = Date.now();
+    constructor(file) {
+        this.file = file;
+    }
+    write(event) {
+        const line = { t: new Date().toISOString(), elapsed_ms: Date.now() - this.started, ...event };
+        (0,external_node_fs_.appendFileSync)(this.file, `${redact(JSON.stringify(line))}\n`);
+    }
+}
+//# sourceMappingURL=run-dir.js.map
+;// CONCATENATED MODULE: ./build/src/runs/index.js
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/agents/openai.js
+
+
+const DEFAULT_RETRY_POLICY = { maxRetries: 8, baseDelayMs: 1000, maxDelayMs: 60_000 };
+/**
+ * A chat model behind the `openai` SDK, for OpenAI and any compatible endpoint
+ * (vLLM, Ollama, OpenRouter, Azure OpenAI's v1 API). The SDK's own retries are
+ * off: this class retries 429, 5xx, timeouts and dropped connections with
+ * exponential backoff and jitter, honouring Retry-After, and never past the
+ * request's deadline. Anything else becomes a ModelError that ends the run.
+ */
+class OpenAIChatModel {
+    opts;
+    name;
+    free = false;
+    /** The model id sent to the API. */
+    apiModel;
+    baseURL;
+    retry;
+    requestTimeoutMs;
+    sleep;
+    random;
+    loaded = null;
+    constructor(opts) {
+        this.opts = opts;
+        this.name = opts.name;
+        const slash = opts.name.indexOf('/');
+        this.apiModel = slash >= 0 ? opts.name.slice(slash + 1) : opts.name;
+        this.baseURL = opts.baseURL;
+        this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
+        this.requestTimeoutMs = opts.requestTimeoutMs ?? 300_000;
+        this.sleep = opts.sleep ?? abortableSleep;
+        this.random = opts.random ?? Math.random;
+        // The key in use must never reach a transcript, log or artifact.
+        registerSecret(opts.apiKey);
+    }
+    /** The SDK is loaded on first use so that runs with built-in models start fast. */
+    client() {
+        this.loaded ??= __nccwpck_require__.e(/* import() */ 674).then(__nccwpck_require__.bind(__nccwpck_require__, 93674)).then((mod) => ({
+            mod,
+            client: new mod.default({ apiKey: this.opts.apiKey || 'none', baseURL: this.baseURL, maxRetries: 0 }),
+        }));
+        return this.loaded;
+    }
+    async complete(req) {
+        const { mod, client } = await this.client();
+        const body = this.requestBody(req);
+        for (let attempt = 0;; attempt++) {
+            const left = req.deadline === undefined ? Number.POSITIVE_INFINITY : req.deadline - Date.now();
+            const timeout = Math.max(1, Math.min(this.requestTimeoutMs, left));
+            try {
+                const completion = await client.chat.completions.create(body, {
+                    signal: req.signal,
+                    timeout,
+                    maxRetries: 0,
+                });
+                return fromCompletion(completion, attempt);
+            }
+            catch (err) {
+                // Aborts (wall-time budget, interrupt) are the loop's to interpret.
+                if (req.signal?.aborted || err instanceof mod.APIUserAbortError)
+                    throw err;
+                const failure = classify(mod, err);
+                if (!failure.retryable)
+                    throw new ModelError(failure.message, failure.kind, failure.status);
+                if (attempt >= this.retry.maxRetries)
+                    throw new ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
+                const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
+                if (req.deadline !== undefined && Date.now() + delayMs >= req.deadline)
+                    throw new ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
+                req.onRetry?.({
+                    attempt: attempt + 1,
+                    reason: failure.reason,
+                    message: failure.message,
+                    delayMs,
+                    fromRetryAfter: failure.retryAfterMs !== undefined,
+                });
+                await this.sleep(delayMs, req.signal);
+            }
+        }
+    }
+    /** Exponential backoff with jitter: half the step fixed, half random, so callers spread out. */
+    backoffMs(attempt) {
+        const step = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+        return Math.round(step / 2 + (this.random() * step) / 2);
+    }
+    requestBody(req) {
+        const body = {
+            model: this.apiModel,
+            messages: req.messages.map(toWireMessage),
+        };
+        if (req.tools && req.tools.length > 0)
+            body.tools = req.tools.map((t) => ({
+                type: 'function',
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+            }));
+        if (req.temperature !== undefined)
+            body.temperature = req.temperature;
+        return body;
+    }
+}
+function toWireMessage(m) {
+    switch (m.role) {
+        case 'system':
+        case 'user':
+            return { role: m.role, content: m.content };
+        case 'tool':
+            return { role: 'tool', tool_call_id: m.tool_call_id, content: m.content };
+        case 'assistant':
+            if (m.tool_calls && m.tool_calls.length > 0)
+                return {
+                    role: 'assistant',
+                    content: m.content,
+                    tool_calls: m.tool_calls.map((c) => ({
+                        id: c.id,
+                        type: 'function',
+                        function: { name: c.name, arguments: c.arguments },
+                    })),
+                };
+            return { role: 'assistant', content: m.content ?? '' };
+    }
+}
+function fromCompletion(completion, retries) {
+    const choice = completion.choices?.[0];
+    if (!choice?.message)
+        throw new ModelError('the endpoint answered without a message (no choices)', 'bad_request');
+    const toolCalls = [];
+    for (const c of choice.message.tool_calls ?? []) {
+        if (c.type === 'function')
+            toolCalls.push({ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' });
+    }
+    const usage = completion.usage;
+    return {
+        message: {
+            role: 'assistant',
+            content: choice.message.content ?? null,
+            ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        usage: {
+            input_tokens: usage?.prompt_tokens ?? 0,
+            cached_input_tokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+            output_tokens: usage?.completion_tokens ?? 0,
+        },
+        finishReason: choice.finish_reason ?? 'unknown',
+        retries,
+    };
+}
+const CONTEXT_TOO_LONG = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long/i;
+/** Sorts an SDK error into retryable or final, with the reason a user should read. */
+function classify(mod, err) {
+    if (err instanceof mod.APIConnectionTimeoutError)
+        return { retryable: true, kind: 'unavailable', reason: 'timeout', message: 'the request timed out' };
+    if (err instanceof mod.APIConnectionError) {
+        const cause = err.cause?.message;
+        return {
+            retryable: true,
+            kind: 'unavailable',
+            reason: 'connection',
+            message: `connection failed${cause ? `: ${cause}` : ''}`,
+        };
+    }
+    if (!(err instanceof mod.APIError))
+        return {
+            retryable: false,
+            kind: 'bad_request',
+            reason: 'client',
+            message: err instanceof Error ? err.message : String(err),
+        };
+    const status = err.status ?? 0;
+    const detail = `HTTP ${status}: ${err.message}`;
+    const base = { status, reason: `http_${status}`, message: detail };
+    if (status === 401)
+        return { ...base, retryable: false, kind: 'auth', message: `authentication failed (${detail})` };
+    if (status === 403)
+        return { ...base, retryable: false, kind: 'permission' };
+    if (status === 404)
+        return {
+            ...base,
+            retryable: false,
+            kind: 'not_found',
+            message: `model or endpoint not found (${detail})`,
+        };
+    if (status === 429 && err.code === 'insufficient_quota')
+        return { ...base, retryable: false, kind: 'quota' };
+    if (status === 408 || status === 409 || status === 429 || status >= 500)
+        return {
+            ...base,
+            retryable: true,
+            kind: 'unavailable',
+            retryAfterMs: retryAfterMs(err.headers),
+        };
+    if (err.code === 'context_length_exceeded' || CONTEXT_TOO_LONG.test(err.message))
+        return { ...base, retryable: false, kind: 'context_length', message: `context too long (${detail})` };
+    return { ...base, retryable: false, kind: 'bad_request' };
+}
+/** `retry-after-ms` (OpenAI), or `retry-after` in seconds or as an HTTP date. */
+function retryAfterMs(headers, now = Date.now()) {
+    if (!headers)
+        return undefined;
+    const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+    if (Number.isFinite(ms) && ms >= 0)
+        return Math.round(ms);
+    const raw = headers.get('retry-after');
+    if (!raw)
+        return undefined;
+    const seconds = Number.parseFloat(raw);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return Math.round(seconds * 1000);
+    const date = Date.parse(raw);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+//# sourceMappingURL=openai.js.map
 ;// CONCATENATED MODULE: ./build/src/agents/scripted.js
+
+
 
 /** Where the reference solution is mounted, read-only, for oracle runs only. */
 const ORACLE_SOLUTION_DIR = '/opt/factory-bench/solution';
+const DONE = 'Ran the reference solution.';
 /**
  * `oracle`: runs the task's reference solution through the agent's own tool
- * path (one bash call to solve.sh), then ends. Validates that a task is solvable.
+ * path (one bash call to solve.sh), then ends. Validates that a task is
+ * solvable. Speaks whichever protocol the agent uses: a native tool call when
+ * the request declares tools, else the text action the agent parses.
  */
 class OracleModel {
     name = 'oracle';
     free = true;
     async complete(req) {
-        const alreadyRan = req.messages.some((m) => m.role === 'tool');
-        if (alreadyRan) {
-            return {
-                message: { role: 'assistant', content: 'Ran the reference solution.' },
-                usage: EMPTY_USAGE,
-                finishReason: 'stop',
-            };
+        const alreadyRan = req.messages.some((m) => m.role === 'assistant');
+        const command = `bash ${ORACLE_SOLUTION_DIR}/solve.sh`;
+        if (!req.tools) {
+            const content = req.textProtocol === 'code_blocks'
+                ? alreadyRan
+                    ? `SUBMIT: ${DONE}`
+                    : `\`\`\`bash\n${command}\n\`\`\``
+                : alreadyRan
+                    ? formatJsonAction(SUBMIT, { answer: DONE })
+                    : `Running the reference solution.\n${formatJsonAction('bash', { command })}`;
+            return { message: { role: 'assistant', content }, usage: EMPTY_USAGE, finishReason: 'stop' };
         }
-        const args = JSON.stringify({ command: `bash ${ORACLE_SOLUTION_DIR}/solve.sh` });
+        if (alreadyRan) {
+            return { message: { role: 'assistant', content: DONE }, usage: EMPTY_USAGE, finishReason: 'stop' };
+        }
         return {
             message: {
                 role: 'assistant',
                 content: null,
-                tool_calls: [{ id: 'oracle-1', name: 'bash', arguments: args }],
+                tool_calls: [{ id: 'oracle-1', name: 'bash', arguments: JSON.stringify({ command }) }],
             },
             usage: EMPTY_USAGE,
             finishReason: 'tool_calls',
@@ -58531,38 +59252,77 @@ class OracleModel {
 class NullModel {
     name = 'null';
     free = true;
-    async complete() {
-        return {
-            message: { role: 'assistant', content: 'I will not do anything.' },
-            usage: EMPTY_USAGE,
-            finishReason: 'stop',
-        };
+    async complete(req) {
+        // In a text protocol a plain reply only earns a reminder; submit so the run ends at once.
+        const content = req.tools || !req.textProtocol
+            ? 'I will not do anything.'
+            : req.textProtocol === 'code_blocks'
+                ? 'SUBMIT: I will not do anything.'
+                : formatJsonAction(SUBMIT, { answer: 'I will not do anything.' });
+        return { message: { role: 'assistant', content }, usage: EMPTY_USAGE, finishReason: 'stop' };
     }
 }
 //# sourceMappingURL=scripted.js.map
-;// CONCATENATED MODULE: ./build/src/agents/factory.js
+;// CONCATENATED MODULE: ./build/src/agents/models.js
 
 
 
-/** Resolves a model name to a chat model. Built-ins need no key. */
-async function resolveModel(name) {
+/**
+ * Providers reached through the OpenAI-compatible client. The key comes from
+ * `<PROVIDER>_API_KEY`, then `OPENAI_API_KEY`; local servers need none.
+ */
+const PROVIDERS = {
+    openai: { keyRequired: true },
+    azure: { keyRequired: true },
+    openrouter: { baseUrl: 'https://openrouter.ai/api/v1', keyRequired: true },
+    vllm: { baseUrl: 'http://localhost:8000/v1', keyRequired: false },
+    ollama: { baseUrl: 'http://localhost:11434/v1', keyRequired: false },
+};
+const NAME_HELP = 'use oracle, null, or provider/model such as openai/gpt-4o-mini';
+/** Resolves a model name to a chat model. Built-ins need no key; the rest get a clear config error. */
+async function resolveModel(name, config = {}) {
     if (name === 'oracle')
         return new OracleModel();
     if (name === 'null')
         return new NullModel();
-    throw new ModelError(`unknown model ${JSON.stringify(name)}: use oracle, null, or provider/model such as openai/gpt-4o-mini`, 'config');
+    return new OpenAIChatModel(openAIOptionsFor(name, config));
 }
-/** Picks the agent loop for a task's tool style. */
-function runAgent(style, ctx) {
-    switch (style) {
-        case 'native':
-            return runNativeToolAgent(ctx);
-        case 'json_text':
-            return runNativeToolAgent(ctx);
-    }
+/** The client options for `provider/model`, from flags and the environment. Throws ModelError 'config'. */
+function openAIOptionsFor(name, config = {}) {
+    const env = config.env ?? process.env;
+    const match = /^([a-z0-9_-]+)\/(.+)$/i.exec(name);
+    if (!match)
+        throw new ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
+    const provider = match[1].toLowerCase();
+    const known = PROVIDERS[provider];
+    const baseURL = config.baseUrl || env.OPENAI_BASE_URL || known?.baseUrl;
+    if (!known && !baseURL)
+        throw new ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
+            'give its OpenAI-compatible endpoint with --base-url or OPENAI_BASE_URL', 'config');
+    if (provider === 'azure' && !baseURL)
+        throw new ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
+    const keyVar = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
+    const apiKey = env[keyVar] || env.OPENAI_API_KEY;
+    // A custom endpoint (a local vLLM, say) may need no key; the SDK still wants a non-empty one.
+    if (!apiKey && (known?.keyRequired ?? false) && !config.baseUrl && !env.OPENAI_BASE_URL)
+        throw new ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
+    return {
+        name,
+        apiKey: apiKey || undefined,
+        baseURL,
+        retry: config.retry,
+        ...(config.requestTimeoutMs ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
+    };
 }
-//# sourceMappingURL=factory.js.map
+//# sourceMappingURL=models.js.map
 ;// CONCATENATED MODULE: ./build/src/agents/index.js
+
+
+
+
+
+
+
 
 
 
@@ -58581,6 +59341,8 @@ function discoverTaskDirs(root) {
         .sort();
 }
 //# sourceMappingURL=discover.js.map
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./build/src/tasks/schema.js
 
 /**
@@ -58631,7 +59393,8 @@ const environmentSchema = object({
 });
 const toolNameSchema = schemas_enum(['bash', 'python', 'text_editor', 'git_diff']);
 const toolsSchema = object({
-    style: schemas_enum(['native', 'json_text']).default('native'),
+    /** native: OpenAI tool_calls; json_text: JSON actions in text (ReAct); code_blocks: fenced shell blocks. */
+    style: schemas_enum(['native', 'json_text', 'code_blocks']).default('native'),
     enabled: array(toolNameSchema).min(1).default(['bash']),
 })
     .strict();
@@ -58924,6 +59687,376 @@ function inspectTask(dirOrFile) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/suites/schema.js
+
+/**
+ * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
+ * Task paths and globs resolve against the suite file's folder first, then the
+ * repository root (the nearest folder above it with a tasks/ folder, a package.json or .git).
+ */
+const schema_idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+/** Budget fields a suite may override; unset fields keep the task's own value. */
+const budgetOverrideSchema = object({
+    max_tokens: schemas_number().int().positive().optional(),
+    max_tool_calls: schemas_number().int().positive().optional(),
+    max_wall_seconds: schemas_number().positive().optional(),
+    max_cost_usd: schemas_number().positive().optional(),
+})
+    .strict();
+const suiteTaskEntrySchema = union([
+    schemas_string().min(1),
+    object({
+        /** A task folder, its task.yaml, or a glob such as `tasks/*`. */
+        path: schemas_string().min(1),
+        epochs: schemas_number().int().positive().optional(),
+        budget: budgetOverrideSchema.optional(),
+    })
+        .strict(),
+]);
+const suiteDefaultsSchema = object({
+    model: schemas_string().min(1).optional(),
+    concurrency: schemas_number().int().positive().optional(),
+    epochs: schemas_number().int().positive().optional(),
+    budget: budgetOverrideSchema.optional(),
+})
+    .strict();
+const suiteManifestSchema = object({
+    id: schemas_string().regex(schema_idPattern, 'a lowercase id of letters, digits, _ and -'),
+    title: schemas_string().min(1).optional(),
+    description: schemas_string().optional(),
+    defaults: suiteDefaultsSchema.default({}),
+    tasks: array(suiteTaskEntrySchema).min(1),
+})
+    .strict();
+//# sourceMappingURL=schema.js.map
+;// CONCATENATED MODULE: ./build/src/suites/load.js
+
+
+
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
+/**
+ * Loads and validates a suite manifest and every task it names. Throws
+ * ManifestError listing all problems (the suite's and its tasks').
+ */
+function loadSuite(file) {
+    const suiteFile = external_node_path_.resolve(file);
+    if ((0,external_node_fs_.existsSync)(suiteFile) && (0,external_node_fs_.statSync)(suiteFile).isDirectory())
+        throw new ManifestError([
+            { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
+        ]);
+    const manifest = readYamlManifest(suiteFile, suiteManifestSchema);
+    const bases = [...new Set([external_node_path_.dirname(suiteFile), repoRootOf(external_node_path_.dirname(suiteFile))])];
+    const problems = [];
+    const tasks = [];
+    const seen = new Map();
+    manifest.tasks.forEach((entry, i) => {
+        const field = `tasks.${i}`;
+        const pattern = typeof entry === 'string' ? entry : entry.path;
+        const dirs = resolveTaskPattern(pattern, bases);
+        if (dirs.length === 0) {
+            problems.push({
+                file: suiteFile,
+                field,
+                message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
+            });
+            return;
+        }
+        for (const dir of dirs) {
+            let task;
+            try {
+                task = loadTask(dir);
+            }
+            catch (err) {
+                if (err instanceof ManifestError) {
+                    problems.push(...err.problems);
+                    continue;
+                }
+                throw err;
+            }
+            const id = task.manifest.id;
+            const previous = seen.get(id);
+            if (previous !== undefined) {
+                problems.push({
+                    file: suiteFile,
+                    field,
+                    message: `task ${JSON.stringify(id)} is already in the suite (from ${previous})`,
+                });
+                continue;
+            }
+            seen.set(id, field);
+            tasks.push({
+                id,
+                task,
+                epochs: typeof entry === 'string' ? undefined : entry.epochs,
+                budget: { ...manifest.defaults.budget, ...(typeof entry === 'string' ? {} : entry.budget) },
+                source: pattern,
+            });
+        }
+    });
+    if (problems.length > 0)
+        throw new ManifestError(problems);
+    return {
+        id: manifest.id,
+        title: manifest.title ?? manifest.id,
+        description: manifest.description ?? null,
+        file: suiteFile,
+        manifest,
+        defaults: {
+            model: manifest.defaults.model ?? null,
+            concurrency: manifest.defaults.concurrency ?? 1,
+            epochs: manifest.defaults.epochs ?? 1,
+        },
+        tasks,
+    };
+}
+/** The nearest folder at or above `dir` holding a tasks/ folder, a package.json or .git; else the current folder. */
+function repoRootOf(dir) {
+    let d = external_node_path_.resolve(dir);
+    for (;;) {
+        if (['tasks', 'package.json', '.git'].some((marker) => (0,external_node_fs_.existsSync)(external_node_path_.join(d, marker))))
+            return d;
+        const up = external_node_path_.dirname(d);
+        if (up === d)
+            return process.cwd();
+        d = up;
+    }
+}
+/** Task folders a path or glob names, from the first base folder where it matches anything. */
+function resolveTaskPattern(pattern, bases) {
+    const isGlob = /[*?[]/.test(pattern);
+    for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
+        if (!isGlob) {
+            const abs = external_node_path_.resolve(base, pattern);
+            const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
+            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
+                return [dir];
+            // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
+            if ((0,external_node_fs_.existsSync)(abs) && (0,external_node_fs_.statSync)(abs).isDirectory())
+                return [abs];
+            continue;
+        }
+        const full = external_node_path_.isAbsolute(pattern) ? pattern : external_node_path_.join(base, pattern);
+        const root = globRoot(full);
+        const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
+        const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
+        if (found.length > 0)
+            return found.sort();
+    }
+    return [];
+}
+/** The longest leading path of a glob without wildcards. */
+function globRoot(glob) {
+    const parts = glob.split('/');
+    const fixed = [];
+    for (const p of parts) {
+        if (/[*?[]/.test(p))
+            break;
+        fixed.push(p);
+    }
+    return fixed.join('/') || '/';
+}
+/** `*` and `?` stay within one path segment; `**` crosses segments. */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            const slash = glob[i + 2] === '/';
+            re += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}/?$`);
+}
+function taskDirsUnder(root, depth) {
+    if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
+        return [];
+    const out = [];
+    if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
+        out.push(root);
+    for (const e of (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })) {
+        if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
+            out.push(...taskDirsUnder(external_node_path_.join(root, e.name), depth - 1));
+    }
+    return out;
+}
+/** Suite files (`*.yaml`, `*.yml`) directly in a folder, sorted. */
+function discoverSuiteFiles(dir) {
+    if (!existsSync(dir))
+        return [];
+    return readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => path.join(dir, f))
+        .sort();
+}
+//# sourceMappingURL=load.js.map
+;// CONCATENATED MODULE: ./build/src/suites/format.js
+/** Number formatting shared by the suite report and the comparison. */
+function fmtScore(v) {
+    return v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2);
+}
+function fmtPercent(v) {
+    return v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(0)}%`;
+}
+/** A change in points of a 0..1 score: `+12.5 pts`. */
+function fmtPoints(v) {
+    if (v === null || v === undefined || Number.isNaN(v))
+        return '-';
+    const pts = v * 100;
+    return `${pts >= 0 ? '+' : ''}${pts.toFixed(1)} pts`;
+}
+function fmtUsd(v) {
+    if (v === null || v === undefined)
+        return 'unknown';
+    return v < 0.01 && v > 0 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`;
+}
+function fmtTokens(n) {
+    if (n >= 1_000_000)
+        return `${(n / 1_000_000).toFixed(2)}M`;
+    if (n >= 10_000)
+        return `${(n / 1000).toFixed(1)}k`;
+    return String(Math.round(n));
+}
+function fmtSeconds(s) {
+    if (s >= 3600)
+        return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+    if (s >= 60)
+        return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+    return `${s.toFixed(1)}s`;
+}
+/** A relative change, `+12%`, or `-` when the base is zero or unknown. */
+function fmtRelative(base, head) {
+    if (base === null || head === null || base === 0)
+        return '-';
+    const r = (head - base) / base;
+    return `${r >= 0 ? '+' : ''}${(r * 100).toFixed(0)}%`;
+}
+/** A markdown table; pipes in cells are escaped. */
+function mdTable(headers, rows) {
+    const esc = (c) => String(c).replaceAll('|', '\\|').replaceAll('\n', ' ');
+    return [
+        `| ${headers.map(esc).join(' | ')} |`,
+        `|${headers.map(() => ' --- ').join('|')}|`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ].join('\n');
+}
+/** Long free text (error messages) cut to one short line for a table. */
+function oneLine(text, max = 120) {
+    if (!text)
+        return '';
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ./build/src/suites/report.js
+
+const STATE_MARK = {
+    passed: '✅ passed',
+    failed: '❌ failed',
+    partial: '🟡 partial',
+    error: '⚠️ env error',
+    not_run: '⏸ not run',
+};
+/** `report.md`: what a person reads after a suite run. */
+function renderReportMarkdown(s) {
+    const t = s.totals;
+    const out = [];
+    out.push(`# Suite ${s.suite_id}: ${s.model}`);
+    out.push('');
+    const status = s.status === 'completed'
+        ? 'completed'
+        : s.status === 'interrupted'
+            ? `**interrupted**: ${t.runs_finished} of ${t.runs_planned} runs finished; resume with \`factory-bench suite run --resume ${s.suite_run_id}\``
+            : `running (${t.runs_finished} of ${t.runs_planned} runs finished)`;
+    const meta = [
+        `- Suite run: \`${s.suite_run_id}\` (${status})`,
+        `- Started ${s.started_at}${s.finished_at ? `, finished ${s.finished_at}` : ''}`,
+    ];
+    const where = [
+        s.branch ? `branch \`${s.branch}\`` : null,
+        s.commit_sha ? `commit \`${s.commit_sha.slice(0, 12)}\`` : null,
+        s.label ? `label \`${s.label}\`` : null,
+        s.shard ? `shard ${s.shard.index + 1} of ${s.shard.total}` : null,
+        s.task_filter ? `tasks ${s.task_filter.join(', ')}` : null,
+    ].filter(Boolean);
+    if (where.length > 0)
+        meta.push(`- ${where.join(', ')}`);
+    meta.push(`- ${t.tasks} tasks × ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, concurrency ${s.concurrency}`);
+    out.push(...meta, '');
+    out.push('## Totals', '');
+    const score = s.suite_score;
+    const ci = score && score.low !== null && score.high !== null
+        ? ` (95% CI ${fmtScore(Math.max(0, score.low))}–${fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
+        : '';
+    const rows = [
+        [
+            'Passed runs',
+            `${t.passed_runs} / ${t.scored_runs}${t.scored_runs > 0 ? ` (${fmtPercent(t.passed_runs / t.scored_runs)})` : ''}`,
+        ],
+        ['Average score', `${fmtScore(score?.mean ?? null)}${ci}`],
+    ];
+    for (const p of s.pass_at_k)
+        rows.push([`pass@${p.k}`, `${fmtPercent(p.value)} (${p.tasks} tasks)`]);
+    rows.push([
+        'Environment errors',
+        `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
+    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
+    out.push(mdTable(['', ''], rows), '');
+    out.push('## Tasks', '');
+    out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
+        task.task_id,
+        task.difficulty,
+        STATE_MARK[task.state],
+        `${task.passes}/${task.scored}${task.environment_errors ? ` (+${task.environment_errors} err)` : ''}`,
+        fmtScore(task.mean_score),
+        task.kill_reasons.join(', ') || '-',
+        task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
+        fmtTokens(task.tokens),
+        fmtUsd(task.cost_usd),
+        fmtSeconds(task.wall_s),
+    ])), '');
+    if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
+        out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
+    out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
+    out.push('## By domain', '', rollupTable(s.by_domain), '');
+    out.push('## Environment errors', '');
+    if (s.environment_errors.length === 0)
+        out.push('None.', '');
+    else {
+        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
+            e.task_id,
+            e.epoch + 1,
+            e.status,
+            e.kind ?? '-',
+            oneLine(e.message),
+            `\`${e.run_id}\``,
+        ])), '');
+    }
+    out.push('## Agent failures', '');
+    if (s.agent_failures.length === 0)
+        out.push('None.', '');
+    else
+        out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
+            f.task_id,
+            f.epoch + 1,
+            fmtScore(f.score),
+            f.kill_reason ?? '-',
+            oneLine(f.message) || '-',
+            `\`${f.run_id}\``,
+        ])), '');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+function rollupTable(rows) {
+    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
+}
+//# sourceMappingURL=report.js.map
 ;// CONCATENATED MODULE: ./build/src/cost/pricing.js
 
 
@@ -59170,8 +60303,11 @@ async function run_task_runTask(opts) {
     // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
     (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
     const transcript = new TranscriptWriter(dir.transcriptPath);
-    const budget = new BudgetEnforcer({ ...manifest.budget, ...opts.budget });
-    const cost = new CostTracker(opts.pricing ?? loadPricing(), warn);
+    const budgetLimits = { ...manifest.budget, ...opts.budget };
+    const cost = new CostTracker(opts.pricing ?? loadPricing(), (message) => {
+        warn(message);
+        transcript.write({ type: 'warning', message });
+    });
     const timings = { setup_s: 0, agent_s: 0, grading_s: 0, total_s: 0 };
     let status = 'crashed';
     let error = { kind: 'crashed', message: 'the harness stopped before the run finished' };
@@ -59216,7 +60352,8 @@ async function run_task_runTask(opts) {
     try {
         opts.onPhase?.('setup', runId);
         const phaseStart = Date.now();
-        const model = typeof opts.model === 'string' ? await resolveModel(opts.model) : opts.model;
+        const model = typeof opts.model === 'string' ? await resolveModel(opts.model, opts.modelConfig) : opts.model;
+        const tools = manifest.tools.enabled;
         const image = await ensureImage({
             image: manifest.environment.image,
             buildContext: task.paths.buildContext,
@@ -59230,8 +60367,12 @@ async function run_task_runTask(opts) {
             image,
             resources: manifest.environment.resources,
             env: manifest.environment.env,
-            // The reference solution is visible only to the oracle.
-            readOnlyMounts: model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {},
+            readOnlyMounts: {
+                // The reference solution is visible only to the oracle.
+                ...(model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
+                // git_diff compares the agent's workspace with the pristine seed.
+                ...(tools.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
+            },
             logDir: dir.logsDir,
         });
         await sandbox.start();
@@ -59239,17 +60380,20 @@ async function run_task_runTask(opts) {
         transcript.write({ type: 'sandbox_ready', sandbox: sandbox.kind, image, setup_s: timings.setup_s });
         opts.onPhase?.('agent', runId);
         const agentStart = Date.now();
+        // The wall-time budget is the agent's: it starts when the sandbox is ready.
+        const budget = new BudgetEnforcer(budgetLimits);
+        transcript.write({ type: 'budget', ...budgetLimits });
         outcome = await runAgent(manifest.tools.style, {
             instructions: manifest.instructions,
             systemPrompt: manifest.agent.system_prompt,
             temperature: manifest.agent.temperature,
             model,
-            toolbox: new Toolbox(manifest.tools.enabled),
+            toolbox: new Toolbox(tools),
             sandbox,
             budget,
             cost,
             transcript,
-            maxTurns: manifest.agent.max_turns,
+            maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
             toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
             maxToolOutputBytes: MAX_TOOL_OUTPUT_BYTES,
             signal: opts.signal,
@@ -59283,6 +60427,11 @@ async function run_task_runTask(opts) {
         if (err instanceof types_SandboxError) {
             status = 'environment_error';
             error = { kind: `environment:${err.kind}`, message: err.message };
+        }
+        else if (err instanceof ModelError) {
+            // A model that cannot even be set up (no key, unknown provider) is a configuration problem.
+            status = 'environment_error';
+            error = { kind: `model_${err.kind}`, message: err.message };
         }
         else if (opts.signal?.aborted) {
             status = 'interrupted';
@@ -59416,289 +60565,1613 @@ function round1(n) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/action/shard.js
+;// CONCATENATED MODULE: ./build/src/suites/stats.js
 /**
- * A deterministic share of the suite's tasks: tasks sorted by id and dealt
- * round-robin, so every shard of a matrix gets a balanced, disjoint share and
- * together they cover the suite exactly once.
+ * Small-sample statistics for suite reports and comparisons, written out so
+ * that every number in a report can be traced to a formula here.
  */
-function selectShard(items, idOf, shard) {
-    if (!shard)
-        return items;
-    const sorted = [...items].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
-    return sorted.filter((_, i) => i % shard.total === shard.index - 1);
+/** A seeded PRNG (mulberry32): deterministic comparisons and simulations. */
+function seededRandom(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
 }
-//# sourceMappingURL=shard.js.map
+function mean(xs) {
+    return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+/** The sample variance (n - 1 in the denominator); NaN below two values. */
+function sampleVariance(xs) {
+    if (xs.length < 2)
+        return Number.NaN;
+    const m = mean(xs);
+    return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
+}
+function logGamma(x) {
+    // Lanczos approximation (g = 7, n = 9).
+    const c = [
+        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    ];
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const y = x - 1;
+    let a = c[0];
+    const t = y + 7.5;
+    for (let i = 1; i < 9; i++)
+        a += c[i] / (y + i);
+    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+/** The regularized incomplete beta function I_x(a, b), by its continued fraction. */
+function incompleteBeta(x, a, b) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
+    if (x > (a + 1) / (a + b + 2))
+        return 1 - incompleteBeta(1 - x, b, a);
+    const tiny = 1e-300;
+    let f = 1;
+    let c = 1;
+    let d = 0;
+    for (let i = 0; i <= 400; i++) {
+        const m = Math.floor(i / 2);
+        let numerator;
+        if (i === 0)
+            numerator = 1;
+        else if (i % 2 === 0)
+            numerator = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
+        else
+            numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+        d = 1 + numerator * d;
+        if (Math.abs(d) < tiny)
+            d = tiny;
+        d = 1 / d;
+        c = 1 + numerator / c;
+        if (Math.abs(c) < tiny)
+            c = tiny;
+        const cd = c * d;
+        f *= cd;
+        if (Math.abs(1 - cd) < 1e-12)
+            break;
+    }
+    return (front * (f - 1)) / a;
+}
+/** P(T <= t) for Student's t with `df` degrees of freedom. */
+function studentTCdf(t, df) {
+    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+    return t >= 0 ? 1 - tail : tail;
+}
+/** The `p` quantile of Student's t (bisection on the CDF). */
+function studentTQuantile(p, df) {
+    let lo = -1e3;
+    let hi = 1e3;
+    for (let i = 0; i < 200; i++) {
+        const mid = (lo + hi) / 2;
+        if (studentTCdf(mid, df) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+/** The `p` quantile of the standard normal (Acklam's rational approximation, |error| < 1.2e-9). */
+function normalQuantile(p) {
+    const a = [
+        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+        2.506628277459239,
+    ];
+    const b = [
+        -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+    ];
+    const c = [
+        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+        2.938163982698783,
+    ];
+    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+    const poly = (k, x) => k.reduce((s, v) => s * x + v, 0);
+    const low = 0.02425;
+    if (p < low) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        return poly(c, q) / (poly(d, q) * q + 1);
+    }
+    if (p > 1 - low)
+        return -normalQuantile(1 - p);
+    const q = p - 0.5;
+    const r = q * q;
+    return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+/** The mean with a two-sided 95% t-interval. */
+function meanWithCi95(xs) {
+    const m = mean(xs);
+    if (xs.length < 2)
+        return { mean: m, low: null, high: null, n: xs.length };
+    const half = studentTQuantile(0.975, xs.length - 1) * Math.sqrt(sampleVariance(xs) / xs.length);
+    return { mean: m, low: m - half, high: m + half, n: xs.length };
+}
+/**
+ * The unbiased pass@k estimator (Chen et al., 2021): the chance that at
+ * least one of k samples drawn from the n recorded ones passes, given c passed.
+ */
+function passAtK(n, c, k) {
+    if (k > n)
+        throw new Error(`pass@${k} needs at least ${k} samples, got ${n}`);
+    if (n - c < k)
+        return 1;
+    // 1 - C(n-c, k) / C(n, k), as a product to stay finite.
+    let notPassed = 1;
+    for (let i = n - c + 1; i <= n; i++)
+        notPassed *= 1 - k / i;
+    return 1 - notPassed;
+}
+function logChoose(n, k) {
+    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+function choose(n, k) {
+    if (k < 0 || k > n)
+        return 0;
+    return Math.round(Math.exp(logChoose(n, k)));
+}
+/**
+ * Fisher's exact test on two pass counts: `c1` of `n1` against `c2` of `n2`.
+ * The two-sided p sums the tables no more likely than the one observed.
+ */
+function fisherExact(c1, n1, c2, n2) {
+    const passes = c1 + c2;
+    const total = n1 + n2;
+    const lo = Math.max(0, passes - n1);
+    const hi = Math.min(n2, passes);
+    const logDenominator = logChoose(total, passes);
+    const prob = (x) => Math.exp(logChoose(n2, x) + logChoose(n1, passes - x) - logDenominator);
+    const observed = prob(c2);
+    let twoSided = 0;
+    let less = 0;
+    let greater = 0;
+    for (let x = lo; x <= hi; x++) {
+        const p = prob(x);
+        if (p <= observed * (1 + 1e-7))
+            twoSided += p;
+        if (x <= c2)
+            less += p;
+        if (x >= c2)
+            greater += p;
+    }
+    const clip = (p) => Math.min(1, p);
+    return { twoSided: clip(twoSided), less: clip(less), greater: clip(greater) };
+}
+/** Benjamini-Hochberg adjusted p-values (q-values), in the input order. */
+function benjaminiHochberg(ps) {
+    const m = ps.length;
+    const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
+    const q = new Array(m).fill(1);
+    let running = 1;
+    for (let r = m - 1; r >= 0; r--) {
+        const entry = order[r];
+        running = Math.min(running, (entry.p * m) / (r + 1));
+        q[entry.i] = Math.min(1, running);
+    }
+    return q;
+}
+const SUPPORT_LIMIT = 100_000;
+const SUBSET_LIMIT = 20_000;
+/**
+ * A permutation test for the change in the suite's mean score, stratified by
+ * task: under "no change", a task's baseline and candidate runs are
+ * exchangeable, so labels are shuffled within each task. Exact (by convolving
+ * each task's permutation distribution) when the support stays small, as with
+ * pass/fail scores; Monte Carlo with a seeded generator otherwise. With one
+ * epoch this is the sign-flip test over tasks.
+ */
+function stratifiedPermutationTest(tasks, opts = {}) {
+    const usable = tasks.filter((t) => t.base.length > 0 && t.head.length > 0);
+    const m = usable.length;
+    if (m === 0)
+        return { observed: 0, pLess: 1, pGreater: 1, minAttainableP: 1, method: 'exact', iterations: 0 };
+    const observed = mean(usable.map((t) => mean(t.head) - mean(t.base)));
+    let minAttainableP = 1;
+    for (const t of usable)
+        minAttainableP /= choose(t.base.length + t.head.length, t.head.length);
+    const eps = 1e-9;
+    const exact = exactDistribution(usable);
+    if (exact) {
+        let pLess = 0;
+        let pGreater = 0;
+        for (const [value, p] of exact) {
+            if (value <= observed + eps)
+                pLess += p;
+            if (value >= observed - eps)
+                pGreater += p;
+        }
+        return {
+            observed,
+            pLess: Math.min(1, pLess),
+            pGreater: Math.min(1, pGreater),
+            minAttainableP,
+            method: 'exact',
+            iterations: 0,
+        };
+    }
+    const iterations = opts.iterations ?? 10_000;
+    const random = seededRandom(opts.seed ?? 1);
+    const pools = usable.map((t) => [...t.base, ...t.head]);
+    const sums = pools.map((pool) => pool.reduce((s, x) => s + x, 0));
+    let atOrBelow = 0;
+    let atOrAbove = 0;
+    for (let it = 0; it < iterations; it++) {
+        let total = 0;
+        usable.forEach((t, i) => {
+            const pool = pools[i];
+            const nHead = t.head.length;
+            // Partial Fisher-Yates: the first nHead slots become the candidate's runs.
+            let headSum = 0;
+            const all = sums[i];
+            for (let j = 0; j < nHead; j++) {
+                const k = j + Math.floor(random() * (pool.length - j));
+                const tmp = pool[j];
+                pool[j] = pool[k];
+                pool[k] = tmp;
+                headSum += pool[j];
+            }
+            total += headSum / nHead - (all - headSum) / t.base.length;
+        });
+        const value = total / m;
+        if (value <= observed + eps)
+            atOrBelow++;
+        if (value >= observed - eps)
+            atOrAbove++;
+    }
+    return {
+        observed,
+        pLess: (atOrBelow + 1) / (iterations + 1),
+        pGreater: (atOrAbove + 1) / (iterations + 1),
+        minAttainableP: Math.max(minAttainableP, 1 / (iterations + 1)),
+        method: 'monte_carlo',
+        iterations,
+    };
+}
+/** The exact null distribution of the statistic as value -> probability, or null when too large. */
+function exactDistribution(tasks) {
+    const m = tasks.length;
+    let dist = new Map([[0, 1]]);
+    for (const t of tasks) {
+        const perTask = taskDistribution(t, m);
+        if (!perTask)
+            return null;
+        const next = new Map();
+        for (const [v1, p1] of dist)
+            for (const [v2, p2] of perTask) {
+                const key = roundKey(v1 + v2);
+                next.set(key, (next.get(key) ?? 0) + p1 * p2);
+            }
+        if (next.size > SUPPORT_LIMIT)
+            return null;
+        dist = next;
+    }
+    return dist;
+}
+function roundKey(v) {
+    return Math.round(v * 1e9) / 1e9;
+}
+/** One task's contribution to the statistic under all relabelings, each equally likely. */
+function taskDistribution(t, m) {
+    const pool = [...t.base, ...t.head];
+    const nHead = t.head.length;
+    const nBase = t.base.length;
+    const all = pool.reduce((s, x) => s + x, 0);
+    const contribution = (headSum) => roundKey((headSum / nHead - (all - headSum) / nBase) / m);
+    const out = new Map();
+    const binary = pool.every((x) => x === 0 || x === 1);
+    if (binary) {
+        // The candidate's pass count is hypergeometric.
+        const passes = all;
+        const denominator = logChoose(pool.length, nHead);
+        for (let x = Math.max(0, passes - nBase); x <= Math.min(nHead, passes); x++) {
+            const p = Math.exp(logChoose(passes, x) + logChoose(pool.length - passes, nHead - x) - denominator);
+            out.set(contribution(x), (out.get(contribution(x)) ?? 0) + p);
+        }
+        return out;
+    }
+    const count = choose(pool.length, nHead);
+    if (count > SUBSET_LIMIT)
+        return null;
+    const weight = 1 / count;
+    const walk = (start, left, sum) => {
+        if (left === 0) {
+            const key = contribution(sum);
+            out.set(key, (out.get(key) ?? 0) + weight);
+            return;
+        }
+        for (let i = start; i <= pool.length - left; i++)
+            walk(i + 1, left - 1, sum + pool[i]);
+    };
+    walk(0, nHead, 0);
+    return out;
+}
+/**
+ * The smallest change in a suite's mean score that a one-sided test at `alpha`
+ * detects with probability `power`, for these numbers of runs per task. Uses
+ * the largest variance a 0..1 score can have (0.25), so it depends only on the
+ * suite's size: tasks and epochs.
+ */
+function suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
+    const m = runsPerTask.length;
+    if (m === 0)
+        return null;
+    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
+    const se = Math.sqrt(variance) / m;
+    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
+}
+function binomialPmf(n, p) {
+    return Array.from({ length: n + 1 }, (_, k) => p <= 0
+        ? k === 0
+            ? 1
+            : 0
+        : p >= 1
+            ? k === n
+                ? 1
+                : 0
+            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
+}
+/**
+ * The smallest difference in pass rate between two groups of `n1` and `n2`
+ * runs that Fisher's two-sided test at `level` detects with probability
+ * `power`, taking the hardest case (rates centred on 50%). Null when no
+ * difference can be detected (too few runs).
+ */
+function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
+    const reject = [];
+    for (let c1 = 0; c1 <= n1; c1++)
+        for (let c2 = 0; c2 <= n2; c2++)
+            if (fisherExact(c1, n1, c2, n2).twoSided <= level)
+                reject.push([c1, c2]);
+    if (reject.length === 0)
+        return null;
+    for (let step = 1; step <= 100; step++) {
+        const delta = step / 100;
+        const pa = binomialPmf(n1, 0.5 + delta / 2);
+        const pb = binomialPmf(n2, 0.5 - delta / 2);
+        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
+        if (achieved >= power)
+            return delta;
+    }
+    return null;
+}
+//# sourceMappingURL=stats.js.map
+;// CONCATENATED MODULE: ./build/src/suites/summary.js
+
+const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
+/** An environment, grader or harness failure: not the agent's doing, so not scored. */
+function isEnvironmentError(status) {
+    return ENVIRONMENT_STATUSES.has(status);
+}
+/** A run that finished (any ending but an interrupt, which is run again on resume). */
+function isFinished(status) {
+    return status !== 'interrupted' && status !== 'running';
+}
+function briefFromResult(r) {
+    return {
+        run_id: r.run_id,
+        task_id: r.task_id,
+        epoch: r.epoch,
+        status: r.status,
+        score: r.score,
+        passed: r.passed,
+        kill_reason: r.kill_reason,
+        error_kind: r.error?.kind ?? null,
+        error_message: r.error?.message ?? null,
+        turns: r.turns,
+        tokens: r.tokens.total,
+        cost_usd: r.cost_usd,
+        wall_s: r.timings.total_s,
+        started_at: r.started_at,
+    };
+}
+function briefFromRecord(r) {
+    return {
+        run_id: r.run_id,
+        task_id: r.task_id,
+        epoch: r.epoch,
+        status: r.status,
+        score: r.score,
+        passed: r.passed,
+        kill_reason: r.kill_reason,
+        error_kind: r.error_kind,
+        error_message: r.error_message,
+        turns: r.turns,
+        tokens: r.total_tokens,
+        cost_usd: r.cost_usd,
+        wall_s: r.wall_seconds,
+        started_at: r.started_at,
+    };
+}
+/** The latest finished run per (task, epoch). */
+function latestFinishedRuns(runs) {
+    const out = new Map();
+    for (const r of runs) {
+        if (!isFinished(r.status))
+            continue;
+        const key = unitKey(r.task_id, r.epoch);
+        const previous = out.get(key);
+        if (!previous || previous.started_at <= r.started_at)
+            out.set(key, r);
+    }
+    return out;
+}
+function unitKey(taskId, epoch) {
+    return `${taskId}#${epoch}`;
+}
+function sumCost(values) {
+    let total = 0;
+    for (const v of values) {
+        if (v === null)
+            return null;
+        total += v;
+    }
+    return total;
+}
+function summarizeTask(t, finished) {
+    const runs = [];
+    for (let e = 0; e < t.epochs; e++) {
+        const r = finished.get(unitKey(t.task_id, e));
+        if (r)
+            runs.push(r);
+    }
+    const scoredRuns = runs.filter((r) => !isEnvironmentError(r.status));
+    const passes = scoredRuns.filter((r) => r.passed).length;
+    const environmentErrors = runs.length - scoredRuns.length;
+    let state;
+    if (runs.length === 0)
+        state = 'not_run';
+    else if (scoredRuns.length === 0)
+        state = 'error';
+    else if (passes === scoredRuns.length)
+        state = 'passed';
+    else if (passes === 0)
+        state = 'failed';
+    else
+        state = 'partial';
+    return {
+        task_id: t.task_id,
+        title: t.title,
+        difficulty: t.difficulty,
+        domain: t.domain,
+        epochs_planned: t.epochs,
+        runs,
+        scored: scoredRuns.length,
+        passes,
+        mean_score: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.score)) : null,
+        environment_errors: environmentErrors,
+        tokens: runs.reduce((s, r) => s + r.tokens, 0),
+        cost_usd: sumCost(runs.map((r) => r.cost_usd)),
+        wall_s: summary_round(runs.reduce((s, r) => s + r.wall_s, 0)),
+        mean_turns: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.turns)) : null,
+        kill_reasons: [...new Set(runs.map((r) => r.kill_reason).filter((k) => k !== null))],
+        state,
+    };
+}
+function rollup(tasks, keyOf) {
+    const groups = new Map();
+    for (const t of tasks)
+        groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
+    return [...groups.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, group]) => {
+        const scoredMeans = group.map((t) => t.mean_score).filter((s) => s !== null);
+        return {
+            key,
+            tasks: group.length,
+            scored_runs: group.reduce((s, t) => s + t.scored, 0),
+            passed_runs: group.reduce((s, t) => s + t.passes, 0),
+            mean_score: scoredMeans.length > 0 ? mean(scoredMeans) : null,
+        };
+    });
+}
+const DIFFICULTY_ORDER = ['smoke', 'easy', 'medium', 'hard'];
+/** Computes a suite summary from its tasks and the runs recorded so far. */
+function buildSummary(header, tasks, runs) {
+    const finished = latestFinishedRuns(runs);
+    const taskSummaries = tasks.map((t) => summarizeTask(t, finished));
+    const allRuns = taskSummaries.flatMap((t) => t.runs);
+    const scored = allRuns.filter((r) => !isEnvironmentError(r.status));
+    const taskMeans = taskSummaries.map((t) => t.mean_score).filter((s) => s !== null);
+    const passAtKs = [];
+    for (const k of [...new Set([1, header.epochs])]) {
+        const eligible = taskSummaries.filter((t) => t.scored >= k);
+        if (eligible.length === 0)
+            continue;
+        passAtKs.push({
+            k,
+            value: mean(eligible.map((t) => passAtK(t.scored, t.passes, k))),
+            tasks: eligible.length,
+        });
+    }
+    const problem = (r) => ({
+        task_id: r.task_id,
+        epoch: r.epoch,
+        run_id: r.run_id,
+        status: r.status,
+        kind: r.error_kind,
+        message: r.error_message,
+        kill_reason: r.kill_reason,
+        score: r.score,
+    });
+    const byDifficulty = rollup(taskSummaries, (t) => t.difficulty).sort((a, b) => rank(DIFFICULTY_ORDER, a.key) - rank(DIFFICULTY_ORDER, b.key));
+    const { wall_seconds: wallSeconds, ...identity } = header;
+    return {
+        schema_version: 1,
+        ...identity,
+        totals: {
+            tasks: tasks.length,
+            runs_planned: tasks.reduce((s, t) => s + t.epochs, 0),
+            runs_finished: allRuns.length,
+            scored_runs: scored.length,
+            passed_runs: scored.filter((r) => r.passed).length,
+            environment_errors: allRuns.length - scored.length,
+            agent_failures: scored.filter((r) => !r.passed).length,
+            mean_run_score: scored.length > 0 ? mean(scored.map((r) => r.score)) : null,
+            tokens: allRuns.reduce((s, r) => s + r.tokens, 0),
+            cost_usd: sumCost(allRuns.map((r) => r.cost_usd)),
+            run_seconds: summary_round(allRuns.reduce((s, r) => s + r.wall_s, 0)),
+            wall_seconds: summary_round(wallSeconds),
+        },
+        suite_score: taskMeans.length > 0 ? meanWithCi95(taskMeans) : null,
+        pass_at_k: passAtKs,
+        tasks: taskSummaries,
+        by_difficulty: byDifficulty,
+        by_domain: rollup(taskSummaries, (t) => t.domain),
+        environment_errors: allRuns.filter((r) => isEnvironmentError(r.status)).map(problem),
+        agent_failures: scored.filter((r) => !r.passed).map(problem),
+    };
+}
+function rank(order, key) {
+    const i = order.indexOf(key);
+    return i === -1 ? order.length : i;
+}
+function summary_round(n) {
+    return Math.round(n * 1000) / 1000;
+}
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./build/src/suites/runner.js
+
+
+
+
+
+
+
+/** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
+class SuiteInputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SuiteInputError';
+    }
+}
+/**
+ * Runs a suite: every selected task for its epochs through a bounded pool,
+ * each run isolated (a crash, an environment error or a hang is recorded and
+ * the rest go on). Writes `runs/<suite_run_id>/report.md` and `summary.json`
+ * and a `suite_runs` row as it goes, so an interrupted suite leaves a partial
+ * report and can be resumed. Never rejects for a failing task; rejects for bad
+ * input (ManifestError, SuiteInputError).
+ */
+async function runSuite(options) {
+    const runsRoot = external_node_path_.resolve(options.runsRoot);
+    const dbPath = external_node_path_.join(runsRoot, 'runs.sqlite');
+    const emit = (event) => options.onEvent?.(event);
+    const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
+    const suite = resolveSuite(options, previous);
+    const chosenModel = options.model ?? previous?.config.model ?? suite.defaults.model;
+    if (!chosenModel)
+        throw new SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
+    const model = chosenModel;
+    if (previous && model !== previous.config.model)
+        throw new SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
+    const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+    const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
+    if (!Number.isInteger(epochs) || epochs < 1)
+        throw new SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
+    const shard = previous ? previous.config.shard : (options.shard ?? null);
+    if (shard &&
+        !(Number.isInteger(shard.index) && shard.total >= 1 && shard.index >= 0 && shard.index < shard.total))
+        throw new SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
+    const taskFilter = previous ? previous.config.task_filter : (options.tasks ?? null);
+    const selected = selectTasks(suite, taskFilter, shard, previous?.config);
+    const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? epochs;
+    const summaryTasks = selected.map((t) => ({
+        task_id: t.id,
+        title: t.task.manifest.title,
+        difficulty: t.task.manifest.difficulty,
+        domain: t.task.manifest.domain,
+        epochs: epochsOf(t),
+    }));
+    const config = previous?.config ?? {
+        suite_file: suite.file,
+        suite_id: suite.id,
+        suite_title: suite.title,
+        model,
+        epochs,
+        shard,
+        task_filter: taskFilter,
+        tasks: summaryTasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
+    };
+    const suiteRunId = previous?.record.suite_run_id ?? options.suiteRunId ?? newSuiteRunId(suite.id);
+    const dir = external_node_path_.join(runsRoot, suiteRunId);
+    const reportPath = external_node_path_.join(dir, 'report.md');
+    const summaryPath = external_node_path_.join(dir, 'summary.json');
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const sessionStarted = Date.now();
+    const priorWall = previous?.record.wall_seconds ?? 0;
+    const startedAt = previous?.record.started_at ?? new Date(sessionStarted).toISOString();
+    const runs = previous ? previous.runs : [];
+    const header = (status) => ({
+        suite_run_id: suiteRunId,
+        suite_id: suite.id,
+        suite_title: config.suite_title,
+        suite_file: config.suite_file,
+        model,
+        status,
+        started_at: startedAt,
+        finished_at: status === 'running' ? null : new Date().toISOString(),
+        branch: options.branch ?? previous?.record.branch ?? null,
+        commit_sha: options.commit ?? previous?.record.commit_sha ?? null,
+        label: options.label ?? previous?.record.label ?? null,
+        shard,
+        task_filter: taskFilter,
+        epochs,
+        concurrency,
+        wall_seconds: priorWall + (Date.now() - sessionStarted) / 1000,
+    });
+    // Writes are chained so that a slow save never overtakes a newer one.
+    let writes = Promise.resolve();
+    const persist = (status) => {
+        const summary = buildSummary(header(status), summaryTasks, runs);
+        const next = writes.then(async () => {
+            writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+            writeAtomic(reportPath, renderReportMarkdown(summary));
+            await updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
+        });
+        writes = next.catch(() => undefined);
+        return next.then(() => summary);
+    };
+    await persist('running');
+    const done = latestFinishedRuns(runs);
+    const units = [];
+    const maxEpochs = Math.max(0, ...summaryTasks.map((t) => t.epochs));
+    // Epoch-major order: an interrupted suite has covered every task at least once before any twice.
+    for (let e = 0; e < maxEpochs; e++)
+        selected.forEach((t, i) => {
+            const n = summaryTasks[i]?.epochs ?? 1;
+            if (e < n && !done.has(unitKey(t.id, e)))
+                units.push({ suiteTask: t, epoch: e, epochs: n });
+        });
+    emit({
+        type: 'suite_start',
+        suiteRunId,
+        suiteId: suite.id,
+        model,
+        tasks: summaryTasks.map((t) => ({
+            taskId: t.task_id,
+            epochs: t.epochs,
+            done: [...Array(t.epochs).keys()].filter((e) => done.has(unitKey(t.task_id, e))).length,
+        })),
+        pending: units.length,
+        resumed: previous !== null,
+    });
+    const runner = options.runTask ?? run_task_runTask;
+    const warn = (message) => emit({ type: 'warning', message });
+    const running = new Set();
+    let next = 0;
+    const signal = options.signal;
+    const onAbort = () => emit({ type: 'interrupting', running: running.size });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+        while (next < units.length && !signal?.aborted) {
+            while (running.size < concurrency && next < units.length && !signal?.aborted) {
+                const unit = units[next++];
+                const p = runUnit(unit).then((brief) => {
+                    running.delete(p);
+                    if (brief) {
+                        runs.push(brief);
+                        void persist('running');
+                    }
+                });
+                running.add(p);
+            }
+            if (running.size > 0)
+                await Promise.race(running);
+        }
+        await Promise.all(running);
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
+    }
+    const finished = latestFinishedRuns(runs);
+    const complete = summaryTasks.every((t) => [...Array(t.epochs).keys()].every((e) => finished.has(unitKey(t.task_id, e))));
+    const status = complete ? 'completed' : 'interrupted';
+    const summary = await persist(status);
+    emit({ type: 'suite_end', status, summary });
+    return { suiteRunId, status, summary, dir, reportPath, summaryPath };
+    async function runUnit(unit) {
+        const { suiteTask, epoch, epochs: n } = unit;
+        const taskId = suiteTask.id;
+        emit({ type: 'unit_start', taskId, epoch, epochs: n });
+        const controller = new AbortController();
+        const forward = () => controller.abort();
+        signal?.addEventListener('abort', forward, { once: true });
+        let runId = null;
+        let watchdogFired = false;
+        const budgetSeconds = suiteTask.budget.max_wall_seconds ?? suiteTask.task.manifest.budget.max_wall_seconds;
+        const deadlineMs = (budgetSeconds + (options.hardTimeoutGraceSeconds ?? 900)) * 1000;
+        const stopGraceMs = (options.stopGraceSeconds ?? 60) * 1000;
+        const started = new Date();
+        let watchdog;
+        let giveUp;
+        try {
+            const attempt = Promise.resolve().then(() => runner({
+                task: suiteTask.task,
+                model: options.createModel ? options.createModel(taskId, epoch) : model,
+                runsRoot,
+                suiteRunId,
+                epoch,
+                budget: suiteTask.budget,
+                signal: controller.signal,
+                ...(options.pricing ? { pricing: options.pricing } : {}),
+                warn: (m) => warn(`${taskId}: ${m}`),
+                onPhase: (phase, id) => {
+                    runId = id;
+                    emit({ type: 'unit_phase', taskId, epoch, epochs: n, phase, runId: id });
+                },
+            }));
+            const hung = new Promise((resolve) => {
+                watchdog = setTimeout(() => {
+                    watchdogFired = true;
+                    warn(`${taskId} epoch ${epoch + 1}: no result ${Math.round(deadlineMs / 1000)}s after start; stopping it`);
+                    controller.abort();
+                    giveUp = setTimeout(() => resolve('hung'), stopGraceMs);
+                }, deadlineMs);
+            });
+            const outcome = await Promise.race([attempt, hung]);
+            let result;
+            if (outcome === 'hung') {
+                attempt.catch(() => undefined);
+                result = await recordSynthetic(unit, runId, started, 'environment_error', {
+                    kind: 'environment:timeout',
+                    message: `the run did not return within ${Math.round(deadlineMs / 1000)}s nor stop when asked`,
+                });
+            }
+            else if (watchdogFired) {
+                result = await rewriteAsTimeout(outcome, deadlineMs);
+            }
+            else {
+                result = outcome.result;
+            }
+            const brief = briefFromResult(result);
+            emit({ type: 'unit_end', taskId, epoch, epochs: n, run: brief });
+            return brief;
+        }
+        catch (err) {
+            // runTask never throws for a failed run; a thrown error is a harness bug, recorded like a crash.
+            const message = err instanceof Error ? err.message : String(err);
+            try {
+                const result = await recordSynthetic(unit, runId, started, 'crashed', { kind: 'crashed', message });
+                const brief = briefFromResult(result);
+                emit({ type: 'unit_end', taskId, epoch, epochs: n, run: brief });
+                return brief;
+            }
+            catch (inner) {
+                warn(`${taskId} epoch ${epoch + 1}: could not record a crash (${inner.message}): ${message}`);
+                return null;
+            }
+        }
+        finally {
+            clearTimeout(watchdog);
+            clearTimeout(giveUp);
+            signal?.removeEventListener('abort', forward);
+        }
+    }
+    /** A watchdog-stopped run reads as interrupted; record it as the environment timeout it was. */
+    async function rewriteAsTimeout(outcome, deadlineMs) {
+        const result = {
+            ...outcome.result,
+            status: 'environment_error',
+            passed: false,
+            kill_reason: 'timeout:suite_watchdog',
+            error: {
+                kind: 'environment:timeout',
+                message: `stopped by the suite runner: no result within ${Math.round(deadlineMs / 1000)}s`,
+            },
+        };
+        const runDir = outcome.runDir;
+        new RunDirectory(external_node_path_.dirname(runDir), external_node_path_.basename(runDir)).writeResult(result);
+        await updateIndex(dbPath, (db) => insertRun(db, result, runDir));
+        return result;
+    }
+    /** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
+    async function recordSynthetic(unit, knownRunId, started, status, error) {
+        const manifest = unit.suiteTask.task.manifest;
+        const runId = knownRunId ?? newRunId(manifest.id, model, started);
+        const runDir = new RunDirectory(runsRoot, runId);
+        runDir.create();
+        const result = {
+            schema_version: 1,
+            run_id: runId,
+            task_id: manifest.id,
+            model: model,
+            suite_run_id: suiteRunId,
+            epoch: unit.epoch,
+            status,
+            score: 0,
+            passed: false,
+            pass_threshold: manifest.grader.pass_threshold,
+            kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null,
+            stop_reason: 'not_started',
+            error: { kind: error.kind, message: redact(error.message) },
+            tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
+            cost_usd: 0,
+            judge_cost_usd: 0,
+            turns: 0,
+            tool_calls: 0,
+            timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: (Date.now() - started.getTime()) / 1000 },
+            checks: [],
+            started_at: started.toISOString(),
+            finished_at: new Date().toISOString(),
+            task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
+            sandbox: 'unknown',
+        };
+        runDir.writeResult(result);
+        await updateIndex(dbPath, (db) => insertRun(db, result, runDir.root));
+        return result;
+    }
+}
+function resolveSuite(options, previous) {
+    if (options.suite && typeof options.suite !== 'string') {
+        if (previous && options.suite.id !== previous.config.suite_id)
+            throw new SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
+        return options.suite;
+    }
+    const file = options.suite ?? previous?.config.suite_file;
+    if (!file)
+        throw new SuiteInputError('no suite: pass a suite file, or a suite run to resume');
+    const suite = loadSuite(file);
+    if (previous && suite.id !== previous.config.suite_id)
+        throw new SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
+    return suite;
+}
+/** Task ids matching `*` globs. */
+function matchesTaskFilter(taskId, filter) {
+    return filter.some((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replaceAll('*', '.*')}$`).test(taskId));
+}
+function selectTasks(suite, filter, shard, resumed) {
+    if (resumed) {
+        // The task set was fixed when the suite run started.
+        const byId = new Map(suite.tasks.map((t) => [t.id, t]));
+        const missing = resumed.tasks.filter((t) => !byId.has(t.task_id)).map((t) => t.task_id);
+        if (missing.length > 0)
+            throw new SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
+        return resumed.tasks.map((t) => byId.get(t.task_id));
+    }
+    let tasks = [...suite.tasks].sort((a, b) => a.id.localeCompare(b.id));
+    if (filter && filter.length > 0) {
+        tasks = tasks.filter((t) => matchesTaskFilter(t.id, filter));
+        if (tasks.length === 0)
+            throw new SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
+    }
+    if (shard)
+        tasks = tasks.filter((_, i) => i % shard.total === shard.index);
+    return tasks;
+}
+async function loadResumable(dbPath, suiteRunId) {
+    const found = await readIndex(dbPath, (db) => {
+        const record = getSuiteRun(db, suiteRunId);
+        return record ? { record, runs: runsOfSuiteRun(db, suiteRunId).map(briefFromRecord) } : null;
+    });
+    if (!found)
+        throw new SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
+    if (!found.record.config_json)
+        throw new SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
+    const config = JSON.parse(found.record.config_json);
+    return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
+}
+function suiteRunRecord(summary, config, reportPath) {
+    return {
+        suite_run_id: summary.suite_run_id,
+        suite_id: summary.suite_id,
+        model: summary.model,
+        status: summary.status,
+        started_at: summary.started_at,
+        finished_at: summary.finished_at,
+        total: summary.totals.scored_runs,
+        passed: summary.totals.passed_runs,
+        avg_score: summary.suite_score?.mean ?? null,
+        cost_usd: summary.totals.cost_usd,
+        branch: summary.branch,
+        commit_sha: summary.commit_sha,
+        label: summary.label,
+        report_path: reportPath,
+        summary_json: JSON.stringify(summary),
+        epochs: summary.epochs,
+        concurrency: summary.concurrency,
+        total_tokens: summary.totals.tokens,
+        wall_seconds: summary.totals.wall_seconds,
+        environment_errors: summary.totals.environment_errors,
+        suite_file: summary.suite_file,
+        config_json: JSON.stringify(config),
+    };
+}
+function writeAtomic(file, text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    (0,external_node_fs_.writeFileSync)(tmp, redact(text));
+    (0,external_node_fs_.renameSync)(tmp, file);
+}
+//# sourceMappingURL=runner.js.map
+;// CONCATENATED MODULE: ./build/src/suites/index.js
+/**
+ * Suites: manifests, the suite runner, reports and comparisons. The public
+ * library API (used by the CLI and the GitHub Action) is what this file exports.
+ */
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/action/artifacts.js
+
+
+
+/**
+ * Run directories go to the workflow run as an artifact. Names are unique per
+ * suite, workflow run, attempt and shard: a name reused within a workflow run
+ * fails with 409, and a re-run attempt still sees the first attempt's artifacts.
+ */
+function artifactBaseName(name, suiteId, ctx) {
+    return `${name}-${slug(suiteId)}-${ctx.runId}`;
+}
+function artifactName(name, suiteId, ctx, shard) {
+    const base = `${artifactBaseName(name, suiteId, ctx)}-${ctx.runAttempt}`;
+    return shard ? `${base}-shard-${shard.index}of${shard.total}` : base;
+}
+/** Every regular file under the given folders (the artifact client takes files, not folders). */
+function listFiles(dirs) {
+    const out = [];
+    const walk = (dir) => {
+        for (const name of (0,external_node_fs_.readdirSync)(dir).sort()) {
+            const file = external_node_path_.join(dir, name);
+            const stat = (0,external_node_fs_.lstatSync)(file);
+            if (stat.isDirectory())
+                walk(file);
+            // Lock and temporary files are in flight, symlinks may point anywhere.
+            else if (stat.isFile() && !/\.(lock|tmp)$/.test(name))
+                out.push(file);
+        }
+    };
+    for (const dir of dirs)
+        if ((0,external_node_fs_.existsSync)(dir))
+            walk(dir);
+    return out;
+}
+async function uploadRunDirectories(opts) {
+    const files = listFiles(opts.dirs);
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(351), __nccwpck_require__.e(935)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77935));
+    const client = new DefaultArtifactClient();
+    const r = await client.uploadArtifact(opts.name, files, opts.runsRoot, {
+        ...(opts.retentionDays ? { retentionDays: opts.retentionDays } : {}),
+    });
+    return { name: opts.name, id: r.id ?? null, files: files.length };
+}
+const SHARD_NAME = /^(.*)-(\d+)-shard-(\d+)of(\d+)$/;
+/**
+ * The shard artifacts of this suite in this workflow run: for each shard the
+ * newest attempt (a re-run of one failed shard leaves the others' first attempt).
+ */
+function pickShardArtifacts(artifacts, baseName) {
+    const best = new Map();
+    for (const a of artifacts) {
+        const m = SHARD_NAME.exec(a.name);
+        if (!m || m[1] !== baseName)
+            continue;
+        const entry = {
+            name: a.name,
+            id: a.id,
+            attempt: Number(m[2]),
+            shard: { index: Number(m[3]), total: Number(m[4]) },
+        };
+        const prev = best.get(entry.shard.index);
+        if (!prev || entry.attempt > prev.attempt)
+            best.set(entry.shard.index, entry);
+    }
+    return [...best.values()].sort((a, b) => a.shard.index - b.shard.index);
+}
+/** Downloads every shard's artifact of this suite into `into/shard-<i>/`; fails when a shard is missing. */
+async function downloadShardArtifacts(baseName, into) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(351), __nccwpck_require__.e(935)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77935));
+    const client = new DefaultArtifactClient();
+    const { artifacts } = await client.listArtifacts();
+    const picked = pickShardArtifacts(artifacts, baseName);
+    if (picked.length === 0)
+        throw new Error(`no shard artifacts named ${baseName}-<attempt>-shard-<i>of<n> in this workflow run; run the shards (shard: i/n) before the merge job`);
+    const total = picked[0]?.shard.total ?? 0;
+    const missing = [];
+    for (let i = 1; i <= total; i++)
+        if (!picked.some((p) => p.shard.index === i && p.shard.total === total))
+            missing.push(i);
+    if (missing.length > 0 || picked.some((p) => p.shard.total !== total))
+        throw new Error(`shard artifacts of ${baseName} are incomplete: missing shard ${missing.join(', ') || '(mixed shard counts)'} of ${total}`);
+    const out = [];
+    for (const p of picked) {
+        const dir = external_node_path_.join(into, `shard-${p.shard.index}`);
+        await client.downloadArtifact(p.id, { path: dir });
+        out.push({ ...p, dir });
+    }
+    return out;
+}
+//# sourceMappingURL=artifacts.js.map
+;// CONCATENATED MODULE: ./build/src/action/comment.js
+
+/**
+ * One sticky comment per suite on a pull request: found again by a hidden
+ * marker and the bot's own authorship (so a user quoting the marker is never
+ * overwritten), looking through every page of comments, and updated in place.
+ */
+function commentMarker(suiteId) {
+    return `<!-- factory-bench:suite=${slug(suiteId)} -->`;
+}
+/** The bot's own login when the token may read it (a PAT); a GITHUB_TOKEN cannot, and posts as github-actions[bot]. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+async function upsertComment(token, target, marker, body) {
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const octokit = getOctokit(token);
+    const base = { owner: target.owner, repo: target.repo };
+    try {
+        let login = ACTIONS_BOT_LOGIN;
+        try {
+            login = (await octokit.rest.users.getAuthenticated()).data.login;
+        }
+        catch {
+            // An installation token (GITHUB_TOKEN) is not a user.
+        }
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+            ...base,
+            issue_number: target.issueNumber,
+            per_page: 100,
+        });
+        const mine = comments.find((c) => c.user?.login === login && (c.body ?? '').includes(marker));
+        if (mine) {
+            const r = await octokit.rest.issues.updateComment({ ...base, comment_id: mine.id, body });
+            return { status: 'updated', id: r.data.id, url: r.data.html_url ?? null };
+        }
+        const r = await octokit.rest.issues.createComment({ ...base, issue_number: target.issueNumber, body });
+        return { status: 'created', id: r.data.id, url: r.data.html_url ?? null };
+    }
+    catch (err) {
+        const e = err;
+        if (e.status === 401 || e.status === 403)
+            return {
+                status: 'forbidden',
+                message: `the token cannot comment on #${target.issueNumber} (HTTP ${e.status})`,
+            };
+        throw err;
+    }
+}
+//# sourceMappingURL=comment.js.map
+;// CONCATENATED MODULE: ./build/src/action/gate.js
+function pct(rate) {
+    return `${(Math.round(rate * 1000) / 10).toString()}%`;
+}
+/** A pass-rate difference in percentage points, signed. */
+function points(delta) {
+    const p = Math.round(delta * 1000) / 10;
+    return `${p > 0 ? '+' : p < 0 ? '−' : '±'}${Math.abs(p)} pts`;
+}
+function evaluateGate(g) {
+    const failures = [];
+    const checks = [];
+    if (g.failUnder !== null) {
+        const line = `pass rate ${pct(g.passRate)} against fail-under ${pct(g.failUnder)}`;
+        checks.push(line);
+        if (g.passRate + 1e-9 < g.failUnder)
+            failures.push(`pass rate ${pct(g.passRate)} is under fail-under ${pct(g.failUnder)}`);
+    }
+    if (g.maxRegression !== null) {
+        if (g.baselinePassRate === null)
+            checks.push('max-regression not checked: no baseline run on the base branch');
+        else {
+            const drop = g.baselinePassRate - g.passRate;
+            checks.push(`pass rate change ${points(-drop)} against max-regression ${pct(g.maxRegression)}`);
+            if (drop > g.maxRegression + 1e-9)
+                failures.push(`pass rate fell ${points(-drop).replace('−', '')} against the base branch (${pct(g.baselinePassRate)} → ${pct(g.passRate)}), more than max-regression ${pct(g.maxRegression)}`);
+        }
+    }
+    return { verdict: failures.length > 0 ? 'failed' : 'passed', failures, checks };
+}
+//# sourceMappingURL=gate.js.map
+;// CONCATENATED MODULE: ./build/src/action/github-context.js
+
+function obj(v) {
+    return v && typeof v === 'object' ? v : null;
+}
+function str(v) {
+    return typeof v === 'string' && v !== '' ? v : null;
+}
+function readEvent(file) {
+    if (!file || !(0,external_node_fs_.existsSync)(file))
+        return {};
+    try {
+        return obj(JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'))) ?? {};
+    }
+    catch {
+        return {};
+    }
+}
+function readGithubContext(env = process.env) {
+    const event = readEvent(env.GITHUB_EVENT_PATH);
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const repository = obj(event.repository);
+    const defaultBranch = str(repository?.default_branch);
+    const pr = obj(event.pull_request);
+    let pullRequest = null;
+    if (pr) {
+        const base = obj(pr.base);
+        const head = obj(pr.head);
+        const headRepo = str(obj(head?.repo)?.full_name);
+        const baseRepo = str(obj(base?.repo)?.full_name) ?? env.GITHUB_REPOSITORY ?? null;
+        pullRequest = {
+            number: Number(pr.number ?? event.number),
+            baseRef: str(base?.ref) ?? env.GITHUB_BASE_REF ?? '',
+            headRef: str(head?.ref) ?? env.GITHUB_HEAD_REF ?? '',
+            headSha: str(head?.sha),
+            isFork: Boolean(headRepo && baseRepo && headRepo !== baseRepo),
+        };
+    }
+    const ref = env.GITHUB_REF ?? '';
+    const pushedBranch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
+    const branch = pullRequest ? pullRequest.headRef || null : (env.GITHUB_REF_NAME ?? pushedBranch);
+    return {
+        eventName,
+        owner: owner || null,
+        repo: repo || null,
+        serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, ''),
+        runId: env.GITHUB_RUN_ID ?? '0',
+        runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+        branch,
+        sha: pullRequest?.headSha ?? env.GITHUB_SHA ?? null,
+        defaultBranch,
+        onDefaultBranch: !pullRequest && pushedBranch !== null && pushedBranch === defaultBranch,
+        pullRequest,
+        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+        runnerTemp: env.RUNNER_TEMP ?? env.TMPDIR ?? '/tmp',
+    };
+}
+/** The page of this workflow run, and of one of its artifacts. */
+function runUrl(ctx) {
+    if (!ctx.owner || !ctx.repo)
+        return null;
+    return `${ctx.serverUrl}/${ctx.owner}/${ctx.repo}/actions/runs/${ctx.runId}`;
+}
+function artifactUrl(ctx, artifactId) {
+    const run = runUrl(ctx);
+    return run ? `${run}/artifacts/${artifactId}` : null;
+}
+//# sourceMappingURL=github-context.js.map
+;// CONCATENATED MODULE: ./build/src/action/history.js
+
+
+function historyKeys(prefix, suiteId, ctx) {
+    const restorePrefix = `${prefix}-${slug(suiteId)}-`;
+    return { restorePrefix, saveKey: `${restorePrefix}${ctx.runId}-${ctx.runAttempt}` };
+}
+/**
+ * The path given to the cache, relative to the workspace: the cache's version
+ * hashes the paths as written, so save and restore must pass the same strings
+ * and an absolute path would differ between runners.
+ */
+function cachePath(dbFile, workspace) {
+    const rel = external_node_path_.relative(workspace, dbFile);
+    return rel.startsWith('..') || external_node_path_.isAbsolute(rel) ? dbFile : rel.split(external_node_path_.sep).join('/');
+}
+async function restoreHistory(dbFile, workspace, keys, warn) {
+    const cache = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
+    if (!cache.isFeatureAvailable())
+        return { matchedKey: null, note: 'the Actions cache service is not available here' };
+    try {
+        const matched = await cache.restoreCache([cachePath(dbFile, workspace)], keys.saveKey, [
+            keys.restorePrefix,
+        ]);
+        return matched
+            ? { matchedKey: matched, note: `restored run history from cache ${matched}` }
+            : { matchedKey: null, note: `no run history in the cache yet (prefix ${keys.restorePrefix})` };
+    }
+    catch (err) {
+        // A broken cache must not fail the evaluation: the run goes on without a baseline.
+        warn(`restoring run history failed: ${err instanceof Error ? err.message : String(err)}`);
+        return { matchedKey: null, note: 'restoring run history failed' };
+    }
+}
+async function saveHistory(dbFile, workspace, keys, ctx, warn) {
+    if (!ctx.onDefaultBranch)
+        return {
+            saved: false,
+            note: ctx.pullRequest
+                ? 'pull requests read the history but never publish it'
+                : `history is saved only from the default branch${ctx.defaultBranch ? ` (${ctx.defaultBranch})` : ''}`,
+        };
+    const cache = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
+    if (!cache.isFeatureAvailable())
+        return { saved: false, note: 'the Actions cache service is not available here' };
+    try {
+        const id = await cache.saveCache([cachePath(dbFile, workspace)], keys.saveKey);
+        return id === -1
+            ? { saved: false, note: `the cache did not accept ${keys.saveKey}` }
+            : { saved: true, note: `saved run history to cache ${keys.saveKey}` };
+    }
+    catch (err) {
+        warn(`saving run history failed: ${err instanceof Error ? err.message : String(err)}`);
+        return { saved: false, note: 'saving run history failed' };
+    }
+}
+//# sourceMappingURL=history.js.map
+;// CONCATENATED MODULE: ./build/src/action/inputs.js
+
+/** A bad input; the message names the input and what was expected. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1 ? problems[0] : `invalid inputs:\n- ${problems.join('\n- ')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+/** Reads an input the way @actions/core does (`INPUT_<NAME>`, spaces to underscores), without importing it. */
+const envInput = (name) => (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+const DEFAULT_ARTIFACT_NAME = 'factory-bench-runs';
+const DEFAULT_CACHE_KEY_PREFIX = 'factory-bench-runs';
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+    const problems = [];
+    const problem = (name, expected, got) => {
+        problems.push(`input ${name}: expected ${expected}, got ${JSON.stringify(got)}`);
+        return null;
+    };
+    const positiveInt = (name, max) => {
+        const raw = read(name);
+        if (raw === '')
+            return null;
+        const n = Number(raw);
+        if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1 || n > max)
+            return problem(name, `a whole number from 1 to ${max}`, raw);
+        return n;
+    };
+    const rate = (name) => {
+        const raw = read(name);
+        if (raw === '')
+            return null;
+        const percent = raw.endsWith('%');
+        const n = Number(percent ? raw.slice(0, -1).trim() : raw);
+        const value = percent ? n / 100 : n;
+        if (raw === '%' || !Number.isFinite(n) || value < 0 || value > 1)
+            return problem(name, 'a rate from 0 to 1 or a percentage such as 80%', raw);
+        return value;
+    };
+    const boolean = (name, fallback) => {
+        const raw = read(name).toLowerCase();
+        if (raw === '')
+            return fallback;
+        if (['true', 'yes', 'on', '1'].includes(raw))
+            return true;
+        if (['false', 'no', 'off', '0'].includes(raw))
+            return false;
+        problem(name, 'true or false', raw);
+        return fallback;
+    };
+    const name = (input, fallback) => {
+        const raw = read(input) || fallback;
+        if (!NAME_PATTERN.test(raw) || raw.length > 100)
+            problem(input, 'letters, digits, ".", "_" or "-" (at most 100 characters)', raw);
+        return raw;
+    };
+    const workingDirectory = external_node_path_.resolve(workspace, read('working-directory') || '.');
+    const suiteRaw = read('suite');
+    if (suiteRaw === '')
+        problems.push('input suite: required (the path of a suite manifest, e.g. suites/core.yaml)');
+    const suite = external_node_path_.resolve(workingDirectory, suiteRaw);
+    const modelRaw = read('model');
+    const model = modelRaw === '' ? null : modelRaw;
+    if (model && !/^(oracle|null|[A-Za-z0-9_.-]+\/\S+)$/.test(model))
+        problem('model', 'oracle, null, or provider/model such as openai/gpt-4o-mini', model);
+    const baseUrlRaw = read('base-url');
+    let baseUrl = null;
+    if (baseUrlRaw !== '') {
+        try {
+            const u = new URL(baseUrlRaw);
+            if (u.protocol !== 'https:' && u.protocol !== 'http:')
+                throw new Error('protocol');
+            baseUrl = baseUrlRaw;
+        }
+        catch {
+            problem('base-url', 'an http(s) URL of an OpenAI-compatible API such as https://api.openai.com/v1', baseUrlRaw);
+        }
+    }
+    const shardRaw = read('shard');
+    let shard = null;
+    if (shardRaw !== '') {
+        const m = /^(\d+)\s*\/\s*(\d+)$/.exec(shardRaw);
+        const index = Number(m?.[1]);
+        const total = Number(m?.[2]);
+        if (!m || total < 1 || total > 256 || index < 1 || index > total)
+            problem('shard', 'i/n with 1 <= i <= n <= 256, such as 2/4', shardRaw);
+        else
+            shard = { index, total };
+    }
+    const modeRaw = (read('mode') || 'run').toLowerCase();
+    let mode = 'run';
+    if (modeRaw === 'run' || modeRaw === 'merge')
+        mode = modeRaw;
+    else
+        problem('mode', 'run or merge', modeRaw);
+    if (mode === 'merge' && shard)
+        problems.push('input shard: must be empty with mode: merge (the merge job collects every shard)');
+    const inputs = {
+        suite,
+        model,
+        concurrency: positiveInt('concurrency', 64),
+        epochs: positiveInt('epochs', 100),
+        apiKey: read('api-key') || null,
+        baseUrl,
+        failUnder: rate('fail-under'),
+        maxRegression: rate('max-regression'),
+        comment: boolean('comment', true),
+        artifactName: name('artifact-name', DEFAULT_ARTIFACT_NAME),
+        retentionDays: positiveInt('retention-days', 90),
+        cacheKeyPrefix: name('cache-key-prefix', DEFAULT_CACHE_KEY_PREFIX),
+        workingDirectory,
+        shard,
+        mode,
+        githubToken: read('github-token') || null,
+    };
+    if (problems.length > 0)
+        throw new InputError(problems);
+    return inputs;
+}
+//# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ./build/src/action/report.js
+
+
+/** GitHub rejects a comment body over 65,536 characters (422 "Body is too long"). */
+const COMMENT_LIMIT = 65_536;
+/** The job summary takes at most 1 MiB per step. */
+const SUMMARY_LIMIT = 1024 * 1024;
+function signedNumber(d) {
+    const s = Math.abs(d).toFixed(2);
+    return s === '0.00' ? '±0.00' : `${d > 0 ? '+' : '−'}${s}`;
+}
+function money(v) {
+    return v === null ? 'n/a' : `$${v.toFixed(4)}`;
+}
+function moneyDelta(now, base) {
+    if (now === null || base === null)
+        return '';
+    const d = now - base;
+    return ` (${d >= 0 ? '+' : '−'}$${Math.abs(d).toFixed(4)})`;
+}
+/** Totals, the comparison's headline and the gate, short enough to always fit. */
+function renderHeadline(c, marker = '') {
+    const { run, comparison } = c;
+    const icon = c.gate.verdict === 'failed' ? '❌' : '✅';
+    const lines = [
+        ...(marker ? [marker] : []),
+        `### ${icon} factory-bench: suite \`${run.suiteId}\` with \`${run.model}\``,
+        '',
+        '| | this run | base | change |',
+        '| --- | ---: | ---: | ---: |',
+    ];
+    if (comparison) {
+        lines.push(`| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | ${pct(comparison.basePassRate)} | ${points(run.passRate - comparison.basePassRate)} |`, `| average score | ${run.avgScore.toFixed(2)} | ${comparison.baseAvgScore.toFixed(2)} | ${signedNumber(run.avgScore - comparison.baseAvgScore)} |`, `| cost | ${money(run.costUsd)} | ${money(comparison.baseCostUsd)} | ${moneyDelta(run.costUsd, comparison.baseCostUsd).replace(/[()]/g, '').trim() || 'n/a'} |`);
+        const counts = new Map();
+        for (const t of comparison.tasks)
+            counts.set(t.verdict, (counts.get(t.verdict) ?? 0) + 1);
+        lines.push('', `Compared with \`${comparison.baselineSuiteRunId}\`, the latest run on \`${comparison.baselineBranch}\`: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}.`);
+    }
+    else {
+        lines.push(`| pass rate | ${run.passed}/${run.total} (${pct(run.passRate)}) | | |`, `| average score | ${run.avgScore.toFixed(2)} | | |`, `| cost | ${money(run.costUsd)} | | |`, '', c.baseBranch
+            ? `No baseline yet: the history holds no run of suite \`${run.suiteId}\` on \`${c.baseBranch}\`. The next run on that branch records one.`
+            : 'No comparison: this run is not a pull request.');
+    }
+    lines.push('');
+    if (c.gate.failures.length > 0)
+        lines.push(`**Gate failed:** ${c.gate.failures.join('; ')}.`);
+    else if (c.gate.checks.length > 0)
+        lines.push(`Gate passed: ${c.gate.checks.join('; ')}.`);
+    const links = [
+        c.artifactUrl ? `[run directories (artifact)](${c.artifactUrl})` : null,
+        c.runUrl ? `[workflow run](${c.runUrl})` : null,
+    ].filter(Boolean);
+    if (links.length > 0)
+        lines.push('', links.join(' · '));
+    for (const n of c.notes)
+        lines.push('', `> ${n}`);
+    return lines.join('\n');
+}
+/** Cuts text at a line boundary so that it fits, saying what was cut. */
+function cutToFit(text, max, where) {
+    if (text.length <= max)
+        return text;
+    const note = (n) => `\n\n… ${n} more lines cut to fit; the full report is in ${where}.\n`;
+    const lines = text.split('\n');
+    let kept = '';
+    let i = 0;
+    for (; i < lines.length; i++) {
+        const next = `${kept}${lines[i]}\n`;
+        if (next.length + note(lines.length - i).length > max)
+            break;
+        kept = next;
+    }
+    return kept + note(lines.length - i);
+}
+/**
+ * Headline first, then the per-task detail folded into <details>, cut with a
+ * note when the whole would pass `limit`. Every secret is redacted.
+ */
+function renderReport(c, limit, marker = '') {
+    const headline = redact(renderHeadline(c, marker));
+    const detailTitle = c.comparison ? 'Per-task changes against the base branch' : 'Per-task results';
+    const detail = redact(c.comparison ? `${c.comparison.markdown}\n\n${c.run.reportMarkdown}` : c.run.reportMarkdown);
+    const open = `\n\n<details><summary>${detailTitle}</summary>\n\n`;
+    const close = '\n</details>\n';
+    const room = limit - headline.length - open.length - close.length;
+    if (room < 200)
+        return cutToFit(headline, limit, 'the artifact');
+    return headline + open + cutToFit(detail, room, 'the artifact and the job summary') + close;
+}
+//# sourceMappingURL=report.js.map
 ;// CONCATENATED MODULE: ./build/src/action/suite-bridge.js
 
 
 
 
-
-
-/**
- * What the action needs from a suite: load it, run it (or a shard of it),
- * merge shards, and compare a suite run with the base branch's latest run.
- * The runs themselves are the orchestrator's; this file only fans out,
- * totals and records them.
- */
-class SuiteInputError extends Error {
-    name = 'SuiteInputError';
+function taskScores(s) {
+    return s.tasks.map((t) => ({
+        taskId: t.task_id,
+        runs: t.runs.length,
+        passes: t.runs.filter((r) => r.passed).length,
+        meanScore: t.runs.length ? t.runs.reduce((sum, r) => sum + r.score, 0) / t.runs.length : 0,
+    }));
 }
-function loadSuiteInfo(file) {
-    if (!(0,external_node_fs_.existsSync)(file))
-        throw new SuiteInputError(`suite manifest ${file} does not exist`);
-    let doc;
-    try {
-        doc = (0,dist/* parse */.qg)((0,external_node_fs_.readFileSync)(file, 'utf8'));
-    }
-    catch (err) {
-        throw new SuiteInputError(`${file}: not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : err})`);
-    }
-    const m = (doc ?? {});
-    const id = typeof m.id === 'string' && m.id !== '' ? m.id : external_node_path_.basename(file).replace(/\.ya?ml$/, '');
-    if (!Array.isArray(m.tasks) || m.tasks.length === 0)
-        throw new SuiteInputError(`${file}: field tasks: expected a list of task folders`);
-    const dir = external_node_path_.dirname(file);
-    const tasks = m.tasks.map((t, i) => {
-        const rel = typeof t === 'string' ? t : t?.path;
-        if (typeof rel !== 'string' || rel === '')
-            throw new SuiteInputError(`${file}: field tasks[${i}]: expected a task folder path`);
-        const abs = external_node_path_.resolve(dir, rel);
-        if (!(0,external_node_fs_.existsSync)(abs))
-            throw new SuiteInputError(`${file}: field tasks[${i}]: ${rel} does not exist`);
-        return abs;
-    });
-    const num = (v) => (typeof v === 'number' && v > 0 ? v : null);
+function passRateOf(s) {
+    return s.totals.runs_planned ? s.totals.passed_runs / s.totals.runs_planned : 0;
+}
+function viewOf(outcome, runsRoot) {
+    const s = outcome.summary;
     return {
-        id,
-        file,
-        tasks,
-        model: typeof m.model === 'string' ? m.model : null,
-        concurrency: num(m.concurrency),
-        epochs: num(m.epochs),
+        suiteId: s.suite_id,
+        suiteRunId: s.suite_run_id,
+        model: s.model,
+        total: s.totals.runs_planned,
+        passed: s.totals.passed_runs,
+        passRate: passRateOf(s),
+        avgScore: s.totals.mean_run_score ?? 0,
+        costUsd: s.totals.cost_usd,
+        environmentErrors: s.totals.environment_errors,
+        reportPath: outcome.reportPath,
+        reportMarkdown: (0,external_node_fs_.existsSync)(outcome.reportPath) ? (0,external_node_fs_.readFileSync)(outcome.reportPath, 'utf8') : '',
+        dirs: [outcome.dir, ...s.tasks.flatMap((t) => t.runs.map((r) => external_node_path_.join(runsRoot, r.run_id)))],
+        tasks: taskScores(s),
     };
 }
-async function pool(items, limit, fn) {
-    let next = 0;
-    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-        while (next < items.length) {
-            const item = items[next++];
-            await fn(item);
-        }
-    });
-    await Promise.all(workers);
-}
-async function runSuiteForAction(o) {
-    const tasks = selectShard(o.suite.tasks, (t) => external_node_path_.basename(t), o.shard);
-    const suiteRunId = newSuiteRunId(o.suite.id);
-    const startedAt = new Date().toISOString();
-    const jobs = tasks.flatMap((task) => Array.from({ length: o.epochs }, (_, epoch) => ({ task, epoch })));
-    const results = [];
-    const dirs = [];
-    await pool(jobs, o.concurrency, async ({ task, epoch }) => {
-        if (o.signal?.aborted)
-            return;
-        const { result, runDir } = await run_task_runTask({
-            task,
-            model: o.model,
-            runsRoot: o.runsRoot,
-            suiteRunId,
-            epoch,
-            signal: o.signal,
-            warn: (m) => o.log(`warning: ${m}`),
-        });
-        o.log(`${result.task_id}#${epoch}: ${result.passed ? 'passed' : 'failed'} (score ${result.score.toFixed(2)}, ${result.status})`);
-        results.push(result);
-        dirs.push(runDir);
-    });
-    return recordSuiteRun({
-        suite: o.suite,
-        suiteRunId,
-        model: o.model,
-        runsRoot: o.runsRoot,
-        results,
-        dirs,
-        startedAt,
-        branch: o.branch,
-        commitSha: o.commitSha,
-        label: o.shard ? `shard ${o.shard.index}/${o.shard.total}` : null,
-    });
-}
-/** Totals, report.md, summary.json and the suite_runs row of a finished suite run. */
-async function recordSuiteRun(o) {
-    const results = [...o.results].sort((a, b) => a.task_id.localeCompare(b.task_id) || a.epoch - b.epoch);
-    const total = results.length;
-    const passed = results.filter((r) => r.passed).length;
-    const priced = results.filter((r) => r.cost_usd !== null);
-    const view = {
-        suiteId: o.suite.id,
-        suiteRunId: o.suiteRunId,
-        model: o.model,
-        total,
-        passed,
-        passRate: total ? passed / total : 0,
-        avgScore: total ? results.reduce((s, r) => s + r.score, 0) / total : 0,
-        costUsd: priced.length ? priced.reduce((s, r) => s + (r.cost_usd ?? 0), 0) : null,
-        reportPath: external_node_path_.join(o.runsRoot, o.suiteRunId, 'report.md'),
-        dirs: [external_node_path_.join(o.runsRoot, o.suiteRunId), ...o.dirs],
-        results,
-    };
-    const reportMarkdown = renderSuiteReport(view);
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(view.reportPath), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(view.reportPath, reportMarkdown);
-    const summary = { ...view, results: undefined, dirs: undefined, runs: results.map((r) => r.run_id) };
-    (0,external_node_fs_.writeFileSync)(external_node_path_.join(o.runsRoot, o.suiteRunId, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    await updateIndex(external_node_path_.join(o.runsRoot, 'runs.sqlite'), (db) => {
-        db.run(`INSERT OR REPLACE INTO suite_runs (suite_run_id, suite_id, model, status, started_at, finished_at, total, passed, avg_score,
-         cost_usd, branch, commit_sha, label, report_path, summary_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
-            o.suiteRunId,
-            o.suite.id,
-            o.model,
-            'completed',
-            o.startedAt,
-            new Date().toISOString(),
-            total,
-            passed,
-            view.avgScore,
-            view.costUsd,
-            o.branch,
-            o.commitSha,
-            o.label,
-            view.reportPath,
-            JSON.stringify(summary),
-        ]);
-    });
-    return { ...view, reportMarkdown };
-}
-function suite_bridge_money(v) {
-    return v === null ? 'n/a' : `$${v.toFixed(4)}`;
-}
-function renderSuiteReport(v) {
-    const lines = [
-        `# Suite ${v.suiteId} with ${v.model}`,
-        '',
-        `Suite run \`${v.suiteRunId}\`: ${v.passed}/${v.total} passed, average score ${v.avgScore.toFixed(2)}, cost ${suite_bridge_money(v.costUsd)}.`,
-        '',
-        '| task | epoch | passed | score | kill reason | turns | tokens | cost | time |',
-        '| --- | ---: | :---: | ---: | --- | ---: | ---: | ---: | ---: |',
-        ...v.results.map((r) => `| ${r.task_id} | ${r.epoch} | ${r.passed ? '✅' : '❌'} | ${r.score.toFixed(2)} | ${r.kill_reason ?? (r.status === 'completed' ? '' : r.status)} | ${r.turns} | ${r.tokens.total} | ${suite_bridge_money(r.cost_usd)} | ${r.timings.total_s.toFixed(1)}s |`),
-        '',
-    ];
-    return lines.join('\n');
-}
-/** Reads every run (result.json) under the downloaded shard folders, re-links them to one suite run, and records it. */
+/**
+ * Merges the shards' runs into one suite run: the suite runner is driven with
+ * a task runner that replays each shard's recorded run (copied into this
+ * runs folder, re-linked and indexed) instead of running it again, so the
+ * merged summary, report and suite_runs row are the runner's own.
+ */
 async function mergeShardRuns(o) {
-    const suiteRunId = newSuiteRunId(o.suite.id);
-    const results = [];
-    const dirs = [];
-    let startedAt = new Date().toISOString();
+    const recorded = new Map();
+    let epochs = 1;
     let model = null;
     for (const shardDir of o.shardDirs) {
         for (const name of (0,external_node_fs_.readdirSync)(shardDir).sort()) {
+            const summaryFile = external_node_path_.join(shardDir, name, 'summary.json');
+            if ((0,external_node_fs_.existsSync)(summaryFile))
+                epochs = Math.max(epochs, Number(JSON.parse((0,external_node_fs_.readFileSync)(summaryFile, 'utf8')).epochs) || 1);
             const resultFile = external_node_path_.join(shardDir, name, 'result.json');
             if (!(0,external_node_fs_.existsSync)(resultFile))
                 continue;
-            const parsed = runResultSchema.parse(JSON.parse((0,external_node_fs_.readFileSync)(resultFile, 'utf8')));
-            const result = { ...parsed, suite_run_id: suiteRunId };
-            const dest = external_node_path_.join(o.runsRoot, name);
-            (0,external_node_fs_.cpSync)(external_node_path_.join(shardDir, name), dest, { recursive: true });
-            (0,external_node_fs_.writeFileSync)(external_node_path_.join(dest, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-            results.push(result);
-            dirs.push(dest);
-            if (result.started_at < startedAt)
-                startedAt = result.started_at;
+            const result = runResultSchema.parse(JSON.parse((0,external_node_fs_.readFileSync)(resultFile, 'utf8')));
             model ??= result.model;
+            recorded.set(`${result.task_id}#${result.epoch}`, { dir: external_node_path_.join(shardDir, name), result });
         }
     }
-    if (results.length === 0)
+    if (!model)
         throw new Error(`the shard artifacts hold no runs (looked in ${o.shardDirs.join(', ')})`);
-    await updateIndex(external_node_path_.join(o.runsRoot, 'runs.sqlite'), (db) => {
-        for (let i = 0; i < results.length; i++)
-            insertRun(db, results[i], dirs[i]);
-    });
-    return recordSuiteRun({
+    const dbFile = external_node_path_.join(o.runsRoot, 'runs.sqlite');
+    const replay = async (opts) => {
+        const taskId = typeof opts.task === 'string' ? external_node_path_.basename(opts.task) : opts.task.manifest.id;
+        const found = recorded.get(`${taskId}#${opts.epoch ?? 0}`);
+        if (!found)
+            throw new Error(`no run of ${taskId} epoch ${(opts.epoch ?? 0) + 1} in the shard artifacts`);
+        const result = { ...found.result, suite_run_id: opts.suiteRunId ?? null };
+        const runDir = external_node_path_.join(opts.runsRoot, result.run_id);
+        (0,external_node_fs_.cpSync)(found.dir, runDir, { recursive: true });
+        (0,external_node_fs_.writeFileSync)(external_node_path_.join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+        await updateIndex(dbFile, (db) => insertRun(db, result, runDir));
+        return { result, runDir };
+    };
+    return runSuite({
         suite: o.suite,
-        suiteRunId,
-        model: model ?? 'unknown',
+        model,
+        epochs: o.epochs ?? epochs,
+        concurrency: 4,
         runsRoot: o.runsRoot,
-        results,
-        dirs,
-        startedAt,
         branch: o.branch,
-        commitSha: o.commitSha,
+        commit: o.commit,
         label: `merged from ${o.shardDirs.length} shards`,
+        runTask: replay,
     });
 }
-/** The latest completed run of the same suite on the base branch, other than this one, compared task by task. */
+/** The latest completed run of the same suite on the base branch (not this one), compared task by task. */
 async function compareWithBase(dbFile, run, baseBranch) {
     if (!(0,external_node_fs_.existsSync)(dbFile))
         return null;
-    return readIndex(dbFile, (db) => {
-        const base = queryAll(db, `SELECT suite_run_id, avg_score, cost_usd, total, passed FROM suite_runs
-       WHERE suite_id = ? AND branch = ? AND status = 'completed' AND suite_run_id != ? ORDER BY started_at DESC LIMIT 1`, [run.suiteId, baseBranch, run.suiteRunId])[0];
-        if (!base)
-            return null;
-        const baseRuns = queryAll(db, 'SELECT task_id, passed, score FROM runs WHERE suite_run_id = ?', [
-            String(base.suite_run_id),
-        ]);
-        const byTask = (rows) => {
-            const m = new Map();
-            for (const r of rows) {
-                const e = m.get(String(r.task_id)) ?? { n: 0, passed: 0, score: 0 };
-                e.n++;
-                e.passed += Number(r.passed) ? 1 : 0;
-                e.score += Number(r.score);
-                m.set(String(r.task_id), e);
-            }
-            return m;
-        };
-        const mine = byTask(run.results.map((r) => ({ task_id: r.task_id, passed: r.passed ? 1 : 0, score: r.score })));
-        const theirs = byTask(baseRuns);
-        const tasks = [...mine.entries()]
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([taskId, e]) => {
-            const b = theirs.get(taskId);
-            const passRate = e.passed / e.n;
-            const score = e.score / e.n;
-            if (!b)
-                return { taskId, passRate, basePassRate: null, score, baseScore: null, verdict: 'new' };
-            const basePassRate = b.passed / b.n;
-            const baseScore = b.score / b.n;
-            const d = passRate - basePassRate || score - baseScore;
+    const base = await readIndex(dbFile, (db) => findLatestSuiteRun(db, { suiteId: run.suiteId, branch: baseBranch, excludeSuiteRunId: run.suiteRunId }));
+    if (!base?.summary_json)
+        return null;
+    const summary = JSON.parse(base.summary_json);
+    const theirs = new Map(taskScores(summary).map((t) => [t.taskId, t]));
+    const tasks = run.tasks.map((t) => {
+        const passRate = t.runs ? t.passes / t.runs : 0;
+        const b = theirs.get(t.taskId);
+        if (!b)
             return {
-                taskId,
+                taskId: t.taskId,
                 passRate,
-                basePassRate,
-                score,
-                baseScore,
-                verdict: d > 1e-9 ? 'improved' : d < -1e-9 ? 'regressed' : 'no change',
+                basePassRate: null,
+                score: t.meanScore,
+                baseScore: null,
+                verdict: 'new',
             };
-        });
-        const total = Number(base.total) || 0;
-        const view = {
-            baselineSuiteRunId: String(base.suite_run_id),
-            baselineBranch: baseBranch,
-            basePassRate: total ? Number(base.passed) / total : 0,
-            baseAvgScore: Number(base.avg_score ?? 0),
-            baseCostUsd: base.cost_usd === null ? null : Number(base.cost_usd),
-            tasks,
+        const basePassRate = b.runs ? b.passes / b.runs : 0;
+        const d = passRate - basePassRate || t.meanScore - b.meanScore;
+        return {
+            taskId: t.taskId,
+            passRate,
+            basePassRate,
+            score: t.meanScore,
+            baseScore: b.meanScore,
+            verdict: d > 1e-9 ? 'improved' : d < -1e-9 ? 'regressed' : 'no change',
         };
-        return { ...view, markdown: renderComparison(view) };
     });
+    const view = {
+        baselineSuiteRunId: base.suite_run_id,
+        baselineBranch: baseBranch,
+        baselineModel: base.model,
+        basePassRate: passRateOf(summary),
+        baseAvgScore: summary.totals.mean_run_score ?? 0,
+        baseCostUsd: summary.totals.cost_usd,
+        tasks,
+    };
+    return { ...view, markdown: renderComparison(view) };
 }
-function signed(v, digits = 2) {
-    const s = v.toFixed(digits);
-    return v > 0 ? `+${s}` : v < 0 ? s.replace('-', '−') : `±${s}`;
+function signed(v, digits) {
+    const s = Math.abs(v).toFixed(digits);
+    return Number(s) === 0 ? `±${s}` : `${v > 0 ? '+' : '−'}${s}`;
 }
 function renderComparison(c) {
     return [
-        `| task | pass rate | Δ | score | Δ | verdict |`,
+        '| task | pass rate | Δ | score | Δ | verdict |',
         '| --- | ---: | ---: | ---: | ---: | --- |',
-        ...c.tasks.map((t) => `| ${t.taskId} | ${(t.passRate * 100).toFixed(0)}% | ${t.basePassRate === null ? 'new' : signed((t.passRate - t.basePassRate) * 100, 0)} | ${t.score.toFixed(2)} | ${t.baseScore === null ? 'new' : signed(t.score - t.baseScore)} | ${t.verdict} |`),
+        ...c.tasks.map((t) => `| ${t.taskId} | ${(t.passRate * 100).toFixed(0)}% | ${t.basePassRate === null ? 'new' : signed((t.passRate - t.basePassRate) * 100, 0)} | ${t.score.toFixed(2)} | ${t.baseScore === null ? 'new' : signed(t.score - t.baseScore, 2)} | ${t.verdict} |`),
         '',
     ].join('\n');
 }
+
 //# sourceMappingURL=suite-bridge.js.map
 ;// CONCATENATED MODULE: ./build/src/action/run.js
 
@@ -59713,8 +62186,25 @@ function renderComparison(c) {
 
 
 
-/** Models that run without any API: everything else needs a key or an endpoint. */
+
+
+
+/** Models that run without any API. */
 const KEYLESS_MODELS = new Set(['oracle', 'null']);
+/** True when the model needs an API key that nothing provides; a bad model name is an input error. */
+function missingApiKey(model, inputs) {
+    if (KEYLESS_MODELS.has(model))
+        return false;
+    try {
+        openAIOptionsFor(model, { baseUrl: inputs.baseUrl ?? undefined });
+        return false;
+    }
+    catch (err) {
+        if (err instanceof ModelError && /needs an API key/.test(err.message))
+            return true;
+        throw new InputError([`input model: ${err instanceof Error ? err.message : String(err)}`]);
+    }
+}
 const log = (m) => lib_core/* info */.pq(redact(m));
 const warn = (m) => lib_core/* warning */.$e(redact(m));
 /** The whole action: never throws; failures end in core.setFailed with one clear message. */
@@ -59731,7 +62221,7 @@ async function run() {
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (err instanceof InputError || err instanceof SuiteInputError)
+        if (err instanceof InputError || err instanceof SuiteInputError || err instanceof ManifestError)
             lib_core/* setFailed */.C1(redact(message));
         else
             lib_core/* setFailed */.C1(redact(`factory-bench: ${message}`));
@@ -59777,17 +62267,13 @@ async function runAction(signal) {
     const inputs = parseInputs((name) => lib_core/* getInput */.V4(name));
     protectSecrets(inputs);
     const ctx = readGithubContext();
-    const suite = loadSuiteInfo(inputs.suite);
-    const model = inputs.model ?? suite.model;
+    const suite = loadSuite(inputs.suite);
+    const model = inputs.model ?? suite.defaults.model;
     if (!model)
         throw new InputError([`input model: required (the suite ${suite.id} names no default model)`]);
     const runsRoot = external_node_path_.join(inputs.workingDirectory, 'runs');
     const dbFile = external_node_path_.join(runsRoot, 'runs.sqlite');
-    if (inputs.mode === 'run' &&
-        !KEYLESS_MODELS.has(model) &&
-        !inputs.apiKey &&
-        !inputs.baseUrl &&
-        !process.env.OPENAI_API_KEY) {
+    if (inputs.mode === 'run' && missingApiKey(model, inputs)) {
         const why = ctx.pullRequest?.isFork
             ? 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets'
             : 'the api-key input is empty';
@@ -59813,30 +62299,35 @@ async function runAction(signal) {
         const into = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(ctx.runnerTemp, 'factory-bench-shards-'));
         const shards = await downloadShardArtifacts(artifactBaseName(inputs.artifactName, suite.id, ctx), into);
         log(`merging ${shards.length} shards: ${shards.map((s) => s.name).join(', ')}`);
-        runView = await mergeShardRuns({
+        const merged = await mergeShardRuns({
             suite,
             shardDirs: shards.map((s) => s.dir),
             runsRoot,
+            epochs: inputs.epochs,
             branch: ctx.branch,
-            commitSha: ctx.sha,
+            commit: ctx.sha,
         });
+        runView = viewOf(merged, runsRoot);
     }
     else {
-        const concurrency = inputs.concurrency ?? suite.concurrency ?? 2;
-        const epochs = inputs.epochs ?? suite.epochs ?? 1;
+        const concurrency = inputs.concurrency ?? suite.defaults.concurrency;
+        const epochs = inputs.epochs ?? suite.defaults.epochs;
         log(`running suite ${suite.id} with ${model} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`);
-        runView = await runSuiteForAction({
+        const outcome = await runSuite({
             suite,
             model,
             concurrency,
             epochs,
             runsRoot,
-            shard: inputs.shard,
-            branch: ctx.branch,
-            commitSha: ctx.sha,
             signal,
-            log,
+            // The input is 1-based as written in a matrix; the runner counts from 0.
+            ...(inputs.shard ? { shard: { index: inputs.shard.index - 1, total: inputs.shard.total } } : {}),
+            branch: ctx.branch,
+            commit: ctx.sha,
+            label: inputs.shard ? `shard ${inputs.shard.index}/${inputs.shard.total}` : null,
+            onEvent: logSuiteEvent,
         });
+        runView = viewOf(outcome, runsRoot);
     }
     log(`suite run ${runView.suiteRunId}: ${runView.passed}/${runView.total} passed (${pct(runView.passRate)})`);
     const notes = [];
@@ -59898,6 +62389,14 @@ async function runAction(signal) {
     setOutputs({ ...runView, verdict: gate.verdict });
     if (gate.verdict === 'failed')
         lib_core/* setFailed */.C1(`factory-bench: ${gate.failures.join('; ')}`);
+}
+function logSuiteEvent(e) {
+    if (e.type === 'unit_end')
+        log(`${e.taskId} epoch ${e.epoch + 1}/${e.epochs}: ${e.run.passed ? 'passed' : 'failed'} (score ${e.run.score.toFixed(2)}, ${e.run.status}${e.run.kill_reason ? `, ${e.run.kill_reason}` : ''})`);
+    else if (e.type === 'warning')
+        warn(e.message);
+    else if (e.type === 'interrupting')
+        warn(`interrupted: waiting for ${e.running} running tasks to stop`);
 }
 async function postComment(inputs, ctx, suiteId, body) {
     if (!ctx.pullRequest || !inputs.comment)

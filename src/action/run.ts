@@ -1,7 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
+import { ModelError, openAIOptionsFor } from '../agents/index.js';
 import { redact, registerEnvSecrets, registerSecret } from '../runs/index.js';
+import { loadSuite, runSuite, type SuiteEvent } from '../suites/index.js';
+import { ManifestError } from '../tasks/index.js';
 import { artifactBaseName, artifactName, downloadShardArtifacts, uploadRunDirectories } from './artifacts.js';
 import { commentMarker, upsertComment } from './comment.js';
 import { evaluateGate, type GateResult, pct } from './gate.js';
@@ -12,15 +15,26 @@ import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT } from './report.js';
 import {
   type ComparisonView,
   compareWithBase,
-  loadSuiteInfo,
   mergeShardRuns,
-  runSuiteForAction,
   SuiteInputError,
   type SuiteRunView,
+  viewOf,
 } from './suite-bridge.js';
 
-/** Models that run without any API: everything else needs a key or an endpoint. */
+/** Models that run without any API. */
 const KEYLESS_MODELS = new Set(['oracle', 'null']);
+
+/** True when the model needs an API key that nothing provides; a bad model name is an input error. */
+function missingApiKey(model: string, inputs: ActionInputs): boolean {
+  if (KEYLESS_MODELS.has(model)) return false;
+  try {
+    openAIOptionsFor(model, { baseUrl: inputs.baseUrl ?? undefined });
+    return false;
+  } catch (err) {
+    if (err instanceof ModelError && /needs an API key/.test(err.message)) return true;
+    throw new InputError([`input model: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+}
 
 const log = (m: string) => core.info(redact(m));
 const warn = (m: string) => core.warning(redact(m));
@@ -38,7 +52,8 @@ export async function run(): Promise<void> {
     await runAction(controller.signal);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof InputError || err instanceof SuiteInputError) core.setFailed(redact(message));
+    if (err instanceof InputError || err instanceof SuiteInputError || err instanceof ManifestError)
+      core.setFailed(redact(message));
     else core.setFailed(redact(`factory-bench: ${message}`));
   } finally {
     process.off('SIGINT', stop);
@@ -89,19 +104,13 @@ async function runAction(signal: AbortSignal): Promise<void> {
   const inputs = parseInputs((name) => core.getInput(name));
   protectSecrets(inputs);
   const ctx = readGithubContext();
-  const suite = loadSuiteInfo(inputs.suite);
-  const model = inputs.model ?? suite.model;
+  const suite = loadSuite(inputs.suite);
+  const model = inputs.model ?? suite.defaults.model;
   if (!model) throw new InputError([`input model: required (the suite ${suite.id} names no default model)`]);
   const runsRoot = path.join(inputs.workingDirectory, 'runs');
   const dbFile = path.join(runsRoot, 'runs.sqlite');
 
-  if (
-    inputs.mode === 'run' &&
-    !KEYLESS_MODELS.has(model) &&
-    !inputs.apiKey &&
-    !inputs.baseUrl &&
-    !process.env.OPENAI_API_KEY
-  ) {
+  if (inputs.mode === 'run' && missingApiKey(model, inputs)) {
     const why = ctx.pullRequest?.isFork
       ? 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets'
       : 'the api-key input is empty';
@@ -128,31 +137,36 @@ async function runAction(signal: AbortSignal): Promise<void> {
     const into = mkdtempSync(path.join(ctx.runnerTemp, 'factory-bench-shards-'));
     const shards = await downloadShardArtifacts(artifactBaseName(inputs.artifactName, suite.id, ctx), into);
     log(`merging ${shards.length} shards: ${shards.map((s) => s.name).join(', ')}`);
-    runView = await mergeShardRuns({
+    const merged = await mergeShardRuns({
       suite,
       shardDirs: shards.map((s) => s.dir),
       runsRoot,
+      epochs: inputs.epochs,
       branch: ctx.branch,
-      commitSha: ctx.sha,
+      commit: ctx.sha,
     });
+    runView = viewOf(merged, runsRoot);
   } else {
-    const concurrency = inputs.concurrency ?? suite.concurrency ?? 2;
-    const epochs = inputs.epochs ?? suite.epochs ?? 1;
+    const concurrency = inputs.concurrency ?? suite.defaults.concurrency;
+    const epochs = inputs.epochs ?? suite.defaults.epochs;
     log(
       `running suite ${suite.id} with ${model} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`,
     );
-    runView = await runSuiteForAction({
+    const outcome = await runSuite({
       suite,
       model,
       concurrency,
       epochs,
       runsRoot,
-      shard: inputs.shard,
-      branch: ctx.branch,
-      commitSha: ctx.sha,
       signal,
-      log,
+      // The input is 1-based as written in a matrix; the runner counts from 0.
+      ...(inputs.shard ? { shard: { index: inputs.shard.index - 1, total: inputs.shard.total } } : {}),
+      branch: ctx.branch,
+      commit: ctx.sha,
+      label: inputs.shard ? `shard ${inputs.shard.index}/${inputs.shard.total}` : null,
+      onEvent: logSuiteEvent,
     });
+    runView = viewOf(outcome, runsRoot);
   }
   log(
     `suite run ${runView.suiteRunId}: ${runView.passed}/${runView.total} passed (${pct(runView.passRate)})`,
@@ -226,6 +240,15 @@ async function runAction(signal: AbortSignal): Promise<void> {
 
   setOutputs({ ...runView, verdict: gate.verdict });
   if (gate.verdict === 'failed') core.setFailed(`factory-bench: ${gate.failures.join('; ')}`);
+}
+
+function logSuiteEvent(e: SuiteEvent): void {
+  if (e.type === 'unit_end')
+    log(
+      `${e.taskId} epoch ${e.epoch + 1}/${e.epochs}: ${e.run.passed ? 'passed' : 'failed'} (score ${e.run.score.toFixed(2)}, ${e.run.status}${e.run.kill_reason ? `, ${e.run.kill_reason}` : ''})`,
+    );
+  else if (e.type === 'warning') warn(e.message);
+  else if (e.type === 'interrupting') warn(`interrupted: waiting for ${e.running} running tasks to stop`);
 }
 
 async function postComment(

@@ -1,279 +1,134 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
-import { runTask } from '../orchestrator/index.js';
+import type { RunTaskOptions, RunTaskResult } from '../orchestrator/index.js';
+import { insertRun, type RunResult, readIndex, runResultSchema, updateIndex } from '../runs/index.js';
 import {
-  insertRun,
-  newSuiteRunId,
-  queryAll,
-  type RunResult,
-  readIndex,
-  runResultSchema,
-  updateIndex,
-} from '../runs/index.js';
-import type { Shard } from './inputs.js';
-import { selectShard } from './shard.js';
+  findLatestSuiteRun,
+  runSuite,
+  type Suite,
+  SuiteInputError,
+  type SuiteRunOutcome,
+  type SuiteSummary,
+} from '../suites/index.js';
 
 /**
- * What the action needs from a suite: load it, run it (or a shard of it),
- * merge shards, and compare a suite run with the base branch's latest run.
- * The runs themselves are the orchestrator's; this file only fans out,
- * totals and records them.
+ * What the action needs from a suite run, read from the suites library:
+ * totals for outputs and the gate, the folders for the artifact, per-task
+ * pass rates for the comparison with the base branch.
  */
-
-export class SuiteInputError extends Error {
-  override name = 'SuiteInputError';
-}
-
-export interface SuiteInfo {
-  id: string;
-  file: string;
-  /** Task folders, absolute, in manifest order. */
-  tasks: string[];
-  model: string | null;
-  concurrency: number | null;
-  epochs: number | null;
-}
-
-export function loadSuiteInfo(file: string): SuiteInfo {
-  if (!existsSync(file)) throw new SuiteInputError(`suite manifest ${file} does not exist`);
-  let doc: unknown;
-  try {
-    doc = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new SuiteInputError(
-      `${file}: not valid YAML (${err instanceof Error ? err.message.split('\n')[0] : err})`,
-    );
-  }
-  const m = (doc ?? {}) as Record<string, unknown>;
-  const id = typeof m.id === 'string' && m.id !== '' ? m.id : path.basename(file).replace(/\.ya?ml$/, '');
-  if (!Array.isArray(m.tasks) || m.tasks.length === 0)
-    throw new SuiteInputError(`${file}: field tasks: expected a list of task folders`);
-  const dir = path.dirname(file);
-  const tasks = m.tasks.map((t, i) => {
-    const rel = typeof t === 'string' ? t : (t as { path?: unknown })?.path;
-    if (typeof rel !== 'string' || rel === '')
-      throw new SuiteInputError(`${file}: field tasks[${i}]: expected a task folder path`);
-    const abs = path.resolve(dir, rel);
-    if (!existsSync(abs)) throw new SuiteInputError(`${file}: field tasks[${i}]: ${rel} does not exist`);
-    return abs;
-  });
-  const num = (v: unknown): number | null => (typeof v === 'number' && v > 0 ? v : null);
-  return {
-    id,
-    file,
-    tasks,
-    model: typeof m.model === 'string' ? m.model : null,
-    concurrency: num(m.concurrency),
-    epochs: num(m.epochs),
-  };
+export interface TaskScore {
+  taskId: string;
+  runs: number;
+  passes: number;
+  meanScore: number;
 }
 
 export interface SuiteRunView {
   suiteId: string;
   suiteRunId: string;
   model: string;
+  /** Runs planned (a run that could not be scored counts as not passed). */
   total: number;
   passed: number;
   passRate: number;
   avgScore: number;
-  /** Null when no run had a price. */
+  /** Null when a run's cost is unknown (an unpriced model). */
   costUsd: number | null;
+  environmentErrors: number;
   reportPath: string;
   reportMarkdown: string;
   /** The suite run's folder and every run's folder (what the artifact holds). */
   dirs: string[];
-  results: RunResult[];
+  tasks: TaskScore[];
 }
 
-export interface RunSuiteOptions {
-  suite: SuiteInfo;
-  model: string;
-  concurrency: number;
-  epochs: number;
-  runsRoot: string;
-  shard: Shard | null;
-  branch: string | null;
-  commitSha: string | null;
-  signal?: AbortSignal;
-  log: (message: string) => void;
+function taskScores(s: SuiteSummary): TaskScore[] {
+  return s.tasks.map((t) => ({
+    taskId: t.task_id,
+    runs: t.runs.length,
+    passes: t.runs.filter((r) => r.passed).length,
+    meanScore: t.runs.length ? t.runs.reduce((sum, r) => sum + r.score, 0) / t.runs.length : 0,
+  }));
 }
 
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
+export function passRateOf(s: SuiteSummary): number {
+  return s.totals.runs_planned ? s.totals.passed_runs / s.totals.runs_planned : 0;
 }
 
-export async function runSuiteForAction(o: RunSuiteOptions): Promise<SuiteRunView> {
-  const tasks = selectShard(o.suite.tasks, (t) => path.basename(t), o.shard);
-  const suiteRunId = newSuiteRunId(o.suite.id);
-  const startedAt = new Date().toISOString();
-  const jobs = tasks.flatMap((task) => Array.from({ length: o.epochs }, (_, epoch) => ({ task, epoch })));
-  const results: RunResult[] = [];
-  const dirs: string[] = [];
-  await pool(jobs, o.concurrency, async ({ task, epoch }) => {
-    if (o.signal?.aborted) return;
-    const { result, runDir } = await runTask({
-      task,
-      model: o.model,
-      runsRoot: o.runsRoot,
-      suiteRunId,
-      epoch,
-      signal: o.signal,
-      warn: (m) => o.log(`warning: ${m}`),
-    });
-    o.log(
-      `${result.task_id}#${epoch}: ${result.passed ? 'passed' : 'failed'} (score ${result.score.toFixed(2)}, ${result.status})`,
-    );
-    results.push(result);
-    dirs.push(runDir);
-  });
-  return recordSuiteRun({
-    suite: o.suite,
-    suiteRunId,
-    model: o.model,
-    runsRoot: o.runsRoot,
-    results,
-    dirs,
-    startedAt,
-    branch: o.branch,
-    commitSha: o.commitSha,
-    label: o.shard ? `shard ${o.shard.index}/${o.shard.total}` : null,
-  });
-}
-
-/** Totals, report.md, summary.json and the suite_runs row of a finished suite run. */
-async function recordSuiteRun(o: {
-  suite: SuiteInfo;
-  suiteRunId: string;
-  model: string;
-  runsRoot: string;
-  results: RunResult[];
-  dirs: string[];
-  startedAt: string;
-  branch: string | null;
-  commitSha: string | null;
-  label: string | null;
-}): Promise<SuiteRunView> {
-  const results = [...o.results].sort((a, b) => a.task_id.localeCompare(b.task_id) || a.epoch - b.epoch);
-  const total = results.length;
-  const passed = results.filter((r) => r.passed).length;
-  const priced = results.filter((r) => r.cost_usd !== null);
-  const view: Omit<SuiteRunView, 'reportMarkdown'> = {
-    suiteId: o.suite.id,
-    suiteRunId: o.suiteRunId,
-    model: o.model,
-    total,
-    passed,
-    passRate: total ? passed / total : 0,
-    avgScore: total ? results.reduce((s, r) => s + r.score, 0) / total : 0,
-    costUsd: priced.length ? priced.reduce((s, r) => s + (r.cost_usd ?? 0), 0) : null,
-    reportPath: path.join(o.runsRoot, o.suiteRunId, 'report.md'),
-    dirs: [path.join(o.runsRoot, o.suiteRunId), ...o.dirs],
-    results,
+export function viewOf(
+  outcome: Pick<SuiteRunOutcome, 'summary' | 'dir' | 'reportPath'>,
+  runsRoot: string,
+): SuiteRunView {
+  const s = outcome.summary;
+  return {
+    suiteId: s.suite_id,
+    suiteRunId: s.suite_run_id,
+    model: s.model,
+    total: s.totals.runs_planned,
+    passed: s.totals.passed_runs,
+    passRate: passRateOf(s),
+    avgScore: s.totals.mean_run_score ?? 0,
+    costUsd: s.totals.cost_usd,
+    environmentErrors: s.totals.environment_errors,
+    reportPath: outcome.reportPath,
+    reportMarkdown: existsSync(outcome.reportPath) ? readFileSync(outcome.reportPath, 'utf8') : '',
+    dirs: [outcome.dir, ...s.tasks.flatMap((t) => t.runs.map((r) => path.join(runsRoot, r.run_id)))],
+    tasks: taskScores(s),
   };
-  const reportMarkdown = renderSuiteReport(view);
-  mkdirSync(path.dirname(view.reportPath), { recursive: true });
-  writeFileSync(view.reportPath, reportMarkdown);
-  const summary = { ...view, results: undefined, dirs: undefined, runs: results.map((r) => r.run_id) };
-  writeFileSync(path.join(o.runsRoot, o.suiteRunId, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  await updateIndex(path.join(o.runsRoot, 'runs.sqlite'), (db) => {
-    db.run(
-      `INSERT OR REPLACE INTO suite_runs (suite_run_id, suite_id, model, status, started_at, finished_at, total, passed, avg_score,
-         cost_usd, branch, commit_sha, label, report_path, summary_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-      [
-        o.suiteRunId,
-        o.suite.id,
-        o.model,
-        'completed',
-        o.startedAt,
-        new Date().toISOString(),
-        total,
-        passed,
-        view.avgScore,
-        view.costUsd,
-        o.branch,
-        o.commitSha,
-        o.label,
-        view.reportPath,
-        JSON.stringify(summary),
-      ],
-    );
-  });
-  return { ...view, reportMarkdown };
 }
 
-function money(v: number | null): string {
-  return v === null ? 'n/a' : `$${v.toFixed(4)}`;
-}
-
-export function renderSuiteReport(v: Omit<SuiteRunView, 'reportMarkdown'>): string {
-  const lines = [
-    `# Suite ${v.suiteId} with ${v.model}`,
-    '',
-    `Suite run \`${v.suiteRunId}\`: ${v.passed}/${v.total} passed, average score ${v.avgScore.toFixed(2)}, cost ${money(v.costUsd)}.`,
-    '',
-    '| task | epoch | passed | score | kill reason | turns | tokens | cost | time |',
-    '| --- | ---: | :---: | ---: | --- | ---: | ---: | ---: | ---: |',
-    ...v.results.map(
-      (r) =>
-        `| ${r.task_id} | ${r.epoch} | ${r.passed ? '✅' : '❌'} | ${r.score.toFixed(2)} | ${r.kill_reason ?? (r.status === 'completed' ? '' : r.status)} | ${r.turns} | ${r.tokens.total} | ${money(r.cost_usd)} | ${r.timings.total_s.toFixed(1)}s |`,
-    ),
-    '',
-  ];
-  return lines.join('\n');
-}
-
-/** Reads every run (result.json) under the downloaded shard folders, re-links them to one suite run, and records it. */
+/**
+ * Merges the shards' runs into one suite run: the suite runner is driven with
+ * a task runner that replays each shard's recorded run (copied into this
+ * runs folder, re-linked and indexed) instead of running it again, so the
+ * merged summary, report and suite_runs row are the runner's own.
+ */
 export async function mergeShardRuns(o: {
-  suite: SuiteInfo;
+  suite: Suite;
   shardDirs: string[];
   runsRoot: string;
+  epochs: number | null;
   branch: string | null;
-  commitSha: string | null;
-}): Promise<SuiteRunView> {
-  const suiteRunId = newSuiteRunId(o.suite.id);
-  const results: RunResult[] = [];
-  const dirs: string[] = [];
-  let startedAt = new Date().toISOString();
+  commit: string | null;
+}): Promise<SuiteRunOutcome> {
+  const recorded = new Map<string, { dir: string; result: RunResult }>();
+  let epochs = 1;
   let model: string | null = null;
   for (const shardDir of o.shardDirs) {
     for (const name of readdirSync(shardDir).sort()) {
+      const summaryFile = path.join(shardDir, name, 'summary.json');
+      if (existsSync(summaryFile))
+        epochs = Math.max(epochs, Number(JSON.parse(readFileSync(summaryFile, 'utf8')).epochs) || 1);
       const resultFile = path.join(shardDir, name, 'result.json');
       if (!existsSync(resultFile)) continue;
-      const parsed = runResultSchema.parse(JSON.parse(readFileSync(resultFile, 'utf8')));
-      const result: RunResult = { ...parsed, suite_run_id: suiteRunId };
-      const dest = path.join(o.runsRoot, name);
-      cpSync(path.join(shardDir, name), dest, { recursive: true });
-      writeFileSync(path.join(dest, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-      results.push(result);
-      dirs.push(dest);
-      if (result.started_at < startedAt) startedAt = result.started_at;
+      const result = runResultSchema.parse(JSON.parse(readFileSync(resultFile, 'utf8')));
       model ??= result.model;
+      recorded.set(`${result.task_id}#${result.epoch}`, { dir: path.join(shardDir, name), result });
     }
   }
-  if (results.length === 0)
-    throw new Error(`the shard artifacts hold no runs (looked in ${o.shardDirs.join(', ')})`);
-  await updateIndex(path.join(o.runsRoot, 'runs.sqlite'), (db) => {
-    for (let i = 0; i < results.length; i++) insertRun(db, results[i] as RunResult, dirs[i] as string);
-  });
-  return recordSuiteRun({
+  if (!model) throw new Error(`the shard artifacts hold no runs (looked in ${o.shardDirs.join(', ')})`);
+  const dbFile = path.join(o.runsRoot, 'runs.sqlite');
+  const replay = async (opts: RunTaskOptions): Promise<RunTaskResult> => {
+    const taskId = typeof opts.task === 'string' ? path.basename(opts.task) : opts.task.manifest.id;
+    const found = recorded.get(`${taskId}#${opts.epoch ?? 0}`);
+    if (!found) throw new Error(`no run of ${taskId} epoch ${(opts.epoch ?? 0) + 1} in the shard artifacts`);
+    const result: RunResult = { ...found.result, suite_run_id: opts.suiteRunId ?? null };
+    const runDir = path.join(opts.runsRoot, result.run_id);
+    cpSync(found.dir, runDir, { recursive: true });
+    writeFileSync(path.join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    await updateIndex(dbFile, (db) => insertRun(db, result, runDir));
+    return { result, runDir };
+  };
+  return runSuite({
     suite: o.suite,
-    suiteRunId,
-    model: model ?? 'unknown',
+    model,
+    epochs: o.epochs ?? epochs,
+    concurrency: 4,
     runsRoot: o.runsRoot,
-    results,
-    dirs,
-    startedAt,
     branch: o.branch,
-    commitSha: o.commitSha,
+    commit: o.commit,
     label: `merged from ${o.shardDirs.length} shards`,
+    runTask: replay,
   });
 }
 
@@ -289,6 +144,7 @@ export interface TaskDelta {
 export interface ComparisonView {
   baselineSuiteRunId: string;
   baselineBranch: string;
+  baselineModel: string;
   basePassRate: number;
   baseAvgScore: number;
   baseCostUsd: number | null;
@@ -296,84 +152,69 @@ export interface ComparisonView {
   markdown: string;
 }
 
-/** The latest completed run of the same suite on the base branch, other than this one, compared task by task. */
+/** The latest completed run of the same suite on the base branch (not this one), compared task by task. */
 export async function compareWithBase(
   dbFile: string,
   run: SuiteRunView,
   baseBranch: string,
 ): Promise<ComparisonView | null> {
   if (!existsSync(dbFile)) return null;
-  return readIndex(dbFile, (db) => {
-    const base = queryAll(
-      db,
-      `SELECT suite_run_id, avg_score, cost_usd, total, passed FROM suite_runs
-       WHERE suite_id = ? AND branch = ? AND status = 'completed' AND suite_run_id != ? ORDER BY started_at DESC LIMIT 1`,
-      [run.suiteId, baseBranch, run.suiteRunId],
-    )[0];
-    if (!base) return null;
-    const baseRuns = queryAll(db, 'SELECT task_id, passed, score FROM runs WHERE suite_run_id = ?', [
-      String(base.suite_run_id),
-    ]);
-    const byTask = (rows: Array<Record<string, unknown>>) => {
-      const m = new Map<string, { n: number; passed: number; score: number }>();
-      for (const r of rows) {
-        const e = m.get(String(r.task_id)) ?? { n: 0, passed: 0, score: 0 };
-        e.n++;
-        e.passed += Number(r.passed) ? 1 : 0;
-        e.score += Number(r.score);
-        m.set(String(r.task_id), e);
-      }
-      return m;
+  const base = await readIndex(dbFile, (db) =>
+    findLatestSuiteRun(db, { suiteId: run.suiteId, branch: baseBranch, excludeSuiteRunId: run.suiteRunId }),
+  );
+  if (!base?.summary_json) return null;
+  const summary = JSON.parse(base.summary_json) as SuiteSummary;
+  const theirs = new Map(taskScores(summary).map((t) => [t.taskId, t]));
+  const tasks: TaskDelta[] = run.tasks.map((t) => {
+    const passRate = t.runs ? t.passes / t.runs : 0;
+    const b = theirs.get(t.taskId);
+    if (!b)
+      return {
+        taskId: t.taskId,
+        passRate,
+        basePassRate: null,
+        score: t.meanScore,
+        baseScore: null,
+        verdict: 'new',
+      };
+    const basePassRate = b.runs ? b.passes / b.runs : 0;
+    const d = passRate - basePassRate || t.meanScore - b.meanScore;
+    return {
+      taskId: t.taskId,
+      passRate,
+      basePassRate,
+      score: t.meanScore,
+      baseScore: b.meanScore,
+      verdict: d > 1e-9 ? 'improved' : d < -1e-9 ? 'regressed' : 'no change',
     };
-    const mine = byTask(
-      run.results.map((r) => ({ task_id: r.task_id, passed: r.passed ? 1 : 0, score: r.score })),
-    );
-    const theirs = byTask(baseRuns);
-    const tasks: TaskDelta[] = [...mine.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([taskId, e]) => {
-        const b = theirs.get(taskId);
-        const passRate = e.passed / e.n;
-        const score = e.score / e.n;
-        if (!b) return { taskId, passRate, basePassRate: null, score, baseScore: null, verdict: 'new' };
-        const basePassRate = b.passed / b.n;
-        const baseScore = b.score / b.n;
-        const d = passRate - basePassRate || score - baseScore;
-        return {
-          taskId,
-          passRate,
-          basePassRate,
-          score,
-          baseScore,
-          verdict: d > 1e-9 ? 'improved' : d < -1e-9 ? 'regressed' : 'no change',
-        };
-      });
-    const total = Number(base.total) || 0;
-    const view: Omit<ComparisonView, 'markdown'> = {
-      baselineSuiteRunId: String(base.suite_run_id),
-      baselineBranch: baseBranch,
-      basePassRate: total ? Number(base.passed) / total : 0,
-      baseAvgScore: Number(base.avg_score ?? 0),
-      baseCostUsd: base.cost_usd === null ? null : Number(base.cost_usd),
-      tasks,
-    };
-    return { ...view, markdown: renderComparison(view) };
   });
+  const view: Omit<ComparisonView, 'markdown'> = {
+    baselineSuiteRunId: base.suite_run_id,
+    baselineBranch: baseBranch,
+    baselineModel: base.model,
+    basePassRate: passRateOf(summary),
+    baseAvgScore: summary.totals.mean_run_score ?? 0,
+    baseCostUsd: summary.totals.cost_usd,
+    tasks,
+  };
+  return { ...view, markdown: renderComparison(view) };
 }
 
-function signed(v: number, digits = 2): string {
-  const s = v.toFixed(digits);
-  return v > 0 ? `+${s}` : v < 0 ? s.replace('-', '−') : `±${s}`;
+function signed(v: number, digits: number): string {
+  const s = Math.abs(v).toFixed(digits);
+  return Number(s) === 0 ? `±${s}` : `${v > 0 ? '+' : '−'}${s}`;
 }
 
 export function renderComparison(c: Omit<ComparisonView, 'markdown'>): string {
   return [
-    `| task | pass rate | Δ | score | Δ | verdict |`,
+    '| task | pass rate | Δ | score | Δ | verdict |',
     '| --- | ---: | ---: | ---: | ---: | --- |',
     ...c.tasks.map(
       (t) =>
-        `| ${t.taskId} | ${(t.passRate * 100).toFixed(0)}% | ${t.basePassRate === null ? 'new' : signed((t.passRate - t.basePassRate) * 100, 0)} | ${t.score.toFixed(2)} | ${t.baseScore === null ? 'new' : signed(t.score - t.baseScore)} | ${t.verdict} |`,
+        `| ${t.taskId} | ${(t.passRate * 100).toFixed(0)}% | ${t.basePassRate === null ? 'new' : signed((t.passRate - t.basePassRate) * 100, 0)} | ${t.score.toFixed(2)} | ${t.baseScore === null ? 'new' : signed(t.score - t.baseScore, 2)} | ${t.verdict} |`,
     ),
     '',
   ].join('\n');
 }
+
+export { SuiteInputError };

@@ -5,7 +5,6 @@ import { readGithubContext } from '../../src/action/github-context.js';
 import { cachePath, historyKeys } from '../../src/action/history.js';
 import { InputError, parseInputs } from '../../src/action/inputs.js';
 import { COMMENT_LIMIT, cutToFit, renderReport } from '../../src/action/report.js';
-import { selectShard } from '../../src/action/shard.js';
 import type { SuiteRunView } from '../../src/action/suite-bridge.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -82,13 +81,6 @@ describe('gate', () => {
 });
 
 describe('shards', () => {
-  it('deal every task to exactly one shard, the same way every time', () => {
-    const tasks = ['e', 'a', 'd', 'b', 'c'];
-    const shards = [1, 2, 3].map((index) => selectShard(tasks, (t) => t, { index, total: 3 }));
-    expect(shards).toEqual([['a', 'd'], ['b', 'e'], ['c']]);
-    expect(shards.flat().sort()).toEqual([...tasks].sort());
-  });
-
   it('the merge picks the newest attempt of each shard of this suite', () => {
     const picked = pickShardArtifacts(
       [
@@ -124,8 +116,9 @@ describe('report size', () => {
     costUsd: null,
     reportPath: '/x/report.md',
     reportMarkdown: Array.from({ length: rows }, (_, i) => `| task_${i} | ${'x'.repeat(80)} |`).join('\n'),
+    environmentErrors: 0,
     dirs: [],
-    results: [],
+    tasks: [],
   });
 
   it('folds detail into <details> and cuts it with a note to stay under the comment limit', () => {
