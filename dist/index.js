@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32106);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2807);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 32106:
+/***/ 2807:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56931,11 +56931,12 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
             stripFinalNewline: false,
             maxBuffer: 512 * 1024 * 1024,
         }));
-        const stdoutBuffer = Buffer.isBuffer(result.stdout)
-            ? result.stdout
+        // With encoding 'buffer' execa 9 returns Uint8Array, not Buffer.
+        const stdoutBuffer = result.stdout instanceof Uint8Array
+            ? Buffer.from(result.stdout.buffer, result.stdout.byteOffset, result.stdout.byteLength)
             : Buffer.from(String(result.stdout ?? ''));
-        const stderr = Buffer.isBuffer(result.stderr)
-            ? result.stderr.toString('utf8')
+        const stderr = result.stderr instanceof Uint8Array
+            ? Buffer.from(result.stderr).toString('utf8')
             : String(result.stderr ?? '');
         const exitCode = result.exitCode ?? -1;
         if (exitCode === 0 && !result.timedOut)
@@ -56951,23 +56952,538 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
     }
 }
 //# sourceMappingURL=docker-cli.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/output.js
-/** Keeps the head and tail of a long output and says how much was cut from the middle. */
-function capOutput(text, maxBytes) {
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes <= maxBytes)
-        return { text, cutBytes: 0 };
-    const buf = Buffer.from(text, 'utf8');
-    const half = Math.floor(maxBytes / 2);
-    const head = buf.subarray(0, half).toString('utf8');
-    const tail = buf.subarray(buf.length - half).toString('utf8');
-    const cutBytes = bytes - 2 * half;
-    return {
-        text: `${head}\n[... ${cutBytes} bytes cut from the middle of this output ...]\n${tail}`,
-        cutBytes,
-    };
+;// CONCATENATED MODULE: ./build/src/sandbox/registry.js
+
+
+const live = new Set();
+let installed = false;
+function registry_onExit() {
+    for (const sandbox of live) {
+        try {
+            sandbox.stopSync();
+        }
+        catch {
+            // Keep going: the other sandboxes still need removing.
+        }
+    }
+    live.clear();
 }
-//# sourceMappingURL=output.js.map
+function onSignal(signal) {
+    // The CLI installs its own handlers that stop runs gracefully; only act when alone.
+    if (process.listenerCount(signal) > 1)
+        return;
+    const code = signal === 'SIGINT' ? 130 : 143;
+    Promise.allSettled([...live].map((s) => s.stop())).finally(() => process.exit(code));
+}
+function registerSandbox(sandbox) {
+    if (!installed) {
+        installed = true;
+        process.on('exit', registry_onExit);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+    }
+    live.add(sandbox);
+}
+function unregisterSandbox(sandbox) {
+    live.delete(sandbox);
+}
+function liveSandboxCount() {
+    return live.size;
+}
+/** Runs a docker (or compose) command synchronously with the minimal environment. */
+function dockerSync(bin, args, timeoutMs = 30_000) {
+    const [file, ...prefix] = bin;
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)(file ?? 'docker', [...prefix, ...args], {
+        env: minimalEnv(),
+        stdio: 'ignore',
+        timeout: timeoutMs,
+    });
+    return r.status ?? -1;
+}
+//# sourceMappingURL=registry.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./build/src/sandbox/quote.js
+/** Quotes a string for a POSIX shell. */
+function shellQuote(s) {
+    return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+//# sourceMappingURL=quote.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/shell.js
+
+
+
+
+/**
+ * A bash process kept open inside the sandbox (through one `docker exec -i`, or
+ * directly for the local runner) that runs one command at a time. Each command
+ * costs a fork and two execs in the sandbox instead of a whole `docker exec`.
+ *
+ * Framing: the harness sends the command as a here-document whose delimiter is
+ * a fresh random nonce, then `__fb_run <nonce> ...`. The command runs in a
+ * separate `bash -c` process (under `timeout`, in its own process group) with
+ * the shell's stdout and stderr; when it ends, the shell writes an end marker
+ * containing the nonce to each stream, the exit code on stdout. The nonce never
+ * reaches the command (not in its argv, environment or memory), so output
+ * cannot fake the end of a command or its exit code. Anything a stream carries
+ * after its marker (a background job still writing) goes to the next command.
+ */
+const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
+const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+/** How long after its timeout a command may take to report before the shell is declared broken. */
+const GRACE_MS = 5_000;
+// Job control gives every command its own process group, so a timeout kills its whole tree.
+// The watchdog is a coprocess armed with "pgid seconds" and disarmed by any line; it uses
+// only builtins, so a command costs one fork and no exec. Commands run in a subshell: `exit`,
+// `exec`, `cd` or closing a descriptor there cannot touch the shell itself.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: bash expansion, inserted into the prelude below
+const WD_FD = '${__fb_wd[1]}';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: bash expansion, inserted into the prelude below
+const WD_IN = '${__fb_wd[0]}';
+const PRELUDE = String.raw `
+set -m
+unset HISTFILE
+__fb_tmp=$(mktemp -d 2>/dev/null || echo /tmp)
+__fb_watch() {
+  local pid secs rc verdict
+  while IFS=' ' read -r pid secs; do
+    verdict=ok
+    IFS= read -r -t "$secs" _; rc=$?
+    if [ "$rc" -gt 128 ]; then
+      verdict=timeout
+      kill -TERM -- "-$pid" 2>/dev/null
+      IFS= read -r -t 2 _; rc=$?
+      if [ "$rc" -gt 128 ]; then kill -KILL -- "-$pid" 2>/dev/null; IFS= read -r _; rc=$?; fi
+    fi
+    [ "$rc" -eq 1 ] && exit 0
+    printf '%s\n' "$verdict"
+  done
+}
+coproc __fb_wd { __fb_watch; } 2>/dev/null
+__fb_run() {
+  ( set +m; unset -f __fb_run __fb_watch; unset __fb_wd; eval "$__fb_c" ) < "$2" &
+  local pid=$! rc
+  printf '%s %s\n' "$pid" "$1" >&"${WD_FD}"
+  { wait "$pid"; } 2>/dev/null; rc=$?
+  printf 'x\n' >&"${WD_FD}"
+  IFS= read -r -u "${WD_IN}" __fb_verdict
+  unset __fb_c
+  return "$rc"
+}
+`;
+/** Keeps the head and the tail of a stream within a byte budget and counts what it drops. */
+class CappedCollector {
+    maxBytes;
+    head = [];
+    headBytes = 0;
+    tail = [];
+    tailBytes = 0;
+    total = 0;
+    constructor(maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+    push(chunk) {
+        if (chunk.length === 0)
+            return;
+        this.total += chunk.length;
+        const headRoom = Math.floor(this.maxBytes / 2) - this.headBytes;
+        if (headRoom > 0) {
+            const part = chunk.subarray(0, headRoom);
+            this.head.push(part);
+            this.headBytes += part.length;
+            chunk = chunk.subarray(part.length);
+            if (chunk.length === 0)
+                return;
+        }
+        const tailMax = this.maxBytes - Math.floor(this.maxBytes / 2);
+        this.tail.push(chunk);
+        this.tailBytes += chunk.length;
+        if (this.tailBytes > tailMax * 2)
+            this.trimTail(tailMax);
+    }
+    trimTail(keep) {
+        const joined = Buffer.concat(this.tail);
+        const kept = joined.subarray(Math.max(0, joined.length - keep));
+        this.tail = [Buffer.from(kept)];
+        this.tailBytes = kept.length;
+    }
+    /** The kept text and the number of bytes cut from the middle. */
+    finish() {
+        const tailMax = this.maxBytes - Math.floor(this.maxBytes / 2);
+        this.trimTail(tailMax);
+        const head = Buffer.concat(this.head);
+        const tail = this.tail[0] ?? Buffer.alloc(0);
+        const cutBytes = this.total - head.length - tail.length;
+        if (cutBytes === 0)
+            return { text: Buffer.concat([head, tail]).toString('utf8'), cutBytes };
+        return {
+            text: `${head.toString('utf8')}\n[... ${cutBytes} bytes cut from the middle of this output ...]\n${tail.toString('utf8')}`,
+            cutBytes,
+        };
+    }
+    /** The raw bytes, for callers that asked for everything (file reads). */
+    bytes() {
+        return Buffer.concat([...this.head, ...this.tail]);
+    }
+}
+/** Reads one stream of the shell and finds the end marker of the current command in it. */
+class StreamReader {
+    pending = Buffer.alloc(0);
+    collector = null;
+    marker = null;
+    onEnd = null;
+    /** Bytes that arrived while no command was running (late output of background jobs). */
+    orphan = new CappedCollector(64 * 1024);
+    expect(marker, collector, onEnd) {
+        this.marker = Buffer.from(marker);
+        this.collector = collector;
+        this.onEnd = onEnd;
+        const orphan = this.orphan.bytes();
+        this.orphan = new CappedCollector(64 * 1024);
+        const carried = this.pending;
+        this.pending = Buffer.alloc(0);
+        if (orphan.length > 0)
+            collector.push(orphan);
+        if (carried.length > 0)
+            this.feed(carried);
+    }
+    feed(chunk) {
+        if (!this.marker || !this.collector) {
+            this.orphan.push(chunk);
+            return;
+        }
+        const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+        const at = buf.indexOf(this.marker);
+        if (at >= 0) {
+            const newline = buf.indexOf(10, at + this.marker.length);
+            if (newline < 0) {
+                this.pending = buf;
+                return;
+            }
+            this.collector.push(buf.subarray(0, at));
+            const trailer = buf.subarray(at + this.marker.length, newline).toString('utf8');
+            const rest = buf.subarray(newline + 1);
+            const onEnd = this.onEnd;
+            this.marker = null;
+            this.collector = null;
+            this.onEnd = null;
+            this.pending = Buffer.alloc(0);
+            if (rest.length > 0)
+                this.orphan.push(rest);
+            onEnd?.(trailer);
+            return;
+        }
+        // Hold back a possible partial marker.
+        const hold = Math.min(buf.length, this.marker.length);
+        this.collector.push(buf.subarray(0, buf.length - hold));
+        this.pending = Buffer.from(buf.subarray(buf.length - hold));
+    }
+    /** Gives up on the current command (shell died): whatever was read is its output. */
+    abandon() {
+        if (this.collector && this.pending.length > 0)
+            this.collector.push(this.pending);
+        this.pending = Buffer.alloc(0);
+        this.marker = null;
+        this.collector = null;
+        this.onEnd = null;
+    }
+}
+/**
+ * One persistent shell process. Use through ShellPool, which reopens a broken
+ * shell transparently.
+ */
+class PersistentShell {
+    argv;
+    spawnOptions;
+    killInside;
+    child = null;
+    out = new StreamReader();
+    err = new StreamReader();
+    current = null;
+    readyPromise = null;
+    broken = null;
+    /** Pid of the bash process as seen inside the sandbox. */
+    innerPid = 0;
+    constructor(argv, spawnOptions = {}, 
+    /** Kills a process group inside the sandbox by a separate channel (a fresh docker exec). */
+    killInside) {
+        this.argv = argv;
+        this.spawnOptions = spawnOptions;
+        this.killInside = killInside;
+    }
+    open() {
+        if (this.readyPromise)
+            return this.readyPromise;
+        this.readyPromise = new Promise((resolve, reject) => {
+            const [file, ...args] = this.argv;
+            const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+                cwd: this.spawnOptions.cwd,
+                env: this.spawnOptions.env ?? minimalEnv(),
+                detached: this.spawnOptions.detached ?? false,
+                stdio: ['pipe', 'pipe', 'pipe'],
+            });
+            this.child = child;
+            const nonce = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+            let startupErr = '';
+            const onStartupErr = (d) => {
+                startupErr += d.toString('utf8');
+            };
+            child.stderr?.on('data', onStartupErr);
+            const readyCollector = new CappedCollector(4096);
+            this.out.expect(`fbr-${nonce}`, readyCollector, (trailer) => {
+                child.stderr?.off('data', onStartupErr);
+                this.innerPid = Number(trailer.trim()) || 0;
+                this.holdProcessOpen(false);
+                resolve();
+            });
+            child.stdout?.on('data', (d) => this.out.feed(d));
+            child.stderr?.on('data', (d) => this.err.feed(d));
+            child.on('error', (e) => {
+                this.markBroken(`the shell could not be started: ${e.message}`);
+                reject(e);
+            });
+            child.on('exit', (code, signal) => {
+                const why = `the shell exited (${signal ?? `code ${code}`})`;
+                if (!this.innerPid)
+                    reject(new Error(`${why}: ${startupErr.trim().slice(-500)}`));
+                this.markBroken(why);
+            });
+            child.stdin?.on('error', () => this.markBroken('the shell closed its input'));
+            child.stdin?.write(`${PRELUDE}\nprintf 'fbr-%s %d\\n' ${nonce} "$$"\n`);
+        });
+        return this.readyPromise;
+    }
+    /** Set by the pool when it hands the shell out, so two callers never get the same one. */
+    reserved = false;
+    get busy() {
+        return this.current !== null || this.reserved;
+    }
+    run(cmd) {
+        if (this.broken)
+            return Promise.reject(new Error(this.broken));
+        if (this.current)
+            return Promise.reject(new Error('the shell is busy'));
+        this.reserved = false;
+        const nonce = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+        const delimiter = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+        const seconds = Math.max(0.1, cmd.timeoutMs / 1000).toFixed(3);
+        let input = '/dev/null';
+        const parts = [
+            `IFS= read -r -d '' __fb_c <<'fbc-${delimiter}'\n${cmd.script}\nfbc-${delimiter}\n`,
+        ];
+        if (cmd.stdin !== undefined && cmd.stdin.length > 0) {
+            // GNU head -c never reads past its count, so the raw bytes can follow on the shell's own input.
+            const data = Buffer.from(cmd.stdin);
+            input = '"$__fb_tmp/stdin"';
+            parts.push(`head -c ${data.length} > ${input}\n`, data);
+        }
+        // The marker nonce is sent after the command line, so the shell has not read it when it forks.
+        parts.push(`__fb_run ${seconds} ${input}\n`, `printf 'fbo-${nonce} %d %s\\n' "$?" "$__fb_verdict"; printf 'fbe-${nonce}\\n' >&2\n`);
+        return new Promise((resolve) => {
+            const pending = {
+                nonce,
+                resolve,
+                stdout: new CappedCollector(cmd.maxOutputBytes),
+                stderr: new CappedCollector(cmd.maxOutputBytes),
+                started: Date.now(),
+                timeoutMs: cmd.timeoutMs,
+                exitCode: null,
+                timedOut: false,
+                stdoutDone: false,
+                stderrDone: false,
+                // Backstop: `timeout` inside the sandbox should have ended it already.
+                timer: setTimeout(() => this.onStuck(), cmd.timeoutMs + GRACE_MS),
+            };
+            pending.timer.unref?.();
+            this.current = pending;
+            this.holdProcessOpen(true);
+            this.out.expect(`fbo-${nonce}`, pending.stdout, (trailer) => {
+                const [code, verdict] = trailer.trim().split(' ');
+                pending.exitCode = Number.parseInt(code ?? '', 10);
+                pending.timedOut = verdict === 'timeout';
+                pending.stdoutDone = true;
+                this.maybeFinish();
+            });
+            this.err.expect(`fbe-${nonce}`, pending.stderr, () => {
+                pending.stderrDone = true;
+                this.maybeFinish();
+            });
+            for (const part of parts)
+                this.child?.stdin?.write(part);
+        });
+    }
+    maybeFinish() {
+        const p = this.current;
+        if (!p?.stdoutDone || !p.stderrDone)
+            return;
+        clearTimeout(p.timer);
+        this.current = null;
+        this.holdProcessOpen(false);
+        const durationMs = Date.now() - p.started;
+        const exitCode = Number.isFinite(p.exitCode) ? p.exitCode : -1;
+        p.resolve({
+            exitCode,
+            stdout: p.stdout,
+            stderr: p.stderr,
+            timedOut: p.timedOut,
+            shellBroken: null,
+            durationMs,
+        });
+    }
+    /** An idle shell must not keep the harness process alive; a running command must. */
+    holdProcessOpen(hold) {
+        const child = this.child;
+        if (!child)
+            return;
+        for (const stream of [child.stdin, child.stdout, child.stderr]) {
+            if (hold)
+                stream?.ref?.();
+            else
+                stream?.unref?.();
+        }
+        if (hold)
+            child.ref();
+        else
+            child.unref();
+    }
+    onStuck() {
+        const p = this.current;
+        if (!p)
+            return;
+        const pid = this.innerPid;
+        this.markBroken(`the command did not finish within its timeout (${p.timeoutMs} ms) plus ${GRACE_MS} ms`);
+        if (pid && this.killInside)
+            this.killInside(pid).catch(() => { });
+    }
+    markBroken(why) {
+        if (!this.broken)
+            this.broken = why;
+        const p = this.current;
+        this.current = null;
+        this.out.abandon();
+        this.err.abandon();
+        if (this.child && this.child.exitCode === null)
+            this.child.kill('SIGKILL');
+        if (p) {
+            clearTimeout(p.timer);
+            const durationMs = Date.now() - p.started;
+            p.resolve({
+                exitCode: -1,
+                stdout: p.stdout,
+                stderr: p.stderr,
+                timedOut: durationMs >= p.timeoutMs,
+                shellBroken: why,
+                durationMs,
+            });
+        }
+    }
+    close() {
+        this.markBroken('closed');
+        this.child?.stdin?.end();
+    }
+}
+/**
+ * Shells keyed by user: one busy shell does not block a concurrent call (a new
+ * shell opens), and a broken shell is replaced on the next call.
+ */
+class ShellPool {
+    factory;
+    shells = new Map();
+    closed = false;
+    constructor(factory) {
+        this.factory = factory;
+    }
+    async acquire(user, service) {
+        if (this.closed)
+            throw new Error('the sandbox is stopped');
+        const key = `${service ?? ''}\0${user ?? ''}`;
+        const list = (this.shells.get(key) ?? []).filter((s) => !s.broken);
+        this.shells.set(key, list);
+        const idle = list.find((s) => !s.busy);
+        if (idle) {
+            idle.reserved = true;
+            return idle;
+        }
+        const shell = this.factory(user, service);
+        shell.reserved = true;
+        list.push(shell);
+        try {
+            await shell.open();
+        }
+        catch (err) {
+            list.splice(list.indexOf(shell), 1);
+            throw err;
+        }
+        return shell;
+    }
+    /** Opens the default shell ahead of the first call. */
+    async warm(user, service) {
+        (await this.acquire(user, service)).reserved = false;
+    }
+    async run(req, workdir) {
+        const shell = await this.acquire(req.user, req.service);
+        const outcome = await shell.run({
+            script: buildScript(req, workdir),
+            stdin: req.stdin,
+            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+            maxOutputBytes: req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+        });
+        const out = outcome.stdout.finish();
+        const err = outcome.stderr.finish();
+        let stderr = err.text;
+        if (outcome.shellBroken)
+            stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${outcome.shellBroken}; a new shell will be used for the next command]\n`;
+        return {
+            exitCode: outcome.exitCode,
+            stdout: out.text,
+            stderr,
+            timedOut: outcome.timedOut,
+            truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
+            durationMs: outcome.durationMs,
+        };
+    }
+    /** Runs a command and returns its raw stdout bytes (no cap); for file reads. */
+    async runRaw(req, workdir) {
+        const shell = await this.acquire(req.user, req.service);
+        const outcome = await shell.run({
+            script: buildScript(req, workdir),
+            stdin: req.stdin,
+            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+            maxOutputBytes: 2 * 1024 * 1024 * 1024,
+        });
+        return {
+            exitCode: outcome.exitCode,
+            stdout: outcome.stdout.bytes(),
+            stderr: outcome.stderr.finish().text + (outcome.shellBroken ? `\n${outcome.shellBroken}` : ''),
+        };
+    }
+    /** Pids (inside the sandbox) of the open shells. */
+    pids() {
+        return [...this.shells.values()]
+            .flat()
+            .map((s) => s.innerPid)
+            .filter((p) => p > 0);
+    }
+    closeAll() {
+        this.closed = true;
+        for (const list of this.shells.values())
+            for (const s of list)
+                s.close();
+        this.shells.clear();
+    }
+}
+/** The `bash -c` script for a request: cwd and env set, then the command. */
+function buildScript(req, workdir) {
+    const lines = [`cd -- ${shellQuote(req.cwd ?? workdir)} || exit 125`];
+    for (const [k, v] of Object.entries(req.env ?? {})) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+            throw new Error(`invalid environment variable name ${k}`);
+        lines.push(`export ${k}=${shellQuote(v)}`);
+    }
+    lines.push(typeof req.cmd === 'string' ? req.cmd : `exec ${req.cmd.map(shellQuote).join(' ')}`);
+    return lines.join('\n');
+}
+//# sourceMappingURL=shell.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/types.js
 /**
  * The one interface that tools and graders use to touch a sandbox. Nothing
@@ -57032,9 +57548,9 @@ function assertCanonicalInside(requested, canonical, canonicalRoot) {
  */
 function resolveHostPath(hostRoot, workdir, p) {
     const inSandbox = confineLexically(workdir, p);
-    const rel = path.posix.relative(path.posix.normalize(workdir), inSandbox);
-    const root = realpathSync(hostRoot);
-    const target = rel === '' ? root : path.join(root, ...rel.split('/'));
+    const rel = external_node_path_.posix.relative(external_node_path_.posix.normalize(workdir), inSandbox);
+    const root = (0,external_node_fs_.realpathSync)(hostRoot);
+    const target = rel === '' ? root : external_node_path_.join(root, ...rel.split('/'));
     const canonical = realpathAllowMissing(target);
     if (!isInside(root, canonical))
         refuse(p, `it resolves through a symlink to ${canonical}, outside the workspace`);
@@ -57046,32 +57562,32 @@ function resolveHostPath(hostRoot, workdir, p) {
  * components as they are.
  */
 function realpathAllowMissing(target) {
-    const pending = target.split(path.sep).filter(Boolean);
-    let resolved = path.sep;
+    const pending = target.split(external_node_path_.sep).filter(Boolean);
+    let resolved = external_node_path_.sep;
     let hops = 0;
     while (pending.length > 0) {
         const name = pending.shift();
         if (name === '.')
             continue;
         if (name === '..') {
-            resolved = path.dirname(resolved);
+            resolved = external_node_path_.dirname(resolved);
             continue;
         }
-        const next = path.join(resolved, name);
+        const next = external_node_path_.join(resolved, name);
         let stat;
         try {
-            stat = lstatSync(next);
+            stat = (0,external_node_fs_.lstatSync)(next);
         }
         catch {
             stat = undefined;
         }
         if (stat?.isSymbolicLink()) {
             if (++hops > 40)
-                throw new SandboxError(`too many levels of symbolic links at ${next}`, 'path');
-            const link = readlinkSync(next);
-            if (path.isAbsolute(link))
-                resolved = path.sep;
-            pending.unshift(...link.split(path.sep).filter(Boolean));
+                throw new types_SandboxError(`too many levels of symbolic links at ${next}`, 'path');
+            const link = (0,external_node_fs_.readlinkSync)(next);
+            if (external_node_path_.isAbsolute(link))
+                resolved = external_node_path_.sep;
+            pending.unshift(...link.split(external_node_path_.sep).filter(Boolean));
             continue;
         }
         resolved = next;
@@ -57092,40 +57608,279 @@ async function resolveInSandbox(exec, workdir, p) {
     return assertCanonicalInside(p, canonical, root);
 }
 //# sourceMappingURL=paths.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/shell-sandbox.js
+
+
+
+
+/**
+ * What every runner shares: commands, path resolution and file transfers go
+ * through persistent shells (see shell.ts); subclasses say how to start, how
+ * to open a shell, and how to tear down.
+ */
+class ShellSandbox {
+    spec;
+    runId;
+    pool = null;
+    constructor(spec) {
+        this.spec = spec;
+        this.runId = spec.runId;
+    }
+    async start() {
+        registerSandbox(this);
+        try {
+            await this.up();
+            this.pool = this.createPool();
+            await this.pool.warm().catch((err) => {
+                throw new types_SandboxError(`could not open a shell in the sandbox: ${err.message}`, 'start');
+            });
+        }
+        catch (err) {
+            await this.stop();
+            throw err;
+        }
+    }
+    requirePool() {
+        if (!this.pool)
+            throw new types_SandboxError('the sandbox is not started', 'start');
+        return this.pool;
+    }
+    exec(req) {
+        return this.requirePool().run(req, this.workdir);
+    }
+    resolvePath(p) {
+        return resolveInSandbox((cmd) => this.exec({ cmd, timeoutMs: 30_000 }), this.workdir, p);
+    }
+    async readFile(sandboxPath) {
+        const r = await this.requirePool().runRaw({ cmd: ['cat', '--', sandboxPath], timeoutMs: 300_000 }, this.workdir);
+        if (r.exitCode !== 0)
+            throw new types_SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+        return r.stdout;
+    }
+    async writeFile(sandboxPath, content) {
+        const dir = sandboxPath.replace(/\/[^/]*$/, '') || '/';
+        const r = await this.requirePool().runRaw({
+            cmd: `mkdir -p -- ${shellQuote(dir)} && cat > ${shellQuote(sandboxPath)}`,
+            stdin: content,
+            timeoutMs: 300_000,
+        }, this.workdir);
+        if (r.exitCode !== 0)
+            throw new types_SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+    }
+    async stop() {
+        this.pool?.closeAll();
+        this.pool = null;
+        try {
+            await this.down();
+        }
+        finally {
+            unregisterSandbox(this);
+        }
+    }
+}
+//# sourceMappingURL=shell-sandbox.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/users.js
+
+
+
+
+function parsePasswd(text) {
+    return text
+        .split('\n')
+        .map((line) => line.split(':'))
+        .filter((f) => f.length >= 7)
+        .map((f) => ({ name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] || '/' }));
+}
+/** Picks the sandbox user from the host uid/gid, the image's USER and its passwd. */
+function pickUser(host, imageUser, passwd) {
+    const byUid = (uid) => passwd.find((e) => e.uid === uid);
+    if (host.uid !== 0) {
+        return { spec: `${host.uid}:${host.gid}`, ...host, home: byUid(host.uid)?.home ?? '/tmp' };
+    }
+    const [name = '', group] = imageUser.split(':');
+    if (name && name !== 'root' && name !== '0') {
+        const entry = /^\d+$/.test(name) ? byUid(Number(name)) : passwd.find((e) => e.name === name);
+        const uid = entry?.uid ?? Number(name);
+        if (Number.isInteger(uid)) {
+            const gid = group && /^\d+$/.test(group) ? Number(group) : (entry?.gid ?? uid);
+            return { spec: `${uid}:${gid}`, uid, gid, home: entry?.home ?? '/tmp' };
+        }
+    }
+    const regular = passwd.find((e) => e.uid >= 1000 && e.uid < 60000);
+    if (regular)
+        return { spec: `${regular.uid}:${regular.gid}`, ...regular };
+    return { spec: '0:0', uid: 0, gid: 0, home: '/root' };
+}
+const users_memo = new Map();
+const cacheFile = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'image-users.json');
+/** The image's USER and /etc/passwd, cached by image id (in memory and on disk). */
+async function imageAccounts(image) {
+    const inspected = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}}', image], {
+        timeoutMs: 30_000,
+    });
+    const [id = image, userJson = '""'] = inspected.stdout.trim().split(' ');
+    const user = JSON.parse(userJson);
+    const hit = users_memo.get(id);
+    if (hit)
+        return hit;
+    let disk = {};
+    try {
+        disk = JSON.parse((0,external_node_fs_.readFileSync)(cacheFile, 'utf8'));
+    }
+    catch {
+        disk = {};
+    }
+    const cached = disk[id];
+    if (cached) {
+        users_memo.set(id, cached);
+        return cached;
+    }
+    const created = await dockerCall(['create', '--label', 'factory-bench.probe=1', '--network', 'none', image], {
+        timeoutMs: 60_000,
+    });
+    const container = created.stdout.trim();
+    let passwd = '';
+    try {
+        const r = await dockerCall(['cp', `${container}:/etc/passwd`, '-'], {
+            allowFailure: true,
+            binary: true,
+            timeoutMs: 30_000,
+        });
+        if (r.exitCode === 0)
+            passwd = untarSingleFile(r.stdoutBuffer);
+    }
+    finally {
+        await dockerCall(['rm', '-f', container], { allowFailure: true, timeoutMs: 30_000 });
+    }
+    const entry = { user, passwd };
+    users_memo.set(id, entry);
+    try {
+        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(cacheFile), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(cacheFile, JSON.stringify({ ...disk, [id]: entry }));
+    }
+    catch {
+        // The cache is an optimization only.
+    }
+    return entry;
+}
+/** The content of the first file in a tar stream (what `docker cp ... -` prints). */
+function untarSingleFile(tar) {
+    const size = Number.parseInt(tar.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim(), 8);
+    return tar.subarray(512, 512 + (Number.isFinite(size) ? size : 0)).toString('utf8');
+}
+function hostIds() {
+    return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+}
+async function sandboxUserFor(image) {
+    const host = hostIds();
+    if (host.uid !== 0)
+        return pickUser(host, '', []);
+    const accounts = await imageAccounts(image);
+    return pickUser(host, accounts.user, parsePasswd(accounts.passwd));
+}
+//# sourceMappingURL=users.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/docker-runner.js
 
 
 
 
+
+
+
+
+
+
 const RUN_LABEL = 'factory-bench.run';
-const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
-/** Quotes a string for a POSIX shell. */
-function shellQuote(s) {
-    return `'${s.replaceAll("'", `'\\''`)}'`;
+/** Marks every resource factory-bench creates, run or not. */
+const OWNER_LABEL = 'factory-bench';
+/** The locked-down `docker run`/Compose settings shared by the runners. */
+function lockdownArgs(resources) {
+    return [
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges',
+        '--init',
+        '--pids-limit',
+        String(resources.pids),
+        '--memory',
+        `${resources.memory_mb}m`,
+        '--memory-swap',
+        `${resources.memory_mb}m`,
+        '--cpus',
+        String(resources.cpus),
+    ];
 }
-/** The shell command that runs a request with an in-container timeout killing the whole tree. */
-function wrapCommand(req) {
-    const body = typeof req.cmd === 'string' ? req.cmd : req.cmd.map(shellQuote).join(' ');
-    if (!req.timeoutMs)
-        return body;
-    const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
-    // `timeout` signals its child's process group; -k escalates to SIGKILL.
-    return `timeout -k 2s ${seconds}s bash -c ${shellQuote(body)}`;
+/** Hands a host folder to the sandbox user (root harness only), and back. */
+function chownTree(root, uid, gid) {
+    const visit = (p) => {
+        const st = (0,external_node_fs_.lstatSync)(p);
+        if (st.uid !== uid || st.gid !== gid)
+            (0,external_node_fs_.chownSync)(p, uid, gid);
+        if (st.isDirectory())
+            for (const name of (0,external_node_fs_.readdirSync)(p))
+                visit(external_node_path_.join(p, name));
+    };
+    try {
+        visit(root);
+    }
+    catch (err) {
+        throw new types_SandboxError(`cannot hand ${root} to uid ${uid}: ${err.message}`, 'start');
+    }
+}
+/** A `docker exec -i ... bash` persistent shell into one container. */
+function containerShell(container, user, workdir, requestedUser) {
+    const execUser = requestedUser ?? user.spec;
+    return new PersistentShell([
+        'docker',
+        'exec',
+        '-i',
+        '-u',
+        execUser,
+        '-w',
+        workdir,
+        '-e',
+        `HOME=${user.home}`,
+        container(),
+        'bash',
+        '--noprofile',
+        '--norc',
+    ], {}, async (pid) => {
+        await dockerCall(['exec', '-u', execUser, container(), 'kill', '-KILL', String(pid)], {
+            allowFailure: true,
+            timeoutMs: 15_000,
+            retries: 0,
+        });
+    });
 }
 /** One container per run with the workspace bind-mounted; locked down by default. */
-class DockerRunner {
-    spec;
+class DockerRunner extends ShellSandbox {
     kind = 'docker';
-    workdir;
     container;
-    started = false;
+    user = null;
+    handedOver = false;
     constructor(spec) {
-        this.spec = spec;
-        this.workdir = spec.workdir;
-        this.container = `fb-${spec.runId}`.slice(0, 120);
+        super(spec);
+        this.container = `fb-${spec.runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 120);
     }
-    async start() {
+    get workdir() {
+        return this.spec.workdir;
+    }
+    /** The uid:gid the agent's commands run as (known after start). */
+    get agentUser() {
+        return this.user;
+    }
+    async up() {
         const { spec } = this;
+        const user = await sandboxUserFor(spec.image).catch((err) => {
+            throw new types_SandboxError(`cannot inspect image ${spec.image}: ${err.message}`, 'start');
+        });
+        this.user = user;
+        const host = hostIds();
+        if (host.uid === 0 && user.uid !== 0) {
+            chownTree(spec.workspaceHost, user.uid, user.gid);
+            this.handedOver = true;
+        }
         const args = [
             'run',
             '-d',
@@ -57133,115 +57888,168 @@ class DockerRunner {
             this.container,
             '--label',
             `${RUN_LABEL}=${spec.runId}`,
+            '--label',
+            `${OWNER_LABEL}=1`,
             '--network',
             'none',
-            '--cap-drop',
-            'ALL',
-            '--security-opt',
-            'no-new-privileges',
-            '--init',
-            '--pids-limit',
-            String(spec.resources.pids),
-            '--memory',
-            `${spec.resources.memory_mb}m`,
-            '--memory-swap',
-            `${spec.resources.memory_mb}m`,
-            '--cpus',
-            String(spec.resources.cpus),
+            ...lockdownArgs(spec.resources),
+            '--user',
+            user.spec,
             '-v',
             `${spec.workspaceHost}:${spec.workdir}`,
             '-w',
             spec.workdir,
         ];
-        for (const [host, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
-            args.push('-v', `${host}:${inSandbox}:ro`);
+        for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
+            args.push('-v', `${hostPath}:${inSandbox}:ro`);
         for (const [k, v] of Object.entries(spec.env))
             args.push('-e', `${k}=${v}`);
-        const uid = process.getuid?.();
-        if (uid !== undefined && uid !== 0)
-            args.push('--user', `${uid}:${process.getgid?.() ?? uid}`);
         args.push(spec.image, 'sleep', 'infinity');
         const r = await dockerCall(args, { allowFailure: true, timeoutMs: 60_000 });
-        if (r.exitCode !== 0) {
-            await this.stop();
+        if (r.exitCode !== 0)
             throw new types_SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
-        }
-        this.started = true;
     }
-    async exec(req) {
-        const started = Date.now();
-        const args = ['exec', '-i', '-w', req.cwd ?? this.workdir];
-        if (req.user)
-            args.push('-u', req.user);
-        for (const [k, v] of Object.entries(req.env ?? {}))
-            args.push('-e', `${k}=${v}`);
-        args.push(this.container, 'bash', '-c', wrapCommand(req));
-        const r = await dockerCall(args, {
-            allowFailure: true,
-            input: req.stdin ?? '',
-            // The in-container timeout fires first; this is the backstop for a wedged daemon.
-            timeoutMs: (req.timeoutMs ?? 600_000) + 15_000,
-            retries: 0,
-        });
-        const max = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-        const out = capOutput(r.stdout, max);
-        const err = capOutput(r.stderr, max);
-        return {
-            exitCode: r.exitCode,
-            stdout: out.text,
-            stderr: err.text,
-            timedOut: Boolean(req.timeoutMs) && r.exitCode === 124,
-            truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
-            durationMs: Date.now() - started,
-        };
-    }
-    resolvePath(p) {
-        return resolveInSandbox((cmd) => this.exec({ cmd, timeoutMs: 30_000 }), this.workdir, p);
-    }
-    async readFile(sandboxPath) {
-        const r = await dockerCall(['exec', this.container, 'cat', '--', sandboxPath], {
-            allowFailure: true,
-            binary: true,
-            retries: 0,
-        });
-        if (r.exitCode !== 0)
-            throw new types_SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
-        return r.stdoutBuffer;
-    }
-    async writeFile(sandboxPath, content) {
-        const r = await dockerCall([
-            'exec',
-            '-i',
-            this.container,
-            'sh',
-            '-c',
-            'mkdir -p "$(dirname "$1")" && cat > "$1"',
-            'sh',
-            sandboxPath,
-        ], { allowFailure: true, input: content, retries: 0 });
-        if (r.exitCode !== 0)
-            throw new types_SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+    createPool() {
+        const user = this.user;
+        return new ShellPool((requested) => containerShell(() => this.container, user, this.workdir, requested));
     }
     async copyIn(hostPath, sandboxPath) {
-        await dockerCall(['exec', this.container, 'mkdir', '-p', sandboxPath.replace(/\/[^/]*$/, '') || '/']);
+        const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
+        const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
+        if (r.exitCode !== 0)
+            throw new types_SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
         await dockerCall(['cp', hostPath, `${this.container}:${sandboxPath}`]);
     }
     async copyOut(sandboxPath, hostPath) {
         await dockerCall(['cp', `${this.container}:${sandboxPath}`, hostPath]);
     }
-    async stop() {
-        if (!this.started) {
-            // A failed `run` may still have created the container.
-            await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
+    giveBack() {
+        if (!this.handedOver)
             return;
+        this.handedOver = false;
+        const host = hostIds();
+        chownTree(this.spec.workspaceHost, host.uid, host.gid);
+    }
+    async down() {
+        try {
+            await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
         }
-        this.started = false;
-        await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
+        finally {
+            this.giveBack();
+        }
+    }
+    stopSync() {
+        dockerSync(['docker'], ['rm', '-f', '-v', this.container]);
+        this.giveBack();
     }
 }
 //# sourceMappingURL=docker-runner.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./build/src/sandbox/local-runner.js
+
+
+
+
+
+
+
+const LOCAL_WARNING = 'WARNING: MLE_EVAL_SANDBOX=local runs agent commands directly on this machine as your user, with NO isolation ' +
+    '(no container, full network, your files). Use it only for developing the harness, never for untrusted agents.';
+/**
+ * No isolation: commands run in a bash process on the host, in the run's
+ * workspace folder (which is also its `workdir`). For harness development only.
+ * Agent paths under the task's declared workdir (/workspace/...) are mapped onto
+ * the host folder; commands that hard-code such paths need a real sandbox.
+ */
+class LocalSubprocessRunner extends ShellSandbox {
+    kind = 'local';
+    root;
+    constructor(spec, warn = (m) => process.stderr.write(`${m}\n`)) {
+        super(spec);
+        (0,external_node_fs_.mkdirSync)(spec.workspaceHost, { recursive: true });
+        this.root = (0,external_node_fs_.realpathSync)(spec.workspaceHost);
+        warn(LOCAL_WARNING);
+    }
+    get workdir() {
+        return this.root;
+    }
+    async up() { }
+    createPool() {
+        const env = { ...minimalEnv(), ...this.spec.env, FACTORY_BENCH_SANDBOX: 'local' };
+        return new ShellPool(() => 
+        // Detached: the shell leads its own session, so stop() can kill every process it started.
+        new PersistentShell(['bash', '--noprofile', '--norc'], { cwd: this.root, env, detached: true }, async (pid) => {
+            process.kill(pid, 'SIGKILL');
+        }));
+    }
+    /** Host paths under the workspace, and the task's own workdir paths, both map to the host folder. */
+    async resolvePath(p) {
+        const declared = this.spec.workdir;
+        const asDeclared = external_node_path_.posix.isAbsolute(p) && confineLexicallyOrNull(this.root, p) !== null
+            ? external_node_path_.posix.join(declared, external_node_path_.posix.relative(this.root, external_node_path_.posix.normalize(p)))
+            : p;
+        return resolveHostPath(this.root, declared, asDeclared);
+    }
+    async copyIn(hostPath, sandboxPath) {
+        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(sandboxPath), { recursive: true });
+        (0,external_node_fs_.cpSync)(hostPath, sandboxPath, { recursive: true });
+    }
+    async copyOut(sandboxPath, hostPath) {
+        (0,external_node_fs_.cpSync)(sandboxPath, hostPath, { recursive: true });
+    }
+    async stop() {
+        this.killSessions();
+        await super.stop();
+    }
+    async down() { }
+    stopSync() {
+        this.killSessions();
+        this.pool?.closeAll();
+    }
+    /** Kills everything the shells started, background jobs included (each shell leads a session). */
+    killSessions() {
+        for (const sid of this.pool?.pids() ?? [])
+            (0,external_node_child_process_namespaceObject.spawnSync)('pkill', ['-KILL', '-s', String(sid)], { stdio: 'ignore', timeout: 10_000 });
+    }
+}
+function confineLexicallyOrNull(root, p) {
+    try {
+        return confineLexically(root, p);
+    }
+    catch {
+        return null;
+    }
+}
+//# sourceMappingURL=local-runner.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/factory.js
+
+
+
+/** Which runner a task gets: local when asked for, Compose for services or network access, else Docker. */
+function chooseSandboxKind(task, env = process.env) {
+    const requested = env.MLE_EVAL_SANDBOX?.trim().toLowerCase();
+    if (requested === 'local')
+        return 'local';
+    if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
+        throw new types_SandboxError(`MLE_EVAL_SANDBOX=${requested} is not one of auto, docker, compose, local`, 'start');
+    const environment = task.manifest.environment;
+    const needsCompose = Object.keys(environment.services).length > 0 || environment.network.allow.length > 0;
+    if (needsCompose || requested === 'compose')
+        return 'compose';
+    return 'docker';
+}
+/** The sandbox runner for a task; call start() on it, and stop() in a finally. */
+function createSandbox(task, spec, opts = {}) {
+    const kind = chooseSandboxKind(task, opts.env);
+    switch (kind) {
+        case 'local':
+            return new LocalSubprocessRunner(spec, opts.warn);
+        case 'compose':
+            throw new types_SandboxError(`task ${task.manifest.id} needs Compose (services or network.allow), which this build does not run yet`, 'start');
+        case 'docker':
+            return new DockerRunner(spec);
+    }
+}
+//# sourceMappingURL=factory.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/images.js
 
 
@@ -57331,7 +58139,27 @@ async function ensureImage(opts) {
     }
 }
 //# sourceMappingURL=images.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/output.js
+/** Keeps the head and tail of a long output and says how much was cut from the middle. */
+function capOutput(text, maxBytes) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes <= maxBytes)
+        return { text, cutBytes: 0 };
+    const buf = Buffer.from(text, 'utf8');
+    const half = Math.floor(maxBytes / 2);
+    const head = buf.subarray(0, half).toString('utf8');
+    const tail = buf.subarray(buf.length - half).toString('utf8');
+    const cutBytes = bytes - 2 * half;
+    return {
+        text: `${head}\n[... ${cutBytes} bytes cut from the middle of this output ...]\n${tail}`,
+        cutBytes,
+    };
+}
+//# sourceMappingURL=output.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
+
+
 
 
 
@@ -58606,7 +59434,7 @@ async function withFileLock(file, fn) {
 }
 let chain = Promise.resolve();
 /** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
-function updateIndex(file, fn) {
+function index_db_updateIndex(file, fn) {
     const next = chain.then(() => withFileLock(file, async () => {
         const db = await openDatabase(file);
         try {
@@ -58631,7 +59459,7 @@ async function readIndex(file, fn) {
         db.close();
     }
 }
-function insertRun(db, result, runDir) {
+function index_db_insertRun(db, result, runDir) {
     db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
        error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
        wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
@@ -58705,7 +59533,7 @@ function toSuiteRun(row) {
     return out;
 }
 /** Suite runs whose id is `idOrPrefix` or starts with it, newest first (at most `limit`). */
-function findSuiteRunsById(db, idOrPrefix, limit = 2) {
+function queries_findSuiteRunsById(db, idOrPrefix, limit = 2) {
     return queryAll(db, "SELECT * FROM suite_runs WHERE suite_run_id = ? OR suite_run_id LIKE ? ESCAPE '\\' ORDER BY started_at DESC LIMIT ?", [idOrPrefix, `${escapeLike(idOrPrefix)}%`, limit]).map(toSuiteRun);
 }
 function getSuiteRun(db, suiteRunId) {
@@ -58713,7 +59541,7 @@ function getSuiteRun(db, suiteRunId) {
     return row ? toSuiteRun(row) : null;
 }
 /** The newest suite run of a suite matching the filters, or null. */
-function findLatestSuiteRun(db, q) {
+function queries_findLatestSuiteRun(db, q) {
     const where = ['suite_id = ?'];
     const params = [q.suiteId];
     if (q.branch !== undefined) {
@@ -58900,7 +59728,7 @@ const runResultSchema = object({
 
 
 /** The layout of `runs/<run_id>/`, in one place. */
-class RunDirectory {
+class run_dir_RunDirectory {
     runsRoot;
     runId;
     root;
@@ -58957,7 +59785,7 @@ class RunDirectory {
     }
 }
 /** Appends one JSON event per line, redacted, each stamped with its time. */
-class TranscriptWriter {
+class run_dir_TranscriptWriter {
     file;
     started = Date.now();
     constructor(file) {
@@ -59328,6 +60156,927 @@ function openAIOptionsFor(name, config = {}) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/suites/stats.js
+/**
+ * Small-sample statistics for suite reports and comparisons, written out so
+ * that every number in a report can be traced to a formula here.
+ */
+/** A seeded PRNG (mulberry32): deterministic comparisons and simulations. */
+function seededRandom(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+function stats_mean(xs) {
+    return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+/** The sample variance (n - 1 in the denominator); NaN below two values. */
+function sampleVariance(xs) {
+    if (xs.length < 2)
+        return Number.NaN;
+    const m = stats_mean(xs);
+    return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
+}
+function logGamma(x) {
+    // Lanczos approximation (g = 7, n = 9).
+    const c = [
+        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    ];
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const y = x - 1;
+    let a = c[0];
+    const t = y + 7.5;
+    for (let i = 1; i < 9; i++)
+        a += c[i] / (y + i);
+    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+/** The regularized incomplete beta function I_x(a, b), by its continued fraction. */
+function incompleteBeta(x, a, b) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
+    if (x > (a + 1) / (a + b + 2))
+        return 1 - incompleteBeta(1 - x, b, a);
+    const tiny = 1e-300;
+    let f = 1;
+    let c = 1;
+    let d = 0;
+    for (let i = 0; i <= 400; i++) {
+        const m = Math.floor(i / 2);
+        let numerator;
+        if (i === 0)
+            numerator = 1;
+        else if (i % 2 === 0)
+            numerator = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
+        else
+            numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+        d = 1 + numerator * d;
+        if (Math.abs(d) < tiny)
+            d = tiny;
+        d = 1 / d;
+        c = 1 + numerator / c;
+        if (Math.abs(c) < tiny)
+            c = tiny;
+        const cd = c * d;
+        f *= cd;
+        if (Math.abs(1 - cd) < 1e-12)
+            break;
+    }
+    return (front * (f - 1)) / a;
+}
+/** P(T <= t) for Student's t with `df` degrees of freedom. */
+function studentTCdf(t, df) {
+    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+    return t >= 0 ? 1 - tail : tail;
+}
+/** The `p` quantile of Student's t (bisection on the CDF). */
+function studentTQuantile(p, df) {
+    let lo = -1e3;
+    let hi = 1e3;
+    for (let i = 0; i < 200; i++) {
+        const mid = (lo + hi) / 2;
+        if (studentTCdf(mid, df) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+/** The `p` quantile of the standard normal (Acklam's rational approximation, |error| < 1.2e-9). */
+function normalQuantile(p) {
+    const a = [
+        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+        2.506628277459239,
+    ];
+    const b = [
+        -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+    ];
+    const c = [
+        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+        2.938163982698783,
+    ];
+    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+    const poly = (k, x) => k.reduce((s, v) => s * x + v, 0);
+    const low = 0.02425;
+    if (p < low) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        return poly(c, q) / (poly(d, q) * q + 1);
+    }
+    if (p > 1 - low)
+        return -normalQuantile(1 - p);
+    const q = p - 0.5;
+    const r = q * q;
+    return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+/** The mean with a two-sided 95% t-interval. */
+function meanWithCi95(xs) {
+    const m = stats_mean(xs);
+    if (xs.length < 2)
+        return { mean: m, low: null, high: null, n: xs.length };
+    const half = studentTQuantile(0.975, xs.length - 1) * Math.sqrt(sampleVariance(xs) / xs.length);
+    return { mean: m, low: m - half, high: m + half, n: xs.length };
+}
+/**
+ * The unbiased pass@k estimator (Chen et al., 2021): the chance that at
+ * least one of k samples drawn from the n recorded ones passes, given c passed.
+ */
+function passAtK(n, c, k) {
+    if (k > n)
+        throw new Error(`pass@${k} needs at least ${k} samples, got ${n}`);
+    if (n - c < k)
+        return 1;
+    // 1 - C(n-c, k) / C(n, k), as a product to stay finite.
+    let notPassed = 1;
+    for (let i = n - c + 1; i <= n; i++)
+        notPassed *= 1 - k / i;
+    return 1 - notPassed;
+}
+function logChoose(n, k) {
+    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+function choose(n, k) {
+    if (k < 0 || k > n)
+        return 0;
+    return Math.round(Math.exp(logChoose(n, k)));
+}
+/**
+ * Fisher's exact test on two pass counts: `c1` of `n1` against `c2` of `n2`.
+ * The two-sided p sums the tables no more likely than the one observed.
+ */
+function stats_fisherExact(c1, n1, c2, n2) {
+    const passes = c1 + c2;
+    const total = n1 + n2;
+    const lo = Math.max(0, passes - n1);
+    const hi = Math.min(n2, passes);
+    const logDenominator = logChoose(total, passes);
+    const prob = (x) => Math.exp(logChoose(n2, x) + logChoose(n1, passes - x) - logDenominator);
+    const observed = prob(c2);
+    let twoSided = 0;
+    let less = 0;
+    let greater = 0;
+    for (let x = lo; x <= hi; x++) {
+        const p = prob(x);
+        if (p <= observed * (1 + 1e-7))
+            twoSided += p;
+        if (x <= c2)
+            less += p;
+        if (x >= c2)
+            greater += p;
+    }
+    const clip = (p) => Math.min(1, p);
+    return { twoSided: clip(twoSided), less: clip(less), greater: clip(greater) };
+}
+/** Benjamini-Hochberg adjusted p-values (q-values), in the input order. */
+function stats_benjaminiHochberg(ps) {
+    const m = ps.length;
+    const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
+    const q = new Array(m).fill(1);
+    let running = 1;
+    for (let r = m - 1; r >= 0; r--) {
+        const entry = order[r];
+        running = Math.min(running, (entry.p * m) / (r + 1));
+        q[entry.i] = Math.min(1, running);
+    }
+    return q;
+}
+const SUPPORT_LIMIT = 100_000;
+const SUBSET_LIMIT = 20_000;
+/**
+ * A permutation test for the change in the suite's mean score, stratified by
+ * task: under "no change", a task's baseline and candidate runs are
+ * exchangeable, so labels are shuffled within each task. Exact (by convolving
+ * each task's permutation distribution) when the support stays small, as with
+ * pass/fail scores; Monte Carlo with a seeded generator otherwise. With one
+ * epoch this is the sign-flip test over tasks.
+ */
+function stats_stratifiedPermutationTest(tasks, opts = {}) {
+    const usable = tasks.filter((t) => t.base.length > 0 && t.head.length > 0);
+    const m = usable.length;
+    if (m === 0)
+        return { observed: 0, pLess: 1, pGreater: 1, minAttainableP: 1, method: 'exact', iterations: 0 };
+    const observed = stats_mean(usable.map((t) => stats_mean(t.head) - stats_mean(t.base)));
+    let minAttainableP = 1;
+    for (const t of usable)
+        minAttainableP /= choose(t.base.length + t.head.length, t.head.length);
+    const eps = 1e-9;
+    const exact = exactDistribution(usable);
+    if (exact) {
+        let pLess = 0;
+        let pGreater = 0;
+        for (const [value, p] of exact) {
+            if (value <= observed + eps)
+                pLess += p;
+            if (value >= observed - eps)
+                pGreater += p;
+        }
+        return {
+            observed,
+            pLess: Math.min(1, pLess),
+            pGreater: Math.min(1, pGreater),
+            minAttainableP,
+            method: 'exact',
+            iterations: 0,
+        };
+    }
+    const iterations = opts.iterations ?? 10_000;
+    const random = seededRandom(opts.seed ?? 1);
+    const pools = usable.map((t) => [...t.base, ...t.head]);
+    const sums = pools.map((pool) => pool.reduce((s, x) => s + x, 0));
+    let atOrBelow = 0;
+    let atOrAbove = 0;
+    for (let it = 0; it < iterations; it++) {
+        let total = 0;
+        usable.forEach((t, i) => {
+            const pool = pools[i];
+            const nHead = t.head.length;
+            // Partial Fisher-Yates: the first nHead slots become the candidate's runs.
+            let headSum = 0;
+            const all = sums[i];
+            for (let j = 0; j < nHead; j++) {
+                const k = j + Math.floor(random() * (pool.length - j));
+                const tmp = pool[j];
+                pool[j] = pool[k];
+                pool[k] = tmp;
+                headSum += pool[j];
+            }
+            total += headSum / nHead - (all - headSum) / t.base.length;
+        });
+        const value = total / m;
+        if (value <= observed + eps)
+            atOrBelow++;
+        if (value >= observed - eps)
+            atOrAbove++;
+    }
+    return {
+        observed,
+        pLess: (atOrBelow + 1) / (iterations + 1),
+        pGreater: (atOrAbove + 1) / (iterations + 1),
+        minAttainableP: Math.max(minAttainableP, 1 / (iterations + 1)),
+        method: 'monte_carlo',
+        iterations,
+    };
+}
+/** The exact null distribution of the statistic as value -> probability, or null when too large. */
+function exactDistribution(tasks) {
+    const m = tasks.length;
+    let dist = new Map([[0, 1]]);
+    for (const t of tasks) {
+        const perTask = taskDistribution(t, m);
+        if (!perTask)
+            return null;
+        const next = new Map();
+        for (const [v1, p1] of dist)
+            for (const [v2, p2] of perTask) {
+                const key = roundKey(v1 + v2);
+                next.set(key, (next.get(key) ?? 0) + p1 * p2);
+            }
+        if (next.size > SUPPORT_LIMIT)
+            return null;
+        dist = next;
+    }
+    return dist;
+}
+function roundKey(v) {
+    return Math.round(v * 1e9) / 1e9;
+}
+/** One task's contribution to the statistic under all relabelings, each equally likely. */
+function taskDistribution(t, m) {
+    const pool = [...t.base, ...t.head];
+    const nHead = t.head.length;
+    const nBase = t.base.length;
+    const all = pool.reduce((s, x) => s + x, 0);
+    const contribution = (headSum) => roundKey((headSum / nHead - (all - headSum) / nBase) / m);
+    const out = new Map();
+    const binary = pool.every((x) => x === 0 || x === 1);
+    if (binary) {
+        // The candidate's pass count is hypergeometric.
+        const passes = all;
+        const denominator = logChoose(pool.length, nHead);
+        for (let x = Math.max(0, passes - nBase); x <= Math.min(nHead, passes); x++) {
+            const p = Math.exp(logChoose(passes, x) + logChoose(pool.length - passes, nHead - x) - denominator);
+            out.set(contribution(x), (out.get(contribution(x)) ?? 0) + p);
+        }
+        return out;
+    }
+    const count = choose(pool.length, nHead);
+    if (count > SUBSET_LIMIT)
+        return null;
+    const weight = 1 / count;
+    const walk = (start, left, sum) => {
+        if (left === 0) {
+            const key = contribution(sum);
+            out.set(key, (out.get(key) ?? 0) + weight);
+            return;
+        }
+        for (let i = start; i <= pool.length - left; i++)
+            walk(i + 1, left - 1, sum + pool[i]);
+    };
+    walk(0, nHead, 0);
+    return out;
+}
+/**
+ * The smallest change in a suite's mean score that a one-sided test at `alpha`
+ * detects with probability `power`, for these numbers of runs per task. Uses
+ * the largest variance a 0..1 score can have (0.25), so it depends only on the
+ * suite's size: tasks and epochs.
+ */
+function stats_suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
+    const m = runsPerTask.length;
+    if (m === 0)
+        return null;
+    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
+    const se = Math.sqrt(variance) / m;
+    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
+}
+function binomialPmf(n, p) {
+    return Array.from({ length: n + 1 }, (_, k) => p <= 0
+        ? k === 0
+            ? 1
+            : 0
+        : p >= 1
+            ? k === n
+                ? 1
+                : 0
+            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
+}
+/**
+ * The smallest difference in pass rate between two groups of `n1` and `n2`
+ * runs that Fisher's two-sided test at `level` detects with probability
+ * `power`, taking the hardest case (rates centred on 50%). Null when no
+ * difference can be detected (too few runs).
+ */
+function stats_fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
+    const reject = [];
+    for (let c1 = 0; c1 <= n1; c1++)
+        for (let c2 = 0; c2 <= n2; c2++)
+            if (stats_fisherExact(c1, n1, c2, n2).twoSided <= level)
+                reject.push([c1, c2]);
+    if (reject.length === 0)
+        return null;
+    for (let step = 1; step <= 100; step++) {
+        const delta = step / 100;
+        const pa = binomialPmf(n1, 0.5 + delta / 2);
+        const pb = binomialPmf(n2, 0.5 - delta / 2);
+        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
+        if (achieved >= power)
+            return delta;
+    }
+    return null;
+}
+//# sourceMappingURL=stats.js.map
+;// CONCATENATED MODULE: ./build/src/suites/summary.js
+
+const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
+/** An environment, grader or harness failure: not the agent's doing, so not scored. */
+function summary_isEnvironmentError(status) {
+    return ENVIRONMENT_STATUSES.has(status);
+}
+/** A run that finished (any ending but an interrupt, which is run again on resume). */
+function isFinished(status) {
+    return status !== 'interrupted' && status !== 'running';
+}
+function briefFromResult(r) {
+    return {
+        run_id: r.run_id,
+        task_id: r.task_id,
+        epoch: r.epoch,
+        status: r.status,
+        score: r.score,
+        passed: r.passed,
+        kill_reason: r.kill_reason,
+        error_kind: r.error?.kind ?? null,
+        error_message: r.error?.message ?? null,
+        turns: r.turns,
+        tokens: r.tokens.total,
+        cost_usd: r.cost_usd,
+        wall_s: r.timings.total_s,
+        started_at: r.started_at,
+    };
+}
+function briefFromRecord(r) {
+    return {
+        run_id: r.run_id,
+        task_id: r.task_id,
+        epoch: r.epoch,
+        status: r.status,
+        score: r.score,
+        passed: r.passed,
+        kill_reason: r.kill_reason,
+        error_kind: r.error_kind,
+        error_message: r.error_message,
+        turns: r.turns,
+        tokens: r.total_tokens,
+        cost_usd: r.cost_usd,
+        wall_s: r.wall_seconds,
+        started_at: r.started_at,
+    };
+}
+/** The latest finished run per (task, epoch). */
+function latestFinishedRuns(runs) {
+    const out = new Map();
+    for (const r of runs) {
+        if (!isFinished(r.status))
+            continue;
+        const key = unitKey(r.task_id, r.epoch);
+        const previous = out.get(key);
+        if (!previous || previous.started_at <= r.started_at)
+            out.set(key, r);
+    }
+    return out;
+}
+function unitKey(taskId, epoch) {
+    return `${taskId}#${epoch}`;
+}
+function sumCost(values) {
+    let total = 0;
+    for (const v of values) {
+        if (v === null)
+            return null;
+        total += v;
+    }
+    return total;
+}
+function summarizeTask(t, finished) {
+    const runs = [];
+    for (let e = 0; e < t.epochs; e++) {
+        const r = finished.get(unitKey(t.task_id, e));
+        if (r)
+            runs.push(r);
+    }
+    const scoredRuns = runs.filter((r) => !summary_isEnvironmentError(r.status));
+    const passes = scoredRuns.filter((r) => r.passed).length;
+    const environmentErrors = runs.length - scoredRuns.length;
+    let state;
+    if (runs.length === 0)
+        state = 'not_run';
+    else if (scoredRuns.length === 0)
+        state = 'error';
+    else if (passes === scoredRuns.length)
+        state = 'passed';
+    else if (passes === 0)
+        state = 'failed';
+    else
+        state = 'partial';
+    return {
+        task_id: t.task_id,
+        title: t.title,
+        difficulty: t.difficulty,
+        domain: t.domain,
+        epochs_planned: t.epochs,
+        runs,
+        scored: scoredRuns.length,
+        passes,
+        mean_score: scoredRuns.length > 0 ? stats_mean(scoredRuns.map((r) => r.score)) : null,
+        environment_errors: environmentErrors,
+        tokens: runs.reduce((s, r) => s + r.tokens, 0),
+        cost_usd: sumCost(runs.map((r) => r.cost_usd)),
+        wall_s: round(runs.reduce((s, r) => s + r.wall_s, 0)),
+        mean_turns: scoredRuns.length > 0 ? stats_mean(scoredRuns.map((r) => r.turns)) : null,
+        kill_reasons: [...new Set(runs.map((r) => r.kill_reason).filter((k) => k !== null))],
+        state,
+    };
+}
+function rollup(tasks, keyOf) {
+    const groups = new Map();
+    for (const t of tasks)
+        groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
+    return [...groups.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, group]) => {
+        const scoredMeans = group.map((t) => t.mean_score).filter((s) => s !== null);
+        return {
+            key,
+            tasks: group.length,
+            scored_runs: group.reduce((s, t) => s + t.scored, 0),
+            passed_runs: group.reduce((s, t) => s + t.passes, 0),
+            mean_score: scoredMeans.length > 0 ? stats_mean(scoredMeans) : null,
+        };
+    });
+}
+const DIFFICULTY_ORDER = ['smoke', 'easy', 'medium', 'hard'];
+/** Computes a suite summary from its tasks and the runs recorded so far. */
+function buildSummary(header, tasks, runs) {
+    const finished = latestFinishedRuns(runs);
+    const taskSummaries = tasks.map((t) => summarizeTask(t, finished));
+    const allRuns = taskSummaries.flatMap((t) => t.runs);
+    const scored = allRuns.filter((r) => !summary_isEnvironmentError(r.status));
+    const taskMeans = taskSummaries.map((t) => t.mean_score).filter((s) => s !== null);
+    const passAtKs = [];
+    for (const k of [...new Set([1, header.epochs])]) {
+        const eligible = taskSummaries.filter((t) => t.scored >= k);
+        if (eligible.length === 0)
+            continue;
+        passAtKs.push({
+            k,
+            value: stats_mean(eligible.map((t) => passAtK(t.scored, t.passes, k))),
+            tasks: eligible.length,
+        });
+    }
+    const problem = (r) => ({
+        task_id: r.task_id,
+        epoch: r.epoch,
+        run_id: r.run_id,
+        status: r.status,
+        kind: r.error_kind,
+        message: r.error_message,
+        kill_reason: r.kill_reason,
+        score: r.score,
+    });
+    const byDifficulty = rollup(taskSummaries, (t) => t.difficulty).sort((a, b) => rank(DIFFICULTY_ORDER, a.key) - rank(DIFFICULTY_ORDER, b.key));
+    const { wall_seconds: wallSeconds, ...identity } = header;
+    return {
+        schema_version: 1,
+        ...identity,
+        totals: {
+            tasks: tasks.length,
+            runs_planned: tasks.reduce((s, t) => s + t.epochs, 0),
+            runs_finished: allRuns.length,
+            scored_runs: scored.length,
+            passed_runs: scored.filter((r) => r.passed).length,
+            environment_errors: allRuns.length - scored.length,
+            agent_failures: scored.filter((r) => !r.passed).length,
+            mean_run_score: scored.length > 0 ? stats_mean(scored.map((r) => r.score)) : null,
+            tokens: allRuns.reduce((s, r) => s + r.tokens, 0),
+            cost_usd: sumCost(allRuns.map((r) => r.cost_usd)),
+            run_seconds: round(allRuns.reduce((s, r) => s + r.wall_s, 0)),
+            wall_seconds: round(wallSeconds),
+        },
+        suite_score: taskMeans.length > 0 ? meanWithCi95(taskMeans) : null,
+        pass_at_k: passAtKs,
+        tasks: taskSummaries,
+        by_difficulty: byDifficulty,
+        by_domain: rollup(taskSummaries, (t) => t.domain),
+        environment_errors: allRuns.filter((r) => summary_isEnvironmentError(r.status)).map(problem),
+        agent_failures: scored.filter((r) => !r.passed).map(problem),
+    };
+}
+function rank(order, key) {
+    const i = order.indexOf(key);
+    return i === -1 ? order.length : i;
+}
+function round(n) {
+    return Math.round(n * 1000) / 1000;
+}
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare.js
+
+
+
+function sideStats(t) {
+    const perRun = (total) => total === null || t.runs.length === 0 ? null : total / t.runs.length;
+    return {
+        runs: t.runs.length,
+        scored: t.scored,
+        passes: t.passes,
+        mean_score: t.mean_score,
+        environment_errors: t.environment_errors,
+        tokens_per_run: perRun(t.tokens),
+        cost_per_run: perRun(t.cost_usd),
+    };
+}
+function runSide(s) {
+    const runs = s.totals.runs_finished;
+    return {
+        suite_run_id: s.suite_run_id,
+        suite_id: s.suite_id,
+        model: s.model,
+        status: s.status,
+        branch: s.branch,
+        commit_sha: s.commit_sha,
+        label: s.label,
+        started_at: s.started_at,
+        tasks: s.totals.tasks,
+        epochs: s.epochs,
+        scored_runs: s.totals.scored_runs,
+        passed_runs: s.totals.passed_runs,
+        mean_score: s.suite_score?.mean ?? null,
+        environment_errors: s.totals.environment_errors,
+        tokens: s.totals.tokens,
+        cost_usd: s.totals.cost_usd,
+        tokens_per_run: runs > 0 ? s.totals.tokens / runs : null,
+        cost_per_run: runs > 0 && s.totals.cost_usd !== null ? s.totals.cost_usd / runs : null,
+    };
+}
+const scoresOf = (runs) => runs.filter((r) => !isEnvironmentError(r.status)).map((r) => r.score);
+const diff = (a, b) => a === null || a === undefined || b === null || b === undefined ? null : b - a;
+/**
+ * Compares a candidate suite run (`head`) with a baseline (`base`): per task,
+ * Fisher's exact test on pass counts (Benjamini-Hochberg across tasks); over
+ * the suite, a permutation test stratified by task on the mean score. A
+ * verdict needs both significance and a minimum effect, and always states the
+ * smallest change this suite could detect.
+ */
+function compareSuiteRuns(base, head, opts = {}) {
+    const alpha = opts.alpha ?? 0.05;
+    const minEffect = opts.minEffect ?? 0.05;
+    const minTaskEffect = opts.minTaskEffect ?? 0.2;
+    const power = opts.power ?? 0.8;
+    const maxUseful = opts.maxUsefulEffect ?? 0.25;
+    const maxUsefulTask = opts.maxUsefulTaskEffect ?? 0.5;
+    const warnings = [];
+    if (base.suite_id !== head.suite_id)
+        warnings.push(`different suites: ${base.suite_id} (base) and ${head.suite_id} (head); only shared task ids are compared`);
+    if (base.model !== head.model)
+        warnings.push(`different models: ${base.model} (base) and ${head.model} (head)`);
+    for (const [name, s] of [
+        ['base', base],
+        ['head', head],
+    ]) {
+        if (s.status !== 'completed')
+            warnings.push(`the ${name} suite run is ${s.status}: missing runs are left out`);
+        if (s.totals.environment_errors > 0)
+            warnings.push(`the ${name} suite run has ${s.totals.environment_errors} environment error(s), left out of the scores`);
+    }
+    const baseTasks = new Map(base.tasks.map((t) => [t.task_id, t]));
+    const headTasks = new Map(head.tasks.map((t) => [t.task_id, t]));
+    const ids = [...new Set([...baseTasks.keys(), ...headTasks.keys()])].sort();
+    const compared = ids.filter((id) => (baseTasks.get(id)?.scored ?? 0) > 0 && (headTasks.get(id)?.scored ?? 0) > 0);
+    const m = compared.length;
+    // Per task: Fisher on passes, adjusted across the compared tasks.
+    const pValues = new Map();
+    for (const id of compared) {
+        const b = baseTasks.get(id);
+        const h = headTasks.get(id);
+        pValues.set(id, fisherExact(b.passes, b.scored, h.passes, h.scored).twoSided);
+    }
+    const qList = benjaminiHochberg(compared.map((id) => pValues.get(id)));
+    const qValues = new Map(compared.map((id, i) => [id, qList[i]]));
+    const mdeCache = new Map();
+    // A lone changed task clears Benjamini-Hochberg at alpha / m: the honest per-task detectable effect.
+    const taskLevel = m > 0 ? alpha / m : alpha;
+    const tasks = ids.map((id) => {
+        const b = baseTasks.get(id);
+        const h = headTasks.get(id);
+        const info = (h ?? b);
+        const bs = b ? sideStats(b) : null;
+        const hs = h ? sideStats(h) : null;
+        const common = {
+            task_id: id,
+            title: info.title,
+            difficulty: info.difficulty,
+            domain: info.domain,
+            base: bs,
+            head: hs,
+            score_change: diff(bs?.mean_score, hs?.mean_score),
+            tokens_change: diff(bs?.tokens_per_run, hs?.tokens_per_run),
+            cost_change: diff(bs?.cost_per_run, hs?.cost_per_run),
+        };
+        if (!compared.includes(id)) {
+            const presence = !b ? 'added' : !h ? 'removed' : 'unscored';
+            const why = presence === 'added'
+                ? 'only in the head suite run'
+                : presence === 'removed'
+                    ? 'only in the base suite run'
+                    : 'no scored run on one side (environment errors or not run)';
+            return {
+                ...common,
+                presence,
+                pass_rate_change: null,
+                p_value: null,
+                q_value: null,
+                verdict: 'no_clear_change',
+                conclusive: false,
+                min_detectable_effect: null,
+                statement: `cannot tell: ${why}`,
+            };
+        }
+        const bt = b;
+        const ht = h;
+        const change = ht.passes / ht.scored - bt.passes / bt.scored;
+        const p = pValues.get(id);
+        const q = qValues.get(id);
+        const key = `${bt.scored}/${ht.scored}`;
+        if (!mdeCache.has(key))
+            mdeCache.set(key, fisherMinimumDetectableEffect(bt.scored, ht.scored, taskLevel, power));
+        const mde = mdeCache.get(key) ?? null;
+        let verdict = 'no_clear_change';
+        if (q < alpha && change <= -minTaskEffect)
+            verdict = 'regressed';
+        else if (q < alpha && change >= minTaskEffect)
+            verdict = 'improved';
+        const conclusive = verdict !== 'no_clear_change' || (mde !== null && mde <= maxUsefulTask);
+        const counts = `${bt.passes}/${bt.scored} → ${ht.passes}/${ht.scored} passed`;
+        const test = `Fisher p = ${fmtP(p)}, q = ${fmtP(q)}`;
+        const detect = mde === null
+            ? `with ${bt.scored} and ${ht.scored} runs no change in pass rate can be detected`
+            : `detects pass-rate changes of ≥ ${Math.round(mde * 100)} pts at ${Math.round(power * 100)}% power`;
+        const label = verdict === 'no_clear_change' ? (conclusive ? 'no clear change' : 'cannot tell') : verdict;
+        return {
+            ...common,
+            presence: 'both',
+            pass_rate_change: change,
+            p_value: p,
+            q_value: q,
+            verdict,
+            conclusive,
+            min_detectable_effect: mde,
+            statement: `${label}: ${counts} (${test}); ${detect}`,
+        };
+    });
+    // Over the suite: the stratified permutation test on mean scores.
+    const pairs = compared.map((id) => ({
+        base: scoresOf(baseTasks.get(id).runs),
+        head: scoresOf(headTasks.get(id).runs),
+    }));
+    const perm = stratifiedPermutationTest(pairs, {
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
+    });
+    const mde = m > 0
+        ? suiteMinimumDetectableEffect(pairs.map((p) => ({ base: p.base.length, head: p.head.length })), alpha, power)
+        : null;
+    let verdict = 'no_clear_change';
+    if (perm.pLess < alpha && perm.observed <= -minEffect)
+        verdict = 'regressed';
+    else if (perm.pGreater < alpha && perm.observed >= minEffect)
+        verdict = 'improved';
+    const canReject = perm.minAttainableP < alpha;
+    const conclusive = verdict !== 'no_clear_change' || (canReject && mde !== null && mde <= maxUseful);
+    const singleSample = pairs.some((p) => p.base.length === 1 || p.head.length === 1);
+    const baseMean = m > 0 ? mean(pairs.map((p) => mean(p.base))) : null;
+    const headMean = m > 0 ? mean(pairs.map((p) => mean(p.head))) : null;
+    const epochsText = describeSize(pairs);
+    const pText = verdict === 'improved' ? perm.pGreater : Math.min(perm.pLess, perm.pGreater);
+    const method = `one-sided permutation test stratified by task (${perm.method === 'exact' ? 'exact' : `${perm.iterations} Monte Carlo permutations`})`;
+    let statement;
+    if (m === 0)
+        statement = 'cannot tell: no task has scored runs in both suite runs';
+    else {
+        const change = `mean score ${fmtMean(baseMean)} → ${fmtMean(headMean)} (${fmtPoints(perm.observed)}), p = ${fmtP(pText)}`;
+        const detect = !canReject
+            ? `with ${epochsText} no outcome could be significant at ${alpha}`
+            : `with ${epochsText} this suite detects changes of ≥ ${fmtPoints(mde).replace('+', '')} at ${Math.round(power * 100)}% power`;
+        if (verdict !== 'no_clear_change')
+            statement = `${verdict}: ${change}; ${detect}`;
+        else {
+            const significantButSmall = (perm.pLess < alpha || perm.pGreater < alpha) && Math.abs(perm.observed) < minEffect
+                ? `; significant but below the minimum effect of ${fmtPoints(minEffect).replace('+', '')}`
+                : '';
+            statement = `${conclusive ? 'no clear change' : 'cannot tell'}: ${change}${significantButSmall}; ${detect}`;
+        }
+        if (singleSample)
+            statement += '. This rests on a single sample per task (1 epoch): run more epochs for a firmer verdict';
+    }
+    return {
+        schema_version: 1,
+        base: runSide(base),
+        head: runSide(head),
+        warnings,
+        overall: {
+            verdict,
+            conclusive,
+            score_change: perm.observed,
+            base_mean: baseMean,
+            head_mean: headMean,
+            p_regressed: perm.pLess,
+            p_improved: perm.pGreater,
+            method,
+            tasks_compared: m,
+            min_detectable_effect: mde,
+            min_effect: minEffect,
+            min_task_effect: minTaskEffect,
+            alpha,
+            power,
+            single_sample: singleSample,
+            statement,
+        },
+        tasks,
+    };
+}
+function describeSize(pairs) {
+    const runs = new Set(pairs.flatMap((p) => [p.base.length, p.head.length]));
+    const epochs = runs.size === 1 ? `${[...runs][0]} epoch${[...runs][0] === 1 ? '' : 's'}` : 'varying epochs';
+    return `${pairs.length} task${pairs.length === 1 ? '' : 's'} × ${epochs}`;
+}
+function fmtP(p) {
+    if (p < 0.001)
+        return '< 0.001';
+    return p.toFixed(3);
+}
+function fmtMean(v) {
+    return v === null ? '-' : v.toFixed(2);
+}
+/** The label a person reads for a verdict: improved, regressed, no clear change or cannot tell. */
+function compare_verdictLabel(v) {
+    if (v.verdict === 'no_clear_change')
+        return v.conclusive ? 'no clear change' : 'cannot tell';
+    return v.verdict;
+}
+//# sourceMappingURL=compare.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare-report.js
+
+
+const MARK = {
+    improved: '🟢',
+    regressed: '🔴',
+    'no clear change': '⚪',
+    'cannot tell': '❔',
+};
+function sideLabel(s) {
+    const where = [
+        s.branch ? `\`${s.branch}\`` : null,
+        s.label ? `label \`${s.label}\`` : null,
+        s.commit_sha ? `\`${s.commit_sha.slice(0, 8)}\`` : null,
+    ]
+        .filter(Boolean)
+        .join(' ');
+    return `\`${s.suite_run_id}\`${where ? ` (${where})` : ''}`;
+}
+function passes(t) {
+    return t ? `${t.passes}/${t.scored}` : '-';
+}
+function score(v) {
+    return v === null || v === undefined ? '-' : v.toFixed(2);
+}
+/** The comparison as markdown: headline verdict, per-task table, cost and token changes, and the method. */
+function renderComparisonMarkdown(c, opts = {}) {
+    const o = c.overall;
+    const label = verdictLabel(o);
+    const out = [];
+    out.push(`## ${opts.title ?? `Suite ${c.head.suite_id}: ${c.head.model}`}`);
+    out.push('');
+    out.push(`**${MARK[label] ?? ''} ${label[0]?.toUpperCase()}${label.slice(1)}**: ${o.statement.replace(/^[^:]*: /, '')}.`);
+    out.push('');
+    out.push(`- Head: ${sideLabel(c.head)}`);
+    out.push(`- Base: ${sideLabel(c.base)}`);
+    for (const w of c.warnings)
+        out.push(`- ⚠️ ${w}`);
+    out.push('');
+    out.push(mdTable(['', 'Base', 'Head', 'Change'], [
+        ['Mean score', score(o.base_mean), score(o.head_mean), fmtPoints(o.score_change)],
+        [
+            'Passed runs',
+            `${c.base.passed_runs}/${c.base.scored_runs}`,
+            `${c.head.passed_runs}/${c.head.scored_runs}`,
+            '',
+        ],
+        ['Environment errors', c.base.environment_errors, c.head.environment_errors, ''],
+        [
+            'Tokens per run',
+            c.base.tokens_per_run === null ? '-' : fmtTokens(c.base.tokens_per_run),
+            c.head.tokens_per_run === null ? '-' : fmtTokens(c.head.tokens_per_run),
+            fmtRelative(c.base.tokens_per_run, c.head.tokens_per_run),
+        ],
+        [
+            'Cost per run',
+            fmtUsd(c.base.cost_per_run),
+            fmtUsd(c.head.cost_per_run),
+            fmtRelative(c.base.cost_per_run, c.head.cost_per_run),
+        ],
+        [
+            'Total cost',
+            fmtUsd(c.base.cost_usd),
+            fmtUsd(c.head.cost_usd),
+            fmtRelative(c.base.cost_usd, c.head.cost_usd),
+        ],
+    ]));
+    out.push('');
+    out.push(mdTable([
+        'Task',
+        'Passed (base → head)',
+        'Score (base → head)',
+        'Δ score',
+        'Δ tokens/run',
+        'Δ cost/run',
+        'Verdict',
+    ], c.tasks.map((t) => {
+        const l = verdictLabel(t);
+        return [
+            t.task_id,
+            `${passes(t.base)} → ${passes(t.head)}`,
+            `${score(t.base?.mean_score)} → ${score(t.head?.mean_score)}`,
+            fmtPoints(t.score_change),
+            fmtRelative(t.base?.tokens_per_run ?? null, t.head?.tokens_per_run ?? null),
+            fmtRelative(t.base?.cost_per_run ?? null, t.head?.cost_per_run ?? null),
+            `${MARK[l] ?? ''} ${l}`,
+        ];
+    })));
+    out.push('');
+    out.push('<details><summary>How this was decided</summary>');
+    out.push('');
+    out.push(`- Overall: ${o.method} on the change in mean score over ${o.tasks_compared} task(s); a verdict needs p < ${o.alpha} ` +
+        `in its direction and a change of at least ${fmtPoints(o.min_effect).replace('+', '')}. ` +
+        `Minimum detectable effect at ${Math.round(o.power * 100)}% power: ${o.min_detectable_effect === null ? 'none' : fmtPoints(o.min_detectable_effect).replace('+', '')}.`);
+    out.push('- Per task: Fisher’s exact test on pass counts, Benjamini–Hochberg adjusted across tasks; a verdict needs q < ' +
+        `${o.alpha} and a pass-rate change of at least ${fmtPoints(o.min_task_effect).replace('+', '')}.`);
+    out.push('- Environment errors are not scored on either side.');
+    for (const t of c.tasks)
+        out.push(`- ${t.task_id}: ${t.statement}`);
+    out.push('');
+    out.push('</details>');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+//# sourceMappingURL=compare-report.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/discover.js
 
 
@@ -59431,22 +61180,39 @@ const checkSchema = discriminatedUnion('type', [
     object({
         ...checkBase,
         type: literal('metric_check'),
-        /** A command run by the grader that writes the metric source, optional. */
+        /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
         command: schemas_string().optional(),
         source: object({
             kind: schemas_enum(['json', 'csv', 'stdout']),
-            /** For json/csv: a file inside the sandbox. */
+            /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
             path: schemas_string().optional(),
-            /** For json: a dotted key; for csv: a column name (last row); for stdout: a regex with one group. */
+            /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
             key: schemas_string().min(1),
+            /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
+            row: schemas_number().int().default(-1),
         })
             .strict(),
         op: comparisonSchema,
         value: schemas_number(),
+        /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
         tolerance: schemas_number().min(0).default(0),
         timeout_s: schemas_number().positive().default(300),
     })
-        .strict(),
+        .strict()
+        .superRefine((c, ctx) => {
+        if (c.source.kind !== 'stdout' && !c.source.path)
+            ctx.addIssue({
+                code: 'custom',
+                path: ['source', 'path'],
+                message: `a ${c.source.kind} source needs a path`,
+            });
+        if (c.source.kind === 'stdout' && !c.command)
+            ctx.addIssue({
+                code: 'custom',
+                path: ['command'],
+                message: 'a stdout source needs a command to run',
+            });
+    }),
     object({
         ...checkBase,
         type: literal('sql_check'),
@@ -59456,6 +61222,9 @@ const checkSchema = discriminatedUnion('type', [
         query: schemas_string().min(1),
         expected_rows: array(array(union([schemas_string(), schemas_number(), schemas_boolean(), schemas_null()]))),
         ordered: schemas_boolean().default(false),
+        /** Absolute slack when a number is compared with a numeric cell. */
+        tolerance: schemas_number().min(0).default(0),
+        timeout_s: schemas_number().positive().default(60),
     })
         .strict(),
     object({
@@ -59477,10 +61246,18 @@ const checkSchema = discriminatedUnion('type', [
         /** A rubric file relative to the task folder. */
         rubric: schemas_string().min(1),
         judge_model: schemas_string().min(1),
-        scale: object({ min: schemas_number(), max: schemas_number() }).strict().default({ min: 0, max: 10 }),
+        scale: object({ min: schemas_number(), max: schemas_number() })
+            .strict()
+            .refine((s) => s.max > s.min, { message: 'scale.max must be greater than scale.min' })
+            .default({ min: 0, max: 10 }),
+        /** The judge's score (on the scale) at which the check passes; default the middle of the scale. */
         pass_at: schemas_number().optional(),
     })
-        .strict(),
+        .strict()
+        .refine((c) => c.pass_at === undefined || (c.pass_at >= c.scale.min && c.pass_at <= c.scale.max), {
+        message: 'pass_at must lie within the scale',
+        path: ['pass_at'],
+    }),
 ]);
 const graderSchema = object({
     /** Folder of fixtures copied into the sandbox only after the agent stops. */
@@ -59492,7 +61269,7 @@ const graderSchema = object({
     .refine((g) => new Set(g.checks.map((c) => c.name)).size === g.checks.length, {
     message: 'check names must be unique',
 });
-const taskManifestSchema = object({
+const schema_taskManifestSchema = object({
     id: schemas_string().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
     title: schemas_string().min(1),
     difficulty: schemas_enum(['smoke', 'easy', 'medium', 'hard']),
@@ -59531,7 +61308,7 @@ function formatProblem(p) {
     return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
 }
 /** Reads and validates a YAML file against a schema, reporting every problem with its field path. */
-function readYamlManifest(file, schema) {
+function load_readYamlManifest(file, schema) {
     let text;
     try {
         text = (0,external_node_fs_.readFileSync)(file, 'utf8');
@@ -59616,7 +61393,7 @@ function inspectTask(dirOrFile) {
     const dir = external_node_path_.dirname(manifestPath);
     let manifest;
     try {
-        manifest = readYamlManifest(manifestPath, taskManifestSchema);
+        manifest = load_readYamlManifest(manifestPath, schema_taskManifestSchema);
     }
     catch (err) {
         if (err instanceof ManifestError)
@@ -59687,6 +61464,1898 @@ function inspectTask(dirOrFile) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/cost/pricing.js
+
+
+
+
+const modelPriceSchema = object({
+    input: schemas_number().min(0),
+    cached_input: schemas_number().min(0).optional(),
+    output: schemas_number().min(0),
+    as_of: union([schemas_string(), schemas_date()])
+        .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)),
+    source: schemas_string().min(1),
+})
+    .strict();
+const pricingSchema = object({
+    currency: literal('USD').default('USD'),
+    models: record(schemas_string(), modelPriceSchema),
+})
+    .strict();
+/** The shipped table: pricing/model_prices.yaml at the package root. */
+function defaultPricingPath() {
+    const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    // src/cost (sources and vitest), build/src/cost (compiled) or dist/ (the action's bundle): walk up to the package root.
+    const root = external_node_path_.basename(here) === 'dist'
+        ? external_node_path_.resolve(here, '..')
+        : here.includes(`${external_node_path_.sep}build${external_node_path_.sep}`)
+            ? external_node_path_.resolve(here, '../../..')
+            : external_node_path_.resolve(here, '../..');
+    return external_node_path_.join(root, 'pricing', 'model_prices.yaml');
+}
+/** Loads the shipped table, overlaid by a user's own file when given. */
+function pricing_loadPricing(overridePath) {
+    const base = load_readYamlManifest(defaultPricingPath(), pricingSchema);
+    const userPath = overridePath ?? process.env.FACTORY_BENCH_PRICING;
+    if (!userPath)
+        return base;
+    const user = load_readYamlManifest(external_node_path_.resolve(userPath), pricingSchema);
+    return { currency: 'USD', models: { ...base.models, ...user.models } };
+}
+//# sourceMappingURL=pricing.js.map
+;// CONCATENATED MODULE: ./build/src/cost/tracker.js
+/** Dollars for one call, or null when the model has no price (never a silent 0). */
+function priceUsage(table, model, usage) {
+    const price = table.models[model];
+    if (!price)
+        return null;
+    const uncached = Math.max(0, usage.input_tokens - usage.cached_input_tokens);
+    const cachedPrice = price.cached_input ?? price.input;
+    return ((uncached * price.input + usage.cached_input_tokens * cachedPrice + usage.output_tokens * price.output) /
+        1_000_000);
+}
+/** Accumulates usage and dollars across a run's calls. */
+class tracker_CostTracker {
+    table;
+    warn;
+    usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
+    dollars = 0;
+    unpriced = false;
+    warned = new Set();
+    constructor(table, warn = () => { }) {
+        this.table = table;
+        this.warn = warn;
+    }
+    /** Records one call and returns its cost (null when the model is not priced). */
+    record(model, usage, free = false) {
+        this.usage.input_tokens += usage.input_tokens;
+        this.usage.cached_input_tokens += usage.cached_input_tokens;
+        this.usage.output_tokens += usage.output_tokens;
+        if (free)
+            return 0;
+        const cost = priceUsage(this.table, model, usage);
+        if (cost === null) {
+            this.unpriced = true;
+            if (!this.warned.has(model)) {
+                this.warned.add(model);
+                this.warn(`no price for model ${model} in the pricing table; its cost is reported as null`);
+            }
+            return null;
+        }
+        this.dollars += cost;
+        return cost;
+    }
+    /** Total dollars, or null when any call could not be priced. */
+    get totalUsd() {
+        return this.unpriced ? null : this.dollars;
+    }
+    get totalTokens() {
+        return this.usage.input_tokens + this.usage.output_tokens;
+    }
+}
+//# sourceMappingURL=tracker.js.map
+;// CONCATENATED MODULE: ./build/src/cost/index.js
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/judges/numbers.js
+/** Strict number parsing and comparison shared by the metric, SQL and reference-output checks. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * A finite number from a JSON value, a CSV cell or a regex capture. Numeric
+ * strings count; NaN, infinities, empty text, booleans and anything else are
+ * refused with a reason (a broken metric must fail its check, never pass it).
+ */
+function parseFiniteNumber(raw) {
+    if (typeof raw === 'number') {
+        return Number.isFinite(raw) ? { ok: true, value: raw } : { ok: false, reason: `${raw} is not finite` };
+    }
+    if (typeof raw !== 'string') {
+        const shown = raw === undefined ? 'nothing' : JSON.stringify(raw);
+        return { ok: false, reason: `${shown} is not a number` };
+    }
+    const text = raw.trim();
+    if (text === '')
+        return { ok: false, reason: 'the value is empty' };
+    if (/^[+-]?(nan|inf|infinity)$/i.test(text))
+        return { ok: false, reason: `${text} is not finite` };
+    if (!DECIMAL.test(text))
+        return { ok: false, reason: `${JSON.stringify(text)} is not a number` };
+    const value = Number(text);
+    return Number.isFinite(value) ? { ok: true, value } : { ok: false, reason: `${text} overflows` };
+}
+/**
+ * Slack for binary floating point at a bound: `0.85` read back from a file
+ * must meet `>= 0.85`, and `|0.95 - 0.9| <= 0.05` must hold although the
+ * doubles differ in the last bits.
+ */
+function floatSlack(...values) {
+    return 1e-9 * Math.max(1, ...values.map(Math.abs));
+}
+/**
+ * Compares a metric with its target. Bounds are inclusive: `>=` passes at
+ * exactly the value, `within` passes at exactly the tolerance. `tolerance`
+ * widens every operator: `>=` accepts down to value - tolerance, `<=` up to
+ * value + tolerance, and `==` is the same as `within`.
+ */
+function compareMetric(actual, op, target, tolerance) {
+    const slack = floatSlack(actual, target, tolerance);
+    switch (op) {
+        case '>=':
+            return actual >= target - tolerance - slack;
+        case '<=':
+            return actual <= target + tolerance + slack;
+        case '==':
+        case 'within':
+            return Math.abs(actual - target) <= tolerance + slack;
+    }
+}
+/** numpy.isclose-style: |actual - expected| <= abs + rel * |expected|. */
+function numbersClose(actual, expected, abs, rel) {
+    if (actual === expected)
+        return true;
+    return Math.abs(actual - expected) <= abs + rel * Math.abs(expected) + floatSlack(actual, expected);
+}
+function formatNumber(n) {
+    return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12)));
+}
+//# sourceMappingURL=numbers.js.map
+;// CONCATENATED MODULE: ./build/src/judges/sources.js
+/** Reading one value out of a metric source: a JSON file, a CSV file or a command's stdout. */
+const PY_NON_FINITE = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
+/**
+ * JSON as Python's `json.dump` writes it, which may contain bare `NaN` and
+ * `Infinity`: those become real non-finite numbers so the check can say why
+ * it refuses them instead of failing to parse the whole file.
+ */
+function parseJsonLenient(text) {
+    const markers = new Map();
+    const patched = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (token) => {
+        if (token.startsWith('"'))
+            return token;
+        const marker = `__factory_bench_non_finite_${markers.size}__`;
+        markers.set(marker, PY_NON_FINITE[token]);
+        return `"${marker}"`;
+    });
+    return JSON.parse(patched, (_key, value) => typeof value === 'string' && markers.has(value) ? markers.get(value) : value);
+}
+/** `a.b.0.c`: object keys and array indexes. A key that itself contains dots may be matched whole. */
+function valueAtDottedKey(data, key) {
+    const parts = key.split('.');
+    let current = data;
+    for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        if (current === null || typeof current !== 'object') {
+            return { ok: false, reason: `key ${JSON.stringify(parts.slice(0, i).join('.'))} is not an object` };
+        }
+        const rest = parts.slice(i).join('.');
+        if (!Array.isArray(current) && rest in current)
+            return { ok: true, raw: current[rest] };
+        if (!(part in current)) {
+            return { ok: false, reason: `key ${JSON.stringify(parts.slice(0, i + 1).join('.'))} is missing` };
+        }
+        current = current[part];
+    }
+    return { ok: true, raw: current };
+}
+/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. Blank lines are dropped. */
+function parseCsv(text, separator = ',') {
+    const rows = [];
+    let row = [];
+    let field = '';
+    let quoted = false;
+    let i = 0;
+    const endRow = () => {
+        row.push(field);
+        if (!(row.length === 1 && row[0] === ''))
+            rows.push(row);
+        row = [];
+        field = '';
+    };
+    while (i < text.length) {
+        const ch = text[i];
+        if (quoted) {
+            if (ch === '"') {
+                if (text[i + 1] === '"') {
+                    field += '"';
+                    i++;
+                }
+                else
+                    quoted = false;
+            }
+            else
+                field += ch;
+        }
+        else if (ch === '"' && field === '')
+            quoted = true;
+        else if (ch === separator) {
+            row.push(field);
+            field = '';
+        }
+        else if (ch === '\n' || ch === '\r') {
+            if (ch === '\r' && text[i + 1] === '\n')
+                i++;
+            endRow();
+        }
+        else
+            field += ch;
+        i++;
+    }
+    if (field !== '' || row.length > 0)
+        endRow();
+    return rows;
+}
+/** The cell of `column` in a CSV with a header row; `row` counts data rows from 0, negative from the end. */
+function csvCell(text, column, row = -1) {
+    const [header, ...data] = parseCsv(text);
+    if (!header)
+        return { ok: false, reason: 'the CSV file is empty' };
+    const col = header.findIndex((h) => h.trim() === column);
+    if (col < 0)
+        return { ok: false, reason: `no column ${JSON.stringify(column)} (columns: ${header.join(', ')})` };
+    if (data.length === 0)
+        return { ok: false, reason: 'the CSV file has a header but no rows' };
+    const index = row < 0 ? data.length + row : row;
+    const cells = data[index];
+    if (!cells)
+        return { ok: false, reason: `no row ${row} (the file has ${data.length} data rows)` };
+    return { ok: true, raw: cells[col] ?? '' };
+}
+/** The first capture group of the last match of `pattern` in `text` (a script's final report wins). */
+function regexCapture(text, pattern) {
+    let re;
+    try {
+        re = new RegExp(pattern, 'gm');
+    }
+    catch (err) {
+        return { ok: false, reason: `invalid regex ${JSON.stringify(pattern)}: ${err.message}` };
+    }
+    const matches = [...text.matchAll(re)];
+    const last = matches.at(-1);
+    if (!last) {
+        return {
+            ok: false,
+            reason: text.trim() === '' ? 'the output is empty' : `no match for /${pattern}/ in the output`,
+        };
+    }
+    return { ok: true, raw: last[1] ?? last[0] };
+}
+//# sourceMappingURL=sources.js.map
+;// CONCATENATED MODULE: ./build/src/judges/match.js
+/** Matching rows regardless of order, for SQL rows and reference-output lines. */
+/** Above this many leftover rows, matching falls back to first-fit (quadratic work stays bounded). */
+const MAX_EXACT_MATCHING = 2000;
+/**
+ * Pairs expected with actual rows one to one. Rows with equal keys pair up
+ * first (cheap, and the usual case); the rest are matched with `equal`, which
+ * may be tolerant (numbers within a tolerance), by maximum bipartite matching,
+ * so a tolerant match never steals the partner another row needed.
+ */
+function matchUnordered(expected, actual, equal, keyOfExpected, keyOfActual) {
+    const byKey = new Map();
+    actual.forEach((a, i) => {
+        const key = keyOfActual(a);
+        const list = byKey.get(key);
+        if (list)
+            list.push(i);
+        else
+            byKey.set(key, [i]);
+    });
+    const usedActual = new Set();
+    const leftExpected = [];
+    expected.forEach((e, i) => {
+        const candidates = byKey.get(keyOfExpected(e));
+        const j = candidates?.find((c) => !usedActual.has(c) && equal(e, actual[c]));
+        if (j === undefined)
+            leftExpected.push(i);
+        else
+            usedActual.add(j);
+    });
+    const leftActual = actual.map((_, i) => i).filter((i) => !usedActual.has(i));
+    const partnerOfActual = new Map();
+    const exact = leftExpected.length <= MAX_EXACT_MATCHING && leftActual.length <= MAX_EXACT_MATCHING;
+    const tryAssign = (ei, seen) => {
+        for (const ai of leftActual) {
+            if (seen.has(ai) || !equal(expected[ei], actual[ai]))
+                continue;
+            seen.add(ai);
+            const current = partnerOfActual.get(ai);
+            if (current === undefined || (exact && tryAssign(current, seen))) {
+                partnerOfActual.set(ai, ei);
+                return true;
+            }
+        }
+        return false;
+    };
+    const missing = leftExpected.filter((ei) => !tryAssign(ei, new Set()));
+    const unexpected = leftActual.filter((ai) => !partnerOfActual.has(ai));
+    return { missing, unexpected };
+}
+//# sourceMappingURL=match.js.map
+;// CONCATENATED MODULE: ./build/src/judges/sql.js
+
+
+
+/** What psql prints for NULL, so that NULL and the empty string stay apart. */
+const PSQL_NULL_MARKER = '<<factory-bench:null>>';
+/**
+ * The psql argv for a check query: CSV rows without header or footer (so
+ * values with commas, quotes or newlines survive), NULL printed as a marker,
+ * no ~/.psqlrc, and a non-zero exit (3) when the query fails.
+ */
+function psqlArgv(query, opts) {
+    const argv = ['psql', '-X', '-q', '--csv', '-t', '-v', 'ON_ERROR_STOP=1', '-P', `null=${PSQL_NULL_MARKER}`];
+    if (opts.database)
+        argv.push('-d', opts.database);
+    if (opts.user)
+        argv.push('-U', opts.user);
+    argv.push('-c', query);
+    return argv;
+}
+function parsePsqlCsv(stdout) {
+    return parseCsv(stdout).map((row) => row.map((cell) => (cell === PSQL_NULL_MARKER ? null : cell)));
+}
+const TRUE_WORDS = new Set(['t', 'true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['f', 'false', '0', 'no', 'off']);
+/**
+ * Type-tolerant equality of one cell: an expected number matches a numeric
+ * string of the same value (`2.50` = 2.5, `3` = 3.0) within `tolerance`; an
+ * expected boolean matches psql's `t`/`f`; null matches only NULL; strings
+ * match exactly, or numerically when both sides are numbers.
+ */
+function cellMatches(expected, actual, tolerance = 0) {
+    if (expected === null || actual === null)
+        return expected === actual;
+    if (typeof expected === 'boolean') {
+        const word = actual.trim().toLowerCase();
+        return expected ? TRUE_WORDS.has(word) : FALSE_WORDS.has(word);
+    }
+    if (typeof expected === 'string' && expected === actual)
+        return true;
+    const e = parseFiniteNumber(expected);
+    const a = parseFiniteNumber(actual);
+    if (!e.ok || !a.ok)
+        return false;
+    return Math.abs(a.value - e.value) <= tolerance + floatSlack(a.value, e.value);
+}
+function rowMatches(expected, actual, tolerance = 0) {
+    return (expected.length === actual.length &&
+        expected.every((e, i) => cellMatches(e, actual[i] ?? null, tolerance)));
+}
+/** A canonical key under which equal cells agree, used to pair rows cheaply before tolerant matching. */
+function cellKey(cell) {
+    if (cell === null)
+        return '\u0000null';
+    if (typeof cell === 'boolean')
+        return cell ? 't' : 'f';
+    const n = parseFiniteNumber(cell);
+    return n.ok ? `#${n.value}` : `s${cell}`;
+}
+const rowKey = (row) => row.map(cellKey).join('\u0001');
+const MAX_REPORTED = 10;
+function formatRow(row) {
+    return `(${row.map((c) => (c === null ? 'NULL' : typeof c === 'string' ? JSON.stringify(c) : String(c))).join(', ')})`;
+}
+/** Compares query rows with expected rows, in order or as a multiset. */
+function compareRows(expected, actual, opts) {
+    const tolerance = opts.tolerance ?? 0;
+    const differences = [];
+    if (actual.length !== expected.length)
+        differences.push(`expected ${expected.length} rows, got ${actual.length}`);
+    if (opts.ordered) {
+        const n = Math.max(expected.length, actual.length);
+        for (let i = 0; i < n && differences.length <= MAX_REPORTED; i++) {
+            const e = expected[i];
+            const a = actual[i];
+            if (e && a && rowMatches(e, a, tolerance))
+                continue;
+            differences.push(`row ${i + 1}: expected ${e ? formatRow(e) : '(no row)'}, got ${a ? formatRow(a) : '(no row)'}`);
+        }
+    }
+    else {
+        const m = matchUnordered(expected, actual, (e, a) => rowMatches(e, a, tolerance), rowKey, rowKey);
+        for (const i of m.missing.slice(0, MAX_REPORTED))
+            differences.push(`missing row ${formatRow(expected[i] ?? [])}`);
+        for (const i of m.unexpected.slice(0, MAX_REPORTED))
+            differences.push(`unexpected row ${formatRow(actual[i] ?? [])}`);
+    }
+    return { equal: differences.length === 0, differences };
+}
+//# sourceMappingURL=sql.js.map
+;// CONCATENATED MODULE: ./build/src/judges/types.js
+/** Where grader fixtures are copied in the sandbox once the agent has stopped. */
+const GRADER_DIR = '/opt/factory-bench/grader';
+/** Where the reference solution is copied for graders (the oracle sees it at the same path during its run). */
+const GRADER_SOLUTION_DIR = '/opt/factory-bench/solution';
+//# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./build/src/judges/deterministic.js
+
+
+
+
+
+/** Output kept per stream of a grader command (the full text goes to grader_outputs/). */
+const MAX_GRADER_OUTPUT_BYTES = 1024 * 1024;
+/** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
+function graderEnv(ctx) {
+    return { FB_GRADER_DIR: ctx.graderDir, FB_SOLUTION_DIR: GRADER_SOLUTION_DIR, PYTHONDONTWRITEBYTECODE: '1' };
+}
+/** Runs a grader command in the agent's container and keeps its output for grader_outputs/. */
+async function runGraderCommand(ctx, command, timeoutS) {
+    const result = await ctx.sandbox.exec({
+        cmd: command,
+        timeoutMs: timeoutS * 1000,
+        maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+        env: graderEnv(ctx),
+    });
+    return {
+        result,
+        files: { stdout: result.stdout, stderr: result.stderr },
+        details: {
+            command,
+            exit_code: result.exitCode,
+            timed_out: result.timedOut,
+            duration_ms: result.durationMs,
+            truncated_bytes: result.truncatedBytes,
+        },
+    };
+}
+/** The last non-empty line of stderr (or stdout), for a one-line explanation. */
+function lastLine(r) {
+    const line = (r.stderr.trim() ? r.stderr : r.stdout).trim().split('\n').at(-1)?.trim() ?? '';
+    return line.length > 200 ? `${line.slice(0, 200)}...` : line;
+}
+/** Why a grader command's run counts against the work (timeout, non-zero exit), or null. */
+function commandFailure(command, r, timeoutS) {
+    if (r.timedOut)
+        return `\`${command}\` timed out after ${timeoutS}s`;
+    if (r.exitCode !== 0) {
+        const last = lastLine(r);
+        return `\`${command}\` exited ${r.exitCode}${last ? `: ${last}` : ''}`;
+    }
+    return null;
+}
+function inWorkspace(ctx, p) {
+    return p.startsWith('/') ? p : `${ctx.sandbox.workdir}/${p}`;
+}
+async function filePresent(check, ctx) {
+    const target = inWorkspace(ctx, check.path);
+    const r = await ctx.sandbox.exec({ cmd: `test -f ${shellQuote(target)}`, timeoutMs: 30_000 });
+    return r.exitCode === 0
+        ? { status: 'passed', explanation: `${check.path} exists` }
+        : { status: 'failed', explanation: `${check.path} does not exist` };
+}
+async function commandExitZero(check, ctx) {
+    const { result, files, details } = await runGraderCommand(ctx, check.command, check.timeout_s);
+    const failure = commandFailure(check.command, result, check.timeout_s);
+    return failure
+        ? { status: 'failed', explanation: failure, details, files }
+        : { status: 'passed', explanation: `\`${check.command}\` exited 0`, details, files };
+}
+/** Reads a metric file from the sandbox; a missing or unreadable file is the work's failure, not the grader's. */
+async function readSandboxText(ctx, file) {
+    try {
+        return {
+            ok: true,
+            raw: null,
+            text: (await ctx.sandbox.readFile(inWorkspace(ctx, file))).toString('utf8'),
+        };
+    }
+    catch (err) {
+        if (err instanceof types_SandboxError && err.kind === 'path')
+            return { ok: false, reason: `${file} does not exist or cannot be read` };
+        throw err;
+    }
+}
+async function metricCheck(check, ctx) {
+    const { source } = check;
+    let details = {};
+    let files;
+    let stdout = '';
+    if (check.command) {
+        const ran = await runGraderCommand(ctx, check.command, check.timeout_s);
+        ({ details, files } = ran);
+        stdout = ran.result.stdout;
+        const failure = commandFailure(check.command, ran.result, check.timeout_s);
+        if (failure)
+            return { status: 'failed', explanation: failure, details, files };
+    }
+    const fail = (reason) => ({
+        status: 'failed',
+        explanation: `metric ${source.key}: ${reason}`,
+        details,
+        files,
+    });
+    let extracted;
+    if (source.kind === 'stdout') {
+        extracted = regexCapture(stdout, source.key);
+    }
+    else {
+        const file = await readSandboxText(ctx, source.path ?? '');
+        if (!file.ok)
+            return fail(file.reason);
+        const text = file.text ?? '';
+        if (source.kind === 'csv')
+            extracted = csvCell(text, source.key, source.row);
+        else {
+            let data;
+            try {
+                data = parseJsonLenient(text);
+            }
+            catch (err) {
+                return fail(`${source.path} is not valid JSON (${err.message})`);
+            }
+            extracted = valueAtDottedKey(data, source.key);
+        }
+    }
+    if (!extracted.ok)
+        return fail(extracted.reason);
+    const value = parseFiniteNumber(extracted.raw);
+    details = { ...details, raw_value: extracted.raw ?? null };
+    if (!value.ok)
+        return fail(value.reason);
+    const tolerance = check.tolerance > 0 ? ` ± ${formatNumber(check.tolerance)}` : '';
+    const target = `${check.op === 'within' ? 'within' : check.op} ${formatNumber(check.value)}${tolerance}`;
+    details = { ...details, value: value.value, op: check.op, target: check.value, tolerance: check.tolerance };
+    const passed = compareMetric(value.value, check.op, check.value, check.tolerance);
+    return {
+        status: passed ? 'passed' : 'failed',
+        explanation: `${source.key} = ${formatNumber(value.value)}, ${passed ? 'meets' : 'misses'} ${target}`,
+        details,
+        files,
+    };
+}
+/** psql's exit code 2 (connection) and 127 (no psql) mean the grader could not ask; a query ERROR is the work's. */
+async function sqlCheck(check, ctx) {
+    const argv = psqlArgv(check.query, { database: check.database, user: check.user });
+    const r = await ctx.sandbox.exec({
+        service: check.service,
+        cmd: argv,
+        timeoutMs: check.timeout_s * 1000,
+        maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+    });
+    const files = { stdout: r.stdout, stderr: r.stderr };
+    const details = {
+        service: check.service,
+        query: check.query,
+        exit_code: r.exitCode,
+        timed_out: r.timedOut,
+        ordered: check.ordered,
+    };
+    if (r.timedOut)
+        return { status: 'failed', explanation: `the query timed out after ${check.timeout_s}s`, details, files };
+    if (r.exitCode !== 0) {
+        const error = r.stderr
+            .split('\n')
+            .find((l) => /\bERROR:/.test(l))
+            ?.trim();
+        if (error)
+            return { status: 'failed', explanation: `the query failed: ${error}`, details, files };
+        const why = r.exitCode === 127 ? `psql is not installed in service ${check.service}` : lastLine(r);
+        return {
+            status: 'error',
+            explanation: `could not run the query in service ${check.service} (psql exited ${r.exitCode}): ${why}`,
+            details,
+            files,
+        };
+    }
+    const rows = parsePsqlCsv(r.stdout);
+    const cmp = compareRows(check.expected_rows, rows, { ordered: check.ordered, tolerance: check.tolerance });
+    const full = { ...details, rows, differences: cmp.differences };
+    const order = check.ordered ? 'in order' : 'in any order';
+    return cmp.equal
+        ? {
+            status: 'passed',
+            explanation: `${rows.length} rows match the expected rows (${order})`,
+            details: full,
+            files,
+        }
+        : {
+            status: 'failed',
+            explanation: `rows differ (${order}): ${cmp.differences.slice(0, 3).join('; ')}`,
+            details: full,
+            files,
+        };
+}
+//# sourceMappingURL=deterministic.js.map
+;// CONCATENATED MODULE: ./build/src/judges/rubric.js
+
+
+
+
+/** The judge prompt, strict parsing of its answer, and the answer cache. */
+/** Bumped whenever the prompt changes, so cached answers to an older prompt are not reused. */
+const PROMPT_VERSION = 1;
+function judgePrompt(rubric, scale, material) {
+    const system = 'You are a strict and fair grader of work an AI agent did on a software task in a sandbox. ' +
+        'Judge only against the rubric, using the evidence given (what the agent did and the files it changed). ' +
+        'Reply with only a JSON object and nothing else: ' +
+        `{"score": <a number from ${scale.min} to ${scale.max}>, "reasoning": "<why, in two to five sentences>"}.`;
+    const user = [
+        `# Task given to the agent\n\n${material.instructions.trim()}`,
+        `# Rubric\n\n${rubric.trim()}`,
+        `# Scale\n\nScore from ${scale.min} (worst) to ${scale.max} (best).`,
+        `# What the agent did (transcript)\n\n${material.transcript.trim() || '(no transcript)'}`,
+        `# Files the agent changed\n\n${material.changes.trim() || '(no changes)'}`,
+    ].join('\n\n');
+    return [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+    ];
+}
+const verdictSchema = object({ score: schemas_number(), reasoning: schemas_string().trim().min(1) }).strict();
+/**
+ * Strict parsing: the whole reply is one JSON object (a surrounding ```json
+ * fence is tolerated) with exactly `score` (a finite number within the scale)
+ * and `reasoning` (non-empty text).
+ */
+function parseVerdict(reply, scale) {
+    let text = (reply ?? '').trim();
+    const fenced = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/.exec(text);
+    if (fenced)
+        text = (fenced[1] ?? '').trim();
+    if (text === '')
+        return { ok: false, reason: 'the reply is empty' };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, reason: 'the reply is not a JSON object' };
+    }
+    const parsed = verdictSchema.safeParse(data);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+        return {
+            ok: false,
+            reason: `the JSON object is not {score, reasoning}: ${where}${issue?.message ?? ''}`,
+        };
+    }
+    const { score, reasoning } = parsed.data;
+    if (score < scale.min || score > scale.max)
+        return { ok: false, reason: `score ${score} is outside the scale ${scale.min}..${scale.max}` };
+    return { ok: true, score, reasoning: reasoning.trim() };
+}
+function retryMessage(reason, scale) {
+    return {
+        role: 'user',
+        content: `Your reply could not be used: ${reason}. Reply again with only the JSON object ` +
+            `{"score": <a number from ${scale.min} to ${scale.max}>, "reasoning": "<why>"} and nothing else.`,
+    };
+}
+/** The cache key: the judge model and the exact prompt (which holds the rubric, scale and transcript). */
+function verdictKey(judgeModel, messages) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify({ v: PROMPT_VERSION, judgeModel, messages }))
+        .digest('hex');
+}
+/** Judge answers on disk, one file per key, so a re-grade of unchanged work costs nothing. */
+class VerdictCache {
+    dir;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    get(key) {
+        const file = external_node_path_.join(this.dir, `${key}.json`);
+        if (!(0,external_node_fs_.existsSync)(file))
+            return null;
+        try {
+            const entry = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+            return entry.key === key && typeof entry.score === 'number' ? entry : null;
+        }
+        catch {
+            return null;
+        }
+    }
+    put(entry) {
+        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        const file = external_node_path_.join(this.dir, `${entry.key}.json`);
+        const tmp = `${file}.${process.pid}.tmp`;
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(entry, null, 2)}\n`);
+        (0,external_node_fs_.renameSync)(tmp, file);
+    }
+}
+//# sourceMappingURL=rubric.js.map
+;// CONCATENATED MODULE: ./build/src/judges/llm-rubric.js
+
+
+
+
+
+const DEFAULT_MAX_ATTEMPTS = 3;
+function addUsage(a, b) {
+    return {
+        input_tokens: a.input_tokens + b.input_tokens,
+        cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
+        output_tokens: a.output_tokens + b.output_tokens,
+    };
+}
+function renderPrompt(messages) {
+    return messages.map((m) => `### ${m.role}\n\n${m.content ?? ''}`).join('\n\n');
+}
+/**
+ * Asks a separate judge model to score the work against a rubric file. The
+ * answer must parse strictly; a malformed one is retried a bounded number of
+ * times and then becomes a grader error. Answers are cached by a hash of the
+ * judge model and the exact prompt, so grading the same work again is free.
+ */
+async function llmRubric(check, ctx) {
+    const judge = ctx.judge;
+    if (!judge)
+        return { status: 'error', explanation: 'no judge model is configured for this grading' };
+    let rubric;
+    try {
+        rubric = (0,external_node_fs_.readFileSync)(external_node_path_.resolve(ctx.task.dir, check.rubric), 'utf8');
+    }
+    catch (err) {
+        const code = err.code ?? String(err);
+        return { status: 'error', explanation: `cannot read the rubric ${check.rubric} (${code})` };
+    }
+    const { scale } = check;
+    const passAt = check.pass_at ?? (scale.min + scale.max) / 2;
+    const messages = judgePrompt(rubric, scale, judge.material());
+    const key = verdictKey(check.judge_model, messages);
+    const cache = judge.cacheDir ? new VerdictCache(judge.cacheDir) : null;
+    const files = { prompt: renderPrompt(messages) };
+    const base = { judge_model: check.judge_model, scale, pass_at: passAt, cache_key: key };
+    const verdictFinding = (v, cached, spentUsd) => {
+        const passed = v.score >= passAt;
+        const normalized = scale.max > scale.min ? (v.score - scale.min) / (scale.max - scale.min) : 0;
+        const reasoning = v.reasoning.length > 300 ? `${v.reasoning.slice(0, 300)}...` : v.reasoning;
+        return {
+            status: passed ? 'passed' : 'failed',
+            score: Math.min(1, Math.max(0, normalized)),
+            explanation: `judged ${formatNumber(v.score)} on ${scale.min}..${scale.max} (pass at ${formatNumber(passAt)})${cached ? ', cached' : ''}: ${reasoning}`,
+            details: {
+                ...base,
+                raw_score: v.score,
+                reasoning: v.reasoning,
+                cached,
+                attempts: v.attempts,
+                usage: cached ? EMPTY_USAGE : v.usage,
+                cost_usd: spentUsd,
+            },
+            files: { ...files, reasoning: v.reasoning },
+        };
+    };
+    const hit = cache?.get(key);
+    if (hit)
+        return verdictFinding(hit, true, 0);
+    let model;
+    try {
+        model = await judge.resolve(check.judge_model);
+    }
+    catch (err) {
+        return {
+            status: 'error',
+            explanation: `cannot use judge model ${check.judge_model}: ${err.message}`,
+            details: base,
+            files,
+        };
+    }
+    const conversation = [...messages];
+    const replies = [];
+    let usage = EMPTY_USAGE;
+    let spent = 0;
+    const maxAttempts = judge.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    let lastReason = '';
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        let reply;
+        try {
+            const response = await model.complete({ messages: conversation, temperature: 0 });
+            const cost = judge.record(model, response.usage);
+            spent = spent === null || cost === null ? null : spent + cost;
+            usage = addUsage(usage, response.usage);
+            reply = response.message;
+        }
+        catch (err) {
+            return {
+                status: 'error',
+                explanation: `judge model ${check.judge_model} failed: ${err.message}`,
+                details: { ...base, replies, usage, cost_usd: spent },
+                files,
+            };
+        }
+        replies.push(reply.content);
+        const verdict = parseVerdict(reply.content, scale);
+        if (verdict.ok) {
+            const entry = {
+                key,
+                judge_model: check.judge_model,
+                score: verdict.score,
+                reasoning: verdict.reasoning,
+                usage,
+                cost_usd: spent,
+                attempts: attempt,
+                created_at: new Date().toISOString(),
+            };
+            cache?.put(entry);
+            return verdictFinding(entry, false, spent);
+        }
+        lastReason = verdict.reason;
+        conversation.push({ role: 'assistant', content: reply.content }, retryMessage(verdict.reason, scale));
+    }
+    return {
+        status: 'error',
+        explanation: `judge model ${check.judge_model} gave no usable answer in ${maxAttempts} attempts: ${lastReason}`,
+        details: { ...base, replies, usage, cost_usd: spent },
+        files,
+    };
+}
+//# sourceMappingURL=llm-rubric.js.map
+;// CONCATENATED MODULE: ./build/src/judges/diff.js
+
+
+const diff_MAX_REPORTED = 10;
+/** Above this many line pairs, an ordered diff compares line i with line i instead of aligning. */
+const MAX_ALIGN_CELLS = 4_000_000;
+const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g;
+function splitLines(text, ignoreWhitespace) {
+    const raw = text.split(/\r?\n/).map((t, i) => ({ no: i + 1, text: t }));
+    if (ignoreWhitespace)
+        return raw.map((l) => ({ ...l, text: l.text.trim().replace(/\s+/g, ' ') })).filter((l) => l.text !== '');
+    while (raw.length > 0 && raw.at(-1)?.text === '')
+        raw.pop();
+    return raw;
+}
+/** Text runs and numbers, alternating: `acc=0.93 (n=10)` -> ['acc=', 0.93, ' (n=', 10, ')']. */
+function tokenize(text) {
+    const tokens = [];
+    let last = 0;
+    for (const m of text.matchAll(NUMBER)) {
+        if (m.index > last)
+            tokens.push(text.slice(last, m.index));
+        tokens.push(Number(m[0]));
+        last = m.index + m[0].length;
+    }
+    if (last < text.length)
+        tokens.push(text.slice(last));
+    return tokens;
+}
+function toLines(text, ignoreWhitespace) {
+    return splitLines(text, ignoreWhitespace).map((l) => ({ ...l, tokens: tokenize(l.text) }));
+}
+/** Why two lines differ, or null when they match within the tolerances. */
+function lineDifference(expected, actual, opts) {
+    if (expected.length !== actual.length)
+        return 'different shape';
+    for (let i = 0; i < expected.length; i++) {
+        const e = expected[i];
+        const a = actual[i];
+        if (typeof e === 'number' && typeof a === 'number') {
+            if (numbersClose(a, e, opts.absTolerance, opts.relTolerance))
+                continue;
+            const allowed = opts.absTolerance + opts.relTolerance * Math.abs(e);
+            return `${formatNumber(a)} vs expected ${formatNumber(e)}: off by ${formatNumber(Math.abs(a - e))}, allowed ${formatNumber(allowed)}`;
+        }
+        if (e !== a)
+            return 'different text';
+    }
+    return null;
+}
+/** A stable key of a line's text with numbers rounded, for pairing identical lines cheaply. */
+const lineKey = (l) => l.tokens.map((t) => (typeof t === 'number' ? `#${t}` : t)).join('\u0001');
+function diffOutputs(expectedText, actualText, opts) {
+    const expected = toLines(expectedText, opts.ignoreWhitespace);
+    const actual = toLines(actualText, opts.ignoreWhitespace);
+    const same = (e, a) => lineDifference(e.tokens, a.tokens, opts) === null;
+    const differences = [];
+    if (expected.length !== actual.length)
+        differences.push(`expected ${expected.length} lines, got ${actual.length}`);
+    if (opts.ignoreRowOrder) {
+        const m = matchUnordered(expected, actual, same, lineKey, lineKey);
+        for (const i of m.missing.slice(0, diff_MAX_REPORTED)) {
+            const l = expected[i];
+            differences.push(`missing expected line ${l.no}: ${l.text}`);
+        }
+        for (const i of m.unexpected.slice(0, diff_MAX_REPORTED)) {
+            const l = actual[i];
+            differences.push(`unexpected output line ${l.no}: ${l.text}`);
+        }
+        const equal = m.missing.length === 0 && m.unexpected.length === 0;
+        return {
+            equal,
+            expectedLines: expected.length,
+            actualLines: actual.length,
+            differences: equal ? [] : differences,
+        };
+    }
+    const ops = align(expected, actual, same);
+    let reported = 0;
+    let changed = false;
+    for (let k = 0; k < ops.length; k++) {
+        const op = ops[k];
+        if (op.kind === 'same')
+            continue;
+        changed = true;
+        if (reported >= diff_MAX_REPORTED)
+            continue;
+        reported++;
+        const next = ops[k + 1];
+        if (op.kind === 'del' && next?.kind === 'add') {
+            // A changed line: show both and, for numbers, by how much.
+            const why = lineDifference(op.line.tokens, next.line.tokens, opts);
+            differences.push(`line ${op.line.no}: expected ${JSON.stringify(op.line.text)}, got ${JSON.stringify(next.line.text)}` +
+                (why && why !== 'different text' && why !== 'different shape' ? ` (${why})` : ''));
+            k++;
+        }
+        else if (op.kind === 'del')
+            differences.push(`missing expected line ${op.line.no}: ${op.line.text}`);
+        else
+            differences.push(`unexpected output line ${op.line.no}: ${op.line.text}`);
+    }
+    return {
+        equal: !changed,
+        expectedLines: expected.length,
+        actualLines: actual.length,
+        differences: changed ? differences : [],
+    };
+}
+/** A longest-common-subsequence alignment, so one inserted line shows as one difference, not a cascade. */
+function align(expected, actual, same) {
+    const n = expected.length;
+    const m = actual.length;
+    if (n * m > MAX_ALIGN_CELLS) {
+        const ops = [];
+        for (let i = 0; i < Math.max(n, m); i++) {
+            const e = expected[i];
+            const a = actual[i];
+            if (e && a && same(e, a))
+                ops.push({ kind: 'same', line: a });
+            else {
+                if (e)
+                    ops.push({ kind: 'del', line: e });
+                if (a)
+                    ops.push({ kind: 'add', line: a });
+            }
+        }
+        return ops;
+    }
+    // lcs[i][j]: the LCS length of expected[i..] and actual[j..].
+    const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+        const row = lcs[i];
+        const below = lcs[i + 1];
+        for (let j = m - 1; j >= 0; j--)
+            row[j] = same(expected[i], actual[j])
+                ? below[j + 1] + 1
+                : Math.max(below[j], row[j + 1]);
+    }
+    const ops = [];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        const e = expected[i];
+        const a = actual[j];
+        if (e &&
+            a &&
+            same(e, a) &&
+            lcs[i][j] === lcs[i + 1][j + 1] + 1) {
+            ops.push({ kind: 'same', line: a });
+            i++;
+            j++;
+        }
+        else if (e &&
+            (!a || lcs[i + 1][j] >= lcs[i][j + 1])) {
+            ops.push({ kind: 'del', line: e });
+            i++;
+        }
+        else if (a) {
+            ops.push({ kind: 'add', line: a });
+            j++;
+        }
+    }
+    return ops;
+}
+//# sourceMappingURL=diff.js.map
+;// CONCATENATED MODULE: ./build/src/judges/reference.js
+
+
+
+
+/** Runs a command and compares its stdout with an expected-output fixture from the task folder. */
+async function referenceOutput(check, ctx) {
+    let expected;
+    try {
+        expected = (0,external_node_fs_.readFileSync)(external_node_path_.resolve(ctx.task.dir, check.expected), 'utf8');
+    }
+    catch (err) {
+        const code = err.code ?? String(err);
+        return { status: 'error', explanation: `cannot read the expected output ${check.expected} (${code})` };
+    }
+    const { result, files, details } = await runGraderCommand(ctx, check.command, check.timeout_s);
+    const failure = commandFailure(check.command, result, check.timeout_s);
+    if (failure)
+        return { status: 'failed', explanation: failure, details, files };
+    const diff = diffOutputs(expected, result.stdout, {
+        absTolerance: check.abs_tolerance,
+        relTolerance: check.rel_tolerance,
+        ignoreWhitespace: check.ignore_whitespace,
+        ignoreRowOrder: check.ignore_row_order,
+    });
+    const full = {
+        ...details,
+        expected: check.expected,
+        expected_lines: diff.expectedLines,
+        actual_lines: diff.actualLines,
+        differences: diff.differences,
+    };
+    if (diff.equal)
+        return {
+            status: 'passed',
+            explanation: `output matches ${check.expected} (${diff.actualLines} lines)`,
+            details: full,
+            files,
+        };
+    return {
+        status: 'failed',
+        explanation: `output differs from ${check.expected}: ${diff.differences.slice(0, 2).join('; ')}`,
+        details: full,
+        files: { ...files, diff: `${diff.differences.join('\n')}\n` },
+    };
+}
+//# sourceMappingURL=reference.js.map
+;// CONCATENATED MODULE: ./build/src/judges/grade.js
+
+
+
+
+
+
+const TIER_OF = {
+    file_present: 'deterministic',
+    command_exit_zero: 'deterministic',
+    metric_check: 'deterministic',
+    sql_check: 'deterministic',
+    reference_output: 'reference',
+    llm_rubric: 'rubric',
+};
+const TIER_ORDER = ['deterministic', 'reference', 'rubric'];
+const RUNNERS = {
+    file_present: filePresent,
+    command_exit_zero: commandExitZero,
+    metric_check: metricCheck,
+    sql_check: sqlCheck,
+    reference_output: referenceOutput,
+    llm_rubric: llmRubric,
+};
+/**
+ * Runs a task's checks tier by tier (deterministic, reference output, LLM
+ * rubric; within a tier in manifest order). The score is the weighted mean of
+ * check scores (skipped and broken checks count as 0); a gating check that
+ * does not pass fails the run and every later check is skipped, unrun.
+ */
+async function grade(ctx) {
+    const { checks } = ctx.task.manifest.grader;
+    (0,external_node_fs_.mkdirSync)(ctx.outputsDir, { recursive: true });
+    const ordered = TIER_ORDER.flatMap((tier) => checks.filter((c) => TIER_OF[c.type] === tier));
+    const outcomes = [];
+    let gateFailed = null;
+    for (const check of ordered) {
+        const tier = TIER_OF[check.type];
+        const base = { name: check.name, type: check.type, tier, weight: check.weight, gating: check.gating };
+        if (gateFailed) {
+            const skipped = {
+                ...base,
+                status: 'skipped',
+                score: 0,
+                explanation: `skipped: gating check ${gateFailed} did not pass`,
+            };
+            outcomes.push(skipped);
+            writeOutputs(ctx.outputsDir, skipped, {});
+            continue;
+        }
+        const started = Date.now();
+        const finding = await runCheck(check, ctx);
+        const score = finding.score ?? (finding.status === 'passed' ? 1 : 0);
+        const outcome = {
+            ...base,
+            status: finding.status,
+            score,
+            explanation: finding.explanation,
+        };
+        outcomes.push(outcome);
+        writeOutputs(ctx.outputsDir, outcome, finding, Date.now() - started);
+        if (check.gating && finding.status !== 'passed')
+            gateFailed = check.name;
+    }
+    return summarize(outcomes, ctx.task.manifest.grader.pass_threshold);
+}
+/** grader_outputs/<check>.json, plus <check>.<suffix>.txt for captured output; all redacted. */
+function writeOutputs(dir, outcome, finding, durationMs = 0) {
+    const files = {};
+    for (const [suffix, text] of Object.entries(finding.files ?? {})) {
+        const name = `${outcome.name}.${suffix}.txt`;
+        (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, name), redact(text));
+        files[suffix] = name;
+    }
+    const record = { ...outcome, duration_ms: durationMs, details: finding.details ?? {}, files };
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify(redactDeep(record), null, 2)}\n`);
+}
+async function runCheck(check, ctx) {
+    try {
+        return await RUNNERS[check.type](check, ctx);
+    }
+    catch (err) {
+        return { status: 'error', explanation: `grader error: ${err.message}` };
+    }
+}
+/**
+ * Weighted score, pass decision and grader error from check outcomes:
+ * score = sum(weight * check score) / sum(weight), where skipped and broken
+ * checks score 0; when every weight is 0 the score is 1 if all checks passed,
+ * else 0. A run passes when no gating check failed, no grader broke, and the
+ * score reaches the task's pass_threshold.
+ */
+function summarize(outcomes, passThreshold) {
+    const totalWeight = outcomes.reduce((s, c) => s + c.weight, 0);
+    const allPassed = outcomes.every((c) => c.status === 'passed');
+    const score = totalWeight > 0
+        ? outcomes.reduce((s, c) => s + c.weight * c.score, 0) / totalWeight
+        : allPassed && outcomes.length > 0
+            ? 1
+            : 0;
+    const rounded = Math.round(score * 1e6) / 1e6;
+    const gatingFailed = outcomes.some((c) => c.gating && c.status !== 'passed');
+    const errors = outcomes.filter((c) => c.status === 'error');
+    return {
+        checks: outcomes,
+        score: rounded,
+        passed: !gatingFailed && errors.length === 0 && rounded >= passThreshold,
+        graderError: errors.length > 0 ? errors.map((c) => `${c.name}: ${c.explanation}`).join('; ') : null,
+    };
+}
+//# sourceMappingURL=grade.js.map
+;// CONCATENATED MODULE: ./build/src/judges/material.js
+
+
+/**
+ * What an LLM judge sees of a run: the agent's transcript condensed to what
+ * it said and did, and the files it changed. Both are deterministic functions
+ * of the run's files, so a re-grade builds the same prompt and hits the cache.
+ */
+const MAX_EVENT_CHARS = 2_000;
+const MAX_TRANSCRIPT_CHARS = 60_000;
+const MAX_FILE_CHARS = 8_000;
+const MAX_CHANGES_CHARS = 60_000;
+/** Caches and build products a grader command may leave behind; never the agent's work. */
+const IGNORED_NAMES = new Set([
+    '.git',
+    '__pycache__',
+    '.pytest_cache',
+    '.mypy_cache',
+    'node_modules',
+    '.ipynb_checkpoints',
+]);
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    const half = Math.floor(max / 2);
+    return `${text.slice(0, half)}\n[... ${text.length - 2 * half} characters cut ...]\n${text.slice(-half)}`;
+}
+/** The agent's turns, tool calls and tool results as plain text; timings and grading events left out. */
+function condenseTranscript(jsonl) {
+    const parts = [];
+    for (const line of jsonl.split('\n')) {
+        if (!line.trim())
+            continue;
+        let event;
+        try {
+            event = JSON.parse(line);
+        }
+        catch {
+            continue;
+        }
+        if (event.type === 'model_response') {
+            const message = (event.message ?? {});
+            if (message.content)
+                parts.push(`[assistant] ${clip(message.content, MAX_EVENT_CHARS)}`);
+            for (const call of message.tool_calls ?? [])
+                parts.push(`[tool call ${String(call.name)}] ${clip(String(call.arguments ?? ''), MAX_EVENT_CHARS)}`);
+        }
+        else if (event.type === 'tool_result') {
+            parts.push(`[tool result ${String(event.name)}] ${clip(String(event.content ?? ''), MAX_EVENT_CHARS)}`);
+        }
+        else if (event.type === 'agent_end') {
+            parts.push(`[agent stopped: ${String(event.stop_reason)}${event.kill_reason ? `, ${String(event.kill_reason)}` : ''}]`);
+        }
+    }
+    return clip(parts.join('\n'), MAX_TRANSCRIPT_CHARS);
+}
+function listFiles(root, rel = '') {
+    const dir = external_node_path_.join(root, rel);
+    if (!(0,external_node_fs_.existsSync)(dir))
+        return [];
+    const out = [];
+    for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (IGNORED_NAMES.has(entry.name))
+            continue;
+        const child = rel ? `${rel}/${entry.name}` : entry.name;
+        if (entry.isDirectory())
+            out.push(...listFiles(root, child));
+        else if (entry.isFile())
+            out.push(child);
+    }
+    return out;
+}
+/** Files larger than this are compared by size only (datasets, model weights). */
+const MAX_READ_BYTES = 20 * 1024 * 1024;
+function unchanged(before, after, afterSize) {
+    if ((0,external_node_fs_.statSync)(before).size !== afterSize)
+        return false;
+    if (afterSize > MAX_READ_BYTES)
+        return true;
+    return (0,external_node_fs_.readFileSync)(before).equals((0,external_node_fs_.readFileSync)(after));
+}
+function isText(buf) {
+    return !buf.subarray(0, 8192).includes(0);
+}
+/** Added, changed and deleted files between the seeded workspace and the final one, with contents. */
+function describeChanges(seedDir, finalDir) {
+    const seed = new Set(listFiles(seedDir));
+    const parts = [];
+    for (const rel of listFiles(finalDir)) {
+        const finalPath = external_node_path_.join(finalDir, rel);
+        const size = (0,external_node_fs_.statSync)(finalPath).size;
+        const existed = seed.delete(rel);
+        if (existed && unchanged(external_node_path_.join(seedDir, rel), finalPath, size))
+            continue;
+        const label = existed ? 'changed' : 'added';
+        const head = size <= MAX_READ_BYTES ? (0,external_node_fs_.readFileSync)(finalPath) : null;
+        parts.push(head && isText(head)
+            ? `## ${label}: ${rel}\n\`\`\`\n${clip(head.toString('utf8'), MAX_FILE_CHARS)}\n\`\`\``
+            : `## ${label}: ${rel} (${head ? 'binary, ' : ''}${size} bytes)`);
+    }
+    for (const rel of seed)
+        parts.push(`## deleted: ${rel}`);
+    return clip(parts.join('\n\n'), MAX_CHANGES_CHARS);
+}
+//# sourceMappingURL=material.js.map
+;// CONCATENATED MODULE: ./build/src/judges/prepare.js
+
+
+
+
+
+/**
+ * Kills every process in the agent's container except PID 1, the container's
+ * main process and this script's own ancestors, so nothing the agent left
+ * running in the background can touch the workspace while it is graded.
+ * Processes are stopped before they are killed so a respawning loop cannot
+ * outrun it. Prints `killed N left M`.
+ */
+const KILL_LEFTOVERS_SCRIPT = `
+spare=" 1 "
+p=$$
+while [ -n "$p" ] && [ "$p" -gt 1 ] 2>/dev/null; do
+  spare="$spare$p "
+  read -r s < /proc/$p/stat 2>/dev/null || break
+  s=\${s##*) }; set -- $s; p=$2
+done
+main=""
+read -r init_comm < /proc/1/comm 2>/dev/null
+case "$init_comm" in
+  docker-init|tini|dumb-init|init|catatonit)
+    best=""
+    for d in /proc/[0-9]*; do
+      read -r s < "$d/stat" 2>/dev/null || continue
+      s=\${s##*) }; set -- $s
+      if [ "$2" = 1 ] && { [ -z "$best" ] || [ "\${20}" -lt "$best" ]; }; then best=\${20}; main=\${d#/proc/}; fi
+    done;;
+esac
+killed=0
+left=0
+for round in 1 2 3 4 5 6 7 8 9 10; do
+  victims=""
+  left=0
+  for d in /proc/[0-9]*; do
+    pid=\${d#/proc/}
+    case "$spare" in *" $pid "*) continue;; esac
+    [ "$pid" = "$main" ] && continue
+    read -r s < "$d/stat" 2>/dev/null || continue
+    s=\${s##*) }; set -- $s
+    [ "$1" = Z ] && continue
+    victims="$victims $pid"
+    left=$((left + 1))
+  done
+  [ -z "$victims" ] && break
+  kill -STOP $victims 2>/dev/null
+  kill -KILL $victims 2>/dev/null
+  killed=$((killed + left))
+  sleep 0.2
+done
+echo "killed $killed left $left"
+`;
+/**
+ * Gets a sandbox ready for grading once the agent has stopped: kills the
+ * agent's leftover processes, then copies in the grader fixtures, expected
+ * outputs and the reference solution, owned by root and read-only, outside
+ * the workspace. The agent never had them during its run.
+ */
+async function prepareGrading(sandbox, task, opts) {
+    // Without isolation there is nothing to hide and killing "every process" would hit the host.
+    if (sandbox.kind === 'local')
+        return { graderDir: task.paths.fixtures ?? task.dir, killedProcesses: 0, leftProcesses: 0 };
+    let killed = 0;
+    let left = 0;
+    if (opts.killLeftovers) {
+        const r = await sandbox.exec({ cmd: KILL_LEFTOVERS_SCRIPT, timeoutMs: 30_000 });
+        const m = /killed (\d+) left (\d+)/.exec(r.stdout);
+        killed = Number(m?.[1] ?? 0);
+        left = Number(m?.[2] ?? 0);
+    }
+    const asRoot = async (cmd) => {
+        const r = await sandbox.exec({ cmd, user: '0', timeoutMs: 60_000 });
+        if (r.exitCode !== 0)
+            throw new Error(`preparing the grader files failed: \`${cmd}\`: ${r.stderr.trim()}`);
+    };
+    // Every copy target's parent is made by root first: the agent's user cannot write under /opt.
+    const copies = [];
+    if (task.paths.fixtures)
+        copies.push([task.paths.fixtures, GRADER_DIR]);
+    for (const check of task.manifest.grader.checks) {
+        if (check.type !== 'reference_output')
+            continue;
+        const host = external_node_path_.resolve(task.dir, check.expected);
+        const inFixtures = task.paths.fixtures && host.startsWith(task.paths.fixtures + external_node_path_.sep);
+        if (!inFixtures && (0,external_node_fs_.existsSync)(host))
+            copies.push([host, `${GRADER_DIR}/${external_node_path_.relative(task.dir, host)}`]);
+    }
+    const solutionMounted = await sandbox.exec({ cmd: `test -e ${GRADER_SOLUTION_DIR}`, timeoutMs: 30_000 });
+    if (solutionMounted.exitCode !== 0 && (0,external_node_fs_.existsSync)(task.paths.solution))
+        copies.push([task.paths.solution, GRADER_SOLUTION_DIR]);
+    const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => external_node_path_.posix.dirname(to))]);
+    await asRoot(`mkdir -p ${[...parents].map(shellQuote).join(' ')}`);
+    for (const [from, to] of copies) {
+        // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
+        if (to === GRADER_DIR)
+            for (const entry of (0,external_node_fs_.readdirSync)(from))
+                await sandbox.copyIn(external_node_path_.join(from, entry), `${to}/${entry}`);
+        else
+            await sandbox.copyIn(from, to);
+    }
+    const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === GRADER_SOLUTION_DIR)];
+    await asRoot(`chmod -R a-w,a+rX ${targets.map(shellQuote).join(' ')}`);
+    return { graderDir: GRADER_DIR, killedProcesses: killed, leftProcesses: left };
+}
+/** The judge wiring for a run directory: the model resolver, the answer cache and the judge's own cost. */
+function judgeForRun(opts) {
+    const build = () => ({
+        instructions: opts.task.manifest.instructions,
+        transcript: (0,external_node_fs_.existsSync)(opts.transcriptPath)
+            ? condenseTranscript((0,external_node_fs_.readFileSync)(opts.transcriptPath, 'utf8'))
+            : '',
+        changes: describeChanges(opts.seedWorkspace, opts.finalWorkspace),
+    });
+    // Read now, before any grader command can leave files in the workspace, and only when a rubric needs it.
+    const material = opts.task.manifest.grader.checks.some((c) => c.type === 'llm_rubric') ? build() : null;
+    return {
+        resolve: opts.resolve,
+        cacheDir: opts.cacheDir,
+        record: (model, usage) => opts.cost.record(model.name, usage, model.free),
+        material: () => material ?? build(),
+    };
+}
+//# sourceMappingURL=prepare.js.map
+;// CONCATENATED MODULE: ./build/src/judges/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/orchestrator/sandbox.js
+
+
+/** Builds (or reuses) a task's image and starts its sandbox on a host workspace; used by runs and re-grades. */
+async function sandbox_openSandbox(opts) {
+    const { manifest } = opts.task;
+    // The local runner (development only) uses no image.
+    const image = chooseSandboxKind(opts.task) === 'local'
+        ? 'local'
+        : await ensureImage({
+            image: manifest.environment.image,
+            buildContext: opts.task.paths.buildContext,
+            name: manifest.id,
+            logFile: external_node_path_.join(opts.logDir, 'image-build.log'),
+        });
+    // Docker, Compose (services or network.allow) or local (MLE_EVAL_SANDBOX=local).
+    const sandbox = createSandbox(opts.task, {
+        runId: opts.runId,
+        workspaceHost: opts.workspaceHost,
+        workdir: manifest.environment.workdir,
+        image,
+        resources: manifest.environment.resources,
+        env: manifest.environment.env,
+        readOnlyMounts: opts.readOnlyMounts ?? {},
+        logDir: opts.logDir,
+    }, opts.warn ? { warn: opts.warn } : {});
+    // A runner that fails to start removes what it created before throwing.
+    await sandbox.start();
+    return { sandbox, image };
+}
+//# sourceMappingURL=sandbox.js.map
+;// CONCATENATED MODULE: ./build/src/orchestrator/run-task.js
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_TOOL_TIMEOUT_MS = 180_000;
+const MAX_TOOL_OUTPUT_BYTES = 16 * 1024;
+/**
+ * Runs one task with one model from start to finish: snapshot, sandbox,
+ * agent, grading, persistence. Never throws for a failed run: every ending,
+ * including a crash or an interrupt, leaves a readable result.json and an index row.
+ */
+async function run_task_runTask(opts) {
+    const task = typeof opts.task === 'string' ? loadTask(opts.task) : opts.task;
+    const modelName = typeof opts.model === 'string' ? opts.model : opts.model.name;
+    const manifest = task.manifest;
+    const startedAt = new Date();
+    const runId = newRunId(manifest.id, modelName, startedAt);
+    const dir = new run_dir_RunDirectory(opts.runsRoot, runId);
+    const warn = opts.warn ?? (() => { });
+    dir.create();
+    (0,external_node_fs_.writeFileSync)(dir.manifestSnapshotPath, (0,dist/* stringify */.As)(manifest));
+    dir.seedWorkspace(task.paths.workspace);
+    // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
+    (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
+    const transcript = new run_dir_TranscriptWriter(dir.transcriptPath);
+    const budgetLimits = { ...manifest.budget, ...opts.budget };
+    const pricing = opts.pricing ?? pricing_loadPricing();
+    const warnInTranscript = (message) => {
+        warn(message);
+        transcript.write({ type: 'warning', message });
+    };
+    const cost = new tracker_CostTracker(pricing, warnInTranscript);
+    // The judge's spend is the run's cost too, but never the agent's budget.
+    const judgeCost = new tracker_CostTracker(pricing, warnInTranscript);
+    const timings = { setup_s: 0, agent_s: 0, grading_s: 0, total_s: 0 };
+    let status = 'crashed';
+    let error = { kind: 'crashed', message: 'the harness stopped before the run finished' };
+    let outcome = null;
+    let checks = [];
+    let score = 0;
+    let passed = false;
+    let sandbox = null;
+    const buildResult = () => ({
+        schema_version: 1,
+        run_id: runId,
+        task_id: manifest.id,
+        model: modelName,
+        suite_run_id: opts.suiteRunId ?? null,
+        epoch: opts.epoch ?? 0,
+        status,
+        score,
+        passed,
+        pass_threshold: manifest.grader.pass_threshold,
+        kill_reason: outcome?.killReason ?? (status === 'interrupted' ? 'interrupted' : null),
+        stop_reason: outcome?.stopReason ?? (status === 'interrupted' ? 'interrupted' : 'not_started'),
+        error,
+        tokens: {
+            input: cost.usage.input_tokens,
+            cached_input: cost.usage.cached_input_tokens,
+            output: cost.usage.output_tokens,
+            total: cost.totalTokens,
+        },
+        cost_usd: run_task_addCosts(cost.totalUsd, judgeCost.totalUsd),
+        judge_cost_usd: judgeCost.totalUsd,
+        turns: outcome?.turns ?? 0,
+        tool_calls: outcome?.toolCalls ?? 0,
+        timings: { ...timings, total_s: run_task_round((Date.now() - startedAt.getTime()) / 1000) },
+        checks,
+        started_at: startedAt.toISOString(),
+        finished_at: new Date().toISOString(),
+        task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
+        sandbox: sandbox?.kind ?? 'docker',
+    });
+    // Written first so that a harness killed mid-run still leaves a readable reason.
+    dir.writeResult(buildResult());
+    try {
+        opts.onPhase?.('setup', runId);
+        const phaseStart = Date.now();
+        const model = typeof opts.model === 'string' ? await resolveModel(opts.model, opts.modelConfig) : opts.model;
+        const tools = manifest.tools.enabled;
+        const opened = await sandbox_openSandbox({
+            task,
+            runId,
+            workspaceHost: dir.workspaceFinal,
+            warn,
+            logDir: dir.logsDir,
+            readOnlyMounts: {
+                // The reference solution is visible only to the oracle.
+                ...(model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
+                // git_diff compares the agent's workspace with the pristine seed.
+                ...(tools.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
+            },
+        });
+        sandbox = opened.sandbox;
+        const image = opened.image;
+        timings.setup_s = run_task_round((Date.now() - phaseStart) / 1000);
+        transcript.write({ type: 'sandbox_ready', sandbox: sandbox.kind, image, setup_s: timings.setup_s });
+        opts.onPhase?.('agent', runId);
+        const agentStart = Date.now();
+        // The wall-time budget is the agent's: it starts when the sandbox is ready.
+        const budget = new BudgetEnforcer(budgetLimits);
+        transcript.write({ type: 'budget', ...budgetLimits });
+        outcome = await runAgent(manifest.tools.style, {
+            instructions: manifest.instructions,
+            systemPrompt: manifest.agent.system_prompt,
+            temperature: manifest.agent.temperature,
+            model,
+            toolbox: new Toolbox(tools),
+            sandbox,
+            budget,
+            cost,
+            transcript,
+            maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
+            toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+            maxToolOutputBytes: MAX_TOOL_OUTPUT_BYTES,
+            signal: opts.signal,
+        });
+        timings.agent_s = run_task_round((Date.now() - agentStart) / 1000);
+        transcript.write({
+            type: 'agent_end',
+            stop_reason: outcome.stopReason,
+            kill_reason: outcome.killReason,
+            final_answer: outcome.finalAnswer,
+            error: outcome.error,
+        });
+        if (opts.signal?.aborted) {
+            status = 'interrupted';
+            error = { kind: 'interrupted', message: 'the run was interrupted before grading' };
+        }
+        else {
+            opts.onPhase?.('grading', runId);
+            const gradeStart = Date.now();
+            const graded = await run_task_gradeInSandbox({
+                task,
+                sandbox,
+                dir,
+                killLeftovers: true,
+                judgeCost,
+                // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.
+                resolveJudge: opts.resolveJudge,
+                transcript,
+            });
+            timings.grading_s = run_task_round((Date.now() - gradeStart) / 1000);
+            checks = graded.checks;
+            score = graded.score;
+            passed = graded.passed;
+            status = graded.graderError ? 'grader_error' : 'completed';
+            error = graded.graderError ? { kind: 'grader', message: graded.graderError } : outcome.error;
+        }
+    }
+    catch (err) {
+        if (err instanceof types_SandboxError) {
+            status = 'environment_error';
+            error = { kind: `environment:${err.kind}`, message: err.message };
+        }
+        else if (err instanceof ModelError) {
+            // A model that cannot even be set up (no key, unknown provider) is a configuration problem.
+            status = 'environment_error';
+            error = { kind: `model_${err.kind}`, message: err.message };
+        }
+        else if (opts.signal?.aborted) {
+            status = 'interrupted';
+            error = { kind: 'interrupted', message: 'the run was interrupted' };
+        }
+        else {
+            status = 'crashed';
+            error = { kind: 'crashed', message: err instanceof Error ? err.message : String(err) };
+        }
+        transcript.write({ type: 'run_error', status, error });
+    }
+    finally {
+        if (sandbox)
+            await sandbox.stop().catch((err) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
+    }
+    if (status !== 'completed')
+        passed = false;
+    const result = buildResult();
+    dir.writeResult(result);
+    await index_db_updateIndex(external_node_path_.join(opts.runsRoot, 'runs.sqlite'), (db) => index_db_insertRun(db, result, dir.root));
+    opts.onPhase?.('done', runId);
+    return { result, runDir: dir.root };
+}
+/** Grades a stopped run's sandbox: leftovers killed, grader files copied in, checks run, judge accounted. */
+async function run_task_gradeInSandbox(opts) {
+    const { task, sandbox, dir } = opts;
+    let prepared;
+    try {
+        prepared = await prepareGrading(sandbox, task, { killLeftovers: opts.killLeftovers });
+    }
+    catch (err) {
+        if (err instanceof types_SandboxError)
+            throw err;
+        const message = `could not prepare grading: ${err.message}`;
+        return { checks: [], score: 0, passed: false, graderError: message };
+    }
+    opts.transcript.write({
+        type: 'grading_start',
+        killed_processes: prepared.killedProcesses,
+        unkillable_processes: prepared.leftProcesses,
+        grader_dir: prepared.graderDir,
+    });
+    const judge = judgeForRun({
+        task,
+        resolve: opts.resolveJudge ?? ((name) => resolveModel(name)),
+        cacheDir: external_node_path_.join(dir.runsRoot, '.judge-cache'),
+        cost: opts.judgeCost,
+        transcriptPath: dir.transcriptPath,
+        seedWorkspace: dir.workspace,
+        finalWorkspace: dir.workspaceFinal,
+    });
+    const graded = await grade({
+        task,
+        sandbox,
+        outputsDir: dir.graderOutputs,
+        graderDir: prepared.graderDir,
+        judge,
+    });
+    opts.transcript.write({
+        type: 'graded',
+        score: graded.score,
+        passed: graded.passed,
+        judge_cost_usd: opts.judgeCost.totalUsd,
+        checks: graded.checks,
+    });
+    return graded;
+}
+/** Dollars that add up, or null when either side could not be priced (never a silent 0). */
+function run_task_addCosts(a, b) {
+    return a === null || b === null ? null : a + b;
+}
+function run_task_round(n) {
+    return Math.round(n * 1000) / 1000;
+}
+//# sourceMappingURL=run-task.js.map
+;// CONCATENATED MODULE: ./build/src/orchestrator/regrade.js
+
+
+
+
+
+
+
+
+
+/** Run statuses whose agent finished and whose workspace_final is worth grading again. */
+const REGRADABLE_STATUSES = new Set(['completed', 'grader_error']);
+/**
+ * The task as the run saw it: checks and environment from the run's
+ * manifest.snapshot.yaml, files (fixtures, rubrics, expected outputs, build
+ * context) from the task folder.
+ */
+function taskFromSnapshot(runDir, taskDir) {
+    const snapshotPath = path.join(runDir, 'manifest.snapshot.yaml');
+    const manifest = readYamlManifest(snapshotPath, taskManifestSchema);
+    const dir = path.resolve(taskDir);
+    const at = (rel) => (rel ? path.resolve(dir, rel) : null);
+    return {
+        dir,
+        manifestPath: snapshotPath,
+        manifest,
+        paths: {
+            workspace: path.join(dir, 'workspace'),
+            solution: path.resolve(dir, manifest.solution),
+            buildContext: at(manifest.environment.dockerfile),
+            fixtures: at(manifest.grader.fixtures),
+        },
+    };
+}
+/**
+ * Grades a finished run again in a fresh sandbox on a scratch copy of its
+ * workspace_final/ (which stays as the agent left it), then rewrites
+ * result.json, grader_outputs/ and the run's rows in runs.sqlite. Cached judge
+ * answers make an unchanged LLM rubric free; any new judge spend is added to
+ * the run's cost.
+ */
+async function regradeRun(opts) {
+    const dir = new RunDirectory(opts.runsRoot, opts.runId);
+    const previous = dir.readResult();
+    if (!previous)
+        throw new Error(`${dir.resultPath} is missing`);
+    const warn = opts.warn ?? (() => { });
+    const judgeCost = new CostTracker(opts.pricing ?? loadPricing(), warn);
+    const transcript = new TranscriptWriter(dir.transcriptPath);
+    const scratch = path.join(dir.root, `.regrade-${randomBytes(3).toString('hex')}`);
+    cpSync(dir.workspaceFinal, scratch, { recursive: true });
+    let sandbox = null;
+    const started = Date.now();
+    try {
+        transcript.write({
+            type: 'regrade_start',
+            previous_score: previous.score,
+            previous_status: previous.status,
+        });
+        const opened = await openSandbox({
+            task: opts.task,
+            runId: `${opts.runId}__regrade_${randomBytes(2).toString('hex')}`,
+            workspaceHost: scratch,
+            logDir: dir.logsDir,
+        });
+        sandbox = opened.sandbox;
+        rmSync(dir.graderOutputs, { recursive: true, force: true });
+        mkdirSync(dir.graderOutputs, { recursive: true });
+        const graded = await gradeInSandbox({
+            task: opts.task,
+            sandbox,
+            dir,
+            // A fresh sandbox has no agent processes to kill.
+            killLeftovers: false,
+            judgeCost,
+            resolveJudge: opts.resolveJudge,
+            transcript,
+        });
+        const status = graded.graderError ? 'grader_error' : 'completed';
+        const result = {
+            ...previous,
+            status,
+            score: graded.score,
+            passed: status === 'completed' && graded.passed,
+            error: graded.graderError
+                ? { kind: 'grader', message: graded.graderError }
+                : previous.error?.kind === 'grader'
+                    ? null
+                    : previous.error,
+            checks: graded.checks,
+            judge_cost_usd: addCosts(previous.judge_cost_usd, judgeCost.totalUsd),
+            cost_usd: addCosts(previous.cost_usd, judgeCost.totalUsd),
+            timings: { ...previous.timings, grading_s: Math.round(Date.now() - started) / 1000 },
+        };
+        dir.writeResult(result);
+        await updateIndex(path.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
+        return result;
+    }
+    catch (err) {
+        if (err instanceof SandboxError)
+            throw new Error(`the re-grade sandbox failed: ${err.message}`);
+        throw err;
+    }
+    finally {
+        if (sandbox)
+            await sandbox.stop().catch((err) => warn(`sandbox cleanup failed: ${err.message}`));
+        rmSync(scratch, { recursive: true, force: true });
+    }
+}
+//# sourceMappingURL=regrade.js.map
+;// CONCATENATED MODULE: ./build/src/orchestrator/validate.js
+
+/**
+ * Proves a task sound: its reference solution (the `oracle` model) must pass
+ * with score 1.0, and an agent that does nothing (`null`) must fail. Both runs
+ * go through runTask exactly as a real model's would, and run side by side.
+ */
+async function validateTask(task, opts) {
+    const started = Date.now();
+    const run = (model) => runTask({
+        task,
+        model,
+        runsRoot: opts.runsRoot,
+        signal: opts.signal,
+        warn: opts.warn,
+        onPhase: opts.onPhase,
+    });
+    const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);
+    const oracleRun = summarizeRun('oracle', oracle.result, oracle.runDir);
+    const nullRun = summarizeRun('null', nothing.result, nothing.runDir);
+    const problems = [...judgeOracle(oracle.result), ...judgeNull(nothing.result)];
+    return {
+        task_id: task.manifest.id,
+        dir: task.dir,
+        sound: problems.length === 0,
+        oracle: oracleRun,
+        null: nullRun,
+        problems,
+        seconds: round1((Date.now() - started) / 1000),
+    };
+}
+function summarizeRun(model, r, runDir) {
+    return {
+        model,
+        run_id: r.run_id,
+        run_dir: runDir,
+        status: r.status,
+        passed: r.passed,
+        score: r.score,
+        seconds: round1(r.timings.total_s),
+    };
+}
+/** A run that did not complete says nothing about the task's soundness, only about the environment. */
+function incomplete(model, r) {
+    if (r.status === 'completed')
+        return [];
+    const why = r.error ? `${r.error.kind}: ${r.error.message}` : r.status;
+    if (r.status === 'interrupted')
+        return [{ kind: 'interrupted', model, message: `${model} run interrupted` }];
+    return [
+        {
+            kind: 'environment_error',
+            model,
+            message: `environment error: the ${model} run ended with ${r.status} (${why})`,
+        },
+    ];
+}
+function judgeOracle(r) {
+    const broken = incomplete('oracle', r);
+    if (broken.length > 0)
+        return broken;
+    if (r.passed && r.score === 1)
+        return [];
+    const failing = r.checks
+        .filter((c) => c.status !== 'passed')
+        .map((c) => `${c.name} ${c.status}: ${c.explanation}`);
+    const why = failing.length > 0 ? failing.join('; ') : 'every check passed but the pass threshold was missed';
+    return [
+        {
+            kind: 'oracle_failed',
+            model: 'oracle',
+            message: `oracle did not pass: the reference solution scored ${r.score.toFixed(2)}${r.passed ? ' (passed, but not with the full score 1.0)' : ''}; ${why}`,
+        },
+    ];
+}
+function judgeNull(r) {
+    const broken = incomplete('null', r);
+    if (broken.length > 0)
+        return broken;
+    if (!r.passed)
+        return [];
+    return [
+        {
+            kind: 'null_passed',
+            model: 'null',
+            message: `null was not rejected: an untouched workspace passes with score ${r.score.toFixed(2)}; the grader must check what the agent is asked to do`,
+        },
+    ];
+}
+/** One line for a validated task: verdict, both runs and the time taken. */
+function formatValidationLine(v, idWidth = 0) {
+    const half = (r) => {
+        const outcome = r.status === 'completed' ? (r.passed ? 'passed' : 'failed') : r.status;
+        return `${r.model} ${outcome} ${r.score.toFixed(2)} (${r.seconds.toFixed(1)}s)`;
+    };
+    const verdict = v.sound ? 'sound  ' : 'UNSOUND';
+    return `${v.task_id.padEnd(idWidth)}  ${verdict}  ${half(v.oracle)}  ${half(v.null)}  total ${v.seconds.toFixed(1)}s`;
+}
+function round1(n) {
+    return Math.round(n * 10) / 10;
+}
+//# sourceMappingURL=validate.js.map
+;// CONCATENATED MODULE: ./build/src/orchestrator/index.js
+
+
+
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/schema.js
 
 /**
@@ -59745,7 +63414,7 @@ function loadSuite(file) {
         throw new ManifestError([
             { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
         ]);
-    const manifest = readYamlManifest(suiteFile, suiteManifestSchema);
+    const manifest = load_readYamlManifest(suiteFile, suiteManifestSchema);
     const bases = [...new Set([external_node_path_.dirname(suiteFile), repoRootOf(external_node_path_.dirname(suiteFile))])];
     const problems = [];
     const tasks = [];
@@ -59906,18 +63575,18 @@ function fmtPercent(v) {
     return v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(0)}%`;
 }
 /** A change in points of a 0..1 score: `+12.5 pts`. */
-function fmtPoints(v) {
+function format_fmtPoints(v) {
     if (v === null || v === undefined || Number.isNaN(v))
         return '-';
     const pts = v * 100;
     return `${pts >= 0 ? '+' : ''}${pts.toFixed(1)} pts`;
 }
-function fmtUsd(v) {
+function format_fmtUsd(v) {
     if (v === null || v === undefined)
         return 'unknown';
     return v < 0.01 && v > 0 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`;
 }
-function fmtTokens(n) {
+function format_fmtTokens(n) {
     if (n >= 1_000_000)
         return `${(n / 1_000_000).toFixed(2)}M`;
     if (n >= 10_000)
@@ -59932,14 +63601,14 @@ function fmtSeconds(s) {
     return `${s.toFixed(1)}s`;
 }
 /** A relative change, `+12%`, or `-` when the base is zero or unknown. */
-function fmtRelative(base, head) {
+function format_fmtRelative(base, head) {
     if (base === null || head === null || base === 0)
         return '-';
     const r = (head - base) / base;
     return `${r >= 0 ? '+' : ''}${(r * 100).toFixed(0)}%`;
 }
 /** A markdown table; pipes in cells are escaped. */
-function mdTable(headers, rows) {
+function format_mdTable(headers, rows) {
     const esc = (c) => String(c).replaceAll('|', '\\|').replaceAll('\n', ' ');
     return [
         `| ${headers.map(esc).join(' | ')} |`,
@@ -60007,10 +63676,10 @@ function renderReportMarkdown(s) {
     rows.push([
         'Environment errors',
         `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
-    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
-    out.push(mdTable(['', ''], rows), '');
+    ], ['Tokens', format_fmtTokens(t.tokens)], ['Cost', format_fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
+    out.push(format_mdTable(['', ''], rows), '');
     out.push('## Tasks', '');
-    out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
+    out.push(format_mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
         task.task_id,
         task.difficulty,
         STATE_MARK[task.state],
@@ -60018,8 +63687,8 @@ function renderReportMarkdown(s) {
         fmtScore(task.mean_score),
         task.kill_reasons.join(', ') || '-',
         task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
-        fmtTokens(task.tokens),
-        fmtUsd(task.cost_usd),
+        format_fmtTokens(task.tokens),
+        format_fmtUsd(task.cost_usd),
         fmtSeconds(task.wall_s),
     ])), '');
     if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
@@ -60030,7 +63699,7 @@ function renderReportMarkdown(s) {
     if (s.environment_errors.length === 0)
         out.push('None.', '');
     else {
-        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
+        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', format_mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
             e.task_id,
             e.epoch + 1,
             e.status,
@@ -60043,7 +63712,7 @@ function renderReportMarkdown(s) {
     if (s.agent_failures.length === 0)
         out.push('None.', '');
     else
-        out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
+        out.push(format_mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
             f.task_id,
             f.epoch + 1,
             fmtScore(f.score),
@@ -60054,1089 +63723,9 @@ function renderReportMarkdown(s) {
     return `${out.join('\n').trimEnd()}\n`;
 }
 function rollupTable(rows) {
-    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
+    return format_mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
 }
 //# sourceMappingURL=report.js.map
-;// CONCATENATED MODULE: ./build/src/cost/pricing.js
-
-
-
-
-const modelPriceSchema = object({
-    input: schemas_number().min(0),
-    cached_input: schemas_number().min(0).optional(),
-    output: schemas_number().min(0),
-    as_of: union([schemas_string(), schemas_date()])
-        .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)),
-    source: schemas_string().min(1),
-})
-    .strict();
-const pricingSchema = object({
-    currency: literal('USD').default('USD'),
-    models: record(schemas_string(), modelPriceSchema),
-})
-    .strict();
-/** The shipped table: pricing/model_prices.yaml at the package root. */
-function defaultPricingPath() {
-    const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    // src/cost (sources and vitest), build/src/cost (compiled) or dist/ (the action's bundle): walk up to the package root.
-    const root = external_node_path_.basename(here) === 'dist'
-        ? external_node_path_.resolve(here, '..')
-        : here.includes(`${external_node_path_.sep}build${external_node_path_.sep}`)
-            ? external_node_path_.resolve(here, '../../..')
-            : external_node_path_.resolve(here, '../..');
-    return external_node_path_.join(root, 'pricing', 'model_prices.yaml');
-}
-/** Loads the shipped table, overlaid by a user's own file when given. */
-function loadPricing(overridePath) {
-    const base = readYamlManifest(defaultPricingPath(), pricingSchema);
-    const userPath = overridePath ?? process.env.FACTORY_BENCH_PRICING;
-    if (!userPath)
-        return base;
-    const user = readYamlManifest(external_node_path_.resolve(userPath), pricingSchema);
-    return { currency: 'USD', models: { ...base.models, ...user.models } };
-}
-//# sourceMappingURL=pricing.js.map
-;// CONCATENATED MODULE: ./build/src/cost/tracker.js
-/** Dollars for one call, or null when the model has no price (never a silent 0). */
-function priceUsage(table, model, usage) {
-    const price = table.models[model];
-    if (!price)
-        return null;
-    const uncached = Math.max(0, usage.input_tokens - usage.cached_input_tokens);
-    const cachedPrice = price.cached_input ?? price.input;
-    return ((uncached * price.input + usage.cached_input_tokens * cachedPrice + usage.output_tokens * price.output) /
-        1_000_000);
-}
-/** Accumulates usage and dollars across a run's calls. */
-class CostTracker {
-    table;
-    warn;
-    usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
-    dollars = 0;
-    unpriced = false;
-    warned = new Set();
-    constructor(table, warn = () => { }) {
-        this.table = table;
-        this.warn = warn;
-    }
-    /** Records one call and returns its cost (null when the model is not priced). */
-    record(model, usage, free = false) {
-        this.usage.input_tokens += usage.input_tokens;
-        this.usage.cached_input_tokens += usage.cached_input_tokens;
-        this.usage.output_tokens += usage.output_tokens;
-        if (free)
-            return 0;
-        const cost = priceUsage(this.table, model, usage);
-        if (cost === null) {
-            this.unpriced = true;
-            if (!this.warned.has(model)) {
-                this.warned.add(model);
-                this.warn(`no price for model ${model} in the pricing table; its cost is reported as null`);
-            }
-            return null;
-        }
-        this.dollars += cost;
-        return cost;
-    }
-    /** Total dollars, or null when any call could not be priced. */
-    get totalUsd() {
-        return this.unpriced ? null : this.dollars;
-    }
-    get totalTokens() {
-        return this.usage.input_tokens + this.usage.output_tokens;
-    }
-}
-//# sourceMappingURL=tracker.js.map
-;// CONCATENATED MODULE: ./build/src/cost/index.js
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/judges/deterministic.js
-
-async function filePresent(check, ctx) {
-    const target = check.path.startsWith('/') ? check.path : `${ctx.sandbox.workdir}/${check.path}`;
-    const r = await ctx.sandbox.exec({ cmd: `test -f ${shellQuote(target)}`, timeoutMs: 30_000 });
-    return r.exitCode === 0
-        ? { status: 'passed', explanation: `${check.path} exists` }
-        : { status: 'failed', explanation: `${check.path} does not exist` };
-}
-async function commandExitZero(check, ctx) {
-    const r = await ctx.sandbox.exec({
-        cmd: check.command,
-        timeoutMs: check.timeout_s * 1000,
-        maxOutputBytes: 256 * 1024,
-    });
-    const details = {
-        command: check.command,
-        exit_code: r.exitCode,
-        timed_out: r.timedOut,
-        stdout: r.stdout,
-        stderr: r.stderr,
-        duration_ms: r.durationMs,
-    };
-    if (r.timedOut)
-        return {
-            status: 'failed',
-            explanation: `\`${check.command}\` timed out after ${check.timeout_s}s`,
-            details,
-        };
-    return r.exitCode === 0
-        ? { status: 'passed', explanation: `\`${check.command}\` exited 0`, details }
-        : { status: 'failed', explanation: `\`${check.command}\` exited ${r.exitCode}`, details };
-}
-//# sourceMappingURL=deterministic.js.map
-;// CONCATENATED MODULE: ./build/src/judges/grade.js
-
-
-
-
-const TIER_OF = {
-    file_present: 'deterministic',
-    command_exit_zero: 'deterministic',
-    metric_check: 'deterministic',
-    sql_check: 'deterministic',
-    reference_output: 'reference',
-    llm_rubric: 'rubric',
-};
-const TIER_ORDER = ['deterministic', 'reference', 'rubric'];
-const RUNNERS = {
-    file_present: filePresent,
-    command_exit_zero: commandExitZero,
-};
-/**
- * Runs a task's checks tier by tier. The score is the weighted mean of check
- * scores (skipped checks count as 0); a failed gating check fails the run and
- * skips every later check.
- */
-async function grade(ctx) {
-    const { checks } = ctx.task.manifest.grader;
-    const ordered = TIER_ORDER.flatMap((tier) => checks.filter((c) => TIER_OF[c.type] === tier));
-    const outcomes = [];
-    let gateFailed = null;
-    for (const check of ordered) {
-        const tier = TIER_OF[check.type];
-        const base = { name: check.name, type: check.type, tier, weight: check.weight, gating: check.gating };
-        if (gateFailed) {
-            outcomes.push({
-                ...base,
-                status: 'skipped',
-                score: 0,
-                explanation: `skipped: gating check ${gateFailed} failed`,
-            });
-            continue;
-        }
-        const finding = await runCheck(check, ctx);
-        const score = finding.score ?? (finding.status === 'passed' ? 1 : 0);
-        const outcome = {
-            ...base,
-            status: finding.status,
-            score,
-            explanation: finding.explanation,
-        };
-        outcomes.push(outcome);
-        (0,external_node_fs_.writeFileSync)(external_node_path_.join(ctx.outputsDir, `${check.name}.json`), `${JSON.stringify(redactDeep({ ...outcome, details: finding.details ?? {} }), null, 2)}\n`);
-        if (check.gating && finding.status !== 'passed')
-            gateFailed = check.name;
-    }
-    return summarize(outcomes, ctx.task.manifest.grader.pass_threshold);
-}
-async function runCheck(check, ctx) {
-    const runner = RUNNERS[check.type];
-    if (!runner)
-        return { status: 'error', explanation: `check type ${check.type} is not supported by this version` };
-    try {
-        return await runner(check, ctx);
-    }
-    catch (err) {
-        return { status: 'error', explanation: `grader error: ${err.message}` };
-    }
-}
-/** Weighted score, pass decision and grader error from check outcomes. */
-function summarize(outcomes, passThreshold) {
-    const totalWeight = outcomes.reduce((s, c) => s + c.weight, 0);
-    const score = totalWeight > 0 ? outcomes.reduce((s, c) => s + c.weight * c.score, 0) / totalWeight : 0;
-    const rounded = Math.round(score * 1e6) / 1e6;
-    const gatingFailed = outcomes.some((c) => c.gating && c.status !== 'passed');
-    const errors = outcomes.filter((c) => c.status === 'error');
-    return {
-        checks: outcomes,
-        score: rounded,
-        passed: !gatingFailed && errors.length === 0 && rounded >= passThreshold,
-        graderError: errors.length > 0 ? errors.map((c) => `${c.name}: ${c.explanation}`).join('; ') : null,
-    };
-}
-//# sourceMappingURL=grade.js.map
-;// CONCATENATED MODULE: ./build/src/judges/index.js
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/orchestrator/run-task.js
-
-
-
-
-
-
-
-
-
-
-
-const DEFAULT_TOOL_TIMEOUT_MS = 180_000;
-const MAX_TOOL_OUTPUT_BYTES = 16 * 1024;
-/**
- * Runs one task with one model from start to finish: snapshot, sandbox,
- * agent, grading, persistence. Never throws for a failed run: every ending,
- * including a crash or an interrupt, leaves a readable result.json and an index row.
- */
-async function run_task_runTask(opts) {
-    const task = typeof opts.task === 'string' ? loadTask(opts.task) : opts.task;
-    const modelName = typeof opts.model === 'string' ? opts.model : opts.model.name;
-    const manifest = task.manifest;
-    const startedAt = new Date();
-    const runId = newRunId(manifest.id, modelName, startedAt);
-    const dir = new RunDirectory(opts.runsRoot, runId);
-    const warn = opts.warn ?? (() => { });
-    dir.create();
-    (0,external_node_fs_.writeFileSync)(dir.manifestSnapshotPath, (0,dist/* stringify */.As)(manifest));
-    dir.seedWorkspace(task.paths.workspace);
-    // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
-    (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
-    const transcript = new TranscriptWriter(dir.transcriptPath);
-    const budgetLimits = { ...manifest.budget, ...opts.budget };
-    const cost = new CostTracker(opts.pricing ?? loadPricing(), (message) => {
-        warn(message);
-        transcript.write({ type: 'warning', message });
-    });
-    const timings = { setup_s: 0, agent_s: 0, grading_s: 0, total_s: 0 };
-    let status = 'crashed';
-    let error = { kind: 'crashed', message: 'the harness stopped before the run finished' };
-    let outcome = null;
-    let checks = [];
-    let score = 0;
-    let passed = false;
-    let sandbox = null;
-    const buildResult = () => ({
-        schema_version: 1,
-        run_id: runId,
-        task_id: manifest.id,
-        model: modelName,
-        suite_run_id: opts.suiteRunId ?? null,
-        epoch: opts.epoch ?? 0,
-        status,
-        score,
-        passed,
-        pass_threshold: manifest.grader.pass_threshold,
-        kill_reason: outcome?.killReason ?? (status === 'interrupted' ? 'interrupted' : null),
-        stop_reason: outcome?.stopReason ?? (status === 'interrupted' ? 'interrupted' : 'not_started'),
-        error,
-        tokens: {
-            input: cost.usage.input_tokens,
-            cached_input: cost.usage.cached_input_tokens,
-            output: cost.usage.output_tokens,
-            total: cost.totalTokens,
-        },
-        cost_usd: cost.totalUsd,
-        judge_cost_usd: 0,
-        turns: outcome?.turns ?? 0,
-        tool_calls: outcome?.toolCalls ?? 0,
-        timings: { ...timings, total_s: round((Date.now() - startedAt.getTime()) / 1000) },
-        checks,
-        started_at: startedAt.toISOString(),
-        finished_at: new Date().toISOString(),
-        task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
-        sandbox: sandbox?.kind ?? 'docker',
-    });
-    // Written first so that a harness killed mid-run still leaves a readable reason.
-    dir.writeResult(buildResult());
-    try {
-        opts.onPhase?.('setup', runId);
-        const phaseStart = Date.now();
-        const model = typeof opts.model === 'string' ? await resolveModel(opts.model, opts.modelConfig) : opts.model;
-        const tools = manifest.tools.enabled;
-        const image = await ensureImage({
-            image: manifest.environment.image,
-            buildContext: task.paths.buildContext,
-            name: manifest.id,
-            logFile: external_node_path_.join(dir.logsDir, 'image-build.log'),
-        });
-        sandbox = new DockerRunner({
-            runId,
-            workspaceHost: dir.workspaceFinal,
-            workdir: manifest.environment.workdir,
-            image,
-            resources: manifest.environment.resources,
-            env: manifest.environment.env,
-            readOnlyMounts: {
-                // The reference solution is visible only to the oracle.
-                ...(model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
-                // git_diff compares the agent's workspace with the pristine seed.
-                ...(tools.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
-            },
-            logDir: dir.logsDir,
-        });
-        await sandbox.start();
-        timings.setup_s = round((Date.now() - phaseStart) / 1000);
-        transcript.write({ type: 'sandbox_ready', sandbox: sandbox.kind, image, setup_s: timings.setup_s });
-        opts.onPhase?.('agent', runId);
-        const agentStart = Date.now();
-        // The wall-time budget is the agent's: it starts when the sandbox is ready.
-        const budget = new BudgetEnforcer(budgetLimits);
-        transcript.write({ type: 'budget', ...budgetLimits });
-        outcome = await runAgent(manifest.tools.style, {
-            instructions: manifest.instructions,
-            systemPrompt: manifest.agent.system_prompt,
-            temperature: manifest.agent.temperature,
-            model,
-            toolbox: new Toolbox(tools),
-            sandbox,
-            budget,
-            cost,
-            transcript,
-            maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
-            toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-            maxToolOutputBytes: MAX_TOOL_OUTPUT_BYTES,
-            signal: opts.signal,
-        });
-        timings.agent_s = round((Date.now() - agentStart) / 1000);
-        transcript.write({
-            type: 'agent_end',
-            stop_reason: outcome.stopReason,
-            kill_reason: outcome.killReason,
-            final_answer: outcome.finalAnswer,
-            error: outcome.error,
-        });
-        if (opts.signal?.aborted) {
-            status = 'interrupted';
-            error = { kind: 'interrupted', message: 'the run was interrupted before grading' };
-        }
-        else {
-            opts.onPhase?.('grading', runId);
-            const gradeStart = Date.now();
-            const graded = await grade({ task, sandbox, outputsDir: dir.graderOutputs });
-            timings.grading_s = round((Date.now() - gradeStart) / 1000);
-            checks = graded.checks;
-            score = graded.score;
-            passed = graded.passed;
-            status = graded.graderError ? 'grader_error' : 'completed';
-            error = graded.graderError ? { kind: 'grader', message: graded.graderError } : outcome.error;
-            transcript.write({ type: 'graded', score, passed, checks });
-        }
-    }
-    catch (err) {
-        if (err instanceof types_SandboxError) {
-            status = 'environment_error';
-            error = { kind: `environment:${err.kind}`, message: err.message };
-        }
-        else if (err instanceof ModelError) {
-            // A model that cannot even be set up (no key, unknown provider) is a configuration problem.
-            status = 'environment_error';
-            error = { kind: `model_${err.kind}`, message: err.message };
-        }
-        else if (opts.signal?.aborted) {
-            status = 'interrupted';
-            error = { kind: 'interrupted', message: 'the run was interrupted' };
-        }
-        else {
-            status = 'crashed';
-            error = { kind: 'crashed', message: err instanceof Error ? err.message : String(err) };
-        }
-        transcript.write({ type: 'run_error', status, error });
-    }
-    finally {
-        if (sandbox)
-            await sandbox.stop().catch((err) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
-    }
-    if (status !== 'completed')
-        passed = false;
-    const result = buildResult();
-    dir.writeResult(result);
-    await updateIndex(external_node_path_.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
-    opts.onPhase?.('done', runId);
-    return { result, runDir: dir.root };
-}
-function round(n) {
-    return Math.round(n * 1000) / 1000;
-}
-//# sourceMappingURL=run-task.js.map
-;// CONCATENATED MODULE: ./build/src/orchestrator/validate.js
-
-/**
- * Proves a task sound: its reference solution (the `oracle` model) must pass
- * with score 1.0, and an agent that does nothing (`null`) must fail. Both runs
- * go through runTask exactly as a real model's would, and run side by side.
- */
-async function validateTask(task, opts) {
-    const started = Date.now();
-    const run = (model) => runTask({
-        task,
-        model,
-        runsRoot: opts.runsRoot,
-        signal: opts.signal,
-        warn: opts.warn,
-        onPhase: opts.onPhase,
-    });
-    const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);
-    const oracleRun = summarizeRun('oracle', oracle.result, oracle.runDir);
-    const nullRun = summarizeRun('null', nothing.result, nothing.runDir);
-    const problems = [...judgeOracle(oracle.result), ...judgeNull(nothing.result)];
-    return {
-        task_id: task.manifest.id,
-        dir: task.dir,
-        sound: problems.length === 0,
-        oracle: oracleRun,
-        null: nullRun,
-        problems,
-        seconds: round1((Date.now() - started) / 1000),
-    };
-}
-function summarizeRun(model, r, runDir) {
-    return {
-        model,
-        run_id: r.run_id,
-        run_dir: runDir,
-        status: r.status,
-        passed: r.passed,
-        score: r.score,
-        seconds: round1(r.timings.total_s),
-    };
-}
-/** A run that did not complete says nothing about the task's soundness, only about the environment. */
-function incomplete(model, r) {
-    if (r.status === 'completed')
-        return [];
-    const why = r.error ? `${r.error.kind}: ${r.error.message}` : r.status;
-    if (r.status === 'interrupted')
-        return [{ kind: 'interrupted', model, message: `${model} run interrupted` }];
-    return [
-        {
-            kind: 'environment_error',
-            model,
-            message: `environment error: the ${model} run ended with ${r.status} (${why})`,
-        },
-    ];
-}
-function judgeOracle(r) {
-    const broken = incomplete('oracle', r);
-    if (broken.length > 0)
-        return broken;
-    if (r.passed && r.score === 1)
-        return [];
-    const failing = r.checks
-        .filter((c) => c.status !== 'passed')
-        .map((c) => `${c.name} ${c.status}: ${c.explanation}`);
-    const why = failing.length > 0 ? failing.join('; ') : 'every check passed but the pass threshold was missed';
-    return [
-        {
-            kind: 'oracle_failed',
-            model: 'oracle',
-            message: `oracle did not pass: the reference solution scored ${r.score.toFixed(2)}${r.passed ? ' (passed, but not with the full score 1.0)' : ''}; ${why}`,
-        },
-    ];
-}
-function judgeNull(r) {
-    const broken = incomplete('null', r);
-    if (broken.length > 0)
-        return broken;
-    if (!r.passed)
-        return [];
-    return [
-        {
-            kind: 'null_passed',
-            model: 'null',
-            message: `null was not rejected: an untouched workspace passes with score ${r.score.toFixed(2)}; the grader must check what the agent is asked to do`,
-        },
-    ];
-}
-/** One line for a validated task: verdict, both runs and the time taken. */
-function formatValidationLine(v, idWidth = 0) {
-    const half = (r) => {
-        const outcome = r.status === 'completed' ? (r.passed ? 'passed' : 'failed') : r.status;
-        return `${r.model} ${outcome} ${r.score.toFixed(2)} (${r.seconds.toFixed(1)}s)`;
-    };
-    const verdict = v.sound ? 'sound  ' : 'UNSOUND';
-    return `${v.task_id.padEnd(idWidth)}  ${verdict}  ${half(v.oracle)}  ${half(v.null)}  total ${v.seconds.toFixed(1)}s`;
-}
-function round1(n) {
-    return Math.round(n * 10) / 10;
-}
-//# sourceMappingURL=validate.js.map
-;// CONCATENATED MODULE: ./build/src/orchestrator/index.js
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/suites/stats.js
-/**
- * Small-sample statistics for suite reports and comparisons, written out so
- * that every number in a report can be traced to a formula here.
- */
-/** A seeded PRNG (mulberry32): deterministic comparisons and simulations. */
-function seededRandom(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-function mean(xs) {
-    return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
-}
-/** The sample variance (n - 1 in the denominator); NaN below two values. */
-function sampleVariance(xs) {
-    if (xs.length < 2)
-        return Number.NaN;
-    const m = mean(xs);
-    return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
-}
-function logGamma(x) {
-    // Lanczos approximation (g = 7, n = 9).
-    const c = [
-        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-    ];
-    if (x < 0.5)
-        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-    const y = x - 1;
-    let a = c[0];
-    const t = y + 7.5;
-    for (let i = 1; i < 9; i++)
-        a += c[i] / (y + i);
-    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-}
-/** The regularized incomplete beta function I_x(a, b), by its continued fraction. */
-function incompleteBeta(x, a, b) {
-    if (x <= 0)
-        return 0;
-    if (x >= 1)
-        return 1;
-    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
-    if (x > (a + 1) / (a + b + 2))
-        return 1 - incompleteBeta(1 - x, b, a);
-    const tiny = 1e-300;
-    let f = 1;
-    let c = 1;
-    let d = 0;
-    for (let i = 0; i <= 400; i++) {
-        const m = Math.floor(i / 2);
-        let numerator;
-        if (i === 0)
-            numerator = 1;
-        else if (i % 2 === 0)
-            numerator = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
-        else
-            numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
-        d = 1 + numerator * d;
-        if (Math.abs(d) < tiny)
-            d = tiny;
-        d = 1 / d;
-        c = 1 + numerator / c;
-        if (Math.abs(c) < tiny)
-            c = tiny;
-        const cd = c * d;
-        f *= cd;
-        if (Math.abs(1 - cd) < 1e-12)
-            break;
-    }
-    return (front * (f - 1)) / a;
-}
-/** P(T <= t) for Student's t with `df` degrees of freedom. */
-function studentTCdf(t, df) {
-    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
-    return t >= 0 ? 1 - tail : tail;
-}
-/** The `p` quantile of Student's t (bisection on the CDF). */
-function studentTQuantile(p, df) {
-    let lo = -1e3;
-    let hi = 1e3;
-    for (let i = 0; i < 200; i++) {
-        const mid = (lo + hi) / 2;
-        if (studentTCdf(mid, df) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
-}
-/** The `p` quantile of the standard normal (Acklam's rational approximation, |error| < 1.2e-9). */
-function normalQuantile(p) {
-    const a = [
-        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-        2.506628277459239,
-    ];
-    const b = [
-        -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
-    ];
-    const c = [
-        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-        2.938163982698783,
-    ];
-    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-    const poly = (k, x) => k.reduce((s, v) => s * x + v, 0);
-    const low = 0.02425;
-    if (p < low) {
-        const q = Math.sqrt(-2 * Math.log(p));
-        return poly(c, q) / (poly(d, q) * q + 1);
-    }
-    if (p > 1 - low)
-        return -normalQuantile(1 - p);
-    const q = p - 0.5;
-    const r = q * q;
-    return (poly(a, r) * q) / (poly(b, r) * r + 1);
-}
-/** The mean with a two-sided 95% t-interval. */
-function meanWithCi95(xs) {
-    const m = mean(xs);
-    if (xs.length < 2)
-        return { mean: m, low: null, high: null, n: xs.length };
-    const half = studentTQuantile(0.975, xs.length - 1) * Math.sqrt(sampleVariance(xs) / xs.length);
-    return { mean: m, low: m - half, high: m + half, n: xs.length };
-}
-/**
- * The unbiased pass@k estimator (Chen et al., 2021): the chance that at
- * least one of k samples drawn from the n recorded ones passes, given c passed.
- */
-function passAtK(n, c, k) {
-    if (k > n)
-        throw new Error(`pass@${k} needs at least ${k} samples, got ${n}`);
-    if (n - c < k)
-        return 1;
-    // 1 - C(n-c, k) / C(n, k), as a product to stay finite.
-    let notPassed = 1;
-    for (let i = n - c + 1; i <= n; i++)
-        notPassed *= 1 - k / i;
-    return 1 - notPassed;
-}
-function logChoose(n, k) {
-    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
-}
-function choose(n, k) {
-    if (k < 0 || k > n)
-        return 0;
-    return Math.round(Math.exp(logChoose(n, k)));
-}
-/**
- * Fisher's exact test on two pass counts: `c1` of `n1` against `c2` of `n2`.
- * The two-sided p sums the tables no more likely than the one observed.
- */
-function fisherExact(c1, n1, c2, n2) {
-    const passes = c1 + c2;
-    const total = n1 + n2;
-    const lo = Math.max(0, passes - n1);
-    const hi = Math.min(n2, passes);
-    const logDenominator = logChoose(total, passes);
-    const prob = (x) => Math.exp(logChoose(n2, x) + logChoose(n1, passes - x) - logDenominator);
-    const observed = prob(c2);
-    let twoSided = 0;
-    let less = 0;
-    let greater = 0;
-    for (let x = lo; x <= hi; x++) {
-        const p = prob(x);
-        if (p <= observed * (1 + 1e-7))
-            twoSided += p;
-        if (x <= c2)
-            less += p;
-        if (x >= c2)
-            greater += p;
-    }
-    const clip = (p) => Math.min(1, p);
-    return { twoSided: clip(twoSided), less: clip(less), greater: clip(greater) };
-}
-/** Benjamini-Hochberg adjusted p-values (q-values), in the input order. */
-function benjaminiHochberg(ps) {
-    const m = ps.length;
-    const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
-    const q = new Array(m).fill(1);
-    let running = 1;
-    for (let r = m - 1; r >= 0; r--) {
-        const entry = order[r];
-        running = Math.min(running, (entry.p * m) / (r + 1));
-        q[entry.i] = Math.min(1, running);
-    }
-    return q;
-}
-const SUPPORT_LIMIT = 100_000;
-const SUBSET_LIMIT = 20_000;
-/**
- * A permutation test for the change in the suite's mean score, stratified by
- * task: under "no change", a task's baseline and candidate runs are
- * exchangeable, so labels are shuffled within each task. Exact (by convolving
- * each task's permutation distribution) when the support stays small, as with
- * pass/fail scores; Monte Carlo with a seeded generator otherwise. With one
- * epoch this is the sign-flip test over tasks.
- */
-function stratifiedPermutationTest(tasks, opts = {}) {
-    const usable = tasks.filter((t) => t.base.length > 0 && t.head.length > 0);
-    const m = usable.length;
-    if (m === 0)
-        return { observed: 0, pLess: 1, pGreater: 1, minAttainableP: 1, method: 'exact', iterations: 0 };
-    const observed = mean(usable.map((t) => mean(t.head) - mean(t.base)));
-    let minAttainableP = 1;
-    for (const t of usable)
-        minAttainableP /= choose(t.base.length + t.head.length, t.head.length);
-    const eps = 1e-9;
-    const exact = exactDistribution(usable);
-    if (exact) {
-        let pLess = 0;
-        let pGreater = 0;
-        for (const [value, p] of exact) {
-            if (value <= observed + eps)
-                pLess += p;
-            if (value >= observed - eps)
-                pGreater += p;
-        }
-        return {
-            observed,
-            pLess: Math.min(1, pLess),
-            pGreater: Math.min(1, pGreater),
-            minAttainableP,
-            method: 'exact',
-            iterations: 0,
-        };
-    }
-    const iterations = opts.iterations ?? 10_000;
-    const random = seededRandom(opts.seed ?? 1);
-    const pools = usable.map((t) => [...t.base, ...t.head]);
-    const sums = pools.map((pool) => pool.reduce((s, x) => s + x, 0));
-    let atOrBelow = 0;
-    let atOrAbove = 0;
-    for (let it = 0; it < iterations; it++) {
-        let total = 0;
-        usable.forEach((t, i) => {
-            const pool = pools[i];
-            const nHead = t.head.length;
-            // Partial Fisher-Yates: the first nHead slots become the candidate's runs.
-            let headSum = 0;
-            const all = sums[i];
-            for (let j = 0; j < nHead; j++) {
-                const k = j + Math.floor(random() * (pool.length - j));
-                const tmp = pool[j];
-                pool[j] = pool[k];
-                pool[k] = tmp;
-                headSum += pool[j];
-            }
-            total += headSum / nHead - (all - headSum) / t.base.length;
-        });
-        const value = total / m;
-        if (value <= observed + eps)
-            atOrBelow++;
-        if (value >= observed - eps)
-            atOrAbove++;
-    }
-    return {
-        observed,
-        pLess: (atOrBelow + 1) / (iterations + 1),
-        pGreater: (atOrAbove + 1) / (iterations + 1),
-        minAttainableP: Math.max(minAttainableP, 1 / (iterations + 1)),
-        method: 'monte_carlo',
-        iterations,
-    };
-}
-/** The exact null distribution of the statistic as value -> probability, or null when too large. */
-function exactDistribution(tasks) {
-    const m = tasks.length;
-    let dist = new Map([[0, 1]]);
-    for (const t of tasks) {
-        const perTask = taskDistribution(t, m);
-        if (!perTask)
-            return null;
-        const next = new Map();
-        for (const [v1, p1] of dist)
-            for (const [v2, p2] of perTask) {
-                const key = roundKey(v1 + v2);
-                next.set(key, (next.get(key) ?? 0) + p1 * p2);
-            }
-        if (next.size > SUPPORT_LIMIT)
-            return null;
-        dist = next;
-    }
-    return dist;
-}
-function roundKey(v) {
-    return Math.round(v * 1e9) / 1e9;
-}
-/** One task's contribution to the statistic under all relabelings, each equally likely. */
-function taskDistribution(t, m) {
-    const pool = [...t.base, ...t.head];
-    const nHead = t.head.length;
-    const nBase = t.base.length;
-    const all = pool.reduce((s, x) => s + x, 0);
-    const contribution = (headSum) => roundKey((headSum / nHead - (all - headSum) / nBase) / m);
-    const out = new Map();
-    const binary = pool.every((x) => x === 0 || x === 1);
-    if (binary) {
-        // The candidate's pass count is hypergeometric.
-        const passes = all;
-        const denominator = logChoose(pool.length, nHead);
-        for (let x = Math.max(0, passes - nBase); x <= Math.min(nHead, passes); x++) {
-            const p = Math.exp(logChoose(passes, x) + logChoose(pool.length - passes, nHead - x) - denominator);
-            out.set(contribution(x), (out.get(contribution(x)) ?? 0) + p);
-        }
-        return out;
-    }
-    const count = choose(pool.length, nHead);
-    if (count > SUBSET_LIMIT)
-        return null;
-    const weight = 1 / count;
-    const walk = (start, left, sum) => {
-        if (left === 0) {
-            const key = contribution(sum);
-            out.set(key, (out.get(key) ?? 0) + weight);
-            return;
-        }
-        for (let i = start; i <= pool.length - left; i++)
-            walk(i + 1, left - 1, sum + pool[i]);
-    };
-    walk(0, nHead, 0);
-    return out;
-}
-/**
- * The smallest change in a suite's mean score that a one-sided test at `alpha`
- * detects with probability `power`, for these numbers of runs per task. Uses
- * the largest variance a 0..1 score can have (0.25), so it depends only on the
- * suite's size: tasks and epochs.
- */
-function suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
-    const m = runsPerTask.length;
-    if (m === 0)
-        return null;
-    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
-    const se = Math.sqrt(variance) / m;
-    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
-}
-function binomialPmf(n, p) {
-    return Array.from({ length: n + 1 }, (_, k) => p <= 0
-        ? k === 0
-            ? 1
-            : 0
-        : p >= 1
-            ? k === n
-                ? 1
-                : 0
-            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
-}
-/**
- * The smallest difference in pass rate between two groups of `n1` and `n2`
- * runs that Fisher's two-sided test at `level` detects with probability
- * `power`, taking the hardest case (rates centred on 50%). Null when no
- * difference can be detected (too few runs).
- */
-function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
-    const reject = [];
-    for (let c1 = 0; c1 <= n1; c1++)
-        for (let c2 = 0; c2 <= n2; c2++)
-            if (fisherExact(c1, n1, c2, n2).twoSided <= level)
-                reject.push([c1, c2]);
-    if (reject.length === 0)
-        return null;
-    for (let step = 1; step <= 100; step++) {
-        const delta = step / 100;
-        const pa = binomialPmf(n1, 0.5 + delta / 2);
-        const pb = binomialPmf(n2, 0.5 - delta / 2);
-        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
-        if (achieved >= power)
-            return delta;
-    }
-    return null;
-}
-//# sourceMappingURL=stats.js.map
-;// CONCATENATED MODULE: ./build/src/suites/summary.js
-
-const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
-/** An environment, grader or harness failure: not the agent's doing, so not scored. */
-function isEnvironmentError(status) {
-    return ENVIRONMENT_STATUSES.has(status);
-}
-/** A run that finished (any ending but an interrupt, which is run again on resume). */
-function isFinished(status) {
-    return status !== 'interrupted' && status !== 'running';
-}
-function briefFromResult(r) {
-    return {
-        run_id: r.run_id,
-        task_id: r.task_id,
-        epoch: r.epoch,
-        status: r.status,
-        score: r.score,
-        passed: r.passed,
-        kill_reason: r.kill_reason,
-        error_kind: r.error?.kind ?? null,
-        error_message: r.error?.message ?? null,
-        turns: r.turns,
-        tokens: r.tokens.total,
-        cost_usd: r.cost_usd,
-        wall_s: r.timings.total_s,
-        started_at: r.started_at,
-    };
-}
-function briefFromRecord(r) {
-    return {
-        run_id: r.run_id,
-        task_id: r.task_id,
-        epoch: r.epoch,
-        status: r.status,
-        score: r.score,
-        passed: r.passed,
-        kill_reason: r.kill_reason,
-        error_kind: r.error_kind,
-        error_message: r.error_message,
-        turns: r.turns,
-        tokens: r.total_tokens,
-        cost_usd: r.cost_usd,
-        wall_s: r.wall_seconds,
-        started_at: r.started_at,
-    };
-}
-/** The latest finished run per (task, epoch). */
-function latestFinishedRuns(runs) {
-    const out = new Map();
-    for (const r of runs) {
-        if (!isFinished(r.status))
-            continue;
-        const key = unitKey(r.task_id, r.epoch);
-        const previous = out.get(key);
-        if (!previous || previous.started_at <= r.started_at)
-            out.set(key, r);
-    }
-    return out;
-}
-function unitKey(taskId, epoch) {
-    return `${taskId}#${epoch}`;
-}
-function sumCost(values) {
-    let total = 0;
-    for (const v of values) {
-        if (v === null)
-            return null;
-        total += v;
-    }
-    return total;
-}
-function summarizeTask(t, finished) {
-    const runs = [];
-    for (let e = 0; e < t.epochs; e++) {
-        const r = finished.get(unitKey(t.task_id, e));
-        if (r)
-            runs.push(r);
-    }
-    const scoredRuns = runs.filter((r) => !isEnvironmentError(r.status));
-    const passes = scoredRuns.filter((r) => r.passed).length;
-    const environmentErrors = runs.length - scoredRuns.length;
-    let state;
-    if (runs.length === 0)
-        state = 'not_run';
-    else if (scoredRuns.length === 0)
-        state = 'error';
-    else if (passes === scoredRuns.length)
-        state = 'passed';
-    else if (passes === 0)
-        state = 'failed';
-    else
-        state = 'partial';
-    return {
-        task_id: t.task_id,
-        title: t.title,
-        difficulty: t.difficulty,
-        domain: t.domain,
-        epochs_planned: t.epochs,
-        runs,
-        scored: scoredRuns.length,
-        passes,
-        mean_score: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.score)) : null,
-        environment_errors: environmentErrors,
-        tokens: runs.reduce((s, r) => s + r.tokens, 0),
-        cost_usd: sumCost(runs.map((r) => r.cost_usd)),
-        wall_s: summary_round(runs.reduce((s, r) => s + r.wall_s, 0)),
-        mean_turns: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.turns)) : null,
-        kill_reasons: [...new Set(runs.map((r) => r.kill_reason).filter((k) => k !== null))],
-        state,
-    };
-}
-function rollup(tasks, keyOf) {
-    const groups = new Map();
-    for (const t of tasks)
-        groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
-    return [...groups.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, group]) => {
-        const scoredMeans = group.map((t) => t.mean_score).filter((s) => s !== null);
-        return {
-            key,
-            tasks: group.length,
-            scored_runs: group.reduce((s, t) => s + t.scored, 0),
-            passed_runs: group.reduce((s, t) => s + t.passes, 0),
-            mean_score: scoredMeans.length > 0 ? mean(scoredMeans) : null,
-        };
-    });
-}
-const DIFFICULTY_ORDER = ['smoke', 'easy', 'medium', 'hard'];
-/** Computes a suite summary from its tasks and the runs recorded so far. */
-function buildSummary(header, tasks, runs) {
-    const finished = latestFinishedRuns(runs);
-    const taskSummaries = tasks.map((t) => summarizeTask(t, finished));
-    const allRuns = taskSummaries.flatMap((t) => t.runs);
-    const scored = allRuns.filter((r) => !isEnvironmentError(r.status));
-    const taskMeans = taskSummaries.map((t) => t.mean_score).filter((s) => s !== null);
-    const passAtKs = [];
-    for (const k of [...new Set([1, header.epochs])]) {
-        const eligible = taskSummaries.filter((t) => t.scored >= k);
-        if (eligible.length === 0)
-            continue;
-        passAtKs.push({
-            k,
-            value: mean(eligible.map((t) => passAtK(t.scored, t.passes, k))),
-            tasks: eligible.length,
-        });
-    }
-    const problem = (r) => ({
-        task_id: r.task_id,
-        epoch: r.epoch,
-        run_id: r.run_id,
-        status: r.status,
-        kind: r.error_kind,
-        message: r.error_message,
-        kill_reason: r.kill_reason,
-        score: r.score,
-    });
-    const byDifficulty = rollup(taskSummaries, (t) => t.difficulty).sort((a, b) => rank(DIFFICULTY_ORDER, a.key) - rank(DIFFICULTY_ORDER, b.key));
-    const { wall_seconds: wallSeconds, ...identity } = header;
-    return {
-        schema_version: 1,
-        ...identity,
-        totals: {
-            tasks: tasks.length,
-            runs_planned: tasks.reduce((s, t) => s + t.epochs, 0),
-            runs_finished: allRuns.length,
-            scored_runs: scored.length,
-            passed_runs: scored.filter((r) => r.passed).length,
-            environment_errors: allRuns.length - scored.length,
-            agent_failures: scored.filter((r) => !r.passed).length,
-            mean_run_score: scored.length > 0 ? mean(scored.map((r) => r.score)) : null,
-            tokens: allRuns.reduce((s, r) => s + r.tokens, 0),
-            cost_usd: sumCost(allRuns.map((r) => r.cost_usd)),
-            run_seconds: summary_round(allRuns.reduce((s, r) => s + r.wall_s, 0)),
-            wall_seconds: summary_round(wallSeconds),
-        },
-        suite_score: taskMeans.length > 0 ? meanWithCi95(taskMeans) : null,
-        pass_at_k: passAtKs,
-        tasks: taskSummaries,
-        by_difficulty: byDifficulty,
-        by_domain: rollup(taskSummaries, (t) => t.domain),
-        environment_errors: allRuns.filter((r) => isEnvironmentError(r.status)).map(problem),
-        agent_failures: scored.filter((r) => !r.passed).map(problem),
-    };
-}
-function rank(order, key) {
-    const i = order.indexOf(key);
-    return i === -1 ? order.length : i;
-}
-function summary_round(n) {
-    return Math.round(n * 1000) / 1000;
-}
-//# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/runner.js
 
 
@@ -61146,7 +63735,7 @@ function summary_round(n) {
 
 
 /** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
-class SuiteInputError extends Error {
+class runner_SuiteInputError extends Error {
     constructor(message) {
         super(message);
         this.name = 'SuiteInputError';
@@ -61168,20 +63757,20 @@ async function runSuite(options) {
     const suite = resolveSuite(options, previous);
     const chosenModel = options.model ?? previous?.config.model ?? suite.defaults.model;
     if (!chosenModel)
-        throw new SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
+        throw new runner_SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
     const model = chosenModel;
     if (previous && model !== previous.config.model)
-        throw new SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
+        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
     const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+        throw new runner_SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
     const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
     if (!Number.isInteger(epochs) || epochs < 1)
-        throw new SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
+        throw new runner_SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
     const shard = previous ? previous.config.shard : (options.shard ?? null);
     if (shard &&
         !(Number.isInteger(shard.index) && shard.total >= 1 && shard.index >= 0 && shard.index < shard.total))
-        throw new SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
+        throw new runner_SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
     const taskFilter = previous ? previous.config.task_filter : (options.tasks ?? null);
     const selected = selectTasks(suite, taskFilter, shard, previous?.config);
     const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? epochs;
@@ -61236,7 +63825,7 @@ async function runSuite(options) {
         const next = writes.then(async () => {
             writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
             writeAtomic(reportPath, renderReportMarkdown(summary));
-            await updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
+            await index_db_updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
         });
         writes = next.catch(() => undefined);
         return next.then(() => summary);
@@ -61390,15 +63979,15 @@ async function runSuite(options) {
             },
         };
         const runDir = outcome.runDir;
-        new RunDirectory(external_node_path_.dirname(runDir), external_node_path_.basename(runDir)).writeResult(result);
-        await updateIndex(dbPath, (db) => insertRun(db, result, runDir));
+        new run_dir_RunDirectory(external_node_path_.dirname(runDir), external_node_path_.basename(runDir)).writeResult(result);
+        await index_db_updateIndex(dbPath, (db) => index_db_insertRun(db, result, runDir));
         return result;
     }
     /** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
     async function recordSynthetic(unit, knownRunId, started, status, error) {
         const manifest = unit.suiteTask.task.manifest;
         const runId = knownRunId ?? newRunId(manifest.id, model, started);
-        const runDir = new RunDirectory(runsRoot, runId);
+        const runDir = new run_dir_RunDirectory(runsRoot, runId);
         runDir.create();
         const result = {
             schema_version: 1,
@@ -61427,22 +64016,22 @@ async function runSuite(options) {
             sandbox: 'unknown',
         };
         runDir.writeResult(result);
-        await updateIndex(dbPath, (db) => insertRun(db, result, runDir.root));
+        await index_db_updateIndex(dbPath, (db) => index_db_insertRun(db, result, runDir.root));
         return result;
     }
 }
 function resolveSuite(options, previous) {
     if (options.suite && typeof options.suite !== 'string') {
         if (previous && options.suite.id !== previous.config.suite_id)
-            throw new SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
+            throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
         return options.suite;
     }
     const file = options.suite ?? previous?.config.suite_file;
     if (!file)
-        throw new SuiteInputError('no suite: pass a suite file, or a suite run to resume');
+        throw new runner_SuiteInputError('no suite: pass a suite file, or a suite run to resume');
     const suite = loadSuite(file);
     if (previous && suite.id !== previous.config.suite_id)
-        throw new SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
+        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
     return suite;
 }
 /** Task ids matching `*` globs. */
@@ -61455,14 +64044,14 @@ function selectTasks(suite, filter, shard, resumed) {
         const byId = new Map(suite.tasks.map((t) => [t.id, t]));
         const missing = resumed.tasks.filter((t) => !byId.has(t.task_id)).map((t) => t.task_id);
         if (missing.length > 0)
-            throw new SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
+            throw new runner_SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
         return resumed.tasks.map((t) => byId.get(t.task_id));
     }
     let tasks = [...suite.tasks].sort((a, b) => a.id.localeCompare(b.id));
     if (filter && filter.length > 0) {
         tasks = tasks.filter((t) => matchesTaskFilter(t.id, filter));
         if (tasks.length === 0)
-            throw new SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
+            throw new runner_SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
     }
     if (shard)
         tasks = tasks.filter((_, i) => i % shard.total === shard.index);
@@ -61474,9 +64063,9 @@ async function loadResumable(dbPath, suiteRunId) {
         return record ? { record, runs: runsOfSuiteRun(db, suiteRunId).map(briefFromRecord) } : null;
     });
     if (!found)
-        throw new SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
+        throw new runner_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
     if (!found.record.config_json)
-        throw new SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
+        throw new runner_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
     const config = JSON.parse(found.record.config_json);
     return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
 }
@@ -61512,11 +64101,50 @@ function writeAtomic(file, text) {
     (0,external_node_fs_.renameSync)(tmp, file);
 }
 //# sourceMappingURL=runner.js.map
+;// CONCATENATED MODULE: ./build/src/suites/history.js
+
+
+/** The suite run with this id or unique id prefix; SuiteInputError when there is none or several. */
+function resolveSuiteRun(db, idOrPrefix) {
+    const rows = findSuiteRunsById(db, idOrPrefix, 2);
+    const exact = rows.find((r) => r.suite_run_id === idOrPrefix);
+    if (exact)
+        return exact;
+    if (rows.length === 0)
+        throw new SuiteInputError(`no suite run ${idOrPrefix} in the index`);
+    if (rows.length > 1)
+        throw new SuiteInputError(`${idOrPrefix} matches more than one suite run; give more of the id`);
+    return rows[0];
+}
+/** The summary stored with a suite run. */
+function readSuiteSummary(record) {
+    if (!record.summary_json)
+        throw new SuiteInputError(`suite run ${record.suite_run_id} has no summary recorded (written by an older version?)`);
+    return JSON.parse(record.summary_json);
+}
+/**
+ * The baseline for a suite run: the latest completed run of the same suite
+ * and model on `branch` (or with `label`), other than the head itself.
+ */
+function findBaselineSuiteRun(db, head, where) {
+    return findLatestSuiteRun(db, {
+        suiteId: head.suite_id,
+        branch: where.branch,
+        label: where.label,
+        model: where.sameModel === false ? undefined : head.model,
+        excludeSuiteRunId: head.suite_run_id,
+    });
+}
+//# sourceMappingURL=history.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/index.js
 /**
  * Suites: manifests, the suite runner, reports and comparisons. The public
  * library API (used by the CLI and the GitHub Action) is what this file exports.
  */
+
+
+
+
 
 
 
@@ -61540,7 +64168,7 @@ function artifactName(name, suiteId, ctx, shard) {
     return shard ? `${base}-shard-${shard.index}of${shard.total}` : base;
 }
 /** Every regular file under the given folders (the artifact client takes files, not folders). */
-function listFiles(dirs) {
+function artifacts_listFiles(dirs) {
     const out = [];
     const walk = (dir) => {
         for (const name of (0,external_node_fs_.readdirSync)(dir).sort()) {
@@ -61559,7 +64187,7 @@ function listFiles(dirs) {
     return out;
 }
 async function uploadRunDirectories(opts) {
-    const files = listFiles(opts.dirs);
+    const files = artifacts_listFiles(opts.dirs);
     const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(351), __nccwpck_require__.e(935)]).then(__nccwpck_require__.bind(__nccwpck_require__, 77935));
     const client = new DefaultArtifactClient();
     const r = await client.uploadArtifact(opts.name, files, opts.runsRoot, {
@@ -62101,7 +64729,7 @@ async function mergeShardRuns(o) {
         const runDir = external_node_path_.join(opts.runsRoot, result.run_id);
         (0,external_node_fs_.cpSync)(found.dir, runDir, { recursive: true });
         (0,external_node_fs_.writeFileSync)(external_node_path_.join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-        await updateIndex(dbFile, (db) => insertRun(db, result, runDir));
+        await index_db_updateIndex(dbFile, (db) => index_db_insertRun(db, result, runDir));
         return { result, runDir };
     };
     return runSuite({
@@ -62120,7 +64748,7 @@ async function mergeShardRuns(o) {
 async function compareWithBase(dbFile, run, baseBranch) {
     if (!(0,external_node_fs_.existsSync)(dbFile))
         return null;
-    const base = await readIndex(dbFile, (db) => findLatestSuiteRun(db, { suiteId: run.suiteId, branch: baseBranch, excludeSuiteRunId: run.suiteRunId }));
+    const base = await readIndex(dbFile, (db) => queries_findLatestSuiteRun(db, { suiteId: run.suiteId, branch: baseBranch, excludeSuiteRunId: run.suiteRunId }));
     if (!base?.summary_json)
         return null;
     const summary = JSON.parse(base.summary_json);
@@ -62221,7 +64849,7 @@ async function run() {
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (err instanceof InputError || err instanceof SuiteInputError || err instanceof ManifestError)
+        if (err instanceof InputError || err instanceof runner_SuiteInputError || err instanceof ManifestError)
             lib_core/* setFailed */.C1(redact(message));
         else
             lib_core/* setFailed */.C1(redact(`factory-bench: ${message}`));
