@@ -58245,11 +58245,10 @@ const gitDiffTool = {
         const seed = rel ? `${SEED_DIR}/${rel}` : SEED_DIR;
         // A path that exists on one side only is compared with an empty file.
         const side = (p) => `"$([ -e ${shellQuote(p)} ] && echo ${shellQuote(p)} || echo /dev/null)"`;
-        const stat = args.stat ? '--stat=200' : '';
         const script = [
             `[ -d ${shellQuote(SEED_DIR)} ] || { echo "the seeded workspace is not mounted at ${SEED_DIR}" >&2; exit 90; }`,
             'if command -v git >/dev/null 2>&1; then',
-            `  git -c core.quotePath=false diff --no-index --no-color --no-ext-diff ${stat} -- ${side(seed)} ${side(target)}`,
+            `  git -c core.quotePath=false diff --no-index --no-color --no-ext-diff -- ${side(seed)} ${side(target)}`,
             'else',
             `  diff -ruN ${side(seed)} ${side(target)}`,
             'fi',
@@ -58269,7 +58268,7 @@ const gitDiffTool = {
         const diff = normalizePaths(r.stdout, workdir);
         if (diff.trim() === '')
             return { output: 'No changes since the task started.' };
-        return capped(diff, ctx.maxOutputBytes);
+        return capped(args.stat ? diffStat(diff) : diff, ctx.maxOutputBytes);
     },
 };
 /** `a/opt/factory-bench/seed/x` and `b/workspace/x` both become the workspace-relative `a/x`, `b/x`. */
@@ -58282,6 +58281,32 @@ function normalizePaths(diff, workdir) {
         ? line.replace(prefix, (_m, lead, ab) => `${lead}${ab ?? ''}`)
         : line)
         .join('\n');
+}
+/** One line per changed file with its added and removed lines, from a unified diff. */
+function diffStat(diff) {
+    const files = [];
+    let current;
+    for (const line of diff.split('\n')) {
+        const header = /^diff (?:--git a\/(\S+) b\/(\S+)|-ruN (\S+) (\S+))/.exec(line);
+        if (header) {
+            const [, a, b, c, d] = header;
+            const name = [b, a, d, c].find((p) => p && p !== '/dev/null') ?? '?';
+            current = { path: name, added: 0, removed: 0, binary: false };
+            files.push(current);
+        }
+        else if (!current)
+            continue;
+        else if (line.startsWith('Binary files '))
+            current.binary = true;
+        else if (line.startsWith('+') && !line.startsWith('+++ '))
+            current.added++;
+        else if (line.startsWith('-') && !line.startsWith('--- '))
+            current.removed++;
+    }
+    const rows = files.map((f) => ` ${f.path} | ${f.binary ? 'binary' : `+${f.added} -${f.removed}`}`);
+    const added = files.reduce((n, f) => n + f.added, 0);
+    const removed = files.reduce((n, f) => n + f.removed, 0);
+    return [...rows, ` ${files.length} files changed, +${added} -${removed} lines`].join('\n');
 }
 function capped(text, maxBytes) {
     const c = capOutput(text, maxBytes);
@@ -61899,7 +61924,11 @@ const GRADER_SOLUTION_DIR = '/opt/factory-bench/solution';
 const MAX_GRADER_OUTPUT_BYTES = 1024 * 1024;
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 function graderEnv(ctx) {
-    return { FB_GRADER_DIR: ctx.graderDir, FB_SOLUTION_DIR: GRADER_SOLUTION_DIR, PYTHONDONTWRITEBYTECODE: '1' };
+    return {
+        FB_GRADER_DIR: ctx.graderDir,
+        FB_SOLUTION_DIR: ctx.solutionDir ?? GRADER_SOLUTION_DIR,
+        PYTHONDONTWRITEBYTECODE: '1',
+    };
 }
 /** Runs a grader command in the agent's container and keeps its output for grader_outputs/. */
 async function runGraderCommand(ctx, command, timeoutS) {
@@ -62741,18 +62770,28 @@ function describeChanges(seedDir, finalDir) {
 
 /**
  * Kills every process in the agent's container except PID 1, the container's
- * main process and this script's own ancestors, so nothing the agent left
- * running in the background can touch the workspace while it is graded.
+ * main process, this script's own ancestors (the shell running it) and their
+ * other direct children (a persistent shell's helper coprocess), so nothing
+ * the agent left running in the background can touch the workspace while it
+ * is graded. (An agent's background job is never a direct child of a
+ * persistent shell: each command runs in a subshell, so orphans go to PID 1.)
  * Processes are stopped before they are killed so a respawning loop cannot
- * outrun it. Prints `killed N left M`.
+ * outrun it. Prints `killed N left M`. Only bash builtins, so it forks nothing
+ * it would have to spare.
  */
 const KILL_LEFTOVERS_SCRIPT = `
-spare=" 1 "
-p=$$
+ancestors=" "
+p=$BASHPID
 while [ -n "$p" ] && [ "$p" -gt 1 ] 2>/dev/null; do
-  spare="$spare$p "
+  ancestors="$ancestors$p "
   read -r s < /proc/$p/stat 2>/dev/null || break
   s=\${s##*) }; set -- $s; p=$2
+done
+spare=" 1$ancestors"
+for d in /proc/[0-9]*; do
+  read -r s < "$d/stat" 2>/dev/null || continue
+  s=\${s##*) }; set -- $s
+  case "$ancestors" in *" $2 "*) spare="$spare\${d#/proc/} ";; esac
 done
 main=""
 read -r init_comm < /proc/1/comm 2>/dev/null
@@ -62797,7 +62836,12 @@ echo "killed $killed left $left"
 async function prepareGrading(sandbox, task, opts) {
     // Without isolation there is nothing to hide and killing "every process" would hit the host.
     if (sandbox.kind === 'local')
-        return { graderDir: task.paths.fixtures ?? task.dir, killedProcesses: 0, leftProcesses: 0 };
+        return {
+            graderDir: task.paths.fixtures ?? task.dir,
+            solutionDir: task.paths.solution,
+            killedProcesses: 0,
+            leftProcesses: 0,
+        };
     let killed = 0;
     let left = 0;
     if (opts.killLeftovers) {
@@ -62838,7 +62882,12 @@ async function prepareGrading(sandbox, task, opts) {
     }
     const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === GRADER_SOLUTION_DIR)];
     await asRoot(`chmod -R a-w,a+rX ${targets.map(shellQuote).join(' ')}`);
-    return { graderDir: GRADER_DIR, killedProcesses: killed, leftProcesses: left };
+    return {
+        graderDir: GRADER_DIR,
+        solutionDir: GRADER_SOLUTION_DIR,
+        killedProcesses: killed,
+        leftProcesses: left,
+    };
 }
 /** The judge wiring for a run directory: the model resolver, the answer cache and the judge's own cost. */
 function judgeForRun(opts) {
@@ -63120,6 +63169,7 @@ async function run_task_gradeInSandbox(opts) {
         sandbox,
         outputsDir: dir.graderOutputs,
         graderDir: prepared.graderDir,
+        solutionDir: prepared.solutionDir,
         judge,
     });
     opts.transcript.write({
@@ -63913,6 +63963,7 @@ async function runSuite(options) {
                 budget: suiteTask.budget,
                 signal: controller.signal,
                 ...(options.pricing ? { pricing: options.pricing } : {}),
+                ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
                 warn: (m) => warn(`${taskId}: ${m}`),
                 onPhase: (phase, id) => {
                     runId = id;
@@ -64141,6 +64192,7 @@ function findBaselineSuiteRun(db, head, where) {
  * Suites: manifests, the suite runner, reports and comparisons. The public
  * library API (used by the CLI and the GitHub Action) is what this file exports.
  */
+
 
 
 
