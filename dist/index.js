@@ -47636,9 +47636,13 @@ class BudgetEnforcer {
         }
         this.toolCalls++;
     }
+    /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
+    costUnknown = false;
     recordModelUsage(tokens, costUsd) {
         this.tokens += tokens;
-        if (costUsd !== null)
+        if (costUsd === null)
+            this.costUnknown = true;
+        else
             this.costUsd += costUsd;
     }
     /** Marks a breach discovered from outside (e.g. a call cut short by the wall clock). */
@@ -58701,6 +58705,11 @@ async function callModel(ctx, req) {
         throw err;
     }
     const cost = ctx.cost.record(ctx.model.name, response.usage, ctx.model.free);
+    if (cost === null && !ctx.budget.costUnknown)
+        ctx.transcript.write({
+            type: 'warning',
+            message: `the dollar budget cannot be enforced for ${ctx.model.name}: it has no price (tokens still are)`,
+        });
     ctx.budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
     ctx.transcript.write({
         type: 'model_response',
