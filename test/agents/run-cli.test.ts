@@ -25,6 +25,7 @@ describe('run: model, pricing and budget flags', () => {
     for (const flag of [
       '--base-url',
       '--pricing',
+      '--tool-timeout',
       '--max-tokens',
       '--max-tool-calls',
       '--max-wall-seconds',

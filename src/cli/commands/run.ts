@@ -1,19 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadDotEnv, ModelError, openAIOptionsFor } from '../../agents/index.js';
-import { loadPricing } from '../../cost/index.js';
 import { runTask } from '../../orchestrator/index.js';
-import {
-  findRunsById,
-  type RunRecord,
-  type RunResult,
-  readIndex,
-  registerEnvSecrets,
-} from '../../runs/index.js';
+import { findRunsById, type RunRecord, type RunResult, readIndex } from '../../runs/index.js';
 import { loadTask } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
+import { prepareModelOptions } from '../model-options.js';
 
 /** The human summary of one run. */
 export function formatRunSummary(r: RunResult, runDir: string | null): string {
@@ -116,6 +109,7 @@ interface RunFlags {
   maxWallSeconds?: number;
   maxCostUsd?: number;
   maxTurns?: number;
+  toolTimeout?: number;
 }
 
 export function registerRunCommands(program: Command): void {
@@ -139,6 +133,11 @@ export function registerRunCommands(program: Command): void {
     .option('--max-wall-seconds <s>', "override the task's wall-time budget", positiveNumber)
     .option('--max-cost-usd <usd>', "override the task's dollar budget", positiveNumber)
     .option('--max-turns <n>', "override the task's agent.max_turns", positiveInteger)
+    .option(
+      '--tool-timeout <s>',
+      'seconds one tool call may take (default 180; never past the wall-time budget)',
+      positiveNumber,
+    )
     .addHelpText(
       'after',
       '\nAPI keys come from the environment or a .env file in the current folder: OPENAI_API_KEY, or\n' +
@@ -146,20 +145,8 @@ export function registerRunCommands(program: Command): void {
         '\nExit codes: 0 passed, 1 failed, 2 bad input, 3 environment/grader error, 130 interrupted.',
     )
     .action(async (opts: RunFlags) => {
-      loadDotEnv();
-      registerEnvSecrets();
       const task = loadTask(opts.task);
-      const pricing = loadPricing(opts.pricing);
-      const modelConfig = { baseUrl: opts.baseUrl };
-      if (opts.model !== 'oracle' && opts.model !== 'null') {
-        // Fail before any sandbox work when the model cannot be reached as configured.
-        try {
-          openAIOptionsFor(opts.model, modelConfig);
-        } catch (err) {
-          if (err instanceof ModelError) throw new UserError(err.message);
-          throw err;
-        }
-      }
+      const { pricing, modelConfig } = prepareModelOptions(opts);
       const budget = {
         ...(opts.maxTokens ? { max_tokens: opts.maxTokens } : {}),
         ...(opts.maxToolCalls ? { max_tool_calls: opts.maxToolCalls } : {}),
@@ -179,6 +166,7 @@ export function registerRunCommands(program: Command): void {
           pricing,
           budget,
           maxTurns: opts.maxTurns,
+          ...(opts.toolTimeout ? { toolTimeoutMs: opts.toolTimeout * 1000 } : {}),
           runsRoot: path.resolve(opts.runsDir),
           signal: controller.signal,
           warn: (m) => info(`warning: ${m}`),
