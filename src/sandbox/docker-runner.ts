@@ -1,5 +1,6 @@
 import { chownSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { labelArgs, runLabels } from './cleanup.js';
 import { dockerCall } from './docker-cli.js';
 import { dockerSync } from './registry.js';
 import { PersistentShell, ShellPool } from './shell.js';
@@ -8,12 +9,9 @@ import type { SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
 import { hostIds, type SandboxUser, sandboxUserFor } from './users.js';
 
+export { OWNER_LABEL, RUN_LABEL } from './cleanup.js';
 export { shellQuote } from './quote.js';
 export { DEFAULT_MAX_OUTPUT_BYTES } from './shell.js';
-
-export const RUN_LABEL = 'factory-bench.run';
-/** Marks every resource factory-bench creates, run or not. */
-export const OWNER_LABEL = 'factory-bench';
 
 /** The locked-down `docker run`/Compose settings shared by the runners. */
 export function lockdownArgs(resources: SandboxSpec['resources']): string[] {
@@ -120,10 +118,7 @@ export class DockerRunner extends ShellSandbox {
       '-d',
       '--name',
       this.container,
-      '--label',
-      `${RUN_LABEL}=${spec.runId}`,
-      '--label',
-      `${OWNER_LABEL}=1`,
+      ...labelArgs(runLabels(spec.runId)),
       '--network',
       'none',
       ...lockdownArgs(spec.resources),

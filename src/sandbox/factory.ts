@@ -1,4 +1,5 @@
 import type { Task } from '../tasks/index.js';
+import { ComposeRunner } from './compose.js';
 import { DockerRunner } from './docker-runner.js';
 import { LocalSubprocessRunner } from './local-runner.js';
 import type { SandboxRunner, SandboxSpec } from './types.js';
@@ -33,10 +34,7 @@ export function createSandbox(task: Task, spec: SandboxSpec, opts: CreateSandbox
     case 'local':
       return new LocalSubprocessRunner(spec, opts.warn);
     case 'compose':
-      throw new SandboxError(
-        `task ${task.manifest.id} needs Compose (services or network.allow), which this build does not run yet`,
-        'start',
-      );
+      return new ComposeRunner(spec, task);
     case 'docker':
       return new DockerRunner(spec);
   }

@@ -1,3 +1,12 @@
+export {
+  isOrphan,
+  type Leftover,
+  listLabelled,
+  removeByLabel,
+  removeResources,
+  runLabels,
+} from './cleanup.js';
+export { AGENT_SERVICE, ComposeRunner, detectCompose, projectName } from './compose.js';
 export { dockerCall, minimalEnv } from './docker-cli.js';
 export {
   DEFAULT_MAX_OUTPUT_BYTES,

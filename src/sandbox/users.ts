@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { labelArgs, runLabels } from './cleanup.js';
 import { dockerCall } from './docker-cli.js';
 
 /**
@@ -84,12 +85,9 @@ async function imageAccounts(image: string): Promise<{ user: string; passwd: str
     memo.set(id, cached);
     return cached;
   }
-  const created = await dockerCall(
-    ['create', '--label', 'factory-bench.probe=1', '--network', 'none', image],
-    {
-      timeoutMs: 60_000,
-    },
-  );
+  // Labelled like a run so that `sandbox cleanup` finds it should this process die right here.
+  const labels = labelArgs(runLabels(`probe-${process.pid}`));
+  const created = await dockerCall(['create', ...labels, '--network', 'none', image], { timeoutMs: 60_000 });
   const container = created.stdout.trim();
   let passwd = '';
   try {

@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { dockerCall, minimalEnv } from './docker-cli.js';
+
+/**
+ * Finding and removing what sandboxes leave behind. Every container, network
+ * and volume a sandbox creates carries `factory-bench.run=<run id>`, plus the
+ * pid and host of the harness that made it, so that `sandbox cleanup` removes
+ * the leftovers of dead harnesses without touching runs still in progress.
+ */
+export const RUN_LABEL = 'factory-bench.run';
+export const OWNER_LABEL = 'factory-bench';
+export const PID_LABEL = 'factory-bench.pid';
+export const HOST_LABEL = 'factory-bench.host';
+
+/** The labels for a resource created by this process for a run. */
+export function runLabels(runId: string): Record<string, string> {
+  return {
+    [RUN_LABEL]: runId,
+    [OWNER_LABEL]: '1',
+    [PID_LABEL]: String(process.pid),
+    [HOST_LABEL]: os.hostname(),
+  };
+}
+
+export function labelArgs(labels: Record<string, string>): string[] {
+  return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+
+export type ResourceKind = 'container' | 'network' | 'volume';
+
+export interface Leftover {
+  kind: ResourceKind;
+  id: string;
+  name: string;
+  runId: string;
+  pid: number | null;
+  host: string;
+}
+
+const LIST: Record<ResourceKind, string[]> = {
+  container: ['ps', '-a', '--no-trunc'],
+  network: ['network', 'ls', '--no-trunc'],
+  volume: ['volume', 'ls'],
+};
+const ID_FIELD: Record<ResourceKind, string> = { container: '.ID', network: '.ID', volume: '.Name' };
+
+function listArgs(kind: ResourceKind, filter: string): string[] {
+  const nameField = kind === 'container' ? '.Names' : '.Name';
+  const format = [
+    ID_FIELD[kind],
+    nameField,
+    `.Label "${RUN_LABEL}"`,
+    `.Label "${PID_LABEL}"`,
+    `.Label "${HOST_LABEL}"`,
+  ]
+    .map((f) => `{{${f}}}`)
+    .join('\t');
+  return [...LIST[kind], '--filter', `label=${filter}`, '--format', format];
+}
+
+function parse(kind: ResourceKind, stdout: string): Leftover[] {
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id = '', name = '', runId = '', pid = '', host = ''] = line.split('\t');
+      return { kind, id, name, runId, pid: pid ? Number(pid) : null, host };
+    });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether a resource belongs to a harness that is gone (or to anyone, with `all`). */
+export function isOrphan(r: Leftover, all: boolean, host = os.hostname()): boolean {
+  if (all) return true;
+  if (r.host && r.host !== host) return false;
+  return r.pid === null || !processAlive(r.pid);
+}
+
+/** Every labelled resource: of one run, or of all runs. */
+export async function listLabelled(runId?: string): Promise<Leftover[]> {
+  const filter = runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL;
+  const out: Leftover[] = [];
+  for (const kind of ['container', 'network', 'volume'] as const) {
+    const r = await dockerCall(listArgs(kind, filter), { timeoutMs: 30_000 });
+    out.push(...parse(kind, r.stdout));
+  }
+  return out;
+}
+
+function removeArgs(kind: ResourceKind, ids: string[]): string[] {
+  if (kind === 'container') return ['rm', '-f', '-v', ...ids];
+  if (kind === 'network') return ['network', 'rm', ...ids];
+  return ['volume', 'rm', '-f', ...ids];
+}
+
+/** Removes resources, containers first (networks and volumes in use cannot go). Returns those that failed. */
+export async function removeResources(items: Leftover[]): Promise<Leftover[]> {
+  const failed: Leftover[] = [];
+  for (const kind of ['container', 'network', 'volume'] as const) {
+    const ids = items.filter((i) => i.kind === kind).map((i) => i.id);
+    if (ids.length === 0) continue;
+    const r = await dockerCall(removeArgs(kind, ids), { allowFailure: true, timeoutMs: 120_000 });
+    if (r.exitCode !== 0) {
+      // Retry one by one to tell which failed.
+      for (const item of items.filter((i) => i.kind === kind)) {
+        const one = await dockerCall(removeArgs(kind, [item.id]), { allowFailure: true, timeoutMs: 60_000 });
+        if (one.exitCode !== 0 && !/no such|not found/i.test(one.stderr)) failed.push(item);
+      }
+    }
+  }
+  return failed;
+}
+
+/** Removes everything labelled with one run id. */
+export async function removeByLabel(runId: string): Promise<Leftover[]> {
+  return removeResources(await listLabelled(runId));
+}
+
+/** The same, synchronously, for the process 'exit' hook. */
+export function removeByLabelSync(runId: string): void {
+  const run = (args: string[]): string => {
+    const r = spawnSync('docker', args, { env: minimalEnv(), encoding: 'utf8', timeout: 30_000 });
+    return r.status === 0 ? r.stdout : '';
+  };
+  for (const kind of ['container', 'network', 'volume'] as const) {
+    const ids = parse(kind, run(listArgs(kind, `${RUN_LABEL}=${runId}`))).map((i) => i.id);
+    if (ids.length > 0) run(removeArgs(kind, ids));
+  }
+}
