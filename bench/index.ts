@@ -3,11 +3,12 @@
  * Each section lives in its own file and returns rows; a section that cannot run
  * here (no Docker engine, say) reports that instead of a number.
  */
+import { benchSuites } from './suites.js';
 import { type BenchRow, formatBenchTable } from './table.js';
 
 type Section = { name: string; run: () => Promise<BenchRow[]> };
 
-const sections: Section[] = [];
+const sections: Section[] = [{ name: 'suites', run: benchSuites }];
 
 async function main(): Promise<void> {
   const only = process.argv[2];

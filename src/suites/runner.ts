@@ -33,6 +33,8 @@ import {
   unitKey,
 } from './summary.js';
 
+const PROGRESS_SAVE_DELAY_MS = 200;
+
 /** Runs one task; `runTask` by default, injectable for tests and benchmarks. */
 export type TaskRunner = (options: RunTaskOptions) => Promise<RunTaskResult>;
 
@@ -219,19 +221,45 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
     wall_seconds: priorWall + (Date.now() - sessionStarted) / 1000,
   });
 
-  // Writes are chained so that a slow save never overtakes a newer one.
+  // Saves are chained so that a slow one never overtakes a newer one, and coalesced: at most one
+  // waits behind the save in progress, and it reads the runs when it starts, so none is missed.
   let writes: Promise<unknown> = Promise.resolve();
-  const persist = (status: SuiteRunStatus): Promise<SuiteSummary> => {
+  let queued: Promise<SuiteSummary> | null = null;
+  const save = async (status: SuiteRunStatus): Promise<SuiteSummary> => {
     const summary = buildSummary(header(status), summaryTasks, runs);
-    const next = writes.then(async () => {
-      writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
-      writeAtomic(reportPath, renderReportMarkdown(summary));
-      await updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
-    });
-    writes = next.catch(() => undefined);
-    return next.then(() => summary);
+    writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    writeAtomic(reportPath, renderReportMarkdown(summary));
+    await updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
+    return summary;
   };
-  await persist('running');
+  const persist = (status: SuiteRunStatus): Promise<SuiteSummary> => {
+    if (status === 'running' && queued) return queued;
+    const next = writes.then(() => {
+      if (status === 'running') queued = null;
+      return save(status);
+    });
+    if (status === 'running') queued = next;
+    writes = next.catch(() => undefined);
+    return next;
+  };
+  const emitWarning = (message: string): void => emit({ type: 'warning', message });
+  // Runs that end together share one save; the final save supersedes a pending one.
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveProgress = (): void => {
+    if (saveTimer) return;
+    saveTimer = setTimeout(() => {
+      saveTimer = undefined;
+      persist('running').catch((err: Error) =>
+        emitWarning(`could not save the suite's progress: ${err.message}`),
+      );
+    }, PROGRESS_SAVE_DELAY_MS);
+  };
+  // The first save (which also proves the index writable) runs alongside the first runs; if it fails, no more start.
+  let initialSaveFailed = false;
+  const initialSave = persist('running');
+  initialSave.catch(() => {
+    initialSaveFailed = true;
+  });
 
   const done = latestFinishedRuns(runs);
   const units: Unit[] = [];
@@ -257,21 +285,22 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
   });
 
   const runner = options.runTask ?? runTask;
-  const warn = (message: string): void => emit({ type: 'warning', message });
+  const warn = emitWarning;
   const running = new Set<Promise<void>>();
   let next = 0;
   const signal = options.signal;
   const onAbort = (): void => emit({ type: 'interrupting', running: running.size });
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    while (next < units.length && !signal?.aborted) {
-      while (running.size < concurrency && next < units.length && !signal?.aborted) {
+    const stopStarting = (): boolean => Boolean(signal?.aborted) || initialSaveFailed;
+    while (next < units.length && !stopStarting()) {
+      while (running.size < concurrency && next < units.length && !stopStarting()) {
         const unit = units[next++] as Unit;
         const p: Promise<void> = runUnit(unit).then((brief) => {
           running.delete(p);
           if (brief) {
             runs.push(brief);
-            void persist('running');
+            saveProgress();
           }
         });
         running.add(p);
@@ -281,7 +310,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
     await Promise.all(running);
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    clearTimeout(saveTimer);
   }
+  await initialSave;
 
   const finished = latestFinishedRuns(runs);
   const complete = summaryTasks.every((t) =>
