@@ -221,7 +221,7 @@ export function compare(folders, edges, model, modelFile = 'docs/architecture/mo
     if (real.length === 0) {
       const hint = between.length > 0 ? `replace its -[planned]-> with` : 'add';
       problems.push(
-        `src/${edge.from} imports src/${edge.to} ${where} but the model has no ${kind} relationship: ${hint} \`${edge.from} -[${kind}]-> ${edge.to} '...'\` in ${modelFile}`,
+        `src/${edge.from} imports src/${edge.to} ${where} but the model has no ${kind} relationship: ${hint} \`${edge.from} -[${kind}]-> ${edge.to} { description 'what it imports' }\` in ${modelFile}`,
       );
     } else if (!real.some((r) => r.kind === kind)) {
       const why = edge.values ? 'it imports values' : 'it imports only types';
