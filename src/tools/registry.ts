@@ -75,7 +75,11 @@ export class Toolbox {
       const message = err instanceof Error ? err.message : String(err);
       const denied =
         (err instanceof SandboxError && err.kind === 'path') || /permission denied/i.test(message);
-      return { output: '', error: { kind: denied ? 'permission' : 'failed', message } };
+      const missing = /no such file or directory/i.test(message);
+      return {
+        output: '',
+        error: { kind: denied ? 'permission' : missing ? 'not_found' : 'failed', message },
+      };
     }
   }
 }

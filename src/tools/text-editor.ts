@@ -7,7 +7,7 @@ const textEditorArgs = z
     command: z
       .enum(['view', 'create', 'str_replace', 'insert', 'undo_edit'])
       .describe(
-        'view: show a file with line numbers (or list a folder); create: write a new file; ' +
+        'view: show a file with line numbers (or list a folder); create: write a file (replacing it if it exists); ' +
           'str_replace: replace old_str, which must occur exactly once, by new_str; ' +
           'insert: insert new_str after line insert_line (0 = top); undo_edit: revert the last edit of path.',
       ),
