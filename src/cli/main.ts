@@ -4,6 +4,7 @@ import { registerGradeCommands } from './commands/grade.js';
 import { registerPricingCommands } from './commands/pricing.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerRunsCommands } from './commands/runs.js';
+import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSuiteCommands } from './commands/suite.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerSuiteCommands(program);
   registerCompareCommand(program);
   registerRunsCommands(program);
+  registerSandboxCommands(program);
   return program;
 }
 

@@ -103,6 +103,15 @@ async function egressImage(logDir: string | undefined): Promise<string> {
   });
 }
 
+/** Compose interpolates `$VAR` from the harness's environment; every literal `$` must be doubled. */
+export function noInterpolation<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('$', '$$$$') as T;
+  if (Array.isArray(value)) return value.map(noInterpolation) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, noInterpolation(v)])) as T;
+  return value;
+}
+
 interface ServicePlan {
   name: string;
   image: string;
@@ -204,7 +213,7 @@ export function composeFile(opts: {
     };
     networks.outside = { labels };
   }
-  return { version: '2.4', services, networks };
+  return noInterpolation({ version: '2.4', services, networks });
 }
 
 interface ServiceState {

@@ -1,0 +1,120 @@
+/**
+ * `factory-bench sandbox cleanup` removes what a `kill -9`'d harness left: a
+ * real harness process (the compiled runners) starts a Docker and a Compose
+ * sandbox, is killed with SIGKILL so that none of its cleanup runs, and the
+ * command then finds and removes every container, network and volume by label.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { tempDir } from '../helpers/tmp.js';
+import { FIXTURES } from './fixtures.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const scratch = tempDir('fb-cleanup-');
+// Inside the repository, so that the compiled code resolves node_modules.
+const buildDir = path.join(repo, `.test-build-${process.pid}`);
+afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
+
+function harnessScript(runId: string): string {
+  const sandbox = path.join(buildDir, 'src/sandbox/index.js');
+  const tasks = path.join(buildDir, 'src/tasks/index.js');
+  return `
+import { mkdirSync } from 'node:fs';
+import { ComposeRunner, DockerRunner } from ${JSON.stringify(sandbox)};
+import { taskManifestSchema } from ${JSON.stringify(tasks)};
+const scratch = ${JSON.stringify(scratch)};
+const spec = (suffix) => {
+  const ws = scratch + '/' + suffix;
+  mkdirSync(ws, { recursive: true });
+  return { runId: ${JSON.stringify(runId)} + suffix, workspaceHost: ws, workdir: '/workspace',
+    image: 'debian:bookworm-slim', resources: { cpus: 1, memory_mb: 256, pids: 64 }, env: {} };
+};
+const manifest = taskManifestSchema.parse({ id: 'killed', title: 't', difficulty: 'smoke', domain: 'd',
+  instructions: 'i', environment: { image: 'debian:bookworm-slim', services: { web: { build: 'web' } } },
+  grader: { checks: [{ name: 'n', type: 'file_present', path: 'x' }] } });
+const task = { dir: ${JSON.stringify(FIXTURES)}, manifestPath: '', manifest, paths: {} };
+await new DockerRunner(spec('-docker')).start();
+await new ComposeRunner(spec('-compose'), task).start();
+process.stdout.write('READY\\n');
+setInterval(() => {}, 1000);
+`;
+}
+
+describe.runIf(HAS_DOCKER)('sandbox cleanup', () => {
+  it('removes everything a kill -9 harness left, and only that', async () => {
+    execFileSync(
+      path.join(repo, 'node_modules/.bin/tsc'),
+      ['-p', 'tsconfig.build.json', '--outDir', buildDir],
+      {
+        cwd: repo,
+        stdio: 'pipe',
+      },
+    );
+    const runId = `killed-${process.pid}`;
+    const script = path.join(scratch, 'harness.mjs');
+    writeFileSync(script, harnessScript(runId));
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
+      child.on('exit', (code) => reject(new Error(`harness exited early (${code}): ${err}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    const docker = `${runId}-docker`;
+    const compose = `${runId}-compose`;
+    expect(leftoversFor(docker).length).toBe(1);
+    // The agent and web containers and the internal network.
+    expect(leftoversFor(compose).length).toBeGreaterThanOrEqual(3);
+
+    const dry = await runCli(['sandbox', 'cleanup', '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    const found = JSON.parse(dry.stdout).found.map((r: { run_id: string }) => r.run_id);
+    expect(found).toEqual(expect.arrayContaining([docker, compose]));
+    expect(leftoversFor(docker).length).toBe(1);
+
+    const real = await runCli(['sandbox', 'cleanup', '--json']);
+    expect(real.code).toBe(0);
+    const report = JSON.parse(real.stdout);
+    expect(report.failed).toEqual([]);
+    expect(report.removed.map((r: { kind: string }) => r.kind)).toEqual(
+      expect.arrayContaining(['container', 'network']),
+    );
+    expect(leftoversFor(docker)).toEqual([]);
+    expect(leftoversFor(compose)).toEqual([]);
+  }, 300_000);
+
+  it('leaves the sandboxes of a live harness alone', async () => {
+    const { DockerRunner } = await import('../../src/sandbox/index.js');
+    const ws = path.join(scratch, 'live');
+    execFileSync('mkdir', ['-p', ws]);
+    const runId = `live-${process.pid}`;
+    const runner = new DockerRunner({
+      runId,
+      workspaceHost: ws,
+      workdir: '/workspace',
+      image: 'debian:bookworm-slim',
+      resources: { cpus: 1, memory_mb: 256, pids: 64 },
+      env: {},
+    });
+    await runner.start();
+    try {
+      const r = await runCli(['sandbox', 'cleanup', '--json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).skipped_live).toBeGreaterThanOrEqual(1);
+      expect(leftoversFor(runId).length).toBe(1);
+      expect((await runner.exec({ cmd: 'echo still here' })).stdout).toBe('still here\n');
+    } finally {
+      await runner.stop();
+    }
+    expect(leftoversFor(runId)).toEqual([]);
+  });
+});

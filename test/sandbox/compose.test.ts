@@ -1,0 +1,163 @@
+/**
+ * What only the Compose runner does: sidecars reachable by name inside the
+ * project and nowhere else, an unhealthy sidecar named in an environment
+ * error, a Postgres sidecar, and outside hosts through the egress proxy only.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ComposeRunner, SandboxError, type SandboxSpec } from '../../src/sandbox/index.js';
+import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { tempDir } from '../helpers/tmp.js';
+import { taskWith } from './fixtures.js';
+
+const root = tempDir('fb-compose-');
+
+function spec(name: string): SandboxSpec {
+  const ws = path.join(root, name);
+  mkdirSync(ws, { recursive: true });
+  return {
+    runId: `compose-${name}-${process.pid}`,
+    workspaceHost: ws,
+    workdir: '/workspace',
+    image: 'debian:bookworm-slim',
+    resources: { cpus: 1, memory_mb: 512, pids: 256 },
+    env: {},
+  };
+}
+
+const HTTP_GET = (host: string, port: number) =>
+  `timeout 10 bash -c 'exec 3<>/dev/tcp/${host}/${port}; printf "GET / HTTP/1.0\\r\\nHost: ${host}\\r\\n\\r\\n" >&3; cat <&3' 2>&1 || echo "failed $?"`;
+
+describe.runIf(HAS_DOCKER)('ComposeRunner', () => {
+  describe('a web sidecar', () => {
+    const s = spec('web');
+    const runner = new ComposeRunner(
+      s,
+      taskWith('compose-web', { services: { web: { build: 'web' } } }, root),
+    );
+    beforeAll(() => runner.start());
+    afterAll(async () => {
+      await runner.stop();
+      expect(leftoversFor(s.runId)).toEqual([]);
+    });
+
+    it('is reachable by its service name from the agent', async () => {
+      const r = await runner.exec({ cmd: HTTP_GET('web', 8000) });
+      expect(r.stdout).toMatch(/^HTTP\/1\.[01] 200/);
+      expect(r.stdout).toContain('hello from web');
+    });
+
+    it('is not reachable from outside its project, by name or by address', async () => {
+      const web = runner.serviceContainers.get('web') as string;
+      const ip = execFileSync('docker', [
+        'inspect',
+        '--format',
+        '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+        web,
+      ])
+        .toString()
+        .trim();
+      expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const outside = execFileSync('docker', [
+        'run',
+        '--rm',
+        '--label',
+        `factory-bench.run=${s.runId}-probe`,
+        'debian:bookworm-slim',
+        'bash',
+        '-c',
+        `getent hosts web >/dev/null && echo name-resolves || echo no-name; ${HTTP_GET(ip, 8000)}`,
+      ]).toString();
+      expect(outside).toContain('no-name');
+      expect(outside).not.toContain('hello from web');
+    });
+
+    it('runs commands in the sidecar itself', async () => {
+      const r = await runner.exec({ service: 'web', cmd: 'cat /srv/index.html; id -un' });
+      expect(r).toMatchObject({ exitCode: 0, stdout: 'hello from web\nnobody\n' });
+    });
+  });
+
+  it('names the sidecar that never becomes healthy, and leaves nothing behind', async () => {
+    const s = spec('sick');
+    const task = taskWith(
+      'compose-sick',
+      {
+        services: {
+          web: { build: 'web' },
+          sick: { build: 'web', healthcheck: { test: 'exit 1', interval_s: 0.5, retries: 2 } },
+        },
+      },
+      root,
+    );
+    const runner = new ComposeRunner(s, task, 60_000);
+    const err = await runner.start().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SandboxError);
+    expect((err as SandboxError).kind).toBe('service_unhealthy');
+    expect((err as SandboxError).message).toMatch(/service sick/);
+    expect(leftoversFor(s.runId)).toEqual([]);
+  });
+
+  it('a Postgres sidecar from Debian becomes healthy and answers queries', async () => {
+    const s = spec('pg');
+    const task = taskWith(
+      'compose-pg',
+      {
+        services: {
+          db: { build: 'postgres', healthcheck: { test: 'pg_isready -q', interval_s: 0.5, retries: 120 } },
+        },
+      },
+      root,
+    );
+    const runner = new ComposeRunner(s, task);
+    try {
+      await runner.start();
+      const r = await runner.exec({
+        service: 'db',
+        cmd: [
+          'psql',
+          '-X',
+          '-q',
+          '-t',
+          '-A',
+          '-c',
+          'CREATE TABLE t(x int); INSERT INTO t VALUES (41); SELECT x + 1 FROM t',
+        ],
+      });
+      expect(r).toMatchObject({ exitCode: 0, stdout: '42\n' });
+    } finally {
+      await runner.stop();
+    }
+    expect(leftoversFor(s.runId)).toEqual([]);
+  });
+
+  it('reaches allowed outside hosts through the egress proxy only', async () => {
+    const s = spec('egress');
+    const task = taskWith('compose-egress', { network: { allow: ['deb.debian.org'] } }, root);
+    const runner = new ComposeRunner(s, task);
+    try {
+      await runner.start();
+      const viaProxy = (host: string) =>
+        `timeout 20 bash -c 'exec 3<>/dev/tcp/egress/8888; printf "GET http://${host}/ HTTP/1.1\\r\\nHost: ${host}\\r\\nConnection: close\\r\\n\\r\\n" >&3; head -1 <&3'`;
+      const env = await runner.exec({ cmd: 'echo $HTTP_PROXY' });
+      expect(env.stdout.trim()).toBe('http://egress:8888');
+      const allowed = await runner.exec({ cmd: viaProxy('deb.debian.org'), timeoutMs: 30_000 });
+      expect(allowed.stdout).toMatch(/^HTTP\/1\.[01] [23]\d\d/);
+      const denied = await runner.exec({ cmd: viaProxy('registry.npmjs.org'), timeoutMs: 30_000 });
+      expect(denied.stdout).toMatch(/^HTTP\/1\.[01] 403/);
+      const direct = await runner.exec({
+        cmd: "timeout 5 bash -c 'exec 3<>/dev/tcp/deb.debian.org/80' 2>/dev/null && echo reached || echo unreachable",
+        timeoutMs: 30_000,
+      });
+      expect(direct.stdout.trim()).toBe('unreachable');
+    } finally {
+      await runner.stop();
+    }
+    expect(leftoversFor(s.runId)).toEqual([]);
+  }, 600_000);
+});
