@@ -2,37 +2,13 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../../src/agents/index.js';
 import { regradeRun, runTask, taskFromSnapshot } from '../../src/orchestrator/index.js';
 import { loadTask } from '../../src/tasks/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ScriptedBashAgent } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** Runs one bash command, then answers. */
-class OneCommandAgent implements ChatModel {
-  readonly name = 'scripted/migrate';
-  readonly free = true;
-  constructor(private readonly command: string) {}
-  async complete(req: ChatRequest): Promise<ChatResponse> {
-    if (req.messages.some((m) => m.role === 'tool'))
-      return {
-        message: { role: 'assistant', content: 'Migrated.' },
-        usage: EMPTY_USAGE,
-        finishReason: 'stop',
-      };
-    return {
-      message: {
-        role: 'assistant',
-        content: null,
-        tool_calls: [{ id: 'c1', name: 'bash', arguments: JSON.stringify({ command: this.command }) }],
-      },
-      usage: EMPTY_USAGE,
-      finishReason: 'tool_calls',
-    };
-  }
-}
 
 const TASK_YAML = `id: sql_sidecar
 title: Create the orders table
@@ -89,7 +65,7 @@ describe.runIf(HAS_DOCKER)('sql_check against a Postgres sidecar in a Compose sa
   it('queries the database the agent changed, in any order or in order, through the sidecar', async () => {
     const { result } = await runTask({
       task: loadTask(taskDir),
-      model: new OneCommandAgent(MIGRATION),
+      model: new ScriptedBashAgent([MIGRATION]),
       runsRoot: runsDir,
     });
     runId = result.run_id;

@@ -100,3 +100,25 @@ export class ScriptedJudge implements ChatModel {
     };
   }
 }
+
+/** An agent that runs a fixed list of bash commands, one per turn, then answers. */
+export class ScriptedBashAgent implements ChatModel {
+  readonly name = 'scripted/bash';
+  readonly free = true;
+  constructor(private readonly commands: string[]) {}
+  async complete(req: ChatRequest): Promise<ChatResponse> {
+    const done = req.messages.filter((m) => m.role === 'tool').length;
+    const command = this.commands[done];
+    if (command === undefined)
+      return { message: { role: 'assistant', content: 'Done.' }, usage: EMPTY_USAGE, finishReason: 'stop' };
+    return {
+      message: {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: `call-${done}`, name: 'bash', arguments: JSON.stringify({ command }) }],
+      },
+      usage: EMPTY_USAGE,
+      finishReason: 'tool_calls',
+    };
+  }
+}

@@ -2,39 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../../src/agents/index.js';
 import { runTask } from '../../src/orchestrator/index.js';
 import { queryAll, readIndex } from '../../src/runs/index.js';
 import { loadTask } from '../../src/tasks/index.js';
 import { runCli } from '../helpers/cli.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ScriptedJudge } from './helpers.js';
+import { ScriptedBashAgent, ScriptedJudge } from './helpers.js';
 
 const SECRET_NAME = 'secret_fixture_c0ffee';
 const SECRET_VALUE = 'hidden-expected-value-7d1f';
-
-/** An agent that runs a fixed list of bash commands, one per turn, then answers. */
-class ScriptedBashAgent implements ChatModel {
-  readonly name = 'scripted/snoop';
-  readonly free = true;
-  constructor(private readonly commands: string[]) {}
-  async complete(req: ChatRequest): Promise<ChatResponse> {
-    const done = req.messages.filter((m) => m.role === 'tool').length;
-    const command = this.commands[done];
-    if (command === undefined)
-      return { message: { role: 'assistant', content: 'Done.' }, usage: EMPTY_USAGE, finishReason: 'stop' };
-    return {
-      message: {
-        role: 'assistant',
-        content: null,
-        tool_calls: [{ id: `call-${done}`, name: 'bash', arguments: JSON.stringify({ command }) }],
-      },
-      usage: EMPTY_USAGE,
-      finishReason: 'tool_calls',
-    };
-  }
-}
 
 function writeTask(root: string): string {
   const dir = path.join(root, 'snoop_task');
