@@ -23,10 +23,9 @@ import {
   insertRun,
   openDatabase,
   type RunResult,
-  type SuiteRunRecord,
   upsertSuiteRun,
 } from '../src/runs/index.js';
-import { buildSummary, type RunBrief, runSuite } from '../src/suites/index.js';
+import { buildSummary, type RunBrief, runSuite, suiteRunRecord } from '../src/suites/index.js';
 import type { Task } from '../src/tasks/index.js';
 import type { BenchRow } from './table.js';
 
@@ -316,30 +315,7 @@ async function indexAtScale(root: string): Promise<BenchRow[]> {
       })),
       briefs,
     );
-    const record: SuiteRunRecord = {
-      suite_run_id: suiteRunId,
-      suite_id: 'bench',
-      model: summary.model,
-      status: 'completed',
-      started_at: started,
-      finished_at: started,
-      total: summary.totals.scored_runs,
-      passed: summary.totals.passed_runs,
-      avg_score: summary.suite_score?.mean ?? null,
-      cost_usd: summary.totals.cost_usd,
-      branch: summary.branch,
-      commit_sha: summary.commit_sha,
-      label: null,
-      report_path: null,
-      summary_json: JSON.stringify(summary),
-      epochs: 1,
-      concurrency: 4,
-      total_tokens: summary.totals.tokens,
-      wall_seconds: 300,
-      environment_errors: 0,
-      suite_file: summary.suite_file,
-      config_json: '{}',
-    };
+    const record = suiteRunRecord(summary, {}, null);
     upsertSuiteRun(db, record);
   }
   db.exec('COMMIT');

@@ -25,6 +25,7 @@ export {
   type SuiteEvent,
   SuiteInputError,
   type SuiteRunOutcome,
+  suiteRunRecord,
   type TaskRunner,
 } from './runner.js';
 export { type BudgetOverride, type SuiteManifest, suiteManifestSchema } from './schema.js';

@@ -536,7 +536,12 @@ async function loadResumable(dbPath: string, suiteRunId: string): Promise<Resuma
   return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
 }
 
-function suiteRunRecord(summary: SuiteSummary, config: SuiteRunConfig, reportPath: string): SuiteRunRecord {
+/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
+export function suiteRunRecord(
+  summary: SuiteSummary,
+  config: object | null,
+  reportPath: string | null,
+): SuiteRunRecord {
   return {
     suite_run_id: summary.suite_run_id,
     suite_id: summary.suite_id,
@@ -559,7 +564,7 @@ function suiteRunRecord(summary: SuiteSummary, config: SuiteRunConfig, reportPat
     wall_seconds: summary.totals.wall_seconds,
     environment_errors: summary.totals.environment_errors,
     suite_file: summary.suite_file,
-    config_json: JSON.stringify(config),
+    config_json: config === null ? null : JSON.stringify(config),
   };
 }
 

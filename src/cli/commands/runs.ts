@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { listRuns, readIndex } from '../../runs/index.js';
 import { defaultRunsDir, info, printJson, table } from '../common.js';
-import { indexPath } from './suite.js';
+import { indexPath, positiveInteger } from './suite.js';
 
 /** `7d`, `24h`, `30m` before now, or an ISO date/time, as an ISO time. */
 export function parseSince(value: string, now = new Date()): string {
@@ -14,12 +14,6 @@ export function parseSince(value: string, now = new Date()): string {
   if (Number.isNaN(t))
     throw new InvalidArgumentError('expected a duration such as 7d, 24h, 30m, or a date such as 2026-05-01');
   return new Date(t).toISOString();
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
 }
 
 interface RunsListFlags {

@@ -2,9 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadDotEnv, ModelError, openAIOptionsFor } from '../../agents/index.js';
-import { loadPricing } from '../../cost/index.js';
-import { readIndex, registerEnvSecrets } from '../../runs/index.js';
+import { readIndex } from '../../runs/index.js';
 import {
   createProgressReporter,
   discoverSuiteFiles,
@@ -19,6 +17,7 @@ import {
 import { ManifestError } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, info, packageRoot, printJson, table, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
+import { prepareModelOptions } from '../model-options.js';
 
 /** Runs `fn`, turning the suites' input errors into one-line user errors. */
 export async function asUserErrors<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -51,7 +50,7 @@ export function exitCodeForSuite(s: SuiteSummary): number {
   return s.totals.passed_runs === s.totals.scored_runs ? EXIT.ok : EXIT.failed;
 }
 
-function positiveInteger(value: string): number {
+export function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
   return n;
@@ -187,18 +186,7 @@ export function registerSuiteCommands(program: Command): void {
     )
     .action(async (file: string | undefined, opts: SuiteRunFlags) => {
       if (!file && !opts.resume) throw new UserError('give a suite file, or --resume SUITE_RUN_ID');
-      loadDotEnv();
-      registerEnvSecrets();
-      const pricing = loadPricing(opts.pricing);
-      const modelConfig = { baseUrl: opts.baseUrl };
-      if (opts.model && opts.model !== 'oracle' && opts.model !== 'null') {
-        try {
-          openAIOptionsFor(opts.model, modelConfig);
-        } catch (err) {
-          if (err instanceof ModelError) throw new UserError(err.message);
-          throw err;
-        }
-      }
+      const { pricing, modelConfig } = prepareModelOptions(opts);
       const detected = opts.branch && opts.commit ? { branch: null, commit: null } : detectGitMetadata();
       const controller = new AbortController();
       const release = onInterrupt(() => controller.abort());
