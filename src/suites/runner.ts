@@ -158,6 +158,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
   const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+  if (previous && options.epochs !== undefined && options.epochs !== previous.config.epochs)
+    throw new SuiteInputError(
+      `suite run ${previous.record.suite_run_id} was run with ${previous.config.epochs} epoch(s); it resumes with the same`,
+    );
   const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
   if (!Number.isInteger(epochs) || epochs < 1)
     throw new SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);

@@ -199,6 +199,9 @@ describe('runSuite', () => {
     await expect(
       runSuite({ resume: out.suiteRunId, model: 'other', runsRoot, runTask: second.run }),
     ).rejects.toThrow(/was run with model m, not other/);
+    await expect(
+      runSuite({ resume: out.suiteRunId, epochs: 3, runsRoot, runTask: second.run }),
+    ).rejects.toThrow(/was run with 2 epoch\(s\)/);
     await expect(runSuite({ resume: 'nope', runsRoot })).rejects.toBeInstanceOf(SuiteInputError);
   });
 
