@@ -201,7 +201,10 @@ export async function runToolCall(
     ctx.budget.markBreached('wall_time');
     throw new BudgetExceeded('wall_time');
   }
-  if (result === 'aborted') throw new Error('interrupted');
+  if (result === 'aborted') {
+    record({ output: '', error: { kind: 'failed', message: 'interrupted: the run is stopping' } });
+    throw new Error('interrupted');
+  }
   const text = record(result);
   if (result.error?.kind === 'timeout' && timeoutMs >= remaining) {
     ctx.budget.markBreached('wall_time');

@@ -140,6 +140,8 @@ describe('NativeToolAgent', () => {
     setTimeout(() => controller.abort(), 300);
     const outcome = await new NativeToolAgent().run(ctx);
     expect(outcome).toMatchObject({ stopReason: 'interrupted', killReason: 'interrupted' });
+    const result = readTranscript(ctx.transcriptPath).find((e) => e.type === 'tool_result');
+    expect(result?.content).toBe('ERROR (failed): interrupted: the run is stopping');
   });
 });
 
