@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { TaskValidation } from '../../src/orchestrator/index.js';
 import { discoverTaskDirs } from '../../src/tasks/index.js';
 import { runCli } from '../helpers/cli.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
@@ -7,14 +8,6 @@ import { tempDir } from '../helpers/tmp.js';
 
 const runsDir = tempDir('fb-validate-all-');
 const BUILT_IN = discoverTaskDirs(path.resolve('tasks')).map((dir) => path.basename(dir));
-
-interface Validation {
-  task_id: string;
-  sound: boolean;
-  oracle: { run_id: string; status: string; passed: boolean; score: number };
-  null: { run_id: string; status: string; passed: boolean; score: number };
-  problems: Array<{ message: string }>;
-}
 
 // What CI runs: every built-in task must be solvable by its reference solution and not by doing nothing.
 describe.runIf(HAS_DOCKER)('validate --all over the built-in tasks', () => {
@@ -28,7 +21,7 @@ describe.runIf(HAS_DOCKER)('validate --all over the built-in tasks', () => {
       runsDir,
       '--json',
     ]);
-    const results = JSON.parse(stdout) as Validation[];
+    const results = JSON.parse(stdout) as TaskValidation[];
     const summary = results.map(
       (v) => `${v.task_id}: ${v.problems.map((p) => p.message).join('; ') || 'sound'}`,
     );

@@ -2,6 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import type { TaskValidation } from '../../src/orchestrator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -21,14 +22,6 @@ function brokenCopy(edit: (manifest: Record<string, any>, dir: string) => void):
   edit(manifest, dir);
   writeFileSync(path.join(dir, 'task.yaml'), stringify(manifest));
   return dir;
-}
-
-interface Validation {
-  task_id: string;
-  sound: boolean;
-  oracle: { run_id: string; status: string; passed: boolean; score: number };
-  null: { run_id: string; status: string; passed: boolean; score: number };
-  problems: Array<{ kind: string; model: string; message: string }>;
 }
 
 async function validate(args: string[]) {
@@ -82,7 +75,7 @@ describe.runIf(HAS_DOCKER)('validate with the Docker engine', () => {
       );
     });
     const { code, stdout } = await validate(['--task', dir, '--json']);
-    const [v] = JSON.parse(stdout) as Validation[];
+    const [v] = JSON.parse(stdout) as TaskValidation[];
     expect(v?.sound).toBe(false);
     expect(v?.oracle.passed).toBe(false);
     expect(v?.null.passed).toBe(false);
@@ -111,7 +104,7 @@ describe.runIf(HAS_DOCKER)('validate with the Docker engine', () => {
       writeFileSync(path.join(d, 'environment/Dockerfile'), 'FROM debian:bookworm-slim\nRUN exit 7\n');
     });
     const { code, stdout } = await validate(['--task', dir, '--json']);
-    const [v] = JSON.parse(stdout) as Validation[];
+    const [v] = JSON.parse(stdout) as TaskValidation[];
     expect(v?.problems.map((p) => [p.kind, p.model])).toEqual([
       ['environment_error', 'oracle'],
       ['environment_error', 'null'],
