@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../../src/agents/index.js';
 import { runTask } from '../../src/orchestrator/index.js';
 import { discoverTaskDirs, loadTask, type Task } from '../../src/tasks/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ScriptedBashModel } from './scripted-bash.js';
 
 /**
  * The grader's fixtures (held-out data, expected outputs, hidden tests), the
@@ -77,34 +77,6 @@ function searchScript(task: Task): string {
   ].join('\n');
 }
 
-/** A scripted agent that searches the whole filesystem once and reports what it found. */
-class SnoopingModel implements ChatModel {
-  readonly name = 'snoop';
-  readonly free = true;
-  report = '';
-  constructor(private readonly script: string) {}
-  async complete(req: ChatRequest): Promise<ChatResponse> {
-    const result = req.messages.find((m) => m.role === 'tool');
-    if (result) {
-      this.report = result.content;
-      return {
-        message: { role: 'assistant', content: 'done looking' },
-        usage: EMPTY_USAGE,
-        finishReason: 'stop',
-      };
-    }
-    return {
-      message: {
-        role: 'assistant',
-        content: null,
-        tool_calls: [{ id: 'snoop-1', name: 'bash', arguments: JSON.stringify({ command: this.script }) }],
-      },
-      usage: EMPTY_USAGE,
-      finishReason: 'tool_calls',
-    };
-  }
-}
-
 /** Runs the search in `task`'s sandbox for the secrets of `secretsOf` (the same task unless a control). */
 async function snoop(task: Task, secretsOf: Task = task): Promise<string> {
   // The search speaks native tool calls whatever protocol the task tests.
@@ -112,7 +84,7 @@ async function snoop(task: Task, secretsOf: Task = task): Promise<string> {
     ...task,
     manifest: { ...task.manifest, tools: { ...task.manifest.tools, style: 'native' } },
   };
-  const model = new SnoopingModel(searchScript(secretsOf));
+  const model = new ScriptedBashModel([searchScript(secretsOf)], 'snoop');
   const { result } = await runTask({
     task: native,
     model,
@@ -123,13 +95,18 @@ async function snoop(task: Task, secretsOf: Task = task): Promise<string> {
     result.status === 'completed' || result.status === 'grader_error',
     JSON.stringify(result.error),
   ).toBe(true);
-  return model.report;
+  return model.outputs[0] ?? '';
 }
 
 describe('held-out data and expected outputs stay out of the workspace', () => {
   it('finds the four built-in tasks, each with grader fixtures', () => {
     expect(TASKS.map((t) => t.manifest.id).sort()).toEqual(
-      expect.arrayContaining(['hello_repo_fix', 'pandas_transform', 'sklearn_classifier']),
+      expect.arrayContaining([
+        'hello_repo_fix',
+        'pandas_transform',
+        'postgres_migration',
+        'sklearn_classifier',
+      ]),
     );
     for (const task of TASKS) expect(task.paths.fixtures, task.manifest.id).not.toBeNull();
   });

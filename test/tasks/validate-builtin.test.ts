@@ -29,6 +29,14 @@ describe.runIf(HAS_DOCKER)('validate --all over the built-in tasks', () => {
       /did not pass|not rejected|environment error/,
     );
     expect(results.map((v) => v.task_id)).toEqual(BUILT_IN);
+    expect(BUILT_IN).toEqual(
+      expect.arrayContaining([
+        'hello_repo_fix',
+        'pandas_transform',
+        'postgres_migration',
+        'sklearn_classifier',
+      ]),
+    );
     for (const v of results) {
       expect(v.oracle, v.task_id).toMatchObject({ status: 'completed', passed: true, score: 1 });
       expect(v.null, v.task_id).toMatchObject({ status: 'completed', passed: false });
