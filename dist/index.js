@@ -64958,11 +64958,12 @@ async function runAction(signal) {
     const ctx = readGithubContext();
     const suite = loadSuite(inputs.suite);
     const model = inputs.model ?? suite.defaults.model;
-    if (!model)
+    // A merge takes the model the shards ran with.
+    if (!model && inputs.mode === 'run')
         throw new InputError([`input model: required (the suite ${suite.id} names no default model)`]);
     const runsRoot = external_node_path_.join(inputs.workingDirectory, 'runs');
     const dbFile = external_node_path_.join(runsRoot, 'runs.sqlite');
-    if (inputs.mode === 'run' && missingApiKey(model, inputs)) {
+    if (model && inputs.mode === 'run' && missingApiKey(model, inputs)) {
         const why = ctx.pullRequest?.isFork
             ? 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets'
             : 'the api-key input is empty';
@@ -65004,7 +65005,7 @@ async function runAction(signal) {
         log(`running suite ${suite.id} with ${model} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`);
         const outcome = await runSuite({
             suite,
-            model,
+            model: model ?? undefined,
             concurrency,
             epochs,
             runsRoot,

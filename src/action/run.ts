@@ -106,11 +106,13 @@ async function runAction(signal: AbortSignal): Promise<void> {
   const ctx = readGithubContext();
   const suite = loadSuite(inputs.suite);
   const model = inputs.model ?? suite.defaults.model;
-  if (!model) throw new InputError([`input model: required (the suite ${suite.id} names no default model)`]);
+  // A merge takes the model the shards ran with.
+  if (!model && inputs.mode === 'run')
+    throw new InputError([`input model: required (the suite ${suite.id} names no default model)`]);
   const runsRoot = path.join(inputs.workingDirectory, 'runs');
   const dbFile = path.join(runsRoot, 'runs.sqlite');
 
-  if (inputs.mode === 'run' && missingApiKey(model, inputs)) {
+  if (model && inputs.mode === 'run' && missingApiKey(model, inputs)) {
     const why = ctx.pullRequest?.isFork
       ? 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets'
       : 'the api-key input is empty';
@@ -154,7 +156,7 @@ async function runAction(signal: AbortSignal): Promise<void> {
     );
     const outcome = await runSuite({
       suite,
-      model,
+      model: model ?? undefined,
       concurrency,
       epochs,
       runsRoot,

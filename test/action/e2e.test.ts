@@ -29,12 +29,15 @@ const scratch = tempDir('fb-action-e2e-');
 let results: Awaited<ReturnType<typeof startResultsService>>;
 let api: Awaited<ReturnType<typeof startGithubApi>>;
 let runCounter = 100;
+let jobCounter = 1;
 
 interface Invocation {
   event: 'push' | 'pull_request';
   inputs: Record<string, string>;
   token?: string;
   fork?: boolean;
+  /** Jobs of one workflow run share it (shards and their merge). */
+  runId?: string;
 }
 
 interface Outcome {
@@ -54,6 +57,18 @@ function workspace(): string {
     path.join(ws, 'suites/smoke.yaml'),
     'id: action_smoke\ntasks:\n  - ../tasks/hello_repo_fix\n',
   );
+  // A second task (the same one under another id) so that a suite can be split into two shards.
+  const twin = path.join(ws, 'tasks/hello_repo_fix_b');
+  cpSync(path.join(ws, 'tasks/hello_repo_fix'), twin, { recursive: true });
+  const manifest = path.join(twin, 'task.yaml');
+  writeFileSync(
+    manifest,
+    readFileSync(manifest, 'utf8').replace(/^id: hello_repo_fix$/m, 'id: hello_repo_fix_b'),
+  );
+  writeFileSync(
+    path.join(ws, 'suites/pair.yaml'),
+    'id: action_pair\ntasks:\n  - ../tasks/hello_repo_fix\n  - ../tasks/hello_repo_fix_b\n',
+  );
   return ws;
 }
 
@@ -67,7 +82,7 @@ function parseOutputs(text: string): Record<string, string> {
 async function runAction(inv: Invocation): Promise<Outcome> {
   const ws = workspace();
   const job = mkdtempSync(path.join(scratch, 'job-'));
-  const runId = String(runCounter++);
+  const runId = inv.runId ?? String(runCounter++);
   const repository = { full_name: REPO, default_branch: 'main' };
   const event =
     inv.event === 'push'
@@ -118,7 +133,7 @@ async function runAction(inv: Invocation): Promise<Outcome> {
     GITHUB_API_URL: api.url,
     RUNNER_TEMP: job,
     ACTIONS_RESULTS_URL: `${results.url}/`,
-    ACTIONS_RUNTIME_TOKEN: runtimeToken(`run-${runId}`, `job-${runId}`, scopes),
+    ACTIONS_RUNTIME_TOKEN: runtimeToken(`run-${runId}`, `job-${jobCounter++}`, scopes),
     ACTIONS_CACHE_SERVICE_V2: 'true',
   };
   const inputs: Record<string, string> = {
@@ -261,6 +276,50 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
     expect(r.summary).toContain('factory-bench: suite `action_smoke`');
     expect(api.comments.map((c) => c.body).join('\n')).toBe(before);
     expect(r.outputs.verdict).toBe('passed');
+  });
+
+  it('shards of a matrix run their share; the merge job reports them as one suite run with one comment', async () => {
+    const shardInputs = (shard: string) => ({ suite: 'suites/pair.yaml', model: 'oracle', shard });
+    const [one, two] = await Promise.all([
+      runAction({ event: 'pull_request', runId: '500', inputs: shardInputs('1/2') }),
+      runAction({ event: 'pull_request', runId: '500', inputs: shardInputs('2/2') }),
+    ]);
+    expect(one.code, one.stdout).toBe(0);
+    expect(two.code, two.stdout).toBe(0);
+    const shardFiles = (n: number) => {
+      const a = results.artifacts.find(
+        (x) => x.name === `factory-bench-runs-action_pair-500-1-shard-${n}of2`,
+      );
+      return [...readZip(results.blobs.get(a?.blob ?? '') ?? Buffer.alloc(0)).keys()];
+    };
+    expect(shardFiles(1).some((f) => /__hello_repo_fix__oracle__\w+\/result\.json$/.test(f))).toBe(true);
+    expect(shardFiles(1).some((f) => f.includes('__hello_repo_fix_b__'))).toBe(false);
+    expect(shardFiles(2).some((f) => /__hello_repo_fix_b__oracle__\w+\/result\.json$/.test(f))).toBe(true);
+    const pairMarker = '<!-- factory-bench:suite=action_pair -->';
+    expect(api.comments.filter((c) => c.body.includes(pairMarker))).toEqual([]);
+
+    const merged = await runAction({
+      event: 'pull_request',
+      runId: '500',
+      inputs: { suite: 'suites/pair.yaml', mode: 'merge' },
+    });
+    expect(merged.code, merged.stdout).toBe(0);
+    expect(merged.outputs['pass-rate']).toBe('1');
+    expect(merged.outputs['suite-run-id']).toMatch(/__suite__action_pair__/);
+    const summary = JSON.parse(
+      readFileSync(path.join(path.dirname(merged.outputs['report-path'] ?? ''), 'summary.json'), 'utf8'),
+    );
+    expect(summary.tasks.map((t: { task_id: string }) => t.task_id).sort()).toEqual([
+      'hello_repo_fix',
+      'hello_repo_fix_b',
+    ]);
+    expect(summary.totals.passed_runs).toBe(2);
+    const comments = api.comments.filter((c) => c.body.includes(pairMarker));
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('2/2 (100%)');
+    expect(comments[0]?.body).toContain('No baseline yet');
+    const mergedArtifact = results.artifacts.find((x) => x.name === 'factory-bench-runs-action_pair-500-1');
+    expect(mergedArtifact?.finalized).toBe(true);
   });
 
   it('no secret value reaches an uploaded file, a comment, a summary or an output', () => {
