@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2807);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(90810);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2807:
+/***/ 90810:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47654,6 +47654,10 @@ class BudgetEnforcer {
 ;// CONCATENATED MODULE: ./build/src/budgets/index.js
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./node_modules/is-plain-obj/index.js
 function is_plain_obj_isPlainObject(value) {
 	if (typeof value !== 'object' || value === null) {
@@ -47726,8 +47730,6 @@ const normalizeParameters = (rawFile, rawArguments = [], rawOptions = {}) => {
 	return [filePath, normalizedArguments, options];
 };
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(46193);
 ;// CONCATENATED MODULE: ./node_modules/execa/lib/utils/uint-array.js
@@ -49036,8 +49038,6 @@ setErrorName(ExecaError, ExecaError.name);
 class ExecaSyncError extends Error {}
 setErrorName(ExecaSyncError, ExecaSyncError.name);
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./node_modules/human-signals/build/src/realtime.js
 
 const getRealtimeSignals=()=>{
@@ -56956,6 +56956,132 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
     }
 }
 //# sourceMappingURL=docker-cli.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/cleanup.js
+
+
+
+/**
+ * Finding and removing what sandboxes leave behind. Every container, network
+ * and volume a sandbox creates carries `factory-bench.run=<run id>`, plus the
+ * pid and host of the harness that made it, so that `sandbox cleanup` removes
+ * the leftovers of dead harnesses without touching runs still in progress.
+ */
+const RUN_LABEL = 'factory-bench.run';
+const OWNER_LABEL = 'factory-bench';
+const PID_LABEL = 'factory-bench.pid';
+const HOST_LABEL = 'factory-bench.host';
+/** The labels for a resource created by this process for a run. */
+function runLabels(runId) {
+    return {
+        [RUN_LABEL]: runId,
+        [OWNER_LABEL]: '1',
+        [PID_LABEL]: String(process.pid),
+        [HOST_LABEL]: external_node_os_.hostname(),
+    };
+}
+function labelArgs(labels) {
+    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+const LIST = {
+    container: ['ps', '-a', '--no-trunc'],
+    network: ['network', 'ls', '--no-trunc'],
+    volume: ['volume', 'ls'],
+};
+const ID_FIELD = { container: '.ID', network: '.ID', volume: '.Name' };
+function listArgs(kind, filter) {
+    const nameField = kind === 'container' ? '.Names' : '.Name';
+    const format = [
+        ID_FIELD[kind],
+        nameField,
+        `.Label "${RUN_LABEL}"`,
+        `.Label "${PID_LABEL}"`,
+        `.Label "${HOST_LABEL}"`,
+    ]
+        .map((f) => `{{${f}}}`)
+        .join('\t');
+    return [...LIST[kind], '--filter', `label=${filter}`, '--format', format];
+}
+function cleanup_parse(kind, stdout) {
+    return stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+        const [id = '', name = '', runId = '', pid = '', host = ''] = line.split('\t');
+        return { kind, id, name, runId, pid: pid ? Number(pid) : null, host };
+    });
+}
+function processAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/** Whether a resource belongs to a harness that is gone (or to anyone, with `all`). */
+function isOrphan(r, all, host = os.hostname()) {
+    if (all)
+        return true;
+    if (r.host && r.host !== host)
+        return false;
+    return r.pid === null || !processAlive(r.pid);
+}
+/** Every labelled resource: of one run, or of all runs. */
+async function listLabelled(runId) {
+    const filter = runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL;
+    const out = [];
+    for (const kind of ['container', 'network', 'volume']) {
+        const r = await dockerCall(listArgs(kind, filter), { timeoutMs: 30_000 });
+        out.push(...cleanup_parse(kind, r.stdout));
+    }
+    return out;
+}
+function removeArgs(kind, ids) {
+    if (kind === 'container')
+        return ['rm', '-f', '-v', ...ids];
+    if (kind === 'network')
+        return ['network', 'rm', ...ids];
+    return ['volume', 'rm', '-f', ...ids];
+}
+/** Removes resources, containers first (networks and volumes in use cannot go). Returns those that failed. */
+async function removeResources(items) {
+    const failed = [];
+    for (const kind of ['container', 'network', 'volume']) {
+        const ids = items.filter((i) => i.kind === kind).map((i) => i.id);
+        if (ids.length === 0)
+            continue;
+        const r = await dockerCall(removeArgs(kind, ids), { allowFailure: true, timeoutMs: 120_000 });
+        if (r.exitCode !== 0) {
+            // Retry one by one to tell which failed.
+            for (const item of items.filter((i) => i.kind === kind)) {
+                const one = await dockerCall(removeArgs(kind, [item.id]), { allowFailure: true, timeoutMs: 60_000 });
+                if (one.exitCode !== 0 && !/no such|not found/i.test(one.stderr))
+                    failed.push(item);
+            }
+        }
+    }
+    return failed;
+}
+/** Removes everything labelled with one run id. */
+async function removeByLabel(runId) {
+    return removeResources(await listLabelled(runId));
+}
+/** The same, synchronously, for the process 'exit' hook. */
+function removeByLabelSync(runId) {
+    const run = (args) => {
+        const r = (0,external_node_child_process_namespaceObject.spawnSync)('docker', args, { env: minimalEnv(), encoding: 'utf8', timeout: 30_000 });
+        return r.status === 0 ? r.stdout : '';
+    };
+    for (const kind of ['container', 'network', 'volume']) {
+        const ids = cleanup_parse(kind, run(listArgs(kind, `${RUN_LABEL}=${runId}`))).map((i) => i.id);
+        if (ids.length > 0)
+            run(removeArgs(kind, ids));
+    }
+}
+//# sourceMappingURL=cleanup.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./build/src/sandbox/registry.js
 
 
@@ -57005,8 +57131,6 @@ function dockerSync(bin, args, timeoutMs = 30_000) {
     return r.status ?? -1;
 }
 //# sourceMappingURL=registry.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./build/src/sandbox/quote.js
 /** Quotes a string for a POSIX shell. */
 function shellQuote(s) {
@@ -57688,6 +57812,7 @@ class ShellSandbox {
 
 
 
+
 function parsePasswd(text) {
     return text
         .split('\n')
@@ -57739,9 +57864,9 @@ async function imageAccounts(image) {
         users_memo.set(id, cached);
         return cached;
     }
-    const created = await dockerCall(['create', '--label', 'factory-bench.probe=1', '--network', 'none', image], {
-        timeoutMs: 60_000,
-    });
+    // Labelled like a run so that `sandbox cleanup` finds it should this process die right here.
+    const labels = labelArgs(runLabels(`probe-${process.pid}`));
+    const created = await dockerCall(['create', ...labels, '--network', 'none', image], { timeoutMs: 60_000 });
     const container = created.stdout.trim();
     let passwd = '';
     try {
@@ -57794,9 +57919,8 @@ async function sandboxUserFor(image) {
 
 
 
-const RUN_LABEL = 'factory-bench.run';
-/** Marks every resource factory-bench creates, run or not. */
-const OWNER_LABEL = 'factory-bench';
+
+
 /** The locked-down `docker run`/Compose settings shared by the runners. */
 function lockdownArgs(resources) {
     return [
@@ -57890,10 +58014,7 @@ class DockerRunner extends ShellSandbox {
             '-d',
             '--name',
             this.container,
-            '--label',
-            `${RUN_LABEL}=${spec.runId}`,
-            '--label',
-            `${OWNER_LABEL}=1`,
+            ...labelArgs(runLabels(spec.runId)),
             '--network',
             'none',
             ...lockdownArgs(spec.resources),
@@ -57948,112 +58069,6 @@ class DockerRunner extends ShellSandbox {
     }
 }
 //# sourceMappingURL=docker-runner.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/local-runner.js
-
-
-
-
-
-
-
-const LOCAL_WARNING = 'WARNING: MLE_EVAL_SANDBOX=local runs agent commands directly on this machine as your user, with NO isolation ' +
-    '(no container, full network, your files). Use it only for developing the harness, never for untrusted agents.';
-/**
- * No isolation: commands run in a bash process on the host, in the run's
- * workspace folder (which is also its `workdir`). For harness development only.
- * Agent paths under the task's declared workdir (/workspace/...) are mapped onto
- * the host folder; commands that hard-code such paths need a real sandbox.
- */
-class LocalSubprocessRunner extends ShellSandbox {
-    kind = 'local';
-    root;
-    constructor(spec, warn = (m) => process.stderr.write(`${m}\n`)) {
-        super(spec);
-        (0,external_node_fs_.mkdirSync)(spec.workspaceHost, { recursive: true });
-        this.root = (0,external_node_fs_.realpathSync)(spec.workspaceHost);
-        warn(LOCAL_WARNING);
-    }
-    get workdir() {
-        return this.root;
-    }
-    async up() { }
-    createPool() {
-        const env = { ...minimalEnv(), ...this.spec.env, FACTORY_BENCH_SANDBOX: 'local' };
-        return new ShellPool(() => 
-        // Detached: the shell leads its own session, so stop() can kill every process it started.
-        new PersistentShell(['bash', '--noprofile', '--norc'], { cwd: this.root, env, detached: true }, async (pid) => {
-            process.kill(pid, 'SIGKILL');
-        }));
-    }
-    /** Host paths under the workspace, and the task's own workdir paths, both map to the host folder. */
-    async resolvePath(p) {
-        const declared = this.spec.workdir;
-        const asDeclared = external_node_path_.posix.isAbsolute(p) && confineLexicallyOrNull(this.root, p) !== null
-            ? external_node_path_.posix.join(declared, external_node_path_.posix.relative(this.root, external_node_path_.posix.normalize(p)))
-            : p;
-        return resolveHostPath(this.root, declared, asDeclared);
-    }
-    async copyIn(hostPath, sandboxPath) {
-        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(sandboxPath), { recursive: true });
-        (0,external_node_fs_.cpSync)(hostPath, sandboxPath, { recursive: true });
-    }
-    async copyOut(sandboxPath, hostPath) {
-        (0,external_node_fs_.cpSync)(sandboxPath, hostPath, { recursive: true });
-    }
-    async stop() {
-        this.killSessions();
-        await super.stop();
-    }
-    async down() { }
-    stopSync() {
-        this.killSessions();
-        this.pool?.closeAll();
-    }
-    /** Kills everything the shells started, background jobs included (each shell leads a session). */
-    killSessions() {
-        for (const sid of this.pool?.pids() ?? [])
-            (0,external_node_child_process_namespaceObject.spawnSync)('pkill', ['-KILL', '-s', String(sid)], { stdio: 'ignore', timeout: 10_000 });
-    }
-}
-function confineLexicallyOrNull(root, p) {
-    try {
-        return confineLexically(root, p);
-    }
-    catch {
-        return null;
-    }
-}
-//# sourceMappingURL=local-runner.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/factory.js
-
-
-
-/** Which runner a task gets: local when asked for, Compose for services or network access, else Docker. */
-function chooseSandboxKind(task, env = process.env) {
-    const requested = env.MLE_EVAL_SANDBOX?.trim().toLowerCase();
-    if (requested === 'local')
-        return 'local';
-    if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
-        throw new types_SandboxError(`MLE_EVAL_SANDBOX=${requested} is not one of auto, docker, compose, local`, 'start');
-    const environment = task.manifest.environment;
-    const needsCompose = Object.keys(environment.services).length > 0 || environment.network.allow.length > 0;
-    if (needsCompose || requested === 'compose')
-        return 'compose';
-    return 'docker';
-}
-/** The sandbox runner for a task; call start() on it, and stop() in a finally. */
-function createSandbox(task, spec, opts = {}) {
-    const kind = chooseSandboxKind(task, opts.env);
-    switch (kind) {
-        case 'local':
-            return new LocalSubprocessRunner(spec, opts.warn);
-        case 'compose':
-            throw new types_SandboxError(`task ${task.manifest.id} needs Compose (services or network.allow), which this build does not run yet`, 'start');
-        case 'docker':
-            return new DockerRunner(spec);
-    }
-}
-//# sourceMappingURL=factory.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/images.js
 
 
@@ -58143,6 +58158,497 @@ async function ensureImage(opts) {
     }
 }
 //# sourceMappingURL=images.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/compose.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The agent's service name inside a Compose project. */
+const AGENT_SERVICE = 'agent';
+const EGRESS_SERVICE = 'egress';
+const EGRESS_PORT = 8888;
+let composeBinary = null;
+/**
+ * `docker compose` (v2, GitHub runners) or `docker-compose` (v1, Debian);
+ * FACTORY_BENCH_COMPOSE overrides (e.g. "docker-compose").
+ */
+function detectCompose() {
+    composeBinary ??= (async () => {
+        const override = process.env.FACTORY_BENCH_COMPOSE?.trim();
+        if (override)
+            return override.split(/\s+/);
+        const v2 = await dockerCall(['compose', 'version'], {
+            allowFailure: true,
+            timeoutMs: 20_000,
+            retries: 0,
+        });
+        if (v2.exitCode === 0)
+            return ['docker', 'compose'];
+        const v1 = await dockerCall(['version'], { allowFailure: true, timeoutMs: 20_000, retries: 0 }, [
+            'docker-compose',
+        ]).catch(() => null);
+        if (v1?.exitCode === 0)
+            return ['docker-compose'];
+        throw new types_SandboxError('this task needs Docker Compose, but neither `docker compose` (v2) nor `docker-compose` (v1) works here', 'start');
+    })();
+    return composeBinary;
+}
+/** A Compose project name: lowercase, unique per run, within Docker's limits. */
+function projectName(runId) {
+    const slug = runId
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '');
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(runId).digest('hex').slice(0, 8);
+    return `fb-${slug.slice(0, 40)}-${hash}`;
+}
+/** A tinyproxy filter line (extended regex) that admits a host and its subdomains. */
+function hostFilter(host) {
+    const escaped = host.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `(^|\\.)${escaped}$`;
+}
+const EGRESS_DOCKERFILE = `FROM debian:bookworm-slim
+RUN apt-get update \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tinyproxy \\
+ && rm -rf /var/lib/apt/lists/*
+COPY entrypoint.sh /usr/local/bin/fb-egress
+USER tinyproxy
+ENTRYPOINT ["/bin/bash", "/usr/local/bin/fb-egress"]
+`;
+// Deny by default: only hosts in FB_ALLOW_FILTERS (one regex per line) pass, by domain.
+const EGRESS_ENTRYPOINT = `set -eu
+printf '%s\\n' "$FB_ALLOW_FILTERS" > /tmp/filter
+cat > /tmp/tinyproxy.conf <<EOF
+Port ${EGRESS_PORT}
+Listen 0.0.0.0
+Timeout 60
+MaxClients 64
+LogLevel Connect
+FilterDefaultDeny Yes
+FilterType ere
+FilterURLs Off
+Filter "/tmp/filter"
+ConnectPort 443
+ConnectPort 80
+EOF
+exec tinyproxy -d -c /tmp/tinyproxy.conf
+`;
+async function egressImage(logDir) {
+    const dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'egress-context');
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'Dockerfile'), EGRESS_DOCKERFILE);
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'entrypoint.sh'), EGRESS_ENTRYPOINT);
+    return ensureImage({
+        buildContext: dir,
+        name: 'egress-proxy',
+        ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-egress.log') } : {}),
+    });
+}
+/** The Compose file for a run: isolation first (internal network, no caps, init, fast stop, labels). */
+function composeFile(opts) {
+    const { spec } = opts;
+    const labels = runLabels(spec.runId);
+    const common = { init: true, stop_grace_period: '1s', labels };
+    const agentEnv = { ...spec.env };
+    if (opts.egress) {
+        const proxy = `http://${EGRESS_SERVICE}:${EGRESS_PORT}`;
+        const noProxy = ['localhost', '127.0.0.1', ...opts.services.map((s) => s.name)].join(',');
+        Object.assign(agentEnv, {
+            HTTP_PROXY: proxy,
+            HTTPS_PROXY: proxy,
+            http_proxy: proxy,
+            https_proxy: proxy,
+            NO_PROXY: noProxy,
+            no_proxy: noProxy,
+        });
+    }
+    const volumes = [`${spec.workspaceHost}:${spec.workdir}`];
+    for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
+        volumes.push(`${hostPath}:${inSandbox}:ro`);
+    const services = {
+        [AGENT_SERVICE]: {
+            ...common,
+            image: spec.image,
+            command: ['sleep', 'infinity'],
+            user: opts.user.spec,
+            working_dir: spec.workdir,
+            environment: agentEnv,
+            volumes,
+            cap_drop: ['ALL'],
+            security_opt: ['no-new-privileges:true'],
+            mem_limit: `${spec.resources.memory_mb}m`,
+            memswap_limit: `${spec.resources.memory_mb}m`,
+            cpus: spec.resources.cpus,
+            pids_limit: spec.resources.pids,
+            networks: ['internal'],
+        },
+    };
+    for (const s of opts.services) {
+        services[s.name] = {
+            ...common,
+            image: s.image,
+            environment: s.env,
+            ...(s.command !== undefined ? { command: s.command } : {}),
+            ...(s.healthcheck
+                ? {
+                    healthcheck: {
+                        test: typeof s.healthcheck.test === 'string'
+                            ? ['CMD-SHELL', s.healthcheck.test]
+                            : s.healthcheck.test,
+                        interval: `${s.healthcheck.interval_s}s`,
+                        timeout: `${s.healthcheck.timeout_s}s`,
+                        retries: s.healthcheck.retries,
+                    },
+                }
+                : {}),
+            // Entry points that drop to a service user need these; nothing more.
+            cap_drop: ['ALL'],
+            cap_add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+            security_opt: ['no-new-privileges:true'],
+            pids_limit: 512,
+            networks: ['internal'],
+        };
+    }
+    const networks = { internal: { internal: true, labels } };
+    if (opts.egress) {
+        services[EGRESS_SERVICE] = {
+            ...common,
+            image: opts.egress.image,
+            environment: { FB_ALLOW_FILTERS: opts.egress.hosts.map(hostFilter).join('\n') },
+            cap_drop: ['ALL'],
+            security_opt: ['no-new-privileges:true'],
+            pids_limit: 128,
+            mem_limit: '128m',
+            healthcheck: {
+                test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${EGRESS_PORT}`],
+                interval: '1s',
+                timeout: '3s',
+                retries: 30,
+            },
+            networks: ['internal', 'outside'],
+        };
+        networks.outside = { labels };
+    }
+    return { version: '2.4', services, networks };
+}
+/**
+ * A Compose project per run: the agent's container plus the task's sidecars
+ * (and an egress proxy when `network.allow` names outside hosts), all on an
+ * internal network where services are reachable by name and nothing else is.
+ */
+class ComposeRunner extends ShellSandbox {
+    task;
+    healthTimeoutMs;
+    kind = 'compose';
+    project;
+    user = null;
+    handedOver = false;
+    composeFilePath = '';
+    compose = [];
+    containers = new Map();
+    constructor(spec, task, 
+    /** How long sidecars get to become healthy. */
+    healthTimeoutMs = 120_000) {
+        super(spec);
+        this.task = task;
+        this.healthTimeoutMs = healthTimeoutMs;
+        this.project = projectName(spec.runId);
+    }
+    get workdir() {
+        return this.spec.workdir;
+    }
+    /** Service name -> container id, once started. */
+    get serviceContainers() {
+        return this.containers;
+    }
+    composeArgs(...args) {
+        return ['-p', this.project, '-f', this.composeFilePath, ...args];
+    }
+    async up() {
+        const { spec, task } = this;
+        const environment = task.manifest.environment;
+        this.compose = await detectCompose();
+        const services = [];
+        for (const [name, service] of Object.entries(environment.services)) {
+            if (name === AGENT_SERVICE || name === EGRESS_SERVICE)
+                throw new types_SandboxError(`service name ${name} is reserved by factory-bench`, 'start');
+            const image = await ensureImage({
+                image: service.image,
+                buildContext: service.build ? external_node_path_.resolve(task.dir, service.build) : null,
+                name: `${task.manifest.id}-${name}`,
+                ...(spec.logDir ? { logFile: external_node_path_.join(spec.logDir, `image-build-${name}.log`) } : {}),
+            });
+            services.push({
+                name,
+                image,
+                env: service.env,
+                command: service.command,
+                healthcheck: service.healthcheck,
+            });
+        }
+        const serviceNames = new Set(services.map((s) => s.name));
+        const outsideHosts = environment.network.allow.filter((h) => !serviceNames.has(h));
+        const egress = outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
+        const user = await sandboxUserFor(spec.image).catch((err) => {
+            throw new types_SandboxError(`cannot inspect image ${spec.image}: ${err.message}`, 'start');
+        });
+        this.user = user;
+        if (hostIds().uid === 0 && user.uid !== 0) {
+            chownTree(spec.workspaceHost, user.uid, user.gid);
+            this.handedOver = true;
+        }
+        const dir = spec.logDir ?? (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-compose-'));
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        this.composeFilePath = external_node_path_.join(dir, 'compose.yaml');
+        // JSON is YAML too, and leaves no room for YAML 1.1 surprises in v1 (`0:0` read as a number).
+        (0,external_node_fs_.writeFileSync)(this.composeFilePath, JSON.stringify(composeFile({ spec, user, services, egress }), null, 2));
+        const r = await dockerCall(this.composeArgs('up', '-d', '--no-build'), {
+            allowFailure: true,
+            timeoutMs: 300_000,
+            retries: 0,
+        }, this.compose);
+        if (r.exitCode !== 0) {
+            const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
+            throw new types_SandboxError(`docker compose up failed for project ${this.project}: ${tail}`, 'start');
+        }
+        // `up` exit codes are not to be trusted: check every service is running and healthy.
+        await this.waitHealthy([
+            AGENT_SERVICE,
+            ...services.map((s) => s.name),
+            ...(egress ? [EGRESS_SERVICE] : []),
+        ]);
+    }
+    async states() {
+        const ids = await dockerCall(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`], { timeoutMs: 30_000 });
+        const list = ids.stdout.split('\n').filter(Boolean);
+        if (list.length === 0)
+            return [];
+        const r = await dockerCall([
+            'inspect',
+            '--format',
+            '{{index .Config.Labels "com.docker.compose.service"}} {{.Id}} {{.State.Status}} {{with index .State "Health"}}{{.Status}}{{else}}none{{end}}',
+            ...list,
+        ], { timeoutMs: 30_000, allowFailure: true });
+        return r.stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => {
+            const [service = '', id = '', status = '', health = ''] = line.split(' ');
+            return { service, id, status, health };
+        });
+    }
+    async waitHealthy(expected) {
+        const deadline = Date.now() + this.healthTimeoutMs;
+        let pending = expected;
+        for (;;) {
+            const states = await this.states();
+            for (const s of states)
+                this.containers.set(s.service, s.id);
+            pending = [];
+            for (const service of expected) {
+                const s = states.find((x) => x.service === service);
+                if (s && (s.status === 'exited' || s.status === 'dead' || s.health === 'unhealthy')) {
+                    const logs = await dockerCall(['logs', '--tail', '5', s.id], {
+                        allowFailure: true,
+                        timeoutMs: 15_000,
+                    });
+                    const last = `${logs.stdout}${logs.stderr}`.trim().split('\n').slice(-3).join(' | ');
+                    throw new types_SandboxError(`service ${service} ${s.health === 'unhealthy' ? 'is unhealthy' : `stopped (${s.status})`}: ${last}`, 'service_unhealthy');
+                }
+                if (s?.status !== 'running' || (s.health !== 'none' && s.health !== 'healthy'))
+                    pending.push(service);
+            }
+            if (pending.length === 0)
+                return;
+            if (Date.now() > deadline)
+                throw new types_SandboxError(`service ${pending.join(', ')} did not become healthy within ${Math.round(this.healthTimeoutMs / 1000)}s`, 'service_unhealthy');
+            await new Promise((r) => setTimeout(r, 250));
+        }
+    }
+    containerOf(service) {
+        const name = service ?? AGENT_SERVICE;
+        const id = this.containers.get(name);
+        if (!id)
+            throw new types_SandboxError(`no service named ${name} in this sandbox`, 'start');
+        return id;
+    }
+    createPool() {
+        const user = this.user;
+        return new ShellPool((requested, service) => {
+            if (!service || service === AGENT_SERVICE)
+                return containerShell(() => this.containerOf(undefined), user, this.workdir, requested);
+            // Sidecars run commands as their image's own user unless told otherwise.
+            const container = this.containerOf(service);
+            const argv = ['docker', 'exec', '-i', ...(requested ? ['-u', requested] : []), container];
+            return new PersistentShell([...argv, 'bash', '--noprofile', '--norc'], { env: minimalEnv() }, async (pid) => {
+                await dockerCall(['exec', container, 'kill', '-KILL', String(pid)], {
+                    allowFailure: true,
+                    retries: 0,
+                });
+            });
+        });
+    }
+    exec(req) {
+        // A sidecar's working directory is its own; only the agent's defaults to the workspace.
+        if (req.service && req.service !== AGENT_SERVICE && !req.cwd)
+            return super.exec({ ...req, cwd: '/' });
+        return super.exec(req);
+    }
+    async copyIn(hostPath, sandboxPath) {
+        const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
+        const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
+        if (r.exitCode !== 0)
+            throw new types_SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
+        await dockerCall(['cp', hostPath, `${this.containerOf(undefined)}:${sandboxPath}`]);
+    }
+    async copyOut(sandboxPath, hostPath) {
+        await dockerCall(['cp', `${this.containerOf(undefined)}:${sandboxPath}`, hostPath]);
+    }
+    giveBack() {
+        if (!this.handedOver)
+            return;
+        this.handedOver = false;
+        const host = hostIds();
+        chownTree(this.spec.workspaceHost, host.uid, host.gid);
+    }
+    async down() {
+        try {
+            if (this.composeFilePath && this.compose.length > 0)
+                await dockerCall(this.composeArgs('down', '-v', '--remove-orphans', '--timeout', '1'), {
+                    allowFailure: true,
+                    timeoutMs: 120_000,
+                }, this.compose);
+            // Whatever compose missed (a failed `up`, a v1 quirk) still carries the run label.
+            await removeByLabel(this.spec.runId);
+        }
+        finally {
+            this.giveBack();
+        }
+    }
+    stopSync() {
+        if (this.composeFilePath && this.compose.length > 0)
+            dockerSync(this.compose, this.composeArgs('down', '-v', '--remove-orphans', '--timeout', '1'), 60_000);
+        removeByLabelSync(this.spec.runId);
+        this.giveBack();
+    }
+}
+//# sourceMappingURL=compose.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/local-runner.js
+
+
+
+
+
+
+
+const LOCAL_WARNING = 'WARNING: MLE_EVAL_SANDBOX=local runs agent commands directly on this machine as your user, with NO isolation ' +
+    '(no container, full network, your files). Use it only for developing the harness, never for untrusted agents.';
+/**
+ * No isolation: commands run in a bash process on the host, in the run's
+ * workspace folder (which is also its `workdir`). For harness development only.
+ * Agent paths under the task's declared workdir (/workspace/...) are mapped onto
+ * the host folder; commands that hard-code such paths need a real sandbox.
+ */
+class LocalSubprocessRunner extends ShellSandbox {
+    kind = 'local';
+    root;
+    constructor(spec, warn = (m) => process.stderr.write(`${m}\n`)) {
+        super(spec);
+        (0,external_node_fs_.mkdirSync)(spec.workspaceHost, { recursive: true });
+        this.root = (0,external_node_fs_.realpathSync)(spec.workspaceHost);
+        warn(LOCAL_WARNING);
+    }
+    get workdir() {
+        return this.root;
+    }
+    async up() { }
+    createPool() {
+        const env = { ...minimalEnv(), ...this.spec.env, FACTORY_BENCH_SANDBOX: 'local' };
+        return new ShellPool(() => 
+        // Detached: the shell leads its own session, so stop() can kill every process it started.
+        new PersistentShell(['bash', '--noprofile', '--norc'], { cwd: this.root, env, detached: true }, async (pid) => {
+            process.kill(pid, 'SIGKILL');
+        }));
+    }
+    /** Host paths under the workspace, and the task's own workdir paths, both map to the host folder. */
+    async resolvePath(p) {
+        const declared = this.spec.workdir;
+        const asDeclared = external_node_path_.posix.isAbsolute(p) && confineLexicallyOrNull(this.root, p) !== null
+            ? external_node_path_.posix.join(declared, external_node_path_.posix.relative(this.root, external_node_path_.posix.normalize(p)))
+            : p;
+        return resolveHostPath(this.root, declared, asDeclared);
+    }
+    async copyIn(hostPath, sandboxPath) {
+        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(sandboxPath), { recursive: true });
+        (0,external_node_fs_.cpSync)(hostPath, sandboxPath, { recursive: true });
+    }
+    async copyOut(sandboxPath, hostPath) {
+        (0,external_node_fs_.cpSync)(sandboxPath, hostPath, { recursive: true });
+    }
+    async stop() {
+        this.killSessions();
+        await super.stop();
+    }
+    async down() { }
+    stopSync() {
+        this.killSessions();
+        this.pool?.closeAll();
+    }
+    /** Kills everything the shells started, background jobs included (each shell leads a session). */
+    killSessions() {
+        for (const sid of this.pool?.pids() ?? [])
+            (0,external_node_child_process_namespaceObject.spawnSync)('pkill', ['-KILL', '-s', String(sid)], { stdio: 'ignore', timeout: 10_000 });
+    }
+}
+function confineLexicallyOrNull(root, p) {
+    try {
+        return confineLexically(root, p);
+    }
+    catch {
+        return null;
+    }
+}
+//# sourceMappingURL=local-runner.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/factory.js
+
+
+
+
+/** Which runner a task gets: local when asked for, Compose for services or network access, else Docker. */
+function chooseSandboxKind(task, env = process.env) {
+    const requested = env.MLE_EVAL_SANDBOX?.trim().toLowerCase();
+    if (requested === 'local')
+        return 'local';
+    if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
+        throw new types_SandboxError(`MLE_EVAL_SANDBOX=${requested} is not one of auto, docker, compose, local`, 'start');
+    const environment = task.manifest.environment;
+    const needsCompose = Object.keys(environment.services).length > 0 || environment.network.allow.length > 0;
+    if (needsCompose || requested === 'compose')
+        return 'compose';
+    return 'docker';
+}
+/** The sandbox runner for a task; call start() on it, and stop() in a finally. */
+function createSandbox(task, spec, opts = {}) {
+    const kind = chooseSandboxKind(task, opts.env);
+    switch (kind) {
+        case 'local':
+            return new LocalSubprocessRunner(spec, opts.warn);
+        case 'compose':
+            return new ComposeRunner(spec, task);
+        case 'docker':
+            return new DockerRunner(spec);
+    }
+}
+//# sourceMappingURL=factory.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/output.js
 /** Keeps the head and tail of a long output and says how much was cut from the middle. */
 function capOutput(text, maxBytes) {
@@ -58161,6 +58667,8 @@ function capOutput(text, maxBytes) {
 }
 //# sourceMappingURL=output.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
+
 
 
 
@@ -63793,6 +64301,7 @@ function rollupTable(rows) {
 
 
 
+const PROGRESS_SAVE_DELAY_MS = 200;
 /** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
 class runner_SuiteInputError extends Error {
     constructor(message) {
@@ -63877,19 +64386,47 @@ async function runSuite(options) {
         concurrency,
         wall_seconds: priorWall + (Date.now() - sessionStarted) / 1000,
     });
-    // Writes are chained so that a slow save never overtakes a newer one.
+    // Saves are chained so that a slow one never overtakes a newer one, and coalesced: at most one
+    // waits behind the save in progress, and it reads the runs when it starts, so none is missed.
     let writes = Promise.resolve();
-    const persist = (status) => {
+    let queued = null;
+    const save = async (status) => {
         const summary = buildSummary(header(status), summaryTasks, runs);
-        const next = writes.then(async () => {
-            writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
-            writeAtomic(reportPath, renderReportMarkdown(summary));
-            await index_db_updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
-        });
-        writes = next.catch(() => undefined);
-        return next.then(() => summary);
+        writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+        writeAtomic(reportPath, renderReportMarkdown(summary));
+        await index_db_updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
+        return summary;
     };
-    await persist('running');
+    const persist = (status) => {
+        if (status === 'running' && queued)
+            return queued;
+        const next = writes.then(() => {
+            if (status === 'running')
+                queued = null;
+            return save(status);
+        });
+        if (status === 'running')
+            queued = next;
+        writes = next.catch(() => undefined);
+        return next;
+    };
+    const emitWarning = (message) => emit({ type: 'warning', message });
+    // Runs that end together share one save; the final save supersedes a pending one.
+    let saveTimer;
+    const saveProgress = () => {
+        if (saveTimer)
+            return;
+        saveTimer = setTimeout(() => {
+            saveTimer = undefined;
+            persist('running').catch((err) => emitWarning(`could not save the suite's progress: ${err.message}`));
+        }, PROGRESS_SAVE_DELAY_MS);
+    };
+    // The first save (which also proves the index writable) runs alongside the first runs; if it fails, no more start.
+    let initialSaveFailed = false;
+    const initialSave = persist('running');
+    initialSave.catch(() => {
+        initialSaveFailed = true;
+    });
     const done = latestFinishedRuns(runs);
     const units = [];
     const maxEpochs = Math.max(0, ...summaryTasks.map((t) => t.epochs));
@@ -63914,21 +64451,22 @@ async function runSuite(options) {
         resumed: previous !== null,
     });
     const runner = options.runTask ?? run_task_runTask;
-    const warn = (message) => emit({ type: 'warning', message });
+    const warn = emitWarning;
     const running = new Set();
     let next = 0;
     const signal = options.signal;
     const onAbort = () => emit({ type: 'interrupting', running: running.size });
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        while (next < units.length && !signal?.aborted) {
-            while (running.size < concurrency && next < units.length && !signal?.aborted) {
+        const stopStarting = () => Boolean(signal?.aborted) || initialSaveFailed;
+        while (next < units.length && !stopStarting()) {
+            while (running.size < concurrency && next < units.length && !stopStarting()) {
                 const unit = units[next++];
                 const p = runUnit(unit).then((brief) => {
                     running.delete(p);
                     if (brief) {
                         runs.push(brief);
-                        void persist('running');
+                        saveProgress();
                     }
                 });
                 running.add(p);
@@ -63940,7 +64478,9 @@ async function runSuite(options) {
     }
     finally {
         signal?.removeEventListener('abort', onAbort);
+        clearTimeout(saveTimer);
     }
+    await initialSave;
     const finished = latestFinishedRuns(runs);
     const complete = summaryTasks.every((t) => [...Array(t.epochs).keys()].every((e) => finished.has(unitKey(t.task_id, e))));
     const status = complete ? 'completed' : 'interrupted';
