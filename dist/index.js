@@ -58253,6 +58253,16 @@ async function egressImage(logDir) {
         ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-egress.log') } : {}),
     });
 }
+/** Compose interpolates `$VAR` from the harness's environment; every literal `$` must be doubled. */
+function noInterpolation(value) {
+    if (typeof value === 'string')
+        return value.replaceAll('$', '$$$$');
+    if (Array.isArray(value))
+        return value.map(noInterpolation);
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, noInterpolation(v)]));
+    return value;
+}
 /** The Compose file for a run: isolation first (internal network, no caps, init, fast stop, labels). */
 function composeFile(opts) {
     const { spec } = opts;
@@ -58338,7 +58348,7 @@ function composeFile(opts) {
         };
         networks.outside = { labels };
     }
-    return { version: '2.4', services, networks };
+    return noInterpolation({ version: '2.4', services, networks });
 }
 /**
  * A Compose project per run: the agent's container plus the task's sidecars
@@ -58851,7 +58861,7 @@ const pythonTool = {
 
 const textEditorArgs = object({
     command: schemas_enum(['view', 'create', 'str_replace', 'insert', 'undo_edit'])
-        .describe('view: show a file with line numbers (or list a folder); create: write a new file; ' +
+        .describe('view: show a file with line numbers (or list a folder); create: write a file (replacing it if it exists); ' +
         'str_replace: replace old_str, which must occur exactly once, by new_str; ' +
         'insert: insert new_str after line insert_line (0 = top); undo_edit: revert the last edit of path.'),
     path: schemas_string().min(1).describe('A file or folder in the workspace, relative or absolute.'),
@@ -59130,7 +59140,11 @@ class Toolbox {
         catch (err) {
             const message = err instanceof Error ? err.message : String(err);
             const denied = (err instanceof types_SandboxError && err.kind === 'path') || /permission denied/i.test(message);
-            return { output: '', error: { kind: denied ? 'permission' : 'failed', message } };
+            const missing = /no such file or directory/i.test(message);
+            return {
+                output: '',
+                error: { kind: denied ? 'permission' : missing ? 'not_found' : 'failed', message },
+            };
         }
     }
 }
