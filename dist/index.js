@@ -64683,6 +64683,7 @@ async function loadResumable(dbPath, suiteRunId) {
     const config = JSON.parse(found.record.config_json);
     return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
 }
+/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
 function suiteRunRecord(summary, config, reportPath) {
     return {
         suite_run_id: summary.suite_run_id,
@@ -64706,7 +64707,7 @@ function suiteRunRecord(summary, config, reportPath) {
         wall_seconds: summary.totals.wall_seconds,
         environment_errors: summary.totals.environment_errors,
         suite_file: summary.suite_file,
-        config_json: JSON.stringify(config),
+        config_json: config === null ? null : JSON.stringify(config),
     };
 }
 function writeAtomic(file, text) {
