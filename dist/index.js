@@ -59291,8 +59291,10 @@ async function runToolCall(ctx, call) {
         ctx.budget.markBreached('wall_time');
         throw new BudgetExceeded('wall_time');
     }
-    if (result === 'aborted')
+    if (result === 'aborted') {
+        record({ output: '', error: { kind: 'failed', message: 'interrupted: the run is stopping' } });
         throw new Error('interrupted');
+    }
     const text = record(result);
     if (result.error?.kind === 'timeout' && timeoutMs >= remaining) {
         ctx.budget.markBreached('wall_time');
@@ -64346,6 +64348,8 @@ async function runSuite(options) {
     const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new runner_SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+    if (previous && options.epochs !== undefined && options.epochs !== previous.config.epochs)
+        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with ${previous.config.epochs} epoch(s); it resumes with the same`);
     const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
     if (!Number.isInteger(epochs) || epochs < 1)
         throw new runner_SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
