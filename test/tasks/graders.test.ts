@@ -48,7 +48,7 @@ describe.runIf(HAS_DOCKER)('the built-in graders cannot be gamed', () => {
     ]);
     expect(check(r, 'tests_pass')?.status).toBe('failed');
     expect(r.passed).toBe(false);
-  }, 300_000);
+  }, 900_000);
 
   it('hello_repo_fix: special-casing the visible inputs fails the hidden cases', async () => {
     const stats = readFileSync(path.resolve('tasks/hello_repo_fix/workspace/textstats/stats.py'), 'utf8');
@@ -62,7 +62,7 @@ describe.runIf(HAS_DOCKER)('the built-in graders cannot be gamed', () => {
       'python3 -m pytest -q tests',
     ]);
     expect(check(r, 'tests_pass')?.status).toBe('failed');
-  }, 300_000);
+  }, 900_000);
 
   it('sklearn_classifier: a claimed accuracy is ignored; the grader scores a majority-class model and fails it', async () => {
     const r = await runScripted('sklearn_classifier', [
@@ -83,7 +83,7 @@ describe.runIf(HAS_DOCKER)('the built-in graders cannot be gamed', () => {
     expect(check(r, 'model_saved')?.status).toBe('passed');
     expect(check(r, 'holdout_accuracy')?.status).toBe('failed');
     expect(check(r, 'holdout_accuracy')?.explanation).toMatch(/= 0\.70\d*, misses >= 0\.86/);
-  }, 300_000);
+  }, 900_000);
 
   it('pandas_transform: a table that skips one cleaning rule (duplicates kept) fails the comparison', async () => {
     const sloppy = edit(
@@ -97,7 +97,7 @@ describe.runIf(HAS_DOCKER)('the built-in graders cannot be gamed', () => {
     ]);
     expect(check(r, 'output_present')?.status).toBe('passed');
     expect(check(r, 'monthly_revenue_matches')?.status).toBe('failed');
-  }, 300_000);
+  }, 900_000);
 
   it('postgres_migration: a migration file that was never applied fails on the live database', async () => {
     const r = await runScripted('postgres_migration', [
@@ -109,7 +109,7 @@ describe.runIf(HAS_DOCKER)('the built-in graders cannot be gamed', () => {
     expect(check(r, 'migration_file_present')?.status).toBe('passed');
     expect(check(r, 'orders_columns')?.status).toBe('failed');
     expect(r.passed).toBe(false);
-  }, 300_000);
+  }, 900_000);
 
   it('postgres_migration: a change typed into psql but missing from the file fails the replay', async () => {
     const incomplete = edit(
@@ -126,5 +126,5 @@ describe.runIf(HAS_DOCKER)('the built-in graders cannot be gamed', () => {
     expect(check(r, 'report_view_unchanged')?.status).toBe('passed');
     expect(check(r, 'migration_replays')?.status).toBe('failed');
     expect(r.passed).toBe(false);
-  }, 300_000);
+  }, 900_000);
 });
