@@ -6,7 +6,7 @@ import type { RunResult } from '../../src/runs/index.js';
 import { loadTask, type Task } from '../../src/tasks/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ScriptedBashModel } from './scripted-bash.js';
+import { ScriptedBashAgent } from '../judges/helpers.js';
 
 /**
  * The built-in graders reject the shortcuts an agent might take: work that
@@ -33,7 +33,7 @@ async function runScripted(taskId: string, commands: string[]): Promise<RunResul
     ...loaded,
     manifest: { ...loaded.manifest, tools: { ...loaded.manifest.tools, style: 'native' } },
   };
-  const { result } = await runTask({ task, model: new ScriptedBashModel(commands), runsRoot });
+  const { result } = await runTask({ task, model: new ScriptedBashAgent(commands), runsRoot });
   expect(result.status, JSON.stringify(result.error)).toBe('completed');
   return result;
 }

@@ -6,7 +6,7 @@ import { runTask } from '../../src/orchestrator/index.js';
 import { discoverTaskDirs, loadTask, type Task } from '../../src/tasks/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ScriptedBashModel } from './scripted-bash.js';
+import { ScriptedBashAgent } from '../judges/helpers.js';
 
 /**
  * The grader's fixtures (held-out data, expected outputs, hidden tests), the
@@ -84,8 +84,8 @@ async function snoop(task: Task, secretsOf: Task = task): Promise<string> {
     ...task,
     manifest: { ...task.manifest, tools: { ...task.manifest.tools, style: 'native' } },
   };
-  const model = new ScriptedBashModel([searchScript(secretsOf)], 'snoop');
-  const { result } = await runTask({
+  const model = new ScriptedBashAgent([searchScript(secretsOf)]);
+  const { result, runDir } = await runTask({
     task: native,
     model,
     runsRoot: path.join(root, 'runs'),
@@ -95,7 +95,14 @@ async function snoop(task: Task, secretsOf: Task = task): Promise<string> {
     result.status === 'completed' || result.status === 'grader_error',
     JSON.stringify(result.error),
   ).toBe(true);
-  return model.outputs[0] ?? '';
+  // What the search printed, as the agent saw it.
+  return readFileSync(path.join(runDir, 'transcript.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; content?: string })
+    .filter((e) => e.type === 'tool_result')
+    .map((e) => e.content ?? '')
+    .join('\n');
 }
 
 describe('held-out data and expected outputs stay out of the workspace', () => {
