@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerCliError, dockerCall } from './docker-cli.js';
+import { lockPath, withFileLock } from './lock.js';
 import { SandboxError } from './types.js';
 
 /** A stable hash of a build context: every file's relative path and bytes, in sorted order. */
@@ -67,14 +68,15 @@ export async function ensureImage(opts: {
   const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
   const existing = buildsInFlight.get(tag);
   if (existing) return existing;
-  const build = (async () => {
+  // Other harness processes may be building the same image: one builds, the others wait and reuse it.
+  const build = withFileLock(lockPath(`image:${tag}`), async () => {
     if (await imageExists(tag)) {
       if (opts.logFile) writeFileSync(opts.logFile, `reused cached image ${tag}\n`);
       return tag;
     }
     try {
       const r = await dockerCall(
-        ['build', '--label', 'factory-bench=1', '-t', tag, opts.buildContext as string],
+        ['build', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext as string],
         { timeoutMs: 1_800_000, retries: 0, allowFailure: true },
       );
       if (opts.logFile) writeFileSync(opts.logFile, r.stdout + r.stderr);
@@ -90,7 +92,7 @@ export async function ensureImage(opts: {
         throw new SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
       throw err;
     }
-  })();
+  });
   buildsInFlight.set(tag, build);
   try {
     return await build;

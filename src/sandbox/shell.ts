@@ -45,13 +45,26 @@ __fb_watch() {
       verdict=timeout
       kill -TERM -- "-$pid" 2>/dev/null
       IFS= read -r -t 2 _; rc=$?
-      if [ "$rc" -gt 128 ]; then kill -KILL -- "-$pid" 2>/dev/null; IFS= read -r _; rc=$?; fi
+      # Then KILL until the group is empty: a fork bomb outruns one signal.
+      n=0
+      while kill -KILL -- "-$pid" 2>/dev/null && [ $((n += 1)) -lt 10000 ]; do :; done
+      if [ "$rc" -gt 128 ]; then IFS= read -r _; rc=$?; fi
     fi
     [ "$rc" -eq 1 ] && exit 0
     printf '%s\n' "$verdict"
   done
 }
 coproc __fb_wd { __fb_watch; } 2>/dev/null
+# The cgroup's OOM-kill counter (v2, else v1), read with builtins only; "-" when unknown.
+__fb_oom() {
+  local f k v
+  __fb_oomc=-
+  for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do
+    [ -r "$f" ] || continue
+    while read -r k v; do [ "$k" = oom_kill ] && __fb_oomc=$v; done < "$f"
+    return 0
+  done
+}
 __fb_run() {
   ( set +m; unset -f __fb_run __fb_watch; unset __fb_wd; eval "$__fb_c" ) < "$2" &
   local pid=$! rc
@@ -59,6 +72,8 @@ __fb_run() {
   { wait "$pid"; } 2>/dev/null; rc=$?
   printf 'x\n' >&"${WD_FD}"
   IFS= read -r -u "${WD_IN}" __fb_verdict
+  __fb_oomc=-
+  [ "$rc" -eq 137 ] && [ "$__fb_verdict" = ok ] && __fb_oom
   unset __fb_c
   return "$rc"
 }
@@ -192,6 +207,8 @@ export interface ShellOutcome {
   stdout: CappedCollector;
   stderr: CappedCollector;
   timedOut: boolean;
+  /** The kernel killed the command for running out of the sandbox's memory. */
+  outOfMemory: boolean;
   /** Set when the shell itself broke during the command and was discarded. */
   shellBroken: string | null;
   durationMs: number;
@@ -206,6 +223,7 @@ type Pending = {
   timeoutMs: number;
   exitCode: number | null;
   timedOut: boolean;
+  outOfMemory: boolean;
   stdoutDone: boolean;
   stderrDone: boolean;
   timer: NodeJS.Timeout;
@@ -224,6 +242,8 @@ export class PersistentShell {
   broken: string | null = null;
   /** Pid of the bash process as seen inside the sandbox. */
   innerPid = 0;
+  /** The sandbox's OOM-kill count when last seen. */
+  private oomKills = 0;
 
   constructor(
     private readonly argv: string[],
@@ -252,7 +272,9 @@ export class PersistentShell {
       const readyCollector = new CappedCollector(4096);
       this.out.expect(`fbr-${nonce}`, readyCollector, (trailer) => {
         child.stderr?.off('data', onStartupErr);
-        this.innerPid = Number(trailer.trim()) || 0;
+        const [pid, oom] = trailer.trim().split(' ');
+        this.innerPid = Number(pid) || 0;
+        this.oomKills = Number(oom) || 0;
         this.holdProcessOpen(false);
         resolve();
       });
@@ -268,7 +290,7 @@ export class PersistentShell {
         this.markBroken(why);
       });
       child.stdin?.on('error', () => this.markBroken('the shell closed its input'));
-      child.stdin?.write(`${PRELUDE}\nprintf 'fbr-%s %d\\n' ${nonce} "$$"\n`);
+      child.stdin?.write(`${PRELUDE}\n__fb_oom; printf 'fbr-%s %d %s\\n' ${nonce} "$$" "$__fb_oomc"\n`);
     });
     return this.readyPromise;
   }
@@ -300,7 +322,7 @@ export class PersistentShell {
     // The marker nonce is sent after the command line, so the shell has not read it when it forks.
     parts.push(
       `__fb_run ${seconds} ${input}\n`,
-      `printf 'fbo-${nonce} %d %s\\n' "$?" "$__fb_verdict"; printf 'fbe-${nonce}\\n' >&2\n`,
+      `printf 'fbo-${nonce} %d %s %s\\n' "$?" "$__fb_verdict" "$__fb_oomc"; printf 'fbe-${nonce}\\n' >&2\n`,
     );
     return new Promise<ShellOutcome>((resolve) => {
       const pending: Pending = {
@@ -312,6 +334,7 @@ export class PersistentShell {
         timeoutMs: cmd.timeoutMs,
         exitCode: null,
         timedOut: false,
+        outOfMemory: false,
         stdoutDone: false,
         stderrDone: false,
         // Backstop: `timeout` inside the sandbox should have ended it already.
@@ -321,9 +344,14 @@ export class PersistentShell {
       this.current = pending;
       this.holdProcessOpen(true);
       this.out.expect(`fbo-${nonce}`, pending.stdout, (trailer) => {
-        const [code, verdict] = trailer.trim().split(' ');
+        const [code, verdict, oom] = trailer.trim().split(' ');
         pending.exitCode = Number.parseInt(code ?? '', 10);
         pending.timedOut = verdict === 'timeout';
+        const oomKills = Number(oom);
+        if (Number.isFinite(oomKills)) {
+          pending.outOfMemory = oomKills > this.oomKills;
+          this.oomKills = oomKills;
+        }
         pending.stdoutDone = true;
         this.maybeFinish();
       });
@@ -348,6 +376,7 @@ export class PersistentShell {
       stdout: p.stdout,
       stderr: p.stderr,
       timedOut: p.timedOut,
+      outOfMemory: p.outOfMemory,
       shellBroken: null,
       durationMs,
     });
@@ -391,6 +420,7 @@ export class PersistentShell {
         stdout: p.stdout,
         stderr: p.stderr,
         timedOut: durationMs >= p.timeoutMs,
+        outOfMemory: false,
         shellBroken: why,
         durationMs,
       });
@@ -453,13 +483,24 @@ export class ShellPool {
     const out = outcome.stdout.finish();
     const err = outcome.stderr.finish();
     let stderr = err.text;
-    if (outcome.shellBroken)
-      stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${outcome.shellBroken}; a new shell will be used for the next command]\n`;
+    const note = (text: string): void => {
+      stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${text}]\n`;
+    };
+    if (outcome.outOfMemory) note('the command was killed: the sandbox ran out of memory');
+    if (outcome.shellBroken) note(`${outcome.shellBroken}; a new shell will be used for the next command`);
+    const killReason = outcome.shellBroken
+      ? 'shell_lost'
+      : outcome.timedOut
+        ? 'timeout'
+        : outcome.outOfMemory
+          ? 'out_of_memory'
+          : undefined;
     return {
       exitCode: outcome.exitCode,
       stdout: out.text,
       stderr,
       timedOut: outcome.timedOut,
+      ...(killReason ? { killReason } : {}),
       truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
       durationMs: outcome.durationMs,
     };

@@ -25,6 +25,8 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** Why the sandbox ended the command, when it did (absent when the command ended by itself). */
+  killReason?: 'timeout' | 'out_of_memory' | 'shell_lost';
   /** Bytes dropped from the middle of each stream, 0 when nothing was cut. */
   truncatedBytes: { stdout: number; stderr: number };
   durationMs: number;
