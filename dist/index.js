@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(90810);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34860);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 90810:
+/***/ 34860:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65280,6 +65280,60 @@ function renderReport(c, limit, marker = '') {
     return headline + open + cutToFit(detail, room, 'the artifact and the job summary') + close;
 }
 //# sourceMappingURL=report.js.map
+;// CONCATENATED MODULE: ./build/src/action/secrets.js
+
+
+/**
+ * The action's secrets never reach a log, an artifact, a comment or a child
+ * process: they are masked in the log, registered for redaction, and kept out
+ * of the environment while the suite runs.
+ */
+function protectSecrets(inputs) {
+    for (const secret of [inputs.apiKey, inputs.githubToken]) {
+        if (!secret)
+            continue;
+        lib_core/* setSecret */.Pq(secret);
+        registerSecret(secret);
+    }
+    registerEnvSecrets();
+    // The model client reads the key from its usual variables (as with the CLI); the INPUT_* copies
+    // are dropped so that nothing started later can pass them on.
+    delete process.env['INPUT_API-KEY'];
+    delete process.env['INPUT_GITHUB-TOKEN'];
+    if (inputs.apiKey)
+        process.env.OPENAI_API_KEY = inputs.apiKey;
+    if (inputs.baseUrl)
+        process.env.OPENAI_BASE_URL = inputs.baseUrl;
+}
+/** The runner's credentials for the results service and OIDC, and every input. */
+function isActionSecret(name) {
+    return (name === 'ACTIONS_RUNTIME_TOKEN' ||
+        name === 'ACTIONS_ID_TOKEN_REQUEST_TOKEN' ||
+        name === 'ACTIONS_ID_TOKEN_REQUEST_URL' ||
+        name.startsWith('INPUT_'));
+}
+/**
+ * Runs `fn` with the runner's credentials and inputs out of process.env, so
+ * that no process the harness starts meanwhile (Docker calls already get a
+ * minimal environment; this covers anything else) can inherit them. The
+ * artifact and cache clients need them back afterwards.
+ */
+async function withoutActionSecrets(fn) {
+    const stashed = {};
+    for (const [name, value] of Object.entries(process.env)) {
+        if (value === undefined || !isActionSecret(name))
+            continue;
+        stashed[name] = value;
+        delete process.env[name];
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        Object.assign(process.env, stashed);
+    }
+}
+//# sourceMappingURL=secrets.js.map
 ;// CONCATENATED MODULE: ./build/src/action/suite-bridge.js
 
 
@@ -65437,6 +65491,7 @@ function renderComparison(c) {
 
 
 
+
 /** Models that run without any API. */
 const KEYLESS_MODELS = new Set(['oracle', 'null']);
 /** True when the model needs an API key that nothing provides; a bad model name is an input error. */
@@ -65478,23 +65533,6 @@ async function run() {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
     }
-}
-function protectSecrets(inputs) {
-    for (const secret of [inputs.apiKey, inputs.githubToken]) {
-        if (!secret)
-            continue;
-        lib_core/* setSecret */.Pq(secret);
-        registerSecret(secret);
-    }
-    registerEnvSecrets();
-    // The key reaches the model client through its usual variables; the INPUT_* copy is dropped so
-    // that nothing started later can pass it on. Docker calls get an explicit minimal environment.
-    delete process.env['INPUT_API-KEY'];
-    delete process.env['INPUT_GITHUB-TOKEN'];
-    if (inputs.apiKey)
-        process.env.OPENAI_API_KEY = inputs.apiKey;
-    if (inputs.baseUrl)
-        process.env.OPENAI_BASE_URL = inputs.baseUrl;
 }
 function setOutputs(o) {
     lib_core/* setOutput */.uH('suite-run-id', o.suiteRunId);
@@ -65548,21 +65586,21 @@ async function runAction(signal) {
         const into = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(ctx.runnerTemp, 'factory-bench-shards-'));
         const shards = await downloadShardArtifacts(artifactBaseName(inputs.artifactName, suite.id, ctx), into);
         log(`merging ${shards.length} shards: ${shards.map((s) => s.name).join(', ')}`);
-        const merged = await mergeShardRuns({
+        const merged = await withoutActionSecrets(() => mergeShardRuns({
             suite,
             shardDirs: shards.map((s) => s.dir),
             runsRoot,
             epochs: inputs.epochs,
             branch: ctx.branch,
             commit: ctx.sha,
-        });
+        }));
         runView = viewOf(merged, runsRoot);
     }
     else {
         const concurrency = inputs.concurrency ?? suite.defaults.concurrency;
         const epochs = inputs.epochs ?? suite.defaults.epochs;
         log(`running suite ${suite.id} with ${model} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`);
-        const outcome = await runSuite({
+        const outcome = await withoutActionSecrets(() => runSuite({
             suite,
             model: model ?? undefined,
             concurrency,
@@ -65575,7 +65613,7 @@ async function runAction(signal) {
             commit: ctx.sha,
             label: inputs.shard ? `shard ${inputs.shard.index}/${inputs.shard.total}` : null,
             onEvent: logSuiteEvent,
-        });
+        }));
         runView = viewOf(outcome, runsRoot);
     }
     log(`suite run ${runView.suiteRunId}: ${runView.passed}/${runView.total} passed (${pct(runView.passRate)})`);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { ModelError, openAIOptionsFor } from '../agents/index.js';
-import { redact, registerEnvSecrets, registerSecret } from '../runs/index.js';
+import { redact } from '../runs/index.js';
 import { loadSuite, runSuite, type SuiteEvent } from '../suites/index.js';
 import { ManifestError } from '../tasks/index.js';
 import { artifactBaseName, artifactName, downloadShardArtifacts, uploadRunDirectories } from './artifacts.js';
@@ -12,6 +12,7 @@ import { artifactUrl, type GithubContext, readGithubContext, runUrl } from './gi
 import { historyKeys, restoreHistory, saveHistory } from './history.js';
 import { type ActionInputs, InputError, parseInputs } from './inputs.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT } from './report.js';
+import { protectSecrets, withoutActionSecrets } from './secrets.js';
 import {
   type ComparisonView,
   compareWithBase,
@@ -59,21 +60,6 @@ export async function run(): Promise<void> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-}
-
-function protectSecrets(inputs: ActionInputs): void {
-  for (const secret of [inputs.apiKey, inputs.githubToken]) {
-    if (!secret) continue;
-    core.setSecret(secret);
-    registerSecret(secret);
-  }
-  registerEnvSecrets();
-  // The key reaches the model client through its usual variables; the INPUT_* copy is dropped so
-  // that nothing started later can pass it on. Docker calls get an explicit minimal environment.
-  delete process.env['INPUT_API-KEY'];
-  delete process.env['INPUT_GITHUB-TOKEN'];
-  if (inputs.apiKey) process.env.OPENAI_API_KEY = inputs.apiKey;
-  if (inputs.baseUrl) process.env.OPENAI_BASE_URL = inputs.baseUrl;
 }
 
 function setOutputs(o: {
@@ -139,14 +125,16 @@ async function runAction(signal: AbortSignal): Promise<void> {
     const into = mkdtempSync(path.join(ctx.runnerTemp, 'factory-bench-shards-'));
     const shards = await downloadShardArtifacts(artifactBaseName(inputs.artifactName, suite.id, ctx), into);
     log(`merging ${shards.length} shards: ${shards.map((s) => s.name).join(', ')}`);
-    const merged = await mergeShardRuns({
-      suite,
-      shardDirs: shards.map((s) => s.dir),
-      runsRoot,
-      epochs: inputs.epochs,
-      branch: ctx.branch,
-      commit: ctx.sha,
-    });
+    const merged = await withoutActionSecrets(() =>
+      mergeShardRuns({
+        suite,
+        shardDirs: shards.map((s) => s.dir),
+        runsRoot,
+        epochs: inputs.epochs,
+        branch: ctx.branch,
+        commit: ctx.sha,
+      }),
+    );
     runView = viewOf(merged, runsRoot);
   } else {
     const concurrency = inputs.concurrency ?? suite.defaults.concurrency;
@@ -154,20 +142,22 @@ async function runAction(signal: AbortSignal): Promise<void> {
     log(
       `running suite ${suite.id} with ${model} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`,
     );
-    const outcome = await runSuite({
-      suite,
-      model: model ?? undefined,
-      concurrency,
-      epochs,
-      runsRoot,
-      signal,
-      // The input is 1-based as written in a matrix; the runner counts from 0.
-      ...(inputs.shard ? { shard: { index: inputs.shard.index - 1, total: inputs.shard.total } } : {}),
-      branch: ctx.branch,
-      commit: ctx.sha,
-      label: inputs.shard ? `shard ${inputs.shard.index}/${inputs.shard.total}` : null,
-      onEvent: logSuiteEvent,
-    });
+    const outcome = await withoutActionSecrets(() =>
+      runSuite({
+        suite,
+        model: model ?? undefined,
+        concurrency,
+        epochs,
+        runsRoot,
+        signal,
+        // The input is 1-based as written in a matrix; the runner counts from 0.
+        ...(inputs.shard ? { shard: { index: inputs.shard.index - 1, total: inputs.shard.total } } : {}),
+        branch: ctx.branch,
+        commit: ctx.sha,
+        label: inputs.shard ? `shard ${inputs.shard.index}/${inputs.shard.total}` : null,
+        onEvent: logSuiteEvent,
+      }),
+    );
     runView = viewOf(outcome, runsRoot);
   }
   log(
