@@ -1,4 +1,5 @@
 import { redact } from '../runs/index.js';
+import { verdictLabel } from '../suites/index.js';
 import { type GateResult, pct, points } from './gate.js';
 import type { ComparisonView, SuiteRunView } from './suite-bridge.js';
 
@@ -50,11 +51,17 @@ export function renderHeadline(c: ReportContext, marker = ''): string {
       `| average score | ${run.avgScore.toFixed(2)} | ${comparison.baseAvgScore.toFixed(2)} | ${signedNumber(run.avgScore - comparison.baseAvgScore)} |`,
       `| cost | ${money(run.costUsd)} | ${money(comparison.baseCostUsd)} | ${moneyDelta(run.costUsd, comparison.baseCostUsd).replace(/[()]/g, '').trim() || 'n/a'} |`,
     );
+    const c = comparison.comparison;
     const counts = new Map<string, number>();
-    for (const t of comparison.tasks) counts.set(t.verdict, (counts.get(t.verdict) ?? 0) + 1);
+    for (const task of c.tasks) {
+      const label = verdictLabel(task);
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
     lines.push(
       '',
-      `Compared with \`${comparison.baselineSuiteRunId}\`, the latest run on \`${comparison.baselineBranch}\`: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}.`,
+      `Compared with \`${comparison.baselineSuiteRunId}\` (\`${comparison.baselineModel}\`), the latest run on \`${comparison.baselineBranch}\`: **${verdictLabel(c.overall)}**: ${c.overall.statement.replace(/^[^:]*: /, '')}.`,
+      '',
+      `Tasks: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}.`,
     );
   } else {
     lines.push(
@@ -83,15 +90,22 @@ export function renderHeadline(c: ReportContext, marker = ''): string {
 export function cutToFit(text: string, max: number, where: string): string {
   if (text.length <= max) return text;
   const note = (n: number) => `\n\n… ${n} more lines cut to fit; the full report is in ${where}.\n`;
+  // A cut inside a <details> block closes it, so the rest of the page renders.
+  const closing = (open: number) => '</details>\n'.repeat(Math.max(0, open));
+  const count = (s: string, tag: string) => s.split(tag).length - 1;
   const lines = text.split('\n');
   let kept = '';
+  let open = 0;
   let i = 0;
   for (; i < lines.length; i++) {
-    const next = `${kept}${lines[i]}\n`;
-    if (next.length + note(lines.length - i).length > max) break;
+    const line = lines[i] as string;
+    const nextOpen = open + count(line, '<details>') - count(line, '</details>');
+    const next = `${kept}${line}\n`;
+    if (next.length + note(lines.length - i - 1).length + closing(nextOpen).length > max) break;
     kept = next;
+    open = nextOpen;
   }
-  return kept + note(lines.length - i);
+  return kept + note(lines.length - i) + closing(open);
 }
 
 /**
@@ -100,7 +114,7 @@ export function cutToFit(text: string, max: number, where: string): string {
  */
 export function renderReport(c: ReportContext, limit: number, marker = ''): string {
   const headline = redact(renderHeadline(c, marker));
-  const detailTitle = c.comparison ? 'Per-task changes against the base branch' : 'Per-task results';
+  const detailTitle = c.comparison ? 'Per-task changes and the full report' : 'Per-task results';
   const detail = redact(
     c.comparison ? `${c.comparison.markdown}\n\n${c.run.reportMarkdown}` : c.run.reportMarkdown,
   );

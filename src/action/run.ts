@@ -207,11 +207,13 @@ async function runAction(signal: AbortSignal): Promise<void> {
 
   const baseBranch = ctx.pullRequest?.baseRef || ctx.branch;
   let comparison: ComparisonView | null = null;
-  if (baseBranch) comparison = await compareWithBase(dbFile, runView, baseBranch);
+  if (baseBranch) comparison = await compareWithBase(dbFile, runView.summary, baseBranch);
   const gate = evaluateGate({
     passRate: runView.passRate,
     failUnder: inputs.failUnder,
     baselinePassRate: comparison?.basePassRate ?? null,
+    comparisonVerdict: comparison?.comparison.overall.verdict ?? null,
+    comparisonStatement: comparison?.comparison.overall.statement ?? null,
     maxRegression: inputs.maxRegression,
   });
   const report = {

@@ -3,9 +3,13 @@ import path from 'node:path';
 import type { RunTaskOptions, RunTaskResult } from '../orchestrator/index.js';
 import { insertRun, type RunResult, readIndex, runResultSchema, updateIndex } from '../runs/index.js';
 import {
+  compareSuiteRuns,
   findLatestSuiteRun,
+  readSuiteSummary,
+  renderComparisonMarkdown,
   runSuite,
   type Suite,
+  type SuiteComparison,
   SuiteInputError,
   type SuiteRunOutcome,
   type SuiteSummary,
@@ -16,13 +20,6 @@ import {
  * totals for outputs and the gate, the folders for the artifact, per-task
  * pass rates for the comparison with the base branch.
  */
-export interface TaskScore {
-  taskId: string;
-  runs: number;
-  passes: number;
-  meanScore: number;
-}
-
 export interface SuiteRunView {
   suiteId: string;
   suiteRunId: string;
@@ -39,16 +36,7 @@ export interface SuiteRunView {
   reportMarkdown: string;
   /** The suite run's folder and every run's folder (what the artifact holds). */
   dirs: string[];
-  tasks: TaskScore[];
-}
-
-function taskScores(s: SuiteSummary): TaskScore[] {
-  return s.tasks.map((t) => ({
-    taskId: t.task_id,
-    runs: t.runs.length,
-    passes: t.runs.filter((r) => r.passed).length,
-    meanScore: t.runs.length ? t.runs.reduce((sum, r) => sum + r.score, 0) / t.runs.length : 0,
-  }));
+  summary: SuiteSummary;
 }
 
 export function passRateOf(s: SuiteSummary): number {
@@ -73,7 +61,7 @@ export function viewOf(
     reportPath: outcome.reportPath,
     reportMarkdown: existsSync(outcome.reportPath) ? readFileSync(outcome.reportPath, 'utf8') : '',
     dirs: [outcome.dir, ...s.tasks.flatMap((t) => t.runs.map((r) => path.join(runsRoot, r.run_id)))],
-    tasks: taskScores(s),
+    summary: s,
   };
 }
 
@@ -132,15 +120,6 @@ export async function mergeShardRuns(o: {
   });
 }
 
-export interface TaskDelta {
-  taskId: string;
-  passRate: number;
-  basePassRate: number | null;
-  score: number;
-  baseScore: number | null;
-  verdict: 'improved' | 'regressed' | 'no change' | 'new';
-}
-
 export interface ComparisonView {
   baselineSuiteRunId: string;
   baselineBranch: string;
@@ -148,73 +127,42 @@ export interface ComparisonView {
   basePassRate: number;
   baseAvgScore: number;
   baseCostUsd: number | null;
-  tasks: TaskDelta[];
+  /** The suites library's comparison: per-task tests, verdicts and the smallest detectable change. */
+  comparison: SuiteComparison;
   markdown: string;
 }
 
-/** The latest completed run of the same suite on the base branch (not this one), compared task by task. */
+/**
+ * The latest completed run of the same suite on the base branch (any model:
+ * a pull request that changes the model is compared with what the branch had),
+ * compared by the suites library.
+ */
 export async function compareWithBase(
   dbFile: string,
-  run: SuiteRunView,
+  head: SuiteSummary,
   baseBranch: string,
 ): Promise<ComparisonView | null> {
   if (!existsSync(dbFile)) return null;
   const base = await readIndex(dbFile, (db) =>
-    findLatestSuiteRun(db, { suiteId: run.suiteId, branch: baseBranch, excludeSuiteRunId: run.suiteRunId }),
+    findLatestSuiteRun(db, {
+      suiteId: head.suite_id,
+      branch: baseBranch,
+      excludeSuiteRunId: head.suite_run_id,
+    }),
   );
   if (!base?.summary_json) return null;
-  const summary = JSON.parse(base.summary_json) as SuiteSummary;
-  const theirs = new Map(taskScores(summary).map((t) => [t.taskId, t]));
-  const tasks: TaskDelta[] = run.tasks.map((t) => {
-    const passRate = t.runs ? t.passes / t.runs : 0;
-    const b = theirs.get(t.taskId);
-    if (!b)
-      return {
-        taskId: t.taskId,
-        passRate,
-        basePassRate: null,
-        score: t.meanScore,
-        baseScore: null,
-        verdict: 'new',
-      };
-    const basePassRate = b.runs ? b.passes / b.runs : 0;
-    const d = passRate - basePassRate || t.meanScore - b.meanScore;
-    return {
-      taskId: t.taskId,
-      passRate,
-      basePassRate,
-      score: t.meanScore,
-      baseScore: b.meanScore,
-      verdict: d > 1e-9 ? 'improved' : d < -1e-9 ? 'regressed' : 'no change',
-    };
-  });
-  const view: Omit<ComparisonView, 'markdown'> = {
+  const summary = readSuiteSummary(base);
+  const comparison = compareSuiteRuns(summary, head);
+  return {
     baselineSuiteRunId: base.suite_run_id,
     baselineBranch: baseBranch,
     baselineModel: base.model,
     basePassRate: passRateOf(summary),
     baseAvgScore: summary.totals.mean_run_score ?? 0,
     baseCostUsd: summary.totals.cost_usd,
-    tasks,
+    comparison,
+    markdown: renderComparisonMarkdown(comparison, { title: 'Per-task changes against the base branch' }),
   };
-  return { ...view, markdown: renderComparison(view) };
-}
-
-function signed(v: number, digits: number): string {
-  const s = Math.abs(v).toFixed(digits);
-  return Number(s) === 0 ? `±${s}` : `${v > 0 ? '+' : '−'}${s}`;
-}
-
-export function renderComparison(c: Omit<ComparisonView, 'markdown'>): string {
-  return [
-    '| task | pass rate | Δ | score | Δ | verdict |',
-    '| --- | ---: | ---: | ---: | ---: | --- |',
-    ...c.tasks.map(
-      (t) =>
-        `| ${t.taskId} | ${(t.passRate * 100).toFixed(0)}% | ${t.basePassRate === null ? 'new' : signed((t.passRate - t.basePassRate) * 100, 0)} | ${t.score.toFixed(2)} | ${t.baseScore === null ? 'new' : signed(t.score - t.baseScore, 2)} | ${t.verdict} |`,
-    ),
-    '',
-  ].join('\n');
 }
 
 export { SuiteInputError };

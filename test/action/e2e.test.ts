@@ -242,7 +242,11 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
     expect(body.startsWith(MARKER)).toBe(true);
     expect(body).toContain(baselineId);
     expect(body).toContain('| pass rate | 0/1 (0%) | 100% | −100 pts |');
-    expect(body).toMatch(/\| hello_repo_fix \| 0% \| −100 \| 0\.00 \| −1\.00 \| regressed \|/);
+    // The per-task table with base → head and the comparison's verdict (one sample: it cannot tell).
+    expect(body).toMatch(
+      /\| hello_repo_fix \| 1\/1 → 0\/1 \| 1\.00 → 0\.00 \| [^|]*100[^|]* \|.*cannot tell \|/,
+    );
+    expect(body).toContain('latest run on `main`: **cannot tell**');
     expect(body).toContain('pass rate 0% is under fail-under 50%');
     expect(body).toContain('https://github.com/acme/widgets/actions/runs/101/artifacts/');
     expect(r.summary).toContain('Gate failed');
@@ -260,7 +264,8 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
     const mine = botComments();
     expect(mine.map((c) => c.id)).toEqual([firstCommentId]);
     expect(mine[0]?.body).toContain('| pass rate | 1/1 (100%) | 100% | ±0 pts |');
-    expect(mine[0]?.body).toMatch(/\| hello_repo_fix \| 100% \| ±0 \| 1\.00 \| ±0\.00 \| no change \|/);
+    expect(mine[0]?.body).toMatch(/\| hello_repo_fix \| 1\/1 → 1\/1 \| 1\.00 → 1\.00 \|/);
+    expect(mine[0]?.body).not.toContain('0/1 (0%)');
     // The comment list was read past the first page (130 + 1 comments, 100 a page).
     expect(
       api.requests.filter((q) => q.method === 'GET' && q.path.includes('page=2')).length,

@@ -6,6 +6,7 @@ import { cachePath, historyKeys } from '../../src/action/history.js';
 import { InputError, parseInputs } from '../../src/action/inputs.js';
 import { COMMENT_LIMIT, cutToFit, renderReport } from '../../src/action/report.js';
 import type { SuiteRunView } from '../../src/action/suite-bridge.js';
+import type { SuiteSummary } from '../../src/suites/index.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
@@ -118,7 +119,7 @@ describe('report size', () => {
     reportMarkdown: Array.from({ length: rows }, (_, i) => `| task_${i} | ${'x'.repeat(80)} |`).join('\n'),
     environmentErrors: 0,
     dirs: [],
-    tasks: [],
+    summary: {} as SuiteSummary,
   });
 
   it('folds detail into <details> and cuts it with a note to stay under the comment limit', () => {
@@ -140,5 +141,11 @@ describe('report size', () => {
     expect(big.startsWith('<!-- m -->')).toBe(true);
     expect(big.trimEnd().endsWith('</details>')).toBe(true);
     expect(cutToFit('a\nb\nc', 100, 'x')).toBe('a\nb\nc');
+    // A cut inside a nested <details> closes it, within the limit.
+    const nested = `<details><summary>outer</summary>\n\n${'row\n'.repeat(400)}</details>\n`;
+    const cut = cutToFit(nested, 600, 'the artifact');
+    expect(cut.length).toBeLessThanOrEqual(600);
+    expect(cut.split('<details>').length).toBe(cut.split('</details>').length);
+    expect(cut).toMatch(/more lines cut to fit; the full report is in the artifact/);
   });
 });
