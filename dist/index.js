@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34860);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(85743);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 34860:
+/***/ 85743:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57181,13 +57181,26 @@ __fb_watch() {
       verdict=timeout
       kill -TERM -- "-$pid" 2>/dev/null
       IFS= read -r -t 2 _; rc=$?
-      if [ "$rc" -gt 128 ]; then kill -KILL -- "-$pid" 2>/dev/null; IFS= read -r _; rc=$?; fi
+      # Then KILL until the group is empty: a fork bomb outruns one signal.
+      n=0
+      while kill -KILL -- "-$pid" 2>/dev/null && [ $((n += 1)) -lt 10000 ]; do :; done
+      if [ "$rc" -gt 128 ]; then IFS= read -r _; rc=$?; fi
     fi
     [ "$rc" -eq 1 ] && exit 0
     printf '%s\n' "$verdict"
   done
 }
 coproc __fb_wd { __fb_watch; } 2>/dev/null
+# The cgroup's OOM-kill counter (v2, else v1), read with builtins only; "-" when unknown.
+__fb_oom() {
+  local f k v
+  __fb_oomc=-
+  for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do
+    [ -r "$f" ] || continue
+    while read -r k v; do [ "$k" = oom_kill ] && __fb_oomc=$v; done < "$f"
+    return 0
+  done
+}
 __fb_run() {
   ( set +m; unset -f __fb_run __fb_watch; unset __fb_wd; eval "$__fb_c" ) < "$2" &
   local pid=$! rc
@@ -57195,6 +57208,8 @@ __fb_run() {
   { wait "$pid"; } 2>/dev/null; rc=$?
   printf 'x\n' >&"${WD_FD}"
   IFS= read -r -u "${WD_IN}" __fb_verdict
+  __fb_oomc=-
+  [ "$rc" -eq 137 ] && [ "$__fb_verdict" = ok ] && __fb_oom
   unset __fb_c
   return "$rc"
 }
@@ -57332,6 +57347,8 @@ class PersistentShell {
     broken = null;
     /** Pid of the bash process as seen inside the sandbox. */
     innerPid = 0;
+    /** The sandbox's OOM-kill count when last seen. */
+    oomKills = 0;
     constructor(argv, spawnOptions = {}, 
     /** Kills a process group inside the sandbox by a separate channel (a fresh docker exec). */
     killInside) {
@@ -57360,7 +57377,9 @@ class PersistentShell {
             const readyCollector = new CappedCollector(4096);
             this.out.expect(`fbr-${nonce}`, readyCollector, (trailer) => {
                 child.stderr?.off('data', onStartupErr);
-                this.innerPid = Number(trailer.trim()) || 0;
+                const [pid, oom] = trailer.trim().split(' ');
+                this.innerPid = Number(pid) || 0;
+                this.oomKills = Number(oom) || 0;
                 this.holdProcessOpen(false);
                 resolve();
             });
@@ -57377,7 +57396,7 @@ class PersistentShell {
                 this.markBroken(why);
             });
             child.stdin?.on('error', () => this.markBroken('the shell closed its input'));
-            child.stdin?.write(`${PRELUDE}\nprintf 'fbr-%s %d\\n' ${nonce} "$$"\n`);
+            child.stdin?.write(`${PRELUDE}\n__fb_oom; printf 'fbr-%s %d %s\\n' ${nonce} "$$" "$__fb_oomc"\n`);
         });
         return this.readyPromise;
     }
@@ -57406,7 +57425,7 @@ class PersistentShell {
             parts.push(`head -c ${data.length} > ${input}\n`, data);
         }
         // The marker nonce is sent after the command line, so the shell has not read it when it forks.
-        parts.push(`__fb_run ${seconds} ${input}\n`, `printf 'fbo-${nonce} %d %s\\n' "$?" "$__fb_verdict"; printf 'fbe-${nonce}\\n' >&2\n`);
+        parts.push(`__fb_run ${seconds} ${input}\n`, `printf 'fbo-${nonce} %d %s %s\\n' "$?" "$__fb_verdict" "$__fb_oomc"; printf 'fbe-${nonce}\\n' >&2\n`);
         return new Promise((resolve) => {
             const pending = {
                 nonce,
@@ -57417,6 +57436,7 @@ class PersistentShell {
                 timeoutMs: cmd.timeoutMs,
                 exitCode: null,
                 timedOut: false,
+                outOfMemory: false,
                 stdoutDone: false,
                 stderrDone: false,
                 // Backstop: `timeout` inside the sandbox should have ended it already.
@@ -57426,9 +57446,14 @@ class PersistentShell {
             this.current = pending;
             this.holdProcessOpen(true);
             this.out.expect(`fbo-${nonce}`, pending.stdout, (trailer) => {
-                const [code, verdict] = trailer.trim().split(' ');
+                const [code, verdict, oom] = trailer.trim().split(' ');
                 pending.exitCode = Number.parseInt(code ?? '', 10);
                 pending.timedOut = verdict === 'timeout';
+                const oomKills = Number(oom);
+                if (Number.isFinite(oomKills)) {
+                    pending.outOfMemory = oomKills > this.oomKills;
+                    this.oomKills = oomKills;
+                }
                 pending.stdoutDone = true;
                 this.maybeFinish();
             });
@@ -57454,6 +57479,7 @@ class PersistentShell {
             stdout: p.stdout,
             stderr: p.stderr,
             timedOut: p.timedOut,
+            outOfMemory: p.outOfMemory,
             shellBroken: null,
             durationMs,
         });
@@ -57500,6 +57526,7 @@ class PersistentShell {
                 stdout: p.stdout,
                 stderr: p.stderr,
                 timedOut: durationMs >= p.timeoutMs,
+                outOfMemory: false,
                 shellBroken: why,
                 durationMs,
             });
@@ -57559,13 +57586,26 @@ class ShellPool {
         const out = outcome.stdout.finish();
         const err = outcome.stderr.finish();
         let stderr = err.text;
+        const note = (text) => {
+            stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${text}]\n`;
+        };
+        if (outcome.outOfMemory)
+            note('the command was killed: the sandbox ran out of memory');
         if (outcome.shellBroken)
-            stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${outcome.shellBroken}; a new shell will be used for the next command]\n`;
+            note(`${outcome.shellBroken}; a new shell will be used for the next command`);
+        const killReason = outcome.shellBroken
+            ? 'shell_lost'
+            : outcome.timedOut
+                ? 'timeout'
+                : outcome.outOfMemory
+                    ? 'out_of_memory'
+                    : undefined;
         return {
             exitCode: outcome.exitCode,
             stdout: out.text,
             stderr,
             timedOut: outcome.timedOut,
+            ...(killReason ? { killReason } : {}),
             truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
             durationMs: outcome.durationMs,
         };
@@ -58069,7 +58109,75 @@ class DockerRunner extends ShellSandbox {
     }
 }
 //# sourceMappingURL=docker-runner.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
+
+
+
+
+/**
+ * A lock shared by every harness process on this machine (a file created with
+ * O_EXCL holding the owner's pid). A lock whose owner is gone is stale and is
+ * taken over, so a harness killed mid-build never blocks the next one.
+ */
+function lockPath(name, dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'locks')) {
+    return external_node_path_.join(dir, `${(0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 24)}.lock`);
+}
+function ownerAlive(file) {
+    let pid = Number.NaN;
+    try {
+        pid = Number.parseInt((0,external_node_fs_.readFileSync)(file, 'utf8').trim(), 10);
+    }
+    catch {
+        return false;
+    }
+    if (!Number.isInteger(pid) || pid <= 0)
+        return false;
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/** Waits for the lock (polling), runs `fn`, releases. */
+async function withFileLock(file, fn, opts = {}) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
+    let told = false;
+    for (;;) {
+        try {
+            const fd = (0,external_node_fs_.openSync)(file, 'wx');
+            (0,external_node_fs_.writeSync)(fd, String(process.pid));
+            (0,external_node_fs_.closeSync)(fd);
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+            if (!ownerAlive(file)) {
+                (0,external_node_fs_.rmSync)(file, { force: true });
+                continue;
+            }
+            if (Date.now() > deadline)
+                throw new Error(`timed out waiting for the lock ${file}`);
+            if (!told) {
+                told = true;
+                opts.onWait?.();
+            }
+            await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+        }
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(file, { force: true });
+    }
+}
+//# sourceMappingURL=lock.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/images.js
+
 
 
 
@@ -58128,14 +58236,15 @@ async function ensureImage(opts) {
     const existing = buildsInFlight.get(tag);
     if (existing)
         return existing;
-    const build = (async () => {
+    // Other harness processes may be building the same image: one builds, the others wait and reuse it.
+    const build = withFileLock(lockPath(`image:${tag}`), async () => {
         if (await imageExists(tag)) {
             if (opts.logFile)
                 (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
             return tag;
         }
         try {
-            const r = await dockerCall(['build', '--label', 'factory-bench=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
+            const r = await dockerCall(['build', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
             if (opts.logFile)
                 (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
             if (r.exitCode !== 0) {
@@ -58148,7 +58257,7 @@ async function ensureImage(opts) {
                 throw new types_SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
             throw err;
         }
-    })();
+    });
     buildsInFlight.set(tag, build);
     try {
         return await build;
@@ -59957,7 +60066,7 @@ function saveDatabase(db, file) {
     (0,external_node_fs_.renameSync)(tmp, file);
 }
 /** A lock file next to the database so that separate processes do not lose each other's writes. */
-async function withFileLock(file, fn) {
+async function index_db_withFileLock(file, fn) {
     const lock = `${file}.lock`;
     (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
     const deadline = Date.now() + 30_000;
@@ -59993,7 +60102,7 @@ async function withFileLock(file, fn) {
 let chain = Promise.resolve();
 /** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
 function index_db_updateIndex(file, fn) {
-    const next = chain.then(() => withFileLock(file, async () => {
+    const next = chain.then(() => index_db_withFileLock(file, async () => {
         const db = await openDatabase(file);
         try {
             const out = fn(db);
