@@ -3,12 +3,16 @@
  * Each section lives in its own file and returns rows; a section that cannot run
  * here (no Docker engine, say) reports that instead of a number.
  */
+import { benchSandbox } from './sandbox.js';
 import { benchSuites } from './suites.js';
 import { type BenchRow, formatBenchTable } from './table.js';
 
 type Section = { name: string; run: () => Promise<BenchRow[]> };
 
-const sections: Section[] = [{ name: 'suites', run: benchSuites }];
+const sections: Section[] = [
+  { name: 'suites', run: benchSuites },
+  { name: 'sandbox', run: benchSandbox },
+];
 
 async function main(): Promise<void> {
   const only = process.argv[2];

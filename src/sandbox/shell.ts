@@ -65,8 +65,12 @@ __fb_oom() {
     return 0
   done
 }
+__fb_end() {
+  printf 'fbo-%s %d %s %s\n' "$2" "$1" "$__fb_verdict" "$__fb_oomc"
+  printf 'fbe-%s\n' "$2" >&2
+}
 __fb_run() {
-  ( set +m; unset -f __fb_run __fb_watch; unset __fb_wd; eval "$__fb_c" ) < "$2" &
+  ( set +m; unset -f __fb_run __fb_watch __fb_end; unset __fb_wd; eval "$__fb_c" ) < "$2" &
   local pid=$! rc
   printf '%s %s\n' "$pid" "$1" >&"${WD_FD}"
   { wait "$pid"; } 2>/dev/null; rc=$?
@@ -307,7 +311,7 @@ export class PersistentShell {
     if (this.current) return Promise.reject(new Error('the shell is busy'));
     this.reserved = false;
     const nonce = randomBytes(16).toString('hex');
-    const delimiter = randomBytes(16).toString('hex');
+    const delimiter = randomBytes(12).toString('hex');
     const seconds = Math.max(0.1, cmd.timeoutMs / 1000).toFixed(3);
     let input = '/dev/null';
     const parts: Array<string | Buffer> = [
@@ -320,10 +324,7 @@ export class PersistentShell {
       parts.push(`head -c ${data.length} > ${input}\n`, data);
     }
     // The marker nonce is sent after the command line, so the shell has not read it when it forks.
-    parts.push(
-      `__fb_run ${seconds} ${input}\n`,
-      `printf 'fbo-${nonce} %d %s %s\\n' "$?" "$__fb_verdict" "$__fb_oomc"; printf 'fbe-${nonce}\\n' >&2\n`,
-    );
+    parts.push(`__fb_run ${seconds} ${input}\n`, `__fb_end $? ${nonce}\n`);
     return new Promise<ShellOutcome>((resolve) => {
       const pending: Pending = {
         nonce,
@@ -359,7 +360,8 @@ export class PersistentShell {
         pending.stderrDone = true;
         this.maybeFinish();
       });
-      for (const part of parts) this.child?.stdin?.write(part);
+      // One write: each write becomes its own frame on the way through the Docker daemon.
+      this.child?.stdin?.write(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
     });
   }
 

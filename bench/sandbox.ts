@@ -1,0 +1,193 @@
+/**
+ * Sandbox benchmarks, measured side by side in one run: the per-call cost of a
+ * trivial command through the harness's persistent shell versus a raw
+ * `docker exec` on the same container, the time from start to the first tool
+ * call with a cached image, and the time until a Postgres sidecar is healthy.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  ComposeRunner,
+  DockerRunner,
+  ensureImage,
+  minimalEnv,
+  type SandboxSpec,
+} from '../src/sandbox/index.js';
+import { type Task, taskManifestSchema } from '../src/tasks/index.js';
+import type { BenchRow } from './table.js';
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root, from bench/ or build/bench/. */
+const repo = here.includes(`${path.sep}build${path.sep}`)
+  ? path.resolve(here, '../..')
+  : path.resolve(here, '..');
+
+const CALLS = 300;
+const RAW_CALLS = 40;
+const STARTS = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function ms(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function spec(scratch: string, name: string, image: string): SandboxSpec {
+  const ws = path.join(scratch, name);
+  mkdirSync(ws, { recursive: true });
+  return {
+    runId: `bench-${name}-${process.pid}`,
+    workspaceHost: ws,
+    workdir: '/workspace',
+    image,
+    resources: { cpus: 1, memory_mb: 512, pids: 256 },
+    env: {},
+  };
+}
+
+async function perCallOverhead(scratch: string, image: string): Promise<BenchRow[]> {
+  const sandbox = new DockerRunner(spec(scratch, 'calls', image));
+  await sandbox.start();
+  try {
+    for (let i = 0; i < 20; i++) await sandbox.exec({ cmd: 'true' });
+    const shell: number[] = [];
+    const raw: number[] = [];
+    // Interleaved, so that both see the same machine load.
+    for (let i = 0; i < CALLS; i++) {
+      const t = process.hrtime.bigint();
+      await sandbox.exec({ cmd: 'true' });
+      shell.push(ms(t));
+      if (i % Math.floor(CALLS / RAW_CALLS) === 0) {
+        const r = process.hrtime.bigint();
+        await run('docker', ['exec', sandbox.container, 'true'], { env: minimalEnv() });
+        raw.push(ms(r));
+      }
+    }
+    const viaShell = median(shell);
+    const viaExec = median(raw);
+    const ratio = viaExec / viaShell;
+    return [
+      {
+        metric: `sandbox: tool call overhead, persistent shell (median of ${CALLS})`,
+        value: `${viaShell.toFixed(2)} ms`,
+        target: '<= 2 ms',
+        ok: viaShell <= 2,
+      },
+      {
+        metric: `sandbox: raw docker exec on the same container (median of ${raw.length})`,
+        value: `${viaExec.toFixed(1)} ms`,
+        target: '',
+        ok: null,
+      },
+      {
+        metric: 'sandbox: speed-up over docker exec',
+        value: `${ratio.toFixed(0)}x`,
+        target: '>= 30x',
+        ok: ratio >= 30,
+      },
+    ];
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+async function startToFirstCall(scratch: string): Promise<BenchRow[]> {
+  const context = path.join(repo, 'tasks/hello_repo_fix/environment');
+  const image = await ensureImage({ buildContext: context, name: 'hello_repo_fix' });
+  const times: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const t = process.hrtime.bigint();
+    // What a run does once its workspace is ready: resolve the (cached) image, start, first call.
+    await ensureImage({ buildContext: context, name: 'hello_repo_fix' });
+    const sandbox = new DockerRunner(spec(scratch, `start${i}`, image));
+    await sandbox.start();
+    await sandbox.exec({ cmd: 'true' });
+    times.push(ms(t));
+    await sandbox.stop();
+  }
+  const m = median(times) / 1000;
+  return [
+    {
+      metric: `sandbox: start to first tool call, cached image (median of ${STARTS})`,
+      value: `${m.toFixed(2)} s`,
+      target: '<= 0.5 s',
+      ok: m <= 0.5,
+    },
+  ];
+}
+
+function postgresTask(): Task {
+  const manifest = taskManifestSchema.parse({
+    id: 'bench_postgres',
+    title: 'bench',
+    difficulty: 'smoke',
+    domain: 'bench',
+    instructions: 'none',
+    environment: {
+      image: 'debian:bookworm-slim',
+      services: {
+        db: { build: 'postgres', healthcheck: { test: 'pg_isready -q', interval_s: 0.2, retries: 300 } },
+      },
+    },
+    grader: { checks: [{ name: 'noop', type: 'file_present', path: 'x' }] },
+  });
+  const fixtures = path.join(repo, 'test/sandbox/fixtures');
+  return {
+    dir: fixtures,
+    manifestPath: '',
+    manifest,
+    paths: { workspace: '', solution: '', buildContext: null, fixtures: null },
+  };
+}
+
+async function postgresHealthy(scratch: string): Promise<BenchRow[]> {
+  const task = postgresTask();
+  // Build (or reuse) the image first: the row measures start-up, not the build.
+  await ensureImage({ buildContext: path.join(task.dir, 'postgres'), name: 'bench_postgres-db' });
+  const sandbox = new ComposeRunner(spec(scratch, 'pg', 'debian:bookworm-slim'), task);
+  const t = process.hrtime.bigint();
+  try {
+    await sandbox.start();
+    const toHealthy = ms(t) / 1000;
+    const q = await sandbox.exec({ service: 'db', cmd: ['psql', '-X', '-t', '-A', '-c', 'select 1'] });
+    return [
+      {
+        metric: 'sandbox: Compose up to a healthy Postgres sidecar (cached image)',
+        value: `${toHealthy.toFixed(2)} s${q.stdout.trim() === '1' ? '' : ' (query failed)'}`,
+        target: '',
+        ok: q.stdout.trim() === '1' ? null : false,
+      },
+    ];
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+export async function benchSandbox(): Promise<BenchRow[]> {
+  try {
+    await run('docker', ['info', '--format', '{{.ServerVersion}}'], { env: minimalEnv(), timeout: 20_000 });
+  } catch {
+    return [{ metric: 'sandbox: skipped', value: 'no Docker engine answers', target: '', ok: null }];
+  }
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'fb-bench-sandbox-'));
+  try {
+    return [
+      ...(await perCallOverhead(scratch, 'debian:bookworm-slim')),
+      ...(await startToFirstCall(scratch)),
+      ...(await postgresHealthy(scratch)),
+    ];
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
