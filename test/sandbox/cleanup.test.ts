@@ -5,19 +5,17 @@
  * command then finds and removes every container, network and volume by label.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { FIXTURES } from './fixtures.js';
+import { compileForChildProcess, FIXTURES } from './fixtures.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
 const scratch = tempDir('fb-cleanup-');
-// Inside the repository, so that the compiled code resolves node_modules.
-const buildDir = path.join(repo, `.test-build-${process.pid}`);
-afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
+const build = compileForChildProcess();
+let buildDir = '';
 
 function harnessScript(runId: string): string {
   const sandbox = path.join(buildDir, 'src/sandbox/index.js');
@@ -46,14 +44,7 @@ setInterval(() => {}, 1000);
 
 describe.runIf(HAS_DOCKER)('sandbox cleanup', () => {
   it('removes everything a kill -9 harness left, and only that', async () => {
-    execFileSync(
-      path.join(repo, 'node_modules/.bin/tsc'),
-      ['-p', 'tsconfig.build.json', '--outDir', buildDir],
-      {
-        cwd: repo,
-        stdio: 'pipe',
-      },
-    );
+    buildDir = build();
     const runId = `killed-${process.pid}`;
     const script = path.join(scratch, 'harness.mjs');
     writeFileSync(script, harnessScript(runId));

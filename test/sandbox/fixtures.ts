@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { type Task, taskManifestSchema } from '../../src/tasks/index.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
@@ -22,5 +24,27 @@ export function taskWith(id: string, environment: Record<string, unknown>, scrat
     manifestPath: path.join(FIXTURES, 'task.yaml'),
     manifest,
     paths: { workspace, solution: path.join(scratch, 'solution'), buildContext: null, fixtures: null },
+  };
+}
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * Compiles the project into a folder inside the repository (so that node_modules
+ * resolves) for tests that need a separate harness process. Call at file level:
+ * the build is removed after the file's tests.
+ */
+export function compileForChildProcess(): () => string {
+  const out = path.join(REPO, `.test-build-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  let built = false;
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  return () => {
+    if (built) return out;
+    built = true;
+    execFileSync(path.join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json', '--outDir', out], {
+      cwd: REPO,
+      stdio: 'pipe',
+    });
+    return out;
   };
 }
