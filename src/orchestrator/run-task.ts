@@ -29,7 +29,7 @@ import {
   TranscriptWriter,
   updateIndex,
 } from '../runs/index.js';
-import { SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import { chooseSandboxKind, SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { type Budget, loadTask, type Task } from '../tasks/index.js';
 import { SEED_DIR, Toolbox } from '../tools/index.js';
 import { openSandbox } from './sandbox.js';
@@ -108,6 +108,12 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   let passed = false;
   let sandbox: SandboxRunner | null = null;
 
+  let sandboxKind: SandboxRunner['kind'] = 'docker';
+  try {
+    sandboxKind = chooseSandboxKind(task);
+  } catch {
+    // A bad MLE_EVAL_SANDBOX is reported when the sandbox opens.
+  }
   const buildResult = (): RunResult => ({
     schema_version: 1,
     run_id: runId,
@@ -137,7 +143,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
     task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
-    sandbox: sandbox?.kind ?? 'docker',
+    // The runner's kind even when it failed to start (a compose task whose sidecar never got healthy).
+    sandbox: sandbox?.kind ?? sandboxKind,
   });
   // Written first so that a harness killed mid-run still leaves a readable reason.
   dir.writeResult(buildResult());

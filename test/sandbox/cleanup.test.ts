@@ -42,6 +42,60 @@ setInterval(() => {}, 1000);
 `;
 }
 
+/** A harness that starts a Docker sandbox, says READY, then does what `then` says. */
+function simpleHarness(runId: string, then: string): string {
+  return `
+import { mkdirSync } from 'node:fs';
+import { DockerRunner } from ${JSON.stringify(path.join(buildDir, 'src/sandbox/index.js'))};
+const ws = ${JSON.stringify(scratch)} + '/' + ${JSON.stringify(runId)};
+mkdirSync(ws, { recursive: true });
+await new DockerRunner({ runId: ${JSON.stringify(runId)}, workspaceHost: ws, workdir: '/workspace',
+  image: 'debian:bookworm-slim', resources: { cpus: 1, memory_mb: 256, pids: 64 }, env: {} }).start();
+process.stdout.write('READY\\n');
+${then}
+`;
+}
+
+async function startHarness(
+  source: string,
+): Promise<{ exit: Promise<number | null>; child: ReturnType<typeof spawn> }> {
+  const script = path.join(scratch, `harness-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(script, source);
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
+    exit.then((code) => reject(new Error(`harness exited early (${code}): ${err}`)));
+  });
+  return { exit, child };
+}
+
+describe.runIf(HAS_DOCKER)('a dying harness removes its sandboxes', () => {
+  it('on SIGTERM and SIGINT', async () => {
+    buildDir = build();
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const runId = `signal-${signal}-${process.pid}`;
+      const h = await startHarness(simpleHarness(runId, 'setInterval(() => {}, 1000);'));
+      expect(leftoversFor(runId).length).toBe(1);
+      h.child.kill(signal);
+      expect(await h.exit).toBe(signal === 'SIGTERM' ? 143 : 130);
+      expect(leftoversFor(runId)).toEqual([]);
+    }
+  }, 120_000);
+
+  it('on an uncaught error', async () => {
+    buildDir = build();
+    const runId = `uncaught-${process.pid}`;
+    const h = await startHarness(simpleHarness(runId, "setTimeout(() => { throw new Error('boom'); }, 10);"));
+    expect(await h.exit).toBe(1);
+    expect(leftoversFor(runId)).toEqual([]);
+  }, 120_000);
+});
+
 describe.runIf(HAS_DOCKER)('sandbox cleanup', () => {
   it('removes everything a kill -9 harness left, and only that', async () => {
     buildDir = build();

@@ -8,13 +8,14 @@ export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 
 /** A task whose environment is given inline; service builds are relative to test/sandbox/fixtures. */
 export function taskWith(id: string, environment: Record<string, unknown>, scratch: string): Task {
+  const image = environment.dockerfile ? {} : { image: 'debian:bookworm-slim' };
   const manifest = taskManifestSchema.parse({
     id,
     title: id,
     difficulty: 'smoke',
     domain: 'test',
     instructions: 'none',
-    environment: { image: 'debian:bookworm-slim', ...environment },
+    environment: { ...image, ...environment },
     grader: { checks: [{ name: 'noop', type: 'file_present', path: 'x' }] },
   });
   const workspace = path.join(scratch, `${id}-seed`);
@@ -23,7 +24,14 @@ export function taskWith(id: string, environment: Record<string, unknown>, scrat
     dir: FIXTURES,
     manifestPath: path.join(FIXTURES, 'task.yaml'),
     manifest,
-    paths: { workspace, solution: path.join(scratch, 'solution'), buildContext: null, fixtures: null },
+    paths: {
+      workspace,
+      solution: path.join(scratch, 'solution'),
+      buildContext: manifest.environment.dockerfile
+        ? path.join(FIXTURES, manifest.environment.dockerfile)
+        : null,
+      fixtures: null,
+    },
   };
 }
 
