@@ -4,15 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Task } from '../tasks/index.js';
 import { removeByLabel, removeByLabelSync, runLabels } from './cleanup.js';
+import { ContainerSandbox, containerShell } from './container-sandbox.js';
 import { dockerCall, minimalEnv } from './docker-cli.js';
-import { chownTree, containerShell } from './docker-runner.js';
 import { ensureImage } from './images.js';
 import { dockerSync } from './registry.js';
 import { PersistentShell, ShellPool } from './shell.js';
-import { ShellSandbox } from './shell-sandbox.js';
+import type { ShellSandbox } from './shell-sandbox.js';
 import type { SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
-import { hostIds, type SandboxUser, sandboxUserFor } from './users.js';
+import type { SandboxUser } from './users.js';
 
 /** The agent's service name inside a Compose project. */
 export const AGENT_SERVICE = 'agent';
@@ -228,11 +228,9 @@ interface ServiceState {
  * (and an egress proxy when `network.allow` names outside hosts), all on an
  * internal network where services are reachable by name and nothing else is.
  */
-export class ComposeRunner extends ShellSandbox {
+export class ComposeRunner extends ContainerSandbox {
   readonly kind = 'compose' as const;
   readonly project: string;
-  private user: SandboxUser | null = null;
-  private handedOver = false;
   private composeFilePath = '';
   private compose: string[] = [];
   private readonly containers = new Map<string, string>();
@@ -287,14 +285,7 @@ export class ComposeRunner extends ShellSandbox {
     const egress =
       outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
 
-    const user = await sandboxUserFor(spec.image).catch((err: Error) => {
-      throw new SandboxError(`cannot inspect image ${spec.image}: ${err.message}`, 'start');
-    });
-    this.user = user;
-    if (hostIds().uid === 0 && user.uid !== 0) {
-      chownTree(spec.workspaceHost, user.uid, user.gid);
-      this.handedOver = true;
-    }
+    const user = await this.chooseUser();
     const dir = spec.logDir ?? mkdtempSync(path.join(os.tmpdir(), 'fb-compose-'));
     mkdirSync(dir, { recursive: true });
     this.composeFilePath = path.join(dir, 'compose.yaml');
@@ -390,7 +381,7 @@ export class ComposeRunner extends ShellSandbox {
   }
 
   protected createPool(): ShellPool {
-    const user = this.user as SandboxUser;
+    const user = this.requireUser();
     return new ShellPool((requested, service) => {
       if (!service || service === AGENT_SERVICE)
         return containerShell(() => this.containerOf(undefined), user, this.workdir, requested);
@@ -416,22 +407,8 @@ export class ComposeRunner extends ShellSandbox {
     return super.exec(req);
   }
 
-  async copyIn(hostPath: string, sandboxPath: string): Promise<void> {
-    const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
-    const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
-    if (r.exitCode !== 0) throw new SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
-    await dockerCall(['cp', hostPath, `${this.containerOf(undefined)}:${sandboxPath}`]);
-  }
-
-  async copyOut(sandboxPath: string, hostPath: string): Promise<void> {
-    await dockerCall(['cp', `${this.containerOf(undefined)}:${sandboxPath}`, hostPath]);
-  }
-
-  private giveBack(): void {
-    if (!this.handedOver) return;
-    this.handedOver = false;
-    const host = hostIds();
-    chownTree(this.spec.workspaceHost, host.uid, host.gid);
+  protected agentContainer(): string {
+    return this.containerOf(undefined);
   }
 
   protected async down(): Promise<void> {

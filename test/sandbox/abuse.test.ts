@@ -1,29 +1,16 @@
-/**
- * Abuse must not hurt the host or the harness: a fork bomb, a memory hog,
- * endless output and a command that never returns each end with a recorded
- * reason, the sandbox stays usable, and stopping it leaves nothing behind.
- */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRunner } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
+import { sandboxSpec } from './fixtures.js';
 
 const root = tempDir('fb-abuse-');
 
 describe.runIf(HAS_DOCKER)('abuse in a Docker sandbox', () => {
-  const ws = path.join(root, 'ws');
-  mkdirSync(ws);
-  const runId = `abuse-${process.pid}`;
-  const sandbox = new DockerRunner({
-    runId,
-    workspaceHost: ws,
-    workdir: '/workspace',
-    image: 'debian:bookworm-slim',
-    resources: { cpus: 1, memory_mb: 256, pids: 96 },
-    env: {},
-  });
+  const spec = sandboxSpec(root, 'abuse', { resources: { cpus: 1, memory_mb: 256, pids: 96 } });
+  const runId = spec.runId;
+  const sandbox = new DockerRunner(spec);
+
   beforeAll(() => sandbox.start());
   afterAll(async () => {
     await sandbox.stop();

@@ -4,27 +4,16 @@
  * error, a Postgres sidecar, and outside hosts through the egress proxy only.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComposeRunner, SandboxError, type SandboxSpec } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { taskWith } from './fixtures.js';
+import { sandboxSpec, taskWith } from './fixtures.js';
 
 const root = tempDir('fb-compose-');
 
 function spec(name: string): SandboxSpec {
-  const ws = path.join(root, name);
-  mkdirSync(ws, { recursive: true });
-  return {
-    runId: `compose-${name}-${process.pid}`,
-    workspaceHost: ws,
-    workdir: '/workspace',
-    image: 'debian:bookworm-slim',
-    resources: { cpus: 1, memory_mb: 512, pids: 256 },
-    env: {},
-  };
+  return sandboxSpec(root, `compose-${name}`);
 }
 
 const HTTP_GET = (host: string, port: number) =>

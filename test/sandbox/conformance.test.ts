@@ -1,10 +1,3 @@
-/**
- * One conformance suite, run against every runner with the real engine.
- * Each runner gets a fresh workspace; tests use `sandbox.workdir` so that the
- * local runner (whose workdir is the host folder) runs the same assertions.
- */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ComposeRunner,
@@ -16,23 +9,13 @@ import {
 } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { taskWith } from './fixtures.js';
+import { sandboxSpec, taskWith } from './fixtures.js';
 
 const root = tempDir('fb-conf-');
 const IMAGE = 'debian:bookworm-slim';
 
 function specFor(name: string, overrides: Partial<SandboxSpec> = {}): SandboxSpec {
-  const ws = path.join(root, name);
-  mkdirSync(ws, { recursive: true });
-  return {
-    runId: `conf-${name}-${process.pid}`,
-    workspaceHost: ws,
-    workdir: '/workspace',
-    image: IMAGE,
-    resources: { cpus: 1, memory_mb: 512, pids: 256 },
-    env: { CONF_VAR: 'from-spec' },
-    ...overrides,
-  };
+  return sandboxSpec(root, `conf-${name}`, { env: { CONF_VAR: 'from-spec' }, ...overrides });
 }
 
 interface RunnerCase {

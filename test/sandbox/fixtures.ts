@@ -2,9 +2,25 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll } from 'vitest';
+import type { SandboxSpec } from '../../src/sandbox/index.js';
 import { type Task, taskManifestSchema } from '../../src/tasks/index.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
+
+/** A sandbox spec with a fresh workspace under `root`, on the local Debian image. */
+export function sandboxSpec(root: string, runId: string, overrides: Partial<SandboxSpec> = {}): SandboxSpec {
+  const ws = path.join(root, runId);
+  mkdirSync(ws, { recursive: true });
+  return {
+    runId: `${runId}-${process.pid}`,
+    workspaceHost: ws,
+    workdir: '/workspace',
+    image: 'debian:bookworm-slim',
+    resources: { cpus: 1, memory_mb: 512, pids: 256 },
+    env: {},
+    ...overrides,
+  };
+}
 
 /** A task whose environment is given inline; service builds are relative to test/sandbox/fixtures. */
 export function taskWith(id: string, environment: Record<string, unknown>, scratch: string): Task {
