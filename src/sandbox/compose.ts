@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Task } from '../tasks/index.js';
@@ -234,6 +234,8 @@ export class ComposeRunner extends ContainerSandbox {
   private composeFilePath = '';
   private compose: string[] = [];
   private readonly containers = new Map<string, string>();
+  /** A folder made for the Compose file when the spec has no log folder; removed at stop. */
+  private scratchDir: string | null = null;
 
   constructor(
     spec: SandboxSpec,
@@ -287,6 +289,7 @@ export class ComposeRunner extends ContainerSandbox {
 
     const user = await this.chooseUser();
     const dir = spec.logDir ?? mkdtempSync(path.join(os.tmpdir(), 'fb-compose-'));
+    if (!spec.logDir) this.scratchDir = dir;
     mkdirSync(dir, { recursive: true });
     this.composeFilePath = path.join(dir, 'compose.yaml');
     // JSON is YAML too, and leaves no room for YAML 1.1 surprises in v1 (`0:0` read as a number).
@@ -401,6 +404,10 @@ export class ComposeRunner extends ContainerSandbox {
     });
   }
 
+  protected override hasService(name: string): boolean {
+    return this.containers.has(name);
+  }
+
   override exec(req: Parameters<ShellSandbox['exec']>[0]) {
     // A sidecar's working directory is its own; only the agent's defaults to the workspace.
     if (req.service && req.service !== AGENT_SERVICE && !req.cwd) return super.exec({ ...req, cwd: '/' });
@@ -426,6 +433,7 @@ export class ComposeRunner extends ContainerSandbox {
       await removeByLabel(this.spec.runId);
     } finally {
       this.giveBack();
+      if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
     }
   }
 

@@ -49,7 +49,14 @@ export abstract class ShellSandbox implements SandboxRunner {
   }
 
   exec(req: ExecRequest): Promise<ExecResult> {
+    if (req.service && !this.hasService(req.service))
+      return Promise.reject(new SandboxError(`this sandbox has no service named ${req.service}`, 'start'));
     return this.requirePool().run(req, this.workdir);
+  }
+
+  /** Services other than the agent's own that commands may run in (Compose sidecars). */
+  protected hasService(name: string): boolean {
+    return name === 'agent';
   }
 
   resolvePath(p: string): Promise<string> {

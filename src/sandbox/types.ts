@@ -16,7 +16,7 @@ export interface ExecRequest {
   timeoutMs?: number;
   /** Cap per stream; the head and tail are kept and the cut is reported. */
   maxOutputBytes?: number;
-  /** Run in this Compose service instead of the agent's container. */
+  /** Run in this Compose service instead of the agent's container (`agent` is the agent's own). */
   service?: string;
 }
 

@@ -139,6 +139,13 @@ describe.runIf(HAS_DOCKER).each(RUNNERS)('$name runner conformance', (rc) => {
     expect(after).toMatchObject({ exitCode: 0, stdout: 'back\n' });
   });
 
+  it('refuses a service it does not have, and runs in its own under the name agent', async () => {
+    expect((await errorOf(sandbox.exec({ service: 'nope', cmd: 'true' })))?.message).toMatch(
+      /no service named nope/,
+    );
+    expect((await sandbox.exec({ service: 'agent', cmd: 'pwd' })).stdout.trim()).toBe(sandbox.workdir);
+  });
+
   it('runs concurrent commands', async () => {
     const [a, b] = await Promise.all([
       sandbox.exec({ cmd: 'sleep 0.3; echo a' }),
