@@ -21,6 +21,8 @@ import type { ExecRequest, ExecResult } from './types.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+/** How long opening a shell (a `docker exec`) may take. */
+const OPEN_TIMEOUT_MS = 60_000;
 /** How long after its timeout a command may take to report before the shell is declared broken. */
 const GRACE_MS = 5_000;
 
@@ -256,9 +258,22 @@ export class PersistentShell {
     private readonly killInside?: (pid: number) => Promise<void>,
   ) {}
 
-  open(): Promise<void> {
+  open(timeoutMs = OPEN_TIMEOUT_MS): Promise<void> {
     if (this.readyPromise) return this.readyPromise;
-    this.readyPromise = new Promise<void>((resolve, reject) => {
+    this.readyPromise = new Promise<void>((resolveOpen, rejectOpen) => {
+      // A wedged daemon must not hang the run: give up, and kill the client, after a while.
+      const timer = setTimeout(() => {
+        rejectOpen(new Error(`the shell did not start within ${timeoutMs / 1000}s`));
+        this.markBroken('the shell did not start in time');
+      }, timeoutMs);
+      const resolve = (): void => {
+        clearTimeout(timer);
+        resolveOpen();
+      };
+      const reject = (err: Error): void => {
+        clearTimeout(timer);
+        rejectOpen(err);
+      };
       const [file, ...args] = this.argv;
       const child = spawn(file as string, args, {
         cwd: this.spawnOptions.cwd,
@@ -447,7 +462,7 @@ export class ShellPool {
     private readonly factory: (user: string | undefined, service: string | undefined) => PersistentShell,
   ) {}
 
-  private async acquire(user: string | undefined, service?: string): Promise<PersistentShell> {
+  private async acquire(user: string | undefined, service?: string, retry = true): Promise<PersistentShell> {
     if (this.closed) throw new Error('the sandbox is stopped');
     const key = `${service ?? ''}\0${user ?? ''}`;
     const list = (this.shells.get(key) ?? []).filter((s) => !s.broken);
@@ -462,11 +477,16 @@ export class ShellPool {
     list.push(shell);
     try {
       await shell.open();
+      return shell;
     } catch (err) {
       list.splice(list.indexOf(shell), 1);
+      // One more try: `docker exec` fails now and then under load ("exec attach failed").
+      if (retry && !this.closed) {
+        await new Promise((r) => setTimeout(r, 200));
+        return this.acquire(user, service, false);
+      }
       throw err;
     }
-    return shell;
   }
 
   /** Opens the default shell ahead of the first call. */
