@@ -15,8 +15,8 @@ import type { ExecRequest, ExecResult } from './types.js';
  * the shell's stdout and stderr; when it ends, the shell writes an end marker
  * containing the nonce to each stream, the exit code on stdout. The nonce never
  * reaches the command (not in its argv, environment or memory), so output
- * cannot fake the end of a command or its exit code. Anything a stream carries
- * after its marker (a background job still writing) goes to the next command.
+ * cannot fake the end of a command or its exit code. What a stream carries
+ * between commands (a background job still writing) is dropped.
  */
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
@@ -144,26 +144,18 @@ class StreamReader {
   private collector: CappedCollector | null = null;
   private marker: Buffer | null = null;
   private onEnd: ((trailer: string) => void) | null = null;
-  /** Bytes that arrived while no command was running (late output of background jobs). */
-  private orphan = new CappedCollector(64 * 1024);
 
   expect(marker: string, collector: CappedCollector, onEnd: (trailer: string) => void): void {
     this.marker = Buffer.from(marker);
     this.collector = collector;
     this.onEnd = onEnd;
-    const orphan = this.orphan.bytes();
-    this.orphan = new CappedCollector(64 * 1024);
-    const carried = this.pending;
     this.pending = Buffer.alloc(0);
-    if (orphan.length > 0) collector.push(orphan);
-    if (carried.length > 0) this.feed(carried);
   }
 
   feed(chunk: Buffer): void {
-    if (!this.marker || !this.collector) {
-      this.orphan.push(chunk);
-      return;
-    }
+    // Output while no command runs comes from background jobs of earlier commands: it belongs to
+    // no command, and must not leak into the next one (a grader's, say).
+    if (!this.marker || !this.collector) return;
     const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
     const at = buf.indexOf(this.marker);
     if (at >= 0) {
@@ -174,13 +166,11 @@ class StreamReader {
       }
       this.collector.push(buf.subarray(0, at));
       const trailer = buf.subarray(at + this.marker.length, newline).toString('utf8');
-      const rest = buf.subarray(newline + 1);
       const onEnd = this.onEnd;
       this.marker = null;
       this.collector = null;
       this.onEnd = null;
       this.pending = Buffer.alloc(0);
-      if (rest.length > 0) this.orphan.push(rest);
       onEnd?.(trailer);
       return;
     }

@@ -146,6 +146,13 @@ describe.runIf(HAS_DOCKER).each(RUNNERS)('$name runner conformance', (rc) => {
     expect((await sandbox.exec({ service: 'agent', cmd: 'pwd' })).stdout.trim()).toBe(sandbox.workdir);
   });
 
+  it('keeps late output of background jobs out of the next command', async () => {
+    const first = await sandbox.exec({ cmd: '(sleep 0.2; echo LATE; echo LATE >&2) & echo now' });
+    expect(first.stdout).toBe('now\n');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await sandbox.exec({ cmd: 'echo next' })).toMatchObject({ stdout: 'next\n', stderr: '' });
+  });
+
   it('runs concurrent commands', async () => {
     const [a, b] = await Promise.all([
       sandbox.exec({ cmd: 'sleep 0.3; echo a' }),
