@@ -27,24 +27,23 @@ const OPEN_TIMEOUT_MS = 60_000;
 const GRACE_MS = 5_000;
 
 // Job control gives every command its own process group, so a timeout kills its whole tree.
-// The watchdog is a coprocess armed with "pgid seconds" and disarmed by any line; it uses
+// The watchdog is a coprocess armed with "pgid seconds" and disarmed by any line (a timeout it
+// records in a file the shell reads with builtins); it uses
 // only builtins, so a command costs one fork and no exec. Commands run in a subshell: `exit`,
 // `exec`, `cd` or closing a descriptor there cannot touch the shell itself.
 // biome-ignore lint/suspicious/noTemplateCurlyInString: bash expansion, inserted into the prelude below
 const WD_FD = '${__fb_wd[1]}';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: bash expansion, inserted into the prelude below
-const WD_IN = '${__fb_wd[0]}';
 const PRELUDE = String.raw`
 set -m
 unset HISTFILE
 __fb_tmp=$(mktemp -d 2>/dev/null || echo /tmp)
 __fb_watch() {
-  local pid secs rc verdict
+  local pid secs rc n
   while IFS=' ' read -r pid secs; do
-    verdict=ok
     IFS= read -r -t "$secs" _; rc=$?
     if [ "$rc" -gt 128 ]; then
-      verdict=timeout
+      # Say so before the first signal, so the shell finds it once the command is gone.
+      printf '%s' "$pid" > "$__fb_tmp/timed-out"
       kill -TERM -- "-$pid" 2>/dev/null
       IFS= read -r -t 2 _; rc=$?
       # Then KILL until the group is empty: a fork bomb outruns one signal.
@@ -53,7 +52,6 @@ __fb_watch() {
       if [ "$rc" -gt 128 ]; then IFS= read -r _; rc=$?; fi
     fi
     [ "$rc" -eq 1 ] && exit 0
-    printf '%s\n' "$verdict"
   done
 }
 coproc __fb_wd { __fb_watch; } 2>/dev/null
@@ -77,7 +75,11 @@ __fb_run() {
   printf '%s %s\n' "$pid" "$1" >&"${WD_FD}"
   { wait "$pid"; } 2>/dev/null; rc=$?
   printf 'x\n' >&"${WD_FD}"
-  IFS= read -r -u "${WD_IN}" __fb_verdict
+  __fb_verdict=ok
+  if [ -s "$__fb_tmp/timed-out" ]; then
+    IFS= read -r __fb_tp < "$__fb_tmp/timed-out"
+    [ "$__fb_tp" = "$pid" ] && { __fb_verdict=timeout; : > "$__fb_tmp/timed-out"; }
+  fi
   __fb_oomc=-
   [ "$rc" -eq 137 ] && [ "$__fb_verdict" = ok ] && __fb_oom
   unset __fb_c
