@@ -3,7 +3,7 @@
  * project and nowhere else, an unhealthy sidecar named in an environment
  * error, a Postgres sidecar, and outside hosts through the egress proxy only.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComposeRunner, SandboxError, type SandboxSpec } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
@@ -49,7 +49,7 @@ describe.runIf(HAS_DOCKER)('ComposeRunner', () => {
         .toString()
         .trim();
       expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-      const outside = execFileSync('docker', [
+      const probeArgs = [
         'run',
         '--rm',
         '--label',
@@ -58,7 +58,12 @@ describe.runIf(HAS_DOCKER)('ComposeRunner', () => {
         'bash',
         '-c',
         `getent hosts web >/dev/null && echo name-resolves || echo no-name; ${HTTP_GET(ip, 8000)}`,
-      ]).toString();
+      ];
+      // The daemon itself fails `docker run` now and then under load (exit 125): one retry, and say why.
+      let probe = spawnSync('docker', probeArgs, { encoding: 'utf8' });
+      if (probe.status === 125) probe = spawnSync('docker', probeArgs, { encoding: 'utf8' });
+      expect(probe.status, `probe container failed: ${probe.stderr}`).toBe(0);
+      const outside = probe.stdout;
       expect(outside).toContain('no-name');
       expect(outside).not.toContain('hello from web');
     });
