@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(85743);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73072);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 85743:
+/***/ 73072:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57082,55 +57082,6 @@ function removeByLabelSync(runId) {
 //# sourceMappingURL=cleanup.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./build/src/sandbox/registry.js
-
-
-const live = new Set();
-let installed = false;
-function registry_onExit() {
-    for (const sandbox of live) {
-        try {
-            sandbox.stopSync();
-        }
-        catch {
-            // Keep going: the other sandboxes still need removing.
-        }
-    }
-    live.clear();
-}
-function onSignal(signal) {
-    // The CLI installs its own handlers that stop runs gracefully; only act when alone.
-    if (process.listenerCount(signal) > 1)
-        return;
-    const code = signal === 'SIGINT' ? 130 : 143;
-    Promise.allSettled([...live].map((s) => s.stop())).finally(() => process.exit(code));
-}
-function registerSandbox(sandbox) {
-    if (!installed) {
-        installed = true;
-        process.on('exit', registry_onExit);
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-    }
-    live.add(sandbox);
-}
-function unregisterSandbox(sandbox) {
-    live.delete(sandbox);
-}
-function liveSandboxCount() {
-    return live.size;
-}
-/** Runs a docker (or compose) command synchronously with the minimal environment. */
-function dockerSync(bin, args, timeoutMs = 30_000) {
-    const [file, ...prefix] = bin;
-    const r = (0,external_node_child_process_namespaceObject.spawnSync)(file ?? 'docker', [...prefix, ...args], {
-        env: minimalEnv(),
-        stdio: 'ignore',
-        timeout: timeoutMs,
-    });
-    return r.status ?? -1;
-}
-//# sourceMappingURL=registry.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/quote.js
 /** Quotes a string for a POSIX shell. */
 function shellQuote(s) {
@@ -57153,32 +57104,33 @@ function shellQuote(s) {
  * the shell's stdout and stderr; when it ends, the shell writes an end marker
  * containing the nonce to each stream, the exit code on stdout. The nonce never
  * reaches the command (not in its argv, environment or memory), so output
- * cannot fake the end of a command or its exit code. Anything a stream carries
- * after its marker (a background job still writing) goes to the next command.
+ * cannot fake the end of a command or its exit code. What a stream carries
+ * between commands (a background job still writing) is dropped.
  */
 const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+/** How long opening a shell (a `docker exec`) may take. */
+const OPEN_TIMEOUT_MS = 60_000;
 /** How long after its timeout a command may take to report before the shell is declared broken. */
 const GRACE_MS = 5_000;
 // Job control gives every command its own process group, so a timeout kills its whole tree.
-// The watchdog is a coprocess armed with "pgid seconds" and disarmed by any line; it uses
+// The watchdog is a coprocess armed with "pgid seconds" and disarmed by any line (a timeout it
+// records in a file the shell reads with builtins); it uses
 // only builtins, so a command costs one fork and no exec. Commands run in a subshell: `exit`,
 // `exec`, `cd` or closing a descriptor there cannot touch the shell itself.
 // biome-ignore lint/suspicious/noTemplateCurlyInString: bash expansion, inserted into the prelude below
 const WD_FD = '${__fb_wd[1]}';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: bash expansion, inserted into the prelude below
-const WD_IN = '${__fb_wd[0]}';
 const PRELUDE = String.raw `
 set -m
 unset HISTFILE
 __fb_tmp=$(mktemp -d 2>/dev/null || echo /tmp)
 __fb_watch() {
-  local pid secs rc verdict
+  local pid secs rc n
   while IFS=' ' read -r pid secs; do
-    verdict=ok
     IFS= read -r -t "$secs" _; rc=$?
     if [ "$rc" -gt 128 ]; then
-      verdict=timeout
+      # Say so before the first signal, so the shell finds it once the command is gone.
+      printf '%s' "$pid" > "$__fb_tmp/timed-out"
       kill -TERM -- "-$pid" 2>/dev/null
       IFS= read -r -t 2 _; rc=$?
       # Then KILL until the group is empty: a fork bomb outruns one signal.
@@ -57187,7 +57139,6 @@ __fb_watch() {
       if [ "$rc" -gt 128 ]; then IFS= read -r _; rc=$?; fi
     fi
     [ "$rc" -eq 1 ] && exit 0
-    printf '%s\n' "$verdict"
   done
 }
 coproc __fb_wd { __fb_watch; } 2>/dev/null
@@ -57201,13 +57152,21 @@ __fb_oom() {
     return 0
   done
 }
+__fb_end() {
+  printf 'fbo-%s %d %s %s\n' "$2" "$1" "$__fb_verdict" "$__fb_oomc"
+  printf 'fbe-%s\n' "$2" >&2
+}
 __fb_run() {
-  ( set +m; unset -f __fb_run __fb_watch; unset __fb_wd; eval "$__fb_c" ) < "$2" &
+  ( set +m; unset -f __fb_run __fb_watch __fb_end; unset __fb_wd; eval "$__fb_c" ) < "$2" &
   local pid=$! rc
   printf '%s %s\n' "$pid" "$1" >&"${WD_FD}"
   { wait "$pid"; } 2>/dev/null; rc=$?
   printf 'x\n' >&"${WD_FD}"
-  IFS= read -r -u "${WD_IN}" __fb_verdict
+  __fb_verdict=ok
+  if [ -s "$__fb_tmp/timed-out" ]; then
+    IFS= read -r __fb_tp < "$__fb_tmp/timed-out"
+    [ "$__fb_tp" = "$pid" ] && { __fb_verdict=timeout; : > "$__fb_tmp/timed-out"; }
+  fi
   __fb_oomc=-
   [ "$rc" -eq 137 ] && [ "$__fb_verdict" = ok ] && __fb_oom
   unset __fb_c
@@ -57275,26 +57234,17 @@ class StreamReader {
     collector = null;
     marker = null;
     onEnd = null;
-    /** Bytes that arrived while no command was running (late output of background jobs). */
-    orphan = new CappedCollector(64 * 1024);
     expect(marker, collector, onEnd) {
         this.marker = Buffer.from(marker);
         this.collector = collector;
         this.onEnd = onEnd;
-        const orphan = this.orphan.bytes();
-        this.orphan = new CappedCollector(64 * 1024);
-        const carried = this.pending;
         this.pending = Buffer.alloc(0);
-        if (orphan.length > 0)
-            collector.push(orphan);
-        if (carried.length > 0)
-            this.feed(carried);
     }
     feed(chunk) {
-        if (!this.marker || !this.collector) {
-            this.orphan.push(chunk);
+        // Output while no command runs comes from background jobs of earlier commands: it belongs to
+        // no command, and must not leak into the next one (a grader's, say).
+        if (!this.marker || !this.collector)
             return;
-        }
         const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
         const at = buf.indexOf(this.marker);
         if (at >= 0) {
@@ -57305,14 +57255,11 @@ class StreamReader {
             }
             this.collector.push(buf.subarray(0, at));
             const trailer = buf.subarray(at + this.marker.length, newline).toString('utf8');
-            const rest = buf.subarray(newline + 1);
             const onEnd = this.onEnd;
             this.marker = null;
             this.collector = null;
             this.onEnd = null;
             this.pending = Buffer.alloc(0);
-            if (rest.length > 0)
-                this.orphan.push(rest);
             onEnd?.(trailer);
             return;
         }
@@ -57356,10 +57303,23 @@ class PersistentShell {
         this.spawnOptions = spawnOptions;
         this.killInside = killInside;
     }
-    open() {
+    open(timeoutMs = OPEN_TIMEOUT_MS) {
         if (this.readyPromise)
             return this.readyPromise;
-        this.readyPromise = new Promise((resolve, reject) => {
+        this.readyPromise = new Promise((resolveOpen, rejectOpen) => {
+            // A wedged daemon must not hang the run: give up, and kill the client, after a while.
+            const timer = setTimeout(() => {
+                rejectOpen(new Error(`the shell did not start within ${timeoutMs / 1000}s`));
+                this.markBroken('the shell did not start in time');
+            }, timeoutMs);
+            const resolve = () => {
+                clearTimeout(timer);
+                resolveOpen();
+            };
+            const reject = (err) => {
+                clearTimeout(timer);
+                rejectOpen(err);
+            };
             const [file, ...args] = this.argv;
             const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
                 cwd: this.spawnOptions.cwd,
@@ -57412,7 +57372,7 @@ class PersistentShell {
             return Promise.reject(new Error('the shell is busy'));
         this.reserved = false;
         const nonce = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-        const delimiter = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+        const delimiter = (0,external_node_crypto_.randomBytes)(12).toString('hex');
         const seconds = Math.max(0.1, cmd.timeoutMs / 1000).toFixed(3);
         let input = '/dev/null';
         const parts = [
@@ -57425,7 +57385,7 @@ class PersistentShell {
             parts.push(`head -c ${data.length} > ${input}\n`, data);
         }
         // The marker nonce is sent after the command line, so the shell has not read it when it forks.
-        parts.push(`__fb_run ${seconds} ${input}\n`, `printf 'fbo-${nonce} %d %s %s\\n' "$?" "$__fb_verdict" "$__fb_oomc"; printf 'fbe-${nonce}\\n' >&2\n`);
+        parts.push(`__fb_run ${seconds} ${input}\n`, `__fb_end $? ${nonce}\n`);
         return new Promise((resolve) => {
             const pending = {
                 nonce,
@@ -57461,8 +57421,8 @@ class PersistentShell {
                 pending.stderrDone = true;
                 this.maybeFinish();
             });
-            for (const part of parts)
-                this.child?.stdin?.write(part);
+            // One write: each write becomes its own frame on the way through the Docker daemon.
+            this.child?.stdin?.write(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
         });
     }
     maybeFinish() {
@@ -57548,7 +57508,7 @@ class ShellPool {
     constructor(factory) {
         this.factory = factory;
     }
-    async acquire(user, service) {
+    async acquire(user, service, retry = true) {
         if (this.closed)
             throw new Error('the sandbox is stopped');
         const key = `${service ?? ''}\0${user ?? ''}`;
@@ -57564,12 +57524,17 @@ class ShellPool {
         list.push(shell);
         try {
             await shell.open();
+            return shell;
         }
         catch (err) {
             list.splice(list.indexOf(shell), 1);
+            // One more try: `docker exec` fails now and then under load ("exec attach failed").
+            if (retry && !this.closed) {
+                await new Promise((r) => setTimeout(r, 200));
+                return this.acquire(user, service, false);
+            }
             throw err;
         }
-        return shell;
     }
     /** Opens the default shell ahead of the first call. */
     async warm(user, service) {
@@ -57776,6 +57741,55 @@ async function resolveInSandbox(exec, workdir, p) {
     return assertCanonicalInside(p, canonical, root);
 }
 //# sourceMappingURL=paths.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/registry.js
+
+
+const live = new Set();
+let installed = false;
+function registry_onExit() {
+    for (const sandbox of live) {
+        try {
+            sandbox.stopSync();
+        }
+        catch {
+            // Keep going: the other sandboxes still need removing.
+        }
+    }
+    live.clear();
+}
+function onSignal(signal) {
+    // The CLI installs its own handlers that stop runs gracefully; only act when alone.
+    if (process.listenerCount(signal) > 1)
+        return;
+    const code = signal === 'SIGINT' ? 130 : 143;
+    Promise.allSettled([...live].map((s) => s.stop())).finally(() => process.exit(code));
+}
+function registerSandbox(sandbox) {
+    if (!installed) {
+        installed = true;
+        process.on('exit', registry_onExit);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+    }
+    live.add(sandbox);
+}
+function unregisterSandbox(sandbox) {
+    live.delete(sandbox);
+}
+function liveSandboxCount() {
+    return live.size;
+}
+/** Runs a docker (or compose) command synchronously with the minimal environment. */
+function dockerSync(bin, args, timeoutMs = 30_000) {
+    const [file, ...prefix] = bin;
+    const r = (0,external_node_child_process_namespaceObject.spawnSync)(file ?? 'docker', [...prefix, ...args], {
+        env: minimalEnv(),
+        stdio: 'ignore',
+        timeout: timeoutMs,
+    });
+    return r.status ?? -1;
+}
+//# sourceMappingURL=registry.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/shell-sandbox.js
 
 
@@ -57814,7 +57828,13 @@ class ShellSandbox {
         return this.pool;
     }
     exec(req) {
+        if (req.service && !this.hasService(req.service))
+            return Promise.reject(new types_SandboxError(`this sandbox has no service named ${req.service}`, 'start'));
         return this.requirePool().run(req, this.workdir);
+    }
+    /** Services other than the agent's own that commands may run in (Compose sidecars). */
+    hasService(name) {
+        return name === 'agent';
     }
     resolvePath(p) {
         return resolveInSandbox((cmd) => this.exec({ cmd, timeoutMs: 30_000 }), this.workdir, p);
@@ -57948,7 +57968,7 @@ async function sandboxUserFor(image) {
     return pickUser(host, accounts.user, parsePasswd(accounts.passwd));
 }
 //# sourceMappingURL=users.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/docker-runner.js
+;// CONCATENATED MODULE: ./build/src/sandbox/container-sandbox.js
 
 
 
@@ -57956,29 +57976,6 @@ async function sandboxUserFor(image) {
 
 
 
-
-
-
-
-
-/** The locked-down `docker run`/Compose settings shared by the runners. */
-function lockdownArgs(resources) {
-    return [
-        '--cap-drop',
-        'ALL',
-        '--security-opt',
-        'no-new-privileges',
-        '--init',
-        '--pids-limit',
-        String(resources.pids),
-        '--memory',
-        `${resources.memory_mb}m`,
-        '--memory-swap',
-        `${resources.memory_mb}m`,
-        '--cpus',
-        String(resources.cpus),
-    ];
-}
 /** Hands a host folder to the sandbox user (root harness only), and back. */
 function chownTree(root, uid, gid) {
     const visit = (p) => {
@@ -58021,73 +58018,36 @@ function containerShell(container, user, workdir, requestedUser) {
         });
     });
 }
-/** One container per run with the workspace bind-mounted; locked down by default. */
-class DockerRunner extends ShellSandbox {
-    kind = 'docker';
-    container;
+/**
+ * What the Docker and Compose runners share: the agent's user (and the
+ * workspace handed to it and back), and file copies through the agent's container.
+ */
+class ContainerSandbox extends ShellSandbox {
     user = null;
     handedOver = false;
-    constructor(spec) {
-        super(spec);
-        this.container = `fb-${spec.runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 120);
-    }
-    get workdir() {
-        return this.spec.workdir;
-    }
     /** The uid:gid the agent's commands run as (known after start). */
     get agentUser() {
         return this.user;
     }
-    async up() {
-        const { spec } = this;
-        const user = await sandboxUserFor(spec.image).catch((err) => {
-            throw new types_SandboxError(`cannot inspect image ${spec.image}: ${err.message}`, 'start');
+    requireUser() {
+        if (!this.user)
+            throw new types_SandboxError('the sandbox is not started', 'start');
+        return this.user;
+    }
+    /** Picks the agent's user for the image and, for a root harness, hands it the workspace. */
+    async chooseUser() {
+        const { image, workspaceHost } = this.spec;
+        const user = await sandboxUserFor(image).catch((err) => {
+            throw new types_SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
         });
         this.user = user;
-        const host = hostIds();
-        if (host.uid === 0 && user.uid !== 0) {
-            chownTree(spec.workspaceHost, user.uid, user.gid);
+        if (hostIds().uid === 0 && user.uid !== 0) {
+            chownTree(workspaceHost, user.uid, user.gid);
             this.handedOver = true;
         }
-        const args = [
-            'run',
-            '-d',
-            '--name',
-            this.container,
-            ...labelArgs(runLabels(spec.runId)),
-            '--network',
-            'none',
-            ...lockdownArgs(spec.resources),
-            '--user',
-            user.spec,
-            '-v',
-            `${spec.workspaceHost}:${spec.workdir}`,
-            '-w',
-            spec.workdir,
-        ];
-        for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
-            args.push('-v', `${hostPath}:${inSandbox}:ro`);
-        for (const [k, v] of Object.entries(spec.env))
-            args.push('-e', `${k}=${v}`);
-        args.push(spec.image, 'sleep', 'infinity');
-        const r = await dockerCall(args, { allowFailure: true, timeoutMs: 60_000 });
-        if (r.exitCode !== 0)
-            throw new types_SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
+        return user;
     }
-    createPool() {
-        const user = this.user;
-        return new ShellPool((requested) => containerShell(() => this.container, user, this.workdir, requested));
-    }
-    async copyIn(hostPath, sandboxPath) {
-        const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
-        const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
-        if (r.exitCode !== 0)
-            throw new types_SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
-        await dockerCall(['cp', hostPath, `${this.container}:${sandboxPath}`]);
-    }
-    async copyOut(sandboxPath, hostPath) {
-        await dockerCall(['cp', `${this.container}:${sandboxPath}`, hostPath]);
-    }
+    /** Gives the workspace back to the harness user; part of every teardown. */
     giveBack() {
         if (!this.handedOver)
             return;
@@ -58095,20 +58055,18 @@ class DockerRunner extends ShellSandbox {
         const host = hostIds();
         chownTree(this.spec.workspaceHost, host.uid, host.gid);
     }
-    async down() {
-        try {
-            await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
-        }
-        finally {
-            this.giveBack();
-        }
+    async copyIn(hostPath, sandboxPath) {
+        const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
+        const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
+        if (r.exitCode !== 0)
+            throw new types_SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
+        await dockerCall(['cp', hostPath, `${this.agentContainer()}:${sandboxPath}`]);
     }
-    stopSync() {
-        dockerSync(['docker'], ['rm', '-f', '-v', this.container]);
-        this.giveBack();
+    async copyOut(sandboxPath, hostPath) {
+        await dockerCall(['cp', `${this.agentContainer()}:${sandboxPath}`, hostPath]);
     }
 }
-//# sourceMappingURL=docker-runner.js.map
+//# sourceMappingURL=container-sandbox.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
 
 
@@ -58268,8 +58226,6 @@ async function ensureImage(opts) {
 }
 //# sourceMappingURL=images.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/compose.js
-
-
 
 
 
@@ -58464,16 +58420,16 @@ function composeFile(opts) {
  * (and an egress proxy when `network.allow` names outside hosts), all on an
  * internal network where services are reachable by name and nothing else is.
  */
-class ComposeRunner extends ShellSandbox {
+class ComposeRunner extends ContainerSandbox {
     task;
     healthTimeoutMs;
     kind = 'compose';
     project;
-    user = null;
-    handedOver = false;
     composeFilePath = '';
     compose = [];
     containers = new Map();
+    /** A folder made for the Compose file when the spec has no log folder; removed at stop. */
+    scratchDir = null;
     constructor(spec, task, 
     /** How long sidecars get to become healthy. */
     healthTimeoutMs = 120_000) {
@@ -58517,15 +58473,10 @@ class ComposeRunner extends ShellSandbox {
         const serviceNames = new Set(services.map((s) => s.name));
         const outsideHosts = environment.network.allow.filter((h) => !serviceNames.has(h));
         const egress = outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
-        const user = await sandboxUserFor(spec.image).catch((err) => {
-            throw new types_SandboxError(`cannot inspect image ${spec.image}: ${err.message}`, 'start');
-        });
-        this.user = user;
-        if (hostIds().uid === 0 && user.uid !== 0) {
-            chownTree(spec.workspaceHost, user.uid, user.gid);
-            this.handedOver = true;
-        }
+        const user = await this.chooseUser();
         const dir = spec.logDir ?? (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-compose-'));
+        if (!spec.logDir)
+            this.scratchDir = dir;
         (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
         this.composeFilePath = external_node_path_.join(dir, 'compose.yaml');
         // JSON is YAML too, and leaves no room for YAML 1.1 surprises in v1 (`0:0` read as a number).
@@ -58601,7 +58552,7 @@ class ComposeRunner extends ShellSandbox {
         return id;
     }
     createPool() {
-        const user = this.user;
+        const user = this.requireUser();
         return new ShellPool((requested, service) => {
             if (!service || service === AGENT_SERVICE)
                 return containerShell(() => this.containerOf(undefined), user, this.workdir, requested);
@@ -58616,28 +58567,17 @@ class ComposeRunner extends ShellSandbox {
             });
         });
     }
+    hasService(name) {
+        return this.containers.has(name);
+    }
     exec(req) {
         // A sidecar's working directory is its own; only the agent's defaults to the workspace.
         if (req.service && req.service !== AGENT_SERVICE && !req.cwd)
             return super.exec({ ...req, cwd: '/' });
         return super.exec(req);
     }
-    async copyIn(hostPath, sandboxPath) {
-        const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
-        const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
-        if (r.exitCode !== 0)
-            throw new types_SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
-        await dockerCall(['cp', hostPath, `${this.containerOf(undefined)}:${sandboxPath}`]);
-    }
-    async copyOut(sandboxPath, hostPath) {
-        await dockerCall(['cp', `${this.containerOf(undefined)}:${sandboxPath}`, hostPath]);
-    }
-    giveBack() {
-        if (!this.handedOver)
-            return;
-        this.handedOver = false;
-        const host = hostIds();
-        chownTree(this.spec.workspaceHost, host.uid, host.gid);
+    agentContainer() {
+        return this.containerOf(undefined);
     }
     async down() {
         try {
@@ -58651,6 +58591,8 @@ class ComposeRunner extends ShellSandbox {
         }
         finally {
             this.giveBack();
+            if (this.scratchDir)
+                (0,external_node_fs_.rmSync)(this.scratchDir, { recursive: true, force: true });
         }
     }
     stopSync() {
@@ -58661,6 +58603,94 @@ class ComposeRunner extends ShellSandbox {
     }
 }
 //# sourceMappingURL=compose.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/docker-runner.js
+
+
+
+
+
+
+
+
+
+/** The locked-down `docker run`/Compose settings shared by the runners. */
+function lockdownArgs(resources) {
+    return [
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges',
+        '--init',
+        '--pids-limit',
+        String(resources.pids),
+        '--memory',
+        `${resources.memory_mb}m`,
+        '--memory-swap',
+        `${resources.memory_mb}m`,
+        '--cpus',
+        String(resources.cpus),
+    ];
+}
+/** One container per run with the workspace bind-mounted; locked down by default. */
+class DockerRunner extends ContainerSandbox {
+    kind = 'docker';
+    container;
+    constructor(spec) {
+        super(spec);
+        this.container = `fb-${spec.runId}`.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 120);
+    }
+    get workdir() {
+        return this.spec.workdir;
+    }
+    agentContainer() {
+        return this.container;
+    }
+    async up() {
+        const { spec } = this;
+        const user = await this.chooseUser();
+        const args = [
+            'run',
+            '-d',
+            '--name',
+            this.container,
+            ...labelArgs(runLabels(spec.runId)),
+            '--network',
+            'none',
+            ...lockdownArgs(spec.resources),
+            '--user',
+            user.spec,
+            '-v',
+            `${spec.workspaceHost}:${spec.workdir}`,
+            '-w',
+            spec.workdir,
+        ];
+        for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
+            args.push('-v', `${hostPath}:${inSandbox}:ro`);
+        for (const [k, v] of Object.entries(spec.env))
+            args.push('-e', `${k}=${v}`);
+        args.push(spec.image, 'sleep', 'infinity');
+        const r = await dockerCall(args, { allowFailure: true, timeoutMs: 60_000 });
+        if (r.exitCode !== 0)
+            throw new types_SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
+    }
+    createPool() {
+        const user = this.requireUser();
+        return new ShellPool((requested) => containerShell(() => this.container, user, this.workdir, requested));
+    }
+    async down() {
+        try {
+            await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
+        }
+        finally {
+            this.giveBack();
+        }
+    }
+    stopSync() {
+        dockerSync(['docker'], ['rm', '-f', '-v', this.container]);
+        this.giveBack();
+    }
+}
+//# sourceMappingURL=docker-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/local-runner.js
 
 
@@ -63696,6 +63726,13 @@ async function run_task_runTask(opts) {
     let score = 0;
     let passed = false;
     let sandbox = null;
+    let sandboxKind = 'docker';
+    try {
+        sandboxKind = chooseSandboxKind(task);
+    }
+    catch {
+        // A bad MLE_EVAL_SANDBOX is reported when the sandbox opens.
+    }
     const buildResult = () => ({
         schema_version: 1,
         run_id: runId,
@@ -63725,7 +63762,8 @@ async function run_task_runTask(opts) {
         started_at: startedAt.toISOString(),
         finished_at: new Date().toISOString(),
         task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
-        sandbox: sandbox?.kind ?? 'docker',
+        // The runner's kind even when it failed to start (a compose task whose sidecar never got healthy).
+        sandbox: sandbox?.kind ?? sandboxKind,
     });
     // Written first so that a harness killed mid-run still leaves a readable reason.
     dir.writeResult(buildResult());
