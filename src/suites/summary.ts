@@ -69,9 +69,8 @@ export interface ProblemRun {
 
 export type SuiteRunStatus = 'running' | 'completed' | 'interrupted';
 
-/** What `summary.json` holds, and what comparisons read. */
-export interface SuiteSummary {
-  schema_version: 1;
+/** What a suite run is and how it was started; the rest of the summary is computed from runs. */
+export interface SummaryHeader {
   suite_run_id: string;
   suite_id: string;
   suite_title: string;
@@ -87,6 +86,12 @@ export interface SuiteSummary {
   task_filter: string[] | null;
   epochs: number;
   concurrency: number;
+  wall_seconds: number;
+}
+
+/** What `summary.json` holds, and what comparisons read. */
+export interface SuiteSummary extends Omit<SummaryHeader, 'wall_seconds'> {
+  schema_version: 1;
   totals: {
     tasks: number;
     runs_planned: number;
@@ -114,26 +119,6 @@ export interface SuiteSummary {
   by_domain: Rollup[];
   environment_errors: ProblemRun[];
   agent_failures: ProblemRun[];
-}
-
-/** What a suite run is and how it was started; the rest of the summary is computed from runs. */
-export interface SummaryHeader {
-  suite_run_id: string;
-  suite_id: string;
-  suite_title: string;
-  suite_file: string;
-  model: string;
-  status: SuiteRunStatus;
-  started_at: string;
-  finished_at: string | null;
-  branch: string | null;
-  commit_sha: string | null;
-  label: string | null;
-  shard: { index: number; total: number } | null;
-  task_filter: string[] | null;
-  epochs: number;
-  concurrency: number;
-  wall_seconds: number;
 }
 
 export interface SummaryTask {
