@@ -58202,7 +58202,9 @@ async function ensureImage(opts) {
             return tag;
         }
         try {
-            const r = await dockerCall(['build', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
+            const r = await dockerCall(
+            // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
+            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
             if (opts.logFile)
                 (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
             if (r.exitCode !== 0) {

@@ -76,7 +76,8 @@ export async function ensureImage(opts: {
     }
     try {
       const r = await dockerCall(
-        ['build', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext as string],
+        // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
+        ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext as string],
         { timeoutMs: 1_800_000, retries: 0, allowFailure: true },
       );
       if (opts.logFile) writeFileSync(opts.logFile, r.stdout + r.stderr);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 /**
  * A broken environment is the environment's fault, not the agent's: a failed
  * image build or a sidecar that never gets healthy ends the run with status
@@ -27,6 +28,11 @@ describe.runIf(HAS_DOCKER)('environment errors in result.json', () => {
     expect(existsSync(log)).toBe(true);
     expect(readFileSync(log, 'utf8')).toContain('this build fails on purpose');
     expect(leftoversFor(result.run_id)).toEqual([]);
+    // Nor the failed build step's container.
+    const stepContainers = execFileSync('docker', ['ps', '-a', '--no-trunc', '--format', '{{.Command}}'], {
+      encoding: 'utf8',
+    });
+    expect(stepContainers).not.toContain('this build fails on purpose');
   });
 
   it('a sidecar that never becomes healthy, named in the error', async () => {
