@@ -62146,6 +62146,12 @@ function loadTask(dirOrFile) {
 /** Like loadTask, but returns the problems instead of throwing (for `describe`). */
 function inspectTask(dirOrFile) {
     const resolved = external_node_path_.resolve(dirOrFile);
+    if (!(0,external_node_fs_.existsSync)(resolved)) {
+        return {
+            task: null,
+            problems: [{ file: resolved, field: '', message: 'no such task folder or task.yaml' }],
+        };
+    }
     const manifestPath = (0,external_node_fs_.existsSync)(resolved) && (0,external_node_fs_.statSync)(resolved).isDirectory() ? external_node_path_.join(resolved, 'task.yaml') : resolved;
     const dir = external_node_path_.dirname(manifestPath);
     let manifest;

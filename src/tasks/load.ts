@@ -125,6 +125,12 @@ export function loadTask(dirOrFile: string): Task {
 /** Like loadTask, but returns the problems instead of throwing (for `describe`). */
 export function inspectTask(dirOrFile: string): { task: Task | null; problems: ManifestProblem[] } {
   const resolved = path.resolve(dirOrFile);
+  if (!existsSync(resolved)) {
+    return {
+      task: null,
+      problems: [{ file: resolved, field: '', message: 'no such task folder or task.yaml' }],
+    };
+  }
   const manifestPath =
     existsSync(resolved) && statSync(resolved).isDirectory() ? path.join(resolved, 'task.yaml') : resolved;
   const dir = path.dirname(manifestPath);

@@ -74,6 +74,9 @@ describe('task manifests', () => {
     const empty = path.join(root, 'empty');
     mkdirSync(empty);
     expect(problemsOf(empty)[0]).toMatch(/task\.yaml: cannot read file \(ENOENT\)/);
+    expect(problemsOf(path.join(root, 'no_such_task'))).toEqual([
+      `${path.join(root, 'no_such_task')}: no such task folder or task.yaml`,
+    ]);
     const bad = brokenCopy(() => {});
     writeFileSync(path.join(bad, 'task.yaml'), 'id: [unclosed\n');
     expect(problemsOf(bad)[0]).toMatch(/invalid YAML at line/);
