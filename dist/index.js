@@ -57597,6 +57597,13 @@ class ShellPool {
             .map((s) => s.innerPid)
             .filter((p) => p > 0);
     }
+    /** Closes the open shells; later calls open new ones. */
+    recycle() {
+        for (const list of this.shells.values())
+            for (const s of list)
+                s.close();
+        this.shells.clear();
+    }
     closeAll() {
         this.closed = true;
         for (const list of this.shells.values())
@@ -57854,6 +57861,9 @@ class ShellSandbox {
         }, this.workdir);
         if (r.exitCode !== 0)
             throw new types_SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+    }
+    async newSession() {
+        this.requirePool().recycle();
     }
     async stop() {
         this.pool?.closeAll();
@@ -63580,6 +63590,8 @@ async function prepareGrading(sandbox, task, opts) {
             killedProcesses: 0,
             leftProcesses: 0,
         };
+    // A fresh shell for everything that follows: the agent's commands ran in the old ones.
+    await sandbox.newSession();
     let killed = 0;
     let left = 0;
     if (opts.killLeftovers) {

@@ -95,6 +95,8 @@ export async function prepareGrading(
       killedProcesses: 0,
       leftProcesses: 0,
     };
+  // A fresh shell for everything that follows: the agent's commands ran in the old ones.
+  await sandbox.newSession();
   let killed = 0;
   let left = 0;
   if (opts.killLeftovers) {

@@ -85,6 +85,10 @@ export abstract class ShellSandbox implements SandboxRunner {
     if (r.exitCode !== 0) throw new SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
   }
 
+  async newSession(): Promise<void> {
+    this.requirePool().recycle();
+  }
+
   async stop(): Promise<void> {
     this.pool?.closeAll();
     this.pool = null;

@@ -547,6 +547,12 @@ export class ShellPool {
       .filter((p) => p > 0);
   }
 
+  /** Closes the open shells; later calls open new ones. */
+  recycle(): void {
+    for (const list of this.shells.values()) for (const s of list) s.close();
+    this.shells.clear();
+  }
+
   closeAll(): void {
     this.closed = true;
     for (const list of this.shells.values()) for (const s of list) s.close();

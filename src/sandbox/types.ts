@@ -63,6 +63,12 @@ export interface SandboxRunner {
   copyIn(hostPath: string, sandboxPath: string): Promise<void>;
   /** Copies a sandbox file or folder out to `hostPath`. */
   copyOut(sandboxPath: string, hostPath: string): Promise<void>;
+  /**
+   * Closes every open shell so that the next command runs in a new one. Grading
+   * calls it once the agent has stopped: a shell the agent's commands ran in
+   * could have been tampered with (its pipes are reachable from inside).
+   */
+  newSession(): Promise<void>;
   /** Removes everything the sandbox created. Safe to call more than once. */
   stop(): Promise<void>;
 }

@@ -33,6 +33,7 @@ export class HostSandbox implements SandboxRunner {
     mkdirSync(workdir, { recursive: true });
   }
   async start(): Promise<void> {}
+  async newSession(): Promise<void> {}
   async stop(): Promise<void> {}
   async resolvePath(p: string): Promise<string> {
     return resolveHostPath(this.workdir, this.workdir, p);

@@ -48,6 +48,7 @@ export class FakeSandbox implements SandboxRunner {
   }
   async copyIn(): Promise<void> {}
   async copyOut(): Promise<void> {}
+  async newSession(): Promise<void> {}
   async stop(): Promise<void> {}
 }
 

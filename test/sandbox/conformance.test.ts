@@ -139,6 +139,31 @@ describe.runIf(HAS_DOCKER).each(RUNNERS)('$name runner conformance', (rc) => {
     expect(after).toMatchObject({ exitCode: 0, stdout: 'back\n' });
   });
 
+  it('newSession runs later commands in a new shell and ends the old one', async () => {
+    // The pids of a command's ancestors: the persistent shell running it is among them.
+    const ancestors = async (): Promise<string[]> => {
+      const r = await sandbox.exec({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
+        cmd: 'p=$BASHPID; while [ "$p" -gt 1 ] 2>/dev/null; do read -r s < /proc/$p/stat || break; s=${s##*) }; set -- $s; p=$2; echo $p; done',
+      });
+      return r.stdout.trim().split('\n');
+    };
+    const before = await ancestors();
+    await sandbox.newSession();
+    const after = await ancestors();
+    const gone = before.filter((p) => !after.includes(p));
+    expect(gone.length).toBeGreaterThan(0);
+    let alive = '';
+    for (let i = 0; i < 20; i++) {
+      alive = (
+        await sandbox.exec({ cmd: `for p in ${gone.join(' ')}; do [ -e /proc/$p ] && echo $p; done; true` })
+      ).stdout;
+      if (!alive) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(alive).toBe('');
+  });
+
   it('refuses a service it does not have, and runs in its own under the name agent', async () => {
     expect((await errorOf(sandbox.exec({ service: 'nope', cmd: 'true' })))?.message).toMatch(
       /no service named nope/,
