@@ -47638,6 +47638,10 @@ class BudgetEnforcer {
     }
     /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
     costUnknown = false;
+    /** Tokens left in the budget (input and output together). */
+    remainingTokens() {
+        return Math.max(0, this.budget.max_tokens - this.tokens);
+    }
     recordModelUsage(tokens, costUsd) {
         this.tokens += tokens;
         if (costUsd === null)
@@ -59339,6 +59343,8 @@ const DEFAULT_SYSTEM_PROMPT = 'You are an expert ML engineer working in a sandbo
     'working directory (/workspace). Use the tools to inspect, change and test the code.';
 /** How long a tool call may outlive the wall-time budget before it is abandoned. */
 const WALL_GRACE_MS = 5_000;
+/** Below this many tokens left in the budget, replies are capped to what is left. */
+const OUTPUT_CAP_THRESHOLD = 16_384;
 /** Calls the model under the budget: refused when spent, cut off at the wall-time limit, usage recorded. */
 async function callModel(ctx, req) {
     ctx.budget.beforeModelCall();
@@ -59346,10 +59352,14 @@ async function callModel(ctx, req) {
     const wall = AbortSignal.timeout(Math.max(1, remaining));
     const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
     const started = Date.now();
+    // Cap the reply at what the token budget has left, but only once that is below any model's own
+    // output limit: a larger cap than a model allows is a 400 on some servers.
+    const tokensLeft = ctx.budget.remainingTokens();
     let response;
     try {
         response = await ctx.model.complete({
             ...req,
+            ...(tokensLeft < OUTPUT_CAP_THRESHOLD ? { maxOutputTokens: Math.max(1, tokensLeft) } : {}),
             signal,
             deadline: started + remaining,
             onRetry: (n) => ctx.transcript.write({
@@ -60613,6 +60623,8 @@ class OpenAIChatModel {
             }));
         if (req.temperature !== undefined)
             body.temperature = req.temperature;
+        if (req.maxOutputTokens !== undefined)
+            body.max_completion_tokens = req.maxOutputTokens;
         return body;
     }
 }

@@ -96,6 +96,9 @@ export const DEFAULT_SYSTEM_PROMPT =
 /** How long a tool call may outlive the wall-time budget before it is abandoned. */
 export const WALL_GRACE_MS = 5_000;
 
+/** Below this many tokens left in the budget, replies are capped to what is left. */
+export const OUTPUT_CAP_THRESHOLD = 16_384;
+
 /** Calls the model under the budget: refused when spent, cut off at the wall-time limit, usage recorded. */
 export async function callModel(ctx: AgentContext, req: ChatRequest): Promise<ChatResponse> {
   ctx.budget.beforeModelCall();
@@ -103,10 +106,14 @@ export async function callModel(ctx: AgentContext, req: ChatRequest): Promise<Ch
   const wall = AbortSignal.timeout(Math.max(1, remaining));
   const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
   const started = Date.now();
+  // Cap the reply at what the token budget has left, but only once that is below any model's own
+  // output limit: a larger cap than a model allows is a 400 on some servers.
+  const tokensLeft = ctx.budget.remainingTokens();
   let response: ChatResponse;
   try {
     response = await ctx.model.complete({
       ...req,
+      ...(tokensLeft < OUTPUT_CAP_THRESHOLD ? { maxOutputTokens: Math.max(1, tokensLeft) } : {}),
       signal,
       deadline: started + remaining,
       onRetry: (n) =>

@@ -142,6 +142,7 @@ export class OpenAIChatModel implements ChatModel {
         function: { name: t.name, description: t.description, parameters: t.parameters },
       }));
     if (req.temperature !== undefined) body.temperature = req.temperature;
+    if (req.maxOutputTokens !== undefined) body.max_completion_tokens = req.maxOutputTokens;
     return body;
   }
 }

@@ -45,6 +45,11 @@ export interface ChatRequest {
   /** Present for native tool calling; absent for text-protocol agents. */
   tools?: ToolSpec[];
   temperature?: number | undefined;
+  /**
+   * The most tokens the reply may use: what is left of the run's token budget,
+   * so one reply cannot run past it. Absent while plenty is left.
+   */
+  maxOutputTokens?: number;
   signal?: AbortSignal;
   /**
    * Epoch milliseconds after which the client must not start another retry

@@ -9,6 +9,7 @@ export interface ReceivedRequest {
     model: string;
     messages: Array<Record<string, unknown>>;
     tools?: Array<{ type: string; function: { name: string; parameters: Record<string, unknown> } }>;
+    max_completion_tokens?: number;
   };
 }
 

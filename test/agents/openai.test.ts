@@ -61,6 +61,8 @@ describe('OpenAIChatModel against a local OpenAI-compatible server', () => {
     expect(first?.authorization).toBe(`Bearer ${KEY}`);
     // The provider prefix is stripped for the API; tools are declared as functions with JSON Schemas.
     expect(first?.body.model).toBe('gpt-4o-mini');
+    // Plenty of token budget left: the reply is not capped.
+    expect(first?.body.max_completion_tokens).toBeUndefined();
     expect(first?.body.tools?.map((t) => t.function.name)).toEqual(['bash', 'submit']);
     expect(first?.body.tools?.[0]?.function.parameters).toMatchObject({
       type: 'object',
@@ -93,6 +95,23 @@ describe('OpenAIChatModel against a local OpenAI-compatible server', () => {
       15,
     );
     expect(ctx.budget.tokens).toBe(6080);
+  });
+
+  it('caps each reply at what is left of a nearly spent token budget', async () => {
+    const { server, ctx } = await setup(
+      [
+        completion(
+          { tool_calls: [{ name: 'bash', arguments: JSON.stringify({ command: 'true' }) }] },
+          { prompt: 3000, completion: 500 },
+        ),
+        completion({ content: 'done' }, { prompt: 3600, completion: 20 }),
+      ],
+      {},
+      { max_tokens: 10_000 },
+    );
+    const outcome = await new NativeToolAgent().run(ctx);
+    expect(outcome.stopReason).toBe('final_answer');
+    expect(server.received.map((r) => r.body.max_completion_tokens)).toEqual([10_000, 6_500]);
   });
 
   it('retries a 429 honouring Retry-After, a 500, a dropped connection and a timeout, recording each', async () => {
