@@ -58215,6 +58215,7 @@ async function ensureImage(opts) {
                 (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
             return tag;
         }
+        opts.onBuild?.(tag);
         try {
             const r = await dockerCall(
             // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
@@ -63690,6 +63691,7 @@ async function sandbox_openSandbox(opts) {
             buildContext: opts.task.paths.buildContext,
             name: manifest.id,
             logFile: external_node_path_.join(opts.logDir, 'image-build.log'),
+            onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${external_node_path_.join(opts.logDir, 'image-build.log')})`),
         });
     // Docker, Compose (services or network.allow) or local (MLE_EVAL_SANDBOX=local).
     const sandbox = createSandbox(opts.task, {
@@ -63809,6 +63811,7 @@ async function run_task_runTask(opts) {
             runId,
             workspaceHost: dir.workspaceFinal,
             warn,
+            ...(opts.notice ? { notice: opts.notice } : {}),
             logDir: dir.logsDir,
             readOnlyMounts: {
                 // The reference solution is visible only to the oracle.
@@ -64084,6 +64087,7 @@ async function validateTask(task, opts) {
         runsRoot: opts.runsRoot,
         signal: opts.signal,
         warn: opts.warn,
+        notice: opts.notice,
         onPhase: opts.onPhase,
     });
     const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);

@@ -56,6 +56,8 @@ export interface RunTaskOptions {
   signal?: AbortSignal;
   onPhase?: (phase: RunPhase, runId: string) => void;
   warn?: (message: string) => void;
+  /** Progress worth telling a person, such as an image build that may take minutes. */
+  notice?: (message: string) => void;
   /** Per tool call, before clipping to the remaining wall time. */
   toolTimeoutMs?: number;
   /** Resolves LLM-rubric judge models by name (tests pass scripted judges); default: the agents' resolveModel. */
@@ -160,6 +162,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       runId,
       workspaceHost: dir.workspaceFinal,
       warn,
+      ...(opts.notice ? { notice: opts.notice } : {}),
       logDir: dir.logsDir,
       readOnlyMounts: {
         // The reference solution is visible only to the oracle.

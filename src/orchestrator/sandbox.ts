@@ -10,6 +10,8 @@ export async function openSandbox(opts: {
   logDir: string;
   readOnlyMounts?: Record<string, string>;
   warn?: (message: string) => void;
+  /** Progress worth telling a person (an image build that may take minutes). */
+  notice?: (message: string) => void;
 }): Promise<{ sandbox: SandboxRunner; image: string }> {
   const { manifest } = opts.task;
   // The local runner (development only) uses no image.
@@ -21,6 +23,10 @@ export async function openSandbox(opts: {
           buildContext: opts.task.paths.buildContext,
           name: manifest.id,
           logFile: path.join(opts.logDir, 'image-build.log'),
+          onBuild: (tag) =>
+            opts.notice?.(
+              `building image ${tag} (first use of this build context; log: ${path.join(opts.logDir, 'image-build.log')})`,
+            ),
         });
   // Docker, Compose (services or network.allow) or local (MLE_EVAL_SANDBOX=local).
   const sandbox = createSandbox(

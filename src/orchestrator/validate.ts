@@ -39,6 +39,7 @@ export interface ValidateOptions {
   runsRoot: string;
   signal?: AbortSignal;
   warn?: (message: string) => void;
+  notice?: (message: string) => void;
   onPhase?: (phase: RunPhase, runId: string) => void;
 }
 
@@ -56,6 +57,7 @@ export async function validateTask(task: Task, opts: ValidateOptions): Promise<T
       runsRoot: opts.runsRoot,
       signal: opts.signal,
       warn: opts.warn,
+      notice: opts.notice,
       onPhase: opts.onPhase,
     });
   const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);

@@ -47,6 +47,8 @@ export async function ensureImage(opts: {
   buildContext?: string | null;
   name: string;
   logFile?: string;
+  /** Told before a build starts (builds can take minutes; reuse is silent). */
+  onBuild?: (tag: string) => void;
 }): Promise<string> {
   if (opts.image) {
     if (await imageExists(opts.image)) return opts.image;
@@ -74,6 +76,7 @@ export async function ensureImage(opts: {
       if (opts.logFile) writeFileSync(opts.logFile, `reused cached image ${tag}\n`);
       return tag;
     }
+    opts.onBuild?.(tag);
     try {
       const r = await dockerCall(
         // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).

@@ -170,6 +170,7 @@ export function registerRunCommands(program: Command): void {
           runsRoot: path.resolve(opts.runsDir),
           signal: controller.signal,
           warn: (m) => info(`warning: ${m}`),
+          notice: (m) => info(m),
           onPhase: (phase, runId) => info(`[${new Date().toISOString().slice(11, 19)}] ${runId}: ${phase}`),
         });
         if (opts.json) printJson(result);

@@ -93,6 +93,7 @@ export function registerValidateCommand(program: Command): void {
             runsRoot: path.resolve(flags.runsDir),
             signal: controller.signal,
             warn: (m) => info(`warning: ${m}`),
+            notice: (m) => info(m),
             onPhase: (phase, runId) => info(`[${new Date().toISOString().slice(11, 19)}] ${runId}: ${phase}`),
           });
           results.push(v);
