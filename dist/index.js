@@ -47638,6 +47638,10 @@ class BudgetEnforcer {
     }
     /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
     costUnknown = false;
+    /** Dollars left in the budget. */
+    remainingUsd() {
+        return Math.max(0, this.budget.max_cost_usd - this.costUsd);
+    }
     /** Tokens left in the budget (input and output together). */
     remainingTokens() {
         return Math.max(0, this.budget.max_tokens - this.tokens);
@@ -59353,9 +59357,13 @@ async function callModel(ctx, req) {
     const wall = AbortSignal.timeout(Math.max(1, remaining));
     const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
     const started = Date.now();
-    // Cap the reply at what the token budget has left, but only once that is below any model's own
-    // output limit: a larger cap than a model allows is a 400 on some servers.
-    const tokensLeft = ctx.budget.remainingTokens();
+    // Cap the reply at what the token and dollar budgets have left, but only once that is below any
+    // model's own output limit: a larger cap than a model allows is a 400 on some servers.
+    const outputPrice = ctx.model.free ? null : ctx.cost.outputPricePerToken(ctx.model.name);
+    const affordable = outputPrice
+        ? Math.floor(ctx.budget.remainingUsd() / outputPrice)
+        : Number.POSITIVE_INFINITY;
+    const tokensLeft = Math.min(ctx.budget.remainingTokens(), affordable);
     let response;
     try {
         response = await ctx.model.complete({
@@ -62331,6 +62339,11 @@ class tracker_CostTracker {
         }
         this.dollars += cost;
         return cost;
+    }
+    /** Dollars per output token of a model, or null when it has no price. */
+    outputPricePerToken(model) {
+        const price = this.table.models[model];
+        return price ? price.output / 1_000_000 : null;
     }
     /** Total dollars, or null when any call could not be priced. */
     get totalUsd() {

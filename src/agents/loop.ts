@@ -106,9 +106,13 @@ export async function callModel(ctx: AgentContext, req: ChatRequest): Promise<Ch
   const wall = AbortSignal.timeout(Math.max(1, remaining));
   const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
   const started = Date.now();
-  // Cap the reply at what the token budget has left, but only once that is below any model's own
-  // output limit: a larger cap than a model allows is a 400 on some servers.
-  const tokensLeft = ctx.budget.remainingTokens();
+  // Cap the reply at what the token and dollar budgets have left, but only once that is below any
+  // model's own output limit: a larger cap than a model allows is a 400 on some servers.
+  const outputPrice = ctx.model.free ? null : ctx.cost.outputPricePerToken(ctx.model.name);
+  const affordable = outputPrice
+    ? Math.floor(ctx.budget.remainingUsd() / outputPrice)
+    : Number.POSITIVE_INFINITY;
+  const tokensLeft = Math.min(ctx.budget.remainingTokens(), affordable);
   let response: ChatResponse;
   try {
     response = await ctx.model.complete({

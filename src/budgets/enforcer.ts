@@ -68,6 +68,11 @@ export class BudgetEnforcer {
   /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
   costUnknown = false;
 
+  /** Dollars left in the budget. */
+  remainingUsd(): number {
+    return Math.max(0, this.budget.max_cost_usd - this.costUsd);
+  }
+
   /** Tokens left in the budget (input and output together). */
   remainingTokens(): number {
     return Math.max(0, this.budget.max_tokens - this.tokens);

@@ -44,6 +44,12 @@ export class CostTracker {
     return cost;
   }
 
+  /** Dollars per output token of a model, or null when it has no price. */
+  outputPricePerToken(model: string): number | null {
+    const price = this.table.models[model];
+    return price ? price.output / 1_000_000 : null;
+  }
+
   /** Total dollars, or null when any call could not be priced. */
   get totalUsd(): number | null {
     return this.unpriced ? null : this.dollars;

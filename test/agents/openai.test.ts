@@ -114,6 +114,24 @@ describe('OpenAIChatModel against a local OpenAI-compatible server', () => {
     expect(server.received.map((r) => r.body.max_completion_tokens)).toEqual([10_000, 6_500]);
   });
 
+  it('caps each reply at the output tokens a nearly spent dollar budget can still pay for', async () => {
+    // gpt-4o-mini output is $0.60 per 1M tokens: $0.005 pays for 8,333 of them.
+    const { server, ctx } = await setup(
+      [
+        completion(
+          { tool_calls: [{ name: 'bash', arguments: JSON.stringify({ command: 'true' }) }] },
+          { prompt: 3000, completion: 500 },
+        ),
+        completion({ content: 'done' }, { prompt: 3600, completion: 20 }),
+      ],
+      {},
+      { max_cost_usd: 0.005 },
+    );
+    await new NativeToolAgent().run(ctx);
+    // After the first call ($0.00045 in + $0.0003 out), $0.00425 is left: 7,083 output tokens.
+    expect(server.received.map((r) => r.body.max_completion_tokens)).toEqual([8_333, 7_083]);
+  });
+
   it('retries a 429 honouring Retry-After, a 500, a dropped connection and a timeout, recording each', async () => {
     const { server, ctx } = await setup(
       [
