@@ -58159,6 +58159,40 @@ async function withFileLock(file, fn, opts = {}) {
 
 
 
+/** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
+function baseImagesOf(dockerfile) {
+    const stages = new Set();
+    const images = [];
+    for (const line of dockerfile.split('\n')) {
+        const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+        if (!m?.[1])
+            continue;
+        if (!stages.has(m[1].toLowerCase()) && m[1] !== 'scratch')
+            images.push(m[1]);
+        if (m[2])
+            stages.add(m[2].toLowerCase());
+    }
+    return images;
+}
+async function missingBaseImages(buildContext) {
+    let dockerfile;
+    try {
+        dockerfile = (0,external_node_fs_.readFileSync)(external_node_path_.join(buildContext, 'Dockerfile'), 'utf8');
+    }
+    catch {
+        return [];
+    }
+    const missing = [];
+    for (const image of baseImagesOf(dockerfile))
+        if (!(await imageExists(image)))
+            missing.push(image);
+    return missing;
+}
+function baseImageHint(missing) {
+    return missing.includes('debian:bookworm-slim')
+        ? "build it from Debian's mirror with `npm run base-image` (scripts/build-base-image.sh, needs root and debootstrap)"
+        : 'pull it where a registry is reachable, or build it locally, before running the task';
+}
 /** A stable hash of a build context: every file's relative path and bytes, in sorted order. */
 function hashBuildContext(dir) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
@@ -58227,7 +58261,11 @@ async function ensureImage(opts) {
             if (opts.logFile)
                 (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
             if (r.exitCode !== 0) {
-                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`, 'image_build');
+                const missing = await missingBaseImages(opts.buildContext);
+                const why = missing.length > 0
+                    ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
+                    : r.stderr.trim().split('\n').slice(-2).join(' | ');
+                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
             }
             return tag;
         }

@@ -5,6 +5,37 @@ import { DockerCliError, dockerCall } from './docker-cli.js';
 import { lockPath, withFileLock } from './lock.js';
 import { SandboxError } from './types.js';
 
+/** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
+export function baseImagesOf(dockerfile: string): string[] {
+  const stages = new Set<string>();
+  const images: string[] = [];
+  for (const line of dockerfile.split('\n')) {
+    const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!m?.[1]) continue;
+    if (!stages.has(m[1].toLowerCase()) && m[1] !== 'scratch') images.push(m[1]);
+    if (m[2]) stages.add(m[2].toLowerCase());
+  }
+  return images;
+}
+
+async function missingBaseImages(buildContext: string): Promise<string[]> {
+  let dockerfile: string;
+  try {
+    dockerfile = readFileSync(path.join(buildContext, 'Dockerfile'), 'utf8');
+  } catch {
+    return [];
+  }
+  const missing: string[] = [];
+  for (const image of baseImagesOf(dockerfile)) if (!(await imageExists(image))) missing.push(image);
+  return missing;
+}
+
+function baseImageHint(missing: string[]): string {
+  return missing.includes('debian:bookworm-slim')
+    ? "build it from Debian's mirror with `npm run base-image` (scripts/build-base-image.sh, needs root and debootstrap)"
+    : 'pull it where a registry is reachable, or build it locally, before running the task';
+}
+
 /** A stable hash of a build context: every file's relative path and bytes, in sorted order. */
 export function hashBuildContext(dir: string): string {
   const hash = createHash('sha256');
@@ -85,8 +116,13 @@ export async function ensureImage(opts: {
       );
       if (opts.logFile) writeFileSync(opts.logFile, r.stdout + r.stderr);
       if (r.exitCode !== 0) {
+        const missing = await missingBaseImages(opts.buildContext as string);
+        const why =
+          missing.length > 0
+            ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
+            : r.stderr.trim().split('\n').slice(-2).join(' | ');
         throw new SandboxError(
-          `building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+          `building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`,
           'image_build',
         );
       }

@@ -21,7 +21,7 @@ export {
   createSandbox,
   type SandboxKind,
 } from './factory.js';
-export { ensureImage, hashBuildContext } from './images.js';
+export { baseImagesOf, ensureImage, hashBuildContext } from './images.js';
 export { LOCAL_WARNING, LocalSubprocessRunner } from './local-runner.js';
 export { capOutput } from './output.js';
 export { confineLexically, resolveHostPath } from './paths.js';

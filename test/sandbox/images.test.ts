@@ -3,11 +3,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureImage, hashBuildContext } from '../../src/sandbox/index.js';
+import { baseImagesOf, ensureImage, hashBuildContext, SandboxError } from '../../src/sandbox/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const root = tempDir('fb-images-');
+
+describe('baseImagesOf', () => {
+  it('names the images of FROM lines, not earlier build stages or scratch', () => {
+    const dockerfile = [
+      'FROM --platform=linux/amd64 debian:bookworm-slim AS build',
+      'RUN make',
+      'from python:3.12-slim',
+      'FROM build AS test',
+      'FROM scratch',
+    ].join('\n');
+    expect(baseImagesOf(dockerfile)).toEqual(['debian:bookworm-slim', 'python:3.12-slim']);
+  });
+});
 
 describe.runIf(HAS_DOCKER)('ensureImage', () => {
   const context = path.join(root, 'ctx');
@@ -39,5 +52,18 @@ describe.runIf(HAS_DOCKER)('ensureImage', () => {
     });
     expect(again).toBe(first);
     expect(builds).toEqual([first]);
+  });
+
+  it('names a base image that is missing and cannot be pulled', async () => {
+    const noBase = path.join(root, 'no-base');
+    mkdirSync(noBase);
+    writeFileSync(path.join(noBase, 'Dockerfile'), 'FROM factory-bench-test/no-such-base:1\nRUN true\n');
+    const err = await ensureImage({ buildContext: noBase, name: 'images-test-nobase' }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SandboxError);
+    expect((err as SandboxError).message).toMatch(
+      /base image factory-bench-test\/no-such-base:1 is not on this machine and cannot be pulled/,
+    );
   });
 });
