@@ -16,7 +16,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../src/agents/index.js';
+import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../src/models/index.js';
 import { type RunTaskOptions, type RunTaskResult, runTask } from '../src/orchestrator/index.js';
 import {
   findLatestSuiteRun,

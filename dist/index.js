@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73072);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(23865);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 73072:
+/***/ 23865:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38013,7 +38013,7 @@ var external_node_path_ = __nccwpck_require__(76760);
 var lib_core = __nccwpck_require__(33838);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(57975);
-;// CONCATENATED MODULE: ./build/src/agents/env.js
+;// CONCATENATED MODULE: ./build/src/models/env.js
 
 
 
@@ -38036,6 +38036,415 @@ function loadDotEnv(file = path.resolve('.env'), env = process.env) {
     return set;
 }
 //# sourceMappingURL=env.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./build/src/runs/ids.js
+
+/** `2026-05-13T20:40:21.123Z` -> `2026-05-13T20-40-21Z` (safe in paths and container names). */
+function timestampSlug(date = new Date()) {
+    return date
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replaceAll(':', '-');
+}
+/** Makes a model name safe for ids and paths: `openai/gpt-4o-mini` -> `openai_gpt-4o-mini`. */
+function slug(s) {
+    return (s
+        .replace(/[^A-Za-z0-9_.-]+/g, '_')
+        .replace(/^[_.-]+/, '')
+        .slice(0, 60) || 'x');
+}
+function newRunId(taskId, model, date = new Date()) {
+    return `${timestampSlug(date)}__${slug(taskId)}__${slug(model)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
+}
+function newSuiteRunId(suiteId, date = new Date()) {
+    return `${timestampSlug(date)}__suite__${slug(suiteId)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
+}
+//# sourceMappingURL=ids.js.map
+// EXTERNAL MODULE: external "node:module"
+var external_node_module_ = __nccwpck_require__(98995);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
+;// CONCATENATED MODULE: ./build/src/runs/sqljs.js
+
+
+
+
+let loaded = null;
+/**
+ * Loads sql.js from beside the bundle (`dist/sql-wasm.cjs` + `.wasm`, where
+ * webpack must not touch it) or, from the CLI, from node_modules.
+ */
+function loadSqlJs() {
+    if (!loaded) {
+        const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+        const require = (0,external_node_module_.createRequire)(import.meta.url);
+        const bundled = external_node_path_.join(here, 'sql-wasm.cjs');
+        const jsPath = (0,external_node_fs_.existsSync)(bundled) ? bundled : require.resolve('sql.js/dist/sql-wasm.js');
+        const wasmDir = external_node_path_.dirname(jsPath);
+        const init = require(jsPath);
+        loaded = init({ locateFile: (file) => external_node_path_.join(wasmDir, file) });
+    }
+    return loaded;
+}
+//# sourceMappingURL=sqljs.js.map
+;// CONCATENATED MODULE: ./build/src/runs/index-db.js
+
+
+
+/**
+ * `runs.sqlite`: the index of every run and suite run. Schema changes are
+ * additive only: each migration is appended and runs once, so a database
+ * written by an older version opens and is brought up to date.
+ */
+const MIGRATIONS = [
+    // 1: the first schema.
+    `CREATE TABLE runs (
+     run_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, model TEXT NOT NULL, suite_run_id TEXT, epoch INTEGER NOT NULL DEFAULT 0,
+     status TEXT NOT NULL, score REAL NOT NULL, passed INTEGER NOT NULL, kill_reason TEXT, stop_reason TEXT,
+     error_kind TEXT, error_message TEXT, input_tokens INTEGER, cached_input_tokens INTEGER, output_tokens INTEGER,
+     total_tokens INTEGER, cost_usd REAL, turns INTEGER, tool_calls INTEGER, wall_seconds REAL,
+     started_at TEXT NOT NULL, finished_at TEXT, run_dir TEXT, difficulty TEXT, domain TEXT);
+   CREATE INDEX runs_task ON runs(task_id, started_at);
+   CREATE INDEX runs_suite ON runs(suite_run_id);
+   CREATE TABLE suite_runs (
+     suite_run_id TEXT PRIMARY KEY, suite_id TEXT NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL,
+     started_at TEXT NOT NULL, finished_at TEXT, total INTEGER, passed INTEGER, avg_score REAL, cost_usd REAL,
+     branch TEXT, commit_sha TEXT, label TEXT, report_path TEXT, summary_json TEXT);
+   CREATE INDEX suite_runs_suite ON suite_runs(suite_id, started_at);
+   CREATE TABLE check_results (
+     run_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, tier TEXT NOT NULL, weight REAL NOT NULL,
+     gating INTEGER NOT NULL, status TEXT NOT NULL, score REAL NOT NULL, explanation TEXT,
+     PRIMARY KEY (run_id, name));`,
+    // 2: suite runs remember how they were run (for --resume and comparisons); indexes for cross-run queries.
+    `ALTER TABLE suite_runs ADD COLUMN epochs INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN concurrency INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN total_tokens INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN wall_seconds REAL;
+   ALTER TABLE suite_runs ADD COLUMN environment_errors INTEGER;
+   ALTER TABLE suite_runs ADD COLUMN suite_file TEXT;
+   ALTER TABLE suite_runs ADD COLUMN config_json TEXT;
+   CREATE INDEX suite_runs_branch ON suite_runs(suite_id, branch, started_at);
+   CREATE INDEX suite_runs_label ON suite_runs(suite_id, label, started_at);
+   CREATE INDEX runs_model ON runs(model, started_at);
+   CREATE INDEX runs_started ON runs(started_at);`,
+];
+const SCHEMA_VERSION = MIGRATIONS.length;
+function userVersion(db) {
+    const r = db.exec('PRAGMA user_version');
+    return Number(r[0]?.values[0]?.[0] ?? 0);
+}
+function migrate(db) {
+    const from = userVersion(db);
+    if (from > SCHEMA_VERSION) {
+        throw new Error(`runs.sqlite has schema version ${from}, newer than this factory-bench understands (${SCHEMA_VERSION}); upgrade factory-bench`);
+    }
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+        db.exec('BEGIN');
+        db.exec(MIGRATIONS[v]);
+        db.exec(`PRAGMA user_version = ${v + 1}`);
+        db.exec('COMMIT');
+    }
+}
+function index_db_queryAll(db, sql, params = []) {
+    const stmt = db.prepare(sql);
+    try {
+        stmt.bind(params);
+        const rows = [];
+        while (stmt.step())
+            rows.push(stmt.getAsObject());
+        return rows;
+    }
+    finally {
+        stmt.free();
+    }
+}
+async function openDatabase(file) {
+    const SQL = await loadSqlJs();
+    const db = file && (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).size > 0
+        ? new SQL.Database((0,external_node_fs_.readFileSync)(file))
+        : new SQL.Database();
+    migrate(db);
+    return db;
+}
+function saveDatabase(db, file) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    (0,external_node_fs_.writeFileSync)(tmp, db.export());
+    (0,external_node_fs_.renameSync)(tmp, file);
+}
+/** A lock file next to the database so that separate processes do not lose each other's writes. */
+async function withFileLock(file, fn) {
+    const lock = `${file}.lock`;
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+        try {
+            (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)(lock, 'wx'));
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+            // A lock older than a minute was left by a killed process.
+            try {
+                if (Date.now() - (0,external_node_fs_.statSync)(lock).mtimeMs > 60_000)
+                    (0,external_node_fs_.unlinkSync)(lock);
+            }
+            catch { }
+            if (Date.now() > deadline)
+                throw new Error(`timed out waiting for ${lock}; remove it if no factory-bench is running`);
+            await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
+        }
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        try {
+            (0,external_node_fs_.unlinkSync)(lock);
+        }
+        catch { }
+    }
+}
+let chain = Promise.resolve();
+/** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
+function index_db_updateIndex(file, fn) {
+    const next = chain.then(() => withFileLock(file, async () => {
+        const db = await openDatabase(file);
+        try {
+            const out = fn(db);
+            saveDatabase(db, file);
+            return out;
+        }
+        finally {
+            db.close();
+        }
+    }));
+    chain = next.catch(() => undefined);
+    return next;
+}
+/** Opens the index read-only (nothing is saved). */
+async function readIndex(file, fn) {
+    const db = await openDatabase(file);
+    try {
+        return fn(db);
+    }
+    finally {
+        db.close();
+    }
+}
+function index_db_insertRun(db, result, runDir) {
+    db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
+       error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
+       wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
+        result.run_id,
+        result.task_id,
+        result.model,
+        result.suite_run_id,
+        result.epoch,
+        result.status,
+        result.score,
+        result.passed ? 1 : 0,
+        result.kill_reason,
+        result.stop_reason,
+        result.error?.kind ?? null,
+        result.error?.message ?? null,
+        result.tokens.input,
+        result.tokens.cached_input,
+        result.tokens.output,
+        result.tokens.total,
+        result.cost_usd,
+        result.turns,
+        result.tool_calls,
+        result.timings.total_s,
+        result.started_at,
+        result.finished_at,
+        runDir,
+        result.task.difficulty,
+        result.task.domain,
+    ]);
+    db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
+    for (const c of result.checks) {
+        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [result.run_id, c.name, c.type, c.tier, c.weight, c.gating ? 1 : 0, c.status, c.score, c.explanation]);
+    }
+}
+//# sourceMappingURL=index-db.js.map
+;// CONCATENATED MODULE: ./build/src/runs/queries.js
+
+const SUITE_RUN_COLUMNS = [
+    'suite_run_id',
+    'suite_id',
+    'model',
+    'status',
+    'started_at',
+    'finished_at',
+    'total',
+    'passed',
+    'avg_score',
+    'cost_usd',
+    'branch',
+    'commit_sha',
+    'label',
+    'report_path',
+    'summary_json',
+    'epochs',
+    'concurrency',
+    'total_tokens',
+    'wall_seconds',
+    'environment_errors',
+    'suite_file',
+    'config_json',
+];
+/** Inserts or replaces a suite run row. */
+function upsertSuiteRun(db, record) {
+    db.run(`INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`, SUITE_RUN_COLUMNS.map((c) => record[c]));
+}
+function toSuiteRun(row) {
+    const out = {};
+    for (const c of SUITE_RUN_COLUMNS)
+        out[c] = row[c] ?? null;
+    return out;
+}
+/** Suite runs whose id is `idOrPrefix` or starts with it, newest first (at most `limit`). */
+function queries_findSuiteRunsById(db, idOrPrefix, limit = 2) {
+    return queryAll(db, "SELECT * FROM suite_runs WHERE suite_run_id = ? OR suite_run_id LIKE ? ESCAPE '\\' ORDER BY started_at DESC LIMIT ?", [idOrPrefix, `${escapeLike(idOrPrefix)}%`, limit]).map(toSuiteRun);
+}
+function getSuiteRun(db, suiteRunId) {
+    const row = index_db_queryAll(db, 'SELECT * FROM suite_runs WHERE suite_run_id = ?', [suiteRunId])[0];
+    return row ? toSuiteRun(row) : null;
+}
+/** The newest suite run of a suite matching the filters, or null. */
+function queries_findLatestSuiteRun(db, q) {
+    const where = ['suite_id = ?'];
+    const params = [q.suiteId];
+    if (q.branch !== undefined) {
+        where.push('branch = ?');
+        params.push(q.branch);
+    }
+    if (q.label !== undefined) {
+        where.push('label = ?');
+        params.push(q.label);
+    }
+    if (q.model !== undefined) {
+        where.push('model = ?');
+        params.push(q.model);
+    }
+    if (q.excludeSuiteRunId !== undefined) {
+        where.push('suite_run_id <> ?');
+        params.push(q.excludeSuiteRunId);
+    }
+    const statuses = q.statuses ?? ['completed'];
+    where.push(`status IN (${statuses.map(() => '?').join(',')})`);
+    params.push(...statuses);
+    const row = index_db_queryAll(db, `SELECT * FROM suite_runs WHERE ${where.join(' AND ')} ORDER BY started_at DESC, suite_run_id DESC LIMIT 1`, params)[0];
+    return row ? toSuiteRun(row) : null;
+}
+function toRun(row) {
+    const num = (v) => (typeof v === 'number' ? v : 0);
+    const str = (v) => (v === null || v === undefined ? null : String(v));
+    return {
+        run_id: String(row.run_id),
+        task_id: String(row.task_id),
+        model: String(row.model),
+        suite_run_id: str(row.suite_run_id),
+        epoch: num(row.epoch),
+        status: String(row.status),
+        score: num(row.score),
+        passed: row.passed === 1,
+        kill_reason: str(row.kill_reason),
+        stop_reason: str(row.stop_reason),
+        error_kind: str(row.error_kind),
+        error_message: str(row.error_message),
+        total_tokens: num(row.total_tokens),
+        cost_usd: typeof row.cost_usd === 'number' ? row.cost_usd : null,
+        turns: num(row.turns),
+        tool_calls: num(row.tool_calls),
+        wall_seconds: num(row.wall_seconds),
+        started_at: String(row.started_at),
+        finished_at: str(row.finished_at),
+        run_dir: str(row.run_dir),
+        difficulty: str(row.difficulty),
+        domain: str(row.domain),
+    };
+}
+/** Runs matching the filters, newest first. */
+function listRuns(db, f = {}) {
+    const where = [];
+    const params = [];
+    if (f.task !== undefined) {
+        where.push('r.task_id = ?');
+        params.push(f.task);
+    }
+    if (f.model !== undefined) {
+        where.push('r.model = ?');
+        params.push(f.model);
+    }
+    if (f.suite !== undefined) {
+        where.push("(s.suite_id = ? OR r.suite_run_id = ? OR r.suite_run_id LIKE ? ESCAPE '\\')");
+        params.push(f.suite, f.suite, `${escapeLike(f.suite)}%`);
+    }
+    if (f.since !== undefined) {
+        where.push('r.started_at >= ?');
+        params.push(f.since);
+    }
+    const sql = `SELECT r.* FROM runs r LEFT JOIN suite_runs s ON s.suite_run_id = r.suite_run_id
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.started_at DESC, r.run_id DESC LIMIT ?`;
+    params.push(f.limit ?? 100);
+    return queryAll(db, sql, params).map(toRun);
+}
+/** Every run linked to a suite run, oldest first. */
+function runsOfSuiteRun(db, suiteRunId) {
+    return index_db_queryAll(db, 'SELECT * FROM runs WHERE suite_run_id = ? ORDER BY started_at, run_id', [
+        suiteRunId,
+    ]).map(toRun);
+}
+/** Runs whose id is `idOrPrefix` or starts with it, newest first (at most `limit`). */
+function findRunsById(db, idOrPrefix, limit = 2) {
+    return queryAll(db, "SELECT * FROM runs WHERE run_id = ? OR run_id LIKE ? ESCAPE '\\' ORDER BY started_at DESC LIMIT ?", [idOrPrefix, `${escapeLike(idOrPrefix)}%`, limit]).map(toRun);
+}
+function escapeLike(s) {
+    return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+//# sourceMappingURL=queries.js.map
+;// CONCATENATED MODULE: ./build/src/runs/redact.js
+/**
+ * Secrets never reach a transcript, log, artifact or comment. Values are
+ * registered once (API keys, tokens from the environment) and replaced
+ * wherever they appear; common key shapes are caught even when unregistered.
+ */
+const secrets = new Set();
+const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
+const KEY_SHAPES = [
+    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
+    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
+];
+function registerSecret(value) {
+    if (value && value.length >= 6)
+        secrets.add(value);
+}
+/** Registers the values of environment variables that look like secrets. */
+function registerEnvSecrets(env = process.env) {
+    for (const [key, value] of Object.entries(env)) {
+        if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
+            registerSecret(value);
+    }
+}
+function redact(text) {
+    let out = text;
+    for (const s of secrets)
+        out = out.split(s).join('[REDACTED]');
+    for (const re of KEY_SHAPES)
+        out = out.replace(re, '[REDACTED]');
+    return out;
+}
+/** Redacts every string inside a JSON-able value. */
+function redactDeep(value) {
+    return JSON.parse(redact(JSON.stringify(value)));
+}
+//# sourceMappingURL=redact.js.map
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -47571,95 +47980,1911 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./build/src/budgets/enforcer.js
-/** Thrown or returned when a budget is spent; `killReason` goes into result.json. */
-class BudgetExceeded extends Error {
-    kind;
-    killReason;
-    constructor(kind) {
-        super(`budget exceeded: ${kind}`);
-        this.kind = kind;
-        this.name = 'BudgetExceeded';
-        this.killReason = `budget_exceeded:${kind}`;
+;// CONCATENATED MODULE: ./build/src/runs/result.js
+
+/** `result.json`: what one run did and how it scored. Readable even after a crash. */
+const checkOutcomeSchema = object({
+    name: schemas_string(),
+    type: schemas_string(),
+    tier: schemas_enum(['deterministic', 'reference', 'rubric']),
+    weight: schemas_number(),
+    gating: schemas_boolean(),
+    /** `error` means the grader itself broke, not that the work failed. */
+    status: schemas_enum(['passed', 'failed', 'skipped', 'error']),
+    /** 0..1 for this check (partial credit only for rubric checks). */
+    score: schemas_number(),
+    explanation: schemas_string(),
+});
+const runStatusSchema = schemas_enum([
+    'completed',
+    'environment_error',
+    'grader_error',
+    'crashed',
+    'interrupted',
+]);
+const runResultSchema = object({
+    schema_version: literal(1),
+    run_id: schemas_string(),
+    task_id: schemas_string(),
+    model: schemas_string(),
+    suite_run_id: schemas_string().nullable(),
+    epoch: schemas_number().int(),
+    status: runStatusSchema,
+    score: schemas_number(),
+    passed: schemas_boolean(),
+    pass_threshold: schemas_number(),
+    /** Why the agent was stopped early: `budget_exceeded:<kind>`, `error:<kind>`, `interrupted`; null when it finished. */
+    kill_reason: schemas_string().nullable(),
+    /** How the agent loop ended: final_answer, submit, turn_limit, budget_exceeded, error, interrupted, not_started. */
+    stop_reason: schemas_string(),
+    error: object({ kind: schemas_string(), message: schemas_string() }).nullable(),
+    tokens: object({ input: schemas_number(), cached_input: schemas_number(), output: schemas_number(), total: schemas_number() }),
+    /** Null when a model used had no price; never a silent 0. */
+    cost_usd: schemas_number().nullable(),
+    judge_cost_usd: schemas_number().nullable(),
+    turns: schemas_number().int(),
+    tool_calls: schemas_number().int(),
+    timings: object({ setup_s: schemas_number(), agent_s: schemas_number(), grading_s: schemas_number(), total_s: schemas_number() }),
+    checks: array(checkOutcomeSchema),
+    started_at: schemas_string(),
+    finished_at: schemas_string(),
+    task: object({ difficulty: schemas_string(), domain: schemas_string(), title: schemas_string() }),
+    sandbox: schemas_string(),
+});
+//# sourceMappingURL=result.js.map
+;// CONCATENATED MODULE: ./build/src/runs/run-dir.js
+
+
+
+
+/** The layout of `runs/<run_id>/`, in one place. */
+class run_dir_RunDirectory {
+    runsRoot;
+    runId;
+    root;
+    constructor(runsRoot, runId) {
+        this.runsRoot = runsRoot;
+        this.runId = runId;
+        this.root = external_node_path_.join(runsRoot, runId);
     }
+    get workspace() {
+        return external_node_path_.join(this.root, 'workspace');
+    }
+    get workspaceFinal() {
+        return external_node_path_.join(this.root, 'workspace_final');
+    }
+    get graderOutputs() {
+        return external_node_path_.join(this.root, 'grader_outputs');
+    }
+    get transcriptPath() {
+        return external_node_path_.join(this.root, 'transcript.jsonl');
+    }
+    get resultPath() {
+        return external_node_path_.join(this.root, 'result.json');
+    }
+    get manifestSnapshotPath() {
+        return external_node_path_.join(this.root, 'manifest.snapshot.yaml');
+    }
+    get logsDir() {
+        return external_node_path_.join(this.root, 'logs');
+    }
+    create() {
+        (0,external_node_fs_.mkdirSync)(this.root, { recursive: true });
+        (0,external_node_fs_.mkdirSync)(this.graderOutputs, { recursive: true });
+        (0,external_node_fs_.mkdirSync)(this.logsDir, { recursive: true });
+    }
+    /** Seeds `workspace/` from the task's folder. */
+    seedWorkspace(from) {
+        (0,external_node_fs_.cpSync)(from, this.workspace, { recursive: true, errorOnExist: false });
+    }
+    writeText(rel, text) {
+        const file = external_node_path_.join(this.root, rel);
+        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, redact(text));
+    }
+    /** Writes result.json atomically so a reader never sees half a file. */
+    writeResult(result) {
+        const tmp = `${this.resultPath}.tmp`;
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
+        (0,external_node_fs_.renameSync)(tmp, this.resultPath);
+    }
+    readResult() {
+        if (!(0,external_node_fs_.existsSync)(this.resultPath))
+            return null;
+        return runResultSchema.parse(JSON.parse((0,external_node_fs_.readFileSync)(this.resultPath, 'utf8')));
+    }
+}
+/** Appends one JSON event per line, redacted, each stamped with its time. */
+class run_dir_TranscriptWriter {
+    file;
+    started = Date.now();
+    constructor(file) {
+        this.file = file;
+    }
+    write(event) {
+        const line = { t: new Date().toISOString(), elapsed_ms: Date.now() - this.started, ...event };
+        (0,external_node_fs_.appendFileSync)(this.file, `${redact(JSON.stringify(line))}\n`);
+    }
+}
+//# sourceMappingURL=run-dir.js.map
+;// CONCATENATED MODULE: ./build/src/runs/index.js
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/models/types.js
+/** The chat-model interface the agent loop speaks; OpenAI's wire shape, provider-neutral. */
+/** A model error that should end the run with a reason rather than crash it. */
+class ModelError extends Error {
+    kind;
+    status;
+    constructor(message, kind, 
+    /** HTTP status when the endpoint answered. */
+    status) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+        this.name = 'ModelError';
+    }
+}
+const EMPTY_USAGE = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
+//# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./build/src/models/openai.js
+
+
+const DEFAULT_RETRY_POLICY = { maxRetries: 8, baseDelayMs: 1000, maxDelayMs: 60_000 };
+/**
+ * A chat model behind the `openai` SDK, for OpenAI and any compatible endpoint
+ * (vLLM, Ollama, OpenRouter, Azure OpenAI's v1 API). The SDK's own retries are
+ * off: this class retries 429, 5xx, timeouts and dropped connections with
+ * exponential backoff and jitter, honouring Retry-After, and never past the
+ * request's deadline. Anything else becomes a ModelError that ends the run.
+ */
+class OpenAIChatModel {
+    opts;
+    name;
+    free = false;
+    /** The model id sent to the API. */
+    apiModel;
+    baseURL;
+    retry;
+    requestTimeoutMs;
+    sleep;
+    random;
+    loaded = null;
+    constructor(opts) {
+        this.opts = opts;
+        this.name = opts.name;
+        const slash = opts.name.indexOf('/');
+        this.apiModel = slash >= 0 ? opts.name.slice(slash + 1) : opts.name;
+        this.baseURL = opts.baseURL;
+        this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
+        this.requestTimeoutMs = opts.requestTimeoutMs ?? 300_000;
+        this.sleep = opts.sleep ?? abortableSleep;
+        this.random = opts.random ?? Math.random;
+        // The key in use must never reach a transcript, log or artifact.
+        registerSecret(opts.apiKey);
+    }
+    /** The SDK is loaded on first use so that runs with built-in models start fast. */
+    client() {
+        this.loaded ??= __nccwpck_require__.e(/* import() */ 674).then(__nccwpck_require__.bind(__nccwpck_require__, 93674)).then((mod) => ({
+            mod,
+            client: new mod.default({ apiKey: this.opts.apiKey || 'none', baseURL: this.baseURL, maxRetries: 0 }),
+        }));
+        return this.loaded;
+    }
+    async complete(req) {
+        const { mod, client } = await this.client();
+        const body = this.requestBody(req);
+        for (let attempt = 0;; attempt++) {
+            const left = req.deadline === undefined ? Number.POSITIVE_INFINITY : req.deadline - Date.now();
+            const timeout = Math.max(1, Math.min(this.requestTimeoutMs, left));
+            try {
+                const completion = await client.chat.completions.create(body, {
+                    signal: req.signal,
+                    timeout,
+                    maxRetries: 0,
+                });
+                return fromCompletion(completion, attempt);
+            }
+            catch (err) {
+                // Aborts (wall-time budget, interrupt) are the loop's to interpret.
+                if (req.signal?.aborted || err instanceof mod.APIUserAbortError)
+                    throw err;
+                const failure = classify(mod, err);
+                if (!failure.retryable)
+                    throw new ModelError(failure.message, failure.kind, failure.status);
+                if (attempt >= this.retry.maxRetries)
+                    throw new ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
+                const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
+                if (req.deadline !== undefined && Date.now() + delayMs >= req.deadline)
+                    throw new ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
+                req.onRetry?.({
+                    attempt: attempt + 1,
+                    reason: failure.reason,
+                    message: failure.message,
+                    delayMs,
+                    fromRetryAfter: failure.retryAfterMs !== undefined,
+                });
+                await this.sleep(delayMs, req.signal);
+            }
+        }
+    }
+    /** Exponential backoff with jitter: half the step fixed, half random, so callers spread out. */
+    backoffMs(attempt) {
+        const step = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+        return Math.round(step / 2 + (this.random() * step) / 2);
+    }
+    requestBody(req) {
+        const body = {
+            model: this.apiModel,
+            messages: req.messages.map(toWireMessage),
+        };
+        if (req.tools && req.tools.length > 0)
+            body.tools = req.tools.map((t) => ({
+                type: 'function',
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+            }));
+        if (req.temperature !== undefined)
+            body.temperature = req.temperature;
+        if (req.maxOutputTokens !== undefined)
+            body.max_completion_tokens = req.maxOutputTokens;
+        return body;
+    }
+}
+function toWireMessage(m) {
+    switch (m.role) {
+        case 'system':
+        case 'user':
+            return { role: m.role, content: m.content };
+        case 'tool':
+            return { role: 'tool', tool_call_id: m.tool_call_id, content: m.content };
+        case 'assistant':
+            if (m.tool_calls && m.tool_calls.length > 0)
+                return {
+                    role: 'assistant',
+                    content: m.content,
+                    tool_calls: m.tool_calls.map((c) => ({
+                        id: c.id,
+                        type: 'function',
+                        function: { name: c.name, arguments: c.arguments },
+                    })),
+                };
+            return { role: 'assistant', content: m.content ?? '' };
+    }
+}
+function fromCompletion(completion, retries) {
+    const choice = completion.choices?.[0];
+    if (!choice?.message)
+        throw new ModelError('the endpoint answered without a message (no choices)', 'bad_request');
+    const toolCalls = [];
+    for (const c of choice.message.tool_calls ?? []) {
+        if (c.type === 'function')
+            toolCalls.push({ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' });
+    }
+    const usage = completion.usage;
+    return {
+        message: {
+            role: 'assistant',
+            content: choice.message.content ?? null,
+            ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        usage: {
+            input_tokens: usage?.prompt_tokens ?? 0,
+            cached_input_tokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+            output_tokens: usage?.completion_tokens ?? 0,
+        },
+        finishReason: choice.finish_reason ?? 'unknown',
+        retries,
+    };
+}
+const CONTEXT_TOO_LONG = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long/i;
+/** Sorts an SDK error into retryable or final, with the reason a user should read. */
+function classify(mod, err) {
+    if (err instanceof mod.APIConnectionTimeoutError)
+        return { retryable: true, kind: 'unavailable', reason: 'timeout', message: 'the request timed out' };
+    if (err instanceof mod.APIConnectionError) {
+        const cause = err.cause?.message;
+        return {
+            retryable: true,
+            kind: 'unavailable',
+            reason: 'connection',
+            message: `connection failed${cause ? `: ${cause}` : ''}`,
+        };
+    }
+    if (!(err instanceof mod.APIError))
+        return {
+            retryable: false,
+            kind: 'bad_request',
+            reason: 'client',
+            message: err instanceof Error ? err.message : String(err),
+        };
+    const status = err.status ?? 0;
+    const detail = `HTTP ${status}: ${err.message}`;
+    const base = { status, reason: `http_${status}`, message: detail };
+    if (status === 401)
+        return { ...base, retryable: false, kind: 'auth', message: `authentication failed (${detail})` };
+    if (status === 403)
+        return { ...base, retryable: false, kind: 'permission' };
+    if (status === 404)
+        return {
+            ...base,
+            retryable: false,
+            kind: 'not_found',
+            message: `model or endpoint not found (${detail})`,
+        };
+    if (status === 429 && err.code === 'insufficient_quota')
+        return { ...base, retryable: false, kind: 'quota' };
+    if (status === 408 || status === 409 || status === 429 || status >= 500)
+        return {
+            ...base,
+            retryable: true,
+            kind: 'unavailable',
+            retryAfterMs: retryAfterMs(err.headers),
+        };
+    if (err.code === 'context_length_exceeded' || CONTEXT_TOO_LONG.test(err.message))
+        return { ...base, retryable: false, kind: 'context_length', message: `context too long (${detail})` };
+    return { ...base, retryable: false, kind: 'bad_request' };
+}
+/** `retry-after-ms` (OpenAI), or `retry-after` in seconds or as an HTTP date. */
+function retryAfterMs(headers, now = Date.now()) {
+    if (!headers)
+        return undefined;
+    const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+    if (Number.isFinite(ms) && ms >= 0)
+        return Math.round(ms);
+    const raw = headers.get('retry-after');
+    if (!raw)
+        return undefined;
+    const seconds = Number.parseFloat(raw);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return Math.round(seconds * 1000);
+    const date = Date.parse(raw);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+//# sourceMappingURL=openai.js.map
+;// CONCATENATED MODULE: ./build/src/models/resolve.js
+
+
+/**
+ * Providers reached through the OpenAI-compatible client. The key comes from
+ * `<PROVIDER>_API_KEY`, then `OPENAI_API_KEY`; local servers need none.
+ */
+const PROVIDERS = {
+    openai: { keyRequired: true },
+    azure: { keyRequired: true },
+    openrouter: { baseUrl: 'https://openrouter.ai/api/v1', keyRequired: true },
+    vllm: { baseUrl: 'http://localhost:8000/v1', keyRequired: false },
+    ollama: { baseUrl: 'http://localhost:11434/v1', keyRequired: false },
+};
+const NAME_HELP = 'use oracle, null, or provider/model such as openai/gpt-4o-mini';
+/** Resolves `provider/model` to an OpenAI-compatible chat model; a bad name or missing key is a ModelError 'config'. */
+function resolveProviderModel(name, config = {}) {
+    return new OpenAIChatModel(openAIOptionsFor(name, config));
+}
+/** The client options for `provider/model`, from flags and the environment. Throws ModelError 'config'. */
+function openAIOptionsFor(name, config = {}) {
+    const env = config.env ?? process.env;
+    const match = /^([a-z0-9_-]+)\/(.+)$/i.exec(name);
+    if (!match)
+        throw new ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
+    const provider = match[1].toLowerCase();
+    const known = PROVIDERS[provider];
+    const baseURL = config.baseUrl || env.OPENAI_BASE_URL || known?.baseUrl;
+    if (!known && !baseURL)
+        throw new ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
+            'give its OpenAI-compatible endpoint with --base-url or OPENAI_BASE_URL', 'config');
+    if (provider === 'azure' && !baseURL)
+        throw new ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
+    const keyVar = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
+    const apiKey = env[keyVar] || env.OPENAI_API_KEY;
+    // A custom endpoint (a local vLLM, say) may need no key; the SDK still wants a non-empty one.
+    if (!apiKey && (known?.keyRequired ?? false) && !config.baseUrl && !env.OPENAI_BASE_URL)
+        throw new ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
+    return {
+        name,
+        apiKey: apiKey || undefined,
+        baseURL,
+        retry: config.retry,
+        ...(config.requestTimeoutMs ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
+    };
+}
+//# sourceMappingURL=resolve.js.map
+;// CONCATENATED MODULE: ./build/src/models/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/suites/format.js
+/** Number formatting shared by the suite report and the comparison. */
+function fmtScore(v) {
+    return v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2);
+}
+function fmtPercent(v) {
+    return v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(0)}%`;
+}
+/** A change in points of a 0..1 score: `+12.5 pts`. */
+function fmtPoints(v) {
+    if (v === null || v === undefined || Number.isNaN(v))
+        return '-';
+    const pts = v * 100;
+    return `${pts >= 0 ? '+' : ''}${pts.toFixed(1)} pts`;
+}
+function fmtUsd(v) {
+    if (v === null || v === undefined)
+        return 'unknown';
+    return v < 0.01 && v > 0 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`;
+}
+function fmtTokens(n) {
+    if (n >= 1_000_000)
+        return `${(n / 1_000_000).toFixed(2)}M`;
+    if (n >= 10_000)
+        return `${(n / 1000).toFixed(1)}k`;
+    return String(Math.round(n));
+}
+function fmtSeconds(s) {
+    if (s >= 3600)
+        return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+    if (s >= 60)
+        return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+    return `${s.toFixed(1)}s`;
+}
+/** A relative change, `+12%`, or `-` when the base is zero or unknown. */
+function fmtRelative(base, head) {
+    if (base === null || head === null || base === 0)
+        return '-';
+    const r = (head - base) / base;
+    return `${r >= 0 ? '+' : ''}${(r * 100).toFixed(0)}%`;
+}
+/** A markdown table; pipes in cells are escaped. */
+function mdTable(headers, rows) {
+    const esc = (c) => String(c).replaceAll('|', '\\|').replaceAll('\n', ' ');
+    return [
+        `| ${headers.map(esc).join(' | ')} |`,
+        `|${headers.map(() => ' --- ').join('|')}|`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ].join('\n');
+}
+/** Long free text (error messages) cut to one short line for a table. */
+function oneLine(text, max = 120) {
+    if (!text)
+        return '';
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ./build/src/suites/stats.js
+/**
+ * Small-sample statistics for suite reports and comparisons, written out so
+ * that every number in a report can be traced to a formula here.
+ */
+/** A seeded PRNG (mulberry32): deterministic comparisons and simulations. */
+function seededRandom(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+function mean(xs) {
+    return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+/** The sample variance (n - 1 in the denominator); NaN below two values. */
+function sampleVariance(xs) {
+    if (xs.length < 2)
+        return Number.NaN;
+    const m = mean(xs);
+    return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
+}
+function logGamma(x) {
+    // Lanczos approximation (g = 7, n = 9).
+    const c = [
+        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    ];
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const y = x - 1;
+    let a = c[0];
+    const t = y + 7.5;
+    for (let i = 1; i < 9; i++)
+        a += c[i] / (y + i);
+    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+/** The regularized incomplete beta function I_x(a, b), by its continued fraction. */
+function incompleteBeta(x, a, b) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
+    if (x > (a + 1) / (a + b + 2))
+        return 1 - incompleteBeta(1 - x, b, a);
+    const tiny = 1e-300;
+    let f = 1;
+    let c = 1;
+    let d = 0;
+    for (let i = 0; i <= 400; i++) {
+        const m = Math.floor(i / 2);
+        let numerator;
+        if (i === 0)
+            numerator = 1;
+        else if (i % 2 === 0)
+            numerator = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
+        else
+            numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+        d = 1 + numerator * d;
+        if (Math.abs(d) < tiny)
+            d = tiny;
+        d = 1 / d;
+        c = 1 + numerator / c;
+        if (Math.abs(c) < tiny)
+            c = tiny;
+        const cd = c * d;
+        f *= cd;
+        if (Math.abs(1 - cd) < 1e-12)
+            break;
+    }
+    return (front * (f - 1)) / a;
+}
+/** P(T <= t) for Student's t with `df` degrees of freedom. */
+function studentTCdf(t, df) {
+    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+    return t >= 0 ? 1 - tail : tail;
+}
+/** The `p` quantile of Student's t (bisection on the CDF). */
+function studentTQuantile(p, df) {
+    let lo = -1e3;
+    let hi = 1e3;
+    for (let i = 0; i < 200; i++) {
+        const mid = (lo + hi) / 2;
+        if (studentTCdf(mid, df) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+/** The `p` quantile of the standard normal (Acklam's rational approximation, |error| < 1.2e-9). */
+function normalQuantile(p) {
+    const a = [
+        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+        2.506628277459239,
+    ];
+    const b = [
+        -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+    ];
+    const c = [
+        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+        2.938163982698783,
+    ];
+    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+    const poly = (k, x) => k.reduce((s, v) => s * x + v, 0);
+    const low = 0.02425;
+    if (p < low) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        return poly(c, q) / (poly(d, q) * q + 1);
+    }
+    if (p > 1 - low)
+        return -normalQuantile(1 - p);
+    const q = p - 0.5;
+    const r = q * q;
+    return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+/** The mean with a two-sided 95% t-interval. */
+function meanWithCi95(xs) {
+    const m = mean(xs);
+    if (xs.length < 2)
+        return { mean: m, low: null, high: null, n: xs.length };
+    const half = studentTQuantile(0.975, xs.length - 1) * Math.sqrt(sampleVariance(xs) / xs.length);
+    return { mean: m, low: m - half, high: m + half, n: xs.length };
 }
 /**
- * Tracks what a run has spent against its budget. Checked before every model
- * call and tool call; the wall-time budget also bounds each call (see
- * remainingWallMs), so nothing outlives it.
+ * The unbiased pass@k estimator (Chen et al., 2021): the chance that at
+ * least one of k samples drawn from the n recorded ones passes, given c passed.
  */
-class BudgetEnforcer {
-    budget;
-    now;
-    startedAt;
-    tokens = 0;
-    toolCalls = 0;
-    costUsd = 0;
-    breached = null;
-    constructor(budget, now = Date.now) {
-        this.budget = budget;
-        this.now = now;
-        this.startedAt = now();
+function passAtK(n, c, k) {
+    if (k > n)
+        throw new Error(`pass@${k} needs at least ${k} samples, got ${n}`);
+    if (n - c < k)
+        return 1;
+    // 1 - C(n-c, k) / C(n, k), as a product to stay finite.
+    let notPassed = 1;
+    for (let i = n - c + 1; i <= n; i++)
+        notPassed *= 1 - k / i;
+    return 1 - notPassed;
+}
+function logChoose(n, k) {
+    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+function choose(n, k) {
+    if (k < 0 || k > n)
+        return 0;
+    return Math.round(Math.exp(logChoose(n, k)));
+}
+/**
+ * Fisher's exact test on two pass counts: `c1` of `n1` against `c2` of `n2`.
+ * The two-sided p sums the tables no more likely than the one observed.
+ */
+function fisherExact(c1, n1, c2, n2) {
+    const passes = c1 + c2;
+    const total = n1 + n2;
+    const lo = Math.max(0, passes - n1);
+    const hi = Math.min(n2, passes);
+    const logDenominator = logChoose(total, passes);
+    const prob = (x) => Math.exp(logChoose(n2, x) + logChoose(n1, passes - x) - logDenominator);
+    const observed = prob(c2);
+    let twoSided = 0;
+    let less = 0;
+    let greater = 0;
+    for (let x = lo; x <= hi; x++) {
+        const p = prob(x);
+        if (p <= observed * (1 + 1e-7))
+            twoSided += p;
+        if (x <= c2)
+            less += p;
+        if (x >= c2)
+            greater += p;
     }
-    elapsedMs() {
-        return this.now() - this.startedAt;
+    const clip = (p) => Math.min(1, p);
+    return { twoSided: clip(twoSided), less: clip(less), greater: clip(greater) };
+}
+/** Benjamini-Hochberg adjusted p-values (q-values), in the input order. */
+function benjaminiHochberg(ps) {
+    const m = ps.length;
+    const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
+    const q = new Array(m).fill(1);
+    let running = 1;
+    for (let r = m - 1; r >= 0; r--) {
+        const entry = order[r];
+        running = Math.min(running, (entry.p * m) / (r + 1));
+        q[entry.i] = Math.min(1, running);
     }
-    remainingWallMs() {
-        return Math.max(0, this.budget.max_wall_seconds * 1000 - this.elapsedMs());
-    }
-    /** The first budget found spent, remembered once breached. */
-    breach() {
-        if (this.breached)
-            return this.breached;
-        if (this.remainingWallMs() <= 0)
-            this.breached = 'wall_time';
-        else if (this.tokens >= this.budget.max_tokens)
-            this.breached = 'tokens';
-        else if (this.costUsd >= this.budget.max_cost_usd)
-            this.breached = 'cost';
-        return this.breached;
-    }
-    /** Before a model call: throws when any budget is already spent. */
-    beforeModelCall() {
-        const kind = this.breach();
-        if (kind)
-            throw new BudgetExceeded(kind);
-    }
-    /** Before a tool call: the call is refused if it would be one more than allowed. */
-    beforeToolCall() {
-        const kind = this.breach();
-        if (kind)
-            throw new BudgetExceeded(kind);
-        if (this.toolCalls >= this.budget.max_tool_calls) {
-            this.breached = 'tool_calls';
-            throw new BudgetExceeded('tool_calls');
+    return q;
+}
+const SUPPORT_LIMIT = 100_000;
+const SUBSET_LIMIT = 20_000;
+/**
+ * A permutation test for the change in the suite's mean score, stratified by
+ * task: under "no change", a task's baseline and candidate runs are
+ * exchangeable, so labels are shuffled within each task. Exact (by convolving
+ * each task's permutation distribution) when the support stays small, as with
+ * pass/fail scores; Monte Carlo with a seeded generator otherwise. With one
+ * epoch this is the sign-flip test over tasks.
+ */
+function stratifiedPermutationTest(tasks, opts = {}) {
+    const usable = tasks.filter((t) => t.base.length > 0 && t.head.length > 0);
+    const m = usable.length;
+    if (m === 0)
+        return { observed: 0, pLess: 1, pGreater: 1, minAttainableP: 1, method: 'exact', iterations: 0 };
+    const observed = mean(usable.map((t) => mean(t.head) - mean(t.base)));
+    let minAttainableP = 1;
+    for (const t of usable)
+        minAttainableP /= choose(t.base.length + t.head.length, t.head.length);
+    const eps = 1e-9;
+    const exact = exactDistribution(usable);
+    if (exact) {
+        let pLess = 0;
+        let pGreater = 0;
+        for (const [value, p] of exact) {
+            if (value <= observed + eps)
+                pLess += p;
+            if (value >= observed - eps)
+                pGreater += p;
         }
-        this.toolCalls++;
+        return {
+            observed,
+            pLess: Math.min(1, pLess),
+            pGreater: Math.min(1, pGreater),
+            minAttainableP,
+            method: 'exact',
+            iterations: 0,
+        };
     }
-    /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
-    costUnknown = false;
-    /** Dollars left in the budget. */
-    remainingUsd() {
-        return Math.max(0, this.budget.max_cost_usd - this.costUsd);
+    const iterations = opts.iterations ?? 10_000;
+    const random = seededRandom(opts.seed ?? 1);
+    const pools = usable.map((t) => [...t.base, ...t.head]);
+    const sums = pools.map((pool) => pool.reduce((s, x) => s + x, 0));
+    let atOrBelow = 0;
+    let atOrAbove = 0;
+    for (let it = 0; it < iterations; it++) {
+        let total = 0;
+        usable.forEach((t, i) => {
+            const pool = pools[i];
+            const nHead = t.head.length;
+            // Partial Fisher-Yates: the first nHead slots become the candidate's runs.
+            let headSum = 0;
+            const all = sums[i];
+            for (let j = 0; j < nHead; j++) {
+                const k = j + Math.floor(random() * (pool.length - j));
+                const tmp = pool[j];
+                pool[j] = pool[k];
+                pool[k] = tmp;
+                headSum += pool[j];
+            }
+            total += headSum / nHead - (all - headSum) / t.base.length;
+        });
+        const value = total / m;
+        if (value <= observed + eps)
+            atOrBelow++;
+        if (value >= observed - eps)
+            atOrAbove++;
     }
-    /** Tokens left in the budget (input and output together). */
-    remainingTokens() {
-        return Math.max(0, this.budget.max_tokens - this.tokens);
+    return {
+        observed,
+        pLess: (atOrBelow + 1) / (iterations + 1),
+        pGreater: (atOrAbove + 1) / (iterations + 1),
+        minAttainableP: Math.max(minAttainableP, 1 / (iterations + 1)),
+        method: 'monte_carlo',
+        iterations,
+    };
+}
+/** The exact null distribution of the statistic as value -> probability, or null when too large. */
+function exactDistribution(tasks) {
+    const m = tasks.length;
+    let dist = new Map([[0, 1]]);
+    for (const t of tasks) {
+        const perTask = taskDistribution(t, m);
+        if (!perTask)
+            return null;
+        const next = new Map();
+        for (const [v1, p1] of dist)
+            for (const [v2, p2] of perTask) {
+                const key = roundKey(v1 + v2);
+                next.set(key, (next.get(key) ?? 0) + p1 * p2);
+            }
+        if (next.size > SUPPORT_LIMIT)
+            return null;
+        dist = next;
     }
-    recordModelUsage(tokens, costUsd) {
-        this.tokens += tokens;
-        if (costUsd === null)
-            this.costUnknown = true;
-        else
-            this.costUsd += costUsd;
+    return dist;
+}
+function roundKey(v) {
+    return Math.round(v * 1e9) / 1e9;
+}
+/** One task's contribution to the statistic under all relabelings, each equally likely. */
+function taskDistribution(t, m) {
+    const pool = [...t.base, ...t.head];
+    const nHead = t.head.length;
+    const nBase = t.base.length;
+    const all = pool.reduce((s, x) => s + x, 0);
+    const contribution = (headSum) => roundKey((headSum / nHead - (all - headSum) / nBase) / m);
+    const out = new Map();
+    const binary = pool.every((x) => x === 0 || x === 1);
+    if (binary) {
+        // The candidate's pass count is hypergeometric.
+        const passes = all;
+        const denominator = logChoose(pool.length, nHead);
+        for (let x = Math.max(0, passes - nBase); x <= Math.min(nHead, passes); x++) {
+            const p = Math.exp(logChoose(passes, x) + logChoose(pool.length - passes, nHead - x) - denominator);
+            out.set(contribution(x), (out.get(contribution(x)) ?? 0) + p);
+        }
+        return out;
     }
-    /** Marks a breach discovered from outside (e.g. a call cut short by the wall clock). */
-    markBreached(kind) {
-        this.breached ??= kind;
+    const count = choose(pool.length, nHead);
+    if (count > SUBSET_LIMIT)
+        return null;
+    const weight = 1 / count;
+    const walk = (start, left, sum) => {
+        if (left === 0) {
+            const key = contribution(sum);
+            out.set(key, (out.get(key) ?? 0) + weight);
+            return;
+        }
+        for (let i = start; i <= pool.length - left; i++)
+            walk(i + 1, left - 1, sum + pool[i]);
+    };
+    walk(0, nHead, 0);
+    return out;
+}
+/**
+ * The smallest change in a suite's mean score that a one-sided test at `alpha`
+ * detects with probability `power`, for these numbers of runs per task. Uses
+ * the largest variance a 0..1 score can have (0.25), so it depends only on the
+ * suite's size: tasks and epochs.
+ */
+function suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
+    const m = runsPerTask.length;
+    if (m === 0)
+        return null;
+    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
+    const se = Math.sqrt(variance) / m;
+    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
+}
+function binomialPmf(n, p) {
+    return Array.from({ length: n + 1 }, (_, k) => p <= 0
+        ? k === 0
+            ? 1
+            : 0
+        : p >= 1
+            ? k === n
+                ? 1
+                : 0
+            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
+}
+/**
+ * The smallest difference in pass rate between two groups of `n1` and `n2`
+ * runs that Fisher's two-sided test at `level` detects with probability
+ * `power`, taking the hardest case (rates centred on 50%). Null when no
+ * difference can be detected (too few runs).
+ */
+function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
+    const reject = [];
+    for (let c1 = 0; c1 <= n1; c1++)
+        for (let c2 = 0; c2 <= n2; c2++)
+            if (fisherExact(c1, n1, c2, n2).twoSided <= level)
+                reject.push([c1, c2]);
+    if (reject.length === 0)
+        return null;
+    for (let step = 1; step <= 100; step++) {
+        const delta = step / 100;
+        const pa = binomialPmf(n1, 0.5 + delta / 2);
+        const pb = binomialPmf(n2, 0.5 - delta / 2);
+        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
+        if (achieved >= power)
+            return delta;
+    }
+    return null;
+}
+//# sourceMappingURL=stats.js.map
+;// CONCATENATED MODULE: ./build/src/suites/summary.js
+
+const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
+/** An environment, grader or harness failure: not the agent's doing, so not scored. */
+function isEnvironmentError(status) {
+    return ENVIRONMENT_STATUSES.has(status);
+}
+/** A run that finished (any ending but an interrupt, which is run again on resume). */
+function isFinished(status) {
+    return status !== 'interrupted' && status !== 'running';
+}
+function briefFromResult(r) {
+    return {
+        run_id: r.run_id,
+        task_id: r.task_id,
+        epoch: r.epoch,
+        status: r.status,
+        score: r.score,
+        passed: r.passed,
+        kill_reason: r.kill_reason,
+        error_kind: r.error?.kind ?? null,
+        error_message: r.error?.message ?? null,
+        turns: r.turns,
+        tokens: r.tokens.total,
+        cost_usd: r.cost_usd,
+        wall_s: r.timings.total_s,
+        started_at: r.started_at,
+    };
+}
+function briefFromRecord(r) {
+    return {
+        run_id: r.run_id,
+        task_id: r.task_id,
+        epoch: r.epoch,
+        status: r.status,
+        score: r.score,
+        passed: r.passed,
+        kill_reason: r.kill_reason,
+        error_kind: r.error_kind,
+        error_message: r.error_message,
+        turns: r.turns,
+        tokens: r.total_tokens,
+        cost_usd: r.cost_usd,
+        wall_s: r.wall_seconds,
+        started_at: r.started_at,
+    };
+}
+/** The latest finished run per (task, epoch). */
+function latestFinishedRuns(runs) {
+    const out = new Map();
+    for (const r of runs) {
+        if (!isFinished(r.status))
+            continue;
+        const key = unitKey(r.task_id, r.epoch);
+        const previous = out.get(key);
+        if (!previous || previous.started_at <= r.started_at)
+            out.set(key, r);
+    }
+    return out;
+}
+function unitKey(taskId, epoch) {
+    return `${taskId}#${epoch}`;
+}
+function sumCost(values) {
+    let total = 0;
+    for (const v of values) {
+        if (v === null)
+            return null;
+        total += v;
+    }
+    return total;
+}
+function summarizeTask(t, finished) {
+    const runs = [];
+    for (let e = 0; e < t.epochs; e++) {
+        const r = finished.get(unitKey(t.task_id, e));
+        if (r)
+            runs.push(r);
+    }
+    const scoredRuns = runs.filter((r) => !isEnvironmentError(r.status));
+    const passes = scoredRuns.filter((r) => r.passed).length;
+    const environmentErrors = runs.length - scoredRuns.length;
+    let state;
+    if (runs.length === 0)
+        state = 'not_run';
+    else if (scoredRuns.length === 0)
+        state = 'error';
+    else if (passes === scoredRuns.length)
+        state = 'passed';
+    else if (passes === 0)
+        state = 'failed';
+    else
+        state = 'partial';
+    return {
+        task_id: t.task_id,
+        title: t.title,
+        difficulty: t.difficulty,
+        domain: t.domain,
+        epochs_planned: t.epochs,
+        runs,
+        scored: scoredRuns.length,
+        passes,
+        mean_score: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.score)) : null,
+        environment_errors: environmentErrors,
+        tokens: runs.reduce((s, r) => s + r.tokens, 0),
+        cost_usd: sumCost(runs.map((r) => r.cost_usd)),
+        wall_s: round(runs.reduce((s, r) => s + r.wall_s, 0)),
+        mean_turns: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.turns)) : null,
+        kill_reasons: [...new Set(runs.map((r) => r.kill_reason).filter((k) => k !== null))],
+        state,
+    };
+}
+function rollup(tasks, keyOf) {
+    const groups = new Map();
+    for (const t of tasks)
+        groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
+    return [...groups.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, group]) => {
+        const scoredMeans = group.map((t) => t.mean_score).filter((s) => s !== null);
+        return {
+            key,
+            tasks: group.length,
+            scored_runs: group.reduce((s, t) => s + t.scored, 0),
+            passed_runs: group.reduce((s, t) => s + t.passes, 0),
+            mean_score: scoredMeans.length > 0 ? mean(scoredMeans) : null,
+        };
+    });
+}
+const DIFFICULTY_ORDER = ['smoke', 'easy', 'medium', 'hard'];
+/** Computes a suite summary from its tasks and the runs recorded so far. */
+function buildSummary(header, tasks, runs) {
+    const finished = latestFinishedRuns(runs);
+    const taskSummaries = tasks.map((t) => summarizeTask(t, finished));
+    const allRuns = taskSummaries.flatMap((t) => t.runs);
+    const scored = allRuns.filter((r) => !isEnvironmentError(r.status));
+    const taskMeans = taskSummaries.map((t) => t.mean_score).filter((s) => s !== null);
+    const passAtKs = [];
+    for (const k of [...new Set([1, header.epochs])]) {
+        const eligible = taskSummaries.filter((t) => t.scored >= k);
+        if (eligible.length === 0)
+            continue;
+        passAtKs.push({
+            k,
+            value: mean(eligible.map((t) => passAtK(t.scored, t.passes, k))),
+            tasks: eligible.length,
+        });
+    }
+    const problem = (r) => ({
+        task_id: r.task_id,
+        epoch: r.epoch,
+        run_id: r.run_id,
+        status: r.status,
+        kind: r.error_kind,
+        message: r.error_message,
+        kill_reason: r.kill_reason,
+        score: r.score,
+    });
+    const byDifficulty = rollup(taskSummaries, (t) => t.difficulty).sort((a, b) => rank(DIFFICULTY_ORDER, a.key) - rank(DIFFICULTY_ORDER, b.key));
+    const { wall_seconds: wallSeconds, ...identity } = header;
+    return {
+        schema_version: 1,
+        ...identity,
+        totals: {
+            tasks: tasks.length,
+            runs_planned: tasks.reduce((s, t) => s + t.epochs, 0),
+            runs_finished: allRuns.length,
+            scored_runs: scored.length,
+            passed_runs: scored.filter((r) => r.passed).length,
+            environment_errors: allRuns.length - scored.length,
+            agent_failures: scored.filter((r) => !r.passed).length,
+            mean_run_score: scored.length > 0 ? mean(scored.map((r) => r.score)) : null,
+            tokens: allRuns.reduce((s, r) => s + r.tokens, 0),
+            cost_usd: sumCost(allRuns.map((r) => r.cost_usd)),
+            run_seconds: round(allRuns.reduce((s, r) => s + r.wall_s, 0)),
+            wall_seconds: round(wallSeconds),
+        },
+        suite_score: taskMeans.length > 0 ? meanWithCi95(taskMeans) : null,
+        pass_at_k: passAtKs,
+        tasks: taskSummaries,
+        by_difficulty: byDifficulty,
+        by_domain: rollup(taskSummaries, (t) => t.domain),
+        environment_errors: allRuns.filter((r) => isEnvironmentError(r.status)).map(problem),
+        agent_failures: scored.filter((r) => !r.passed).map(problem),
+    };
+}
+function rank(order, key) {
+    const i = order.indexOf(key);
+    return i === -1 ? order.length : i;
+}
+function round(n) {
+    return Math.round(n * 1000) / 1000;
+}
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare.js
+
+
+
+function sideStats(t) {
+    const perRun = (total) => total === null || t.runs.length === 0 ? null : total / t.runs.length;
+    return {
+        runs: t.runs.length,
+        scored: t.scored,
+        passes: t.passes,
+        mean_score: t.mean_score,
+        environment_errors: t.environment_errors,
+        tokens_per_run: perRun(t.tokens),
+        cost_per_run: perRun(t.cost_usd),
+    };
+}
+function runSide(s) {
+    const runs = s.totals.runs_finished;
+    return {
+        suite_run_id: s.suite_run_id,
+        suite_id: s.suite_id,
+        model: s.model,
+        status: s.status,
+        branch: s.branch,
+        commit_sha: s.commit_sha,
+        label: s.label,
+        started_at: s.started_at,
+        tasks: s.totals.tasks,
+        epochs: s.epochs,
+        scored_runs: s.totals.scored_runs,
+        passed_runs: s.totals.passed_runs,
+        mean_score: s.suite_score?.mean ?? null,
+        environment_errors: s.totals.environment_errors,
+        tokens: s.totals.tokens,
+        cost_usd: s.totals.cost_usd,
+        tokens_per_run: runs > 0 ? s.totals.tokens / runs : null,
+        cost_per_run: runs > 0 && s.totals.cost_usd !== null ? s.totals.cost_usd / runs : null,
+    };
+}
+const scoresOf = (runs) => runs.filter((r) => !isEnvironmentError(r.status)).map((r) => r.score);
+const diff = (a, b) => a === null || a === undefined || b === null || b === undefined ? null : b - a;
+/**
+ * Compares a candidate suite run (`head`) with a baseline (`base`): per task,
+ * Fisher's exact test on pass counts (Benjamini-Hochberg across tasks); over
+ * the suite, a permutation test stratified by task on the mean score. A
+ * verdict needs both significance and a minimum effect, and always states the
+ * smallest change this suite could detect.
+ */
+function compareSuiteRuns(base, head, opts = {}) {
+    const alpha = opts.alpha ?? 0.05;
+    const minEffect = opts.minEffect ?? 0.05;
+    const minTaskEffect = opts.minTaskEffect ?? 0.2;
+    const power = opts.power ?? 0.8;
+    const maxUseful = opts.maxUsefulEffect ?? 0.25;
+    const maxUsefulTask = opts.maxUsefulTaskEffect ?? 0.5;
+    const warnings = [];
+    if (base.suite_id !== head.suite_id)
+        warnings.push(`different suites: ${base.suite_id} (base) and ${head.suite_id} (head); only shared task ids are compared`);
+    if (base.model !== head.model)
+        warnings.push(`different models: ${base.model} (base) and ${head.model} (head)`);
+    for (const [name, s] of [
+        ['base', base],
+        ['head', head],
+    ]) {
+        if (s.status !== 'completed')
+            warnings.push(`the ${name} suite run is ${s.status}: missing runs are left out`);
+        if (s.totals.environment_errors > 0)
+            warnings.push(`the ${name} suite run has ${s.totals.environment_errors} environment error(s), left out of the scores`);
+    }
+    const baseTasks = new Map(base.tasks.map((t) => [t.task_id, t]));
+    const headTasks = new Map(head.tasks.map((t) => [t.task_id, t]));
+    const ids = [...new Set([...baseTasks.keys(), ...headTasks.keys()])].sort();
+    const compared = ids.filter((id) => (baseTasks.get(id)?.scored ?? 0) > 0 && (headTasks.get(id)?.scored ?? 0) > 0);
+    const m = compared.length;
+    // Per task: Fisher on passes, adjusted across the compared tasks.
+    const pValues = new Map();
+    for (const id of compared) {
+        const b = baseTasks.get(id);
+        const h = headTasks.get(id);
+        pValues.set(id, fisherExact(b.passes, b.scored, h.passes, h.scored).twoSided);
+    }
+    const qList = benjaminiHochberg(compared.map((id) => pValues.get(id)));
+    const qValues = new Map(compared.map((id, i) => [id, qList[i]]));
+    const mdeCache = new Map();
+    // A lone changed task clears Benjamini-Hochberg at alpha / m: the honest per-task detectable effect.
+    const taskLevel = m > 0 ? alpha / m : alpha;
+    const tasks = ids.map((id) => {
+        const b = baseTasks.get(id);
+        const h = headTasks.get(id);
+        const info = (h ?? b);
+        const bs = b ? sideStats(b) : null;
+        const hs = h ? sideStats(h) : null;
+        const common = {
+            task_id: id,
+            title: info.title,
+            difficulty: info.difficulty,
+            domain: info.domain,
+            base: bs,
+            head: hs,
+            score_change: diff(bs?.mean_score, hs?.mean_score),
+            tokens_change: diff(bs?.tokens_per_run, hs?.tokens_per_run),
+            cost_change: diff(bs?.cost_per_run, hs?.cost_per_run),
+        };
+        if (!compared.includes(id)) {
+            const presence = !b ? 'added' : !h ? 'removed' : 'unscored';
+            const why = presence === 'added'
+                ? 'only in the head suite run'
+                : presence === 'removed'
+                    ? 'only in the base suite run'
+                    : 'no scored run on one side (environment errors or not run)';
+            return {
+                ...common,
+                presence,
+                pass_rate_change: null,
+                p_value: null,
+                q_value: null,
+                verdict: 'no_clear_change',
+                conclusive: false,
+                min_detectable_effect: null,
+                statement: `cannot tell: ${why}`,
+            };
+        }
+        const bt = b;
+        const ht = h;
+        const change = ht.passes / ht.scored - bt.passes / bt.scored;
+        const p = pValues.get(id);
+        const q = qValues.get(id);
+        const key = `${bt.scored}/${ht.scored}`;
+        if (!mdeCache.has(key))
+            mdeCache.set(key, fisherMinimumDetectableEffect(bt.scored, ht.scored, taskLevel, power));
+        const mde = mdeCache.get(key) ?? null;
+        let verdict = 'no_clear_change';
+        if (q < alpha && change <= -minTaskEffect)
+            verdict = 'regressed';
+        else if (q < alpha && change >= minTaskEffect)
+            verdict = 'improved';
+        const conclusive = verdict !== 'no_clear_change' || (mde !== null && mde <= maxUsefulTask);
+        const counts = `${bt.passes}/${bt.scored} → ${ht.passes}/${ht.scored} passed`;
+        const test = `Fisher p = ${fmtP(p)}, q = ${fmtP(q)}`;
+        const detect = mde === null
+            ? `with ${bt.scored} and ${ht.scored} runs no change in pass rate can be detected`
+            : `detects pass-rate changes of ≥ ${Math.round(mde * 100)} pts at ${Math.round(power * 100)}% power`;
+        const label = verdict === 'no_clear_change' ? (conclusive ? 'no clear change' : 'cannot tell') : verdict;
+        return {
+            ...common,
+            presence: 'both',
+            pass_rate_change: change,
+            p_value: p,
+            q_value: q,
+            verdict,
+            conclusive,
+            min_detectable_effect: mde,
+            statement: `${label}: ${counts} (${test}); ${detect}`,
+        };
+    });
+    // Over the suite: the stratified permutation test on mean scores.
+    const pairs = compared.map((id) => ({
+        base: scoresOf(baseTasks.get(id).runs),
+        head: scoresOf(headTasks.get(id).runs),
+    }));
+    const perm = stratifiedPermutationTest(pairs, {
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
+    });
+    const mde = m > 0
+        ? suiteMinimumDetectableEffect(pairs.map((p) => ({ base: p.base.length, head: p.head.length })), alpha, power)
+        : null;
+    let verdict = 'no_clear_change';
+    if (perm.pLess < alpha && perm.observed <= -minEffect)
+        verdict = 'regressed';
+    else if (perm.pGreater < alpha && perm.observed >= minEffect)
+        verdict = 'improved';
+    const canReject = perm.minAttainableP < alpha;
+    const conclusive = verdict !== 'no_clear_change' || (canReject && mde !== null && mde <= maxUseful);
+    const singleSample = pairs.some((p) => p.base.length === 1 || p.head.length === 1);
+    const baseMean = m > 0 ? mean(pairs.map((p) => mean(p.base))) : null;
+    const headMean = m > 0 ? mean(pairs.map((p) => mean(p.head))) : null;
+    const epochsText = describeSize(pairs);
+    const pText = verdict === 'improved' ? perm.pGreater : Math.min(perm.pLess, perm.pGreater);
+    const method = `one-sided permutation test stratified by task (${perm.method === 'exact' ? 'exact' : `${perm.iterations} Monte Carlo permutations`})`;
+    let statement;
+    if (m === 0)
+        statement = 'cannot tell: no task has scored runs in both suite runs';
+    else {
+        const change = `mean score ${fmtMean(baseMean)} → ${fmtMean(headMean)} (${fmtPoints(perm.observed)}), p = ${fmtP(pText)}`;
+        const detect = !canReject
+            ? `with ${epochsText} no outcome could be significant at ${alpha}`
+            : `with ${epochsText} this suite detects changes of ≥ ${fmtPoints(mde).replace('+', '')} at ${Math.round(power * 100)}% power`;
+        if (verdict !== 'no_clear_change')
+            statement = `${verdict}: ${change}; ${detect}`;
+        else {
+            const significantButSmall = (perm.pLess < alpha || perm.pGreater < alpha) && Math.abs(perm.observed) < minEffect
+                ? `; significant but below the minimum effect of ${fmtPoints(minEffect).replace('+', '')}`
+                : '';
+            statement = `${conclusive ? 'no clear change' : 'cannot tell'}: ${change}${significantButSmall}; ${detect}`;
+        }
+        if (singleSample)
+            statement += '. This rests on a single sample per task (1 epoch): run more epochs for a firmer verdict';
+    }
+    return {
+        schema_version: 1,
+        base: runSide(base),
+        head: runSide(head),
+        warnings,
+        overall: {
+            verdict,
+            conclusive,
+            score_change: perm.observed,
+            base_mean: baseMean,
+            head_mean: headMean,
+            p_regressed: perm.pLess,
+            p_improved: perm.pGreater,
+            method,
+            tasks_compared: m,
+            min_detectable_effect: mde,
+            min_effect: minEffect,
+            min_task_effect: minTaskEffect,
+            alpha,
+            power,
+            single_sample: singleSample,
+            statement,
+        },
+        tasks,
+    };
+}
+function describeSize(pairs) {
+    const runs = new Set(pairs.flatMap((p) => [p.base.length, p.head.length]));
+    const epochs = runs.size === 1 ? `${[...runs][0]} epoch${[...runs][0] === 1 ? '' : 's'}` : 'varying epochs';
+    return `${pairs.length} task${pairs.length === 1 ? '' : 's'} × ${epochs}`;
+}
+function fmtP(p) {
+    if (p < 0.001)
+        return '< 0.001';
+    return p.toFixed(3);
+}
+function fmtMean(v) {
+    return v === null ? '-' : v.toFixed(2);
+}
+/** The label a person reads for a verdict: improved, regressed, no clear change or cannot tell. */
+function verdictLabel(v) {
+    if (v.verdict === 'no_clear_change')
+        return v.conclusive ? 'no clear change' : 'cannot tell';
+    return v.verdict;
+}
+//# sourceMappingURL=compare.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare-report.js
+
+
+const MARK = {
+    improved: '🟢',
+    regressed: '🔴',
+    'no clear change': '⚪',
+    'cannot tell': '❔',
+};
+function sideLabel(s) {
+    const where = [
+        s.branch ? `\`${s.branch}\`` : null,
+        s.label ? `label \`${s.label}\`` : null,
+        s.commit_sha ? `\`${s.commit_sha.slice(0, 8)}\`` : null,
+    ]
+        .filter(Boolean)
+        .join(' ');
+    return `\`${s.suite_run_id}\`${where ? ` (${where})` : ''}`;
+}
+function passes(t) {
+    return t ? `${t.passes}/${t.scored}` : '-';
+}
+function score(v) {
+    return v === null || v === undefined ? '-' : v.toFixed(2);
+}
+/** The comparison as markdown: headline verdict, per-task table, cost and token changes, and the method. */
+function renderComparisonMarkdown(c, opts = {}) {
+    const o = c.overall;
+    const label = verdictLabel(o);
+    const out = [];
+    out.push(`## ${opts.title ?? `Suite ${c.head.suite_id}: ${c.head.model}`}`);
+    out.push('');
+    out.push(`**${MARK[label] ?? ''} ${label[0]?.toUpperCase()}${label.slice(1)}**: ${o.statement.replace(/^[^:]*: /, '')}.`);
+    out.push('');
+    out.push(`- Head: ${sideLabel(c.head)}`);
+    out.push(`- Base: ${sideLabel(c.base)}`);
+    for (const w of c.warnings)
+        out.push(`- ⚠️ ${w}`);
+    out.push('');
+    out.push(mdTable(['', 'Base', 'Head', 'Change'], [
+        ['Mean score', score(o.base_mean), score(o.head_mean), fmtPoints(o.score_change)],
+        [
+            'Passed runs',
+            `${c.base.passed_runs}/${c.base.scored_runs}`,
+            `${c.head.passed_runs}/${c.head.scored_runs}`,
+            '',
+        ],
+        ['Environment errors', c.base.environment_errors, c.head.environment_errors, ''],
+        [
+            'Tokens per run',
+            c.base.tokens_per_run === null ? '-' : fmtTokens(c.base.tokens_per_run),
+            c.head.tokens_per_run === null ? '-' : fmtTokens(c.head.tokens_per_run),
+            fmtRelative(c.base.tokens_per_run, c.head.tokens_per_run),
+        ],
+        [
+            'Cost per run',
+            fmtUsd(c.base.cost_per_run),
+            fmtUsd(c.head.cost_per_run),
+            fmtRelative(c.base.cost_per_run, c.head.cost_per_run),
+        ],
+        [
+            'Total cost',
+            fmtUsd(c.base.cost_usd),
+            fmtUsd(c.head.cost_usd),
+            fmtRelative(c.base.cost_usd, c.head.cost_usd),
+        ],
+    ]));
+    out.push('');
+    out.push(mdTable([
+        'Task',
+        'Passed (base → head)',
+        'Score (base → head)',
+        'Δ score',
+        'Δ tokens/run',
+        'Δ cost/run',
+        'Verdict',
+    ], c.tasks.map((t) => {
+        const l = verdictLabel(t);
+        return [
+            t.task_id,
+            `${passes(t.base)} → ${passes(t.head)}`,
+            `${score(t.base?.mean_score)} → ${score(t.head?.mean_score)}`,
+            fmtPoints(t.score_change),
+            fmtRelative(t.base?.tokens_per_run ?? null, t.head?.tokens_per_run ?? null),
+            fmtRelative(t.base?.cost_per_run ?? null, t.head?.cost_per_run ?? null),
+            `${MARK[l] ?? ''} ${l}`,
+        ];
+    })));
+    out.push('');
+    out.push('<details><summary>How this was decided</summary>');
+    out.push('');
+    out.push(`- Overall: ${o.method} on the change in mean score over ${o.tasks_compared} task(s); a verdict needs p < ${o.alpha} ` +
+        `in its direction and a change of at least ${fmtPoints(o.min_effect).replace('+', '')}. ` +
+        `Minimum detectable effect at ${Math.round(o.power * 100)}% power: ${o.min_detectable_effect === null ? 'none' : fmtPoints(o.min_detectable_effect).replace('+', '')}.`);
+    out.push('- Per task: Fisher’s exact test on pass counts, Benjamini–Hochberg adjusted across tasks; a verdict needs q < ' +
+        `${o.alpha} and a pass-rate change of at least ${fmtPoints(o.min_task_effect).replace('+', '')}.`);
+    out.push('- Environment errors are not scored on either side.');
+    for (const t of c.tasks)
+        out.push(`- ${t.task_id}: ${t.statement}`);
+    out.push('');
+    out.push('</details>');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+//# sourceMappingURL=compare-report.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/discover.js
+
+
+/** Task folders (those holding a task.yaml) directly under `root`, sorted by name. */
+function discoverTaskDirs(root) {
+    if (!existsSync(root))
+        return [];
+    return readdirSync(root, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, 'task.yaml')))
+        .map((e) => path.join(root, e.name))
+        .sort();
+}
+//# sourceMappingURL=discover.js.map
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./build/src/tasks/schema.js
+
+/**
+ * The task manifest (`task.yaml`). This schema is the single source of the
+ * TypeScript types: every type below is inferred from it.
+ */
+const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+const resourcesSchema = object({
+    cpus: schemas_number().positive().default(1),
+    memory_mb: schemas_number().int().positive().default(2048),
+    pids: schemas_number().int().positive().default(512),
+})
+    .strict();
+const healthcheckSchema = object({
+    test: union([schemas_string(), array(schemas_string()).min(1)]),
+    interval_s: schemas_number().positive().default(1),
+    timeout_s: schemas_number().positive().default(5),
+    retries: schemas_number().int().positive().default(60),
+})
+    .strict();
+const serviceSchema = object({
+    image: schemas_string().min(1).optional(),
+    /** A build context folder, relative to the task folder. */
+    build: schemas_string().min(1).optional(),
+    env: record(schemas_string(), schemas_string()).default({}),
+    healthcheck: healthcheckSchema.optional(),
+    command: union([schemas_string(), array(schemas_string())]).optional(),
+})
+    .strict()
+    .refine((s) => Boolean(s.image) !== Boolean(s.build), {
+    message: 'a service needs exactly one of `image` or `build`',
+});
+const environmentSchema = object({
+    image: schemas_string().min(1).optional(),
+    /** A Docker build context folder (with a Dockerfile), relative to the task folder. */
+    dockerfile: schemas_string().min(1).optional(),
+    workdir: schemas_string().startsWith('/').default('/workspace'),
+    resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
+    services: record(schemas_string().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
+    network: object({ allow: array(schemas_string().min(1)).default([]) })
+        .strict()
+        .default({ allow: [] }),
+    env: record(schemas_string(), schemas_string()).default({}),
+})
+    .strict()
+    .refine((e) => Boolean(e.image) !== Boolean(e.dockerfile), {
+    message: 'the environment needs exactly one of `image` or `dockerfile`',
+});
+const toolNameSchema = schemas_enum(['bash', 'python', 'text_editor', 'git_diff']);
+const toolsSchema = object({
+    /** native: OpenAI tool_calls; json_text: JSON actions in text (ReAct); code_blocks: fenced shell blocks. */
+    style: schemas_enum(['native', 'json_text', 'code_blocks']).default('native'),
+    enabled: array(toolNameSchema).min(1).default(['bash']),
+})
+    .strict();
+const agentSchema = object({
+    max_turns: schemas_number().int().positive().default(30),
+    system_prompt: schemas_string().optional(),
+    temperature: schemas_number().min(0).max(2).optional(),
+})
+    .strict();
+const budgetSchema = object({
+    max_tokens: schemas_number().int().positive().default(200_000),
+    max_tool_calls: schemas_number().int().positive().default(50),
+    max_wall_seconds: schemas_number().positive().default(600),
+    max_cost_usd: schemas_number().positive().default(1),
+})
+    .strict();
+const checkBase = {
+    /** Unique within the task: names the grader output file and the check row. */
+    name: schemas_string().regex(idPattern, 'a lowercase name of letters, digits, _ and -'),
+    weight: schemas_number().min(0).default(1),
+    gating: schemas_boolean().default(false),
+    description: schemas_string().optional(),
+};
+const comparisonSchema = schemas_enum(['>=', '<=', '==', 'within']);
+const checkSchema = discriminatedUnion('type', [
+    object({ ...checkBase, type: literal('file_present'), path: schemas_string().min(1) }).strict(),
+    object({
+        ...checkBase,
+        type: literal('command_exit_zero'),
+        command: schemas_string().min(1),
+        timeout_s: schemas_number().positive().default(120),
+    })
+        .strict(),
+    object({
+        ...checkBase,
+        type: literal('metric_check'),
+        /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
+        command: schemas_string().optional(),
+        source: object({
+            kind: schemas_enum(['json', 'csv', 'stdout']),
+            /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
+            path: schemas_string().optional(),
+            /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
+            key: schemas_string().min(1),
+            /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
+            row: schemas_number().int().default(-1),
+        })
+            .strict(),
+        op: comparisonSchema,
+        value: schemas_number(),
+        /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
+        tolerance: schemas_number().min(0).default(0),
+        timeout_s: schemas_number().positive().default(300),
+    })
+        .strict()
+        .superRefine((c, ctx) => {
+        if (c.source.kind !== 'stdout' && !c.source.path)
+            ctx.addIssue({
+                code: 'custom',
+                path: ['source', 'path'],
+                message: `a ${c.source.kind} source needs a path`,
+            });
+        if (c.source.kind === 'stdout' && !c.command)
+            ctx.addIssue({
+                code: 'custom',
+                path: ['command'],
+                message: 'a stdout source needs a command to run',
+            });
+    }),
+    object({
+        ...checkBase,
+        type: literal('sql_check'),
+        service: schemas_string().min(1),
+        database: schemas_string().optional(),
+        user: schemas_string().optional(),
+        query: schemas_string().min(1),
+        expected_rows: array(array(union([schemas_string(), schemas_number(), schemas_boolean(), schemas_null()]))),
+        ordered: schemas_boolean().default(false),
+        /** Absolute slack when a number is compared with a numeric cell. */
+        tolerance: schemas_number().min(0).default(0),
+        timeout_s: schemas_number().positive().default(60),
+    })
+        .strict(),
+    object({
+        ...checkBase,
+        type: literal('reference_output'),
+        command: schemas_string().min(1),
+        /** A fixture file relative to the task folder. */
+        expected: schemas_string().min(1),
+        abs_tolerance: schemas_number().min(0).default(0),
+        rel_tolerance: schemas_number().min(0).default(0),
+        ignore_whitespace: schemas_boolean().default(true),
+        ignore_row_order: schemas_boolean().default(false),
+        timeout_s: schemas_number().positive().default(300),
+    })
+        .strict(),
+    object({
+        ...checkBase,
+        type: literal('llm_rubric'),
+        /** A rubric file relative to the task folder. */
+        rubric: schemas_string().min(1),
+        judge_model: schemas_string().min(1),
+        scale: object({ min: schemas_number(), max: schemas_number() })
+            .strict()
+            .refine((s) => s.max > s.min, { message: 'scale.max must be greater than scale.min' })
+            .default({ min: 0, max: 10 }),
+        /** The judge's score (on the scale) at which the check passes; default the middle of the scale. */
+        pass_at: schemas_number().optional(),
+    })
+        .strict()
+        .refine((c) => c.pass_at === undefined || (c.pass_at >= c.scale.min && c.pass_at <= c.scale.max), {
+        message: 'pass_at must lie within the scale',
+        path: ['pass_at'],
+    }),
+]);
+const graderSchema = object({
+    /** Folder of fixtures copied into the sandbox only after the agent stops. */
+    fixtures: schemas_string().optional(),
+    pass_threshold: schemas_number().min(0).max(1).default(1),
+    checks: array(checkSchema).min(1),
+})
+    .strict()
+    .refine((g) => new Set(g.checks.map((c) => c.name)).size === g.checks.length, {
+    message: 'check names must be unique',
+});
+const schema_taskManifestSchema = object({
+    id: schemas_string().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
+    title: schemas_string().min(1),
+    difficulty: schemas_enum(['smoke', 'easy', 'medium', 'hard']),
+    domain: schemas_string().min(1),
+    instructions: schemas_string().min(1),
+    environment: environmentSchema,
+    agent: agentSchema.default({ max_turns: 30 }),
+    tools: toolsSchema.default({ style: 'native', enabled: ['bash'] }),
+    budget: budgetSchema.default({
+        max_tokens: 200_000,
+        max_tool_calls: 50,
+        max_wall_seconds: 600,
+        max_cost_usd: 1,
+    }),
+    grader: graderSchema,
+    /** The reference solution folder with `solve.sh`, relative to the task folder. */
+    solution: schemas_string().default('solution'),
+})
+    .strict();
+//# sourceMappingURL=schema.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/load.js
+
+
+
+
+/** A manifest (task or suite) that cannot be used. The message is one line per problem. */
+class ManifestError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.map(formatProblem).join('\n'));
+        this.problems = problems;
+        this.name = 'ManifestError';
     }
 }
-//# sourceMappingURL=enforcer.js.map
-;// CONCATENATED MODULE: ./build/src/budgets/index.js
+function formatProblem(p) {
+    return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
+}
+/** Reads and validates a YAML file against a schema, reporting every problem with its field path. */
+function load_readYamlManifest(file, schema) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch (err) {
+        throw new ManifestError([
+            {
+                file,
+                field: '',
+                message: `cannot read file (${err.code ?? String(err)})`,
+            },
+        ]);
+    }
+    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
+    if (doc.errors.length > 0) {
+        throw new ManifestError(doc.errors.map((e) => ({
+            file,
+            field: '',
+            message: `invalid YAML at line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split('\n')[0]}`,
+        })));
+    }
+    const raw = doc.toJS();
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+        throw new ManifestError(parsed.error.issues.map((issue) => ({
+            file,
+            field: issue.path.join('.'),
+            message: describeIssue(issue, valueAt(raw, issue.path)),
+        })));
+    }
+    return parsed.data;
+}
+function valueAt(data, keys) {
+    let v = data;
+    for (const k of keys)
+        v = v !== null && typeof v === 'object' ? v[k] : undefined;
+    return v;
+}
+function describeIssue(issue, value) {
+    switch (issue.code) {
+        case 'invalid_type':
+            return value === undefined
+                ? `required field is missing (expected ${issue.expected})`
+                : `expected ${issue.expected}, got ${typeName(value)}`;
+        case 'invalid_value':
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+        case 'unrecognized_keys':
+            return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
+        case 'invalid_union':
+            if ('options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
+                const options = issue.options.map((o) => JSON.stringify(o)).join(', ');
+                return value === undefined
+                    ? `required field is missing (expected one of ${options})`
+                    : `unknown value ${JSON.stringify(value)}; expected one of ${options}`;
+            }
+            return issue.message;
+        default:
+            return issue.message;
+    }
+}
+function typeName(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'array';
+    return typeof v;
+}
+/**
+ * Loads `task.yaml` from a task folder (or the file itself), validates it and
+ * checks that every path it names exists. Throws ManifestError listing all problems.
+ */
+function loadTask(dirOrFile) {
+    const { task, problems } = inspectTask(dirOrFile);
+    if (!task || problems.length > 0)
+        throw new ManifestError(problems);
+    return task;
+}
+/** Like loadTask, but returns the problems instead of throwing (for `describe`). */
+function inspectTask(dirOrFile) {
+    const resolved = external_node_path_.resolve(dirOrFile);
+    if (!(0,external_node_fs_.existsSync)(resolved)) {
+        return {
+            task: null,
+            problems: [{ file: resolved, field: '', message: 'no such task folder or task.yaml' }],
+        };
+    }
+    const manifestPath = (0,external_node_fs_.existsSync)(resolved) && (0,external_node_fs_.statSync)(resolved).isDirectory() ? external_node_path_.join(resolved, 'task.yaml') : resolved;
+    const dir = external_node_path_.dirname(manifestPath);
+    let manifest;
+    try {
+        manifest = load_readYamlManifest(manifestPath, schema_taskManifestSchema);
+    }
+    catch (err) {
+        if (err instanceof ManifestError)
+            return { task: null, problems: err.problems };
+        throw err;
+    }
+    const file = manifestPath;
+    const problems = [];
+    const within = (field, rel, kind) => {
+        const abs = external_node_path_.resolve(dir, rel);
+        if (!abs.startsWith(dir + external_node_path_.sep) && abs !== dir) {
+            problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder` });
+            return abs;
+        }
+        if (!(0,external_node_fs_.existsSync)(abs)) {
+            problems.push({
+                file,
+                field,
+                message: `${kind === 'dir' ? 'folder' : 'file'} ${JSON.stringify(rel)} does not exist`,
+            });
+        }
+        else if (kind === 'dir' ? !(0,external_node_fs_.statSync)(abs).isDirectory() : !(0,external_node_fs_.statSync)(abs).isFile()) {
+            problems.push({
+                file,
+                field,
+                message: `${JSON.stringify(rel)} is not a ${kind === 'dir' ? 'folder' : 'file'}`,
+            });
+        }
+        return abs;
+    };
+    const workspace = within('workspace', 'workspace', 'dir');
+    const solution = within('solution', manifest.solution, 'dir');
+    if ((0,external_node_fs_.existsSync)(solution))
+        within('solution', external_node_path_.join(manifest.solution, 'solve.sh'), 'file');
+    const buildContext = manifest.environment.dockerfile
+        ? within('environment.dockerfile', manifest.environment.dockerfile, 'dir')
+        : null;
+    if (buildContext && (0,external_node_fs_.existsSync)(buildContext))
+        within('environment.dockerfile', external_node_path_.join(manifest.environment.dockerfile ?? '', 'Dockerfile'), 'file');
+    for (const [name, service] of Object.entries(manifest.environment.services)) {
+        if (service.build)
+            within(`environment.services.${name}.build`, service.build, 'dir');
+    }
+    const fixtures = manifest.grader.fixtures
+        ? within('grader.fixtures', manifest.grader.fixtures, 'dir')
+        : null;
+    manifest.grader.checks.forEach((check, i) => {
+        if (check.type === 'reference_output')
+            within(`grader.checks.${i}.expected`, check.expected, 'file');
+        if (check.type === 'llm_rubric')
+            within(`grader.checks.${i}.rubric`, check.rubric, 'file');
+        if (check.type === 'sql_check' && !(check.service in manifest.environment.services)) {
+            problems.push({
+                file,
+                field: `grader.checks.${i}.service`,
+                message: `no service ${JSON.stringify(check.service)} in environment.services`,
+            });
+        }
+    });
+    return {
+        task: { dir, manifestPath, manifest, paths: { workspace, solution, buildContext, fixtures } },
+        problems,
+    };
+}
+//# sourceMappingURL=load.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/index.js
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/cost/pricing.js
+
+
+
+
+const modelPriceSchema = object({
+    input: schemas_number().min(0),
+    cached_input: schemas_number().min(0).optional(),
+    output: schemas_number().min(0),
+    as_of: union([schemas_string(), schemas_date()])
+        .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)),
+    source: schemas_string().min(1),
+})
+    .strict();
+const pricingSchema = object({
+    currency: literal('USD').default('USD'),
+    models: record(schemas_string(), modelPriceSchema),
+})
+    .strict();
+/** The shipped table: pricing/model_prices.yaml at the package root. */
+function defaultPricingPath() {
+    const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    // src/cost (sources and vitest), build/src/cost (compiled) or dist/ (the action's bundle): walk up to the package root.
+    const root = external_node_path_.basename(here) === 'dist'
+        ? external_node_path_.resolve(here, '..')
+        : here.includes(`${external_node_path_.sep}build${external_node_path_.sep}`)
+            ? external_node_path_.resolve(here, '../../..')
+            : external_node_path_.resolve(here, '../..');
+    return external_node_path_.join(root, 'pricing', 'model_prices.yaml');
+}
+/** Loads the shipped table, overlaid by a user's own file when given. */
+function pricing_loadPricing(overridePath) {
+    const base = load_readYamlManifest(defaultPricingPath(), pricingSchema);
+    const userPath = overridePath ?? process.env.FACTORY_BENCH_PRICING;
+    if (!userPath)
+        return base;
+    const user = load_readYamlManifest(external_node_path_.resolve(userPath), pricingSchema);
+    return { currency: 'USD', models: { ...base.models, ...user.models } };
+}
+//# sourceMappingURL=pricing.js.map
+;// CONCATENATED MODULE: ./build/src/cost/tracker.js
+/** Dollars for one call, or null when the model has no price (never a silent 0). */
+function priceUsage(table, model, usage) {
+    const price = table.models[model];
+    if (!price)
+        return null;
+    const uncached = Math.max(0, usage.input_tokens - usage.cached_input_tokens);
+    const cachedPrice = price.cached_input ?? price.input;
+    return ((uncached * price.input + usage.cached_input_tokens * cachedPrice + usage.output_tokens * price.output) /
+        1_000_000);
+}
+/** Accumulates usage and dollars across a run's calls. */
+class tracker_CostTracker {
+    table;
+    warn;
+    usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
+    dollars = 0;
+    unpriced = false;
+    warned = new Set();
+    constructor(table, warn = () => { }) {
+        this.table = table;
+        this.warn = warn;
+    }
+    /** Records one call and returns its cost (null when the model is not priced). */
+    record(model, usage, free = false) {
+        this.usage.input_tokens += usage.input_tokens;
+        this.usage.cached_input_tokens += usage.cached_input_tokens;
+        this.usage.output_tokens += usage.output_tokens;
+        if (free)
+            return 0;
+        const cost = priceUsage(this.table, model, usage);
+        if (cost === null) {
+            this.unpriced = true;
+            if (!this.warned.has(model)) {
+                this.warned.add(model);
+                this.warn(`no price for model ${model} in the pricing table; its cost is reported as null`);
+            }
+            return null;
+        }
+        this.dollars += cost;
+        return cost;
+    }
+    /** Dollars per output token of a model, or null when it has no price. */
+    outputPricePerToken(model) {
+        const price = this.table.models[model];
+        return price ? price.output / 1_000_000 : null;
+    }
+    /** Total dollars, or null when any call could not be priced. */
+    get totalUsd() {
+        return this.unpriced ? null : this.dollars;
+    }
+    get totalTokens() {
+        return this.usage.input_tokens + this.usage.output_tokens;
+    }
+}
+//# sourceMappingURL=tracker.js.map
+;// CONCATENATED MODULE: ./build/src/cost/index.js
+
 
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -47676,8 +49901,6 @@ function is_plain_obj_isPlainObject(value) {
 	return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value) && !(Symbol.iterator in value);
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
 ;// CONCATENATED MODULE: ./node_modules/execa/lib/arguments/file-url.js
 
 
@@ -57088,8 +59311,6 @@ function removeByLabelSync(runId) {
     }
 }
 //# sourceMappingURL=cleanup.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./build/src/sandbox/quote.js
 /** Quotes a string for a POSIX shell. */
 function shellQuote(s) {
@@ -58117,7 +60338,7 @@ function ownerAlive(file) {
     }
 }
 /** Waits for the lock (polling), runs `fn`, releases. */
-async function withFileLock(file, fn, opts = {}) {
+async function lock_withFileLock(file, fn, opts = {}) {
     (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
     const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
     let told = false;
@@ -58247,7 +60468,7 @@ async function ensureImage(opts) {
     if (existing)
         return existing;
     // Other harness processes may be building the same image: one builds, the others wait and reuse it.
-    const build = withFileLock(lockPath(`image:${tag}`), async () => {
+    const build = lock_withFileLock(lockPath(`image:${tag}`), async () => {
         if (await imageExists(tag)) {
             if (opts.logFile)
                 (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
@@ -58887,6 +61108,97 @@ function capOutput(text, maxBytes) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/budgets/enforcer.js
+/** Thrown or returned when a budget is spent; `killReason` goes into result.json. */
+class BudgetExceeded extends Error {
+    kind;
+    killReason;
+    constructor(kind) {
+        super(`budget exceeded: ${kind}`);
+        this.kind = kind;
+        this.name = 'BudgetExceeded';
+        this.killReason = `budget_exceeded:${kind}`;
+    }
+}
+/**
+ * Tracks what a run has spent against its budget. Checked before every model
+ * call and tool call; the wall-time budget also bounds each call (see
+ * remainingWallMs), so nothing outlives it.
+ */
+class BudgetEnforcer {
+    budget;
+    now;
+    startedAt;
+    tokens = 0;
+    toolCalls = 0;
+    costUsd = 0;
+    breached = null;
+    constructor(budget, now = Date.now) {
+        this.budget = budget;
+        this.now = now;
+        this.startedAt = now();
+    }
+    elapsedMs() {
+        return this.now() - this.startedAt;
+    }
+    remainingWallMs() {
+        return Math.max(0, this.budget.max_wall_seconds * 1000 - this.elapsedMs());
+    }
+    /** The first budget found spent, remembered once breached. */
+    breach() {
+        if (this.breached)
+            return this.breached;
+        if (this.remainingWallMs() <= 0)
+            this.breached = 'wall_time';
+        else if (this.tokens >= this.budget.max_tokens)
+            this.breached = 'tokens';
+        else if (this.costUsd >= this.budget.max_cost_usd)
+            this.breached = 'cost';
+        return this.breached;
+    }
+    /** Before a model call: throws when any budget is already spent. */
+    beforeModelCall() {
+        const kind = this.breach();
+        if (kind)
+            throw new BudgetExceeded(kind);
+    }
+    /** Before a tool call: the call is refused if it would be one more than allowed. */
+    beforeToolCall() {
+        const kind = this.breach();
+        if (kind)
+            throw new BudgetExceeded(kind);
+        if (this.toolCalls >= this.budget.max_tool_calls) {
+            this.breached = 'tool_calls';
+            throw new BudgetExceeded('tool_calls');
+        }
+        this.toolCalls++;
+    }
+    /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
+    costUnknown = false;
+    /** Dollars left in the budget. */
+    remainingUsd() {
+        return Math.max(0, this.budget.max_cost_usd - this.costUsd);
+    }
+    /** Tokens left in the budget (input and output together). */
+    remainingTokens() {
+        return Math.max(0, this.budget.max_tokens - this.tokens);
+    }
+    recordModelUsage(tokens, costUsd) {
+        this.tokens += tokens;
+        if (costUsd === null)
+            this.costUnknown = true;
+        else
+            this.costUsd += costUsd;
+    }
+    /** Marks a breach discovered from outside (e.g. a call cut short by the wall clock). */
+    markBreached(kind) {
+        this.breached ??= kind;
+    }
+}
+//# sourceMappingURL=enforcer.js.map
+;// CONCATENATED MODULE: ./build/src/budgets/index.js
+
+//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */
@@ -59361,23 +61673,6 @@ function renderToolResult(r) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/agents/types.js
-/** The chat-model interface the agent loop speaks; OpenAI's wire shape, provider-neutral. */
-/** A model error that should end the run with a reason rather than crash it. */
-class ModelError extends Error {
-    kind;
-    status;
-    constructor(message, kind, 
-    /** HTTP status when the endpoint answered. */
-    status) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-        this.name = 'ModelError';
-    }
-}
-const EMPTY_USAGE = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
-//# sourceMappingURL=types.js.map
 ;// CONCATENATED MODULE: ./build/src/agents/loop.js
 
 
@@ -60031,776 +62326,6 @@ function runAgent(style, ctx) {
     return createAgent(style).run(ctx);
 }
 //# sourceMappingURL=factory.js.map
-;// CONCATENATED MODULE: ./build/src/runs/ids.js
-
-/** `2026-05-13T20:40:21.123Z` -> `2026-05-13T20-40-21Z` (safe in paths and container names). */
-function timestampSlug(date = new Date()) {
-    return date
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z')
-        .replaceAll(':', '-');
-}
-/** Makes a model name safe for ids and paths: `openai/gpt-4o-mini` -> `openai_gpt-4o-mini`. */
-function slug(s) {
-    return (s
-        .replace(/[^A-Za-z0-9_.-]+/g, '_')
-        .replace(/^[_.-]+/, '')
-        .slice(0, 60) || 'x');
-}
-function newRunId(taskId, model, date = new Date()) {
-    return `${timestampSlug(date)}__${slug(taskId)}__${slug(model)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
-}
-function newSuiteRunId(suiteId, date = new Date()) {
-    return `${timestampSlug(date)}__suite__${slug(suiteId)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
-}
-//# sourceMappingURL=ids.js.map
-// EXTERNAL MODULE: external "node:module"
-var external_node_module_ = __nccwpck_require__(98995);
-;// CONCATENATED MODULE: ./build/src/runs/sqljs.js
-
-
-
-
-let loaded = null;
-/**
- * Loads sql.js from beside the bundle (`dist/sql-wasm.cjs` + `.wasm`, where
- * webpack must not touch it) or, from the CLI, from node_modules.
- */
-function loadSqlJs() {
-    if (!loaded) {
-        const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-        const require = (0,external_node_module_.createRequire)(import.meta.url);
-        const bundled = external_node_path_.join(here, 'sql-wasm.cjs');
-        const jsPath = (0,external_node_fs_.existsSync)(bundled) ? bundled : require.resolve('sql.js/dist/sql-wasm.js');
-        const wasmDir = external_node_path_.dirname(jsPath);
-        const init = require(jsPath);
-        loaded = init({ locateFile: (file) => external_node_path_.join(wasmDir, file) });
-    }
-    return loaded;
-}
-//# sourceMappingURL=sqljs.js.map
-;// CONCATENATED MODULE: ./build/src/runs/index-db.js
-
-
-
-/**
- * `runs.sqlite`: the index of every run and suite run. Schema changes are
- * additive only: each migration is appended and runs once, so a database
- * written by an older version opens and is brought up to date.
- */
-const MIGRATIONS = [
-    // 1: the first schema.
-    `CREATE TABLE runs (
-     run_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, model TEXT NOT NULL, suite_run_id TEXT, epoch INTEGER NOT NULL DEFAULT 0,
-     status TEXT NOT NULL, score REAL NOT NULL, passed INTEGER NOT NULL, kill_reason TEXT, stop_reason TEXT,
-     error_kind TEXT, error_message TEXT, input_tokens INTEGER, cached_input_tokens INTEGER, output_tokens INTEGER,
-     total_tokens INTEGER, cost_usd REAL, turns INTEGER, tool_calls INTEGER, wall_seconds REAL,
-     started_at TEXT NOT NULL, finished_at TEXT, run_dir TEXT, difficulty TEXT, domain TEXT);
-   CREATE INDEX runs_task ON runs(task_id, started_at);
-   CREATE INDEX runs_suite ON runs(suite_run_id);
-   CREATE TABLE suite_runs (
-     suite_run_id TEXT PRIMARY KEY, suite_id TEXT NOT NULL, model TEXT NOT NULL, status TEXT NOT NULL,
-     started_at TEXT NOT NULL, finished_at TEXT, total INTEGER, passed INTEGER, avg_score REAL, cost_usd REAL,
-     branch TEXT, commit_sha TEXT, label TEXT, report_path TEXT, summary_json TEXT);
-   CREATE INDEX suite_runs_suite ON suite_runs(suite_id, started_at);
-   CREATE TABLE check_results (
-     run_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, tier TEXT NOT NULL, weight REAL NOT NULL,
-     gating INTEGER NOT NULL, status TEXT NOT NULL, score REAL NOT NULL, explanation TEXT,
-     PRIMARY KEY (run_id, name));`,
-    // 2: suite runs remember how they were run (for --resume and comparisons); indexes for cross-run queries.
-    `ALTER TABLE suite_runs ADD COLUMN epochs INTEGER;
-   ALTER TABLE suite_runs ADD COLUMN concurrency INTEGER;
-   ALTER TABLE suite_runs ADD COLUMN total_tokens INTEGER;
-   ALTER TABLE suite_runs ADD COLUMN wall_seconds REAL;
-   ALTER TABLE suite_runs ADD COLUMN environment_errors INTEGER;
-   ALTER TABLE suite_runs ADD COLUMN suite_file TEXT;
-   ALTER TABLE suite_runs ADD COLUMN config_json TEXT;
-   CREATE INDEX suite_runs_branch ON suite_runs(suite_id, branch, started_at);
-   CREATE INDEX suite_runs_label ON suite_runs(suite_id, label, started_at);
-   CREATE INDEX runs_model ON runs(model, started_at);
-   CREATE INDEX runs_started ON runs(started_at);`,
-];
-const SCHEMA_VERSION = MIGRATIONS.length;
-function userVersion(db) {
-    const r = db.exec('PRAGMA user_version');
-    return Number(r[0]?.values[0]?.[0] ?? 0);
-}
-function migrate(db) {
-    const from = userVersion(db);
-    if (from > SCHEMA_VERSION) {
-        throw new Error(`runs.sqlite has schema version ${from}, newer than this factory-bench understands (${SCHEMA_VERSION}); upgrade factory-bench`);
-    }
-    for (let v = from; v < SCHEMA_VERSION; v++) {
-        db.exec('BEGIN');
-        db.exec(MIGRATIONS[v]);
-        db.exec(`PRAGMA user_version = ${v + 1}`);
-        db.exec('COMMIT');
-    }
-}
-function index_db_queryAll(db, sql, params = []) {
-    const stmt = db.prepare(sql);
-    try {
-        stmt.bind(params);
-        const rows = [];
-        while (stmt.step())
-            rows.push(stmt.getAsObject());
-        return rows;
-    }
-    finally {
-        stmt.free();
-    }
-}
-async function openDatabase(file) {
-    const SQL = await loadSqlJs();
-    const db = file && (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).size > 0
-        ? new SQL.Database((0,external_node_fs_.readFileSync)(file))
-        : new SQL.Database();
-    migrate(db);
-    return db;
-}
-function saveDatabase(db, file) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    (0,external_node_fs_.writeFileSync)(tmp, db.export());
-    (0,external_node_fs_.renameSync)(tmp, file);
-}
-/** A lock file next to the database so that separate processes do not lose each other's writes. */
-async function index_db_withFileLock(file, fn) {
-    const lock = `${file}.lock`;
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-        try {
-            (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)(lock, 'wx'));
-            break;
-        }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw err;
-            // A lock older than a minute was left by a killed process.
-            try {
-                if (Date.now() - (0,external_node_fs_.statSync)(lock).mtimeMs > 60_000)
-                    (0,external_node_fs_.unlinkSync)(lock);
-            }
-            catch { }
-            if (Date.now() > deadline)
-                throw new Error(`timed out waiting for ${lock}; remove it if no factory-bench is running`);
-            await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
-        }
-    }
-    try {
-        return await fn();
-    }
-    finally {
-        try {
-            (0,external_node_fs_.unlinkSync)(lock);
-        }
-        catch { }
-    }
-}
-let chain = Promise.resolve();
-/** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
-function index_db_updateIndex(file, fn) {
-    const next = chain.then(() => index_db_withFileLock(file, async () => {
-        const db = await openDatabase(file);
-        try {
-            const out = fn(db);
-            saveDatabase(db, file);
-            return out;
-        }
-        finally {
-            db.close();
-        }
-    }));
-    chain = next.catch(() => undefined);
-    return next;
-}
-/** Opens the index read-only (nothing is saved). */
-async function readIndex(file, fn) {
-    const db = await openDatabase(file);
-    try {
-        return fn(db);
-    }
-    finally {
-        db.close();
-    }
-}
-function index_db_insertRun(db, result, runDir) {
-    db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
-       error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
-       wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
-        result.run_id,
-        result.task_id,
-        result.model,
-        result.suite_run_id,
-        result.epoch,
-        result.status,
-        result.score,
-        result.passed ? 1 : 0,
-        result.kill_reason,
-        result.stop_reason,
-        result.error?.kind ?? null,
-        result.error?.message ?? null,
-        result.tokens.input,
-        result.tokens.cached_input,
-        result.tokens.output,
-        result.tokens.total,
-        result.cost_usd,
-        result.turns,
-        result.tool_calls,
-        result.timings.total_s,
-        result.started_at,
-        result.finished_at,
-        runDir,
-        result.task.difficulty,
-        result.task.domain,
-    ]);
-    db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
-    for (const c of result.checks) {
-        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [result.run_id, c.name, c.type, c.tier, c.weight, c.gating ? 1 : 0, c.status, c.score, c.explanation]);
-    }
-}
-//# sourceMappingURL=index-db.js.map
-;// CONCATENATED MODULE: ./build/src/runs/queries.js
-
-const SUITE_RUN_COLUMNS = [
-    'suite_run_id',
-    'suite_id',
-    'model',
-    'status',
-    'started_at',
-    'finished_at',
-    'total',
-    'passed',
-    'avg_score',
-    'cost_usd',
-    'branch',
-    'commit_sha',
-    'label',
-    'report_path',
-    'summary_json',
-    'epochs',
-    'concurrency',
-    'total_tokens',
-    'wall_seconds',
-    'environment_errors',
-    'suite_file',
-    'config_json',
-];
-/** Inserts or replaces a suite run row. */
-function upsertSuiteRun(db, record) {
-    db.run(`INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`, SUITE_RUN_COLUMNS.map((c) => record[c]));
-}
-function toSuiteRun(row) {
-    const out = {};
-    for (const c of SUITE_RUN_COLUMNS)
-        out[c] = row[c] ?? null;
-    return out;
-}
-/** Suite runs whose id is `idOrPrefix` or starts with it, newest first (at most `limit`). */
-function queries_findSuiteRunsById(db, idOrPrefix, limit = 2) {
-    return queryAll(db, "SELECT * FROM suite_runs WHERE suite_run_id = ? OR suite_run_id LIKE ? ESCAPE '\\' ORDER BY started_at DESC LIMIT ?", [idOrPrefix, `${escapeLike(idOrPrefix)}%`, limit]).map(toSuiteRun);
-}
-function getSuiteRun(db, suiteRunId) {
-    const row = index_db_queryAll(db, 'SELECT * FROM suite_runs WHERE suite_run_id = ?', [suiteRunId])[0];
-    return row ? toSuiteRun(row) : null;
-}
-/** The newest suite run of a suite matching the filters, or null. */
-function queries_findLatestSuiteRun(db, q) {
-    const where = ['suite_id = ?'];
-    const params = [q.suiteId];
-    if (q.branch !== undefined) {
-        where.push('branch = ?');
-        params.push(q.branch);
-    }
-    if (q.label !== undefined) {
-        where.push('label = ?');
-        params.push(q.label);
-    }
-    if (q.model !== undefined) {
-        where.push('model = ?');
-        params.push(q.model);
-    }
-    if (q.excludeSuiteRunId !== undefined) {
-        where.push('suite_run_id <> ?');
-        params.push(q.excludeSuiteRunId);
-    }
-    const statuses = q.statuses ?? ['completed'];
-    where.push(`status IN (${statuses.map(() => '?').join(',')})`);
-    params.push(...statuses);
-    const row = index_db_queryAll(db, `SELECT * FROM suite_runs WHERE ${where.join(' AND ')} ORDER BY started_at DESC, suite_run_id DESC LIMIT 1`, params)[0];
-    return row ? toSuiteRun(row) : null;
-}
-function toRun(row) {
-    const num = (v) => (typeof v === 'number' ? v : 0);
-    const str = (v) => (v === null || v === undefined ? null : String(v));
-    return {
-        run_id: String(row.run_id),
-        task_id: String(row.task_id),
-        model: String(row.model),
-        suite_run_id: str(row.suite_run_id),
-        epoch: num(row.epoch),
-        status: String(row.status),
-        score: num(row.score),
-        passed: row.passed === 1,
-        kill_reason: str(row.kill_reason),
-        stop_reason: str(row.stop_reason),
-        error_kind: str(row.error_kind),
-        error_message: str(row.error_message),
-        total_tokens: num(row.total_tokens),
-        cost_usd: typeof row.cost_usd === 'number' ? row.cost_usd : null,
-        turns: num(row.turns),
-        tool_calls: num(row.tool_calls),
-        wall_seconds: num(row.wall_seconds),
-        started_at: String(row.started_at),
-        finished_at: str(row.finished_at),
-        run_dir: str(row.run_dir),
-        difficulty: str(row.difficulty),
-        domain: str(row.domain),
-    };
-}
-/** Runs matching the filters, newest first. */
-function listRuns(db, f = {}) {
-    const where = [];
-    const params = [];
-    if (f.task !== undefined) {
-        where.push('r.task_id = ?');
-        params.push(f.task);
-    }
-    if (f.model !== undefined) {
-        where.push('r.model = ?');
-        params.push(f.model);
-    }
-    if (f.suite !== undefined) {
-        where.push("(s.suite_id = ? OR r.suite_run_id = ? OR r.suite_run_id LIKE ? ESCAPE '\\')");
-        params.push(f.suite, f.suite, `${escapeLike(f.suite)}%`);
-    }
-    if (f.since !== undefined) {
-        where.push('r.started_at >= ?');
-        params.push(f.since);
-    }
-    const sql = `SELECT r.* FROM runs r LEFT JOIN suite_runs s ON s.suite_run_id = r.suite_run_id
-    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.started_at DESC, r.run_id DESC LIMIT ?`;
-    params.push(f.limit ?? 100);
-    return queryAll(db, sql, params).map(toRun);
-}
-/** Every run linked to a suite run, oldest first. */
-function runsOfSuiteRun(db, suiteRunId) {
-    return index_db_queryAll(db, 'SELECT * FROM runs WHERE suite_run_id = ? ORDER BY started_at, run_id', [
-        suiteRunId,
-    ]).map(toRun);
-}
-/** Runs whose id is `idOrPrefix` or starts with it, newest first (at most `limit`). */
-function findRunsById(db, idOrPrefix, limit = 2) {
-    return queryAll(db, "SELECT * FROM runs WHERE run_id = ? OR run_id LIKE ? ESCAPE '\\' ORDER BY started_at DESC LIMIT ?", [idOrPrefix, `${escapeLike(idOrPrefix)}%`, limit]).map(toRun);
-}
-function escapeLike(s) {
-    return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-//# sourceMappingURL=queries.js.map
-;// CONCATENATED MODULE: ./build/src/runs/redact.js
-/**
- * Secrets never reach a transcript, log, artifact or comment. Values are
- * registered once (API keys, tokens from the environment) and replaced
- * wherever they appear; common key shapes are caught even when unregistered.
- */
-const secrets = new Set();
-const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
-const KEY_SHAPES = [
-    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
-    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
-];
-function registerSecret(value) {
-    if (value && value.length >= 6)
-        secrets.add(value);
-}
-/** Registers the values of environment variables that look like secrets. */
-function registerEnvSecrets(env = process.env) {
-    for (const [key, value] of Object.entries(env)) {
-        if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
-            registerSecret(value);
-    }
-}
-function redact(text) {
-    let out = text;
-    for (const s of secrets)
-        out = out.split(s).join('[REDACTED]');
-    for (const re of KEY_SHAPES)
-        out = out.replace(re, '[REDACTED]');
-    return out;
-}
-/** Redacts every string inside a JSON-able value. */
-function redactDeep(value) {
-    return JSON.parse(redact(JSON.stringify(value)));
-}
-//# sourceMappingURL=redact.js.map
-;// CONCATENATED MODULE: ./build/src/runs/result.js
-
-/** `result.json`: what one run did and how it scored. Readable even after a crash. */
-const checkOutcomeSchema = object({
-    name: schemas_string(),
-    type: schemas_string(),
-    tier: schemas_enum(['deterministic', 'reference', 'rubric']),
-    weight: schemas_number(),
-    gating: schemas_boolean(),
-    /** `error` means the grader itself broke, not that the work failed. */
-    status: schemas_enum(['passed', 'failed', 'skipped', 'error']),
-    /** 0..1 for this check (partial credit only for rubric checks). */
-    score: schemas_number(),
-    explanation: schemas_string(),
-});
-const runStatusSchema = schemas_enum([
-    'completed',
-    'environment_error',
-    'grader_error',
-    'crashed',
-    'interrupted',
-]);
-const runResultSchema = object({
-    schema_version: literal(1),
-    run_id: schemas_string(),
-    task_id: schemas_string(),
-    model: schemas_string(),
-    suite_run_id: schemas_string().nullable(),
-    epoch: schemas_number().int(),
-    status: runStatusSchema,
-    score: schemas_number(),
-    passed: schemas_boolean(),
-    pass_threshold: schemas_number(),
-    /** Why the agent was stopped early: `budget_exceeded:<kind>`, `error:<kind>`, `interrupted`; null when it finished. */
-    kill_reason: schemas_string().nullable(),
-    /** How the agent loop ended: final_answer, submit, turn_limit, budget_exceeded, error, interrupted, not_started. */
-    stop_reason: schemas_string(),
-    error: object({ kind: schemas_string(), message: schemas_string() }).nullable(),
-    tokens: object({ input: schemas_number(), cached_input: schemas_number(), output: schemas_number(), total: schemas_number() }),
-    /** Null when a model used had no price; never a silent 0. */
-    cost_usd: schemas_number().nullable(),
-    judge_cost_usd: schemas_number().nullable(),
-    turns: schemas_number().int(),
-    tool_calls: schemas_number().int(),
-    timings: object({ setup_s: schemas_number(), agent_s: schemas_number(), grading_s: schemas_number(), total_s: schemas_number() }),
-    checks: array(checkOutcomeSchema),
-    started_at: schemas_string(),
-    finished_at: schemas_string(),
-    task: object({ difficulty: schemas_string(), domain: schemas_string(), title: schemas_string() }),
-    sandbox: schemas_string(),
-});
-//# sourceMappingURL=result.js.map
-;// CONCATENATED MODULE: ./build/src/runs/run-dir.js
-
-
-
-
-/** The layout of `runs/<run_id>/`, in one place. */
-class run_dir_RunDirectory {
-    runsRoot;
-    runId;
-    root;
-    constructor(runsRoot, runId) {
-        this.runsRoot = runsRoot;
-        this.runId = runId;
-        this.root = external_node_path_.join(runsRoot, runId);
-    }
-    get workspace() {
-        return external_node_path_.join(this.root, 'workspace');
-    }
-    get workspaceFinal() {
-        return external_node_path_.join(this.root, 'workspace_final');
-    }
-    get graderOutputs() {
-        return external_node_path_.join(this.root, 'grader_outputs');
-    }
-    get transcriptPath() {
-        return external_node_path_.join(this.root, 'transcript.jsonl');
-    }
-    get resultPath() {
-        return external_node_path_.join(this.root, 'result.json');
-    }
-    get manifestSnapshotPath() {
-        return external_node_path_.join(this.root, 'manifest.snapshot.yaml');
-    }
-    get logsDir() {
-        return external_node_path_.join(this.root, 'logs');
-    }
-    create() {
-        (0,external_node_fs_.mkdirSync)(this.root, { recursive: true });
-        (0,external_node_fs_.mkdirSync)(this.graderOutputs, { recursive: true });
-        (0,external_node_fs_.mkdirSync)(this.logsDir, { recursive: true });
-    }
-    /** Seeds `workspace/` from the task's folder. */
-    seedWorkspace(from) {
-        (0,external_node_fs_.cpSync)(from, this.workspace, { recursive: true, errorOnExist: false });
-    }
-    writeText(rel, text) {
-        const file = external_node_path_.join(this.root, rel);
-        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(file, redact(text));
-    }
-    /** Writes result.json atomically so a reader never sees half a file. */
-    writeResult(result) {
-        const tmp = `${this.resultPath}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
-        (0,external_node_fs_.renameSync)(tmp, this.resultPath);
-    }
-    readResult() {
-        if (!(0,external_node_fs_.existsSync)(this.resultPath))
-            return null;
-        return runResultSchema.parse(JSON.parse((0,external_node_fs_.readFileSync)(this.resultPath, 'utf8')));
-    }
-}
-/** Appends one JSON event per line, redacted, each stamped with its time. */
-class run_dir_TranscriptWriter {
-    file;
-    started = Date.now();
-    constructor(file) {
-        this.file = file;
-    }
-    write(event) {
-        const line = { t: new Date().toISOString(), elapsed_ms: Date.now() - this.started, ...event };
-        (0,external_node_fs_.appendFileSync)(this.file, `${redact(JSON.stringify(line))}\n`);
-    }
-}
-//# sourceMappingURL=run-dir.js.map
-;// CONCATENATED MODULE: ./build/src/runs/index.js
-
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/agents/openai.js
-
-
-const DEFAULT_RETRY_POLICY = { maxRetries: 8, baseDelayMs: 1000, maxDelayMs: 60_000 };
-/**
- * A chat model behind the `openai` SDK, for OpenAI and any compatible endpoint
- * (vLLM, Ollama, OpenRouter, Azure OpenAI's v1 API). The SDK's own retries are
- * off: this class retries 429, 5xx, timeouts and dropped connections with
- * exponential backoff and jitter, honouring Retry-After, and never past the
- * request's deadline. Anything else becomes a ModelError that ends the run.
- */
-class OpenAIChatModel {
-    opts;
-    name;
-    free = false;
-    /** The model id sent to the API. */
-    apiModel;
-    baseURL;
-    retry;
-    requestTimeoutMs;
-    sleep;
-    random;
-    loaded = null;
-    constructor(opts) {
-        this.opts = opts;
-        this.name = opts.name;
-        const slash = opts.name.indexOf('/');
-        this.apiModel = slash >= 0 ? opts.name.slice(slash + 1) : opts.name;
-        this.baseURL = opts.baseURL;
-        this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
-        this.requestTimeoutMs = opts.requestTimeoutMs ?? 300_000;
-        this.sleep = opts.sleep ?? abortableSleep;
-        this.random = opts.random ?? Math.random;
-        // The key in use must never reach a transcript, log or artifact.
-        registerSecret(opts.apiKey);
-    }
-    /** The SDK is loaded on first use so that runs with built-in models start fast. */
-    client() {
-        this.loaded ??= __nccwpck_require__.e(/* import() */ 674).then(__nccwpck_require__.bind(__nccwpck_require__, 93674)).then((mod) => ({
-            mod,
-            client: new mod.default({ apiKey: this.opts.apiKey || 'none', baseURL: this.baseURL, maxRetries: 0 }),
-        }));
-        return this.loaded;
-    }
-    async complete(req) {
-        const { mod, client } = await this.client();
-        const body = this.requestBody(req);
-        for (let attempt = 0;; attempt++) {
-            const left = req.deadline === undefined ? Number.POSITIVE_INFINITY : req.deadline - Date.now();
-            const timeout = Math.max(1, Math.min(this.requestTimeoutMs, left));
-            try {
-                const completion = await client.chat.completions.create(body, {
-                    signal: req.signal,
-                    timeout,
-                    maxRetries: 0,
-                });
-                return fromCompletion(completion, attempt);
-            }
-            catch (err) {
-                // Aborts (wall-time budget, interrupt) are the loop's to interpret.
-                if (req.signal?.aborted || err instanceof mod.APIUserAbortError)
-                    throw err;
-                const failure = classify(mod, err);
-                if (!failure.retryable)
-                    throw new ModelError(failure.message, failure.kind, failure.status);
-                if (attempt >= this.retry.maxRetries)
-                    throw new ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
-                const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
-                if (req.deadline !== undefined && Date.now() + delayMs >= req.deadline)
-                    throw new ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
-                req.onRetry?.({
-                    attempt: attempt + 1,
-                    reason: failure.reason,
-                    message: failure.message,
-                    delayMs,
-                    fromRetryAfter: failure.retryAfterMs !== undefined,
-                });
-                await this.sleep(delayMs, req.signal);
-            }
-        }
-    }
-    /** Exponential backoff with jitter: half the step fixed, half random, so callers spread out. */
-    backoffMs(attempt) {
-        const step = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-        return Math.round(step / 2 + (this.random() * step) / 2);
-    }
-    requestBody(req) {
-        const body = {
-            model: this.apiModel,
-            messages: req.messages.map(toWireMessage),
-        };
-        if (req.tools && req.tools.length > 0)
-            body.tools = req.tools.map((t) => ({
-                type: 'function',
-                function: { name: t.name, description: t.description, parameters: t.parameters },
-            }));
-        if (req.temperature !== undefined)
-            body.temperature = req.temperature;
-        if (req.maxOutputTokens !== undefined)
-            body.max_completion_tokens = req.maxOutputTokens;
-        return body;
-    }
-}
-function toWireMessage(m) {
-    switch (m.role) {
-        case 'system':
-        case 'user':
-            return { role: m.role, content: m.content };
-        case 'tool':
-            return { role: 'tool', tool_call_id: m.tool_call_id, content: m.content };
-        case 'assistant':
-            if (m.tool_calls && m.tool_calls.length > 0)
-                return {
-                    role: 'assistant',
-                    content: m.content,
-                    tool_calls: m.tool_calls.map((c) => ({
-                        id: c.id,
-                        type: 'function',
-                        function: { name: c.name, arguments: c.arguments },
-                    })),
-                };
-            return { role: 'assistant', content: m.content ?? '' };
-    }
-}
-function fromCompletion(completion, retries) {
-    const choice = completion.choices?.[0];
-    if (!choice?.message)
-        throw new ModelError('the endpoint answered without a message (no choices)', 'bad_request');
-    const toolCalls = [];
-    for (const c of choice.message.tool_calls ?? []) {
-        if (c.type === 'function')
-            toolCalls.push({ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' });
-    }
-    const usage = completion.usage;
-    return {
-        message: {
-            role: 'assistant',
-            content: choice.message.content ?? null,
-            ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        },
-        usage: {
-            input_tokens: usage?.prompt_tokens ?? 0,
-            cached_input_tokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
-            output_tokens: usage?.completion_tokens ?? 0,
-        },
-        finishReason: choice.finish_reason ?? 'unknown',
-        retries,
-    };
-}
-const CONTEXT_TOO_LONG = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long/i;
-/** Sorts an SDK error into retryable or final, with the reason a user should read. */
-function classify(mod, err) {
-    if (err instanceof mod.APIConnectionTimeoutError)
-        return { retryable: true, kind: 'unavailable', reason: 'timeout', message: 'the request timed out' };
-    if (err instanceof mod.APIConnectionError) {
-        const cause = err.cause?.message;
-        return {
-            retryable: true,
-            kind: 'unavailable',
-            reason: 'connection',
-            message: `connection failed${cause ? `: ${cause}` : ''}`,
-        };
-    }
-    if (!(err instanceof mod.APIError))
-        return {
-            retryable: false,
-            kind: 'bad_request',
-            reason: 'client',
-            message: err instanceof Error ? err.message : String(err),
-        };
-    const status = err.status ?? 0;
-    const detail = `HTTP ${status}: ${err.message}`;
-    const base = { status, reason: `http_${status}`, message: detail };
-    if (status === 401)
-        return { ...base, retryable: false, kind: 'auth', message: `authentication failed (${detail})` };
-    if (status === 403)
-        return { ...base, retryable: false, kind: 'permission' };
-    if (status === 404)
-        return {
-            ...base,
-            retryable: false,
-            kind: 'not_found',
-            message: `model or endpoint not found (${detail})`,
-        };
-    if (status === 429 && err.code === 'insufficient_quota')
-        return { ...base, retryable: false, kind: 'quota' };
-    if (status === 408 || status === 409 || status === 429 || status >= 500)
-        return {
-            ...base,
-            retryable: true,
-            kind: 'unavailable',
-            retryAfterMs: retryAfterMs(err.headers),
-        };
-    if (err.code === 'context_length_exceeded' || CONTEXT_TOO_LONG.test(err.message))
-        return { ...base, retryable: false, kind: 'context_length', message: `context too long (${detail})` };
-    return { ...base, retryable: false, kind: 'bad_request' };
-}
-/** `retry-after-ms` (OpenAI), or `retry-after` in seconds or as an HTTP date. */
-function retryAfterMs(headers, now = Date.now()) {
-    if (!headers)
-        return undefined;
-    const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-    if (Number.isFinite(ms) && ms >= 0)
-        return Math.round(ms);
-    const raw = headers.get('retry-after');
-    if (!raw)
-        return undefined;
-    const seconds = Number.parseFloat(raw);
-    if (Number.isFinite(seconds) && seconds >= 0)
-        return Math.round(seconds * 1000);
-    const date = Date.parse(raw);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-function abortableSleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-//# sourceMappingURL=openai.js.map
 ;// CONCATENATED MODULE: ./build/src/agents/scripted.js
 
 
@@ -60862,53 +62387,13 @@ class NullModel {
 ;// CONCATENATED MODULE: ./build/src/agents/models.js
 
 
-
-/**
- * Providers reached through the OpenAI-compatible client. The key comes from
- * `<PROVIDER>_API_KEY`, then `OPENAI_API_KEY`; local servers need none.
- */
-const PROVIDERS = {
-    openai: { keyRequired: true },
-    azure: { keyRequired: true },
-    openrouter: { baseUrl: 'https://openrouter.ai/api/v1', keyRequired: true },
-    vllm: { baseUrl: 'http://localhost:8000/v1', keyRequired: false },
-    ollama: { baseUrl: 'http://localhost:11434/v1', keyRequired: false },
-};
-const NAME_HELP = 'use oracle, null, or provider/model such as openai/gpt-4o-mini';
-/** Resolves a model name to a chat model. Built-ins need no key; the rest get a clear config error. */
+/** A model name to a chat model: the built-in `oracle` and `null`, else `provider/model` through the models subsystem. */
 async function resolveModel(name, config = {}) {
     if (name === 'oracle')
         return new OracleModel();
     if (name === 'null')
         return new NullModel();
-    return new OpenAIChatModel(openAIOptionsFor(name, config));
-}
-/** The client options for `provider/model`, from flags and the environment. Throws ModelError 'config'. */
-function openAIOptionsFor(name, config = {}) {
-    const env = config.env ?? process.env;
-    const match = /^([a-z0-9_-]+)\/(.+)$/i.exec(name);
-    if (!match)
-        throw new ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
-    const provider = match[1].toLowerCase();
-    const known = PROVIDERS[provider];
-    const baseURL = config.baseUrl || env.OPENAI_BASE_URL || known?.baseUrl;
-    if (!known && !baseURL)
-        throw new ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
-            'give its OpenAI-compatible endpoint with --base-url or OPENAI_BASE_URL', 'config');
-    if (provider === 'azure' && !baseURL)
-        throw new ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
-    const keyVar = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
-    const apiKey = env[keyVar] || env.OPENAI_API_KEY;
-    // A custom endpoint (a local vLLM, say) may need no key; the SDK still wants a non-empty one.
-    if (!apiKey && (known?.keyRequired ?? false) && !config.baseUrl && !env.OPENAI_BASE_URL)
-        throw new ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
-    return {
-        name,
-        apiKey: apiKey || undefined,
-        baseURL,
-        retry: config.retry,
-        ...(config.requestTimeoutMs ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
-    };
+    return resolveProviderModel(name, config);
 }
 //# sourceMappingURL=models.js.map
 ;// CONCATENATED MODULE: ./build/src/agents/index.js
@@ -60918,1481 +62403,6 @@ function openAIOptionsFor(name, config = {}) {
 
 
 
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/suites/format.js
-/** Number formatting shared by the suite report and the comparison. */
-function fmtScore(v) {
-    return v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2);
-}
-function fmtPercent(v) {
-    return v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(0)}%`;
-}
-/** A change in points of a 0..1 score: `+12.5 pts`. */
-function fmtPoints(v) {
-    if (v === null || v === undefined || Number.isNaN(v))
-        return '-';
-    const pts = v * 100;
-    return `${pts >= 0 ? '+' : ''}${pts.toFixed(1)} pts`;
-}
-function fmtUsd(v) {
-    if (v === null || v === undefined)
-        return 'unknown';
-    return v < 0.01 && v > 0 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`;
-}
-function fmtTokens(n) {
-    if (n >= 1_000_000)
-        return `${(n / 1_000_000).toFixed(2)}M`;
-    if (n >= 10_000)
-        return `${(n / 1000).toFixed(1)}k`;
-    return String(Math.round(n));
-}
-function fmtSeconds(s) {
-    if (s >= 3600)
-        return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
-    if (s >= 60)
-        return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-    return `${s.toFixed(1)}s`;
-}
-/** A relative change, `+12%`, or `-` when the base is zero or unknown. */
-function fmtRelative(base, head) {
-    if (base === null || head === null || base === 0)
-        return '-';
-    const r = (head - base) / base;
-    return `${r >= 0 ? '+' : ''}${(r * 100).toFixed(0)}%`;
-}
-/** A markdown table; pipes in cells are escaped. */
-function mdTable(headers, rows) {
-    const esc = (c) => String(c).replaceAll('|', '\\|').replaceAll('\n', ' ');
-    return [
-        `| ${headers.map(esc).join(' | ')} |`,
-        `|${headers.map(() => ' --- ').join('|')}|`,
-        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-    ].join('\n');
-}
-/** Long free text (error messages) cut to one short line for a table. */
-function oneLine(text, max = 120) {
-    if (!text)
-        return '';
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-//# sourceMappingURL=format.js.map
-;// CONCATENATED MODULE: ./build/src/suites/stats.js
-/**
- * Small-sample statistics for suite reports and comparisons, written out so
- * that every number in a report can be traced to a formula here.
- */
-/** A seeded PRNG (mulberry32): deterministic comparisons and simulations. */
-function seededRandom(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-function mean(xs) {
-    return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
-}
-/** The sample variance (n - 1 in the denominator); NaN below two values. */
-function sampleVariance(xs) {
-    if (xs.length < 2)
-        return Number.NaN;
-    const m = mean(xs);
-    return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
-}
-function logGamma(x) {
-    // Lanczos approximation (g = 7, n = 9).
-    const c = [
-        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-    ];
-    if (x < 0.5)
-        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-    const y = x - 1;
-    let a = c[0];
-    const t = y + 7.5;
-    for (let i = 1; i < 9; i++)
-        a += c[i] / (y + i);
-    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-}
-/** The regularized incomplete beta function I_x(a, b), by its continued fraction. */
-function incompleteBeta(x, a, b) {
-    if (x <= 0)
-        return 0;
-    if (x >= 1)
-        return 1;
-    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
-    if (x > (a + 1) / (a + b + 2))
-        return 1 - incompleteBeta(1 - x, b, a);
-    const tiny = 1e-300;
-    let f = 1;
-    let c = 1;
-    let d = 0;
-    for (let i = 0; i <= 400; i++) {
-        const m = Math.floor(i / 2);
-        let numerator;
-        if (i === 0)
-            numerator = 1;
-        else if (i % 2 === 0)
-            numerator = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
-        else
-            numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
-        d = 1 + numerator * d;
-        if (Math.abs(d) < tiny)
-            d = tiny;
-        d = 1 / d;
-        c = 1 + numerator / c;
-        if (Math.abs(c) < tiny)
-            c = tiny;
-        const cd = c * d;
-        f *= cd;
-        if (Math.abs(1 - cd) < 1e-12)
-            break;
-    }
-    return (front * (f - 1)) / a;
-}
-/** P(T <= t) for Student's t with `df` degrees of freedom. */
-function studentTCdf(t, df) {
-    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
-    return t >= 0 ? 1 - tail : tail;
-}
-/** The `p` quantile of Student's t (bisection on the CDF). */
-function studentTQuantile(p, df) {
-    let lo = -1e3;
-    let hi = 1e3;
-    for (let i = 0; i < 200; i++) {
-        const mid = (lo + hi) / 2;
-        if (studentTCdf(mid, df) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
-}
-/** The `p` quantile of the standard normal (Acklam's rational approximation, |error| < 1.2e-9). */
-function normalQuantile(p) {
-    const a = [
-        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-        2.506628277459239,
-    ];
-    const b = [
-        -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
-    ];
-    const c = [
-        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-        2.938163982698783,
-    ];
-    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-    const poly = (k, x) => k.reduce((s, v) => s * x + v, 0);
-    const low = 0.02425;
-    if (p < low) {
-        const q = Math.sqrt(-2 * Math.log(p));
-        return poly(c, q) / (poly(d, q) * q + 1);
-    }
-    if (p > 1 - low)
-        return -normalQuantile(1 - p);
-    const q = p - 0.5;
-    const r = q * q;
-    return (poly(a, r) * q) / (poly(b, r) * r + 1);
-}
-/** The mean with a two-sided 95% t-interval. */
-function meanWithCi95(xs) {
-    const m = mean(xs);
-    if (xs.length < 2)
-        return { mean: m, low: null, high: null, n: xs.length };
-    const half = studentTQuantile(0.975, xs.length - 1) * Math.sqrt(sampleVariance(xs) / xs.length);
-    return { mean: m, low: m - half, high: m + half, n: xs.length };
-}
-/**
- * The unbiased pass@k estimator (Chen et al., 2021): the chance that at
- * least one of k samples drawn from the n recorded ones passes, given c passed.
- */
-function passAtK(n, c, k) {
-    if (k > n)
-        throw new Error(`pass@${k} needs at least ${k} samples, got ${n}`);
-    if (n - c < k)
-        return 1;
-    // 1 - C(n-c, k) / C(n, k), as a product to stay finite.
-    let notPassed = 1;
-    for (let i = n - c + 1; i <= n; i++)
-        notPassed *= 1 - k / i;
-    return 1 - notPassed;
-}
-function logChoose(n, k) {
-    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
-}
-function choose(n, k) {
-    if (k < 0 || k > n)
-        return 0;
-    return Math.round(Math.exp(logChoose(n, k)));
-}
-/**
- * Fisher's exact test on two pass counts: `c1` of `n1` against `c2` of `n2`.
- * The two-sided p sums the tables no more likely than the one observed.
- */
-function fisherExact(c1, n1, c2, n2) {
-    const passes = c1 + c2;
-    const total = n1 + n2;
-    const lo = Math.max(0, passes - n1);
-    const hi = Math.min(n2, passes);
-    const logDenominator = logChoose(total, passes);
-    const prob = (x) => Math.exp(logChoose(n2, x) + logChoose(n1, passes - x) - logDenominator);
-    const observed = prob(c2);
-    let twoSided = 0;
-    let less = 0;
-    let greater = 0;
-    for (let x = lo; x <= hi; x++) {
-        const p = prob(x);
-        if (p <= observed * (1 + 1e-7))
-            twoSided += p;
-        if (x <= c2)
-            less += p;
-        if (x >= c2)
-            greater += p;
-    }
-    const clip = (p) => Math.min(1, p);
-    return { twoSided: clip(twoSided), less: clip(less), greater: clip(greater) };
-}
-/** Benjamini-Hochberg adjusted p-values (q-values), in the input order. */
-function benjaminiHochberg(ps) {
-    const m = ps.length;
-    const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
-    const q = new Array(m).fill(1);
-    let running = 1;
-    for (let r = m - 1; r >= 0; r--) {
-        const entry = order[r];
-        running = Math.min(running, (entry.p * m) / (r + 1));
-        q[entry.i] = Math.min(1, running);
-    }
-    return q;
-}
-const SUPPORT_LIMIT = 100_000;
-const SUBSET_LIMIT = 20_000;
-/**
- * A permutation test for the change in the suite's mean score, stratified by
- * task: under "no change", a task's baseline and candidate runs are
- * exchangeable, so labels are shuffled within each task. Exact (by convolving
- * each task's permutation distribution) when the support stays small, as with
- * pass/fail scores; Monte Carlo with a seeded generator otherwise. With one
- * epoch this is the sign-flip test over tasks.
- */
-function stratifiedPermutationTest(tasks, opts = {}) {
-    const usable = tasks.filter((t) => t.base.length > 0 && t.head.length > 0);
-    const m = usable.length;
-    if (m === 0)
-        return { observed: 0, pLess: 1, pGreater: 1, minAttainableP: 1, method: 'exact', iterations: 0 };
-    const observed = mean(usable.map((t) => mean(t.head) - mean(t.base)));
-    let minAttainableP = 1;
-    for (const t of usable)
-        minAttainableP /= choose(t.base.length + t.head.length, t.head.length);
-    const eps = 1e-9;
-    const exact = exactDistribution(usable);
-    if (exact) {
-        let pLess = 0;
-        let pGreater = 0;
-        for (const [value, p] of exact) {
-            if (value <= observed + eps)
-                pLess += p;
-            if (value >= observed - eps)
-                pGreater += p;
-        }
-        return {
-            observed,
-            pLess: Math.min(1, pLess),
-            pGreater: Math.min(1, pGreater),
-            minAttainableP,
-            method: 'exact',
-            iterations: 0,
-        };
-    }
-    const iterations = opts.iterations ?? 10_000;
-    const random = seededRandom(opts.seed ?? 1);
-    const pools = usable.map((t) => [...t.base, ...t.head]);
-    const sums = pools.map((pool) => pool.reduce((s, x) => s + x, 0));
-    let atOrBelow = 0;
-    let atOrAbove = 0;
-    for (let it = 0; it < iterations; it++) {
-        let total = 0;
-        usable.forEach((t, i) => {
-            const pool = pools[i];
-            const nHead = t.head.length;
-            // Partial Fisher-Yates: the first nHead slots become the candidate's runs.
-            let headSum = 0;
-            const all = sums[i];
-            for (let j = 0; j < nHead; j++) {
-                const k = j + Math.floor(random() * (pool.length - j));
-                const tmp = pool[j];
-                pool[j] = pool[k];
-                pool[k] = tmp;
-                headSum += pool[j];
-            }
-            total += headSum / nHead - (all - headSum) / t.base.length;
-        });
-        const value = total / m;
-        if (value <= observed + eps)
-            atOrBelow++;
-        if (value >= observed - eps)
-            atOrAbove++;
-    }
-    return {
-        observed,
-        pLess: (atOrBelow + 1) / (iterations + 1),
-        pGreater: (atOrAbove + 1) / (iterations + 1),
-        minAttainableP: Math.max(minAttainableP, 1 / (iterations + 1)),
-        method: 'monte_carlo',
-        iterations,
-    };
-}
-/** The exact null distribution of the statistic as value -> probability, or null when too large. */
-function exactDistribution(tasks) {
-    const m = tasks.length;
-    let dist = new Map([[0, 1]]);
-    for (const t of tasks) {
-        const perTask = taskDistribution(t, m);
-        if (!perTask)
-            return null;
-        const next = new Map();
-        for (const [v1, p1] of dist)
-            for (const [v2, p2] of perTask) {
-                const key = roundKey(v1 + v2);
-                next.set(key, (next.get(key) ?? 0) + p1 * p2);
-            }
-        if (next.size > SUPPORT_LIMIT)
-            return null;
-        dist = next;
-    }
-    return dist;
-}
-function roundKey(v) {
-    return Math.round(v * 1e9) / 1e9;
-}
-/** One task's contribution to the statistic under all relabelings, each equally likely. */
-function taskDistribution(t, m) {
-    const pool = [...t.base, ...t.head];
-    const nHead = t.head.length;
-    const nBase = t.base.length;
-    const all = pool.reduce((s, x) => s + x, 0);
-    const contribution = (headSum) => roundKey((headSum / nHead - (all - headSum) / nBase) / m);
-    const out = new Map();
-    const binary = pool.every((x) => x === 0 || x === 1);
-    if (binary) {
-        // The candidate's pass count is hypergeometric.
-        const passes = all;
-        const denominator = logChoose(pool.length, nHead);
-        for (let x = Math.max(0, passes - nBase); x <= Math.min(nHead, passes); x++) {
-            const p = Math.exp(logChoose(passes, x) + logChoose(pool.length - passes, nHead - x) - denominator);
-            out.set(contribution(x), (out.get(contribution(x)) ?? 0) + p);
-        }
-        return out;
-    }
-    const count = choose(pool.length, nHead);
-    if (count > SUBSET_LIMIT)
-        return null;
-    const weight = 1 / count;
-    const walk = (start, left, sum) => {
-        if (left === 0) {
-            const key = contribution(sum);
-            out.set(key, (out.get(key) ?? 0) + weight);
-            return;
-        }
-        for (let i = start; i <= pool.length - left; i++)
-            walk(i + 1, left - 1, sum + pool[i]);
-    };
-    walk(0, nHead, 0);
-    return out;
-}
-/**
- * The smallest change in a suite's mean score that a one-sided test at `alpha`
- * detects with probability `power`, for these numbers of runs per task. Uses
- * the largest variance a 0..1 score can have (0.25), so it depends only on the
- * suite's size: tasks and epochs.
- */
-function suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
-    const m = runsPerTask.length;
-    if (m === 0)
-        return null;
-    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
-    const se = Math.sqrt(variance) / m;
-    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
-}
-function binomialPmf(n, p) {
-    return Array.from({ length: n + 1 }, (_, k) => p <= 0
-        ? k === 0
-            ? 1
-            : 0
-        : p >= 1
-            ? k === n
-                ? 1
-                : 0
-            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
-}
-/**
- * The smallest difference in pass rate between two groups of `n1` and `n2`
- * runs that Fisher's two-sided test at `level` detects with probability
- * `power`, taking the hardest case (rates centred on 50%). Null when no
- * difference can be detected (too few runs).
- */
-function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
-    const reject = [];
-    for (let c1 = 0; c1 <= n1; c1++)
-        for (let c2 = 0; c2 <= n2; c2++)
-            if (fisherExact(c1, n1, c2, n2).twoSided <= level)
-                reject.push([c1, c2]);
-    if (reject.length === 0)
-        return null;
-    for (let step = 1; step <= 100; step++) {
-        const delta = step / 100;
-        const pa = binomialPmf(n1, 0.5 + delta / 2);
-        const pb = binomialPmf(n2, 0.5 - delta / 2);
-        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
-        if (achieved >= power)
-            return delta;
-    }
-    return null;
-}
-//# sourceMappingURL=stats.js.map
-;// CONCATENATED MODULE: ./build/src/suites/summary.js
-
-const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
-/** An environment, grader or harness failure: not the agent's doing, so not scored. */
-function isEnvironmentError(status) {
-    return ENVIRONMENT_STATUSES.has(status);
-}
-/** A run that finished (any ending but an interrupt, which is run again on resume). */
-function isFinished(status) {
-    return status !== 'interrupted' && status !== 'running';
-}
-function briefFromResult(r) {
-    return {
-        run_id: r.run_id,
-        task_id: r.task_id,
-        epoch: r.epoch,
-        status: r.status,
-        score: r.score,
-        passed: r.passed,
-        kill_reason: r.kill_reason,
-        error_kind: r.error?.kind ?? null,
-        error_message: r.error?.message ?? null,
-        turns: r.turns,
-        tokens: r.tokens.total,
-        cost_usd: r.cost_usd,
-        wall_s: r.timings.total_s,
-        started_at: r.started_at,
-    };
-}
-function briefFromRecord(r) {
-    return {
-        run_id: r.run_id,
-        task_id: r.task_id,
-        epoch: r.epoch,
-        status: r.status,
-        score: r.score,
-        passed: r.passed,
-        kill_reason: r.kill_reason,
-        error_kind: r.error_kind,
-        error_message: r.error_message,
-        turns: r.turns,
-        tokens: r.total_tokens,
-        cost_usd: r.cost_usd,
-        wall_s: r.wall_seconds,
-        started_at: r.started_at,
-    };
-}
-/** The latest finished run per (task, epoch). */
-function latestFinishedRuns(runs) {
-    const out = new Map();
-    for (const r of runs) {
-        if (!isFinished(r.status))
-            continue;
-        const key = unitKey(r.task_id, r.epoch);
-        const previous = out.get(key);
-        if (!previous || previous.started_at <= r.started_at)
-            out.set(key, r);
-    }
-    return out;
-}
-function unitKey(taskId, epoch) {
-    return `${taskId}#${epoch}`;
-}
-function sumCost(values) {
-    let total = 0;
-    for (const v of values) {
-        if (v === null)
-            return null;
-        total += v;
-    }
-    return total;
-}
-function summarizeTask(t, finished) {
-    const runs = [];
-    for (let e = 0; e < t.epochs; e++) {
-        const r = finished.get(unitKey(t.task_id, e));
-        if (r)
-            runs.push(r);
-    }
-    const scoredRuns = runs.filter((r) => !isEnvironmentError(r.status));
-    const passes = scoredRuns.filter((r) => r.passed).length;
-    const environmentErrors = runs.length - scoredRuns.length;
-    let state;
-    if (runs.length === 0)
-        state = 'not_run';
-    else if (scoredRuns.length === 0)
-        state = 'error';
-    else if (passes === scoredRuns.length)
-        state = 'passed';
-    else if (passes === 0)
-        state = 'failed';
-    else
-        state = 'partial';
-    return {
-        task_id: t.task_id,
-        title: t.title,
-        difficulty: t.difficulty,
-        domain: t.domain,
-        epochs_planned: t.epochs,
-        runs,
-        scored: scoredRuns.length,
-        passes,
-        mean_score: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.score)) : null,
-        environment_errors: environmentErrors,
-        tokens: runs.reduce((s, r) => s + r.tokens, 0),
-        cost_usd: sumCost(runs.map((r) => r.cost_usd)),
-        wall_s: round(runs.reduce((s, r) => s + r.wall_s, 0)),
-        mean_turns: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.turns)) : null,
-        kill_reasons: [...new Set(runs.map((r) => r.kill_reason).filter((k) => k !== null))],
-        state,
-    };
-}
-function rollup(tasks, keyOf) {
-    const groups = new Map();
-    for (const t of tasks)
-        groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
-    return [...groups.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, group]) => {
-        const scoredMeans = group.map((t) => t.mean_score).filter((s) => s !== null);
-        return {
-            key,
-            tasks: group.length,
-            scored_runs: group.reduce((s, t) => s + t.scored, 0),
-            passed_runs: group.reduce((s, t) => s + t.passes, 0),
-            mean_score: scoredMeans.length > 0 ? mean(scoredMeans) : null,
-        };
-    });
-}
-const DIFFICULTY_ORDER = ['smoke', 'easy', 'medium', 'hard'];
-/** Computes a suite summary from its tasks and the runs recorded so far. */
-function buildSummary(header, tasks, runs) {
-    const finished = latestFinishedRuns(runs);
-    const taskSummaries = tasks.map((t) => summarizeTask(t, finished));
-    const allRuns = taskSummaries.flatMap((t) => t.runs);
-    const scored = allRuns.filter((r) => !isEnvironmentError(r.status));
-    const taskMeans = taskSummaries.map((t) => t.mean_score).filter((s) => s !== null);
-    const passAtKs = [];
-    for (const k of [...new Set([1, header.epochs])]) {
-        const eligible = taskSummaries.filter((t) => t.scored >= k);
-        if (eligible.length === 0)
-            continue;
-        passAtKs.push({
-            k,
-            value: mean(eligible.map((t) => passAtK(t.scored, t.passes, k))),
-            tasks: eligible.length,
-        });
-    }
-    const problem = (r) => ({
-        task_id: r.task_id,
-        epoch: r.epoch,
-        run_id: r.run_id,
-        status: r.status,
-        kind: r.error_kind,
-        message: r.error_message,
-        kill_reason: r.kill_reason,
-        score: r.score,
-    });
-    const byDifficulty = rollup(taskSummaries, (t) => t.difficulty).sort((a, b) => rank(DIFFICULTY_ORDER, a.key) - rank(DIFFICULTY_ORDER, b.key));
-    const { wall_seconds: wallSeconds, ...identity } = header;
-    return {
-        schema_version: 1,
-        ...identity,
-        totals: {
-            tasks: tasks.length,
-            runs_planned: tasks.reduce((s, t) => s + t.epochs, 0),
-            runs_finished: allRuns.length,
-            scored_runs: scored.length,
-            passed_runs: scored.filter((r) => r.passed).length,
-            environment_errors: allRuns.length - scored.length,
-            agent_failures: scored.filter((r) => !r.passed).length,
-            mean_run_score: scored.length > 0 ? mean(scored.map((r) => r.score)) : null,
-            tokens: allRuns.reduce((s, r) => s + r.tokens, 0),
-            cost_usd: sumCost(allRuns.map((r) => r.cost_usd)),
-            run_seconds: round(allRuns.reduce((s, r) => s + r.wall_s, 0)),
-            wall_seconds: round(wallSeconds),
-        },
-        suite_score: taskMeans.length > 0 ? meanWithCi95(taskMeans) : null,
-        pass_at_k: passAtKs,
-        tasks: taskSummaries,
-        by_difficulty: byDifficulty,
-        by_domain: rollup(taskSummaries, (t) => t.domain),
-        environment_errors: allRuns.filter((r) => isEnvironmentError(r.status)).map(problem),
-        agent_failures: scored.filter((r) => !r.passed).map(problem),
-    };
-}
-function rank(order, key) {
-    const i = order.indexOf(key);
-    return i === -1 ? order.length : i;
-}
-function round(n) {
-    return Math.round(n * 1000) / 1000;
-}
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./build/src/suites/compare.js
-
-
-
-function sideStats(t) {
-    const perRun = (total) => total === null || t.runs.length === 0 ? null : total / t.runs.length;
-    return {
-        runs: t.runs.length,
-        scored: t.scored,
-        passes: t.passes,
-        mean_score: t.mean_score,
-        environment_errors: t.environment_errors,
-        tokens_per_run: perRun(t.tokens),
-        cost_per_run: perRun(t.cost_usd),
-    };
-}
-function runSide(s) {
-    const runs = s.totals.runs_finished;
-    return {
-        suite_run_id: s.suite_run_id,
-        suite_id: s.suite_id,
-        model: s.model,
-        status: s.status,
-        branch: s.branch,
-        commit_sha: s.commit_sha,
-        label: s.label,
-        started_at: s.started_at,
-        tasks: s.totals.tasks,
-        epochs: s.epochs,
-        scored_runs: s.totals.scored_runs,
-        passed_runs: s.totals.passed_runs,
-        mean_score: s.suite_score?.mean ?? null,
-        environment_errors: s.totals.environment_errors,
-        tokens: s.totals.tokens,
-        cost_usd: s.totals.cost_usd,
-        tokens_per_run: runs > 0 ? s.totals.tokens / runs : null,
-        cost_per_run: runs > 0 && s.totals.cost_usd !== null ? s.totals.cost_usd / runs : null,
-    };
-}
-const scoresOf = (runs) => runs.filter((r) => !isEnvironmentError(r.status)).map((r) => r.score);
-const diff = (a, b) => a === null || a === undefined || b === null || b === undefined ? null : b - a;
-/**
- * Compares a candidate suite run (`head`) with a baseline (`base`): per task,
- * Fisher's exact test on pass counts (Benjamini-Hochberg across tasks); over
- * the suite, a permutation test stratified by task on the mean score. A
- * verdict needs both significance and a minimum effect, and always states the
- * smallest change this suite could detect.
- */
-function compareSuiteRuns(base, head, opts = {}) {
-    const alpha = opts.alpha ?? 0.05;
-    const minEffect = opts.minEffect ?? 0.05;
-    const minTaskEffect = opts.minTaskEffect ?? 0.2;
-    const power = opts.power ?? 0.8;
-    const maxUseful = opts.maxUsefulEffect ?? 0.25;
-    const maxUsefulTask = opts.maxUsefulTaskEffect ?? 0.5;
-    const warnings = [];
-    if (base.suite_id !== head.suite_id)
-        warnings.push(`different suites: ${base.suite_id} (base) and ${head.suite_id} (head); only shared task ids are compared`);
-    if (base.model !== head.model)
-        warnings.push(`different models: ${base.model} (base) and ${head.model} (head)`);
-    for (const [name, s] of [
-        ['base', base],
-        ['head', head],
-    ]) {
-        if (s.status !== 'completed')
-            warnings.push(`the ${name} suite run is ${s.status}: missing runs are left out`);
-        if (s.totals.environment_errors > 0)
-            warnings.push(`the ${name} suite run has ${s.totals.environment_errors} environment error(s), left out of the scores`);
-    }
-    const baseTasks = new Map(base.tasks.map((t) => [t.task_id, t]));
-    const headTasks = new Map(head.tasks.map((t) => [t.task_id, t]));
-    const ids = [...new Set([...baseTasks.keys(), ...headTasks.keys()])].sort();
-    const compared = ids.filter((id) => (baseTasks.get(id)?.scored ?? 0) > 0 && (headTasks.get(id)?.scored ?? 0) > 0);
-    const m = compared.length;
-    // Per task: Fisher on passes, adjusted across the compared tasks.
-    const pValues = new Map();
-    for (const id of compared) {
-        const b = baseTasks.get(id);
-        const h = headTasks.get(id);
-        pValues.set(id, fisherExact(b.passes, b.scored, h.passes, h.scored).twoSided);
-    }
-    const qList = benjaminiHochberg(compared.map((id) => pValues.get(id)));
-    const qValues = new Map(compared.map((id, i) => [id, qList[i]]));
-    const mdeCache = new Map();
-    // A lone changed task clears Benjamini-Hochberg at alpha / m: the honest per-task detectable effect.
-    const taskLevel = m > 0 ? alpha / m : alpha;
-    const tasks = ids.map((id) => {
-        const b = baseTasks.get(id);
-        const h = headTasks.get(id);
-        const info = (h ?? b);
-        const bs = b ? sideStats(b) : null;
-        const hs = h ? sideStats(h) : null;
-        const common = {
-            task_id: id,
-            title: info.title,
-            difficulty: info.difficulty,
-            domain: info.domain,
-            base: bs,
-            head: hs,
-            score_change: diff(bs?.mean_score, hs?.mean_score),
-            tokens_change: diff(bs?.tokens_per_run, hs?.tokens_per_run),
-            cost_change: diff(bs?.cost_per_run, hs?.cost_per_run),
-        };
-        if (!compared.includes(id)) {
-            const presence = !b ? 'added' : !h ? 'removed' : 'unscored';
-            const why = presence === 'added'
-                ? 'only in the head suite run'
-                : presence === 'removed'
-                    ? 'only in the base suite run'
-                    : 'no scored run on one side (environment errors or not run)';
-            return {
-                ...common,
-                presence,
-                pass_rate_change: null,
-                p_value: null,
-                q_value: null,
-                verdict: 'no_clear_change',
-                conclusive: false,
-                min_detectable_effect: null,
-                statement: `cannot tell: ${why}`,
-            };
-        }
-        const bt = b;
-        const ht = h;
-        const change = ht.passes / ht.scored - bt.passes / bt.scored;
-        const p = pValues.get(id);
-        const q = qValues.get(id);
-        const key = `${bt.scored}/${ht.scored}`;
-        if (!mdeCache.has(key))
-            mdeCache.set(key, fisherMinimumDetectableEffect(bt.scored, ht.scored, taskLevel, power));
-        const mde = mdeCache.get(key) ?? null;
-        let verdict = 'no_clear_change';
-        if (q < alpha && change <= -minTaskEffect)
-            verdict = 'regressed';
-        else if (q < alpha && change >= minTaskEffect)
-            verdict = 'improved';
-        const conclusive = verdict !== 'no_clear_change' || (mde !== null && mde <= maxUsefulTask);
-        const counts = `${bt.passes}/${bt.scored} → ${ht.passes}/${ht.scored} passed`;
-        const test = `Fisher p = ${fmtP(p)}, q = ${fmtP(q)}`;
-        const detect = mde === null
-            ? `with ${bt.scored} and ${ht.scored} runs no change in pass rate can be detected`
-            : `detects pass-rate changes of ≥ ${Math.round(mde * 100)} pts at ${Math.round(power * 100)}% power`;
-        const label = verdict === 'no_clear_change' ? (conclusive ? 'no clear change' : 'cannot tell') : verdict;
-        return {
-            ...common,
-            presence: 'both',
-            pass_rate_change: change,
-            p_value: p,
-            q_value: q,
-            verdict,
-            conclusive,
-            min_detectable_effect: mde,
-            statement: `${label}: ${counts} (${test}); ${detect}`,
-        };
-    });
-    // Over the suite: the stratified permutation test on mean scores.
-    const pairs = compared.map((id) => ({
-        base: scoresOf(baseTasks.get(id).runs),
-        head: scoresOf(headTasks.get(id).runs),
-    }));
-    const perm = stratifiedPermutationTest(pairs, {
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
-    });
-    const mde = m > 0
-        ? suiteMinimumDetectableEffect(pairs.map((p) => ({ base: p.base.length, head: p.head.length })), alpha, power)
-        : null;
-    let verdict = 'no_clear_change';
-    if (perm.pLess < alpha && perm.observed <= -minEffect)
-        verdict = 'regressed';
-    else if (perm.pGreater < alpha && perm.observed >= minEffect)
-        verdict = 'improved';
-    const canReject = perm.minAttainableP < alpha;
-    const conclusive = verdict !== 'no_clear_change' || (canReject && mde !== null && mde <= maxUseful);
-    const singleSample = pairs.some((p) => p.base.length === 1 || p.head.length === 1);
-    const baseMean = m > 0 ? mean(pairs.map((p) => mean(p.base))) : null;
-    const headMean = m > 0 ? mean(pairs.map((p) => mean(p.head))) : null;
-    const epochsText = describeSize(pairs);
-    const pText = verdict === 'improved' ? perm.pGreater : Math.min(perm.pLess, perm.pGreater);
-    const method = `one-sided permutation test stratified by task (${perm.method === 'exact' ? 'exact' : `${perm.iterations} Monte Carlo permutations`})`;
-    let statement;
-    if (m === 0)
-        statement = 'cannot tell: no task has scored runs in both suite runs';
-    else {
-        const change = `mean score ${fmtMean(baseMean)} → ${fmtMean(headMean)} (${fmtPoints(perm.observed)}), p = ${fmtP(pText)}`;
-        const detect = !canReject
-            ? `with ${epochsText} no outcome could be significant at ${alpha}`
-            : `with ${epochsText} this suite detects changes of ≥ ${fmtPoints(mde).replace('+', '')} at ${Math.round(power * 100)}% power`;
-        if (verdict !== 'no_clear_change')
-            statement = `${verdict}: ${change}; ${detect}`;
-        else {
-            const significantButSmall = (perm.pLess < alpha || perm.pGreater < alpha) && Math.abs(perm.observed) < minEffect
-                ? `; significant but below the minimum effect of ${fmtPoints(minEffect).replace('+', '')}`
-                : '';
-            statement = `${conclusive ? 'no clear change' : 'cannot tell'}: ${change}${significantButSmall}; ${detect}`;
-        }
-        if (singleSample)
-            statement += '. This rests on a single sample per task (1 epoch): run more epochs for a firmer verdict';
-    }
-    return {
-        schema_version: 1,
-        base: runSide(base),
-        head: runSide(head),
-        warnings,
-        overall: {
-            verdict,
-            conclusive,
-            score_change: perm.observed,
-            base_mean: baseMean,
-            head_mean: headMean,
-            p_regressed: perm.pLess,
-            p_improved: perm.pGreater,
-            method,
-            tasks_compared: m,
-            min_detectable_effect: mde,
-            min_effect: minEffect,
-            min_task_effect: minTaskEffect,
-            alpha,
-            power,
-            single_sample: singleSample,
-            statement,
-        },
-        tasks,
-    };
-}
-function describeSize(pairs) {
-    const runs = new Set(pairs.flatMap((p) => [p.base.length, p.head.length]));
-    const epochs = runs.size === 1 ? `${[...runs][0]} epoch${[...runs][0] === 1 ? '' : 's'}` : 'varying epochs';
-    return `${pairs.length} task${pairs.length === 1 ? '' : 's'} × ${epochs}`;
-}
-function fmtP(p) {
-    if (p < 0.001)
-        return '< 0.001';
-    return p.toFixed(3);
-}
-function fmtMean(v) {
-    return v === null ? '-' : v.toFixed(2);
-}
-/** The label a person reads for a verdict: improved, regressed, no clear change or cannot tell. */
-function verdictLabel(v) {
-    if (v.verdict === 'no_clear_change')
-        return v.conclusive ? 'no clear change' : 'cannot tell';
-    return v.verdict;
-}
-//# sourceMappingURL=compare.js.map
-;// CONCATENATED MODULE: ./build/src/suites/compare-report.js
-
-
-const MARK = {
-    improved: '🟢',
-    regressed: '🔴',
-    'no clear change': '⚪',
-    'cannot tell': '❔',
-};
-function sideLabel(s) {
-    const where = [
-        s.branch ? `\`${s.branch}\`` : null,
-        s.label ? `label \`${s.label}\`` : null,
-        s.commit_sha ? `\`${s.commit_sha.slice(0, 8)}\`` : null,
-    ]
-        .filter(Boolean)
-        .join(' ');
-    return `\`${s.suite_run_id}\`${where ? ` (${where})` : ''}`;
-}
-function passes(t) {
-    return t ? `${t.passes}/${t.scored}` : '-';
-}
-function score(v) {
-    return v === null || v === undefined ? '-' : v.toFixed(2);
-}
-/** The comparison as markdown: headline verdict, per-task table, cost and token changes, and the method. */
-function renderComparisonMarkdown(c, opts = {}) {
-    const o = c.overall;
-    const label = verdictLabel(o);
-    const out = [];
-    out.push(`## ${opts.title ?? `Suite ${c.head.suite_id}: ${c.head.model}`}`);
-    out.push('');
-    out.push(`**${MARK[label] ?? ''} ${label[0]?.toUpperCase()}${label.slice(1)}**: ${o.statement.replace(/^[^:]*: /, '')}.`);
-    out.push('');
-    out.push(`- Head: ${sideLabel(c.head)}`);
-    out.push(`- Base: ${sideLabel(c.base)}`);
-    for (const w of c.warnings)
-        out.push(`- ⚠️ ${w}`);
-    out.push('');
-    out.push(mdTable(['', 'Base', 'Head', 'Change'], [
-        ['Mean score', score(o.base_mean), score(o.head_mean), fmtPoints(o.score_change)],
-        [
-            'Passed runs',
-            `${c.base.passed_runs}/${c.base.scored_runs}`,
-            `${c.head.passed_runs}/${c.head.scored_runs}`,
-            '',
-        ],
-        ['Environment errors', c.base.environment_errors, c.head.environment_errors, ''],
-        [
-            'Tokens per run',
-            c.base.tokens_per_run === null ? '-' : fmtTokens(c.base.tokens_per_run),
-            c.head.tokens_per_run === null ? '-' : fmtTokens(c.head.tokens_per_run),
-            fmtRelative(c.base.tokens_per_run, c.head.tokens_per_run),
-        ],
-        [
-            'Cost per run',
-            fmtUsd(c.base.cost_per_run),
-            fmtUsd(c.head.cost_per_run),
-            fmtRelative(c.base.cost_per_run, c.head.cost_per_run),
-        ],
-        [
-            'Total cost',
-            fmtUsd(c.base.cost_usd),
-            fmtUsd(c.head.cost_usd),
-            fmtRelative(c.base.cost_usd, c.head.cost_usd),
-        ],
-    ]));
-    out.push('');
-    out.push(mdTable([
-        'Task',
-        'Passed (base → head)',
-        'Score (base → head)',
-        'Δ score',
-        'Δ tokens/run',
-        'Δ cost/run',
-        'Verdict',
-    ], c.tasks.map((t) => {
-        const l = verdictLabel(t);
-        return [
-            t.task_id,
-            `${passes(t.base)} → ${passes(t.head)}`,
-            `${score(t.base?.mean_score)} → ${score(t.head?.mean_score)}`,
-            fmtPoints(t.score_change),
-            fmtRelative(t.base?.tokens_per_run ?? null, t.head?.tokens_per_run ?? null),
-            fmtRelative(t.base?.cost_per_run ?? null, t.head?.cost_per_run ?? null),
-            `${MARK[l] ?? ''} ${l}`,
-        ];
-    })));
-    out.push('');
-    out.push('<details><summary>How this was decided</summary>');
-    out.push('');
-    out.push(`- Overall: ${o.method} on the change in mean score over ${o.tasks_compared} task(s); a verdict needs p < ${o.alpha} ` +
-        `in its direction and a change of at least ${fmtPoints(o.min_effect).replace('+', '')}. ` +
-        `Minimum detectable effect at ${Math.round(o.power * 100)}% power: ${o.min_detectable_effect === null ? 'none' : fmtPoints(o.min_detectable_effect).replace('+', '')}.`);
-    out.push('- Per task: Fisher’s exact test on pass counts, Benjamini–Hochberg adjusted across tasks; a verdict needs q < ' +
-        `${o.alpha} and a pass-rate change of at least ${fmtPoints(o.min_task_effect).replace('+', '')}.`);
-    out.push('- Environment errors are not scored on either side.');
-    for (const t of c.tasks)
-        out.push(`- ${t.task_id}: ${t.statement}`);
-    out.push('');
-    out.push('</details>');
-    return `${out.join('\n').trimEnd()}\n`;
-}
-//# sourceMappingURL=compare-report.js.map
-;// CONCATENATED MODULE: ./build/src/tasks/discover.js
-
-
-/** Task folders (those holding a task.yaml) directly under `root`, sorted by name. */
-function discoverTaskDirs(root) {
-    if (!existsSync(root))
-        return [];
-    return readdirSync(root, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, 'task.yaml')))
-        .map((e) => path.join(root, e.name))
-        .sort();
-}
-//# sourceMappingURL=discover.js.map
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./build/src/tasks/schema.js
-
-/**
- * The task manifest (`task.yaml`). This schema is the single source of the
- * TypeScript types: every type below is inferred from it.
- */
-const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
-const resourcesSchema = object({
-    cpus: schemas_number().positive().default(1),
-    memory_mb: schemas_number().int().positive().default(2048),
-    pids: schemas_number().int().positive().default(512),
-})
-    .strict();
-const healthcheckSchema = object({
-    test: union([schemas_string(), array(schemas_string()).min(1)]),
-    interval_s: schemas_number().positive().default(1),
-    timeout_s: schemas_number().positive().default(5),
-    retries: schemas_number().int().positive().default(60),
-})
-    .strict();
-const serviceSchema = object({
-    image: schemas_string().min(1).optional(),
-    /** A build context folder, relative to the task folder. */
-    build: schemas_string().min(1).optional(),
-    env: record(schemas_string(), schemas_string()).default({}),
-    healthcheck: healthcheckSchema.optional(),
-    command: union([schemas_string(), array(schemas_string())]).optional(),
-})
-    .strict()
-    .refine((s) => Boolean(s.image) !== Boolean(s.build), {
-    message: 'a service needs exactly one of `image` or `build`',
-});
-const environmentSchema = object({
-    image: schemas_string().min(1).optional(),
-    /** A Docker build context folder (with a Dockerfile), relative to the task folder. */
-    dockerfile: schemas_string().min(1).optional(),
-    workdir: schemas_string().startsWith('/').default('/workspace'),
-    resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
-    services: record(schemas_string().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
-    network: object({ allow: array(schemas_string().min(1)).default([]) })
-        .strict()
-        .default({ allow: [] }),
-    env: record(schemas_string(), schemas_string()).default({}),
-})
-    .strict()
-    .refine((e) => Boolean(e.image) !== Boolean(e.dockerfile), {
-    message: 'the environment needs exactly one of `image` or `dockerfile`',
-});
-const toolNameSchema = schemas_enum(['bash', 'python', 'text_editor', 'git_diff']);
-const toolsSchema = object({
-    /** native: OpenAI tool_calls; json_text: JSON actions in text (ReAct); code_blocks: fenced shell blocks. */
-    style: schemas_enum(['native', 'json_text', 'code_blocks']).default('native'),
-    enabled: array(toolNameSchema).min(1).default(['bash']),
-})
-    .strict();
-const agentSchema = object({
-    max_turns: schemas_number().int().positive().default(30),
-    system_prompt: schemas_string().optional(),
-    temperature: schemas_number().min(0).max(2).optional(),
-})
-    .strict();
-const budgetSchema = object({
-    max_tokens: schemas_number().int().positive().default(200_000),
-    max_tool_calls: schemas_number().int().positive().default(50),
-    max_wall_seconds: schemas_number().positive().default(600),
-    max_cost_usd: schemas_number().positive().default(1),
-})
-    .strict();
-const checkBase = {
-    /** Unique within the task: names the grader output file and the check row. */
-    name: schemas_string().regex(idPattern, 'a lowercase name of letters, digits, _ and -'),
-    weight: schemas_number().min(0).default(1),
-    gating: schemas_boolean().default(false),
-    description: schemas_string().optional(),
-};
-const comparisonSchema = schemas_enum(['>=', '<=', '==', 'within']);
-const checkSchema = discriminatedUnion('type', [
-    object({ ...checkBase, type: literal('file_present'), path: schemas_string().min(1) }).strict(),
-    object({
-        ...checkBase,
-        type: literal('command_exit_zero'),
-        command: schemas_string().min(1),
-        timeout_s: schemas_number().positive().default(120),
-    })
-        .strict(),
-    object({
-        ...checkBase,
-        type: literal('metric_check'),
-        /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
-        command: schemas_string().optional(),
-        source: object({
-            kind: schemas_enum(['json', 'csv', 'stdout']),
-            /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
-            path: schemas_string().optional(),
-            /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
-            key: schemas_string().min(1),
-            /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
-            row: schemas_number().int().default(-1),
-        })
-            .strict(),
-        op: comparisonSchema,
-        value: schemas_number(),
-        /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
-        tolerance: schemas_number().min(0).default(0),
-        timeout_s: schemas_number().positive().default(300),
-    })
-        .strict()
-        .superRefine((c, ctx) => {
-        if (c.source.kind !== 'stdout' && !c.source.path)
-            ctx.addIssue({
-                code: 'custom',
-                path: ['source', 'path'],
-                message: `a ${c.source.kind} source needs a path`,
-            });
-        if (c.source.kind === 'stdout' && !c.command)
-            ctx.addIssue({
-                code: 'custom',
-                path: ['command'],
-                message: 'a stdout source needs a command to run',
-            });
-    }),
-    object({
-        ...checkBase,
-        type: literal('sql_check'),
-        service: schemas_string().min(1),
-        database: schemas_string().optional(),
-        user: schemas_string().optional(),
-        query: schemas_string().min(1),
-        expected_rows: array(array(union([schemas_string(), schemas_number(), schemas_boolean(), schemas_null()]))),
-        ordered: schemas_boolean().default(false),
-        /** Absolute slack when a number is compared with a numeric cell. */
-        tolerance: schemas_number().min(0).default(0),
-        timeout_s: schemas_number().positive().default(60),
-    })
-        .strict(),
-    object({
-        ...checkBase,
-        type: literal('reference_output'),
-        command: schemas_string().min(1),
-        /** A fixture file relative to the task folder. */
-        expected: schemas_string().min(1),
-        abs_tolerance: schemas_number().min(0).default(0),
-        rel_tolerance: schemas_number().min(0).default(0),
-        ignore_whitespace: schemas_boolean().default(true),
-        ignore_row_order: schemas_boolean().default(false),
-        timeout_s: schemas_number().positive().default(300),
-    })
-        .strict(),
-    object({
-        ...checkBase,
-        type: literal('llm_rubric'),
-        /** A rubric file relative to the task folder. */
-        rubric: schemas_string().min(1),
-        judge_model: schemas_string().min(1),
-        scale: object({ min: schemas_number(), max: schemas_number() })
-            .strict()
-            .refine((s) => s.max > s.min, { message: 'scale.max must be greater than scale.min' })
-            .default({ min: 0, max: 10 }),
-        /** The judge's score (on the scale) at which the check passes; default the middle of the scale. */
-        pass_at: schemas_number().optional(),
-    })
-        .strict()
-        .refine((c) => c.pass_at === undefined || (c.pass_at >= c.scale.min && c.pass_at <= c.scale.max), {
-        message: 'pass_at must lie within the scale',
-        path: ['pass_at'],
-    }),
-]);
-const graderSchema = object({
-    /** Folder of fixtures copied into the sandbox only after the agent stops. */
-    fixtures: schemas_string().optional(),
-    pass_threshold: schemas_number().min(0).max(1).default(1),
-    checks: array(checkSchema).min(1),
-})
-    .strict()
-    .refine((g) => new Set(g.checks.map((c) => c.name)).size === g.checks.length, {
-    message: 'check names must be unique',
-});
-const schema_taskManifestSchema = object({
-    id: schemas_string().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
-    title: schemas_string().min(1),
-    difficulty: schemas_enum(['smoke', 'easy', 'medium', 'hard']),
-    domain: schemas_string().min(1),
-    instructions: schemas_string().min(1),
-    environment: environmentSchema,
-    agent: agentSchema.default({ max_turns: 30 }),
-    tools: toolsSchema.default({ style: 'native', enabled: ['bash'] }),
-    budget: budgetSchema.default({
-        max_tokens: 200_000,
-        max_tool_calls: 50,
-        max_wall_seconds: 600,
-        max_cost_usd: 1,
-    }),
-    grader: graderSchema,
-    /** The reference solution folder with `solve.sh`, relative to the task folder. */
-    solution: schemas_string().default('solution'),
-})
-    .strict();
-//# sourceMappingURL=schema.js.map
-;// CONCATENATED MODULE: ./build/src/tasks/load.js
-
-
-
-
-/** A manifest (task or suite) that cannot be used. The message is one line per problem. */
-class ManifestError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.map(formatProblem).join('\n'));
-        this.problems = problems;
-        this.name = 'ManifestError';
-    }
-}
-function formatProblem(p) {
-    return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
-}
-/** Reads and validates a YAML file against a schema, reporting every problem with its field path. */
-function load_readYamlManifest(file, schema) {
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch (err) {
-        throw new ManifestError([
-            {
-                file,
-                field: '',
-                message: `cannot read file (${err.code ?? String(err)})`,
-            },
-        ]);
-    }
-    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
-    if (doc.errors.length > 0) {
-        throw new ManifestError(doc.errors.map((e) => ({
-            file,
-            field: '',
-            message: `invalid YAML at line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split('\n')[0]}`,
-        })));
-    }
-    const raw = doc.toJS();
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-        throw new ManifestError(parsed.error.issues.map((issue) => ({
-            file,
-            field: issue.path.join('.'),
-            message: describeIssue(issue, valueAt(raw, issue.path)),
-        })));
-    }
-    return parsed.data;
-}
-function valueAt(data, keys) {
-    let v = data;
-    for (const k of keys)
-        v = v !== null && typeof v === 'object' ? v[k] : undefined;
-    return v;
-}
-function describeIssue(issue, value) {
-    switch (issue.code) {
-        case 'invalid_type':
-            return value === undefined
-                ? `required field is missing (expected ${issue.expected})`
-                : `expected ${issue.expected}, got ${typeName(value)}`;
-        case 'invalid_value':
-            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
-        case 'unrecognized_keys':
-            return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
-        case 'invalid_union':
-            if ('options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
-                const options = issue.options.map((o) => JSON.stringify(o)).join(', ');
-                return value === undefined
-                    ? `required field is missing (expected one of ${options})`
-                    : `unknown value ${JSON.stringify(value)}; expected one of ${options}`;
-            }
-            return issue.message;
-        default:
-            return issue.message;
-    }
-}
-function typeName(v) {
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return 'array';
-    return typeof v;
-}
-/**
- * Loads `task.yaml` from a task folder (or the file itself), validates it and
- * checks that every path it names exists. Throws ManifestError listing all problems.
- */
-function loadTask(dirOrFile) {
-    const { task, problems } = inspectTask(dirOrFile);
-    if (!task || problems.length > 0)
-        throw new ManifestError(problems);
-    return task;
-}
-/** Like loadTask, but returns the problems instead of throwing (for `describe`). */
-function inspectTask(dirOrFile) {
-    const resolved = external_node_path_.resolve(dirOrFile);
-    if (!(0,external_node_fs_.existsSync)(resolved)) {
-        return {
-            task: null,
-            problems: [{ file: resolved, field: '', message: 'no such task folder or task.yaml' }],
-        };
-    }
-    const manifestPath = (0,external_node_fs_.existsSync)(resolved) && (0,external_node_fs_.statSync)(resolved).isDirectory() ? external_node_path_.join(resolved, 'task.yaml') : resolved;
-    const dir = external_node_path_.dirname(manifestPath);
-    let manifest;
-    try {
-        manifest = load_readYamlManifest(manifestPath, schema_taskManifestSchema);
-    }
-    catch (err) {
-        if (err instanceof ManifestError)
-            return { task: null, problems: err.problems };
-        throw err;
-    }
-    const file = manifestPath;
-    const problems = [];
-    const within = (field, rel, kind) => {
-        const abs = external_node_path_.resolve(dir, rel);
-        if (!abs.startsWith(dir + external_node_path_.sep) && abs !== dir) {
-            problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder` });
-            return abs;
-        }
-        if (!(0,external_node_fs_.existsSync)(abs)) {
-            problems.push({
-                file,
-                field,
-                message: `${kind === 'dir' ? 'folder' : 'file'} ${JSON.stringify(rel)} does not exist`,
-            });
-        }
-        else if (kind === 'dir' ? !(0,external_node_fs_.statSync)(abs).isDirectory() : !(0,external_node_fs_.statSync)(abs).isFile()) {
-            problems.push({
-                file,
-                field,
-                message: `${JSON.stringify(rel)} is not a ${kind === 'dir' ? 'folder' : 'file'}`,
-            });
-        }
-        return abs;
-    };
-    const workspace = within('workspace', 'workspace', 'dir');
-    const solution = within('solution', manifest.solution, 'dir');
-    if ((0,external_node_fs_.existsSync)(solution))
-        within('solution', external_node_path_.join(manifest.solution, 'solve.sh'), 'file');
-    const buildContext = manifest.environment.dockerfile
-        ? within('environment.dockerfile', manifest.environment.dockerfile, 'dir')
-        : null;
-    if (buildContext && (0,external_node_fs_.existsSync)(buildContext))
-        within('environment.dockerfile', external_node_path_.join(manifest.environment.dockerfile ?? '', 'Dockerfile'), 'file');
-    for (const [name, service] of Object.entries(manifest.environment.services)) {
-        if (service.build)
-            within(`environment.services.${name}.build`, service.build, 'dir');
-    }
-    const fixtures = manifest.grader.fixtures
-        ? within('grader.fixtures', manifest.grader.fixtures, 'dir')
-        : null;
-    manifest.grader.checks.forEach((check, i) => {
-        if (check.type === 'reference_output')
-            within(`grader.checks.${i}.expected`, check.expected, 'file');
-        if (check.type === 'llm_rubric')
-            within(`grader.checks.${i}.rubric`, check.rubric, 'file');
-        if (check.type === 'sql_check' && !(check.service in manifest.environment.services)) {
-            problems.push({
-                file,
-                field: `grader.checks.${i}.service`,
-                message: `no service ${JSON.stringify(check.service)} in environment.services`,
-            });
-        }
-    });
-    return {
-        task: { dir, manifestPath, manifest, paths: { workspace, solution, buildContext, fixtures } },
-        problems,
-    };
-}
-//# sourceMappingURL=load.js.map
-;// CONCATENATED MODULE: ./build/src/tasks/index.js
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/cost/pricing.js
-
-
-
-
-const modelPriceSchema = object({
-    input: schemas_number().min(0),
-    cached_input: schemas_number().min(0).optional(),
-    output: schemas_number().min(0),
-    as_of: union([schemas_string(), schemas_date()])
-        .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)),
-    source: schemas_string().min(1),
-})
-    .strict();
-const pricingSchema = object({
-    currency: literal('USD').default('USD'),
-    models: record(schemas_string(), modelPriceSchema),
-})
-    .strict();
-/** The shipped table: pricing/model_prices.yaml at the package root. */
-function defaultPricingPath() {
-    const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    // src/cost (sources and vitest), build/src/cost (compiled) or dist/ (the action's bundle): walk up to the package root.
-    const root = external_node_path_.basename(here) === 'dist'
-        ? external_node_path_.resolve(here, '..')
-        : here.includes(`${external_node_path_.sep}build${external_node_path_.sep}`)
-            ? external_node_path_.resolve(here, '../../..')
-            : external_node_path_.resolve(here, '../..');
-    return external_node_path_.join(root, 'pricing', 'model_prices.yaml');
-}
-/** Loads the shipped table, overlaid by a user's own file when given. */
-function pricing_loadPricing(overridePath) {
-    const base = load_readYamlManifest(defaultPricingPath(), pricingSchema);
-    const userPath = overridePath ?? process.env.FACTORY_BENCH_PRICING;
-    if (!userPath)
-        return base;
-    const user = load_readYamlManifest(external_node_path_.resolve(userPath), pricingSchema);
-    return { currency: 'USD', models: { ...base.models, ...user.models } };
-}
-//# sourceMappingURL=pricing.js.map
-;// CONCATENATED MODULE: ./build/src/cost/tracker.js
-/** Dollars for one call, or null when the model has no price (never a silent 0). */
-function priceUsage(table, model, usage) {
-    const price = table.models[model];
-    if (!price)
-        return null;
-    const uncached = Math.max(0, usage.input_tokens - usage.cached_input_tokens);
-    const cachedPrice = price.cached_input ?? price.input;
-    return ((uncached * price.input + usage.cached_input_tokens * cachedPrice + usage.output_tokens * price.output) /
-        1_000_000);
-}
-/** Accumulates usage and dollars across a run's calls. */
-class tracker_CostTracker {
-    table;
-    warn;
-    usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
-    dollars = 0;
-    unpriced = false;
-    warned = new Set();
-    constructor(table, warn = () => { }) {
-        this.table = table;
-        this.warn = warn;
-    }
-    /** Records one call and returns its cost (null when the model is not priced). */
-    record(model, usage, free = false) {
-        this.usage.input_tokens += usage.input_tokens;
-        this.usage.cached_input_tokens += usage.cached_input_tokens;
-        this.usage.output_tokens += usage.output_tokens;
-        if (free)
-            return 0;
-        const cost = priceUsage(this.table, model, usage);
-        if (cost === null) {
-            this.unpriced = true;
-            if (!this.warned.has(model)) {
-                this.warned.add(model);
-                this.warn(`no price for model ${model} in the pricing table; its cost is reported as null`);
-            }
-            return null;
-        }
-        this.dollars += cost;
-        return cost;
-    }
-    /** Dollars per output token of a model, or null when it has no price. */
-    outputPricePerToken(model) {
-        const price = this.table.models[model];
-        return price ? price.output / 1_000_000 : null;
-    }
-    /** Total dollars, or null when any call could not be priced. */
-    get totalUsd() {
-        return this.unpriced ? null : this.dollars;
-    }
-    get totalTokens() {
-        return this.usage.input_tokens + this.usage.output_tokens;
-    }
-}
-//# sourceMappingURL=tracker.js.map
-;// CONCATENATED MODULE: ./build/src/cost/index.js
 
 
 //# sourceMappingURL=index.js.map
@@ -63761,6 +63771,7 @@ async function sandbox_openSandbox(opts) {
 }
 //# sourceMappingURL=sandbox.js.map
 ;// CONCATENATED MODULE: ./build/src/orchestrator/run-task.js
+
 
 
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { ModelError, openAIOptionsFor } from '../agents/index.js';
+import { ModelError, openAIOptionsFor } from '../models/index.js';
 import { redact } from '../runs/index.js';
 import { loadSuite, runSuite, type SuiteEvent } from '../suites/index.js';
 import { ManifestError } from '../tasks/index.js';

@@ -1,4 +1,3 @@
-export { loadDotEnv } from './env.js';
 export { createAgent, runAgent } from './factory.js';
 export {
   type Agent,
@@ -11,16 +10,9 @@ export {
   type Turn,
   WALL_GRACE_MS,
 } from './loop.js';
-export { type ModelConfig, openAIOptionsFor, resolveModel } from './models.js';
+export { resolveModel } from './models.js';
 export { NativeToolAgent, SUBMIT } from './native.js';
-export {
-  DEFAULT_RETRY_POLICY,
-  OpenAIChatModel,
-  type OpenAIModelOptions,
-  type RetryPolicy,
-} from './openai.js';
 export { ReactAgent } from './react.js';
 export { NullModel, ORACLE_SOLUTION_DIR, OracleModel } from './scripted.js';
 export { SimpleAgent } from './simple.js';
 export { parseJsonActions, parseLenientJson } from './text-actions.js';
-export * from './types.js';

@@ -1,8 +1,5 @@
 import { type BudgetEnforcer, BudgetExceeded } from '../budgets/index.js';
 import type { CostTracker } from '../cost/index.js';
-import type { TranscriptWriter } from '../runs/index.js';
-import type { SandboxRunner } from '../sandbox/index.js';
-import { renderToolResult, type Toolbox, type ToolResult } from '../tools/index.js';
 import {
   type ChatMessage,
   type ChatModel,
@@ -11,7 +8,10 @@ import {
   ModelError,
   type ToolCall,
   type ToolSpec,
-} from './types.js';
+} from '../models/index.js';
+import type { TranscriptWriter } from '../runs/index.js';
+import type { SandboxRunner } from '../sandbox/index.js';
+import { renderToolResult, type Toolbox, type ToolResult } from '../tools/index.js';
 
 export type StopReason =
   | 'final_answer'

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { ChatMessage, ToolCall, ToolSpec } from '../models/index.js';
 import type { AgentContext, AgentOutcome, AgentProtocol, ToolOutcome, Turn } from './loop.js';
 import { driveAgent } from './loop.js';
-import type { ChatMessage, ToolCall, ToolSpec } from './types.js';
 
 /** The name of the tool (or text action) that ends the loop explicitly. */
 export const SUBMIT = 'submit';

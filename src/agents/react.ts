@@ -1,8 +1,8 @@
+import type { ChatMessage, ToolSpec } from '../models/index.js';
 import type { AgentContext, AgentOutcome, AgentProtocol, ToolOutcome, Turn } from './loop.js';
 import { driveAgent } from './loop.js';
 import { SUBMIT, SUBMIT_SPEC, submitAnswer } from './native.js';
 import { formatJsonAction, parseJsonActions } from './text-actions.js';
-import type { ChatMessage, ToolSpec } from './types.js';
 
 /**
  * ReAct over plain text, for models without native tool calling: the model

@@ -1,6 +1,6 @@
+import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../models/index.js';
 import { SUBMIT } from './native.js';
 import { formatJsonAction } from './text-actions.js';
-import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from './types.js';
 
 /** Where the reference solution is mounted, read-only, for oracle runs only. */
 export const ORACLE_SOLUTION_DIR = '/opt/factory-bench/solution';

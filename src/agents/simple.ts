@@ -1,7 +1,7 @@
+import type { ChatMessage, ToolCall, ToolSpec } from '../models/index.js';
 import type { AgentContext, AgentOutcome, AgentProtocol, ToolOutcome, Turn } from './loop.js';
 import { driveAgent } from './loop.js';
 import { fencedBlocks } from './text-actions.js';
-import type { ChatMessage, ToolCall, ToolSpec } from './types.js';
 
 const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console']);
 const PYTHON_LANGS = new Set(['python', 'python3', 'py']);

@@ -1,5 +1,5 @@
-import { loadDotEnv, type ModelConfig, ModelError, openAIOptionsFor } from '../agents/index.js';
 import { loadPricing, type PricingTable } from '../cost/index.js';
+import { loadDotEnv, type ModelConfig, ModelError, openAIOptionsFor } from '../models/index.js';
 import { registerEnvSecrets } from '../runs/index.js';
 import { UserError } from './common.js';
 

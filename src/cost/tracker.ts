@@ -1,4 +1,4 @@
-import type { Usage } from '../agents/index.js';
+import type { Usage } from '../models/index.js';
 import type { PricingTable } from './pricing.js';
 
 /** Dollars for one call, or null when the model has no price (never a silent 0). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type ChatMessage, type ChatModel, EMPTY_USAGE, type Usage } from '../agents/index.js';
+import { type ChatMessage, type ChatModel, EMPTY_USAGE, type Usage } from '../models/index.js';
 import { formatNumber } from './numbers.js';
 import {
   type CachedVerdict,

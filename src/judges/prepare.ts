@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatModel } from '../agents/index.js';
 import type { CostTracker } from '../cost/index.js';
+import type { ChatModel } from '../models/index.js';
 import { type SandboxRunner, shellQuote } from '../sandbox/index.js';
 import type { Task } from '../tasks/index.js';
 import { condenseTranscript, describeChanges } from './material.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ChatMessage, Usage } from '../agents/index.js';
+import type { ChatMessage, Usage } from '../models/index.js';
 
 /** The judge prompt, strict parsing of its answer, and the answer cache. */
 

@@ -1,4 +1,4 @@
-import type { ChatModel, Usage } from '../agents/index.js';
+import type { ChatModel, Usage } from '../models/index.js';
 import type { CheckOutcome } from '../runs/index.js';
 import type { SandboxRunner } from '../sandbox/index.js';
 import type { Check, Task } from '../tasks/index.js';

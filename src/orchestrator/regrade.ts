@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatModel } from '../agents/index.js';
 import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
+import type { ChatModel } from '../models/index.js';
 import { insertRun, RunDirectory, type RunResult, TranscriptWriter, updateIndex } from '../runs/index.js';
 import { SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { readYamlManifest, type Task, taskManifestSchema } from '../tasks/index.js';

@@ -1,15 +1,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import {
-  type AgentOutcome,
-  type ChatModel,
-  type ModelConfig,
-  ModelError,
-  ORACLE_SOLUTION_DIR,
-  resolveModel,
-  runAgent,
-} from '../agents/index.js';
+import { type AgentOutcome, ORACLE_SOLUTION_DIR, resolveModel, runAgent } from '../agents/index.js';
 import { BudgetEnforcer } from '../budgets/index.js';
 import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
 import {
@@ -19,6 +11,7 @@ import {
   type PreparedGrading,
   prepareGrading,
 } from '../judges/index.js';
+import { type ChatModel, type ModelConfig, ModelError } from '../models/index.js';
 import {
   type CheckOutcome,
   insertRun,

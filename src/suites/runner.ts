@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatModel, ModelConfig } from '../agents/index.js';
 import type { PricingTable } from '../cost/index.js';
+import type { ChatModel, ModelConfig } from '../models/index.js';
 import { type RunPhase, type RunTaskOptions, type RunTaskResult, runTask } from '../orchestrator/index.js';
 import {
   getSuiteRun,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ToolSpec } from '../agents/index.js';
+import type { ToolSpec } from '../models/index.js';
 import { SandboxError } from '../sandbox/index.js';
 import type { ToolName } from '../tasks/index.js';
 import { bashTool } from './bash.js';

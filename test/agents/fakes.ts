@@ -1,15 +1,10 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  type AgentContext,
-  type ChatModel,
-  type ChatRequest,
-  type ChatResponse,
-  EMPTY_USAGE,
-} from '../../src/agents/index.js';
+import type { AgentContext } from '../../src/agents/index.js';
 import { BudgetEnforcer } from '../../src/budgets/index.js';
 import { CostTracker, type PricingTable } from '../../src/cost/index.js';
+import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../../src/models/index.js';
 import { TranscriptWriter } from '../../src/runs/index.js';
 import {
   type ExecRequest,

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   createAgent,
-  ModelError,
   NativeToolAgent,
   NullModel,
   OracleModel,
   ReactAgent,
   SimpleAgent,
 } from '../../src/agents/index.js';
+import { ModelError } from '../../src/models/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { agentContext, readTranscript, ScriptedModel, text, toolCalls, usage } from './fakes.js';
 

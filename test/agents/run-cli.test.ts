@@ -3,7 +3,7 @@ import { formatJsonAction } from '../../src/agents/text-actions.js';
 import { runCli } from '../helpers/cli.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { completion, startFakeOpenAI } from './openai-server.js';
+import { completion, startFakeOpenAI } from '../models/openai-server.js';
 
 const runsDir = tempDir('fb-runcli-');
 const saved = process.env.OPENAI_API_KEY;

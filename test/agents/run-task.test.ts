@@ -6,8 +6,8 @@ import { runTask } from '../../src/orchestrator/index.js';
 import { loadTask } from '../../src/tasks/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
+import { apiError, completion, startFakeOpenAI } from '../models/openai-server.js';
 import { ScriptedModel, text, toolCalls, usage } from './fakes.js';
-import { apiError, completion, startFakeOpenAI } from './openai-server.js';
 
 const runsRoot = tempDir('fb-runtask-');
 const TASK = path.resolve('tasks/hello_repo_fix');

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChatModel } from '../../src/agents/index.js';
 import { CostTracker } from '../../src/cost/index.js';
 import { GRADER_DIR, type GradeContext, grade, type JudgeSetup, summarize } from '../../src/judges/index.js';
+import type { ChatModel } from '../../src/models/index.js';
 import type { CheckOutcome } from '../../src/runs/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
 import { SandboxError } from '../../src/sandbox/index.js';

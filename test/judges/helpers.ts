@@ -6,7 +6,7 @@ import {
   type ChatResponse,
   EMPTY_USAGE,
   type Usage,
-} from '../../src/agents/index.js';
+} from '../../src/models/index.js';
 import type { ExecRequest, ExecResult, SandboxRunner } from '../../src/sandbox/index.js';
 import { SandboxError } from '../../src/sandbox/index.js';
 import { type Task, taskManifestSchema } from '../../src/tasks/index.js';

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../src/agents/index.js';
 import { CostTracker } from '../../src/cost/index.js';
 import { GRADER_DIR, grade } from '../../src/judges/index.js';
-import { completion, startFakeOpenAI } from '../agents/openai-server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { completion, startFakeOpenAI } from '../models/openai-server.js';
 import { FakeSandbox, makeTask } from './helpers.js';
 
 describe('an LLM rubric judged through the real openai client', () => {

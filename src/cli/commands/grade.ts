@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadDotEnv } from '../../agents/index.js';
+import { loadDotEnv } from '../../models/index.js';
 import { REGRADABLE_STATUSES, regradeRun, taskFromSnapshot } from '../../orchestrator/index.js';
 import { registerEnvSecrets } from '../../runs/index.js';
 import { defaultRunsDir, defaultTasksDir, EXIT, findRun, info, printJson, UserError } from '../common.js';

@@ -1,15 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  loadDotEnv,
-  ModelError,
-  NullModel,
-  OpenAIChatModel,
-  OracleModel,
-  openAIOptionsFor,
-  resolveModel,
-} from '../../src/agents/index.js';
+import { NullModel, OracleModel, resolveModel } from '../../src/agents/index.js';
+import { loadDotEnv, ModelError, OpenAIChatModel, openAIOptionsFor } from '../../src/models/index.js';
 import { redact } from '../../src/runs/index.js';
 import { tempDir } from '../helpers/tmp.js';
 

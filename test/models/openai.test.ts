@@ -1,10 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NativeToolAgent, OpenAIChatModel, type OpenAIModelOptions } from '../../src/agents/index.js';
+import { NativeToolAgent } from '../../src/agents/index.js';
 import { CostTracker, loadPricing } from '../../src/cost/index.js';
+import { OpenAIChatModel, type OpenAIModelOptions } from '../../src/models/index.js';
+import { agentContext, readTranscript } from '../agents/fakes.js';
 import { tempDir } from '../helpers/tmp.js';
-import { agentContext, readTranscript } from './fakes.js';
 import { apiError, completion, type Reply, startFakeOpenAI } from './openai-server.js';
 
 const root = tempDir('fb-openai-');
@@ -231,6 +232,6 @@ describe('the openai module is loaded lazily', () => {
     };
     walk(srcRoot);
     expect(offenders).toEqual([]);
-    expect(readFileSync('src/agents/openai.ts', 'utf8')).toContain("import('openai')");
+    expect(readFileSync('src/models/openai.ts', 'utf8')).toContain("import('openai')");
   });
 });
