@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(23865);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59229);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 23865:
+/***/ 59229:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48851,7 +48851,30 @@ function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
     return null;
 }
 //# sourceMappingURL=stats.js.map
+;// CONCATENATED MODULE: ./build/src/suites/sensitivity.js
+
+
+/**
+ * The smallest detectable change `compare` states for two runs of a suite
+ * with these runs per task, known before any run: it depends only on the
+ * suite's size (the variance is the largest a 0..1 score can have).
+ */
+function suiteSensitivity(runsPerTask, alpha = 0.05, power = 0.8) {
+    const tasks = runsPerTask.length;
+    const distinct = [...new Set(runsPerTask)];
+    const epochs = distinct.length === 1 ? distinct[0] : 'varying';
+    const mde = suiteMinimumDetectableEffect(runsPerTask.map((n) => ({ base: n, head: n })), alpha, power);
+    const size = `${tasks} task${tasks === 1 ? '' : 's'} × ${epochs === 'varying' ? 'varying epochs' : `${epochs} epoch${epochs === 1 ? '' : 's'}`}`;
+    const statement = mde === null
+        ? 'no change can be detected: the suite has no tasks'
+        : mde > 1
+            ? `with ${size}, comparing two runs of this suite cannot detect even the largest possible change (100 pts) at ${Math.round(power * 100)}% power: add tasks or epochs`
+            : `with ${size}, comparing two runs of this suite detects changes in mean score of ≥ ${fmtPoints(mde).replace('+', '')} at ${Math.round(power * 100)}% power (one-sided, α = ${alpha})`;
+    return { tasks, epochs, min_detectable_effect: mde, alpha, power, statement };
+}
+//# sourceMappingURL=sensitivity.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/summary.js
+
 
 const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
 /** An environment, grader or harness failure: not the agent's doing, so not scored. */
@@ -49035,6 +49058,7 @@ function buildSummary(header, tasks, runs) {
         by_domain: rollup(taskSummaries, (t) => t.domain),
         environment_errors: allRuns.filter((r) => isEnvironmentError(r.status)).map(problem),
         agent_failures: scored.filter((r) => !r.passed).map(problem),
+        sensitivity: suiteSensitivity(tasks.map((t) => t.epochs)),
     };
 }
 function rank(order, key) {
@@ -49416,6 +49440,8 @@ var dist = __nccwpck_require__(38815);
  * TypeScript types: every type below is inferred from it.
  */
 const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+/** A shared image's name is also a folder name and part of an image tag: keep it plain and short. */
+const sharedImagePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const resourcesSchema = object({
     cpus: schemas_number().positive().default(1),
     memory_mb: schemas_number().int().positive().default(2048),
@@ -49445,6 +49471,13 @@ const environmentSchema = object({
     image: schemas_string().min(1).optional(),
     /** A Docker build context folder (with a Dockerfile), relative to the task folder. */
     dockerfile: schemas_string().min(1).optional(),
+    /**
+     * A shared image by name: the build context `images/<name>/` in the nearest folder above the
+     * task that has one, so tasks with the same needs share one image.
+     */
+    shared_image: schemas_string()
+        .regex(sharedImagePattern, 'a lowercase image name of letters, digits, _ and -')
+        .optional(),
     workdir: schemas_string().startsWith('/').default('/workspace'),
     resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
     services: record(schemas_string().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
@@ -49454,8 +49487,8 @@ const environmentSchema = object({
     env: record(schemas_string(), schemas_string()).default({}),
 })
     .strict()
-    .refine((e) => Boolean(e.image) !== Boolean(e.dockerfile), {
-    message: 'the environment needs exactly one of `image` or `dockerfile`',
+    .refine((e) => [e.image, e.dockerfile, e.shared_image].filter(Boolean).length === 1, {
+    message: 'the environment needs exactly one of `image`, `dockerfile` or `shared_image`',
 });
 const toolNameSchema = schemas_enum(['bash', 'python', 'text_editor', 'git_diff']);
 const toolsSchema = object({
@@ -49485,6 +49518,32 @@ const checkBase = {
     description: schemas_string().optional(),
 };
 const comparisonSchema = schemas_enum(['>=', '<=', '==', 'within']);
+/** Where `metric_check` and `metric_scaled` read their number. */
+const metricReading = {
+    /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
+    command: schemas_string().optional(),
+    source: object({
+        kind: schemas_enum(['json', 'csv', 'stdout']),
+        /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
+        path: schemas_string().optional(),
+        /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
+        key: schemas_string().min(1),
+        /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
+        row: schemas_number().int().default(-1),
+    })
+        .strict(),
+    timeout_s: schemas_number().positive().default(300),
+};
+function refineMetricSource(c, ctx) {
+    if (c.source.kind !== 'stdout' && !c.source.path)
+        ctx.addIssue({
+            code: 'custom',
+            path: ['source', 'path'],
+            message: `a ${c.source.kind} source needs a path`,
+        });
+    if (c.source.kind === 'stdout' && !c.command)
+        ctx.addIssue({ code: 'custom', path: ['command'], message: 'a stdout source needs a command to run' });
+}
 const checkSchema = discriminatedUnion('type', [
     object({ ...checkBase, type: literal('file_present'), path: schemas_string().min(1) }).strict(),
     object({
@@ -49497,38 +49556,28 @@ const checkSchema = discriminatedUnion('type', [
     object({
         ...checkBase,
         type: literal('metric_check'),
-        /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
-        command: schemas_string().optional(),
-        source: object({
-            kind: schemas_enum(['json', 'csv', 'stdout']),
-            /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
-            path: schemas_string().optional(),
-            /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
-            key: schemas_string().min(1),
-            /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
-            row: schemas_number().int().default(-1),
-        })
-            .strict(),
+        ...metricReading,
         op: comparisonSchema,
         value: schemas_number(),
         /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
         tolerance: schemas_number().min(0).default(0),
-        timeout_s: schemas_number().positive().default(300),
     })
         .strict()
-        .superRefine((c, ctx) => {
-        if (c.source.kind !== 'stdout' && !c.source.path)
-            ctx.addIssue({
-                code: 'custom',
-                path: ['source', 'path'],
-                message: `a ${c.source.kind} source needs a path`,
-            });
-        if (c.source.kind === 'stdout' && !c.command)
-            ctx.addIssue({
-                code: 'custom',
-                path: ['command'],
-                message: 'a stdout source needs a command to run',
-            });
+        .superRefine(refineMetricSource),
+    object({
+        ...checkBase,
+        type: literal('metric_scaled'),
+        ...metricReading,
+        /** The metric's value worth nothing (score 0 at or below it). */
+        baseline: schemas_number(),
+        /** The metric's value worth full credit (score 1 at or above it); below `baseline` when lower is better. */
+        target: schemas_number(),
+    })
+        .strict()
+        .superRefine(refineMetricSource)
+        .refine((c) => c.baseline !== c.target, {
+        message: 'baseline and target must differ',
+        path: ['target'],
     }),
     object({
         ...checkBase,
@@ -49607,13 +49656,55 @@ const schema_taskManifestSchema = object({
 })
     .strict();
 //# sourceMappingURL=schema.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/shared-images.js
+
+
+
+/** The folder, next to `tasks/`, that holds one Docker build context per shared image. */
+const SHARED_IMAGES_DIR = 'images';
+const inside = (child, parent) => child.startsWith(parent + external_node_path_.sep);
+/**
+ * Finds the build context of shared image `name` for the task in `taskDir`:
+ * `images/<name>/` (with a Dockerfile) in the nearest folder above the task
+ * that has one. The name is checked against a strict pattern, and a context
+ * or Dockerfile that is a symlink leading out of its `images/` folder is
+ * refused, so a manifest can only ever pick one of the repository's images.
+ */
+function shared_images_resolveSharedImage(taskDir, name) {
+    if (!sharedImagePattern.test(name))
+        return { ok: false, message: `${JSON.stringify(name)} is not a shared image name (a-z, 0-9, _ and -)` };
+    const start = external_node_path_.dirname(external_node_path_.resolve(taskDir));
+    for (let dir = start;; dir = external_node_path_.dirname(dir)) {
+        const images = external_node_path_.join(dir, SHARED_IMAGES_DIR);
+        const context = external_node_path_.join(images, name);
+        const dockerfile = external_node_path_.join(context, 'Dockerfile');
+        if ((0,external_node_fs_.existsSync)(dockerfile)) {
+            const realImages = (0,external_node_fs_.realpathSync)(images);
+            const realContext = (0,external_node_fs_.realpathSync)(context);
+            const realDockerfile = (0,external_node_fs_.realpathSync)(dockerfile);
+            if (!inside(realImages, (0,external_node_fs_.realpathSync)(dir)) || !inside(realContext, realImages))
+                return { ok: false, message: `${context} is a symlink leading out of ${dir}; refused` };
+            if (!inside(realDockerfile, realContext) || !(0,external_node_fs_.statSync)(realDockerfile).isFile())
+                return { ok: false, message: `${dockerfile} is not a regular file inside ${context}; refused` };
+            return { ok: true, context: realContext };
+        }
+        if (external_node_path_.dirname(dir) === dir)
+            break;
+    }
+    return {
+        ok: false,
+        message: `no shared image ${JSON.stringify(name)}: no ${SHARED_IMAGES_DIR}/${name}/Dockerfile in any folder above ${external_node_path_.resolve(taskDir)}`,
+    };
+}
+//# sourceMappingURL=shared-images.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/load.js
 
 
 
 
+
 /** A manifest (task or suite) that cannot be used. The message is one line per problem. */
-class ManifestError extends Error {
+class load_ManifestError extends Error {
     problems;
     constructor(problems) {
         super(problems.map(formatProblem).join('\n'));
@@ -49631,7 +49722,7 @@ function load_readYamlManifest(file, schema) {
         text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch (err) {
-        throw new ManifestError([
+        throw new load_ManifestError([
             {
                 file,
                 field: '',
@@ -49641,7 +49732,7 @@ function load_readYamlManifest(file, schema) {
     }
     const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
     if (doc.errors.length > 0) {
-        throw new ManifestError(doc.errors.map((e) => ({
+        throw new load_ManifestError(doc.errors.map((e) => ({
             file,
             field: '',
             message: `invalid YAML at line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split('\n')[0]}`,
@@ -49650,7 +49741,7 @@ function load_readYamlManifest(file, schema) {
     const raw = doc.toJS();
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-        throw new ManifestError(parsed.error.issues.map((issue) => ({
+        throw new load_ManifestError(parsed.error.issues.map((issue) => ({
             file,
             field: issue.path.join('.'),
             message: describeIssue(issue, valueAt(raw, issue.path)),
@@ -49700,7 +49791,7 @@ function typeName(v) {
 function loadTask(dirOrFile) {
     const { task, problems } = inspectTask(dirOrFile);
     if (!task || problems.length > 0)
-        throw new ManifestError(problems);
+        throw new load_ManifestError(problems);
     return task;
 }
 /** Like loadTask, but returns the problems instead of throwing (for `describe`). */
@@ -49719,7 +49810,7 @@ function inspectTask(dirOrFile) {
         manifest = load_readYamlManifest(manifestPath, schema_taskManifestSchema);
     }
     catch (err) {
-        if (err instanceof ManifestError)
+        if (err instanceof load_ManifestError)
             return { task: null, problems: err.problems };
         throw err;
     }
@@ -49756,6 +49847,14 @@ function inspectTask(dirOrFile) {
         : null;
     if (buildContext && (0,external_node_fs_.existsSync)(buildContext))
         within('environment.dockerfile', external_node_path_.join(manifest.environment.dockerfile ?? '', 'Dockerfile'), 'file');
+    let sharedContext = null;
+    if (manifest.environment.shared_image) {
+        const found = shared_images_resolveSharedImage(dir, manifest.environment.shared_image);
+        if (found.ok)
+            sharedContext = found.context;
+        else
+            problems.push({ file, field: 'environment.shared_image', message: found.message });
+    }
     for (const [name, service] of Object.entries(manifest.environment.services)) {
         if (service.build)
             within(`environment.services.${name}.build`, service.build, 'dir');
@@ -49777,12 +49876,18 @@ function inspectTask(dirOrFile) {
         }
     });
     return {
-        task: { dir, manifestPath, manifest, paths: { workspace, solution, buildContext, fixtures } },
+        task: {
+            dir,
+            manifestPath,
+            manifest,
+            paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
+        },
         problems,
     };
 }
 //# sourceMappingURL=load.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/index.js
+
 
 
 
@@ -62406,6 +62511,57 @@ async function resolveModel(name, config = {}) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/judges/match.js
+/** Matching rows regardless of order, for SQL rows and reference-output lines. */
+/** Above this many leftover rows, matching falls back to first-fit (quadratic work stays bounded). */
+const MAX_EXACT_MATCHING = 2000;
+/**
+ * Pairs expected with actual rows one to one. Rows with equal keys pair up
+ * first (cheap, and the usual case); the rest are matched with `equal`, which
+ * may be tolerant (numbers within a tolerance), by maximum bipartite matching,
+ * so a tolerant match never steals the partner another row needed.
+ */
+function matchUnordered(expected, actual, equal, keyOfExpected, keyOfActual) {
+    const byKey = new Map();
+    actual.forEach((a, i) => {
+        const key = keyOfActual(a);
+        const list = byKey.get(key);
+        if (list)
+            list.push(i);
+        else
+            byKey.set(key, [i]);
+    });
+    const usedActual = new Set();
+    const leftExpected = [];
+    expected.forEach((e, i) => {
+        const candidates = byKey.get(keyOfExpected(e));
+        const j = candidates?.find((c) => !usedActual.has(c) && equal(e, actual[c]));
+        if (j === undefined)
+            leftExpected.push(i);
+        else
+            usedActual.add(j);
+    });
+    const leftActual = actual.map((_, i) => i).filter((i) => !usedActual.has(i));
+    const partnerOfActual = new Map();
+    const exact = leftExpected.length <= MAX_EXACT_MATCHING && leftActual.length <= MAX_EXACT_MATCHING;
+    const tryAssign = (ei, seen) => {
+        for (const ai of leftActual) {
+            if (seen.has(ai) || !equal(expected[ei], actual[ai]))
+                continue;
+            seen.add(ai);
+            const current = partnerOfActual.get(ai);
+            if (current === undefined || (exact && tryAssign(current, seen))) {
+                partnerOfActual.set(ai, ei);
+                return true;
+            }
+        }
+        return false;
+    };
+    const missing = leftExpected.filter((ei) => !tryAssign(ei, new Set()));
+    const unexpected = leftActual.filter((ai) => !partnerOfActual.has(ai));
+    return { missing, unexpected };
+}
+//# sourceMappingURL=match.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/numbers.js
 /** Strict number parsing and comparison shared by the metric, SQL and reference-output checks. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -62589,57 +62745,6 @@ function regexCapture(text, pattern) {
     return { ok: true, raw: last[1] ?? last[0] };
 }
 //# sourceMappingURL=sources.js.map
-;// CONCATENATED MODULE: ./build/src/judges/match.js
-/** Matching rows regardless of order, for SQL rows and reference-output lines. */
-/** Above this many leftover rows, matching falls back to first-fit (quadratic work stays bounded). */
-const MAX_EXACT_MATCHING = 2000;
-/**
- * Pairs expected with actual rows one to one. Rows with equal keys pair up
- * first (cheap, and the usual case); the rest are matched with `equal`, which
- * may be tolerant (numbers within a tolerance), by maximum bipartite matching,
- * so a tolerant match never steals the partner another row needed.
- */
-function matchUnordered(expected, actual, equal, keyOfExpected, keyOfActual) {
-    const byKey = new Map();
-    actual.forEach((a, i) => {
-        const key = keyOfActual(a);
-        const list = byKey.get(key);
-        if (list)
-            list.push(i);
-        else
-            byKey.set(key, [i]);
-    });
-    const usedActual = new Set();
-    const leftExpected = [];
-    expected.forEach((e, i) => {
-        const candidates = byKey.get(keyOfExpected(e));
-        const j = candidates?.find((c) => !usedActual.has(c) && equal(e, actual[c]));
-        if (j === undefined)
-            leftExpected.push(i);
-        else
-            usedActual.add(j);
-    });
-    const leftActual = actual.map((_, i) => i).filter((i) => !usedActual.has(i));
-    const partnerOfActual = new Map();
-    const exact = leftExpected.length <= MAX_EXACT_MATCHING && leftActual.length <= MAX_EXACT_MATCHING;
-    const tryAssign = (ei, seen) => {
-        for (const ai of leftActual) {
-            if (seen.has(ai) || !equal(expected[ei], actual[ai]))
-                continue;
-            seen.add(ai);
-            const current = partnerOfActual.get(ai);
-            if (current === undefined || (exact && tryAssign(current, seen))) {
-                partnerOfActual.set(ai, ei);
-                return true;
-            }
-        }
-        return false;
-    };
-    const missing = leftExpected.filter((ei) => !tryAssign(ei, new Set()));
-    const unexpected = leftActual.filter((ai) => !partnerOfActual.has(ai));
-    return { missing, unexpected };
-}
-//# sourceMappingURL=match.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/sql.js
 
 
@@ -62740,8 +62845,6 @@ const GRADER_SOLUTION_DIR = '/opt/factory-bench/solution';
 
 
 
-
-
 /** Output kept per stream of a grader command (the full text goes to grader_outputs/). */
 const MAX_GRADER_OUTPUT_BYTES = 1024 * 1024;
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
@@ -62803,79 +62906,6 @@ async function commandExitZero(check, ctx) {
     return failure
         ? { status: 'failed', explanation: failure, details, files }
         : { status: 'passed', explanation: `\`${check.command}\` exited 0`, details, files };
-}
-/** Reads a metric file from the sandbox; a missing or unreadable file is the work's failure, not the grader's. */
-async function readSandboxText(ctx, file) {
-    try {
-        return {
-            ok: true,
-            raw: null,
-            text: (await ctx.sandbox.readFile(inWorkspace(ctx, file))).toString('utf8'),
-        };
-    }
-    catch (err) {
-        if (err instanceof types_SandboxError && err.kind === 'path')
-            return { ok: false, reason: `${file} does not exist or cannot be read` };
-        throw err;
-    }
-}
-async function metricCheck(check, ctx) {
-    const { source } = check;
-    let details = {};
-    let files;
-    let stdout = '';
-    if (check.command) {
-        const ran = await runGraderCommand(ctx, check.command, check.timeout_s);
-        ({ details, files } = ran);
-        stdout = ran.result.stdout;
-        const failure = commandFailure(check.command, ran.result, check.timeout_s);
-        if (failure)
-            return { status: 'failed', explanation: failure, details, files };
-    }
-    const fail = (reason) => ({
-        status: 'failed',
-        explanation: `metric ${source.key}: ${reason}`,
-        details,
-        files,
-    });
-    let extracted;
-    if (source.kind === 'stdout') {
-        extracted = regexCapture(stdout, source.key);
-    }
-    else {
-        const file = await readSandboxText(ctx, source.path ?? '');
-        if (!file.ok)
-            return fail(file.reason);
-        const text = file.text ?? '';
-        if (source.kind === 'csv')
-            extracted = csvCell(text, source.key, source.row);
-        else {
-            let data;
-            try {
-                data = parseJsonLenient(text);
-            }
-            catch (err) {
-                return fail(`${source.path} is not valid JSON (${err.message})`);
-            }
-            extracted = valueAtDottedKey(data, source.key);
-        }
-    }
-    if (!extracted.ok)
-        return fail(extracted.reason);
-    const value = parseFiniteNumber(extracted.raw);
-    details = { ...details, raw_value: extracted.raw ?? null };
-    if (!value.ok)
-        return fail(value.reason);
-    const tolerance = check.tolerance > 0 ? ` ± ${formatNumber(check.tolerance)}` : '';
-    const target = `${check.op === 'within' ? 'within' : check.op} ${formatNumber(check.value)}${tolerance}`;
-    details = { ...details, value: value.value, op: check.op, target: check.value, tolerance: check.tolerance };
-    const passed = compareMetric(value.value, check.op, check.value, check.tolerance);
-    return {
-        status: passed ? 'passed' : 'failed',
-        explanation: `${source.key} = ${formatNumber(value.value)}, ${passed ? 'meets' : 'misses'} ${target}`,
-        details,
-        files,
-    };
 }
 /** psql's exit code 2 (connection) and 127 (no psql) mean the grader could not ask; a query ERROR is the work's. */
 async function sqlCheck(check, ctx) {
@@ -63156,6 +63186,136 @@ async function llmRubric(check, ctx) {
     };
 }
 //# sourceMappingURL=llm-rubric.js.map
+;// CONCATENATED MODULE: ./build/src/judges/metric.js
+
+
+
+
+/** Reads a metric file from the sandbox; a missing or unreadable file is the work's failure, not the grader's. */
+async function readSandboxText(ctx, file) {
+    try {
+        return {
+            ok: true,
+            raw: null,
+            text: (await ctx.sandbox.readFile(inWorkspace(ctx, file))).toString('utf8'),
+        };
+    }
+    catch (err) {
+        if (err instanceof types_SandboxError && err.kind === 'path')
+            return { ok: false, reason: `${file} does not exist or cannot be read` };
+        throw err;
+    }
+}
+/**
+ * Runs the check's command (if any), then reads one finite number from its
+ * source: a dotted key of a JSON file, a CSV cell, or a regex capture of the
+ * command's stdout. Shared by metric_check and metric_scaled.
+ */
+async function readMetric(check, ctx) {
+    const { source } = check;
+    let details = {};
+    let files;
+    let stdout = '';
+    if (check.command) {
+        const ran = await runGraderCommand(ctx, check.command, check.timeout_s);
+        ({ details, files } = ran);
+        stdout = ran.result.stdout;
+        const failure = commandFailure(check.command, ran.result, check.timeout_s);
+        if (failure)
+            return { ok: false, finding: { status: 'failed', explanation: failure, details, files } };
+    }
+    const fail = (reason) => ({
+        ok: false,
+        finding: { status: 'failed', explanation: `metric ${source.key}: ${reason}`, details, files },
+    });
+    let extracted;
+    if (source.kind === 'stdout') {
+        extracted = regexCapture(stdout, source.key);
+    }
+    else {
+        const file = await readSandboxText(ctx, source.path ?? '');
+        if (!file.ok)
+            return fail(file.reason);
+        const text = file.text ?? '';
+        if (source.kind === 'csv')
+            extracted = csvCell(text, source.key, source.row);
+        else {
+            let data;
+            try {
+                data = parseJsonLenient(text);
+            }
+            catch (err) {
+                return fail(`${source.path} is not valid JSON (${err.message})`);
+            }
+            extracted = valueAtDottedKey(data, source.key);
+        }
+    }
+    if (!extracted.ok)
+        return fail(extracted.reason);
+    const value = parseFiniteNumber(extracted.raw);
+    details = { ...details, raw_value: extracted.raw ?? null };
+    if (!value.ok)
+        return fail(value.reason);
+    return {
+        ok: true,
+        value: value.value,
+        details: { ...details, value: value.value },
+        ...(files ? { files } : {}),
+    };
+}
+async function metricCheck(check, ctx) {
+    const read = await readMetric(check, ctx);
+    if (!read.ok)
+        return read.finding;
+    const tolerance = check.tolerance > 0 ? ` ± ${formatNumber(check.tolerance)}` : '';
+    const target = `${check.op === 'within' ? 'within' : check.op} ${formatNumber(check.value)}${tolerance}`;
+    const details = { ...read.details, op: check.op, target: check.value, tolerance: check.tolerance };
+    const passed = compareMetric(read.value, check.op, check.value, check.tolerance);
+    return {
+        status: passed ? 'passed' : 'failed',
+        explanation: `${check.source.key} = ${formatNumber(read.value)}, ${passed ? 'meets' : 'misses'} ${target}`,
+        details,
+        files: read.files,
+    };
+}
+/**
+ * Partial credit: 0 at or below `baseline`, 1 at or above `target`, linear in
+ * between (mirrored when lower is better, i.e. target < baseline). The check
+ * passes when the metric reaches the target; short of it, it fails but keeps
+ * its fraction of the credit in the task's score.
+ */
+function scaledScore(value, baseline, target) {
+    // Reaching the target within float noise (0.9 read back from a file) is full credit.
+    if (compareMetric(value, target > baseline ? '>=' : '<=', target, 0))
+        return 1;
+    const fraction = (value - baseline) / (target - baseline);
+    return Math.min(1, Math.max(0, fraction));
+}
+async function metricScaled(check, ctx) {
+    const read = await readMetric(check, ctx);
+    if (!read.ok)
+        return read.finding;
+    const score = scaledScore(read.value, check.baseline, check.target);
+    const rounded = Math.round(score * 1e6) / 1e6;
+    const direction = check.target > check.baseline ? 'higher is better' : 'lower is better';
+    const details = {
+        ...read.details,
+        baseline: check.baseline,
+        target: check.target,
+        direction,
+        score: rounded,
+    };
+    const key = check.source.key;
+    const range = `baseline ${formatNumber(check.baseline)}, target ${formatNumber(check.target)}, ${direction}`;
+    return {
+        status: score >= 1 ? 'passed' : 'failed',
+        score: rounded,
+        explanation: `${key} = ${formatNumber(read.value)}: score ${rounded.toFixed(2)} (${range})`,
+        details,
+        files: read.files,
+    };
+}
+//# sourceMappingURL=metric.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/diff.js
 
 
@@ -63375,10 +63535,12 @@ async function referenceOutput(check, ctx) {
 
 
 
+
 const TIER_OF = {
     file_present: 'deterministic',
     command_exit_zero: 'deterministic',
     metric_check: 'deterministic',
+    metric_scaled: 'deterministic',
     sql_check: 'deterministic',
     reference_output: 'reference',
     llm_rubric: 'rubric',
@@ -63388,6 +63550,7 @@ const RUNNERS = {
     file_present: filePresent,
     command_exit_zero: commandExitZero,
     metric_check: metricCheck,
+    metric_scaled: metricScaled,
     sql_check: sqlCheck,
     reference_output: referenceOutput,
     llm_rubric: llmRubric,
@@ -63750,7 +63913,8 @@ async function sandbox_openSandbox(opts) {
         : await ensureImage({
             image: manifest.environment.image,
             buildContext: opts.task.paths.buildContext,
-            name: manifest.id,
+            // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
+            name: manifest.environment.shared_image ?? manifest.id,
             logFile: external_node_path_.join(opts.logDir, 'image-build.log'),
             onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${external_node_path_.join(opts.logDir, 'image-build.log')})`),
         });
@@ -64053,10 +64217,20 @@ function taskFromSnapshot(runDir, taskDir) {
         paths: {
             workspace: path.join(dir, 'workspace'),
             solution: path.resolve(dir, manifest.solution),
-            buildContext: at(manifest.environment.dockerfile),
+            buildContext: at(manifest.environment.dockerfile) ??
+                sharedContext(snapshotPath, dir, manifest.environment.shared_image),
             fixtures: at(manifest.grader.fixtures),
         },
     };
+}
+/** A shared image is looked up from the task folder, as `loadTask` does. */
+function sharedContext(file, taskDir, name) {
+    if (!name)
+        return null;
+    const found = resolveSharedImage(taskDir, name);
+    if (!found.ok)
+        throw new ManifestError([{ file, field: 'environment.shared_image', message: found.message }]);
+    return found.context;
 }
 /**
  * Grades a finished run again in a fresh sandbox on a scratch copy of its
@@ -64165,6 +64339,28 @@ async function validateTask(task, opts) {
         problems,
         seconds: round1((Date.now() - started) / 1000),
     };
+}
+/**
+ * Validates `tasks`, `concurrency` at a time (each validation runs its two
+ * runs side by side). Results come back in the order of `tasks`; `onResult`
+ * hears of each as it finishes. After an abort no new task starts.
+ */
+async function validateTasks(tasks, opts) {
+    const results = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length && !opts.signal?.aborted) {
+            const index = next++;
+            const task = tasks[index];
+            opts.onStart?.(task);
+            const v = await validateTask(task, opts);
+            results[index] = v;
+            opts.onResult?.(v);
+        }
+    };
+    const workers = Math.max(1, Math.min(opts.concurrency ?? 1, tasks.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return results.filter((r) => r !== undefined);
 }
 function summarizeRun(model, r, runDir) {
     return {
@@ -64297,7 +64493,7 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
 function loadSuite(file) {
     const suiteFile = external_node_path_.resolve(file);
     if ((0,external_node_fs_.existsSync)(suiteFile) && (0,external_node_fs_.statSync)(suiteFile).isDirectory())
-        throw new ManifestError([
+        throw new load_ManifestError([
             { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
         ]);
     const manifest = load_readYamlManifest(suiteFile, suiteManifestSchema);
@@ -64323,7 +64519,7 @@ function loadSuite(file) {
                 task = loadTask(dir);
             }
             catch (err) {
-                if (err instanceof ManifestError) {
+                if (err instanceof load_ManifestError) {
                     problems.push(...err.problems);
                     continue;
                 }
@@ -64350,7 +64546,7 @@ function loadSuite(file) {
         }
     });
     if (problems.length > 0)
-        throw new ManifestError(problems);
+        throw new load_ManifestError(problems);
     return {
         id: manifest.id,
         title: manifest.title ?? manifest.id,
@@ -64454,6 +64650,7 @@ function discoverSuiteFiles(dir) {
 //# sourceMappingURL=load.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/report.js
 
+
 const STATE_MARK = {
     passed: '✅ passed',
     failed: '❌ failed',
@@ -64506,6 +64703,9 @@ function renderReportMarkdown(s) {
         `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
     ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
     out.push(mdTable(['', ''], rows), '');
+    // Planned epochs, not finished runs: what the suite can tell at its size.
+    const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
+    out.push(`**Smallest detectable change:** ${sensitivity.statement}.`, '');
     out.push('## Tasks', '');
     out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
         task.task_id,
@@ -65005,6 +65205,7 @@ function findBaselineSuiteRun(db, head, where) {
  * Suites: manifests, the suite runner, reports and comparisons. The public
  * library API (used by the CLI and the GitHub Action) is what this file exports.
  */
+
 
 
 
@@ -65752,7 +65953,7 @@ async function run() {
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (err instanceof InputError || err instanceof runner_SuiteInputError || err instanceof ManifestError)
+        if (err instanceof InputError || err instanceof runner_SuiteInputError || err instanceof load_ManifestError)
             lib_core/* setFailed */.C1(redact(message));
         else
             lib_core/* setFailed */.C1(redact(`factory-bench: ${message}`));

@@ -1,6 +1,4 @@
-import { type ExecResult, SandboxError, shellQuote } from '../sandbox/index.js';
-import { compareMetric, formatNumber, type Parsed, parseFiniteNumber } from './numbers.js';
-import { csvCell, type Extracted, parseJsonLenient, regexCapture, valueAtDottedKey } from './sources.js';
+import { type ExecResult, shellQuote } from '../sandbox/index.js';
 import { compareRows, parsePsqlCsv, psqlArgv } from './sql.js';
 import { type CheckFinding, type CheckOf, GRADER_SOLUTION_DIR, type GradeContext } from './types.js';
 
@@ -57,7 +55,7 @@ export function commandFailure(command: string, r: ExecResult, timeoutS: number)
   return null;
 }
 
-function inWorkspace(ctx: GradeContext, p: string): string {
+export function inWorkspace(ctx: GradeContext, p: string): string {
   return p.startsWith('/') ? p : `${ctx.sandbox.workdir}/${p}`;
 }
 
@@ -78,75 +76,6 @@ export async function commandExitZero(
   return failure
     ? { status: 'failed', explanation: failure, details, files }
     : { status: 'passed', explanation: `\`${check.command}\` exited 0`, details, files };
-}
-
-/** Reads a metric file from the sandbox; a missing or unreadable file is the work's failure, not the grader's. */
-async function readSandboxText(ctx: GradeContext, file: string): Promise<Extracted & { text?: string }> {
-  try {
-    return {
-      ok: true,
-      raw: null,
-      text: (await ctx.sandbox.readFile(inWorkspace(ctx, file))).toString('utf8'),
-    };
-  } catch (err) {
-    if (err instanceof SandboxError && err.kind === 'path')
-      return { ok: false, reason: `${file} does not exist or cannot be read` };
-    throw err;
-  }
-}
-
-export async function metricCheck(check: CheckOf<'metric_check'>, ctx: GradeContext): Promise<CheckFinding> {
-  const { source } = check;
-  let details: Record<string, unknown> = {};
-  let files: Record<string, string> | undefined;
-  let stdout = '';
-  if (check.command) {
-    const ran = await runGraderCommand(ctx, check.command, check.timeout_s);
-    ({ details, files } = ran);
-    stdout = ran.result.stdout;
-    const failure = commandFailure(check.command, ran.result, check.timeout_s);
-    if (failure) return { status: 'failed', explanation: failure, details, files };
-  }
-  const fail = (reason: string): CheckFinding => ({
-    status: 'failed',
-    explanation: `metric ${source.key}: ${reason}`,
-    details,
-    files,
-  });
-
-  let extracted: Extracted;
-  if (source.kind === 'stdout') {
-    extracted = regexCapture(stdout, source.key);
-  } else {
-    const file = await readSandboxText(ctx, source.path ?? '');
-    if (!file.ok) return fail(file.reason);
-    const text = file.text ?? '';
-    if (source.kind === 'csv') extracted = csvCell(text, source.key, source.row);
-    else {
-      let data: unknown;
-      try {
-        data = parseJsonLenient(text);
-      } catch (err) {
-        return fail(`${source.path} is not valid JSON (${(err as Error).message})`);
-      }
-      extracted = valueAtDottedKey(data, source.key);
-    }
-  }
-  if (!extracted.ok) return fail(extracted.reason);
-  const value: Parsed = parseFiniteNumber(extracted.raw);
-  details = { ...details, raw_value: extracted.raw ?? null };
-  if (!value.ok) return fail(value.reason);
-
-  const tolerance = check.tolerance > 0 ? ` ± ${formatNumber(check.tolerance)}` : '';
-  const target = `${check.op === 'within' ? 'within' : check.op} ${formatNumber(check.value)}${tolerance}`;
-  details = { ...details, value: value.value, op: check.op, target: check.value, tolerance: check.tolerance };
-  const passed = compareMetric(value.value, check.op, check.value, check.tolerance);
-  return {
-    status: passed ? 'passed' : 'failed',
-    explanation: `${source.key} = ${formatNumber(value.value)}, ${passed ? 'meets' : 'misses'} ${target}`,
-    details,
-    files,
-  };
 }
 
 /** psql's exit code 2 (connection) and 127 (no psql) mean the grader could not ask; a query ERROR is the work's. */

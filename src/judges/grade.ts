@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { CheckOutcome } from '../runs/index.js';
 import { redact, redactDeep } from '../runs/index.js';
 import type { Check } from '../tasks/index.js';
-import { commandExitZero, filePresent, metricCheck, sqlCheck } from './deterministic.js';
+import { commandExitZero, filePresent, sqlCheck } from './deterministic.js';
 import { llmRubric } from './llm-rubric.js';
+import { metricCheck, metricScaled } from './metric.js';
 import { referenceOutput } from './reference.js';
 import type { CheckFinding, CheckRunner, GradeContext, GradeResult } from './types.js';
 
@@ -14,6 +15,7 @@ const TIER_OF: Record<Check['type'], Tier> = {
   file_present: 'deterministic',
   command_exit_zero: 'deterministic',
   metric_check: 'deterministic',
+  metric_scaled: 'deterministic',
   sql_check: 'deterministic',
   reference_output: 'reference',
   llm_rubric: 'rubric',
@@ -24,6 +26,7 @@ const RUNNERS: Record<Check['type'], CheckRunner> = {
   file_present: filePresent as CheckRunner,
   command_exit_zero: commandExitZero as CheckRunner,
   metric_check: metricCheck as CheckRunner,
+  metric_scaled: metricScaled as CheckRunner,
   sql_check: sqlCheck as CheckRunner,
   reference_output: referenceOutput as CheckRunner,
   llm_rubric: llmRubric as CheckRunner,

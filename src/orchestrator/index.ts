@@ -8,4 +8,5 @@ export {
   type ValidationProblemKind,
   type ValidationRun,
   validateTask,
+  validateTasks,
 } from './validate.js';

@@ -5,7 +5,13 @@ import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
 import type { ChatModel } from '../models/index.js';
 import { insertRun, RunDirectory, type RunResult, TranscriptWriter, updateIndex } from '../runs/index.js';
 import { SandboxError, type SandboxRunner } from '../sandbox/index.js';
-import { readYamlManifest, type Task, taskManifestSchema } from '../tasks/index.js';
+import {
+  ManifestError,
+  readYamlManifest,
+  resolveSharedImage,
+  type Task,
+  taskManifestSchema,
+} from '../tasks/index.js';
 import { addCosts, gradeInSandbox } from './run-task.js';
 import { openSandbox } from './sandbox.js';
 
@@ -29,10 +35,21 @@ export function taskFromSnapshot(runDir: string, taskDir: string): Task {
     paths: {
       workspace: path.join(dir, 'workspace'),
       solution: path.resolve(dir, manifest.solution),
-      buildContext: at(manifest.environment.dockerfile),
+      buildContext:
+        at(manifest.environment.dockerfile) ??
+        sharedContext(snapshotPath, dir, manifest.environment.shared_image),
       fixtures: at(manifest.grader.fixtures),
     },
   };
+}
+
+/** A shared image is looked up from the task folder, as `loadTask` does. */
+function sharedContext(file: string, taskDir: string, name: string | undefined): string | null {
+  if (!name) return null;
+  const found = resolveSharedImage(taskDir, name);
+  if (!found.ok)
+    throw new ManifestError([{ file, field: 'environment.shared_image', message: found.message }]);
+  return found.context;
 }
 
 export interface RegradeOptions {

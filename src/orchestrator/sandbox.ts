@@ -21,7 +21,8 @@ export async function openSandbox(opts: {
       : await ensureImage({
           image: manifest.environment.image,
           buildContext: opts.task.paths.buildContext,
-          name: manifest.id,
+          // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
+          name: manifest.environment.shared_image ?? manifest.id,
           logFile: path.join(opts.logDir, 'image-build.log'),
           onBuild: (tag) =>
             opts.notice?.(

@@ -75,6 +75,36 @@ export async function validateTask(task: Task, opts: ValidateOptions): Promise<T
   };
 }
 
+/**
+ * Validates `tasks`, `concurrency` at a time (each validation runs its two
+ * runs side by side). Results come back in the order of `tasks`; `onResult`
+ * hears of each as it finishes. After an abort no new task starts.
+ */
+export async function validateTasks(
+  tasks: Task[],
+  opts: ValidateOptions & {
+    concurrency?: number;
+    onStart?: (task: Task) => void;
+    onResult?: (validation: TaskValidation) => void;
+  },
+): Promise<TaskValidation[]> {
+  const results: Array<TaskValidation | undefined> = new Array(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length && !opts.signal?.aborted) {
+      const index = next++;
+      const task = tasks[index] as Task;
+      opts.onStart?.(task);
+      const v = await validateTask(task, opts);
+      results[index] = v;
+      opts.onResult?.(v);
+    }
+  };
+  const workers = Math.max(1, Math.min(opts.concurrency ?? 1, tasks.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return results.filter((r): r is TaskValidation => r !== undefined);
+}
+
 function summarizeRun(model: 'oracle' | 'null', r: RunResult, runDir: string): ValidationRun {
   return {
     model,

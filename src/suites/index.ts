@@ -29,6 +29,7 @@ export {
   type TaskRunner,
 } from './runner.js';
 export { type BudgetOverride, type SuiteManifest, suiteManifestSchema } from './schema.js';
+export { type SuiteSensitivity, suiteSensitivity } from './sensitivity.js';
 export {
   buildSummary,
   type ProblemRun,

@@ -1,4 +1,5 @@
 import { fmtPercent, fmtScore, fmtSeconds, fmtTokens, fmtUsd, mdTable, oneLine } from './format.js';
+import { suiteSensitivity } from './sensitivity.js';
 import type { Rollup, SuiteSummary, TaskSummary } from './summary.js';
 
 const STATE_MARK: Record<TaskSummary['state'], string> = {
@@ -62,6 +63,9 @@ export function renderReportMarkdown(s: SuiteSummary): string {
     ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`],
   );
   out.push(mdTable(['', ''], rows), '');
+  // Planned epochs, not finished runs: what the suite can tell at its size.
+  const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
+  out.push(`**Smallest detectable change:** ${sensitivity.statement}.`, '');
 
   out.push('## Tasks', '');
   out.push(

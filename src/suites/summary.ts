@@ -1,4 +1,5 @@
 import type { RunRecord, RunResult } from '../runs/index.js';
+import { type SuiteSensitivity, suiteSensitivity } from './sensitivity.js';
 import { type MeanInterval, mean, meanWithCi95, passAtK } from './stats.js';
 
 /** One run of a task inside a suite run, as the report shows it. */
@@ -119,6 +120,8 @@ export interface SuiteSummary extends Omit<SummaryHeader, 'wall_seconds'> {
   by_domain: Rollup[];
   environment_errors: ProblemRun[];
   agent_failures: ProblemRun[];
+  /** The smallest change a comparison of two runs of this size detects (absent in older summary.json files). */
+  sensitivity?: SuiteSensitivity;
 }
 
 export interface SummaryTask {
@@ -317,6 +320,7 @@ export function buildSummary(
     by_domain: rollup(taskSummaries, (t) => t.domain),
     environment_errors: allRuns.filter((r) => isEnvironmentError(r.status)).map(problem),
     agent_failures: scored.filter((r) => !r.passed).map(problem),
+    sensitivity: suiteSensitivity(tasks.map((t) => t.epochs)),
   };
 }
 

@@ -9,3 +9,4 @@ export {
   type Task,
 } from './load.js';
 export * from './schema.js';
+export { resolveSharedImage, SHARED_IMAGES_DIR, type SharedImageLookup } from './shared-images.js';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type TaskManifest, taskManifestSchema } from './schema.js';
+import { resolveSharedImage } from './shared-images.js';
 
 /** One thing wrong with a manifest: where, and what was expected. */
 export interface ManifestProblem {
@@ -32,7 +33,7 @@ export interface Task {
   paths: {
     workspace: string;
     solution: string;
-    /** Docker build context for the agent's image, when the manifest names one. */
+    /** Docker build context for the agent's image: the task's own folder, or a shared image's (images/<name>/). */
     buildContext: string | null;
     fixtures: string | null;
   };
@@ -173,6 +174,12 @@ export function inspectTask(dirOrFile: string): { task: Task | null; problems: M
     : null;
   if (buildContext && existsSync(buildContext))
     within('environment.dockerfile', path.join(manifest.environment.dockerfile ?? '', 'Dockerfile'), 'file');
+  let sharedContext: string | null = null;
+  if (manifest.environment.shared_image) {
+    const found = resolveSharedImage(dir, manifest.environment.shared_image);
+    if (found.ok) sharedContext = found.context;
+    else problems.push({ file, field: 'environment.shared_image', message: found.message });
+  }
   for (const [name, service] of Object.entries(manifest.environment.services)) {
     if (service.build) within(`environment.services.${name}.build`, service.build, 'dir');
   }
@@ -191,7 +198,12 @@ export function inspectTask(dirOrFile: string): { task: Task | null; problems: M
     }
   });
   return {
-    task: { dir, manifestPath, manifest, paths: { workspace, solution, buildContext, fixtures } },
+    task: {
+      dir,
+      manifestPath,
+      manifest,
+      paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
+    },
     problems,
   };
 }

@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 
 const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+/** A shared image's name is also a folder name and part of an image tag: keep it plain and short. */
+export const sharedImagePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export const resourcesSchema = z
   .object({
@@ -43,6 +45,14 @@ export const environmentSchema = z
     image: z.string().min(1).optional(),
     /** A Docker build context folder (with a Dockerfile), relative to the task folder. */
     dockerfile: z.string().min(1).optional(),
+    /**
+     * A shared image by name: the build context `images/<name>/` in the nearest folder above the
+     * task that has one, so tasks with the same needs share one image.
+     */
+    shared_image: z
+      .string()
+      .regex(sharedImagePattern, 'a lowercase image name of letters, digits, _ and -')
+      .optional(),
     workdir: z.string().startsWith('/').default('/workspace'),
     resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
     services: z.record(z.string().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
@@ -53,8 +63,8 @@ export const environmentSchema = z
     env: z.record(z.string(), z.string()).default({}),
   })
   .strict()
-  .refine((e) => Boolean(e.image) !== Boolean(e.dockerfile), {
-    message: 'the environment needs exactly one of `image` or `dockerfile`',
+  .refine((e) => [e.image, e.dockerfile, e.shared_image].filter(Boolean).length === 1, {
+    message: 'the environment needs exactly one of `image`, `dockerfile` or `shared_image`',
   });
 
 export const toolNameSchema = z.enum(['bash', 'python', 'text_editor', 'git_diff']);
@@ -94,6 +104,38 @@ const checkBase = {
 
 const comparisonSchema = z.enum(['>=', '<=', '==', 'within']);
 
+/** Where `metric_check` and `metric_scaled` read their number. */
+const metricReading = {
+  /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
+  command: z.string().optional(),
+  source: z
+    .object({
+      kind: z.enum(['json', 'csv', 'stdout']),
+      /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
+      path: z.string().optional(),
+      /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
+      key: z.string().min(1),
+      /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
+      row: z.number().int().default(-1),
+    })
+    .strict(),
+  timeout_s: z.number().positive().default(300),
+};
+
+function refineMetricSource(
+  c: { command?: string | undefined; source: { kind: string; path?: string | undefined } },
+  ctx: z.RefinementCtx,
+): void {
+  if (c.source.kind !== 'stdout' && !c.source.path)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['source', 'path'],
+      message: `a ${c.source.kind} source needs a path`,
+    });
+  if (c.source.kind === 'stdout' && !c.command)
+    ctx.addIssue({ code: 'custom', path: ['command'], message: 'a stdout source needs a command to run' });
+}
+
 export const checkSchema = z.discriminatedUnion('type', [
   z.object({ ...checkBase, type: z.literal('file_present'), path: z.string().min(1) }).strict(),
   z
@@ -108,39 +150,29 @@ export const checkSchema = z.discriminatedUnion('type', [
     .object({
       ...checkBase,
       type: z.literal('metric_check'),
-      /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
-      command: z.string().optional(),
-      source: z
-        .object({
-          kind: z.enum(['json', 'csv', 'stdout']),
-          /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
-          path: z.string().optional(),
-          /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
-          key: z.string().min(1),
-          /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
-          row: z.number().int().default(-1),
-        })
-        .strict(),
+      ...metricReading,
       op: comparisonSchema,
       value: z.number(),
       /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
       tolerance: z.number().min(0).default(0),
-      timeout_s: z.number().positive().default(300),
     })
     .strict()
-    .superRefine((c, ctx) => {
-      if (c.source.kind !== 'stdout' && !c.source.path)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['source', 'path'],
-          message: `a ${c.source.kind} source needs a path`,
-        });
-      if (c.source.kind === 'stdout' && !c.command)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['command'],
-          message: 'a stdout source needs a command to run',
-        });
+    .superRefine(refineMetricSource),
+  z
+    .object({
+      ...checkBase,
+      type: z.literal('metric_scaled'),
+      ...metricReading,
+      /** The metric's value worth nothing (score 0 at or below it). */
+      baseline: z.number(),
+      /** The metric's value worth full credit (score 1 at or above it); below `baseline` when lower is better. */
+      target: z.number(),
+    })
+    .strict()
+    .superRefine(refineMetricSource)
+    .refine((c) => c.baseline !== c.target, {
+      message: 'baseline and target must differ',
+      path: ['target'],
     }),
   z
     .object({

@@ -52,6 +52,7 @@ interface Outcome {
 function workspace(): string {
   const ws = mkdtempSync(path.join(scratch, 'ws-'));
   cpSync(path.join(ROOT, 'tasks/hello_repo_fix'), path.join(ws, 'tasks/hello_repo_fix'), { recursive: true });
+  cpSync(path.join(ROOT, 'images'), path.join(ws, 'images'), { recursive: true });
   mkdirSync(path.join(ws, 'suites'));
   writeFileSync(
     path.join(ws, 'suites/smoke.yaml'),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runTask } from '../../src/orchestrator/index.js';
 import { discoverTaskDirs, loadTask, type Task } from '../../src/tasks/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
+import { copySharedImages } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ScriptedBashAgent } from '../judges/helpers.js';
 
@@ -16,6 +17,7 @@ import { ScriptedBashAgent } from '../judges/helpers.js';
 
 const TASKS = discoverTaskDirs(path.resolve('tasks')).map((dir) => loadTask(dir));
 const root = tempDir('fb-hidden-');
+copySharedImages(root);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

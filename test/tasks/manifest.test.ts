@@ -1,13 +1,15 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { inspectTask, loadTask, ManifestError } from '../../src/tasks/index.js';
 import { runCli } from '../helpers/cli.js';
+import { copySharedImages } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const HELLO = path.resolve('tasks/hello_repo_fix');
 const root = tempDir();
+copySharedImages(root);
 let n = 0;
 
 /** A copy of hello_repo_fix with its manifest changed by `edit`. */
@@ -38,7 +40,7 @@ describe('task manifests', () => {
     expect(task.manifest.environment.workdir).toBe('/workspace');
     expect(task.manifest.environment.network.allow).toEqual([]);
     expect(task.paths.workspace).toBe(path.join(HELLO, 'workspace'));
-    expect(task.paths.buildContext).toBe(path.join(HELLO, 'environment'));
+    expect(task.paths.buildContext).toBe(path.resolve('images/ml-python'));
   });
 
   it('names the file and the field of a missing field', () => {
@@ -64,7 +66,10 @@ describe('task manifests', () => {
   });
 
   it('reports a path that does not exist or leaves the task folder', () => {
-    const missing = brokenCopy((m) => (m.environment.dockerfile = 'no_such_dir'));
+    const missing = brokenCopy((m) => {
+      delete m.environment.shared_image;
+      m.environment.dockerfile = 'no_such_dir';
+    });
     expect(problemsOf(missing)[0]).toMatch(/environment\.dockerfile: folder "no_such_dir" does not exist/);
     const escaping = brokenCopy((m) => (m.solution = '../../etc'));
     expect(problemsOf(escaping).join('\n')).toMatch(/solution: path "..\/..\/etc" leaves the task folder/);
@@ -117,5 +122,81 @@ describe('task manifests', () => {
     const listed = await runCli(['list-tasks', '--json']);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).map((t: { id: string }) => t.id)).toContain('hello_repo_fix');
+  });
+});
+
+describe('shared images', () => {
+  it('resolve to images/<name>/ in the nearest folder above the task, and describe says which', async () => {
+    const dir = brokenCopy(() => {});
+    expect(loadTask(dir).paths.buildContext).toBe(path.join(root, 'images/ml-python'));
+    // A nearer images/ folder wins over one further up.
+    const nested = path.join(root, 'nested');
+    mkdirSync(path.join(nested, 'images/ml-python'), { recursive: true });
+    writeFileSync(path.join(nested, 'images/ml-python/Dockerfile'), 'FROM debian:bookworm-slim\n');
+    const inner = path.join(nested, 'tasks/hello');
+    cpSync(dir, inner, { recursive: true });
+    expect(loadTask(inner).paths.buildContext).toBe(path.join(nested, 'images/ml-python'));
+
+    const described = await runCli(['describe', '--task', dir, '--json']);
+    expect(described.code).toBe(0);
+    expect(JSON.parse(described.stdout).image).toEqual({
+      kind: 'shared',
+      name: 'ml-python',
+      build_context: path.join(root, 'images/ml-python'),
+    });
+    const text = await runCli(['describe', '--task', dir]);
+    expect(text.stderr).toContain(
+      `image: shared image ml-python (factory-bench/ml-python:<hash>, built from ${path.join(root, 'images/ml-python')})`,
+    );
+  });
+
+  it('every built-in task on a shared image resolves it in the repository', () => {
+    for (const id of ['hello_repo_fix', 'pandas_transform', 'sklearn_classifier']) {
+      const task = loadTask(path.resolve('tasks', id));
+      expect(task.manifest.environment.shared_image, id).toBe('ml-python');
+      expect(task.paths.buildContext, id).toBe(path.resolve('images/ml-python'));
+    }
+  });
+
+  it('a missing shared image is a manifest error naming the field', () => {
+    const dir = brokenCopy((m) => (m.environment.shared_image = 'no-such-image'));
+    expect(problemsOf(dir)).toEqual([
+      `${path.join(dir, 'task.yaml')}: environment.shared_image: no shared image "no-such-image": no images/no-such-image/Dockerfile in any folder above ${dir}`,
+    ]);
+  });
+
+  it('refuses a name outside the strict pattern, so a manifest cannot name a host path', () => {
+    for (const name of ['../../etc', 'ML-Python', '/images/x', 'a b', '']) {
+      const dir = brokenCopy((m) => (m.environment.shared_image = name));
+      expect(problemsOf(dir)[0], name).toMatch(/environment\.shared_image: /);
+    }
+  });
+
+  it('refuses a shared image together with a dockerfile or an image', () => {
+    const dir = brokenCopy((m) => (m.environment.image = 'debian:bookworm-slim'));
+    expect(problemsOf(dir)[0]).toMatch(
+      /environment: the environment needs exactly one of `image`, `dockerfile` or `shared_image`/,
+    );
+  });
+
+  it('refuses a context or Dockerfile that is a symlink leading out of images/', () => {
+    const outside = tempDir('fb-outside-');
+    writeFileSync(path.join(outside, 'Dockerfile'), 'FROM debian:bookworm-slim\n');
+    const repo = path.join(root, 'symlinked');
+    mkdirSync(path.join(repo, 'images/inner'), { recursive: true });
+    symlinkSync(outside, path.join(repo, 'images/escape'));
+    symlinkSync(path.join(outside, 'Dockerfile'), path.join(repo, 'images/inner/Dockerfile'));
+    for (const [name, why] of [
+      ['escape', /is a symlink leading out of/],
+      ['inner', /is not a regular file inside/],
+    ] as const) {
+      const dir = path.join(repo, 'tasks', name);
+      cpSync(
+        brokenCopy((m) => (m.environment.shared_image = name)),
+        dir,
+        { recursive: true },
+      );
+      expect(problemsOf(dir)[0], name).toMatch(why);
+    }
   });
 });

@@ -17,6 +17,9 @@ describe.runIf(HAS_DOCKER)('validate --all over the built-in tasks', () => {
       '--all',
       '--tasks-dir',
       path.resolve('tasks'),
+      // Two tasks at a time (four sandboxes): the shared images are built once, by whichever task comes first.
+      '--concurrency',
+      '2',
       '--runs-dir',
       runsDir,
       '--json',

@@ -1,15 +1,17 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { TaskValidation } from '../../src/orchestrator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { copySharedImages } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const HELLO = path.resolve('tasks/hello_repo_fix');
 const root = tempDir('fb-validate-');
 const runsDir = path.join(root, 'runs');
+copySharedImages(root);
 let copies = 0;
 /** A first run may build the task image from Debian's mirror. */
 const DOCKER_TIMEOUT_MS = 600_000;
@@ -116,7 +118,10 @@ describe.runIf(HAS_DOCKER)('validate with the Docker engine', () => {
   it(
     'an environment that cannot be built: exit 3, reported as an environment error for both halves',
     async () => {
-      const dir = brokenCopy((_m, d) => {
+      const dir = brokenCopy((m, d) => {
+        delete m.environment.shared_image;
+        m.environment.dockerfile = 'environment';
+        mkdirSync(path.join(d, 'environment'));
         writeFileSync(path.join(d, 'environment/Dockerfile'), 'FROM debian:bookworm-slim\nRUN exit 7\n');
       });
       const { code, stdout } = await validate(['--task', dir, '--json']);

@@ -12,7 +12,9 @@ import {
   resolveSuiteRun,
   runSuite,
   SuiteInputError,
+  type SuiteSensitivity,
   type SuiteSummary,
+  suiteSensitivity,
 } from '../../suites/index.js';
 import { ManifestError } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, info, packageRoot, printJson, table, UserError } from '../common.js';
@@ -118,10 +120,14 @@ export function registerSuiteCommands(program: Command): void {
       const rows = discoverSuiteFiles(dir).map((file) => {
         try {
           const s = loadSuite(file);
+          const runsPerTask = s.tasks.map((t) => t.epochs ?? s.defaults.epochs);
           return {
             id: s.id,
             title: s.title,
             tasks: s.tasks.map((t) => t.id),
+            epochs: s.defaults.epochs,
+            // What a comparison of two runs at the suite's default epochs can detect.
+            sensitivity: suiteSensitivity(runsPerTask) as SuiteSensitivity | null,
             file,
             problems: [] as string[],
           };
@@ -131,6 +137,8 @@ export function registerSuiteCommands(program: Command): void {
             id: path.basename(file).replace(/\.ya?ml$/, ''),
             title: '(invalid)',
             tasks: [],
+            epochs: null,
+            sensitivity: null,
             file,
             problems: err.message.split('\n'),
           };
@@ -142,8 +150,18 @@ export function registerSuiteCommands(program: Command): void {
       if (rows.length === 0) return info(`no suite files in ${dir}`);
       process.stdout.write(
         `${table(
-          ['ID', 'TASKS', 'TITLE'],
-          rows.map((r) => [r.id, r.problems.length ? '?' : r.tasks.length, r.title]),
+          ['ID', 'TASKS', 'EPOCHS', 'DETECTS', 'TITLE'],
+          rows.map((r) => [
+            r.id,
+            r.problems.length ? '?' : r.tasks.length,
+            r.epochs ?? '?',
+            r.sensitivity?.min_detectable_effect == null
+              ? '-'
+              : r.sensitivity.min_detectable_effect > 1
+                ? 'nothing'
+                : `≥ ${(r.sensitivity.min_detectable_effect * 100).toFixed(1)} pts`,
+            r.title,
+          ]),
         )}\n`,
       );
       if (broken.length > 0) {

@@ -1,6 +1,29 @@
 import type { Command } from 'commander';
-import { discoverTaskDirs, formatProblem, inspectTask } from '../../tasks/index.js';
+import { discoverTaskDirs, formatProblem, inspectTask, type Task } from '../../tasks/index.js';
 import { defaultTasksDir, EXIT, info, printJson, table } from '../common.js';
+
+interface ImageChoice {
+  kind: 'shared' | 'task' | 'image';
+  /** The shared image's name, the task's own build context, or the named image. */
+  name: string;
+  build_context: string | null;
+}
+
+/** Which image the agent's container runs: a shared one, the task's own build, or a named image. */
+function imageOf(task: Task): ImageChoice {
+  const env = task.manifest.environment;
+  if (env.shared_image)
+    return { kind: 'shared', name: env.shared_image, build_context: task.paths.buildContext };
+  if (env.dockerfile) return { kind: 'task', name: env.dockerfile, build_context: task.paths.buildContext };
+  return { kind: 'image', name: env.image ?? '', build_context: null };
+}
+
+function describeImage(i: ImageChoice): string {
+  if (i.kind === 'shared')
+    return `image: shared image ${i.name} (factory-bench/${i.name}:<hash>, built from ${i.build_context ?? 'a folder not found'})`;
+  if (i.kind === 'task') return `image: the task's own build context ${i.build_context ?? i.name}`;
+  return `image: ${i.name}`;
+}
 
 export function registerTaskCommands(program: Command): void {
   program
@@ -58,12 +81,14 @@ export function registerTaskCommands(program: Command): void {
           dir: task?.dir ?? null,
           manifest: task?.manifest ?? null,
           paths: task?.paths ?? null,
+          image: task ? imageOf(task) : null,
           problems,
         });
       } else {
         if (task) {
           process.stdout.write(`# ${task.manifestPath}\n`);
           printJson(task.manifest);
+          info(describeImage(imageOf(task)));
         }
         if (problems.length === 0) info('no problems found');
         else for (const p of problems) info(`problem: ${formatProblem(p)}`);

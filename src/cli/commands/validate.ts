@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { formatValidationLine, type TaskValidation, validateTask } from '../../orchestrator/index.js';
+import { formatValidationLine, type TaskValidation, validateTasks } from '../../orchestrator/index.js';
 import { registerEnvSecrets } from '../../runs/index.js';
 import { discoverTaskDirs, loadTask, ManifestError, type Task } from '../../tasks/index.js';
 import { defaultRunsDir, defaultTasksDir, EXIT, info, printJson, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
+import { positiveInteger } from './suite.js';
 
 interface ValidateFlags {
   task: string[];
@@ -12,6 +13,7 @@ interface ValidateFlags {
   tasksDir?: string;
   runsDir: string;
   json?: boolean;
+  concurrency: number;
 }
 
 /** 0 every task sound, 1 a task is unsound, 3 a run could not decide (environment), 130 interrupted. */
@@ -68,6 +70,12 @@ export function registerValidateCommand(program: Command): void {
       'folder of task folders for --all (default: ./tasks, else the built-in tasks)',
     )
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
+    .option(
+      '--concurrency <n>',
+      'tasks validated at once (each runs its oracle and null side by side); default 1',
+      positiveInteger,
+      1,
+    )
     .option('--json', 'print the validations as JSON')
     .addHelpText(
       'after',
@@ -84,24 +92,23 @@ export function registerValidateCommand(program: Command): void {
         controller.abort();
       });
       const idWidth = Math.max(...tasks.map((t) => t.manifest.id.length));
-      const results: TaskValidation[] = [];
+      let results: TaskValidation[] = [];
       try {
-        for (const task of tasks) {
-          if (controller.signal.aborted) break;
-          info(`validating ${task.manifest.id} (oracle and null) ...`);
-          const v = await validateTask(task, {
-            runsRoot: path.resolve(flags.runsDir),
-            signal: controller.signal,
-            warn: (m) => info(`warning: ${m}`),
-            notice: (m) => info(m),
-            onPhase: (phase, runId) => info(`[${new Date().toISOString().slice(11, 19)}] ${runId}: ${phase}`),
-          });
-          results.push(v);
-          if (!flags.json) {
+        results = await validateTasks(tasks, {
+          concurrency: flags.concurrency,
+          runsRoot: path.resolve(flags.runsDir),
+          signal: controller.signal,
+          warn: (m) => info(`warning: ${m}`),
+          notice: (m) => info(m),
+          onPhase: (phase, runId) => info(`[${new Date().toISOString().slice(11, 19)}] ${runId}: ${phase}`),
+          onStart: (task) => info(`validating ${task.manifest.id} (oracle and null) ...`),
+          // Lines come in the order tasks finish; --json lists them in the order given.
+          onResult: (v) => {
+            if (flags.json) return;
             process.stdout.write(`${formatValidationLine(v, idWidth)}\n`);
             for (const p of v.problems) process.stdout.write(`  ${v.task_id}: ${p.message}\n`);
-          }
-        }
+          },
+        });
       } finally {
         release();
       }
