@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59229);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81976);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 59229:
+/***/ 81976:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38421,7 +38421,7 @@ const KEY_SHAPES = [
     /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
     /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
 ];
-function registerSecret(value) {
+function redact_registerSecret(value) {
     if (value && value.length >= 6)
         secrets.add(value);
 }
@@ -38429,10 +38429,10 @@ function registerSecret(value) {
 function registerEnvSecrets(env = process.env) {
     for (const [key, value] of Object.entries(env)) {
         if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
-            registerSecret(value);
+            redact_registerSecret(value);
     }
 }
-function redact(text) {
+function redact_redact(text) {
     let out = text;
     for (const s of secrets)
         out = out.split(s).join('[REDACTED]');
@@ -38441,8 +38441,8 @@ function redact(text) {
     return out;
 }
 /** Redacts every string inside a JSON-able value. */
-function redactDeep(value) {
-    return JSON.parse(redact(JSON.stringify(value)));
+function redact_redactDeep(value) {
+    return JSON.parse(redact_redact(JSON.stringify(value)));
 }
 //# sourceMappingURL=redact.js.map
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -47366,7 +47366,7 @@ function looseObject(shape, params) {
         type: "object",
         shape,
         catchall: unknown(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
@@ -48080,12 +48080,12 @@ class run_dir_RunDirectory {
     writeText(rel, text) {
         const file = external_node_path_.join(this.root, rel);
         (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-        (0,external_node_fs_.writeFileSync)(file, redact(text));
+        (0,external_node_fs_.writeFileSync)(file, redact_redact(text));
     }
     /** Writes result.json atomically so a reader never sees half a file. */
     writeResult(result) {
         const tmp = `${this.resultPath}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redact_redactDeep(result), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, this.resultPath);
     }
     readResult() {
@@ -48103,7 +48103,7 @@ class run_dir_TranscriptWriter {
     }
     write(event) {
         const line = { t: new Date().toISOString(), elapsed_ms: Date.now() - this.started, ...event };
-        (0,external_node_fs_.appendFileSync)(this.file, `${redact(JSON.stringify(line))}\n`);
+        (0,external_node_fs_.appendFileSync)(this.file, `${redact_redact(JSON.stringify(line))}\n`);
     }
 }
 //# sourceMappingURL=run-dir.js.map
@@ -48119,7 +48119,7 @@ class run_dir_TranscriptWriter {
 ;// CONCATENATED MODULE: ./build/src/models/types.js
 /** The chat-model interface the agent loop speaks; OpenAI's wire shape, provider-neutral. */
 /** A model error that should end the run with a reason rather than crash it. */
-class ModelError extends Error {
+class types_ModelError extends Error {
     kind;
     status;
     constructor(message, kind, 
@@ -48133,9 +48133,432 @@ class ModelError extends Error {
 }
 const EMPTY_USAGE = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
 //# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./build/src/models/exchanges.js
+
+
+
+
+
+/**
+ * What makes two requests the same question: the model, the messages, the
+ * tools and every sampling parameter the caller chose. Budget caps the gateway
+ * adds, signals and callbacks are not part of it, so a replay under another
+ * budget still finds its answers.
+ */
+function exchanges_normalizeRequest(model, req) {
+    return dropUndefined({
+        model,
+        messages: req.messages.map((m) => m.role === 'assistant'
+            ? {
+                role: m.role,
+                content: m.content,
+                tool_calls: m.tool_calls?.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })),
+            }
+            : m.role === 'tool'
+                ? { role: m.role, tool_call_id: m.tool_call_id, content: m.content }
+                : { role: m.role, content: m.content }),
+        tools: req.tools?.map((t) => ({
+            name: t.name,
+            description: t.description,
+            parameters: t.parameters,
+            strict: t.strict,
+        })),
+        temperature: req.temperature,
+        top_p: req.topP,
+        max_output_tokens: req.maxOutputTokens,
+        stop: req.stop,
+        seed: req.seed,
+        tool_choice: req.toolChoice,
+        parallel_tool_calls: req.parallelToolCalls,
+        response_format: req.responseFormat,
+        reasoning_effort: req.reasoningEffort,
+        text_protocol: req.textProtocol,
+    });
+}
+/** A stable hash of a normalized request: sorted keys, so property order never matters. */
+function exchanges_exchangeKey(normalized) {
+    return createHash('sha256').update(canonicalJson(normalized)).digest('hex');
+}
+/** Record and replay of model exchanges, one JSON file per request key. */
+class exchanges_ExchangeStore {
+    config;
+    dir;
+    constructor(config) {
+        this.config = config;
+        this.dir = path.resolve(config.dir);
+        if (config.mode === 'record')
+            mkdirSync(this.dir, { recursive: true });
+        else if (!existsSync(this.dir))
+            throw new ModelError(`--replay ${config.dir}: no such folder (record one with --record)`, 'config');
+    }
+    get replaying() {
+        return this.config.mode === 'replay';
+    }
+    fileFor(key) {
+        return path.join(this.dir, `${key}.json`);
+    }
+    /** The recorded answer to `key`; a miss is a ModelError naming the key and the folder. */
+    replay(key, model) {
+        const file = this.fileFor(key);
+        if (!existsSync(file))
+            throw new ModelError(`replay miss: no recorded answer for this ${model} request (key ${key}) in ${this.dir}; ` +
+                'the request differs from every recorded one (record again with --record)', 'replay_miss');
+        try {
+            return JSON.parse(readFileSync(file, 'utf8')).response;
+        }
+        catch (err) {
+            throw new ModelError(`replay: ${file} is not a recorded exchange (${err.message})`, 'config');
+        }
+    }
+    /** Stores an answer (the latest recording of a key wins); written atomically, secrets redacted. */
+    record(key, model, request, response) {
+        const entry = {
+            key,
+            model,
+            request,
+            response: dropUndefined({
+                message: response.message,
+                usage: response.usage,
+                finishReason: response.finishReason,
+                reportedCostUsd: response.reportedCostUsd,
+            }),
+            recorded_at: new Date().toISOString(),
+        };
+        const file = this.fileFor(key);
+        const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+        writeFileSync(tmp, `${JSON.stringify(redactDeep(entry), null, 2)}\n`);
+        renameSync(tmp, file);
+    }
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+function dropUndefined(obj) {
+    return JSON.parse(JSON.stringify(obj));
+}
+//# sourceMappingURL=exchanges.js.map
+;// CONCATENATED MODULE: ./build/src/budgets/enforcer.js
+/** Thrown or returned when a budget is spent; `killReason` goes into result.json. */
+class enforcer_BudgetExceeded extends Error {
+    kind;
+    killReason;
+    constructor(kind) {
+        super(`budget exceeded: ${kind}`);
+        this.kind = kind;
+        this.name = 'BudgetExceeded';
+        this.killReason = `budget_exceeded:${kind}`;
+    }
+}
+/**
+ * Tracks what a run has spent against its budget. Checked before every model
+ * call and tool call; the wall-time budget also bounds each call (see
+ * remainingWallMs), so nothing outlives it.
+ */
+class BudgetEnforcer {
+    budget;
+    now;
+    startedAt;
+    tokens = 0;
+    toolCalls = 0;
+    costUsd = 0;
+    breached = null;
+    constructor(budget, now = Date.now) {
+        this.budget = budget;
+        this.now = now;
+        this.startedAt = now();
+    }
+    elapsedMs() {
+        return this.now() - this.startedAt;
+    }
+    remainingWallMs() {
+        return Math.max(0, this.budget.max_wall_seconds * 1000 - this.elapsedMs());
+    }
+    /** The first budget found spent, remembered once breached. */
+    breach() {
+        if (this.breached)
+            return this.breached;
+        if (this.remainingWallMs() <= 0)
+            this.breached = 'wall_time';
+        else if (this.tokens >= this.budget.max_tokens)
+            this.breached = 'tokens';
+        else if (this.costUsd >= this.budget.max_cost_usd)
+            this.breached = 'cost';
+        return this.breached;
+    }
+    /** Before a model call: throws when any budget is already spent. */
+    beforeModelCall() {
+        const kind = this.breach();
+        if (kind)
+            throw new enforcer_BudgetExceeded(kind);
+    }
+    /** Before a tool call: the call is refused if it would be one more than allowed. */
+    beforeToolCall() {
+        const kind = this.breach();
+        if (kind)
+            throw new enforcer_BudgetExceeded(kind);
+        if (this.toolCalls >= this.budget.max_tool_calls) {
+            this.breached = 'tool_calls';
+            throw new enforcer_BudgetExceeded('tool_calls');
+        }
+        this.toolCalls++;
+    }
+    /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
+    costUnknown = false;
+    /** Dollars left in the budget. */
+    remainingUsd() {
+        return Math.max(0, this.budget.max_cost_usd - this.costUsd);
+    }
+    /** Tokens left in the budget (input and output together). */
+    remainingTokens() {
+        return Math.max(0, this.budget.max_tokens - this.tokens);
+    }
+    recordModelUsage(tokens, costUsd) {
+        this.tokens += tokens;
+        if (costUsd === null)
+            this.costUnknown = true;
+        else
+            this.costUsd += costUsd;
+    }
+    /** Marks a breach discovered from outside (e.g. a call cut short by the wall clock). */
+    markBreached(kind) {
+        this.breached ??= kind;
+    }
+}
+//# sourceMappingURL=enforcer.js.map
+;// CONCATENATED MODULE: ./build/src/budgets/index.js
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/models/gateway.js
+
+
+
+/** Below this many tokens left in a budget, replies are capped to what is left. */
+const OUTPUT_CAP_THRESHOLD = 16_384;
+/** New messages of a request longer than this are clipped on the transcript line. */
+const MAX_LOGGED_CHARS = 8_192;
+/**
+ * The one place every model call of a run goes through: built-in agent loops
+ * in process, external agents over HTTP (see startGatewayServer), the judge.
+ * Per call it checks the budget, caps the reply at what the budget has left,
+ * bounds the call by the wall-time budget, records or replays the exchange,
+ * accounts usage and dollars (the provider's own figure when it gives one),
+ * and writes one transcript line (`model_response`, or `model_error`; retries
+ * as `model_retry`). A breach is reported once through `onBreach`; every call
+ * after it is refused with BudgetExceeded.
+ */
+class ModelGateway {
+    opts;
+    model;
+    budget;
+    exchanges;
+    breachListeners = new Set();
+    reportedBreach = null;
+    /** Calls answered (by the model or a recording). */
+    calls = 0;
+    /** The last error that ended a call for good (not a budget refusal), for the run's report. */
+    lastError = null;
+    constructor(opts) {
+        this.opts = opts;
+        this.model = opts.model;
+        this.budget = opts.budget ?? null;
+        const ex = opts.exchanges;
+        this.exchanges = ex ? (ex instanceof ExchangeStore ? ex : new ExchangeStore(ex)) : null;
+        if (opts.onBreach)
+            this.breachListeners.add(opts.onBreach);
+    }
+    /** Calls `listener` once a budget is spent (at once if it already is); returns an unsubscribe. */
+    onBreach(listener) {
+        this.breachListeners.add(listener);
+        if (this.reportedBreach)
+            listener(this.reportedBreach);
+        return () => this.breachListeners.delete(listener);
+    }
+    /** The budget found spent, once one is. */
+    get breach() {
+        return this.reportedBreach;
+    }
+    /** Answers one request under the run's budget. Throws BudgetExceeded, ModelError, or the abort reason. */
+    async complete(req, call = {}) {
+        const source = call.source ?? this.opts.source ?? 'agent';
+        const write = (event) => this.opts.transcript?.write({ ...event, source });
+        const started = Date.now();
+        const budget = this.budget;
+        if (budget) {
+            try {
+                budget.beforeModelCall();
+            }
+            catch (err) {
+                if (err instanceof BudgetExceeded) {
+                    write({ type: 'model_refused', kill_reason: err.killReason });
+                    this.reportBreach(err.kind);
+                }
+                throw err;
+            }
+        }
+        const remaining = budget ? budget.remainingWallMs() : null;
+        const wall = remaining === null ? null : AbortSignal.timeout(Math.max(1, remaining));
+        const signals = [wall, this.opts.signal, call.signal].filter((s) => !!s);
+        const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+        const normalized = this.exchanges ? normalizeRequest(this.model.name, req) : null;
+        const key = normalized ? exchangeKey(normalized) : null;
+        const summary = requestSummary(req, call.logNewMessages ?? false);
+        let response;
+        try {
+            if (this.exchanges?.replaying && key) {
+                response = { ...this.exchanges.replay(key, this.model.name), retries: 0 };
+            }
+            else {
+                response = await this.model.complete({
+                    ...req,
+                    ...this.outputCap(req.maxOutputTokens),
+                    ...(signal ? { signal } : {}),
+                    ...(remaining !== null ? { deadline: started + remaining } : {}),
+                    onRetry: (n) => write({
+                        type: 'model_retry',
+                        attempt: n.attempt,
+                        reason: n.reason,
+                        message: n.message,
+                        delay_ms: n.delayMs,
+                        retry_after: n.fromRetryAfter,
+                    }),
+                });
+                if (this.exchanges && key && normalized)
+                    this.exchanges.record(key, this.model.name, normalized, response);
+            }
+        }
+        catch (err) {
+            const external = this.opts.signal?.aborted || call.signal?.aborted;
+            if (wall?.aborted && !external && budget) {
+                budget.markBreached('wall_time');
+                write({ type: 'model_refused', kill_reason: 'budget_exceeded:wall_time' });
+                this.reportBreach('wall_time');
+                throw new BudgetExceeded('wall_time');
+            }
+            if (err instanceof ModelError) {
+                this.lastError = err;
+                write({
+                    type: 'model_error',
+                    kind: err.kind,
+                    status: err.status ?? null,
+                    message: err.message,
+                    duration_ms: Date.now() - started,
+                    request: summary,
+                    ...(key ? { exchange_key: key } : {}),
+                });
+            }
+            throw err;
+        }
+        this.calls++;
+        const cost = this.opts.cost.record(this.model.name, response.usage, this.model.free, response.reportedCostUsd);
+        if (budget) {
+            if (cost === null && !budget.costUnknown)
+                write({
+                    type: 'warning',
+                    message: `the dollar budget cannot be enforced for ${this.model.name}: it has no price (tokens still are)`,
+                });
+            budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
+        }
+        const replayed = this.exchanges?.replaying ?? false;
+        write({
+            type: 'model_response',
+            model: this.model.name,
+            request: summary,
+            message: response.message,
+            usage: response.usage,
+            cost_usd: cost,
+            cost_source: this.model.free
+                ? 'free'
+                : response.reportedCostUsd !== undefined
+                    ? 'provider'
+                    : cost === null
+                        ? null
+                        : 'pricing',
+            finish_reason: response.finishReason,
+            retries: response.retries ?? 0,
+            duration_ms: Date.now() - started,
+            ...(key ? { exchange_key: key, replayed } : {}),
+        });
+        const spent = budget?.breach();
+        if (spent)
+            this.reportBreach(spent);
+        return { ...response, costUsd: cost, replayed };
+    }
+    /**
+     * Caps a reply at what the token and dollar budgets have left, but only once
+     * that is below any model's own output limit: a larger cap than a model
+     * allows is a 400 on some servers. A caller's own smaller cap is kept.
+     */
+    outputCap(asked) {
+        const budget = this.budget;
+        if (!budget)
+            return asked === undefined ? {} : { maxOutputTokens: asked };
+        const outputPrice = this.model.free ? null : this.opts.cost.outputPricePerToken(this.model.name);
+        const affordable = outputPrice
+            ? Math.floor(budget.remainingUsd() / outputPrice)
+            : Number.POSITIVE_INFINITY;
+        const left = Math.min(budget.remainingTokens(), affordable);
+        const cap = left < OUTPUT_CAP_THRESHOLD ? Math.max(1, left) : undefined;
+        const min = Math.min(asked ?? Number.POSITIVE_INFINITY, cap ?? Number.POSITIVE_INFINITY);
+        return Number.isFinite(min) ? { maxOutputTokens: min } : {};
+    }
+    reportBreach(kind) {
+        if (this.reportedBreach)
+            return;
+        this.reportedBreach = { kind, killReason: `budget_exceeded:${kind}` };
+        for (const listener of this.breachListeners) {
+            try {
+                listener(this.reportedBreach);
+            }
+            catch {
+                // A listener's failure must not turn into the caller's.
+            }
+        }
+    }
+}
+/** What the transcript says about a request; the full messages only when asked (they grow every turn). */
+function requestSummary(req, logNewMessages) {
+    const summary = {
+        messages: req.messages.length,
+        tools: req.tools?.map((t) => t.name) ?? [],
+    };
+    if (req.maxOutputTokens !== undefined)
+        summary.max_output_tokens = req.maxOutputTokens;
+    if (req.temperature !== undefined)
+        summary.temperature = req.temperature;
+    if (req.toolChoice !== undefined)
+        summary.tool_choice = req.toolChoice;
+    if (logNewMessages) {
+        let lastReply = -1;
+        req.messages.forEach((m, i) => {
+            if (m.role === 'assistant')
+                lastReply = i;
+        });
+        summary.new_messages = req.messages.slice(lastReply + 1).map(clipMessage);
+    }
+    return summary;
+}
+function clipMessage(m) {
+    const clip = (s) => s.length > MAX_LOGGED_CHARS
+        ? `${s.slice(0, MAX_LOGGED_CHARS)}[... ${s.length - MAX_LOGGED_CHARS} cut]`
+        : s;
+    if (m.role === 'assistant')
+        return { ...m, content: m.content === null ? null : clip(m.content) };
+    return { ...m, content: clip(m.content) };
+}
+//# sourceMappingURL=gateway.js.map
 ;// CONCATENATED MODULE: ./build/src/models/openai.js
 
 
+/** One HTTP attempt at most this long by default: well under the default wall-time budget. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 const DEFAULT_RETRY_POLICY = { maxRetries: 8, baseDelayMs: 1000, maxDelayMs: 60_000 };
 /**
  * A chat model behind the `openai` SDK, for OpenAI and any compatible endpoint
@@ -48163,11 +48586,11 @@ class OpenAIChatModel {
         this.apiModel = slash >= 0 ? opts.name.slice(slash + 1) : opts.name;
         this.baseURL = opts.baseURL;
         this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
-        this.requestTimeoutMs = opts.requestTimeoutMs ?? 300_000;
+        this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
         this.sleep = opts.sleep ?? abortableSleep;
         this.random = opts.random ?? Math.random;
         // The key in use must never reach a transcript, log or artifact.
-        registerSecret(opts.apiKey);
+        redact_registerSecret(opts.apiKey);
     }
     /** The SDK is loaded on first use so that runs with built-in models start fast. */
     client() {
@@ -48183,26 +48606,32 @@ class OpenAIChatModel {
         for (let attempt = 0;; attempt++) {
             const left = req.deadline === undefined ? Number.POSITIVE_INFINITY : req.deadline - Date.now();
             const timeout = Math.max(1, Math.min(this.requestTimeoutMs, left));
+            // The SDK's timeout ends at the response headers; this one also bounds reading the body.
+            const attemptTimer = AbortSignal.timeout(timeout);
+            const signal = req.signal ? AbortSignal.any([req.signal, attemptTimer]) : attemptTimer;
             try {
-                const completion = await client.chat.completions.create(body, {
-                    signal: req.signal,
-                    timeout,
-                    maxRetries: 0,
-                });
+                const completion = await client.chat.completions.create(body, { signal, timeout, maxRetries: 0 });
                 return fromCompletion(completion, attempt);
             }
             catch (err) {
-                // Aborts (wall-time budget, interrupt) are the loop's to interpret.
-                if (req.signal?.aborted || err instanceof mod.APIUserAbortError)
+                // Aborts (wall-time budget, interrupt) are the caller's to interpret.
+                if (req.signal?.aborted)
                     throw err;
-                const failure = classify(mod, err);
+                const failure = attemptTimer.aborted
+                    ? {
+                        retryable: true,
+                        kind: 'unavailable',
+                        reason: 'timeout',
+                        message: 'the request timed out',
+                    }
+                    : classify(mod, err);
                 if (!failure.retryable)
-                    throw new ModelError(failure.message, failure.kind, failure.status);
+                    throw new types_ModelError(failure.message, failure.kind, failure.status);
                 if (attempt >= this.retry.maxRetries)
-                    throw new ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
+                    throw new types_ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
                 const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
                 if (req.deadline !== undefined && Date.now() + delayMs >= req.deadline)
-                    throw new ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
+                    throw new types_ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
                 req.onRetry?.({
                     attempt: attempt + 1,
                     reason: failure.reason,
@@ -48231,8 +48660,27 @@ class OpenAIChatModel {
             }));
         if (req.temperature !== undefined)
             body.temperature = req.temperature;
+        if (req.topP !== undefined)
+            body.top_p = req.topP;
         if (req.maxOutputTokens !== undefined)
             body.max_completion_tokens = req.maxOutputTokens;
+        if (req.stop !== undefined)
+            body.stop = req.stop;
+        if (req.seed !== undefined)
+            body.seed = req.seed;
+        if (req.toolChoice !== undefined)
+            body.tool_choice =
+                typeof req.toolChoice === 'string'
+                    ? req.toolChoice
+                    : { type: 'function', function: { name: req.toolChoice.name } };
+        if (req.parallelToolCalls !== undefined && body.tools)
+            body.parallel_tool_calls = req.parallelToolCalls;
+        if (req.responseFormat !== undefined)
+            body.response_format =
+                req.responseFormat;
+        if (req.reasoningEffort !== undefined)
+            body.reasoning_effort =
+                req.reasoningEffort;
         return body;
     }
 }
@@ -48257,13 +48705,19 @@ function toWireMessage(m) {
             return { role: 'assistant', content: m.content ?? '' };
     }
 }
+/** A 200 whose body is not a usable completion (cut short, not JSON, no choices): retried like a 5xx. */
+class MalformedAnswer extends Error {
+    malformed = true;
+}
 function fromCompletion(completion, retries) {
+    if (typeof completion !== 'object' || completion === null)
+        throw new MalformedAnswer('the endpoint answered 200 with a body that is not a JSON completion');
     const choice = completion.choices?.[0];
     if (!choice?.message)
-        throw new ModelError('the endpoint answered without a message (no choices)', 'bad_request');
+        throw new MalformedAnswer('the endpoint answered 200 without a message (no choices)');
     const toolCalls = [];
     for (const c of choice.message.tool_calls ?? []) {
-        if (c.type === 'function')
+        if (c?.type === 'function')
             toolCalls.push({ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' });
     }
     const usage = completion.usage;
@@ -48280,11 +48734,33 @@ function fromCompletion(completion, retries) {
         },
         finishReason: choice.finish_reason ?? 'unknown',
         retries,
+        ...reportedCost(usage),
     };
+}
+/** The provider's own figure for the call when it gives one (OpenRouter: `usage.cost`, in dollars). */
+function reportedCost(usage) {
+    const cost = usage?.cost;
+    return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { reportedCostUsd: cost } : {};
 }
 const CONTEXT_TOO_LONG = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long/i;
 /** Sorts an SDK error into retryable or final, with the reason a user should read. */
 function classify(mod, err) {
+    if (err instanceof MalformedAnswer)
+        return { retryable: true, kind: 'unavailable', reason: 'bad_body', message: err.message };
+    if (err instanceof SyntaxError)
+        return {
+            retryable: true,
+            kind: 'unavailable',
+            reason: 'bad_body',
+            message: `the endpoint's answer is not valid JSON (${err.message})`,
+        };
+    if (isCutShort(err))
+        return {
+            retryable: true,
+            kind: 'unavailable',
+            reason: 'truncated',
+            message: 'the connection closed before the answer was complete',
+        };
     if (err instanceof mod.APIConnectionTimeoutError)
         return { retryable: true, kind: 'unavailable', reason: 'timeout', message: 'the request timed out' };
     if (err instanceof mod.APIConnectionError) {
@@ -48329,6 +48805,14 @@ function classify(mod, err) {
     if (err.code === 'context_length_exceeded' || CONTEXT_TOO_LONG.test(err.message))
         return { ...base, retryable: false, kind: 'context_length', message: `context too long (${detail})` };
     return { ...base, retryable: false, kind: 'bad_request' };
+}
+/** The body of an answer stopped arriving (undici's `terminated`, a reset socket). */
+function isCutShort(err) {
+    if (!(err instanceof Error) || err.name === 'APIUserAbortError')
+        return false;
+    const cause = err.cause;
+    return (/^terminated$|other side closed|premature close/i.test(err.message) ||
+        /^(ECONNRESET|UND_ERR_SOCKET|ERR_STREAM_PREMATURE_CLOSE)$/.test(cause?.code ?? ''));
 }
 /** `retry-after-ms` (OpenAI), or `retry-after` in seconds or as an HTTP date. */
 function retryAfterMs(headers, now = Date.now()) {
@@ -48386,20 +48870,20 @@ function openAIOptionsFor(name, config = {}) {
     const env = config.env ?? process.env;
     const match = /^([a-z0-9_-]+)\/(.+)$/i.exec(name);
     if (!match)
-        throw new ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
+        throw new types_ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
     const provider = match[1].toLowerCase();
     const known = PROVIDERS[provider];
     const baseURL = config.baseUrl || env.OPENAI_BASE_URL || known?.baseUrl;
     if (!known && !baseURL)
-        throw new ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
+        throw new types_ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
             'give its OpenAI-compatible endpoint with --base-url or OPENAI_BASE_URL', 'config');
     if (provider === 'azure' && !baseURL)
-        throw new ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
+        throw new types_ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
     const keyVar = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
     const apiKey = env[keyVar] || env.OPENAI_API_KEY;
     // A custom endpoint (a local vLLM, say) may need no key; the SDK still wants a non-empty one.
     if (!apiKey && (known?.keyRequired ?? false) && !config.baseUrl && !env.OPENAI_BASE_URL)
-        throw new ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
+        throw new types_ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
     return {
         name,
         apiKey: apiKey || undefined,
@@ -48409,7 +48893,426 @@ function openAIOptionsFor(name, config = {}) {
     };
 }
 //# sourceMappingURL=resolve.js.map
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+;// CONCATENATED MODULE: ./build/src/models/wire.js
+
+
+/** A request the gateway cannot take, answered with OpenAI's error shape. */
+class wire_WireError extends Error {
+    status;
+    type;
+    code;
+    param;
+    constructor(message, status, type, code = null, param = null) {
+        super(message);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+        this.name = 'WireError';
+    }
+}
+/** OpenAI's error body: `{"error": {"message", "type", "code", "param"}}`. */
+function wire_errorBody(message, type, code, param = null) {
+    return { error: { message, type, code, param } };
+}
+const textPart = looseObject({ type: literal('text'), text: schemas_string() });
+const anyPart = looseObject({ type: schemas_string() });
+const content = union([schemas_string(), array(anyPart), schemas_null()]).optional();
+const wireToolCall = object({
+    id: schemas_string(),
+    type: literal('function').optional(),
+    function: looseObject({ name: schemas_string(), arguments: schemas_string().optional() }),
+});
+const wireMessage = discriminatedUnion('role', [
+    looseObject({ role: literal('system'), content }),
+    looseObject({ role: literal('developer'), content }),
+    looseObject({ role: literal('user'), content }),
+    object({ role: literal('assistant'), content, tool_calls: array(wireToolCall).nullish() }),
+    looseObject({ role: literal('tool'), content, tool_call_id: schemas_string() }),
+]);
+const wireTool = object({
+    type: literal('function'),
+    function: object({
+        name: schemas_string().min(1),
+        description: schemas_string().optional(),
+        parameters: record(schemas_string(), unknown()).optional(),
+        strict: schemas_boolean().nullish(),
+    }),
+});
+const positiveInt = schemas_number().int().positive();
+const chatCompletionRequest = object({
+    model: schemas_string().optional(),
+    messages: array(wireMessage).min(1),
+    tools: array(wireTool).optional(),
+    tool_choice: union([
+        schemas_enum(['auto', 'none', 'required']),
+        looseObject({ type: literal('function'), function: looseObject({ name: schemas_string() }) }),
+    ])
+        .optional(),
+    parallel_tool_calls: schemas_boolean().optional(),
+    temperature: schemas_number().nullish(),
+    top_p: schemas_number().nullish(),
+    max_tokens: positiveInt.nullish(),
+    max_completion_tokens: positiveInt.nullish(),
+    stop: union([schemas_string(), array(schemas_string())]).nullish(),
+    seed: schemas_number().int().nullish(),
+    n: schemas_number().int().nullish(),
+    response_format: record(schemas_string(), unknown()).optional(),
+    reasoning_effort: schemas_string().nullish(),
+    stream: schemas_boolean().nullish(),
+    stream_options: looseObject({ include_usage: schemas_boolean().optional() }).nullish(),
+});
+/** A request body as an OpenAI client sends it, checked and turned into the gateway's ChatRequest. */
+function wire_parseChatCompletionRequest(body) {
+    const parsed = chatCompletionRequest.safeParse(body);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.join('.') || 'body';
+        throw new wire_WireError(`invalid request: ${where}: ${issue?.message ?? 'not a chat completion request'}`, 400, 'invalid_request_error', null, where);
+    }
+    const wire = parsed.data;
+    if (wire.n !== undefined && wire.n !== null && wire.n !== 1)
+        throw new wire_WireError('the gateway answers one choice per request (n must be 1)', 400, 'invalid_request_error', null, 'n');
+    const names = new Map();
+    const messages = wire.messages.map((m, i) => {
+        const text = () => flattenContent(m.content, `messages.${i}.content`);
+        if (m.role === 'system' || m.role === 'developer')
+            return { role: 'system', content: text() ?? '' };
+        if (m.role === 'user')
+            return { role: 'user', content: text() ?? '' };
+        if (m.role === 'assistant') {
+            const calls = (m.tool_calls ?? []).map((c) => {
+                names.set(c.id, c.function.name);
+                return { id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' };
+            });
+            return { role: 'assistant', content: text(), ...(calls.length > 0 ? { tool_calls: calls } : {}) };
+        }
+        return {
+            role: 'tool',
+            tool_call_id: m.tool_call_id,
+            name: names.get(m.tool_call_id) ?? '',
+            content: text() ?? '',
+        };
+    });
+    const tools = wire.tools?.map((t) => ({
+        name: t.function.name,
+        description: t.function.description ?? '',
+        parameters: t.function.parameters ?? { type: 'object', properties: {} },
+        ...(typeof t.function.strict === 'boolean' ? { strict: t.function.strict } : {}),
+    }));
+    const choice = wire.tool_choice;
+    const toolChoice = choice === undefined ? undefined : typeof choice === 'string' ? choice : { name: choice.function.name };
+    const maxOutput = wire.max_completion_tokens ?? wire.max_tokens ?? undefined;
+    const req = {
+        messages,
+        ...(tools && tools.length > 0 ? { tools } : {}),
+        ...(toolChoice !== undefined ? { toolChoice } : {}),
+        ...(wire.parallel_tool_calls !== undefined ? { parallelToolCalls: wire.parallel_tool_calls } : {}),
+        ...(wire.temperature != null ? { temperature: wire.temperature } : {}),
+        ...(wire.top_p != null ? { topP: wire.top_p } : {}),
+        ...(maxOutput !== undefined ? { maxOutputTokens: maxOutput } : {}),
+        ...(wire.stop != null ? { stop: typeof wire.stop === 'string' ? [wire.stop] : wire.stop } : {}),
+        ...(wire.seed != null ? { seed: wire.seed } : {}),
+        ...(wire.response_format ? { responseFormat: wire.response_format } : {}),
+        ...(wire.reasoning_effort ? { reasoningEffort: wire.reasoning_effort } : {}),
+    };
+    return { wire, req };
+}
+/** Text parts are joined; any other part (images, audio, files) is refused, since the gateway carries text. */
+function flattenContent(c, where) {
+    if (c === undefined || c === null)
+        return null;
+    if (typeof c === 'string')
+        return c;
+    const texts = [];
+    for (const [i, part] of c.entries()) {
+        const t = textPart.safeParse(part);
+        if (t.success)
+            texts.push(t.data.text);
+        else if (part.type === 'refusal' && typeof part.refusal === 'string')
+            texts.push(part.refusal);
+        else
+            throw new wire_WireError(`${where}.${i}: content parts of type ${JSON.stringify(part.type)} are not supported; the gateway carries text`, 400, 'invalid_request_error', 'unsupported_content', `${where}.${i}`);
+    }
+    return texts.join('\n');
+}
+function completionId() {
+    return `chatcmpl-fb${randomBytes(12).toString('hex')}`;
+}
+function wireUsage(r) {
+    return {
+        prompt_tokens: r.usage.input_tokens,
+        completion_tokens: r.usage.output_tokens,
+        total_tokens: r.usage.input_tokens + r.usage.output_tokens,
+        prompt_tokens_details: { cached_tokens: r.usage.cached_input_tokens },
+    };
+}
+function wireToolCalls(calls) {
+    return calls?.map((c) => ({
+        id: c.id,
+        type: 'function',
+        function: { name: c.name, arguments: c.arguments },
+    }));
+}
+/** A non-streaming chat completion as OpenAI returns it. */
+function wire_toChatCompletion(r, model, id = completionId()) {
+    const calls = wireToolCalls(r.message.tool_calls);
+    return {
+        id,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model,
+        choices: [
+            {
+                index: 0,
+                message: {
+                    role: 'assistant',
+                    content: r.message.content,
+                    refusal: null,
+                    ...(calls && calls.length > 0 ? { tool_calls: calls } : {}),
+                },
+                logprobs: null,
+                finish_reason: r.finishReason,
+            },
+        ],
+        usage: wireUsage(r),
+    };
+}
+/**
+ * The same answer as `chat.completion.chunk` events: the role, the content,
+ * each tool call whole, the finish reason, then (when asked for) a last
+ * chunk with the usage and no choices, as OpenAI sends it.
+ */
+function wire_toChatCompletionChunks(r, model, includeUsage, id = completionId()) {
+    const created = Math.floor(Date.now() / 1000);
+    const usage = includeUsage ? { usage: null } : {};
+    const chunk = (delta, finish = null) => ({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        ...usage,
+    });
+    const chunks = [chunk({ role: 'assistant', content: '', refusal: null })];
+    if (r.message.content)
+        chunks.push(chunk({ content: r.message.content }));
+    for (const [index, c] of (wireToolCalls(r.message.tool_calls) ?? []).entries())
+        chunks.push(chunk({ tool_calls: [{ index, ...c }] }));
+    chunks.push(chunk({}, r.finishReason));
+    if (includeUsage)
+        chunks.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: wireUsage(r) });
+    return chunks;
+}
+//# sourceMappingURL=wire.js.map
+;// CONCATENATED MODULE: ./build/src/models/server.js
+
+
+
+
+
+
+
+const DEFAULT_MAX_BODY = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+/**
+ * An OpenAI-compatible HTTP endpoint in front of a ModelGateway, for agents
+ * that run as their own process: `POST /v1/chat/completions` (plain or
+ * `stream: true` as server-sent events), `GET /v1/models`. Every request must
+ * carry the per-run token; the real API key stays in the harness and no
+ * answer or error carries it. Errors come back in OpenAI's error shape with
+ * `x-should-retry: false` when retrying cannot help (the gateway retried
+ * already); a spent budget is a 403 of type `budget_exceeded`, never a 429
+ * that clients would retry.
+ */
+async function startGatewayServer(opts) {
+    const token = opts.token ?? `fbgw-${randomBytes(24).toString('base64url')}`;
+    registerSecret(token);
+    const expected = digest(`Bearer ${token}`);
+    const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const server = http.createServer((req, res) => {
+        handle(req, res).catch((err) => {
+            if (!res.headersSent)
+                sendError(res, 500, 'server_error', null, `gateway error: ${String(err)}`);
+            else
+                res.destroy();
+        });
+    });
+    async function handle(req, res) {
+        const given = req.headers.authorization ?? '';
+        if (!timingSafeEqual(digest(given), expected)) {
+            req.resume();
+            return sendError(res, 401, 'invalid_request_error', 'invalid_api_key', given
+                ? 'Incorrect API key provided for this run'
+                : 'Missing bearer token (Authorization: Bearer <token>)');
+        }
+        const route = (req.url ?? '/').split('?')[0]?.replace(/^\/v1(?=\/)/, '') ?? '/';
+        if (route === '/models' || route.startsWith('/models/')) {
+            req.resume();
+            if (req.method !== 'GET')
+                return sendError(res, 405, 'invalid_request_error', null, `${req.method} not allowed`);
+            const model = { id: opts.gateway.model.name, object: 'model', created: 0, owned_by: 'factory-bench' };
+            if (route === '/models')
+                return sendJson(res, 200, { object: 'list', data: [model] });
+            const id = decodeURIComponent(route.slice('/models/'.length));
+            if (id === model.id)
+                return sendJson(res, 200, model);
+            return sendError(res, 404, 'invalid_request_error', 'model_not_found', `this run serves ${model.id} only`);
+        }
+        if (route !== '/chat/completions') {
+            req.resume();
+            return sendError(res, 404, 'invalid_request_error', 'unknown_url', `unknown route ${req.method} ${route}`);
+        }
+        if (req.method !== 'POST') {
+            req.resume();
+            return sendError(res, 405, 'invalid_request_error', null, `${req.method} not allowed`);
+        }
+        const raw = await readBody(req, maxBody);
+        if (raw === null)
+            return sendError(res, 413, 'invalid_request_error', null, `request body over ${maxBody} bytes`);
+        let body;
+        try {
+            body = JSON.parse(raw.toString('utf8'));
+        }
+        catch {
+            return sendError(res, 400, 'invalid_request_error', null, 'the request body is not valid JSON');
+        }
+        const gone = new AbortController();
+        res.on('close', () => {
+            if (!res.writableFinished)
+                gone.abort(new Error('the client went away'));
+        });
+        try {
+            const { wire, req: chatReq } = parseChatCompletionRequest(body);
+            const answer = await opts.gateway.complete(chatReq, {
+                signal: gone.signal,
+                source: 'http',
+                logNewMessages: true,
+            });
+            const model = opts.gateway.model.name;
+            if (!wire.stream)
+                return sendJson(res, 200, toChatCompletion(answer, model));
+            res.writeHead(200, {
+                'content-type': 'text/event-stream; charset=utf-8',
+                'cache-control': 'no-cache',
+                connection: 'keep-alive',
+            });
+            for (const chunk of toChatCompletionChunks(answer, model, wire.stream_options?.include_usage === true))
+                res.write(`data: ${redact(JSON.stringify(chunk))}\n\n`);
+            res.end('data: [DONE]\n\n');
+        }
+        catch (err) {
+            if (gone.signal.aborted)
+                return;
+            sendFailure(res, err);
+        }
+    }
+    if (opts.socketPath)
+        removeStaleSocket(opts.socketPath);
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        if (opts.socketPath)
+            server.listen(opts.socketPath, resolve);
+        else
+            server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
+    });
+    let url;
+    if (opts.socketPath) {
+        chmodSync(opts.socketPath, 0o666);
+        url = 'http://localhost/v1';
+    }
+    else {
+        const addr = server.address();
+        const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        url = `http://${host}:${addr.port}/v1`;
+    }
+    return {
+        url,
+        token,
+        ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
+        close: () => new Promise((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        }),
+    };
+}
+/** Maps what ended a call to an OpenAI-shaped error a client will not retry in vain. */
+function sendFailure(res, err) {
+    const [status, type, code, message, param] = describeFailure(err);
+    sendError(res, status, type, code, message, param);
+}
+function describeFailure(err) {
+    if (err instanceof WireError)
+        return [err.status, err.type, err.code, err.message, err.param];
+    if (err instanceof BudgetExceeded)
+        return [
+            403,
+            'budget_exceeded',
+            err.killReason,
+            `the run's ${err.kind.replace('_', ' ')} budget is spent: no further model calls are allowed`,
+            null,
+        ];
+    if (err instanceof ModelError) {
+        const message = `model call failed: ${err.message}`;
+        if (err.kind === 'context_length')
+            return [400, 'invalid_request_error', 'context_length_exceeded', message, null];
+        if (err.kind === 'bad_request')
+            return [400, 'invalid_request_error', 'model_bad_request', message, null];
+        if (err.kind === 'not_found')
+            return [404, 'invalid_request_error', 'model_not_found', message, null];
+        return [502, 'upstream_error', `model_${err.kind}`, message, null];
+    }
+    // The run is stopping (interrupt or a stopped agent): nothing to retry.
+    return [503, 'server_error', 'run_stopped', `the model call did not complete: ${String(err)}`, null];
+}
+function sendError(res, status, type, code, message, param = null) {
+    sendJson(res, status, errorBody(message, type, code, param), { 'x-should-retry': 'false' });
+}
+/** Every byte that leaves the gateway is redacted: no registered secret can go out in a body. */
+function sendJson(res, status, body, headers = {}) {
+    const text = redact(JSON.stringify(body));
+    res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        ...headers,
+    });
+    res.end(text);
+}
+function readBody(req, max) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        let over = false;
+        req.on('data', (d) => {
+            size += d.length;
+            if (size > max)
+                over = true;
+            else
+                chunks.push(d);
+        });
+        req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+        req.on('error', reject);
+    });
+}
+function digest(s) {
+    return createHash('sha256').update(s).digest();
+}
+function removeStaleSocket(p) {
+    try {
+        if (lstatSync(p).isSocket())
+            unlinkSync(p);
+    }
+    catch {
+        // Nothing there.
+    }
+}
+//# sourceMappingURL=server.js.map
 ;// CONCATENATED MODULE: ./build/src/models/index.js
+
+
+
+
 
 
 
@@ -49955,14 +50858,18 @@ class tracker_CostTracker {
         this.table = table;
         this.warn = warn;
     }
-    /** Records one call and returns its cost (null when the model is not priced). */
-    record(model, usage, free = false) {
+    /**
+     * Records one call and returns its cost: what the provider reported when it
+     * did (`reportedUsd`, taken as is), else the table's price (null when the
+     * model is not priced).
+     */
+    record(model, usage, free = false, reportedUsd) {
         this.usage.input_tokens += usage.input_tokens;
         this.usage.cached_input_tokens += usage.cached_input_tokens;
         this.usage.output_tokens += usage.output_tokens;
         if (free)
             return 0;
-        const cost = priceUsage(this.table, model, usage);
+        const cost = reportedUsd ?? priceUsage(this.table, model, usage);
         if (cost === null) {
             this.unpriced = true;
             if (!this.warned.has(model)) {
@@ -61213,97 +62120,6 @@ function capOutput(text, maxBytes) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/budgets/enforcer.js
-/** Thrown or returned when a budget is spent; `killReason` goes into result.json. */
-class BudgetExceeded extends Error {
-    kind;
-    killReason;
-    constructor(kind) {
-        super(`budget exceeded: ${kind}`);
-        this.kind = kind;
-        this.name = 'BudgetExceeded';
-        this.killReason = `budget_exceeded:${kind}`;
-    }
-}
-/**
- * Tracks what a run has spent against its budget. Checked before every model
- * call and tool call; the wall-time budget also bounds each call (see
- * remainingWallMs), so nothing outlives it.
- */
-class BudgetEnforcer {
-    budget;
-    now;
-    startedAt;
-    tokens = 0;
-    toolCalls = 0;
-    costUsd = 0;
-    breached = null;
-    constructor(budget, now = Date.now) {
-        this.budget = budget;
-        this.now = now;
-        this.startedAt = now();
-    }
-    elapsedMs() {
-        return this.now() - this.startedAt;
-    }
-    remainingWallMs() {
-        return Math.max(0, this.budget.max_wall_seconds * 1000 - this.elapsedMs());
-    }
-    /** The first budget found spent, remembered once breached. */
-    breach() {
-        if (this.breached)
-            return this.breached;
-        if (this.remainingWallMs() <= 0)
-            this.breached = 'wall_time';
-        else if (this.tokens >= this.budget.max_tokens)
-            this.breached = 'tokens';
-        else if (this.costUsd >= this.budget.max_cost_usd)
-            this.breached = 'cost';
-        return this.breached;
-    }
-    /** Before a model call: throws when any budget is already spent. */
-    beforeModelCall() {
-        const kind = this.breach();
-        if (kind)
-            throw new BudgetExceeded(kind);
-    }
-    /** Before a tool call: the call is refused if it would be one more than allowed. */
-    beforeToolCall() {
-        const kind = this.breach();
-        if (kind)
-            throw new BudgetExceeded(kind);
-        if (this.toolCalls >= this.budget.max_tool_calls) {
-            this.breached = 'tool_calls';
-            throw new BudgetExceeded('tool_calls');
-        }
-        this.toolCalls++;
-    }
-    /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
-    costUnknown = false;
-    /** Dollars left in the budget. */
-    remainingUsd() {
-        return Math.max(0, this.budget.max_cost_usd - this.costUsd);
-    }
-    /** Tokens left in the budget (input and output together). */
-    remainingTokens() {
-        return Math.max(0, this.budget.max_tokens - this.tokens);
-    }
-    recordModelUsage(tokens, costUsd) {
-        this.tokens += tokens;
-        if (costUsd === null)
-            this.costUnknown = true;
-        else
-            this.costUsd += costUsd;
-    }
-    /** Marks a breach discovered from outside (e.g. a call cut short by the wall clock). */
-    markBreached(kind) {
-        this.breached ??= kind;
-    }
-}
-//# sourceMappingURL=enforcer.js.map
-;// CONCATENATED MODULE: ./build/src/budgets/index.js
-
-//# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */
@@ -61787,7 +62603,7 @@ const DEFAULT_SYSTEM_PROMPT = 'You are an expert ML engineer working in a sandbo
 /** How long a tool call may outlive the wall-time budget before it is abandoned. */
 const WALL_GRACE_MS = 5_000;
 /** Below this many tokens left in the budget, replies are capped to what is left. */
-const OUTPUT_CAP_THRESHOLD = 16_384;
+const loop_OUTPUT_CAP_THRESHOLD = 16_384;
 /** Calls the model under the budget: refused when spent, cut off at the wall-time limit, usage recorded. */
 async function callModel(ctx, req) {
     ctx.budget.beforeModelCall();
@@ -61806,7 +62622,7 @@ async function callModel(ctx, req) {
     try {
         response = await ctx.model.complete({
             ...req,
-            ...(tokensLeft < OUTPUT_CAP_THRESHOLD ? { maxOutputTokens: Math.max(1, tokensLeft) } : {}),
+            ...(tokensLeft < loop_OUTPUT_CAP_THRESHOLD ? { maxOutputTokens: Math.max(1, tokensLeft) } : {}),
             signal,
             deadline: started + remaining,
             onRetry: (n) => ctx.transcript.write({
@@ -61822,9 +62638,9 @@ async function callModel(ctx, req) {
     catch (err) {
         if (wall.aborted && !ctx.signal?.aborted) {
             ctx.budget.markBreached('wall_time');
-            throw new BudgetExceeded('wall_time');
+            throw new enforcer_BudgetExceeded('wall_time');
         }
-        if (err instanceof ModelError)
+        if (err instanceof types_ModelError)
             ctx.transcript.write({
                 type: 'model_error',
                 kind: err.kind,
@@ -61858,7 +62674,7 @@ async function runToolCall(ctx, call) {
         ctx.budget.beforeToolCall();
     }
     catch (err) {
-        if (err instanceof BudgetExceeded)
+        if (err instanceof enforcer_BudgetExceeded)
             refuseCalls(ctx, [call], err);
         throw err;
     }
@@ -61897,7 +62713,7 @@ async function runToolCall(ctx, call) {
             error: { kind: 'timeout', message: 'the call outlived the wall-time budget and was abandoned' },
         });
         ctx.budget.markBreached('wall_time');
-        throw new BudgetExceeded('wall_time');
+        throw new enforcer_BudgetExceeded('wall_time');
     }
     if (result === 'aborted') {
         record({ output: '', error: { kind: 'failed', message: 'interrupted: the run is stopping' } });
@@ -61906,7 +62722,7 @@ async function runToolCall(ctx, call) {
     const text = record(result);
     if (result.error?.kind === 'timeout' && timeoutMs >= remaining) {
         ctx.budget.markBreached('wall_time');
-        throw new BudgetExceeded('wall_time');
+        throw new enforcer_BudgetExceeded('wall_time');
     }
     return text;
 }
@@ -61975,7 +62791,7 @@ async function driveAgent(ctx, protocol) {
                     results.push({ call, text: await runToolCall(ctx, call) });
                 }
                 catch (err) {
-                    if (err instanceof BudgetExceeded)
+                    if (err instanceof enforcer_BudgetExceeded)
                         refuseCalls(ctx, turn.calls.slice(i + 1), err);
                     throw err;
                 }
@@ -62014,11 +62830,11 @@ function refuseCalls(ctx, calls, err) {
 /** Maps whatever ended a loop to an outcome; never throws for expected stops. */
 function outcomeFromError(err, turns, toolCalls, signal) {
     const base = { turns, toolCalls, finalAnswer: null };
-    if (err instanceof BudgetExceeded)
+    if (err instanceof enforcer_BudgetExceeded)
         return { ...base, stopReason: 'budget_exceeded', killReason: err.killReason, error: null };
     if (signal?.aborted)
         return { ...base, stopReason: 'interrupted', killReason: 'interrupted', error: null };
-    if (err instanceof ModelError)
+    if (err instanceof types_ModelError)
         return {
             ...base,
             stopReason: 'error',
@@ -63602,11 +64418,11 @@ function writeOutputs(dir, outcome, finding, durationMs = 0) {
     const files = {};
     for (const [suffix, text] of Object.entries(finding.files ?? {})) {
         const name = `${outcome.name}.${suffix}.txt`;
-        (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, name), redact(text));
+        (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, name), redact_redact(text));
         files[suffix] = name;
     }
     const record = { ...outcome, duration_ms: durationMs, details: finding.details ?? {}, files };
-    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify(redactDeep(record), null, 2)}\n`);
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify(redact_redactDeep(record), null, 2)}\n`);
 }
 async function runCheck(check, ctx) {
     try {
@@ -64108,7 +64924,7 @@ async function run_task_runTask(opts) {
             status = 'environment_error';
             error = { kind: `environment:${err.kind}`, message: err.message };
         }
-        else if (err instanceof ModelError) {
+        else if (err instanceof types_ModelError) {
             // A model that cannot even be set up (no key, unknown provider) is a configuration problem.
             status = 'environment_error';
             error = { kind: `model_${err.kind}`, message: err.message };
@@ -65065,7 +65881,7 @@ async function runSuite(options) {
             pass_threshold: manifest.grader.pass_threshold,
             kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null,
             stop_reason: 'not_started',
-            error: { kind: error.kind, message: redact(error.message) },
+            error: { kind: error.kind, message: redact_redact(error.message) },
             tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
             cost_usd: 0,
             judge_cost_usd: 0,
@@ -65161,7 +65977,7 @@ function suiteRunRecord(summary, config, reportPath) {
 }
 function writeAtomic(file, text) {
     const tmp = `${file}.${process.pid}.tmp`;
-    (0,external_node_fs_.writeFileSync)(tmp, redact(text));
+    (0,external_node_fs_.writeFileSync)(tmp, redact_redact(text));
     (0,external_node_fs_.renameSync)(tmp, file);
 }
 //# sourceMappingURL=runner.js.map
@@ -65733,9 +66549,9 @@ function cutToFit(text, max, where) {
  * note when the whole would pass `limit`. Every secret is redacted.
  */
 function renderReport(c, limit, marker = '') {
-    const headline = redact(renderHeadline(c, marker));
+    const headline = redact_redact(renderHeadline(c, marker));
     const detailTitle = c.comparison ? 'Per-task changes and the full report' : 'Per-task results';
-    const detail = redact(c.comparison ? `${c.comparison.markdown}\n\n${c.run.reportMarkdown}` : c.run.reportMarkdown);
+    const detail = redact_redact(c.comparison ? `${c.comparison.markdown}\n\n${c.run.reportMarkdown}` : c.run.reportMarkdown);
     const open = `\n\n<details><summary>${detailTitle}</summary>\n\n`;
     const close = '\n</details>\n';
     const room = limit - headline.length - open.length - close.length;
@@ -65757,7 +66573,7 @@ function protectSecrets(inputs) {
         if (!secret)
             continue;
         lib_core/* setSecret */.Pq(secret);
-        registerSecret(secret);
+        redact_registerSecret(secret);
     }
     registerEnvSecrets();
     // The model client reads the key from its usual variables (as with the CLI); the INPUT_* copies
@@ -65932,13 +66748,13 @@ function missingApiKey(model, inputs) {
         return false;
     }
     catch (err) {
-        if (err instanceof ModelError && /needs an API key/.test(err.message))
+        if (err instanceof types_ModelError && /needs an API key/.test(err.message))
             return true;
         throw new InputError([`input model: ${err instanceof Error ? err.message : String(err)}`]);
     }
 }
-const log = (m) => lib_core/* info */.pq(redact(m));
-const warn = (m) => lib_core/* warning */.$e(redact(m));
+const log = (m) => lib_core/* info */.pq(redact_redact(m));
+const warn = (m) => lib_core/* warning */.$e(redact_redact(m));
 /** The whole action: never throws; failures end in core.setFailed with one clear message. */
 async function run() {
     const controller = new AbortController();
@@ -65954,9 +66770,9 @@ async function run() {
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof InputError || err instanceof runner_SuiteInputError || err instanceof load_ManifestError)
-            lib_core/* setFailed */.C1(redact(message));
+            lib_core/* setFailed */.C1(redact_redact(message));
         else
-            lib_core/* setFailed */.C1(redact(`factory-bench: ${message}`));
+            lib_core/* setFailed */.C1(redact_redact(`factory-bench: ${message}`));
     }
     finally {
         process.off('SIGINT', stop);
@@ -65976,7 +66792,7 @@ async function writeSummary(markdown) {
         log('no GITHUB_STEP_SUMMARY: the job summary is skipped');
         return;
     }
-    await lib_core/* summary */.z.addRaw(redact(markdown), true).write();
+    await lib_core/* summary */.z.addRaw(redact_redact(markdown), true).write();
 }
 async function runAction(signal) {
     const inputs = parseInputs((name) => lib_core/* getInput */.V4(name));

@@ -25,13 +25,17 @@ export class CostTracker {
     private readonly warn: (message: string) => void = () => {},
   ) {}
 
-  /** Records one call and returns its cost (null when the model is not priced). */
-  record(model: string, usage: Usage, free = false): number | null {
+  /**
+   * Records one call and returns its cost: what the provider reported when it
+   * did (`reportedUsd`, taken as is), else the table's price (null when the
+   * model is not priced).
+   */
+  record(model: string, usage: Usage, free = false, reportedUsd?: number): number | null {
     this.usage.input_tokens += usage.input_tokens;
     this.usage.cached_input_tokens += usage.cached_input_tokens;
     this.usage.output_tokens += usage.output_tokens;
     if (free) return 0;
-    const cost = priceUsage(this.table, model, usage);
+    const cost = reportedUsd ?? priceUsage(this.table, model, usage);
     if (cost === null) {
       this.unpriced = true;
       if (!this.warned.has(model)) {

@@ -22,6 +22,9 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** One HTTP attempt at most this long by default: well under the default wall-time budget. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 8, baseDelayMs: 1000, maxDelayMs: 60_000 };
 
 export interface OpenAIModelOptions {
@@ -66,7 +69,7 @@ export class OpenAIChatModel implements ChatModel {
     this.apiModel = slash >= 0 ? opts.name.slice(slash + 1) : opts.name;
     this.baseURL = opts.baseURL;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
-    this.requestTimeoutMs = opts.requestTimeoutMs ?? 300_000;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.sleep = opts.sleep ?? abortableSleep;
     this.random = opts.random ?? Math.random;
     // The key in use must never reach a transcript, log or artifact.
@@ -88,17 +91,23 @@ export class OpenAIChatModel implements ChatModel {
     for (let attempt = 0; ; attempt++) {
       const left = req.deadline === undefined ? Number.POSITIVE_INFINITY : req.deadline - Date.now();
       const timeout = Math.max(1, Math.min(this.requestTimeoutMs, left));
+      // The SDK's timeout ends at the response headers; this one also bounds reading the body.
+      const attemptTimer = AbortSignal.timeout(timeout);
+      const signal = req.signal ? AbortSignal.any([req.signal, attemptTimer]) : attemptTimer;
       try {
-        const completion = await client.chat.completions.create(body, {
-          signal: req.signal,
-          timeout,
-          maxRetries: 0,
-        });
+        const completion = await client.chat.completions.create(body, { signal, timeout, maxRetries: 0 });
         return fromCompletion(completion, attempt);
       } catch (err) {
-        // Aborts (wall-time budget, interrupt) are the loop's to interpret.
-        if (req.signal?.aborted || err instanceof mod.APIUserAbortError) throw err;
-        const failure = classify(mod, err);
+        // Aborts (wall-time budget, interrupt) are the caller's to interpret.
+        if (req.signal?.aborted) throw err;
+        const failure = attemptTimer.aborted
+          ? {
+              retryable: true,
+              kind: 'unavailable' as const,
+              reason: 'timeout',
+              message: 'the request timed out',
+            }
+          : classify(mod, err);
         if (!failure.retryable) throw new ModelError(failure.message, failure.kind, failure.status);
         if (attempt >= this.retry.maxRetries)
           throw new ModelError(
@@ -142,7 +151,22 @@ export class OpenAIChatModel implements ChatModel {
         function: { name: t.name, description: t.description, parameters: t.parameters },
       }));
     if (req.temperature !== undefined) body.temperature = req.temperature;
+    if (req.topP !== undefined) body.top_p = req.topP;
     if (req.maxOutputTokens !== undefined) body.max_completion_tokens = req.maxOutputTokens;
+    if (req.stop !== undefined) body.stop = req.stop;
+    if (req.seed !== undefined) body.seed = req.seed;
+    if (req.toolChoice !== undefined)
+      body.tool_choice =
+        typeof req.toolChoice === 'string'
+          ? req.toolChoice
+          : { type: 'function', function: { name: req.toolChoice.name } };
+    if (req.parallelToolCalls !== undefined && body.tools) body.parallel_tool_calls = req.parallelToolCalls;
+    if (req.responseFormat !== undefined)
+      body.response_format =
+        req.responseFormat as unknown as ChatCompletionCreateParamsNonStreaming['response_format'];
+    if (req.reasoningEffort !== undefined)
+      body.reasoning_effort =
+        req.reasoningEffort as ChatCompletionCreateParamsNonStreaming['reasoning_effort'];
     return body;
   }
 }
@@ -169,13 +193,19 @@ function toWireMessage(m: ChatMessage): ChatCompletionMessageParam {
   }
 }
 
+/** A 200 whose body is not a usable completion (cut short, not JSON, no choices): retried like a 5xx. */
+class MalformedAnswer extends Error {
+  readonly malformed = true;
+}
+
 function fromCompletion(completion: ChatCompletion, retries: number): ChatResponse {
+  if (typeof completion !== 'object' || completion === null)
+    throw new MalformedAnswer('the endpoint answered 200 with a body that is not a JSON completion');
   const choice = completion.choices?.[0];
-  if (!choice?.message)
-    throw new ModelError('the endpoint answered without a message (no choices)', 'bad_request');
+  if (!choice?.message) throw new MalformedAnswer('the endpoint answered 200 without a message (no choices)');
   const toolCalls: ToolCall[] = [];
   for (const c of choice.message.tool_calls ?? []) {
-    if (c.type === 'function')
+    if (c?.type === 'function')
       toolCalls.push({ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' });
   }
   const usage = completion.usage;
@@ -192,7 +222,14 @@ function fromCompletion(completion: ChatCompletion, retries: number): ChatRespon
     },
     finishReason: choice.finish_reason ?? 'unknown',
     retries,
+    ...reportedCost(usage),
   };
+}
+
+/** The provider's own figure for the call when it gives one (OpenRouter: `usage.cost`, in dollars). */
+function reportedCost(usage: unknown): { reportedCostUsd?: number } {
+  const cost = (usage as { cost?: unknown } | null | undefined)?.cost;
+  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { reportedCostUsd: cost } : {};
 }
 
 interface Failure {
@@ -209,6 +246,22 @@ const CONTEXT_TOO_LONG =
 
 /** Sorts an SDK error into retryable or final, with the reason a user should read. */
 export function classify(mod: OpenAIModule, err: unknown): Failure {
+  if (err instanceof MalformedAnswer)
+    return { retryable: true, kind: 'unavailable', reason: 'bad_body', message: err.message };
+  if (err instanceof SyntaxError)
+    return {
+      retryable: true,
+      kind: 'unavailable',
+      reason: 'bad_body',
+      message: `the endpoint's answer is not valid JSON (${err.message})`,
+    };
+  if (isCutShort(err))
+    return {
+      retryable: true,
+      kind: 'unavailable',
+      reason: 'truncated',
+      message: 'the connection closed before the answer was complete',
+    };
   if (err instanceof mod.APIConnectionTimeoutError)
     return { retryable: true, kind: 'unavailable', reason: 'timeout', message: 'the request timed out' };
   if (err instanceof mod.APIConnectionError) {
@@ -252,6 +305,16 @@ export function classify(mod: OpenAIModule, err: unknown): Failure {
   if (err.code === 'context_length_exceeded' || CONTEXT_TOO_LONG.test(err.message))
     return { ...base, retryable: false, kind: 'context_length', message: `context too long (${detail})` };
   return { ...base, retryable: false, kind: 'bad_request' };
+}
+
+/** The body of an answer stopped arriving (undici's `terminated`, a reset socket). */
+function isCutShort(err: unknown): boolean {
+  if (!(err instanceof Error) || err.name === 'APIUserAbortError') return false;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return (
+    /^terminated$|other side closed|premature close/i.test(err.message) ||
+    /^(ECONNRESET|UND_ERR_SOCKET|ERR_STREAM_PREMATURE_CLOSE)$/.test(cause?.code ?? '')
+  );
 }
 
 /** `retry-after-ms` (OpenAI), or `retry-after` in seconds or as an HTTP date. */

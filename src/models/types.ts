@@ -17,7 +17,12 @@ export interface ToolSpec {
   description: string;
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
+  /** OpenAI's strict schema adherence, passed through when an agent asks for it. */
+  strict?: boolean;
 }
+
+/** Which tool the model must (or must not) call; OpenAI's `tool_choice`. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 export interface Usage {
   input_tokens: number;
@@ -46,10 +51,20 @@ export interface ChatRequest {
   tools?: ToolSpec[];
   temperature?: number | undefined;
   /**
-   * The most tokens the reply may use: what is left of the run's token budget,
-   * so one reply cannot run past it. Absent while plenty is left.
+   * The most tokens the reply may use: what the caller asked for, lowered by
+   * the gateway to what is left of the run's budgets so one reply cannot run
+   * past them. Absent when neither limits it.
    */
-  maxOutputTokens?: number;
+  maxOutputTokens?: number | undefined;
+  topP?: number | undefined;
+  stop?: string[] | undefined;
+  seed?: number | undefined;
+  toolChoice?: ToolChoice | undefined;
+  parallelToolCalls?: boolean | undefined;
+  /** OpenAI's `response_format` (json_object, json_schema), passed through as given. */
+  responseFormat?: Record<string, unknown> | undefined;
+  /** e.g. `low`, `medium`, `high` for reasoning models. */
+  reasoningEffort?: string | undefined;
   signal?: AbortSignal;
   /**
    * Epoch milliseconds after which the client must not start another retry
@@ -71,6 +86,11 @@ export interface ChatResponse {
   finishReason: string;
   /** Retries the client made before this answer, for the transcript. */
   retries?: number;
+  /**
+   * Dollars the provider itself reported for this call (OpenRouter's
+   * `usage.cost`); when present it is the call's cost, not the pricing table's.
+   */
+  reportedCostUsd?: number | undefined;
 }
 
 export interface ChatModel {
@@ -89,7 +109,9 @@ export type ModelErrorKind =
   | 'bad_request'
   | 'quota'
   | 'unavailable'
-  | 'config';
+  | 'config'
+  /** Replay found no recorded answer for a request. */
+  | 'replay_miss';
 
 /** A model error that should end the run with a reason rather than crash it. */
 export class ModelError extends Error {

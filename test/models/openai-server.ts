@@ -10,7 +10,7 @@ export interface ReceivedRequest {
     messages: Array<Record<string, unknown>>;
     tools?: Array<{ type: string; function: { name: string; parameters: Record<string, unknown> } }>;
     max_completion_tokens?: number;
-  };
+  } & Record<string, unknown>;
 }
 
 /** One scripted answer: a JSON reply, or a dropped connection. */
@@ -19,6 +19,8 @@ export type Reply =
   | { drop: true }
   /** Never answers (for client timeouts). */
   | { hang: true }
+  /** A raw body; with `cutAfter`, the headers promise the whole body but the connection closes after that many bytes. */
+  | { raw: string; status?: number; headers?: Record<string, string>; cutAfter?: number; stall?: boolean }
   | ((req: ReceivedRequest) => { status?: number; headers?: Record<string, string>; json: unknown });
 
 /**
@@ -50,6 +52,19 @@ export async function startFakeOpenAI(
         return;
       }
       if (typeof step === 'object' && 'hang' in step) return;
+      if (typeof step === 'object' && 'raw' in step) {
+        const bytes = Buffer.from(step.raw);
+        res.writeHead(step.status ?? 200, {
+          'content-type': 'application/json',
+          'content-length': String(bytes.length),
+          ...step.headers,
+        });
+        if (step.cutAfter === undefined) res.end(bytes);
+        // `stall` keeps the connection open after the first bytes, as a hung server would.
+        else
+          res.write(bytes.subarray(0, step.cutAfter), () => (step.stall ? undefined : req.socket.destroy()));
+        return;
+      }
       const reply = typeof step === 'function' ? step(got) : step;
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
       res.end(JSON.stringify(reply.json));
@@ -73,7 +88,7 @@ let counter = 0;
 /** A chat completion as OpenAI returns it. */
 export function completion(
   message: { content?: string | null; tool_calls?: Array<{ name: string; arguments: string }> },
-  usage: { prompt: number; completion: number; cached?: number },
+  usage: { prompt: number; completion: number; cached?: number; cost?: number },
 ): { json: unknown } {
   counter++;
   return {
@@ -106,6 +121,8 @@ export function completion(
         completion_tokens: usage.completion,
         total_tokens: usage.prompt + usage.completion,
         prompt_tokens_details: { cached_tokens: usage.cached ?? 0 },
+        // OpenRouter reports each call's dollars itself.
+        ...(usage.cost !== undefined ? { cost: usage.cost } : {}),
       },
     },
   };
