@@ -1,0 +1,5 @@
+# The package under test lives in the workspace: appended, not prepended, so the workspace
+# cannot shadow pytest, numpy or the standard library.
+import sys
+
+sys.path.append("/workspace")
