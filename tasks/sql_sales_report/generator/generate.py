@@ -120,10 +120,12 @@ def answers(customers, products, orders, items):
     }
 
 
-def write_db(path, shop):
+def write_db(path, shop, one_line_schema=False):
     path.unlink(missing_ok=True)
     con = sqlite3.connect(path)
-    con.executescript(SCHEMA)
+    # The hidden shop's dump keeps its CREATE statements on one line each, so no line of the
+    # grader's fixture is a verbatim copy of text in the agent's shop.db.
+    con.executescript(" ".join(SCHEMA.split()) if one_line_schema else SCHEMA)
     for table, rows in zip(["customers", "products", "orders", "order_items"], shop):
         marks = ",".join("?" * len(rows[0]))
         con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
@@ -135,7 +137,7 @@ def main():
     here = Path(__file__).resolve().parent.parent
     write_db(here / "workspace" / "shop.db", make_shop(VISIBLE_SEED)).close()
     hidden = make_shop(HIDDEN_SEED)
-    con = write_db(Path("/tmp/hidden_shop.db"), hidden)
+    con = write_db(Path("/tmp/hidden_shop.db"), hidden, one_line_schema=True)
     (here / "grader" / "hidden_shop.sql").write_text("\n".join(con.iterdump()) + "\n")
     con.close()
     (here / "grader" / "expected.json").write_text(json.dumps(answers(*hidden), indent=1) + "\n")

@@ -320,8 +320,7 @@ INSERT INTO "customers" VALUES(317,'Customer 317','SE','2023-07-03');
 INSERT INTO "customers" VALUES(318,'Customer 318','FR','2024-08-01');
 INSERT INTO "customers" VALUES(319,'Customer 319','FR','2023-06-07');
 INSERT INTO "customers" VALUES(320,'Customer 320','PL','2024-07-20');
-CREATE TABLE order_items (order_id INTEGER NOT NULL REFERENCES orders(id), product_id INTEGER NOT NULL REFERENCES products(id),
-                          quantity INTEGER NOT NULL, unit_price REAL NOT NULL, discount REAL);
+CREATE TABLE order_items (order_id INTEGER NOT NULL REFERENCES orders(id), product_id INTEGER NOT NULL REFERENCES products(id), quantity INTEGER NOT NULL, unit_price REAL NOT NULL, discount REAL);
 INSERT INTO "order_items" VALUES(1,3,4,86.35,NULL);
 INSERT INTO "order_items" VALUES(1,41,3,79.23,NULL);
 INSERT INTO "order_items" VALUES(1,4,5,88.2,0.05);
@@ -1933,8 +1932,7 @@ INSERT INTO "order_items" VALUES(629,28,4,64.61,0.2);
 INSERT INTO "order_items" VALUES(629,41,5,83.19,NULL);
 INSERT INTO "order_items" VALUES(630,41,5,79.23,NULL);
 INSERT INTO "order_items" VALUES(630,52,4,69.09,0.1);
-CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id),
-                     ordered_at TEXT NOT NULL, status TEXT NOT NULL);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), ordered_at TEXT NOT NULL, status TEXT NOT NULL);
 INSERT INTO "orders" VALUES(1,1,'2023-08-27 08:38:42','cancelled');
 INSERT INTO "orders" VALUES(2,1,'2024-11-01 17:09:51','completed');
 INSERT INTO "orders" VALUES(3,2,'2025-02-16 23:00:00','completed');
