@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../src/models/index.js';
 import { type RunTaskOptions, type RunTaskResult, runTask } from '../src/orchestrator/index.js';
 import {
+  blankRunResult,
   findLatestSuiteRun,
   insertRun,
   openDatabase,
@@ -144,33 +145,29 @@ async function poolOnly(root: string, suiteFile: string): Promise<BenchRow> {
 }
 
 function fakeResult(task: Task, o: RunTaskOptions): RunResult {
-  const now = new Date().toISOString();
-  return {
-    schema_version: 1,
-    run_id: `${task.manifest.id}-${o.epoch ?? 0}-${Math.random().toString(16).slice(2, 6)}`,
-    task_id: task.manifest.id,
-    model: 'scripted-1s',
-    suite_run_id: o.suiteRunId ?? null,
-    epoch: o.epoch ?? 0,
-    status: 'completed',
-    score: 1,
-    passed: true,
-    pass_threshold: 1,
-    kill_reason: null,
-    stop_reason: 'final_answer',
-    error: null,
-    tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
-    cost_usd: 0,
-    judge_cost_usd: 0,
-    turns: TURNS,
-    tool_calls: TURNS - 1,
-    timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: 0 },
-    checks: [],
-    started_at: now,
-    finished_at: now,
-    task: { difficulty: task.manifest.difficulty, domain: task.manifest.domain, title: task.manifest.title },
-    sandbox: 'none',
-  };
+  const startedAt = new Date();
+  return blankRunResult(
+    {
+      task: task.manifest,
+      runId: `${task.manifest.id}-${o.epoch ?? 0}-${Math.random().toString(16).slice(2, 6)}`,
+      model: 'scripted-1s',
+      suiteRunId: o.suiteRunId,
+      epoch: o.epoch,
+      startedAt,
+    },
+    {
+      status: 'completed',
+      score: 1,
+      passed: true,
+      stop_reason: 'final_answer',
+      error: null,
+      turns: TURNS,
+      tool_calls: TURNS - 1,
+      timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: 0 },
+      finished_at: startedAt.toISOString(),
+      sandbox: 'none',
+    },
+  );
 }
 
 /** The real thing: Docker sandboxes, the agent loop and grading, against the standalone time of one run. */
@@ -234,47 +231,48 @@ async function indexAtScale(root: string): Promise<BenchRow[]> {
     const briefs: RunBrief[] = [];
     for (let t = 0; t < perSuite; t++) {
       const passed = (s + t) % 3 !== 0;
-      const result: RunResult = {
-        schema_version: 1,
-        run_id: `${suiteRunId}__t${t}`,
-        task_id: `task_${t}`,
-        model: 'openai/gpt-4o-mini',
-        suite_run_id: suiteRunId,
-        epoch: 0,
-        status: 'completed',
-        score: passed ? 1 : 0.25,
-        passed,
-        pass_threshold: 1,
-        kill_reason: passed ? null : 'budget_exceeded:tokens',
-        stop_reason: 'final_answer',
-        error: null,
-        tokens: { input: 12000, cached_input: 2000, output: 900, total: 12900 },
-        cost_usd: 0.0031,
-        judge_cost_usd: 0,
-        turns: 9,
-        tool_calls: 8,
-        timings: { setup_s: 2, agent_s: 40, grading_s: 3, total_s: 45 },
-        checks: [
-          {
-            name: 'tests_pass',
-            type: 'command_exit_zero',
-            tier: 'deterministic',
-            weight: 1,
-            gating: false,
-            status: passed ? 'passed' : 'failed',
-            score: passed ? 1 : 0,
-            explanation: 'exit 0',
+      const result = blankRunResult(
+        {
+          task: {
+            id: `task_${t}`,
+            title: `Task ${t}`,
+            difficulty: ['easy', 'medium', 'hard'][t % 3] as string,
+            domain: 'python',
+            grader: { pass_threshold: 1 },
           },
-        ],
-        started_at: started,
-        finished_at: started,
-        task: {
-          difficulty: ['easy', 'medium', 'hard'][t % 3] as string,
-          domain: 'python',
-          title: `Task ${t}`,
+          runId: `${suiteRunId}__t${t}`,
+          model: 'openai/gpt-4o-mini',
+          suiteRunId,
+          startedAt: new Date(started),
         },
-        sandbox: 'docker',
-      };
+        {
+          status: 'completed',
+          score: passed ? 1 : 0.25,
+          passed,
+          kill_reason: passed ? null : 'budget_exceeded:tokens',
+          stop_reason: 'final_answer',
+          error: null,
+          tokens: { input: 12000, cached_input: 2000, output: 900, total: 12900 },
+          cost_usd: 0.0031,
+          turns: 9,
+          tool_calls: 8,
+          timings: { setup_s: 2, agent_s: 40, grading_s: 3, total_s: 45 },
+          checks: [
+            {
+              name: 'tests_pass',
+              type: 'command_exit_zero',
+              tier: 'deterministic',
+              weight: 1,
+              gating: false,
+              status: passed ? 'passed' : 'failed',
+              score: passed ? 1 : 0,
+              explanation: 'exit 0',
+            },
+          ],
+          finished_at: started,
+          sandbox: 'docker',
+        },
+      );
       insertRun(db, result, `/runs/${result.run_id}`);
       briefs.push({
         run_id: result.run_id,

@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81976);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46742);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 81976:
+/***/ 46742:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38061,6 +38061,43 @@ function newSuiteRunId(suiteId, date = new Date()) {
     return `${timestampSlug(date)}__suite__${slug(suiteId)}__${(0,external_node_crypto_.randomBytes)(2).toString('hex')}`;
 }
 //# sourceMappingURL=ids.js.map
+;// CONCATENATED MODULE: ./build/src/runs/redact.js
+/**
+ * Secrets never reach a transcript, log, artifact or comment. Values are
+ * registered once (API keys, tokens from the environment) and replaced
+ * wherever they appear; common key shapes are caught even when unregistered.
+ */
+const secrets = new Set();
+const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
+const KEY_SHAPES = [
+    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
+    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
+];
+function redact_registerSecret(value) {
+    if (value && value.length >= 6)
+        secrets.add(value);
+}
+/** Registers the values of environment variables that look like secrets. */
+function registerEnvSecrets(env = process.env) {
+    for (const [key, value] of Object.entries(env)) {
+        if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
+            redact_registerSecret(value);
+    }
+}
+function redact_redact(text) {
+    let out = text;
+    for (const s of secrets)
+        out = out.split(s).join('[REDACTED]');
+    for (const re of KEY_SHAPES)
+        out = out.replace(re, '[REDACTED]');
+    return out;
+}
+/** Redacts every string inside a JSON-able value. */
+function redact_redactDeep(value) {
+    return JSON.parse(redact_redact(JSON.stringify(value)));
+}
+//# sourceMappingURL=redact.js.map
 // EXTERNAL MODULE: external "node:module"
 var external_node_module_ = __nccwpck_require__(98995);
 // EXTERNAL MODULE: external "node:url"
@@ -38089,6 +38126,7 @@ function loadSqlJs() {
 }
 //# sourceMappingURL=sqljs.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/index-db.js
+
 
 
 
@@ -38209,7 +38247,7 @@ async function withFileLock(file, fn) {
 }
 let chain = Promise.resolve();
 /** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
-function index_db_updateIndex(file, fn) {
+function updateIndex(file, fn) {
     const next = chain.then(() => withFileLock(file, async () => {
         const db = await openDatabase(file);
         try {
@@ -38234,7 +38272,8 @@ async function readIndex(file, fn) {
         db.close();
     }
 }
-function index_db_insertRun(db, result, runDir) {
+/** Writes a run's row and its checks; free text (error messages, explanations) is redacted here too. */
+function insertRun(db, result, runDir) {
     db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
        error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
        wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
@@ -38250,7 +38289,7 @@ function index_db_insertRun(db, result, runDir) {
         result.kill_reason,
         result.stop_reason,
         result.error?.kind ?? null,
-        result.error?.message ?? null,
+        result.error ? redact_redact(result.error.message) : null,
         result.tokens.input,
         result.tokens.cached_input,
         result.tokens.output,
@@ -38267,7 +38306,17 @@ function index_db_insertRun(db, result, runDir) {
     ]);
     db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
     for (const c of result.checks) {
-        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [result.run_id, c.name, c.type, c.tier, c.weight, c.gating ? 1 : 0, c.status, c.score, c.explanation]);
+        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [
+            result.run_id,
+            c.name,
+            c.type,
+            c.tier,
+            c.weight,
+            c.gating ? 1 : 0,
+            c.status,
+            c.score,
+            redact_redact(c.explanation),
+        ]);
     }
 }
 //# sourceMappingURL=index-db.js.map
@@ -38408,43 +38457,6 @@ function escapeLike(s) {
     return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 //# sourceMappingURL=queries.js.map
-;// CONCATENATED MODULE: ./build/src/runs/redact.js
-/**
- * Secrets never reach a transcript, log, artifact or comment. Values are
- * registered once (API keys, tokens from the environment) and replaced
- * wherever they appear; common key shapes are caught even when unregistered.
- */
-const secrets = new Set();
-const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
-const KEY_SHAPES = [
-    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
-    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
-];
-function redact_registerSecret(value) {
-    if (value && value.length >= 6)
-        secrets.add(value);
-}
-/** Registers the values of environment variables that look like secrets. */
-function registerEnvSecrets(env = process.env) {
-    for (const [key, value] of Object.entries(env)) {
-        if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
-            redact_registerSecret(value);
-    }
-}
-function redact_redact(text) {
-    let out = text;
-    for (const s of secrets)
-        out = out.split(s).join('[REDACTED]');
-    for (const re of KEY_SHAPES)
-        out = out.replace(re, '[REDACTED]');
-    return out;
-}
-/** Redacts every string inside a JSON-able value. */
-function redact_redactDeep(value) {
-    return JSON.parse(redact_redact(JSON.stringify(value)));
-}
-//# sourceMappingURL=redact.js.map
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -48084,7 +48096,8 @@ class run_dir_RunDirectory {
     }
     /** Writes result.json atomically so a reader never sees half a file. */
     writeResult(result) {
-        const tmp = `${this.resultPath}.tmp`;
+        (0,external_node_fs_.mkdirSync)(this.root, { recursive: true });
+        const tmp = `${this.resultPath}.${process.pid}.tmp`;
         (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redact_redactDeep(result), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, this.resultPath);
     }
@@ -48107,7 +48120,69 @@ class run_dir_TranscriptWriter {
     }
 }
 //# sourceMappingURL=run-dir.js.map
+;// CONCATENATED MODULE: ./build/src/runs/record.js
+
+
+
+
+/**
+ * A complete RunResult for a run that has done nothing yet: it reads as a
+ * crash (the harness stopped before the run finished) until the caller says
+ * otherwise in `overrides`. Timings and `finished_at` are taken now.
+ */
+function blankRunResult(input, overrides = {}) {
+    const { task, startedAt } = input;
+    return {
+        schema_version: 1,
+        run_id: input.runId,
+        task_id: task.id,
+        model: input.model,
+        suite_run_id: input.suiteRunId ?? null,
+        epoch: input.epoch ?? 0,
+        status: 'crashed',
+        score: 0,
+        passed: false,
+        pass_threshold: task.grader.pass_threshold,
+        kill_reason: null,
+        stop_reason: 'not_started',
+        error: { kind: 'crashed', message: 'the harness stopped before the run finished' },
+        tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
+        cost_usd: 0,
+        judge_cost_usd: 0,
+        turns: 0,
+        tool_calls: 0,
+        timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: secondsSince(startedAt) },
+        checks: [],
+        started_at: startedAt.toISOString(),
+        finished_at: new Date().toISOString(),
+        task: { difficulty: task.difficulty, domain: task.domain, title: task.title },
+        sandbox: 'unknown',
+        ...overrides,
+    };
+}
+/**
+ * Records a run: result.json (atomic, redacted; the source of truth) and then
+ * its row in `<runsRoot>/runs.sqlite`, written from the same redacted result.
+ * Every finished, synthetic, re-graded or merged run goes through here.
+ * Resolves to the result as recorded (redacted).
+ */
+async function record_recordRun(runsRoot, result, opts = {}) {
+    const runDir = opts.runDir ?? external_node_path_.join(runsRoot, result.run_id);
+    const recorded = redact_redactDeep(result);
+    new run_dir_RunDirectory(external_node_path_.dirname(runDir), external_node_path_.basename(runDir)).writeResult(recorded);
+    await indexRun(runsRoot, recorded, runDir);
+    return recorded;
+}
+/** The index write behind recordRun: one row per run (and its checks), replacing an earlier one. */
+function indexRun(runsRoot, result, runDir) {
+    return updateIndex(external_node_path_.join(runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, runDir));
+}
+function secondsSince(date) {
+    return (Date.now() - date.getTime()) / 1000;
+}
+//# sourceMappingURL=record.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/index.js
+
 
 
 
@@ -64809,17 +64884,10 @@ async function run_task_runTask(opts) {
     catch {
         // A bad MLE_EVAL_SANDBOX is reported when the sandbox opens.
     }
-    const buildResult = () => ({
-        schema_version: 1,
-        run_id: runId,
-        task_id: manifest.id,
-        model: modelName,
-        suite_run_id: opts.suiteRunId ?? null,
-        epoch: opts.epoch ?? 0,
+    const buildResult = () => blankRunResult({ task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt }, {
         status,
         score,
         passed,
-        pass_threshold: manifest.grader.pass_threshold,
         kill_reason: outcome?.killReason ?? (status === 'interrupted' ? 'interrupted' : null),
         stop_reason: outcome?.stopReason ?? (status === 'interrupted' ? 'interrupted' : 'not_started'),
         error,
@@ -64835,9 +64903,6 @@ async function run_task_runTask(opts) {
         tool_calls: outcome?.toolCalls ?? 0,
         timings: { ...timings, total_s: run_task_round((Date.now() - startedAt.getTime()) / 1000) },
         checks,
-        started_at: startedAt.toISOString(),
-        finished_at: new Date().toISOString(),
-        task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
         // The runner's kind even when it failed to start (a compose task whose sidecar never got healthy).
         sandbox: sandbox?.kind ?? sandboxKind,
     });
@@ -64945,9 +65010,7 @@ async function run_task_runTask(opts) {
     }
     if (status !== 'completed')
         passed = false;
-    const result = buildResult();
-    dir.writeResult(result);
-    await index_db_updateIndex(external_node_path_.join(opts.runsRoot, 'runs.sqlite'), (db) => index_db_insertRun(db, result, dir.root));
+    const result = await record_recordRun(opts.runsRoot, buildResult(), { runDir: dir.root });
     opts.onPhase?.('done', runId);
     return { result, runDir: dir.root };
 }
@@ -65093,7 +65156,7 @@ async function regradeRun(opts) {
             transcript,
         });
         const status = graded.graderError ? 'grader_error' : 'completed';
-        const result = {
+        return await recordRun(opts.runsRoot, {
             ...previous,
             status,
             score: graded.score,
@@ -65107,10 +65170,7 @@ async function regradeRun(opts) {
             judge_cost_usd: addCosts(previous.judge_cost_usd, judgeCost.totalUsd),
             cost_usd: addCosts(previous.cost_usd, judgeCost.totalUsd),
             timings: { ...previous.timings, grading_s: Math.round(Date.now() - started) / 1000 },
-        };
-        dir.writeResult(result);
-        await updateIndex(path.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
-        return result;
+        }, { runDir: dir.root });
     }
     catch (err) {
         if (err instanceof SandboxError)
@@ -65673,7 +65733,7 @@ async function runSuite(options) {
         const summary = buildSummary(header(status), summaryTasks, runs);
         writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
         writeAtomic(reportPath, renderReportMarkdown(summary));
-        await index_db_updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
+        await updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
         return summary;
     };
     const persist = (status) => {
@@ -65846,7 +65906,7 @@ async function runSuite(options) {
         }
     }
     /** A watchdog-stopped run reads as interrupted; record it as the environment timeout it was. */
-    async function rewriteAsTimeout(outcome, deadlineMs) {
+    function rewriteAsTimeout(outcome, deadlineMs) {
         const result = {
             ...outcome.result,
             status: 'environment_error',
@@ -65857,46 +65917,15 @@ async function runSuite(options) {
                 message: `stopped by the suite runner: no result within ${Math.round(deadlineMs / 1000)}s`,
             },
         };
-        const runDir = outcome.runDir;
-        new run_dir_RunDirectory(external_node_path_.dirname(runDir), external_node_path_.basename(runDir)).writeResult(result);
-        await index_db_updateIndex(dbPath, (db) => index_db_insertRun(db, result, runDir));
-        return result;
+        return record_recordRun(runsRoot, result, { runDir: outcome.runDir });
     }
     /** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
-    async function recordSynthetic(unit, knownRunId, started, status, error) {
+    function recordSynthetic(unit, knownRunId, started, status, error) {
         const manifest = unit.suiteTask.task.manifest;
         const runId = knownRunId ?? newRunId(manifest.id, model, started);
-        const runDir = new run_dir_RunDirectory(runsRoot, runId);
-        runDir.create();
-        const result = {
-            schema_version: 1,
-            run_id: runId,
-            task_id: manifest.id,
-            model: model,
-            suite_run_id: suiteRunId,
-            epoch: unit.epoch,
-            status,
-            score: 0,
-            passed: false,
-            pass_threshold: manifest.grader.pass_threshold,
-            kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null,
-            stop_reason: 'not_started',
-            error: { kind: error.kind, message: redact_redact(error.message) },
-            tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
-            cost_usd: 0,
-            judge_cost_usd: 0,
-            turns: 0,
-            tool_calls: 0,
-            timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: (Date.now() - started.getTime()) / 1000 },
-            checks: [],
-            started_at: started.toISOString(),
-            finished_at: new Date().toISOString(),
-            task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
-            sandbox: 'unknown',
-        };
-        runDir.writeResult(result);
-        await index_db_updateIndex(dbPath, (db) => index_db_insertRun(db, result, runDir.root));
-        return result;
+        new run_dir_RunDirectory(runsRoot, runId).create();
+        const result = blankRunResult({ task: manifest, runId, model, suiteRunId, epoch: unit.epoch, startedAt: started }, { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null });
+        return record_recordRun(runsRoot, result);
     }
 }
 function resolveSuite(options, previous) {
@@ -66665,17 +66694,14 @@ async function mergeShardRuns(o) {
     }
     if (!model)
         throw new Error(`the shard artifacts hold no runs (looked in ${o.shardDirs.join(', ')})`);
-    const dbFile = external_node_path_.join(o.runsRoot, 'runs.sqlite');
     const replay = async (opts) => {
         const taskId = typeof opts.task === 'string' ? external_node_path_.basename(opts.task) : opts.task.manifest.id;
         const found = recorded.get(`${taskId}#${opts.epoch ?? 0}`);
         if (!found)
             throw new Error(`no run of ${taskId} epoch ${(opts.epoch ?? 0) + 1} in the shard artifacts`);
-        const result = { ...found.result, suite_run_id: opts.suiteRunId ?? null };
-        const runDir = external_node_path_.join(opts.runsRoot, result.run_id);
+        const runDir = external_node_path_.join(opts.runsRoot, found.result.run_id);
         (0,external_node_fs_.cpSync)(found.dir, runDir, { recursive: true });
-        (0,external_node_fs_.writeFileSync)(external_node_path_.join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-        await index_db_updateIndex(dbFile, (db) => index_db_insertRun(db, result, runDir));
+        const result = await record_recordRun(opts.runsRoot, { ...found.result, suite_run_id: opts.suiteRunId ?? null }, { runDir });
         return { result, runDir };
     };
     return runSuite({

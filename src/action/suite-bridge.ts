@@ -1,7 +1,7 @@
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunTaskOptions, RunTaskResult } from '../orchestrator/index.js';
-import { insertRun, type RunResult, readIndex, runResultSchema, updateIndex } from '../runs/index.js';
+import { type RunResult, readIndex, recordRun, runResultSchema } from '../runs/index.js';
 import {
   compareSuiteRuns,
   findLatestSuiteRun,
@@ -95,16 +95,17 @@ export async function mergeShardRuns(o: {
     }
   }
   if (!model) throw new Error(`the shard artifacts hold no runs (looked in ${o.shardDirs.join(', ')})`);
-  const dbFile = path.join(o.runsRoot, 'runs.sqlite');
   const replay = async (opts: RunTaskOptions): Promise<RunTaskResult> => {
     const taskId = typeof opts.task === 'string' ? path.basename(opts.task) : opts.task.manifest.id;
     const found = recorded.get(`${taskId}#${opts.epoch ?? 0}`);
     if (!found) throw new Error(`no run of ${taskId} epoch ${(opts.epoch ?? 0) + 1} in the shard artifacts`);
-    const result: RunResult = { ...found.result, suite_run_id: opts.suiteRunId ?? null };
-    const runDir = path.join(opts.runsRoot, result.run_id);
+    const runDir = path.join(opts.runsRoot, found.result.run_id);
     cpSync(found.dir, runDir, { recursive: true });
-    writeFileSync(path.join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-    await updateIndex(dbFile, (db) => insertRun(db, result, runDir));
+    const result = await recordRun(
+      opts.runsRoot,
+      { ...found.result, suite_run_id: opts.suiteRunId ?? null },
+      { runDir },
+    );
     return { result, runDir };
   };
   return runSuite({

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
 import type { ChatModel } from '../models/index.js';
-import { insertRun, RunDirectory, type RunResult, TranscriptWriter, updateIndex } from '../runs/index.js';
+import { RunDirectory, type RunResult, recordRun, TranscriptWriter } from '../runs/index.js';
 import { SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import {
   ManifestError,
@@ -105,24 +105,25 @@ export async function regradeRun(opts: RegradeOptions): Promise<RunResult> {
       transcript,
     });
     const status = graded.graderError ? 'grader_error' : 'completed';
-    const result: RunResult = {
-      ...previous,
-      status,
-      score: graded.score,
-      passed: status === 'completed' && graded.passed,
-      error: graded.graderError
-        ? { kind: 'grader', message: graded.graderError }
-        : previous.error?.kind === 'grader'
-          ? null
-          : previous.error,
-      checks: graded.checks,
-      judge_cost_usd: addCosts(previous.judge_cost_usd, judgeCost.totalUsd),
-      cost_usd: addCosts(previous.cost_usd, judgeCost.totalUsd),
-      timings: { ...previous.timings, grading_s: Math.round(Date.now() - started) / 1000 },
-    };
-    dir.writeResult(result);
-    await updateIndex(path.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
-    return result;
+    return await recordRun(
+      opts.runsRoot,
+      {
+        ...previous,
+        status,
+        score: graded.score,
+        passed: status === 'completed' && graded.passed,
+        error: graded.graderError
+          ? { kind: 'grader', message: graded.graderError }
+          : previous.error?.kind === 'grader'
+            ? null
+            : previous.error,
+        checks: graded.checks,
+        judge_cost_usd: addCosts(previous.judge_cost_usd, judgeCost.totalUsd),
+        cost_usd: addCosts(previous.cost_usd, judgeCost.totalUsd),
+        timings: { ...previous.timings, grading_s: Math.round(Date.now() - started) / 1000 },
+      },
+      { runDir: dir.root },
+    );
   } catch (err) {
     if (err instanceof SandboxError) throw new Error(`the re-grade sandbox failed: ${err.message}`);
     throw err;

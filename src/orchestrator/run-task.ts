@@ -13,14 +13,14 @@ import {
 } from '../judges/index.js';
 import { type ChatModel, type ModelConfig, ModelError } from '../models/index.js';
 import {
+  blankRunResult,
   type CheckOutcome,
-  insertRun,
   newRunId,
   RunDirectory,
   type RunResult,
   type RunStatus,
+  recordRun,
   TranscriptWriter,
-  updateIndex,
 } from '../runs/index.js';
 import { chooseSandboxKind, SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { type Budget, loadTask, type Task } from '../tasks/index.js';
@@ -109,38 +109,32 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   } catch {
     // A bad MLE_EVAL_SANDBOX is reported when the sandbox opens.
   }
-  const buildResult = (): RunResult => ({
-    schema_version: 1,
-    run_id: runId,
-    task_id: manifest.id,
-    model: modelName,
-    suite_run_id: opts.suiteRunId ?? null,
-    epoch: opts.epoch ?? 0,
-    status,
-    score,
-    passed,
-    pass_threshold: manifest.grader.pass_threshold,
-    kill_reason: outcome?.killReason ?? (status === 'interrupted' ? 'interrupted' : null),
-    stop_reason: outcome?.stopReason ?? (status === 'interrupted' ? 'interrupted' : 'not_started'),
-    error,
-    tokens: {
-      input: cost.usage.input_tokens,
-      cached_input: cost.usage.cached_input_tokens,
-      output: cost.usage.output_tokens,
-      total: cost.totalTokens,
-    },
-    cost_usd: addCosts(cost.totalUsd, judgeCost.totalUsd),
-    judge_cost_usd: judgeCost.totalUsd,
-    turns: outcome?.turns ?? 0,
-    tool_calls: outcome?.toolCalls ?? 0,
-    timings: { ...timings, total_s: round((Date.now() - startedAt.getTime()) / 1000) },
-    checks,
-    started_at: startedAt.toISOString(),
-    finished_at: new Date().toISOString(),
-    task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
-    // The runner's kind even when it failed to start (a compose task whose sidecar never got healthy).
-    sandbox: sandbox?.kind ?? sandboxKind,
-  });
+  const buildResult = (): RunResult =>
+    blankRunResult(
+      { task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt },
+      {
+        status,
+        score,
+        passed,
+        kill_reason: outcome?.killReason ?? (status === 'interrupted' ? 'interrupted' : null),
+        stop_reason: outcome?.stopReason ?? (status === 'interrupted' ? 'interrupted' : 'not_started'),
+        error,
+        tokens: {
+          input: cost.usage.input_tokens,
+          cached_input: cost.usage.cached_input_tokens,
+          output: cost.usage.output_tokens,
+          total: cost.totalTokens,
+        },
+        cost_usd: addCosts(cost.totalUsd, judgeCost.totalUsd),
+        judge_cost_usd: judgeCost.totalUsd,
+        turns: outcome?.turns ?? 0,
+        tool_calls: outcome?.toolCalls ?? 0,
+        timings: { ...timings, total_s: round((Date.now() - startedAt.getTime()) / 1000) },
+        checks,
+        // The runner's kind even when it failed to start (a compose task whose sidecar never got healthy).
+        sandbox: sandbox?.kind ?? sandboxKind,
+      },
+    );
   // Written first so that a harness killed mid-run still leaves a readable reason.
   dir.writeResult(buildResult());
 
@@ -242,9 +236,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       await sandbox.stop().catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
   }
   if (status !== 'completed') passed = false;
-  const result = buildResult();
-  dir.writeResult(result);
-  await updateIndex(path.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
+  const result = await recordRun(opts.runsRoot, buildResult(), { runDir: dir.root });
   opts.onPhase?.('done', runId);
   return { result, runDir: dir.root };
 }

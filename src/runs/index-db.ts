@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
+import { redact } from './redact.js';
 import type { RunResult } from './result.js';
 import { loadSqlJs } from './sqljs.js';
 
@@ -164,6 +165,7 @@ export async function readIndex<T>(file: string, fn: (db: Database) => T): Promi
   }
 }
 
+/** Writes a run's row and its checks; free text (error messages, explanations) is redacted here too. */
 export function insertRun(db: Database, result: RunResult, runDir: string): void {
   db.run(
     `INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
@@ -182,7 +184,7 @@ export function insertRun(db: Database, result: RunResult, runDir: string): void
       result.kill_reason,
       result.stop_reason,
       result.error?.kind ?? null,
-      result.error?.message ?? null,
+      result.error ? redact(result.error.message) : null,
       result.tokens.input,
       result.tokens.cached_input,
       result.tokens.output,
@@ -202,7 +204,17 @@ export function insertRun(db: Database, result: RunResult, runDir: string): void
   for (const c of result.checks) {
     db.run(
       'INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)',
-      [result.run_id, c.name, c.type, c.tier, c.weight, c.gating ? 1 : 0, c.status, c.score, c.explanation],
+      [
+        result.run_id,
+        c.name,
+        c.type,
+        c.tier,
+        c.weight,
+        c.gating ? 1 : 0,
+        c.status,
+        c.score,
+        redact(c.explanation),
+      ],
     );
   }
 }

@@ -23,6 +23,14 @@ export {
   type SuiteRunRecord,
   upsertSuiteRun,
 } from './queries.js';
+export {
+  type BlankRunResultInput,
+  blankRunResult,
+  indexRun,
+  type RecordRunOptions,
+  type RunTaskInfo,
+  recordRun,
+} from './record.js';
 export { redact, redactDeep, registerEnvSecrets, registerSecret } from './redact.js';
 export * from './result.js';
 export { RunDirectory, type TranscriptEvent, TranscriptWriter } from './run-dir.js';

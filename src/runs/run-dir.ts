@@ -61,7 +61,8 @@ export class RunDirectory {
 
   /** Writes result.json atomically so a reader never sees half a file. */
   writeResult(result: RunResult): void {
-    const tmp = `${this.resultPath}.tmp`;
+    mkdirSync(this.root, { recursive: true });
+    const tmp = `${this.resultPath}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
     renameSync(tmp, this.resultPath);
   }

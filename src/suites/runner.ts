@@ -4,13 +4,14 @@ import type { PricingTable } from '../cost/index.js';
 import type { ChatModel, ModelConfig } from '../models/index.js';
 import { type RunPhase, type RunTaskOptions, type RunTaskResult, runTask } from '../orchestrator/index.js';
 import {
+  blankRunResult,
   getSuiteRun,
-  insertRun,
   newRunId,
   newSuiteRunId,
   RunDirectory,
   type RunResult,
   readIndex,
+  recordRun,
   redact,
   runsOfSuiteRun,
   type SuiteRunRecord,
@@ -410,7 +411,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
   }
 
   /** A watchdog-stopped run reads as interrupted; record it as the environment timeout it was. */
-  async function rewriteAsTimeout(outcome: RunTaskResult, deadlineMs: number): Promise<RunResult> {
+  function rewriteAsTimeout(outcome: RunTaskResult, deadlineMs: number): Promise<RunResult> {
     const result: RunResult = {
       ...outcome.result,
       status: 'environment_error',
@@ -421,14 +422,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
         message: `stopped by the suite runner: no result within ${Math.round(deadlineMs / 1000)}s`,
       },
     };
-    const runDir = outcome.runDir;
-    new RunDirectory(path.dirname(runDir), path.basename(runDir)).writeResult(result);
-    await updateIndex(dbPath, (db) => insertRun(db, result, runDir));
-    return result;
+    return recordRun(runsRoot, result, { runDir: outcome.runDir });
   }
 
   /** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
-  async function recordSynthetic(
+  function recordSynthetic(
     unit: Unit,
     knownRunId: string | null,
     started: Date,
@@ -437,37 +435,12 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
   ): Promise<RunResult> {
     const manifest = unit.suiteTask.task.manifest;
     const runId = knownRunId ?? newRunId(manifest.id, model, started);
-    const runDir = new RunDirectory(runsRoot, runId);
-    runDir.create();
-    const result: RunResult = {
-      schema_version: 1,
-      run_id: runId,
-      task_id: manifest.id,
-      model: model,
-      suite_run_id: suiteRunId,
-      epoch: unit.epoch,
-      status,
-      score: 0,
-      passed: false,
-      pass_threshold: manifest.grader.pass_threshold,
-      kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null,
-      stop_reason: 'not_started',
-      error: { kind: error.kind, message: redact(error.message) },
-      tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
-      cost_usd: 0,
-      judge_cost_usd: 0,
-      turns: 0,
-      tool_calls: 0,
-      timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: (Date.now() - started.getTime()) / 1000 },
-      checks: [],
-      started_at: started.toISOString(),
-      finished_at: new Date().toISOString(),
-      task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
-      sandbox: 'unknown',
-    };
-    runDir.writeResult(result);
-    await updateIndex(dbPath, (db) => insertRun(db, result, runDir.root));
-    return result;
+    new RunDirectory(runsRoot, runId).create();
+    const result = blankRunResult(
+      { task: manifest, runId, model, suiteRunId, epoch: unit.epoch, startedAt: started },
+      { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null },
+    );
+    return recordRun(runsRoot, result);
   }
 }
 

@@ -59,7 +59,9 @@ describe('suite, compare, runs and show-run commands', () => {
   });
 
   it('suite show prints the report or summary.json, by id prefix', async () => {
-    const md = await runCli(['suite', 'show', headId.slice(0, -3), '--runs-dir', runsDir]);
+    // The shortest prefix of the head's id that is not also the base's (both may start in the same second).
+    const differsAt = [...headId].findIndex((c, i) => c !== baseId[i]);
+    const md = await runCli(['suite', 'show', headId.slice(0, differsAt + 1), '--runs-dir', runsDir]);
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^# Suite demo: scripted/);
     expect(md.stdout).toMatch(/\| beta \| easy \| ❌ failed \| 0\/2 \|/);

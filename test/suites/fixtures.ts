@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunTaskOptions, RunTaskResult } from '../../src/orchestrator/index.js';
-import { insertRun, newRunId, RunDirectory, type RunResult, updateIndex } from '../../src/runs/index.js';
+import { blankRunResult, newRunId, type RunResult, recordRun } from '../../src/runs/index.js';
 import type { Task } from '../../src/tasks/index.js';
 
 /** Writes a minimal valid task folder (enough for loadTask; runs go through a fake runner). */
@@ -111,42 +111,34 @@ export function fakeRunner(
         score = behaviour.score;
         passed = behaviour.passed;
       }
-      const result: RunResult = {
-        schema_version: 1,
-        run_id: runId,
-        task_id: taskId,
-        model: String(o.model),
-        suite_run_id: o.suiteRunId ?? null,
-        epoch,
-        status,
-        score,
-        passed,
-        pass_threshold: 1,
-        kill_reason: killReason,
-        stop_reason: aborted ? 'interrupted' : 'final_answer',
-        error,
-        tokens: { input: 100, cached_input: 0, output: 20, total: 120 },
-        cost_usd: 0.001,
-        judge_cost_usd: 0,
-        turns: 3,
-        tool_calls: 2,
-        timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: (Date.now() - started.getTime()) / 1000 },
-        checks: [],
-        started_at: started.toISOString(),
-        finished_at: new Date().toISOString(),
-        task: {
-          difficulty: task.manifest.difficulty,
-          domain: task.manifest.domain,
-          title: task.manifest.title,
-        },
-        sandbox: 'fake',
-      };
-      const dir = new RunDirectory(o.runsRoot, runId);
-      dir.create();
-      dir.writeResult(result);
-      await updateIndex(path.join(o.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
+      const recorded = await recordRun(
+        o.runsRoot,
+        blankRunResult(
+          {
+            task: task.manifest,
+            runId,
+            model: String(o.model),
+            suiteRunId: o.suiteRunId,
+            epoch,
+            startedAt: started,
+          },
+          {
+            status,
+            score,
+            passed,
+            kill_reason: killReason,
+            stop_reason: aborted ? 'interrupted' : 'final_answer',
+            error,
+            tokens: { input: 100, cached_input: 0, output: 20, total: 120 },
+            cost_usd: 0.001,
+            turns: 3,
+            tool_calls: 2,
+            sandbox: 'fake',
+          },
+        ),
+      );
       o.onPhase?.('done', runId);
-      return { result, runDir: dir.root };
+      return { result: recorded, runDir: path.join(o.runsRoot, runId) };
     } finally {
       active--;
     }
