@@ -38094,7 +38094,7 @@ function redact_redact(text) {
     return out;
 }
 /** Redacts every string inside a JSON-able value. */
-function redact_redactDeep(value) {
+function redactDeep(value) {
     return JSON.parse(redact_redact(JSON.stringify(value)));
 }
 //# sourceMappingURL=redact.js.map
@@ -48098,7 +48098,7 @@ class run_dir_RunDirectory {
     writeResult(result) {
         (0,external_node_fs_.mkdirSync)(this.root, { recursive: true });
         const tmp = `${this.resultPath}.${process.pid}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redact_redactDeep(result), null, 2)}\n`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, this.resultPath);
     }
     readResult() {
@@ -48168,7 +48168,7 @@ function blankRunResult(input, overrides = {}) {
  */
 async function record_recordRun(runsRoot, result, opts = {}) {
     const runDir = opts.runDir ?? external_node_path_.join(runsRoot, result.run_id);
-    const recorded = redact_redactDeep(result);
+    const recorded = redactDeep(result);
     new run_dir_RunDirectory(external_node_path_.dirname(runDir), external_node_path_.basename(runDir)).writeResult(recorded);
     await indexRun(runsRoot, recorded, runDir);
     return recorded;
@@ -48220,7 +48220,7 @@ const EMPTY_USAGE = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 
  * adds, signals and callbacks are not part of it, so a replay under another
  * budget still finds its answers.
  */
-function exchanges_normalizeRequest(model, req) {
+function normalizeRequest(model, req) {
     return dropUndefined({
         model,
         messages: req.messages.map((m) => m.role === 'assistant'
@@ -48251,38 +48251,38 @@ function exchanges_normalizeRequest(model, req) {
     });
 }
 /** A stable hash of a normalized request: sorted keys, so property order never matters. */
-function exchanges_exchangeKey(normalized) {
-    return createHash('sha256').update(canonicalJson(normalized)).digest('hex');
+function exchangeKey(normalized) {
+    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(normalized)).digest('hex');
 }
 /** Record and replay of model exchanges, one JSON file per request key. */
-class exchanges_ExchangeStore {
+class ExchangeStore {
     config;
     dir;
     constructor(config) {
         this.config = config;
-        this.dir = path.resolve(config.dir);
+        this.dir = external_node_path_.resolve(config.dir);
         if (config.mode === 'record')
-            mkdirSync(this.dir, { recursive: true });
-        else if (!existsSync(this.dir))
-            throw new ModelError(`--replay ${config.dir}: no such folder (record one with --record)`, 'config');
+            (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        else if (!(0,external_node_fs_.existsSync)(this.dir))
+            throw new types_ModelError(`--replay ${config.dir}: no such folder (record one with --record)`, 'config');
     }
     get replaying() {
         return this.config.mode === 'replay';
     }
     fileFor(key) {
-        return path.join(this.dir, `${key}.json`);
+        return external_node_path_.join(this.dir, `${key}.json`);
     }
     /** The recorded answer to `key`; a miss is a ModelError naming the key and the folder. */
     replay(key, model) {
         const file = this.fileFor(key);
-        if (!existsSync(file))
-            throw new ModelError(`replay miss: no recorded answer for this ${model} request (key ${key}) in ${this.dir}; ` +
+        if (!(0,external_node_fs_.existsSync)(file))
+            throw new types_ModelError(`replay miss: no recorded answer for this ${model} request (key ${key}) in ${this.dir}; ` +
                 'the request differs from every recorded one (record again with --record)', 'replay_miss');
         try {
-            return JSON.parse(readFileSync(file, 'utf8')).response;
+            return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8')).response;
         }
         catch (err) {
-            throw new ModelError(`replay: ${file} is not a recorded exchange (${err.message})`, 'config');
+            throw new types_ModelError(`replay: ${file} is not a recorded exchange (${err.message})`, 'config');
         }
     }
     /** Stores an answer (the latest recording of a key wins); written atomically, secrets redacted. */
@@ -48301,8 +48301,8 @@ class exchanges_ExchangeStore {
         };
         const file = this.fileFor(key);
         const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(redactDeep(entry), null, 2)}\n`);
-        renameSync(tmp, file);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(entry), null, 2)}\n`);
+        (0,external_node_fs_.renameSync)(tmp, file);
     }
 }
 function canonicalJson(value) {
@@ -48471,7 +48471,7 @@ class ModelGateway {
                 budget.beforeModelCall();
             }
             catch (err) {
-                if (err instanceof BudgetExceeded) {
+                if (err instanceof enforcer_BudgetExceeded) {
                     write({ type: 'model_refused', kill_reason: err.killReason });
                     this.reportBreach(err.kind);
                 }
@@ -48515,9 +48515,9 @@ class ModelGateway {
                 budget.markBreached('wall_time');
                 write({ type: 'model_refused', kill_reason: 'budget_exceeded:wall_time' });
                 this.reportBreach('wall_time');
-                throw new BudgetExceeded('wall_time');
+                throw new enforcer_BudgetExceeded('wall_time');
             }
-            if (err instanceof ModelError) {
+            if (err instanceof types_ModelError) {
                 this.lastError = err;
                 write({
                     type: 'model_error',
@@ -48957,7 +48957,11 @@ function openAIOptionsFor(name, config = {}) {
     const keyVar = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
     const apiKey = env[keyVar] || env.OPENAI_API_KEY;
     // A custom endpoint (a local vLLM, say) may need no key; the SDK still wants a non-empty one.
-    if (!apiKey && (known?.keyRequired ?? false) && !config.baseUrl && !env.OPENAI_BASE_URL)
+    if (!apiKey &&
+        !config.keyOptional &&
+        (known?.keyRequired ?? false) &&
+        !config.baseUrl &&
+        !env.OPENAI_BASE_URL)
         throw new types_ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
     return {
         name,
@@ -62677,72 +62681,6 @@ const DEFAULT_SYSTEM_PROMPT = 'You are an expert ML engineer working in a sandbo
     'working directory (/workspace). Use the tools to inspect, change and test the code.';
 /** How long a tool call may outlive the wall-time budget before it is abandoned. */
 const WALL_GRACE_MS = 5_000;
-/** Below this many tokens left in the budget, replies are capped to what is left. */
-const loop_OUTPUT_CAP_THRESHOLD = 16_384;
-/** Calls the model under the budget: refused when spent, cut off at the wall-time limit, usage recorded. */
-async function callModel(ctx, req) {
-    ctx.budget.beforeModelCall();
-    const remaining = ctx.budget.remainingWallMs();
-    const wall = AbortSignal.timeout(Math.max(1, remaining));
-    const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
-    const started = Date.now();
-    // Cap the reply at what the token and dollar budgets have left, but only once that is below any
-    // model's own output limit: a larger cap than a model allows is a 400 on some servers.
-    const outputPrice = ctx.model.free ? null : ctx.cost.outputPricePerToken(ctx.model.name);
-    const affordable = outputPrice
-        ? Math.floor(ctx.budget.remainingUsd() / outputPrice)
-        : Number.POSITIVE_INFINITY;
-    const tokensLeft = Math.min(ctx.budget.remainingTokens(), affordable);
-    let response;
-    try {
-        response = await ctx.model.complete({
-            ...req,
-            ...(tokensLeft < loop_OUTPUT_CAP_THRESHOLD ? { maxOutputTokens: Math.max(1, tokensLeft) } : {}),
-            signal,
-            deadline: started + remaining,
-            onRetry: (n) => ctx.transcript.write({
-                type: 'model_retry',
-                attempt: n.attempt,
-                reason: n.reason,
-                message: n.message,
-                delay_ms: n.delayMs,
-                retry_after: n.fromRetryAfter,
-            }),
-        });
-    }
-    catch (err) {
-        if (wall.aborted && !ctx.signal?.aborted) {
-            ctx.budget.markBreached('wall_time');
-            throw new enforcer_BudgetExceeded('wall_time');
-        }
-        if (err instanceof types_ModelError)
-            ctx.transcript.write({
-                type: 'model_error',
-                kind: err.kind,
-                status: err.status ?? null,
-                message: err.message,
-                duration_ms: Date.now() - started,
-            });
-        throw err;
-    }
-    const cost = ctx.cost.record(ctx.model.name, response.usage, ctx.model.free);
-    if (cost === null && !ctx.budget.costUnknown)
-        ctx.transcript.write({
-            type: 'warning',
-            message: `the dollar budget cannot be enforced for ${ctx.model.name}: it has no price (tokens still are)`,
-        });
-    ctx.budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
-    ctx.transcript.write({
-        type: 'model_response',
-        message: response.message,
-        usage: response.usage,
-        cost_usd: cost,
-        finish_reason: response.finishReason,
-        retries: response.retries ?? 0,
-        duration_ms: Date.now() - started,
-    });
-    return response;
-}
 /** Runs one tool call under the budget and records it; returns the text for the model. */
 async function runToolCall(ctx, call) {
     try {
@@ -62834,7 +62772,7 @@ async function driveAgent(ctx, protocol) {
     ctx.transcript.write({
         type: 'agent_start',
         agent: protocol.agent,
-        model: ctx.model.name,
+        model: ctx.gateway.model.name,
         messages,
         tools: ctx.toolbox.names,
     });
@@ -62852,10 +62790,7 @@ async function driveAgent(ctx, protocol) {
             if (ctx.signal?.aborted)
                 throw new Error('interrupted');
             turns++;
-            const response = await callModel(ctx, {
-                ...protocol.request(messages, tools),
-                temperature: ctx.temperature,
-            });
+            const response = await ctx.gateway.complete({ ...protocol.request(messages, tools), temperature: ctx.temperature }, { signal: ctx.signal });
             messages.push(response.message);
             const turn = protocol.interpret(response.message, turns);
             if (turn.final)
@@ -64027,6 +63962,7 @@ async function llmRubric(check, ctx) {
             files,
         };
     }
+    const gateway = judge.gateway(model);
     const conversation = [...messages];
     const replies = [];
     let usage = EMPTY_USAGE;
@@ -64036,8 +63972,8 @@ async function llmRubric(check, ctx) {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         let reply;
         try {
-            const response = await model.complete({ messages: conversation, temperature: 0 });
-            const cost = judge.record(model, response.usage);
+            const response = await gateway.complete({ messages: conversation, temperature: 0 });
+            const cost = response.costUsd;
             spent = spent === null || cost === null ? null : spent + cost;
             usage = addUsage(usage, response.usage);
             reply = response.message;
@@ -64497,7 +64433,7 @@ function writeOutputs(dir, outcome, finding, durationMs = 0) {
         files[suffix] = name;
     }
     const record = { ...outcome, duration_ms: durationMs, details: finding.details ?? {}, files };
-    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify(redact_redactDeep(record), null, 2)}\n`);
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify(redactDeep(record), null, 2)}\n`);
 }
 async function runCheck(check, ctx) {
     try {
@@ -64573,6 +64509,9 @@ function condenseTranscript(jsonl) {
         catch {
             continue;
         }
+        // The judge's own calls (a re-grade reads a transcript that has them) are not the agent's work.
+        if (event.source === 'judge')
+            continue;
         if (event.type === 'model_response') {
             const message = (event.message ?? {});
             if (message.content)
@@ -64639,6 +64578,7 @@ function describeChanges(seedDir, finalDir) {
 }
 //# sourceMappingURL=material.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/prepare.js
+
 
 
 
@@ -64778,10 +64718,24 @@ function judgeForRun(opts) {
     });
     // Read now, before any grader command can leave files in the workspace, and only when a rubric needs it.
     const material = opts.task.manifest.grader.checks.some((c) => c.type === 'llm_rubric') ? build() : null;
+    const gateways = new Map();
     return {
         resolve: opts.resolve,
         cacheDir: opts.cacheDir,
-        record: (model, usage) => opts.cost.record(model.name, usage, model.free),
+        gateway: (model) => {
+            let gateway = gateways.get(model.name);
+            if (!gateway) {
+                gateway = new ModelGateway({
+                    model,
+                    cost: opts.cost,
+                    transcript: opts.transcript ?? null,
+                    exchanges: opts.exchanges ?? null,
+                    source: 'judge',
+                });
+                gateways.set(model.name, gateway);
+            }
+            return gateway;
+        },
         material: () => material ?? build(),
     };
 }
@@ -64911,7 +64865,11 @@ async function run_task_runTask(opts) {
     try {
         opts.onPhase?.('setup', runId);
         const phaseStart = Date.now();
-        const model = typeof opts.model === 'string' ? await resolveModel(opts.model, opts.modelConfig) : opts.model;
+        const replaying = opts.exchanges?.mode === 'replay';
+        // A replay sends nothing: the model needs no key.
+        const modelConfig = { ...opts.modelConfig, ...(replaying ? { keyOptional: true } : {}) };
+        const exchanges = opts.exchanges ? new ExchangeStore(opts.exchanges) : null;
+        const model = typeof opts.model === 'string' ? await resolveModel(opts.model, modelConfig) : opts.model;
         const tools = manifest.tools.enabled;
         const opened = await sandbox_openSandbox({
             task,
@@ -64936,15 +64894,15 @@ async function run_task_runTask(opts) {
         // The wall-time budget is the agent's: it starts when the sandbox is ready.
         const budget = new BudgetEnforcer(budgetLimits);
         transcript.write({ type: 'budget', ...budgetLimits });
+        const gateway = new ModelGateway({ model, cost, budget, transcript, signal: opts.signal, exchanges });
         outcome = await runAgent(manifest.tools.style, {
             instructions: manifest.instructions,
             systemPrompt: manifest.agent.system_prompt,
             temperature: manifest.agent.temperature,
-            model,
+            gateway,
             toolbox: new Toolbox(tools),
             sandbox,
             budget,
-            cost,
             transcript,
             maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
             toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
@@ -64973,8 +64931,13 @@ async function run_task_runTask(opts) {
                 killLeftovers: true,
                 judgeCost,
                 // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.
-                resolveJudge: opts.resolveJudge,
+                resolveJudge: opts.resolveJudge ??
+                    ((name) => resolveModel(name, {
+                        ...(modelConfig.requestTimeoutMs ? { requestTimeoutMs: modelConfig.requestTimeoutMs } : {}),
+                        ...(replaying ? { keyOptional: true } : {}),
+                    })),
                 transcript,
+                exchanges,
             });
             timings.grading_s = run_task_round((Date.now() - gradeStart) / 1000);
             checks = graded.checks;
@@ -65041,6 +65004,8 @@ async function run_task_gradeInSandbox(opts) {
         transcriptPath: dir.transcriptPath,
         seedWorkspace: dir.workspace,
         finalWorkspace: dir.workspaceFinal,
+        transcript: opts.transcript,
+        exchanges: opts.exchanges ?? null,
     });
     const graded = await grade({
         task,
@@ -65201,6 +65166,8 @@ async function validateTask(task, opts) {
         warn: opts.warn,
         notice: opts.notice,
         onPhase: opts.onPhase,
+        exchanges: opts.exchanges,
+        ...(opts.modelConfig ? { modelConfig: opts.modelConfig } : {}),
     });
     const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);
     const oracleRun = summarizeRun('oracle', oracle.result, oracle.runDir);
@@ -65852,6 +65819,7 @@ async function runSuite(options) {
                 signal: controller.signal,
                 ...(options.pricing ? { pricing: options.pricing } : {}),
                 ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
+                ...(options.exchanges ? { exchanges: options.exchanges } : {}),
                 warn: (m) => warn(`${taskId}: ${m}`),
                 onPhase: (phase, id) => {
                     runId = id;
@@ -66446,6 +66414,15 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
             problem('base-url', 'an http(s) URL of an OpenAI-compatible API such as https://api.openai.com/v1', baseUrlRaw);
         }
     }
+    const timeoutRaw = read('request-timeout');
+    let requestTimeoutSeconds = null;
+    if (timeoutRaw !== '') {
+        const n = Number(timeoutRaw);
+        if (!Number.isFinite(n) || n <= 0 || n > 86_400)
+            problem('request-timeout', 'seconds from 1 to 86400', timeoutRaw);
+        else
+            requestTimeoutSeconds = n;
+    }
     const shardRaw = read('shard');
     let shard = null;
     if (shardRaw !== '') {
@@ -66472,6 +66449,7 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
         epochs: positiveInt('epochs', 100),
         apiKey: read('api-key') || null,
         baseUrl,
+        requestTimeoutSeconds,
         failUnder: rate('fail-under'),
         maxRegression: rate('max-regression'),
         comment: boolean('comment', true),
@@ -66878,6 +66856,9 @@ async function runAction(signal) {
             epochs,
             runsRoot,
             signal,
+            ...(inputs.requestTimeoutSeconds
+                ? { modelConfig: { requestTimeoutMs: Math.round(inputs.requestTimeoutSeconds * 1000) } }
+                : {}),
             // The input is 1-based as written in a matrix; the runner counts from 0.
             ...(inputs.shard ? { shard: { index: inputs.shard.index - 1, total: inputs.shard.total } } : {}),
             branch: ctx.branch,

@@ -23,6 +23,8 @@ export interface ActionInputs {
   epochs: number | null;
   apiKey: string | null;
   baseUrl: string | null;
+  /** Seconds one model request may take before it is retried; null: the default (120). */
+  requestTimeoutSeconds: number | null;
   /** Minimum pass rate, 0..1; null: no threshold. */
   failUnder: number | null;
   /** Largest allowed drop in pass rate against the base branch, 0..1; null: no gate. */
@@ -130,6 +132,15 @@ export function parseInputs(
     }
   }
 
+  const timeoutRaw = read('request-timeout');
+  let requestTimeoutSeconds: number | null = null;
+  if (timeoutRaw !== '') {
+    const n = Number(timeoutRaw);
+    if (!Number.isFinite(n) || n <= 0 || n > 86_400)
+      problem('request-timeout', 'seconds from 1 to 86400', timeoutRaw);
+    else requestTimeoutSeconds = n;
+  }
+
   const shardRaw = read('shard');
   let shard: Shard | null = null;
   if (shardRaw !== '') {
@@ -155,6 +166,7 @@ export function parseInputs(
     epochs: positiveInt('epochs', 100),
     apiKey: read('api-key') || null,
     baseUrl,
+    requestTimeoutSeconds,
     failUnder: rate('fail-under'),
     maxRegression: rate('max-regression'),
     comment: boolean('comment', true),

@@ -150,6 +150,9 @@ async function runAction(signal: AbortSignal): Promise<void> {
         epochs,
         runsRoot,
         signal,
+        ...(inputs.requestTimeoutSeconds
+          ? { modelConfig: { requestTimeoutMs: Math.round(inputs.requestTimeoutSeconds * 1000) } }
+          : {}),
         // The input is 1-based as written in a matrix; the runner counts from 0.
         ...(inputs.shard ? { shard: { index: inputs.shard.index - 1, total: inputs.shard.total } } : {}),
         branch: ctx.branch,

@@ -1,11 +1,9 @@
 import { type BudgetEnforcer, BudgetExceeded } from '../budgets/index.js';
-import type { CostTracker } from '../cost/index.js';
 import {
   type ChatMessage,
-  type ChatModel,
   type ChatRequest,
-  type ChatResponse,
   ModelError,
+  type ModelGateway,
   type ToolCall,
   type ToolSpec,
 } from '../models/index.js';
@@ -36,11 +34,12 @@ export interface AgentContext {
   instructions: string;
   systemPrompt?: string | undefined;
   temperature?: number | undefined;
-  model: ChatModel;
+  /** Every model call goes through the run's gateway: budget checks, reply caps, cost, transcript lines, record/replay. */
+  gateway: ModelGateway;
   toolbox: Toolbox;
   sandbox: SandboxRunner;
+  /** The same budget the gateway checks; the loop checks tool calls against it. */
   budget: BudgetEnforcer;
-  cost: CostTracker;
   transcript: TranscriptWriter;
   maxTurns: number;
   /** Per tool call, before clipping to the remaining wall time. */
@@ -95,74 +94,6 @@ export const DEFAULT_SYSTEM_PROMPT =
 
 /** How long a tool call may outlive the wall-time budget before it is abandoned. */
 export const WALL_GRACE_MS = 5_000;
-
-/** Below this many tokens left in the budget, replies are capped to what is left. */
-export const OUTPUT_CAP_THRESHOLD = 16_384;
-
-/** Calls the model under the budget: refused when spent, cut off at the wall-time limit, usage recorded. */
-export async function callModel(ctx: AgentContext, req: ChatRequest): Promise<ChatResponse> {
-  ctx.budget.beforeModelCall();
-  const remaining = ctx.budget.remainingWallMs();
-  const wall = AbortSignal.timeout(Math.max(1, remaining));
-  const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
-  const started = Date.now();
-  // Cap the reply at what the token and dollar budgets have left, but only once that is below any
-  // model's own output limit: a larger cap than a model allows is a 400 on some servers.
-  const outputPrice = ctx.model.free ? null : ctx.cost.outputPricePerToken(ctx.model.name);
-  const affordable = outputPrice
-    ? Math.floor(ctx.budget.remainingUsd() / outputPrice)
-    : Number.POSITIVE_INFINITY;
-  const tokensLeft = Math.min(ctx.budget.remainingTokens(), affordable);
-  let response: ChatResponse;
-  try {
-    response = await ctx.model.complete({
-      ...req,
-      ...(tokensLeft < OUTPUT_CAP_THRESHOLD ? { maxOutputTokens: Math.max(1, tokensLeft) } : {}),
-      signal,
-      deadline: started + remaining,
-      onRetry: (n) =>
-        ctx.transcript.write({
-          type: 'model_retry',
-          attempt: n.attempt,
-          reason: n.reason,
-          message: n.message,
-          delay_ms: n.delayMs,
-          retry_after: n.fromRetryAfter,
-        }),
-    });
-  } catch (err) {
-    if (wall.aborted && !ctx.signal?.aborted) {
-      ctx.budget.markBreached('wall_time');
-      throw new BudgetExceeded('wall_time');
-    }
-    if (err instanceof ModelError)
-      ctx.transcript.write({
-        type: 'model_error',
-        kind: err.kind,
-        status: err.status ?? null,
-        message: err.message,
-        duration_ms: Date.now() - started,
-      });
-    throw err;
-  }
-  const cost = ctx.cost.record(ctx.model.name, response.usage, ctx.model.free);
-  if (cost === null && !ctx.budget.costUnknown)
-    ctx.transcript.write({
-      type: 'warning',
-      message: `the dollar budget cannot be enforced for ${ctx.model.name}: it has no price (tokens still are)`,
-    });
-  ctx.budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
-  ctx.transcript.write({
-    type: 'model_response',
-    message: response.message,
-    usage: response.usage,
-    cost_usd: cost,
-    finish_reason: response.finishReason,
-    retries: response.retries ?? 0,
-    duration_ms: Date.now() - started,
-  });
-  return response;
-}
 
 /** Runs one tool call under the budget and records it; returns the text for the model. */
 export async function runToolCall(
@@ -259,7 +190,7 @@ export async function driveAgent(ctx: AgentContext, protocol: AgentProtocol): Pr
   ctx.transcript.write({
     type: 'agent_start',
     agent: protocol.agent,
-    model: ctx.model.name,
+    model: ctx.gateway.model.name,
     messages,
     tools: ctx.toolbox.names,
   });
@@ -276,10 +207,10 @@ export async function driveAgent(ctx: AgentContext, protocol: AgentProtocol): Pr
     while (turns < ctx.maxTurns) {
       if (ctx.signal?.aborted) throw new Error('interrupted');
       turns++;
-      const response = await callModel(ctx, {
-        ...protocol.request(messages, tools),
-        temperature: ctx.temperature,
-      });
+      const response = await ctx.gateway.complete(
+        { ...protocol.request(messages, tools), temperature: ctx.temperature },
+        { signal: ctx.signal },
+      );
       messages.push(response.message);
       const turn = protocol.interpret(response.message, turns);
       if (turn.final) return ended('final_answer', response.message.content ?? '');

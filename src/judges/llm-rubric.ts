@@ -85,6 +85,7 @@ export async function llmRubric(check: CheckOf<'llm_rubric'>, ctx: GradeContext)
       files,
     };
   }
+  const gateway = judge.gateway(model);
   const conversation = [...messages];
   const replies: Array<string | null> = [];
   let usage: Usage = EMPTY_USAGE;
@@ -94,8 +95,8 @@ export async function llmRubric(check: CheckOf<'llm_rubric'>, ctx: GradeContext)
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let reply: ChatMessage & { role: 'assistant' };
     try {
-      const response = await model.complete({ messages: conversation, temperature: 0 });
-      const cost = judge.record(model, response.usage);
+      const response = await gateway.complete({ messages: conversation, temperature: 0 });
+      const cost = response.costUsd;
       spent = spent === null || cost === null ? null : spent + cost;
       usage = addUsage(usage, response.usage);
       reply = response.message;

@@ -38,6 +38,8 @@ export function condenseTranscript(jsonl: string): string {
     } catch {
       continue;
     }
+    // The judge's own calls (a re-grade reads a transcript that has them) are not the agent's work.
+    if (event.source === 'judge') continue;
     if (event.type === 'model_response') {
       const message = (event.message ?? {}) as {
         content?: string | null;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CostTracker } from '../cost/index.js';
-import type { ChatModel } from '../models/index.js';
+import { type ChatModel, type ExchangeStore, ModelGateway, type TranscriptSink } from '../models/index.js';
 import { type SandboxRunner, shellQuote } from '../sandbox/index.js';
 import type { Task } from '../tasks/index.js';
 import { condenseTranscript, describeChanges } from './material.js';
@@ -150,6 +150,9 @@ export function judgeForRun(opts: {
   transcriptPath: string;
   seedWorkspace: string;
   finalWorkspace: string;
+  /** Where judge calls are written, one line each with `source: judge`. */
+  transcript?: TranscriptSink | null;
+  exchanges?: ExchangeStore | null;
 }): JudgeSetup {
   const build = (): JudgeMaterial => ({
     instructions: opts.task.manifest.instructions,
@@ -160,10 +163,24 @@ export function judgeForRun(opts: {
   });
   // Read now, before any grader command can leave files in the workspace, and only when a rubric needs it.
   const material = opts.task.manifest.grader.checks.some((c) => c.type === 'llm_rubric') ? build() : null;
+  const gateways = new Map<string, ModelGateway>();
   return {
     resolve: opts.resolve,
     cacheDir: opts.cacheDir,
-    record: (model, usage) => opts.cost.record(model.name, usage, model.free),
+    gateway: (model) => {
+      let gateway = gateways.get(model.name);
+      if (!gateway) {
+        gateway = new ModelGateway({
+          model,
+          cost: opts.cost,
+          transcript: opts.transcript ?? null,
+          exchanges: opts.exchanges ?? null,
+          source: 'judge',
+        });
+        gateways.set(model.name, gateway);
+      }
+      return gateway;
+    },
     material: () => material ?? build(),
   };
 }

@@ -1,4 +1,4 @@
-import type { ChatModel, Usage } from '../models/index.js';
+import type { ChatModel, ModelGateway } from '../models/index.js';
 import type { CheckOutcome } from '../runs/index.js';
 import type { SandboxRunner } from '../sandbox/index.js';
 import type { Check, Task } from '../tasks/index.js';
@@ -28,8 +28,11 @@ export interface JudgeSetup {
   resolve(name: string): Promise<ChatModel>;
   /** Folder of cached answers (e.g. runs/.judge-cache); null turns caching off. */
   cacheDir: string | null;
-  /** Accounts one judge call; returns its dollars, or null when the model has no price. */
-  record(model: ChatModel, usage: Usage): number | null;
+  /**
+   * The gateway a judge model's calls go through: cost accounted (never
+   * against the agent's budget), a transcript line per call, record/replay.
+   */
+  gateway(model: ChatModel): ModelGateway;
   /** What the judge reads of the run; built once per grading. */
   material(): JudgeMaterial;
   /** Judge calls per check before a malformed answer becomes a grader error (default 3). */

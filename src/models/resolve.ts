@@ -6,7 +6,10 @@ export interface ModelConfig {
   baseUrl?: string | undefined;
   env?: NodeJS.ProcessEnv;
   retry?: Partial<RetryPolicy>;
-  requestTimeoutMs?: number;
+  /** One HTTP attempt at most this long (default 120 s). */
+  requestTimeoutMs?: number | undefined;
+  /** No key is needed (a replay, which never calls the model): a missing one is not an error. */
+  keyOptional?: boolean;
 }
 
 /**
@@ -50,7 +53,13 @@ export function openAIOptionsFor(name: string, config: ModelConfig = {}): OpenAI
   const keyVar = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
   const apiKey = env[keyVar] || env.OPENAI_API_KEY;
   // A custom endpoint (a local vLLM, say) may need no key; the SDK still wants a non-empty one.
-  if (!apiKey && (known?.keyRequired ?? false) && !config.baseUrl && !env.OPENAI_BASE_URL)
+  if (
+    !apiKey &&
+    !config.keyOptional &&
+    (known?.keyRequired ?? false) &&
+    !config.baseUrl &&
+    !env.OPENAI_BASE_URL
+  )
     throw new ModelError(
       `model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`,
       'config',

@@ -11,7 +11,14 @@ import {
   type PreparedGrading,
   prepareGrading,
 } from '../judges/index.js';
-import { type ChatModel, type ModelConfig, ModelError } from '../models/index.js';
+import {
+  type ChatModel,
+  type ExchangeConfig,
+  ExchangeStore,
+  type ModelConfig,
+  ModelError,
+  ModelGateway,
+} from '../models/index.js';
 import {
   blankRunResult,
   type CheckOutcome,
@@ -45,6 +52,8 @@ export interface RunTaskOptions {
   pricing?: PricingTable;
   /** How a named model is reached: base URL, retry policy (ignored for a ready ChatModel). */
   modelConfig?: ModelConfig;
+  /** Record every model exchange (agent and judge) to a folder, or answer from one without calling any model. */
+  exchanges?: ExchangeConfig | undefined;
   /** Aborting stops the agent; the run is recorded as interrupted. */
   signal?: AbortSignal;
   onPhase?: (phase: RunPhase, runId: string) => void;
@@ -141,8 +150,11 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   try {
     opts.onPhase?.('setup', runId);
     const phaseStart = Date.now();
-    const model =
-      typeof opts.model === 'string' ? await resolveModel(opts.model, opts.modelConfig) : opts.model;
+    const replaying = opts.exchanges?.mode === 'replay';
+    // A replay sends nothing: the model needs no key.
+    const modelConfig = { ...opts.modelConfig, ...(replaying ? { keyOptional: true } : {}) };
+    const exchanges = opts.exchanges ? new ExchangeStore(opts.exchanges) : null;
+    const model = typeof opts.model === 'string' ? await resolveModel(opts.model, modelConfig) : opts.model;
     const tools = manifest.tools.enabled;
     const opened = await openSandbox({
       task,
@@ -168,15 +180,15 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     // The wall-time budget is the agent's: it starts when the sandbox is ready.
     const budget = new BudgetEnforcer(budgetLimits);
     transcript.write({ type: 'budget', ...budgetLimits });
+    const gateway = new ModelGateway({ model, cost, budget, transcript, signal: opts.signal, exchanges });
     outcome = await runAgent(manifest.tools.style, {
       instructions: manifest.instructions,
       systemPrompt: manifest.agent.system_prompt,
       temperature: manifest.agent.temperature,
-      model,
+      gateway,
       toolbox: new Toolbox(tools),
       sandbox,
       budget,
-      cost,
       transcript,
       maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
       toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
@@ -205,8 +217,15 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
         killLeftovers: true,
         judgeCost,
         // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.
-        resolveJudge: opts.resolveJudge,
+        resolveJudge:
+          opts.resolveJudge ??
+          ((name) =>
+            resolveModel(name, {
+              ...(modelConfig.requestTimeoutMs ? { requestTimeoutMs: modelConfig.requestTimeoutMs } : {}),
+              ...(replaying ? { keyOptional: true } : {}),
+            })),
         transcript,
+        exchanges,
       });
       timings.grading_s = round((Date.now() - gradeStart) / 1000);
       checks = graded.checks;
@@ -250,6 +269,7 @@ export async function gradeInSandbox(opts: {
   judgeCost: CostTracker;
   resolveJudge?: ((name: string) => Promise<ChatModel>) | undefined;
   transcript: TranscriptWriter;
+  exchanges?: ExchangeStore | null;
 }): Promise<GradeResult> {
   const { task, sandbox, dir } = opts;
   let prepared: PreparedGrading;
@@ -274,6 +294,8 @@ export async function gradeInSandbox(opts: {
     transcriptPath: dir.transcriptPath,
     seedWorkspace: dir.workspace,
     finalWorkspace: dir.workspaceFinal,
+    transcript: opts.transcript,
+    exchanges: opts.exchanges ?? null,
   });
   const graded = await grade({
     task,

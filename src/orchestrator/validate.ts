@@ -1,3 +1,4 @@
+import type { ExchangeConfig, ModelConfig } from '../models/index.js';
 import type { RunResult } from '../runs/index.js';
 import type { Task } from '../tasks/index.js';
 import { type RunPhase, runTask } from './run-task.js';
@@ -41,6 +42,10 @@ export interface ValidateOptions {
   warn?: (message: string) => void;
   notice?: (message: string) => void;
   onPhase?: (phase: RunPhase, runId: string) => void;
+  /** Record or replay the judge's model calls (the oracle and null models call none). */
+  exchanges?: ExchangeConfig;
+  /** The judge's request timeout. */
+  modelConfig?: ModelConfig;
 }
 
 /**
@@ -59,6 +64,8 @@ export async function validateTask(task: Task, opts: ValidateOptions): Promise<T
       warn: opts.warn,
       notice: opts.notice,
       onPhase: opts.onPhase,
+      exchanges: opts.exchanges,
+      ...(opts.modelConfig ? { modelConfig: opts.modelConfig } : {}),
     });
   const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);
   const oracleRun = summarizeRun('oracle', oracle.result, oracle.runDir);

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PricingTable } from '../cost/index.js';
-import type { ChatModel, ModelConfig } from '../models/index.js';
+import type { ChatModel, ExchangeConfig, ModelConfig } from '../models/index.js';
 import { type RunPhase, type RunTaskOptions, type RunTaskResult, runTask } from '../orchestrator/index.js';
 import {
   blankRunResult,
@@ -94,6 +94,8 @@ export interface RunSuiteOptions {
   pricing?: PricingTable;
   /** How a named model is reached (base URL, retries); passed to every run. */
   modelConfig?: ModelConfig;
+  /** Record every model exchange of every run to a folder, or answer from one. */
+  exchanges?: ExchangeConfig;
   onEvent?: (event: SuiteEvent) => void;
   /** Default: runTask from the orchestrator. */
   runTask?: TaskRunner;
@@ -356,6 +358,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
           signal: controller.signal,
           ...(options.pricing ? { pricing: options.pricing } : {}),
           ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
+          ...(options.exchanges ? { exchanges: options.exchanges } : {}),
           warn: (m) => warn(`${taskId}: ${m}`),
           onPhase: (phase, id) => {
             runId = id;

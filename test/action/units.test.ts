@@ -20,6 +20,7 @@ describe('parseInputs', () => {
     expect(i.mode).toBe('run');
     expect(i.artifactName).toBe('factory-bench-runs');
     expect(i.failUnder).toBeNull();
+    expect(i.requestTimeoutSeconds).toBeNull();
   });
 
   it('reads rates as fractions or percentages, shards and booleans', () => {
@@ -31,9 +32,11 @@ describe('parseInputs', () => {
         shard: '2/3',
         comment: 'false',
         epochs: '3',
+        'request-timeout': '45',
       }),
       '/ws',
     );
+    expect(i.requestTimeoutSeconds).toBe(45);
     expect(i.failUnder).toBeCloseTo(0.8);
     expect(i.maxRegression).toBeCloseTo(0.05);
     expect(i.shard).toEqual({ index: 2, total: 3 });
@@ -52,6 +55,7 @@ describe('parseInputs', () => {
           mode: 'merge-all',
           'base-url': 'ftp://x',
           comment: 'maybe',
+          'request-timeout': '0',
         }),
         '/ws',
       );
@@ -60,7 +64,16 @@ describe('parseInputs', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     const problems = (error as InputError).problems.join('\n');
-    for (const name of ['suite', 'fail-under', 'concurrency', 'shard', 'mode', 'base-url', 'comment'])
+    for (const name of [
+      'suite',
+      'fail-under',
+      'concurrency',
+      'shard',
+      'mode',
+      'base-url',
+      'comment',
+      'request-timeout',
+    ])
       expect(problems).toContain(`input ${name}:`);
     expect(problems).toContain('got "120"');
   });

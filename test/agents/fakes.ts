@@ -4,7 +4,14 @@ import path from 'node:path';
 import type { AgentContext } from '../../src/agents/index.js';
 import { BudgetEnforcer } from '../../src/budgets/index.js';
 import { CostTracker, type PricingTable } from '../../src/cost/index.js';
-import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../../src/models/index.js';
+import {
+  type ChatModel,
+  type ChatRequest,
+  type ChatResponse,
+  EMPTY_USAGE,
+  type ExchangeConfig,
+  ModelGateway,
+} from '../../src/models/index.js';
 import { TranscriptWriter } from '../../src/runs/index.js';
 import {
   type ExecRequest,
@@ -154,18 +161,30 @@ export function agentContext(
     signal?: AbortSignal;
     toolTimeoutMs?: number;
     maxToolOutputBytes?: number;
+    pricing?: PricingTable;
+    exchanges?: ExchangeConfig;
   } = {},
-): AgentContext & { sandbox: HostSandbox; transcriptPath: string; warnings: string[] } {
+): AgentContext & { sandbox: HostSandbox; transcriptPath: string; warnings: string[]; cost: CostTracker } {
   const transcriptPath = path.join(dir, 'transcript.jsonl');
   const warnings: string[] = [];
+  const budget = new BudgetEnforcer({ ...BIG_BUDGET, ...opts.budget });
+  const cost = new CostTracker(opts.pricing ?? PRICES, (m) => warnings.push(m));
+  const transcript = new TranscriptWriter(transcriptPath);
   return {
     instructions: 'Do the task.',
-    model,
+    gateway: new ModelGateway({
+      model,
+      cost,
+      budget,
+      transcript,
+      signal: opts.signal,
+      exchanges: opts.exchanges ?? null,
+    }),
     toolbox: new Toolbox(opts.tools ?? ['bash']),
     sandbox: new HostSandbox(path.join(dir, 'ws')),
-    budget: new BudgetEnforcer({ ...BIG_BUDGET, ...opts.budget }),
-    cost: new CostTracker(PRICES, (m) => warnings.push(m)),
-    transcript: new TranscriptWriter(transcriptPath),
+    budget,
+    cost,
+    transcript,
     maxTurns: opts.maxTurns ?? 10,
     toolTimeoutMs: opts.toolTimeoutMs ?? 30_000,
     maxToolOutputBytes: opts.maxToolOutputBytes ?? 16 * 1024,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CostTracker } from '../../src/cost/index.js';
 import { GRADER_DIR, type GradeContext, grade, type JudgeSetup, summarize } from '../../src/judges/index.js';
-import type { ChatModel } from '../../src/models/index.js';
+import { type ChatModel, ModelGateway } from '../../src/models/index.js';
 import type { CheckOutcome } from '../../src/runs/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
 import { SandboxError } from '../../src/sandbox/index.js';
@@ -25,7 +25,7 @@ function judgeSetup(model: ChatModel | Error, cacheDir: string | null = null) {
       return model;
     },
     cacheDir,
-    record: (m, usage) => cost.record(m.name, usage, m.free),
+    gateway: (m) => new ModelGateway({ model: m, cost, source: 'judge' }),
     material: () => ({
       instructions: 'Compute the answer.',
       transcript: '[assistant] done',

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../src/agents/index.js';
 import { CostTracker } from '../../src/cost/index.js';
 import { GRADER_DIR, grade } from '../../src/judges/index.js';
+import { ModelGateway } from '../../src/models/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { completion, startFakeOpenAI } from '../models/openai-server.js';
 import { FakeSandbox, makeTask } from './helpers.js';
@@ -52,7 +53,7 @@ describe('an LLM rubric judged through the real openai client', () => {
             env: { OPENAI_API_KEY: 'sk-test-judge-key-0000000' },
           }),
         cacheDir: null,
-        record: (m, usage) => cost.record(m.name, usage, m.free),
+        gateway: (m) => new ModelGateway({ model: m, cost, source: 'judge' }),
         material: () => ({
           instructions: 'Fix the bug.',
           transcript: '[assistant] fixed',

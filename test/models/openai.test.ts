@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NativeToolAgent } from '../../src/agents/index.js';
-import { CostTracker, loadPricing } from '../../src/cost/index.js';
+import { loadPricing } from '../../src/cost/index.js';
 import { OpenAIChatModel, type OpenAIModelOptions } from '../../src/models/index.js';
 import { agentContext, readTranscript } from '../agents/fakes.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -25,9 +25,8 @@ async function setup(script: Reply[], opts: Partial<OpenAIModelOptions> = {}, bu
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
     ...opts,
   });
-  const ctx = agentContext(mkdtempSync(path.join(root, 'r-')), model, { budget });
   // The shipped prices: gpt-4o-mini is $0.15 in, $0.075 cached in, $0.60 out per 1M tokens.
-  ctx.cost = new CostTracker(loadPricing(null), (m) => ctx.warnings.push(m));
+  const ctx = agentContext(mkdtempSync(path.join(root, 'r-')), model, { budget, pricing: loadPricing(null) });
   return { server, model, ctx };
 }
 

@@ -6,7 +6,7 @@ import { findRunsById, type RunRecord, type RunResult, readIndex } from '../../r
 import { loadTask } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
-import { prepareModelOptions } from '../model-options.js';
+import { addModelIoOptions, type ModelIoFlags, prepareModelOptions } from '../model-options.js';
 
 /** The human summary of one run. */
 export function formatRunSummary(r: RunResult, runDir: string | null): string {
@@ -97,7 +97,7 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-interface RunFlags {
+interface RunFlags extends ModelIoFlags {
   task: string;
   model: string;
   runsDir: string;
@@ -113,7 +113,7 @@ interface RunFlags {
 }
 
 export function registerRunCommands(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('Run one task with one model in a sandbox, grade it, and record it under the runs folder')
     .requiredOption('--task <dir>', 'task folder (or its task.yaml)')
@@ -137,7 +137,8 @@ export function registerRunCommands(program: Command): void {
       '--tool-timeout <s>',
       'seconds one tool call may take (default 180; never past the wall-time budget)',
       positiveNumber,
-    )
+    );
+  addModelIoOptions(run)
     .addHelpText(
       'after',
       '\nAPI keys come from the environment or a .env file in the current folder: OPENAI_API_KEY, or\n' +
@@ -146,7 +147,7 @@ export function registerRunCommands(program: Command): void {
     )
     .action(async (opts: RunFlags) => {
       const task = loadTask(opts.task);
-      const { pricing, modelConfig } = prepareModelOptions(opts);
+      const { pricing, modelConfig, exchanges } = prepareModelOptions(opts);
       const budget = {
         ...(opts.maxTokens ? { max_tokens: opts.maxTokens } : {}),
         ...(opts.maxToolCalls ? { max_tool_calls: opts.maxToolCalls } : {}),
@@ -163,6 +164,7 @@ export function registerRunCommands(program: Command): void {
           task,
           model: opts.model,
           modelConfig,
+          exchanges,
           pricing,
           budget,
           maxTurns: opts.maxTurns,

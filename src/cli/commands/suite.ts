@@ -19,7 +19,7 @@ import {
 import { ManifestError } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, info, packageRoot, printJson, table, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
-import { prepareModelOptions } from '../model-options.js';
+import { addModelIoOptions, prepareModelOptions } from '../model-options.js';
 
 /** Runs `fn`, turning the suites' input errors into one-line user errors. */
 export async function asUserErrors<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -105,6 +105,9 @@ interface SuiteRunFlags {
   task: string[];
   baseUrl?: string;
   pricing?: string;
+  record?: string;
+  replay?: string;
+  requestTimeout?: number;
 }
 
 export function registerSuiteCommands(program: Command): void {
@@ -170,7 +173,7 @@ export function registerSuiteCommands(program: Command): void {
       }
     });
 
-  suite
+  const run = suite
     .command('run')
     .description('Run every task of a suite (each for its epochs) and write report.md and summary.json')
     .argument('[file]', 'the suite file (optional with --resume)')
@@ -195,7 +198,8 @@ export function registerSuiteCommands(program: Command): void {
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
     .option('--base-url <url>', 'an OpenAI-compatible endpoint; default OPENAI_BASE_URL')
     .option('--pricing <file>', 'your own pricing YAML, overriding shipped prices per model')
-    .option('--json', 'print summary.json instead of report.md')
+    .option('--json', 'print summary.json instead of report.md');
+  addModelIoOptions(run)
     .addHelpText(
       'after',
       '\nProgress goes to stderr: a line per task on a terminal, plain log lines otherwise. Ctrl-C starts no new\n' +
@@ -204,7 +208,7 @@ export function registerSuiteCommands(program: Command): void {
     )
     .action(async (file: string | undefined, opts: SuiteRunFlags) => {
       if (!file && !opts.resume) throw new UserError('give a suite file, or --resume SUITE_RUN_ID');
-      const { pricing, modelConfig } = prepareModelOptions(opts);
+      const { pricing, modelConfig, exchanges } = prepareModelOptions(opts);
       const detected = opts.branch && opts.commit ? { branch: null, commit: null } : detectGitMetadata();
       const controller = new AbortController();
       const release = onInterrupt(() => controller.abort());
@@ -224,6 +228,7 @@ export function registerSuiteCommands(program: Command): void {
             runsRoot: path.resolve(opts.runsDir),
             pricing,
             modelConfig,
+            ...(exchanges ? { exchanges } : {}),
             signal: controller.signal,
             onEvent: createProgressReporter(process.stderr, { tty: Boolean(process.stderr.isTTY) }),
           }),

@@ -5,9 +5,10 @@ import { registerEnvSecrets } from '../../runs/index.js';
 import { discoverTaskDirs, loadTask, ManifestError, type Task } from '../../tasks/index.js';
 import { defaultRunsDir, defaultTasksDir, EXIT, info, printJson, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
+import { addModelIoOptions, type ModelIoFlags, modelIoOptions } from '../model-options.js';
 import { positiveInteger } from './suite.js';
 
-interface ValidateFlags {
+interface ValidateFlags extends ModelIoFlags {
   task: string[];
   all?: boolean;
   tasksDir?: string;
@@ -53,7 +54,7 @@ function selectTasks(flags: ValidateFlags): Task[] {
 }
 
 export function registerValidateCommand(program: Command): void {
-  program
+  const validate = program
     .command('validate')
     .description(
       'Prove tasks sound: the oracle (reference solution) must pass with score 1.0 and the null model must fail',
@@ -76,7 +77,9 @@ export function registerValidateCommand(program: Command): void {
       positiveInteger,
       1,
     )
-    .option('--json', 'print the validations as JSON')
+    .option('--json', 'print the validations as JSON');
+  // The oracle and null models call no model; an LLM-rubric judge does.
+  addModelIoOptions(validate)
     .addHelpText(
       'after',
       '\nPrints one line per task: the verdict, the oracle and null runs (outcome, score, time) and the total time.' +
@@ -85,6 +88,7 @@ export function registerValidateCommand(program: Command): void {
     )
     .action(async (flags: ValidateFlags) => {
       registerEnvSecrets();
+      const io = modelIoOptions(flags);
       const tasks = selectTasks(flags);
       const controller = new AbortController();
       const release = onInterrupt(() => {
@@ -97,6 +101,8 @@ export function registerValidateCommand(program: Command): void {
         results = await validateTasks(tasks, {
           concurrency: flags.concurrency,
           runsRoot: path.resolve(flags.runsDir),
+          ...(io.exchanges ? { exchanges: io.exchanges } : {}),
+          ...(io.requestTimeoutMs ? { modelConfig: { requestTimeoutMs: io.requestTimeoutMs } } : {}),
           signal: controller.signal,
           warn: (m) => info(`warning: ${m}`),
           notice: (m) => info(m),
