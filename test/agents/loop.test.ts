@@ -10,8 +10,15 @@ import {
   SimpleAgent,
 } from '../../src/agents/index.js';
 import { ModelError } from '../../src/models/index.js';
+import {
+  agentContext,
+  readTranscript,
+  ScriptedModel,
+  text,
+  toolCalls,
+  usage,
+} from '../helpers/agent-fakes.js';
 import { tempDir } from '../helpers/tmp.js';
-import { agentContext, readTranscript, ScriptedModel, text, toolCalls, usage } from './fakes.js';
 
 const root = tempDir('fb-loop-');
 const fresh = () => mkdtempSync(path.join(root, 'r-'));

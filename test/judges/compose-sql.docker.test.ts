@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { regradeRun, runTask, taskFromSnapshot } from '../../src/orchestrator/index.js';
 import { loadTask } from '../../src/tasks/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { ScriptedBashAgent } from '../helpers/judge-fakes.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ScriptedBashAgent } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

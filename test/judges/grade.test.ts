@@ -7,8 +7,9 @@ import { type ChatModel, ModelGateway } from '../../src/models/index.js';
 import type { CheckOutcome } from '../../src/runs/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
 import { SandboxError } from '../../src/sandbox/index.js';
+import { FakeSandbox, ScriptedJudge } from '../helpers/judge-fakes.js';
+import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
-import { FakeSandbox, makeTask, ScriptedJudge } from './helpers.js';
 
 const PRICING = {
   currency: 'USD' as const,

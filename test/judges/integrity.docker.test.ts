@@ -7,8 +7,8 @@ import { queryAll, readIndex } from '../../src/runs/index.js';
 import { loadTask } from '../../src/tasks/index.js';
 import { runCli } from '../helpers/cli.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { ScriptedBashAgent, ScriptedJudge } from '../helpers/judge-fakes.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ScriptedBashAgent, ScriptedJudge } from './helpers.js';
 
 const SECRET_NAME = 'secret_fixture_c0ffee';
 const SECRET_VALUE = 'hidden-expected-value-7d1f';

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GRADER_DIR, type GradeContext, grade } from '../../src/judges/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
+import { FakeSandbox } from '../helpers/judge-fakes.js';
+import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
-import { FakeSandbox, makeTask } from './helpers.js';
 
 /** Partial credit: a metric mapped linearly between a baseline (0) and a target (1). */
 

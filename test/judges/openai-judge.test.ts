@@ -3,9 +3,10 @@ import { resolveModel } from '../../src/agents/index.js';
 import { CostTracker } from '../../src/cost/index.js';
 import { GRADER_DIR, grade } from '../../src/judges/index.js';
 import { ModelGateway } from '../../src/models/index.js';
+import { FakeSandbox } from '../helpers/judge-fakes.js';
+import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
 import { completion, startFakeOpenAI } from '../models/openai-server.js';
-import { FakeSandbox, makeTask } from './helpers.js';
 
 describe('an LLM rubric judged through the real openai client', () => {
   const closers: Array<() => Promise<void>> = [];

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GRADER_DIR, prepareGrading } from '../../src/judges/index.js';
 import { DockerRunner } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
-import { makeTask } from './helpers.js';
 
 /** Writes 0 over the answer once grader files appear; ignores SIGTERM. */
 const TAMPERER = `setsid sh -c 'trap "" TERM; while true; do if [ -d ${GRADER_DIR} ]; then echo 0 > /tmp/t && mv /tmp/t /workspace/answer.txt; fi; sleep 0.1; done' >/dev/null 2>&1 </dev/null &`;

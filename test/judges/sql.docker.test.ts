@@ -8,8 +8,9 @@ import { GRADER_DIR, grade } from '../../src/judges/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
 import { ensureImage, shellQuote } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { FakeSandbox } from '../helpers/judge-fakes.js';
+import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
-import { FakeSandbox, makeTask } from './helpers.js';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));

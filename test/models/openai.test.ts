@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NativeToolAgent } from '../../src/agents/index.js';
 import { loadPricing } from '../../src/cost/index.js';
 import { OpenAIChatModel, type OpenAIModelOptions } from '../../src/models/index.js';
-import { agentContext, readTranscript } from '../agents/fakes.js';
+import { agentContext, readTranscript } from '../helpers/agent-fakes.js';
 import { tempDir } from '../helpers/tmp.js';
 import { apiError, completion, type Reply, startFakeOpenAI } from './openai-server.js';
 

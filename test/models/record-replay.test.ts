@@ -5,7 +5,7 @@ import { NativeToolAgent } from '../../src/agents/index.js';
 import { formatJsonAction } from '../../src/agents/text-actions.js';
 import { loadPricing } from '../../src/cost/index.js';
 import { type ExchangeConfig, OpenAIChatModel } from '../../src/models/index.js';
-import { agentContext, readTranscript } from '../agents/fakes.js';
+import { agentContext, readTranscript } from '../helpers/agent-fakes.js';
 import { runCli } from '../helpers/cli.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';

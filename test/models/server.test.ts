@@ -14,7 +14,7 @@ import {
 } from '../../src/models/index.js';
 import { TranscriptWriter } from '../../src/runs/index.js';
 import type { Budget } from '../../src/tasks/index.js';
-import { readTranscript } from '../agents/fakes.js';
+import { readTranscript } from '../helpers/agent-fakes.js';
 import { tempDir } from '../helpers/tmp.js';
 import { apiError, completion, type Reply, startFakeOpenAI } from './openai-server.js';
 

@@ -4,8 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSince } from '../../src/cli/commands/runs.js';
 import { runSuite } from '../../src/suites/index.js';
 import { runCli } from '../helpers/cli.js';
+import { fakeRunner } from '../helpers/fake-runner.js';
+import { writeSuite, writeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
-import { fakeRunner, writeSuite, writeTask } from './fixtures.js';
 
 const root = tempDir('fb-suite-cli-');
 const runsDir = path.join(root, 'runs');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globToRegExp, loadSuite } from '../../src/suites/load.js';
 import { ManifestError } from '../../src/tasks/index.js';
+import { writeSuite, writeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
-import { writeSuite, writeTask } from './fixtures.js';
 
 const root = tempDir('fb-suite-load-');
 for (const id of ['a_one', 'a_two', 'b_one']) writeTask(path.join(root, 'tasks'), id);

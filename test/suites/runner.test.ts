@@ -9,8 +9,9 @@ import {
   type SuiteEvent,
   SuiteInputError,
 } from '../../src/suites/index.js';
+import { type Behaviour, fakeRunner } from '../helpers/fake-runner.js';
+import { writeSuite, writeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
-import { type Behaviour, fakeRunner, writeSuite, writeTask } from './fixtures.js';
 
 const root = tempDir('fb-suite-runner-');
 

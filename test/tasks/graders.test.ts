@@ -5,8 +5,8 @@ import { runTask } from '../../src/orchestrator/index.js';
 import type { RunResult } from '../../src/runs/index.js';
 import { loadTask, type Task } from '../../src/tasks/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
+import { ScriptedBashAgent } from '../helpers/judge-fakes.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ScriptedBashAgent } from '../judges/helpers.js';
 
 /**
  * The built-in graders reject the shortcuts an agent might take: work that

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { runTask } from '../../src/orchestrator/index.js';
 import { discoverTaskDirs, loadTask, type Task } from '../../src/tasks/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
+import { ScriptedBashAgent } from '../helpers/judge-fakes.js';
 import { copySharedImages } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
-import { ScriptedBashAgent } from '../judges/helpers.js';
 
 /**
  * The grader's fixtures (held-out data, expected outputs, hidden tests), the

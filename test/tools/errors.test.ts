@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SandboxError } from '../../src/sandbox/index.js';
 import { Toolbox, type ToolContext } from '../../src/tools/index.js';
-import { HostSandbox } from '../agents/fakes.js';
+import { HostSandbox } from '../helpers/agent-fakes.js';
 
 /** A host sandbox whose file reads fail the way a real one can. */
 class FailingReads extends HostSandbox {

@@ -4,10 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatJsonAction } from '../../src/agents/text-actions.js';
 import { runTask } from '../../src/orchestrator/index.js';
 import { loadTask } from '../../src/tasks/index.js';
+import { ScriptedModel, text, toolCalls, usage } from '../helpers/agent-fakes.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
 import { apiError, completion, startFakeOpenAI } from '../models/openai-server.js';
-import { ScriptedModel, text, toolCalls, usage } from './fakes.js';
 
 const runsRoot = tempDir('fb-runtask-');
 const TASK = path.resolve('tasks/hello_repo_fix');

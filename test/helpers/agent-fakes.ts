@@ -59,6 +59,11 @@ export class HostSandbox implements SandboxRunner {
       child.stderr.on('data', (d) => {
         stderr += d;
       });
+      // A command may exit without reading its stdin (`exit 1`, a killed python): the write then
+      // fails with EPIPE, which is the command's business, not an error of the sandbox.
+      child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+      });
       child.stdin.end(req.stdin ?? '');
       const timer = req.timeoutMs
         ? setTimeout(() => {

@@ -1,42 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunTaskOptions, RunTaskResult } from '../../src/orchestrator/index.js';
 import { blankRunResult, newRunId, type RunResult, recordRun } from '../../src/runs/index.js';
 import type { Task } from '../../src/tasks/index.js';
-
-/** Writes a minimal valid task folder (enough for loadTask; runs go through a fake runner). */
-export function writeTask(
-  root: string,
-  id: string,
-  extra: { difficulty?: string; domain?: string; maxWallSeconds?: number } = {},
-): string {
-  const dir = path.join(root, id);
-  mkdirSync(path.join(dir, 'workspace'), { recursive: true });
-  mkdirSync(path.join(dir, 'solution'), { recursive: true });
-  writeFileSync(path.join(dir, 'workspace', 'README'), 'x\n');
-  writeFileSync(path.join(dir, 'solution', 'solve.sh'), 'true\n');
-  writeFileSync(
-    path.join(dir, 'task.yaml'),
-    [
-      `id: ${id}`,
-      `title: Task ${id}`,
-      `difficulty: ${extra.difficulty ?? 'easy'}`,
-      `domain: ${extra.domain ?? 'python'}`,
-      'instructions: do it',
-      'environment:',
-      '  image: debian:bookworm-slim',
-      'budget:',
-      `  max_wall_seconds: ${extra.maxWallSeconds ?? 60}`,
-      'grader:',
-      '  checks:',
-      '    - name: present',
-      '      type: file_present',
-      '      path: README',
-      '',
-    ].join('\n'),
-  );
-  return dir;
-}
 
 export type Behaviour =
   | 'pass'
@@ -164,11 +129,4 @@ function waitOrAbort(ms: number, signal: AbortSignal | undefined): Promise<boole
       { once: true },
     );
   });
-}
-
-/** Writes a suite file listing the given task folders. */
-export function writeSuite(file: string, body: string): string {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, body);
-  return file;
 }

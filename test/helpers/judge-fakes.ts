@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   type ChatModel,
   type ChatRequest,
@@ -9,8 +7,6 @@ import {
 } from '../../src/models/index.js';
 import type { ExecRequest, ExecResult, SandboxRunner } from '../../src/sandbox/index.js';
 import { SandboxError } from '../../src/sandbox/index.js';
-import { type Task, taskManifestSchema } from '../../src/tasks/index.js';
-import { tempDir } from '../helpers/tmp.js';
 
 /** A sandbox that answers execs from a handler and reads files from a map: for the pure grading logic. */
 export class FakeSandbox implements SandboxRunner {
@@ -50,35 +46,6 @@ export class FakeSandbox implements SandboxRunner {
   async copyOut(): Promise<void> {}
   async newSession(): Promise<void> {}
   async stop(): Promise<void> {}
-}
-
-/** A task with the given checks in a temporary folder holding `files` (rubrics, expected outputs). */
-export function makeTask(grader: Record<string, unknown>, files: Record<string, string> = {}): Task {
-  const dir = tempDir('fb-judge-task-');
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  const manifest = taskManifestSchema.parse({
-    id: 'judge_test',
-    title: 'Judge test',
-    difficulty: 'smoke',
-    domain: 'test',
-    instructions: 'Compute the answer.',
-    environment: { image: 'debian:bookworm-slim' },
-    grader,
-  });
-  return {
-    dir,
-    manifestPath: path.join(dir, 'task.yaml'),
-    manifest,
-    paths: {
-      workspace: path.join(dir, 'workspace'),
-      solution: path.join(dir, 'solution'),
-      buildContext: null,
-      fixtures: null,
-    },
-  };
 }
 
 /** A judge model that replies from a script and counts its calls. */
