@@ -1,9 +1,6 @@
-import { type ExecResult, shellQuote } from '../sandbox/index.js';
+import { type ExecResult, OUTPUT_LIMITS, shellQuote } from '../sandbox/index.js';
 import { compareRows, parsePsqlCsv, psqlArgv } from './sql.js';
 import { type CheckFinding, type CheckOf, GRADER_SOLUTION_DIR, type GradeContext } from './types.js';
-
-/** Output kept per stream of a grader command (the full text goes to grader_outputs/). */
-const MAX_GRADER_OUTPUT_BYTES = 1024 * 1024;
 
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 export function graderEnv(ctx: GradeContext): Record<string, string> {
@@ -23,7 +20,7 @@ export async function runGraderCommand(
   const result = await ctx.sandbox.exec({
     cmd: command,
     timeoutMs: timeoutS * 1000,
-    maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+    maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
     env: graderEnv(ctx),
   });
   return {
@@ -85,7 +82,7 @@ export async function sqlCheck(check: CheckOf<'sql_check'>, ctx: GradeContext): 
     service: check.service,
     cmd: argv,
     timeoutMs: check.timeout_s * 1000,
-    maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+    maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
   });
   const files = { stdout: r.stdout, stderr: r.stderr };
   const details: Record<string, unknown> = {

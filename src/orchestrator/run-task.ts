@@ -29,7 +29,7 @@ import {
   recordRun,
   TranscriptWriter,
 } from '../runs/index.js';
-import { chooseSandboxKind, SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import { chooseSandboxKind, OUTPUT_LIMITS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { type Budget, loadTask, type Task } from '../tasks/index.js';
 import { SEED_DIR, Toolbox } from '../tools/index.js';
 import { openSandbox } from './sandbox.js';
@@ -72,7 +72,6 @@ export interface RunTaskResult {
 }
 
 const DEFAULT_TOOL_TIMEOUT_MS = 180_000;
-const MAX_TOOL_OUTPUT_BYTES = 16 * 1024;
 
 /**
  * Runs one task with one model from start to finish: snapshot, sandbox,
@@ -192,7 +191,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       transcript,
       maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
       toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-      maxToolOutputBytes: MAX_TOOL_OUTPUT_BYTES,
+      maxToolOutputBytes: OUTPUT_LIMITS.toModelBytes,
       signal: opts.signal,
     });
     timings.agent_s = round((Date.now() - agentStart) / 1000);

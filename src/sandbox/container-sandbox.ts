@@ -1,7 +1,7 @@
 import { chownSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { dockerCall } from './docker-cli.js';
-import { PersistentShell } from './shell.js';
+import { PersistentShell } from './persistent-shell.js';
 import { ShellSandbox } from './shell-sandbox.js';
 import { SandboxError } from './types.js';
 import { hostIds, type SandboxUser, sandboxUserFor } from './users.js';

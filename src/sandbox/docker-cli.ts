@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { OUTPUT_LIMITS } from './limits.js';
 
 /**
  * Every call to the docker CLI goes through here: an explicit minimal
@@ -105,7 +106,7 @@ export async function dockerCall(
         input: opts.input,
         encoding: opts.binary ? 'buffer' : 'utf8',
         stripFinalNewline: false,
-        maxBuffer: 512 * 1024 * 1024,
+        maxBuffer: OUTPUT_LIMITS.dockerCliBytes,
       }),
     );
     // With encoding 'buffer' execa 9 returns Uint8Array, not Buffer.

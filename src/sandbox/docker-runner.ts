@@ -2,13 +2,9 @@ import { labelArgs, runLabels } from './cleanup.js';
 import { ContainerSandbox, containerShell } from './container-sandbox.js';
 import { dockerCall } from './docker-cli.js';
 import { dockerSync } from './registry.js';
-import { ShellPool } from './shell.js';
+import { ShellPool } from './shell-pool.js';
 import type { SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
-
-export { OWNER_LABEL, RUN_LABEL } from './cleanup.js';
-export { shellQuote } from './quote.js';
-export { DEFAULT_MAX_OUTPUT_BYTES } from './shell.js';
 
 /** The locked-down `docker run`/Compose settings shared by the runners. */
 export function lockdownArgs(resources: SandboxSpec['resources']): string[] {

@@ -2,19 +2,15 @@ export {
   isOrphan,
   type Leftover,
   listLabelled,
+  OWNER_LABEL,
+  RUN_LABEL,
   removeByLabel,
   removeResources,
   runLabels,
 } from './cleanup.js';
 export { AGENT_SERVICE, ComposeRunner, detectCompose, projectName } from './compose.js';
 export { dockerCall, minimalEnv } from './docker-cli.js';
-export {
-  DEFAULT_MAX_OUTPUT_BYTES,
-  DockerRunner,
-  OWNER_LABEL,
-  RUN_LABEL,
-  shellQuote,
-} from './docker-runner.js';
+export { DockerRunner } from './docker-runner.js';
 export {
   type CreateSandboxOptions,
   chooseSandboxKind,
@@ -22,8 +18,10 @@ export {
   type SandboxKind,
 } from './factory.js';
 export { baseImagesOf, ensureImage, hashBuildContext } from './images.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, OUTPUT_LIMITS } from './limits.js';
 export { LOCAL_WARNING, LocalSubprocessRunner } from './local-runner.js';
-export { capOutput } from './output.js';
+export { CappedCollector, capOutput } from './output.js';
 export { confineLexically, resolveHostPath } from './paths.js';
+export { shellQuote } from './quote.js';
 export { liveSandboxCount } from './registry.js';
 export * from './types.js';

@@ -3,7 +3,8 @@ import { cpSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { minimalEnv } from './docker-cli.js';
 import { confineLexically, resolveHostPath } from './paths.js';
-import { PersistentShell, ShellPool } from './shell.js';
+import { PersistentShell } from './persistent-shell.js';
+import { ShellPool } from './shell-pool.js';
 import { ShellSandbox } from './shell-sandbox.js';
 import type { SandboxSpec } from './types.js';
 

@@ -1,7 +1,7 @@
 import { resolveInSandbox } from './paths.js';
 import { shellQuote } from './quote.js';
 import { registerSandbox, unregisterSandbox } from './registry.js';
-import type { ShellPool } from './shell.js';
+import type { ShellPool } from './shell-pool.js';
 import type { ExecRequest, ExecResult, SandboxRunner, SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
 

@@ -53,10 +53,8 @@ describe.runIf(HAS_DOCKER)('tools in a Docker sandbox', () => {
     writeFileSync(path.join(seed, 'pkg/mod.py'), 'def f():\n    return 1\n\n\ndef g():\n    return 1\n');
     writeFileSync(path.join(seed, 'gone.txt'), 'to be deleted\n');
     cpSync(seed, workspace, { recursive: true });
-    const image = await ensureImage({
-      name: 'hello_repo_fix',
-      buildContext: path.resolve('tasks/hello_repo_fix/environment'),
-    });
+    // The image hello_repo_fix runs on (python3 and git).
+    const image = await ensureImage({ name: 'ml-python', buildContext: path.resolve('images/ml-python') });
     sandbox = new DockerRunner({
       runId,
       workspaceHost: workspace,
