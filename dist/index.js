@@ -38062,6 +38062,8 @@ function newSuiteRunId(suiteId, date = new Date()) {
 }
 //# sourceMappingURL=ids.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/redact.js
+
+
 /**
  * Secrets never reach a transcript, log, artifact or comment. Values are
  * registered once (API keys, tokens from the environment) and replaced
@@ -38085,9 +38087,13 @@ function registerEnvSecrets(env = process.env) {
             redact_registerSecret(value);
     }
 }
+/** Longest first, so that a secret containing another is replaced whole. */
+function registered() {
+    return [...secrets].sort((a, b) => b.length - a.length);
+}
 function redact_redact(text) {
     let out = text;
-    for (const s of secrets)
+    for (const s of registered())
         out = out.split(s).join('[REDACTED]');
     for (const re of KEY_SHAPES)
         out = out.replace(re, '[REDACTED]');
@@ -38096,6 +38102,66 @@ function redact_redact(text) {
 /** Redacts every string inside a JSON-able value. */
 function redactDeep(value) {
     return JSON.parse(redact_redact(JSON.stringify(value)));
+}
+/**
+ * Replaces every registered secret in the regular files under `dir` (symlinks
+ * are neither followed nor touched): for what the harness copies out of a
+ * sandbox (workspace_final/) and logs written by other tools. Only registered
+ * values, byte for byte, so a file without one is left exactly as it was.
+ * Returns the files it changed.
+ */
+function redactFilesUnder(dir) {
+    const needles = registered().map((s) => Buffer.from(s));
+    const changed = [];
+    if (needles.length === 0)
+        return changed;
+    const walk = (d) => {
+        let names;
+        try {
+            names = (0,external_node_fs_.readdirSync)(d);
+        }
+        catch {
+            return;
+        }
+        for (const name of names) {
+            const file = external_node_path_.join(d, name);
+            const stat = (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false });
+            if (stat?.isDirectory())
+                walk(file);
+            else if (stat?.isFile() && redactFile(file, needles))
+                changed.push(file);
+        }
+    };
+    walk(dir);
+    return changed;
+}
+const REDACTED = Buffer.from('[REDACTED]');
+function redactFile(file, needles) {
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch {
+        return false;
+    }
+    if (!needles.some((n) => bytes.includes(n)))
+        return false;
+    for (const needle of needles)
+        bytes = replaceAll(bytes, needle);
+    (0,external_node_fs_.writeFileSync)(file, bytes);
+    return true;
+}
+function replaceAll(bytes, needle) {
+    const parts = [];
+    let from = 0;
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, from)) {
+        parts.push(bytes.subarray(from, at), REDACTED);
+        from = at + needle.length;
+    }
+    if (from === 0)
+        return bytes;
+    parts.push(bytes.subarray(from));
+    return Buffer.concat(parts);
 }
 //# sourceMappingURL=redact.js.map
 // EXTERNAL MODULE: external "node:module"
@@ -63857,6 +63923,7 @@ async function sqlCheck(check, ctx) {
 
 
 
+
 /** The judge prompt, strict parsing of its answer, and the answer cache. */
 /** Bumped whenever the prompt changes, so cached answers to an older prompt are not reused. */
 const PROMPT_VERSION = 1;
@@ -63946,7 +64013,7 @@ class VerdictCache {
         (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
         const file = external_node_path_.join(this.dir, `${entry.key}.json`);
         const tmp = `${file}.${process.pid}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(entry, null, 2)}\n`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(entry), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, file);
     }
 }
@@ -64874,7 +64941,7 @@ async function run_task_runTask(opts) {
     const dir = new run_dir_RunDirectory(opts.runsRoot, runId);
     const warn = opts.warn ?? (() => { });
     dir.create();
-    (0,external_node_fs_.writeFileSync)(dir.manifestSnapshotPath, (0,dist/* stringify */.As)(manifest));
+    dir.writeText(external_node_path_.basename(dir.manifestSnapshotPath), (0,dist/* stringify */.As)(manifest));
     dir.seedWorkspace(task.paths.workspace);
     // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
     (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
@@ -65038,6 +65105,9 @@ async function run_task_runTask(opts) {
     }
     if (status !== 'completed')
         passed = false;
+    // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
+    redactFilesUnder(dir.workspaceFinal);
+    redactFilesUnder(dir.logsDir);
     const result = await record_recordRun(opts.runsRoot, buildResult(), { runDir: dir.root });
     opts.onPhase?.('done', runId);
     return { result, runDir: dir.root };

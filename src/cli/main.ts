@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { redact, registerEnvSecrets } from '../runs/index.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerGradeCommands } from './commands/grade.js';
 import { registerPricingCommands } from './commands/pricing.js';
@@ -28,9 +29,41 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Routes every write to stdout and stderr through redaction for as long as the
+ * CLI runs, whatever printed it (summaries, --json, progress, warnings, errors),
+ * so no registered secret reaches the terminal or a CI log. Returns the undo.
+ */
+export function redactTerminal(): () => void {
+  // Before anything can print (a bad flag's message may echo a value); .env is registered when it is read.
+  registerEnvSecrets();
+  const undo: Array<() => void> = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write;
+    const redacting = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+      let out = chunk;
+      if (typeof chunk === 'string') out = redact(chunk);
+      else if (chunk instanceof Uint8Array) {
+        const text = Buffer.from(chunk).toString('utf8');
+        const clean = redact(text);
+        if (clean !== text) out = clean;
+      }
+      return (write as (...args: unknown[]) => boolean).call(this, out, ...rest);
+    };
+    stream.write = redacting as typeof stream.write;
+    undo.push(() => {
+      stream.write = write;
+    });
+  }
+  return () => {
+    for (const u of undo) u();
+  };
+}
+
 /** Runs the CLI and returns the exit code; never lets a stack trace reach the user. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const unredact = redactTerminal();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -43,5 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`factory-bench: ${message.split('\n').join('\nfactory-bench: ')}\n`);
     if (process.env.FACTORY_BENCH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return exitCode;
+  } finally {
+    unredact();
   }
 }

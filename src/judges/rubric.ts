@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { z } from 'zod';
 import type { ChatMessage, Usage } from '../models/index.js';
+import { redactDeep } from '../runs/index.js';
 
 /** The judge prompt, strict parsing of its answer, and the answer cache. */
 
@@ -122,7 +123,7 @@ export class VerdictCache {
     mkdirSync(this.dir, { recursive: true });
     const file = path.join(this.dir, `${entry.key}.json`);
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(entry, null, 2)}\n`);
+    writeFileSync(tmp, `${JSON.stringify(redactDeep(entry), null, 2)}\n`);
     renameSync(tmp, file);
   }
 }

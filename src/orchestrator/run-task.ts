@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { type AgentOutcome, ORACLE_SOLUTION_DIR, resolveModel, runAgent } from '../agents/index.js';
@@ -27,6 +27,7 @@ import {
   type RunResult,
   type RunStatus,
   recordRun,
+  redactFilesUnder,
   TranscriptWriter,
 } from '../runs/index.js';
 import { chooseSandboxKind, OUTPUT_LIMITS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
@@ -87,7 +88,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   const dir = new RunDirectory(opts.runsRoot, runId);
   const warn = opts.warn ?? (() => {});
   dir.create();
-  writeFileSync(dir.manifestSnapshotPath, stringify(manifest));
+  dir.writeText(path.basename(dir.manifestSnapshotPath), stringify(manifest));
   dir.seedWorkspace(task.paths.workspace);
   // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
   cpSync(dir.workspace, dir.workspaceFinal, { recursive: true });
@@ -254,6 +255,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       await sandbox.stop().catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
   }
   if (status !== 'completed') passed = false;
+  // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
+  redactFilesUnder(dir.workspaceFinal);
+  redactFilesUnder(dir.logsDir);
   const result = await recordRun(opts.runsRoot, buildResult(), { runDir: dir.root });
   opts.onPhase?.('done', runId);
   return { result, runDir: dir.root };

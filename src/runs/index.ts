@@ -31,7 +31,7 @@ export {
   type RunTaskInfo,
   recordRun,
 } from './record.js';
-export { redact, redactDeep, registerEnvSecrets, registerSecret } from './redact.js';
+export { redact, redactDeep, redactFilesUnder, registerEnvSecrets, registerSecret } from './redact.js';
 export * from './result.js';
 export { RunDirectory, type TranscriptEvent, TranscriptWriter } from './run-dir.js';
 export { loadSqlJs } from './sqljs.js';
