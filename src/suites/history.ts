@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
 import { findLatestSuiteRun, findSuiteRunsById, type SuiteRunRecord } from '../runs/index.js';
-import { SuiteInputError } from './runner.js';
+import { SuiteInputError } from './plan.js';
 import type { SuiteSummary } from './summary.js';
 
 /** The suite run with this id or unique id prefix; SuiteInputError when there is none or several. */

@@ -16,18 +16,12 @@ export {
 export { renderComparisonMarkdown } from './compare-report.js';
 export { findBaselineSuiteRun, readSuiteSummary, resolveSuiteRun } from './history.js';
 export { discoverSuiteFiles, loadSuite, type Suite, type SuiteTask } from './load.js';
+export { suiteRunRecord } from './persist.js';
+export { matchesTaskFilter, SuiteInputError } from './plan.js';
 export { createProgressReporter, type ProgressWriter } from './progress.js';
 export { renderReportMarkdown } from './report.js';
-export {
-  matchesTaskFilter,
-  type RunSuiteOptions,
-  runSuite,
-  type SuiteEvent,
-  SuiteInputError,
-  type SuiteRunOutcome,
-  suiteRunRecord,
-  type TaskRunner,
-} from './runner.js';
+export type { RunSuiteOptions, SuiteEvent, SuiteRunOutcome, TaskRunner } from './run-options.js';
+export { runSuite } from './runner.js';
 export { type BudgetOverride, type SuiteManifest, suiteManifestSchema } from './schema.js';
 export { type SuiteSensitivity, suiteSensitivity } from './sensitivity.js';
 export {

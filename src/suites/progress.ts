@@ -1,5 +1,5 @@
 import { fmtScore, fmtSeconds } from './format.js';
-import type { SuiteEvent } from './runner.js';
+import type { SuiteEvent } from './run-options.js';
 
 interface TaskLine {
   taskId: string;
