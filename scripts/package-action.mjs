@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Bundles the GitHub Action: build/src/action/main.js (from `tsc`) -> <out>/index.js as one ES module
-// with ncc, plus sql.js's loader and wasm beside it (webpack must not touch sql.js; see src/runs/sqljs.ts).
+// with ncc, plus sql.js's loader and wasm beside it (webpack must not touch sql.js; see src/runs/sqljs.ts),
+// and the report's browser app in webapp/ (report.html inlines it; see src/report/html.ts).
 // Usage: node scripts/package-action.mjs [outDir]   (default: dist)
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWebapp } from './build-webapp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
@@ -33,6 +35,7 @@ for (const [name, asset] of Object.entries(assets ?? {})) {
 const sqlDist = path.dirname(require.resolve('sql.js/dist/sql-wasm.js'));
 copyFileSync(path.join(sqlDist, 'sql-wasm.js'), path.join(outDir, 'sql-wasm.cjs'));
 copyFileSync(path.join(sqlDist, 'sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
+await buildWebapp(path.join(outDir, 'webapp'));
 console.error(
   `packaged the action into ${path.relative(root, outDir) || '.'}: ${readdirSync(outDir).sort().join(', ')}`,
 );

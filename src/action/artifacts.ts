@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { slug } from '../runs/index.js';
 import type { GithubContext } from './github-context.js';
@@ -53,6 +53,37 @@ export async function uploadRunDirectories(opts: {
     ...(opts.retentionDays ? { retentionDays: opts.retentionDays } : {}),
   });
   return { name: opts.name, id: r.id ?? null, files: files.length };
+}
+
+/** A report larger than this stays in the zipped artifact only: a browser would choke on it. */
+export const MAX_SINGLE_FILE_REPORT_BYTES = 50 * 1024 * 1024;
+
+/** The name of the single-file report artifact: unique like the run folders' (skipArchive names it after the file). */
+export function reportArtifactName(runArtifactName: string): string {
+  return `${runArtifactName}-report.html`;
+}
+
+/**
+ * Uploads report.html on its own, uncompressed (`skipArchive`), so that GitHub
+ * can open it in the browser from the artifact's link. Null when it is too large.
+ */
+export async function uploadReportFile(opts: {
+  runArtifactName: string;
+  reportFile: string;
+  tempDir: string;
+  retentionDays: number | null;
+}): Promise<UploadedArtifact | null> {
+  if (statSync(opts.reportFile).size > MAX_SINGLE_FILE_REPORT_BYTES) return null;
+  const name = reportArtifactName(opts.runArtifactName);
+  const dir = mkdtempSync(path.join(opts.tempDir, 'factory-bench-report-'));
+  const file = path.join(dir, name);
+  copyFileSync(opts.reportFile, file);
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const r = await new DefaultArtifactClient().uploadArtifact(name, [file], dir, {
+    skipArchive: true,
+    ...(opts.retentionDays ? { retentionDays: opts.retentionDays } : {}),
+  });
+  return { name, id: r.id ?? null, files: 1 };
 }
 
 export interface ShardArtifact {

@@ -15,6 +15,10 @@ export interface ReportContext {
   baseBranch: string | null;
   gate: GateResult;
   artifactUrl: string | null;
+  /** report.html uploaded on its own (GitHub opens it in the browser). */
+  reportUrl: string | null;
+  /** A Mermaid xychart of the last runs on the base branch and this one. */
+  historyChart: string | null;
   runUrl: string | null;
   notes: string[];
 }
@@ -74,10 +78,12 @@ export function renderHeadline(c: ReportContext, marker = ''): string {
         : 'No comparison: this run is not a pull request.',
     );
   }
+  if (c.historyChart) lines.push('', c.historyChart);
   lines.push('');
   if (c.gate.failures.length > 0) lines.push(`**Gate failed:** ${c.gate.failures.join('; ')}.`);
   else if (c.gate.checks.length > 0) lines.push(`Gate passed: ${c.gate.checks.join('; ')}.`);
   const links = [
+    c.reportUrl ? `[**report.html**: transcripts, diffs and checks (artifact)](${c.reportUrl})` : null,
     c.artifactUrl ? `[run directories (artifact)](${c.artifactUrl})` : null,
     c.runUrl ? `[workflow run](${c.runUrl})` : null,
   ].filter(Boolean);

@@ -5,7 +5,13 @@ import { ModelError, openAIOptionsFor } from '../models/index.js';
 import { redact } from '../runs/index.js';
 import { loadSuite, runSuite, type SuiteEvent } from '../suites/index.js';
 import { ManifestError } from '../tasks/index.js';
-import { artifactBaseName, artifactName, downloadShardArtifacts, uploadRunDirectories } from './artifacts.js';
+import {
+  artifactBaseName,
+  artifactName,
+  downloadShardArtifacts,
+  uploadReportFile,
+  uploadRunDirectories,
+} from './artifacts.js';
 import { commentMarker, upsertComment } from './comment.js';
 import { evaluateGate, type GateResult, pct } from './gate.js';
 import { artifactUrl, type GithubContext, readGithubContext, runUrl } from './github-context.js';
@@ -168,9 +174,16 @@ async function runAction(signal: AbortSignal): Promise<void> {
   );
 
   const notes: string[] = [];
+  const baseBranch = ctx.pullRequest?.baseRef || ctx.branch;
+  let comparison: ComparisonView | null = null;
+  if (!isShard && baseBranch) comparison = await compareWithBase(dbFile, runView.summary, baseBranch);
+  // report.html goes into the run folders' artifact, and on its own so that GitHub opens it in the browser.
+  const htmlReport = await writeHtmlReport(runsRoot, runView.suiteRunId, baseBranch, comparison, notes);
+
   let uploadedUrl: string | null = null;
+  let reportUrl: string | null = null;
+  const name = artifactName(inputs.artifactName, suite.id, ctx, inputs.shard);
   try {
-    const name = artifactName(inputs.artifactName, suite.id, ctx, inputs.shard);
     const uploaded = await uploadRunDirectories({
       name,
       runsRoot,
@@ -182,6 +195,22 @@ async function runAction(signal: AbortSignal): Promise<void> {
   } catch (err) {
     warn(`uploading the run directories failed: ${err instanceof Error ? err.message : String(err)}`);
     notes.push('The run directories could not be uploaded as an artifact.');
+  }
+  if (htmlReport && uploadedUrl) {
+    try {
+      const single = await uploadReportFile({
+        runArtifactName: name,
+        reportFile: htmlReport,
+        tempDir: ctx.runnerTemp,
+        retentionDays: inputs.retentionDays,
+      });
+      if (single?.id) reportUrl = artifactUrl(ctx, single.id);
+      if (single) log(`uploaded report.html as artifact ${single.name}`);
+      else
+        notes.push('report.html is too large to open in a browser; it is in the run directories artifact.');
+    } catch (err) {
+      warn(`uploading report.html failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   if (isShard) {
@@ -198,6 +227,8 @@ async function runAction(signal: AbortSignal): Promise<void> {
           baseBranch: null,
           gate,
           artifactUrl: uploadedUrl,
+          reportUrl,
+          historyChart: null,
           runUrl: runUrl(ctx),
           notes,
         },
@@ -208,9 +239,6 @@ async function runAction(signal: AbortSignal): Promise<void> {
     return;
   }
 
-  const baseBranch = ctx.pullRequest?.baseRef || ctx.branch;
-  let comparison: ComparisonView | null = null;
-  if (baseBranch) comparison = await compareWithBase(dbFile, runView.summary, baseBranch);
   const gate = evaluateGate({
     passRate: runView.passRate,
     failUnder: inputs.failUnder,
@@ -225,6 +253,8 @@ async function runAction(signal: AbortSignal): Promise<void> {
     baseBranch: ctx.pullRequest ? baseBranch : null,
     gate,
     artifactUrl: uploadedUrl,
+    reportUrl,
+    historyChart: await historyChart(dbFile, runView.suiteRunId, baseBranch),
     runUrl: runUrl(ctx),
     notes,
   };
@@ -237,6 +267,46 @@ async function runAction(signal: AbortSignal): Promise<void> {
 
   setOutputs({ ...runView, verdict: gate.verdict });
   if (gate.verdict === 'failed') core.setFailed(`factory-bench: ${gate.failures.join('; ')}`);
+}
+
+/** Writes report.html (loading the report code only now); null, with a note, when it cannot. */
+async function writeHtmlReport(
+  runsRoot: string,
+  suiteRunId: string,
+  baseBranch: string | null,
+  comparison: ComparisonView | null,
+  notes: string[],
+): Promise<string | null> {
+  try {
+    const { writeSuiteReport } = await import('../report/index.js');
+    const written = await writeSuiteReport({
+      runsRoot,
+      suiteRunId,
+      baseBranch,
+      comparison: comparison?.comparison ?? null,
+    });
+    log(`wrote ${written.path} (${Math.round(written.bytes / 1024)} KiB)`);
+    return written.path;
+  } catch (err) {
+    warn(`writing report.html failed: ${err instanceof Error ? err.message : String(err)}`);
+    notes.push('report.html could not be written; report.md is in the artifact.');
+    return null;
+  }
+}
+
+/** The Mermaid chart of the last runs on the base branch and this one, or null (no history yet). */
+async function historyChart(
+  dbFile: string,
+  suiteRunId: string,
+  baseBranch: string | null,
+): Promise<string | null> {
+  try {
+    const { suiteHistoryChart } = await import('../report/index.js');
+    return (await suiteHistoryChart(dbFile, suiteRunId, baseBranch))?.mermaid ?? null;
+  } catch (err) {
+    warn(`reading the history for the chart failed: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
 }
 
 function logSuiteEvent(e: SuiteEvent): void {

@@ -9,6 +9,7 @@ import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerSuiteCommands } from './commands/suite.js';
 import { registerTaskCommands } from './commands/tasks.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerViewCommands } from './commands/view.js';
 import { describeError, EXIT } from './common.js';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerCompareCommand(program);
   registerRunsCommands(program);
   registerSandboxCommands(program);
+  registerViewCommands(program);
   return program;
 }
 

@@ -216,6 +216,16 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
     expect(files.some((f) => /__hello_repo_fix__oracle__\w+\/result\.json$/.test(f))).toBe(true);
     expect(files.some((f) => f.endsWith('/transcript.jsonl'))).toBe(true);
     expect(files.some((f) => f.endsWith('runs.sqlite'))).toBe(false);
+    // report.html is in the zip, and on its own (uncompressed, named after the run artifact) for the browser.
+    expect(files).toContain(`${baselineId}/report.html`);
+    const page = results.artifacts.find(
+      (a) => a.name === 'factory-bench-runs-action_smoke-100-1-report.html',
+    );
+    expect(page?.finalized).toBe(true);
+    expect(page?.mimeType).toBe('text/html');
+    const html = results.blobs.get(page?.blob ?? '')?.toString('utf8') ?? '';
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('"suite_id":"action_smoke"');
 
     expect(results.caches.map((c) => [c.key, c.scope, c.finalized])).toEqual([
       ['factory-bench-runs-action_smoke-100-1', 'refs/heads/main', true],
@@ -250,6 +260,18 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
     expect(body).toContain('latest run on `main`: **cannot tell**');
     expect(body).toContain('pass rate 0% is under fail-under 50%');
     expect(body).toContain('https://github.com/acme/widgets/actions/runs/101/artifacts/');
+    // The history chart GitHub draws (the base branch's run, then this one) and the link to report.html.
+    expect(body).toMatch(
+      /```mermaid\nxychart-beta\n[\s\S]*x-axis \["a{7}", "this run"\]\n[\s\S]*bar \[100, 0\]\n[\s\S]*```/,
+    );
+    const page = results.artifacts.find(
+      (a) => a.name === 'factory-bench-runs-action_smoke-101-1-report.html',
+    );
+    expect(page?.finalized).toBe(true);
+    expect(body).toContain(`(https://github.com/acme/widgets/actions/runs/101/artifacts/${page?.id})`);
+    expect(body).toMatch(
+      /\[\*\*report\.html\*\*[^\]]*\]\(https:\/\/github\.com\/acme\/widgets\/actions\/runs\/101\/artifacts\/\d+\)/,
+    );
     expect(r.summary).toContain('Gate failed');
     // The person quoting the marker keeps their comment.
     expect(api.comments.find((c) => c.id === 4)?.body).toBe(`quoting the bot: ${MARKER}`);
@@ -331,7 +353,12 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
   it('no secret value reaches an uploaded file, a comment, a summary or an output', () => {
     const uploaded = [...results.blobs.entries()]
       .filter(([name]) => name.startsWith('/blob/artifact/'))
-      .flatMap(([, zip]) => [...readZip(zip).values()].map((b) => b.toString('latin1')));
+      .flatMap(([name, blob]) =>
+        name.endsWith('.zip')
+          ? [...readZip(blob).values()].map((b) => b.toString('latin1'))
+          : [blob.toString('latin1')],
+      );
+    expect(uploaded.some((t) => t.startsWith('<!doctype html>'))).toBe(true);
     expect(uploaded.length).toBeGreaterThan(5);
     const texts = [...uploaded, ...api.comments.map((c) => c.body)];
     for (const secret of SECRETS) for (const t of texts) expect(t.includes(secret)).toBe(false);

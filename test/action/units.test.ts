@@ -141,6 +141,8 @@ describe('report size', () => {
       baseBranch: 'main',
       gate: { verdict: 'passed' as const, failures: [], checks: [] },
       artifactUrl: 'https://a',
+      reportUrl: null,
+      historyChart: null,
       runUrl: null,
       notes: [],
     };
@@ -160,5 +162,27 @@ describe('report size', () => {
     expect(cut.length).toBeLessThanOrEqual(600);
     expect(cut.split('<details>').length).toBe(cut.split('</details>').length);
     expect(cut).toMatch(/more lines cut to fit; the full report is in the artifact/);
+  });
+
+  it('keeps the history chart and the link to report.html in the headline, even when the detail is cut', () => {
+    const chart = '```mermaid\nxychart-beta\n  bar [50, 100]\n```';
+    const body = renderReport(
+      {
+        run: run(5000),
+        comparison: null,
+        baseBranch: 'main',
+        gate: { verdict: 'passed', failures: [], checks: [] },
+        artifactUrl: 'https://a/zip',
+        reportUrl: 'https://a/html',
+        historyChart: chart,
+        runUrl: null,
+        notes: [],
+      },
+      COMMENT_LIMIT,
+    );
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(body.indexOf(chart)).toBeGreaterThan(0);
+    expect(body.indexOf(chart)).toBeLessThan(body.indexOf('<details>'));
+    expect(body).toContain('](https://a/html)');
   });
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { runTask } from '../../orchestrator/index.js';
+import { writeRunReport } from '../../report/index.js';
 import { findRunsById, type RunRecord, type RunResult, readIndex } from '../../runs/index.js';
 import { loadTask } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
@@ -76,6 +77,15 @@ async function findRunAnywhere(
     return { runDir, result };
   }
   return { record };
+}
+
+/** run.html beside result.json; a page that cannot be written is a warning, never a failed run. */
+function writeRunPage(runsDir: string, result: RunResult): void {
+  try {
+    info(`report: ${writeRunReport(runsDir, result).path}`);
+  } catch (err) {
+    info(`warning: could not write run.html: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** Exit code for a finished run: 0 passed, 1 failed, 3 broken, 130 interrupted. */
@@ -177,6 +187,7 @@ export function registerRunCommands(program: Command): void {
         });
         if (opts.json) printJson(result);
         else process.stdout.write(`${formatRunSummary(result, runDir)}\n`);
+        writeRunPage(path.resolve(opts.runsDir), result);
         process.exitCode = exitCodeFor(result);
       } finally {
         release();

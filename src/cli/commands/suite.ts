@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { writeSuiteReport } from '../../report/index.js';
 import { readIndex } from '../../runs/index.js';
 import {
   createProgressReporter,
@@ -91,6 +92,20 @@ export function detectGitMetadata(env: NodeJS.ProcessEnv = process.env): {
   return { branch: branch ?? null, commit: commit ?? null };
 }
 
+/** report.html beside report.md; a page that cannot be written is a warning, never a failed suite. */
+async function writeHtmlReport(runsDir: string, suiteRunId: string, baseBranch?: string): Promise<void> {
+  try {
+    const written = await writeSuiteReport({
+      runsRoot: runsDir,
+      suiteRunId,
+      ...(baseBranch ? { baseBranch } : {}),
+    });
+    info(`report: ${written.path}`);
+  } catch (err) {
+    info(`warning: could not write report.html: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 interface SuiteRunFlags {
   model?: string;
   concurrency?: number;
@@ -101,6 +116,7 @@ interface SuiteRunFlags {
   branch?: string;
   commit?: string;
   label?: string;
+  baseBranch?: string;
   shard?: { index: number; total: number };
   task: string[];
   baseUrl?: string;
@@ -195,6 +211,10 @@ export function registerSuiteCommands(program: Command): void {
     .option('--branch <name>', 'record this branch (default: from GitHub or git)')
     .option('--commit <sha>', 'record this commit (default: from GitHub or git)')
     .option('--label <label>', 'record a label, to compare against later with --base-label')
+    .option(
+      '--base-branch <name>',
+      "the branch report.html charts the history of and compares with (default: this run's branch)",
+    )
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
     .option('--base-url <url>', 'an OpenAI-compatible endpoint; default OPENAI_BASE_URL')
     .option('--pricing <file>', 'your own pricing YAML, overriding shipped prices per model')
@@ -236,6 +256,7 @@ export function registerSuiteCommands(program: Command): void {
         if (opts.json) printJson(outcome.summary);
         else process.stdout.write(renderReportMarkdown(outcome.summary));
         info(`report: ${outcome.reportPath}`);
+        await writeHtmlReport(path.resolve(opts.runsDir), outcome.suiteRunId, opts.baseBranch);
         if (outcome.status !== 'completed')
           info(`resume with: factory-bench suite run --resume ${outcome.suiteRunId}`);
         process.exitCode = exitCodeForSuite(outcome.summary);

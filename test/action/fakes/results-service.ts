@@ -16,6 +16,8 @@ export interface StoredArtifact {
   size: number;
   expiresAt: string | null;
   finalized: boolean;
+  /** application/zip for a zipped artifact; the file's own type for a skipArchive upload. */
+  mimeType: string | null;
 }
 
 export interface CacheEntry {
@@ -82,7 +84,9 @@ export async function startResultsService() {
       const data = blobs.get(name);
       if (!data) return sendJson(res, 404, { message: 'no such blob' });
       res.writeHead(200, {
-        'content-type': name.startsWith('/blob/artifact/') ? 'application/zip' : 'application/octet-stream',
+        'content-type':
+          artifacts.find((a) => a.blob === name)?.mimeType ??
+          (name.startsWith('/blob/artifact/') ? 'application/zip' : 'application/octet-stream'),
         'content-length': String(data.length),
       });
       res.end(data);
@@ -104,7 +108,9 @@ export async function startResultsService() {
             msg: `an artifact named ${body.name} exists in this run`,
           });
         const id = nextId++;
-        const blob = `/blob/artifact/${id}/${body.name}.zip`;
+        const mimeType: string | null = body.mime_type ?? null;
+        const zipped = mimeType === null || mimeType === 'application/zip';
+        const blob = `/blob/artifact/${id}/${body.name}${zipped ? '.zip' : ''}`;
         artifacts.push({
           id,
           runBackendId,
@@ -113,6 +119,7 @@ export async function startResultsService() {
           size: 0,
           expiresAt: body.expires_at ?? null,
           finalized: false,
+          mimeType,
         });
         return sendJson(res, 200, {
           ok: true,
