@@ -3,6 +3,7 @@
  * Each section lives in its own file and returns rows; a section that cannot run
  * here (no Docker engine, say) reports that instead of a number.
  */
+import { benchReport } from './report.js';
 import { benchSandbox } from './sandbox.js';
 import { benchSuites } from './suites.js';
 import { type BenchRow, formatBenchTable } from './table.js';
@@ -12,6 +13,7 @@ type Section = { name: string; run: () => Promise<BenchRow[]> };
 const sections: Section[] = [
   { name: 'suites', run: benchSuites },
   { name: 'sandbox', run: benchSandbox },
+  { name: 'report', run: benchReport },
 ];
 
 async function main(): Promise<void> {

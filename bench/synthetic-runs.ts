@@ -51,12 +51,13 @@ function pick<T>(rnd: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rnd() * xs.length)] as T;
 }
 
-function pythonModule(task: string, lines: number, bug: boolean): string {
+/** The module as seeded (bug), fixed, or changed the wrong way (a failed run's edit). */
+function pythonModule(task: string, lines: number, bug: boolean | 'wrong'): string {
   const out = [`"""${task}: feature pipeline."""`, 'import math', ''];
   for (let i = 0; i < lines; i++)
     out.push(
       `def step_${i}(x):`,
-      `    return ${bug && i === 3 ? 'x - 1' : `x * ${i + 1} + math.sqrt(${i})`}`,
+      `    return ${i !== 3 || !bug ? `x * ${i + 1} + math.sqrt(${i})` : bug === 'wrong' ? 'x * 3 + 1  # off by one?' : 'x - 1'}`,
       '',
     );
   return `${out.join('\n')}\n`;
@@ -312,7 +313,7 @@ function writeRun(
       writeFileSync(path.join(dir, 'workspace', rel), text);
       writeFileSync(
         path.join(dir, 'workspace_final', rel),
-        rel === 'pipeline.py' ? pythonModule(taskId, 40, !passed) : text,
+        rel === 'pipeline.py' ? pythonModule(taskId, 40, passed ? false : 'wrong') : text,
       );
     }
     writeFileSync(

@@ -17,12 +17,15 @@ function Totals({ s }: { s: SuitePageData }) {
     s.suite_score?.low !== null && s.suite_score?.low !== undefined
       ? `95% CI ${score(s.suite_score.low)}–${score(s.suite_score.high)}`
       : null;
-  const passAt = s.pass_at_k.map((p) => `pass@${p.k} ${pct(p.value)}`).join(', ');
+  const passAt = s.pass_at_k
+    .slice(0, -1)
+    .map((p) => `pass@${p.k} ${pct(p.value)}`)
+    .join(', ');
   const last = s.pass_at_k[s.pass_at_k.length - 1];
   return html`<div class="cards">
     <${Card} label="pass rate" value=${pct(passRate)} sub=${`${t.passed_runs} of ${t.runs_planned} runs passed`} />
     <${Card} label="mean score" value=${score(s.suite_score?.mean ?? t.mean_run_score)} sub=${ci} />
-    <${Card} label=${`pass@${last?.k ?? 'k'}`} value=${pct(last?.value)} sub=${`${passAt || 'no pass@k'} · ${t.tasks} tasks × ${s.epochs} epochs`} />
+    <${Card} label=${`pass@${last?.k ?? 'k'}`} value=${pct(last?.value)} sub=${[passAt, `${t.tasks} tasks × ${s.epochs} epochs`].filter(Boolean).join(' · ')} />
     <${Card} label="cost" value=${money(t.cost_usd)} sub=${`${tokens(t.tokens)} tokens`} />
     <${Card} label="time" value=${seconds(t.wall_seconds)} />
     <${Card} label="environment errors" value=${t.environment_errors} sub="not scored" />
