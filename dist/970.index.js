@@ -14,8 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: HISTORY_LIMIT, agentsByRun, buildRunPage, buildSuitePage, clip, diffWorkspaces, hasColumn, isSafeId, jsonForScript, loadRunDetail, loadWebapp, mermaidHistory, renderPageHtml, runFolder, suiteHistory, webappDir, writeRunReport
 
-// EXTERNAL MODULE: ./build/src/runs/index.js + 7 modules
-var runs = __webpack_require__(75189);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
+var runs = __webpack_require__(30986);
 ;// CONCATENATED MODULE: ./build/src/report/history.js
 
 /** How many earlier suite runs a report's chart shows. */
@@ -181,8 +181,8 @@ function html_renderPageHtml(page, blocks) {
     return parts.join('\n');
 }
 //# sourceMappingURL=html.js.map
-// EXTERNAL MODULE: ./build/src/suites/index.js + 208 modules
-var suites = __webpack_require__(65418);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 206 modules
+var suites = __webpack_require__(56384);
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(37291);
 ;// CONCATENATED MODULE: ./build/src/report/workspace-diff.js

@@ -38011,12 +38011,12 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(33838);
-// EXTERNAL MODULE: ./build/src/models/index.js + 4 modules
-var models = __nccwpck_require__(75831);
-// EXTERNAL MODULE: ./build/src/runs/index.js + 7 modules
-var runs = __nccwpck_require__(75189);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 208 modules
-var suites = __nccwpck_require__(65418);
+// EXTERNAL MODULE: ./build/src/models/index.js + 8 modules
+var models = __nccwpck_require__(65108);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
+var runs = __nccwpck_require__(30986);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 206 modules
+var suites = __nccwpck_require__(56384);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
 var tasks = __nccwpck_require__(48475);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -38427,6 +38427,15 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
             problem('base-url', 'an http(s) URL of an OpenAI-compatible API such as https://api.openai.com/v1', baseUrlRaw);
         }
     }
+    const timeoutRaw = read('request-timeout');
+    let requestTimeoutSeconds = null;
+    if (timeoutRaw !== '') {
+        const n = Number(timeoutRaw);
+        if (!Number.isFinite(n) || n <= 0 || n > 86_400)
+            problem('request-timeout', 'seconds from 1 to 86400', timeoutRaw);
+        else
+            requestTimeoutSeconds = n;
+    }
     const shardRaw = read('shard');
     let shard = null;
     if (shardRaw !== '') {
@@ -38453,6 +38462,7 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
         epochs: positiveInt('epochs', 100),
         apiKey: read('api-key') || null,
         baseUrl,
+        requestTimeoutSeconds,
         failUnder: rate('fail-under'),
         maxRegression: rate('max-regression'),
         comment: boolean('comment', true),
@@ -38678,17 +38688,14 @@ async function mergeShardRuns(o) {
     }
     if (!model)
         throw new Error(`the shard artifacts hold no runs (looked in ${o.shardDirs.join(', ')})`);
-    const dbFile = external_node_path_.join(o.runsRoot, 'runs.sqlite');
     const replay = async (opts) => {
         const taskId = typeof opts.task === 'string' ? external_node_path_.basename(opts.task) : opts.task.manifest.id;
         const found = recorded.get(`${taskId}#${opts.epoch ?? 0}`);
         if (!found)
             throw new Error(`no run of ${taskId} epoch ${(opts.epoch ?? 0) + 1} in the shard artifacts`);
-        const result = { ...found.result, suite_run_id: opts.suiteRunId ?? null };
-        const runDir = external_node_path_.join(opts.runsRoot, result.run_id);
+        const runDir = external_node_path_.join(opts.runsRoot, found.result.run_id);
         (0,external_node_fs_.cpSync)(found.dir, runDir, { recursive: true });
-        (0,external_node_fs_.writeFileSync)(external_node_path_.join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-        await (0,runs/* updateIndex */.UB)(dbFile, (db) => (0,runs/* insertRun */.d_)(db, result, runDir));
+        const result = await (0,runs/* recordRun */.vj)(opts.runsRoot, { ...found.result, suite_run_id: opts.suiteRunId ?? null }, { runDir });
         return { result, runDir };
     };
     return (0,suites/* runSuite */.og)({
@@ -38865,6 +38872,9 @@ async function runAction(signal) {
             epochs,
             runsRoot,
             signal,
+            ...(inputs.requestTimeoutSeconds
+                ? { modelConfig: { requestTimeoutMs: Math.round(inputs.requestTimeoutSeconds * 1000) } }
+                : {}),
             // The input is 1-based as written in a matrix; the runner counts from 0.
             ...(inputs.shard ? { shard: { index: inputs.shard.index - 1, total: inputs.shard.total } } : {}),
             branch: ctx.branch,
@@ -39023,19 +39033,125 @@ async function postComment(inputs, ctx, suiteId, body) {
 
 /***/ }),
 
-/***/ 75831:
+/***/ 25875:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  k: () => (/* reexport */ BudgetEnforcer),
+  L: () => (/* reexport */ BudgetExceeded)
+});
+
+;// CONCATENATED MODULE: ./build/src/budgets/enforcer.js
+/** Thrown or returned when a budget is spent; `killReason` goes into result.json. */
+class BudgetExceeded extends Error {
+    kind;
+    killReason;
+    constructor(kind) {
+        super(`budget exceeded: ${kind}`);
+        this.kind = kind;
+        this.name = 'BudgetExceeded';
+        this.killReason = `budget_exceeded:${kind}`;
+    }
+}
+/**
+ * Tracks what a run has spent against its budget. Checked before every model
+ * call and tool call; the wall-time budget also bounds each call (see
+ * remainingWallMs), so nothing outlives it.
+ */
+class BudgetEnforcer {
+    budget;
+    now;
+    startedAt;
+    tokens = 0;
+    toolCalls = 0;
+    costUsd = 0;
+    breached = null;
+    constructor(budget, now = Date.now) {
+        this.budget = budget;
+        this.now = now;
+        this.startedAt = now();
+    }
+    elapsedMs() {
+        return this.now() - this.startedAt;
+    }
+    remainingWallMs() {
+        return Math.max(0, this.budget.max_wall_seconds * 1000 - this.elapsedMs());
+    }
+    /** The first budget found spent, remembered once breached. */
+    breach() {
+        if (this.breached)
+            return this.breached;
+        if (this.remainingWallMs() <= 0)
+            this.breached = 'wall_time';
+        else if (this.tokens >= this.budget.max_tokens)
+            this.breached = 'tokens';
+        else if (this.costUsd >= this.budget.max_cost_usd)
+            this.breached = 'cost';
+        return this.breached;
+    }
+    /** Before a model call: throws when any budget is already spent. */
+    beforeModelCall() {
+        const kind = this.breach();
+        if (kind)
+            throw new BudgetExceeded(kind);
+    }
+    /** Before a tool call: the call is refused if it would be one more than allowed. */
+    beforeToolCall() {
+        const kind = this.breach();
+        if (kind)
+            throw new BudgetExceeded(kind);
+        if (this.toolCalls >= this.budget.max_tool_calls) {
+            this.breached = 'tool_calls';
+            throw new BudgetExceeded('tool_calls');
+        }
+        this.toolCalls++;
+    }
+    /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
+    costUnknown = false;
+    /** Dollars left in the budget. */
+    remainingUsd() {
+        return Math.max(0, this.budget.max_cost_usd - this.costUsd);
+    }
+    /** Tokens left in the budget (input and output together). */
+    remainingTokens() {
+        return Math.max(0, this.budget.max_tokens - this.tokens);
+    }
+    recordModelUsage(tokens, costUsd) {
+        this.tokens += tokens;
+        if (costUsd === null)
+            this.costUnknown = true;
+        else
+            this.costUsd += costUsd;
+    }
+    /** Marks a breach discovered from outside (e.g. a call cut short by the wall clock). */
+    markBreached(kind) {
+        this.breached ??= kind;
+    }
+}
+//# sourceMappingURL=enforcer.js.map
+;// CONCATENATED MODULE: ./build/src/budgets/index.js
+
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 65108:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   uZ: () => (/* reexport */ EMPTY_USAGE),
-  me: () => (/* reexport */ ModelError),
+  nH: () => (/* reexport */ ExchangeStore),
+  me: () => (/* reexport */ types_ModelError),
+  yE: () => (/* reexport */ ModelGateway),
   "if": () => (/* reexport */ openAIOptionsFor),
   $K: () => (/* reexport */ resolveProviderModel)
 });
 
-// UNUSED EXPORTS: DEFAULT_RETRY_POLICY, OpenAIChatModel, loadDotEnv
+// UNUSED EXPORTS: DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_POLICY, OUTPUT_CAP_THRESHOLD, OpenAIChatModel, WireError, errorBody, exchangeKey, loadDotEnv, normalizeRequest, parseChatCompletionRequest, startGatewayServer, toChatCompletion, toChatCompletionChunks
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -39066,12 +39182,14 @@ function loadDotEnv(file = path.resolve('.env'), env = process.env) {
     return set;
 }
 //# sourceMappingURL=env.js.map
-// EXTERNAL MODULE: ./build/src/runs/index.js + 7 modules
-var runs = __nccwpck_require__(75189);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
+var runs = __nccwpck_require__(30986);
 ;// CONCATENATED MODULE: ./build/src/models/types.js
 /** The chat-model interface the agent loop speaks; OpenAI's wire shape, provider-neutral. */
 /** A model error that should end the run with a reason rather than crash it. */
-class ModelError extends Error {
+class types_ModelError extends Error {
     kind;
     status;
     constructor(message, kind, 
@@ -39085,9 +39203,343 @@ class ModelError extends Error {
 }
 const EMPTY_USAGE = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
 //# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./build/src/models/exchanges.js
+
+
+
+
+
+/**
+ * What makes two requests the same question: the model, the messages, the
+ * tools and every sampling parameter the caller chose. Budget caps the gateway
+ * adds, signals and callbacks are not part of it, so a replay under another
+ * budget still finds its answers.
+ */
+function normalizeRequest(model, req) {
+    return dropUndefined({
+        model,
+        messages: req.messages.map((m) => m.role === 'assistant'
+            ? {
+                role: m.role,
+                content: m.content,
+                tool_calls: m.tool_calls?.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })),
+            }
+            : m.role === 'tool'
+                ? { role: m.role, tool_call_id: m.tool_call_id, content: m.content }
+                : { role: m.role, content: m.content }),
+        tools: req.tools?.map((t) => ({
+            name: t.name,
+            description: t.description,
+            parameters: t.parameters,
+            strict: t.strict,
+        })),
+        temperature: req.temperature,
+        top_p: req.topP,
+        max_output_tokens: req.maxOutputTokens,
+        stop: req.stop,
+        seed: req.seed,
+        tool_choice: req.toolChoice,
+        parallel_tool_calls: req.parallelToolCalls,
+        response_format: req.responseFormat,
+        reasoning_effort: req.reasoningEffort,
+        text_protocol: req.textProtocol,
+    });
+}
+/** A stable hash of a normalized request: sorted keys, so property order never matters. */
+function exchangeKey(normalized) {
+    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(normalized)).digest('hex');
+}
+/** Record and replay of model exchanges, one JSON file per request key. */
+class ExchangeStore {
+    config;
+    dir;
+    constructor(config) {
+        this.config = config;
+        this.dir = external_node_path_.resolve(config.dir);
+        if (config.mode === 'record')
+            (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        else if (!(0,external_node_fs_.existsSync)(this.dir))
+            throw new types_ModelError(`--replay ${config.dir}: no such folder (record one with --record)`, 'config');
+    }
+    get replaying() {
+        return this.config.mode === 'replay';
+    }
+    fileFor(key) {
+        return external_node_path_.join(this.dir, `${key}.json`);
+    }
+    /** The recorded answer to `key`; a miss is a ModelError naming the key and the folder. */
+    replay(key, model) {
+        const file = this.fileFor(key);
+        if (!(0,external_node_fs_.existsSync)(file))
+            throw new types_ModelError(`replay miss: no recorded answer for this ${model} request (key ${key}) in ${this.dir}; ` +
+                'the request differs from every recorded one (record again with --record)', 'replay_miss');
+        try {
+            return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8')).response;
+        }
+        catch (err) {
+            throw new types_ModelError(`replay: ${file} is not a recorded exchange (${err.message})`, 'config');
+        }
+    }
+    /** Stores an answer (the latest recording of a key wins); written atomically, secrets redacted. */
+    record(key, model, request, response) {
+        const entry = {
+            key,
+            model,
+            request,
+            response: dropUndefined({
+                message: response.message,
+                usage: response.usage,
+                finishReason: response.finishReason,
+                reportedCostUsd: response.reportedCostUsd,
+            }),
+            recorded_at: new Date().toISOString(),
+        };
+        const file = this.fileFor(key);
+        const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify((0,runs/* redactDeep */.KL)(entry), null, 2)}\n`);
+        (0,external_node_fs_.renameSync)(tmp, file);
+    }
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+function dropUndefined(obj) {
+    return JSON.parse(JSON.stringify(obj));
+}
+//# sourceMappingURL=exchanges.js.map
+// EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
+var budgets = __nccwpck_require__(25875);
+;// CONCATENATED MODULE: ./build/src/models/gateway.js
+
+
+
+/** Below this many tokens left in a budget, replies are capped to what is left. */
+const OUTPUT_CAP_THRESHOLD = 16_384;
+/** New messages of a request longer than this are clipped on the transcript line. */
+const MAX_LOGGED_CHARS = 8_192;
+/**
+ * The one place every model call of a run goes through: built-in agent loops
+ * in process, external agents over HTTP (see startGatewayServer), the judge.
+ * Per call it checks the budget, caps the reply at what the budget has left,
+ * bounds the call by the wall-time budget, records or replays the exchange,
+ * accounts usage and dollars (the provider's own figure when it gives one),
+ * and writes one transcript line (`model_response`, or `model_error`; retries
+ * as `model_retry`). A breach is reported once through `onBreach`; every call
+ * after it is refused with BudgetExceeded.
+ */
+class ModelGateway {
+    opts;
+    model;
+    budget;
+    exchanges;
+    breachListeners = new Set();
+    reportedBreach = null;
+    /** Calls answered (by the model or a recording). */
+    calls = 0;
+    /** The last error that ended a call for good (not a budget refusal), for the run's report. */
+    lastError = null;
+    constructor(opts) {
+        this.opts = opts;
+        this.model = opts.model;
+        this.budget = opts.budget ?? null;
+        const ex = opts.exchanges;
+        this.exchanges = ex ? (ex instanceof ExchangeStore ? ex : new ExchangeStore(ex)) : null;
+        if (opts.onBreach)
+            this.breachListeners.add(opts.onBreach);
+    }
+    /** Calls `listener` once a budget is spent (at once if it already is); returns an unsubscribe. */
+    onBreach(listener) {
+        this.breachListeners.add(listener);
+        if (this.reportedBreach)
+            listener(this.reportedBreach);
+        return () => this.breachListeners.delete(listener);
+    }
+    /** The budget found spent, once one is. */
+    get breach() {
+        return this.reportedBreach;
+    }
+    /** Answers one request under the run's budget. Throws BudgetExceeded, ModelError, or the abort reason. */
+    async complete(req, call = {}) {
+        const source = call.source ?? this.opts.source ?? 'agent';
+        const write = (event) => this.opts.transcript?.write({ ...event, source });
+        const started = Date.now();
+        const budget = this.budget;
+        if (budget) {
+            try {
+                budget.beforeModelCall();
+            }
+            catch (err) {
+                if (err instanceof budgets/* BudgetExceeded */.L) {
+                    write({ type: 'model_refused', kill_reason: err.killReason });
+                    this.reportBreach(err.kind);
+                }
+                throw err;
+            }
+        }
+        const remaining = budget ? budget.remainingWallMs() : null;
+        const wall = remaining === null ? null : AbortSignal.timeout(Math.max(1, remaining));
+        const signals = [wall, this.opts.signal, call.signal].filter((s) => !!s);
+        const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+        const normalized = this.exchanges ? normalizeRequest(this.model.name, req) : null;
+        const key = normalized ? exchangeKey(normalized) : null;
+        const summary = requestSummary(req, call.logNewMessages ?? false);
+        let response;
+        try {
+            if (this.exchanges?.replaying && key) {
+                response = { ...this.exchanges.replay(key, this.model.name), retries: 0 };
+            }
+            else {
+                response = await this.model.complete({
+                    ...req,
+                    ...this.outputCap(req.maxOutputTokens),
+                    ...(signal ? { signal } : {}),
+                    ...(remaining !== null ? { deadline: started + remaining } : {}),
+                    onRetry: (n) => write({
+                        type: 'model_retry',
+                        attempt: n.attempt,
+                        reason: n.reason,
+                        message: n.message,
+                        delay_ms: n.delayMs,
+                        retry_after: n.fromRetryAfter,
+                    }),
+                });
+                if (this.exchanges && key && normalized)
+                    this.exchanges.record(key, this.model.name, normalized, response);
+            }
+        }
+        catch (err) {
+            const external = this.opts.signal?.aborted || call.signal?.aborted;
+            if (wall?.aborted && !external && budget) {
+                budget.markBreached('wall_time');
+                write({ type: 'model_refused', kill_reason: 'budget_exceeded:wall_time' });
+                this.reportBreach('wall_time');
+                throw new budgets/* BudgetExceeded */.L('wall_time');
+            }
+            if (err instanceof types_ModelError) {
+                this.lastError = err;
+                write({
+                    type: 'model_error',
+                    kind: err.kind,
+                    status: err.status ?? null,
+                    message: err.message,
+                    duration_ms: Date.now() - started,
+                    request: summary,
+                    ...(key ? { exchange_key: key } : {}),
+                });
+            }
+            throw err;
+        }
+        this.calls++;
+        const cost = this.opts.cost.record(this.model.name, response.usage, this.model.free, response.reportedCostUsd);
+        if (budget) {
+            if (cost === null && !budget.costUnknown)
+                write({
+                    type: 'warning',
+                    message: `the dollar budget cannot be enforced for ${this.model.name}: it has no price (tokens still are)`,
+                });
+            budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
+        }
+        const replayed = this.exchanges?.replaying ?? false;
+        write({
+            type: 'model_response',
+            model: this.model.name,
+            request: summary,
+            message: response.message,
+            usage: response.usage,
+            cost_usd: cost,
+            cost_source: this.model.free
+                ? 'free'
+                : response.reportedCostUsd !== undefined
+                    ? 'provider'
+                    : cost === null
+                        ? null
+                        : 'pricing',
+            finish_reason: response.finishReason,
+            retries: response.retries ?? 0,
+            duration_ms: Date.now() - started,
+            ...(key ? { exchange_key: key, replayed } : {}),
+        });
+        const spent = budget?.breach();
+        if (spent)
+            this.reportBreach(spent);
+        return { ...response, costUsd: cost, replayed };
+    }
+    /**
+     * Caps a reply at what the token and dollar budgets have left, but only once
+     * that is below any model's own output limit: a larger cap than a model
+     * allows is a 400 on some servers. A caller's own smaller cap is kept.
+     */
+    outputCap(asked) {
+        const budget = this.budget;
+        if (!budget)
+            return asked === undefined ? {} : { maxOutputTokens: asked };
+        const outputPrice = this.model.free ? null : this.opts.cost.outputPricePerToken(this.model.name);
+        const affordable = outputPrice
+            ? Math.floor(budget.remainingUsd() / outputPrice)
+            : Number.POSITIVE_INFINITY;
+        const left = Math.min(budget.remainingTokens(), affordable);
+        const cap = left < OUTPUT_CAP_THRESHOLD ? Math.max(1, left) : undefined;
+        const min = Math.min(asked ?? Number.POSITIVE_INFINITY, cap ?? Number.POSITIVE_INFINITY);
+        return Number.isFinite(min) ? { maxOutputTokens: min } : {};
+    }
+    reportBreach(kind) {
+        if (this.reportedBreach)
+            return;
+        this.reportedBreach = { kind, killReason: `budget_exceeded:${kind}` };
+        for (const listener of this.breachListeners) {
+            try {
+                listener(this.reportedBreach);
+            }
+            catch {
+                // A listener's failure must not turn into the caller's.
+            }
+        }
+    }
+}
+/** What the transcript says about a request; the full messages only when asked (they grow every turn). */
+function requestSummary(req, logNewMessages) {
+    const summary = {
+        messages: req.messages.length,
+        tools: req.tools?.map((t) => t.name) ?? [],
+    };
+    if (req.maxOutputTokens !== undefined)
+        summary.max_output_tokens = req.maxOutputTokens;
+    if (req.temperature !== undefined)
+        summary.temperature = req.temperature;
+    if (req.toolChoice !== undefined)
+        summary.tool_choice = req.toolChoice;
+    if (logNewMessages) {
+        let lastReply = -1;
+        req.messages.forEach((m, i) => {
+            if (m.role === 'assistant')
+                lastReply = i;
+        });
+        summary.new_messages = req.messages.slice(lastReply + 1).map(clipMessage);
+    }
+    return summary;
+}
+function clipMessage(m) {
+    const clip = (s) => s.length > MAX_LOGGED_CHARS
+        ? `${s.slice(0, MAX_LOGGED_CHARS)}[... ${s.length - MAX_LOGGED_CHARS} cut]`
+        : s;
+    if (m.role === 'assistant')
+        return { ...m, content: m.content === null ? null : clip(m.content) };
+    return { ...m, content: clip(m.content) };
+}
+//# sourceMappingURL=gateway.js.map
 ;// CONCATENATED MODULE: ./build/src/models/openai.js
 
 
+/** One HTTP attempt at most this long by default: well under the default wall-time budget. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 const DEFAULT_RETRY_POLICY = { maxRetries: 8, baseDelayMs: 1000, maxDelayMs: 60_000 };
 /**
  * A chat model behind the `openai` SDK, for OpenAI and any compatible endpoint
@@ -39115,7 +39567,7 @@ class OpenAIChatModel {
         this.apiModel = slash >= 0 ? opts.name.slice(slash + 1) : opts.name;
         this.baseURL = opts.baseURL;
         this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
-        this.requestTimeoutMs = opts.requestTimeoutMs ?? 300_000;
+        this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
         this.sleep = opts.sleep ?? abortableSleep;
         this.random = opts.random ?? Math.random;
         // The key in use must never reach a transcript, log or artifact.
@@ -39135,26 +39587,32 @@ class OpenAIChatModel {
         for (let attempt = 0;; attempt++) {
             const left = req.deadline === undefined ? Number.POSITIVE_INFINITY : req.deadline - Date.now();
             const timeout = Math.max(1, Math.min(this.requestTimeoutMs, left));
+            // The SDK's timeout ends at the response headers; this one also bounds reading the body.
+            const attemptTimer = AbortSignal.timeout(timeout);
+            const signal = req.signal ? AbortSignal.any([req.signal, attemptTimer]) : attemptTimer;
             try {
-                const completion = await client.chat.completions.create(body, {
-                    signal: req.signal,
-                    timeout,
-                    maxRetries: 0,
-                });
+                const completion = await client.chat.completions.create(body, { signal, timeout, maxRetries: 0 });
                 return fromCompletion(completion, attempt);
             }
             catch (err) {
-                // Aborts (wall-time budget, interrupt) are the loop's to interpret.
-                if (req.signal?.aborted || err instanceof mod.APIUserAbortError)
+                // Aborts (wall-time budget, interrupt) are the caller's to interpret.
+                if (req.signal?.aborted)
                     throw err;
-                const failure = classify(mod, err);
+                const failure = attemptTimer.aborted
+                    ? {
+                        retryable: true,
+                        kind: 'unavailable',
+                        reason: 'timeout',
+                        message: 'the request timed out',
+                    }
+                    : classify(mod, err);
                 if (!failure.retryable)
-                    throw new ModelError(failure.message, failure.kind, failure.status);
+                    throw new types_ModelError(failure.message, failure.kind, failure.status);
                 if (attempt >= this.retry.maxRetries)
-                    throw new ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
+                    throw new types_ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
                 const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
                 if (req.deadline !== undefined && Date.now() + delayMs >= req.deadline)
-                    throw new ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
+                    throw new types_ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
                 req.onRetry?.({
                     attempt: attempt + 1,
                     reason: failure.reason,
@@ -39183,8 +39641,27 @@ class OpenAIChatModel {
             }));
         if (req.temperature !== undefined)
             body.temperature = req.temperature;
+        if (req.topP !== undefined)
+            body.top_p = req.topP;
         if (req.maxOutputTokens !== undefined)
             body.max_completion_tokens = req.maxOutputTokens;
+        if (req.stop !== undefined)
+            body.stop = req.stop;
+        if (req.seed !== undefined)
+            body.seed = req.seed;
+        if (req.toolChoice !== undefined)
+            body.tool_choice =
+                typeof req.toolChoice === 'string'
+                    ? req.toolChoice
+                    : { type: 'function', function: { name: req.toolChoice.name } };
+        if (req.parallelToolCalls !== undefined && body.tools)
+            body.parallel_tool_calls = req.parallelToolCalls;
+        if (req.responseFormat !== undefined)
+            body.response_format =
+                req.responseFormat;
+        if (req.reasoningEffort !== undefined)
+            body.reasoning_effort =
+                req.reasoningEffort;
         return body;
     }
 }
@@ -39209,13 +39686,19 @@ function toWireMessage(m) {
             return { role: 'assistant', content: m.content ?? '' };
     }
 }
+/** A 200 whose body is not a usable completion (cut short, not JSON, no choices): retried like a 5xx. */
+class MalformedAnswer extends Error {
+    malformed = true;
+}
 function fromCompletion(completion, retries) {
+    if (typeof completion !== 'object' || completion === null)
+        throw new MalformedAnswer('the endpoint answered 200 with a body that is not a JSON completion');
     const choice = completion.choices?.[0];
     if (!choice?.message)
-        throw new ModelError('the endpoint answered without a message (no choices)', 'bad_request');
+        throw new MalformedAnswer('the endpoint answered 200 without a message (no choices)');
     const toolCalls = [];
     for (const c of choice.message.tool_calls ?? []) {
-        if (c.type === 'function')
+        if (c?.type === 'function')
             toolCalls.push({ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' });
     }
     const usage = completion.usage;
@@ -39232,11 +39715,33 @@ function fromCompletion(completion, retries) {
         },
         finishReason: choice.finish_reason ?? 'unknown',
         retries,
+        ...reportedCost(usage),
     };
+}
+/** The provider's own figure for the call when it gives one (OpenRouter: `usage.cost`, in dollars). */
+function reportedCost(usage) {
+    const cost = usage?.cost;
+    return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? { reportedCostUsd: cost } : {};
 }
 const CONTEXT_TOO_LONG = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long/i;
 /** Sorts an SDK error into retryable or final, with the reason a user should read. */
 function classify(mod, err) {
+    if (err instanceof MalformedAnswer)
+        return { retryable: true, kind: 'unavailable', reason: 'bad_body', message: err.message };
+    if (err instanceof SyntaxError)
+        return {
+            retryable: true,
+            kind: 'unavailable',
+            reason: 'bad_body',
+            message: `the endpoint's answer is not valid JSON (${err.message})`,
+        };
+    if (isCutShort(err))
+        return {
+            retryable: true,
+            kind: 'unavailable',
+            reason: 'truncated',
+            message: 'the connection closed before the answer was complete',
+        };
     if (err instanceof mod.APIConnectionTimeoutError)
         return { retryable: true, kind: 'unavailable', reason: 'timeout', message: 'the request timed out' };
     if (err instanceof mod.APIConnectionError) {
@@ -39281,6 +39786,14 @@ function classify(mod, err) {
     if (err.code === 'context_length_exceeded' || CONTEXT_TOO_LONG.test(err.message))
         return { ...base, retryable: false, kind: 'context_length', message: `context too long (${detail})` };
     return { ...base, retryable: false, kind: 'bad_request' };
+}
+/** The body of an answer stopped arriving (undici's `terminated`, a reset socket). */
+function isCutShort(err) {
+    if (!(err instanceof Error) || err.name === 'APIUserAbortError')
+        return false;
+    const cause = err.cause;
+    return (/^terminated$|other side closed|premature close/i.test(err.message) ||
+        /^(ECONNRESET|UND_ERR_SOCKET|ERR_STREAM_PREMATURE_CLOSE)$/.test(cause?.code ?? ''));
 }
 /** `retry-after-ms` (OpenAI), or `retry-after` in seconds or as an HTTP date. */
 function retryAfterMs(headers, now = Date.now()) {
@@ -39338,20 +39851,24 @@ function openAIOptionsFor(name, config = {}) {
     const env = config.env ?? process.env;
     const match = /^([a-z0-9_-]+)\/(.+)$/i.exec(name);
     if (!match)
-        throw new ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
+        throw new types_ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
     const provider = match[1].toLowerCase();
     const known = PROVIDERS[provider];
     const baseURL = config.baseUrl || env.OPENAI_BASE_URL || known?.baseUrl;
     if (!known && !baseURL)
-        throw new ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
+        throw new types_ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
             'give its OpenAI-compatible endpoint with --base-url or OPENAI_BASE_URL', 'config');
     if (provider === 'azure' && !baseURL)
-        throw new ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
+        throw new types_ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
     const keyVar = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
     const apiKey = env[keyVar] || env.OPENAI_API_KEY;
     // A custom endpoint (a local vLLM, say) may need no key; the SDK still wants a non-empty one.
-    if (!apiKey && (known?.keyRequired ?? false) && !config.baseUrl && !env.OPENAI_BASE_URL)
-        throw new ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
+    if (!apiKey &&
+        !config.keyOptional &&
+        (known?.keyRequired ?? false) &&
+        !config.baseUrl &&
+        !env.OPENAI_BASE_URL)
+        throw new types_ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
     return {
         name,
         apiKey: apiKey || undefined,
@@ -39361,7 +39878,428 @@ function openAIOptionsFor(name, config = {}) {
     };
 }
 //# sourceMappingURL=resolve.js.map
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
+var schemas = __nccwpck_require__(12311);
+;// CONCATENATED MODULE: ./build/src/models/wire.js
+
+
+/** A request the gateway cannot take, answered with OpenAI's error shape. */
+class wire_WireError extends Error {
+    status;
+    type;
+    code;
+    param;
+    constructor(message, status, type, code = null, param = null) {
+        super(message);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+        this.name = 'WireError';
+    }
+}
+/** OpenAI's error body: `{"error": {"message", "type", "code", "param"}}`. */
+function wire_errorBody(message, type, code, param = null) {
+    return { error: { message, type, code, param } };
+}
+const textPart = schemas/* looseObject */._H3({ type: schemas/* literal */.euz('text'), text: schemas/* string */.YjP() });
+const anyPart = schemas/* looseObject */._H3({ type: schemas/* string */.YjP() });
+const content = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(anyPart), schemas/* null */.chJ()]).optional();
+const wireToolCall = schemas/* object */.Ikc({
+    id: schemas/* string */.YjP(),
+    type: schemas/* literal */.euz('function').optional(),
+    function: schemas/* looseObject */._H3({ name: schemas/* string */.YjP(), arguments: schemas/* string */.YjP().optional() }),
+});
+const wireMessage = schemas/* discriminatedUnion */.gMt('role', [
+    schemas/* looseObject */._H3({ role: schemas/* literal */.euz('system'), content }),
+    schemas/* looseObject */._H3({ role: schemas/* literal */.euz('developer'), content }),
+    schemas/* looseObject */._H3({ role: schemas/* literal */.euz('user'), content }),
+    schemas/* object */.Ikc({ role: schemas/* literal */.euz('assistant'), content, tool_calls: schemas/* array */.YOg(wireToolCall).nullish() }),
+    schemas/* looseObject */._H3({ role: schemas/* literal */.euz('tool'), content, tool_call_id: schemas/* string */.YjP() }),
+]);
+const wireTool = schemas/* object */.Ikc({
+    type: schemas/* literal */.euz('function'),
+    function: schemas/* object */.Ikc({
+        name: schemas/* string */.YjP().min(1),
+        description: schemas/* string */.YjP().optional(),
+        parameters: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional(),
+        strict: schemas/* boolean */.zMY().nullish(),
+    }),
+});
+const positiveInt = schemas/* number */.aig().int().positive();
+const chatCompletionRequest = schemas/* object */.Ikc({
+    model: schemas/* string */.YjP().optional(),
+    messages: schemas/* array */.YOg(wireMessage).min(1),
+    tools: schemas/* array */.YOg(wireTool).optional(),
+    tool_choice: schemas/* union */.KCZ([
+        schemas/* enum */.k5n(['auto', 'none', 'required']),
+        schemas/* looseObject */._H3({ type: schemas/* literal */.euz('function'), function: schemas/* looseObject */._H3({ name: schemas/* string */.YjP() }) }),
+    ])
+        .optional(),
+    parallel_tool_calls: schemas/* boolean */.zMY().optional(),
+    temperature: schemas/* number */.aig().nullish(),
+    top_p: schemas/* number */.aig().nullish(),
+    max_tokens: positiveInt.nullish(),
+    max_completion_tokens: positiveInt.nullish(),
+    stop: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]).nullish(),
+    seed: schemas/* number */.aig().int().nullish(),
+    n: schemas/* number */.aig().int().nullish(),
+    response_format: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional(),
+    reasoning_effort: schemas/* string */.YjP().nullish(),
+    stream: schemas/* boolean */.zMY().nullish(),
+    stream_options: schemas/* looseObject */._H3({ include_usage: schemas/* boolean */.zMY().optional() }).nullish(),
+});
+/** A request body as an OpenAI client sends it, checked and turned into the gateway's ChatRequest. */
+function wire_parseChatCompletionRequest(body) {
+    const parsed = chatCompletionRequest.safeParse(body);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue?.path.join('.') || 'body';
+        throw new wire_WireError(`invalid request: ${where}: ${issue?.message ?? 'not a chat completion request'}`, 400, 'invalid_request_error', null, where);
+    }
+    const wire = parsed.data;
+    if (wire.n !== undefined && wire.n !== null && wire.n !== 1)
+        throw new wire_WireError('the gateway answers one choice per request (n must be 1)', 400, 'invalid_request_error', null, 'n');
+    const names = new Map();
+    const messages = wire.messages.map((m, i) => {
+        const text = () => flattenContent(m.content, `messages.${i}.content`);
+        if (m.role === 'system' || m.role === 'developer')
+            return { role: 'system', content: text() ?? '' };
+        if (m.role === 'user')
+            return { role: 'user', content: text() ?? '' };
+        if (m.role === 'assistant') {
+            const calls = (m.tool_calls ?? []).map((c) => {
+                names.set(c.id, c.function.name);
+                return { id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' };
+            });
+            return { role: 'assistant', content: text(), ...(calls.length > 0 ? { tool_calls: calls } : {}) };
+        }
+        return {
+            role: 'tool',
+            tool_call_id: m.tool_call_id,
+            name: names.get(m.tool_call_id) ?? '',
+            content: text() ?? '',
+        };
+    });
+    const tools = wire.tools?.map((t) => ({
+        name: t.function.name,
+        description: t.function.description ?? '',
+        parameters: t.function.parameters ?? { type: 'object', properties: {} },
+        ...(typeof t.function.strict === 'boolean' ? { strict: t.function.strict } : {}),
+    }));
+    const choice = wire.tool_choice;
+    const toolChoice = choice === undefined ? undefined : typeof choice === 'string' ? choice : { name: choice.function.name };
+    const maxOutput = wire.max_completion_tokens ?? wire.max_tokens ?? undefined;
+    const req = {
+        messages,
+        ...(tools && tools.length > 0 ? { tools } : {}),
+        ...(toolChoice !== undefined ? { toolChoice } : {}),
+        ...(wire.parallel_tool_calls !== undefined ? { parallelToolCalls: wire.parallel_tool_calls } : {}),
+        ...(wire.temperature != null ? { temperature: wire.temperature } : {}),
+        ...(wire.top_p != null ? { topP: wire.top_p } : {}),
+        ...(maxOutput !== undefined ? { maxOutputTokens: maxOutput } : {}),
+        ...(wire.stop != null ? { stop: typeof wire.stop === 'string' ? [wire.stop] : wire.stop } : {}),
+        ...(wire.seed != null ? { seed: wire.seed } : {}),
+        ...(wire.response_format ? { responseFormat: wire.response_format } : {}),
+        ...(wire.reasoning_effort ? { reasoningEffort: wire.reasoning_effort } : {}),
+    };
+    return { wire, req };
+}
+/** Text parts are joined; any other part (images, audio, files) is refused, since the gateway carries text. */
+function flattenContent(c, where) {
+    if (c === undefined || c === null)
+        return null;
+    if (typeof c === 'string')
+        return c;
+    const texts = [];
+    for (const [i, part] of c.entries()) {
+        const t = textPart.safeParse(part);
+        if (t.success)
+            texts.push(t.data.text);
+        else if (part.type === 'refusal' && typeof part.refusal === 'string')
+            texts.push(part.refusal);
+        else
+            throw new wire_WireError(`${where}.${i}: content parts of type ${JSON.stringify(part.type)} are not supported; the gateway carries text`, 400, 'invalid_request_error', 'unsupported_content', `${where}.${i}`);
+    }
+    return texts.join('\n');
+}
+function completionId() {
+    return `chatcmpl-fb${randomBytes(12).toString('hex')}`;
+}
+function wireUsage(r) {
+    return {
+        prompt_tokens: r.usage.input_tokens,
+        completion_tokens: r.usage.output_tokens,
+        total_tokens: r.usage.input_tokens + r.usage.output_tokens,
+        prompt_tokens_details: { cached_tokens: r.usage.cached_input_tokens },
+    };
+}
+function wireToolCalls(calls) {
+    return calls?.map((c) => ({
+        id: c.id,
+        type: 'function',
+        function: { name: c.name, arguments: c.arguments },
+    }));
+}
+/** A non-streaming chat completion as OpenAI returns it. */
+function wire_toChatCompletion(r, model, id = completionId()) {
+    const calls = wireToolCalls(r.message.tool_calls);
+    return {
+        id,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model,
+        choices: [
+            {
+                index: 0,
+                message: {
+                    role: 'assistant',
+                    content: r.message.content,
+                    refusal: null,
+                    ...(calls && calls.length > 0 ? { tool_calls: calls } : {}),
+                },
+                logprobs: null,
+                finish_reason: r.finishReason,
+            },
+        ],
+        usage: wireUsage(r),
+    };
+}
+/**
+ * The same answer as `chat.completion.chunk` events: the role, the content,
+ * each tool call whole, the finish reason, then (when asked for) a last
+ * chunk with the usage and no choices, as OpenAI sends it.
+ */
+function wire_toChatCompletionChunks(r, model, includeUsage, id = completionId()) {
+    const created = Math.floor(Date.now() / 1000);
+    const usage = includeUsage ? { usage: null } : {};
+    const chunk = (delta, finish = null) => ({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        ...usage,
+    });
+    const chunks = [chunk({ role: 'assistant', content: '', refusal: null })];
+    if (r.message.content)
+        chunks.push(chunk({ content: r.message.content }));
+    for (const [index, c] of (wireToolCalls(r.message.tool_calls) ?? []).entries())
+        chunks.push(chunk({ tool_calls: [{ index, ...c }] }));
+    chunks.push(chunk({}, r.finishReason));
+    if (includeUsage)
+        chunks.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: wireUsage(r) });
+    return chunks;
+}
+//# sourceMappingURL=wire.js.map
+;// CONCATENATED MODULE: ./build/src/models/server.js
+
+
+
+
+
+
+
+const DEFAULT_MAX_BODY = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+/**
+ * An OpenAI-compatible HTTP endpoint in front of a ModelGateway, for agents
+ * that run as their own process: `POST /v1/chat/completions` (plain or
+ * `stream: true` as server-sent events), `GET /v1/models`. Every request must
+ * carry the per-run token; the real API key stays in the harness and no
+ * answer or error carries it. Errors come back in OpenAI's error shape with
+ * `x-should-retry: false` when retrying cannot help (the gateway retried
+ * already); a spent budget is a 403 of type `budget_exceeded`, never a 429
+ * that clients would retry.
+ */
+async function startGatewayServer(opts) {
+    const token = opts.token ?? `fbgw-${randomBytes(24).toString('base64url')}`;
+    registerSecret(token);
+    const expected = digest(`Bearer ${token}`);
+    const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const server = http.createServer((req, res) => {
+        handle(req, res).catch((err) => {
+            if (!res.headersSent)
+                sendError(res, 500, 'server_error', null, `gateway error: ${String(err)}`);
+            else
+                res.destroy();
+        });
+    });
+    async function handle(req, res) {
+        const given = req.headers.authorization ?? '';
+        if (!timingSafeEqual(digest(given), expected)) {
+            req.resume();
+            return sendError(res, 401, 'invalid_request_error', 'invalid_api_key', given
+                ? 'Incorrect API key provided for this run'
+                : 'Missing bearer token (Authorization: Bearer <token>)');
+        }
+        const route = (req.url ?? '/').split('?')[0]?.replace(/^\/v1(?=\/)/, '') ?? '/';
+        if (route === '/models' || route.startsWith('/models/')) {
+            req.resume();
+            if (req.method !== 'GET')
+                return sendError(res, 405, 'invalid_request_error', null, `${req.method} not allowed`);
+            const model = { id: opts.gateway.model.name, object: 'model', created: 0, owned_by: 'factory-bench' };
+            if (route === '/models')
+                return sendJson(res, 200, { object: 'list', data: [model] });
+            const id = decodeURIComponent(route.slice('/models/'.length));
+            if (id === model.id)
+                return sendJson(res, 200, model);
+            return sendError(res, 404, 'invalid_request_error', 'model_not_found', `this run serves ${model.id} only`);
+        }
+        if (route !== '/chat/completions') {
+            req.resume();
+            return sendError(res, 404, 'invalid_request_error', 'unknown_url', `unknown route ${req.method} ${route}`);
+        }
+        if (req.method !== 'POST') {
+            req.resume();
+            return sendError(res, 405, 'invalid_request_error', null, `${req.method} not allowed`);
+        }
+        const raw = await readBody(req, maxBody);
+        if (raw === null)
+            return sendError(res, 413, 'invalid_request_error', null, `request body over ${maxBody} bytes`);
+        let body;
+        try {
+            body = JSON.parse(raw.toString('utf8'));
+        }
+        catch {
+            return sendError(res, 400, 'invalid_request_error', null, 'the request body is not valid JSON');
+        }
+        const gone = new AbortController();
+        res.on('close', () => {
+            if (!res.writableFinished)
+                gone.abort(new Error('the client went away'));
+        });
+        try {
+            const { wire, req: chatReq } = parseChatCompletionRequest(body);
+            const answer = await opts.gateway.complete(chatReq, {
+                signal: gone.signal,
+                source: 'http',
+                logNewMessages: true,
+            });
+            const model = opts.gateway.model.name;
+            if (!wire.stream)
+                return sendJson(res, 200, toChatCompletion(answer, model));
+            res.writeHead(200, {
+                'content-type': 'text/event-stream; charset=utf-8',
+                'cache-control': 'no-cache',
+                connection: 'keep-alive',
+            });
+            for (const chunk of toChatCompletionChunks(answer, model, wire.stream_options?.include_usage === true))
+                res.write(`data: ${redact(JSON.stringify(chunk))}\n\n`);
+            res.end('data: [DONE]\n\n');
+        }
+        catch (err) {
+            if (gone.signal.aborted)
+                return;
+            sendFailure(res, err);
+        }
+    }
+    if (opts.socketPath)
+        removeStaleSocket(opts.socketPath);
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        if (opts.socketPath)
+            server.listen(opts.socketPath, resolve);
+        else
+            server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
+    });
+    let url;
+    if (opts.socketPath) {
+        chmodSync(opts.socketPath, 0o666);
+        url = 'http://localhost/v1';
+    }
+    else {
+        const addr = server.address();
+        const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        url = `http://${host}:${addr.port}/v1`;
+    }
+    return {
+        url,
+        token,
+        ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
+        close: () => new Promise((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        }),
+    };
+}
+/** Maps what ended a call to an OpenAI-shaped error a client will not retry in vain. */
+function sendFailure(res, err) {
+    const [status, type, code, message, param] = describeFailure(err);
+    sendError(res, status, type, code, message, param);
+}
+function describeFailure(err) {
+    if (err instanceof WireError)
+        return [err.status, err.type, err.code, err.message, err.param];
+    if (err instanceof BudgetExceeded)
+        return [
+            403,
+            'budget_exceeded',
+            err.killReason,
+            `the run's ${err.kind.replace('_', ' ')} budget is spent: no further model calls are allowed`,
+            null,
+        ];
+    if (err instanceof ModelError) {
+        const message = `model call failed: ${err.message}`;
+        if (err.kind === 'context_length')
+            return [400, 'invalid_request_error', 'context_length_exceeded', message, null];
+        if (err.kind === 'bad_request')
+            return [400, 'invalid_request_error', 'model_bad_request', message, null];
+        if (err.kind === 'not_found')
+            return [404, 'invalid_request_error', 'model_not_found', message, null];
+        return [502, 'upstream_error', `model_${err.kind}`, message, null];
+    }
+    // The run is stopping (interrupt or a stopped agent): nothing to retry.
+    return [503, 'server_error', 'run_stopped', `the model call did not complete: ${String(err)}`, null];
+}
+function sendError(res, status, type, code, message, param = null) {
+    sendJson(res, status, errorBody(message, type, code, param), { 'x-should-retry': 'false' });
+}
+/** Every byte that leaves the gateway is redacted: no registered secret can go out in a body. */
+function sendJson(res, status, body, headers = {}) {
+    const text = redact(JSON.stringify(body));
+    res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        ...headers,
+    });
+    res.end(text);
+}
+function readBody(req, max) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        let over = false;
+        req.on('data', (d) => {
+            size += d.length;
+            if (size > max)
+                over = true;
+            else
+                chunks.push(d);
+        });
+        req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+        req.on('error', reject);
+    });
+}
+function digest(s) {
+    return createHash('sha256').update(s).digest();
+}
+function removeStaleSocket(p) {
+    try {
+        if (lstatSync(p).isSocket())
+            unlinkSync(p);
+    }
+    catch {
+        // Nothing there.
+    }
+}
+//# sourceMappingURL=server.js.map
 ;// CONCATENATED MODULE: ./build/src/models/index.js
+
+
+
+
 
 
 
@@ -39370,7 +40308,7 @@ function openAIOptionsFor(name, config = {}) {
 
 /***/ }),
 
-/***/ 75189:
+/***/ 30986:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39378,13 +40316,14 @@ function openAIOptionsFor(name, config = {}) {
 __nccwpck_require__.d(__webpack_exports__, {
   dK: () => (/* reexport */ RunDirectory),
   ED: () => (/* reexport */ TranscriptWriter),
+  J7: () => (/* reexport */ blankRunResult),
   Yl: () => (/* reexport */ findLatestSuiteRun),
   Uo: () => (/* reexport */ getSuiteRun),
-  d_: () => (/* reexport */ insertRun),
   F$: () => (/* reexport */ newRunId),
   bl: () => (/* reexport */ newSuiteRunId),
   YG: () => (/* reexport */ index_db_queryAll),
   vY: () => (/* reexport */ readIndex),
+  vj: () => (/* reexport */ recordRun),
   E$: () => (/* reexport */ redact),
   KL: () => (/* reexport */ redactDeep),
   kx: () => (/* reexport */ registerEnvSecrets),
@@ -39396,7 +40335,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   bE: () => (/* reexport */ upsertSuiteRun)
 });
 
-// UNUSED EXPORTS: MIGRATIONS, SCHEMA_VERSION, checkOutcomeSchema, findRunsById, findSuiteRunsById, listRuns, loadSqlJs, migrate, openDatabase, runStatusSchema, timestampSlug
+// UNUSED EXPORTS: MIGRATIONS, SCHEMA_VERSION, checkOutcomeSchema, findRunsById, findSuiteRunsById, indexRun, insertRun, listRuns, loadSqlJs, migrate, openDatabase, runStatusSchema, timestampSlug
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -39427,6 +40366,43 @@ function newSuiteRunId(suiteId, date = new Date()) {
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./build/src/runs/redact.js
+/**
+ * Secrets never reach a transcript, log, artifact or comment. Values are
+ * registered once (API keys, tokens from the environment) and replaced
+ * wherever they appear; common key shapes are caught even when unregistered.
+ */
+const secrets = new Set();
+const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
+const KEY_SHAPES = [
+    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
+    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
+];
+function registerSecret(value) {
+    if (value && value.length >= 6)
+        secrets.add(value);
+}
+/** Registers the values of environment variables that look like secrets. */
+function registerEnvSecrets(env = process.env) {
+    for (const [key, value] of Object.entries(env)) {
+        if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
+            registerSecret(value);
+    }
+}
+function redact(text) {
+    let out = text;
+    for (const s of secrets)
+        out = out.split(s).join('[REDACTED]');
+    for (const re of KEY_SHAPES)
+        out = out.replace(re, '[REDACTED]');
+    return out;
+}
+/** Redacts every string inside a JSON-able value. */
+function redactDeep(value) {
+    return JSON.parse(redact(JSON.stringify(value)));
+}
+//# sourceMappingURL=redact.js.map
 // EXTERNAL MODULE: external "node:module"
 var external_node_module_ = __nccwpck_require__(98995);
 // EXTERNAL MODULE: external "node:url"
@@ -39455,6 +40431,7 @@ function loadSqlJs() {
 }
 //# sourceMappingURL=sqljs.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/index-db.js
+
 
 
 
@@ -39600,6 +40577,7 @@ async function readIndex(file, fn) {
         db.close();
     }
 }
+/** Writes a run's row and its checks; free text (error messages, explanations) is redacted here too. */
 function insertRun(db, result, runDir) {
     db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
        error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
@@ -39616,7 +40594,7 @@ function insertRun(db, result, runDir) {
         result.kill_reason,
         result.stop_reason,
         result.error?.kind ?? null,
-        result.error?.message ?? null,
+        result.error ? redact(result.error.message) : null,
         result.tokens.input,
         result.tokens.cached_input,
         result.tokens.output,
@@ -39633,7 +40611,17 @@ function insertRun(db, result, runDir) {
     ]);
     db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
     for (const c of result.checks) {
-        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [result.run_id, c.name, c.type, c.tier, c.weight, c.gating ? 1 : 0, c.status, c.score, c.explanation]);
+        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [
+            result.run_id,
+            c.name,
+            c.type,
+            c.tier,
+            c.weight,
+            c.gating ? 1 : 0,
+            c.status,
+            c.score,
+            redact(c.explanation),
+        ]);
     }
 }
 //# sourceMappingURL=index-db.js.map
@@ -39774,43 +40762,6 @@ function escapeLike(s) {
     return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 //# sourceMappingURL=queries.js.map
-;// CONCATENATED MODULE: ./build/src/runs/redact.js
-/**
- * Secrets never reach a transcript, log, artifact or comment. Values are
- * registered once (API keys, tokens from the environment) and replaced
- * wherever they appear; common key shapes are caught even when unregistered.
- */
-const secrets = new Set();
-const SECRET_ENV = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
-const KEY_SHAPES = [
-    /\bsk-[A-Za-z0-9_-]{16,}\b/g,
-    /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
-    /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g,
-];
-function registerSecret(value) {
-    if (value && value.length >= 6)
-        secrets.add(value);
-}
-/** Registers the values of environment variables that look like secrets. */
-function registerEnvSecrets(env = process.env) {
-    for (const [key, value] of Object.entries(env)) {
-        if (SECRET_ENV.test(key) || key.startsWith('INPUT_API'))
-            registerSecret(value);
-    }
-}
-function redact(text) {
-    let out = text;
-    for (const s of secrets)
-        out = out.split(s).join('[REDACTED]');
-    for (const re of KEY_SHAPES)
-        out = out.replace(re, '[REDACTED]');
-    return out;
-}
-/** Redacts every string inside a JSON-able value. */
-function redactDeep(value) {
-    return JSON.parse(redact(JSON.stringify(value)));
-}
-//# sourceMappingURL=redact.js.map
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
 var schemas = __nccwpck_require__(12311);
 ;// CONCATENATED MODULE: ./build/src/runs/result.js
@@ -39917,7 +40868,8 @@ class RunDirectory {
     }
     /** Writes result.json atomically so a reader never sees half a file. */
     writeResult(result) {
-        const tmp = `${this.resultPath}.tmp`;
+        (0,external_node_fs_.mkdirSync)(this.root, { recursive: true });
+        const tmp = `${this.resultPath}.${process.pid}.tmp`;
         (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(result), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, this.resultPath);
     }
@@ -39940,7 +40892,69 @@ class TranscriptWriter {
     }
 }
 //# sourceMappingURL=run-dir.js.map
+;// CONCATENATED MODULE: ./build/src/runs/record.js
+
+
+
+
+/**
+ * A complete RunResult for a run that has done nothing yet: it reads as a
+ * crash (the harness stopped before the run finished) until the caller says
+ * otherwise in `overrides`. Timings and `finished_at` are taken now.
+ */
+function blankRunResult(input, overrides = {}) {
+    const { task, startedAt } = input;
+    return {
+        schema_version: 1,
+        run_id: input.runId,
+        task_id: task.id,
+        model: input.model,
+        suite_run_id: input.suiteRunId ?? null,
+        epoch: input.epoch ?? 0,
+        status: 'crashed',
+        score: 0,
+        passed: false,
+        pass_threshold: task.grader.pass_threshold,
+        kill_reason: null,
+        stop_reason: 'not_started',
+        error: { kind: 'crashed', message: 'the harness stopped before the run finished' },
+        tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
+        cost_usd: 0,
+        judge_cost_usd: 0,
+        turns: 0,
+        tool_calls: 0,
+        timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: secondsSince(startedAt) },
+        checks: [],
+        started_at: startedAt.toISOString(),
+        finished_at: new Date().toISOString(),
+        task: { difficulty: task.difficulty, domain: task.domain, title: task.title },
+        sandbox: 'unknown',
+        ...overrides,
+    };
+}
+/**
+ * Records a run: result.json (atomic, redacted; the source of truth) and then
+ * its row in `<runsRoot>/runs.sqlite`, written from the same redacted result.
+ * Every finished, synthetic, re-graded or merged run goes through here.
+ * Resolves to the result as recorded (redacted).
+ */
+async function recordRun(runsRoot, result, opts = {}) {
+    const runDir = opts.runDir ?? external_node_path_.join(runsRoot, result.run_id);
+    const recorded = redactDeep(result);
+    new RunDirectory(external_node_path_.dirname(runDir), external_node_path_.basename(runDir)).writeResult(recorded);
+    await indexRun(runsRoot, recorded, runDir);
+    return recorded;
+}
+/** The index write behind recordRun: one row per run (and its checks), replacing an earlier one. */
+function indexRun(runsRoot, result, runDir) {
+    return updateIndex(external_node_path_.join(runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, runDir));
+}
+function secondsSince(date) {
+    return (Date.now() - date.getTime()) / 1000;
+}
+//# sourceMappingURL=record.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/index.js
+
 
 
 
@@ -39952,7 +40966,7 @@ class TranscriptWriter {
 
 /***/ }),
 
-/***/ 65418:
+/***/ 56384:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39970,8 +40984,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: buildSummary, createProgressReporter, discoverSuiteFiles, findBaselineSuiteRun, matchesTaskFilter, renderReportMarkdown, resolveSuiteRun, suiteManifestSchema, suiteRunRecord, suiteSensitivity
 
-// EXTERNAL MODULE: ./build/src/runs/index.js + 7 modules
-var src_runs = __nccwpck_require__(75189);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
+var src_runs = __nccwpck_require__(30986);
 ;// CONCATENATED MODULE: ./build/src/suites/format.js
 /** Number formatting shared by the suite report and the comparison. */
 function fmtScore(v) {
@@ -41050,14 +42064,18 @@ class tracker_CostTracker {
         this.table = table;
         this.warn = warn;
     }
-    /** Records one call and returns its cost (null when the model is not priced). */
-    record(model, usage, free = false) {
+    /**
+     * Records one call and returns its cost: what the provider reported when it
+     * did (`reportedUsd`, taken as is), else the table's price (null when the
+     * model is not priced).
+     */
+    record(model, usage, free = false, reportedUsd) {
         this.usage.input_tokens += usage.input_tokens;
         this.usage.cached_input_tokens += usage.cached_input_tokens;
         this.usage.output_tokens += usage.output_tokens;
         if (free)
             return 0;
-        const cost = priceUsage(this.table, model, usage);
+        const cost = reportedUsd ?? priceUsage(this.table, model, usage);
         if (cost === null) {
             this.unpriced = true;
             if (!this.warned.has(model)) {
@@ -52314,99 +53332,10 @@ function capOutput(text, maxBytes) {
 var dist = __nccwpck_require__(38815);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
 var json_schema_processors = __nccwpck_require__(98439);
-;// CONCATENATED MODULE: ./build/src/budgets/enforcer.js
-/** Thrown or returned when a budget is spent; `killReason` goes into result.json. */
-class BudgetExceeded extends Error {
-    kind;
-    killReason;
-    constructor(kind) {
-        super(`budget exceeded: ${kind}`);
-        this.kind = kind;
-        this.name = 'BudgetExceeded';
-        this.killReason = `budget_exceeded:${kind}`;
-    }
-}
-/**
- * Tracks what a run has spent against its budget. Checked before every model
- * call and tool call; the wall-time budget also bounds each call (see
- * remainingWallMs), so nothing outlives it.
- */
-class BudgetEnforcer {
-    budget;
-    now;
-    startedAt;
-    tokens = 0;
-    toolCalls = 0;
-    costUsd = 0;
-    breached = null;
-    constructor(budget, now = Date.now) {
-        this.budget = budget;
-        this.now = now;
-        this.startedAt = now();
-    }
-    elapsedMs() {
-        return this.now() - this.startedAt;
-    }
-    remainingWallMs() {
-        return Math.max(0, this.budget.max_wall_seconds * 1000 - this.elapsedMs());
-    }
-    /** The first budget found spent, remembered once breached. */
-    breach() {
-        if (this.breached)
-            return this.breached;
-        if (this.remainingWallMs() <= 0)
-            this.breached = 'wall_time';
-        else if (this.tokens >= this.budget.max_tokens)
-            this.breached = 'tokens';
-        else if (this.costUsd >= this.budget.max_cost_usd)
-            this.breached = 'cost';
-        return this.breached;
-    }
-    /** Before a model call: throws when any budget is already spent. */
-    beforeModelCall() {
-        const kind = this.breach();
-        if (kind)
-            throw new BudgetExceeded(kind);
-    }
-    /** Before a tool call: the call is refused if it would be one more than allowed. */
-    beforeToolCall() {
-        const kind = this.breach();
-        if (kind)
-            throw new BudgetExceeded(kind);
-        if (this.toolCalls >= this.budget.max_tool_calls) {
-            this.breached = 'tool_calls';
-            throw new BudgetExceeded('tool_calls');
-        }
-        this.toolCalls++;
-    }
-    /** True once a call could not be priced: the dollar budget then covers only the priced calls. */
-    costUnknown = false;
-    /** Dollars left in the budget. */
-    remainingUsd() {
-        return Math.max(0, this.budget.max_cost_usd - this.costUsd);
-    }
-    /** Tokens left in the budget (input and output together). */
-    remainingTokens() {
-        return Math.max(0, this.budget.max_tokens - this.tokens);
-    }
-    recordModelUsage(tokens, costUsd) {
-        this.tokens += tokens;
-        if (costUsd === null)
-            this.costUnknown = true;
-        else
-            this.costUsd += costUsd;
-    }
-    /** Marks a breach discovered from outside (e.g. a call cut short by the wall clock). */
-    markBreached(kind) {
-        this.breached ??= kind;
-    }
-}
-//# sourceMappingURL=enforcer.js.map
-;// CONCATENATED MODULE: ./build/src/budgets/index.js
-
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./build/src/models/index.js + 4 modules
-var models = __nccwpck_require__(75831);
+// EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
+var budgets = __nccwpck_require__(25875);
+// EXTERNAL MODULE: ./build/src/models/index.js + 8 modules
+var models = __nccwpck_require__(65108);
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */
@@ -52889,79 +53818,13 @@ const DEFAULT_SYSTEM_PROMPT = 'You are an expert ML engineer working in a sandbo
     'working directory (/workspace). Use the tools to inspect, change and test the code.';
 /** How long a tool call may outlive the wall-time budget before it is abandoned. */
 const WALL_GRACE_MS = 5_000;
-/** Below this many tokens left in the budget, replies are capped to what is left. */
-const OUTPUT_CAP_THRESHOLD = 16_384;
-/** Calls the model under the budget: refused when spent, cut off at the wall-time limit, usage recorded. */
-async function callModel(ctx, req) {
-    ctx.budget.beforeModelCall();
-    const remaining = ctx.budget.remainingWallMs();
-    const wall = AbortSignal.timeout(Math.max(1, remaining));
-    const signal = ctx.signal ? AbortSignal.any([wall, ctx.signal]) : wall;
-    const started = Date.now();
-    // Cap the reply at what the token and dollar budgets have left, but only once that is below any
-    // model's own output limit: a larger cap than a model allows is a 400 on some servers.
-    const outputPrice = ctx.model.free ? null : ctx.cost.outputPricePerToken(ctx.model.name);
-    const affordable = outputPrice
-        ? Math.floor(ctx.budget.remainingUsd() / outputPrice)
-        : Number.POSITIVE_INFINITY;
-    const tokensLeft = Math.min(ctx.budget.remainingTokens(), affordable);
-    let response;
-    try {
-        response = await ctx.model.complete({
-            ...req,
-            ...(tokensLeft < OUTPUT_CAP_THRESHOLD ? { maxOutputTokens: Math.max(1, tokensLeft) } : {}),
-            signal,
-            deadline: started + remaining,
-            onRetry: (n) => ctx.transcript.write({
-                type: 'model_retry',
-                attempt: n.attempt,
-                reason: n.reason,
-                message: n.message,
-                delay_ms: n.delayMs,
-                retry_after: n.fromRetryAfter,
-            }),
-        });
-    }
-    catch (err) {
-        if (wall.aborted && !ctx.signal?.aborted) {
-            ctx.budget.markBreached('wall_time');
-            throw new BudgetExceeded('wall_time');
-        }
-        if (err instanceof models/* ModelError */.me)
-            ctx.transcript.write({
-                type: 'model_error',
-                kind: err.kind,
-                status: err.status ?? null,
-                message: err.message,
-                duration_ms: Date.now() - started,
-            });
-        throw err;
-    }
-    const cost = ctx.cost.record(ctx.model.name, response.usage, ctx.model.free);
-    if (cost === null && !ctx.budget.costUnknown)
-        ctx.transcript.write({
-            type: 'warning',
-            message: `the dollar budget cannot be enforced for ${ctx.model.name}: it has no price (tokens still are)`,
-        });
-    ctx.budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
-    ctx.transcript.write({
-        type: 'model_response',
-        message: response.message,
-        usage: response.usage,
-        cost_usd: cost,
-        finish_reason: response.finishReason,
-        retries: response.retries ?? 0,
-        duration_ms: Date.now() - started,
-    });
-    return response;
-}
 /** Runs one tool call under the budget and records it; returns the text for the model. */
 async function runToolCall(ctx, call) {
     try {
         ctx.budget.beforeToolCall();
     }
     catch (err) {
-        if (err instanceof BudgetExceeded)
+        if (err instanceof budgets/* BudgetExceeded */.L)
             refuseCalls(ctx, [call], err);
         throw err;
     }
@@ -53000,7 +53863,7 @@ async function runToolCall(ctx, call) {
             error: { kind: 'timeout', message: 'the call outlived the wall-time budget and was abandoned' },
         });
         ctx.budget.markBreached('wall_time');
-        throw new BudgetExceeded('wall_time');
+        throw new budgets/* BudgetExceeded */.L('wall_time');
     }
     if (result === 'aborted') {
         record({ output: '', error: { kind: 'failed', message: 'interrupted: the run is stopping' } });
@@ -53009,7 +53872,7 @@ async function runToolCall(ctx, call) {
     const text = record(result);
     if (result.error?.kind === 'timeout' && timeoutMs >= remaining) {
         ctx.budget.markBreached('wall_time');
-        throw new BudgetExceeded('wall_time');
+        throw new budgets/* BudgetExceeded */.L('wall_time');
     }
     return text;
 }
@@ -53046,7 +53909,7 @@ async function driveAgent(ctx, protocol) {
     ctx.transcript.write({
         type: 'agent_start',
         agent: protocol.agent,
-        model: ctx.model.name,
+        model: ctx.gateway.model.name,
         messages,
         tools: ctx.toolbox.names,
     });
@@ -53064,10 +53927,7 @@ async function driveAgent(ctx, protocol) {
             if (ctx.signal?.aborted)
                 throw new Error('interrupted');
             turns++;
-            const response = await callModel(ctx, {
-                ...protocol.request(messages, tools),
-                temperature: ctx.temperature,
-            });
+            const response = await ctx.gateway.complete({ ...protocol.request(messages, tools), temperature: ctx.temperature }, { signal: ctx.signal });
             messages.push(response.message);
             const turn = protocol.interpret(response.message, turns);
             if (turn.final)
@@ -53078,7 +53938,7 @@ async function driveAgent(ctx, protocol) {
                     results.push({ call, text: await runToolCall(ctx, call) });
                 }
                 catch (err) {
-                    if (err instanceof BudgetExceeded)
+                    if (err instanceof budgets/* BudgetExceeded */.L)
                         refuseCalls(ctx, turn.calls.slice(i + 1), err);
                     throw err;
                 }
@@ -53117,7 +53977,7 @@ function refuseCalls(ctx, calls, err) {
 /** Maps whatever ended a loop to an outcome; never throws for expected stops. */
 function outcomeFromError(err, turns, toolCalls, signal) {
     const base = { turns, toolCalls, finalAnswer: null };
-    if (err instanceof BudgetExceeded)
+    if (err instanceof budgets/* BudgetExceeded */.L)
         return { ...base, stopReason: 'budget_exceeded', killReason: err.killReason, error: null };
     if (signal?.aborted)
         return { ...base, stopReason: 'interrupted', killReason: 'interrupted', error: null };
@@ -54239,6 +55099,7 @@ async function llmRubric(check, ctx) {
             files,
         };
     }
+    const gateway = judge.gateway(model);
     const conversation = [...messages];
     const replies = [];
     let usage = models/* EMPTY_USAGE */.uZ;
@@ -54248,8 +55109,8 @@ async function llmRubric(check, ctx) {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         let reply;
         try {
-            const response = await model.complete({ messages: conversation, temperature: 0 });
-            const cost = judge.record(model, response.usage);
+            const response = await gateway.complete({ messages: conversation, temperature: 0 });
+            const cost = response.costUsd;
             spent = spent === null || cost === null ? null : spent + cost;
             usage = addUsage(usage, response.usage);
             reply = response.message;
@@ -54785,6 +55646,9 @@ function condenseTranscript(jsonl) {
         catch {
             continue;
         }
+        // The judge's own calls (a re-grade reads a transcript that has them) are not the agent's work.
+        if (event.source === 'judge')
+            continue;
         if (event.type === 'model_response') {
             const message = (event.message ?? {});
             if (message.content)
@@ -54851,6 +55715,7 @@ function describeChanges(seedDir, finalDir) {
 }
 //# sourceMappingURL=material.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/prepare.js
+
 
 
 
@@ -54990,10 +55855,24 @@ function judgeForRun(opts) {
     });
     // Read now, before any grader command can leave files in the workspace, and only when a rubric needs it.
     const material = opts.task.manifest.grader.checks.some((c) => c.type === 'llm_rubric') ? build() : null;
+    const gateways = new Map();
     return {
         resolve: opts.resolve,
         cacheDir: opts.cacheDir,
-        record: (model, usage) => opts.cost.record(model.name, usage, model.free),
+        gateway: (model) => {
+            let gateway = gateways.get(model.name);
+            if (!gateway) {
+                gateway = new models/* ModelGateway */.yE({
+                    model,
+                    cost: opts.cost,
+                    transcript: opts.transcript ?? null,
+                    exchanges: opts.exchanges ?? null,
+                    source: 'judge',
+                });
+                gateways.set(model.name, gateway);
+            }
+            return gateway;
+        },
         material: () => material ?? build(),
     };
 }
@@ -55096,17 +55975,10 @@ async function run_task_runTask(opts) {
     catch {
         // A bad MLE_EVAL_SANDBOX is reported when the sandbox opens.
     }
-    const buildResult = () => ({
-        schema_version: 1,
-        run_id: runId,
-        task_id: manifest.id,
-        model: modelName,
-        suite_run_id: opts.suiteRunId ?? null,
-        epoch: opts.epoch ?? 0,
+    const buildResult = () => (0,src_runs/* blankRunResult */.J7)({ task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt }, {
         status,
         score,
         passed,
-        pass_threshold: manifest.grader.pass_threshold,
         kill_reason: outcome?.killReason ?? (status === 'interrupted' ? 'interrupted' : null),
         stop_reason: outcome?.stopReason ?? (status === 'interrupted' ? 'interrupted' : 'not_started'),
         error,
@@ -55122,9 +55994,6 @@ async function run_task_runTask(opts) {
         tool_calls: outcome?.toolCalls ?? 0,
         timings: { ...timings, total_s: run_task_round((Date.now() - startedAt.getTime()) / 1000) },
         checks,
-        started_at: startedAt.toISOString(),
-        finished_at: new Date().toISOString(),
-        task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
         // The runner's kind even when it failed to start (a compose task whose sidecar never got healthy).
         sandbox: sandbox?.kind ?? sandboxKind,
     });
@@ -55133,7 +56002,11 @@ async function run_task_runTask(opts) {
     try {
         opts.onPhase?.('setup', runId);
         const phaseStart = Date.now();
-        const model = typeof opts.model === 'string' ? await resolveModel(opts.model, opts.modelConfig) : opts.model;
+        const replaying = opts.exchanges?.mode === 'replay';
+        // A replay sends nothing: the model needs no key.
+        const modelConfig = { ...opts.modelConfig, ...(replaying ? { keyOptional: true } : {}) };
+        const exchanges = opts.exchanges ? new models/* ExchangeStore */.nH(opts.exchanges) : null;
+        const model = typeof opts.model === 'string' ? await resolveModel(opts.model, modelConfig) : opts.model;
         const tools = manifest.tools.enabled;
         const opened = await sandbox_openSandbox({
             task,
@@ -55156,17 +56029,17 @@ async function run_task_runTask(opts) {
         opts.onPhase?.('agent', runId);
         const agentStart = Date.now();
         // The wall-time budget is the agent's: it starts when the sandbox is ready.
-        const budget = new BudgetEnforcer(budgetLimits);
+        const budget = new budgets/* BudgetEnforcer */.k(budgetLimits);
         transcript.write({ type: 'budget', ...budgetLimits });
+        const gateway = new models/* ModelGateway */.yE({ model, cost, budget, transcript, signal: opts.signal, exchanges });
         outcome = await runAgent(manifest.tools.style, {
             instructions: manifest.instructions,
             systemPrompt: manifest.agent.system_prompt,
             temperature: manifest.agent.temperature,
-            model,
+            gateway,
             toolbox: new Toolbox(tools),
             sandbox,
             budget,
-            cost,
             transcript,
             maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
             toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
@@ -55195,8 +56068,13 @@ async function run_task_runTask(opts) {
                 killLeftovers: true,
                 judgeCost,
                 // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.
-                resolveJudge: opts.resolveJudge,
+                resolveJudge: opts.resolveJudge ??
+                    ((name) => resolveModel(name, {
+                        ...(modelConfig.requestTimeoutMs ? { requestTimeoutMs: modelConfig.requestTimeoutMs } : {}),
+                        ...(replaying ? { keyOptional: true } : {}),
+                    })),
                 transcript,
+                exchanges,
             });
             timings.grading_s = run_task_round((Date.now() - gradeStart) / 1000);
             checks = graded.checks;
@@ -55232,9 +56110,7 @@ async function run_task_runTask(opts) {
     }
     if (status !== 'completed')
         passed = false;
-    const result = buildResult();
-    dir.writeResult(result);
-    await (0,src_runs/* updateIndex */.UB)(external_node_path_.join(opts.runsRoot, 'runs.sqlite'), (db) => (0,src_runs/* insertRun */.d_)(db, result, dir.root));
+    const result = await (0,src_runs/* recordRun */.vj)(opts.runsRoot, buildResult(), { runDir: dir.root });
     opts.onPhase?.('done', runId);
     return { result, runDir: dir.root };
 }
@@ -55265,6 +56141,8 @@ async function run_task_gradeInSandbox(opts) {
         transcriptPath: dir.transcriptPath,
         seedWorkspace: dir.workspace,
         finalWorkspace: dir.workspaceFinal,
+        transcript: opts.transcript,
+        exchanges: opts.exchanges ?? null,
     });
     const graded = await grade({
         task,
@@ -55380,7 +56258,7 @@ async function regradeRun(opts) {
             transcript,
         });
         const status = graded.graderError ? 'grader_error' : 'completed';
-        const result = {
+        return await recordRun(opts.runsRoot, {
             ...previous,
             status,
             score: graded.score,
@@ -55394,10 +56272,7 @@ async function regradeRun(opts) {
             judge_cost_usd: addCosts(previous.judge_cost_usd, judgeCost.totalUsd),
             cost_usd: addCosts(previous.cost_usd, judgeCost.totalUsd),
             timings: { ...previous.timings, grading_s: Math.round(Date.now() - started) / 1000 },
-        };
-        dir.writeResult(result);
-        await updateIndex(path.join(opts.runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, dir.root));
-        return result;
+        }, { runDir: dir.root });
     }
     catch (err) {
         if (err instanceof SandboxError)
@@ -55428,6 +56303,8 @@ async function validateTask(task, opts) {
         warn: opts.warn,
         notice: opts.notice,
         onPhase: opts.onPhase,
+        exchanges: opts.exchanges,
+        ...(opts.modelConfig ? { modelConfig: opts.modelConfig } : {}),
     });
     const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);
     const oracleRun = summarizeRun('oracle', oracle.result, oracle.runDir);
@@ -56079,6 +56956,7 @@ async function runSuite(options) {
                 signal: controller.signal,
                 ...(options.pricing ? { pricing: options.pricing } : {}),
                 ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
+                ...(options.exchanges ? { exchanges: options.exchanges } : {}),
                 warn: (m) => warn(`${taskId}: ${m}`),
                 onPhase: (phase, id) => {
                     runId = id;
@@ -56133,7 +57011,7 @@ async function runSuite(options) {
         }
     }
     /** A watchdog-stopped run reads as interrupted; record it as the environment timeout it was. */
-    async function rewriteAsTimeout(outcome, deadlineMs) {
+    function rewriteAsTimeout(outcome, deadlineMs) {
         const result = {
             ...outcome.result,
             status: 'environment_error',
@@ -56144,46 +57022,15 @@ async function runSuite(options) {
                 message: `stopped by the suite runner: no result within ${Math.round(deadlineMs / 1000)}s`,
             },
         };
-        const runDir = outcome.runDir;
-        new src_runs/* RunDirectory */.dK(external_node_path_.dirname(runDir), external_node_path_.basename(runDir)).writeResult(result);
-        await (0,src_runs/* updateIndex */.UB)(dbPath, (db) => (0,src_runs/* insertRun */.d_)(db, result, runDir));
-        return result;
+        return (0,src_runs/* recordRun */.vj)(runsRoot, result, { runDir: outcome.runDir });
     }
     /** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
-    async function recordSynthetic(unit, knownRunId, started, status, error) {
+    function recordSynthetic(unit, knownRunId, started, status, error) {
         const manifest = unit.suiteTask.task.manifest;
         const runId = knownRunId ?? (0,src_runs/* newRunId */.F$)(manifest.id, model, started);
-        const runDir = new src_runs/* RunDirectory */.dK(runsRoot, runId);
-        runDir.create();
-        const result = {
-            schema_version: 1,
-            run_id: runId,
-            task_id: manifest.id,
-            model: model,
-            suite_run_id: suiteRunId,
-            epoch: unit.epoch,
-            status,
-            score: 0,
-            passed: false,
-            pass_threshold: manifest.grader.pass_threshold,
-            kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null,
-            stop_reason: 'not_started',
-            error: { kind: error.kind, message: (0,src_runs/* redact */.E$)(error.message) },
-            tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
-            cost_usd: 0,
-            judge_cost_usd: 0,
-            turns: 0,
-            tool_calls: 0,
-            timings: { setup_s: 0, agent_s: 0, grading_s: 0, total_s: (Date.now() - started.getTime()) / 1000 },
-            checks: [],
-            started_at: started.toISOString(),
-            finished_at: new Date().toISOString(),
-            task: { difficulty: manifest.difficulty, domain: manifest.domain, title: manifest.title },
-            sandbox: 'unknown',
-        };
-        runDir.writeResult(result);
-        await (0,src_runs/* updateIndex */.UB)(dbPath, (db) => (0,src_runs/* insertRun */.d_)(db, result, runDir.root));
-        return result;
+        new src_runs/* RunDirectory */.dK(runsRoot, runId).create();
+        const result = (0,src_runs/* blankRunResult */.J7)({ task: manifest, runId, model, suiteRunId, epoch: unit.epoch, startedAt: started }, { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null });
+        return (0,src_runs/* recordRun */.vj)(runsRoot, result);
     }
 }
 function resolveSuite(options, previous) {
@@ -59883,15 +60730,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   gMt: () => (/* binding */ discriminatedUnion),
   k5n: () => (/* binding */ schemas_enum),
   euz: () => (/* binding */ literal),
+  _H3: () => (/* binding */ looseObject),
   chJ: () => (/* binding */ schemas_null),
   aig: () => (/* binding */ number),
   Ikc: () => (/* binding */ object),
   g1P: () => (/* binding */ record),
   YjP: () => (/* binding */ string),
-  KCZ: () => (/* binding */ union)
+  KCZ: () => (/* binding */ union),
+  L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);
@@ -62898,7 +63747,7 @@ function looseObject(shape, params) {
         type: "object",
         shape,
         catchall: unknown(),
-        ...util.normalizeParams(params),
+        ...core_util/* normalizeParams */.A2(params),
     });
 }
 const ZodUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnion", (inst, def) => {

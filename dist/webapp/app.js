@@ -258,10 +258,10 @@ Please report this to https://github.com/markedjs/marked.`,e){let l="<p>An error
       </table>`}
     />
   </section>`}function yl({label:e,value:t,sub:n}){return x`<div class="card"><div class="card-label">${e}</div><div class="card-value">${t}</div>
-    ${n?x`<div class="card-sub">${n}</div>`:null}</div>`}function Wh({s:e}){let t=e.totals,n=t.runs_planned?t.passed_runs/t.runs_planned:null,l=e.suite_score?.low!==null&&e.suite_score?.low!==void 0?`95% CI ${ot(e.suite_score.low)}–${ot(e.suite_score.high)}`:null,r=e.pass_at_k.map(i=>`pass@${i.k} ${jt(i.value)}`).join(", "),s=e.pass_at_k[e.pass_at_k.length-1];return x`<div class="cards">
+    ${n?x`<div class="card-sub">${n}</div>`:null}</div>`}function Wh({s:e}){let t=e.totals,n=t.runs_planned?t.passed_runs/t.runs_planned:null,l=e.suite_score?.low!==null&&e.suite_score?.low!==void 0?`95% CI ${ot(e.suite_score.low)}–${ot(e.suite_score.high)}`:null,r=e.pass_at_k.slice(0,-1).map(i=>`pass@${i.k} ${jt(i.value)}`).join(", "),s=e.pass_at_k[e.pass_at_k.length-1];return x`<div class="cards">
     <${yl} label="pass rate" value=${jt(n)} sub=${`${t.passed_runs} of ${t.runs_planned} runs passed`} />
     <${yl} label="mean score" value=${ot(e.suite_score?.mean??t.mean_run_score)} sub=${l} />
-    <${yl} label=${`pass@${s?.k??"k"}`} value=${jt(s?.value)} sub=${`${r||"no pass@k"} · ${t.tasks} tasks × ${e.epochs} epochs`} />
+    <${yl} label=${`pass@${s?.k??"k"}`} value=${jt(s?.value)} sub=${[r,`${t.tasks} tasks × ${e.epochs} epochs`].filter(Boolean).join(" · ")} />
     <${yl} label="cost" value=${tt(t.cost_usd)} sub=${`${ht(t.tokens)} tokens`} />
     <${yl} label="time" value=${nt(t.wall_seconds)} />
     <${yl} label="environment errors" value=${t.environment_errors} sub="not scored" />
