@@ -38015,8 +38015,8 @@ var core = __nccwpck_require__(33838);
 var models = __nccwpck_require__(65108);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 206 modules
-var suites = __nccwpck_require__(56384);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 210 modules
+var suites = __nccwpck_require__(9706);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
 var tasks = __nccwpck_require__(48475);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -40966,7 +40966,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 56384:
+/***/ 9706:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51299,7 +51299,29 @@ const {
 } = getIpcExport();
 
 
+;// CONCATENATED MODULE: ./build/src/sandbox/limits.js
+/**
+ * Every cap on how much output the harness keeps, in one place. A cut is never
+ * silent: capped text keeps its head and tail and says how many bytes went
+ * from the middle (see output.ts).
+ */
+const OUTPUT_LIMITS = {
+    /** One tool result as the model reads it (Inspect AI sends 16 KiB). */
+    toModelBytes: 16 * 1024,
+    /** Each stream of one sandbox command, unless the request asks for another cap. */
+    execStreamBytes: 10 * 1024 * 1024,
+    /** Each stream of a grader command, as kept in grader_outputs/ (the cut is recorded there). */
+    graderStreamBytes: 1024 * 1024,
+    /** A file read out of a sandbox (SandboxRunner.readFile) is returned whole up to this. */
+    fileReadBytes: 2 * 1024 * 1024 * 1024,
+    /** What one docker CLI call may print (execa's maxBuffer). */
+    dockerCliBytes: 512 * 1024 * 1024,
+};
+/** The per-stream cap of a sandbox command when the request names none. */
+const DEFAULT_MAX_OUTPUT_BYTES = OUTPUT_LIMITS.execStreamBytes;
+//# sourceMappingURL=limits.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/docker-cli.js
+
 
 /**
  * Every call to the docker CLI goes through here: an explicit minimal
@@ -51384,7 +51406,7 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
             input: opts.input,
             encoding: opts.binary ? 'buffer' : 'utf8',
             stripFinalNewline: false,
-            maxBuffer: 512 * 1024 * 1024,
+            maxBuffer: OUTPUT_LIMITS.dockerCliBytes,
         }));
         // With encoding 'buffer' execa 9 returns Uint8Array, not Buffer.
         const stdoutBuffer = result.stdout instanceof Uint8Array
@@ -51531,37 +51553,98 @@ function removeByLabelSync(runId) {
     }
 }
 //# sourceMappingURL=cleanup.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/output.js
+/** Output capture: the head and the tail of a stream within a byte budget, and what was cut between them. */
+function cutNote(cutBytes) {
+    return `\n[... ${cutBytes} bytes cut from the middle of this output ...]\n`;
+}
+/** Keeps the head and the tail of a stream within a byte budget and counts what it drops. */
+class CappedCollector {
+    maxBytes;
+    head = [];
+    headBytes = 0;
+    tail = [];
+    tailBytes = 0;
+    total = 0;
+    constructor(maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+    get headMax() {
+        return Math.floor(this.maxBytes / 2);
+    }
+    get tailMax() {
+        return this.maxBytes - this.headMax;
+    }
+    push(chunk) {
+        if (chunk.length === 0)
+            return;
+        this.total += chunk.length;
+        const headRoom = this.headMax - this.headBytes;
+        if (headRoom > 0) {
+            const part = chunk.subarray(0, headRoom);
+            this.head.push(part);
+            this.headBytes += part.length;
+            chunk = chunk.subarray(part.length);
+            if (chunk.length === 0)
+                return;
+        }
+        this.tail.push(chunk);
+        this.tailBytes += chunk.length;
+        // Trimming at twice the budget keeps the work per byte constant.
+        if (this.tailBytes > this.tailMax * 2)
+            this.trimTail();
+    }
+    trimTail() {
+        const joined = Buffer.concat(this.tail);
+        const kept = joined.subarray(Math.max(0, joined.length - this.tailMax));
+        this.tail = [Buffer.from(kept)];
+        this.tailBytes = kept.length;
+    }
+    /** The kept text and the number of bytes cut from the middle. */
+    finish() {
+        this.trimTail();
+        const head = Buffer.concat(this.head);
+        const tail = this.tail[0] ?? Buffer.alloc(0);
+        const cutBytes = this.total - head.length - tail.length;
+        if (cutBytes === 0)
+            return { text: Buffer.concat([head, tail]).toString('utf8'), cutBytes };
+        return { text: `${head.toString('utf8')}${cutNote(cutBytes)}${tail.toString('utf8')}`, cutBytes };
+    }
+    /** The raw bytes, for callers that asked for everything (file reads). */
+    bytes() {
+        return Buffer.concat([...this.head, ...this.tail]);
+    }
+}
+/** Keeps the head and tail of a long output and says how much was cut from the middle. */
+function capOutput(text, maxBytes) {
+    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
+        return { text, cutBytes: 0 };
+    const collector = new CappedCollector(maxBytes);
+    collector.push(Buffer.from(text, 'utf8'));
+    return collector.finish();
+}
+//# sourceMappingURL=output.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/quote.js
 /** Quotes a string for a POSIX shell. */
 function shellQuote(s) {
     return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 //# sourceMappingURL=quote.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/shell.js
-
-
-
+;// CONCATENATED MODULE: ./build/src/sandbox/shell-script.js
 
 /**
- * A bash process kept open inside the sandbox (through one `docker exec -i`, or
- * directly for the local runner) that runs one command at a time. Each command
- * costs a fork and two execs in the sandbox instead of a whole `docker exec`.
+ * What the harness writes to a persistent shell (see persistent-shell.ts):
+ * the prelude once, then one framed command at a time.
  *
- * Framing: the harness sends the command as a here-document whose delimiter is
- * a fresh random nonce, then `__fb_run <nonce> ...`. The command runs in a
- * separate `bash -c` process (under `timeout`, in its own process group) with
- * the shell's stdout and stderr; when it ends, the shell writes an end marker
- * containing the nonce to each stream, the exit code on stdout. The nonce never
- * reaches the command (not in its argv, environment or memory), so output
- * cannot fake the end of a command or its exit code. What a stream carries
- * between commands (a background job still writing) is dropped.
+ * Framing: the command goes in as a here-document whose delimiter is fresh
+ * and random, then `__fb_run <seconds> <stdin>`. The command runs in a
+ * separate process (in its own process group, under the watchdog) with the
+ * shell's stdout and stderr; when it ends, `__fb_end` writes an end marker
+ * holding a fresh nonce to each stream, the exit code, verdict and OOM count
+ * on stdout. The nonce is sent after the command line, so the shell has not
+ * read it when it forks: output cannot fake the end of a command or its exit
+ * code.
  */
-const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
-const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
-/** How long opening a shell (a `docker exec`) may take. */
-const OPEN_TIMEOUT_MS = 60_000;
-/** How long after its timeout a command may take to report before the shell is declared broken. */
-const GRACE_MS = 5_000;
 // Job control gives every command its own process group, so a timeout kills its whole tree.
 // The watchdog is a coprocess armed with "pgid seconds" and disarmed by any line (a timeout it
 // records in a file the shell reads with builtins); it uses
@@ -51622,62 +51705,60 @@ __fb_run() {
   return "$rc"
 }
 `;
-/** Keeps the head and the tail of a stream within a byte budget and counts what it drops. */
-class CappedCollector {
-    maxBytes;
-    head = [];
-    headBytes = 0;
-    tail = [];
-    tailBytes = 0;
-    total = 0;
-    constructor(maxBytes) {
-        this.maxBytes = maxBytes;
-    }
-    push(chunk) {
-        if (chunk.length === 0)
-            return;
-        this.total += chunk.length;
-        const headRoom = Math.floor(this.maxBytes / 2) - this.headBytes;
-        if (headRoom > 0) {
-            const part = chunk.subarray(0, headRoom);
-            this.head.push(part);
-            this.headBytes += part.length;
-            chunk = chunk.subarray(part.length);
-            if (chunk.length === 0)
-                return;
-        }
-        const tailMax = this.maxBytes - Math.floor(this.maxBytes / 2);
-        this.tail.push(chunk);
-        this.tailBytes += chunk.length;
-        if (this.tailBytes > tailMax * 2)
-            this.trimTail(tailMax);
-    }
-    trimTail(keep) {
-        const joined = Buffer.concat(this.tail);
-        const kept = joined.subarray(Math.max(0, joined.length - keep));
-        this.tail = [Buffer.from(kept)];
-        this.tailBytes = kept.length;
-    }
-    /** The kept text and the number of bytes cut from the middle. */
-    finish() {
-        const tailMax = this.maxBytes - Math.floor(this.maxBytes / 2);
-        this.trimTail(tailMax);
-        const head = Buffer.concat(this.head);
-        const tail = this.tail[0] ?? Buffer.alloc(0);
-        const cutBytes = this.total - head.length - tail.length;
-        if (cutBytes === 0)
-            return { text: Buffer.concat([head, tail]).toString('utf8'), cutBytes };
-        return {
-            text: `${head.toString('utf8')}\n[... ${cutBytes} bytes cut from the middle of this output ...]\n${tail.toString('utf8')}`,
-            cutBytes,
-        };
-    }
-    /** The raw bytes, for callers that asked for everything (file reads). */
-    bytes() {
-        return Buffer.concat([...this.head, ...this.tail]);
-    }
+/** The marker that starts the trailer a shell prints once its prelude ran: `fbr-<nonce> <pid> <oom kills>`. */
+const readyMarker = (nonce) => `fbr-${nonce}`;
+/** The markers that end a command's stdout (`fbo-<nonce> <exit> <verdict> <oom kills>`) and stderr. */
+const stdoutEndMarker = (nonce) => `fbo-${nonce}`;
+const stderrEndMarker = (nonce) => `fbe-${nonce}`;
+/** What a new shell is sent: the prelude, then the ready line with its pid and OOM count. */
+function openingScript(nonce) {
+    return `${PRELUDE}\n__fb_oom; printf '${readyMarker('%s')} %d %s\\n' ${nonce} "$$" "$__fb_oomc"\n`;
 }
-/** Reads one stream of the shell and finds the end marker of the current command in it. */
+/** The bytes that run one command in an open shell, as one write. */
+function frameCommand(cmd, nonce, delimiter) {
+    const seconds = Math.max(0.1, cmd.timeoutMs / 1000).toFixed(3);
+    let input = '/dev/null';
+    const parts = [
+        `IFS= read -r -d '' __fb_c <<'fbc-${delimiter}'\n${cmd.script}\nfbc-${delimiter}\n`,
+    ];
+    if (cmd.stdin !== undefined && cmd.stdin.length > 0) {
+        // GNU head -c never reads past its count, so the raw bytes can follow on the shell's own input.
+        const data = Buffer.from(cmd.stdin);
+        input = '"$__fb_tmp/stdin"';
+        parts.push(`head -c ${data.length} > ${input}\n`, data);
+    }
+    // The marker nonce is sent after the command line, so the shell has not read it when it forks.
+    parts.push(`__fb_run ${seconds} ${input}\n`, `__fb_end $? ${nonce}\n`);
+    return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}
+/** The trailer after a command's stdout end marker: exit code, whether the watchdog killed it, OOM kills so far. */
+function parseEndTrailer(trailer) {
+    const [code, verdict, oom] = trailer.trim().split(' ');
+    const oomKills = Number(oom);
+    return {
+        exitCode: Number.parseInt(code ?? '', 10),
+        timedOut: verdict === 'timeout',
+        oomKills: oom !== undefined && oom !== '' && Number.isFinite(oomKills) ? oomKills : null,
+    };
+}
+/** The `bash -c` script for a request: cwd and env set, then the command. */
+function buildScript(req, workdir) {
+    const lines = [`cd -- ${shellQuote(req.cwd ?? workdir)} || exit 125`];
+    for (const [k, v] of Object.entries(req.env ?? {})) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+            throw new Error(`invalid environment variable name ${k}`);
+        lines.push(`export ${k}=${shellQuote(v)}`);
+    }
+    lines.push(typeof req.cmd === 'string' ? req.cmd : `exec ${req.cmd.map(shellQuote).join(' ')}`);
+    return lines.join('\n');
+}
+//# sourceMappingURL=shell-script.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/stream-reader.js
+/**
+ * Reads one stream of a persistent shell and finds the end marker of the
+ * current command in it: what comes before the marker is the command's
+ * output, the rest of the marker's line is its trailer.
+ */
 class StreamReader {
     pending = Buffer.alloc(0);
     collector = null;
@@ -51727,6 +51808,26 @@ class StreamReader {
         this.onEnd = null;
     }
 }
+//# sourceMappingURL=stream-reader.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/persistent-shell.js
+
+
+
+
+
+
+/**
+ * A bash process kept open inside the sandbox (through one `docker exec -i`, or
+ * directly for the local runner) that runs one command at a time. Each command
+ * costs a fork and two execs in the sandbox instead of a whole `docker exec`.
+ * What it writes to the shell, and why output cannot fake a command's end, is
+ * in shell-script.ts. What a stream carries between commands (a background job
+ * still writing) is dropped.
+ */
+/** How long opening a shell (a `docker exec`) may take. */
+const OPEN_TIMEOUT_MS = 60_000;
+/** How long after its timeout a command may take to report before the shell is declared broken. */
+const GRACE_MS = 5_000;
 /**
  * One persistent shell process. Use through ShellPool, which reopens a broken
  * shell transparently.
@@ -51784,7 +51885,7 @@ class PersistentShell {
             };
             child.stderr?.on('data', onStartupErr);
             const readyCollector = new CappedCollector(4096);
-            this.out.expect(`fbr-${nonce}`, readyCollector, (trailer) => {
+            this.out.expect(readyMarker(nonce), readyCollector, (trailer) => {
                 child.stderr?.off('data', onStartupErr);
                 const [pid, oom] = trailer.trim().split(' ');
                 this.innerPid = Number(pid) || 0;
@@ -51805,7 +51906,7 @@ class PersistentShell {
                 this.markBroken(why);
             });
             child.stdin?.on('error', () => this.markBroken('the shell closed its input'));
-            child.stdin?.write(`${PRELUDE}\n__fb_oom; printf 'fbr-%s %d %s\\n' ${nonce} "$$" "$__fb_oomc"\n`);
+            child.stdin?.write(openingScript(nonce));
         });
         return this.readyPromise;
     }
@@ -51822,22 +51923,8 @@ class PersistentShell {
         this.reserved = false;
         const nonce = (0,external_node_crypto_.randomBytes)(16).toString('hex');
         const delimiter = (0,external_node_crypto_.randomBytes)(12).toString('hex');
-        const seconds = Math.max(0.1, cmd.timeoutMs / 1000).toFixed(3);
-        let input = '/dev/null';
-        const parts = [
-            `IFS= read -r -d '' __fb_c <<'fbc-${delimiter}'\n${cmd.script}\nfbc-${delimiter}\n`,
-        ];
-        if (cmd.stdin !== undefined && cmd.stdin.length > 0) {
-            // GNU head -c never reads past its count, so the raw bytes can follow on the shell's own input.
-            const data = Buffer.from(cmd.stdin);
-            input = '"$__fb_tmp/stdin"';
-            parts.push(`head -c ${data.length} > ${input}\n`, data);
-        }
-        // The marker nonce is sent after the command line, so the shell has not read it when it forks.
-        parts.push(`__fb_run ${seconds} ${input}\n`, `__fb_end $? ${nonce}\n`);
         return new Promise((resolve) => {
             const pending = {
-                nonce,
                 resolve,
                 stdout: new CappedCollector(cmd.maxOutputBytes),
                 stderr: new CappedCollector(cmd.maxOutputBytes),
@@ -51854,24 +51941,23 @@ class PersistentShell {
             pending.timer.unref?.();
             this.current = pending;
             this.holdProcessOpen(true);
-            this.out.expect(`fbo-${nonce}`, pending.stdout, (trailer) => {
-                const [code, verdict, oom] = trailer.trim().split(' ');
-                pending.exitCode = Number.parseInt(code ?? '', 10);
-                pending.timedOut = verdict === 'timeout';
-                const oomKills = Number(oom);
-                if (Number.isFinite(oomKills)) {
-                    pending.outOfMemory = oomKills > this.oomKills;
-                    this.oomKills = oomKills;
+            this.out.expect(stdoutEndMarker(nonce), pending.stdout, (trailer) => {
+                const end = parseEndTrailer(trailer);
+                pending.exitCode = end.exitCode;
+                pending.timedOut = end.timedOut;
+                if (end.oomKills !== null) {
+                    pending.outOfMemory = end.oomKills > this.oomKills;
+                    this.oomKills = end.oomKills;
                 }
                 pending.stdoutDone = true;
                 this.maybeFinish();
             });
-            this.err.expect(`fbe-${nonce}`, pending.stderr, () => {
+            this.err.expect(stderrEndMarker(nonce), pending.stderr, () => {
                 pending.stderrDone = true;
                 this.maybeFinish();
             });
             // One write: each write becomes its own frame on the way through the Docker daemon.
-            this.child?.stdin?.write(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
+            this.child?.stdin?.write(frameCommand(cmd, nonce, delimiter));
         });
     }
     maybeFinish() {
@@ -51946,133 +52032,7 @@ class PersistentShell {
         this.child?.stdin?.end();
     }
 }
-/**
- * Shells keyed by user: one busy shell does not block a concurrent call (a new
- * shell opens), and a broken shell is replaced on the next call.
- */
-class ShellPool {
-    factory;
-    shells = new Map();
-    closed = false;
-    constructor(factory) {
-        this.factory = factory;
-    }
-    async acquire(user, service, retry = true) {
-        if (this.closed)
-            throw new Error('the sandbox is stopped');
-        const key = `${service ?? ''}\0${user ?? ''}`;
-        const list = (this.shells.get(key) ?? []).filter((s) => !s.broken);
-        this.shells.set(key, list);
-        const idle = list.find((s) => !s.busy);
-        if (idle) {
-            idle.reserved = true;
-            return idle;
-        }
-        const shell = this.factory(user, service);
-        shell.reserved = true;
-        list.push(shell);
-        try {
-            await shell.open();
-            return shell;
-        }
-        catch (err) {
-            list.splice(list.indexOf(shell), 1);
-            // One more try: `docker exec` fails now and then under load ("exec attach failed").
-            if (retry && !this.closed) {
-                await new Promise((r) => setTimeout(r, 200));
-                return this.acquire(user, service, false);
-            }
-            throw err;
-        }
-    }
-    /** Opens the default shell ahead of the first call. */
-    async warm(user, service) {
-        (await this.acquire(user, service)).reserved = false;
-    }
-    async run(req, workdir) {
-        const shell = await this.acquire(req.user, req.service);
-        const outcome = await shell.run({
-            script: buildScript(req, workdir),
-            stdin: req.stdin,
-            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
-            maxOutputBytes: req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-        });
-        const out = outcome.stdout.finish();
-        const err = outcome.stderr.finish();
-        let stderr = err.text;
-        const note = (text) => {
-            stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${text}]\n`;
-        };
-        if (outcome.outOfMemory)
-            note('the command was killed: the sandbox ran out of memory');
-        if (outcome.shellBroken)
-            note(`${outcome.shellBroken}; a new shell will be used for the next command`);
-        const killReason = outcome.shellBroken
-            ? 'shell_lost'
-            : outcome.timedOut
-                ? 'timeout'
-                : outcome.outOfMemory
-                    ? 'out_of_memory'
-                    : undefined;
-        return {
-            exitCode: outcome.exitCode,
-            stdout: out.text,
-            stderr,
-            timedOut: outcome.timedOut,
-            ...(killReason ? { killReason } : {}),
-            truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
-            durationMs: outcome.durationMs,
-        };
-    }
-    /** Runs a command and returns its raw stdout bytes (no cap); for file reads. */
-    async runRaw(req, workdir) {
-        const shell = await this.acquire(req.user, req.service);
-        const outcome = await shell.run({
-            script: buildScript(req, workdir),
-            stdin: req.stdin,
-            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
-            maxOutputBytes: 2 * 1024 * 1024 * 1024,
-        });
-        return {
-            exitCode: outcome.exitCode,
-            stdout: outcome.stdout.bytes(),
-            stderr: outcome.stderr.finish().text + (outcome.shellBroken ? `\n${outcome.shellBroken}` : ''),
-        };
-    }
-    /** Pids (inside the sandbox) of the open shells. */
-    pids() {
-        return [...this.shells.values()]
-            .flat()
-            .map((s) => s.innerPid)
-            .filter((p) => p > 0);
-    }
-    /** Closes the open shells; later calls open new ones. */
-    recycle() {
-        for (const list of this.shells.values())
-            for (const s of list)
-                s.close();
-        this.shells.clear();
-    }
-    closeAll() {
-        this.closed = true;
-        for (const list of this.shells.values())
-            for (const s of list)
-                s.close();
-        this.shells.clear();
-    }
-}
-/** The `bash -c` script for a request: cwd and env set, then the command. */
-function buildScript(req, workdir) {
-    const lines = [`cd -- ${shellQuote(req.cwd ?? workdir)} || exit 125`];
-    for (const [k, v] of Object.entries(req.env ?? {})) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-            throw new Error(`invalid environment variable name ${k}`);
-        lines.push(`export ${k}=${shellQuote(v)}`);
-    }
-    lines.push(typeof req.cmd === 'string' ? req.cmd : `exec ${req.cmd.map(shellQuote).join(' ')}`);
-    return lines.join('\n');
-}
-//# sourceMappingURL=shell.js.map
+//# sourceMappingURL=persistent-shell.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/types.js
 /**
  * The one interface that tools and graders use to touch a sandbox. Nothing
@@ -52725,7 +52685,132 @@ async function ensureImage(opts) {
     }
 }
 //# sourceMappingURL=images.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/shell-pool.js
+
+
+const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
+/** A shell's outcome as the sandbox interface reports it: capped text, and why the sandbox ended the command. */
+function execResultOf(outcome) {
+    const out = outcome.stdout.finish();
+    const err = outcome.stderr.finish();
+    let stderr = err.text;
+    const note = (text) => {
+        stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${text}]\n`;
+    };
+    if (outcome.outOfMemory)
+        note('the command was killed: the sandbox ran out of memory');
+    if (outcome.shellBroken)
+        note(`${outcome.shellBroken}; a new shell will be used for the next command`);
+    const killReason = outcome.shellBroken
+        ? 'shell_lost'
+        : outcome.timedOut
+            ? 'timeout'
+            : outcome.outOfMemory
+                ? 'out_of_memory'
+                : undefined;
+    return {
+        exitCode: outcome.exitCode,
+        stdout: out.text,
+        stderr,
+        timedOut: outcome.timedOut,
+        ...(killReason ? { killReason } : {}),
+        truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
+        durationMs: outcome.durationMs,
+    };
+}
+/**
+ * Shells keyed by service and user: one busy shell does not block a concurrent
+ * call (a new shell opens), and a broken shell is replaced on the next call.
+ */
+class ShellPool {
+    factory;
+    shells = new Map();
+    closed = false;
+    constructor(factory) {
+        this.factory = factory;
+    }
+    async acquire(user, service, retry = true) {
+        if (this.closed)
+            throw new Error('the sandbox is stopped');
+        const key = `${service ?? ''}\0${user ?? ''}`;
+        const list = (this.shells.get(key) ?? []).filter((s) => !s.broken);
+        this.shells.set(key, list);
+        const idle = list.find((s) => !s.busy);
+        if (idle) {
+            idle.reserved = true;
+            return idle;
+        }
+        const shell = this.factory(user, service);
+        shell.reserved = true;
+        list.push(shell);
+        try {
+            await shell.open();
+            return shell;
+        }
+        catch (err) {
+            list.splice(list.indexOf(shell), 1);
+            // One more try: `docker exec` fails now and then under load ("exec attach failed").
+            if (retry && !this.closed) {
+                await new Promise((r) => setTimeout(r, 200));
+                return this.acquire(user, service, false);
+            }
+            throw err;
+        }
+    }
+    /** Opens the default shell ahead of the first call. */
+    async warm(user, service) {
+        (await this.acquire(user, service)).reserved = false;
+    }
+    async run(req, workdir) {
+        const shell = await this.acquire(req.user, req.service);
+        const outcome = await shell.run({
+            script: buildScript(req, workdir),
+            stdin: req.stdin,
+            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+            maxOutputBytes: req.maxOutputBytes ?? OUTPUT_LIMITS.execStreamBytes,
+        });
+        return execResultOf(outcome);
+    }
+    /** Runs a command and returns its raw stdout bytes (up to the file-read limit); for file reads. */
+    async runRaw(req, workdir) {
+        const shell = await this.acquire(req.user, req.service);
+        const outcome = await shell.run({
+            script: buildScript(req, workdir),
+            stdin: req.stdin,
+            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+            maxOutputBytes: OUTPUT_LIMITS.fileReadBytes,
+        });
+        return {
+            exitCode: outcome.exitCode,
+            stdout: outcome.stdout.bytes(),
+            stderr: outcome.stderr.finish().text + (outcome.shellBroken ? `\n${outcome.shellBroken}` : ''),
+        };
+    }
+    /** Pids (inside the sandbox) of the open shells. */
+    pids() {
+        return [...this.shells.values()]
+            .flat()
+            .map((s) => s.innerPid)
+            .filter((p) => p > 0);
+    }
+    /** Closes the open shells; later calls open new ones. */
+    recycle() {
+        for (const list of this.shells.values())
+            for (const s of list)
+                s.close();
+        this.shells.clear();
+    }
+    closeAll() {
+        this.closed = true;
+        for (const list of this.shells.values())
+            for (const s of list)
+                s.close();
+        this.shells.clear();
+    }
+}
+//# sourceMappingURL=shell-pool.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/compose.js
+
 
 
 
@@ -53110,9 +53195,6 @@ class ComposeRunner extends ContainerSandbox {
 
 
 
-
-
-
 /** The locked-down `docker run`/Compose settings shared by the runners. */
 function lockdownArgs(resources) {
     return [
@@ -53192,6 +53274,7 @@ class DockerRunner extends ContainerSandbox {
 }
 //# sourceMappingURL=docker-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/local-runner.js
+
 
 
 
@@ -53298,24 +53381,9 @@ function createSandbox(task, spec, opts = {}) {
     }
 }
 //# sourceMappingURL=factory.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/output.js
-/** Keeps the head and tail of a long output and says how much was cut from the middle. */
-function capOutput(text, maxBytes) {
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes <= maxBytes)
-        return { text, cutBytes: 0 };
-    const buf = Buffer.from(text, 'utf8');
-    const half = Math.floor(maxBytes / 2);
-    const head = buf.subarray(0, half).toString('utf8');
-    const tail = buf.subarray(buf.length - half).toString('utf8');
-    const cutBytes = bytes - 2 * half;
-    return {
-        text: `${head}\n[... ${cutBytes} bytes cut from the middle of this output ...]\n${tail}`,
-        cutBytes,
-    };
-}
-//# sourceMappingURL=output.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
+
 
 
 
@@ -54808,8 +54876,6 @@ const GRADER_SOLUTION_DIR = '/opt/factory-bench/solution';
 
 
 
-/** Output kept per stream of a grader command (the full text goes to grader_outputs/). */
-const MAX_GRADER_OUTPUT_BYTES = 1024 * 1024;
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 function graderEnv(ctx) {
     return {
@@ -54823,7 +54889,7 @@ async function runGraderCommand(ctx, command, timeoutS) {
     const result = await ctx.sandbox.exec({
         cmd: command,
         timeoutMs: timeoutS * 1000,
-        maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+        maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
         env: graderEnv(ctx),
     });
     return {
@@ -54877,7 +54943,7 @@ async function sqlCheck(check, ctx) {
         service: check.service,
         cmd: argv,
         timeoutMs: check.timeout_s * 1000,
-        maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+        maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
     });
     const files = { stdout: r.stdout, stderr: r.stderr };
     const details = {
@@ -55931,7 +55997,6 @@ async function sandbox_openSandbox(opts) {
 
 
 const DEFAULT_TOOL_TIMEOUT_MS = 180_000;
-const MAX_TOOL_OUTPUT_BYTES = 16 * 1024;
 /**
  * Runs one task with one model from start to finish: snapshot, sandbox,
  * agent, grading, persistence. Never throws for a failed run: every ending,
@@ -56043,7 +56108,7 @@ async function run_task_runTask(opts) {
             transcript,
             maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
             toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-            maxToolOutputBytes: MAX_TOOL_OUTPUT_BYTES,
+            maxToolOutputBytes: OUTPUT_LIMITS.toModelBytes,
             signal: opts.signal,
         });
         timings.agent_s = run_task_round((Date.now() - agentStart) / 1000);
