@@ -40326,6 +40326,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   vj: () => (/* reexport */ recordRun),
   E$: () => (/* reexport */ redact),
   KL: () => (/* reexport */ redactDeep),
+  FV: () => (/* reexport */ redactFilesUnder),
   kx: () => (/* reexport */ registerEnvSecrets),
   cl: () => (/* reexport */ registerSecret),
   sp: () => (/* reexport */ runResultSchema),
@@ -40367,6 +40368,8 @@ var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./build/src/runs/redact.js
+
+
 /**
  * Secrets never reach a transcript, log, artifact or comment. Values are
  * registered once (API keys, tokens from the environment) and replaced
@@ -40390,9 +40393,13 @@ function registerEnvSecrets(env = process.env) {
             registerSecret(value);
     }
 }
+/** Longest first, so that a secret containing another is replaced whole. */
+function registered() {
+    return [...secrets].sort((a, b) => b.length - a.length);
+}
 function redact(text) {
     let out = text;
-    for (const s of secrets)
+    for (const s of registered())
         out = out.split(s).join('[REDACTED]');
     for (const re of KEY_SHAPES)
         out = out.replace(re, '[REDACTED]');
@@ -40401,6 +40408,66 @@ function redact(text) {
 /** Redacts every string inside a JSON-able value. */
 function redactDeep(value) {
     return JSON.parse(redact(JSON.stringify(value)));
+}
+/**
+ * Replaces every registered secret in the regular files under `dir` (symlinks
+ * are neither followed nor touched): for what the harness copies out of a
+ * sandbox (workspace_final/) and logs written by other tools. Only registered
+ * values, byte for byte, so a file without one is left exactly as it was.
+ * Returns the files it changed.
+ */
+function redactFilesUnder(dir) {
+    const needles = registered().map((s) => Buffer.from(s));
+    const changed = [];
+    if (needles.length === 0)
+        return changed;
+    const walk = (d) => {
+        let names;
+        try {
+            names = (0,external_node_fs_.readdirSync)(d);
+        }
+        catch {
+            return;
+        }
+        for (const name of names) {
+            const file = external_node_path_.join(d, name);
+            const stat = (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false });
+            if (stat?.isDirectory())
+                walk(file);
+            else if (stat?.isFile() && redactFile(file, needles))
+                changed.push(file);
+        }
+    };
+    walk(dir);
+    return changed;
+}
+const REDACTED = Buffer.from('[REDACTED]');
+function redactFile(file, needles) {
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch {
+        return false;
+    }
+    if (!needles.some((n) => bytes.includes(n)))
+        return false;
+    for (const needle of needles)
+        bytes = replaceAll(bytes, needle);
+    (0,external_node_fs_.writeFileSync)(file, bytes);
+    return true;
+}
+function replaceAll(bytes, needle) {
+    const parts = [];
+    let from = 0;
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, from)) {
+        parts.push(bytes.subarray(from, at), REDACTED);
+        from = at + needle.length;
+    }
+    if (from === 0)
+        return bytes;
+    parts.push(bytes.subarray(from));
+    return Buffer.concat(parts);
 }
 //# sourceMappingURL=redact.js.map
 // EXTERNAL MODULE: external "node:module"
@@ -54994,6 +55061,7 @@ async function sqlCheck(check, ctx) {
 
 
 
+
 /** The judge prompt, strict parsing of its answer, and the answer cache. */
 /** Bumped whenever the prompt changes, so cached answers to an older prompt are not reused. */
 const PROMPT_VERSION = 1;
@@ -55083,7 +55151,7 @@ class VerdictCache {
         (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
         const file = external_node_path_.join(this.dir, `${entry.key}.json`);
         const tmp = `${file}.${process.pid}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(entry, null, 2)}\n`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify((0,src_runs/* redactDeep */.KL)(entry), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, file);
     }
 }
@@ -56011,7 +56079,7 @@ async function run_task_runTask(opts) {
     const dir = new src_runs/* RunDirectory */.dK(opts.runsRoot, runId);
     const warn = opts.warn ?? (() => { });
     dir.create();
-    (0,external_node_fs_.writeFileSync)(dir.manifestSnapshotPath, (0,dist/* stringify */.As)(manifest));
+    dir.writeText(external_node_path_.basename(dir.manifestSnapshotPath), (0,dist/* stringify */.As)(manifest));
     dir.seedWorkspace(task.paths.workspace);
     // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
     (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
@@ -56175,6 +56243,9 @@ async function run_task_runTask(opts) {
     }
     if (status !== 'completed')
         passed = false;
+    // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
+    (0,src_runs/* redactFilesUnder */.FV)(dir.workspaceFinal);
+    (0,src_runs/* redactFilesUnder */.FV)(dir.logsDir);
     const result = await (0,src_runs/* recordRun */.vj)(opts.runsRoot, buildResult(), { runDir: dir.root });
     opts.onPhase?.('done', runId);
     return { result, runDir: dir.root };
