@@ -40819,7 +40819,7 @@ var ToInt32 = __webpack_require__(64543);
 var ToInt8 = __webpack_require__(63836);
 var ToUint16 = __webpack_require__(32712);
 var ToUint32 = __webpack_require__(89942);
-var ToUint8 = __webpack_require__(63456);
+var ToUint8 = __webpack_require__(41075);
 var ToUint8Clamp = __webpack_require__(26304);
 
 var valueToFloat16Bytes = __webpack_require__(15592);
@@ -41670,7 +41670,7 @@ module.exports = function ToUint32(argument) {
 
 /***/ }),
 
-/***/ 63456:
+/***/ 41075:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

@@ -38015,8 +38015,8 @@ var core = __nccwpck_require__(33838);
 var models = __nccwpck_require__(65108);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 210 modules
-var suites = __nccwpck_require__(9706);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 213 modules
+var suites = __nccwpck_require__(29564);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
 var tasks = __nccwpck_require__(48475);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -41033,15 +41033,15 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 9706:
+/***/ 29564:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  hw: () => (/* reexport */ runner_SuiteInputError),
+  hw: () => (/* reexport */ plan_SuiteInputError),
   qT: () => (/* reexport */ compareSuiteRuns),
-  Yl: () => (/* reexport */ src_runs/* findLatestSuiteRun */.Yl),
+  Yl: () => (/* reexport */ runs/* findLatestSuiteRun */.Yl),
   bu: () => (/* reexport */ loadSuite),
   Df: () => (/* reexport */ readSuiteSummary),
   hm: () => (/* reexport */ renderComparisonMarkdown),
@@ -41052,7 +41052,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: buildSummary, createProgressReporter, discoverSuiteFiles, findBaselineSuiteRun, matchesTaskFilter, renderReportMarkdown, resolveSuiteRun, suiteManifestSchema, suiteRunRecord, suiteSensitivity
 
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
-var src_runs = __nccwpck_require__(30986);
+var runs = __nccwpck_require__(30986);
 ;// CONCATENATED MODULE: ./build/src/suites/format.js
 /** Number formatting shared by the suite report and the comparison. */
 function fmtScore(v) {
@@ -42056,18 +42056,638 @@ function renderComparisonMarkdown(c, opts = {}) {
     return `${out.join('\n').trimEnd()}\n`;
 }
 //# sourceMappingURL=compare-report.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
+var src_tasks = __nccwpck_require__(48475);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
+var schemas = __nccwpck_require__(12311);
+;// CONCATENATED MODULE: ./build/src/suites/schema.js
+
+/**
+ * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
+ * Task paths and globs resolve against the suite file's folder first, then the
+ * repository root (the nearest folder above it with a tasks/ folder, a package.json or .git).
+ */
+const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+/** Budget fields a suite may override; unset fields keep the task's own value. */
+const budgetOverrideSchema = schemas/* object */.Ikc({
+    max_tokens: schemas/* number */.aig().int().positive().optional(),
+    max_tool_calls: schemas/* number */.aig().int().positive().optional(),
+    max_wall_seconds: schemas/* number */.aig().positive().optional(),
+    max_cost_usd: schemas/* number */.aig().positive().optional(),
+})
+    .strict();
+const suiteTaskEntrySchema = schemas/* union */.KCZ([
+    schemas/* string */.YjP().min(1),
+    schemas/* object */.Ikc({
+        /** A task folder, its task.yaml, or a glob such as `tasks/*`. */
+        path: schemas/* string */.YjP().min(1),
+        epochs: schemas/* number */.aig().int().positive().optional(),
+        budget: budgetOverrideSchema.optional(),
+    })
+        .strict(),
+]);
+const suiteDefaultsSchema = schemas/* object */.Ikc({
+    model: schemas/* string */.YjP().min(1).optional(),
+    concurrency: schemas/* number */.aig().int().positive().optional(),
+    epochs: schemas/* number */.aig().int().positive().optional(),
+    budget: budgetOverrideSchema.optional(),
+})
+    .strict();
+const suiteManifestSchema = schemas/* object */.Ikc({
+    id: schemas/* string */.YjP().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
+    title: schemas/* string */.YjP().min(1).optional(),
+    description: schemas/* string */.YjP().optional(),
+    defaults: suiteDefaultsSchema.default({}),
+    tasks: schemas/* array */.YOg(suiteTaskEntrySchema).min(1),
+})
+    .strict();
+//# sourceMappingURL=schema.js.map
+;// CONCATENATED MODULE: ./build/src/suites/load.js
+
+
+
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
+/**
+ * Loads and validates a suite manifest and every task it names. Throws
+ * ManifestError listing all problems (the suite's and its tasks').
+ */
+function loadSuite(file) {
+    const suiteFile = external_node_path_.resolve(file);
+    if ((0,external_node_fs_.existsSync)(suiteFile) && (0,external_node_fs_.statSync)(suiteFile).isDirectory())
+        throw new src_tasks/* ManifestError */.Sh([
+            { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
+        ]);
+    const manifest = (0,src_tasks/* readYamlManifest */.b2)(suiteFile, suiteManifestSchema);
+    const bases = [...new Set([external_node_path_.dirname(suiteFile), repoRootOf(external_node_path_.dirname(suiteFile))])];
+    const problems = [];
+    const tasks = [];
+    const seen = new Map();
+    manifest.tasks.forEach((entry, i) => {
+        const field = `tasks.${i}`;
+        const pattern = typeof entry === 'string' ? entry : entry.path;
+        const dirs = resolveTaskPattern(pattern, bases);
+        if (dirs.length === 0) {
+            problems.push({
+                file: suiteFile,
+                field,
+                message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
+            });
+            return;
+        }
+        for (const dir of dirs) {
+            let task;
+            try {
+                task = (0,src_tasks/* loadTask */._o)(dir);
+            }
+            catch (err) {
+                if (err instanceof src_tasks/* ManifestError */.Sh) {
+                    problems.push(...err.problems);
+                    continue;
+                }
+                throw err;
+            }
+            const id = task.manifest.id;
+            const previous = seen.get(id);
+            if (previous !== undefined) {
+                problems.push({
+                    file: suiteFile,
+                    field,
+                    message: `task ${JSON.stringify(id)} is already in the suite (from ${previous})`,
+                });
+                continue;
+            }
+            seen.set(id, field);
+            tasks.push({
+                id,
+                task,
+                epochs: typeof entry === 'string' ? undefined : entry.epochs,
+                budget: { ...manifest.defaults.budget, ...(typeof entry === 'string' ? {} : entry.budget) },
+                source: pattern,
+            });
+        }
+    });
+    if (problems.length > 0)
+        throw new src_tasks/* ManifestError */.Sh(problems);
+    return {
+        id: manifest.id,
+        title: manifest.title ?? manifest.id,
+        description: manifest.description ?? null,
+        file: suiteFile,
+        manifest,
+        defaults: {
+            model: manifest.defaults.model ?? null,
+            concurrency: manifest.defaults.concurrency ?? 1,
+            epochs: manifest.defaults.epochs ?? 1,
+        },
+        tasks,
+    };
+}
+/** The nearest folder at or above `dir` holding a tasks/ folder, a package.json or .git; else the current folder. */
+function repoRootOf(dir) {
+    let d = external_node_path_.resolve(dir);
+    for (;;) {
+        if (['tasks', 'package.json', '.git'].some((marker) => (0,external_node_fs_.existsSync)(external_node_path_.join(d, marker))))
+            return d;
+        const up = external_node_path_.dirname(d);
+        if (up === d)
+            return process.cwd();
+        d = up;
+    }
+}
+/** Task folders a path or glob names, from the first base folder where it matches anything. */
+function resolveTaskPattern(pattern, bases) {
+    const isGlob = /[*?[]/.test(pattern);
+    for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
+        if (!isGlob) {
+            const abs = external_node_path_.resolve(base, pattern);
+            const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
+            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
+                return [dir];
+            // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
+            if ((0,external_node_fs_.existsSync)(abs) && (0,external_node_fs_.statSync)(abs).isDirectory())
+                return [abs];
+            continue;
+        }
+        const full = external_node_path_.isAbsolute(pattern) ? pattern : external_node_path_.join(base, pattern);
+        const root = globRoot(full);
+        const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
+        const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
+        if (found.length > 0)
+            return found.sort();
+    }
+    return [];
+}
+/** The longest leading path of a glob without wildcards. */
+function globRoot(glob) {
+    const parts = glob.split('/');
+    const fixed = [];
+    for (const p of parts) {
+        if (/[*?[]/.test(p))
+            break;
+        fixed.push(p);
+    }
+    return fixed.join('/') || '/';
+}
+/** `*` and `?` stay within one path segment; `**` crosses segments. */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            const slash = glob[i + 2] === '/';
+            re += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}/?$`);
+}
+function taskDirsUnder(root, depth) {
+    if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
+        return [];
+    const out = [];
+    if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
+        out.push(root);
+    for (const e of (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })) {
+        if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
+            out.push(...taskDirsUnder(external_node_path_.join(root, e.name), depth - 1));
+    }
+    return out;
+}
+/** Suite files (`*.yaml`, `*.yml`) directly in a folder, sorted. */
+function discoverSuiteFiles(dir) {
+    if (!existsSync(dir))
+        return [];
+    return readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => path.join(dir, f))
+        .sort();
+}
+//# sourceMappingURL=load.js.map
+;// CONCATENATED MODULE: ./build/src/suites/plan.js
+
+
+
+
+/** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
+class plan_SuiteInputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SuiteInputError';
+    }
+}
+/**
+ * Validates the options, loads what a resumed suite run recorded, selects the
+ * tasks and lists the runs still to do. Rejects with SuiteInputError (or a
+ * ManifestError from the suite file) before anything is written.
+ */
+async function planSuiteRun(options) {
+    const runsRoot = external_node_path_.resolve(options.runsRoot);
+    const dbPath = external_node_path_.join(runsRoot, 'runs.sqlite');
+    const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
+    const suite = resolveSuite(options, previous);
+    const settings = chooseSettings(options, suite, previous);
+    const selected = selectTasks(suite, settings.taskFilter, settings.shard, previous?.config);
+    const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? settings.epochs;
+    const tasks = selected.map((t) => ({
+        task_id: t.id,
+        title: t.task.manifest.title,
+        difficulty: t.task.manifest.difficulty,
+        domain: t.task.manifest.domain,
+        epochs: epochsOf(t),
+    }));
+    const config = previous?.config ?? {
+        suite_file: suite.file,
+        suite_id: suite.id,
+        suite_title: suite.title,
+        model: settings.model,
+        epochs: settings.epochs,
+        shard: settings.shard,
+        task_filter: settings.taskFilter,
+        tasks: tasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
+    };
+    return {
+        runsRoot,
+        dbPath,
+        suite,
+        suiteRunId: previous?.record.suite_run_id ?? options.suiteRunId ?? (0,runs/* newSuiteRunId */.bl)(suite.id),
+        ...settings,
+        branch: options.branch ?? previous?.record.branch ?? null,
+        commit: options.commit ?? previous?.record.commit_sha ?? null,
+        label: options.label ?? previous?.record.label ?? null,
+        tasks,
+        config,
+        previous,
+        units: pendingUnits(selected, tasks, previous?.runs ?? []),
+    };
+}
+/** Model, concurrency, epochs, shard and task filter: from the options, the resumed suite run or the suite's defaults. */
+function chooseSettings(options, suite, previous) {
+    const model = options.model ?? previous?.config.model ?? suite.defaults.model;
+    if (!model)
+        throw new plan_SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
+    if (previous && model !== previous.config.model)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
+    const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new plan_SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+    if (previous && options.epochs !== undefined && options.epochs !== previous.config.epochs)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with ${previous.config.epochs} epoch(s); it resumes with the same`);
+    const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
+    if (!Number.isInteger(epochs) || epochs < 1)
+        throw new plan_SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
+    const shard = previous ? previous.config.shard : (options.shard ?? null);
+    if (shard &&
+        !(Number.isInteger(shard.index) && shard.total >= 1 && shard.index >= 0 && shard.index < shard.total))
+        throw new plan_SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
+    const taskFilter = previous ? previous.config.task_filter : (options.tasks ?? null);
+    return { model, concurrency, epochs, shard, taskFilter };
+}
+/** Epoch-major order: an interrupted suite has covered every task at least once before any twice. */
+function pendingUnits(selected, tasks, finished) {
+    const done = latestFinishedRuns(finished);
+    const units = [];
+    const maxEpochs = Math.max(0, ...tasks.map((t) => t.epochs));
+    for (let e = 0; e < maxEpochs; e++)
+        selected.forEach((t, i) => {
+            const n = tasks[i]?.epochs ?? 1;
+            if (e < n && !done.has(unitKey(t.id, e)))
+                units.push({ suiteTask: t, epoch: e, epochs: n });
+        });
+    return units;
+}
+function resolveSuite(options, previous) {
+    if (options.suite && typeof options.suite !== 'string') {
+        if (previous && options.suite.id !== previous.config.suite_id)
+            throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
+        return options.suite;
+    }
+    const file = options.suite ?? previous?.config.suite_file;
+    if (!file)
+        throw new plan_SuiteInputError('no suite: pass a suite file, or a suite run to resume');
+    const suite = loadSuite(file);
+    if (previous && suite.id !== previous.config.suite_id)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
+    return suite;
+}
+/** Task ids matching `*` globs. */
+function matchesTaskFilter(taskId, filter) {
+    return filter.some((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replaceAll('*', '.*')}$`).test(taskId));
+}
+function selectTasks(suite, filter, shard, resumed) {
+    if (resumed) {
+        // The task set was fixed when the suite run started.
+        const byId = new Map(suite.tasks.map((t) => [t.id, t]));
+        const missing = resumed.tasks.filter((t) => !byId.has(t.task_id)).map((t) => t.task_id);
+        if (missing.length > 0)
+            throw new plan_SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
+        return resumed.tasks.map((t) => byId.get(t.task_id));
+    }
+    let tasks = [...suite.tasks].sort((a, b) => a.id.localeCompare(b.id));
+    if (filter && filter.length > 0) {
+        tasks = tasks.filter((t) => matchesTaskFilter(t.id, filter));
+        if (tasks.length === 0)
+            throw new plan_SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
+    }
+    if (shard)
+        tasks = tasks.filter((_, i) => i % shard.total === shard.index);
+    return tasks;
+}
+async function loadResumable(dbPath, suiteRunId) {
+    const found = await (0,runs/* readIndex */.vY)(dbPath, (db) => {
+        const record = (0,runs/* getSuiteRun */.Uo)(db, suiteRunId);
+        return record ? { record, runs: (0,runs/* runsOfSuiteRun */.Do)(db, suiteRunId).map(briefFromRecord) } : null;
+    });
+    if (!found)
+        throw new plan_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
+    if (!found.record.config_json)
+        throw new plan_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
+    const config = JSON.parse(found.record.config_json);
+    return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
+}
+//# sourceMappingURL=plan.js.map
+;// CONCATENATED MODULE: ./build/src/suites/history.js
+
+
+/** The suite run with this id or unique id prefix; SuiteInputError when there is none or several. */
+function resolveSuiteRun(db, idOrPrefix) {
+    const rows = findSuiteRunsById(db, idOrPrefix, 2);
+    const exact = rows.find((r) => r.suite_run_id === idOrPrefix);
+    if (exact)
+        return exact;
+    if (rows.length === 0)
+        throw new SuiteInputError(`no suite run ${idOrPrefix} in the index`);
+    if (rows.length > 1)
+        throw new SuiteInputError(`${idOrPrefix} matches more than one suite run; give more of the id`);
+    return rows[0];
+}
+/** The summary stored with a suite run. */
+function readSuiteSummary(record) {
+    if (!record.summary_json)
+        throw new plan_SuiteInputError(`suite run ${record.suite_run_id} has no summary recorded (written by an older version?)`);
+    return JSON.parse(record.summary_json);
+}
+/**
+ * The baseline for a suite run: the latest completed run of the same suite
+ * and model on `branch` (or with `label`), other than the head itself.
+ */
+function findBaselineSuiteRun(db, head, where) {
+    return findLatestSuiteRun(db, {
+        suiteId: head.suite_id,
+        branch: where.branch,
+        label: where.label,
+        model: where.sameModel === false ? undefined : head.model,
+        excludeSuiteRunId: head.suite_run_id,
+    });
+}
+//# sourceMappingURL=history.js.map
+;// CONCATENATED MODULE: ./build/src/suites/report.js
+
+
+const STATE_MARK = {
+    passed: '✅ passed',
+    failed: '❌ failed',
+    partial: '🟡 partial',
+    error: '⚠️ env error',
+    not_run: '⏸ not run',
+};
+/** `report.md`: what a person reads after a suite run. */
+function renderReportMarkdown(s) {
+    const t = s.totals;
+    const out = [];
+    out.push(`# Suite ${s.suite_id}: ${s.model}`);
+    out.push('');
+    const status = s.status === 'completed'
+        ? 'completed'
+        : s.status === 'interrupted'
+            ? `**interrupted**: ${t.runs_finished} of ${t.runs_planned} runs finished; resume with \`factory-bench suite run --resume ${s.suite_run_id}\``
+            : `running (${t.runs_finished} of ${t.runs_planned} runs finished)`;
+    const meta = [
+        `- Suite run: \`${s.suite_run_id}\` (${status})`,
+        `- Started ${s.started_at}${s.finished_at ? `, finished ${s.finished_at}` : ''}`,
+    ];
+    const where = [
+        s.branch ? `branch \`${s.branch}\`` : null,
+        s.commit_sha ? `commit \`${s.commit_sha.slice(0, 12)}\`` : null,
+        s.label ? `label \`${s.label}\`` : null,
+        s.shard ? `shard ${s.shard.index + 1} of ${s.shard.total}` : null,
+        s.task_filter ? `tasks ${s.task_filter.join(', ')}` : null,
+    ].filter(Boolean);
+    if (where.length > 0)
+        meta.push(`- ${where.join(', ')}`);
+    meta.push(`- ${t.tasks} tasks × ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, concurrency ${s.concurrency}`);
+    out.push(...meta, '');
+    out.push('## Totals', '');
+    const score = s.suite_score;
+    const ci = score && score.low !== null && score.high !== null
+        ? ` (95% CI ${fmtScore(Math.max(0, score.low))}–${fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
+        : '';
+    const rows = [
+        [
+            'Passed runs',
+            `${t.passed_runs} / ${t.scored_runs}${t.scored_runs > 0 ? ` (${fmtPercent(t.passed_runs / t.scored_runs)})` : ''}`,
+        ],
+        ['Average score', `${fmtScore(score?.mean ?? null)}${ci}`],
+    ];
+    for (const p of s.pass_at_k)
+        rows.push([`pass@${p.k}`, `${fmtPercent(p.value)} (${p.tasks} tasks)`]);
+    rows.push([
+        'Environment errors',
+        `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
+    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
+    out.push(mdTable(['', ''], rows), '');
+    // Planned epochs, not finished runs: what the suite can tell at its size.
+    const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
+    out.push(`**Smallest detectable change:** ${sensitivity.statement}.`, '');
+    out.push('## Tasks', '');
+    out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
+        task.task_id,
+        task.difficulty,
+        STATE_MARK[task.state],
+        `${task.passes}/${task.scored}${task.environment_errors ? ` (+${task.environment_errors} err)` : ''}`,
+        fmtScore(task.mean_score),
+        task.kill_reasons.join(', ') || '-',
+        task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
+        fmtTokens(task.tokens),
+        fmtUsd(task.cost_usd),
+        fmtSeconds(task.wall_s),
+    ])), '');
+    if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
+        out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
+    out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
+    out.push('## By domain', '', rollupTable(s.by_domain), '');
+    out.push('## Environment errors', '');
+    if (s.environment_errors.length === 0)
+        out.push('None.', '');
+    else {
+        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
+            e.task_id,
+            e.epoch + 1,
+            e.status,
+            e.kind ?? '-',
+            oneLine(e.message),
+            `\`${e.run_id}\``,
+        ])), '');
+    }
+    out.push('## Agent failures', '');
+    if (s.agent_failures.length === 0)
+        out.push('None.', '');
+    else
+        out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
+            f.task_id,
+            f.epoch + 1,
+            fmtScore(f.score),
+            f.kill_reason ?? '-',
+            oneLine(f.message) || '-',
+            `\`${f.run_id}\``,
+        ])), '');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+function rollupTable(rows) {
+    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
+}
+//# sourceMappingURL=report.js.map
+;// CONCATENATED MODULE: ./build/src/suites/persist.js
+
+
+
+
+
+const PROGRESS_SAVE_DELAY_MS = 200;
+/**
+ * Keeps a suite run's `summary.json`, `report.md` and `suite_runs` row up to
+ * date while it runs. Saves are chained so that a slow one never overtakes a
+ * newer one, and coalesced: at most one waits behind the save in progress, and
+ * it reads the runs when it starts, so none is missed.
+ */
+class SuiteRunRecorder {
+    plan;
+    warn;
+    dir;
+    reportPath;
+    summaryPath;
+    /** Finished runs, in the order they finished (those of a resumed suite run first). */
+    runs;
+    sessionStarted = Date.now();
+    startedAt;
+    writes = Promise.resolve();
+    queued = null;
+    timer;
+    constructor(plan, warn) {
+        this.plan = plan;
+        this.warn = warn;
+        this.dir = external_node_path_.join(plan.runsRoot, plan.suiteRunId);
+        this.reportPath = external_node_path_.join(this.dir, 'report.md');
+        this.summaryPath = external_node_path_.join(this.dir, 'summary.json');
+        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        this.runs = plan.previous ? [...plan.previous.runs] : [];
+        this.startedAt = plan.previous?.record.started_at ?? new Date(this.sessionStarted).toISOString();
+    }
+    /** Adds a finished run and saves soon: runs that end together share one save. */
+    add(run) {
+        this.runs.push(run);
+        if (this.timer)
+            return;
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.save('running').catch((err) => this.warn(`could not save the suite's progress: ${err.message}`));
+        }, PROGRESS_SAVE_DELAY_MS);
+    }
+    /** Saves now (after any save in progress); a save while running joins one already waiting. */
+    save(status) {
+        if (status === 'running' && this.queued)
+            return this.queued;
+        const next = this.writes.then(() => {
+            if (status === 'running')
+                this.queued = null;
+            return this.write(status);
+        });
+        if (status === 'running')
+            this.queued = next;
+        this.writes = next.catch(() => undefined);
+        return next;
+    }
+    /** Drops a pending progress save (the final save supersedes it). */
+    cancelPending() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+    async write(status) {
+        const summary = buildSummary(this.header(status), this.plan.tasks, this.runs);
+        writeAtomic(this.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+        writeAtomic(this.reportPath, renderReportMarkdown(summary));
+        await (0,runs/* updateIndex */.UB)(this.plan.dbPath, (db) => (0,runs/* upsertSuiteRun */.bE)(db, suiteRunRecord(summary, this.plan.config, this.reportPath)));
+        return summary;
+    }
+    header(status) {
+        const p = this.plan;
+        return {
+            suite_run_id: p.suiteRunId,
+            suite_id: p.suite.id,
+            suite_title: p.config.suite_title,
+            suite_file: p.config.suite_file,
+            model: p.model,
+            status,
+            started_at: this.startedAt,
+            finished_at: status === 'running' ? null : new Date().toISOString(),
+            branch: p.branch,
+            commit_sha: p.commit,
+            label: p.label,
+            shard: p.shard,
+            task_filter: p.taskFilter,
+            epochs: p.epochs,
+            concurrency: p.concurrency,
+            wall_seconds: (p.previous?.record.wall_seconds ?? 0) + (Date.now() - this.sessionStarted) / 1000,
+        };
+    }
+}
+/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
+function suiteRunRecord(summary, config, reportPath) {
+    return {
+        suite_run_id: summary.suite_run_id,
+        suite_id: summary.suite_id,
+        model: summary.model,
+        status: summary.status,
+        started_at: summary.started_at,
+        finished_at: summary.finished_at,
+        total: summary.totals.scored_runs,
+        passed: summary.totals.passed_runs,
+        avg_score: summary.suite_score?.mean ?? null,
+        cost_usd: summary.totals.cost_usd,
+        branch: summary.branch,
+        commit_sha: summary.commit_sha,
+        label: summary.label,
+        report_path: reportPath,
+        summary_json: JSON.stringify(summary),
+        epochs: summary.epochs,
+        concurrency: summary.concurrency,
+        total_tokens: summary.totals.tokens,
+        wall_seconds: summary.totals.wall_seconds,
+        environment_errors: summary.totals.environment_errors,
+        suite_file: summary.suite_file,
+        config_json: config === null ? null : JSON.stringify(config),
+    };
+}
+function writeAtomic(file, text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    (0,external_node_fs_.writeFileSync)(tmp, (0,runs/* redact */.E$)(text));
+    (0,external_node_fs_.renameSync)(tmp, file);
+}
+//# sourceMappingURL=persist.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(73136);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
-var schemas = __nccwpck_require__(12311);
-// EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
-var src_tasks = __nccwpck_require__(48475);
 ;// CONCATENATED MODULE: ./build/src/cost/pricing.js
 
 
@@ -55151,7 +55771,7 @@ class VerdictCache {
         (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
         const file = external_node_path_.join(this.dir, `${entry.key}.json`);
         const tmp = `${file}.${process.pid}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify((0,src_runs/* redactDeep */.KL)(entry), null, 2)}\n`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify((0,runs/* redactDeep */.KL)(entry), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, file);
     }
 }
@@ -55700,11 +56320,11 @@ function writeOutputs(dir, outcome, finding, durationMs = 0) {
     const files = {};
     for (const [suffix, text] of Object.entries(finding.files ?? {})) {
         const name = `${outcome.name}.${suffix}.txt`;
-        (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, name), (0,src_runs/* redact */.E$)(text));
+        (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, name), (0,runs/* redact */.E$)(text));
         files[suffix] = name;
     }
     const record = { ...outcome, duration_ms: durationMs, details: finding.details ?? {}, files };
-    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify((0,src_runs/* redactDeep */.KL)(record), null, 2)}\n`);
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify((0,runs/* redactDeep */.KL)(record), null, 2)}\n`);
 }
 async function runCheck(check, ctx) {
     try {
@@ -56075,15 +56695,15 @@ async function run_task_runTask(opts) {
     const modelName = typeof opts.model === 'string' ? opts.model : opts.model.name;
     const manifest = task.manifest;
     const startedAt = new Date();
-    const runId = (0,src_runs/* newRunId */.F$)(manifest.id, modelName, startedAt);
-    const dir = new src_runs/* RunDirectory */.dK(opts.runsRoot, runId);
+    const runId = (0,runs/* newRunId */.F$)(manifest.id, modelName, startedAt);
+    const dir = new runs/* RunDirectory */.dK(opts.runsRoot, runId);
     const warn = opts.warn ?? (() => { });
     dir.create();
     dir.writeText(external_node_path_.basename(dir.manifestSnapshotPath), (0,dist/* stringify */.As)(manifest));
     dir.seedWorkspace(task.paths.workspace);
     // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
     (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
-    const transcript = new src_runs/* TranscriptWriter */.ED(dir.transcriptPath);
+    const transcript = new runs/* TranscriptWriter */.ED(dir.transcriptPath);
     const budgetLimits = { ...manifest.budget, ...opts.budget };
     const pricing = opts.pricing ?? pricing_loadPricing();
     const warnInTranscript = (message) => {
@@ -56108,7 +56728,7 @@ async function run_task_runTask(opts) {
     catch {
         // A bad MLE_EVAL_SANDBOX is reported when the sandbox opens.
     }
-    const buildResult = () => (0,src_runs/* blankRunResult */.J7)({ task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt }, {
+    const buildResult = () => (0,runs/* blankRunResult */.J7)({ task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt }, {
         status,
         score,
         passed,
@@ -56244,9 +56864,9 @@ async function run_task_runTask(opts) {
     if (status !== 'completed')
         passed = false;
     // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
-    (0,src_runs/* redactFilesUnder */.FV)(dir.workspaceFinal);
-    (0,src_runs/* redactFilesUnder */.FV)(dir.logsDir);
-    const result = await (0,src_runs/* recordRun */.vj)(opts.runsRoot, buildResult(), { runDir: dir.root });
+    (0,runs/* redactFilesUnder */.FV)(dir.workspaceFinal);
+    (0,runs/* redactFilesUnder */.FV)(dir.logsDir);
+    const result = await (0,runs/* recordRun */.vj)(opts.runsRoot, buildResult(), { runDir: dir.root });
     opts.onPhase?.('done', runId);
     return { result, runDir: dir.root };
 }
@@ -56554,338 +57174,139 @@ function round1(n) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/suites/schema.js
+;// CONCATENATED MODULE: ./build/src/suites/unit-runner.js
 
+
+const DEFAULT_HARD_TIMEOUT_GRACE_S = 900;
+const DEFAULT_STOP_GRACE_S = 60;
 /**
- * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
- * Task paths and globs resolve against the suite file's folder first, then the
- * repository root (the nearest folder above it with a tasks/ folder, a package.json or .git).
+ * Runs one task epoch under a watchdog: a run that has not returned well after
+ * its wall-time budget is stopped and recorded as an environment timeout, and
+ * one that does not even stop is given up on. A task runner that throws (a
+ * harness bug) is recorded as a crash. Resolves to the recorded run, or null
+ * when not even a crash could be recorded.
  */
-const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
-/** Budget fields a suite may override; unset fields keep the task's own value. */
-const budgetOverrideSchema = schemas/* object */.Ikc({
-    max_tokens: schemas/* number */.aig().int().positive().optional(),
-    max_tool_calls: schemas/* number */.aig().int().positive().optional(),
-    max_wall_seconds: schemas/* number */.aig().positive().optional(),
-    max_cost_usd: schemas/* number */.aig().positive().optional(),
-})
-    .strict();
-const suiteTaskEntrySchema = schemas/* union */.KCZ([
-    schemas/* string */.YjP().min(1),
-    schemas/* object */.Ikc({
-        /** A task folder, its task.yaml, or a glob such as `tasks/*`. */
-        path: schemas/* string */.YjP().min(1),
-        epochs: schemas/* number */.aig().int().positive().optional(),
-        budget: budgetOverrideSchema.optional(),
-    })
-        .strict(),
-]);
-const suiteDefaultsSchema = schemas/* object */.Ikc({
-    model: schemas/* string */.YjP().min(1).optional(),
-    concurrency: schemas/* number */.aig().int().positive().optional(),
-    epochs: schemas/* number */.aig().int().positive().optional(),
-    budget: budgetOverrideSchema.optional(),
-})
-    .strict();
-const suiteManifestSchema = schemas/* object */.Ikc({
-    id: schemas/* string */.YjP().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
-    title: schemas/* string */.YjP().min(1).optional(),
-    description: schemas/* string */.YjP().optional(),
-    defaults: suiteDefaultsSchema.default({}),
-    tasks: schemas/* array */.YOg(suiteTaskEntrySchema).min(1),
-})
-    .strict();
-//# sourceMappingURL=schema.js.map
-;// CONCATENATED MODULE: ./build/src/suites/load.js
-
-
-
-
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
-/**
- * Loads and validates a suite manifest and every task it names. Throws
- * ManifestError listing all problems (the suite's and its tasks').
- */
-function loadSuite(file) {
-    const suiteFile = external_node_path_.resolve(file);
-    if ((0,external_node_fs_.existsSync)(suiteFile) && (0,external_node_fs_.statSync)(suiteFile).isDirectory())
-        throw new src_tasks/* ManifestError */.Sh([
-            { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
-        ]);
-    const manifest = (0,src_tasks/* readYamlManifest */.b2)(suiteFile, suiteManifestSchema);
-    const bases = [...new Set([external_node_path_.dirname(suiteFile), repoRootOf(external_node_path_.dirname(suiteFile))])];
-    const problems = [];
-    const tasks = [];
-    const seen = new Map();
-    manifest.tasks.forEach((entry, i) => {
-        const field = `tasks.${i}`;
-        const pattern = typeof entry === 'string' ? entry : entry.path;
-        const dirs = resolveTaskPattern(pattern, bases);
-        if (dirs.length === 0) {
-            problems.push({
-                file: suiteFile,
-                field,
-                message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
-            });
-            return;
-        }
-        for (const dir of dirs) {
-            let task;
-            try {
-                task = (0,src_tasks/* loadTask */._o)(dir);
-            }
-            catch (err) {
-                if (err instanceof src_tasks/* ManifestError */.Sh) {
-                    problems.push(...err.problems);
-                    continue;
-                }
-                throw err;
-            }
-            const id = task.manifest.id;
-            const previous = seen.get(id);
-            if (previous !== undefined) {
-                problems.push({
-                    file: suiteFile,
-                    field,
-                    message: `task ${JSON.stringify(id)} is already in the suite (from ${previous})`,
-                });
-                continue;
-            }
-            seen.set(id, field);
-            tasks.push({
-                id,
-                task,
-                epochs: typeof entry === 'string' ? undefined : entry.epochs,
-                budget: { ...manifest.defaults.budget, ...(typeof entry === 'string' ? {} : entry.budget) },
-                source: pattern,
-            });
-        }
+async function runUnit(unit, ctx) {
+    const { suiteTask, epoch, epochs } = unit;
+    const { plan, options, emit } = ctx;
+    const taskId = suiteTask.id;
+    const warn = (message) => emit({ type: 'warning', message });
+    emit({ type: 'unit_start', taskId, epoch, epochs });
+    const controller = new AbortController();
+    const forward = () => controller.abort();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    let runId = null;
+    const budgetSeconds = suiteTask.budget.max_wall_seconds ?? suiteTask.task.manifest.budget.max_wall_seconds;
+    const deadlineMs = (budgetSeconds + (options.hardTimeoutGraceSeconds ?? DEFAULT_HARD_TIMEOUT_GRACE_S)) * 1000;
+    const started = new Date();
+    const watchdog = new Watchdog(deadlineMs, (options.stopGraceSeconds ?? DEFAULT_STOP_GRACE_S) * 1000, () => {
+        warn(`${taskId} epoch ${epoch + 1}: no result ${Math.round(deadlineMs / 1000)}s after start; stopping it`);
+        controller.abort();
     });
-    if (problems.length > 0)
-        throw new src_tasks/* ManifestError */.Sh(problems);
-    return {
-        id: manifest.id,
-        title: manifest.title ?? manifest.id,
-        description: manifest.description ?? null,
-        file: suiteFile,
-        manifest,
-        defaults: {
-            model: manifest.defaults.model ?? null,
-            concurrency: manifest.defaults.concurrency ?? 1,
-            epochs: manifest.defaults.epochs ?? 1,
-        },
-        tasks,
+    const finish = (result) => {
+        const brief = briefFromResult(result);
+        emit({ type: 'unit_end', taskId, epoch, epochs, run: brief });
+        return brief;
     };
-}
-/** The nearest folder at or above `dir` holding a tasks/ folder, a package.json or .git; else the current folder. */
-function repoRootOf(dir) {
-    let d = external_node_path_.resolve(dir);
-    for (;;) {
-        if (['tasks', 'package.json', '.git'].some((marker) => (0,external_node_fs_.existsSync)(external_node_path_.join(d, marker))))
-            return d;
-        const up = external_node_path_.dirname(d);
-        if (up === d)
-            return process.cwd();
-        d = up;
-    }
-}
-/** Task folders a path or glob names, from the first base folder where it matches anything. */
-function resolveTaskPattern(pattern, bases) {
-    const isGlob = /[*?[]/.test(pattern);
-    for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
-        if (!isGlob) {
-            const abs = external_node_path_.resolve(base, pattern);
-            const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
-            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
-                return [dir];
-            // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
-            if ((0,external_node_fs_.existsSync)(abs) && (0,external_node_fs_.statSync)(abs).isDirectory())
-                return [abs];
-            continue;
+    try {
+        const attempt = Promise.resolve().then(() => ctx.runTask({
+            task: suiteTask.task,
+            model: options.createModel ? options.createModel(taskId, epoch) : plan.model,
+            runsRoot: plan.runsRoot,
+            suiteRunId: plan.suiteRunId,
+            epoch,
+            budget: suiteTask.budget,
+            signal: controller.signal,
+            ...(options.pricing ? { pricing: options.pricing } : {}),
+            ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
+            ...(options.exchanges ? { exchanges: options.exchanges } : {}),
+            warn: (m) => warn(`${taskId}: ${m}`),
+            onPhase: (phase, id) => {
+                runId = id;
+                emit({ type: 'unit_phase', taskId, epoch, epochs, phase, runId: id });
+            },
+        }));
+        const outcome = await Promise.race([attempt, watchdog.hung]);
+        if (outcome === 'hung') {
+            attempt.catch(() => undefined);
+            return finish(await recordSynthetic(plan, unit, runId, started, 'environment_error', {
+                kind: 'environment:timeout',
+                message: `the run did not return within ${Math.round(deadlineMs / 1000)}s nor stop when asked`,
+            }));
         }
-        const full = external_node_path_.isAbsolute(pattern) ? pattern : external_node_path_.join(base, pattern);
-        const root = globRoot(full);
-        const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
-        const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
-        if (found.length > 0)
-            return found.sort();
-    }
-    return [];
-}
-/** The longest leading path of a glob without wildcards. */
-function globRoot(glob) {
-    const parts = glob.split('/');
-    const fixed = [];
-    for (const p of parts) {
-        if (/[*?[]/.test(p))
-            break;
-        fixed.push(p);
-    }
-    return fixed.join('/') || '/';
-}
-/** `*` and `?` stay within one path segment; `**` crosses segments. */
-function globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            const slash = glob[i + 2] === '/';
-            re += slash ? '(?:.*/)?' : '.*';
-            i += slash ? 2 : 1;
+        if (watchdog.fired) {
+            // A watchdog-stopped run reads as interrupted; record it as the environment timeout it was.
+            return finish(await (0,runs/* recordRun */.vj)(plan.runsRoot, {
+                ...outcome.result,
+                status: 'environment_error',
+                passed: false,
+                kill_reason: 'timeout:suite_watchdog',
+                error: {
+                    kind: 'environment:timeout',
+                    message: `stopped by the suite runner: no result within ${Math.round(deadlineMs / 1000)}s`,
+                },
+            }, { runDir: outcome.runDir }));
         }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+        return finish(outcome.result);
     }
-    return new RegExp(`^${re}/?$`);
-}
-function taskDirsUnder(root, depth) {
-    if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
-        return [];
-    const out = [];
-    if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
-        out.push(root);
-    for (const e of (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })) {
-        if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
-            out.push(...taskDirsUnder(external_node_path_.join(root, e.name), depth - 1));
+    catch (err) {
+        // runTask never throws for a failed run; a thrown error is a harness bug, recorded like a crash.
+        const message = err instanceof Error ? err.message : String(err);
+        try {
+            return finish(await recordSynthetic(plan, unit, runId, started, 'crashed', { kind: 'crashed', message }));
+        }
+        catch (inner) {
+            warn(`${taskId} epoch ${epoch + 1}: could not record a crash (${inner.message}): ${message}`);
+            return null;
+        }
     }
-    return out;
-}
-/** Suite files (`*.yaml`, `*.yml`) directly in a folder, sorted. */
-function discoverSuiteFiles(dir) {
-    if (!existsSync(dir))
-        return [];
-    return readdirSync(dir)
-        .filter((f) => /\.ya?ml$/.test(f))
-        .map((f) => path.join(dir, f))
-        .sort();
-}
-//# sourceMappingURL=load.js.map
-;// CONCATENATED MODULE: ./build/src/suites/report.js
-
-
-const STATE_MARK = {
-    passed: '✅ passed',
-    failed: '❌ failed',
-    partial: '🟡 partial',
-    error: '⚠️ env error',
-    not_run: '⏸ not run',
-};
-/** `report.md`: what a person reads after a suite run. */
-function renderReportMarkdown(s) {
-    const t = s.totals;
-    const out = [];
-    out.push(`# Suite ${s.suite_id}: ${s.model}`);
-    out.push('');
-    const status = s.status === 'completed'
-        ? 'completed'
-        : s.status === 'interrupted'
-            ? `**interrupted**: ${t.runs_finished} of ${t.runs_planned} runs finished; resume with \`factory-bench suite run --resume ${s.suite_run_id}\``
-            : `running (${t.runs_finished} of ${t.runs_planned} runs finished)`;
-    const meta = [
-        `- Suite run: \`${s.suite_run_id}\` (${status})`,
-        `- Started ${s.started_at}${s.finished_at ? `, finished ${s.finished_at}` : ''}`,
-    ];
-    const where = [
-        s.branch ? `branch \`${s.branch}\`` : null,
-        s.commit_sha ? `commit \`${s.commit_sha.slice(0, 12)}\`` : null,
-        s.label ? `label \`${s.label}\`` : null,
-        s.shard ? `shard ${s.shard.index + 1} of ${s.shard.total}` : null,
-        s.task_filter ? `tasks ${s.task_filter.join(', ')}` : null,
-    ].filter(Boolean);
-    if (where.length > 0)
-        meta.push(`- ${where.join(', ')}`);
-    meta.push(`- ${t.tasks} tasks × ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, concurrency ${s.concurrency}`);
-    out.push(...meta, '');
-    out.push('## Totals', '');
-    const score = s.suite_score;
-    const ci = score && score.low !== null && score.high !== null
-        ? ` (95% CI ${fmtScore(Math.max(0, score.low))}–${fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
-        : '';
-    const rows = [
-        [
-            'Passed runs',
-            `${t.passed_runs} / ${t.scored_runs}${t.scored_runs > 0 ? ` (${fmtPercent(t.passed_runs / t.scored_runs)})` : ''}`,
-        ],
-        ['Average score', `${fmtScore(score?.mean ?? null)}${ci}`],
-    ];
-    for (const p of s.pass_at_k)
-        rows.push([`pass@${p.k}`, `${fmtPercent(p.value)} (${p.tasks} tasks)`]);
-    rows.push([
-        'Environment errors',
-        `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
-    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
-    out.push(mdTable(['', ''], rows), '');
-    // Planned epochs, not finished runs: what the suite can tell at its size.
-    const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
-    out.push(`**Smallest detectable change:** ${sensitivity.statement}.`, '');
-    out.push('## Tasks', '');
-    out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
-        task.task_id,
-        task.difficulty,
-        STATE_MARK[task.state],
-        `${task.passes}/${task.scored}${task.environment_errors ? ` (+${task.environment_errors} err)` : ''}`,
-        fmtScore(task.mean_score),
-        task.kill_reasons.join(', ') || '-',
-        task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
-        fmtTokens(task.tokens),
-        fmtUsd(task.cost_usd),
-        fmtSeconds(task.wall_s),
-    ])), '');
-    if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
-        out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
-    out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
-    out.push('## By domain', '', rollupTable(s.by_domain), '');
-    out.push('## Environment errors', '');
-    if (s.environment_errors.length === 0)
-        out.push('None.', '');
-    else {
-        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
-            e.task_id,
-            e.epoch + 1,
-            e.status,
-            e.kind ?? '-',
-            oneLine(e.message),
-            `\`${e.run_id}\``,
-        ])), '');
+    finally {
+        watchdog.clear();
+        options.signal?.removeEventListener('abort', forward);
     }
-    out.push('## Agent failures', '');
-    if (s.agent_failures.length === 0)
-        out.push('None.', '');
-    else
-        out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
-            f.task_id,
-            f.epoch + 1,
-            fmtScore(f.score),
-            f.kill_reason ?? '-',
-            oneLine(f.message) || '-',
-            `\`${f.run_id}\``,
-        ])), '');
-    return `${out.join('\n').trimEnd()}\n`;
 }
-function rollupTable(rows) {
-    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
+/** Fires `onFire` after `deadlineMs`, then resolves `hung` if the run has not returned `stopGraceMs` later. */
+class Watchdog {
+    fired = false;
+    hung;
+    timer;
+    giveUp;
+    constructor(deadlineMs, stopGraceMs, onFire) {
+        this.hung = new Promise((resolve) => {
+            this.timer = setTimeout(() => {
+                this.fired = true;
+                onFire();
+                this.giveUp = setTimeout(() => resolve('hung'), stopGraceMs);
+            }, deadlineMs);
+        });
+    }
+    clear() {
+        clearTimeout(this.timer);
+        clearTimeout(this.giveUp);
+    }
 }
-//# sourceMappingURL=report.js.map
+/** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
+function recordSynthetic(plan, unit, knownRunId, started, status, error) {
+    const manifest = unit.suiteTask.task.manifest;
+    const runId = knownRunId ?? (0,runs/* newRunId */.F$)(manifest.id, plan.model, started);
+    new runs/* RunDirectory */.dK(plan.runsRoot, runId).create();
+    const result = (0,runs/* blankRunResult */.J7)({
+        task: manifest,
+        runId,
+        model: plan.model,
+        suiteRunId: plan.suiteRunId,
+        epoch: unit.epoch,
+        startedAt: started,
+    }, { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null });
+    return (0,runs/* recordRun */.vj)(plan.runsRoot, result);
+}
+//# sourceMappingURL=unit-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/runner.js
 
 
 
 
 
-
-
-const PROGRESS_SAVE_DELAY_MS = 200;
-/** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
-class runner_SuiteInputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'SuiteInputError';
-    }
-}
 /**
  * Runs a suite: every selected task for its epochs through a bounded pool,
  * each run isolated (a crash, an environment error or a hang is recorded and
@@ -56895,402 +57316,87 @@ class runner_SuiteInputError extends Error {
  * input (ManifestError, SuiteInputError).
  */
 async function runSuite(options) {
-    const runsRoot = external_node_path_.resolve(options.runsRoot);
-    const dbPath = external_node_path_.join(runsRoot, 'runs.sqlite');
+    const plan = await planSuiteRun(options);
     const emit = (event) => options.onEvent?.(event);
-    const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
-    const suite = resolveSuite(options, previous);
-    const chosenModel = options.model ?? previous?.config.model ?? suite.defaults.model;
-    if (!chosenModel)
-        throw new runner_SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
-    const model = chosenModel;
-    if (previous && model !== previous.config.model)
-        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
-    const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new runner_SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
-    if (previous && options.epochs !== undefined && options.epochs !== previous.config.epochs)
-        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with ${previous.config.epochs} epoch(s); it resumes with the same`);
-    const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
-    if (!Number.isInteger(epochs) || epochs < 1)
-        throw new runner_SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
-    const shard = previous ? previous.config.shard : (options.shard ?? null);
-    if (shard &&
-        !(Number.isInteger(shard.index) && shard.total >= 1 && shard.index >= 0 && shard.index < shard.total))
-        throw new runner_SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
-    const taskFilter = previous ? previous.config.task_filter : (options.tasks ?? null);
-    const selected = selectTasks(suite, taskFilter, shard, previous?.config);
-    const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? epochs;
-    const summaryTasks = selected.map((t) => ({
-        task_id: t.id,
-        title: t.task.manifest.title,
-        difficulty: t.task.manifest.difficulty,
-        domain: t.task.manifest.domain,
-        epochs: epochsOf(t),
-    }));
-    const config = previous?.config ?? {
-        suite_file: suite.file,
-        suite_id: suite.id,
-        suite_title: suite.title,
-        model,
-        epochs,
-        shard,
-        task_filter: taskFilter,
-        tasks: summaryTasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
-    };
-    const suiteRunId = previous?.record.suite_run_id ?? options.suiteRunId ?? (0,src_runs/* newSuiteRunId */.bl)(suite.id);
-    const dir = external_node_path_.join(runsRoot, suiteRunId);
-    const reportPath = external_node_path_.join(dir, 'report.md');
-    const summaryPath = external_node_path_.join(dir, 'summary.json');
-    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-    const sessionStarted = Date.now();
-    const priorWall = previous?.record.wall_seconds ?? 0;
-    const startedAt = previous?.record.started_at ?? new Date(sessionStarted).toISOString();
-    const runs = previous ? previous.runs : [];
-    const header = (status) => ({
-        suite_run_id: suiteRunId,
-        suite_id: suite.id,
-        suite_title: config.suite_title,
-        suite_file: config.suite_file,
-        model,
-        status,
-        started_at: startedAt,
-        finished_at: status === 'running' ? null : new Date().toISOString(),
-        branch: options.branch ?? previous?.record.branch ?? null,
-        commit_sha: options.commit ?? previous?.record.commit_sha ?? null,
-        label: options.label ?? previous?.record.label ?? null,
-        shard,
-        task_filter: taskFilter,
-        epochs,
-        concurrency,
-        wall_seconds: priorWall + (Date.now() - sessionStarted) / 1000,
-    });
-    // Saves are chained so that a slow one never overtakes a newer one, and coalesced: at most one
-    // waits behind the save in progress, and it reads the runs when it starts, so none is missed.
-    let writes = Promise.resolve();
-    let queued = null;
-    const save = async (status) => {
-        const summary = buildSummary(header(status), summaryTasks, runs);
-        writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
-        writeAtomic(reportPath, renderReportMarkdown(summary));
-        await (0,src_runs/* updateIndex */.UB)(dbPath, (db) => (0,src_runs/* upsertSuiteRun */.bE)(db, suiteRunRecord(summary, config, reportPath)));
-        return summary;
-    };
-    const persist = (status) => {
-        if (status === 'running' && queued)
-            return queued;
-        const next = writes.then(() => {
-            if (status === 'running')
-                queued = null;
-            return save(status);
-        });
-        if (status === 'running')
-            queued = next;
-        writes = next.catch(() => undefined);
-        return next;
-    };
-    const emitWarning = (message) => emit({ type: 'warning', message });
-    // Runs that end together share one save; the final save supersedes a pending one.
-    let saveTimer;
-    const saveProgress = () => {
-        if (saveTimer)
-            return;
-        saveTimer = setTimeout(() => {
-            saveTimer = undefined;
-            persist('running').catch((err) => emitWarning(`could not save the suite's progress: ${err.message}`));
-        }, PROGRESS_SAVE_DELAY_MS);
-    };
+    const recorder = new SuiteRunRecorder(plan, (message) => emit({ type: 'warning', message }));
     // The first save (which also proves the index writable) runs alongside the first runs; if it fails, no more start.
     let initialSaveFailed = false;
-    const initialSave = persist('running');
+    const initialSave = recorder.save('running');
     initialSave.catch(() => {
         initialSaveFailed = true;
     });
-    const done = latestFinishedRuns(runs);
-    const units = [];
-    const maxEpochs = Math.max(0, ...summaryTasks.map((t) => t.epochs));
-    // Epoch-major order: an interrupted suite has covered every task at least once before any twice.
-    for (let e = 0; e < maxEpochs; e++)
-        selected.forEach((t, i) => {
-            const n = summaryTasks[i]?.epochs ?? 1;
-            if (e < n && !done.has(unitKey(t.id, e)))
-                units.push({ suiteTask: t, epoch: e, epochs: n });
-        });
+    const done = latestFinishedRuns(recorder.runs);
     emit({
         type: 'suite_start',
-        suiteRunId,
-        suiteId: suite.id,
-        model,
-        tasks: summaryTasks.map((t) => ({
+        suiteRunId: plan.suiteRunId,
+        suiteId: plan.suite.id,
+        model: plan.model,
+        tasks: plan.tasks.map((t) => ({
             taskId: t.task_id,
             epochs: t.epochs,
             done: [...Array(t.epochs).keys()].filter((e) => done.has(unitKey(t.task_id, e))).length,
         })),
-        pending: units.length,
-        resumed: previous !== null,
+        pending: plan.units.length,
+        resumed: plan.previous !== null,
     });
-    const runner = options.runTask ?? run_task_runTask;
-    const warn = emitWarning;
-    const running = new Set();
-    let next = 0;
     const signal = options.signal;
-    const onAbort = () => emit({ type: 'interrupting', running: running.size });
+    const ctx = { plan, options, runTask: options.runTask ?? run_task_runTask, emit };
+    const pool = new Set();
+    const onAbort = () => emit({ type: 'interrupting', running: pool.size });
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        const stopStarting = () => Boolean(signal?.aborted) || initialSaveFailed;
-        while (next < units.length && !stopStarting()) {
-            while (running.size < concurrency && next < units.length && !stopStarting()) {
-                const unit = units[next++];
-                const p = runUnit(unit).then((brief) => {
-                    running.delete(p);
-                    if (brief) {
-                        runs.push(brief);
-                        saveProgress();
-                    }
-                });
-                running.add(p);
-            }
-            if (running.size > 0)
-                await Promise.race(running);
-        }
-        await Promise.all(running);
+        await runPool(plan.units, plan.concurrency, pool, {
+            stop: () => Boolean(signal?.aborted) || initialSaveFailed,
+            run: (unit) => runUnit(unit, ctx),
+            done: (brief) => {
+                if (brief)
+                    recorder.add(brief);
+            },
+        });
     }
     finally {
         signal?.removeEventListener('abort', onAbort);
-        clearTimeout(saveTimer);
+        recorder.cancelPending();
     }
     await initialSave;
-    const finished = latestFinishedRuns(runs);
-    const complete = summaryTasks.every((t) => [...Array(t.epochs).keys()].every((e) => finished.has(unitKey(t.task_id, e))));
+    const finished = latestFinishedRuns(recorder.runs);
+    const complete = plan.tasks.every((t) => [...Array(t.epochs).keys()].every((e) => finished.has(unitKey(t.task_id, e))));
     const status = complete ? 'completed' : 'interrupted';
-    const summary = await persist(status);
+    const summary = await recorder.save(status);
     emit({ type: 'suite_end', status, summary });
-    return { suiteRunId, status, summary, dir, reportPath, summaryPath };
-    async function runUnit(unit) {
-        const { suiteTask, epoch, epochs: n } = unit;
-        const taskId = suiteTask.id;
-        emit({ type: 'unit_start', taskId, epoch, epochs: n });
-        const controller = new AbortController();
-        const forward = () => controller.abort();
-        signal?.addEventListener('abort', forward, { once: true });
-        let runId = null;
-        let watchdogFired = false;
-        const budgetSeconds = suiteTask.budget.max_wall_seconds ?? suiteTask.task.manifest.budget.max_wall_seconds;
-        const deadlineMs = (budgetSeconds + (options.hardTimeoutGraceSeconds ?? 900)) * 1000;
-        const stopGraceMs = (options.stopGraceSeconds ?? 60) * 1000;
-        const started = new Date();
-        let watchdog;
-        let giveUp;
-        try {
-            const attempt = Promise.resolve().then(() => runner({
-                task: suiteTask.task,
-                model: options.createModel ? options.createModel(taskId, epoch) : model,
-                runsRoot,
-                suiteRunId,
-                epoch,
-                budget: suiteTask.budget,
-                signal: controller.signal,
-                ...(options.pricing ? { pricing: options.pricing } : {}),
-                ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
-                ...(options.exchanges ? { exchanges: options.exchanges } : {}),
-                warn: (m) => warn(`${taskId}: ${m}`),
-                onPhase: (phase, id) => {
-                    runId = id;
-                    emit({ type: 'unit_phase', taskId, epoch, epochs: n, phase, runId: id });
-                },
-            }));
-            const hung = new Promise((resolve) => {
-                watchdog = setTimeout(() => {
-                    watchdogFired = true;
-                    warn(`${taskId} epoch ${epoch + 1}: no result ${Math.round(deadlineMs / 1000)}s after start; stopping it`);
-                    controller.abort();
-                    giveUp = setTimeout(() => resolve('hung'), stopGraceMs);
-                }, deadlineMs);
-            });
-            const outcome = await Promise.race([attempt, hung]);
-            let result;
-            if (outcome === 'hung') {
-                attempt.catch(() => undefined);
-                result = await recordSynthetic(unit, runId, started, 'environment_error', {
-                    kind: 'environment:timeout',
-                    message: `the run did not return within ${Math.round(deadlineMs / 1000)}s nor stop when asked`,
-                });
-            }
-            else if (watchdogFired) {
-                result = await rewriteAsTimeout(outcome, deadlineMs);
-            }
-            else {
-                result = outcome.result;
-            }
-            const brief = briefFromResult(result);
-            emit({ type: 'unit_end', taskId, epoch, epochs: n, run: brief });
-            return brief;
-        }
-        catch (err) {
-            // runTask never throws for a failed run; a thrown error is a harness bug, recorded like a crash.
-            const message = err instanceof Error ? err.message : String(err);
-            try {
-                const result = await recordSynthetic(unit, runId, started, 'crashed', { kind: 'crashed', message });
-                const brief = briefFromResult(result);
-                emit({ type: 'unit_end', taskId, epoch, epochs: n, run: brief });
-                return brief;
-            }
-            catch (inner) {
-                warn(`${taskId} epoch ${epoch + 1}: could not record a crash (${inner.message}): ${message}`);
-                return null;
-            }
-        }
-        finally {
-            clearTimeout(watchdog);
-            clearTimeout(giveUp);
-            signal?.removeEventListener('abort', forward);
-        }
-    }
-    /** A watchdog-stopped run reads as interrupted; record it as the environment timeout it was. */
-    function rewriteAsTimeout(outcome, deadlineMs) {
-        const result = {
-            ...outcome.result,
-            status: 'environment_error',
-            passed: false,
-            kill_reason: 'timeout:suite_watchdog',
-            error: {
-                kind: 'environment:timeout',
-                message: `stopped by the suite runner: no result within ${Math.round(deadlineMs / 1000)}s`,
-            },
-        };
-        return (0,src_runs/* recordRun */.vj)(runsRoot, result, { runDir: outcome.runDir });
-    }
-    /** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
-    function recordSynthetic(unit, knownRunId, started, status, error) {
-        const manifest = unit.suiteTask.task.manifest;
-        const runId = knownRunId ?? (0,src_runs/* newRunId */.F$)(manifest.id, model, started);
-        new src_runs/* RunDirectory */.dK(runsRoot, runId).create();
-        const result = (0,src_runs/* blankRunResult */.J7)({ task: manifest, runId, model, suiteRunId, epoch: unit.epoch, startedAt: started }, { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null });
-        return (0,src_runs/* recordRun */.vj)(runsRoot, result);
-    }
-}
-function resolveSuite(options, previous) {
-    if (options.suite && typeof options.suite !== 'string') {
-        if (previous && options.suite.id !== previous.config.suite_id)
-            throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
-        return options.suite;
-    }
-    const file = options.suite ?? previous?.config.suite_file;
-    if (!file)
-        throw new runner_SuiteInputError('no suite: pass a suite file, or a suite run to resume');
-    const suite = loadSuite(file);
-    if (previous && suite.id !== previous.config.suite_id)
-        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
-    return suite;
-}
-/** Task ids matching `*` globs. */
-function matchesTaskFilter(taskId, filter) {
-    return filter.some((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replaceAll('*', '.*')}$`).test(taskId));
-}
-function selectTasks(suite, filter, shard, resumed) {
-    if (resumed) {
-        // The task set was fixed when the suite run started.
-        const byId = new Map(suite.tasks.map((t) => [t.id, t]));
-        const missing = resumed.tasks.filter((t) => !byId.has(t.task_id)).map((t) => t.task_id);
-        if (missing.length > 0)
-            throw new runner_SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
-        return resumed.tasks.map((t) => byId.get(t.task_id));
-    }
-    let tasks = [...suite.tasks].sort((a, b) => a.id.localeCompare(b.id));
-    if (filter && filter.length > 0) {
-        tasks = tasks.filter((t) => matchesTaskFilter(t.id, filter));
-        if (tasks.length === 0)
-            throw new runner_SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
-    }
-    if (shard)
-        tasks = tasks.filter((_, i) => i % shard.total === shard.index);
-    return tasks;
-}
-async function loadResumable(dbPath, suiteRunId) {
-    const found = await (0,src_runs/* readIndex */.vY)(dbPath, (db) => {
-        const record = (0,src_runs/* getSuiteRun */.Uo)(db, suiteRunId);
-        return record ? { record, runs: (0,src_runs/* runsOfSuiteRun */.Do)(db, suiteRunId).map(briefFromRecord) } : null;
-    });
-    if (!found)
-        throw new runner_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
-    if (!found.record.config_json)
-        throw new runner_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
-    const config = JSON.parse(found.record.config_json);
-    return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
-}
-/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
-function suiteRunRecord(summary, config, reportPath) {
     return {
-        suite_run_id: summary.suite_run_id,
-        suite_id: summary.suite_id,
-        model: summary.model,
-        status: summary.status,
-        started_at: summary.started_at,
-        finished_at: summary.finished_at,
-        total: summary.totals.scored_runs,
-        passed: summary.totals.passed_runs,
-        avg_score: summary.suite_score?.mean ?? null,
-        cost_usd: summary.totals.cost_usd,
-        branch: summary.branch,
-        commit_sha: summary.commit_sha,
-        label: summary.label,
-        report_path: reportPath,
-        summary_json: JSON.stringify(summary),
-        epochs: summary.epochs,
-        concurrency: summary.concurrency,
-        total_tokens: summary.totals.tokens,
-        wall_seconds: summary.totals.wall_seconds,
-        environment_errors: summary.totals.environment_errors,
-        suite_file: summary.suite_file,
-        config_json: config === null ? null : JSON.stringify(config),
+        suiteRunId: plan.suiteRunId,
+        status,
+        summary,
+        dir: recorder.dir,
+        reportPath: recorder.reportPath,
+        summaryPath: recorder.summaryPath,
     };
 }
-function writeAtomic(file, text) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    (0,external_node_fs_.writeFileSync)(tmp, (0,src_runs/* redact */.E$)(text));
-    (0,external_node_fs_.renameSync)(tmp, file);
+/** Runs the units at most `concurrency` at a time, in order, until they are done or `stop` says so. */
+async function runPool(units, concurrency, running, work) {
+    let next = 0;
+    while (next < units.length && !work.stop()) {
+        while (running.size < concurrency && next < units.length && !work.stop()) {
+            const p = work.run(units[next++]).then((result) => {
+                running.delete(p);
+                work.done(result);
+            });
+            running.add(p);
+        }
+        if (running.size > 0)
+            await Promise.race(running);
+    }
+    await Promise.all(running);
 }
 //# sourceMappingURL=runner.js.map
-;// CONCATENATED MODULE: ./build/src/suites/history.js
-
-
-/** The suite run with this id or unique id prefix; SuiteInputError when there is none or several. */
-function resolveSuiteRun(db, idOrPrefix) {
-    const rows = findSuiteRunsById(db, idOrPrefix, 2);
-    const exact = rows.find((r) => r.suite_run_id === idOrPrefix);
-    if (exact)
-        return exact;
-    if (rows.length === 0)
-        throw new SuiteInputError(`no suite run ${idOrPrefix} in the index`);
-    if (rows.length > 1)
-        throw new SuiteInputError(`${idOrPrefix} matches more than one suite run; give more of the id`);
-    return rows[0];
-}
-/** The summary stored with a suite run. */
-function readSuiteSummary(record) {
-    if (!record.summary_json)
-        throw new runner_SuiteInputError(`suite run ${record.suite_run_id} has no summary recorded (written by an older version?)`);
-    return JSON.parse(record.summary_json);
-}
-/**
- * The baseline for a suite run: the latest completed run of the same suite
- * and model on `branch` (or with `label`), other than the head itself.
- */
-function findBaselineSuiteRun(db, head, where) {
-    return findLatestSuiteRun(db, {
-        suiteId: head.suite_id,
-        branch: where.branch,
-        label: where.label,
-        model: where.sameModel === false ? undefined : head.model,
-        excludeSuiteRunId: head.suite_run_id,
-    });
-}
-//# sourceMappingURL=history.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/index.js
 /**
  * Suites: manifests, the suite runner, reports and comparisons. The public
  * library API (used by the CLI and the GitHub Action) is what this file exports.
  */
+
+
 
 
 
