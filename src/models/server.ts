@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { BudgetExceeded } from '../budgets/index.js';
 import { redact, registerSecret } from '../runs/index.js';
 import type { ModelGateway } from './gateway.js';
-import { ModelError } from './types.js';
+import { parseResponsesRequest, toResponse, toResponseEvents } from './responses.js';
+import { type ChatMessage, ModelError } from './types.js';
 import {
   errorBody,
   parseChatCompletionRequest,
@@ -38,11 +39,14 @@ export interface GatewayServer {
 }
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+/** Responses kept for previous_response_id; an agent continues its latest ones. */
+const MAX_REMEMBERED = 256;
 
 /**
  * An OpenAI-compatible HTTP endpoint in front of a ModelGateway, for agents
  * that run as their own process: `POST /v1/chat/completions` (plain or
- * `stream: true` as server-sent events), `GET /v1/models`. Every request must
+ * `stream: true` as server-sent events), `POST /v1/responses` (function
+ * tools and text, streamed as Responses events), `GET /v1/models`. Every request must
  * carry the per-run token; the real API key stays in the harness and no
  * answer or error carries it. Errors come back in OpenAI's error shape with
  * `x-should-retry: false` when retrying cannot help (the gateway retried
@@ -92,7 +96,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
         `this run serves ${model.id} only`,
       );
     }
-    if (route !== '/chat/completions') {
+    if (route !== '/chat/completions' && route !== '/responses') {
       req.resume();
       return sendError(
         res,
@@ -119,26 +123,40 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ga
     res.on('close', () => {
       if (!res.writableFinished) gone.abort(new Error('the client went away'));
     });
+    const call = { signal: gone.signal, source: 'http', logNewMessages: true };
+    const model = opts.gateway.model.name;
     try {
+      if (route === '/responses') {
+        const { wire, req: chatReq } = parseResponsesRequest(body, (id) => conversations.get(id));
+        const answer = await opts.gateway.complete(chatReq, call);
+        const response = toResponse(answer, model, wire);
+        remember(response.id, [...chatReq.messages, answer.message]);
+        if (!wire.stream) return sendJson(res, 200, response);
+        startEvents(res);
+        for (const event of toResponseEvents(response))
+          res.write(`event: ${event.type}\ndata: ${redact(JSON.stringify(event))}\n\n`);
+        return void res.end();
+      }
       const { wire, req: chatReq } = parseChatCompletionRequest(body);
-      const answer = await opts.gateway.complete(chatReq, {
-        signal: gone.signal,
-        source: 'http',
-        logNewMessages: true,
-      });
-      const model = opts.gateway.model.name;
+      const answer = await opts.gateway.complete(chatReq, call);
       if (!wire.stream) return sendJson(res, 200, toChatCompletion(answer, model));
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-      });
+      startEvents(res);
       for (const chunk of toChatCompletionChunks(answer, model, wire.stream_options?.include_usage === true))
         res.write(`data: ${redact(JSON.stringify(chunk))}\n\n`);
       res.end('data: [DONE]\n\n');
     } catch (err) {
       if (gone.signal.aborted) return;
       sendFailure(res, err);
+    }
+  }
+
+  /** What each Responses answer stands for, so that a later request can continue it by previous_response_id. */
+  const conversations = new Map<string, ChatMessage[]>();
+  function remember(id: string, messages: ChatMessage[]): void {
+    conversations.set(id, messages);
+    if (conversations.size > MAX_REMEMBERED) {
+      const oldest = conversations.keys().next().value;
+      if (oldest !== undefined) conversations.delete(oldest);
     }
   }
 
@@ -222,6 +240,14 @@ function sendJson(
     ...headers,
   });
   res.end(text);
+}
+
+function startEvents(res: http.ServerResponse): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
 }
 
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | null> {

@@ -49,6 +49,8 @@ describe('what the judge reads', () => {
       { type: 'grading_start', t: '5', killed_processes: 2 },
       { type: 'graded', t: '6', score: 1 },
       { type: 'regrade_start', t: '7' },
+      // A judge's own call, written by the gateway: a re-grade must not read it as the agent's.
+      { type: 'model_response', t: '8', source: 'judge', message: { content: '{"score": 9}' } },
     ];
     const jsonl = (events: object[]) => events.map((e) => JSON.stringify(e)).join('\n');
     const before = condenseTranscript(jsonl(agent));

@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../src/agents/index.js';
 import { CostTracker } from '../../src/cost/index.js';
-import { GRADER_DIR, grade } from '../../src/judges/index.js';
-import { ModelGateway } from '../../src/models/index.js';
+import { GRADER_DIR, grade, judgeForRun } from '../../src/judges/index.js';
+import { ExchangeStore } from '../../src/models/index.js';
 import { FakeSandbox } from '../helpers/judge-fakes.js';
 import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -42,26 +43,34 @@ describe('an LLM rubric judged through the real openai client', () => {
       },
       { 'rubric.md': 'Score correctness and tidiness.' },
     );
-    const r = await grade({
-      task,
-      sandbox: new FakeSandbox(),
-      outputsDir: tempDir('fb-openai-judge-'),
-      graderDir: GRADER_DIR,
-      judge: {
+    const events: Array<Record<string, unknown>> = [];
+    const exchanges = new ExchangeStore({ mode: 'record', dir: path.join(tempDir('fb-judge-rec-'), 'rec') });
+    const work = tempDir('fb-judge-work-');
+    const judgeWith = (store: ExchangeStore, tracker: CostTracker) =>
+      judgeForRun({
+        task,
         resolve: (name) =>
           resolveModel(name, {
             baseUrl: server.baseURL,
             env: { OPENAI_API_KEY: 'sk-test-judge-key-0000000' },
           }),
         cacheDir: null,
-        gateway: (m) => new ModelGateway({ model: m, cost, source: 'judge' }),
-        material: () => ({
-          instructions: 'Fix the bug.',
-          transcript: '[assistant] fixed',
-          changes: '## changed: a.py',
-        }),
-      },
-    });
+        cost: tracker,
+        transcriptPath: path.join(work, 'transcript.jsonl'),
+        seedWorkspace: work,
+        finalWorkspace: work,
+        transcript: { write: (e) => events.push(e) },
+        exchanges: store,
+      });
+    const gradeWith = (store: ExchangeStore, tracker: CostTracker) =>
+      grade({
+        task,
+        sandbox: new FakeSandbox(),
+        outputsDir: tempDir('fb-openai-judge-'),
+        graderDir: GRADER_DIR,
+        judge: judgeWith(store, tracker),
+      });
+    const r = await gradeWith(exchanges, cost);
     expect(r.checks[0]?.status).toBe('passed');
     expect(r.checks[0]?.score).toBeCloseTo(0.8);
     expect(server.received).toHaveLength(2);
@@ -70,5 +79,17 @@ describe('an LLM rubric judged through the real openai client', () => {
     expect(retry.content).toMatch(/could not be used: the reply is not a JSON object/);
     // (1200 + 1300) input tokens at $0.5/M and (20 + 15) output tokens at $2/M.
     expect(cost.totalUsd).toBeCloseTo((2500 * 0.5 + 35 * 2) / 1e6, 12);
+    // Each judge call is a transcript line of its own, marked as the judge's.
+    const lines = events.filter((e) => e.type === 'model_response');
+    expect(lines).toHaveLength(2);
+    expect(lines.every((e) => e.source === 'judge' && e.model === 'openai/judge-mini')).toBe(true);
+
+    // The recorded judge answers the same grading again with the server stopped.
+    await server.close();
+    const again = new CostTracker(pricing);
+    const replayed = await gradeWith(new ExchangeStore({ mode: 'replay', dir: exchanges.dir }), again);
+    expect(replayed.checks[0]).toMatchObject({ status: 'passed', score: r.checks[0]?.score });
+    expect(again.totalUsd).toBe(cost.totalUsd);
+    expect(server.received).toHaveLength(2);
   });
 });

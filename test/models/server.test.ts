@@ -305,6 +305,114 @@ describe('the gateway HTTP server', () => {
     expect(upstream.received).toHaveLength(0);
   });
 
+  it('serves the Responses API: function calls, their outputs as tool messages, previous_response_id and streaming', async () => {
+    const { client, upstream, transcript } = await setup([
+      completion(
+        { content: 'Checking.', tool_calls: [{ name: 'bash', arguments: '{"command":"ls"}' }] },
+        { prompt: 40, completion: 8, cached: 10 },
+      ),
+      completion({ content: 'There is one file.' }, { prompt: 60, completion: 5 }),
+      completion({ content: 'Yes, a.txt.' }, { prompt: 70, completion: 4 }),
+      completion(
+        { tool_calls: [{ name: 'bash', arguments: '{"command":"pwd"}' }] },
+        { prompt: 80, completion: 6 },
+      ),
+    ]);
+    const tools = [{ type: 'function' as const, strict: false, ...BASH.function }];
+    const first = await client.responses.create({
+      model: 'gpt-4o-mini',
+      instructions: 'Be terse.',
+      input: 'List the files.',
+      tools,
+      max_output_tokens: 300,
+    });
+    expect(first).toMatchObject({ object: 'response', status: 'completed', model: 'openai/gpt-4o-mini' });
+    expect(first.output_text).toBe('Checking.');
+    const call = first.output.find((o) => o.type === 'function_call');
+    expect(call).toMatchObject({
+      name: 'bash',
+      arguments: '{"command":"ls"}',
+      call_id: expect.stringMatching(/^call_/),
+    });
+    expect(first.usage).toMatchObject({
+      input_tokens: 40,
+      output_tokens: 8,
+      input_tokens_details: { cached_tokens: 10 },
+    });
+    expect(upstream.received[0]?.body).toMatchObject({
+      messages: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: 'List the files.' },
+      ],
+      max_completion_tokens: 300,
+    });
+
+    // The agent sends the whole conversation back, as stateless clients do.
+    const callId = call?.type === 'function_call' ? call.call_id : '';
+    const second = await client.responses.create({
+      model: 'gpt-4o-mini',
+      instructions: 'Be terse.',
+      input: [
+        { role: 'user', content: 'List the files.' },
+        ...first.output.map((o) =>
+          o.type === 'function_call'
+            ? { type: 'function_call' as const, call_id: o.call_id, name: o.name, arguments: o.arguments }
+            : { role: 'assistant' as const, content: 'Checking.' },
+        ),
+        { type: 'function_call_output', call_id: callId, output: 'a.txt' },
+      ],
+      tools,
+    });
+    expect(second.output_text).toBe('There is one file.');
+    expect(upstream.received[1]?.body.messages).toEqual([
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: 'List the files.' },
+      {
+        role: 'assistant',
+        content: 'Checking.',
+        tool_calls: [
+          { id: callId, type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: callId, content: 'a.txt' },
+    ]);
+
+    // Or it continues a response by id.
+    const third = await client.responses.create({
+      model: 'gpt-4o-mini',
+      previous_response_id: second.id,
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Is it a.txt?' }] }],
+    });
+    expect(third.output_text).toBe('Yes, a.txt.');
+    expect(upstream.received[2]?.body.messages.slice(-2)).toEqual([
+      { role: 'assistant', content: 'There is one file.' },
+      { role: 'user', content: 'Is it a.txt?' },
+    ]);
+
+    // Streamed, through the SDK's own event accumulator.
+    const stream = client.responses.stream({ model: 'gpt-4o-mini', input: 'Where am I?', tools });
+    const types: string[] = [];
+    stream.on('event', (e) => types.push(e.type));
+    const final = await stream.finalResponse();
+    expect(final.output).toEqual([
+      expect.objectContaining({ type: 'function_call', name: 'bash', arguments: '{"command":"pwd"}' }),
+    ]);
+    expect(types[0]).toBe('response.created');
+    expect(types).toContain('response.function_call_arguments.delta');
+    expect(types.at(-1)).toBe('response.completed');
+    expect(transcript().filter((e) => e.type === 'model_response')).toHaveLength(4);
+
+    const unknown = await client.responses
+      .create({ model: 'm', input: 'x', previous_response_id: 'resp_nope' }, { maxRetries: 0 })
+      .catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ status: 404, code: 'previous_response_not_found' });
+    const search = await client.responses
+      .create({ model: 'm', input: 'x', tools: [{ type: 'web_search' }] }, { maxRetries: 0 })
+      .catch((e: unknown) => e);
+    expect(search).toMatchObject({ status: 400, code: 'unsupported_tool', param: 'tools.0' });
+    expect(upstream.received).toHaveLength(4);
+  });
+
   it('listens on a Unix socket', async () => {
     const socketPath = path.join(mkdtempSync(path.join(root, 'sock-')), 'gateway.sock');
     const { server } = await setup(
