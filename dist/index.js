@@ -48482,13 +48482,15 @@ class ModelGateway {
         const wall = remaining === null ? null : AbortSignal.timeout(Math.max(1, remaining));
         const signals = [wall, this.opts.signal, call.signal].filter((s) => !!s);
         const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
-        const normalized = this.exchanges ? normalizeRequest(this.model.name, req) : null;
+        // Built-in scripted models (oracle, null) answer the same for free: nothing to record or replay.
+        const exchanges = this.model.free ? null : this.exchanges;
+        const normalized = exchanges ? normalizeRequest(this.model.name, req) : null;
         const key = normalized ? exchangeKey(normalized) : null;
         const summary = requestSummary(req, call.logNewMessages ?? false);
         let response;
         try {
-            if (this.exchanges?.replaying && key) {
-                response = { ...this.exchanges.replay(key, this.model.name), retries: 0 };
+            if (exchanges?.replaying && key) {
+                response = { ...exchanges.replay(key, this.model.name), retries: 0 };
             }
             else {
                 response = await this.model.complete({
@@ -48505,8 +48507,8 @@ class ModelGateway {
                         retry_after: n.fromRetryAfter,
                     }),
                 });
-                if (this.exchanges && key && normalized)
-                    this.exchanges.record(key, this.model.name, normalized, response);
+                if (exchanges && key && normalized)
+                    exchanges.record(key, this.model.name, normalized, response);
             }
         }
         catch (err) {
@@ -48541,7 +48543,7 @@ class ModelGateway {
                 });
             budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
         }
-        const replayed = this.exchanges?.replaying ?? false;
+        const replayed = exchanges?.replaying ?? false;
         write({
             type: 'model_response',
             model: this.model.name,
@@ -51248,6 +51250,8 @@ class tracker_CostTracker {
     warn;
     usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
     dollars = 0;
+    /** Each call's dollars in order, so totals can be summed exactly as the transcript lines are. */
+    perCall = [];
     unpriced = false;
     warned = new Set();
     constructor(table, warn = () => { }) {
@@ -51275,7 +51279,21 @@ class tracker_CostTracker {
             return null;
         }
         this.dollars += cost;
+        this.perCall.push(cost);
         return cost;
+    }
+    /**
+     * `base` plus every call of this tracker, added one by one in order: the
+     * same figure as summing the transcript's lines in order (a sum of two
+     * totals can differ from that in the last bit). Null when either is unknown.
+     */
+    addTo(base) {
+        if (base === null || this.unpriced)
+            return null;
+        let total = base;
+        for (const c of this.perCall)
+            total += c;
+        return total;
     }
     /** Dollars per output token of a model, or null when it has no price. */
     outputPricePerToken(model) {
@@ -65168,7 +65186,8 @@ async function run_task_runTask(opts) {
             output: cost.usage.output_tokens,
             total: cost.totalTokens,
         },
-        cost_usd: run_task_addCosts(cost.totalUsd, judgeCost.totalUsd),
+        // Judge calls come after the agent's in the transcript: added in that order, the total is their exact sum.
+        cost_usd: judgeCost.addTo(cost.totalUsd),
         judge_cost_usd: judgeCost.totalUsd,
         turns: outcome?.turns ?? 0,
         tool_calls: outcome?.toolCalls ?? 0,
@@ -65341,10 +65360,6 @@ async function run_task_gradeInSandbox(opts) {
     });
     return graded;
 }
-/** Dollars that add up, or null when either side could not be priced (never a silent 0). */
-function run_task_addCosts(a, b) {
-    return a === null || b === null ? null : a + b;
-}
 function run_task_round(n) {
     return Math.round(n * 1000) / 1000;
 }
@@ -65449,8 +65464,8 @@ async function regradeRun(opts) {
                     ? null
                     : previous.error,
             checks: graded.checks,
-            judge_cost_usd: addCosts(previous.judge_cost_usd, judgeCost.totalUsd),
-            cost_usd: addCosts(previous.cost_usd, judgeCost.totalUsd),
+            judge_cost_usd: judgeCost.addTo(previous.judge_cost_usd),
+            cost_usd: judgeCost.addTo(previous.cost_usd),
             timings: { ...previous.timings, grading_s: Math.round(Date.now() - started) / 1000 },
         }, { runDir: dir.root });
     }

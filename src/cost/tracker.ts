@@ -17,6 +17,8 @@ export function priceUsage(table: PricingTable, model: string, usage: Usage): nu
 export class CostTracker {
   readonly usage: Usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
   private dollars = 0;
+  /** Each call's dollars in order, so totals can be summed exactly as the transcript lines are. */
+  private readonly perCall: number[] = [];
   private unpriced = false;
   private warned = new Set<string>();
 
@@ -45,7 +47,20 @@ export class CostTracker {
       return null;
     }
     this.dollars += cost;
+    this.perCall.push(cost);
     return cost;
+  }
+
+  /**
+   * `base` plus every call of this tracker, added one by one in order: the
+   * same figure as summing the transcript's lines in order (a sum of two
+   * totals can differ from that in the last bit). Null when either is unknown.
+   */
+  addTo(base: number | null): number | null {
+    if (base === null || this.unpriced) return null;
+    let total = base;
+    for (const c of this.perCall) total += c;
+    return total;
   }
 
   /** Dollars per output token of a model, or null when it has no price. */

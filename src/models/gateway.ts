@@ -134,13 +134,15 @@ export class ModelGateway {
     const wall = remaining === null ? null : AbortSignal.timeout(Math.max(1, remaining));
     const signals = [wall, this.opts.signal, call.signal].filter((s): s is AbortSignal => !!s);
     const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
-    const normalized = this.exchanges ? normalizeRequest(this.model.name, req) : null;
+    // Built-in scripted models (oracle, null) answer the same for free: nothing to record or replay.
+    const exchanges = this.model.free ? null : this.exchanges;
+    const normalized = exchanges ? normalizeRequest(this.model.name, req) : null;
     const key = normalized ? exchangeKey(normalized) : null;
     const summary = requestSummary(req, call.logNewMessages ?? false);
     let response: ChatResponse;
     try {
-      if (this.exchanges?.replaying && key) {
-        response = { ...this.exchanges.replay(key, this.model.name), retries: 0 };
+      if (exchanges?.replaying && key) {
+        response = { ...exchanges.replay(key, this.model.name), retries: 0 };
       } else {
         response = await this.model.complete({
           ...req,
@@ -157,8 +159,7 @@ export class ModelGateway {
               retry_after: n.fromRetryAfter,
             }),
         });
-        if (this.exchanges && key && normalized)
-          this.exchanges.record(key, this.model.name, normalized, response);
+        if (exchanges && key && normalized) exchanges.record(key, this.model.name, normalized, response);
       }
     } catch (err) {
       const external = this.opts.signal?.aborted || call.signal?.aborted;
@@ -197,7 +198,7 @@ export class ModelGateway {
         });
       budget.recordModelUsage(response.usage.input_tokens + response.usage.output_tokens, cost);
     }
-    const replayed = this.exchanges?.replaying ?? false;
+    const replayed = exchanges?.replaying ?? false;
     write({
       type: 'model_response',
       model: this.model.name,

@@ -12,7 +12,7 @@ import {
   type Task,
   taskManifestSchema,
 } from '../tasks/index.js';
-import { addCosts, gradeInSandbox } from './run-task.js';
+import { gradeInSandbox } from './run-task.js';
 import { openSandbox } from './sandbox.js';
 
 /** Run statuses whose agent finished and whose workspace_final is worth grading again. */
@@ -118,8 +118,8 @@ export async function regradeRun(opts: RegradeOptions): Promise<RunResult> {
             ? null
             : previous.error,
         checks: graded.checks,
-        judge_cost_usd: addCosts(previous.judge_cost_usd, judgeCost.totalUsd),
-        cost_usd: addCosts(previous.cost_usd, judgeCost.totalUsd),
+        judge_cost_usd: judgeCost.addTo(previous.judge_cost_usd),
+        cost_usd: judgeCost.addTo(previous.cost_usd),
         timings: { ...previous.timings, grading_s: Math.round(Date.now() - started) / 1000 },
       },
       { runDir: dir.root },

@@ -134,7 +134,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
           output: cost.usage.output_tokens,
           total: cost.totalTokens,
         },
-        cost_usd: addCosts(cost.totalUsd, judgeCost.totalUsd),
+        // Judge calls come after the agent's in the transcript: added in that order, the total is their exact sum.
+        cost_usd: judgeCost.addTo(cost.totalUsd),
         judge_cost_usd: judgeCost.totalUsd,
         turns: outcome?.turns ?? 0,
         tool_calls: outcome?.toolCalls ?? 0,
@@ -316,11 +317,6 @@ export async function gradeInSandbox(opts: {
     checks: graded.checks,
   });
   return graded;
-}
-
-/** Dollars that add up, or null when either side could not be priced (never a silent 0). */
-export function addCosts(a: number | null, b: number | null): number | null {
-  return a === null || b === null ? null : a + b;
 }
 
 function round(n: number): number {

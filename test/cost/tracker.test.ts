@@ -84,6 +84,29 @@ describe('CostTracker', () => {
     ]);
   });
 
+  it("takes a provider's reported dollars as the call's cost, even for a model the table lacks", () => {
+    const tracker = new CostTracker(loadPricing(null));
+    const u = { input_tokens: 10, cached_input_tokens: 0, output_tokens: 10 };
+    expect(tracker.record('acme/mystery', u, false, 0.0042)).toBe(0.0042);
+    expect(tracker.record('openai/gpt-4o', u, false, 0.001)).toBe(0.001);
+    expect(tracker.totalUsd).toBe(0.0042 + 0.001);
+  });
+
+  it('adds a second tracker onto a total call by call, as the transcript lines add up', () => {
+    const agent = new CostTracker(loadPricing(null));
+    const judge = new CostTracker(loadPricing(null));
+    const u = { input_tokens: 1, cached_input_tokens: 0, output_tokens: 1 };
+    agent.record('x/agent', u, false, 0.1);
+    judge.record('x/judge', u, false, 0.2);
+    judge.record('x/judge', u, false, 0.3);
+    // Summing the two totals gives 0.6; the lines in order give 0.1 + 0.2 + 0.3 = 0.6000000000000001.
+    expect((agent.totalUsd as number) + (judge.totalUsd as number)).toBe(0.6);
+    expect(judge.addTo(agent.totalUsd)).toBe(0.1 + 0.2 + 0.3);
+    expect(judge.addTo(null)).toBeNull();
+    judge.record('x/unpriced', u);
+    expect(judge.addTo(agent.totalUsd)).toBeNull();
+  });
+
   it('counts built-in scripted models as free', () => {
     const tracker = new CostTracker(loadPricing(null));
     expect(

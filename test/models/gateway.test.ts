@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OracleModel } from '../../src/agents/index.js';
 import { BudgetEnforcer, BudgetExceeded } from '../../src/budgets/index.js';
 import { CostTracker, loadPricing } from '../../src/cost/index.js';
 import {
@@ -261,6 +262,22 @@ describe('record and replay', () => {
     expect(server.received).toHaveLength(0);
     expect(transcript()[0]).toMatchObject({ type: 'model_error', kind: 'replay_miss' });
   }, 15_000);
+
+  it('leaves the free built-in models alone: an oracle run replays without a recording', async () => {
+    const dir = mkdtempSync(path.join(root, 'none-'));
+    const gateway = new ModelGateway({
+      model: new OracleModel(),
+      cost: new CostTracker(loadPricing(null)),
+      exchanges: { mode: 'replay', dir },
+    });
+    const answer = await gateway.complete({
+      ...ASK,
+      tools: [{ name: 'bash', description: '', parameters: {} }],
+    });
+    expect(answer.message.tool_calls?.[0]?.name).toBe('bash');
+    expect(answer.replayed).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 
   it('refuses a replay folder that does not exist', () => {
     expect(
