@@ -37986,7 +37986,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25624);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41532);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -37996,7 +37996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 25624:
+/***/ 41532:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38062,6 +38062,8 @@ function newSuiteRunId(suiteId, date = new Date()) {
 }
 //# sourceMappingURL=ids.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/redact.js
+
+
 /**
  * Secrets never reach a transcript, log, artifact or comment. Values are
  * registered once (API keys, tokens from the environment) and replaced
@@ -38085,9 +38087,13 @@ function registerEnvSecrets(env = process.env) {
             redact_registerSecret(value);
     }
 }
+/** Longest first, so that a secret containing another is replaced whole. */
+function registered() {
+    return [...secrets].sort((a, b) => b.length - a.length);
+}
 function redact_redact(text) {
     let out = text;
-    for (const s of secrets)
+    for (const s of registered())
         out = out.split(s).join('[REDACTED]');
     for (const re of KEY_SHAPES)
         out = out.replace(re, '[REDACTED]');
@@ -38096,6 +38102,66 @@ function redact_redact(text) {
 /** Redacts every string inside a JSON-able value. */
 function redactDeep(value) {
     return JSON.parse(redact_redact(JSON.stringify(value)));
+}
+/**
+ * Replaces every registered secret in the regular files under `dir` (symlinks
+ * are neither followed nor touched): for what the harness copies out of a
+ * sandbox (workspace_final/) and logs written by other tools. Only registered
+ * values, byte for byte, so a file without one is left exactly as it was.
+ * Returns the files it changed.
+ */
+function redactFilesUnder(dir) {
+    const needles = registered().map((s) => Buffer.from(s));
+    const changed = [];
+    if (needles.length === 0)
+        return changed;
+    const walk = (d) => {
+        let names;
+        try {
+            names = (0,external_node_fs_.readdirSync)(d);
+        }
+        catch {
+            return;
+        }
+        for (const name of names) {
+            const file = external_node_path_.join(d, name);
+            const stat = (0,external_node_fs_.lstatSync)(file, { throwIfNoEntry: false });
+            if (stat?.isDirectory())
+                walk(file);
+            else if (stat?.isFile() && redactFile(file, needles))
+                changed.push(file);
+        }
+    };
+    walk(dir);
+    return changed;
+}
+const REDACTED = Buffer.from('[REDACTED]');
+function redactFile(file, needles) {
+    let bytes;
+    try {
+        bytes = (0,external_node_fs_.readFileSync)(file);
+    }
+    catch {
+        return false;
+    }
+    if (!needles.some((n) => bytes.includes(n)))
+        return false;
+    for (const needle of needles)
+        bytes = replaceAll(bytes, needle);
+    (0,external_node_fs_.writeFileSync)(file, bytes);
+    return true;
+}
+function replaceAll(bytes, needle) {
+    const parts = [];
+    let from = 0;
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, from)) {
+        parts.push(bytes.subarray(from, at), REDACTED);
+        from = at + needle.length;
+    }
+    if (from === 0)
+        return bytes;
+    parts.push(bytes.subarray(from));
+    return Buffer.concat(parts);
 }
 //# sourceMappingURL=redact.js.map
 // EXTERNAL MODULE: external "node:module"
@@ -51193,6 +51259,626 @@ function inspectTask(dirOrFile) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/suites/schema.js
+
+/**
+ * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
+ * Task paths and globs resolve against the suite file's folder first, then the
+ * repository root (the nearest folder above it with a tasks/ folder, a package.json or .git).
+ */
+const schema_idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+/** Budget fields a suite may override; unset fields keep the task's own value. */
+const budgetOverrideSchema = object({
+    max_tokens: schemas_number().int().positive().optional(),
+    max_tool_calls: schemas_number().int().positive().optional(),
+    max_wall_seconds: schemas_number().positive().optional(),
+    max_cost_usd: schemas_number().positive().optional(),
+})
+    .strict();
+const suiteTaskEntrySchema = union([
+    schemas_string().min(1),
+    object({
+        /** A task folder, its task.yaml, or a glob such as `tasks/*`. */
+        path: schemas_string().min(1),
+        epochs: schemas_number().int().positive().optional(),
+        budget: budgetOverrideSchema.optional(),
+    })
+        .strict(),
+]);
+const suiteDefaultsSchema = object({
+    model: schemas_string().min(1).optional(),
+    concurrency: schemas_number().int().positive().optional(),
+    epochs: schemas_number().int().positive().optional(),
+    budget: budgetOverrideSchema.optional(),
+})
+    .strict();
+const suiteManifestSchema = object({
+    id: schemas_string().regex(schema_idPattern, 'a lowercase id of letters, digits, _ and -'),
+    title: schemas_string().min(1).optional(),
+    description: schemas_string().optional(),
+    defaults: suiteDefaultsSchema.default({}),
+    tasks: array(suiteTaskEntrySchema).min(1),
+})
+    .strict();
+//# sourceMappingURL=schema.js.map
+;// CONCATENATED MODULE: ./build/src/suites/load.js
+
+
+
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
+/**
+ * Loads and validates a suite manifest and every task it names. Throws
+ * ManifestError listing all problems (the suite's and its tasks').
+ */
+function loadSuite(file) {
+    const suiteFile = external_node_path_.resolve(file);
+    if ((0,external_node_fs_.existsSync)(suiteFile) && (0,external_node_fs_.statSync)(suiteFile).isDirectory())
+        throw new load_ManifestError([
+            { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
+        ]);
+    const manifest = load_readYamlManifest(suiteFile, suiteManifestSchema);
+    const bases = [...new Set([external_node_path_.dirname(suiteFile), repoRootOf(external_node_path_.dirname(suiteFile))])];
+    const problems = [];
+    const tasks = [];
+    const seen = new Map();
+    manifest.tasks.forEach((entry, i) => {
+        const field = `tasks.${i}`;
+        const pattern = typeof entry === 'string' ? entry : entry.path;
+        const dirs = resolveTaskPattern(pattern, bases);
+        if (dirs.length === 0) {
+            problems.push({
+                file: suiteFile,
+                field,
+                message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
+            });
+            return;
+        }
+        for (const dir of dirs) {
+            let task;
+            try {
+                task = loadTask(dir);
+            }
+            catch (err) {
+                if (err instanceof load_ManifestError) {
+                    problems.push(...err.problems);
+                    continue;
+                }
+                throw err;
+            }
+            const id = task.manifest.id;
+            const previous = seen.get(id);
+            if (previous !== undefined) {
+                problems.push({
+                    file: suiteFile,
+                    field,
+                    message: `task ${JSON.stringify(id)} is already in the suite (from ${previous})`,
+                });
+                continue;
+            }
+            seen.set(id, field);
+            tasks.push({
+                id,
+                task,
+                epochs: typeof entry === 'string' ? undefined : entry.epochs,
+                budget: { ...manifest.defaults.budget, ...(typeof entry === 'string' ? {} : entry.budget) },
+                source: pattern,
+            });
+        }
+    });
+    if (problems.length > 0)
+        throw new load_ManifestError(problems);
+    return {
+        id: manifest.id,
+        title: manifest.title ?? manifest.id,
+        description: manifest.description ?? null,
+        file: suiteFile,
+        manifest,
+        defaults: {
+            model: manifest.defaults.model ?? null,
+            concurrency: manifest.defaults.concurrency ?? 1,
+            epochs: manifest.defaults.epochs ?? 1,
+        },
+        tasks,
+    };
+}
+/** The nearest folder at or above `dir` holding a tasks/ folder, a package.json or .git; else the current folder. */
+function repoRootOf(dir) {
+    let d = external_node_path_.resolve(dir);
+    for (;;) {
+        if (['tasks', 'package.json', '.git'].some((marker) => (0,external_node_fs_.existsSync)(external_node_path_.join(d, marker))))
+            return d;
+        const up = external_node_path_.dirname(d);
+        if (up === d)
+            return process.cwd();
+        d = up;
+    }
+}
+/** Task folders a path or glob names, from the first base folder where it matches anything. */
+function resolveTaskPattern(pattern, bases) {
+    const isGlob = /[*?[]/.test(pattern);
+    for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
+        if (!isGlob) {
+            const abs = external_node_path_.resolve(base, pattern);
+            const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
+            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
+                return [dir];
+            // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
+            if ((0,external_node_fs_.existsSync)(abs) && (0,external_node_fs_.statSync)(abs).isDirectory())
+                return [abs];
+            continue;
+        }
+        const full = external_node_path_.isAbsolute(pattern) ? pattern : external_node_path_.join(base, pattern);
+        const root = globRoot(full);
+        const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
+        const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
+        if (found.length > 0)
+            return found.sort();
+    }
+    return [];
+}
+/** The longest leading path of a glob without wildcards. */
+function globRoot(glob) {
+    const parts = glob.split('/');
+    const fixed = [];
+    for (const p of parts) {
+        if (/[*?[]/.test(p))
+            break;
+        fixed.push(p);
+    }
+    return fixed.join('/') || '/';
+}
+/** `*` and `?` stay within one path segment; `**` crosses segments. */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            const slash = glob[i + 2] === '/';
+            re += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}/?$`);
+}
+function taskDirsUnder(root, depth) {
+    if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
+        return [];
+    const out = [];
+    if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
+        out.push(root);
+    for (const e of (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })) {
+        if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
+            out.push(...taskDirsUnder(external_node_path_.join(root, e.name), depth - 1));
+    }
+    return out;
+}
+/** Suite files (`*.yaml`, `*.yml`) directly in a folder, sorted. */
+function discoverSuiteFiles(dir) {
+    if (!existsSync(dir))
+        return [];
+    return readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => path.join(dir, f))
+        .sort();
+}
+//# sourceMappingURL=load.js.map
+;// CONCATENATED MODULE: ./build/src/suites/plan.js
+
+
+
+
+/** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
+class plan_SuiteInputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SuiteInputError';
+    }
+}
+/**
+ * Validates the options, loads what a resumed suite run recorded, selects the
+ * tasks and lists the runs still to do. Rejects with SuiteInputError (or a
+ * ManifestError from the suite file) before anything is written.
+ */
+async function planSuiteRun(options) {
+    const runsRoot = external_node_path_.resolve(options.runsRoot);
+    const dbPath = external_node_path_.join(runsRoot, 'runs.sqlite');
+    const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
+    const suite = resolveSuite(options, previous);
+    const settings = chooseSettings(options, suite, previous);
+    const selected = selectTasks(suite, settings.taskFilter, settings.shard, previous?.config);
+    const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? settings.epochs;
+    const tasks = selected.map((t) => ({
+        task_id: t.id,
+        title: t.task.manifest.title,
+        difficulty: t.task.manifest.difficulty,
+        domain: t.task.manifest.domain,
+        epochs: epochsOf(t),
+    }));
+    const config = previous?.config ?? {
+        suite_file: suite.file,
+        suite_id: suite.id,
+        suite_title: suite.title,
+        model: settings.model,
+        epochs: settings.epochs,
+        shard: settings.shard,
+        task_filter: settings.taskFilter,
+        tasks: tasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
+    };
+    return {
+        runsRoot,
+        dbPath,
+        suite,
+        suiteRunId: previous?.record.suite_run_id ?? options.suiteRunId ?? newSuiteRunId(suite.id),
+        ...settings,
+        branch: options.branch ?? previous?.record.branch ?? null,
+        commit: options.commit ?? previous?.record.commit_sha ?? null,
+        label: options.label ?? previous?.record.label ?? null,
+        tasks,
+        config,
+        previous,
+        units: pendingUnits(selected, tasks, previous?.runs ?? []),
+    };
+}
+/** Model, concurrency, epochs, shard and task filter: from the options, the resumed suite run or the suite's defaults. */
+function chooseSettings(options, suite, previous) {
+    const model = options.model ?? previous?.config.model ?? suite.defaults.model;
+    if (!model)
+        throw new plan_SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
+    if (previous && model !== previous.config.model)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
+    const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new plan_SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+    if (previous && options.epochs !== undefined && options.epochs !== previous.config.epochs)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with ${previous.config.epochs} epoch(s); it resumes with the same`);
+    const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
+    if (!Number.isInteger(epochs) || epochs < 1)
+        throw new plan_SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
+    const shard = previous ? previous.config.shard : (options.shard ?? null);
+    if (shard &&
+        !(Number.isInteger(shard.index) && shard.total >= 1 && shard.index >= 0 && shard.index < shard.total))
+        throw new plan_SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
+    const taskFilter = previous ? previous.config.task_filter : (options.tasks ?? null);
+    return { model, concurrency, epochs, shard, taskFilter };
+}
+/** Epoch-major order: an interrupted suite has covered every task at least once before any twice. */
+function pendingUnits(selected, tasks, finished) {
+    const done = latestFinishedRuns(finished);
+    const units = [];
+    const maxEpochs = Math.max(0, ...tasks.map((t) => t.epochs));
+    for (let e = 0; e < maxEpochs; e++)
+        selected.forEach((t, i) => {
+            const n = tasks[i]?.epochs ?? 1;
+            if (e < n && !done.has(unitKey(t.id, e)))
+                units.push({ suiteTask: t, epoch: e, epochs: n });
+        });
+    return units;
+}
+function resolveSuite(options, previous) {
+    if (options.suite && typeof options.suite !== 'string') {
+        if (previous && options.suite.id !== previous.config.suite_id)
+            throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
+        return options.suite;
+    }
+    const file = options.suite ?? previous?.config.suite_file;
+    if (!file)
+        throw new plan_SuiteInputError('no suite: pass a suite file, or a suite run to resume');
+    const suite = loadSuite(file);
+    if (previous && suite.id !== previous.config.suite_id)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
+    return suite;
+}
+/** Task ids matching `*` globs. */
+function matchesTaskFilter(taskId, filter) {
+    return filter.some((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replaceAll('*', '.*')}$`).test(taskId));
+}
+function selectTasks(suite, filter, shard, resumed) {
+    if (resumed) {
+        // The task set was fixed when the suite run started.
+        const byId = new Map(suite.tasks.map((t) => [t.id, t]));
+        const missing = resumed.tasks.filter((t) => !byId.has(t.task_id)).map((t) => t.task_id);
+        if (missing.length > 0)
+            throw new plan_SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
+        return resumed.tasks.map((t) => byId.get(t.task_id));
+    }
+    let tasks = [...suite.tasks].sort((a, b) => a.id.localeCompare(b.id));
+    if (filter && filter.length > 0) {
+        tasks = tasks.filter((t) => matchesTaskFilter(t.id, filter));
+        if (tasks.length === 0)
+            throw new plan_SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
+    }
+    if (shard)
+        tasks = tasks.filter((_, i) => i % shard.total === shard.index);
+    return tasks;
+}
+async function loadResumable(dbPath, suiteRunId) {
+    const found = await readIndex(dbPath, (db) => {
+        const record = getSuiteRun(db, suiteRunId);
+        return record ? { record, runs: runsOfSuiteRun(db, suiteRunId).map(briefFromRecord) } : null;
+    });
+    if (!found)
+        throw new plan_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
+    if (!found.record.config_json)
+        throw new plan_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
+    const config = JSON.parse(found.record.config_json);
+    return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
+}
+//# sourceMappingURL=plan.js.map
+;// CONCATENATED MODULE: ./build/src/suites/history.js
+
+
+/** The suite run with this id or unique id prefix; SuiteInputError when there is none or several. */
+function resolveSuiteRun(db, idOrPrefix) {
+    const rows = findSuiteRunsById(db, idOrPrefix, 2);
+    const exact = rows.find((r) => r.suite_run_id === idOrPrefix);
+    if (exact)
+        return exact;
+    if (rows.length === 0)
+        throw new SuiteInputError(`no suite run ${idOrPrefix} in the index`);
+    if (rows.length > 1)
+        throw new SuiteInputError(`${idOrPrefix} matches more than one suite run; give more of the id`);
+    return rows[0];
+}
+/** The summary stored with a suite run. */
+function readSuiteSummary(record) {
+    if (!record.summary_json)
+        throw new plan_SuiteInputError(`suite run ${record.suite_run_id} has no summary recorded (written by an older version?)`);
+    return JSON.parse(record.summary_json);
+}
+/**
+ * The baseline for a suite run: the latest completed run of the same suite
+ * and model on `branch` (or with `label`), other than the head itself.
+ */
+function findBaselineSuiteRun(db, head, where) {
+    return findLatestSuiteRun(db, {
+        suiteId: head.suite_id,
+        branch: where.branch,
+        label: where.label,
+        model: where.sameModel === false ? undefined : head.model,
+        excludeSuiteRunId: head.suite_run_id,
+    });
+}
+//# sourceMappingURL=history.js.map
+;// CONCATENATED MODULE: ./build/src/suites/report.js
+
+
+const STATE_MARK = {
+    passed: '✅ passed',
+    failed: '❌ failed',
+    partial: '🟡 partial',
+    error: '⚠️ env error',
+    not_run: '⏸ not run',
+};
+/** `report.md`: what a person reads after a suite run. */
+function renderReportMarkdown(s) {
+    const t = s.totals;
+    const out = [];
+    out.push(`# Suite ${s.suite_id}: ${s.model}`);
+    out.push('');
+    const status = s.status === 'completed'
+        ? 'completed'
+        : s.status === 'interrupted'
+            ? `**interrupted**: ${t.runs_finished} of ${t.runs_planned} runs finished; resume with \`factory-bench suite run --resume ${s.suite_run_id}\``
+            : `running (${t.runs_finished} of ${t.runs_planned} runs finished)`;
+    const meta = [
+        `- Suite run: \`${s.suite_run_id}\` (${status})`,
+        `- Started ${s.started_at}${s.finished_at ? `, finished ${s.finished_at}` : ''}`,
+    ];
+    const where = [
+        s.branch ? `branch \`${s.branch}\`` : null,
+        s.commit_sha ? `commit \`${s.commit_sha.slice(0, 12)}\`` : null,
+        s.label ? `label \`${s.label}\`` : null,
+        s.shard ? `shard ${s.shard.index + 1} of ${s.shard.total}` : null,
+        s.task_filter ? `tasks ${s.task_filter.join(', ')}` : null,
+    ].filter(Boolean);
+    if (where.length > 0)
+        meta.push(`- ${where.join(', ')}`);
+    meta.push(`- ${t.tasks} tasks × ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, concurrency ${s.concurrency}`);
+    out.push(...meta, '');
+    out.push('## Totals', '');
+    const score = s.suite_score;
+    const ci = score && score.low !== null && score.high !== null
+        ? ` (95% CI ${fmtScore(Math.max(0, score.low))}–${fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
+        : '';
+    const rows = [
+        [
+            'Passed runs',
+            `${t.passed_runs} / ${t.scored_runs}${t.scored_runs > 0 ? ` (${fmtPercent(t.passed_runs / t.scored_runs)})` : ''}`,
+        ],
+        ['Average score', `${fmtScore(score?.mean ?? null)}${ci}`],
+    ];
+    for (const p of s.pass_at_k)
+        rows.push([`pass@${p.k}`, `${fmtPercent(p.value)} (${p.tasks} tasks)`]);
+    rows.push([
+        'Environment errors',
+        `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
+    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
+    out.push(mdTable(['', ''], rows), '');
+    // Planned epochs, not finished runs: what the suite can tell at its size.
+    const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
+    out.push(`**Smallest detectable change:** ${sensitivity.statement}.`, '');
+    out.push('## Tasks', '');
+    out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
+        task.task_id,
+        task.difficulty,
+        STATE_MARK[task.state],
+        `${task.passes}/${task.scored}${task.environment_errors ? ` (+${task.environment_errors} err)` : ''}`,
+        fmtScore(task.mean_score),
+        task.kill_reasons.join(', ') || '-',
+        task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
+        fmtTokens(task.tokens),
+        fmtUsd(task.cost_usd),
+        fmtSeconds(task.wall_s),
+    ])), '');
+    if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
+        out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
+    out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
+    out.push('## By domain', '', rollupTable(s.by_domain), '');
+    out.push('## Environment errors', '');
+    if (s.environment_errors.length === 0)
+        out.push('None.', '');
+    else {
+        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
+            e.task_id,
+            e.epoch + 1,
+            e.status,
+            e.kind ?? '-',
+            oneLine(e.message),
+            `\`${e.run_id}\``,
+        ])), '');
+    }
+    out.push('## Agent failures', '');
+    if (s.agent_failures.length === 0)
+        out.push('None.', '');
+    else
+        out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
+            f.task_id,
+            f.epoch + 1,
+            fmtScore(f.score),
+            f.kill_reason ?? '-',
+            oneLine(f.message) || '-',
+            `\`${f.run_id}\``,
+        ])), '');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+function rollupTable(rows) {
+    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
+}
+//# sourceMappingURL=report.js.map
+;// CONCATENATED MODULE: ./build/src/suites/persist.js
+
+
+
+
+
+const PROGRESS_SAVE_DELAY_MS = 200;
+/**
+ * Keeps a suite run's `summary.json`, `report.md` and `suite_runs` row up to
+ * date while it runs. Saves are chained so that a slow one never overtakes a
+ * newer one, and coalesced: at most one waits behind the save in progress, and
+ * it reads the runs when it starts, so none is missed.
+ */
+class SuiteRunRecorder {
+    plan;
+    warn;
+    dir;
+    reportPath;
+    summaryPath;
+    /** Finished runs, in the order they finished (those of a resumed suite run first). */
+    runs;
+    sessionStarted = Date.now();
+    startedAt;
+    writes = Promise.resolve();
+    queued = null;
+    timer;
+    constructor(plan, warn) {
+        this.plan = plan;
+        this.warn = warn;
+        this.dir = external_node_path_.join(plan.runsRoot, plan.suiteRunId);
+        this.reportPath = external_node_path_.join(this.dir, 'report.md');
+        this.summaryPath = external_node_path_.join(this.dir, 'summary.json');
+        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        this.runs = plan.previous ? [...plan.previous.runs] : [];
+        this.startedAt = plan.previous?.record.started_at ?? new Date(this.sessionStarted).toISOString();
+    }
+    /** Adds a finished run and saves soon: runs that end together share one save. */
+    add(run) {
+        this.runs.push(run);
+        if (this.timer)
+            return;
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.save('running').catch((err) => this.warn(`could not save the suite's progress: ${err.message}`));
+        }, PROGRESS_SAVE_DELAY_MS);
+    }
+    /** Saves now (after any save in progress); a save while running joins one already waiting. */
+    save(status) {
+        if (status === 'running' && this.queued)
+            return this.queued;
+        const next = this.writes.then(() => {
+            if (status === 'running')
+                this.queued = null;
+            return this.write(status);
+        });
+        if (status === 'running')
+            this.queued = next;
+        this.writes = next.catch(() => undefined);
+        return next;
+    }
+    /** Drops a pending progress save (the final save supersedes it). */
+    cancelPending() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+    async write(status) {
+        const summary = buildSummary(this.header(status), this.plan.tasks, this.runs);
+        writeAtomic(this.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+        writeAtomic(this.reportPath, renderReportMarkdown(summary));
+        await updateIndex(this.plan.dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, this.plan.config, this.reportPath)));
+        return summary;
+    }
+    header(status) {
+        const p = this.plan;
+        return {
+            suite_run_id: p.suiteRunId,
+            suite_id: p.suite.id,
+            suite_title: p.config.suite_title,
+            suite_file: p.config.suite_file,
+            model: p.model,
+            status,
+            started_at: this.startedAt,
+            finished_at: status === 'running' ? null : new Date().toISOString(),
+            branch: p.branch,
+            commit_sha: p.commit,
+            label: p.label,
+            shard: p.shard,
+            task_filter: p.taskFilter,
+            epochs: p.epochs,
+            concurrency: p.concurrency,
+            wall_seconds: (p.previous?.record.wall_seconds ?? 0) + (Date.now() - this.sessionStarted) / 1000,
+        };
+    }
+}
+/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
+function suiteRunRecord(summary, config, reportPath) {
+    return {
+        suite_run_id: summary.suite_run_id,
+        suite_id: summary.suite_id,
+        model: summary.model,
+        status: summary.status,
+        started_at: summary.started_at,
+        finished_at: summary.finished_at,
+        total: summary.totals.scored_runs,
+        passed: summary.totals.passed_runs,
+        avg_score: summary.suite_score?.mean ?? null,
+        cost_usd: summary.totals.cost_usd,
+        branch: summary.branch,
+        commit_sha: summary.commit_sha,
+        label: summary.label,
+        report_path: reportPath,
+        summary_json: JSON.stringify(summary),
+        epochs: summary.epochs,
+        concurrency: summary.concurrency,
+        total_tokens: summary.totals.tokens,
+        wall_seconds: summary.totals.wall_seconds,
+        environment_errors: summary.totals.environment_errors,
+        suite_file: summary.suite_file,
+        config_json: config === null ? null : JSON.stringify(config),
+    };
+}
+function writeAtomic(file, text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    (0,external_node_fs_.writeFileSync)(tmp, redact_redact(text));
+    (0,external_node_fs_.renameSync)(tmp, file);
+}
+//# sourceMappingURL=persist.js.map
 ;// CONCATENATED MODULE: ./build/src/cost/pricing.js
 
 
@@ -60505,7 +61191,29 @@ const {
 } = getIpcExport();
 
 
+;// CONCATENATED MODULE: ./build/src/sandbox/limits.js
+/**
+ * Every cap on how much output the harness keeps, in one place. A cut is never
+ * silent: capped text keeps its head and tail and says how many bytes went
+ * from the middle (see output.ts).
+ */
+const OUTPUT_LIMITS = {
+    /** One tool result as the model reads it (Inspect AI sends 16 KiB). */
+    toModelBytes: 16 * 1024,
+    /** Each stream of one sandbox command, unless the request asks for another cap. */
+    execStreamBytes: 10 * 1024 * 1024,
+    /** Each stream of a grader command, as kept in grader_outputs/ (the cut is recorded there). */
+    graderStreamBytes: 1024 * 1024,
+    /** A file read out of a sandbox (SandboxRunner.readFile) is returned whole up to this. */
+    fileReadBytes: 2 * 1024 * 1024 * 1024,
+    /** What one docker CLI call may print (execa's maxBuffer). */
+    dockerCliBytes: 512 * 1024 * 1024,
+};
+/** The per-stream cap of a sandbox command when the request names none. */
+const DEFAULT_MAX_OUTPUT_BYTES = OUTPUT_LIMITS.execStreamBytes;
+//# sourceMappingURL=limits.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/docker-cli.js
+
 
 /**
  * Every call to the docker CLI goes through here: an explicit minimal
@@ -60590,7 +61298,7 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
             input: opts.input,
             encoding: opts.binary ? 'buffer' : 'utf8',
             stripFinalNewline: false,
-            maxBuffer: 512 * 1024 * 1024,
+            maxBuffer: OUTPUT_LIMITS.dockerCliBytes,
         }));
         // With encoding 'buffer' execa 9 returns Uint8Array, not Buffer.
         const stdoutBuffer = result.stdout instanceof Uint8Array
@@ -60737,37 +61445,98 @@ function removeByLabelSync(runId) {
     }
 }
 //# sourceMappingURL=cleanup.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/output.js
+/** Output capture: the head and the tail of a stream within a byte budget, and what was cut between them. */
+function cutNote(cutBytes) {
+    return `\n[... ${cutBytes} bytes cut from the middle of this output ...]\n`;
+}
+/** Keeps the head and the tail of a stream within a byte budget and counts what it drops. */
+class CappedCollector {
+    maxBytes;
+    head = [];
+    headBytes = 0;
+    tail = [];
+    tailBytes = 0;
+    total = 0;
+    constructor(maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+    get headMax() {
+        return Math.floor(this.maxBytes / 2);
+    }
+    get tailMax() {
+        return this.maxBytes - this.headMax;
+    }
+    push(chunk) {
+        if (chunk.length === 0)
+            return;
+        this.total += chunk.length;
+        const headRoom = this.headMax - this.headBytes;
+        if (headRoom > 0) {
+            const part = chunk.subarray(0, headRoom);
+            this.head.push(part);
+            this.headBytes += part.length;
+            chunk = chunk.subarray(part.length);
+            if (chunk.length === 0)
+                return;
+        }
+        this.tail.push(chunk);
+        this.tailBytes += chunk.length;
+        // Trimming at twice the budget keeps the work per byte constant.
+        if (this.tailBytes > this.tailMax * 2)
+            this.trimTail();
+    }
+    trimTail() {
+        const joined = Buffer.concat(this.tail);
+        const kept = joined.subarray(Math.max(0, joined.length - this.tailMax));
+        this.tail = [Buffer.from(kept)];
+        this.tailBytes = kept.length;
+    }
+    /** The kept text and the number of bytes cut from the middle. */
+    finish() {
+        this.trimTail();
+        const head = Buffer.concat(this.head);
+        const tail = this.tail[0] ?? Buffer.alloc(0);
+        const cutBytes = this.total - head.length - tail.length;
+        if (cutBytes === 0)
+            return { text: Buffer.concat([head, tail]).toString('utf8'), cutBytes };
+        return { text: `${head.toString('utf8')}${cutNote(cutBytes)}${tail.toString('utf8')}`, cutBytes };
+    }
+    /** The raw bytes, for callers that asked for everything (file reads). */
+    bytes() {
+        return Buffer.concat([...this.head, ...this.tail]);
+    }
+}
+/** Keeps the head and tail of a long output and says how much was cut from the middle. */
+function capOutput(text, maxBytes) {
+    if (Buffer.byteLength(text, 'utf8') <= maxBytes)
+        return { text, cutBytes: 0 };
+    const collector = new CappedCollector(maxBytes);
+    collector.push(Buffer.from(text, 'utf8'));
+    return collector.finish();
+}
+//# sourceMappingURL=output.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/quote.js
 /** Quotes a string for a POSIX shell. */
 function shellQuote(s) {
     return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 //# sourceMappingURL=quote.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/shell.js
-
-
-
+;// CONCATENATED MODULE: ./build/src/sandbox/shell-script.js
 
 /**
- * A bash process kept open inside the sandbox (through one `docker exec -i`, or
- * directly for the local runner) that runs one command at a time. Each command
- * costs a fork and two execs in the sandbox instead of a whole `docker exec`.
+ * What the harness writes to a persistent shell (see persistent-shell.ts):
+ * the prelude once, then one framed command at a time.
  *
- * Framing: the harness sends the command as a here-document whose delimiter is
- * a fresh random nonce, then `__fb_run <nonce> ...`. The command runs in a
- * separate `bash -c` process (under `timeout`, in its own process group) with
- * the shell's stdout and stderr; when it ends, the shell writes an end marker
- * containing the nonce to each stream, the exit code on stdout. The nonce never
- * reaches the command (not in its argv, environment or memory), so output
- * cannot fake the end of a command or its exit code. What a stream carries
- * between commands (a background job still writing) is dropped.
+ * Framing: the command goes in as a here-document whose delimiter is fresh
+ * and random, then `__fb_run <seconds> <stdin>`. The command runs in a
+ * separate process (in its own process group, under the watchdog) with the
+ * shell's stdout and stderr; when it ends, `__fb_end` writes an end marker
+ * holding a fresh nonce to each stream, the exit code, verdict and OOM count
+ * on stdout. The nonce is sent after the command line, so the shell has not
+ * read it when it forks: output cannot fake the end of a command or its exit
+ * code.
  */
-const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
-const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
-/** How long opening a shell (a `docker exec`) may take. */
-const OPEN_TIMEOUT_MS = 60_000;
-/** How long after its timeout a command may take to report before the shell is declared broken. */
-const GRACE_MS = 5_000;
 // Job control gives every command its own process group, so a timeout kills its whole tree.
 // The watchdog is a coprocess armed with "pgid seconds" and disarmed by any line (a timeout it
 // records in a file the shell reads with builtins); it uses
@@ -60828,62 +61597,60 @@ __fb_run() {
   return "$rc"
 }
 `;
-/** Keeps the head and the tail of a stream within a byte budget and counts what it drops. */
-class CappedCollector {
-    maxBytes;
-    head = [];
-    headBytes = 0;
-    tail = [];
-    tailBytes = 0;
-    total = 0;
-    constructor(maxBytes) {
-        this.maxBytes = maxBytes;
-    }
-    push(chunk) {
-        if (chunk.length === 0)
-            return;
-        this.total += chunk.length;
-        const headRoom = Math.floor(this.maxBytes / 2) - this.headBytes;
-        if (headRoom > 0) {
-            const part = chunk.subarray(0, headRoom);
-            this.head.push(part);
-            this.headBytes += part.length;
-            chunk = chunk.subarray(part.length);
-            if (chunk.length === 0)
-                return;
-        }
-        const tailMax = this.maxBytes - Math.floor(this.maxBytes / 2);
-        this.tail.push(chunk);
-        this.tailBytes += chunk.length;
-        if (this.tailBytes > tailMax * 2)
-            this.trimTail(tailMax);
-    }
-    trimTail(keep) {
-        const joined = Buffer.concat(this.tail);
-        const kept = joined.subarray(Math.max(0, joined.length - keep));
-        this.tail = [Buffer.from(kept)];
-        this.tailBytes = kept.length;
-    }
-    /** The kept text and the number of bytes cut from the middle. */
-    finish() {
-        const tailMax = this.maxBytes - Math.floor(this.maxBytes / 2);
-        this.trimTail(tailMax);
-        const head = Buffer.concat(this.head);
-        const tail = this.tail[0] ?? Buffer.alloc(0);
-        const cutBytes = this.total - head.length - tail.length;
-        if (cutBytes === 0)
-            return { text: Buffer.concat([head, tail]).toString('utf8'), cutBytes };
-        return {
-            text: `${head.toString('utf8')}\n[... ${cutBytes} bytes cut from the middle of this output ...]\n${tail.toString('utf8')}`,
-            cutBytes,
-        };
-    }
-    /** The raw bytes, for callers that asked for everything (file reads). */
-    bytes() {
-        return Buffer.concat([...this.head, ...this.tail]);
-    }
+/** The marker that starts the trailer a shell prints once its prelude ran: `fbr-<nonce> <pid> <oom kills>`. */
+const readyMarker = (nonce) => `fbr-${nonce}`;
+/** The markers that end a command's stdout (`fbo-<nonce> <exit> <verdict> <oom kills>`) and stderr. */
+const stdoutEndMarker = (nonce) => `fbo-${nonce}`;
+const stderrEndMarker = (nonce) => `fbe-${nonce}`;
+/** What a new shell is sent: the prelude, then the ready line with its pid and OOM count. */
+function openingScript(nonce) {
+    return `${PRELUDE}\n__fb_oom; printf '${readyMarker('%s')} %d %s\\n' ${nonce} "$$" "$__fb_oomc"\n`;
 }
-/** Reads one stream of the shell and finds the end marker of the current command in it. */
+/** The bytes that run one command in an open shell, as one write. */
+function frameCommand(cmd, nonce, delimiter) {
+    const seconds = Math.max(0.1, cmd.timeoutMs / 1000).toFixed(3);
+    let input = '/dev/null';
+    const parts = [
+        `IFS= read -r -d '' __fb_c <<'fbc-${delimiter}'\n${cmd.script}\nfbc-${delimiter}\n`,
+    ];
+    if (cmd.stdin !== undefined && cmd.stdin.length > 0) {
+        // GNU head -c never reads past its count, so the raw bytes can follow on the shell's own input.
+        const data = Buffer.from(cmd.stdin);
+        input = '"$__fb_tmp/stdin"';
+        parts.push(`head -c ${data.length} > ${input}\n`, data);
+    }
+    // The marker nonce is sent after the command line, so the shell has not read it when it forks.
+    parts.push(`__fb_run ${seconds} ${input}\n`, `__fb_end $? ${nonce}\n`);
+    return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}
+/** The trailer after a command's stdout end marker: exit code, whether the watchdog killed it, OOM kills so far. */
+function parseEndTrailer(trailer) {
+    const [code, verdict, oom] = trailer.trim().split(' ');
+    const oomKills = Number(oom);
+    return {
+        exitCode: Number.parseInt(code ?? '', 10),
+        timedOut: verdict === 'timeout',
+        oomKills: oom !== undefined && oom !== '' && Number.isFinite(oomKills) ? oomKills : null,
+    };
+}
+/** The `bash -c` script for a request: cwd and env set, then the command. */
+function buildScript(req, workdir) {
+    const lines = [`cd -- ${shellQuote(req.cwd ?? workdir)} || exit 125`];
+    for (const [k, v] of Object.entries(req.env ?? {})) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+            throw new Error(`invalid environment variable name ${k}`);
+        lines.push(`export ${k}=${shellQuote(v)}`);
+    }
+    lines.push(typeof req.cmd === 'string' ? req.cmd : `exec ${req.cmd.map(shellQuote).join(' ')}`);
+    return lines.join('\n');
+}
+//# sourceMappingURL=shell-script.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/stream-reader.js
+/**
+ * Reads one stream of a persistent shell and finds the end marker of the
+ * current command in it: what comes before the marker is the command's
+ * output, the rest of the marker's line is its trailer.
+ */
 class StreamReader {
     pending = Buffer.alloc(0);
     collector = null;
@@ -60933,6 +61700,26 @@ class StreamReader {
         this.onEnd = null;
     }
 }
+//# sourceMappingURL=stream-reader.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/persistent-shell.js
+
+
+
+
+
+
+/**
+ * A bash process kept open inside the sandbox (through one `docker exec -i`, or
+ * directly for the local runner) that runs one command at a time. Each command
+ * costs a fork and two execs in the sandbox instead of a whole `docker exec`.
+ * What it writes to the shell, and why output cannot fake a command's end, is
+ * in shell-script.ts. What a stream carries between commands (a background job
+ * still writing) is dropped.
+ */
+/** How long opening a shell (a `docker exec`) may take. */
+const OPEN_TIMEOUT_MS = 60_000;
+/** How long after its timeout a command may take to report before the shell is declared broken. */
+const GRACE_MS = 5_000;
 /**
  * One persistent shell process. Use through ShellPool, which reopens a broken
  * shell transparently.
@@ -60990,7 +61777,7 @@ class PersistentShell {
             };
             child.stderr?.on('data', onStartupErr);
             const readyCollector = new CappedCollector(4096);
-            this.out.expect(`fbr-${nonce}`, readyCollector, (trailer) => {
+            this.out.expect(readyMarker(nonce), readyCollector, (trailer) => {
                 child.stderr?.off('data', onStartupErr);
                 const [pid, oom] = trailer.trim().split(' ');
                 this.innerPid = Number(pid) || 0;
@@ -61011,7 +61798,7 @@ class PersistentShell {
                 this.markBroken(why);
             });
             child.stdin?.on('error', () => this.markBroken('the shell closed its input'));
-            child.stdin?.write(`${PRELUDE}\n__fb_oom; printf 'fbr-%s %d %s\\n' ${nonce} "$$" "$__fb_oomc"\n`);
+            child.stdin?.write(openingScript(nonce));
         });
         return this.readyPromise;
     }
@@ -61028,22 +61815,8 @@ class PersistentShell {
         this.reserved = false;
         const nonce = (0,external_node_crypto_.randomBytes)(16).toString('hex');
         const delimiter = (0,external_node_crypto_.randomBytes)(12).toString('hex');
-        const seconds = Math.max(0.1, cmd.timeoutMs / 1000).toFixed(3);
-        let input = '/dev/null';
-        const parts = [
-            `IFS= read -r -d '' __fb_c <<'fbc-${delimiter}'\n${cmd.script}\nfbc-${delimiter}\n`,
-        ];
-        if (cmd.stdin !== undefined && cmd.stdin.length > 0) {
-            // GNU head -c never reads past its count, so the raw bytes can follow on the shell's own input.
-            const data = Buffer.from(cmd.stdin);
-            input = '"$__fb_tmp/stdin"';
-            parts.push(`head -c ${data.length} > ${input}\n`, data);
-        }
-        // The marker nonce is sent after the command line, so the shell has not read it when it forks.
-        parts.push(`__fb_run ${seconds} ${input}\n`, `__fb_end $? ${nonce}\n`);
         return new Promise((resolve) => {
             const pending = {
-                nonce,
                 resolve,
                 stdout: new CappedCollector(cmd.maxOutputBytes),
                 stderr: new CappedCollector(cmd.maxOutputBytes),
@@ -61060,24 +61833,23 @@ class PersistentShell {
             pending.timer.unref?.();
             this.current = pending;
             this.holdProcessOpen(true);
-            this.out.expect(`fbo-${nonce}`, pending.stdout, (trailer) => {
-                const [code, verdict, oom] = trailer.trim().split(' ');
-                pending.exitCode = Number.parseInt(code ?? '', 10);
-                pending.timedOut = verdict === 'timeout';
-                const oomKills = Number(oom);
-                if (Number.isFinite(oomKills)) {
-                    pending.outOfMemory = oomKills > this.oomKills;
-                    this.oomKills = oomKills;
+            this.out.expect(stdoutEndMarker(nonce), pending.stdout, (trailer) => {
+                const end = parseEndTrailer(trailer);
+                pending.exitCode = end.exitCode;
+                pending.timedOut = end.timedOut;
+                if (end.oomKills !== null) {
+                    pending.outOfMemory = end.oomKills > this.oomKills;
+                    this.oomKills = end.oomKills;
                 }
                 pending.stdoutDone = true;
                 this.maybeFinish();
             });
-            this.err.expect(`fbe-${nonce}`, pending.stderr, () => {
+            this.err.expect(stderrEndMarker(nonce), pending.stderr, () => {
                 pending.stderrDone = true;
                 this.maybeFinish();
             });
             // One write: each write becomes its own frame on the way through the Docker daemon.
-            this.child?.stdin?.write(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
+            this.child?.stdin?.write(frameCommand(cmd, nonce, delimiter));
         });
     }
     maybeFinish() {
@@ -61152,133 +61924,7 @@ class PersistentShell {
         this.child?.stdin?.end();
     }
 }
-/**
- * Shells keyed by user: one busy shell does not block a concurrent call (a new
- * shell opens), and a broken shell is replaced on the next call.
- */
-class ShellPool {
-    factory;
-    shells = new Map();
-    closed = false;
-    constructor(factory) {
-        this.factory = factory;
-    }
-    async acquire(user, service, retry = true) {
-        if (this.closed)
-            throw new Error('the sandbox is stopped');
-        const key = `${service ?? ''}\0${user ?? ''}`;
-        const list = (this.shells.get(key) ?? []).filter((s) => !s.broken);
-        this.shells.set(key, list);
-        const idle = list.find((s) => !s.busy);
-        if (idle) {
-            idle.reserved = true;
-            return idle;
-        }
-        const shell = this.factory(user, service);
-        shell.reserved = true;
-        list.push(shell);
-        try {
-            await shell.open();
-            return shell;
-        }
-        catch (err) {
-            list.splice(list.indexOf(shell), 1);
-            // One more try: `docker exec` fails now and then under load ("exec attach failed").
-            if (retry && !this.closed) {
-                await new Promise((r) => setTimeout(r, 200));
-                return this.acquire(user, service, false);
-            }
-            throw err;
-        }
-    }
-    /** Opens the default shell ahead of the first call. */
-    async warm(user, service) {
-        (await this.acquire(user, service)).reserved = false;
-    }
-    async run(req, workdir) {
-        const shell = await this.acquire(req.user, req.service);
-        const outcome = await shell.run({
-            script: buildScript(req, workdir),
-            stdin: req.stdin,
-            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
-            maxOutputBytes: req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
-        });
-        const out = outcome.stdout.finish();
-        const err = outcome.stderr.finish();
-        let stderr = err.text;
-        const note = (text) => {
-            stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${text}]\n`;
-        };
-        if (outcome.outOfMemory)
-            note('the command was killed: the sandbox ran out of memory');
-        if (outcome.shellBroken)
-            note(`${outcome.shellBroken}; a new shell will be used for the next command`);
-        const killReason = outcome.shellBroken
-            ? 'shell_lost'
-            : outcome.timedOut
-                ? 'timeout'
-                : outcome.outOfMemory
-                    ? 'out_of_memory'
-                    : undefined;
-        return {
-            exitCode: outcome.exitCode,
-            stdout: out.text,
-            stderr,
-            timedOut: outcome.timedOut,
-            ...(killReason ? { killReason } : {}),
-            truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
-            durationMs: outcome.durationMs,
-        };
-    }
-    /** Runs a command and returns its raw stdout bytes (no cap); for file reads. */
-    async runRaw(req, workdir) {
-        const shell = await this.acquire(req.user, req.service);
-        const outcome = await shell.run({
-            script: buildScript(req, workdir),
-            stdin: req.stdin,
-            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
-            maxOutputBytes: 2 * 1024 * 1024 * 1024,
-        });
-        return {
-            exitCode: outcome.exitCode,
-            stdout: outcome.stdout.bytes(),
-            stderr: outcome.stderr.finish().text + (outcome.shellBroken ? `\n${outcome.shellBroken}` : ''),
-        };
-    }
-    /** Pids (inside the sandbox) of the open shells. */
-    pids() {
-        return [...this.shells.values()]
-            .flat()
-            .map((s) => s.innerPid)
-            .filter((p) => p > 0);
-    }
-    /** Closes the open shells; later calls open new ones. */
-    recycle() {
-        for (const list of this.shells.values())
-            for (const s of list)
-                s.close();
-        this.shells.clear();
-    }
-    closeAll() {
-        this.closed = true;
-        for (const list of this.shells.values())
-            for (const s of list)
-                s.close();
-        this.shells.clear();
-    }
-}
-/** The `bash -c` script for a request: cwd and env set, then the command. */
-function buildScript(req, workdir) {
-    const lines = [`cd -- ${shellQuote(req.cwd ?? workdir)} || exit 125`];
-    for (const [k, v] of Object.entries(req.env ?? {})) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-            throw new Error(`invalid environment variable name ${k}`);
-        lines.push(`export ${k}=${shellQuote(v)}`);
-    }
-    lines.push(typeof req.cmd === 'string' ? req.cmd : `exec ${req.cmd.map(shellQuote).join(' ')}`);
-    return lines.join('\n');
-}
-//# sourceMappingURL=shell.js.map
+//# sourceMappingURL=persistent-shell.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/types.js
 /**
  * The one interface that tools and graders use to touch a sandbox. Nothing
@@ -61931,7 +62577,132 @@ async function ensureImage(opts) {
     }
 }
 //# sourceMappingURL=images.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/shell-pool.js
+
+
+const DEFAULT_EXEC_TIMEOUT_MS = 600_000;
+/** A shell's outcome as the sandbox interface reports it: capped text, and why the sandbox ended the command. */
+function execResultOf(outcome) {
+    const out = outcome.stdout.finish();
+    const err = outcome.stderr.finish();
+    let stderr = err.text;
+    const note = (text) => {
+        stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}[sandbox: ${text}]\n`;
+    };
+    if (outcome.outOfMemory)
+        note('the command was killed: the sandbox ran out of memory');
+    if (outcome.shellBroken)
+        note(`${outcome.shellBroken}; a new shell will be used for the next command`);
+    const killReason = outcome.shellBroken
+        ? 'shell_lost'
+        : outcome.timedOut
+            ? 'timeout'
+            : outcome.outOfMemory
+                ? 'out_of_memory'
+                : undefined;
+    return {
+        exitCode: outcome.exitCode,
+        stdout: out.text,
+        stderr,
+        timedOut: outcome.timedOut,
+        ...(killReason ? { killReason } : {}),
+        truncatedBytes: { stdout: out.cutBytes, stderr: err.cutBytes },
+        durationMs: outcome.durationMs,
+    };
+}
+/**
+ * Shells keyed by service and user: one busy shell does not block a concurrent
+ * call (a new shell opens), and a broken shell is replaced on the next call.
+ */
+class ShellPool {
+    factory;
+    shells = new Map();
+    closed = false;
+    constructor(factory) {
+        this.factory = factory;
+    }
+    async acquire(user, service, retry = true) {
+        if (this.closed)
+            throw new Error('the sandbox is stopped');
+        const key = `${service ?? ''}\0${user ?? ''}`;
+        const list = (this.shells.get(key) ?? []).filter((s) => !s.broken);
+        this.shells.set(key, list);
+        const idle = list.find((s) => !s.busy);
+        if (idle) {
+            idle.reserved = true;
+            return idle;
+        }
+        const shell = this.factory(user, service);
+        shell.reserved = true;
+        list.push(shell);
+        try {
+            await shell.open();
+            return shell;
+        }
+        catch (err) {
+            list.splice(list.indexOf(shell), 1);
+            // One more try: `docker exec` fails now and then under load ("exec attach failed").
+            if (retry && !this.closed) {
+                await new Promise((r) => setTimeout(r, 200));
+                return this.acquire(user, service, false);
+            }
+            throw err;
+        }
+    }
+    /** Opens the default shell ahead of the first call. */
+    async warm(user, service) {
+        (await this.acquire(user, service)).reserved = false;
+    }
+    async run(req, workdir) {
+        const shell = await this.acquire(req.user, req.service);
+        const outcome = await shell.run({
+            script: buildScript(req, workdir),
+            stdin: req.stdin,
+            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+            maxOutputBytes: req.maxOutputBytes ?? OUTPUT_LIMITS.execStreamBytes,
+        });
+        return execResultOf(outcome);
+    }
+    /** Runs a command and returns its raw stdout bytes (up to the file-read limit); for file reads. */
+    async runRaw(req, workdir) {
+        const shell = await this.acquire(req.user, req.service);
+        const outcome = await shell.run({
+            script: buildScript(req, workdir),
+            stdin: req.stdin,
+            timeoutMs: req.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
+            maxOutputBytes: OUTPUT_LIMITS.fileReadBytes,
+        });
+        return {
+            exitCode: outcome.exitCode,
+            stdout: outcome.stdout.bytes(),
+            stderr: outcome.stderr.finish().text + (outcome.shellBroken ? `\n${outcome.shellBroken}` : ''),
+        };
+    }
+    /** Pids (inside the sandbox) of the open shells. */
+    pids() {
+        return [...this.shells.values()]
+            .flat()
+            .map((s) => s.innerPid)
+            .filter((p) => p > 0);
+    }
+    /** Closes the open shells; later calls open new ones. */
+    recycle() {
+        for (const list of this.shells.values())
+            for (const s of list)
+                s.close();
+        this.shells.clear();
+    }
+    closeAll() {
+        this.closed = true;
+        for (const list of this.shells.values())
+            for (const s of list)
+                s.close();
+        this.shells.clear();
+    }
+}
+//# sourceMappingURL=shell-pool.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/compose.js
+
 
 
 
@@ -62316,9 +63087,6 @@ class ComposeRunner extends ContainerSandbox {
 
 
 
-
-
-
 /** The locked-down `docker run`/Compose settings shared by the runners. */
 function lockdownArgs(resources) {
     return [
@@ -62398,6 +63166,7 @@ class DockerRunner extends ContainerSandbox {
 }
 //# sourceMappingURL=docker-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/local-runner.js
+
 
 
 
@@ -62504,24 +63273,9 @@ function createSandbox(task, spec, opts = {}) {
     }
 }
 //# sourceMappingURL=factory.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/output.js
-/** Keeps the head and tail of a long output and says how much was cut from the middle. */
-function capOutput(text, maxBytes) {
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes <= maxBytes)
-        return { text, cutBytes: 0 };
-    const buf = Buffer.from(text, 'utf8');
-    const half = Math.floor(maxBytes / 2);
-    const head = buf.subarray(0, half).toString('utf8');
-    const tail = buf.subarray(buf.length - half).toString('utf8');
-    const cutBytes = bytes - 2 * half;
-    return {
-        text: `${head}\n[... ${cutBytes} bytes cut from the middle of this output ...]\n${tail}`,
-        cutBytes,
-    };
-}
-//# sourceMappingURL=output.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
+
 
 
 
@@ -64006,8 +64760,6 @@ const GRADER_SOLUTION_DIR = '/opt/factory-bench/solution';
 
 
 
-/** Output kept per stream of a grader command (the full text goes to grader_outputs/). */
-const MAX_GRADER_OUTPUT_BYTES = 1024 * 1024;
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 function graderEnv(ctx) {
     return {
@@ -64021,7 +64773,7 @@ async function runGraderCommand(ctx, command, timeoutS) {
     const result = await ctx.sandbox.exec({
         cmd: command,
         timeoutMs: timeoutS * 1000,
-        maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+        maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
         env: graderEnv(ctx),
     });
     return {
@@ -64075,7 +64827,7 @@ async function sqlCheck(check, ctx) {
         service: check.service,
         cmd: argv,
         timeoutMs: check.timeout_s * 1000,
-        maxOutputBytes: MAX_GRADER_OUTPUT_BYTES,
+        maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
     });
     const files = { stdout: r.stdout, stderr: r.stderr };
     const details = {
@@ -64122,6 +64874,7 @@ async function sqlCheck(check, ctx) {
 }
 //# sourceMappingURL=deterministic.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/rubric.js
+
 
 
 
@@ -64215,7 +64968,7 @@ class VerdictCache {
         (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
         const file = external_node_path_.join(this.dir, `${entry.key}.json`);
         const tmp = `${file}.${process.pid}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(entry, null, 2)}\n`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify(redactDeep(entry), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, file);
     }
 }
@@ -65129,7 +65882,6 @@ async function sandbox_openSandbox(opts) {
 
 
 const DEFAULT_TOOL_TIMEOUT_MS = 180_000;
-const MAX_TOOL_OUTPUT_BYTES = 16 * 1024;
 /**
  * Runs one task with one model from start to finish: snapshot, sandbox,
  * agent, grading, persistence. Never throws for a failed run: every ending,
@@ -65144,7 +65896,7 @@ async function run_task_runTask(opts) {
     const dir = new run_dir_RunDirectory(opts.runsRoot, runId);
     const warn = opts.warn ?? (() => { });
     dir.create();
-    (0,external_node_fs_.writeFileSync)(dir.manifestSnapshotPath, (0,dist/* stringify */.As)(manifest));
+    dir.writeText(external_node_path_.basename(dir.manifestSnapshotPath), (0,dist/* stringify */.As)(manifest));
     dir.seedWorkspace(task.paths.workspace);
     // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
     (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
@@ -65242,7 +65994,7 @@ async function run_task_runTask(opts) {
             transcript,
             maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
             toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-            maxToolOutputBytes: MAX_TOOL_OUTPUT_BYTES,
+            maxToolOutputBytes: OUTPUT_LIMITS.toModelBytes,
             signal: opts.signal,
         });
         timings.agent_s = run_task_round((Date.now() - agentStart) / 1000);
@@ -65309,6 +66061,9 @@ async function run_task_runTask(opts) {
     }
     if (status !== 'completed')
         passed = false;
+    // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
+    redactFilesUnder(dir.workspaceFinal);
+    redactFilesUnder(dir.logsDir);
     const result = await record_recordRun(opts.runsRoot, buildResult(), { runDir: dir.root });
     opts.onPhase?.('done', runId);
     return { result, runDir: dir.root };
@@ -65613,338 +66368,139 @@ function round1(n) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/suites/schema.js
+;// CONCATENATED MODULE: ./build/src/suites/unit-runner.js
 
+
+const DEFAULT_HARD_TIMEOUT_GRACE_S = 900;
+const DEFAULT_STOP_GRACE_S = 60;
 /**
- * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
- * Task paths and globs resolve against the suite file's folder first, then the
- * repository root (the nearest folder above it with a tasks/ folder, a package.json or .git).
+ * Runs one task epoch under a watchdog: a run that has not returned well after
+ * its wall-time budget is stopped and recorded as an environment timeout, and
+ * one that does not even stop is given up on. A task runner that throws (a
+ * harness bug) is recorded as a crash. Resolves to the recorded run, or null
+ * when not even a crash could be recorded.
  */
-const schema_idPattern = /^[a-z0-9][a-z0-9_-]*$/;
-/** Budget fields a suite may override; unset fields keep the task's own value. */
-const budgetOverrideSchema = object({
-    max_tokens: schemas_number().int().positive().optional(),
-    max_tool_calls: schemas_number().int().positive().optional(),
-    max_wall_seconds: schemas_number().positive().optional(),
-    max_cost_usd: schemas_number().positive().optional(),
-})
-    .strict();
-const suiteTaskEntrySchema = union([
-    schemas_string().min(1),
-    object({
-        /** A task folder, its task.yaml, or a glob such as `tasks/*`. */
-        path: schemas_string().min(1),
-        epochs: schemas_number().int().positive().optional(),
-        budget: budgetOverrideSchema.optional(),
-    })
-        .strict(),
-]);
-const suiteDefaultsSchema = object({
-    model: schemas_string().min(1).optional(),
-    concurrency: schemas_number().int().positive().optional(),
-    epochs: schemas_number().int().positive().optional(),
-    budget: budgetOverrideSchema.optional(),
-})
-    .strict();
-const suiteManifestSchema = object({
-    id: schemas_string().regex(schema_idPattern, 'a lowercase id of letters, digits, _ and -'),
-    title: schemas_string().min(1).optional(),
-    description: schemas_string().optional(),
-    defaults: suiteDefaultsSchema.default({}),
-    tasks: array(suiteTaskEntrySchema).min(1),
-})
-    .strict();
-//# sourceMappingURL=schema.js.map
-;// CONCATENATED MODULE: ./build/src/suites/load.js
-
-
-
-
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
-/**
- * Loads and validates a suite manifest and every task it names. Throws
- * ManifestError listing all problems (the suite's and its tasks').
- */
-function loadSuite(file) {
-    const suiteFile = external_node_path_.resolve(file);
-    if ((0,external_node_fs_.existsSync)(suiteFile) && (0,external_node_fs_.statSync)(suiteFile).isDirectory())
-        throw new load_ManifestError([
-            { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
-        ]);
-    const manifest = load_readYamlManifest(suiteFile, suiteManifestSchema);
-    const bases = [...new Set([external_node_path_.dirname(suiteFile), repoRootOf(external_node_path_.dirname(suiteFile))])];
-    const problems = [];
-    const tasks = [];
-    const seen = new Map();
-    manifest.tasks.forEach((entry, i) => {
-        const field = `tasks.${i}`;
-        const pattern = typeof entry === 'string' ? entry : entry.path;
-        const dirs = resolveTaskPattern(pattern, bases);
-        if (dirs.length === 0) {
-            problems.push({
-                file: suiteFile,
-                field,
-                message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
-            });
-            return;
-        }
-        for (const dir of dirs) {
-            let task;
-            try {
-                task = loadTask(dir);
-            }
-            catch (err) {
-                if (err instanceof load_ManifestError) {
-                    problems.push(...err.problems);
-                    continue;
-                }
-                throw err;
-            }
-            const id = task.manifest.id;
-            const previous = seen.get(id);
-            if (previous !== undefined) {
-                problems.push({
-                    file: suiteFile,
-                    field,
-                    message: `task ${JSON.stringify(id)} is already in the suite (from ${previous})`,
-                });
-                continue;
-            }
-            seen.set(id, field);
-            tasks.push({
-                id,
-                task,
-                epochs: typeof entry === 'string' ? undefined : entry.epochs,
-                budget: { ...manifest.defaults.budget, ...(typeof entry === 'string' ? {} : entry.budget) },
-                source: pattern,
-            });
-        }
+async function runUnit(unit, ctx) {
+    const { suiteTask, epoch, epochs } = unit;
+    const { plan, options, emit } = ctx;
+    const taskId = suiteTask.id;
+    const warn = (message) => emit({ type: 'warning', message });
+    emit({ type: 'unit_start', taskId, epoch, epochs });
+    const controller = new AbortController();
+    const forward = () => controller.abort();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    let runId = null;
+    const budgetSeconds = suiteTask.budget.max_wall_seconds ?? suiteTask.task.manifest.budget.max_wall_seconds;
+    const deadlineMs = (budgetSeconds + (options.hardTimeoutGraceSeconds ?? DEFAULT_HARD_TIMEOUT_GRACE_S)) * 1000;
+    const started = new Date();
+    const watchdog = new Watchdog(deadlineMs, (options.stopGraceSeconds ?? DEFAULT_STOP_GRACE_S) * 1000, () => {
+        warn(`${taskId} epoch ${epoch + 1}: no result ${Math.round(deadlineMs / 1000)}s after start; stopping it`);
+        controller.abort();
     });
-    if (problems.length > 0)
-        throw new load_ManifestError(problems);
-    return {
-        id: manifest.id,
-        title: manifest.title ?? manifest.id,
-        description: manifest.description ?? null,
-        file: suiteFile,
-        manifest,
-        defaults: {
-            model: manifest.defaults.model ?? null,
-            concurrency: manifest.defaults.concurrency ?? 1,
-            epochs: manifest.defaults.epochs ?? 1,
-        },
-        tasks,
+    const finish = (result) => {
+        const brief = briefFromResult(result);
+        emit({ type: 'unit_end', taskId, epoch, epochs, run: brief });
+        return brief;
     };
-}
-/** The nearest folder at or above `dir` holding a tasks/ folder, a package.json or .git; else the current folder. */
-function repoRootOf(dir) {
-    let d = external_node_path_.resolve(dir);
-    for (;;) {
-        if (['tasks', 'package.json', '.git'].some((marker) => (0,external_node_fs_.existsSync)(external_node_path_.join(d, marker))))
-            return d;
-        const up = external_node_path_.dirname(d);
-        if (up === d)
-            return process.cwd();
-        d = up;
-    }
-}
-/** Task folders a path or glob names, from the first base folder where it matches anything. */
-function resolveTaskPattern(pattern, bases) {
-    const isGlob = /[*?[]/.test(pattern);
-    for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
-        if (!isGlob) {
-            const abs = external_node_path_.resolve(base, pattern);
-            const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
-            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
-                return [dir];
-            // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
-            if ((0,external_node_fs_.existsSync)(abs) && (0,external_node_fs_.statSync)(abs).isDirectory())
-                return [abs];
-            continue;
+    try {
+        const attempt = Promise.resolve().then(() => ctx.runTask({
+            task: suiteTask.task,
+            model: options.createModel ? options.createModel(taskId, epoch) : plan.model,
+            runsRoot: plan.runsRoot,
+            suiteRunId: plan.suiteRunId,
+            epoch,
+            budget: suiteTask.budget,
+            signal: controller.signal,
+            ...(options.pricing ? { pricing: options.pricing } : {}),
+            ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
+            ...(options.exchanges ? { exchanges: options.exchanges } : {}),
+            warn: (m) => warn(`${taskId}: ${m}`),
+            onPhase: (phase, id) => {
+                runId = id;
+                emit({ type: 'unit_phase', taskId, epoch, epochs, phase, runId: id });
+            },
+        }));
+        const outcome = await Promise.race([attempt, watchdog.hung]);
+        if (outcome === 'hung') {
+            attempt.catch(() => undefined);
+            return finish(await recordSynthetic(plan, unit, runId, started, 'environment_error', {
+                kind: 'environment:timeout',
+                message: `the run did not return within ${Math.round(deadlineMs / 1000)}s nor stop when asked`,
+            }));
         }
-        const full = external_node_path_.isAbsolute(pattern) ? pattern : external_node_path_.join(base, pattern);
-        const root = globRoot(full);
-        const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
-        const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
-        if (found.length > 0)
-            return found.sort();
-    }
-    return [];
-}
-/** The longest leading path of a glob without wildcards. */
-function globRoot(glob) {
-    const parts = glob.split('/');
-    const fixed = [];
-    for (const p of parts) {
-        if (/[*?[]/.test(p))
-            break;
-        fixed.push(p);
-    }
-    return fixed.join('/') || '/';
-}
-/** `*` and `?` stay within one path segment; `**` crosses segments. */
-function globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            const slash = glob[i + 2] === '/';
-            re += slash ? '(?:.*/)?' : '.*';
-            i += slash ? 2 : 1;
+        if (watchdog.fired) {
+            // A watchdog-stopped run reads as interrupted; record it as the environment timeout it was.
+            return finish(await record_recordRun(plan.runsRoot, {
+                ...outcome.result,
+                status: 'environment_error',
+                passed: false,
+                kill_reason: 'timeout:suite_watchdog',
+                error: {
+                    kind: 'environment:timeout',
+                    message: `stopped by the suite runner: no result within ${Math.round(deadlineMs / 1000)}s`,
+                },
+            }, { runDir: outcome.runDir }));
         }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+        return finish(outcome.result);
     }
-    return new RegExp(`^${re}/?$`);
-}
-function taskDirsUnder(root, depth) {
-    if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
-        return [];
-    const out = [];
-    if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
-        out.push(root);
-    for (const e of (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })) {
-        if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
-            out.push(...taskDirsUnder(external_node_path_.join(root, e.name), depth - 1));
+    catch (err) {
+        // runTask never throws for a failed run; a thrown error is a harness bug, recorded like a crash.
+        const message = err instanceof Error ? err.message : String(err);
+        try {
+            return finish(await recordSynthetic(plan, unit, runId, started, 'crashed', { kind: 'crashed', message }));
+        }
+        catch (inner) {
+            warn(`${taskId} epoch ${epoch + 1}: could not record a crash (${inner.message}): ${message}`);
+            return null;
+        }
     }
-    return out;
-}
-/** Suite files (`*.yaml`, `*.yml`) directly in a folder, sorted. */
-function discoverSuiteFiles(dir) {
-    if (!existsSync(dir))
-        return [];
-    return readdirSync(dir)
-        .filter((f) => /\.ya?ml$/.test(f))
-        .map((f) => path.join(dir, f))
-        .sort();
-}
-//# sourceMappingURL=load.js.map
-;// CONCATENATED MODULE: ./build/src/suites/report.js
-
-
-const STATE_MARK = {
-    passed: '✅ passed',
-    failed: '❌ failed',
-    partial: '🟡 partial',
-    error: '⚠️ env error',
-    not_run: '⏸ not run',
-};
-/** `report.md`: what a person reads after a suite run. */
-function renderReportMarkdown(s) {
-    const t = s.totals;
-    const out = [];
-    out.push(`# Suite ${s.suite_id}: ${s.model}`);
-    out.push('');
-    const status = s.status === 'completed'
-        ? 'completed'
-        : s.status === 'interrupted'
-            ? `**interrupted**: ${t.runs_finished} of ${t.runs_planned} runs finished; resume with \`factory-bench suite run --resume ${s.suite_run_id}\``
-            : `running (${t.runs_finished} of ${t.runs_planned} runs finished)`;
-    const meta = [
-        `- Suite run: \`${s.suite_run_id}\` (${status})`,
-        `- Started ${s.started_at}${s.finished_at ? `, finished ${s.finished_at}` : ''}`,
-    ];
-    const where = [
-        s.branch ? `branch \`${s.branch}\`` : null,
-        s.commit_sha ? `commit \`${s.commit_sha.slice(0, 12)}\`` : null,
-        s.label ? `label \`${s.label}\`` : null,
-        s.shard ? `shard ${s.shard.index + 1} of ${s.shard.total}` : null,
-        s.task_filter ? `tasks ${s.task_filter.join(', ')}` : null,
-    ].filter(Boolean);
-    if (where.length > 0)
-        meta.push(`- ${where.join(', ')}`);
-    meta.push(`- ${t.tasks} tasks × ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, concurrency ${s.concurrency}`);
-    out.push(...meta, '');
-    out.push('## Totals', '');
-    const score = s.suite_score;
-    const ci = score && score.low !== null && score.high !== null
-        ? ` (95% CI ${fmtScore(Math.max(0, score.low))}–${fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
-        : '';
-    const rows = [
-        [
-            'Passed runs',
-            `${t.passed_runs} / ${t.scored_runs}${t.scored_runs > 0 ? ` (${fmtPercent(t.passed_runs / t.scored_runs)})` : ''}`,
-        ],
-        ['Average score', `${fmtScore(score?.mean ?? null)}${ci}`],
-    ];
-    for (const p of s.pass_at_k)
-        rows.push([`pass@${p.k}`, `${fmtPercent(p.value)} (${p.tasks} tasks)`]);
-    rows.push([
-        'Environment errors',
-        `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
-    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
-    out.push(mdTable(['', ''], rows), '');
-    // Planned epochs, not finished runs: what the suite can tell at its size.
-    const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
-    out.push(`**Smallest detectable change:** ${sensitivity.statement}.`, '');
-    out.push('## Tasks', '');
-    out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
-        task.task_id,
-        task.difficulty,
-        STATE_MARK[task.state],
-        `${task.passes}/${task.scored}${task.environment_errors ? ` (+${task.environment_errors} err)` : ''}`,
-        fmtScore(task.mean_score),
-        task.kill_reasons.join(', ') || '-',
-        task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
-        fmtTokens(task.tokens),
-        fmtUsd(task.cost_usd),
-        fmtSeconds(task.wall_s),
-    ])), '');
-    if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
-        out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
-    out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
-    out.push('## By domain', '', rollupTable(s.by_domain), '');
-    out.push('## Environment errors', '');
-    if (s.environment_errors.length === 0)
-        out.push('None.', '');
-    else {
-        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
-            e.task_id,
-            e.epoch + 1,
-            e.status,
-            e.kind ?? '-',
-            oneLine(e.message),
-            `\`${e.run_id}\``,
-        ])), '');
+    finally {
+        watchdog.clear();
+        options.signal?.removeEventListener('abort', forward);
     }
-    out.push('## Agent failures', '');
-    if (s.agent_failures.length === 0)
-        out.push('None.', '');
-    else
-        out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
-            f.task_id,
-            f.epoch + 1,
-            fmtScore(f.score),
-            f.kill_reason ?? '-',
-            oneLine(f.message) || '-',
-            `\`${f.run_id}\``,
-        ])), '');
-    return `${out.join('\n').trimEnd()}\n`;
 }
-function rollupTable(rows) {
-    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
+/** Fires `onFire` after `deadlineMs`, then resolves `hung` if the run has not returned `stopGraceMs` later. */
+class Watchdog {
+    fired = false;
+    hung;
+    timer;
+    giveUp;
+    constructor(deadlineMs, stopGraceMs, onFire) {
+        this.hung = new Promise((resolve) => {
+            this.timer = setTimeout(() => {
+                this.fired = true;
+                onFire();
+                this.giveUp = setTimeout(() => resolve('hung'), stopGraceMs);
+            }, deadlineMs);
+        });
+    }
+    clear() {
+        clearTimeout(this.timer);
+        clearTimeout(this.giveUp);
+    }
 }
-//# sourceMappingURL=report.js.map
+/** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
+function recordSynthetic(plan, unit, knownRunId, started, status, error) {
+    const manifest = unit.suiteTask.task.manifest;
+    const runId = knownRunId ?? newRunId(manifest.id, plan.model, started);
+    new run_dir_RunDirectory(plan.runsRoot, runId).create();
+    const result = blankRunResult({
+        task: manifest,
+        runId,
+        model: plan.model,
+        suiteRunId: plan.suiteRunId,
+        epoch: unit.epoch,
+        startedAt: started,
+    }, { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null });
+    return record_recordRun(plan.runsRoot, result);
+}
+//# sourceMappingURL=unit-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/runner.js
 
 
 
 
 
-
-
-const PROGRESS_SAVE_DELAY_MS = 200;
-/** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
-class runner_SuiteInputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'SuiteInputError';
-    }
-}
 /**
  * Runs a suite: every selected task for its epochs through a bounded pool,
  * each run isolated (a crash, an environment error or a hang is recorded and
@@ -65954,402 +66510,87 @@ class runner_SuiteInputError extends Error {
  * input (ManifestError, SuiteInputError).
  */
 async function runSuite(options) {
-    const runsRoot = external_node_path_.resolve(options.runsRoot);
-    const dbPath = external_node_path_.join(runsRoot, 'runs.sqlite');
+    const plan = await planSuiteRun(options);
     const emit = (event) => options.onEvent?.(event);
-    const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
-    const suite = resolveSuite(options, previous);
-    const chosenModel = options.model ?? previous?.config.model ?? suite.defaults.model;
-    if (!chosenModel)
-        throw new runner_SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
-    const model = chosenModel;
-    if (previous && model !== previous.config.model)
-        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
-    const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new runner_SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
-    if (previous && options.epochs !== undefined && options.epochs !== previous.config.epochs)
-        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with ${previous.config.epochs} epoch(s); it resumes with the same`);
-    const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
-    if (!Number.isInteger(epochs) || epochs < 1)
-        throw new runner_SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
-    const shard = previous ? previous.config.shard : (options.shard ?? null);
-    if (shard &&
-        !(Number.isInteger(shard.index) && shard.total >= 1 && shard.index >= 0 && shard.index < shard.total))
-        throw new runner_SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
-    const taskFilter = previous ? previous.config.task_filter : (options.tasks ?? null);
-    const selected = selectTasks(suite, taskFilter, shard, previous?.config);
-    const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? epochs;
-    const summaryTasks = selected.map((t) => ({
-        task_id: t.id,
-        title: t.task.manifest.title,
-        difficulty: t.task.manifest.difficulty,
-        domain: t.task.manifest.domain,
-        epochs: epochsOf(t),
-    }));
-    const config = previous?.config ?? {
-        suite_file: suite.file,
-        suite_id: suite.id,
-        suite_title: suite.title,
-        model,
-        epochs,
-        shard,
-        task_filter: taskFilter,
-        tasks: summaryTasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
-    };
-    const suiteRunId = previous?.record.suite_run_id ?? options.suiteRunId ?? newSuiteRunId(suite.id);
-    const dir = external_node_path_.join(runsRoot, suiteRunId);
-    const reportPath = external_node_path_.join(dir, 'report.md');
-    const summaryPath = external_node_path_.join(dir, 'summary.json');
-    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-    const sessionStarted = Date.now();
-    const priorWall = previous?.record.wall_seconds ?? 0;
-    const startedAt = previous?.record.started_at ?? new Date(sessionStarted).toISOString();
-    const runs = previous ? previous.runs : [];
-    const header = (status) => ({
-        suite_run_id: suiteRunId,
-        suite_id: suite.id,
-        suite_title: config.suite_title,
-        suite_file: config.suite_file,
-        model,
-        status,
-        started_at: startedAt,
-        finished_at: status === 'running' ? null : new Date().toISOString(),
-        branch: options.branch ?? previous?.record.branch ?? null,
-        commit_sha: options.commit ?? previous?.record.commit_sha ?? null,
-        label: options.label ?? previous?.record.label ?? null,
-        shard,
-        task_filter: taskFilter,
-        epochs,
-        concurrency,
-        wall_seconds: priorWall + (Date.now() - sessionStarted) / 1000,
-    });
-    // Saves are chained so that a slow one never overtakes a newer one, and coalesced: at most one
-    // waits behind the save in progress, and it reads the runs when it starts, so none is missed.
-    let writes = Promise.resolve();
-    let queued = null;
-    const save = async (status) => {
-        const summary = buildSummary(header(status), summaryTasks, runs);
-        writeAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
-        writeAtomic(reportPath, renderReportMarkdown(summary));
-        await updateIndex(dbPath, (db) => upsertSuiteRun(db, suiteRunRecord(summary, config, reportPath)));
-        return summary;
-    };
-    const persist = (status) => {
-        if (status === 'running' && queued)
-            return queued;
-        const next = writes.then(() => {
-            if (status === 'running')
-                queued = null;
-            return save(status);
-        });
-        if (status === 'running')
-            queued = next;
-        writes = next.catch(() => undefined);
-        return next;
-    };
-    const emitWarning = (message) => emit({ type: 'warning', message });
-    // Runs that end together share one save; the final save supersedes a pending one.
-    let saveTimer;
-    const saveProgress = () => {
-        if (saveTimer)
-            return;
-        saveTimer = setTimeout(() => {
-            saveTimer = undefined;
-            persist('running').catch((err) => emitWarning(`could not save the suite's progress: ${err.message}`));
-        }, PROGRESS_SAVE_DELAY_MS);
-    };
+    const recorder = new SuiteRunRecorder(plan, (message) => emit({ type: 'warning', message }));
     // The first save (which also proves the index writable) runs alongside the first runs; if it fails, no more start.
     let initialSaveFailed = false;
-    const initialSave = persist('running');
+    const initialSave = recorder.save('running');
     initialSave.catch(() => {
         initialSaveFailed = true;
     });
-    const done = latestFinishedRuns(runs);
-    const units = [];
-    const maxEpochs = Math.max(0, ...summaryTasks.map((t) => t.epochs));
-    // Epoch-major order: an interrupted suite has covered every task at least once before any twice.
-    for (let e = 0; e < maxEpochs; e++)
-        selected.forEach((t, i) => {
-            const n = summaryTasks[i]?.epochs ?? 1;
-            if (e < n && !done.has(unitKey(t.id, e)))
-                units.push({ suiteTask: t, epoch: e, epochs: n });
-        });
+    const done = latestFinishedRuns(recorder.runs);
     emit({
         type: 'suite_start',
-        suiteRunId,
-        suiteId: suite.id,
-        model,
-        tasks: summaryTasks.map((t) => ({
+        suiteRunId: plan.suiteRunId,
+        suiteId: plan.suite.id,
+        model: plan.model,
+        tasks: plan.tasks.map((t) => ({
             taskId: t.task_id,
             epochs: t.epochs,
             done: [...Array(t.epochs).keys()].filter((e) => done.has(unitKey(t.task_id, e))).length,
         })),
-        pending: units.length,
-        resumed: previous !== null,
+        pending: plan.units.length,
+        resumed: plan.previous !== null,
     });
-    const runner = options.runTask ?? run_task_runTask;
-    const warn = emitWarning;
-    const running = new Set();
-    let next = 0;
     const signal = options.signal;
-    const onAbort = () => emit({ type: 'interrupting', running: running.size });
+    const ctx = { plan, options, runTask: options.runTask ?? run_task_runTask, emit };
+    const pool = new Set();
+    const onAbort = () => emit({ type: 'interrupting', running: pool.size });
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        const stopStarting = () => Boolean(signal?.aborted) || initialSaveFailed;
-        while (next < units.length && !stopStarting()) {
-            while (running.size < concurrency && next < units.length && !stopStarting()) {
-                const unit = units[next++];
-                const p = runUnit(unit).then((brief) => {
-                    running.delete(p);
-                    if (brief) {
-                        runs.push(brief);
-                        saveProgress();
-                    }
-                });
-                running.add(p);
-            }
-            if (running.size > 0)
-                await Promise.race(running);
-        }
-        await Promise.all(running);
+        await runPool(plan.units, plan.concurrency, pool, {
+            stop: () => Boolean(signal?.aborted) || initialSaveFailed,
+            run: (unit) => runUnit(unit, ctx),
+            done: (brief) => {
+                if (brief)
+                    recorder.add(brief);
+            },
+        });
     }
     finally {
         signal?.removeEventListener('abort', onAbort);
-        clearTimeout(saveTimer);
+        recorder.cancelPending();
     }
     await initialSave;
-    const finished = latestFinishedRuns(runs);
-    const complete = summaryTasks.every((t) => [...Array(t.epochs).keys()].every((e) => finished.has(unitKey(t.task_id, e))));
+    const finished = latestFinishedRuns(recorder.runs);
+    const complete = plan.tasks.every((t) => [...Array(t.epochs).keys()].every((e) => finished.has(unitKey(t.task_id, e))));
     const status = complete ? 'completed' : 'interrupted';
-    const summary = await persist(status);
+    const summary = await recorder.save(status);
     emit({ type: 'suite_end', status, summary });
-    return { suiteRunId, status, summary, dir, reportPath, summaryPath };
-    async function runUnit(unit) {
-        const { suiteTask, epoch, epochs: n } = unit;
-        const taskId = suiteTask.id;
-        emit({ type: 'unit_start', taskId, epoch, epochs: n });
-        const controller = new AbortController();
-        const forward = () => controller.abort();
-        signal?.addEventListener('abort', forward, { once: true });
-        let runId = null;
-        let watchdogFired = false;
-        const budgetSeconds = suiteTask.budget.max_wall_seconds ?? suiteTask.task.manifest.budget.max_wall_seconds;
-        const deadlineMs = (budgetSeconds + (options.hardTimeoutGraceSeconds ?? 900)) * 1000;
-        const stopGraceMs = (options.stopGraceSeconds ?? 60) * 1000;
-        const started = new Date();
-        let watchdog;
-        let giveUp;
-        try {
-            const attempt = Promise.resolve().then(() => runner({
-                task: suiteTask.task,
-                model: options.createModel ? options.createModel(taskId, epoch) : model,
-                runsRoot,
-                suiteRunId,
-                epoch,
-                budget: suiteTask.budget,
-                signal: controller.signal,
-                ...(options.pricing ? { pricing: options.pricing } : {}),
-                ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
-                ...(options.exchanges ? { exchanges: options.exchanges } : {}),
-                warn: (m) => warn(`${taskId}: ${m}`),
-                onPhase: (phase, id) => {
-                    runId = id;
-                    emit({ type: 'unit_phase', taskId, epoch, epochs: n, phase, runId: id });
-                },
-            }));
-            const hung = new Promise((resolve) => {
-                watchdog = setTimeout(() => {
-                    watchdogFired = true;
-                    warn(`${taskId} epoch ${epoch + 1}: no result ${Math.round(deadlineMs / 1000)}s after start; stopping it`);
-                    controller.abort();
-                    giveUp = setTimeout(() => resolve('hung'), stopGraceMs);
-                }, deadlineMs);
-            });
-            const outcome = await Promise.race([attempt, hung]);
-            let result;
-            if (outcome === 'hung') {
-                attempt.catch(() => undefined);
-                result = await recordSynthetic(unit, runId, started, 'environment_error', {
-                    kind: 'environment:timeout',
-                    message: `the run did not return within ${Math.round(deadlineMs / 1000)}s nor stop when asked`,
-                });
-            }
-            else if (watchdogFired) {
-                result = await rewriteAsTimeout(outcome, deadlineMs);
-            }
-            else {
-                result = outcome.result;
-            }
-            const brief = briefFromResult(result);
-            emit({ type: 'unit_end', taskId, epoch, epochs: n, run: brief });
-            return brief;
-        }
-        catch (err) {
-            // runTask never throws for a failed run; a thrown error is a harness bug, recorded like a crash.
-            const message = err instanceof Error ? err.message : String(err);
-            try {
-                const result = await recordSynthetic(unit, runId, started, 'crashed', { kind: 'crashed', message });
-                const brief = briefFromResult(result);
-                emit({ type: 'unit_end', taskId, epoch, epochs: n, run: brief });
-                return brief;
-            }
-            catch (inner) {
-                warn(`${taskId} epoch ${epoch + 1}: could not record a crash (${inner.message}): ${message}`);
-                return null;
-            }
-        }
-        finally {
-            clearTimeout(watchdog);
-            clearTimeout(giveUp);
-            signal?.removeEventListener('abort', forward);
-        }
-    }
-    /** A watchdog-stopped run reads as interrupted; record it as the environment timeout it was. */
-    function rewriteAsTimeout(outcome, deadlineMs) {
-        const result = {
-            ...outcome.result,
-            status: 'environment_error',
-            passed: false,
-            kill_reason: 'timeout:suite_watchdog',
-            error: {
-                kind: 'environment:timeout',
-                message: `stopped by the suite runner: no result within ${Math.round(deadlineMs / 1000)}s`,
-            },
-        };
-        return record_recordRun(runsRoot, result, { runDir: outcome.runDir });
-    }
-    /** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
-    function recordSynthetic(unit, knownRunId, started, status, error) {
-        const manifest = unit.suiteTask.task.manifest;
-        const runId = knownRunId ?? newRunId(manifest.id, model, started);
-        new run_dir_RunDirectory(runsRoot, runId).create();
-        const result = blankRunResult({ task: manifest, runId, model, suiteRunId, epoch: unit.epoch, startedAt: started }, { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null });
-        return record_recordRun(runsRoot, result);
-    }
-}
-function resolveSuite(options, previous) {
-    if (options.suite && typeof options.suite !== 'string') {
-        if (previous && options.suite.id !== previous.config.suite_id)
-            throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
-        return options.suite;
-    }
-    const file = options.suite ?? previous?.config.suite_file;
-    if (!file)
-        throw new runner_SuiteInputError('no suite: pass a suite file, or a suite run to resume');
-    const suite = loadSuite(file);
-    if (previous && suite.id !== previous.config.suite_id)
-        throw new runner_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
-    return suite;
-}
-/** Task ids matching `*` globs. */
-function matchesTaskFilter(taskId, filter) {
-    return filter.some((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replaceAll('*', '.*')}$`).test(taskId));
-}
-function selectTasks(suite, filter, shard, resumed) {
-    if (resumed) {
-        // The task set was fixed when the suite run started.
-        const byId = new Map(suite.tasks.map((t) => [t.id, t]));
-        const missing = resumed.tasks.filter((t) => !byId.has(t.task_id)).map((t) => t.task_id);
-        if (missing.length > 0)
-            throw new runner_SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
-        return resumed.tasks.map((t) => byId.get(t.task_id));
-    }
-    let tasks = [...suite.tasks].sort((a, b) => a.id.localeCompare(b.id));
-    if (filter && filter.length > 0) {
-        tasks = tasks.filter((t) => matchesTaskFilter(t.id, filter));
-        if (tasks.length === 0)
-            throw new runner_SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
-    }
-    if (shard)
-        tasks = tasks.filter((_, i) => i % shard.total === shard.index);
-    return tasks;
-}
-async function loadResumable(dbPath, suiteRunId) {
-    const found = await readIndex(dbPath, (db) => {
-        const record = getSuiteRun(db, suiteRunId);
-        return record ? { record, runs: runsOfSuiteRun(db, suiteRunId).map(briefFromRecord) } : null;
-    });
-    if (!found)
-        throw new runner_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
-    if (!found.record.config_json)
-        throw new runner_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
-    const config = JSON.parse(found.record.config_json);
-    return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
-}
-/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
-function suiteRunRecord(summary, config, reportPath) {
     return {
-        suite_run_id: summary.suite_run_id,
-        suite_id: summary.suite_id,
-        model: summary.model,
-        status: summary.status,
-        started_at: summary.started_at,
-        finished_at: summary.finished_at,
-        total: summary.totals.scored_runs,
-        passed: summary.totals.passed_runs,
-        avg_score: summary.suite_score?.mean ?? null,
-        cost_usd: summary.totals.cost_usd,
-        branch: summary.branch,
-        commit_sha: summary.commit_sha,
-        label: summary.label,
-        report_path: reportPath,
-        summary_json: JSON.stringify(summary),
-        epochs: summary.epochs,
-        concurrency: summary.concurrency,
-        total_tokens: summary.totals.tokens,
-        wall_seconds: summary.totals.wall_seconds,
-        environment_errors: summary.totals.environment_errors,
-        suite_file: summary.suite_file,
-        config_json: config === null ? null : JSON.stringify(config),
+        suiteRunId: plan.suiteRunId,
+        status,
+        summary,
+        dir: recorder.dir,
+        reportPath: recorder.reportPath,
+        summaryPath: recorder.summaryPath,
     };
 }
-function writeAtomic(file, text) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    (0,external_node_fs_.writeFileSync)(tmp, redact_redact(text));
-    (0,external_node_fs_.renameSync)(tmp, file);
+/** Runs the units at most `concurrency` at a time, in order, until they are done or `stop` says so. */
+async function runPool(units, concurrency, running, work) {
+    let next = 0;
+    while (next < units.length && !work.stop()) {
+        while (running.size < concurrency && next < units.length && !work.stop()) {
+            const p = work.run(units[next++]).then((result) => {
+                running.delete(p);
+                work.done(result);
+            });
+            running.add(p);
+        }
+        if (running.size > 0)
+            await Promise.race(running);
+    }
+    await Promise.all(running);
 }
 //# sourceMappingURL=runner.js.map
-;// CONCATENATED MODULE: ./build/src/suites/history.js
-
-
-/** The suite run with this id or unique id prefix; SuiteInputError when there is none or several. */
-function resolveSuiteRun(db, idOrPrefix) {
-    const rows = findSuiteRunsById(db, idOrPrefix, 2);
-    const exact = rows.find((r) => r.suite_run_id === idOrPrefix);
-    if (exact)
-        return exact;
-    if (rows.length === 0)
-        throw new SuiteInputError(`no suite run ${idOrPrefix} in the index`);
-    if (rows.length > 1)
-        throw new SuiteInputError(`${idOrPrefix} matches more than one suite run; give more of the id`);
-    return rows[0];
-}
-/** The summary stored with a suite run. */
-function readSuiteSummary(record) {
-    if (!record.summary_json)
-        throw new runner_SuiteInputError(`suite run ${record.suite_run_id} has no summary recorded (written by an older version?)`);
-    return JSON.parse(record.summary_json);
-}
-/**
- * The baseline for a suite run: the latest completed run of the same suite
- * and model on `branch` (or with `label`), other than the head itself.
- */
-function findBaselineSuiteRun(db, head, where) {
-    return findLatestSuiteRun(db, {
-        suiteId: head.suite_id,
-        branch: where.branch,
-        label: where.label,
-        model: where.sameModel === false ? undefined : head.model,
-        excludeSuiteRunId: head.suite_run_id,
-    });
-}
-//# sourceMappingURL=history.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/index.js
 /**
  * Suites: manifests, the suite runner, reports and comparisons. The public
  * library API (used by the CLI and the GitHub Action) is what this file exports.
  */
+
+
 
 
 
@@ -67105,7 +67346,7 @@ async function run() {
     }
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (err instanceof InputError || err instanceof runner_SuiteInputError || err instanceof load_ManifestError)
+        if (err instanceof InputError || err instanceof plan_SuiteInputError || err instanceof load_ManifestError)
             lib_core/* setFailed */.C1(redact_redact(message));
         else
             lib_core/* setFailed */.C1(redact_redact(`factory-bench: ${message}`));
