@@ -38015,8 +38015,8 @@ var core = __nccwpck_require__(33838);
 var models = __nccwpck_require__(99933);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 213 modules
-var suites = __nccwpck_require__(29564);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 216 modules
+var suites = __nccwpck_require__(84222);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
 var tasks = __nccwpck_require__(48475);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -41352,7 +41352,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 29564:
+/***/ 84222:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41430,6 +41430,167 @@ function oneLine(text, max = 120) {
     return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 //# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare-report.js
+
+/**
+ * The prose of a comparison: verdict labels, the one-line statements stored
+ * with each task and with the suite, and the markdown report.
+ */
+/** The label a person reads for a verdict: improved, regressed, no clear change or cannot tell. */
+function verdictLabel(v) {
+    if (v.verdict === 'no_clear_change')
+        return v.conclusive ? 'no clear change' : 'cannot tell';
+    return v.verdict;
+}
+const NOT_COMPARED = {
+    added: 'only in the head suite run',
+    removed: 'only in the base suite run',
+    unscored: 'no scored run on one side (environment errors or not run)',
+};
+/** A task's statement: its verdict, pass counts, Fisher's test and what its runs could detect. */
+function taskStatement(t, power) {
+    if (t.presence !== 'both' || !t.base || !t.head || t.p_value === null || t.q_value === null)
+        return `cannot tell: ${NOT_COMPARED[t.presence === 'both' ? 'unscored' : t.presence]}`;
+    const { base, head } = t;
+    const counts = `${base.passes}/${base.scored} → ${head.passes}/${head.scored} passed`;
+    const test = `Fisher p = ${fmtP(t.p_value)}, q = ${fmtP(t.q_value)}`;
+    const detect = t.min_detectable_effect === null
+        ? `with ${base.scored} and ${head.scored} runs no change in pass rate can be detected`
+        : `detects pass-rate changes of ≥ ${Math.round(t.min_detectable_effect * 100)} pts at ${Math.round(power * 100)}% power`;
+    return `${verdictLabel(t)}: ${counts} (${test}); ${detect}`;
+}
+/** The suite's statement: its verdict, the change in mean score and what a suite of this size can detect. */
+function overallStatement(o, size) {
+    if (o.tasks_compared === 0)
+        return 'cannot tell: no task has scored runs in both suite runs';
+    const p = o.verdict === 'improved' ? o.p_improved : Math.min(o.p_regressed, o.p_improved);
+    const change = `mean score ${fmtScore(o.base_mean)} → ${fmtScore(o.head_mean)} (${fmtPoints(o.score_change)}), p = ${fmtP(p)}`;
+    const sizeText = describeSize(size.runsPerTask);
+    const detect = !size.canReject
+        ? `with ${sizeText} no outcome could be significant at ${o.alpha}`
+        : `with ${sizeText} this suite detects changes of ≥ ${unsignedPoints(o.min_detectable_effect)} at ${Math.round(o.power * 100)}% power`;
+    const significantButSmall = o.verdict === 'no_clear_change' &&
+        (o.p_regressed < o.alpha || o.p_improved < o.alpha) &&
+        Math.abs(o.score_change) < o.min_effect
+        ? `; significant but below the minimum effect of ${unsignedPoints(o.min_effect)}`
+        : '';
+    const statement = `${verdictLabel(o)}: ${change}${significantButSmall}; ${detect}`;
+    return o.single_sample
+        ? `${statement}. This rests on a single sample per task (1 epoch): run more epochs for a firmer verdict`
+        : statement;
+}
+function describeSize(runsPerTask) {
+    const runs = new Set(runsPerTask.flatMap((r) => [r.base, r.head]));
+    const epochs = runs.size === 1 ? `${[...runs][0]} epoch${[...runs][0] === 1 ? '' : 's'}` : 'varying epochs';
+    return `${runsPerTask.length} task${runsPerTask.length === 1 ? '' : 's'} × ${epochs}`;
+}
+function fmtP(p) {
+    if (p < 0.001)
+        return '< 0.001';
+    return p.toFixed(3);
+}
+/** A size of change in points, without a sign: `12.5 pts`. */
+function unsignedPoints(v) {
+    return fmtPoints(v).replace('+', '');
+}
+const MARK = {
+    improved: '🟢',
+    regressed: '🔴',
+    'no clear change': '⚪',
+    'cannot tell': '❔',
+};
+function sideLabel(s) {
+    const where = [
+        s.branch ? `\`${s.branch}\`` : null,
+        s.label ? `label \`${s.label}\`` : null,
+        s.commit_sha ? `\`${s.commit_sha.slice(0, 8)}\`` : null,
+    ]
+        .filter(Boolean)
+        .join(' ');
+    return `\`${s.suite_run_id}\`${where ? ` (${where})` : ''}`;
+}
+function passes(t) {
+    return t ? `${t.passes}/${t.scored}` : '-';
+}
+/** The comparison as markdown: headline verdict, per-task table, cost and token changes, and the method. */
+function renderComparisonMarkdown(c, opts = {}) {
+    const o = c.overall;
+    const label = verdictLabel(o);
+    const out = [];
+    out.push(`## ${opts.title ?? `Suite ${c.head.suite_id}: ${c.head.model}`}`);
+    out.push('');
+    out.push(`**${MARK[label] ?? ''} ${label[0]?.toUpperCase()}${label.slice(1)}**: ${o.statement.replace(/^[^:]*: /, '')}.`);
+    out.push('');
+    out.push(`- Head: ${sideLabel(c.head)}`);
+    out.push(`- Base: ${sideLabel(c.base)}`);
+    for (const w of c.warnings)
+        out.push(`- ⚠️ ${w}`);
+    out.push('');
+    out.push(mdTable(['', 'Base', 'Head', 'Change'], [
+        ['Mean score', fmtScore(o.base_mean), fmtScore(o.head_mean), fmtPoints(o.score_change)],
+        [
+            'Passed runs',
+            `${c.base.passed_runs}/${c.base.scored_runs}`,
+            `${c.head.passed_runs}/${c.head.scored_runs}`,
+            '',
+        ],
+        ['Environment errors', c.base.environment_errors, c.head.environment_errors, ''],
+        [
+            'Tokens per run',
+            c.base.tokens_per_run === null ? '-' : fmtTokens(c.base.tokens_per_run),
+            c.head.tokens_per_run === null ? '-' : fmtTokens(c.head.tokens_per_run),
+            fmtRelative(c.base.tokens_per_run, c.head.tokens_per_run),
+        ],
+        [
+            'Cost per run',
+            fmtUsd(c.base.cost_per_run),
+            fmtUsd(c.head.cost_per_run),
+            fmtRelative(c.base.cost_per_run, c.head.cost_per_run),
+        ],
+        [
+            'Total cost',
+            fmtUsd(c.base.cost_usd),
+            fmtUsd(c.head.cost_usd),
+            fmtRelative(c.base.cost_usd, c.head.cost_usd),
+        ],
+    ]));
+    out.push('');
+    out.push(mdTable([
+        'Task',
+        'Passed (base → head)',
+        'Score (base → head)',
+        'Δ score',
+        'Δ tokens/run',
+        'Δ cost/run',
+        'Verdict',
+    ], c.tasks.map((t) => {
+        const l = verdictLabel(t);
+        return [
+            t.task_id,
+            `${passes(t.base)} → ${passes(t.head)}`,
+            `${fmtScore(t.base?.mean_score)} → ${fmtScore(t.head?.mean_score)}`,
+            fmtPoints(t.score_change),
+            fmtRelative(t.base?.tokens_per_run ?? null, t.head?.tokens_per_run ?? null),
+            fmtRelative(t.base?.cost_per_run ?? null, t.head?.cost_per_run ?? null),
+            `${MARK[l] ?? ''} ${l}`,
+        ];
+    })));
+    out.push('');
+    out.push('<details><summary>How this was decided</summary>');
+    out.push('');
+    out.push(`- Overall: ${o.method} on the change in mean score over ${o.tasks_compared} task(s); a verdict needs p < ${o.alpha} ` +
+        `in its direction and a change of at least ${unsignedPoints(o.min_effect)}. ` +
+        `Minimum detectable effect at ${Math.round(o.power * 100)}% power: ${o.min_detectable_effect === null ? 'none' : unsignedPoints(o.min_detectable_effect)}.`);
+    out.push('- Per task: Fisher’s exact test on pass counts, Benjamini–Hochberg adjusted across tasks; a verdict needs q < ' +
+        `${o.alpha} and a pass-rate change of at least ${unsignedPoints(o.min_task_effect)}.`);
+    out.push('- Environment errors are not scored on either side.');
+    for (const t of c.tasks)
+        out.push(`- ${t.task_id}: ${t.statement}`);
+    out.push('');
+    out.push('</details>');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+//# sourceMappingURL=compare-report.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/stats.js
 /**
  * Small-sample statistics for suite reports and comparisons, written out so
@@ -41575,6 +41736,7 @@ function passAtK(n, c, k) {
         notPassed *= 1 - k / i;
     return 1 - notPassed;
 }
+/** log C(n, k), for counts too large for `choose`. */
 function logChoose(n, k) {
     return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
 }
@@ -41623,6 +41785,58 @@ function benjaminiHochberg(ps) {
     }
     return q;
 }
+/**
+ * The smallest change in a suite's mean score that a one-sided test at `alpha`
+ * detects with probability `power`, for these numbers of runs per task. Uses
+ * the largest variance a 0..1 score can have (0.25), so it depends only on the
+ * suite's size: tasks and epochs.
+ */
+function suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
+    const m = runsPerTask.length;
+    if (m === 0)
+        return null;
+    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
+    const se = Math.sqrt(variance) / m;
+    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
+}
+function binomialPmf(n, p) {
+    return Array.from({ length: n + 1 }, (_, k) => p <= 0
+        ? k === 0
+            ? 1
+            : 0
+        : p >= 1
+            ? k === n
+                ? 1
+                : 0
+            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
+}
+/**
+ * The smallest difference in pass rate between two groups of `n1` and `n2`
+ * runs that Fisher's two-sided test at `level` detects with probability
+ * `power`, taking the hardest case (rates centred on 50%). Null when no
+ * difference can be detected (too few runs).
+ */
+function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
+    const reject = [];
+    for (let c1 = 0; c1 <= n1; c1++)
+        for (let c2 = 0; c2 <= n2; c2++)
+            if (fisherExact(c1, n1, c2, n2).twoSided <= level)
+                reject.push([c1, c2]);
+    if (reject.length === 0)
+        return null;
+    for (let step = 1; step <= 100; step++) {
+        const delta = step / 100;
+        const pa = binomialPmf(n1, 0.5 + delta / 2);
+        const pb = binomialPmf(n2, 0.5 - delta / 2);
+        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
+        if (achieved >= power)
+            return delta;
+    }
+    return null;
+}
+//# sourceMappingURL=stats.js.map
+;// CONCATENATED MODULE: ./build/src/suites/permutation.js
+
 const SUPPORT_LIMIT = 100_000;
 const SUBSET_LIMIT = 20_000;
 /**
@@ -41758,56 +41972,156 @@ function taskDistribution(t, m) {
     walk(0, nHead, 0);
     return out;
 }
+//# sourceMappingURL=permutation.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare-overall.js
+
+
+
 /**
- * The smallest change in a suite's mean score that a one-sided test at `alpha`
- * detects with probability `power`, for these numbers of runs per task. Uses
- * the largest variance a 0..1 score can have (0.25), so it depends only on the
- * suite's size: tasks and epochs.
+ * Over the suite: a permutation test stratified by task on the change in mean
+ * score. A verdict needs p < alpha in its direction and a change of at least
+ * `minEffect`; without one, the suite says "no clear change" only when it was
+ * large enough to detect a useful change, else "cannot tell".
  */
-function suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
-    const m = runsPerTask.length;
-    if (m === 0)
-        return null;
-    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
-    const se = Math.sqrt(variance) / m;
-    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
+function compareOverall(pairs, s) {
+    const m = pairs.length;
+    const perm = stratifiedPermutationTest(pairs, {
+        ...(s.seed !== undefined ? { seed: s.seed } : {}),
+        ...(s.iterations !== undefined ? { iterations: s.iterations } : {}),
+    });
+    const runsPerTask = pairs.map((p) => ({ base: p.base.length, head: p.head.length }));
+    const mde = m > 0 ? suiteMinimumDetectableEffect(runsPerTask, s.alpha, s.power) : null;
+    let verdict = 'no_clear_change';
+    if (perm.pLess < s.alpha && perm.observed <= -s.minEffect)
+        verdict = 'regressed';
+    else if (perm.pGreater < s.alpha && perm.observed >= s.minEffect)
+        verdict = 'improved';
+    const canReject = perm.minAttainableP < s.alpha;
+    const overall = {
+        verdict,
+        conclusive: verdict !== 'no_clear_change' || (canReject && mde !== null && mde <= s.maxUsefulEffect),
+        score_change: perm.observed,
+        base_mean: m > 0 ? mean(pairs.map((p) => mean(p.base))) : null,
+        head_mean: m > 0 ? mean(pairs.map((p) => mean(p.head))) : null,
+        p_regressed: perm.pLess,
+        p_improved: perm.pGreater,
+        method: `one-sided permutation test stratified by task (${perm.method === 'exact' ? 'exact' : `${perm.iterations} Monte Carlo permutations`})`,
+        tasks_compared: m,
+        min_detectable_effect: mde,
+        min_effect: s.minEffect,
+        min_task_effect: s.minTaskEffect,
+        alpha: s.alpha,
+        power: s.power,
+        single_sample: pairs.some((p) => p.base.length === 1 || p.head.length === 1),
+    };
+    return { ...overall, statement: overallStatement(overall, { runsPerTask, canReject }) };
 }
-function binomialPmf(n, p) {
-    return Array.from({ length: n + 1 }, (_, k) => p <= 0
-        ? k === 0
-            ? 1
-            : 0
-        : p >= 1
-            ? k === n
-                ? 1
-                : 0
-            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
-}
+//# sourceMappingURL=compare-overall.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare-tasks.js
+
+
 /**
- * The smallest difference in pass rate between two groups of `n1` and `n2`
- * runs that Fisher's two-sided test at `level` detects with probability
- * `power`, taking the hardest case (rates centred on 50%). Null when no
- * difference can be detected (too few runs).
+ * Per task: Fisher's exact test on pass counts, Benjamini-Hochberg adjusted
+ * across the tasks scored in both suite runs. A verdict needs q < alpha and a
+ * change in pass rate of at least `minTaskEffect`. Tasks in one suite run only,
+ * or unscored on a side, are listed as "cannot tell".
  */
-function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
-    const reject = [];
-    for (let c1 = 0; c1 <= n1; c1++)
-        for (let c2 = 0; c2 <= n2; c2++)
-            if (fisherExact(c1, n1, c2, n2).twoSided <= level)
-                reject.push([c1, c2]);
-    if (reject.length === 0)
-        return null;
-    for (let step = 1; step <= 100; step++) {
-        const delta = step / 100;
-        const pa = binomialPmf(n1, 0.5 + delta / 2);
-        const pb = binomialPmf(n2, 0.5 - delta / 2);
-        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
-        if (achieved >= power)
-            return delta;
-    }
-    return null;
+function compareTasks(base, head, s) {
+    const baseTasks = new Map(base.tasks.map((t) => [t.task_id, t]));
+    const headTasks = new Map(head.tasks.map((t) => [t.task_id, t]));
+    const ids = [...new Set([...baseTasks.keys(), ...headTasks.keys()])].sort();
+    const compared = comparedTaskIds(base, head);
+    const pValues = new Map(compared.map((id) => {
+        const b = baseTasks.get(id);
+        const h = headTasks.get(id);
+        return [id, fisherExact(b.passes, b.scored, h.passes, h.scored).twoSided];
+    }));
+    const qList = benjaminiHochberg(compared.map((id) => pValues.get(id)));
+    const qValues = new Map(compared.map((id, i) => [id, qList[i]]));
+    // A lone changed task clears Benjamini-Hochberg at alpha / m: the honest per-task detectable effect.
+    const taskLevel = compared.length > 0 ? s.alpha / compared.length : s.alpha;
+    const mdeCache = new Map();
+    const detectable = (nBase, nHead) => {
+        const key = `${nBase}/${nHead}`;
+        if (!mdeCache.has(key))
+            mdeCache.set(key, fisherMinimumDetectableEffect(nBase, nHead, taskLevel, s.power));
+        return mdeCache.get(key) ?? null;
+    };
+    return ids.map((id) => {
+        const b = baseTasks.get(id);
+        const h = headTasks.get(id);
+        const info = (h ?? b);
+        const bs = b ? sideStats(b) : null;
+        const hs = h ? sideStats(h) : null;
+        const common = {
+            task_id: id,
+            title: info.title,
+            difficulty: info.difficulty,
+            domain: info.domain,
+            base: bs,
+            head: hs,
+            score_change: diff(bs?.mean_score, hs?.mean_score),
+            tokens_change: diff(bs?.tokens_per_run, hs?.tokens_per_run),
+            cost_change: diff(bs?.cost_per_run, hs?.cost_per_run),
+        };
+        let comparison;
+        if (!b || !h || !compared.includes(id)) {
+            comparison = {
+                ...common,
+                presence: !b ? 'added' : !h ? 'removed' : 'unscored',
+                pass_rate_change: null,
+                p_value: null,
+                q_value: null,
+                verdict: 'no_clear_change',
+                conclusive: false,
+                min_detectable_effect: null,
+            };
+        }
+        else {
+            const change = h.passes / h.scored - b.passes / b.scored;
+            const q = qValues.get(id);
+            const mde = detectable(b.scored, h.scored);
+            let verdict = 'no_clear_change';
+            if (q < s.alpha && change <= -s.minTaskEffect)
+                verdict = 'regressed';
+            else if (q < s.alpha && change >= s.minTaskEffect)
+                verdict = 'improved';
+            comparison = {
+                ...common,
+                presence: 'both',
+                pass_rate_change: change,
+                p_value: pValues.get(id),
+                q_value: q,
+                verdict,
+                conclusive: verdict !== 'no_clear_change' || (mde !== null && mde <= s.maxUsefulTaskEffect),
+                min_detectable_effect: mde,
+            };
+        }
+        return { ...comparison, statement: taskStatement(comparison, s.power) };
+    });
 }
-//# sourceMappingURL=stats.js.map
+/** Task ids with scored runs in both suite runs, sorted. */
+function comparedTaskIds(base, head) {
+    const scored = (s) => new Set(s.tasks.filter((t) => t.scored > 0).map((t) => t.task_id));
+    const inHead = scored(head);
+    return [...scored(base)].filter((id) => inHead.has(id)).sort();
+}
+function sideStats(t) {
+    const perRun = (total) => total === null || t.runs.length === 0 ? null : total / t.runs.length;
+    return {
+        runs: t.runs.length,
+        scored: t.scored,
+        passes: t.passes,
+        mean_score: t.mean_score,
+        environment_errors: t.environment_errors,
+        tokens_per_run: perRun(t.tokens),
+        cost_per_run: perRun(t.cost_usd),
+    };
+}
+function diff(a, b) {
+    return a === null || a === undefined || b === null || b === undefined ? null : b - a;
+}
+//# sourceMappingURL=compare-tasks.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/sensitivity.js
 
 
@@ -42030,17 +42344,54 @@ function round(n) {
 
 
 
-function sideStats(t) {
-    const perRun = (total) => total === null || t.runs.length === 0 ? null : total / t.runs.length;
-    return {
-        runs: t.runs.length,
-        scored: t.scored,
-        passes: t.passes,
-        mean_score: t.mean_score,
-        environment_errors: t.environment_errors,
-        tokens_per_run: perRun(t.tokens),
-        cost_per_run: perRun(t.cost_usd),
+/**
+ * Compares a candidate suite run (`head`) with a baseline (`base`): per task,
+ * Fisher's exact test on pass counts (Benjamini-Hochberg across tasks); over
+ * the suite, a permutation test stratified by task on the mean score. A
+ * verdict needs both significance and a minimum effect, and always states the
+ * smallest change this suite could detect.
+ */
+function compareSuiteRuns(base, head, opts = {}) {
+    const settings = {
+        alpha: opts.alpha ?? 0.05,
+        minEffect: opts.minEffect ?? 0.05,
+        minTaskEffect: opts.minTaskEffect ?? 0.2,
+        power: opts.power ?? 0.8,
+        maxUsefulEffect: opts.maxUsefulEffect ?? 0.25,
+        maxUsefulTaskEffect: opts.maxUsefulTaskEffect ?? 0.5,
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
     };
+    const scores = (s, id) => s.tasks.find((t) => t.task_id === id).runs
+        .filter((r) => !isEnvironmentError(r.status))
+        .map((r) => r.score);
+    const pairs = comparedTaskIds(base, head).map((id) => ({ base: scores(base, id), head: scores(head, id) }));
+    return {
+        schema_version: 1,
+        base: runSide(base),
+        head: runSide(head),
+        warnings: comparisonWarnings(base, head),
+        overall: compareOverall(pairs, settings),
+        tasks: compareTasks(base, head, settings),
+    };
+}
+/** What makes the two suite runs less comparable than they look. */
+function comparisonWarnings(base, head) {
+    const warnings = [];
+    if (base.suite_id !== head.suite_id)
+        warnings.push(`different suites: ${base.suite_id} (base) and ${head.suite_id} (head); only shared task ids are compared`);
+    if (base.model !== head.model)
+        warnings.push(`different models: ${base.model} (base) and ${head.model} (head)`);
+    for (const [name, s] of [
+        ['base', base],
+        ['head', head],
+    ]) {
+        if (s.status !== 'completed')
+            warnings.push(`the ${name} suite run is ${s.status}: missing runs are left out`);
+        if (s.totals.environment_errors > 0)
+            warnings.push(`the ${name} suite run has ${s.totals.environment_errors} environment error(s), left out of the scores`);
+    }
+    return warnings;
 }
 function runSide(s) {
     const runs = s.totals.runs_finished;
@@ -42065,316 +42416,7 @@ function runSide(s) {
         cost_per_run: runs > 0 && s.totals.cost_usd !== null ? s.totals.cost_usd / runs : null,
     };
 }
-const scoresOf = (runs) => runs.filter((r) => !isEnvironmentError(r.status)).map((r) => r.score);
-const diff = (a, b) => a === null || a === undefined || b === null || b === undefined ? null : b - a;
-/**
- * Compares a candidate suite run (`head`) with a baseline (`base`): per task,
- * Fisher's exact test on pass counts (Benjamini-Hochberg across tasks); over
- * the suite, a permutation test stratified by task on the mean score. A
- * verdict needs both significance and a minimum effect, and always states the
- * smallest change this suite could detect.
- */
-function compareSuiteRuns(base, head, opts = {}) {
-    const alpha = opts.alpha ?? 0.05;
-    const minEffect = opts.minEffect ?? 0.05;
-    const minTaskEffect = opts.minTaskEffect ?? 0.2;
-    const power = opts.power ?? 0.8;
-    const maxUseful = opts.maxUsefulEffect ?? 0.25;
-    const maxUsefulTask = opts.maxUsefulTaskEffect ?? 0.5;
-    const warnings = [];
-    if (base.suite_id !== head.suite_id)
-        warnings.push(`different suites: ${base.suite_id} (base) and ${head.suite_id} (head); only shared task ids are compared`);
-    if (base.model !== head.model)
-        warnings.push(`different models: ${base.model} (base) and ${head.model} (head)`);
-    for (const [name, s] of [
-        ['base', base],
-        ['head', head],
-    ]) {
-        if (s.status !== 'completed')
-            warnings.push(`the ${name} suite run is ${s.status}: missing runs are left out`);
-        if (s.totals.environment_errors > 0)
-            warnings.push(`the ${name} suite run has ${s.totals.environment_errors} environment error(s), left out of the scores`);
-    }
-    const baseTasks = new Map(base.tasks.map((t) => [t.task_id, t]));
-    const headTasks = new Map(head.tasks.map((t) => [t.task_id, t]));
-    const ids = [...new Set([...baseTasks.keys(), ...headTasks.keys()])].sort();
-    const compared = ids.filter((id) => (baseTasks.get(id)?.scored ?? 0) > 0 && (headTasks.get(id)?.scored ?? 0) > 0);
-    const m = compared.length;
-    // Per task: Fisher on passes, adjusted across the compared tasks.
-    const pValues = new Map();
-    for (const id of compared) {
-        const b = baseTasks.get(id);
-        const h = headTasks.get(id);
-        pValues.set(id, fisherExact(b.passes, b.scored, h.passes, h.scored).twoSided);
-    }
-    const qList = benjaminiHochberg(compared.map((id) => pValues.get(id)));
-    const qValues = new Map(compared.map((id, i) => [id, qList[i]]));
-    const mdeCache = new Map();
-    // A lone changed task clears Benjamini-Hochberg at alpha / m: the honest per-task detectable effect.
-    const taskLevel = m > 0 ? alpha / m : alpha;
-    const tasks = ids.map((id) => {
-        const b = baseTasks.get(id);
-        const h = headTasks.get(id);
-        const info = (h ?? b);
-        const bs = b ? sideStats(b) : null;
-        const hs = h ? sideStats(h) : null;
-        const common = {
-            task_id: id,
-            title: info.title,
-            difficulty: info.difficulty,
-            domain: info.domain,
-            base: bs,
-            head: hs,
-            score_change: diff(bs?.mean_score, hs?.mean_score),
-            tokens_change: diff(bs?.tokens_per_run, hs?.tokens_per_run),
-            cost_change: diff(bs?.cost_per_run, hs?.cost_per_run),
-        };
-        if (!compared.includes(id)) {
-            const presence = !b ? 'added' : !h ? 'removed' : 'unscored';
-            const why = presence === 'added'
-                ? 'only in the head suite run'
-                : presence === 'removed'
-                    ? 'only in the base suite run'
-                    : 'no scored run on one side (environment errors or not run)';
-            return {
-                ...common,
-                presence,
-                pass_rate_change: null,
-                p_value: null,
-                q_value: null,
-                verdict: 'no_clear_change',
-                conclusive: false,
-                min_detectable_effect: null,
-                statement: `cannot tell: ${why}`,
-            };
-        }
-        const bt = b;
-        const ht = h;
-        const change = ht.passes / ht.scored - bt.passes / bt.scored;
-        const p = pValues.get(id);
-        const q = qValues.get(id);
-        const key = `${bt.scored}/${ht.scored}`;
-        if (!mdeCache.has(key))
-            mdeCache.set(key, fisherMinimumDetectableEffect(bt.scored, ht.scored, taskLevel, power));
-        const mde = mdeCache.get(key) ?? null;
-        let verdict = 'no_clear_change';
-        if (q < alpha && change <= -minTaskEffect)
-            verdict = 'regressed';
-        else if (q < alpha && change >= minTaskEffect)
-            verdict = 'improved';
-        const conclusive = verdict !== 'no_clear_change' || (mde !== null && mde <= maxUsefulTask);
-        const counts = `${bt.passes}/${bt.scored} → ${ht.passes}/${ht.scored} passed`;
-        const test = `Fisher p = ${fmtP(p)}, q = ${fmtP(q)}`;
-        const detect = mde === null
-            ? `with ${bt.scored} and ${ht.scored} runs no change in pass rate can be detected`
-            : `detects pass-rate changes of ≥ ${Math.round(mde * 100)} pts at ${Math.round(power * 100)}% power`;
-        const label = verdict === 'no_clear_change' ? (conclusive ? 'no clear change' : 'cannot tell') : verdict;
-        return {
-            ...common,
-            presence: 'both',
-            pass_rate_change: change,
-            p_value: p,
-            q_value: q,
-            verdict,
-            conclusive,
-            min_detectable_effect: mde,
-            statement: `${label}: ${counts} (${test}); ${detect}`,
-        };
-    });
-    // Over the suite: the stratified permutation test on mean scores.
-    const pairs = compared.map((id) => ({
-        base: scoresOf(baseTasks.get(id).runs),
-        head: scoresOf(headTasks.get(id).runs),
-    }));
-    const perm = stratifiedPermutationTest(pairs, {
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
-    });
-    const mde = m > 0
-        ? suiteMinimumDetectableEffect(pairs.map((p) => ({ base: p.base.length, head: p.head.length })), alpha, power)
-        : null;
-    let verdict = 'no_clear_change';
-    if (perm.pLess < alpha && perm.observed <= -minEffect)
-        verdict = 'regressed';
-    else if (perm.pGreater < alpha && perm.observed >= minEffect)
-        verdict = 'improved';
-    const canReject = perm.minAttainableP < alpha;
-    const conclusive = verdict !== 'no_clear_change' || (canReject && mde !== null && mde <= maxUseful);
-    const singleSample = pairs.some((p) => p.base.length === 1 || p.head.length === 1);
-    const baseMean = m > 0 ? mean(pairs.map((p) => mean(p.base))) : null;
-    const headMean = m > 0 ? mean(pairs.map((p) => mean(p.head))) : null;
-    const epochsText = describeSize(pairs);
-    const pText = verdict === 'improved' ? perm.pGreater : Math.min(perm.pLess, perm.pGreater);
-    const method = `one-sided permutation test stratified by task (${perm.method === 'exact' ? 'exact' : `${perm.iterations} Monte Carlo permutations`})`;
-    let statement;
-    if (m === 0)
-        statement = 'cannot tell: no task has scored runs in both suite runs';
-    else {
-        const change = `mean score ${fmtMean(baseMean)} → ${fmtMean(headMean)} (${fmtPoints(perm.observed)}), p = ${fmtP(pText)}`;
-        const detect = !canReject
-            ? `with ${epochsText} no outcome could be significant at ${alpha}`
-            : `with ${epochsText} this suite detects changes of ≥ ${fmtPoints(mde).replace('+', '')} at ${Math.round(power * 100)}% power`;
-        if (verdict !== 'no_clear_change')
-            statement = `${verdict}: ${change}; ${detect}`;
-        else {
-            const significantButSmall = (perm.pLess < alpha || perm.pGreater < alpha) && Math.abs(perm.observed) < minEffect
-                ? `; significant but below the minimum effect of ${fmtPoints(minEffect).replace('+', '')}`
-                : '';
-            statement = `${conclusive ? 'no clear change' : 'cannot tell'}: ${change}${significantButSmall}; ${detect}`;
-        }
-        if (singleSample)
-            statement += '. This rests on a single sample per task (1 epoch): run more epochs for a firmer verdict';
-    }
-    return {
-        schema_version: 1,
-        base: runSide(base),
-        head: runSide(head),
-        warnings,
-        overall: {
-            verdict,
-            conclusive,
-            score_change: perm.observed,
-            base_mean: baseMean,
-            head_mean: headMean,
-            p_regressed: perm.pLess,
-            p_improved: perm.pGreater,
-            method,
-            tasks_compared: m,
-            min_detectable_effect: mde,
-            min_effect: minEffect,
-            min_task_effect: minTaskEffect,
-            alpha,
-            power,
-            single_sample: singleSample,
-            statement,
-        },
-        tasks,
-    };
-}
-function describeSize(pairs) {
-    const runs = new Set(pairs.flatMap((p) => [p.base.length, p.head.length]));
-    const epochs = runs.size === 1 ? `${[...runs][0]} epoch${[...runs][0] === 1 ? '' : 's'}` : 'varying epochs';
-    return `${pairs.length} task${pairs.length === 1 ? '' : 's'} × ${epochs}`;
-}
-function fmtP(p) {
-    if (p < 0.001)
-        return '< 0.001';
-    return p.toFixed(3);
-}
-function fmtMean(v) {
-    return v === null ? '-' : v.toFixed(2);
-}
-/** The label a person reads for a verdict: improved, regressed, no clear change or cannot tell. */
-function verdictLabel(v) {
-    if (v.verdict === 'no_clear_change')
-        return v.conclusive ? 'no clear change' : 'cannot tell';
-    return v.verdict;
-}
 //# sourceMappingURL=compare.js.map
-;// CONCATENATED MODULE: ./build/src/suites/compare-report.js
-
-
-const MARK = {
-    improved: '🟢',
-    regressed: '🔴',
-    'no clear change': '⚪',
-    'cannot tell': '❔',
-};
-function sideLabel(s) {
-    const where = [
-        s.branch ? `\`${s.branch}\`` : null,
-        s.label ? `label \`${s.label}\`` : null,
-        s.commit_sha ? `\`${s.commit_sha.slice(0, 8)}\`` : null,
-    ]
-        .filter(Boolean)
-        .join(' ');
-    return `\`${s.suite_run_id}\`${where ? ` (${where})` : ''}`;
-}
-function passes(t) {
-    return t ? `${t.passes}/${t.scored}` : '-';
-}
-function score(v) {
-    return v === null || v === undefined ? '-' : v.toFixed(2);
-}
-/** The comparison as markdown: headline verdict, per-task table, cost and token changes, and the method. */
-function renderComparisonMarkdown(c, opts = {}) {
-    const o = c.overall;
-    const label = verdictLabel(o);
-    const out = [];
-    out.push(`## ${opts.title ?? `Suite ${c.head.suite_id}: ${c.head.model}`}`);
-    out.push('');
-    out.push(`**${MARK[label] ?? ''} ${label[0]?.toUpperCase()}${label.slice(1)}**: ${o.statement.replace(/^[^:]*: /, '')}.`);
-    out.push('');
-    out.push(`- Head: ${sideLabel(c.head)}`);
-    out.push(`- Base: ${sideLabel(c.base)}`);
-    for (const w of c.warnings)
-        out.push(`- ⚠️ ${w}`);
-    out.push('');
-    out.push(mdTable(['', 'Base', 'Head', 'Change'], [
-        ['Mean score', score(o.base_mean), score(o.head_mean), fmtPoints(o.score_change)],
-        [
-            'Passed runs',
-            `${c.base.passed_runs}/${c.base.scored_runs}`,
-            `${c.head.passed_runs}/${c.head.scored_runs}`,
-            '',
-        ],
-        ['Environment errors', c.base.environment_errors, c.head.environment_errors, ''],
-        [
-            'Tokens per run',
-            c.base.tokens_per_run === null ? '-' : fmtTokens(c.base.tokens_per_run),
-            c.head.tokens_per_run === null ? '-' : fmtTokens(c.head.tokens_per_run),
-            fmtRelative(c.base.tokens_per_run, c.head.tokens_per_run),
-        ],
-        [
-            'Cost per run',
-            fmtUsd(c.base.cost_per_run),
-            fmtUsd(c.head.cost_per_run),
-            fmtRelative(c.base.cost_per_run, c.head.cost_per_run),
-        ],
-        [
-            'Total cost',
-            fmtUsd(c.base.cost_usd),
-            fmtUsd(c.head.cost_usd),
-            fmtRelative(c.base.cost_usd, c.head.cost_usd),
-        ],
-    ]));
-    out.push('');
-    out.push(mdTable([
-        'Task',
-        'Passed (base → head)',
-        'Score (base → head)',
-        'Δ score',
-        'Δ tokens/run',
-        'Δ cost/run',
-        'Verdict',
-    ], c.tasks.map((t) => {
-        const l = verdictLabel(t);
-        return [
-            t.task_id,
-            `${passes(t.base)} → ${passes(t.head)}`,
-            `${score(t.base?.mean_score)} → ${score(t.head?.mean_score)}`,
-            fmtPoints(t.score_change),
-            fmtRelative(t.base?.tokens_per_run ?? null, t.head?.tokens_per_run ?? null),
-            fmtRelative(t.base?.cost_per_run ?? null, t.head?.cost_per_run ?? null),
-            `${MARK[l] ?? ''} ${l}`,
-        ];
-    })));
-    out.push('');
-    out.push('<details><summary>How this was decided</summary>');
-    out.push('');
-    out.push(`- Overall: ${o.method} on the change in mean score over ${o.tasks_compared} task(s); a verdict needs p < ${o.alpha} ` +
-        `in its direction and a change of at least ${fmtPoints(o.min_effect).replace('+', '')}. ` +
-        `Minimum detectable effect at ${Math.round(o.power * 100)}% power: ${o.min_detectable_effect === null ? 'none' : fmtPoints(o.min_detectable_effect).replace('+', '')}.`);
-    out.push('- Per task: Fisher’s exact test on pass counts, Benjamini–Hochberg adjusted across tasks; a verdict needs q < ' +
-        `${o.alpha} and a pass-rate change of at least ${fmtPoints(o.min_task_effect).replace('+', '')}.`);
-    out.push('- Environment errors are not scored on either side.');
-    for (const t of c.tasks)
-        out.push(`- ${t.task_id}: ${t.statement}`);
-    out.push('');
-    out.push('</details>');
-    return `${out.join('\n').trimEnd()}\n`;
-}
-//# sourceMappingURL=compare-report.js.map
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: external "node:fs"

@@ -3,17 +3,16 @@
  * library API (used by the CLI and the GitHub Action) is what this file exports.
  */
 export { findLatestSuiteRun, type LatestSuiteRunQuery, type SuiteRunRecord } from '../runs/index.js';
-export {
-  type CompareOptions,
-  compareSuiteRuns,
-  type RunSide,
-  type SideStats,
-  type SuiteComparison,
-  type TaskComparison,
-  type Verdict,
-  verdictLabel,
-} from './compare.js';
-export { renderComparisonMarkdown } from './compare-report.js';
+export { compareSuiteRuns } from './compare.js';
+export { renderComparisonMarkdown, verdictLabel } from './compare-report.js';
+export type {
+  CompareOptions,
+  RunSide,
+  SideStats,
+  SuiteComparison,
+  TaskComparison,
+  Verdict,
+} from './compare-types.js';
 export { findBaselineSuiteRun, readSuiteSummary, resolveSuiteRun } from './history.js';
 export { discoverSuiteFiles, loadSuite, type Suite, type SuiteTask } from './load.js';
 export { suiteRunRecord } from './persist.js';

@@ -1,77 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildSummary,
   compareSuiteRuns,
-  type RunBrief,
   renderComparisonMarkdown,
   type SuiteSummary,
   verdictLabel,
 } from '../../src/suites/index.js';
 import { seededRandom } from '../../src/suites/stats.js';
+import { simulateSuite } from './simulate.js';
 
 let counter = 0;
 
-/** A suite run of a scripted model whose task i passes with probability probs[i] (score 1 or 0). */
+/** A suite run of a scripted model whose task i (`t00`, `t01`...) passes with probability probs[i]. */
 function simulate(
   probs: number[],
   epochs: number,
   random: () => number,
-  extra: { id?: string; status?: (task: number, epoch: number) => string; skip?: number[] } = {},
+  extra: { status?: (task: number, epoch: number) => string; skip?: number[] } = {},
 ): SuiteSummary {
-  const tasks = probs
-    .map((_, i) => ({
-      task_id: `t${String(i).padStart(2, '0')}`,
-      title: `T${i}`,
-      difficulty: 'easy',
-      domain: 'd',
-      epochs,
-    }))
-    .filter((_, i) => !extra.skip?.includes(i));
-  const runs: RunBrief[] = [];
-  for (const t of tasks) {
-    const i = Number(t.task_id.slice(1));
-    for (let e = 0; e < epochs; e++) {
-      const passed = random() < (probs[i] as number);
-      runs.push({
-        run_id: `r${counter++}`,
-        task_id: t.task_id,
-        epoch: e,
-        status: extra.status?.(i, e) ?? 'completed',
-        score: passed ? 1 : 0,
-        passed,
-        kill_reason: null,
-        error_kind: null,
-        error_message: null,
-        turns: 3,
-        tokens: 1000,
-        cost_usd: 0.01,
-        wall_s: 1,
-        started_at: '2026-01-01T00:00:00Z',
-      });
-    }
-  }
-  return buildSummary(
-    {
-      suite_run_id: extra.id ?? `s${counter++}`,
-      suite_id: 'sim',
-      suite_title: 'sim',
-      suite_file: 'sim.yaml',
-      model: 'scripted',
-      status: 'completed',
-      started_at: '2026-01-01T00:00:00Z',
-      finished_at: '2026-01-01T00:10:00Z',
-      branch: null,
-      commit_sha: null,
-      label: null,
-      shard: null,
-      task_filter: null,
-      epochs,
-      concurrency: 1,
-      wall_seconds: 1,
-    },
-    tasks,
-    runs,
-  );
+  const ids = probs.map((_, i) => `t${String(i).padStart(2, '0')}`);
+  return simulateSuite(ids, epochs, (i) => probs[i] as number, random, `s${counter++}`, extra);
 }
 
 // Twenty tasks of varied difficulty; a 20-point drop keeps every rate inside 0..1.

@@ -1,28 +1,36 @@
 import { buildSummary, type RunBrief, type SuiteSummary } from '../../src/suites/index.js';
 
-/** A finished suite run whose tasks pass with the given probabilities (scores 1 or 0), seeded. */
+/**
+ * A finished suite run whose tasks pass with the given probabilities (scores 1
+ * or 0), seeded. `skip` leaves tasks (by index) out of the suite run; `status`
+ * gives a run another status, such as an environment error.
+ */
 export function simulateSuite(
   taskIds: string[],
   epochs: number,
   passProbability: (taskIndex: number) => number,
   random: () => number,
   id: string,
+  extra: { status?: (taskIndex: number, epoch: number) => string; skip?: number[] } = {},
 ): SuiteSummary {
-  const tasks = taskIds.map((task_id) => ({
+  const kept = taskIds
+    .map((task_id, index) => ({ task_id, index }))
+    .filter((t) => !extra.skip?.includes(t.index));
+  const tasks = kept.map(({ task_id }) => ({
     task_id,
     title: task_id,
     difficulty: 'medium',
     domain: 'd',
     epochs,
   }));
-  const runs: RunBrief[] = taskIds.flatMap((task_id, i) =>
+  const runs: RunBrief[] = kept.flatMap(({ task_id, index }) =>
     Array.from({ length: epochs }, (_, epoch) => {
-      const passed = random() < passProbability(i);
+      const passed = random() < passProbability(index);
       return {
         run_id: `${id}-${task_id}-${epoch}`,
         task_id,
         epoch,
-        status: 'completed',
+        status: extra.status?.(index, epoch) ?? 'completed',
         score: passed ? 1 : 0,
         passed,
         kill_reason: null,

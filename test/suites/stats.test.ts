@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stratifiedPermutationTest } from '../../src/suites/permutation.js';
 import {
   benjaminiHochberg,
   fisherExact,
@@ -8,7 +9,6 @@ import {
   normalQuantile,
   passAtK,
   seededRandom,
-  stratifiedPermutationTest,
   studentTQuantile,
   suiteMinimumDetectableEffect,
 } from '../../src/suites/stats.js';
