@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { insertRun, type RunResult, updateIndex, upsertSuiteRun } from '../src/runs/index.js';
+import { blankRunResult, insertRun, type RunResult, updateIndex, upsertSuiteRun } from '../src/runs/index.js';
 import { buildSummary, type RunBrief, type SuiteSummary, suiteRunRecord } from '../src/suites/index.js';
 
 /** mulberry32: small, seeded, good enough for fixtures. */
@@ -269,36 +269,37 @@ function writeRun(
   ];
   const score = passed ? 1 : testsPass ? 0.5 : 0;
   const wall = clock / 1000 + 3;
-  const result: RunResult = {
-    schema_version: 1,
-    run_id: runId,
-    task_id: taskId,
-    model,
-    suite_run_id: suiteRunId,
-    epoch,
-    status: 'completed',
-    score,
-    passed,
-    pass_threshold: 1,
-    kill_reason: null,
-    stop_reason: 'final_answer',
-    error: null,
-    tokens: { input: inTok, cached_input: 0, output: outTok, total: inTok + outTok },
-    cost_usd: (inTok * 0.15 + outTok * 0.6) / 1e6,
-    judge_cost_usd: 0,
-    turns,
-    tool_calls: turns,
-    timings: { setup_s: 0.5, agent_s: wall - 2, grading_s: 1.5, total_s: wall },
-    checks,
-    started_at: started.toISOString(),
-    finished_at: new Date(started.getTime() + wall * 1000).toISOString(),
-    task: {
-      difficulty: pick(rnd, ['easy', 'medium', 'hard']),
-      domain: pick(rnd, ['tabular', 'nlp', 'sql']),
-      title: `Fix the ${taskId} pipeline`,
+  const result = blankRunResult(
+    {
+      task: {
+        id: taskId,
+        title: `Fix the ${taskId} pipeline`,
+        difficulty: pick(rnd, ['easy', 'medium', 'hard']),
+        domain: pick(rnd, ['tabular', 'nlp', 'sql']),
+        grader: { pass_threshold: 1 },
+      },
+      runId,
+      model,
+      suiteRunId,
+      epoch,
+      startedAt: started,
     },
-    sandbox: 'docker',
-  };
+    {
+      status: 'completed',
+      score,
+      passed,
+      stop_reason: 'final_answer',
+      error: null,
+      tokens: { input: inTok, cached_input: 0, output: outTok, total: inTok + outTok },
+      cost_usd: (inTok * 0.15 + outTok * 0.6) / 1e6,
+      turns,
+      tool_calls: turns,
+      timings: { setup_s: 0.5, agent_s: wall - 2, grading_s: 1.5, total_s: wall },
+      checks,
+      finished_at: new Date(started.getTime() + wall * 1000).toISOString(),
+      sandbox: 'docker',
+    },
+  );
   if (!o.indexOnly) {
     ev({ type: 'graded', score, passed, judge_cost_usd: 0, checks });
     const files = {
