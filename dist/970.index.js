@@ -222,6 +222,27 @@ function walk(root) {
     visit(root, '');
     return out;
 }
+/** Byte equality of two files of the same size, a chunk at a time (workspaces can hold large datasets). */
+function sameBytes(a, b) {
+    const fa = (0,external_node_fs_.openSync)(a, 'r');
+    const fb = (0,external_node_fs_.openSync)(b, 'r');
+    try {
+        const ba = Buffer.alloc(1 << 20);
+        const bb = Buffer.alloc(1 << 20);
+        for (;;) {
+            const na = (0,external_node_fs_.readSync)(fa, ba, 0, ba.length, null);
+            const nb = (0,external_node_fs_.readSync)(fb, bb, 0, bb.length, null);
+            if (na !== nb || !ba.subarray(0, na).equals(bb.subarray(0, nb)))
+                return false;
+            if (na === 0)
+                return true;
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fa);
+        (0,external_node_fs_.closeSync)(fb);
+    }
+}
 function isBinary(buf) {
     return buf.subarray(0, 8192).includes(0);
 }
@@ -269,8 +290,7 @@ function diffWorkspaces(seedDir, finalDir) {
         const b = after.get(rel);
         const change = !a ? 'added' : !b ? 'removed' : 'modified';
         if (a && b && a.size === b.size && a.link === b.link) {
-            if (a.link !== null ||
-                (0,external_node_fs_.readFileSync)(external_node_path_.join(seedDir, rel)).equals((0,external_node_fs_.readFileSync)(external_node_path_.join(finalDir, rel)))) {
+            if (a.link !== null || sameBytes(external_node_path_.join(seedDir, rel), external_node_path_.join(finalDir, rel))) {
                 unchanged++;
                 continue;
             }

@@ -1,4 +1,13 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { FileChange } from './types.js';
@@ -36,6 +45,25 @@ function walk(root: string): Map<string, Entry> {
   };
   visit(root, '');
   return out;
+}
+
+/** Byte equality of two files of the same size, a chunk at a time (workspaces can hold large datasets). */
+function sameBytes(a: string, b: string): boolean {
+  const fa = openSync(a, 'r');
+  const fb = openSync(b, 'r');
+  try {
+    const ba = Buffer.alloc(1 << 20);
+    const bb = Buffer.alloc(1 << 20);
+    for (;;) {
+      const na = readSync(fa, ba, 0, ba.length, null);
+      const nb = readSync(fb, bb, 0, bb.length, null);
+      if (na !== nb || !ba.subarray(0, na).equals(bb.subarray(0, nb))) return false;
+      if (na === 0) return true;
+    }
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
 }
 
 function isBinary(buf: Buffer): boolean {
@@ -89,10 +117,7 @@ export function diffWorkspaces(
     const b = after.get(rel);
     const change: FileChange['change'] = !a ? 'added' : !b ? 'removed' : 'modified';
     if (a && b && a.size === b.size && a.link === b.link) {
-      if (
-        a.link !== null ||
-        readFileSync(path.join(seedDir, rel)).equals(readFileSync(path.join(finalDir, rel)))
-      ) {
+      if (a.link !== null || sameBytes(path.join(seedDir, rel), path.join(finalDir, rel))) {
         unchanged++;
         continue;
       }

@@ -170,3 +170,22 @@ describe('history', () => {
     expect(record?.suite_id).toBe('hist');
   });
 });
+
+describe('factory-bench report', () => {
+  it("writes a suite run's report.html or a run's run.html again; an unknown id is a one-line error", async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const runs = tempDir('fb-report-cli-');
+    const { suiteRunId, summary } = await writeSyntheticSuiteRun({ runsRoot: runs, tasks: 2, epochs: 1 });
+    const suite = await runCli(['report', suiteRunId, '--runs-dir', runs]);
+    expect(suite.code, suite.stderr).toBe(0);
+    expect(suite.stdout.trim()).toBe(path.join(runs, suiteRunId, 'report.html'));
+    expect(readFileSync(path.join(runs, suiteRunId, 'report.html'), 'utf8')).toContain('<!doctype html>');
+    const runId = summary.tasks[0]?.runs[0]?.run_id as string;
+    const one = await runCli(['report', runId, '--runs-dir', runs]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout.trim()).toBe(path.join(runs, runId, 'run.html'));
+    const unknown = await runCli(['report', 'nope', '--runs-dir', runs]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no suite run or run nope/);
+  });
+});

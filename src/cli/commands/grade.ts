@@ -5,7 +5,7 @@ import { loadDotEnv } from '../../models/index.js';
 import { REGRADABLE_STATUSES, regradeRun, taskFromSnapshot } from '../../orchestrator/index.js';
 import { registerEnvSecrets } from '../../runs/index.js';
 import { defaultRunsDir, defaultTasksDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
-import { exitCodeFor, formatRunSummary } from './run.js';
+import { exitCodeFor, formatRunSummary, writeRunPage } from './run.js';
 
 export function registerGradeCommands(program: Command): void {
   program
@@ -45,6 +45,7 @@ export function registerGradeCommands(program: Command): void {
       });
       if (opts.json) printJson(result);
       else process.stdout.write(`${formatRunSummary(result, runDir)}\n`);
+      writeRunPage(path.dirname(runDir), result);
       process.exitCode = exitCodeFor(result);
     });
 }

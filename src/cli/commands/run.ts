@@ -80,7 +80,7 @@ async function findRunAnywhere(
 }
 
 /** run.html beside result.json; a page that cannot be written is a warning, never a failed run. */
-function writeRunPage(runsDir: string, result: RunResult): void {
+export function writeRunPage(runsDir: string, result: RunResult): void {
   try {
     info(`report: ${writeRunReport(runsDir, result).path}`);
   } catch (err) {
