@@ -17,7 +17,6 @@ import {
   minimalEnv,
   type SandboxSpec,
 } from '../src/sandbox/index.js';
-import { type Task, taskManifestSchema } from '../src/tasks/index.js';
 import type { BenchRow } from './table.js';
 
 const run = promisify(execFile);
@@ -47,7 +46,9 @@ function spec(scratch: string, name: string, image: string): SandboxSpec {
   const ws = path.join(scratch, name);
   mkdirSync(ws, { recursive: true });
   return {
+    kind: 'docker',
     runId: `bench-${name}-${process.pid}`,
+    name: `bench_${name}`,
     workspaceHost: ws,
     workdir: '/workspace',
     image,
@@ -128,35 +129,21 @@ async function startToFirstCall(scratch: string): Promise<BenchRow[]> {
   ];
 }
 
-function postgresTask(): Task {
-  const manifest = taskManifestSchema.parse({
-    id: 'bench_postgres',
-    title: 'bench',
-    difficulty: 'smoke',
-    domain: 'bench',
-    instructions: 'none',
-    environment: {
-      image: 'debian:bookworm-slim',
-      services: {
-        db: { build: 'postgres', healthcheck: { test: 'pg_isready -q', interval_s: 0.2, retries: 300 } },
-      },
-    },
-    grader: { checks: [{ name: 'noop', type: 'file_present', path: 'x' }] },
-  });
-  const fixtures = path.join(repo, 'test/sandbox/fixtures');
-  return {
-    dir: fixtures,
-    manifestPath: '',
-    manifest,
-    paths: { workspace: '', solution: '', buildContext: null, fixtures: null },
-  };
-}
-
 async function postgresHealthy(scratch: string): Promise<BenchRow[]> {
-  const task = postgresTask();
+  const db = {
+    name: 'db',
+    buildContext: path.join(repo, 'test/sandbox/fixtures/postgres'),
+    env: {},
+    healthcheck: { test: 'pg_isready -q', interval_s: 0.2, timeout_s: 5, retries: 300 },
+  };
   // Build (or reuse) the image first: the row measures start-up, not the build.
-  await ensureImage({ buildContext: path.join(task.dir, 'postgres'), name: 'bench_postgres-db' });
-  const sandbox = new ComposeRunner(spec(scratch, 'pg', 'debian:bookworm-slim'), task);
+  await ensureImage({ buildContext: db.buildContext, name: 'bench_postgres-db' });
+  const sandbox = new ComposeRunner({
+    ...spec(scratch, 'pg', 'debian:bookworm-slim'),
+    kind: 'compose',
+    name: 'bench_postgres',
+    services: [db],
+  });
   const t = process.hrtime.bigint();
   try {
     await sandbox.start();

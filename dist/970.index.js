@@ -181,8 +181,8 @@ function html_renderPageHtml(page, blocks) {
     return parts.join('\n');
 }
 //# sourceMappingURL=html.js.map
-// EXTERNAL MODULE: ./build/src/suites/index.js + 216 modules
-var suites = __webpack_require__(84222);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 219 modules
+var suites = __webpack_require__(75992);
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(37291);
 ;// CONCATENATED MODULE: ./build/src/report/workspace-diff.js

@@ -38015,8 +38015,8 @@ var core = __nccwpck_require__(33838);
 var models = __nccwpck_require__(99933);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 216 modules
-var suites = __nccwpck_require__(84222);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 219 modules
+var suites = __nccwpck_require__(75992);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
 var tasks = __nccwpck_require__(48475);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -41352,7 +41352,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 84222:
+/***/ 75992:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52617,6 +52617,485 @@ function removeByLabelSync(runId) {
     }
 }
 //# sourceMappingURL=cleanup.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/container-config.js
+
+/** What a sandbox sees of the host: the workspace (read-write), then the read-only mounts. */
+function mountsOf(spec) {
+    return [
+        { host: spec.workspaceHost, sandbox: spec.workdir, readOnly: false },
+        ...Object.entries(spec.readOnlyMounts ?? {}).map(([host, sandbox]) => ({
+            host,
+            sandbox,
+            readOnly: true,
+        })),
+    ];
+}
+function agentContainerConfig(spec, user) {
+    return {
+        image: spec.image,
+        user: user.spec,
+        workdir: spec.workdir,
+        env: spec.env,
+        mounts: mountsOf(spec),
+        labels: runLabels(spec.runId),
+        resources: spec.resources,
+        capDrop: ['ALL'],
+        capAdd: [],
+    };
+}
+/** `host:sandbox[:ro]`, as both `docker run -v` and Compose's short volume syntax write it. */
+function volumeOf(m) {
+    return `${m.host}:${m.sandbox}${m.readOnly ? ':ro' : ''}`;
+}
+/** The locked-down resource and privilege flags of `docker run`. */
+function lockdownArgs(c) {
+    const { resources } = c;
+    return [
+        ...c.capDrop.flatMap((cap) => ['--cap-drop', cap]),
+        ...c.capAdd.flatMap((cap) => ['--cap-add', cap]),
+        '--security-opt',
+        'no-new-privileges',
+        '--init',
+        '--pids-limit',
+        String(resources.pids),
+        '--memory',
+        `${resources.memory_mb}m`,
+        '--memory-swap',
+        `${resources.memory_mb}m`,
+        '--cpus',
+        String(resources.cpus),
+    ];
+}
+/** The whole `docker run` of a Docker sandbox: detached, named, labelled, without any network. */
+function dockerRunArgs(c, name) {
+    return [
+        'run',
+        '-d',
+        '--name',
+        name,
+        ...labelArgs(c.labels),
+        '--network',
+        'none',
+        ...lockdownArgs(c),
+        '--user',
+        c.user,
+        ...c.mounts.flatMap((m) => ['-v', volumeOf(m)]),
+        '-w',
+        c.workdir,
+        ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+        c.image,
+        'sleep',
+        'infinity',
+    ];
+}
+/** The same container as a Compose service on the given networks (before `$` escaping). */
+function composeAgentService(c, networks) {
+    return {
+        init: true,
+        stop_grace_period: '1s',
+        labels: c.labels,
+        image: c.image,
+        command: ['sleep', 'infinity'],
+        user: c.user,
+        working_dir: c.workdir,
+        environment: c.env,
+        volumes: c.mounts.map(volumeOf),
+        cap_drop: c.capDrop,
+        ...(c.capAdd.length > 0 ? { cap_add: c.capAdd } : {}),
+        security_opt: ['no-new-privileges:true'],
+        mem_limit: `${c.resources.memory_mb}m`,
+        memswap_limit: `${c.resources.memory_mb}m`,
+        cpus: c.resources.cpus,
+        pids_limit: c.resources.pids,
+        networks,
+    };
+}
+//# sourceMappingURL=container-config.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
+
+
+
+
+/**
+ * A lock shared by every harness process on this machine (a file created with
+ * O_EXCL holding the owner's pid). A lock whose owner is gone is stale and is
+ * taken over, so a harness killed mid-build never blocks the next one.
+ */
+function lockPath(name, dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'locks')) {
+    return external_node_path_.join(dir, `${(0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 24)}.lock`);
+}
+function ownerAlive(file) {
+    let pid = Number.NaN;
+    try {
+        pid = Number.parseInt((0,external_node_fs_.readFileSync)(file, 'utf8').trim(), 10);
+    }
+    catch {
+        return false;
+    }
+    if (!Number.isInteger(pid) || pid <= 0)
+        return false;
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/** Waits for the lock (polling), runs `fn`, releases. */
+async function withFileLock(file, fn, opts = {}) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
+    let told = false;
+    for (;;) {
+        try {
+            const fd = (0,external_node_fs_.openSync)(file, 'wx');
+            (0,external_node_fs_.writeSync)(fd, String(process.pid));
+            (0,external_node_fs_.closeSync)(fd);
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+            if (!ownerAlive(file)) {
+                (0,external_node_fs_.rmSync)(file, { force: true });
+                continue;
+            }
+            if (Date.now() > deadline)
+                throw new Error(`timed out waiting for the lock ${file}`);
+            if (!told) {
+                told = true;
+                opts.onWait?.();
+            }
+            await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+        }
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(file, { force: true });
+    }
+}
+//# sourceMappingURL=lock.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/types.js
+/**
+ * The one interface that tools and graders use to touch a sandbox. Nothing
+ * else calls Docker for a run's environment.
+ */
+/** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
+class types_SandboxError extends Error {
+    kind;
+    constructor(message, kind = 'docker') {
+        super(message);
+        this.kind = kind;
+        this.name = 'SandboxError';
+    }
+}
+//# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/images.js
+
+
+
+
+
+
+/** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
+function baseImagesOf(dockerfile) {
+    const stages = new Set();
+    const images = [];
+    for (const line of dockerfile.split('\n')) {
+        const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+        if (!m?.[1])
+            continue;
+        if (!stages.has(m[1].toLowerCase()) && m[1] !== 'scratch')
+            images.push(m[1]);
+        if (m[2])
+            stages.add(m[2].toLowerCase());
+    }
+    return images;
+}
+async function missingBaseImages(buildContext) {
+    let dockerfile;
+    try {
+        dockerfile = (0,external_node_fs_.readFileSync)(external_node_path_.join(buildContext, 'Dockerfile'), 'utf8');
+    }
+    catch {
+        return [];
+    }
+    const missing = [];
+    for (const image of baseImagesOf(dockerfile))
+        if (!(await imageExists(image)))
+            missing.push(image);
+    return missing;
+}
+function baseImageHint(missing) {
+    return missing.includes('debian:bookworm-slim')
+        ? "build it from Debian's mirror with `npm run base-image` (scripts/build-base-image.sh, needs root and debootstrap)"
+        : 'pull it where a registry is reachable, or build it locally, before running the task';
+}
+/** A stable hash of a build context: every file's relative path and bytes, in sorted order. */
+function hashBuildContext(dir) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const walk = (rel) => {
+        const entries = (0,external_node_fs_.readdirSync)(external_node_path_.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+        for (const e of entries) {
+            const relPath = external_node_path_.posix.join(rel, e.name);
+            if (e.isDirectory())
+                walk(relPath);
+            else if (e.isFile()) {
+                hash.update(`${relPath}\0`);
+                hash.update((0,external_node_fs_.readFileSync)(external_node_path_.join(dir, relPath)));
+                hash.update('\0');
+            }
+        }
+    };
+    walk('');
+    return hash.digest('hex').slice(0, 16);
+}
+async function imageExists(image) {
+    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
+        allowFailure: true,
+        timeoutMs: 30_000,
+    });
+    return r.exitCode === 0;
+}
+const buildsInFlight = new Map();
+/**
+ * Returns an image tag for a task environment: the named image (which must be
+ * present or pullable), or one built from a context folder and tagged by the
+ * context's hash so it is built once and reused. Concurrent builds of the same
+ * context in this process share one build.
+ */
+async function ensureImage(opts) {
+    if (opts.image) {
+        if (await imageExists(opts.image))
+            return opts.image;
+        const pulled = await dockerCall(['pull', opts.image], {
+            allowFailure: true,
+            timeoutMs: 300_000,
+            retries: 1,
+        });
+        if (pulled.exitCode !== 0) {
+            throw new types_SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
+        }
+        return opts.image;
+    }
+    if (!opts.buildContext)
+        throw new types_SandboxError('the environment names neither an image nor a build context', 'image_build');
+    const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
+    const existing = buildsInFlight.get(tag);
+    if (existing)
+        return existing;
+    // Other harness processes may be building the same image: one builds, the others wait and reuse it.
+    const build = withFileLock(lockPath(`image:${tag}`), async () => {
+        if (await imageExists(tag)) {
+            if (opts.logFile)
+                (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
+            return tag;
+        }
+        opts.onBuild?.(tag);
+        try {
+            const r = await dockerCall(
+            // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
+            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
+            if (opts.logFile)
+                (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
+            if (r.exitCode !== 0) {
+                const missing = await missingBaseImages(opts.buildContext);
+                const why = missing.length > 0
+                    ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
+                    : r.stderr.trim().split('\n').slice(-2).join(' | ');
+                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
+            }
+            return tag;
+        }
+        catch (err) {
+            if (err instanceof DockerCliError)
+                throw new types_SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
+            throw err;
+        }
+    });
+    buildsInFlight.set(tag, build);
+    try {
+        return await build;
+    }
+    finally {
+        buildsInFlight.delete(tag);
+    }
+}
+//# sourceMappingURL=images.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/egress.js
+
+
+
+
+/**
+ * The egress proxy of a Compose sandbox whose task allows outside hosts: a
+ * tinyproxy sidecar on both the project's internal network and an outside
+ * one, denying every host but the allowed ones (and their subdomains). The
+ * agent has no route out; only its proxy environment points the way.
+ */
+const EGRESS_SERVICE = 'egress';
+const EGRESS_PORT = 8888;
+/** A tinyproxy filter line (extended regex) that admits a host and its subdomains. */
+function hostFilter(host) {
+    const escaped = host.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `(^|\\.)${escaped}$`;
+}
+/** The proxy variables for the agent; the sidecars (and loopback) are reached directly. */
+function proxyEnv(serviceNames) {
+    const proxy = `http://${EGRESS_SERVICE}:${EGRESS_PORT}`;
+    const noProxy = ['localhost', '127.0.0.1', ...serviceNames].join(',');
+    return {
+        HTTP_PROXY: proxy,
+        HTTPS_PROXY: proxy,
+        http_proxy: proxy,
+        https_proxy: proxy,
+        NO_PROXY: noProxy,
+        no_proxy: noProxy,
+    };
+}
+/** The proxy's Compose service (before `$` escaping). */
+function egressService(image, hosts, labels, networks) {
+    return {
+        init: true,
+        stop_grace_period: '1s',
+        labels,
+        image,
+        environment: { FB_ALLOW_FILTERS: hosts.map(hostFilter).join('\n') },
+        cap_drop: ['ALL'],
+        security_opt: ['no-new-privileges:true'],
+        pids_limit: 128,
+        mem_limit: '128m',
+        healthcheck: {
+            test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${EGRESS_PORT}`],
+            interval: '1s',
+            timeout: '3s',
+            retries: 30,
+        },
+        networks: [networks.inside, networks.outside],
+    };
+}
+const EGRESS_DOCKERFILE = `FROM debian:bookworm-slim
+RUN apt-get update \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tinyproxy \\
+ && rm -rf /var/lib/apt/lists/*
+COPY entrypoint.sh /usr/local/bin/fb-egress
+USER tinyproxy
+ENTRYPOINT ["/bin/bash", "/usr/local/bin/fb-egress"]
+`;
+// Deny by default: only hosts in FB_ALLOW_FILTERS (one regex per line) pass, by domain.
+const EGRESS_ENTRYPOINT = `set -eu
+printf '%s\\n' "$FB_ALLOW_FILTERS" > /tmp/filter
+cat > /tmp/tinyproxy.conf <<EOF
+Port ${EGRESS_PORT}
+Listen 0.0.0.0
+Timeout 60
+MaxClients 64
+LogLevel Connect
+FilterDefaultDeny Yes
+FilterType ere
+FilterURLs Off
+Filter "/tmp/filter"
+ConnectPort 443
+ConnectPort 80
+EOF
+exec tinyproxy -d -c /tmp/tinyproxy.conf
+`;
+/** The proxy's image, built once from Debian's tinyproxy. */
+async function egressImage(logDir) {
+    const dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'egress-context');
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'Dockerfile'), EGRESS_DOCKERFILE);
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'entrypoint.sh'), EGRESS_ENTRYPOINT);
+    return ensureImage({
+        buildContext: dir,
+        name: 'egress-proxy',
+        ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-egress.log') } : {}),
+    });
+}
+//# sourceMappingURL=egress.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/compose-file.js
+
+
+
+
+/** The agent's service name inside a Compose project. */
+const AGENT_SERVICE = 'agent';
+/** Service names a task cannot use: factory-bench's own. */
+const RESERVED_SERVICES = new Set([AGENT_SERVICE, EGRESS_SERVICE]);
+/** A Compose project name: lowercase, unique per run, within Docker's limits. */
+function projectName(runId) {
+    const slug = runId
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '');
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(runId).digest('hex').slice(0, 8);
+    return `fb-${slug.slice(0, 40)}-${hash}`;
+}
+/** Compose interpolates `$VAR` from the harness's environment; every literal `$` must be doubled. */
+function noInterpolation(value) {
+    if (typeof value === 'string')
+        return value.replaceAll('$', '$$$$');
+    if (Array.isArray(value))
+        return value.map(noInterpolation);
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, noInterpolation(v)]));
+    return value;
+}
+/**
+ * The Compose file of a run: isolation first. Everything on an internal
+ * network (no route out), every capability dropped (sidecars get back the few
+ * an entry point needs to drop to its own user), an init process, a fast stop,
+ * the run's labels, and no fixed container names. Only the egress proxy, when
+ * there is one, also joins a network with a way out.
+ */
+function composeFile(opts) {
+    const labels = runLabels(opts.runId);
+    const agent = opts.egress
+        ? { ...opts.agent, env: { ...opts.agent.env, ...proxyEnv(opts.services.map((s) => s.name)) } }
+        : opts.agent;
+    const services = { [AGENT_SERVICE]: composeAgentService(agent, ['internal']) };
+    for (const s of opts.services) {
+        services[s.name] = {
+            init: true,
+            stop_grace_period: '1s',
+            labels,
+            image: s.image,
+            environment: s.env,
+            ...(s.command !== undefined ? { command: s.command } : {}),
+            ...(s.healthcheck
+                ? {
+                    healthcheck: {
+                        test: typeof s.healthcheck.test === 'string'
+                            ? ['CMD-SHELL', s.healthcheck.test]
+                            : s.healthcheck.test,
+                        interval: `${s.healthcheck.interval_s}s`,
+                        timeout: `${s.healthcheck.timeout_s}s`,
+                        retries: s.healthcheck.retries,
+                    },
+                }
+                : {}),
+            // Entry points that drop to a service user need these; nothing more.
+            cap_drop: ['ALL'],
+            cap_add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+            security_opt: ['no-new-privileges:true'],
+            pids_limit: 512,
+            networks: ['internal'],
+        };
+    }
+    const networks = { internal: { internal: true, labels } };
+    if (opts.egress) {
+        services[EGRESS_SERVICE] = egressService(opts.egress.image, opts.egress.hosts, labels, {
+            inside: 'internal',
+            outside: 'outside',
+        });
+        networks.outside = { labels };
+    }
+    return noInterpolation({ version: '2.4', services, networks });
+}
+//# sourceMappingURL=compose-file.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/output.js
 /** Output capture: the head and the tail of a stream within a byte budget, and what was cut between them. */
 function cutNote(cutBytes) {
@@ -53097,21 +53576,6 @@ class PersistentShell {
     }
 }
 //# sourceMappingURL=persistent-shell.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/types.js
-/**
- * The one interface that tools and graders use to touch a sandbox. Nothing
- * else calls Docker for a run's environment.
- */
-/** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
-class types_SandboxError extends Error {
-    kind;
-    constructor(message, kind = 'docker') {
-        super(message);
-        this.kind = kind;
-        this.name = 'SandboxError';
-    }
-}
-//# sourceMappingURL=types.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/paths.js
 
 
@@ -53289,6 +53753,9 @@ class ShellSandbox {
         this.runId = spec.runId;
     }
     async start() {
+        // The kind was decided when the sandbox was planned; a runner of another kind would make it a lie.
+        if (this.spec.kind !== this.kind)
+            throw new types_SandboxError(`a ${this.spec.kind} sandbox spec cannot start a ${this.kind} runner`, 'start');
         registerSandbox(this);
         try {
             await this.up();
@@ -53550,205 +54017,6 @@ class ContainerSandbox extends ShellSandbox {
     }
 }
 //# sourceMappingURL=container-sandbox.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
-
-
-
-
-/**
- * A lock shared by every harness process on this machine (a file created with
- * O_EXCL holding the owner's pid). A lock whose owner is gone is stale and is
- * taken over, so a harness killed mid-build never blocks the next one.
- */
-function lockPath(name, dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'locks')) {
-    return external_node_path_.join(dir, `${(0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 24)}.lock`);
-}
-function ownerAlive(file) {
-    let pid = Number.NaN;
-    try {
-        pid = Number.parseInt((0,external_node_fs_.readFileSync)(file, 'utf8').trim(), 10);
-    }
-    catch {
-        return false;
-    }
-    if (!Number.isInteger(pid) || pid <= 0)
-        return false;
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
-/** Waits for the lock (polling), runs `fn`, releases. */
-async function withFileLock(file, fn, opts = {}) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
-    let told = false;
-    for (;;) {
-        try {
-            const fd = (0,external_node_fs_.openSync)(file, 'wx');
-            (0,external_node_fs_.writeSync)(fd, String(process.pid));
-            (0,external_node_fs_.closeSync)(fd);
-            break;
-        }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw err;
-            if (!ownerAlive(file)) {
-                (0,external_node_fs_.rmSync)(file, { force: true });
-                continue;
-            }
-            if (Date.now() > deadline)
-                throw new Error(`timed out waiting for the lock ${file}`);
-            if (!told) {
-                told = true;
-                opts.onWait?.();
-            }
-            await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
-        }
-    }
-    try {
-        return await fn();
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(file, { force: true });
-    }
-}
-//# sourceMappingURL=lock.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/images.js
-
-
-
-
-
-
-/** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
-function baseImagesOf(dockerfile) {
-    const stages = new Set();
-    const images = [];
-    for (const line of dockerfile.split('\n')) {
-        const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
-        if (!m?.[1])
-            continue;
-        if (!stages.has(m[1].toLowerCase()) && m[1] !== 'scratch')
-            images.push(m[1]);
-        if (m[2])
-            stages.add(m[2].toLowerCase());
-    }
-    return images;
-}
-async function missingBaseImages(buildContext) {
-    let dockerfile;
-    try {
-        dockerfile = (0,external_node_fs_.readFileSync)(external_node_path_.join(buildContext, 'Dockerfile'), 'utf8');
-    }
-    catch {
-        return [];
-    }
-    const missing = [];
-    for (const image of baseImagesOf(dockerfile))
-        if (!(await imageExists(image)))
-            missing.push(image);
-    return missing;
-}
-function baseImageHint(missing) {
-    return missing.includes('debian:bookworm-slim')
-        ? "build it from Debian's mirror with `npm run base-image` (scripts/build-base-image.sh, needs root and debootstrap)"
-        : 'pull it where a registry is reachable, or build it locally, before running the task';
-}
-/** A stable hash of a build context: every file's relative path and bytes, in sorted order. */
-function hashBuildContext(dir) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const walk = (rel) => {
-        const entries = (0,external_node_fs_.readdirSync)(external_node_path_.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-        for (const e of entries) {
-            const relPath = external_node_path_.posix.join(rel, e.name);
-            if (e.isDirectory())
-                walk(relPath);
-            else if (e.isFile()) {
-                hash.update(`${relPath}\0`);
-                hash.update((0,external_node_fs_.readFileSync)(external_node_path_.join(dir, relPath)));
-                hash.update('\0');
-            }
-        }
-    };
-    walk('');
-    return hash.digest('hex').slice(0, 16);
-}
-async function imageExists(image) {
-    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
-        allowFailure: true,
-        timeoutMs: 30_000,
-    });
-    return r.exitCode === 0;
-}
-const buildsInFlight = new Map();
-/**
- * Returns an image tag for a task environment: the named image (which must be
- * present or pullable), or one built from a context folder and tagged by the
- * context's hash so it is built once and reused. Concurrent builds of the same
- * context in this process share one build.
- */
-async function ensureImage(opts) {
-    if (opts.image) {
-        if (await imageExists(opts.image))
-            return opts.image;
-        const pulled = await dockerCall(['pull', opts.image], {
-            allowFailure: true,
-            timeoutMs: 300_000,
-            retries: 1,
-        });
-        if (pulled.exitCode !== 0) {
-            throw new types_SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
-        }
-        return opts.image;
-    }
-    if (!opts.buildContext)
-        throw new types_SandboxError('the environment names neither an image nor a build context', 'image_build');
-    const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
-    const existing = buildsInFlight.get(tag);
-    if (existing)
-        return existing;
-    // Other harness processes may be building the same image: one builds, the others wait and reuse it.
-    const build = withFileLock(lockPath(`image:${tag}`), async () => {
-        if (await imageExists(tag)) {
-            if (opts.logFile)
-                (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
-            return tag;
-        }
-        opts.onBuild?.(tag);
-        try {
-            const r = await dockerCall(
-            // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
-            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
-            if (opts.logFile)
-                (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
-            if (r.exitCode !== 0) {
-                const missing = await missingBaseImages(opts.buildContext);
-                const why = missing.length > 0
-                    ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
-                    : r.stderr.trim().split('\n').slice(-2).join(' | ');
-                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
-            }
-            return tag;
-        }
-        catch (err) {
-            if (err instanceof DockerCliError)
-                throw new types_SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
-            throw err;
-        }
-    });
-    buildsInFlight.set(tag, build);
-    try {
-        return await build;
-    }
-    finally {
-        buildsInFlight.delete(tag);
-    }
-}
-//# sourceMappingURL=images.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/shell-pool.js
 
 
@@ -53873,7 +54141,7 @@ class ShellPool {
     }
 }
 //# sourceMappingURL=shell-pool.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/compose.js
+;// CONCATENATED MODULE: ./build/src/sandbox/compose-runner.js
 
 
 
@@ -53886,10 +54154,8 @@ class ShellPool {
 
 
 
-/** The agent's service name inside a Compose project. */
-const AGENT_SERVICE = 'agent';
-const EGRESS_SERVICE = 'egress';
-const EGRESS_PORT = 8888;
+
+
 let composeBinary = null;
 /**
  * `docker compose` (v2, GitHub runners) or `docker-compose` (v1, Debian);
@@ -53916,161 +54182,12 @@ function detectCompose() {
     })();
     return composeBinary;
 }
-/** A Compose project name: lowercase, unique per run, within Docker's limits. */
-function projectName(runId) {
-    const slug = runId
-        .toLowerCase()
-        .replace(/[^a-z0-9_-]+/g, '-')
-        .replace(/^[^a-z0-9]+/, '');
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(runId).digest('hex').slice(0, 8);
-    return `fb-${slug.slice(0, 40)}-${hash}`;
-}
-/** A tinyproxy filter line (extended regex) that admits a host and its subdomains. */
-function hostFilter(host) {
-    const escaped = host.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return `(^|\\.)${escaped}$`;
-}
-const EGRESS_DOCKERFILE = `FROM debian:bookworm-slim
-RUN apt-get update \\
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tinyproxy \\
- && rm -rf /var/lib/apt/lists/*
-COPY entrypoint.sh /usr/local/bin/fb-egress
-USER tinyproxy
-ENTRYPOINT ["/bin/bash", "/usr/local/bin/fb-egress"]
-`;
-// Deny by default: only hosts in FB_ALLOW_FILTERS (one regex per line) pass, by domain.
-const EGRESS_ENTRYPOINT = `set -eu
-printf '%s\\n' "$FB_ALLOW_FILTERS" > /tmp/filter
-cat > /tmp/tinyproxy.conf <<EOF
-Port ${EGRESS_PORT}
-Listen 0.0.0.0
-Timeout 60
-MaxClients 64
-LogLevel Connect
-FilterDefaultDeny Yes
-FilterType ere
-FilterURLs Off
-Filter "/tmp/filter"
-ConnectPort 443
-ConnectPort 80
-EOF
-exec tinyproxy -d -c /tmp/tinyproxy.conf
-`;
-async function egressImage(logDir) {
-    const dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'egress-context');
-    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'Dockerfile'), EGRESS_DOCKERFILE);
-    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'entrypoint.sh'), EGRESS_ENTRYPOINT);
-    return ensureImage({
-        buildContext: dir,
-        name: 'egress-proxy',
-        ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-egress.log') } : {}),
-    });
-}
-/** Compose interpolates `$VAR` from the harness's environment; every literal `$` must be doubled. */
-function noInterpolation(value) {
-    if (typeof value === 'string')
-        return value.replaceAll('$', '$$$$');
-    if (Array.isArray(value))
-        return value.map(noInterpolation);
-    if (value && typeof value === 'object')
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, noInterpolation(v)]));
-    return value;
-}
-/** The Compose file for a run: isolation first (internal network, no caps, init, fast stop, labels). */
-function composeFile(opts) {
-    const { spec } = opts;
-    const labels = runLabels(spec.runId);
-    const common = { init: true, stop_grace_period: '1s', labels };
-    const agentEnv = { ...spec.env };
-    if (opts.egress) {
-        const proxy = `http://${EGRESS_SERVICE}:${EGRESS_PORT}`;
-        const noProxy = ['localhost', '127.0.0.1', ...opts.services.map((s) => s.name)].join(',');
-        Object.assign(agentEnv, {
-            HTTP_PROXY: proxy,
-            HTTPS_PROXY: proxy,
-            http_proxy: proxy,
-            https_proxy: proxy,
-            NO_PROXY: noProxy,
-            no_proxy: noProxy,
-        });
-    }
-    const volumes = [`${spec.workspaceHost}:${spec.workdir}`];
-    for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
-        volumes.push(`${hostPath}:${inSandbox}:ro`);
-    const services = {
-        [AGENT_SERVICE]: {
-            ...common,
-            image: spec.image,
-            command: ['sleep', 'infinity'],
-            user: opts.user.spec,
-            working_dir: spec.workdir,
-            environment: agentEnv,
-            volumes,
-            cap_drop: ['ALL'],
-            security_opt: ['no-new-privileges:true'],
-            mem_limit: `${spec.resources.memory_mb}m`,
-            memswap_limit: `${spec.resources.memory_mb}m`,
-            cpus: spec.resources.cpus,
-            pids_limit: spec.resources.pids,
-            networks: ['internal'],
-        },
-    };
-    for (const s of opts.services) {
-        services[s.name] = {
-            ...common,
-            image: s.image,
-            environment: s.env,
-            ...(s.command !== undefined ? { command: s.command } : {}),
-            ...(s.healthcheck
-                ? {
-                    healthcheck: {
-                        test: typeof s.healthcheck.test === 'string'
-                            ? ['CMD-SHELL', s.healthcheck.test]
-                            : s.healthcheck.test,
-                        interval: `${s.healthcheck.interval_s}s`,
-                        timeout: `${s.healthcheck.timeout_s}s`,
-                        retries: s.healthcheck.retries,
-                    },
-                }
-                : {}),
-            // Entry points that drop to a service user need these; nothing more.
-            cap_drop: ['ALL'],
-            cap_add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
-            security_opt: ['no-new-privileges:true'],
-            pids_limit: 512,
-            networks: ['internal'],
-        };
-    }
-    const networks = { internal: { internal: true, labels } };
-    if (opts.egress) {
-        services[EGRESS_SERVICE] = {
-            ...common,
-            image: opts.egress.image,
-            environment: { FB_ALLOW_FILTERS: opts.egress.hosts.map(hostFilter).join('\n') },
-            cap_drop: ['ALL'],
-            security_opt: ['no-new-privileges:true'],
-            pids_limit: 128,
-            mem_limit: '128m',
-            healthcheck: {
-                test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${EGRESS_PORT}`],
-                interval: '1s',
-                timeout: '3s',
-                retries: 30,
-            },
-            networks: ['internal', 'outside'],
-        };
-        networks.outside = { labels };
-    }
-    return noInterpolation({ version: '2.4', services, networks });
-}
 /**
  * A Compose project per run: the agent's container plus the task's sidecars
  * (and an egress proxy when `network.allow` names outside hosts), all on an
  * internal network where services are reachable by name and nothing else is.
  */
 class ComposeRunner extends ContainerSandbox {
-    task;
     healthTimeoutMs;
     kind = 'compose';
     project;
@@ -54079,11 +54196,10 @@ class ComposeRunner extends ContainerSandbox {
     containers = new Map();
     /** A folder made for the Compose file when the spec has no log folder; removed at stop. */
     scratchDir = null;
-    constructor(spec, task, 
+    constructor(spec, 
     /** How long sidecars get to become healthy. */
     healthTimeoutMs = 120_000) {
         super(spec);
-        this.task = task;
         this.healthTimeoutMs = healthTimeoutMs;
         this.project = projectName(spec.runId);
     }
@@ -54098,29 +54214,22 @@ class ComposeRunner extends ContainerSandbox {
         return ['-p', this.project, '-f', this.composeFilePath, ...args];
     }
     async up() {
-        const { spec, task } = this;
-        const environment = task.manifest.environment;
+        const { spec } = this;
         this.compose = await detectCompose();
         const services = [];
-        for (const [name, service] of Object.entries(environment.services)) {
-            if (name === AGENT_SERVICE || name === EGRESS_SERVICE)
-                throw new types_SandboxError(`service name ${name} is reserved by factory-bench`, 'start');
-            const image = await ensureImage({
-                image: service.image,
-                buildContext: service.build ? external_node_path_.resolve(task.dir, service.build) : null,
-                name: `${task.manifest.id}-${name}`,
-                ...(spec.logDir ? { logFile: external_node_path_.join(spec.logDir, `image-build-${name}.log`) } : {}),
-            });
-            services.push({
-                name,
+        for (const { image, buildContext, ...service } of spec.services ?? []) {
+            if (RESERVED_SERVICES.has(service.name))
+                throw new types_SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
+            const ready = await ensureImage({
                 image,
-                env: service.env,
-                command: service.command,
-                healthcheck: service.healthcheck,
+                buildContext: buildContext ?? null,
+                name: `${spec.name}-${service.name}`,
+                ...(spec.logDir ? { logFile: external_node_path_.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
             });
+            services.push({ ...service, image: ready });
         }
         const serviceNames = new Set(services.map((s) => s.name));
-        const outsideHosts = environment.network.allow.filter((h) => !serviceNames.has(h));
+        const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
         const egress = outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
         const user = await this.chooseUser();
         const dir = spec.logDir ?? (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-compose-'));
@@ -54129,7 +54238,7 @@ class ComposeRunner extends ContainerSandbox {
         (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
         this.composeFilePath = external_node_path_.join(dir, 'compose.yaml');
         // JSON is YAML too, and leaves no room for YAML 1.1 surprises in v1 (`0:0` read as a number).
-        (0,external_node_fs_.writeFileSync)(this.composeFilePath, JSON.stringify(composeFile({ spec, user, services, egress }), null, 2));
+        (0,external_node_fs_.writeFileSync)(this.composeFilePath, JSON.stringify(composeFile({ runId: spec.runId, agent: agentContainerConfig(spec, user), services, egress }), null, 2));
         const r = await dockerCall(this.composeArgs('up', '-d', '--no-build'), {
             allowFailure: true,
             timeoutMs: 300_000,
@@ -54251,7 +54360,7 @@ class ComposeRunner extends ContainerSandbox {
         this.giveBack();
     }
 }
-//# sourceMappingURL=compose.js.map
+//# sourceMappingURL=compose-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/docker-runner.js
 
 
@@ -54259,25 +54368,7 @@ class ComposeRunner extends ContainerSandbox {
 
 
 
-/** The locked-down `docker run`/Compose settings shared by the runners. */
-function lockdownArgs(resources) {
-    return [
-        '--cap-drop',
-        'ALL',
-        '--security-opt',
-        'no-new-privileges',
-        '--init',
-        '--pids-limit',
-        String(resources.pids),
-        '--memory',
-        `${resources.memory_mb}m`,
-        '--memory-swap',
-        `${resources.memory_mb}m`,
-        '--cpus',
-        String(resources.cpus),
-    ];
-}
-/** One container per run with the workspace bind-mounted; locked down by default. */
+/** One container per run with the workspace bind-mounted; locked down by default (see container-config.ts). */
 class DockerRunner extends ContainerSandbox {
     kind = 'docker';
     container;
@@ -54294,28 +54385,10 @@ class DockerRunner extends ContainerSandbox {
     async up() {
         const { spec } = this;
         const user = await this.chooseUser();
-        const args = [
-            'run',
-            '-d',
-            '--name',
-            this.container,
-            ...labelArgs(runLabels(spec.runId)),
-            '--network',
-            'none',
-            ...lockdownArgs(spec.resources),
-            '--user',
-            user.spec,
-            '-v',
-            `${spec.workspaceHost}:${spec.workdir}`,
-            '-w',
-            spec.workdir,
-        ];
-        for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
-            args.push('-v', `${hostPath}:${inSandbox}:ro`);
-        for (const [k, v] of Object.entries(spec.env))
-            args.push('-e', `${k}=${v}`);
-        args.push(spec.image, 'sleep', 'infinity');
-        const r = await dockerCall(args, { allowFailure: true, timeoutMs: 60_000 });
+        const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container), {
+            allowFailure: true,
+            timeoutMs: 60_000,
+        });
         if (r.exitCode !== 0)
             throw new types_SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
     }
@@ -54419,33 +54492,37 @@ function confineLexicallyOrNull(root, p) {
 
 
 
-/** Which runner a task gets: local when asked for, Compose for services or network access, else Docker. */
-function chooseSandboxKind(task, env = process.env) {
+/**
+ * The one place that decides which runner a sandbox gets: local when
+ * MLE_EVAL_SANDBOX=local asks for it, Compose for sidecars or outside hosts
+ * (or when asked for), else a single Docker container. Whoever plans a
+ * sandbox calls it once and puts the answer in the spec.
+ */
+function chooseSandboxKind(needs, env = process.env) {
     const requested = env.MLE_EVAL_SANDBOX?.trim().toLowerCase();
     if (requested === 'local')
         return 'local';
     if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
         throw new types_SandboxError(`MLE_EVAL_SANDBOX=${requested} is not one of auto, docker, compose, local`, 'start');
-    const environment = task.manifest.environment;
-    const needsCompose = Object.keys(environment.services).length > 0 || environment.network.allow.length > 0;
+    const needsCompose = (needs.services ?? []).length > 0 || (needs.network?.allow ?? []).length > 0;
     if (needsCompose || requested === 'compose')
         return 'compose';
     return 'docker';
 }
-/** The sandbox runner for a task; call start() on it, and stop() in a finally. */
-function createSandbox(task, spec, opts = {}) {
-    const kind = chooseSandboxKind(task, opts.env);
-    switch (kind) {
+/** The runner a spec names; call start() on it, and stop() in a finally. */
+function createSandbox(spec, opts = {}) {
+    switch (spec.kind) {
         case 'local':
             return new LocalSubprocessRunner(spec, opts.warn);
         case 'compose':
-            return new ComposeRunner(spec, task);
+            return new ComposeRunner(spec);
         case 'docker':
             return new DockerRunner(spec);
     }
 }
 //# sourceMappingURL=factory.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
 
 
 
@@ -57017,31 +57094,52 @@ function judgeForRun(opts) {
 ;// CONCATENATED MODULE: ./build/src/orchestrator/sandbox.js
 
 
-/** Builds (or reuses) a task's image and starts its sandbox on a host workspace; used by runs and re-grades. */
-async function sandbox_openSandbox(opts) {
-    const { manifest } = opts.task;
+/**
+ * Plans the sandbox of a run (or a re-grade) from its task: the one place
+ * that turns a task's environment into a sandbox spec, and that decides the
+ * sandbox's kind. Throws SandboxError for a bad MLE_EVAL_SANDBOX.
+ */
+function sandbox_planSandbox(task, opts) {
+    const { environment } = task.manifest;
+    const services = Object.entries(environment.services).map(([name, service]) => ({
+        name,
+        image: service.image,
+        buildContext: service.build ? external_node_path_.resolve(task.dir, service.build) : null,
+        env: service.env,
+        command: service.command,
+        healthcheck: service.healthcheck,
+    }));
+    const network = { allow: [...environment.network.allow] };
+    return {
+        kind: chooseSandboxKind({ services, network }, opts.env),
+        runId: opts.runId,
+        name: task.manifest.id,
+        workspaceHost: opts.workspaceHost,
+        workdir: environment.workdir,
+        resources: environment.resources,
+        env: environment.env,
+        readOnlyMounts: opts.readOnlyMounts ?? {},
+        logDir: opts.logDir,
+        services,
+        network,
+    };
+}
+/** Builds (or reuses) a task's image and starts its planned sandbox; used by runs and re-grades. */
+async function sandbox_openSandbox(task, plan, opts = {}) {
+    const { manifest } = task;
+    const logFile = external_node_path_.join(plan.logDir, 'image-build.log');
     // The local runner (development only) uses no image.
-    const image = chooseSandboxKind(opts.task) === 'local'
+    const image = plan.kind === 'local'
         ? 'local'
         : await ensureImage({
             image: manifest.environment.image,
-            buildContext: opts.task.paths.buildContext,
+            buildContext: task.paths.buildContext,
             // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
             name: manifest.environment.shared_image ?? manifest.id,
-            logFile: external_node_path_.join(opts.logDir, 'image-build.log'),
-            onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${external_node_path_.join(opts.logDir, 'image-build.log')})`),
+            logFile,
+            onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
         });
-    // Docker, Compose (services or network.allow) or local (MLE_EVAL_SANDBOX=local).
-    const sandbox = createSandbox(opts.task, {
-        runId: opts.runId,
-        workspaceHost: opts.workspaceHost,
-        workdir: manifest.environment.workdir,
-        image,
-        resources: manifest.environment.resources,
-        env: manifest.environment.env,
-        readOnlyMounts: opts.readOnlyMounts ?? {},
-        logDir: opts.logDir,
-    }, opts.warn ? { warn: opts.warn } : {});
+    const sandbox = createSandbox({ ...plan, image }, opts.warn ? { warn: opts.warn } : {});
     // A runner that fails to start removes what it created before throwing.
     await sandbox.start();
     return { sandbox, image };
@@ -57098,12 +57196,24 @@ async function run_task_runTask(opts) {
     let score = 0;
     let passed = false;
     let sandbox = null;
-    let sandboxKind = 'docker';
+    // The sandbox is planned once, its kind included; a plan that fails (a bad MLE_EVAL_SANDBOX) ends the run below.
+    let plan = null;
+    let planError = null;
     try {
-        sandboxKind = chooseSandboxKind(task);
+        plan = sandbox_planSandbox(task, {
+            runId,
+            workspaceHost: dir.workspaceFinal,
+            logDir: dir.logsDir,
+            readOnlyMounts: {
+                // The reference solution is visible only to the oracle.
+                ...(modelName === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
+                // git_diff compares the agent's workspace with the pristine seed.
+                ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
+            },
+        });
     }
-    catch {
-        // A bad MLE_EVAL_SANDBOX is reported when the sandbox opens.
+    catch (err) {
+        planError = err;
     }
     const buildResult = () => (0,runs/* blankRunResult */.J7)({ task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt }, {
         status,
@@ -57125,8 +57235,8 @@ async function run_task_runTask(opts) {
         tool_calls: outcome?.toolCalls ?? 0,
         timings: { ...timings, total_s: run_task_round((Date.now() - startedAt.getTime()) / 1000) },
         checks,
-        // The runner's kind even when it failed to start (a compose task whose sidecar never got healthy).
-        sandbox: sandbox?.kind ?? sandboxKind,
+        // The planned kind even when the sandbox failed to start (a compose task whose sidecar never got healthy).
+        sandbox: plan?.kind ?? 'docker',
     });
     // Written first so that a harness killed mid-run still leaves a readable reason.
     dir.writeResult(buildResult());
@@ -57138,21 +57248,9 @@ async function run_task_runTask(opts) {
         const modelConfig = { ...opts.modelConfig, ...(replaying ? { keyOptional: true } : {}) };
         const exchanges = opts.exchanges ? new models/* ExchangeStore */.nH(opts.exchanges) : null;
         const model = typeof opts.model === 'string' ? await resolveModel(opts.model, modelConfig) : opts.model;
-        const tools = manifest.tools.enabled;
-        const opened = await sandbox_openSandbox({
-            task,
-            runId,
-            workspaceHost: dir.workspaceFinal,
-            warn,
-            ...(opts.notice ? { notice: opts.notice } : {}),
-            logDir: dir.logsDir,
-            readOnlyMounts: {
-                // The reference solution is visible only to the oracle.
-                ...(model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
-                // git_diff compares the agent's workspace with the pristine seed.
-                ...(tools.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
-            },
-        });
+        if (!plan)
+            throw planError;
+        const opened = await sandbox_openSandbox(task, plan, { warn, notice: opts.notice });
         sandbox = opened.sandbox;
         const image = opened.image;
         timings.setup_s = run_task_round((Date.now() - phaseStart) / 1000);
@@ -57168,7 +57266,7 @@ async function run_task_runTask(opts) {
             systemPrompt: manifest.agent.system_prompt,
             temperature: manifest.agent.temperature,
             gateway,
-            toolbox: new Toolbox(tools),
+            toolbox: new Toolbox(manifest.tools.enabled),
             sandbox,
             budget,
             transcript,
@@ -57368,12 +57466,12 @@ async function regradeRun(opts) {
             previous_score: previous.score,
             previous_status: previous.status,
         });
-        const opened = await openSandbox({
-            task: opts.task,
+        const plan = planSandbox(opts.task, {
             runId: `${opts.runId}__regrade_${randomBytes(2).toString('hex')}`,
             workspaceHost: scratch,
             logDir: dir.logsDir,
         });
+        const opened = await openSandbox(opts.task, plan);
         sandbox = opened.sandbox;
         rmSync(dir.graderOutputs, { recursive: true, force: true });
         mkdirSync(dir.graderOutputs, { recursive: true });

@@ -13,7 +13,7 @@ import {
   taskManifestSchema,
 } from '../tasks/index.js';
 import { gradeInSandbox } from './run-task.js';
-import { openSandbox } from './sandbox.js';
+import { openSandbox, planSandbox } from './sandbox.js';
 
 /** Run statuses whose agent finished and whose workspace_final is worth grading again. */
 export const REGRADABLE_STATUSES: ReadonlySet<RunResult['status']> = new Set(['completed', 'grader_error']);
@@ -85,12 +85,12 @@ export async function regradeRun(opts: RegradeOptions): Promise<RunResult> {
       previous_score: previous.score,
       previous_status: previous.status,
     });
-    const opened = await openSandbox({
-      task: opts.task,
+    const plan = planSandbox(opts.task, {
       runId: `${opts.runId}__regrade_${randomBytes(2).toString('hex')}`,
       workspaceHost: scratch,
       logDir: dir.logsDir,
     });
+    const opened = await openSandbox(opts.task, plan);
     sandbox = opened.sandbox;
     rmSync(dir.graderOutputs, { recursive: true, force: true });
     mkdirSync(dir.graderOutputs, { recursive: true });

@@ -30,10 +30,10 @@ import {
   redactFilesUnder,
   TranscriptWriter,
 } from '../runs/index.js';
-import { chooseSandboxKind, OUTPUT_LIMITS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import { OUTPUT_LIMITS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { type Budget, loadTask, type Task } from '../tasks/index.js';
 import { SEED_DIR, Toolbox } from '../tools/index.js';
-import { openSandbox } from './sandbox.js';
+import { openSandbox, planSandbox, type SandboxPlan } from './sandbox.js';
 
 export type RunPhase = 'setup' | 'agent' | 'grading' | 'done';
 
@@ -112,11 +112,23 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   let passed = false;
   let sandbox: SandboxRunner | null = null;
 
-  let sandboxKind: SandboxRunner['kind'] = 'docker';
+  // The sandbox is planned once, its kind included; a plan that fails (a bad MLE_EVAL_SANDBOX) ends the run below.
+  let plan: SandboxPlan | null = null;
+  let planError: unknown = null;
   try {
-    sandboxKind = chooseSandboxKind(task);
-  } catch {
-    // A bad MLE_EVAL_SANDBOX is reported when the sandbox opens.
+    plan = planSandbox(task, {
+      runId,
+      workspaceHost: dir.workspaceFinal,
+      logDir: dir.logsDir,
+      readOnlyMounts: {
+        // The reference solution is visible only to the oracle.
+        ...(modelName === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
+        // git_diff compares the agent's workspace with the pristine seed.
+        ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
+      },
+    });
+  } catch (err) {
+    planError = err;
   }
   const buildResult = (): RunResult =>
     blankRunResult(
@@ -141,8 +153,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
         tool_calls: outcome?.toolCalls ?? 0,
         timings: { ...timings, total_s: round((Date.now() - startedAt.getTime()) / 1000) },
         checks,
-        // The runner's kind even when it failed to start (a compose task whose sidecar never got healthy).
-        sandbox: sandbox?.kind ?? sandboxKind,
+        // The planned kind even when the sandbox failed to start (a compose task whose sidecar never got healthy).
+        sandbox: plan?.kind ?? 'docker',
       },
     );
   // Written first so that a harness killed mid-run still leaves a readable reason.
@@ -156,21 +168,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     const modelConfig = { ...opts.modelConfig, ...(replaying ? { keyOptional: true } : {}) };
     const exchanges = opts.exchanges ? new ExchangeStore(opts.exchanges) : null;
     const model = typeof opts.model === 'string' ? await resolveModel(opts.model, modelConfig) : opts.model;
-    const tools = manifest.tools.enabled;
-    const opened = await openSandbox({
-      task,
-      runId,
-      workspaceHost: dir.workspaceFinal,
-      warn,
-      ...(opts.notice ? { notice: opts.notice } : {}),
-      logDir: dir.logsDir,
-      readOnlyMounts: {
-        // The reference solution is visible only to the oracle.
-        ...(model.name === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
-        // git_diff compares the agent's workspace with the pristine seed.
-        ...(tools.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
-      },
-    });
+    if (!plan) throw planError;
+    const opened = await openSandbox(task, plan, { warn, notice: opts.notice });
     sandbox = opened.sandbox;
     const image = opened.image;
     timings.setup_s = round((Date.now() - phaseStart) / 1000);
@@ -187,7 +186,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       systemPrompt: manifest.agent.system_prompt,
       temperature: manifest.agent.temperature,
       gateway,
-      toolbox: new Toolbox(tools),
+      toolbox: new Toolbox(manifest.tools.enabled),
       sandbox,
       budget,
       transcript,

@@ -1,49 +1,82 @@
 import path from 'node:path';
-import { chooseSandboxKind, createSandbox, ensureImage, type SandboxRunner } from '../sandbox/index.js';
+import {
+  chooseSandboxKind,
+  createSandbox,
+  ensureImage,
+  type SandboxRunner,
+  type SandboxSpec,
+} from '../sandbox/index.js';
 import type { Task } from '../tasks/index.js';
 
-/** Builds (or reuses) a task's image and starts its sandbox on a host workspace; used by runs and re-grades. */
-export async function openSandbox(opts: {
-  task: Task;
-  runId: string;
-  workspaceHost: string;
-  logDir: string;
-  readOnlyMounts?: Record<string, string>;
-  warn?: (message: string) => void;
-  /** Progress worth telling a person (an image build that may take minutes). */
-  notice?: (message: string) => void;
-}): Promise<{ sandbox: SandboxRunner; image: string }> {
-  const { manifest } = opts.task;
+/** A run's sandbox as planned from its task: everything but the agent's image, which may need a build. */
+export type SandboxPlan = Omit<SandboxSpec, 'image' | 'logDir'> & { logDir: string };
+
+/**
+ * Plans the sandbox of a run (or a re-grade) from its task: the one place
+ * that turns a task's environment into a sandbox spec, and that decides the
+ * sandbox's kind. Throws SandboxError for a bad MLE_EVAL_SANDBOX.
+ */
+export function planSandbox(
+  task: Task,
+  opts: {
+    runId: string;
+    workspaceHost: string;
+    logDir: string;
+    readOnlyMounts?: Record<string, string>;
+    env?: NodeJS.ProcessEnv;
+  },
+): SandboxPlan {
+  const { environment } = task.manifest;
+  const services = Object.entries(environment.services).map(([name, service]) => ({
+    name,
+    image: service.image,
+    buildContext: service.build ? path.resolve(task.dir, service.build) : null,
+    env: service.env,
+    command: service.command,
+    healthcheck: service.healthcheck,
+  }));
+  const network = { allow: [...environment.network.allow] };
+  return {
+    kind: chooseSandboxKind({ services, network }, opts.env),
+    runId: opts.runId,
+    name: task.manifest.id,
+    workspaceHost: opts.workspaceHost,
+    workdir: environment.workdir,
+    resources: environment.resources,
+    env: environment.env,
+    readOnlyMounts: opts.readOnlyMounts ?? {},
+    logDir: opts.logDir,
+    services,
+    network,
+  };
+}
+
+/** Builds (or reuses) a task's image and starts its planned sandbox; used by runs and re-grades. */
+export async function openSandbox(
+  task: Task,
+  plan: SandboxPlan,
+  opts: {
+    warn?: ((message: string) => void) | undefined;
+    /** Progress worth telling a person (an image build that may take minutes). */
+    notice?: ((message: string) => void) | undefined;
+  } = {},
+): Promise<{ sandbox: SandboxRunner; image: string }> {
+  const { manifest } = task;
+  const logFile = path.join(plan.logDir, 'image-build.log');
   // The local runner (development only) uses no image.
   const image =
-    chooseSandboxKind(opts.task) === 'local'
+    plan.kind === 'local'
       ? 'local'
       : await ensureImage({
           image: manifest.environment.image,
-          buildContext: opts.task.paths.buildContext,
+          buildContext: task.paths.buildContext,
           // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
           name: manifest.environment.shared_image ?? manifest.id,
-          logFile: path.join(opts.logDir, 'image-build.log'),
+          logFile,
           onBuild: (tag) =>
-            opts.notice?.(
-              `building image ${tag} (first use of this build context; log: ${path.join(opts.logDir, 'image-build.log')})`,
-            ),
+            opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
         });
-  // Docker, Compose (services or network.allow) or local (MLE_EVAL_SANDBOX=local).
-  const sandbox = createSandbox(
-    opts.task,
-    {
-      runId: opts.runId,
-      workspaceHost: opts.workspaceHost,
-      workdir: manifest.environment.workdir,
-      image,
-      resources: manifest.environment.resources,
-      env: manifest.environment.env,
-      readOnlyMounts: opts.readOnlyMounts ?? {},
-      logDir: opts.logDir,
-    },
-    opts.warn ? { warn: opts.warn } : {},
-  );
+  const sandbox = createSandbox({ ...plan, image }, opts.warn ? { warn: opts.warn } : {});
   // A runner that fails to start removes what it created before throwing.
   await sandbox.start();
   return { sandbox, image };

@@ -1,4 +1,4 @@
-import { labelArgs, runLabels } from './cleanup.js';
+import { agentContainerConfig, dockerRunArgs } from './container-config.js';
 import { ContainerSandbox, containerShell } from './container-sandbox.js';
 import { dockerCall } from './docker-cli.js';
 import { dockerSync } from './registry.js';
@@ -6,26 +6,7 @@ import { ShellPool } from './shell-pool.js';
 import type { SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
 
-/** The locked-down `docker run`/Compose settings shared by the runners. */
-export function lockdownArgs(resources: SandboxSpec['resources']): string[] {
-  return [
-    '--cap-drop',
-    'ALL',
-    '--security-opt',
-    'no-new-privileges',
-    '--init',
-    '--pids-limit',
-    String(resources.pids),
-    '--memory',
-    `${resources.memory_mb}m`,
-    '--memory-swap',
-    `${resources.memory_mb}m`,
-    '--cpus',
-    String(resources.cpus),
-  ];
-}
-
-/** One container per run with the workspace bind-mounted; locked down by default. */
+/** One container per run with the workspace bind-mounted; locked down by default (see container-config.ts). */
 export class DockerRunner extends ContainerSandbox {
   readonly kind = 'docker' as const;
   readonly container: string;
@@ -46,27 +27,10 @@ export class DockerRunner extends ContainerSandbox {
   protected async up(): Promise<void> {
     const { spec } = this;
     const user = await this.chooseUser();
-    const args = [
-      'run',
-      '-d',
-      '--name',
-      this.container,
-      ...labelArgs(runLabels(spec.runId)),
-      '--network',
-      'none',
-      ...lockdownArgs(spec.resources),
-      '--user',
-      user.spec,
-      '-v',
-      `${spec.workspaceHost}:${spec.workdir}`,
-      '-w',
-      spec.workdir,
-    ];
-    for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
-      args.push('-v', `${hostPath}:${inSandbox}:ro`);
-    for (const [k, v] of Object.entries(spec.env)) args.push('-e', `${k}=${v}`);
-    args.push(spec.image, 'sleep', 'infinity');
-    const r = await dockerCall(args, { allowFailure: true, timeoutMs: 60_000 });
+    const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container), {
+      allowFailure: true,
+      timeoutMs: 60_000,
+    });
     if (r.exitCode !== 0)
       throw new SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
   }

@@ -8,15 +8,11 @@ export {
   removeResources,
   runLabels,
 } from './cleanup.js';
-export { AGENT_SERVICE, ComposeRunner, detectCompose, projectName } from './compose.js';
+export { AGENT_SERVICE, projectName } from './compose-file.js';
+export { ComposeRunner, detectCompose } from './compose-runner.js';
 export { dockerCall, minimalEnv } from './docker-cli.js';
 export { DockerRunner } from './docker-runner.js';
-export {
-  type CreateSandboxOptions,
-  chooseSandboxKind,
-  createSandbox,
-  type SandboxKind,
-} from './factory.js';
+export { type CreateSandboxOptions, chooseSandboxKind, createSandbox } from './factory.js';
 export { baseImagesOf, ensureImage, hashBuildContext } from './images.js';
 export { DEFAULT_MAX_OUTPUT_BYTES, OUTPUT_LIMITS } from './limits.js';
 export { LOCAL_WARNING, LocalSubprocessRunner } from './local-runner.js';

@@ -30,6 +30,9 @@ export abstract class ShellSandbox implements SandboxRunner {
   abstract copyOut(sandboxPath: string, hostPath: string): Promise<void>;
 
   async start(): Promise<void> {
+    // The kind was decided when the sandbox was planned; a runner of another kind would make it a lie.
+    if (this.spec.kind !== this.kind)
+      throw new SandboxError(`a ${this.spec.kind} sandbox spec cannot start a ${this.kind} runner`, 'start');
     registerSandbox(this);
     try {
       await this.up();

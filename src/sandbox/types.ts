@@ -43,8 +43,11 @@ export class SandboxError extends Error {
   }
 }
 
+/** Which runner a sandbox is: one container, a Compose project, or (development only) the host. */
+export type SandboxKind = 'docker' | 'compose' | 'local';
+
 export interface SandboxRunner {
-  readonly kind: 'docker' | 'compose' | 'local';
+  readonly kind: SandboxKind;
   /** Path of the workspace inside the sandbox (e.g. /workspace). */
   readonly workdir: string;
   start(): Promise<void>;
@@ -73,17 +76,39 @@ export interface SandboxRunner {
   stop(): Promise<void>;
 }
 
+/** A sidecar of a Compose sandbox, reachable from the agent by its name. */
+export interface ServiceSpec {
+  name: string;
+  /** A ready image; or, when absent, */
+  image?: string | undefined;
+  /** a host folder with a Dockerfile, built once and tagged by its content hash. */
+  buildContext?: string | null | undefined;
+  env: Record<string, string>;
+  command?: string | string[] | undefined;
+  healthcheck?:
+    | { test: string | string[]; interval_s: number; timeout_s: number; retries: number }
+    | undefined;
+}
+
 /** What a runner needs to know to start. */
 export interface SandboxSpec {
+  /** Which runner this is for, decided once by whoever plans the sandbox (see chooseSandboxKind). */
+  kind: SandboxKind;
   runId: string;
+  /** What the sandbox is for (a task id); names the images built for its services. */
+  name: string;
   /** Host folder bind-mounted as the workspace. */
   workspaceHost: string;
   workdir: string;
   image: string;
   resources: { cpus: number; memory_mb: number; pids: number };
   env: Record<string, string>;
-  /** Extra read-only mounts: host path -> sandbox path (the oracle's solution). */
+  /** Extra read-only mounts: host path -> sandbox path (the oracle's solution, the seed for git_diff). */
   readOnlyMounts?: Record<string, string>;
   /** Folder for logs such as the image build log. */
   logDir?: string;
+  /** Sidecars (Compose only). */
+  services?: ServiceSpec[];
+  /** Outside hosts, with their subdomains, reachable through an egress proxy (Compose only); none by default. */
+  network?: { allow: string[] };
 }

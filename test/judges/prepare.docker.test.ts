@@ -24,7 +24,9 @@ describe.runIf(HAS_DOCKER)('grading preparation in a real container', () => {
   async function sandboxWithTamperer(): Promise<{ runner: DockerRunner; runId: string }> {
     const runId = `judges-prep-${randomBytes(3).toString('hex')}`;
     const runner = new DockerRunner({
+      kind: 'docker',
       runId,
+      name: runId,
       workspaceHost: tempDir('fb-prep-ws-'),
       workdir: '/workspace',
       image: 'debian:bookworm-slim',

@@ -19,24 +19,19 @@ let buildDir = '';
 
 function harnessScript(runId: string): string {
   const sandbox = path.join(buildDir, 'src/sandbox/index.js');
-  const tasks = path.join(buildDir, 'src/tasks/index.js');
   return `
 import { mkdirSync } from 'node:fs';
 import { ComposeRunner, DockerRunner } from ${JSON.stringify(sandbox)};
-import { taskManifestSchema } from ${JSON.stringify(tasks)};
 const scratch = ${JSON.stringify(scratch)};
-const spec = (suffix) => {
+const spec = (suffix, kind) => {
   const ws = scratch + '/' + suffix;
   mkdirSync(ws, { recursive: true });
-  return { runId: ${JSON.stringify(runId)} + suffix, workspaceHost: ws, workdir: '/workspace',
+  return { kind, runId: ${JSON.stringify(runId)} + suffix, name: 'killed', workspaceHost: ws, workdir: '/workspace',
     image: 'debian:bookworm-slim', resources: { cpus: 1, memory_mb: 256, pids: 64 }, env: {} };
 };
-const manifest = taskManifestSchema.parse({ id: 'killed', title: 't', difficulty: 'smoke', domain: 'd',
-  instructions: 'i', environment: { image: 'debian:bookworm-slim', services: { web: { build: 'web' } } },
-  grader: { checks: [{ name: 'n', type: 'file_present', path: 'x' }] } });
-const task = { dir: ${JSON.stringify(FIXTURES)}, manifestPath: '', manifest, paths: {} };
-await new DockerRunner(spec('-docker')).start();
-await new ComposeRunner(spec('-compose'), task).start();
+const web = { name: 'web', buildContext: ${JSON.stringify(path.join(FIXTURES, 'web'))}, env: {} };
+await new DockerRunner(spec('-docker', 'docker')).start();
+await new ComposeRunner({ ...spec('-compose', 'compose'), services: [web] }).start();
 process.stdout.write('READY\\n');
 setInterval(() => {}, 1000);
 `;
@@ -49,7 +44,7 @@ import { mkdirSync } from 'node:fs';
 import { DockerRunner } from ${JSON.stringify(path.join(buildDir, 'src/sandbox/index.js'))};
 const ws = ${JSON.stringify(scratch)} + '/' + ${JSON.stringify(runId)};
 mkdirSync(ws, { recursive: true });
-await new DockerRunner({ runId: ${JSON.stringify(runId)}, workspaceHost: ws, workdir: '/workspace',
+await new DockerRunner({ kind: 'docker', runId: ${JSON.stringify(runId)}, name: 'simple', workspaceHost: ws, workdir: '/workspace',
   image: 'debian:bookworm-slim', resources: { cpus: 1, memory_mb: 256, pids: 64 }, env: {} }).start();
 process.stdout.write('READY\\n');
 ${then}
@@ -143,7 +138,9 @@ describe.runIf(HAS_DOCKER)('sandbox cleanup', () => {
     execFileSync('mkdir', ['-p', ws]);
     const runId = `live-${process.pid}`;
     const runner = new DockerRunner({
+      kind: 'docker',
       runId,
+      name: runId,
       workspaceHost: ws,
       workdir: '/workspace',
       image: 'debian:bookworm-slim',

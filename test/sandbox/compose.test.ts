@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComposeRunner, SandboxError, type SandboxSpec } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { sandboxSpec, taskWith } from './fixtures.js';
+import { fixtureService, sandboxSpec } from './fixtures.js';
 
 const root = tempDir('fb-compose-');
 
-function spec(name: string): SandboxSpec {
-  return sandboxSpec(root, `compose-${name}`);
+function spec(name: string, overrides: Partial<SandboxSpec> = {}): SandboxSpec {
+  return sandboxSpec(root, `compose-${name}`, { kind: 'compose', ...overrides });
 }
 
 const HTTP_GET = (host: string, port: number) =>
@@ -21,11 +21,8 @@ const HTTP_GET = (host: string, port: number) =>
 
 describe.runIf(HAS_DOCKER)('ComposeRunner', () => {
   describe('a web sidecar', () => {
-    const s = spec('web');
-    const runner = new ComposeRunner(
-      s,
-      taskWith('compose-web', { services: { web: { build: 'web' } } }, root),
-    );
+    const s = spec('web', { services: [fixtureService('web', 'web')] });
+    const runner = new ComposeRunner(s);
     beforeAll(() => runner.start());
     afterAll(async () => {
       await runner.stop();
@@ -75,18 +72,13 @@ describe.runIf(HAS_DOCKER)('ComposeRunner', () => {
   });
 
   it('names the sidecar that never becomes healthy, and leaves nothing behind', async () => {
-    const s = spec('sick');
-    const task = taskWith(
-      'compose-sick',
-      {
-        services: {
-          web: { build: 'web' },
-          sick: { build: 'web', healthcheck: { test: 'exit 1', interval_s: 0.5, retries: 2 } },
-        },
-      },
-      root,
-    );
-    const runner = new ComposeRunner(s, task, 60_000);
+    const s = spec('sick', {
+      services: [
+        fixtureService('web', 'web'),
+        fixtureService('sick', 'web', { test: 'exit 1', interval_s: 0.5, retries: 2 }),
+      ],
+    });
+    const runner = new ComposeRunner(s, 60_000);
     const err = await runner.start().then(
       () => null,
       (e: unknown) => e,
@@ -98,17 +90,10 @@ describe.runIf(HAS_DOCKER)('ComposeRunner', () => {
   });
 
   it('a Postgres sidecar from Debian becomes healthy and answers queries', async () => {
-    const s = spec('pg');
-    const task = taskWith(
-      'compose-pg',
-      {
-        services: {
-          db: { build: 'postgres', healthcheck: { test: 'pg_isready -q', interval_s: 0.5, retries: 120 } },
-        },
-      },
-      root,
-    );
-    const runner = new ComposeRunner(s, task);
+    const s = spec('pg', {
+      services: [fixtureService('db', 'postgres', { test: 'pg_isready -q', interval_s: 0.5, retries: 120 })],
+    });
+    const runner = new ComposeRunner(s);
     try {
       await runner.start();
       const r = await runner.exec({
@@ -131,9 +116,8 @@ describe.runIf(HAS_DOCKER)('ComposeRunner', () => {
   });
 
   it('reaches allowed outside hosts through the egress proxy only', async () => {
-    const s = spec('egress');
-    const task = taskWith('compose-egress', { network: { allow: ['deb.debian.org'] } }, root);
-    const runner = new ComposeRunner(s, task);
+    const s = spec('egress', { network: { allow: ['deb.debian.org'] } });
+    const runner = new ComposeRunner(s);
     try {
       await runner.start();
       const viaProxy = (host: string) =>

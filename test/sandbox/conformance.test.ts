@@ -9,7 +9,7 @@ import {
 } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
-import { sandboxSpec, taskWith } from './fixtures.js';
+import { fixtureService, sandboxSpec } from './fixtures.js';
 
 const root = tempDir('fb-conf-');
 const IMAGE = 'debian:bookworm-slim';
@@ -32,13 +32,12 @@ const RUNNERS: RunnerCase[] = [
   {
     name: 'compose',
     isolated: true,
-    make: (spec) =>
-      new ComposeRunner(spec, taskWith('conf-compose', { services: { web: { build: 'web' } } }, root)),
+    make: (spec) => new ComposeRunner({ ...spec, kind: 'compose', services: [fixtureService('web', 'web')] }),
   },
   {
     name: 'local',
     isolated: false,
-    make: (spec) => new LocalSubprocessRunner(spec, (m) => warnings.push(m)),
+    make: (spec) => new LocalSubprocessRunner({ ...spec, kind: 'local' }, (m) => warnings.push(m)),
   },
 ];
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import type { SandboxSpec } from '../../src/sandbox/index.js';
+import type { SandboxSpec, ServiceSpec } from '../../src/sandbox/index.js';
 import { type Task, taskManifestSchema } from '../../src/tasks/index.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
@@ -12,13 +12,29 @@ export function sandboxSpec(root: string, runId: string, overrides: Partial<Sand
   const ws = path.join(root, runId);
   mkdirSync(ws, { recursive: true });
   return {
+    kind: 'docker',
     runId: `${runId}-${process.pid}`,
+    name: runId,
     workspaceHost: ws,
     workdir: '/workspace',
     image: 'debian:bookworm-slim',
     resources: { cpus: 1, memory_mb: 512, pids: 256 },
     env: {},
     ...overrides,
+  };
+}
+
+/** A sidecar built from a folder of test/sandbox/fixtures, with the schema's health-check defaults. */
+export function fixtureService(
+  name: string,
+  folder: string,
+  healthcheck?: Partial<NonNullable<ServiceSpec['healthcheck']>> & { test: string },
+): ServiceSpec {
+  return {
+    name,
+    buildContext: path.join(FIXTURES, folder),
+    env: {},
+    ...(healthcheck ? { healthcheck: { interval_s: 1, timeout_s: 5, retries: 60, ...healthcheck } } : {}),
   };
 }
 

@@ -32,7 +32,9 @@ describe.runIf(HAS_DOCKER)('workspace ownership', () => {
     writeFileSync(path.join(ws, 'seeded.txt'), 'seed');
     const runId = `owner-root-${process.pid}`;
     const runner = new DockerRunner({
+      kind: 'docker',
       runId,
+      name: runId,
       workspaceHost: ws,
       workdir: '/workspace',
       image,
@@ -66,7 +68,7 @@ describe.runIf(HAS_DOCKER)('workspace ownership', () => {
     writeFileSync(
       script,
       `import { DockerRunner } from ${JSON.stringify(path.join(dir, 'src/sandbox/index.js'))};
-const runner = new DockerRunner({ runId: ${JSON.stringify(runId)}, workspaceHost: ${JSON.stringify(ws)},
+const runner = new DockerRunner({ kind: 'docker', runId: ${JSON.stringify(runId)}, name: 'owner', workspaceHost: ${JSON.stringify(ws)},
   workdir: '/workspace', image: 'debian:bookworm-slim', resources: { cpus: 1, memory_mb: 256, pids: 64 }, env: {} });
 await runner.start();
 try {

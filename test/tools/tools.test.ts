@@ -56,7 +56,9 @@ describe.runIf(HAS_DOCKER)('tools in a Docker sandbox', () => {
     // The image hello_repo_fix runs on (python3 and git).
     const image = await ensureImage({ name: 'ml-python', buildContext: path.resolve('images/ml-python') });
     sandbox = new DockerRunner({
+      kind: 'docker',
       runId,
+      name: runId,
       workspaceHost: workspace,
       workdir: '/workspace',
       image,

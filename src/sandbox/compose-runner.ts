@@ -1,11 +1,18 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Task } from '../tasks/index.js';
-import { removeByLabel, removeByLabelSync, runLabels } from './cleanup.js';
+import { removeByLabel, removeByLabelSync } from './cleanup.js';
+import {
+  AGENT_SERVICE,
+  composeFile,
+  projectName,
+  RESERVED_SERVICES,
+  type ServicePlan,
+} from './compose-file.js';
+import { agentContainerConfig } from './container-config.js';
 import { ContainerSandbox, containerShell } from './container-sandbox.js';
 import { dockerCall, minimalEnv } from './docker-cli.js';
+import { EGRESS_SERVICE, egressImage } from './egress.js';
 import { ensureImage } from './images.js';
 import { PersistentShell } from './persistent-shell.js';
 import { dockerSync } from './registry.js';
@@ -13,12 +20,6 @@ import { ShellPool } from './shell-pool.js';
 import type { ShellSandbox } from './shell-sandbox.js';
 import type { SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
-import type { SandboxUser } from './users.js';
-
-/** The agent's service name inside a Compose project. */
-export const AGENT_SERVICE = 'agent';
-export const EGRESS_SERVICE = 'egress';
-const EGRESS_PORT = 8888;
 
 let composeBinary: Promise<string[]> | null = null;
 
@@ -48,175 +49,6 @@ export function detectCompose(): Promise<string[]> {
   return composeBinary;
 }
 
-/** A Compose project name: lowercase, unique per run, within Docker's limits. */
-export function projectName(runId: string): string {
-  const slug = runId
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/^[^a-z0-9]+/, '');
-  const hash = createHash('sha256').update(runId).digest('hex').slice(0, 8);
-  return `fb-${slug.slice(0, 40)}-${hash}`;
-}
-
-/** A tinyproxy filter line (extended regex) that admits a host and its subdomains. */
-export function hostFilter(host: string): string {
-  const escaped = host.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return `(^|\\.)${escaped}$`;
-}
-
-const EGRESS_DOCKERFILE = `FROM debian:bookworm-slim
-RUN apt-get update \\
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tinyproxy \\
- && rm -rf /var/lib/apt/lists/*
-COPY entrypoint.sh /usr/local/bin/fb-egress
-USER tinyproxy
-ENTRYPOINT ["/bin/bash", "/usr/local/bin/fb-egress"]
-`;
-
-// Deny by default: only hosts in FB_ALLOW_FILTERS (one regex per line) pass, by domain.
-const EGRESS_ENTRYPOINT = `set -eu
-printf '%s\\n' "$FB_ALLOW_FILTERS" > /tmp/filter
-cat > /tmp/tinyproxy.conf <<EOF
-Port ${EGRESS_PORT}
-Listen 0.0.0.0
-Timeout 60
-MaxClients 64
-LogLevel Connect
-FilterDefaultDeny Yes
-FilterType ere
-FilterURLs Off
-Filter "/tmp/filter"
-ConnectPort 443
-ConnectPort 80
-EOF
-exec tinyproxy -d -c /tmp/tinyproxy.conf
-`;
-
-async function egressImage(logDir: string | undefined): Promise<string> {
-  const dir = path.join(os.tmpdir(), 'factory-bench', 'egress-context');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'Dockerfile'), EGRESS_DOCKERFILE);
-  writeFileSync(path.join(dir, 'entrypoint.sh'), EGRESS_ENTRYPOINT);
-  return ensureImage({
-    buildContext: dir,
-    name: 'egress-proxy',
-    ...(logDir ? { logFile: path.join(logDir, 'image-build-egress.log') } : {}),
-  });
-}
-
-/** Compose interpolates `$VAR` from the harness's environment; every literal `$` must be doubled. */
-export function noInterpolation<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('$', '$$$$') as T;
-  if (Array.isArray(value)) return value.map(noInterpolation) as T;
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, noInterpolation(v)])) as T;
-  return value;
-}
-
-interface ServicePlan {
-  name: string;
-  image: string;
-  env: Record<string, string>;
-  command?: string | string[] | undefined;
-  healthcheck?:
-    | { test: string | string[]; interval_s: number; timeout_s: number; retries: number }
-    | undefined;
-}
-
-/** The Compose file for a run: isolation first (internal network, no caps, init, fast stop, labels). */
-export function composeFile(opts: {
-  spec: SandboxSpec;
-  user: SandboxUser;
-  services: ServicePlan[];
-  egress: { image: string; hosts: string[] } | null;
-}): Record<string, unknown> {
-  const { spec } = opts;
-  const labels = runLabels(spec.runId);
-  const common = { init: true, stop_grace_period: '1s', labels };
-  const agentEnv: Record<string, string> = { ...spec.env };
-  if (opts.egress) {
-    const proxy = `http://${EGRESS_SERVICE}:${EGRESS_PORT}`;
-    const noProxy = ['localhost', '127.0.0.1', ...opts.services.map((s) => s.name)].join(',');
-    Object.assign(agentEnv, {
-      HTTP_PROXY: proxy,
-      HTTPS_PROXY: proxy,
-      http_proxy: proxy,
-      https_proxy: proxy,
-      NO_PROXY: noProxy,
-      no_proxy: noProxy,
-    });
-  }
-  const volumes = [`${spec.workspaceHost}:${spec.workdir}`];
-  for (const [hostPath, inSandbox] of Object.entries(spec.readOnlyMounts ?? {}))
-    volumes.push(`${hostPath}:${inSandbox}:ro`);
-  const services: Record<string, unknown> = {
-    [AGENT_SERVICE]: {
-      ...common,
-      image: spec.image,
-      command: ['sleep', 'infinity'],
-      user: opts.user.spec,
-      working_dir: spec.workdir,
-      environment: agentEnv,
-      volumes,
-      cap_drop: ['ALL'],
-      security_opt: ['no-new-privileges:true'],
-      mem_limit: `${spec.resources.memory_mb}m`,
-      memswap_limit: `${spec.resources.memory_mb}m`,
-      cpus: spec.resources.cpus,
-      pids_limit: spec.resources.pids,
-      networks: ['internal'],
-    },
-  };
-  for (const s of opts.services) {
-    services[s.name] = {
-      ...common,
-      image: s.image,
-      environment: s.env,
-      ...(s.command !== undefined ? { command: s.command } : {}),
-      ...(s.healthcheck
-        ? {
-            healthcheck: {
-              test:
-                typeof s.healthcheck.test === 'string'
-                  ? ['CMD-SHELL', s.healthcheck.test]
-                  : s.healthcheck.test,
-              interval: `${s.healthcheck.interval_s}s`,
-              timeout: `${s.healthcheck.timeout_s}s`,
-              retries: s.healthcheck.retries,
-            },
-          }
-        : {}),
-      // Entry points that drop to a service user need these; nothing more.
-      cap_drop: ['ALL'],
-      cap_add: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
-      security_opt: ['no-new-privileges:true'],
-      pids_limit: 512,
-      networks: ['internal'],
-    };
-  }
-  const networks: Record<string, unknown> = { internal: { internal: true, labels } };
-  if (opts.egress) {
-    services[EGRESS_SERVICE] = {
-      ...common,
-      image: opts.egress.image,
-      environment: { FB_ALLOW_FILTERS: opts.egress.hosts.map(hostFilter).join('\n') },
-      cap_drop: ['ALL'],
-      security_opt: ['no-new-privileges:true'],
-      pids_limit: 128,
-      mem_limit: '128m',
-      healthcheck: {
-        test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${EGRESS_PORT}`],
-        interval: '1s',
-        timeout: '3s',
-        retries: 30,
-      },
-      networks: ['internal', 'outside'],
-    };
-    networks.outside = { labels };
-  }
-  return noInterpolation({ version: '2.4', services, networks });
-}
-
 interface ServiceState {
   service: string;
   id: string;
@@ -240,7 +72,6 @@ export class ComposeRunner extends ContainerSandbox {
 
   constructor(
     spec: SandboxSpec,
-    private readonly task: Task,
     /** How long sidecars get to become healthy. */
     private readonly healthTimeoutMs = 120_000,
   ) {
@@ -262,29 +93,22 @@ export class ComposeRunner extends ContainerSandbox {
   }
 
   protected async up(): Promise<void> {
-    const { spec, task } = this;
-    const environment = task.manifest.environment;
+    const { spec } = this;
     this.compose = await detectCompose();
     const services: ServicePlan[] = [];
-    for (const [name, service] of Object.entries(environment.services)) {
-      if (name === AGENT_SERVICE || name === EGRESS_SERVICE)
-        throw new SandboxError(`service name ${name} is reserved by factory-bench`, 'start');
-      const image = await ensureImage({
-        image: service.image,
-        buildContext: service.build ? path.resolve(task.dir, service.build) : null,
-        name: `${task.manifest.id}-${name}`,
-        ...(spec.logDir ? { logFile: path.join(spec.logDir, `image-build-${name}.log`) } : {}),
-      });
-      services.push({
-        name,
+    for (const { image, buildContext, ...service } of spec.services ?? []) {
+      if (RESERVED_SERVICES.has(service.name))
+        throw new SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
+      const ready = await ensureImage({
         image,
-        env: service.env,
-        command: service.command,
-        healthcheck: service.healthcheck,
+        buildContext: buildContext ?? null,
+        name: `${spec.name}-${service.name}`,
+        ...(spec.logDir ? { logFile: path.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
       });
+      services.push({ ...service, image: ready });
     }
     const serviceNames = new Set(services.map((s) => s.name));
-    const outsideHosts = environment.network.allow.filter((h) => !serviceNames.has(h));
+    const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
     const egress =
       outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
 
@@ -296,7 +120,11 @@ export class ComposeRunner extends ContainerSandbox {
     // JSON is YAML too, and leaves no room for YAML 1.1 surprises in v1 (`0:0` read as a number).
     writeFileSync(
       this.composeFilePath,
-      JSON.stringify(composeFile({ spec, user, services, egress }), null, 2),
+      JSON.stringify(
+        composeFile({ runId: spec.runId, agent: agentContainerConfig(spec, user), services, egress }),
+        null,
+        2,
+      ),
     );
 
     const r = await dockerCall(

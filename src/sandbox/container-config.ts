@@ -1,0 +1,127 @@
+import { labelArgs, runLabels } from './cleanup.js';
+import type { SandboxSpec } from './types.js';
+import type { SandboxUser } from './users.js';
+
+/**
+ * The agent's container, decided in one place and rendered twice: as
+ * `docker run` arguments (DockerRunner) and as a Compose service
+ * (ComposeRunner). Locked down by default: every capability dropped, no new
+ * privileges, an init process, memory (without swap), CPU and pid limits.
+ */
+
+/** A host folder seen inside the sandbox. */
+export interface Mount {
+  host: string;
+  sandbox: string;
+  readOnly: boolean;
+}
+
+export interface AgentContainerConfig {
+  image: string;
+  /** `uid:gid` the container's processes run as. */
+  user: string;
+  workdir: string;
+  env: Record<string, string>;
+  mounts: Mount[];
+  labels: Record<string, string>;
+  resources: SandboxSpec['resources'];
+  capDrop: string[];
+  capAdd: string[];
+}
+
+/** What a sandbox sees of the host: the workspace (read-write), then the read-only mounts. */
+export function mountsOf(spec: SandboxSpec): Mount[] {
+  return [
+    { host: spec.workspaceHost, sandbox: spec.workdir, readOnly: false },
+    ...Object.entries(spec.readOnlyMounts ?? {}).map(([host, sandbox]) => ({
+      host,
+      sandbox,
+      readOnly: true,
+    })),
+  ];
+}
+
+export function agentContainerConfig(spec: SandboxSpec, user: SandboxUser): AgentContainerConfig {
+  return {
+    image: spec.image,
+    user: user.spec,
+    workdir: spec.workdir,
+    env: spec.env,
+    mounts: mountsOf(spec),
+    labels: runLabels(spec.runId),
+    resources: spec.resources,
+    capDrop: ['ALL'],
+    capAdd: [],
+  };
+}
+
+/** `host:sandbox[:ro]`, as both `docker run -v` and Compose's short volume syntax write it. */
+export function volumeOf(m: Mount): string {
+  return `${m.host}:${m.sandbox}${m.readOnly ? ':ro' : ''}`;
+}
+
+/** The locked-down resource and privilege flags of `docker run`. */
+function lockdownArgs(c: Pick<AgentContainerConfig, 'resources' | 'capDrop' | 'capAdd'>): string[] {
+  const { resources } = c;
+  return [
+    ...c.capDrop.flatMap((cap) => ['--cap-drop', cap]),
+    ...c.capAdd.flatMap((cap) => ['--cap-add', cap]),
+    '--security-opt',
+    'no-new-privileges',
+    '--init',
+    '--pids-limit',
+    String(resources.pids),
+    '--memory',
+    `${resources.memory_mb}m`,
+    '--memory-swap',
+    `${resources.memory_mb}m`,
+    '--cpus',
+    String(resources.cpus),
+  ];
+}
+
+/** The whole `docker run` of a Docker sandbox: detached, named, labelled, without any network. */
+export function dockerRunArgs(c: AgentContainerConfig, name: string): string[] {
+  return [
+    'run',
+    '-d',
+    '--name',
+    name,
+    ...labelArgs(c.labels),
+    '--network',
+    'none',
+    ...lockdownArgs(c),
+    '--user',
+    c.user,
+    ...c.mounts.flatMap((m) => ['-v', volumeOf(m)]),
+    '-w',
+    c.workdir,
+    ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    c.image,
+    'sleep',
+    'infinity',
+  ];
+}
+
+/** The same container as a Compose service on the given networks (before `$` escaping). */
+export function composeAgentService(c: AgentContainerConfig, networks: string[]): Record<string, unknown> {
+  return {
+    init: true,
+    stop_grace_period: '1s',
+    labels: c.labels,
+    image: c.image,
+    command: ['sleep', 'infinity'],
+    user: c.user,
+    working_dir: c.workdir,
+    environment: c.env,
+    volumes: c.mounts.map(volumeOf),
+    cap_drop: c.capDrop,
+    ...(c.capAdd.length > 0 ? { cap_add: c.capAdd } : {}),
+    security_opt: ['no-new-privileges:true'],
+    mem_limit: `${c.resources.memory_mb}m`,
+    memswap_limit: `${c.resources.memory_mb}m`,
+    cpus: c.resources.cpus,
+    pids_limit: c.resources.pids,
+    networks,
+  };
+}
