@@ -39425,6 +39425,11 @@ class ModelGateway {
                 this.reportBreach('wall_time');
                 throw new budgets/* BudgetExceeded */.L('wall_time');
             }
+            if (external) {
+                // An interrupted run, or an HTTP client that went away: the call still gets its line.
+                write({ type: 'model_aborted', duration_ms: Date.now() - started, request: summary });
+                throw err;
+            }
             if (err instanceof types_ModelError) {
                 this.lastError = err;
                 write({

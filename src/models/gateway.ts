@@ -169,6 +169,11 @@ export class ModelGateway {
         this.reportBreach('wall_time');
         throw new BudgetExceeded('wall_time');
       }
+      if (external) {
+        // An interrupted run, or an HTTP client that went away: the call still gets its line.
+        write({ type: 'model_aborted', duration_ms: Date.now() - started, request: summary });
+        throw err;
+      }
       if (err instanceof ModelError) {
         this.lastError = err;
         write({

@@ -413,6 +413,28 @@ describe('the gateway HTTP server', () => {
     expect(upstream.received).toHaveLength(4);
   });
 
+  it('ends the upstream call when the agent hangs up, and still writes its line', async () => {
+    const { client, transcript } = await setup([{ hang: true }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    await expect(
+      client.chat.completions.create(
+        { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+        { signal: controller.signal, maxRetries: 0 },
+      ),
+    ).rejects.toThrow();
+    const deadline = Date.now() + 5_000;
+    const aborted = () => {
+      try {
+        return transcript().some((e) => e.type === 'model_aborted');
+      } catch {
+        return false; // No line written yet.
+      }
+    };
+    while (!aborted() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(transcript().find((e) => e.type === 'model_aborted')).toMatchObject({ source: 'http' });
+  });
+
   it('listens on a Unix socket', async () => {
     const socketPath = path.join(mkdtempSync(path.join(root, 'sock-')), 'gateway.sock');
     const { server } = await setup(
