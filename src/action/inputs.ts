@@ -19,6 +19,8 @@ export interface ActionInputs {
   suite: string;
   /** Null: the suite's default model. */
   model: string | null;
+  /** `builtin`, or an agent folder resolved against the working directory; null: the suite's default agent. */
+  agent: string | null;
   concurrency: number | null;
   epochs: number | null;
   apiKey: string | null;
@@ -116,6 +118,10 @@ export function parseInputs(
   if (model && !/^(oracle|null|[A-Za-z0-9_.-]+\/\S+)$/.test(model))
     problem('model', 'oracle, null, or provider/model such as openai/gpt-4o-mini', model);
 
+  const agentRaw = read('agent');
+  const agent =
+    agentRaw === '' ? null : agentRaw === 'builtin' ? 'builtin' : path.resolve(workingDirectory, agentRaw);
+
   const baseUrlRaw = read('base-url');
   let baseUrl: string | null = null;
   if (baseUrlRaw !== '') {
@@ -162,6 +168,7 @@ export function parseInputs(
   const inputs: ActionInputs = {
     suite,
     model,
+    agent,
     concurrency: positiveInt('concurrency', 64),
     epochs: positiveInt('epochs', 100),
     apiKey: read('api-key') || null,

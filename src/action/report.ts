@@ -1,4 +1,4 @@
-import { redact } from '../runs/index.js';
+import { describeAgent, redact } from '../runs/index.js';
 import { verdictLabel } from '../suites/index.js';
 import { type GateResult, pct, points } from './gate.js';
 import type { ComparisonView, SuiteRunView } from './suite-bridge.js';
@@ -42,10 +42,18 @@ function moneyDelta(now: number | null, base: number | null): string {
 export function renderHeadline(c: ReportContext, marker = ''): string {
   const { run, comparison } = c;
   const icon = c.gate.verdict === 'failed' ? '❌' : '✅';
+  const agent = run.summary.agent;
+  const external = agent && agent.kind === 'external';
   const lines = [
     ...(marker ? [marker] : []),
-    `### ${icon} factory-bench: suite \`${run.suiteId}\` with \`${run.model}\``,
+    `### ${icon} factory-bench: suite \`${run.suiteId}\` with \`${run.model}\`${external ? `, agent \`${describeAgent(agent)}\`` : ''}`,
     '',
+    ...(comparison?.comparison.agent_change
+      ? [
+          `**🔁 Agent changed:** \`${describeAgent(comparison.comparison.agent_change.base)}\` → \`${describeAgent(comparison.comparison.agent_change.head)}\``,
+          '',
+        ]
+      : []),
     '| | this run | base | change |',
     '| --- | ---: | ---: | ---: |',
   ];

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
+import { loadAgent } from '../agents/index.js';
 import { ModelError, openAIOptionsFor } from '../models/index.js';
 import { redact } from '../runs/index.js';
 import { loadSuite, runSuite, type SuiteEvent } from '../suites/index.js';
@@ -97,6 +98,7 @@ async function runAction(signal: AbortSignal): Promise<void> {
   protectSecrets(inputs);
   const ctx = readGithubContext();
   const suite = loadSuite(inputs.suite);
+  const agent = inputs.agent ? loadAgent(inputs.agent) : suite.defaults.agent;
   const model = inputs.model ?? suite.defaults.model;
   // A merge takes the model the shards ran with.
   if (!model && inputs.mode === 'run')
@@ -134,6 +136,7 @@ async function runAction(signal: AbortSignal): Promise<void> {
     const merged = await withoutActionSecrets(() =>
       mergeShardRuns({
         suite,
+        agent,
         shardDirs: shards.map((s) => s.dir),
         runsRoot,
         epochs: inputs.epochs,
@@ -146,11 +149,12 @@ async function runAction(signal: AbortSignal): Promise<void> {
     const concurrency = inputs.concurrency ?? suite.defaults.concurrency;
     const epochs = inputs.epochs ?? suite.defaults.epochs;
     log(
-      `running suite ${suite.id} with ${model} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`,
+      `running suite ${suite.id} with ${model}${agent.kind === 'external' ? ` and agent ${agent.manifest.name} (${agent.hash})` : ''} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`,
     );
     const outcome = await withoutActionSecrets(() =>
       runSuite({
         suite,
+        agent,
         model: model ?? undefined,
         concurrency,
         epochs,

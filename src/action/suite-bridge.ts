@@ -1,7 +1,15 @@
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type AgentSpec, agentInfo } from '../agents/index.js';
 import type { RunTaskOptions, RunTaskResult } from '../orchestrator/index.js';
-import { type RunResult, readIndex, recordRun, runResultSchema } from '../runs/index.js';
+import {
+  agentsDiffer,
+  describeAgent,
+  type RunResult,
+  readIndex,
+  recordRun,
+  runResultSchema,
+} from '../runs/index.js';
 import {
   compareSuiteRuns,
   findLatestSuiteRun,
@@ -73,6 +81,8 @@ export function viewOf(
  */
 export async function mergeShardRuns(o: {
   suite: Suite;
+  /** The agent the shards ran (the merge job's agent input); their results must agree. */
+  agent: AgentSpec;
   shardDirs: string[];
   runsRoot: string;
   epochs: number | null;
@@ -91,6 +101,10 @@ export async function mergeShardRuns(o: {
       if (!existsSync(resultFile)) continue;
       const result = runResultSchema.parse(JSON.parse(readFileSync(resultFile, 'utf8')));
       model ??= result.model;
+      if (agentsDiffer(result.agent, agentInfo(o.agent)))
+        throw new SuiteInputError(
+          `the shards ran agent ${describeAgent(result.agent)}, but this merge job's agent is ${describeAgent(agentInfo(o.agent))}; give the merge job the same agent input as the shards`,
+        );
       recorded.set(`${result.task_id}#${result.epoch}`, { dir: path.join(shardDir, name), result });
     }
   }
@@ -110,6 +124,7 @@ export async function mergeShardRuns(o: {
   };
   return runSuite({
     suite: o.suite,
+    agent: o.agent,
     model,
     epochs: o.epochs ?? epochs,
     concurrency: 4,

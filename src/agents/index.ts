@@ -1,4 +1,12 @@
+export {
+  type AgentGateway,
+  type ExternalAgentContext,
+  runExternalAgent,
+  runMcpStdioSession,
+  toolHostFor,
+} from './external.js';
 export { createAgent, runAgent } from './factory.js';
+export { AgentInstallError, ensureHostInstall } from './host-install.js';
 export {
   type Agent,
   type AgentContext,
@@ -6,7 +14,10 @@ export {
   type AgentProtocol,
   DEFAULT_SYSTEM_PROMPT,
   driveAgent,
+  runToolCall,
+  runToolCallDetailed,
   type StopReason,
+  type ToolCallContext,
   type Turn,
   WALL_GRACE_MS,
 } from './loop.js';
@@ -15,4 +26,17 @@ export { NativeToolAgent, SUBMIT } from './native.js';
 export { ReactAgent } from './react.js';
 export { NullModel, ORACLE_SOLUTION_DIR, OracleModel } from './scripted.js';
 export { SimpleAgent } from './simple.js';
+export {
+  AGENT_IGNORED_DIRS,
+  AGENT_MANIFEST,
+  type AgentManifest,
+  type AgentSpec,
+  agentInfo,
+  agentManifestSchema,
+  BUILTIN_AGENT,
+  BUILTIN_AGENT_INFO,
+  hashAgentFolder,
+  loadAgent,
+  RESERVED_AGENT_ENV,
+} from './spec.js';
 export { parseJsonActions, parseLenientJson } from './text-actions.js';

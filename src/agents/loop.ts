@@ -17,7 +17,9 @@ export type StopReason =
   | 'turn_limit'
   | 'budget_exceeded'
   | 'error'
-  | 'interrupted';
+  | 'interrupted'
+  /** An external agent's process ended by itself with exit code 0. */
+  | 'exited';
 
 export interface AgentOutcome {
   stopReason: StopReason;
@@ -47,6 +49,12 @@ export interface AgentContext {
   maxToolOutputBytes: number;
   signal?: AbortSignal | undefined;
 }
+
+/** What running a tool call needs: the run's tools, sandbox, budget and transcript. */
+export type ToolCallContext = Pick<
+  AgentContext,
+  'toolbox' | 'sandbox' | 'budget' | 'transcript' | 'toolTimeoutMs' | 'maxToolOutputBytes' | 'signal'
+>;
 
 /** What one model reply asks for, as understood by an agent's protocol. */
 export interface Turn {
@@ -97,9 +105,20 @@ export const WALL_GRACE_MS = 5_000;
 
 /** Runs one tool call under the budget and records it; returns the text for the model. */
 export async function runToolCall(
-  ctx: AgentContext,
+  ctx: ToolCallContext,
   call: Pick<ToolCall, 'id' | 'name' | 'arguments'>,
 ): Promise<string> {
+  return (await runToolCallDetailed(ctx, call)).text;
+}
+
+/**
+ * Like runToolCall, and says whether the tool reported an error. Throws
+ * BudgetExceeded when a budget stops the call (recorded as refused).
+ */
+export async function runToolCallDetailed(
+  ctx: ToolCallContext,
+  call: Pick<ToolCall, 'id' | 'name' | 'arguments'>,
+): Promise<{ text: string; isError: boolean }> {
   try {
     ctx.budget.beforeToolCall();
   } catch (err) {
@@ -152,7 +171,7 @@ export async function runToolCall(
     ctx.budget.markBreached('wall_time');
     throw new BudgetExceeded('wall_time');
   }
-  return text;
+  return { text, isError: Boolean(result.error) };
 }
 
 async function raceDeadline<T>(
@@ -237,7 +256,7 @@ export async function driveAgent(ctx: AgentContext, protocol: AgentProtocol): Pr
 
 /** Records the calls a spent budget refused, so the transcript says why they never ran. */
 function refuseCalls(
-  ctx: AgentContext,
+  ctx: ToolCallContext,
   calls: Array<Pick<ToolCall, 'id' | 'name'>>,
   err: BudgetExceeded,
 ): void {

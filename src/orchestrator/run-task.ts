@@ -1,7 +1,15 @@
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { type AgentOutcome, ORACLE_SOLUTION_DIR, resolveModel, runAgent } from '../agents/index.js';
+import {
+  AgentInstallError,
+  type AgentOutcome,
+  type AgentSpec,
+  agentInfo,
+  BUILTIN_AGENT,
+  ORACLE_SOLUTION_DIR,
+  resolveModel,
+} from '../agents/index.js';
 import { BudgetEnforcer } from '../budgets/index.js';
 import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
 import {
@@ -33,6 +41,7 @@ import {
 import { OUTPUT_LIMITS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { type Budget, loadTask, type Task } from '../tasks/index.js';
 import { SEED_DIR, Toolbox } from '../tools/index.js';
+import { type AgentPhaseContext, type PreparedAgent, prepareAgent, runAgentPhase } from './agent-phase.js';
 import { openSandbox, planSandbox, type SandboxPlan } from './sandbox.js';
 
 export type RunPhase = 'setup' | 'agent' | 'grading' | 'done';
@@ -42,6 +51,8 @@ export interface RunTaskOptions {
   task: Task | string;
   /** A model name (`oracle`, `null`, `openai/gpt-4o-mini`) or a ready chat model (tests). */
   model: string | ChatModel;
+  /** The agent that works on the task: the built-in loops (default) or an agent folder. */
+  agent?: AgentSpec;
   /** Folder holding run directories and runs.sqlite. */
   runsRoot: string;
   suiteRunId?: string | null;
@@ -63,6 +74,8 @@ export interface RunTaskOptions {
   notice?: (message: string) => void;
   /** Per tool call, before clipping to the remaining wall time. */
   toolTimeoutMs?: number;
+  /** The stdio of an MCP client that is the agent (`factory-bench mcp`). */
+  mcpIo?: AgentPhaseContext['mcpIo'];
   /** Resolves LLM-rubric judge models by name (tests pass scripted judges); default: the agents' resolveModel. */
   resolveJudge?: (name: string) => Promise<ChatModel>;
 }
@@ -111,6 +124,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   let score = 0;
   let passed = false;
   let sandbox: SandboxRunner | null = null;
+  let preparedAgent: PreparedAgent | null = null;
+  const agent = opts.agent ?? BUILTIN_AGENT;
 
   // The sandbox is planned once, its kind included; a plan that fails (a bad MLE_EVAL_SANDBOX) ends the run below.
   let plan: SandboxPlan | null = null;
@@ -155,6 +170,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
         checks,
         // The planned kind even when the sandbox failed to start (a compose task whose sidecar never got healthy).
         sandbox: plan?.kind ?? 'docker',
+        agent: agentInfo(agent),
       },
     );
   // Written first so that a harness killed mid-run still leaves a readable reason.
@@ -169,7 +185,21 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     const exchanges = opts.exchanges ? new ExchangeStore(opts.exchanges) : null;
     const model = typeof opts.model === 'string' ? await resolveModel(opts.model, modelConfig) : opts.model;
     if (!plan) throw planError;
-    const opened = await openSandbox(task, plan, { warn, notice: opts.notice });
+    preparedAgent = await prepareAgent(agent, {
+      sandboxKind: plan.kind,
+      logDir: dir.logsDir,
+      notice: opts.notice,
+    });
+    const gatewaySocketDir = preparedAgent.gatewaySocketDir;
+    const opened = await openSandbox(
+      task,
+      gatewaySocketDir ? { ...plan, modelGateway: { socketDir: gatewaySocketDir } } : plan,
+      {
+        warn,
+        notice: opts.notice,
+        deriveImage: preparedAgent.deriveImage,
+      },
+    );
     sandbox = opened.sandbox;
     const image = opened.image;
     timings.setup_s = round((Date.now() - phaseStart) / 1000);
@@ -181,7 +211,12 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     const budget = new BudgetEnforcer(budgetLimits);
     transcript.write({ type: 'budget', ...budgetLimits });
     const gateway = new ModelGateway({ model, cost, budget, transcript, signal: opts.signal, exchanges });
-    outcome = await runAgent(manifest.tools.style, {
+    outcome = await runAgentPhase({
+      agent,
+      task,
+      prepared: preparedAgent,
+      logDir: dir.logsDir,
+      ...(opts.mcpIo ? { mcpIo: opts.mcpIo } : {}),
       instructions: manifest.instructions,
       systemPrompt: manifest.agent.system_prompt,
       temperature: manifest.agent.temperature,
@@ -238,6 +273,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     if (err instanceof SandboxError) {
       status = 'environment_error';
       error = { kind: `environment:${err.kind}`, message: err.message };
+    } else if (err instanceof AgentInstallError) {
+      status = 'environment_error';
+      error = { kind: 'environment:agent_install', message: err.message };
     } else if (err instanceof ModelError) {
       // A model that cannot even be set up (no key, unknown provider) is a configuration problem.
       status = 'environment_error';
@@ -253,6 +291,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   } finally {
     if (sandbox)
       await sandbox.stop().catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
+    preparedAgent?.cleanup();
   }
   if (status !== 'completed') passed = false;
   // What came out of the sandbox and what other tools logged: no registered secret stays on disk.

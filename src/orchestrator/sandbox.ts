@@ -59,12 +59,14 @@ export async function openSandbox(
     warn?: ((message: string) => void) | undefined;
     /** Progress worth telling a person (an image build that may take minutes). */
     notice?: ((message: string) => void) | undefined;
+    /** Turns the task's image into the one the sandbox runs (an agent folder installed into it). */
+    deriveImage?: ((image: string) => Promise<string>) | undefined;
   } = {},
 ): Promise<{ sandbox: SandboxRunner; image: string }> {
   const { manifest } = task;
   const logFile = path.join(plan.logDir, 'image-build.log');
   // The local runner (development only) uses no image.
-  const image =
+  const taskImage =
     plan.kind === 'local'
       ? 'local'
       : await ensureImage({
@@ -76,6 +78,7 @@ export async function openSandbox(
           onBuild: (tag) =>
             opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
         });
+  const image = opts.deriveImage && taskImage !== 'local' ? await opts.deriveImage(taskImage) : taskImage;
   const sandbox = createSandbox({ ...plan, image }, opts.warn ? { warn: opts.warn } : {});
   // A runner that fails to start removes what it created before throwing.
   await sandbox.start();

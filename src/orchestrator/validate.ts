@@ -1,3 +1,4 @@
+import type { AgentSpec } from '../agents/index.js';
 import type { ExchangeConfig, ModelConfig } from '../models/index.js';
 import type { RunResult } from '../runs/index.js';
 import type { Task } from '../tasks/index.js';
@@ -38,6 +39,12 @@ export interface TaskValidation {
 
 export interface ValidateOptions {
   runsRoot: string;
+  /**
+   * The agent both runs go through (default: built-in). With an agent folder,
+   * validation also proves the agent's plumbing: it must carry out the oracle's
+   * tool call (a native `bash` call) and stop when the null model says nothing.
+   */
+  agent?: AgentSpec;
   signal?: AbortSignal;
   warn?: (message: string) => void;
   notice?: (message: string) => void;
@@ -59,6 +66,7 @@ export async function validateTask(task: Task, opts: ValidateOptions): Promise<T
     runTask({
       task,
       model,
+      ...(opts.agent ? { agent: opts.agent } : {}),
       runsRoot: opts.runsRoot,
       signal: opts.signal,
       warn: opts.warn,

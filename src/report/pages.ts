@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
-import { getSuiteRun, queryAll, type RunResult, redactDeep, type SuiteRunRecord } from '../runs/index.js';
+import {
+  describeAgent,
+  getSuiteRun,
+  queryAll,
+  type RunResult,
+  redactDeep,
+  type SuiteRunRecord,
+} from '../runs/index.js';
 import {
   compareSuiteRuns,
   readSuiteSummary,
@@ -112,7 +119,7 @@ export function buildSuitePage(db: Database, o: SuitePageOptions): BuiltPage {
     db,
     allRuns.map((r) => r.run_id),
   );
-  const suiteAgent = (summary as SuiteSummary & { agent?: string | null }).agent ?? null;
+  const suiteAgent = summary.agent ? describeAgent(summary.agent) : null;
   const blockIds = new Map<string, string>();
   const entry = (r: SuiteSummary['tasks'][number]['runs'][number]): RunEntry => {
     const folder = runFolder(o.runsRoot, r.run_id);
@@ -208,17 +215,13 @@ export function buildSuitePage(db: Database, o: SuitePageOptions): BuiltPage {
 }
 
 /** A single run's page, from its result.json. */
-export function buildRunPage(
-  runsRoot: string,
-  result: RunResult & { agent?: string | null },
-  detail: DetailMode,
-): BuiltPage {
+export function buildRunPage(runsRoot: string, result: RunResult, detail: DetailMode): BuiltPage {
   const folder = runFolder(runsRoot, result.run_id);
   const entry: RunEntry = {
     run_id: result.run_id,
     task_id: result.task_id,
     model: result.model,
-    agent: result.agent ?? null,
+    agent: result.agent ? describeAgent(result.agent) : null,
     epoch: result.epoch,
     status: result.status,
     passed: result.passed,

@@ -12,7 +12,7 @@ import {
 import path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { redact } from './redact.js';
-import type { RunResult } from './result.js';
+import { describeAgent, type RunResult } from './result.js';
 import { loadSqlJs } from './sqljs.js';
 
 /**
@@ -51,6 +51,15 @@ export const MIGRATIONS: string[] = [
    CREATE INDEX suite_runs_label ON suite_runs(suite_id, label, started_at);
    CREATE INDEX runs_model ON runs(model, started_at);
    CREATE INDEX runs_started ON runs(started_at);`,
+  // 3: the agent each run measured: `builtin`, or an agent folder as `name (hash)` (agent),
+  // with its name and full content hash. Null for runs recorded before agents could be chosen.
+  `ALTER TABLE runs ADD COLUMN agent TEXT;
+   ALTER TABLE runs ADD COLUMN agent_name TEXT;
+   ALTER TABLE runs ADD COLUMN agent_hash TEXT;
+   ALTER TABLE suite_runs ADD COLUMN agent TEXT;
+   ALTER TABLE suite_runs ADD COLUMN agent_name TEXT;
+   ALTER TABLE suite_runs ADD COLUMN agent_hash TEXT;
+   CREATE INDEX runs_agent ON runs(agent, started_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -170,8 +179,8 @@ export function insertRun(db: Database, result: RunResult, runDir: string): void
   db.run(
     `INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
        error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
-       wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+       wall_seconds, started_at, finished_at, run_dir, difficulty, domain, agent, agent_name, agent_hash)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     [
       result.run_id,
       result.task_id,
@@ -198,6 +207,9 @@ export function insertRun(db: Database, result: RunResult, runDir: string): void
       runDir,
       result.task.difficulty,
       result.task.domain,
+      result.agent ? describeAgent(result.agent) : null,
+      result.agent?.name ?? null,
+      result.agent?.hash ?? null,
     ],
   );
   db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);

@@ -27,6 +27,10 @@ export interface SuiteRunRecord {
   environment_errors: number | null;
   suite_file: string | null;
   config_json: string | null;
+  /** The agent the suite run measured, as `builtin` or `name (hash)` (null: recorded before agents could be chosen). */
+  agent?: string | null;
+  agent_name?: string | null;
+  agent_hash?: string | null;
 }
 
 const SUITE_RUN_COLUMNS: Array<keyof SuiteRunRecord> = [
@@ -52,13 +56,16 @@ const SUITE_RUN_COLUMNS: Array<keyof SuiteRunRecord> = [
   'environment_errors',
   'suite_file',
   'config_json',
+  'agent',
+  'agent_name',
+  'agent_hash',
 ];
 
 /** Inserts or replaces a suite run row. */
 export function upsertSuiteRun(db: Database, record: SuiteRunRecord): void {
   db.run(
     `INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`,
-    SUITE_RUN_COLUMNS.map((c) => record[c] as SqlValue),
+    SUITE_RUN_COLUMNS.map((c) => (record[c] ?? null) as SqlValue),
   );
 }
 
@@ -148,6 +155,11 @@ export interface RunRecord {
   run_dir: string | null;
   difficulty: string | null;
   domain: string | null;
+  /** null for runs recorded before agents could be chosen (they ran the built-in agent). */
+  /** `builtin` or `name (hash)`. */
+  agent: string | null;
+  agent_name: string | null;
+  agent_hash: string | null;
 }
 
 function toRun(row: Row): RunRecord {
@@ -176,6 +188,9 @@ function toRun(row: Row): RunRecord {
     run_dir: str(row.run_dir),
     difficulty: str(row.difficulty),
     domain: str(row.domain),
+    agent: str(row.agent),
+    agent_name: str(row.agent_name),
+    agent_hash: str(row.agent_hash),
   };
 }
 

@@ -15,6 +15,15 @@ export const checkOutcomeSchema = z.object({
   explanation: z.string(),
 });
 
+/** The agent a run measured: the built-in loops, or an agent folder named by its content hash. */
+export const agentInfoSchema = z.object({
+  kind: z.enum(['builtin', 'external']),
+  name: z.string(),
+  /** The agent folder's content hash; null for the built-in agents. */
+  hash: z.string().nullable(),
+  runs_in: z.enum(['sandbox', 'host']).nullable(),
+});
+
 export const runStatusSchema = z.enum([
   'completed',
   'environment_error',
@@ -51,8 +60,33 @@ export const runResultSchema = z.object({
   finished_at: z.string(),
   task: z.object({ difficulty: z.string(), domain: z.string(), title: z.string() }),
   sandbox: z.string(),
+  /** Absent in results written before agents could be chosen: those ran the built-in agent. */
+  agent: agentInfoSchema.optional(),
 });
 
 export type RunResult = z.infer<typeof runResultSchema>;
+export type AgentInfo = z.infer<typeof agentInfoSchema>;
 export type CheckOutcome = z.infer<typeof checkOutcomeSchema>;
 export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/** What a run that predates agent records measured: the built-in agent. */
+export const BUILTIN_AGENT_RECORD: AgentInfo = {
+  kind: 'builtin',
+  name: 'builtin',
+  hash: null,
+  runs_in: null,
+};
+
+/** `builtin`, or `name (hash)`: how reports and comparisons name an agent (absent: builtin). */
+export function describeAgent(info: Pick<AgentInfo, 'name' | 'hash'> | null | undefined): string {
+  if (!info) return 'builtin';
+  return info.hash ? `${info.name} (${info.hash.slice(0, 12)})` : info.name;
+}
+
+/** True when two runs measured different agents (a missing record is the built-in agent). */
+export function agentsDiffer(
+  a: Pick<AgentInfo, 'name' | 'hash'> | null | undefined,
+  b: Pick<AgentInfo, 'name' | 'hash'> | null | undefined,
+): boolean {
+  return (a?.name ?? 'builtin') !== (b?.name ?? 'builtin') || (a?.hash ?? null) !== (b?.hash ?? null);
+}

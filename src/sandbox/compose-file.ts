@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import { runLabels } from './cleanup.js';
 import { type AgentContainerConfig, composeAgentService } from './container-config.js';
 import { EGRESS_SERVICE, egressService, proxyEnv } from './egress.js';
+import { forwarderService, GATEWAY_SERVICE } from './gateway-link.js';
 import type { ServiceSpec } from './types.js';
 
 /** The agent's service name inside a Compose project. */
 export const AGENT_SERVICE = 'agent';
 /** Service names a task cannot use: factory-bench's own. */
-export const RESERVED_SERVICES: ReadonlySet<string> = new Set([AGENT_SERVICE, EGRESS_SERVICE]);
+export const RESERVED_SERVICES: ReadonlySet<string> = new Set([
+  AGENT_SERVICE,
+  EGRESS_SERVICE,
+  GATEWAY_SERVICE,
+]);
 
 /** A Compose project name: lowercase, unique per run, within Docker's limits. */
 export function projectName(runId: string): string {
@@ -43,10 +48,18 @@ export function composeFile(opts: {
   agent: AgentContainerConfig;
   services: ServicePlan[];
   egress: { image: string; hosts: string[] } | null;
+  /** The model gateway's forwarder: one more service the agent reaches by name (see gateway-link.ts). */
+  gateway?: { image: string; socketDir: string } | null;
 }): Record<string, unknown> {
   const labels = runLabels(opts.runId);
   const agent: AgentContainerConfig = opts.egress
-    ? { ...opts.agent, env: { ...opts.agent.env, ...proxyEnv(opts.services.map((s) => s.name)) } }
+    ? {
+        ...opts.agent,
+        env: {
+          ...opts.agent.env,
+          ...proxyEnv([...opts.services.map((s) => s.name), ...(opts.gateway ? [GATEWAY_SERVICE] : [])]),
+        },
+      }
     : opts.agent;
   const services: Record<string, unknown> = { [AGENT_SERVICE]: composeAgentService(agent, ['internal']) };
   for (const s of opts.services) {
@@ -78,6 +91,12 @@ export function composeFile(opts: {
       networks: ['internal'],
     };
   }
+  if (opts.gateway)
+    services[GATEWAY_SERVICE] = forwarderService({
+      image: opts.gateway.image,
+      socketDir: opts.gateway.socketDir,
+      labels,
+    });
   const networks: Record<string, unknown> = { internal: { internal: true, labels } };
   if (opts.egress) {
     services[EGRESS_SERVICE] = egressService(opts.egress.image, opts.egress.hosts, labels, {

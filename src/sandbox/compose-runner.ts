@@ -13,6 +13,7 @@ import { agentContainerConfig } from './container-config.js';
 import { ContainerSandbox, containerShell } from './container-sandbox.js';
 import { dockerCall, minimalEnv } from './docker-cli.js';
 import { EGRESS_SERVICE, egressImage } from './egress.js';
+import { forwarderImage, GATEWAY_SERVICE, gatewayUrlInSandbox } from './gateway-link.js';
 import { ensureImage } from './images.js';
 import { PersistentShell } from './persistent-shell.js';
 import { dockerSync } from './registry.js';
@@ -83,6 +84,10 @@ export class ComposeRunner extends ContainerSandbox {
     return this.spec.workdir;
   }
 
+  override get modelGatewayUrl(): string | null {
+    return this.spec.modelGateway ? gatewayUrlInSandbox('compose') : null;
+  }
+
   /** Service name -> container id, once started. */
   get serviceContainers(): ReadonlyMap<string, string> {
     return this.containers;
@@ -112,6 +117,9 @@ export class ComposeRunner extends ContainerSandbox {
     const egress =
       outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
 
+    const gateway = spec.modelGateway
+      ? { image: await forwarderImage(spec.logDir), socketDir: spec.modelGateway.socketDir }
+      : null;
     const user = await this.chooseUser();
     const dir = spec.logDir ?? mkdtempSync(path.join(os.tmpdir(), 'fb-compose-'));
     if (!spec.logDir) this.scratchDir = dir;
@@ -121,7 +129,13 @@ export class ComposeRunner extends ContainerSandbox {
     writeFileSync(
       this.composeFilePath,
       JSON.stringify(
-        composeFile({ runId: spec.runId, agent: agentContainerConfig(spec, user), services, egress }),
+        composeFile({
+          runId: spec.runId,
+          agent: agentContainerConfig(spec, user),
+          services,
+          egress,
+          gateway,
+        }),
         null,
         2,
       ),
@@ -145,6 +159,7 @@ export class ComposeRunner extends ContainerSandbox {
       AGENT_SERVICE,
       ...services.map((s) => s.name),
       ...(egress ? [EGRESS_SERVICE] : []),
+      ...(gateway ? [GATEWAY_SERVICE] : []),
     ]);
   }
 

@@ -80,8 +80,11 @@ function lockdownArgs(c: Pick<AgentContainerConfig, 'resources' | 'capDrop' | 'c
   ];
 }
 
-/** The whole `docker run` of a Docker sandbox: detached, named, labelled, without any network. */
-export function dockerRunArgs(c: AgentContainerConfig, name: string): string[] {
+/**
+ * The whole `docker run` of a Docker sandbox: detached, named, labelled, without any network
+ * (`container:<forwarder>` joins a model gateway forwarder's network namespace: loopback only).
+ */
+export function dockerRunArgs(c: AgentContainerConfig, name: string, network = 'none'): string[] {
   return [
     'run',
     '-d',
@@ -89,7 +92,7 @@ export function dockerRunArgs(c: AgentContainerConfig, name: string): string[] {
     name,
     ...labelArgs(c.labels),
     '--network',
-    'none',
+    network,
     ...lockdownArgs(c),
     '--user',
     c.user,

@@ -1,6 +1,7 @@
 import { agentContainerConfig, dockerRunArgs } from './container-config.js';
 import { ContainerSandbox, containerShell } from './container-sandbox.js';
 import { dockerCall } from './docker-cli.js';
+import { forwarderContainerName, gatewayUrlInSandbox, startForwarder } from './gateway-link.js';
 import { dockerSync } from './registry.js';
 import { ShellPool } from './shell-pool.js';
 import type { SandboxSpec } from './types.js';
@@ -20,6 +21,10 @@ export class DockerRunner extends ContainerSandbox {
     return this.spec.workdir;
   }
 
+  override get modelGatewayUrl(): string | null {
+    return this.spec.modelGateway ? gatewayUrlInSandbox('docker') : null;
+  }
+
   protected agentContainer(): string {
     return this.container;
   }
@@ -27,7 +32,16 @@ export class DockerRunner extends ContainerSandbox {
   protected async up(): Promise<void> {
     const { spec } = this;
     const user = await this.chooseUser();
-    const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container), {
+    // With a model gateway the agent joins its forwarder's network namespace: loopback only.
+    const network = spec.modelGateway
+      ? await startForwarder({
+          runId: spec.runId,
+          name: forwarderContainerName(this.container),
+          socketDir: spec.modelGateway.socketDir,
+          logDir: spec.logDir,
+        })
+      : 'none';
+    const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
       allowFailure: true,
       timeoutMs: 60_000,
     });
@@ -42,14 +56,21 @@ export class DockerRunner extends ContainerSandbox {
 
   protected async down(): Promise<void> {
     try {
-      await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
+      await dockerCall(['rm', '-f', '-v', this.container, ...this.forwarder()], {
+        allowFailure: true,
+        timeoutMs: 60_000,
+      });
     } finally {
       this.giveBack();
     }
   }
 
+  private forwarder(): string[] {
+    return this.spec.modelGateway ? [forwarderContainerName(this.container)] : [];
+  }
+
   stopSync(): void {
-    dockerSync(['docker'], ['rm', '-f', '-v', this.container]);
+    dockerSync(['docker'], ['rm', '-f', '-v', this.container, ...this.forwarder()]);
     this.giveBack();
   }
 }

@@ -36,8 +36,12 @@ function baseImageHint(missing: string[]): string {
     : 'pull it where a registry is reachable, or build it locally, before running the task';
 }
 
-/** A stable hash of a build context: every file's relative path and bytes, in sorted order. */
-export function hashBuildContext(dir: string): string {
+/**
+ * A stable hash of a build context: every file's relative path and bytes, in
+ * sorted order (symlinks and folders named in `skipDirs` left out).
+ */
+export function hashBuildContext(dir: string, opts: { skipDirs?: readonly string[] } = {}): string {
+  const skip = new Set(opts.skipDirs ?? []);
   const hash = createHash('sha256');
   const walk = (rel: string): void => {
     const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) =>
@@ -45,8 +49,9 @@ export function hashBuildContext(dir: string): string {
     );
     for (const e of entries) {
       const relPath = path.posix.join(rel, e.name);
-      if (e.isDirectory()) walk(relPath);
-      else if (e.isFile()) {
+      if (e.isDirectory()) {
+        if (!skip.has(e.name)) walk(relPath);
+      } else if (e.isFile()) {
         hash.update(`${relPath}\0`);
         hash.update(readFileSync(path.join(dir, relPath)));
         hash.update('\0');

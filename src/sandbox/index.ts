@@ -1,4 +1,10 @@
 export {
+  AGENT_DIR_IN_SANDBOX,
+  type AgentImageRequest,
+  agentDockerfile,
+  ensureAgentImage,
+} from './agent-image.js';
+export {
   isOrphan,
   type Leftover,
   listLabelled,
@@ -13,9 +19,11 @@ export { ComposeRunner, detectCompose } from './compose-runner.js';
 export { dockerCall, minimalEnv } from './docker-cli.js';
 export { DockerRunner } from './docker-runner.js';
 export { type CreateSandboxOptions, chooseSandboxKind, createSandbox } from './factory.js';
+export { GATEWAY_SOCKET_NAME, gatewayUrlInSandbox } from './gateway-link.js';
 export { baseImagesOf, ensureImage, hashBuildContext } from './images.js';
 export { DEFAULT_MAX_OUTPUT_BYTES, OUTPUT_LIMITS } from './limits.js';
 export { LOCAL_WARNING, LocalSubprocessRunner } from './local-runner.js';
+export { lockPath, withFileLock } from './lock.js';
 export { CappedCollector, capOutput } from './output.js';
 export { confineLexically, resolveHostPath } from './paths.js';
 export { shellQuote } from './quote.js';

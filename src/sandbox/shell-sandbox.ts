@@ -20,6 +20,10 @@ export abstract class ShellSandbox implements SandboxRunner {
   }
 
   abstract get workdir(): string;
+
+  get modelGatewayUrl(): string | null {
+    return null;
+  }
   protected abstract createPool(): ShellPool;
   /** Creates the sandbox's resources (containers, networks); the shell pool is opened afterwards. */
   protected abstract up(): Promise<void>;

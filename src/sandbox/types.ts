@@ -50,6 +50,11 @@ export interface SandboxRunner {
   readonly kind: SandboxKind;
   /** Path of the workspace inside the sandbox (e.g. /workspace). */
   readonly workdir: string;
+  /**
+   * The OpenAI base URL of the run's model gateway as the agent sees it from
+   * inside (spec.modelGateway), or null when the sandbox was not given one.
+   */
+  readonly modelGatewayUrl?: string | null;
   start(): Promise<void>;
   /**
    * Maps a path named by an agent tool (relative to the workspace, or absolute
@@ -111,4 +116,10 @@ export interface SandboxSpec {
   services?: ServiceSpec[];
   /** Outside hosts, with their subdomains, reachable through an egress proxy (Compose only); none by default. */
   network?: { allow: string[] };
+  /**
+   * A model gateway listening on the Unix socket `gateway.sock` in this host
+   * folder: the agent reaches it over HTTP (modelGatewayUrl) through a
+   * forwarder, and still nothing else. Docker and Compose runners only.
+   */
+  modelGateway?: { socketDir: string };
 }

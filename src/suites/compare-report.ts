@@ -1,3 +1,4 @@
+import { type AgentInfo, describeAgent } from '../runs/index.js';
 import type { SuiteComparison, TaskComparison, Verdict } from './compare-types.js';
 import { fmtPoints, fmtRelative, fmtScore, fmtTokens, fmtUsd, mdTable } from './format.js';
 
@@ -7,6 +8,11 @@ import { fmtPoints, fmtRelative, fmtScore, fmtTokens, fmtUsd, mdTable } from './
  */
 
 /** The label a person reads for a verdict: improved, regressed, no clear change or cannot tell. */
+/** `agent changed: A (hash) → B (hash)`. */
+export function agentChangeStatement(base: AgentInfo, head: AgentInfo): string {
+  return `agent changed: ${describeAgent(base)} → ${describeAgent(head)}`;
+}
+
 export function verdictLabel(v: { verdict: Verdict; conclusive: boolean }): string {
   if (v.verdict === 'no_clear_change') return v.conclusive ? 'no clear change' : 'cannot tell';
   return v.verdict;
@@ -107,6 +113,8 @@ export function renderComparisonMarkdown(c: SuiteComparison, opts: { title?: str
   out.push('');
   out.push(`- Head: ${sideLabel(c.head)}`);
   out.push(`- Base: ${sideLabel(c.base)}`);
+  if (c.agent_change)
+    out.push(`- 🔁 ${c.agent_change.statement[0]?.toUpperCase()}${c.agent_change.statement.slice(1)}`);
   for (const w of c.warnings) out.push(`- ⚠️ ${w}`);
   out.push('');
   out.push(

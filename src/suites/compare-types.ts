@@ -1,3 +1,4 @@
+import type { AgentInfo } from '../runs/index.js';
 /** The shape of a comparison between two suite runs (`compare --json` prints it). */
 
 export type Verdict = 'improved' | 'regressed' | 'no_clear_change';
@@ -60,6 +61,8 @@ export interface RunSide {
   suite_run_id: string;
   suite_id: string;
   model: string;
+  /** The agent the suite run measured (built-in when its summary predates agents). */
+  agent: AgentInfo;
   status: string;
   branch: string | null;
   commit_sha: string | null;
@@ -81,6 +84,8 @@ export interface SuiteComparison {
   schema_version: 1;
   base: RunSide;
   head: RunSide;
+  /** Set when the two suite runs measured different agents (a pull request that changed its agent). */
+  agent_change: { base: AgentInfo; head: AgentInfo; statement: string } | null;
   warnings: string[];
   overall: {
     verdict: Verdict;

@@ -1,4 +1,6 @@
+import { agentsDiffer, BUILTIN_AGENT_RECORD } from '../runs/index.js';
 import { compareOverall } from './compare-overall.js';
+import { agentChangeStatement } from './compare-report.js';
 import { comparedTaskIds, compareTasks } from './compare-tasks.js';
 import type { CompareOptions, CompareSettings, RunSide, SuiteComparison } from './compare-types.js';
 import { isEnvironmentError, type SuiteSummary, type TaskSummary } from './summary.js';
@@ -30,10 +32,18 @@ export function compareSuiteRuns(
       .filter((r) => !isEnvironmentError(r.status))
       .map((r) => r.score);
   const pairs = comparedTaskIds(base, head).map((id) => ({ base: scores(base, id), head: scores(head, id) }));
+  const [baseSide, headSide] = [runSide(base), runSide(head)];
   return {
     schema_version: 1,
-    base: runSide(base),
-    head: runSide(head),
+    base: baseSide,
+    head: headSide,
+    agent_change: agentsDiffer(baseSide.agent, headSide.agent)
+      ? {
+          base: baseSide.agent,
+          head: headSide.agent,
+          statement: agentChangeStatement(baseSide.agent, headSide.agent),
+        }
+      : null,
     warnings: comparisonWarnings(base, head),
     overall: compareOverall(pairs, settings),
     tasks: compareTasks(base, head, settings),
@@ -69,6 +79,7 @@ function runSide(s: SuiteSummary): RunSide {
     suite_run_id: s.suite_run_id,
     suite_id: s.suite_id,
     model: s.model,
+    agent: s.agent ?? BUILTIN_AGENT_RECORD,
     status: s.status,
     branch: s.branch,
     commit_sha: s.commit_sha,

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { AGENT_MANIFEST, type AgentSpec, BUILTIN_AGENT, loadAgent } from '../agents/index.js';
 import {
   loadTask,
   ManifestError,
@@ -28,7 +29,7 @@ export interface Suite {
   description: string | null;
   file: string;
   manifest: SuiteManifest;
-  defaults: { model: string | null; concurrency: number; epochs: number };
+  defaults: { model: string | null; agent: AgentSpec; concurrency: number; epochs: number };
   tasks: SuiteTask[];
 }
 
@@ -92,6 +93,21 @@ export function loadSuite(file: string): Suite {
       });
     }
   });
+  let agent: AgentSpec = BUILTIN_AGENT;
+  if (manifest.defaults.agent) {
+    try {
+      agent = loadAgent(manifest.defaults.agent, bases);
+    } catch (err) {
+      if (!(err instanceof ManifestError)) throw err;
+      // A bad agent.yaml names its own file and field; a missing folder is this suite's field.
+      for (const p of err.problems)
+        problems.push(
+          p.field === '' && !p.file.endsWith(AGENT_MANIFEST)
+            ? { file: suiteFile, field: 'defaults.agent', message: `${p.message} (${p.file})` }
+            : p,
+        );
+    }
+  }
   if (problems.length > 0) throw new ManifestError(problems);
   return {
     id: manifest.id,
@@ -101,6 +117,7 @@ export function loadSuite(file: string): Suite {
     manifest,
     defaults: {
       model: manifest.defaults.model ?? null,
+      agent,
       concurrency: manifest.defaults.concurrency ?? 1,
       epochs: manifest.defaults.epochs ?? 1,
     },

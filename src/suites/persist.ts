@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { redact, type SuiteRunRecord, updateIndex, upsertSuiteRun } from '../runs/index.js';
+import { agentInfo } from '../agents/index.js';
+import { describeAgent, redact, type SuiteRunRecord, updateIndex, upsertSuiteRun } from '../runs/index.js';
 import type { SuitePlan } from './plan.js';
 import { renderReportMarkdown } from './report.js';
 import {
@@ -91,6 +92,7 @@ export class SuiteRunRecorder {
       suite_title: p.config.suite_title,
       suite_file: p.config.suite_file,
       model: p.model,
+      agent: agentInfo(p.agent),
       status,
       started_at: this.startedAt,
       finished_at: status === 'running' ? null : new Date().toISOString(),
@@ -135,6 +137,9 @@ export function suiteRunRecord(
     environment_errors: summary.totals.environment_errors,
     suite_file: summary.suite_file,
     config_json: config === null ? null : JSON.stringify(config),
+    agent: summary.agent ? describeAgent(summary.agent) : null,
+    agent_name: summary.agent?.name ?? null,
+    agent_hash: summary.agent?.hash ?? null,
   };
 }
 

@@ -1,5 +1,14 @@
 import path from 'node:path';
-import { getSuiteRun, newSuiteRunId, readIndex, runsOfSuiteRun, type SuiteRunRecord } from '../runs/index.js';
+import { type AgentSpec, agentInfo, BUILTIN_AGENT, loadAgent } from '../agents/index.js';
+import {
+  type AgentInfo,
+  describeAgent,
+  getSuiteRun,
+  newSuiteRunId,
+  readIndex,
+  runsOfSuiteRun,
+  type SuiteRunRecord,
+} from '../runs/index.js';
 import { loadSuite, type Suite, type SuiteTask } from './load.js';
 import type { RunSuiteOptions } from './run-options.js';
 import {
@@ -31,6 +40,8 @@ export interface SuiteRunConfig {
   shard: Shard | null;
   task_filter: string[] | null;
   tasks: Array<{ task_id: string; epochs: number }>;
+  /** Absent in suite runs recorded before agents could be chosen (built-in). */
+  agent?: AgentInfo & { dir: string | null };
 }
 
 /** One run to do: a task's epoch. */
@@ -54,6 +65,8 @@ export interface SuitePlan {
   suite: Suite;
   suiteRunId: string;
   model: string;
+  /** The agent every run uses. */
+  agent: AgentSpec;
   concurrency: number;
   epochs: number;
   shard: Shard | null;
@@ -81,6 +94,7 @@ export async function planSuiteRun(options: RunSuiteOptions): Promise<SuitePlan>
   const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
   const suite = resolveSuite(options, previous);
   const settings = chooseSettings(options, suite, previous);
+  const agent = chooseAgent(options.agent, previous, suite.defaults.agent);
   const selected = selectTasks(suite, settings.taskFilter, settings.shard, previous?.config);
   const epochsOf = (t: SuiteTask): number =>
     previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? settings.epochs;
@@ -100,6 +114,7 @@ export async function planSuiteRun(options: RunSuiteOptions): Promise<SuitePlan>
     shard: settings.shard,
     task_filter: settings.taskFilter,
     tasks: tasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
+    agent: { ...agentInfo(agent), dir: agent.kind === 'external' ? agent.dir : null },
   };
   return {
     runsRoot,
@@ -107,6 +122,7 @@ export async function planSuiteRun(options: RunSuiteOptions): Promise<SuitePlan>
     suite,
     suiteRunId: previous?.record.suite_run_id ?? options.suiteRunId ?? newSuiteRunId(suite.id),
     ...settings,
+    agent,
     branch: options.branch ?? previous?.record.branch ?? null,
     commit: options.commit ?? previous?.record.commit_sha ?? null,
     label: options.label ?? previous?.record.label ?? null,
@@ -162,6 +178,26 @@ function pendingUnits(selected: SuiteTask[], tasks: SummaryTask[], finished: Run
       if (e < n && !done.has(unitKey(t.id, e))) units.push({ suiteTask: t, epoch: e, epochs: n });
     });
   return units;
+}
+
+/**
+ * The agent of a suite run: the one asked for, else the one a resumed run was
+ * started with (which must not have changed since), else the suite's default.
+ */
+function chooseAgent(
+  asked: AgentSpec | undefined,
+  previous: Resumable | null,
+  fallback: AgentSpec,
+): AgentSpec {
+  if (!previous) return asked ?? fallback;
+  const recorded = previous.config.agent;
+  const chosen = asked ?? (recorded?.dir ? loadAgent(recorded.dir) : BUILTIN_AGENT);
+  const now = agentInfo(chosen);
+  if ((recorded?.hash ?? null) !== now.hash || (recorded?.name ?? 'builtin') !== now.name)
+    throw new SuiteInputError(
+      `suite run ${previous.record.suite_run_id} was run with agent ${describeAgent(recorded)}, not ${describeAgent(now)}; start a new suite run to measure a changed agent`,
+    );
+  return chosen;
 }
 
 function resolveSuite(options: RunSuiteOptions, previous: Resumable | null): Suite {

@@ -1,3 +1,4 @@
+import { describeAgent } from '../runs/index.js';
 import { fmtPercent, fmtScore, fmtSeconds, fmtTokens, fmtUsd, mdTable, oneLine } from './format.js';
 import { suiteSensitivity } from './sensitivity.js';
 import type { Rollup, SuiteSummary, TaskSummary } from './summary.js';
@@ -25,6 +26,7 @@ export function renderReportMarkdown(s: SuiteSummary): string {
   const meta = [
     `- Suite run: \`${s.suite_run_id}\` (${status})`,
     `- Started ${s.started_at}${s.finished_at ? `, finished ${s.finished_at}` : ''}`,
+    `- Agent: ${agentLine(s)}`,
   ];
   const where = [
     s.branch ? `branch \`${s.branch}\`` : null,
@@ -140,4 +142,10 @@ function rollupTable(rows: Rollup[]): string {
     ['Group', 'Tasks', 'Passed runs', 'Average score'],
     rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]),
   );
+}
+
+function agentLine(s: SuiteSummary): string {
+  const a = s.agent;
+  if (!a || a.kind === 'builtin') return "built-in (picked by each task's tools.style)";
+  return `\`${describeAgent(a)}\`, runs in the ${a.runs_in ?? 'sandbox'}${a.hash ? `, folder hash \`${a.hash}\`` : ''}`;
 }

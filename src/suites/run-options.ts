@@ -1,4 +1,5 @@
 /** What a suite run is asked to do, what it tells on the way and what it returns. */
+import type { AgentSpec } from '../agents/index.js';
 import type { PricingTable } from '../cost/index.js';
 import type { ChatModel, ExchangeConfig, ModelConfig } from '../models/index.js';
 import type { RunPhase, RunTaskOptions, RunTaskResult } from '../orchestrator/index.js';
@@ -30,6 +31,8 @@ export interface RunSuiteOptions {
   suite?: Suite | string;
   /** The model name recorded on the suite run (default: the suite's `defaults.model`). */
   model?: string;
+  /** The agent every run uses (default: the suite's `defaults.agent`, else the built-in agent). */
+  agent?: AgentSpec;
   /** Supplies a fresh chat model per run (tests, benchmarks); by default runs resolve `model` by name. */
   createModel?: (taskId: string, epoch: number) => ChatModel;
   /** Runs at once (default: the suite's `defaults.concurrency`, else 1). */

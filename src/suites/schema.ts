@@ -33,6 +33,8 @@ export const suiteTaskEntrySchema = z.union([
 export const suiteDefaultsSchema = z
   .object({
     model: z.string().min(1).optional(),
+    /** `builtin`, or an agent folder (with agent.yaml) relative to the suite file or the repository root. */
+    agent: z.string().min(1).optional(),
     concurrency: z.number().int().positive().optional(),
     epochs: z.number().int().positive().optional(),
     budget: budgetOverrideSchema.optional(),

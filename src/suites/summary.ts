@@ -1,4 +1,4 @@
-import type { RunRecord, RunResult } from '../runs/index.js';
+import type { AgentInfo, RunRecord, RunResult } from '../runs/index.js';
 import { type SuiteSensitivity, suiteSensitivity } from './sensitivity.js';
 import { type MeanInterval, mean, meanWithCi95, passAtK } from './stats.js';
 
@@ -77,6 +77,8 @@ export interface SummaryHeader {
   suite_title: string;
   suite_file: string;
   model: string;
+  /** The agent every run of the suite run used (absent in older summary.json files: built-in). */
+  agent?: AgentInfo;
   status: SuiteRunStatus;
   started_at: string;
   finished_at: string | null;

@@ -1,3 +1,4 @@
+import { agentInfo } from '../agents/index.js';
 import {
   blankRunResult,
   newRunId,
@@ -14,7 +15,7 @@ const DEFAULT_HARD_TIMEOUT_GRACE_S = 900;
 const DEFAULT_STOP_GRACE_S = 60;
 
 export interface UnitContext {
-  plan: Pick<SuitePlan, 'runsRoot' | 'model' | 'suiteRunId'>;
+  plan: Pick<SuitePlan, 'runsRoot' | 'model' | 'agent' | 'suiteRunId'>;
   options: Pick<
     RunSuiteOptions,
     | 'createModel'
@@ -66,6 +67,7 @@ export async function runUnit(unit: Unit, ctx: UnitContext): Promise<RunBrief | 
       ctx.runTask({
         task: suiteTask.task,
         model: options.createModel ? options.createModel(taskId, epoch) : plan.model,
+        agent: plan.agent,
         runsRoot: plan.runsRoot,
         suiteRunId: plan.suiteRunId,
         epoch,
@@ -174,7 +176,12 @@ function recordSynthetic(
       epoch: unit.epoch,
       startedAt: started,
     },
-    { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null },
+    {
+      status,
+      error,
+      kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null,
+      agent: agentInfo(plan.agent),
+    },
   );
   return recordRun(plan.runsRoot, result);
 }

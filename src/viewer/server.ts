@@ -174,8 +174,7 @@ export async function startViewer(o: ViewerOptions): Promise<Viewer> {
       const folder = runFolder(runsDir, id);
       const result = folder ? new RunDirectory(runsDir, id).readResult() : null;
       const row = getRunRow(db, id);
-      const agent = typeof row?.agent === 'string' ? row.agent : null;
-      if (result) return page(res, buildRunPage(runsDir, { ...result, agent }, 'server').page);
+      if (result) return page(res, buildRunPage(runsDir, result, 'server').page);
       if (!row) throw new HttpError(404, `no run ${id}`);
       const run = runEntryOf(row, runsDir);
       return page(res, {

@@ -45,7 +45,7 @@ describe('loadSuite', () => {
     );
     const s = loadSuite(file);
     expect(s.tasks.map((t) => t.id)).toEqual(['near', 'a_one', 'a_two', 'b_one', 'deep_task']);
-    expect(s.defaults).toEqual({ model: 'oracle', concurrency: 3, epochs: 2 });
+    expect(s.defaults).toEqual({ model: 'oracle', agent: { kind: 'builtin' }, concurrency: 3, epochs: 2 });
     const b = s.tasks.find((t) => t.id === 'b_one');
     expect(b?.epochs).toBe(5);
     expect(b?.budget).toEqual({ max_wall_seconds: 900, max_tokens: 5000 });

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { loadAgent } from '../../agents/index.js';
 import { runTask } from '../../orchestrator/index.js';
 import { writeRunReport } from '../../report/index.js';
-import { findRunsById, type RunRecord, type RunResult, readIndex } from '../../runs/index.js';
+import { describeAgent, findRunsById, type RunRecord, type RunResult, readIndex } from '../../runs/index.js';
 import { loadTask } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
@@ -15,6 +16,7 @@ export function formatRunSummary(r: RunResult, runDir: string | null): string {
     `run_id: ${r.run_id}`,
     `task: ${r.task_id}`,
     `model: ${r.model}`,
+    `agent: ${describeAgent(r.agent)}`,
     `status: ${r.status}`,
     `passed: ${r.passed}`,
     `score: ${r.score.toFixed(2)}`,
@@ -40,6 +42,7 @@ export function formatRunRecord(r: RunRecord): string {
     `run_id: ${r.run_id}`,
     `task: ${r.task_id}`,
     `model: ${r.model}`,
+    `agent: ${r.agent ?? 'builtin'}`,
     `suite_run: ${r.suite_run_id ?? 'none'}${r.suite_run_id ? ` (epoch ${r.epoch + 1})` : ''}`,
     `status: ${r.status}`,
     `passed: ${r.passed}`,
@@ -110,6 +113,7 @@ function positiveInteger(value: string): number {
 interface RunFlags extends ModelIoFlags {
   task: string;
   model: string;
+  agent?: string;
   runsDir: string;
   json?: boolean;
   baseUrl?: string;
@@ -128,6 +132,11 @@ export function registerRunCommands(program: Command): void {
     .description('Run one task with one model in a sandbox, grade it, and record it under the runs folder')
     .requiredOption('--task <dir>', 'task folder (or its task.yaml)')
     .requiredOption('--model <name>', 'oracle, null, or provider/model such as openai/gpt-4o-mini')
+    .option(
+      '--agent <agent>',
+      "builtin (default: the loop the task's tools.style picks), or an agent folder with agent.yaml",
+      'builtin',
+    )
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
     .option('--json', 'print result.json instead of the summary')
     .option(
@@ -157,6 +166,7 @@ export function registerRunCommands(program: Command): void {
     )
     .action(async (opts: RunFlags) => {
       const task = loadTask(opts.task);
+      const agent = loadAgent(opts.agent ?? 'builtin');
       const { pricing, modelConfig, exchanges } = prepareModelOptions(opts);
       const budget = {
         ...(opts.maxTokens ? { max_tokens: opts.maxTokens } : {}),
@@ -173,6 +183,7 @@ export function registerRunCommands(program: Command): void {
         const { result, runDir } = await runTask({
           task,
           model: opts.model,
+          agent,
           modelConfig,
           exchanges,
           pricing,

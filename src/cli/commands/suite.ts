@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { loadAgent } from '../../agents/index.js';
 import { writeSuiteReport } from '../../report/index.js';
 import { readIndex } from '../../runs/index.js';
 import {
@@ -108,6 +109,7 @@ async function writeHtmlReport(runsDir: string, suiteRunId: string, baseBranch?:
 
 interface SuiteRunFlags {
   model?: string;
+  agent?: string;
   concurrency?: number;
   epochs?: number;
   resume?: string;
@@ -194,6 +196,10 @@ export function registerSuiteCommands(program: Command): void {
     .description('Run every task of a suite (each for its epochs) and write report.md and summary.json')
     .argument('[file]', 'the suite file (optional with --resume)')
     .option('--model <name>', "oracle, null, or provider/model (default: the suite's defaults.model)")
+    .option(
+      '--agent <agent>',
+      "builtin, or an agent folder with agent.yaml (default: the suite's defaults.agent, else builtin)",
+    )
     .option('--concurrency <n>', "runs at once (default: the suite's, else 1)", positiveInteger)
     .option(
       '--epochs <k>',
@@ -237,6 +243,7 @@ export function registerSuiteCommands(program: Command): void {
           runSuite({
             ...(file ? { suite: file } : {}),
             ...(opts.model ? { model: opts.model } : {}),
+            ...(opts.agent ? { agent: loadAgent(opts.agent) } : {}),
             ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
             ...(opts.epochs ? { epochs: opts.epochs } : {}),
             ...(opts.resume ? { resume: opts.resume } : {}),

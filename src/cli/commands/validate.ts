@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { loadAgent } from '../../agents/index.js';
 import { formatValidationLine, type TaskValidation, validateTasks } from '../../orchestrator/index.js';
 import { registerEnvSecrets } from '../../runs/index.js';
 import { discoverTaskDirs, loadTask, ManifestError, type Task } from '../../tasks/index.js';
@@ -15,6 +16,7 @@ interface ValidateFlags extends ModelIoFlags {
   runsDir: string;
   json?: boolean;
   concurrency: number;
+  agent?: string;
 }
 
 /** 0 every task sound, 1 a task is unsound, 3 a run could not decide (environment), 130 interrupted. */
@@ -77,6 +79,10 @@ export function registerValidateCommand(program: Command): void {
       positiveInteger,
       1,
     )
+    .option(
+      '--agent <agent>',
+      'builtin (default), or an agent folder with agent.yaml: the oracle and null runs go through it',
+    )
     .option('--json', 'print the validations as JSON');
   // The oracle and null models call no model; an LLM-rubric judge does.
   addModelIoOptions(validate)
@@ -90,6 +96,7 @@ export function registerValidateCommand(program: Command): void {
       registerEnvSecrets();
       const io = modelIoOptions(flags);
       const tasks = selectTasks(flags);
+      const agent = loadAgent(flags.agent ?? 'builtin');
       const controller = new AbortController();
       const release = onInterrupt(() => {
         info('interrupt: stopping the runs and cleaning up (press Ctrl-C again to force)');
@@ -100,6 +107,7 @@ export function registerValidateCommand(program: Command): void {
       try {
         results = await validateTasks(tasks, {
           concurrency: flags.concurrency,
+          agent,
           runsRoot: path.resolve(flags.runsDir),
           ...(io.exchanges ? { exchanges: io.exchanges } : {}),
           ...(io.requestTimeoutMs ? { modelConfig: { requestTimeoutMs: io.requestTimeoutMs } } : {}),

@@ -1,0 +1,142 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { labelArgs, runLabels } from './cleanup.js';
+import { dockerCall } from './docker-cli.js';
+import { ensureImage } from './images.js';
+import { SandboxError } from './types.js';
+
+/**
+ * How an agent in a sandbox reaches the run's model gateway and nothing else.
+ * The gateway listens on a Unix socket in a host folder; a forwarder (Debian's
+ * socat) is the only thing that folder is mounted into. With the Docker
+ * runner the forwarder holds a network namespace with no network at all
+ * (`--network none`), listens on its loopback, and the agent's container joins
+ * that namespace: the agent sees one loopback port that leads to the gateway,
+ * and no interface that leads anywhere else (not even to the host). With
+ * Compose the forwarder is one more service on the run's internal network.
+ * Needs a local Docker engine: a remote one cannot mount the harness's socket.
+ */
+
+export const GATEWAY_SOCKET_NAME = 'gateway.sock';
+/** Where the forwarder sees the socket folder. */
+const SOCKET_DIR_IN_FORWARDER = '/run/fb-gateway';
+const FORWARDER_PORT = 8080;
+/** The forwarder's name on a Compose project's network. */
+export const GATEWAY_SERVICE = 'fb-gateway';
+
+const FORWARDER_DOCKERFILE = `FROM debian:bookworm-slim
+RUN apt-get update \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends socat \\
+ && rm -rf /var/lib/apt/lists/*
+`;
+
+/** The agent's OpenAI base URL: on the shared loopback (Docker), or the forwarder by name (Compose). */
+export function gatewayUrlInSandbox(kind: 'docker' | 'compose'): string {
+  return kind === 'docker'
+    ? `http://127.0.0.1:${FORWARDER_PORT}/v1`
+    : `http://${GATEWAY_SERVICE}:${FORWARDER_PORT}/v1`;
+}
+
+/** socat forwarding TCP connections to the gateway's socket, one process per connection. */
+export function forwarderCommand(listen: 'loopback' | 'any'): string[] {
+  const bind = listen === 'loopback' ? ',bind=127.0.0.1' : '';
+  return [
+    'socat',
+    `TCP-LISTEN:${FORWARDER_PORT}${bind},fork,reuseaddr`,
+    `UNIX-CONNECT:${SOCKET_DIR_IN_FORWARDER}/${GATEWAY_SOCKET_NAME}`,
+  ];
+}
+
+/** The socket folder, read-only, as a volume spec. */
+export function forwarderVolume(socketDir: string): string {
+  return `${socketDir}:${SOCKET_DIR_IN_FORWARDER}:ro`;
+}
+
+/** The forwarder's image, built once from Debian's socat package. */
+export async function forwarderImage(logDir: string | undefined): Promise<string> {
+  const dir = path.join(os.tmpdir(), 'factory-bench', 'gateway-forwarder-context');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'Dockerfile'), FORWARDER_DOCKERFILE);
+  return ensureImage({
+    buildContext: dir,
+    name: 'gateway-forwarder',
+    ...(logDir ? { logFile: path.join(logDir, 'image-build-gateway-forwarder.log') } : {}),
+  });
+}
+
+/** The forwarder's container name for a run (the agent's container joins its network namespace). */
+export function forwarderContainerName(agentContainer: string): string {
+  return `${agentContainer.slice(0, 110)}-gw`;
+}
+
+/**
+ * Starts the Docker runner's forwarder: no network, no capabilities, a
+ * read-only root, the harness's own uid (the socket folder is the harness's).
+ * Returns the `--network` value for the agent's container.
+ */
+export async function startForwarder(o: {
+  runId: string;
+  name: string;
+  socketDir: string;
+  logDir: string | undefined;
+}): Promise<string> {
+  const image = await forwarderImage(o.logDir);
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const r = await dockerCall(
+    [
+      'run',
+      '-d',
+      '--name',
+      o.name,
+      ...labelArgs(runLabels(o.runId)),
+      '--network',
+      'none',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges',
+      '--read-only',
+      '--pids-limit',
+      '64',
+      '--memory',
+      '64m',
+      '--user',
+      `${uid}:${gid}`,
+      '-v',
+      forwarderVolume(o.socketDir),
+      image,
+      ...forwarderCommand('loopback'),
+    ],
+    { allowFailure: true, timeoutMs: 60_000 },
+  );
+  if (r.exitCode !== 0)
+    throw new SandboxError(`could not start the model gateway's forwarder: ${r.stderr.trim()}`, 'start');
+  return `container:${o.name}`;
+}
+
+/** The Compose service of the forwarder, on the run's internal network (before `$` escaping). */
+export function forwarderService(o: {
+  image: string;
+  socketDir: string;
+  labels: Record<string, string>;
+}): Record<string, unknown> {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  return {
+    image: o.image,
+    init: true,
+    stop_grace_period: '1s',
+    labels: o.labels,
+    command: forwarderCommand('any'),
+    user: `${uid}:${gid}`,
+    volumes: [forwarderVolume(o.socketDir)],
+    read_only: true,
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    pids_limit: 64,
+    mem_limit: '64m',
+    networks: ['internal'],
+  };
+}
