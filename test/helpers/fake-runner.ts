@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { agentInfo, BUILTIN_AGENT } from '../../src/agents/index.js';
 import type { RunTaskOptions, RunTaskResult } from '../../src/orchestrator/index.js';
 import { blankRunResult, newRunId, type RunResult, recordRun } from '../../src/runs/index.js';
 import type { Task } from '../../src/tasks/index.js';
@@ -99,6 +100,8 @@ export function fakeRunner(
             turns: 3,
             tool_calls: 2,
             sandbox: 'fake',
+            // Like runTask: the agent the suite runner passed, recorded with the run.
+            agent: agentInfo(o.agent ?? BUILTIN_AGENT),
           },
         ),
       );
