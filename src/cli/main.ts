@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { redact, registerEnvSecrets } from '../runs/index.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerGradeCommands } from './commands/grade.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerPricingCommands } from './commands/pricing.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerRunsCommands } from './commands/runs.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTaskCommands(program);
   registerRunCommands(program);
+  registerMcpCommand(program);
   registerGradeCommands(program);
   registerPricingCommands(program);
   registerValidateCommand(program);
