@@ -181,8 +181,8 @@ function html_renderPageHtml(page, blocks) {
     return parts.join('\n');
 }
 //# sourceMappingURL=html.js.map
-// EXTERNAL MODULE: ./build/src/suites/index.js + 219 modules
-var suites = __webpack_require__(75992);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 41 modules
+var suites = __webpack_require__(64089);
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(37291);
 ;// CONCATENATED MODULE: ./build/src/report/workspace-diff.js
@@ -544,7 +544,7 @@ function buildSuitePage(db, o) {
     }
     const allRuns = summary.tasks.flatMap((t) => t.runs);
     const agents = agentsByRun(db, allRuns.map((r) => r.run_id));
-    const suiteAgent = summary.agent ?? null;
+    const suiteAgent = summary.agent ? (0,runs/* describeAgent */.P7)(summary.agent) : null;
     const blockIds = new Map();
     const entry = (r) => {
         const folder = runFolder(o.runsRoot, r.run_id);
@@ -645,7 +645,7 @@ function pages_buildRunPage(runsRoot, result, detail) {
         run_id: result.run_id,
         task_id: result.task_id,
         model: result.model,
-        agent: result.agent ?? null,
+        agent: result.agent ? describeAgent(result.agent) : null,
         epoch: result.epoch,
         status: result.status,
         passed: result.passed,
