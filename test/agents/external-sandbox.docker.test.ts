@@ -163,6 +163,44 @@ PY`,
     }
   }, 600_000);
 
+  it('works the same on the Compose runner: the forwarder is a service, the key still nowhere inside', async () => {
+    const server = await startFakeOpenAI([
+      completion(
+        bash('echo "base=$OPENAI_BASE_URL" && cat /proc/1/environ | tr "\\0" "\\n" | grep -c OPENAI || true'),
+        {
+          prompt: 50,
+          completion: 5,
+        },
+      ),
+      completion(bash("sed -i 's|// len(words)|/ len(words)|' textstats/stats.py"), {
+        prompt: 60,
+        completion: 6,
+      }),
+      completion({ content: 'done' }, { prompt: 70, completion: 2 }),
+    ]);
+    const previous = process.env.MLE_EVAL_SANDBOX;
+    process.env.MLE_EVAL_SANDBOX = 'compose';
+    try {
+      const { result } = await runTask({
+        task: path.join(ROOT, 'tasks/hello_repo_fix'),
+        model: 'openai/gpt-4o-mini',
+        modelConfig: { baseUrl: server.baseURL },
+        agent: AGENT,
+        runsRoot,
+      });
+      expect(result).toMatchObject({ status: 'completed', passed: true, sandbox: 'compose', turns: 3 });
+      const out = lastToolOutput(server.received[1]);
+      expect(out).toContain('base=http://fb-gateway:8080/v1');
+      expect(out).not.toContain(PLANTED);
+      expect(filesContaining(runsRoot, PLANTED)).toEqual([]);
+      expect(leftoversFor(result.run_id)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.MLE_EVAL_SANDBOX;
+      else process.env.MLE_EVAL_SANDBOX = previous;
+      await server.close();
+    }
+  }, 600_000);
+
   it('a host service is reachable from an ordinary container (so the check above means something)', async () => {
     const { stdout } = await promisify(execFile)(
       'docker',

@@ -149,7 +149,7 @@ describe('composeFile', () => {
   });
 
   it('reserves the service names factory-bench uses itself', () => {
-    expect([...RESERVED_SERVICES].sort()).toEqual(['agent', 'egress']);
+    expect([...RESERVED_SERVICES].sort()).toEqual(['agent', 'egress', 'fb-gateway']);
   });
 });
 
