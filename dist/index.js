@@ -29170,6 +29170,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 31421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 37540:
 /***/ ((module) => {
 
@@ -38011,12 +38018,14 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(33838);
+// EXTERNAL MODULE: ./build/src/agents/index.js + 13 modules
+var agents = __nccwpck_require__(90862);
 // EXTERNAL MODULE: ./build/src/models/index.js + 9 modules
 var models = __nccwpck_require__(99933);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 219 modules
-var suites = __nccwpck_require__(75992);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 41 modules
+var suites = __nccwpck_require__(64089);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
 var tasks = __nccwpck_require__(48475);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -38414,6 +38423,8 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
     const model = modelRaw === '' ? null : modelRaw;
     if (model && !/^(oracle|null|[A-Za-z0-9_.-]+\/\S+)$/.test(model))
         problem('model', 'oracle, null, or provider/model such as openai/gpt-4o-mini', model);
+    const agentRaw = read('agent');
+    const agent = agentRaw === '' ? null : agentRaw === 'builtin' ? 'builtin' : external_node_path_.resolve(workingDirectory, agentRaw);
     const baseUrlRaw = read('base-url');
     let baseUrl = null;
     if (baseUrlRaw !== '') {
@@ -38458,6 +38469,7 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
     const inputs = {
         suite,
         model,
+        agent,
         concurrency: positiveInt('concurrency', 64),
         epochs: positiveInt('epochs', 100),
         apiKey: read('api-key') || null,
@@ -38504,10 +38516,18 @@ function moneyDelta(now, base) {
 function renderHeadline(c, marker = '') {
     const { run, comparison } = c;
     const icon = c.gate.verdict === 'failed' ? '❌' : '✅';
+    const agent = run.summary.agent;
+    const external = agent && agent.kind === 'external';
     const lines = [
         ...(marker ? [marker] : []),
-        `### ${icon} factory-bench: suite \`${run.suiteId}\` with \`${run.model}\``,
+        `### ${icon} factory-bench: suite \`${run.suiteId}\` with \`${run.model}\`${external ? `, agent \`${(0,runs/* describeAgent */.P7)(agent)}\`` : ''}`,
         '',
+        ...(comparison?.comparison.agent_change
+            ? [
+                `**🔁 Agent changed:** \`${(0,runs/* describeAgent */.P7)(comparison.comparison.agent_change.base)}\` → \`${(0,runs/* describeAgent */.P7)(comparison.comparison.agent_change.head)}\``,
+                '',
+            ]
+            : []),
         '| | this run | base | change |',
         '| --- | ---: | ---: | ---: |',
     ];
@@ -38642,6 +38662,7 @@ async function withoutActionSecrets(fn) {
 
 
 
+
 function passRateOf(s) {
     return s.totals.runs_planned ? s.totals.passed_runs / s.totals.runs_planned : 0;
 }
@@ -38683,6 +38704,8 @@ async function mergeShardRuns(o) {
                 continue;
             const result = runs/* runResultSchema */.sp.parse(JSON.parse((0,external_node_fs_.readFileSync)(resultFile, 'utf8')));
             model ??= result.model;
+            if ((0,runs/* agentsDiffer */.BT)(result.agent, (0,agents/* agentInfo */.ev)(o.agent)))
+                throw new suites/* SuiteInputError */.hw(`the shards ran agent ${(0,runs/* describeAgent */.P7)(result.agent)}, but this merge job's agent is ${(0,runs/* describeAgent */.P7)((0,agents/* agentInfo */.ev)(o.agent))}; give the merge job the same agent input as the shards`);
             recorded.set(`${result.task_id}#${result.epoch}`, { dir: external_node_path_.join(shardDir, name), result });
         }
     }
@@ -38700,6 +38723,7 @@ async function mergeShardRuns(o) {
     };
     return (0,suites/* runSuite */.og)({
         suite: o.suite,
+        agent: o.agent,
         model,
         epochs: o.epochs ?? epochs,
         concurrency: 4,
@@ -38741,6 +38765,7 @@ async function compareWithBase(dbFile, head, baseBranch) {
 
 //# sourceMappingURL=suite-bridge.js.map
 ;// CONCATENATED MODULE: ./build/src/action/run.js
+
 
 
 
@@ -38819,6 +38844,7 @@ async function runAction(signal) {
     protectSecrets(inputs);
     const ctx = readGithubContext();
     const suite = (0,suites/* loadSuite */.bu)(inputs.suite);
+    const agent = inputs.agent ? (0,agents/* loadAgent */.eR)(inputs.agent) : suite.defaults.agent;
     const model = inputs.model ?? suite.defaults.model;
     // A merge takes the model the shards ran with.
     if (!model && inputs.mode === 'run')
@@ -38853,6 +38879,7 @@ async function runAction(signal) {
         log(`merging ${shards.length} shards: ${shards.map((s) => s.name).join(', ')}`);
         const merged = await withoutActionSecrets(() => mergeShardRuns({
             suite,
+            agent,
             shardDirs: shards.map((s) => s.dir),
             runsRoot,
             epochs: inputs.epochs,
@@ -38864,9 +38891,10 @@ async function runAction(signal) {
     else {
         const concurrency = inputs.concurrency ?? suite.defaults.concurrency;
         const epochs = inputs.epochs ?? suite.defaults.epochs;
-        log(`running suite ${suite.id} with ${model} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`);
+        log(`running suite ${suite.id} with ${model}${agent.kind === 'external' ? ` and agent ${agent.manifest.name} (${agent.hash})` : ''} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`);
         const outcome = await withoutActionSecrets(() => (0,suites/* runSuite */.og)({
             suite,
+            agent,
             model: model ?? undefined,
             concurrency,
             epochs,
@@ -39033,6 +39061,1295 @@ async function postComment(inputs, ctx, suiteId, body) {
 
 /***/ }),
 
+/***/ 90862:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mu: () => (/* reexport */ AGENT_IGNORED_DIRS),
+  il: () => (/* reexport */ AGENT_MANIFEST),
+  fX: () => (/* reexport */ AgentInstallError),
+  Sf: () => (/* reexport */ BUILTIN_AGENT),
+  tp: () => (/* reexport */ ORACLE_SOLUTION_DIR),
+  ev: () => (/* reexport */ agentInfo),
+  wH: () => (/* reexport */ ensureHostInstall),
+  eR: () => (/* reexport */ loadAgent),
+  AX: () => (/* reexport */ resolveModel),
+  JN: () => (/* reexport */ runAgent),
+  sY: () => (/* reexport */ runExternalAgent),
+  J: () => (/* reexport */ runMcpStdioSession)
+});
+
+// UNUSED EXPORTS: BUILTIN_AGENT_INFO, DEFAULT_SYSTEM_PROMPT, NativeToolAgent, NullModel, OracleModel, RESERVED_AGENT_ENV, ReactAgent, SUBMIT, SimpleAgent, WALL_GRACE_MS, agentManifestSchema, createAgent, driveAgent, hashAgentFolder, parseJsonActions, parseLenientJson, runToolCall, runToolCallDetailed, toolHostFor
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
+var budgets = __nccwpck_require__(25875);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
+var runs = __nccwpck_require__(30986);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
+var sandbox = __nccwpck_require__(69420);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(31421);
+;// CONCATENATED MODULE: ./build/src/agents/host-process.js
+
+
+
+
+/**
+ * An agent process on the host (`runs_in: host`): started in its own process
+ * group with an explicit environment (never the harness's own, which may hold
+ * API keys), its instructions on stdin, its output captured within a cap.
+ */
+/**
+ * Variables a host agent (and its install) inherits from the harness: the
+ * basics, and how this machine reaches the network (proxies, extra
+ * certificate authorities). Everything else, API keys included, stays out.
+ */
+const HOST_PASSED_ENV = [
+    'PATH',
+    'HOME',
+    'LANG',
+    'LC_ALL',
+    'TMPDIR',
+    'USER',
+    'LOGNAME',
+    'TERM',
+    'TZ',
+    'HTTP_PROXY',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'http_proxy',
+    'https_proxy',
+    'no_proxy',
+    'NODE_EXTRA_CA_CERTS',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+    'REQUESTS_CA_BUNDLE',
+    'CURL_CA_BUNDLE',
+    'PIP_CERT',
+];
+function hostAgentEnv(extra) {
+    const env = {};
+    for (const key of HOST_PASSED_ENV) {
+        const v = process.env[key];
+        if (v !== undefined)
+            env[key] = v;
+    }
+    // `node` in the agent's command is the harness's own Node.
+    env.PATH = [external_node_path_.dirname(process.execPath), env.PATH].filter(Boolean).join(external_node_path_.delimiter);
+    return { ...env, ...extra };
+}
+function startHostProcess(o) {
+    // --norc: Node's stdio is a socket pair, which bash would take for a remote shell and read ~/.bashrc.
+    const child = (0,external_node_child_process_.spawn)('bash', ['--norc', '--noprofile', '-c', o.command], {
+        cwd: o.cwd,
+        env: o.env,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out = new sandbox/* CappedCollector */.xL(o.maxOutputBytes);
+    const err = new sandbox/* CappedCollector */.xL(o.maxOutputBytes);
+    child.stdout?.on('data', (d) => out.push(d));
+    child.stderr?.on('data', (d) => err.push(d));
+    child.stdin?.on('error', () => { });
+    child.stdin?.end(o.stdin);
+    const ended = new Promise((resolve) => {
+        child.once('error', (e) => resolve({ exitCode: 127, signal: null, stdout: '', stderr: `cannot start the agent: ${e.message}` }));
+        child.once('close', (code, signal) => resolve({ exitCode: code, signal, stdout: out.finish().text, stderr: err.finish().text }));
+    });
+    const pid = child.pid ?? -1;
+    return {
+        pid,
+        ended,
+        stop: async (graceMs) => {
+            if (pid <= 0)
+                return;
+            const tree = descendants(pid);
+            signalAll(pid, tree, 'SIGTERM');
+            const done = await Promise.race([
+                ended.then(() => true),
+                new Promise((r) => setTimeout(() => r(false), graceMs)),
+            ]);
+            // Children that left the group (setsid) are found by parentage; the group takes the rest.
+            signalAll(pid, [...tree, ...descendants(pid)], 'SIGKILL');
+            if (!done)
+                await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
+        },
+    };
+}
+function signalAll(pid, tree, signal) {
+    try {
+        process.kill(-pid, signal);
+    }
+    catch { }
+    for (const p of tree) {
+        try {
+            process.kill(p, signal);
+        }
+        catch { }
+    }
+}
+/** Every process below `root`, by parent pid from /proc (Linux); empty elsewhere. */
+function descendants(root) {
+    const children = new Map();
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)('/proc');
+    }
+    catch {
+        return [];
+    }
+    for (const name of entries) {
+        if (!/^\d+$/.test(name))
+            continue;
+        try {
+            const stat = (0,external_node_fs_.readFileSync)(`/proc/${name}/stat`, 'utf8');
+            const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+            const list = children.get(ppid) ?? [];
+            list.push(Number(name));
+            children.set(ppid, list);
+        }
+        catch { }
+    }
+    const out = [];
+    const queue = [root];
+    while (queue.length > 0) {
+        const p = queue.shift();
+        for (const c of children.get(p) ?? []) {
+            out.push(c);
+            queue.push(c);
+        }
+    }
+    return out;
+}
+//# sourceMappingURL=host-process.js.map
+// EXTERNAL MODULE: ./build/src/models/index.js + 9 modules
+var models = __nccwpck_require__(99933);
+// EXTERNAL MODULE: ./build/src/tools/index.js + 6 modules
+var tools = __nccwpck_require__(67491);
+;// CONCATENATED MODULE: ./build/src/agents/loop.js
+
+
+
+const DEFAULT_SYSTEM_PROMPT = 'You are an expert ML engineer working in a sandboxed Linux machine. The task files are in the current ' +
+    'working directory (/workspace). Use the tools to inspect, change and test the code.';
+/** How long a tool call may outlive the wall-time budget before it is abandoned. */
+const WALL_GRACE_MS = 5_000;
+/** Runs one tool call under the budget and records it; returns the text for the model. */
+async function runToolCall(ctx, call) {
+    return (await runToolCallDetailed(ctx, call)).text;
+}
+/**
+ * Like runToolCall, and says whether the tool reported an error. Throws
+ * BudgetExceeded when a budget stops the call (recorded as refused).
+ */
+async function runToolCallDetailed(ctx, call) {
+    try {
+        ctx.budget.beforeToolCall();
+    }
+    catch (err) {
+        if (err instanceof budgets/* BudgetExceeded */.L)
+            refuseCalls(ctx, [call], err);
+        throw err;
+    }
+    const remaining = ctx.budget.remainingWallMs();
+    const timeoutMs = Math.max(1000, Math.min(ctx.toolTimeoutMs, remaining));
+    ctx.transcript.write({
+        type: 'tool_call',
+        id: call.id,
+        name: call.name,
+        arguments: call.arguments,
+        timeout_ms: timeoutMs,
+    });
+    const started = Date.now();
+    const running = ctx.toolbox.call(call.name, call.arguments, {
+        sandbox: ctx.sandbox,
+        timeoutMs,
+        maxOutputBytes: ctx.maxToolOutputBytes,
+    });
+    // The sandbox enforces the timeout; this guard holds even if the sandbox does not.
+    const result = await raceDeadline(running, remaining + WALL_GRACE_MS, ctx.signal);
+    const record = (r) => {
+        const text = (0,tools/* renderToolResult */.Cz)(r);
+        ctx.transcript.write({
+            type: 'tool_result',
+            id: call.id,
+            name: call.name,
+            content: text,
+            error: r.error ?? null,
+            duration_ms: Date.now() - started,
+        });
+        return text;
+    };
+    if (result === 'deadline') {
+        record({
+            output: '',
+            error: { kind: 'timeout', message: 'the call outlived the wall-time budget and was abandoned' },
+        });
+        ctx.budget.markBreached('wall_time');
+        throw new budgets/* BudgetExceeded */.L('wall_time');
+    }
+    if (result === 'aborted') {
+        record({ output: '', error: { kind: 'failed', message: 'interrupted: the run is stopping' } });
+        throw new Error('interrupted');
+    }
+    const text = record(result);
+    if (result.error?.kind === 'timeout' && timeoutMs >= remaining) {
+        ctx.budget.markBreached('wall_time');
+        throw new budgets/* BudgetExceeded */.L('wall_time');
+    }
+    return { text, isError: Boolean(result.error) };
+}
+async function raceDeadline(work, ms, signal) {
+    let timer;
+    let onAbort;
+    const stop = new Promise((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), ms);
+        onAbort = () => resolve('aborted');
+        if (signal?.aborted)
+            resolve('aborted');
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, stop]);
+    }
+    finally {
+        clearTimeout(timer);
+        if (onAbort)
+            signal?.removeEventListener('abort', onAbort);
+    }
+}
+/**
+ * The agent loop shared by every protocol: ask the model, run what it asks
+ * for under the budget, send the results back, until it answers, submits,
+ * runs out of turns or budget, fails, or is interrupted. Never throws.
+ */
+async function driveAgent(ctx, protocol) {
+    const tools = ctx.toolbox.specs();
+    const messages = [
+        { role: 'system', content: protocol.systemPrompt(ctx.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, tools) },
+        { role: 'user', content: ctx.instructions },
+    ];
+    ctx.transcript.write({
+        type: 'agent_start',
+        agent: protocol.agent,
+        model: ctx.gateway.model.name,
+        messages,
+        tools: ctx.toolbox.names,
+    });
+    let turns = 0;
+    const ended = (stopReason, finalAnswer, killReason = null) => ({
+        stopReason,
+        killReason,
+        turns,
+        toolCalls: ctx.budget.toolCalls,
+        finalAnswer,
+        error: null,
+    });
+    try {
+        while (turns < ctx.maxTurns) {
+            if (ctx.signal?.aborted)
+                throw new Error('interrupted');
+            turns++;
+            const response = await ctx.gateway.complete({ ...protocol.request(messages, tools), temperature: ctx.temperature }, { signal: ctx.signal });
+            messages.push(response.message);
+            const turn = protocol.interpret(response.message, turns);
+            if (turn.final)
+                return ended('final_answer', response.message.content ?? '');
+            const results = [];
+            for (const [i, call] of turn.calls.entries()) {
+                try {
+                    results.push({ call, text: await runToolCall(ctx, call) });
+                }
+                catch (err) {
+                    if (err instanceof budgets/* BudgetExceeded */.L)
+                        refuseCalls(ctx, turn.calls.slice(i + 1), err);
+                    throw err;
+                }
+            }
+            if (turn.submit !== null)
+                return ended('submit', turn.submit);
+            for (const m of protocol.resultMessages(results, turn.feedback)) {
+                messages.push(m);
+                if (m.role === 'user')
+                    ctx.transcript.write({ type: 'user_message', content: m.content });
+            }
+        }
+        return ended('turn_limit', null, 'turn_limit');
+    }
+    catch (err) {
+        return outcomeFromError(err, turns, ctx.budget.toolCalls, ctx.signal);
+    }
+}
+/** Records the calls a spent budget refused, so the transcript says why they never ran. */
+function refuseCalls(ctx, calls, err) {
+    for (const call of calls) {
+        const error = {
+            kind: 'budget',
+            message: `not run: the ${err.kind.replace('_', ' ')} budget is spent`,
+        };
+        ctx.transcript.write({
+            type: 'tool_result',
+            id: call.id,
+            name: call.name,
+            content: (0,tools/* renderToolResult */.Cz)({ output: '', error }),
+            error,
+            duration_ms: 0,
+        });
+    }
+}
+/** Maps whatever ended a loop to an outcome; never throws for expected stops. */
+function outcomeFromError(err, turns, toolCalls, signal) {
+    const base = { turns, toolCalls, finalAnswer: null };
+    if (err instanceof budgets/* BudgetExceeded */.L)
+        return { ...base, stopReason: 'budget_exceeded', killReason: err.killReason, error: null };
+    if (signal?.aborted)
+        return { ...base, stopReason: 'interrupted', killReason: 'interrupted', error: null };
+    if (err instanceof models/* ModelError */.me)
+        return {
+            ...base,
+            stopReason: 'error',
+            killReason: `error:model_${err.kind}`,
+            error: { kind: `model_${err.kind}`, message: err.message },
+        };
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...base, stopReason: 'error', killReason: 'error:agent', error: { kind: 'agent', message } };
+}
+//# sourceMappingURL=loop.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./build/src/agents/sandbox-process.js
+
+/**
+ * An agent process inside the sandbox (`runs_in: sandbox`): one command run
+ * through the sandbox's own exec (its own process group, the sandbox's
+ * timeout as a backstop). The environment travels inside the command script
+ * over the shell's stdin, so nothing of it appears in any process argument.
+ */
+function startSandboxProcess(o) {
+    // The command's subshell leads its own process group; its pid is the group to stop.
+    const pgidFile = `/tmp/.fb-agent-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.pgid`;
+    const running = o.sandbox.exec({
+        cmd: `printf '%s' "$BASHPID" > ${pgidFile}\n${o.command}`,
+        cwd: o.cwd,
+        env: o.env,
+        stdin: o.stdin,
+        timeoutMs: o.timeoutMs,
+        maxOutputBytes: o.maxOutputBytes,
+    });
+    const ended = running.then((r) => ({
+        exitCode: r.exitCode,
+        signal: r.killReason ?? null,
+        stdout: r.stdout,
+        stderr: r.stderr,
+    }), (err) => ({ exitCode: null, signal: 'lost', stdout: '', stderr: err.message }));
+    return {
+        ended,
+        stop: async (graceMs) => {
+            const tenths = Math.max(1, Math.round(graceMs / 100));
+            // TERM the group, wait up to the grace for it to go, then KILL until it is empty.
+            const script = [
+                `pg=$(cat ${pgidFile} 2>/dev/null) || exit 0`,
+                '[ -n "$pg" ] || exit 0',
+                'kill -TERM -- "-$pg" 2>/dev/null || exit 0',
+                `i=0; while [ $i -lt ${tenths} ] && kill -0 -- "-$pg" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done`,
+                'n=0; while kill -KILL -- "-$pg" 2>/dev/null && [ $((n += 1)) -lt 10000 ]; do :; done',
+            ].join('\n');
+            await o.sandbox.exec({ cmd: script, timeoutMs: graceMs + 15_000 }).catch(() => undefined);
+            // A process that left the group is stopped before grading (every leftover is killed then).
+            await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
+        },
+    };
+}
+//# sourceMappingURL=sandbox-process.js.map
+;// CONCATENATED MODULE: ./build/src/agents/external.js
+
+
+
+
+
+
+
+
+const FINAL_ANSWER_CHARS = 2000;
+/** The run's tools as an MCP tool host: the built-in agents' own tool path, budget included. */
+function toolHostFor(ctx, onBreach) {
+    let n = 0;
+    return {
+        tools: () => ctx.toolbox.specs(),
+        call: async (name, args) => {
+            try {
+                return await runToolCallDetailed(ctx, { id: `mcp-${++n}`, name, arguments: JSON.stringify(args) });
+            }
+            catch (err) {
+                if (err instanceof budgets/* BudgetExceeded */.L) {
+                    onBreach(err.kind);
+                    return {
+                        text: `ERROR (budget): the ${err.kind.replace('_', ' ')} budget is spent; the run is over`,
+                        isError: true,
+                    };
+                }
+                return { text: `ERROR (failed): ${err instanceof Error ? err.message : String(err)}`, isError: true };
+            }
+        },
+    };
+}
+async function runExternalAgent(ctx) {
+    const { agent, gateway, budget, transcript } = ctx;
+    const manifest = agent.manifest;
+    const onHost = manifest.runs_in === 'host';
+    let breach = null;
+    let resolveBreach = () => { };
+    const breached = new Promise((resolve) => {
+        resolveBreach = resolve;
+    });
+    const noteBreach = (kind) => {
+        breach ??= kind;
+        budget.markBreached(kind);
+        resolveBreach(kind);
+    };
+    gateway.breached.then(noteBreach, () => { });
+    let mcp = null;
+    const timers = [];
+    const started = Date.now();
+    try {
+        if (onHost) {
+            const { startMcpEndpoint } = await __nccwpck_require__.e(/* import() */ 620).then(__nccwpck_require__.bind(__nccwpck_require__, 60620));
+            mcp = await startMcpEndpoint(toolHostFor(ctx, noteBreach));
+        }
+        const env = {
+            ...manifest.env,
+            OPENAI_BASE_URL: gateway.baseUrl,
+            OPENAI_API_KEY: gateway.token,
+            FB_INSTRUCTIONS: ctx.instructions,
+            FB_AGENT_DIR: onHost ? agent.dir : sandbox/* AGENT_DIR_IN_SANDBOX */.uk,
+            FB_WORKDIR: ctx.sandbox.workdir,
+            FB_TOOLS: ctx.toolbox.names.join(','),
+            ...(mcp ? { FB_MCP_URL: mcp.url, FB_MCP_TOKEN: mcp.token } : {}),
+        };
+        transcript.write({
+            type: 'agent_start',
+            agent: manifest.name,
+            agent_kind: 'external',
+            agent_hash: agent.hash,
+            runs_in: manifest.runs_in,
+            command: manifest.command,
+            gateway: gateway.baseUrl,
+            mcp: mcp?.url ?? null,
+        });
+        const remaining = budget.remainingWallMs();
+        const maxOutputBytes = ctx.maxAgentOutputBytes ?? 1024 * 1024;
+        const proc = onHost
+            ? startHostProcess({
+                command: manifest.command,
+                cwd: agent.dir,
+                env,
+                stdin: ctx.instructions,
+                maxOutputBytes,
+            })
+            : startSandboxProcess({
+                sandbox: ctx.sandbox,
+                command: manifest.command,
+                cwd: ctx.sandbox.workdir,
+                env,
+                stdin: ctx.instructions,
+                timeoutMs: remaining + WALL_GRACE_MS + 10_000,
+                maxOutputBytes,
+            });
+        const endings = [
+            proc.ended.then(() => ({ type: 'exit' })),
+            breached.then((kind) => ({ type: 'budget', kind })),
+            new Promise((resolve) => {
+                timers.push(setTimeout(() => resolve({ type: 'budget', kind: 'wall_time' }), Math.max(1, remaining)));
+            }),
+        ];
+        if (ctx.signal)
+            endings.push(new Promise((resolve) => {
+                if (ctx.signal?.aborted)
+                    resolve({ type: 'interrupted' });
+                ctx.signal?.addEventListener('abort', () => resolve({ type: 'interrupted' }), { once: true });
+            }));
+        const ending = await Promise.race(endings);
+        if (ending.type !== 'exit') {
+            if (ending.type === 'budget')
+                noteBreach(ending.kind);
+            transcript.write({
+                type: 'agent_stop',
+                reason: ending.type === 'budget' ? `budget_exceeded:${ending.kind}` : 'interrupted',
+            });
+            await proc.stop(manifest.timeouts.stop_grace_seconds * 1000);
+        }
+        const end = await Promise.race([
+            proc.ended,
+            new Promise((resolve) => timers.push(setTimeout(() => resolve(null), 30_000))),
+        ]);
+        const stdout = (0,runs/* redact */.E$)(end?.stdout ?? '');
+        const stderr = (0,runs/* redact */.E$)(end?.stderr ?? '');
+        (0,external_node_fs_.mkdirSync)(ctx.logDir, { recursive: true });
+        (0,external_node_fs_.writeFileSync)(external_node_path_.join(ctx.logDir, 'agent.stdout.log'), stdout);
+        (0,external_node_fs_.writeFileSync)(external_node_path_.join(ctx.logDir, 'agent.stderr.log'), stderr);
+        transcript.write({
+            type: 'agent_process_end',
+            exit_code: end?.exitCode ?? null,
+            signal: end?.signal ?? (end ? null : 'abandoned'),
+            duration_ms: Date.now() - started,
+            model_calls: gateway.calls(),
+            stdout_tail: tail(stdout, 500),
+            stderr_tail: tail(stderr, 500),
+        });
+        const base = {
+            turns: gateway.calls(),
+            toolCalls: budget.toolCalls,
+            finalAnswer: stdout.trim() ? tail(stdout.trim(), FINAL_ANSWER_CHARS) : null,
+        };
+        if (ending.type === 'interrupted')
+            return { ...base, stopReason: 'interrupted', killReason: 'interrupted', error: null };
+        if (breach)
+            return { ...base, stopReason: 'budget_exceeded', killReason: `budget_exceeded:${breach}`, error: null };
+        if (end?.exitCode === 0)
+            return { ...base, stopReason: 'exited', killReason: null, error: null };
+        const why = end
+            ? `the agent exited with ${end.exitCode === null ? `signal ${end.signal}` : `code ${end.exitCode}`}`
+            : 'the agent did not stop';
+        const modelError = gateway.lastError?.() ?? null;
+        if (modelError)
+            return {
+                ...base,
+                stopReason: 'error',
+                killReason: `error:model_${modelError.kind}`,
+                error: { kind: `model_${modelError.kind}`, message: modelError.message },
+            };
+        const last = lastLine(stderr) ?? lastLine(stdout);
+        return {
+            ...base,
+            stopReason: 'error',
+            killReason: 'error:agent',
+            error: { kind: 'agent', message: last ? `${why}: ${last}` : why },
+        };
+    }
+    finally {
+        for (const t of timers)
+            clearTimeout(t);
+        await mcp?.close();
+    }
+}
+function tail(text, chars) {
+    return text.length <= chars ? text : `…${text.slice(text.length - chars)}`;
+}
+function lastLine(text) {
+    const lines = text
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('[sandbox:'));
+    const line = lines[lines.length - 1];
+    return line ? line.slice(0, 300) : null;
+}
+/**
+ * A session of an MCP client on stdio (`factory-bench mcp`): the client is the
+ * agent, with the run's tools and budget, until it closes the stream or a
+ * budget, the wall time or an interrupt ends the session.
+ */
+async function runMcpStdioSession(ctx) {
+    const { serveToolsOverStdio } = await __nccwpck_require__.e(/* import() */ 620).then(__nccwpck_require__.bind(__nccwpck_require__, 60620));
+    let breach = null;
+    let onBreach = () => { };
+    const breached = new Promise((resolve) => {
+        onBreach = (kind) => {
+            breach ??= kind;
+            ctx.budget.markBreached(kind);
+            resolve(kind);
+        };
+    });
+    const session = await serveToolsOverStdio(toolHostFor(ctx, onBreach), ctx.io ?? {});
+    ctx.transcript.write({ type: 'agent_start', agent: 'mcp-client', agent_kind: 'external', runs_in: 'host' });
+    let timer;
+    const ending = await Promise.race([
+        session.closed.then(() => ({ type: 'exit' })),
+        breached.then((kind) => ({ type: 'budget', kind })),
+        new Promise((resolve) => {
+            timer = setTimeout(() => resolve({ type: 'budget', kind: 'wall_time' }), Math.max(1, ctx.budget.remainingWallMs()));
+        }),
+        new Promise((resolve) => {
+            if (ctx.signal?.aborted)
+                resolve({ type: 'interrupted' });
+            ctx.signal?.addEventListener('abort', () => resolve({ type: 'interrupted' }), { once: true });
+        }),
+    ]);
+    clearTimeout(timer);
+    if (ending.type === 'budget')
+        onBreach(ending.kind);
+    await session.close();
+    const base = { turns: 0, toolCalls: ctx.budget.toolCalls, finalAnswer: null, error: null };
+    if (ending.type === 'interrupted')
+        return { ...base, stopReason: 'interrupted', killReason: 'interrupted' };
+    if (breach)
+        return { ...base, stopReason: 'budget_exceeded', killReason: `budget_exceeded:${breach}` };
+    return { ...base, stopReason: 'exited', killReason: null };
+}
+//# sourceMappingURL=external.js.map
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
+var schemas = __nccwpck_require__(41514);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
+var json_schema_processors = __nccwpck_require__(98439);
+;// CONCATENATED MODULE: ./build/src/agents/native.js
+
+
+/** The name of the tool (or text action) that ends the loop explicitly. */
+const SUBMIT = 'submit';
+const submitArgs = schemas/* object */.Ikc({ answer: schemas/* string */.YjP().describe('A short summary of what was done.') })
+    .strict();
+const SUBMIT_SPEC = (() => {
+    const { $schema: _, ...parameters } = json_schema_processors/* toJSONSchema */.bl(submitArgs);
+    return {
+        name: SUBMIT,
+        description: 'Call this once the task is complete; it ends your work. Nothing else runs after it.',
+        parameters,
+    };
+})();
+/** The answer of a submit call; lenient, since submitting should never fail. */
+function submitAnswer(rawArgs) {
+    try {
+        const parsed = submitArgs.safeParse(JSON.parse(rawArgs || '{}'));
+        return parsed.success ? parsed.data.answer : rawArgs;
+    }
+    catch {
+        return rawArgs;
+    }
+}
+/**
+ * OpenAI-style native tool calling: tools are declared in the request, the
+ * model answers with `tool_calls` (several per turn allowed), each result goes
+ * back as a `tool` message. Malformed arguments come back as a tool error.
+ * Ends on a reply without tool calls (final answer) or a `submit` call.
+ */
+class NativeToolAgent {
+    agent = 'native';
+    run(ctx) {
+        return driveAgent(ctx, this);
+    }
+    systemPrompt(base) {
+        return `${base}\nWhen the task is complete, call ${SUBMIT} with a short summary (or reply without a tool call).`;
+    }
+    request(messages, tools) {
+        return { messages, tools: [...tools, SUBMIT_SPEC] };
+    }
+    interpret(reply) {
+        const all = reply.tool_calls ?? [];
+        if (all.length === 0)
+            return { calls: [], submit: null, final: true, feedback: null };
+        const submit = all.find((c) => c.name === SUBMIT);
+        return {
+            calls: all.filter((c) => c.name !== SUBMIT),
+            submit: submit ? submitAnswer(submit.arguments) : null,
+            final: false,
+            feedback: null,
+        };
+    }
+    resultMessages(results) {
+        return results.map(({ call, text }) => ({
+            role: 'tool',
+            tool_call_id: call.id,
+            name: call.name,
+            content: text,
+        }));
+    }
+}
+//# sourceMappingURL=native.js.map
+;// CONCATENATED MODULE: ./build/src/agents/text-actions.js
+/**
+ * Reading actions out of free text, for models without native tool calling.
+ * Models wrap JSON in fences or not, add prose after it, use single quotes,
+ * trailing commas, Python literals or raw newlines inside strings: all of
+ * these are repaired where the meaning is unambiguous, and anything else is
+ * reported back to the model with the position of the problem.
+ */
+const FENCE = /```([A-Za-z0-9_+-]*)[^\S\n]*\n([\s\S]*?)```/g;
+const TOOL_KEYS = ['tool', 'action', 'name', 'tool_name', 'function'];
+const ARG_KEYS = ['arguments', 'args', 'action_input', 'input', 'parameters', 'params'];
+/** Fenced code blocks with their language tag (lower-cased, '' when none). */
+function fencedBlocks(text) {
+    return [...text.matchAll(FENCE)].map((m) => ({ lang: (m[1] ?? '').toLowerCase(), body: m[2] ?? '' }));
+}
+/** Every JSON action in a reply: fenced blocks first, else balanced objects in the prose. */
+function parseJsonActions(text) {
+    const fenced = fencedBlocks(text)
+        .filter((b) => ['json', 'json5', 'javascript', 'js', ''].includes(b.lang) || b.body.trim().startsWith('{'))
+        .flatMap((b) => balancedObjects(b.body));
+    const candidates = fenced.length > 0 ? fenced : balancedObjects(text);
+    const actions = [];
+    const errors = [];
+    for (const candidate of candidates) {
+        let value;
+        try {
+            value = parseLenientJson(candidate);
+        }
+        catch (err) {
+            if (looksLikeAction(candidate))
+                errors.push(err.message);
+            continue;
+        }
+        const action = toAction(value);
+        if (typeof action === 'string')
+            errors.push(action);
+        else if (action)
+            actions.push(action);
+    }
+    return { actions, errors };
+}
+function looksLikeAction(candidate) {
+    return TOOL_KEYS.some((k) => new RegExp(`["']${k}["']\\s*:`).test(candidate));
+}
+/** An action from a parsed object; null when it is not one, a message when it is a broken one. */
+function toAction(value) {
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+        return null;
+    const obj = value;
+    const toolKey = TOOL_KEYS.find((k) => typeof obj[k] === 'string');
+    if (!toolKey)
+        return null;
+    const tool = obj[toolKey].trim();
+    const argKey = ARG_KEYS.find((k) => k in obj);
+    let args = argKey ? obj[argKey] : {};
+    if (argKey === undefined) {
+        // `{"tool": "bash", "command": "ls"}`: the other keys are the arguments.
+        const { [toolKey]: _, ...rest } = obj;
+        args = rest;
+    }
+    if (typeof args === 'string') {
+        const raw = args;
+        try {
+            args = parseLenientJson(raw);
+        }
+        catch {
+            return `the arguments of ${tool} must be a JSON object, got the string ${JSON.stringify(raw.slice(0, 80))}`;
+        }
+    }
+    if (args === null || args === undefined)
+        args = {};
+    if (typeof args !== 'object' || Array.isArray(args))
+        return `the arguments of ${tool} must be a JSON object, got ${Array.isArray(args) ? 'an array' : typeof args}`;
+    return { tool, arguments: JSON.stringify(args) };
+}
+/** The balanced `{...}` spans of a text at top level, skipping braces inside strings. */
+function balancedObjects(text) {
+    const out = [];
+    let depth = 0;
+    let start = -1;
+    let quote = null;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === '\\')
+                i++;
+            else if (c === quote)
+                quote = null;
+            continue;
+        }
+        if (depth > 0 && (c === '"' || (c === "'" && isStringStart(text, i))))
+            quote = c;
+        else if (c === '{') {
+            if (depth === 0)
+                start = i;
+            depth++;
+        }
+        else if (c === '}' && depth > 0) {
+            depth--;
+            if (depth === 0)
+                out.push(text.slice(start, i + 1));
+        }
+    }
+    // An object the model never closed is still worth a clear parse error.
+    if (depth > 0 && start >= 0)
+        out.push(text.slice(start));
+    return out;
+}
+/** A single quote opens a string only where a JSON value or key may start. */
+function isStringStart(text, i) {
+    let j = i - 1;
+    while (j >= 0 && /\s/.test(text[j]))
+        j--;
+    return j < 0 || '{[,:'.includes(text[j]);
+}
+/** JSON.parse, then the same after safe repairs; throws with the first error and where it is. */
+function parseLenientJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (first) {
+        try {
+            return JSON.parse(repairJson(text));
+        }
+        catch {
+            throw new Error(`invalid JSON: ${first.message}`);
+        }
+    }
+}
+/**
+ * Rewrites near-JSON into JSON: single-quoted strings (where a string may
+ * start), trailing commas, True/False/None, and raw control characters inside
+ * strings. Text inside strings is otherwise left alone.
+ */
+function repairJson(text) {
+    let out = '';
+    let quote = null;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === '\\') {
+                const next = text[i + 1] ?? '';
+                // `\'` is not a JSON escape: it is just a quote.
+                out += next === "'" ? "'" : c + next;
+                i++;
+            }
+            else if (c === quote) {
+                out += '"';
+                quote = null;
+            }
+            else if (c === '"')
+                out += '\\"';
+            else if (c === '\n')
+                out += '\\n';
+            else if (c === '\r')
+                out += '\\r';
+            else if (c === '\t')
+                out += '\\t';
+            else
+                out += c;
+            continue;
+        }
+        if (c === '"' || (c === "'" && isStringStart(text, i))) {
+            quote = c;
+            out += '"';
+        }
+        else if (c === ',' && /^\s*[}\]]/.test(text.slice(i + 1))) {
+            // trailing comma: dropped
+        }
+        else if (/[A-Za-z]/.test(c) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? '')) {
+            const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))?.[0] ?? c;
+            out += { True: 'true', False: 'false', None: 'null' }[word] ?? word;
+            i += word.length - 1;
+        }
+        else
+            out += c;
+    }
+    return out;
+}
+/** How a JSON action is written, for prompts and scripted models. */
+function formatJsonAction(tool, args) {
+    return `\`\`\`json\n${JSON.stringify({ tool, arguments: args })}\n\`\`\``;
+}
+//# sourceMappingURL=text-actions.js.map
+;// CONCATENATED MODULE: ./build/src/agents/react.js
+
+
+
+/**
+ * ReAct over plain text, for models without native tool calling: the model
+ * reasons in prose and writes one JSON action per reply,
+ * `{"tool": "<name>", "arguments": {...}}`, usually in a ```json fence. The
+ * action is parsed robustly (see text-actions.ts) and its result comes back
+ * as the next user message; a reply that cannot be parsed gets the parse
+ * error back instead. Ends on the `submit` action, or on a second reply in a
+ * row with no action at all (the first one gets a reminder).
+ */
+class ReactAgent {
+    agent = 'react';
+    remindedAtTurn = -1;
+    run(ctx) {
+        return driveAgent(ctx, this);
+    }
+    systemPrompt(base, tools) {
+        const lines = [...tools, SUBMIT_SPEC].map((t) => `- ${t.name}: ${t.description}\n  arguments (JSON Schema): ${JSON.stringify(t.parameters)}`);
+        return [
+            base,
+            '',
+            'You act by writing exactly one action per reply, after any reasoning, as a JSON object in a fenced block:',
+            formatJsonAction('bash', { command: 'ls -la' }),
+            'You then receive the result of the action. The tools:',
+            ...lines,
+            `When the task is complete, write the ${SUBMIT} action: ${formatJsonAction(SUBMIT, { answer: 'one-line summary' })}`,
+        ].join('\n');
+    }
+    request(messages) {
+        return { messages, textProtocol: 'json_text' };
+    }
+    interpret(reply, turn) {
+        const { actions, errors } = parseJsonActions(reply.content ?? '');
+        const first = actions[0];
+        if (!first) {
+            if (errors.length > 0)
+                return {
+                    calls: [],
+                    submit: null,
+                    final: false,
+                    feedback: `Your action could not be read: ${errors[0]}. Write exactly one JSON object such as ` +
+                        `{"tool": "bash", "arguments": {"command": "ls"}} in a \`\`\`json block.`,
+                };
+            if (this.remindedAtTurn !== turn - 1) {
+                this.remindedAtTurn = turn;
+                return {
+                    calls: [],
+                    submit: null,
+                    final: false,
+                    feedback: `Your reply had no action. Write one JSON action, or the ${SUBMIT} action if the task is complete.`,
+                };
+            }
+            return { calls: [], submit: null, final: true, feedback: null };
+        }
+        if (first.tool === SUBMIT)
+            return { calls: [], submit: submitAnswer(first.arguments), final: false, feedback: null };
+        return {
+            calls: [{ id: `call_${turn}`, name: first.tool, arguments: first.arguments }],
+            submit: null,
+            final: false,
+            feedback: actions.length > 1
+                ? `Only your first action ran; ${actions.length - 1} more were ignored. Write one action per reply.`
+                : null,
+        };
+    }
+    resultMessages(results, feedback) {
+        const parts = results.map((r) => `Result of ${r.call.name}:\n${r.text}`);
+        if (feedback)
+            parts.push(feedback);
+        return [{ role: 'user', content: parts.join('\n\n') }];
+    }
+}
+//# sourceMappingURL=react.js.map
+;// CONCATENATED MODULE: ./build/src/agents/simple.js
+
+
+const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console']);
+const PYTHON_LANGS = new Set(['python', 'python3', 'py']);
+const SUBMIT_LINE = /^\s*SUBMIT:?\s*(.*)$/m;
+/**
+ * The simplest text protocol, for models that handle neither native tools nor
+ * reliable JSON: the model writes shell commands in ```bash fences (or Python
+ * in ```python fences when the python tool is enabled). Every such block in a
+ * reply runs, in order, and the outputs come back as the next user message.
+ * A line `SUBMIT: <summary>` ends the loop (after that reply's blocks run); a
+ * reply with no runnable block is the final answer.
+ */
+class SimpleAgent {
+    agent = 'simple';
+    python = false;
+    run(ctx) {
+        return driveAgent(ctx, this);
+    }
+    systemPrompt(base, tools) {
+        this.python = tools.some((t) => t.name === 'python');
+        return [
+            base,
+            '',
+            'To run shell commands, put them in a fenced block:',
+            '```bash\nls -la\n```',
+            ...(this.python ? ['To run Python code, use a ```python block.'] : []),
+            'Every block in your reply runs, in order, and you then receive the outputs.',
+            'When the task is complete, write a line `SUBMIT: <one-line summary>`.',
+        ].join('\n');
+    }
+    request(messages) {
+        return { messages, textProtocol: 'code_blocks' };
+    }
+    interpret(reply, turn) {
+        const text = reply.content ?? '';
+        const calls = [];
+        for (const block of fencedBlocks(text)) {
+            const id = `call_${turn}_${calls.length + 1}`;
+            if (SHELL_LANGS.has(block.lang))
+                calls.push({ id, name: 'bash', arguments: JSON.stringify({ command: block.body }) });
+            else if (PYTHON_LANGS.has(block.lang) && this.python)
+                calls.push({ id, name: 'python', arguments: JSON.stringify({ code: block.body }) });
+        }
+        // A SUBMIT line counts only outside code blocks.
+        const submit = SUBMIT_LINE.exec(text.replace(/```[\s\S]*?```/g, ''));
+        if (submit)
+            return { calls, submit: submit[1]?.trim() ?? '', final: false, feedback: null };
+        if (calls.length === 0)
+            return { calls, submit: null, final: true, feedback: null };
+        return { calls, submit: null, final: false, feedback: null };
+    }
+    resultMessages(results) {
+        const parts = results.map((r, i) => `Output of block ${i + 1} (${r.call.name}):\n${r.text}`);
+        return [{ role: 'user', content: parts.join('\n\n') }];
+    }
+}
+//# sourceMappingURL=simple.js.map
+;// CONCATENATED MODULE: ./build/src/agents/factory.js
+
+
+
+/** The one place a task's `tools.style` picks an agent. A fresh agent per run (text agents keep state). */
+function createAgent(style) {
+    switch (style) {
+        case 'native':
+            return new NativeToolAgent();
+        case 'json_text':
+            return new ReactAgent();
+        case 'code_blocks':
+            return new SimpleAgent();
+    }
+}
+function runAgent(style, ctx) {
+    return createAgent(style).run(ctx);
+}
+//# sourceMappingURL=factory.js.map
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./build/src/agents/host-install.js
+
+
+
+
+
+/** Where the marks of finished host installs are kept (one per agent folder and hash). */
+const MARKS_DIR = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'agent-installs');
+/** Thrown when an agent's install step fails: an environment error, not the agent's score. */
+class AgentInstallError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'AgentInstallError';
+    }
+}
+/**
+ * Runs a host agent's `install` once per (folder, hash) on this machine, in
+ * its folder, under a lock shared by every harness process; later runs of
+ * the same version reuse it. The log goes to `logFile`.
+ */
+async function ensureHostInstall(agent, opts = {}) {
+    const install = agent.manifest.install;
+    if (!install)
+        return;
+    const key = `${agent.dir}\0${agent.hash}`;
+    const mark = external_node_path_.join(MARKS_DIR, `${Buffer.from(key).toString('base64url').slice(-80)}-${agent.hash}`);
+    if ((0,external_node_fs_.existsSync)(mark))
+        return;
+    await (0,sandbox/* withFileLock */.Ux)((0,sandbox/* lockPath */.HZ)(`agent-install:${key}`), async () => {
+        if ((0,external_node_fs_.existsSync)(mark))
+            return;
+        opts.notice?.(`installing agent ${agent.manifest.name} on this machine: ${install}`);
+        const proc = startHostProcess({
+            command: install,
+            cwd: agent.dir,
+            env: hostAgentEnv({}),
+            stdin: '',
+            maxOutputBytes: 1024 * 1024,
+        });
+        const limitMs = agent.manifest.timeouts.install_seconds * 1000;
+        let timer;
+        const timedOut = new Promise((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), limitMs);
+        });
+        const end = await Promise.race([proc.ended, timedOut]);
+        clearTimeout(timer);
+        if (end === 'timeout') {
+            await proc.stop(2000);
+            throw new AgentInstallError(`installing agent ${agent.manifest.name} took longer than ${agent.manifest.timeouts.install_seconds}s`);
+        }
+        if (opts.logFile)
+            (0,external_node_fs_.writeFileSync)(opts.logFile, `$ ${install}\n${end.stdout}${end.stderr}`);
+        if (end.exitCode !== 0) {
+            const last = `${end.stderr}${end.stdout}`.trim().split('\n').pop() ?? '';
+            throw new AgentInstallError(`installing agent ${agent.manifest.name} failed (exit ${end.exitCode ?? end.signal}): ${last}`);
+        }
+        (0,external_node_fs_.mkdirSync)(MARKS_DIR, { recursive: true });
+        (0,external_node_fs_.writeFileSync)(mark, `${new Date().toISOString()} ${agent.dir}\n`);
+    });
+}
+//# sourceMappingURL=host-install.js.map
+;// CONCATENATED MODULE: ./build/src/agents/scripted.js
+
+
+
+/** Where the reference solution is mounted, read-only, for oracle runs only. */
+const ORACLE_SOLUTION_DIR = '/opt/factory-bench/solution';
+const DONE = 'Ran the reference solution.';
+/**
+ * `oracle`: runs the task's reference solution through the agent's own tool
+ * path (one bash call to solve.sh), then ends. Validates that a task is
+ * solvable. Speaks whichever protocol the agent uses: a native tool call when
+ * the request declares tools, else the text action the agent parses.
+ */
+class OracleModel {
+    name = 'oracle';
+    free = true;
+    async complete(req) {
+        const alreadyRan = req.messages.some((m) => m.role === 'assistant');
+        const command = `bash ${ORACLE_SOLUTION_DIR}/solve.sh`;
+        if (!req.tools) {
+            const content = req.textProtocol === 'code_blocks'
+                ? alreadyRan
+                    ? `SUBMIT: ${DONE}`
+                    : `\`\`\`bash\n${command}\n\`\`\``
+                : alreadyRan
+                    ? formatJsonAction(SUBMIT, { answer: DONE })
+                    : `Running the reference solution.\n${formatJsonAction('bash', { command })}`;
+            return { message: { role: 'assistant', content }, usage: models/* EMPTY_USAGE */.uZ, finishReason: 'stop' };
+        }
+        if (alreadyRan) {
+            return { message: { role: 'assistant', content: DONE }, usage: models/* EMPTY_USAGE */.uZ, finishReason: 'stop' };
+        }
+        return {
+            message: {
+                role: 'assistant',
+                content: null,
+                tool_calls: [{ id: 'oracle-1', name: 'bash', arguments: JSON.stringify({ command }) }],
+            },
+            usage: models/* EMPTY_USAGE */.uZ,
+            finishReason: 'tool_calls',
+        };
+    }
+}
+/** `null`: does nothing and ends. Validates that a task is not already solved. */
+class NullModel {
+    name = 'null';
+    free = true;
+    async complete(req) {
+        // In a text protocol a plain reply only earns a reminder; submit so the run ends at once.
+        const content = req.tools || !req.textProtocol
+            ? 'I will not do anything.'
+            : req.textProtocol === 'code_blocks'
+                ? 'SUBMIT: I will not do anything.'
+                : formatJsonAction(SUBMIT, { answer: 'I will not do anything.' });
+        return { message: { role: 'assistant', content }, usage: models/* EMPTY_USAGE */.uZ, finishReason: 'stop' };
+    }
+}
+//# sourceMappingURL=scripted.js.map
+;// CONCATENATED MODULE: ./build/src/agents/models.js
+
+
+/** A model name to a chat model: the built-in `oracle` and `null`, else `provider/model` through the models subsystem. */
+async function resolveModel(name, config = {}) {
+    if (name === 'oracle')
+        return new OracleModel();
+    if (name === 'null')
+        return new NullModel();
+    return (0,models/* resolveProviderModel */.$K)(name, config);
+}
+//# sourceMappingURL=models.js.map
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
+var tasks = __nccwpck_require__(48475);
+;// CONCATENATED MODULE: ./build/src/agents/spec.js
+
+
+
+
+
+/**
+ * Agents declared outside the task: `builtin` (the harness's own loops, picked
+ * by the task's tools.style) or a folder holding `agent.yaml`. The folder is
+ * hashed like an image build context, so a run records exactly which agent
+ * it measured and a comparison can say the agent changed.
+ */
+const AGENT_MANIFEST = 'agent.yaml';
+/** Variables the harness sets for an external agent; agent.yaml may not set them. */
+const RESERVED_AGENT_ENV = ['OPENAI_BASE_URL', 'OPENAI_API_KEY', 'FB_INSTRUCTIONS'];
+/**
+ * Folders that hold what an install produced or a tool cached, not the agent:
+ * left out of the hash (so installing does not change it) and out of the copy
+ * into the agent's image.
+ */
+const AGENT_IGNORED_DIRS = [
+    '.git',
+    'node_modules',
+    '__pycache__',
+    '.venv',
+    '.pytest_cache',
+    '.mypy_cache',
+];
+const agentManifestSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-" (at most 64 characters)'),
+    description: schemas/* string */.YjP().optional(),
+    /**
+     * Run once per (task image, agent hash): in a derived image as root with
+     * the folder at /opt/agent (runs_in sandbox), or in the folder on the host.
+     */
+    install: schemas/* string */.YjP().min(1).optional(),
+    /** Run by bash with the instructions on stdin and in FB_INSTRUCTIONS. */
+    command: schemas/* string */.YjP().min(1),
+    runs_in: schemas/* enum */.k5n(['sandbox', 'host']).default('sandbox'),
+    env: schemas/* record */.g1P(schemas/* string */.YjP().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]).transform(String))
+        .default({})
+        .refine((env) => !RESERVED_AGENT_ENV.some((k) => k in env) && !Object.keys(env).some(isHarnessName), {
+        message: `${RESERVED_AGENT_ENV.join(', ')} and FB_* are set by the harness`,
+    }),
+    timeouts: schemas/* object */.Ikc({
+        /** How long the install step may take. */
+        install_seconds: schemas/* number */.aig().positive().default(1800),
+        /** Between asking the agent to stop (SIGTERM) and killing it. */
+        stop_grace_seconds: schemas/* number */.aig().nonnegative().max(60).default(5),
+    })
+        .strict()
+        .default({ install_seconds: 1800, stop_grace_seconds: 5 }),
+})
+    .strict();
+function isHarnessName(name) {
+    return name.startsWith('FB_');
+}
+const BUILTIN_AGENT = { kind: 'builtin' };
+const BUILTIN_AGENT_INFO = { kind: 'builtin', name: 'builtin', hash: null, runs_in: null };
+/** The content hash of an agent folder (install outputs and caches left out). */
+function hashAgentFolder(dir) {
+    return (0,sandbox/* hashBuildContext */.Cr)(dir, { skipDirs: AGENT_IGNORED_DIRS });
+}
+/**
+ * `builtin`, or an agent folder (or its agent.yaml) resolved against `baseDirs`
+ * in order (default: the current folder). Throws ManifestError naming the file
+ * and field, like a bad task.yaml.
+ */
+function loadAgent(value, baseDirs = [process.cwd()]) {
+    const raw = value.trim();
+    if (raw === '' || raw === 'builtin')
+        return BUILTIN_AGENT;
+    const candidates = baseDirs.map((b) => external_node_path_.resolve(b, raw));
+    const found = candidates.find((c) => (0,external_node_fs_.existsSync)(c)) ?? candidates[0];
+    if (!(0,external_node_fs_.existsSync)(found))
+        throw new tasks/* ManifestError */.Sh([
+            {
+                file: found,
+                field: '',
+                message: `no such agent folder; expected "builtin" or a folder holding ${AGENT_MANIFEST}`,
+            },
+        ]);
+    const manifestPath = (0,external_node_fs_.statSync)(found).isDirectory() ? external_node_path_.join(found, AGENT_MANIFEST) : found;
+    if (!(0,external_node_fs_.existsSync)(manifestPath))
+        throw new tasks/* ManifestError */.Sh([
+            { file: manifestPath, field: '', message: `no ${AGENT_MANIFEST} in the agent folder ${found}` },
+        ]);
+    const manifest = (0,tasks/* readYamlManifest */.b2)(manifestPath, agentManifestSchema);
+    const dir = external_node_path_.dirname(manifestPath);
+    return { kind: 'external', dir, manifestPath, manifest, hash: hashAgentFolder(dir) };
+}
+/** What a run records about an agent. */
+function agentInfo(spec) {
+    if (spec.kind === 'builtin')
+        return BUILTIN_AGENT_INFO;
+    if (spec.kind === 'mcp-client')
+        return { kind: 'external', name: 'mcp-client', hash: null, runs_in: 'host' };
+    return { kind: 'external', name: spec.manifest.name, hash: spec.hash, runs_in: spec.manifest.runs_in };
+}
+//# sourceMappingURL=spec.js.map
+;// CONCATENATED MODULE: ./build/src/agents/index.js
+
+
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
 /***/ 25875:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39145,13 +40462,14 @@ class BudgetEnforcer {
 __nccwpck_require__.d(__webpack_exports__, {
   uZ: () => (/* reexport */ EMPTY_USAGE),
   nH: () => (/* reexport */ ExchangeStore),
-  me: () => (/* reexport */ types_ModelError),
+  me: () => (/* reexport */ ModelError),
   yE: () => (/* reexport */ ModelGateway),
   "if": () => (/* reexport */ openAIOptionsFor),
-  $K: () => (/* reexport */ resolveProviderModel)
+  $K: () => (/* reexport */ resolveProviderModel),
+  W2: () => (/* reexport */ startGatewayServer)
 });
 
-// UNUSED EXPORTS: DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_POLICY, OUTPUT_CAP_THRESHOLD, OpenAIChatModel, WireError, errorBody, exchangeKey, loadDotEnv, normalizeRequest, parseChatCompletionRequest, startGatewayServer, toChatCompletion, toChatCompletionChunks
+// UNUSED EXPORTS: DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY_POLICY, OUTPUT_CAP_THRESHOLD, OpenAIChatModel, WireError, errorBody, exchangeKey, loadDotEnv, normalizeRequest, parseChatCompletionRequest, toChatCompletion, toChatCompletionChunks
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -39189,7 +40507,7 @@ var runs = __nccwpck_require__(30986);
 ;// CONCATENATED MODULE: ./build/src/models/types.js
 /** The chat-model interface the agent loop speaks; OpenAI's wire shape, provider-neutral. */
 /** A model error that should end the run with a reason rather than crash it. */
-class types_ModelError extends Error {
+class ModelError extends Error {
     kind;
     status;
     constructor(message, kind, 
@@ -39259,7 +40577,7 @@ class ExchangeStore {
         if (config.mode === 'record')
             (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
         else if (!(0,external_node_fs_.existsSync)(this.dir))
-            throw new types_ModelError(`--replay ${config.dir}: no such folder (record one with --record)`, 'config');
+            throw new ModelError(`--replay ${config.dir}: no such folder (record one with --record)`, 'config');
     }
     get replaying() {
         return this.config.mode === 'replay';
@@ -39271,13 +40589,13 @@ class ExchangeStore {
     replay(key, model) {
         const file = this.fileFor(key);
         if (!(0,external_node_fs_.existsSync)(file))
-            throw new types_ModelError(`replay miss: no recorded answer for this ${model} request (key ${key}) in ${this.dir}; ` +
+            throw new ModelError(`replay miss: no recorded answer for this ${model} request (key ${key}) in ${this.dir}; ` +
                 'the request differs from every recorded one (record again with --record)', 'replay_miss');
         try {
             return JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8')).response;
         }
         catch (err) {
-            throw new types_ModelError(`replay: ${file} is not a recorded exchange (${err.message})`, 'config');
+            throw new ModelError(`replay: ${file} is not a recorded exchange (${err.message})`, 'config');
         }
     }
     /** Stores an answer (the latest recording of a key wins); written atomically, secrets redacted. */
@@ -39430,7 +40748,7 @@ class ModelGateway {
                 write({ type: 'model_aborted', duration_ms: Date.now() - started, request: summary });
                 throw err;
             }
-            if (err instanceof types_ModelError) {
+            if (err instanceof ModelError) {
                 this.lastError = err;
                 write({
                     type: 'model_error',
@@ -39614,12 +40932,12 @@ class OpenAIChatModel {
                     }
                     : classify(mod, err);
                 if (!failure.retryable)
-                    throw new types_ModelError(failure.message, failure.kind, failure.status);
+                    throw new ModelError(failure.message, failure.kind, failure.status);
                 if (attempt >= this.retry.maxRetries)
-                    throw new types_ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
+                    throw new ModelError(`gave up after ${attempt} retries: ${failure.message}`, 'unavailable', failure.status);
                 const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
                 if (req.deadline !== undefined && Date.now() + delayMs >= req.deadline)
-                    throw new types_ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
+                    throw new ModelError(`${failure.message}; not retrying because waiting ${Math.ceil(delayMs / 1000)}s would pass the run's wall-time budget`, 'unavailable', failure.status);
                 req.onRetry?.({
                     attempt: attempt + 1,
                     reason: failure.reason,
@@ -39858,15 +41176,15 @@ function openAIOptionsFor(name, config = {}) {
     const env = config.env ?? process.env;
     const match = /^([a-z0-9_-]+)\/(.+)$/i.exec(name);
     if (!match)
-        throw new types_ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
+        throw new ModelError(`unknown model ${JSON.stringify(name)}: ${NAME_HELP}`, 'config');
     const provider = match[1].toLowerCase();
     const known = PROVIDERS[provider];
     const baseURL = config.baseUrl || env.OPENAI_BASE_URL || known?.baseUrl;
     if (!known && !baseURL)
-        throw new types_ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
+        throw new ModelError(`model ${name}: provider ${provider} is not built in (${Object.keys(PROVIDERS).join(', ')}); ` +
             'give its OpenAI-compatible endpoint with --base-url or OPENAI_BASE_URL', 'config');
     if (provider === 'azure' && !baseURL)
-        throw new types_ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
+        throw new ModelError(`model ${name}: Azure OpenAI needs --base-url https://<resource>.openai.azure.com/openai/v1/`, 'config');
     const keyVar = `${provider.toUpperCase().replaceAll('-', '_')}_API_KEY`;
     const apiKey = env[keyVar] || env.OPENAI_API_KEY;
     // A custom endpoint (a local vLLM, say) may need no key; the SDK still wants a non-empty one.
@@ -39875,7 +41193,7 @@ function openAIOptionsFor(name, config = {}) {
         (known?.keyRequired ?? false) &&
         !config.baseUrl &&
         !env.OPENAI_BASE_URL)
-        throw new types_ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
+        throw new ModelError(`model ${name} needs an API key: set ${keyVar === 'OPENAI_API_KEY' ? keyVar : `${keyVar} or OPENAI_API_KEY`} in the environment or in .env`, 'config');
     return {
         name,
         apiKey: apiKey || undefined,
@@ -39887,13 +41205,13 @@ function openAIOptionsFor(name, config = {}) {
 //# sourceMappingURL=resolve.js.map
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(37067);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
-var schemas = __nccwpck_require__(12311);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
+var schemas = __nccwpck_require__(41514);
 ;// CONCATENATED MODULE: ./build/src/models/wire.js
 
 
 /** A request the gateway cannot take, answered with OpenAI's error shape. */
-class wire_WireError extends Error {
+class WireError extends Error {
     status;
     type;
     code;
@@ -39908,7 +41226,7 @@ class wire_WireError extends Error {
     }
 }
 /** OpenAI's error body: `{"error": {"message", "type", "code", "param"}}`. */
-function wire_errorBody(message, type, code, param = null) {
+function errorBody(message, type, code, param = null) {
     return { error: { message, type, code, param } };
 }
 const textPart = schemas/* looseObject */._H3({ type: schemas/* literal */.euz('text'), text: schemas/* string */.YjP() });
@@ -39959,16 +41277,16 @@ const chatCompletionRequest = schemas/* object */.Ikc({
     stream_options: schemas/* looseObject */._H3({ include_usage: schemas/* boolean */.zMY().optional() }).nullish(),
 });
 /** A request body as an OpenAI client sends it, checked and turned into the gateway's ChatRequest. */
-function wire_parseChatCompletionRequest(body) {
+function parseChatCompletionRequest(body) {
     const parsed = chatCompletionRequest.safeParse(body);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue?.path.join('.') || 'body';
-        throw new wire_WireError(`invalid request: ${where}: ${issue?.message ?? 'not a chat completion request'}`, 400, 'invalid_request_error', null, where);
+        throw new WireError(`invalid request: ${where}: ${issue?.message ?? 'not a chat completion request'}`, 400, 'invalid_request_error', null, where);
     }
     const wire = parsed.data;
     if (wire.n !== undefined && wire.n !== null && wire.n !== 1)
-        throw new wire_WireError('the gateway answers one choice per request (n must be 1)', 400, 'invalid_request_error', null, 'n');
+        throw new WireError('the gateway answers one choice per request (n must be 1)', 400, 'invalid_request_error', null, 'n');
     const names = new Map();
     const messages = wire.messages.map((m, i) => {
         const text = () => flattenContent(m.content, `messages.${i}.content`);
@@ -40028,12 +41346,12 @@ function flattenContent(c, where) {
         else if (part.type === 'refusal' && typeof part.refusal === 'string')
             texts.push(part.refusal);
         else
-            throw new wire_WireError(`${where}.${i}: content parts of type ${JSON.stringify(part.type)} are not supported; the gateway carries text`, 400, 'invalid_request_error', 'unsupported_content', `${where}.${i}`);
+            throw new WireError(`${where}.${i}: content parts of type ${JSON.stringify(part.type)} are not supported; the gateway carries text`, 400, 'invalid_request_error', 'unsupported_content', `${where}.${i}`);
     }
     return texts.join('\n');
 }
 function completionId() {
-    return `chatcmpl-fb${randomBytes(12).toString('hex')}`;
+    return `chatcmpl-fb${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`;
 }
 function wireUsage(r) {
     return {
@@ -40051,7 +41369,7 @@ function wireToolCalls(calls) {
     }));
 }
 /** A non-streaming chat completion as OpenAI returns it. */
-function wire_toChatCompletion(r, model, id = completionId()) {
+function toChatCompletion(r, model, id = completionId()) {
     const calls = wireToolCalls(r.message.tool_calls);
     return {
         id,
@@ -40079,7 +41397,7 @@ function wire_toChatCompletion(r, model, id = completionId()) {
  * each tool call whole, the finish reason, then (when asked for) a last
  * chunk with the usage and no choices, as OpenAI sends it.
  */
-function wire_toChatCompletionChunks(r, model, includeUsage, id = completionId()) {
+function toChatCompletionChunks(r, model, includeUsage, id = completionId()) {
     const created = Math.floor(Date.now() / 1000);
     const usage = includeUsage ? { usage: null } : {};
     const chunk = (delta, finish = null) => ({
@@ -40232,7 +41550,7 @@ function toMessages(input) {
     return out;
 }
 /** A Responses request to the gateway's ChatRequest; `history` is what a previous_response_id stands for. */
-function responses_parseResponsesRequest(body, history) {
+function parseResponsesRequest(body, history) {
     const parsed = responsesRequest.safeParse(body);
     if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -40288,9 +41606,9 @@ function responses_parseResponsesRequest(body, history) {
     };
     return { wire, req };
 }
-const newId = (prefix) => `${prefix}_fb${randomBytes(12).toString('hex')}`;
+const newId = (prefix) => `${prefix}_fb${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`;
 /** The `response` object for an answer (status `incomplete` when the reply hit its token cap). */
-function responses_toResponse(r, model, wire, id = newId('resp')) {
+function toResponse(r, model, wire, id = newId('resp')) {
     const output = [];
     if (r.message.content)
         output.push({
@@ -40346,7 +41664,7 @@ function responses_toResponse(r, model, wire, id = newId('resp')) {
  * them: created, in_progress, each output item (added, its text or
  * arguments as one delta, done), then completed (or incomplete).
  */
-function responses_toResponseEvents(response) {
+function toResponseEvents(response) {
     const events = [];
     const emit = (type, data) => events.push({ type, sequence_number: events.length, ...data });
     const pending = { ...response, status: 'in_progress', incomplete_details: null, output: [], usage: null };
@@ -40401,7 +41719,7 @@ function responses_toResponseEvents(response) {
 
 
 
-const DEFAULT_MAX_BODY = (/* unused pure expression or super */ null && (32 * 1024 * 1024));
+const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 /** Responses kept for previous_response_id; an agent continues its latest ones. */
 const MAX_REMEMBERED = 256;
 /**
@@ -40416,11 +41734,11 @@ const MAX_REMEMBERED = 256;
  * that clients would retry.
  */
 async function startGatewayServer(opts) {
-    const token = opts.token ?? `fbgw-${randomBytes(24).toString('base64url')}`;
-    registerSecret(token);
+    const token = opts.token ?? `fbgw-${(0,external_node_crypto_.randomBytes)(24).toString('base64url')}`;
+    (0,runs/* registerSecret */.cl)(token);
     const expected = digest(`Bearer ${token}`);
     const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
-    const server = http.createServer((req, res) => {
+    const server = external_node_http_.createServer((req, res) => {
         handle(req, res).catch((err) => {
             if (!res.headersSent)
                 sendError(res, 500, 'server_error', null, `gateway error: ${String(err)}`);
@@ -40430,7 +41748,7 @@ async function startGatewayServer(opts) {
     });
     async function handle(req, res) {
         const given = req.headers.authorization ?? '';
-        if (!timingSafeEqual(digest(given), expected)) {
+        if (!(0,external_node_crypto_.timingSafeEqual)(digest(given), expected)) {
             req.resume();
             return sendError(res, 401, 'invalid_request_error', 'invalid_api_key', given
                 ? 'Incorrect API key provided for this run'
@@ -40484,7 +41802,7 @@ async function startGatewayServer(opts) {
                     return sendJson(res, 200, response);
                 startEvents(res);
                 for (const event of toResponseEvents(response))
-                    res.write(`event: ${event.type}\ndata: ${redact(JSON.stringify(event))}\n\n`);
+                    res.write(`event: ${event.type}\ndata: ${(0,runs/* redact */.E$)(JSON.stringify(event))}\n\n`);
                 return void res.end();
             }
             const { wire, req: chatReq } = parseChatCompletionRequest(body);
@@ -40493,7 +41811,7 @@ async function startGatewayServer(opts) {
                 return sendJson(res, 200, toChatCompletion(answer, model));
             startEvents(res);
             for (const chunk of toChatCompletionChunks(answer, model, wire.stream_options?.include_usage === true))
-                res.write(`data: ${redact(JSON.stringify(chunk))}\n\n`);
+                res.write(`data: ${(0,runs/* redact */.E$)(JSON.stringify(chunk))}\n\n`);
             res.end('data: [DONE]\n\n');
         }
         catch (err) {
@@ -40523,7 +41841,7 @@ async function startGatewayServer(opts) {
     });
     let url;
     if (opts.socketPath) {
-        chmodSync(opts.socketPath, 0o666);
+        (0,external_node_fs_.chmodSync)(opts.socketPath, 0o666);
         url = 'http://localhost/v1';
     }
     else {
@@ -40549,7 +41867,7 @@ function sendFailure(res, err) {
 function describeFailure(err) {
     if (err instanceof WireError)
         return [err.status, err.type, err.code, err.message, err.param];
-    if (err instanceof BudgetExceeded)
+    if (err instanceof budgets/* BudgetExceeded */.L)
         return [
             403,
             'budget_exceeded',
@@ -40575,7 +41893,7 @@ function sendError(res, status, type, code, message, param = null) {
 }
 /** Every byte that leaves the gateway is redacted: no registered secret can go out in a body. */
 function sendJson(res, status, body, headers = {}) {
-    const text = redact(JSON.stringify(body));
+    const text = (0,runs/* redact */.E$)(JSON.stringify(body));
     res.writeHead(status, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
@@ -40607,12 +41925,12 @@ function readBody(req, max) {
     });
 }
 function digest(s) {
-    return createHash('sha256').update(s).digest();
+    return (0,external_node_crypto_.createHash)('sha256').update(s).digest();
 }
 function removeStaleSocket(p) {
     try {
-        if (lstatSync(p).isSocket())
-            unlinkSync(p);
+        if ((0,external_node_fs_.lstatSync)(p).isSocket())
+            (0,external_node_fs_.unlinkSync)(p);
     }
     catch {
         // Nothing there.
@@ -40638,9 +41956,12 @@ function removeStaleSocket(p) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  yL: () => (/* reexport */ BUILTIN_AGENT_RECORD),
   dK: () => (/* reexport */ RunDirectory),
   ED: () => (/* reexport */ TranscriptWriter),
+  BT: () => (/* reexport */ agentsDiffer),
   J7: () => (/* reexport */ blankRunResult),
+  P7: () => (/* reexport */ describeAgent),
   Yl: () => (/* reexport */ findLatestSuiteRun),
   Uo: () => (/* reexport */ getSuiteRun),
   F$: () => (/* reexport */ newRunId),
@@ -40660,7 +41981,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   bE: () => (/* reexport */ upsertSuiteRun)
 });
 
-// UNUSED EXPORTS: MIGRATIONS, SCHEMA_VERSION, checkOutcomeSchema, findRunsById, findSuiteRunsById, indexRun, insertRun, listRuns, loadSqlJs, migrate, openDatabase, runStatusSchema, timestampSlug
+// UNUSED EXPORTS: MIGRATIONS, SCHEMA_VERSION, agentInfoSchema, checkOutcomeSchema, findRunsById, findSuiteRunsById, indexRun, insertRun, listRuns, loadSqlJs, migrate, openDatabase, runStatusSchema, timestampSlug
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -40794,6 +42115,87 @@ function replaceAll(bytes, needle) {
     return Buffer.concat(parts);
 }
 //# sourceMappingURL=redact.js.map
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
+var schemas = __nccwpck_require__(41514);
+;// CONCATENATED MODULE: ./build/src/runs/result.js
+
+/** `result.json`: what one run did and how it scored. Readable even after a crash. */
+const checkOutcomeSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    type: schemas/* string */.YjP(),
+    tier: schemas/* enum */.k5n(['deterministic', 'reference', 'rubric']),
+    weight: schemas/* number */.aig(),
+    gating: schemas/* boolean */.zMY(),
+    /** `error` means the grader itself broke, not that the work failed. */
+    status: schemas/* enum */.k5n(['passed', 'failed', 'skipped', 'error']),
+    /** 0..1 for this check (partial credit only for rubric checks). */
+    score: schemas/* number */.aig(),
+    explanation: schemas/* string */.YjP(),
+});
+/** The agent a run measured: the built-in loops, or an agent folder named by its content hash. */
+const agentInfoSchema = schemas/* object */.Ikc({
+    kind: schemas/* enum */.k5n(['builtin', 'external']),
+    name: schemas/* string */.YjP(),
+    /** The agent folder's content hash; null for the built-in agents. */
+    hash: schemas/* string */.YjP().nullable(),
+    runs_in: schemas/* enum */.k5n(['sandbox', 'host']).nullable(),
+});
+const runStatusSchema = schemas/* enum */.k5n([
+    'completed',
+    'environment_error',
+    'grader_error',
+    'crashed',
+    'interrupted',
+]);
+const runResultSchema = schemas/* object */.Ikc({
+    schema_version: schemas/* literal */.euz(1),
+    run_id: schemas/* string */.YjP(),
+    task_id: schemas/* string */.YjP(),
+    model: schemas/* string */.YjP(),
+    suite_run_id: schemas/* string */.YjP().nullable(),
+    epoch: schemas/* number */.aig().int(),
+    status: runStatusSchema,
+    score: schemas/* number */.aig(),
+    passed: schemas/* boolean */.zMY(),
+    pass_threshold: schemas/* number */.aig(),
+    /** Why the agent was stopped early: `budget_exceeded:<kind>`, `error:<kind>`, `interrupted`; null when it finished. */
+    kill_reason: schemas/* string */.YjP().nullable(),
+    /** How the agent loop ended: final_answer, submit, turn_limit, budget_exceeded, error, interrupted, not_started. */
+    stop_reason: schemas/* string */.YjP(),
+    error: schemas/* object */.Ikc({ kind: schemas/* string */.YjP(), message: schemas/* string */.YjP() }).nullable(),
+    tokens: schemas/* object */.Ikc({ input: schemas/* number */.aig(), cached_input: schemas/* number */.aig(), output: schemas/* number */.aig(), total: schemas/* number */.aig() }),
+    /** Null when a model used had no price; never a silent 0. */
+    cost_usd: schemas/* number */.aig().nullable(),
+    judge_cost_usd: schemas/* number */.aig().nullable(),
+    turns: schemas/* number */.aig().int(),
+    tool_calls: schemas/* number */.aig().int(),
+    timings: schemas/* object */.Ikc({ setup_s: schemas/* number */.aig(), agent_s: schemas/* number */.aig(), grading_s: schemas/* number */.aig(), total_s: schemas/* number */.aig() }),
+    checks: schemas/* array */.YOg(checkOutcomeSchema),
+    started_at: schemas/* string */.YjP(),
+    finished_at: schemas/* string */.YjP(),
+    task: schemas/* object */.Ikc({ difficulty: schemas/* string */.YjP(), domain: schemas/* string */.YjP(), title: schemas/* string */.YjP() }),
+    sandbox: schemas/* string */.YjP(),
+    /** Absent in results written before agents could be chosen: those ran the built-in agent. */
+    agent: agentInfoSchema.optional(),
+});
+/** What a run that predates agent records measured: the built-in agent. */
+const BUILTIN_AGENT_RECORD = {
+    kind: 'builtin',
+    name: 'builtin',
+    hash: null,
+    runs_in: null,
+};
+/** `builtin`, or `name (hash)`: how reports and comparisons name an agent (absent: builtin). */
+function describeAgent(info) {
+    if (!info)
+        return 'builtin';
+    return info.hash ? `${info.name} (${info.hash.slice(0, 12)})` : info.name;
+}
+/** True when two runs measured different agents (a missing record is the built-in agent). */
+function agentsDiffer(a, b) {
+    return (a?.name ?? 'builtin') !== (b?.name ?? 'builtin') || (a?.hash ?? null) !== (b?.hash ?? null);
+}
+//# sourceMappingURL=result.js.map
 // EXTERNAL MODULE: external "node:module"
 var external_node_module_ = __nccwpck_require__(98995);
 // EXTERNAL MODULE: external "node:url"
@@ -40822,6 +42224,7 @@ function loadSqlJs() {
 }
 //# sourceMappingURL=sqljs.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/index-db.js
+
 
 
 
@@ -40862,6 +42265,15 @@ const MIGRATIONS = [
    CREATE INDEX suite_runs_label ON suite_runs(suite_id, label, started_at);
    CREATE INDEX runs_model ON runs(model, started_at);
    CREATE INDEX runs_started ON runs(started_at);`,
+    // 3: the agent each run measured: `builtin`, or an agent folder as `name (hash)` (agent),
+    // with its name and full content hash. Null for runs recorded before agents could be chosen.
+    `ALTER TABLE runs ADD COLUMN agent TEXT;
+   ALTER TABLE runs ADD COLUMN agent_name TEXT;
+   ALTER TABLE runs ADD COLUMN agent_hash TEXT;
+   ALTER TABLE suite_runs ADD COLUMN agent TEXT;
+   ALTER TABLE suite_runs ADD COLUMN agent_name TEXT;
+   ALTER TABLE suite_runs ADD COLUMN agent_hash TEXT;
+   CREATE INDEX runs_agent ON runs(agent, started_at);`,
 ];
 const SCHEMA_VERSION = MIGRATIONS.length;
 function userVersion(db) {
@@ -40972,8 +42384,8 @@ async function readIndex(file, fn) {
 function insertRun(db, result, runDir) {
     db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
        error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
-       wall_seconds, started_at, finished_at, run_dir, difficulty, domain)
-     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
+       wall_seconds, started_at, finished_at, run_dir, difficulty, domain, agent, agent_name, agent_hash)
+     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
         result.run_id,
         result.task_id,
         result.model,
@@ -40999,6 +42411,9 @@ function insertRun(db, result, runDir) {
         runDir,
         result.task.difficulty,
         result.task.domain,
+        result.agent ? describeAgent(result.agent) : null,
+        result.agent?.name ?? null,
+        result.agent?.hash ?? null,
     ]);
     db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
     for (const c of result.checks) {
@@ -41041,10 +42456,13 @@ const SUITE_RUN_COLUMNS = [
     'environment_errors',
     'suite_file',
     'config_json',
+    'agent',
+    'agent_name',
+    'agent_hash',
 ];
 /** Inserts or replaces a suite run row. */
 function upsertSuiteRun(db, record) {
-    db.run(`INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`, SUITE_RUN_COLUMNS.map((c) => record[c]));
+    db.run(`INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`, SUITE_RUN_COLUMNS.map((c) => (record[c] ?? null)));
 }
 function toSuiteRun(row) {
     const out = {};
@@ -41112,6 +42530,9 @@ function toRun(row) {
         run_dir: str(row.run_dir),
         difficulty: str(row.difficulty),
         domain: str(row.domain),
+        agent: str(row.agent),
+        agent_name: str(row.agent_name),
+        agent_hash: str(row.agent_hash),
     };
 }
 /** Runs matching the filters, newest first. */
@@ -41153,60 +42574,6 @@ function escapeLike(s) {
     return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 //# sourceMappingURL=queries.js.map
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
-var schemas = __nccwpck_require__(12311);
-;// CONCATENATED MODULE: ./build/src/runs/result.js
-
-/** `result.json`: what one run did and how it scored. Readable even after a crash. */
-const checkOutcomeSchema = schemas/* object */.Ikc({
-    name: schemas/* string */.YjP(),
-    type: schemas/* string */.YjP(),
-    tier: schemas/* enum */.k5n(['deterministic', 'reference', 'rubric']),
-    weight: schemas/* number */.aig(),
-    gating: schemas/* boolean */.zMY(),
-    /** `error` means the grader itself broke, not that the work failed. */
-    status: schemas/* enum */.k5n(['passed', 'failed', 'skipped', 'error']),
-    /** 0..1 for this check (partial credit only for rubric checks). */
-    score: schemas/* number */.aig(),
-    explanation: schemas/* string */.YjP(),
-});
-const runStatusSchema = schemas/* enum */.k5n([
-    'completed',
-    'environment_error',
-    'grader_error',
-    'crashed',
-    'interrupted',
-]);
-const runResultSchema = schemas/* object */.Ikc({
-    schema_version: schemas/* literal */.euz(1),
-    run_id: schemas/* string */.YjP(),
-    task_id: schemas/* string */.YjP(),
-    model: schemas/* string */.YjP(),
-    suite_run_id: schemas/* string */.YjP().nullable(),
-    epoch: schemas/* number */.aig().int(),
-    status: runStatusSchema,
-    score: schemas/* number */.aig(),
-    passed: schemas/* boolean */.zMY(),
-    pass_threshold: schemas/* number */.aig(),
-    /** Why the agent was stopped early: `budget_exceeded:<kind>`, `error:<kind>`, `interrupted`; null when it finished. */
-    kill_reason: schemas/* string */.YjP().nullable(),
-    /** How the agent loop ended: final_answer, submit, turn_limit, budget_exceeded, error, interrupted, not_started. */
-    stop_reason: schemas/* string */.YjP(),
-    error: schemas/* object */.Ikc({ kind: schemas/* string */.YjP(), message: schemas/* string */.YjP() }).nullable(),
-    tokens: schemas/* object */.Ikc({ input: schemas/* number */.aig(), cached_input: schemas/* number */.aig(), output: schemas/* number */.aig(), total: schemas/* number */.aig() }),
-    /** Null when a model used had no price; never a silent 0. */
-    cost_usd: schemas/* number */.aig().nullable(),
-    judge_cost_usd: schemas/* number */.aig().nullable(),
-    turns: schemas/* number */.aig().int(),
-    tool_calls: schemas/* number */.aig().int(),
-    timings: schemas/* object */.Ikc({ setup_s: schemas/* number */.aig(), agent_s: schemas/* number */.aig(), grading_s: schemas/* number */.aig(), total_s: schemas/* number */.aig() }),
-    checks: schemas/* array */.YOg(checkOutcomeSchema),
-    started_at: schemas/* string */.YjP(),
-    finished_at: schemas/* string */.YjP(),
-    task: schemas/* object */.Ikc({ difficulty: schemas/* string */.YjP(), domain: schemas/* string */.YjP(), title: schemas/* string */.YjP() }),
-    sandbox: schemas/* string */.YjP(),
-});
-//# sourceMappingURL=result.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/run-dir.js
 
 
@@ -41357,1827 +42724,36 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 75992:
+/***/ 69420:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  hw: () => (/* reexport */ plan_SuiteInputError),
-  qT: () => (/* reexport */ compareSuiteRuns),
-  Yl: () => (/* reexport */ runs/* findLatestSuiteRun */.Yl),
-  bu: () => (/* reexport */ loadSuite),
-  Df: () => (/* reexport */ readSuiteSummary),
-  hm: () => (/* reexport */ renderComparisonMarkdown),
-  og: () => (/* reexport */ runSuite),
-  Id: () => (/* reexport */ verdictLabel)
+  uk: () => (/* reexport */ AGENT_DIR_IN_SANDBOX),
+  xL: () => (/* reexport */ CappedCollector),
+  lp: () => (/* reexport */ GATEWAY_SOCKET_NAME),
+  rV: () => (/* reexport */ OUTPUT_LIMITS),
+  ES: () => (/* reexport */ SandboxError),
+  sO: () => (/* reexport */ capOutput),
+  vN: () => (/* reexport */ chooseSandboxKind),
+  _i: () => (/* reexport */ createSandbox),
+  nD: () => (/* reexport */ ensureAgentImage),
+  Yt: () => (/* reexport */ ensureImage),
+  Cr: () => (/* reexport */ hashBuildContext),
+  HZ: () => (/* reexport */ lockPath),
+  ZL: () => (/* reexport */ shellQuote),
+  Ux: () => (/* reexport */ withFileLock)
 });
 
-// UNUSED EXPORTS: buildSummary, createProgressReporter, discoverSuiteFiles, findBaselineSuiteRun, matchesTaskFilter, renderReportMarkdown, resolveSuiteRun, suiteManifestSchema, suiteRunRecord, suiteSensitivity
+// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, LOCAL_WARNING, LocalSubprocessRunner, OWNER_LABEL, RUN_LABEL, agentDockerfile, baseImagesOf, confineLexically, detectCompose, dockerCall, gatewayUrlInSandbox, isOrphan, listLabelled, liveSandboxCount, minimalEnv, projectName, removeByLabel, removeResources, resolveHostPath, runLabels
 
-// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
-var runs = __nccwpck_require__(30986);
-;// CONCATENATED MODULE: ./build/src/suites/format.js
-/** Number formatting shared by the suite report and the comparison. */
-function fmtScore(v) {
-    return v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2);
-}
-function fmtPercent(v) {
-    return v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(0)}%`;
-}
-/** A change in points of a 0..1 score: `+12.5 pts`. */
-function fmtPoints(v) {
-    if (v === null || v === undefined || Number.isNaN(v))
-        return '-';
-    const pts = v * 100;
-    return `${pts >= 0 ? '+' : ''}${pts.toFixed(1)} pts`;
-}
-function fmtUsd(v) {
-    if (v === null || v === undefined)
-        return 'unknown';
-    return v < 0.01 && v > 0 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`;
-}
-function fmtTokens(n) {
-    if (n >= 1_000_000)
-        return `${(n / 1_000_000).toFixed(2)}M`;
-    if (n >= 10_000)
-        return `${(n / 1000).toFixed(1)}k`;
-    return String(Math.round(n));
-}
-function fmtSeconds(s) {
-    if (s >= 3600)
-        return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
-    if (s >= 60)
-        return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-    return `${s.toFixed(1)}s`;
-}
-/** A relative change, `+12%`, or `-` when the base is zero or unknown. */
-function fmtRelative(base, head) {
-    if (base === null || head === null || base === 0)
-        return '-';
-    const r = (head - base) / base;
-    return `${r >= 0 ? '+' : ''}${(r * 100).toFixed(0)}%`;
-}
-/** A markdown table; pipes in cells are escaped. */
-function mdTable(headers, rows) {
-    const esc = (c) => String(c).replaceAll('|', '\\|').replaceAll('\n', ' ');
-    return [
-        `| ${headers.map(esc).join(' | ')} |`,
-        `|${headers.map(() => ' --- ').join('|')}|`,
-        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-    ].join('\n');
-}
-/** Long free text (error messages) cut to one short line for a table. */
-function oneLine(text, max = 120) {
-    if (!text)
-        return '';
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-//# sourceMappingURL=format.js.map
-;// CONCATENATED MODULE: ./build/src/suites/compare-report.js
-
-/**
- * The prose of a comparison: verdict labels, the one-line statements stored
- * with each task and with the suite, and the markdown report.
- */
-/** The label a person reads for a verdict: improved, regressed, no clear change or cannot tell. */
-function verdictLabel(v) {
-    if (v.verdict === 'no_clear_change')
-        return v.conclusive ? 'no clear change' : 'cannot tell';
-    return v.verdict;
-}
-const NOT_COMPARED = {
-    added: 'only in the head suite run',
-    removed: 'only in the base suite run',
-    unscored: 'no scored run on one side (environment errors or not run)',
-};
-/** A task's statement: its verdict, pass counts, Fisher's test and what its runs could detect. */
-function taskStatement(t, power) {
-    if (t.presence !== 'both' || !t.base || !t.head || t.p_value === null || t.q_value === null)
-        return `cannot tell: ${NOT_COMPARED[t.presence === 'both' ? 'unscored' : t.presence]}`;
-    const { base, head } = t;
-    const counts = `${base.passes}/${base.scored} → ${head.passes}/${head.scored} passed`;
-    const test = `Fisher p = ${fmtP(t.p_value)}, q = ${fmtP(t.q_value)}`;
-    const detect = t.min_detectable_effect === null
-        ? `with ${base.scored} and ${head.scored} runs no change in pass rate can be detected`
-        : `detects pass-rate changes of ≥ ${Math.round(t.min_detectable_effect * 100)} pts at ${Math.round(power * 100)}% power`;
-    return `${verdictLabel(t)}: ${counts} (${test}); ${detect}`;
-}
-/** The suite's statement: its verdict, the change in mean score and what a suite of this size can detect. */
-function overallStatement(o, size) {
-    if (o.tasks_compared === 0)
-        return 'cannot tell: no task has scored runs in both suite runs';
-    const p = o.verdict === 'improved' ? o.p_improved : Math.min(o.p_regressed, o.p_improved);
-    const change = `mean score ${fmtScore(o.base_mean)} → ${fmtScore(o.head_mean)} (${fmtPoints(o.score_change)}), p = ${fmtP(p)}`;
-    const sizeText = describeSize(size.runsPerTask);
-    const detect = !size.canReject
-        ? `with ${sizeText} no outcome could be significant at ${o.alpha}`
-        : `with ${sizeText} this suite detects changes of ≥ ${unsignedPoints(o.min_detectable_effect)} at ${Math.round(o.power * 100)}% power`;
-    const significantButSmall = o.verdict === 'no_clear_change' &&
-        (o.p_regressed < o.alpha || o.p_improved < o.alpha) &&
-        Math.abs(o.score_change) < o.min_effect
-        ? `; significant but below the minimum effect of ${unsignedPoints(o.min_effect)}`
-        : '';
-    const statement = `${verdictLabel(o)}: ${change}${significantButSmall}; ${detect}`;
-    return o.single_sample
-        ? `${statement}. This rests on a single sample per task (1 epoch): run more epochs for a firmer verdict`
-        : statement;
-}
-function describeSize(runsPerTask) {
-    const runs = new Set(runsPerTask.flatMap((r) => [r.base, r.head]));
-    const epochs = runs.size === 1 ? `${[...runs][0]} epoch${[...runs][0] === 1 ? '' : 's'}` : 'varying epochs';
-    return `${runsPerTask.length} task${runsPerTask.length === 1 ? '' : 's'} × ${epochs}`;
-}
-function fmtP(p) {
-    if (p < 0.001)
-        return '< 0.001';
-    return p.toFixed(3);
-}
-/** A size of change in points, without a sign: `12.5 pts`. */
-function unsignedPoints(v) {
-    return fmtPoints(v).replace('+', '');
-}
-const MARK = {
-    improved: '🟢',
-    regressed: '🔴',
-    'no clear change': '⚪',
-    'cannot tell': '❔',
-};
-function sideLabel(s) {
-    const where = [
-        s.branch ? `\`${s.branch}\`` : null,
-        s.label ? `label \`${s.label}\`` : null,
-        s.commit_sha ? `\`${s.commit_sha.slice(0, 8)}\`` : null,
-    ]
-        .filter(Boolean)
-        .join(' ');
-    return `\`${s.suite_run_id}\`${where ? ` (${where})` : ''}`;
-}
-function passes(t) {
-    return t ? `${t.passes}/${t.scored}` : '-';
-}
-/** The comparison as markdown: headline verdict, per-task table, cost and token changes, and the method. */
-function renderComparisonMarkdown(c, opts = {}) {
-    const o = c.overall;
-    const label = verdictLabel(o);
-    const out = [];
-    out.push(`## ${opts.title ?? `Suite ${c.head.suite_id}: ${c.head.model}`}`);
-    out.push('');
-    out.push(`**${MARK[label] ?? ''} ${label[0]?.toUpperCase()}${label.slice(1)}**: ${o.statement.replace(/^[^:]*: /, '')}.`);
-    out.push('');
-    out.push(`- Head: ${sideLabel(c.head)}`);
-    out.push(`- Base: ${sideLabel(c.base)}`);
-    for (const w of c.warnings)
-        out.push(`- ⚠️ ${w}`);
-    out.push('');
-    out.push(mdTable(['', 'Base', 'Head', 'Change'], [
-        ['Mean score', fmtScore(o.base_mean), fmtScore(o.head_mean), fmtPoints(o.score_change)],
-        [
-            'Passed runs',
-            `${c.base.passed_runs}/${c.base.scored_runs}`,
-            `${c.head.passed_runs}/${c.head.scored_runs}`,
-            '',
-        ],
-        ['Environment errors', c.base.environment_errors, c.head.environment_errors, ''],
-        [
-            'Tokens per run',
-            c.base.tokens_per_run === null ? '-' : fmtTokens(c.base.tokens_per_run),
-            c.head.tokens_per_run === null ? '-' : fmtTokens(c.head.tokens_per_run),
-            fmtRelative(c.base.tokens_per_run, c.head.tokens_per_run),
-        ],
-        [
-            'Cost per run',
-            fmtUsd(c.base.cost_per_run),
-            fmtUsd(c.head.cost_per_run),
-            fmtRelative(c.base.cost_per_run, c.head.cost_per_run),
-        ],
-        [
-            'Total cost',
-            fmtUsd(c.base.cost_usd),
-            fmtUsd(c.head.cost_usd),
-            fmtRelative(c.base.cost_usd, c.head.cost_usd),
-        ],
-    ]));
-    out.push('');
-    out.push(mdTable([
-        'Task',
-        'Passed (base → head)',
-        'Score (base → head)',
-        'Δ score',
-        'Δ tokens/run',
-        'Δ cost/run',
-        'Verdict',
-    ], c.tasks.map((t) => {
-        const l = verdictLabel(t);
-        return [
-            t.task_id,
-            `${passes(t.base)} → ${passes(t.head)}`,
-            `${fmtScore(t.base?.mean_score)} → ${fmtScore(t.head?.mean_score)}`,
-            fmtPoints(t.score_change),
-            fmtRelative(t.base?.tokens_per_run ?? null, t.head?.tokens_per_run ?? null),
-            fmtRelative(t.base?.cost_per_run ?? null, t.head?.cost_per_run ?? null),
-            `${MARK[l] ?? ''} ${l}`,
-        ];
-    })));
-    out.push('');
-    out.push('<details><summary>How this was decided</summary>');
-    out.push('');
-    out.push(`- Overall: ${o.method} on the change in mean score over ${o.tasks_compared} task(s); a verdict needs p < ${o.alpha} ` +
-        `in its direction and a change of at least ${unsignedPoints(o.min_effect)}. ` +
-        `Minimum detectable effect at ${Math.round(o.power * 100)}% power: ${o.min_detectable_effect === null ? 'none' : unsignedPoints(o.min_detectable_effect)}.`);
-    out.push('- Per task: Fisher’s exact test on pass counts, Benjamini–Hochberg adjusted across tasks; a verdict needs q < ' +
-        `${o.alpha} and a pass-rate change of at least ${unsignedPoints(o.min_task_effect)}.`);
-    out.push('- Environment errors are not scored on either side.');
-    for (const t of c.tasks)
-        out.push(`- ${t.task_id}: ${t.statement}`);
-    out.push('');
-    out.push('</details>');
-    return `${out.join('\n').trimEnd()}\n`;
-}
-//# sourceMappingURL=compare-report.js.map
-;// CONCATENATED MODULE: ./build/src/suites/stats.js
-/**
- * Small-sample statistics for suite reports and comparisons, written out so
- * that every number in a report can be traced to a formula here.
- */
-/** A seeded PRNG (mulberry32): deterministic comparisons and simulations. */
-function seededRandom(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-function mean(xs) {
-    return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
-}
-/** The sample variance (n - 1 in the denominator); NaN below two values. */
-function sampleVariance(xs) {
-    if (xs.length < 2)
-        return Number.NaN;
-    const m = mean(xs);
-    return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
-}
-function logGamma(x) {
-    // Lanczos approximation (g = 7, n = 9).
-    const c = [
-        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-    ];
-    if (x < 0.5)
-        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-    const y = x - 1;
-    let a = c[0];
-    const t = y + 7.5;
-    for (let i = 1; i < 9; i++)
-        a += c[i] / (y + i);
-    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-}
-/** The regularized incomplete beta function I_x(a, b), by its continued fraction. */
-function incompleteBeta(x, a, b) {
-    if (x <= 0)
-        return 0;
-    if (x >= 1)
-        return 1;
-    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
-    if (x > (a + 1) / (a + b + 2))
-        return 1 - incompleteBeta(1 - x, b, a);
-    const tiny = 1e-300;
-    let f = 1;
-    let c = 1;
-    let d = 0;
-    for (let i = 0; i <= 400; i++) {
-        const m = Math.floor(i / 2);
-        let numerator;
-        if (i === 0)
-            numerator = 1;
-        else if (i % 2 === 0)
-            numerator = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
-        else
-            numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
-        d = 1 + numerator * d;
-        if (Math.abs(d) < tiny)
-            d = tiny;
-        d = 1 / d;
-        c = 1 + numerator / c;
-        if (Math.abs(c) < tiny)
-            c = tiny;
-        const cd = c * d;
-        f *= cd;
-        if (Math.abs(1 - cd) < 1e-12)
-            break;
-    }
-    return (front * (f - 1)) / a;
-}
-/** P(T <= t) for Student's t with `df` degrees of freedom. */
-function studentTCdf(t, df) {
-    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
-    return t >= 0 ? 1 - tail : tail;
-}
-/** The `p` quantile of Student's t (bisection on the CDF). */
-function studentTQuantile(p, df) {
-    let lo = -1e3;
-    let hi = 1e3;
-    for (let i = 0; i < 200; i++) {
-        const mid = (lo + hi) / 2;
-        if (studentTCdf(mid, df) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
-}
-/** The `p` quantile of the standard normal (Acklam's rational approximation, |error| < 1.2e-9). */
-function normalQuantile(p) {
-    const a = [
-        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-        2.506628277459239,
-    ];
-    const b = [
-        -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
-    ];
-    const c = [
-        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-        2.938163982698783,
-    ];
-    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-    const poly = (k, x) => k.reduce((s, v) => s * x + v, 0);
-    const low = 0.02425;
-    if (p < low) {
-        const q = Math.sqrt(-2 * Math.log(p));
-        return poly(c, q) / (poly(d, q) * q + 1);
-    }
-    if (p > 1 - low)
-        return -normalQuantile(1 - p);
-    const q = p - 0.5;
-    const r = q * q;
-    return (poly(a, r) * q) / (poly(b, r) * r + 1);
-}
-/** The mean with a two-sided 95% t-interval. */
-function meanWithCi95(xs) {
-    const m = mean(xs);
-    if (xs.length < 2)
-        return { mean: m, low: null, high: null, n: xs.length };
-    const half = studentTQuantile(0.975, xs.length - 1) * Math.sqrt(sampleVariance(xs) / xs.length);
-    return { mean: m, low: m - half, high: m + half, n: xs.length };
-}
-/**
- * The unbiased pass@k estimator (Chen et al., 2021): the chance that at
- * least one of k samples drawn from the n recorded ones passes, given c passed.
- */
-function passAtK(n, c, k) {
-    if (k > n)
-        throw new Error(`pass@${k} needs at least ${k} samples, got ${n}`);
-    if (n - c < k)
-        return 1;
-    // 1 - C(n-c, k) / C(n, k), as a product to stay finite.
-    let notPassed = 1;
-    for (let i = n - c + 1; i <= n; i++)
-        notPassed *= 1 - k / i;
-    return 1 - notPassed;
-}
-/** log C(n, k), for counts too large for `choose`. */
-function logChoose(n, k) {
-    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
-}
-function choose(n, k) {
-    if (k < 0 || k > n)
-        return 0;
-    return Math.round(Math.exp(logChoose(n, k)));
-}
-/**
- * Fisher's exact test on two pass counts: `c1` of `n1` against `c2` of `n2`.
- * The two-sided p sums the tables no more likely than the one observed.
- */
-function fisherExact(c1, n1, c2, n2) {
-    const passes = c1 + c2;
-    const total = n1 + n2;
-    const lo = Math.max(0, passes - n1);
-    const hi = Math.min(n2, passes);
-    const logDenominator = logChoose(total, passes);
-    const prob = (x) => Math.exp(logChoose(n2, x) + logChoose(n1, passes - x) - logDenominator);
-    const observed = prob(c2);
-    let twoSided = 0;
-    let less = 0;
-    let greater = 0;
-    for (let x = lo; x <= hi; x++) {
-        const p = prob(x);
-        if (p <= observed * (1 + 1e-7))
-            twoSided += p;
-        if (x <= c2)
-            less += p;
-        if (x >= c2)
-            greater += p;
-    }
-    const clip = (p) => Math.min(1, p);
-    return { twoSided: clip(twoSided), less: clip(less), greater: clip(greater) };
-}
-/** Benjamini-Hochberg adjusted p-values (q-values), in the input order. */
-function benjaminiHochberg(ps) {
-    const m = ps.length;
-    const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
-    const q = new Array(m).fill(1);
-    let running = 1;
-    for (let r = m - 1; r >= 0; r--) {
-        const entry = order[r];
-        running = Math.min(running, (entry.p * m) / (r + 1));
-        q[entry.i] = Math.min(1, running);
-    }
-    return q;
-}
-/**
- * The smallest change in a suite's mean score that a one-sided test at `alpha`
- * detects with probability `power`, for these numbers of runs per task. Uses
- * the largest variance a 0..1 score can have (0.25), so it depends only on the
- * suite's size: tasks and epochs.
- */
-function suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
-    const m = runsPerTask.length;
-    if (m === 0)
-        return null;
-    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
-    const se = Math.sqrt(variance) / m;
-    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
-}
-function binomialPmf(n, p) {
-    return Array.from({ length: n + 1 }, (_, k) => p <= 0
-        ? k === 0
-            ? 1
-            : 0
-        : p >= 1
-            ? k === n
-                ? 1
-                : 0
-            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
-}
-/**
- * The smallest difference in pass rate between two groups of `n1` and `n2`
- * runs that Fisher's two-sided test at `level` detects with probability
- * `power`, taking the hardest case (rates centred on 50%). Null when no
- * difference can be detected (too few runs).
- */
-function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
-    const reject = [];
-    for (let c1 = 0; c1 <= n1; c1++)
-        for (let c2 = 0; c2 <= n2; c2++)
-            if (fisherExact(c1, n1, c2, n2).twoSided <= level)
-                reject.push([c1, c2]);
-    if (reject.length === 0)
-        return null;
-    for (let step = 1; step <= 100; step++) {
-        const delta = step / 100;
-        const pa = binomialPmf(n1, 0.5 + delta / 2);
-        const pb = binomialPmf(n2, 0.5 - delta / 2);
-        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
-        if (achieved >= power)
-            return delta;
-    }
-    return null;
-}
-//# sourceMappingURL=stats.js.map
-;// CONCATENATED MODULE: ./build/src/suites/permutation.js
-
-const SUPPORT_LIMIT = 100_000;
-const SUBSET_LIMIT = 20_000;
-/**
- * A permutation test for the change in the suite's mean score, stratified by
- * task: under "no change", a task's baseline and candidate runs are
- * exchangeable, so labels are shuffled within each task. Exact (by convolving
- * each task's permutation distribution) when the support stays small, as with
- * pass/fail scores; Monte Carlo with a seeded generator otherwise. With one
- * epoch this is the sign-flip test over tasks.
- */
-function stratifiedPermutationTest(tasks, opts = {}) {
-    const usable = tasks.filter((t) => t.base.length > 0 && t.head.length > 0);
-    const m = usable.length;
-    if (m === 0)
-        return { observed: 0, pLess: 1, pGreater: 1, minAttainableP: 1, method: 'exact', iterations: 0 };
-    const observed = mean(usable.map((t) => mean(t.head) - mean(t.base)));
-    let minAttainableP = 1;
-    for (const t of usable)
-        minAttainableP /= choose(t.base.length + t.head.length, t.head.length);
-    const eps = 1e-9;
-    const exact = exactDistribution(usable);
-    if (exact) {
-        let pLess = 0;
-        let pGreater = 0;
-        for (const [value, p] of exact) {
-            if (value <= observed + eps)
-                pLess += p;
-            if (value >= observed - eps)
-                pGreater += p;
-        }
-        return {
-            observed,
-            pLess: Math.min(1, pLess),
-            pGreater: Math.min(1, pGreater),
-            minAttainableP,
-            method: 'exact',
-            iterations: 0,
-        };
-    }
-    const iterations = opts.iterations ?? 10_000;
-    const random = seededRandom(opts.seed ?? 1);
-    const pools = usable.map((t) => [...t.base, ...t.head]);
-    const sums = pools.map((pool) => pool.reduce((s, x) => s + x, 0));
-    let atOrBelow = 0;
-    let atOrAbove = 0;
-    for (let it = 0; it < iterations; it++) {
-        let total = 0;
-        usable.forEach((t, i) => {
-            const pool = pools[i];
-            const nHead = t.head.length;
-            // Partial Fisher-Yates: the first nHead slots become the candidate's runs.
-            let headSum = 0;
-            const all = sums[i];
-            for (let j = 0; j < nHead; j++) {
-                const k = j + Math.floor(random() * (pool.length - j));
-                const tmp = pool[j];
-                pool[j] = pool[k];
-                pool[k] = tmp;
-                headSum += pool[j];
-            }
-            total += headSum / nHead - (all - headSum) / t.base.length;
-        });
-        const value = total / m;
-        if (value <= observed + eps)
-            atOrBelow++;
-        if (value >= observed - eps)
-            atOrAbove++;
-    }
-    return {
-        observed,
-        pLess: (atOrBelow + 1) / (iterations + 1),
-        pGreater: (atOrAbove + 1) / (iterations + 1),
-        minAttainableP: Math.max(minAttainableP, 1 / (iterations + 1)),
-        method: 'monte_carlo',
-        iterations,
-    };
-}
-/** The exact null distribution of the statistic as value -> probability, or null when too large. */
-function exactDistribution(tasks) {
-    const m = tasks.length;
-    let dist = new Map([[0, 1]]);
-    for (const t of tasks) {
-        const perTask = taskDistribution(t, m);
-        if (!perTask)
-            return null;
-        const next = new Map();
-        for (const [v1, p1] of dist)
-            for (const [v2, p2] of perTask) {
-                const key = roundKey(v1 + v2);
-                next.set(key, (next.get(key) ?? 0) + p1 * p2);
-            }
-        if (next.size > SUPPORT_LIMIT)
-            return null;
-        dist = next;
-    }
-    return dist;
-}
-function roundKey(v) {
-    return Math.round(v * 1e9) / 1e9;
-}
-/** One task's contribution to the statistic under all relabelings, each equally likely. */
-function taskDistribution(t, m) {
-    const pool = [...t.base, ...t.head];
-    const nHead = t.head.length;
-    const nBase = t.base.length;
-    const all = pool.reduce((s, x) => s + x, 0);
-    const contribution = (headSum) => roundKey((headSum / nHead - (all - headSum) / nBase) / m);
-    const out = new Map();
-    const binary = pool.every((x) => x === 0 || x === 1);
-    if (binary) {
-        // The candidate's pass count is hypergeometric.
-        const passes = all;
-        const denominator = logChoose(pool.length, nHead);
-        for (let x = Math.max(0, passes - nBase); x <= Math.min(nHead, passes); x++) {
-            const p = Math.exp(logChoose(passes, x) + logChoose(pool.length - passes, nHead - x) - denominator);
-            out.set(contribution(x), (out.get(contribution(x)) ?? 0) + p);
-        }
-        return out;
-    }
-    const count = choose(pool.length, nHead);
-    if (count > SUBSET_LIMIT)
-        return null;
-    const weight = 1 / count;
-    const walk = (start, left, sum) => {
-        if (left === 0) {
-            const key = contribution(sum);
-            out.set(key, (out.get(key) ?? 0) + weight);
-            return;
-        }
-        for (let i = start; i <= pool.length - left; i++)
-            walk(i + 1, left - 1, sum + pool[i]);
-    };
-    walk(0, nHead, 0);
-    return out;
-}
-//# sourceMappingURL=permutation.js.map
-;// CONCATENATED MODULE: ./build/src/suites/compare-overall.js
-
-
-
-/**
- * Over the suite: a permutation test stratified by task on the change in mean
- * score. A verdict needs p < alpha in its direction and a change of at least
- * `minEffect`; without one, the suite says "no clear change" only when it was
- * large enough to detect a useful change, else "cannot tell".
- */
-function compareOverall(pairs, s) {
-    const m = pairs.length;
-    const perm = stratifiedPermutationTest(pairs, {
-        ...(s.seed !== undefined ? { seed: s.seed } : {}),
-        ...(s.iterations !== undefined ? { iterations: s.iterations } : {}),
-    });
-    const runsPerTask = pairs.map((p) => ({ base: p.base.length, head: p.head.length }));
-    const mde = m > 0 ? suiteMinimumDetectableEffect(runsPerTask, s.alpha, s.power) : null;
-    let verdict = 'no_clear_change';
-    if (perm.pLess < s.alpha && perm.observed <= -s.minEffect)
-        verdict = 'regressed';
-    else if (perm.pGreater < s.alpha && perm.observed >= s.minEffect)
-        verdict = 'improved';
-    const canReject = perm.minAttainableP < s.alpha;
-    const overall = {
-        verdict,
-        conclusive: verdict !== 'no_clear_change' || (canReject && mde !== null && mde <= s.maxUsefulEffect),
-        score_change: perm.observed,
-        base_mean: m > 0 ? mean(pairs.map((p) => mean(p.base))) : null,
-        head_mean: m > 0 ? mean(pairs.map((p) => mean(p.head))) : null,
-        p_regressed: perm.pLess,
-        p_improved: perm.pGreater,
-        method: `one-sided permutation test stratified by task (${perm.method === 'exact' ? 'exact' : `${perm.iterations} Monte Carlo permutations`})`,
-        tasks_compared: m,
-        min_detectable_effect: mde,
-        min_effect: s.minEffect,
-        min_task_effect: s.minTaskEffect,
-        alpha: s.alpha,
-        power: s.power,
-        single_sample: pairs.some((p) => p.base.length === 1 || p.head.length === 1),
-    };
-    return { ...overall, statement: overallStatement(overall, { runsPerTask, canReject }) };
-}
-//# sourceMappingURL=compare-overall.js.map
-;// CONCATENATED MODULE: ./build/src/suites/compare-tasks.js
-
-
-/**
- * Per task: Fisher's exact test on pass counts, Benjamini-Hochberg adjusted
- * across the tasks scored in both suite runs. A verdict needs q < alpha and a
- * change in pass rate of at least `minTaskEffect`. Tasks in one suite run only,
- * or unscored on a side, are listed as "cannot tell".
- */
-function compareTasks(base, head, s) {
-    const baseTasks = new Map(base.tasks.map((t) => [t.task_id, t]));
-    const headTasks = new Map(head.tasks.map((t) => [t.task_id, t]));
-    const ids = [...new Set([...baseTasks.keys(), ...headTasks.keys()])].sort();
-    const compared = comparedTaskIds(base, head);
-    const pValues = new Map(compared.map((id) => {
-        const b = baseTasks.get(id);
-        const h = headTasks.get(id);
-        return [id, fisherExact(b.passes, b.scored, h.passes, h.scored).twoSided];
-    }));
-    const qList = benjaminiHochberg(compared.map((id) => pValues.get(id)));
-    const qValues = new Map(compared.map((id, i) => [id, qList[i]]));
-    // A lone changed task clears Benjamini-Hochberg at alpha / m: the honest per-task detectable effect.
-    const taskLevel = compared.length > 0 ? s.alpha / compared.length : s.alpha;
-    const mdeCache = new Map();
-    const detectable = (nBase, nHead) => {
-        const key = `${nBase}/${nHead}`;
-        if (!mdeCache.has(key))
-            mdeCache.set(key, fisherMinimumDetectableEffect(nBase, nHead, taskLevel, s.power));
-        return mdeCache.get(key) ?? null;
-    };
-    return ids.map((id) => {
-        const b = baseTasks.get(id);
-        const h = headTasks.get(id);
-        const info = (h ?? b);
-        const bs = b ? sideStats(b) : null;
-        const hs = h ? sideStats(h) : null;
-        const common = {
-            task_id: id,
-            title: info.title,
-            difficulty: info.difficulty,
-            domain: info.domain,
-            base: bs,
-            head: hs,
-            score_change: diff(bs?.mean_score, hs?.mean_score),
-            tokens_change: diff(bs?.tokens_per_run, hs?.tokens_per_run),
-            cost_change: diff(bs?.cost_per_run, hs?.cost_per_run),
-        };
-        let comparison;
-        if (!b || !h || !compared.includes(id)) {
-            comparison = {
-                ...common,
-                presence: !b ? 'added' : !h ? 'removed' : 'unscored',
-                pass_rate_change: null,
-                p_value: null,
-                q_value: null,
-                verdict: 'no_clear_change',
-                conclusive: false,
-                min_detectable_effect: null,
-            };
-        }
-        else {
-            const change = h.passes / h.scored - b.passes / b.scored;
-            const q = qValues.get(id);
-            const mde = detectable(b.scored, h.scored);
-            let verdict = 'no_clear_change';
-            if (q < s.alpha && change <= -s.minTaskEffect)
-                verdict = 'regressed';
-            else if (q < s.alpha && change >= s.minTaskEffect)
-                verdict = 'improved';
-            comparison = {
-                ...common,
-                presence: 'both',
-                pass_rate_change: change,
-                p_value: pValues.get(id),
-                q_value: q,
-                verdict,
-                conclusive: verdict !== 'no_clear_change' || (mde !== null && mde <= s.maxUsefulTaskEffect),
-                min_detectable_effect: mde,
-            };
-        }
-        return { ...comparison, statement: taskStatement(comparison, s.power) };
-    });
-}
-/** Task ids with scored runs in both suite runs, sorted. */
-function comparedTaskIds(base, head) {
-    const scored = (s) => new Set(s.tasks.filter((t) => t.scored > 0).map((t) => t.task_id));
-    const inHead = scored(head);
-    return [...scored(base)].filter((id) => inHead.has(id)).sort();
-}
-function sideStats(t) {
-    const perRun = (total) => total === null || t.runs.length === 0 ? null : total / t.runs.length;
-    return {
-        runs: t.runs.length,
-        scored: t.scored,
-        passes: t.passes,
-        mean_score: t.mean_score,
-        environment_errors: t.environment_errors,
-        tokens_per_run: perRun(t.tokens),
-        cost_per_run: perRun(t.cost_usd),
-    };
-}
-function diff(a, b) {
-    return a === null || a === undefined || b === null || b === undefined ? null : b - a;
-}
-//# sourceMappingURL=compare-tasks.js.map
-;// CONCATENATED MODULE: ./build/src/suites/sensitivity.js
-
-
-/**
- * The smallest detectable change `compare` states for two runs of a suite
- * with these runs per task, known before any run: it depends only on the
- * suite's size (the variance is the largest a 0..1 score can have).
- */
-function suiteSensitivity(runsPerTask, alpha = 0.05, power = 0.8) {
-    const tasks = runsPerTask.length;
-    const distinct = [...new Set(runsPerTask)];
-    const epochs = distinct.length === 1 ? distinct[0] : 'varying';
-    const mde = suiteMinimumDetectableEffect(runsPerTask.map((n) => ({ base: n, head: n })), alpha, power);
-    const size = `${tasks} task${tasks === 1 ? '' : 's'} × ${epochs === 'varying' ? 'varying epochs' : `${epochs} epoch${epochs === 1 ? '' : 's'}`}`;
-    const statement = mde === null
-        ? 'no change can be detected: the suite has no tasks'
-        : mde > 1
-            ? `with ${size}, comparing two runs of this suite cannot detect even the largest possible change (100 pts) at ${Math.round(power * 100)}% power: add tasks or epochs`
-            : `with ${size}, comparing two runs of this suite detects changes in mean score of ≥ ${fmtPoints(mde).replace('+', '')} at ${Math.round(power * 100)}% power (one-sided, α = ${alpha})`;
-    return { tasks, epochs, min_detectable_effect: mde, alpha, power, statement };
-}
-//# sourceMappingURL=sensitivity.js.map
-;// CONCATENATED MODULE: ./build/src/suites/summary.js
-
-
-const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
-/** An environment, grader or harness failure: not the agent's doing, so not scored. */
-function isEnvironmentError(status) {
-    return ENVIRONMENT_STATUSES.has(status);
-}
-/** A run that finished (any ending but an interrupt, which is run again on resume). */
-function isFinished(status) {
-    return status !== 'interrupted' && status !== 'running';
-}
-function briefFromResult(r) {
-    return {
-        run_id: r.run_id,
-        task_id: r.task_id,
-        epoch: r.epoch,
-        status: r.status,
-        score: r.score,
-        passed: r.passed,
-        kill_reason: r.kill_reason,
-        error_kind: r.error?.kind ?? null,
-        error_message: r.error?.message ?? null,
-        turns: r.turns,
-        tokens: r.tokens.total,
-        cost_usd: r.cost_usd,
-        wall_s: r.timings.total_s,
-        started_at: r.started_at,
-    };
-}
-function briefFromRecord(r) {
-    return {
-        run_id: r.run_id,
-        task_id: r.task_id,
-        epoch: r.epoch,
-        status: r.status,
-        score: r.score,
-        passed: r.passed,
-        kill_reason: r.kill_reason,
-        error_kind: r.error_kind,
-        error_message: r.error_message,
-        turns: r.turns,
-        tokens: r.total_tokens,
-        cost_usd: r.cost_usd,
-        wall_s: r.wall_seconds,
-        started_at: r.started_at,
-    };
-}
-/** The latest finished run per (task, epoch). */
-function latestFinishedRuns(runs) {
-    const out = new Map();
-    for (const r of runs) {
-        if (!isFinished(r.status))
-            continue;
-        const key = unitKey(r.task_id, r.epoch);
-        const previous = out.get(key);
-        if (!previous || previous.started_at <= r.started_at)
-            out.set(key, r);
-    }
-    return out;
-}
-function unitKey(taskId, epoch) {
-    return `${taskId}#${epoch}`;
-}
-function sumCost(values) {
-    let total = 0;
-    for (const v of values) {
-        if (v === null)
-            return null;
-        total += v;
-    }
-    return total;
-}
-function summarizeTask(t, finished) {
-    const runs = [];
-    for (let e = 0; e < t.epochs; e++) {
-        const r = finished.get(unitKey(t.task_id, e));
-        if (r)
-            runs.push(r);
-    }
-    const scoredRuns = runs.filter((r) => !isEnvironmentError(r.status));
-    const passes = scoredRuns.filter((r) => r.passed).length;
-    const environmentErrors = runs.length - scoredRuns.length;
-    let state;
-    if (runs.length === 0)
-        state = 'not_run';
-    else if (scoredRuns.length === 0)
-        state = 'error';
-    else if (passes === scoredRuns.length)
-        state = 'passed';
-    else if (passes === 0)
-        state = 'failed';
-    else
-        state = 'partial';
-    return {
-        task_id: t.task_id,
-        title: t.title,
-        difficulty: t.difficulty,
-        domain: t.domain,
-        epochs_planned: t.epochs,
-        runs,
-        scored: scoredRuns.length,
-        passes,
-        mean_score: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.score)) : null,
-        environment_errors: environmentErrors,
-        tokens: runs.reduce((s, r) => s + r.tokens, 0),
-        cost_usd: sumCost(runs.map((r) => r.cost_usd)),
-        wall_s: round(runs.reduce((s, r) => s + r.wall_s, 0)),
-        mean_turns: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.turns)) : null,
-        kill_reasons: [...new Set(runs.map((r) => r.kill_reason).filter((k) => k !== null))],
-        state,
-    };
-}
-function rollup(tasks, keyOf) {
-    const groups = new Map();
-    for (const t of tasks)
-        groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
-    return [...groups.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, group]) => {
-        const scoredMeans = group.map((t) => t.mean_score).filter((s) => s !== null);
-        return {
-            key,
-            tasks: group.length,
-            scored_runs: group.reduce((s, t) => s + t.scored, 0),
-            passed_runs: group.reduce((s, t) => s + t.passes, 0),
-            mean_score: scoredMeans.length > 0 ? mean(scoredMeans) : null,
-        };
-    });
-}
-const DIFFICULTY_ORDER = ['smoke', 'easy', 'medium', 'hard'];
-/** Computes a suite summary from its tasks and the runs recorded so far. */
-function buildSummary(header, tasks, runs) {
-    const finished = latestFinishedRuns(runs);
-    const taskSummaries = tasks.map((t) => summarizeTask(t, finished));
-    const allRuns = taskSummaries.flatMap((t) => t.runs);
-    const scored = allRuns.filter((r) => !isEnvironmentError(r.status));
-    const taskMeans = taskSummaries.map((t) => t.mean_score).filter((s) => s !== null);
-    const passAtKs = [];
-    for (const k of [...new Set([1, header.epochs])]) {
-        const eligible = taskSummaries.filter((t) => t.scored >= k);
-        if (eligible.length === 0)
-            continue;
-        passAtKs.push({
-            k,
-            value: mean(eligible.map((t) => passAtK(t.scored, t.passes, k))),
-            tasks: eligible.length,
-        });
-    }
-    const problem = (r) => ({
-        task_id: r.task_id,
-        epoch: r.epoch,
-        run_id: r.run_id,
-        status: r.status,
-        kind: r.error_kind,
-        message: r.error_message,
-        kill_reason: r.kill_reason,
-        score: r.score,
-    });
-    const byDifficulty = rollup(taskSummaries, (t) => t.difficulty).sort((a, b) => rank(DIFFICULTY_ORDER, a.key) - rank(DIFFICULTY_ORDER, b.key));
-    const { wall_seconds: wallSeconds, ...identity } = header;
-    return {
-        schema_version: 1,
-        ...identity,
-        totals: {
-            tasks: tasks.length,
-            runs_planned: tasks.reduce((s, t) => s + t.epochs, 0),
-            runs_finished: allRuns.length,
-            scored_runs: scored.length,
-            passed_runs: scored.filter((r) => r.passed).length,
-            environment_errors: allRuns.length - scored.length,
-            agent_failures: scored.filter((r) => !r.passed).length,
-            mean_run_score: scored.length > 0 ? mean(scored.map((r) => r.score)) : null,
-            tokens: allRuns.reduce((s, r) => s + r.tokens, 0),
-            cost_usd: sumCost(allRuns.map((r) => r.cost_usd)),
-            run_seconds: round(allRuns.reduce((s, r) => s + r.wall_s, 0)),
-            wall_seconds: round(wallSeconds),
-        },
-        suite_score: taskMeans.length > 0 ? meanWithCi95(taskMeans) : null,
-        pass_at_k: passAtKs,
-        tasks: taskSummaries,
-        by_difficulty: byDifficulty,
-        by_domain: rollup(taskSummaries, (t) => t.domain),
-        environment_errors: allRuns.filter((r) => isEnvironmentError(r.status)).map(problem),
-        agent_failures: scored.filter((r) => !r.passed).map(problem),
-        sensitivity: suiteSensitivity(tasks.map((t) => t.epochs)),
-    };
-}
-function rank(order, key) {
-    const i = order.indexOf(key);
-    return i === -1 ? order.length : i;
-}
-function round(n) {
-    return Math.round(n * 1000) / 1000;
-}
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./build/src/suites/compare.js
-
-
-
-/**
- * Compares a candidate suite run (`head`) with a baseline (`base`): per task,
- * Fisher's exact test on pass counts (Benjamini-Hochberg across tasks); over
- * the suite, a permutation test stratified by task on the mean score. A
- * verdict needs both significance and a minimum effect, and always states the
- * smallest change this suite could detect.
- */
-function compareSuiteRuns(base, head, opts = {}) {
-    const settings = {
-        alpha: opts.alpha ?? 0.05,
-        minEffect: opts.minEffect ?? 0.05,
-        minTaskEffect: opts.minTaskEffect ?? 0.2,
-        power: opts.power ?? 0.8,
-        maxUsefulEffect: opts.maxUsefulEffect ?? 0.25,
-        maxUsefulTaskEffect: opts.maxUsefulTaskEffect ?? 0.5,
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
-    };
-    const scores = (s, id) => s.tasks.find((t) => t.task_id === id).runs
-        .filter((r) => !isEnvironmentError(r.status))
-        .map((r) => r.score);
-    const pairs = comparedTaskIds(base, head).map((id) => ({ base: scores(base, id), head: scores(head, id) }));
-    return {
-        schema_version: 1,
-        base: runSide(base),
-        head: runSide(head),
-        warnings: comparisonWarnings(base, head),
-        overall: compareOverall(pairs, settings),
-        tasks: compareTasks(base, head, settings),
-    };
-}
-/** What makes the two suite runs less comparable than they look. */
-function comparisonWarnings(base, head) {
-    const warnings = [];
-    if (base.suite_id !== head.suite_id)
-        warnings.push(`different suites: ${base.suite_id} (base) and ${head.suite_id} (head); only shared task ids are compared`);
-    if (base.model !== head.model)
-        warnings.push(`different models: ${base.model} (base) and ${head.model} (head)`);
-    for (const [name, s] of [
-        ['base', base],
-        ['head', head],
-    ]) {
-        if (s.status !== 'completed')
-            warnings.push(`the ${name} suite run is ${s.status}: missing runs are left out`);
-        if (s.totals.environment_errors > 0)
-            warnings.push(`the ${name} suite run has ${s.totals.environment_errors} environment error(s), left out of the scores`);
-    }
-    return warnings;
-}
-function runSide(s) {
-    const runs = s.totals.runs_finished;
-    return {
-        suite_run_id: s.suite_run_id,
-        suite_id: s.suite_id,
-        model: s.model,
-        status: s.status,
-        branch: s.branch,
-        commit_sha: s.commit_sha,
-        label: s.label,
-        started_at: s.started_at,
-        tasks: s.totals.tasks,
-        epochs: s.epochs,
-        scored_runs: s.totals.scored_runs,
-        passed_runs: s.totals.passed_runs,
-        mean_score: s.suite_score?.mean ?? null,
-        environment_errors: s.totals.environment_errors,
-        tokens: s.totals.tokens,
-        cost_usd: s.totals.cost_usd,
-        tokens_per_run: runs > 0 ? s.totals.tokens / runs : null,
-        cost_per_run: runs > 0 && s.totals.cost_usd !== null ? s.totals.cost_usd / runs : null,
-    };
-}
-//# sourceMappingURL=compare.js.map
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
-var src_tasks = __nccwpck_require__(48475);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
-var schemas = __nccwpck_require__(12311);
-;// CONCATENATED MODULE: ./build/src/suites/schema.js
-
-/**
- * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
- * Task paths and globs resolve against the suite file's folder first, then the
- * repository root (the nearest folder above it with a tasks/ folder, a package.json or .git).
- */
-const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
-/** Budget fields a suite may override; unset fields keep the task's own value. */
-const budgetOverrideSchema = schemas/* object */.Ikc({
-    max_tokens: schemas/* number */.aig().int().positive().optional(),
-    max_tool_calls: schemas/* number */.aig().int().positive().optional(),
-    max_wall_seconds: schemas/* number */.aig().positive().optional(),
-    max_cost_usd: schemas/* number */.aig().positive().optional(),
-})
-    .strict();
-const suiteTaskEntrySchema = schemas/* union */.KCZ([
-    schemas/* string */.YjP().min(1),
-    schemas/* object */.Ikc({
-        /** A task folder, its task.yaml, or a glob such as `tasks/*`. */
-        path: schemas/* string */.YjP().min(1),
-        epochs: schemas/* number */.aig().int().positive().optional(),
-        budget: budgetOverrideSchema.optional(),
-    })
-        .strict(),
-]);
-const suiteDefaultsSchema = schemas/* object */.Ikc({
-    model: schemas/* string */.YjP().min(1).optional(),
-    concurrency: schemas/* number */.aig().int().positive().optional(),
-    epochs: schemas/* number */.aig().int().positive().optional(),
-    budget: budgetOverrideSchema.optional(),
-})
-    .strict();
-const suiteManifestSchema = schemas/* object */.Ikc({
-    id: schemas/* string */.YjP().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
-    title: schemas/* string */.YjP().min(1).optional(),
-    description: schemas/* string */.YjP().optional(),
-    defaults: suiteDefaultsSchema.default({}),
-    tasks: schemas/* array */.YOg(suiteTaskEntrySchema).min(1),
-})
-    .strict();
-//# sourceMappingURL=schema.js.map
-;// CONCATENATED MODULE: ./build/src/suites/load.js
-
-
-
-
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
-/**
- * Loads and validates a suite manifest and every task it names. Throws
- * ManifestError listing all problems (the suite's and its tasks').
- */
-function loadSuite(file) {
-    const suiteFile = external_node_path_.resolve(file);
-    if ((0,external_node_fs_.existsSync)(suiteFile) && (0,external_node_fs_.statSync)(suiteFile).isDirectory())
-        throw new src_tasks/* ManifestError */.Sh([
-            { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
-        ]);
-    const manifest = (0,src_tasks/* readYamlManifest */.b2)(suiteFile, suiteManifestSchema);
-    const bases = [...new Set([external_node_path_.dirname(suiteFile), repoRootOf(external_node_path_.dirname(suiteFile))])];
-    const problems = [];
-    const tasks = [];
-    const seen = new Map();
-    manifest.tasks.forEach((entry, i) => {
-        const field = `tasks.${i}`;
-        const pattern = typeof entry === 'string' ? entry : entry.path;
-        const dirs = resolveTaskPattern(pattern, bases);
-        if (dirs.length === 0) {
-            problems.push({
-                file: suiteFile,
-                field,
-                message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
-            });
-            return;
-        }
-        for (const dir of dirs) {
-            let task;
-            try {
-                task = (0,src_tasks/* loadTask */._o)(dir);
-            }
-            catch (err) {
-                if (err instanceof src_tasks/* ManifestError */.Sh) {
-                    problems.push(...err.problems);
-                    continue;
-                }
-                throw err;
-            }
-            const id = task.manifest.id;
-            const previous = seen.get(id);
-            if (previous !== undefined) {
-                problems.push({
-                    file: suiteFile,
-                    field,
-                    message: `task ${JSON.stringify(id)} is already in the suite (from ${previous})`,
-                });
-                continue;
-            }
-            seen.set(id, field);
-            tasks.push({
-                id,
-                task,
-                epochs: typeof entry === 'string' ? undefined : entry.epochs,
-                budget: { ...manifest.defaults.budget, ...(typeof entry === 'string' ? {} : entry.budget) },
-                source: pattern,
-            });
-        }
-    });
-    if (problems.length > 0)
-        throw new src_tasks/* ManifestError */.Sh(problems);
-    return {
-        id: manifest.id,
-        title: manifest.title ?? manifest.id,
-        description: manifest.description ?? null,
-        file: suiteFile,
-        manifest,
-        defaults: {
-            model: manifest.defaults.model ?? null,
-            concurrency: manifest.defaults.concurrency ?? 1,
-            epochs: manifest.defaults.epochs ?? 1,
-        },
-        tasks,
-    };
-}
-/** The nearest folder at or above `dir` holding a tasks/ folder, a package.json or .git; else the current folder. */
-function repoRootOf(dir) {
-    let d = external_node_path_.resolve(dir);
-    for (;;) {
-        if (['tasks', 'package.json', '.git'].some((marker) => (0,external_node_fs_.existsSync)(external_node_path_.join(d, marker))))
-            return d;
-        const up = external_node_path_.dirname(d);
-        if (up === d)
-            return process.cwd();
-        d = up;
-    }
-}
-/** Task folders a path or glob names, from the first base folder where it matches anything. */
-function resolveTaskPattern(pattern, bases) {
-    const isGlob = /[*?[]/.test(pattern);
-    for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
-        if (!isGlob) {
-            const abs = external_node_path_.resolve(base, pattern);
-            const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
-            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
-                return [dir];
-            // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
-            if ((0,external_node_fs_.existsSync)(abs) && (0,external_node_fs_.statSync)(abs).isDirectory())
-                return [abs];
-            continue;
-        }
-        const full = external_node_path_.isAbsolute(pattern) ? pattern : external_node_path_.join(base, pattern);
-        const root = globRoot(full);
-        const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
-        const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
-        if (found.length > 0)
-            return found.sort();
-    }
-    return [];
-}
-/** The longest leading path of a glob without wildcards. */
-function globRoot(glob) {
-    const parts = glob.split('/');
-    const fixed = [];
-    for (const p of parts) {
-        if (/[*?[]/.test(p))
-            break;
-        fixed.push(p);
-    }
-    return fixed.join('/') || '/';
-}
-/** `*` and `?` stay within one path segment; `**` crosses segments. */
-function globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            const slash = glob[i + 2] === '/';
-            re += slash ? '(?:.*/)?' : '.*';
-            i += slash ? 2 : 1;
-        }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-    return new RegExp(`^${re}/?$`);
-}
-function taskDirsUnder(root, depth) {
-    if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
-        return [];
-    const out = [];
-    if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
-        out.push(root);
-    for (const e of (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })) {
-        if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
-            out.push(...taskDirsUnder(external_node_path_.join(root, e.name), depth - 1));
-    }
-    return out;
-}
-/** Suite files (`*.yaml`, `*.yml`) directly in a folder, sorted. */
-function discoverSuiteFiles(dir) {
-    if (!existsSync(dir))
-        return [];
-    return readdirSync(dir)
-        .filter((f) => /\.ya?ml$/.test(f))
-        .map((f) => path.join(dir, f))
-        .sort();
-}
-//# sourceMappingURL=load.js.map
-;// CONCATENATED MODULE: ./build/src/suites/plan.js
-
-
-
-
-/** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
-class plan_SuiteInputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'SuiteInputError';
-    }
-}
-/**
- * Validates the options, loads what a resumed suite run recorded, selects the
- * tasks and lists the runs still to do. Rejects with SuiteInputError (or a
- * ManifestError from the suite file) before anything is written.
- */
-async function planSuiteRun(options) {
-    const runsRoot = external_node_path_.resolve(options.runsRoot);
-    const dbPath = external_node_path_.join(runsRoot, 'runs.sqlite');
-    const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
-    const suite = resolveSuite(options, previous);
-    const settings = chooseSettings(options, suite, previous);
-    const selected = selectTasks(suite, settings.taskFilter, settings.shard, previous?.config);
-    const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? settings.epochs;
-    const tasks = selected.map((t) => ({
-        task_id: t.id,
-        title: t.task.manifest.title,
-        difficulty: t.task.manifest.difficulty,
-        domain: t.task.manifest.domain,
-        epochs: epochsOf(t),
-    }));
-    const config = previous?.config ?? {
-        suite_file: suite.file,
-        suite_id: suite.id,
-        suite_title: suite.title,
-        model: settings.model,
-        epochs: settings.epochs,
-        shard: settings.shard,
-        task_filter: settings.taskFilter,
-        tasks: tasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
-    };
-    return {
-        runsRoot,
-        dbPath,
-        suite,
-        suiteRunId: previous?.record.suite_run_id ?? options.suiteRunId ?? (0,runs/* newSuiteRunId */.bl)(suite.id),
-        ...settings,
-        branch: options.branch ?? previous?.record.branch ?? null,
-        commit: options.commit ?? previous?.record.commit_sha ?? null,
-        label: options.label ?? previous?.record.label ?? null,
-        tasks,
-        config,
-        previous,
-        units: pendingUnits(selected, tasks, previous?.runs ?? []),
-    };
-}
-/** Model, concurrency, epochs, shard and task filter: from the options, the resumed suite run or the suite's defaults. */
-function chooseSettings(options, suite, previous) {
-    const model = options.model ?? previous?.config.model ?? suite.defaults.model;
-    if (!model)
-        throw new plan_SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
-    if (previous && model !== previous.config.model)
-        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
-    const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new plan_SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
-    if (previous && options.epochs !== undefined && options.epochs !== previous.config.epochs)
-        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with ${previous.config.epochs} epoch(s); it resumes with the same`);
-    const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
-    if (!Number.isInteger(epochs) || epochs < 1)
-        throw new plan_SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
-    const shard = previous ? previous.config.shard : (options.shard ?? null);
-    if (shard &&
-        !(Number.isInteger(shard.index) && shard.total >= 1 && shard.index >= 0 && shard.index < shard.total))
-        throw new plan_SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
-    const taskFilter = previous ? previous.config.task_filter : (options.tasks ?? null);
-    return { model, concurrency, epochs, shard, taskFilter };
-}
-/** Epoch-major order: an interrupted suite has covered every task at least once before any twice. */
-function pendingUnits(selected, tasks, finished) {
-    const done = latestFinishedRuns(finished);
-    const units = [];
-    const maxEpochs = Math.max(0, ...tasks.map((t) => t.epochs));
-    for (let e = 0; e < maxEpochs; e++)
-        selected.forEach((t, i) => {
-            const n = tasks[i]?.epochs ?? 1;
-            if (e < n && !done.has(unitKey(t.id, e)))
-                units.push({ suiteTask: t, epoch: e, epochs: n });
-        });
-    return units;
-}
-function resolveSuite(options, previous) {
-    if (options.suite && typeof options.suite !== 'string') {
-        if (previous && options.suite.id !== previous.config.suite_id)
-            throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
-        return options.suite;
-    }
-    const file = options.suite ?? previous?.config.suite_file;
-    if (!file)
-        throw new plan_SuiteInputError('no suite: pass a suite file, or a suite run to resume');
-    const suite = loadSuite(file);
-    if (previous && suite.id !== previous.config.suite_id)
-        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
-    return suite;
-}
-/** Task ids matching `*` globs. */
-function matchesTaskFilter(taskId, filter) {
-    return filter.some((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replaceAll('*', '.*')}$`).test(taskId));
-}
-function selectTasks(suite, filter, shard, resumed) {
-    if (resumed) {
-        // The task set was fixed when the suite run started.
-        const byId = new Map(suite.tasks.map((t) => [t.id, t]));
-        const missing = resumed.tasks.filter((t) => !byId.has(t.task_id)).map((t) => t.task_id);
-        if (missing.length > 0)
-            throw new plan_SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
-        return resumed.tasks.map((t) => byId.get(t.task_id));
-    }
-    let tasks = [...suite.tasks].sort((a, b) => a.id.localeCompare(b.id));
-    if (filter && filter.length > 0) {
-        tasks = tasks.filter((t) => matchesTaskFilter(t.id, filter));
-        if (tasks.length === 0)
-            throw new plan_SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
-    }
-    if (shard)
-        tasks = tasks.filter((_, i) => i % shard.total === shard.index);
-    return tasks;
-}
-async function loadResumable(dbPath, suiteRunId) {
-    const found = await (0,runs/* readIndex */.vY)(dbPath, (db) => {
-        const record = (0,runs/* getSuiteRun */.Uo)(db, suiteRunId);
-        return record ? { record, runs: (0,runs/* runsOfSuiteRun */.Do)(db, suiteRunId).map(briefFromRecord) } : null;
-    });
-    if (!found)
-        throw new plan_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
-    if (!found.record.config_json)
-        throw new plan_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
-    const config = JSON.parse(found.record.config_json);
-    return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
-}
-//# sourceMappingURL=plan.js.map
-;// CONCATENATED MODULE: ./build/src/suites/history.js
-
-
-/** The suite run with this id or unique id prefix; SuiteInputError when there is none or several. */
-function resolveSuiteRun(db, idOrPrefix) {
-    const rows = findSuiteRunsById(db, idOrPrefix, 2);
-    const exact = rows.find((r) => r.suite_run_id === idOrPrefix);
-    if (exact)
-        return exact;
-    if (rows.length === 0)
-        throw new SuiteInputError(`no suite run ${idOrPrefix} in the index`);
-    if (rows.length > 1)
-        throw new SuiteInputError(`${idOrPrefix} matches more than one suite run; give more of the id`);
-    return rows[0];
-}
-/** The summary stored with a suite run. */
-function readSuiteSummary(record) {
-    if (!record.summary_json)
-        throw new plan_SuiteInputError(`suite run ${record.suite_run_id} has no summary recorded (written by an older version?)`);
-    return JSON.parse(record.summary_json);
-}
-/**
- * The baseline for a suite run: the latest completed run of the same suite
- * and model on `branch` (or with `label`), other than the head itself.
- */
-function findBaselineSuiteRun(db, head, where) {
-    return findLatestSuiteRun(db, {
-        suiteId: head.suite_id,
-        branch: where.branch,
-        label: where.label,
-        model: where.sameModel === false ? undefined : head.model,
-        excludeSuiteRunId: head.suite_run_id,
-    });
-}
-//# sourceMappingURL=history.js.map
-;// CONCATENATED MODULE: ./build/src/suites/report.js
-
-
-const STATE_MARK = {
-    passed: '✅ passed',
-    failed: '❌ failed',
-    partial: '🟡 partial',
-    error: '⚠️ env error',
-    not_run: '⏸ not run',
-};
-/** `report.md`: what a person reads after a suite run. */
-function renderReportMarkdown(s) {
-    const t = s.totals;
-    const out = [];
-    out.push(`# Suite ${s.suite_id}: ${s.model}`);
-    out.push('');
-    const status = s.status === 'completed'
-        ? 'completed'
-        : s.status === 'interrupted'
-            ? `**interrupted**: ${t.runs_finished} of ${t.runs_planned} runs finished; resume with \`factory-bench suite run --resume ${s.suite_run_id}\``
-            : `running (${t.runs_finished} of ${t.runs_planned} runs finished)`;
-    const meta = [
-        `- Suite run: \`${s.suite_run_id}\` (${status})`,
-        `- Started ${s.started_at}${s.finished_at ? `, finished ${s.finished_at}` : ''}`,
-    ];
-    const where = [
-        s.branch ? `branch \`${s.branch}\`` : null,
-        s.commit_sha ? `commit \`${s.commit_sha.slice(0, 12)}\`` : null,
-        s.label ? `label \`${s.label}\`` : null,
-        s.shard ? `shard ${s.shard.index + 1} of ${s.shard.total}` : null,
-        s.task_filter ? `tasks ${s.task_filter.join(', ')}` : null,
-    ].filter(Boolean);
-    if (where.length > 0)
-        meta.push(`- ${where.join(', ')}`);
-    meta.push(`- ${t.tasks} tasks × ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, concurrency ${s.concurrency}`);
-    out.push(...meta, '');
-    out.push('## Totals', '');
-    const score = s.suite_score;
-    const ci = score && score.low !== null && score.high !== null
-        ? ` (95% CI ${fmtScore(Math.max(0, score.low))}–${fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
-        : '';
-    const rows = [
-        [
-            'Passed runs',
-            `${t.passed_runs} / ${t.scored_runs}${t.scored_runs > 0 ? ` (${fmtPercent(t.passed_runs / t.scored_runs)})` : ''}`,
-        ],
-        ['Average score', `${fmtScore(score?.mean ?? null)}${ci}`],
-    ];
-    for (const p of s.pass_at_k)
-        rows.push([`pass@${p.k}`, `${fmtPercent(p.value)} (${p.tasks} tasks)`]);
-    rows.push([
-        'Environment errors',
-        `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
-    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
-    out.push(mdTable(['', ''], rows), '');
-    // Planned epochs, not finished runs: what the suite can tell at its size.
-    const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
-    out.push(`**Smallest detectable change:** ${sensitivity.statement}.`, '');
-    out.push('## Tasks', '');
-    out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
-        task.task_id,
-        task.difficulty,
-        STATE_MARK[task.state],
-        `${task.passes}/${task.scored}${task.environment_errors ? ` (+${task.environment_errors} err)` : ''}`,
-        fmtScore(task.mean_score),
-        task.kill_reasons.join(', ') || '-',
-        task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
-        fmtTokens(task.tokens),
-        fmtUsd(task.cost_usd),
-        fmtSeconds(task.wall_s),
-    ])), '');
-    if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
-        out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
-    out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
-    out.push('## By domain', '', rollupTable(s.by_domain), '');
-    out.push('## Environment errors', '');
-    if (s.environment_errors.length === 0)
-        out.push('None.', '');
-    else {
-        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
-            e.task_id,
-            e.epoch + 1,
-            e.status,
-            e.kind ?? '-',
-            oneLine(e.message),
-            `\`${e.run_id}\``,
-        ])), '');
-    }
-    out.push('## Agent failures', '');
-    if (s.agent_failures.length === 0)
-        out.push('None.', '');
-    else
-        out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
-            f.task_id,
-            f.epoch + 1,
-            fmtScore(f.score),
-            f.kill_reason ?? '-',
-            oneLine(f.message) || '-',
-            `\`${f.run_id}\``,
-        ])), '');
-    return `${out.join('\n').trimEnd()}\n`;
-}
-function rollupTable(rows) {
-    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
-}
-//# sourceMappingURL=report.js.map
-;// CONCATENATED MODULE: ./build/src/suites/persist.js
-
-
-
-
-
-const PROGRESS_SAVE_DELAY_MS = 200;
-/**
- * Keeps a suite run's `summary.json`, `report.md` and `suite_runs` row up to
- * date while it runs. Saves are chained so that a slow one never overtakes a
- * newer one, and coalesced: at most one waits behind the save in progress, and
- * it reads the runs when it starts, so none is missed.
- */
-class SuiteRunRecorder {
-    plan;
-    warn;
-    dir;
-    reportPath;
-    summaryPath;
-    /** Finished runs, in the order they finished (those of a resumed suite run first). */
-    runs;
-    sessionStarted = Date.now();
-    startedAt;
-    writes = Promise.resolve();
-    queued = null;
-    timer;
-    constructor(plan, warn) {
-        this.plan = plan;
-        this.warn = warn;
-        this.dir = external_node_path_.join(plan.runsRoot, plan.suiteRunId);
-        this.reportPath = external_node_path_.join(this.dir, 'report.md');
-        this.summaryPath = external_node_path_.join(this.dir, 'summary.json');
-        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
-        this.runs = plan.previous ? [...plan.previous.runs] : [];
-        this.startedAt = plan.previous?.record.started_at ?? new Date(this.sessionStarted).toISOString();
-    }
-    /** Adds a finished run and saves soon: runs that end together share one save. */
-    add(run) {
-        this.runs.push(run);
-        if (this.timer)
-            return;
-        this.timer = setTimeout(() => {
-            this.timer = undefined;
-            this.save('running').catch((err) => this.warn(`could not save the suite's progress: ${err.message}`));
-        }, PROGRESS_SAVE_DELAY_MS);
-    }
-    /** Saves now (after any save in progress); a save while running joins one already waiting. */
-    save(status) {
-        if (status === 'running' && this.queued)
-            return this.queued;
-        const next = this.writes.then(() => {
-            if (status === 'running')
-                this.queued = null;
-            return this.write(status);
-        });
-        if (status === 'running')
-            this.queued = next;
-        this.writes = next.catch(() => undefined);
-        return next;
-    }
-    /** Drops a pending progress save (the final save supersedes it). */
-    cancelPending() {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-    }
-    async write(status) {
-        const summary = buildSummary(this.header(status), this.plan.tasks, this.runs);
-        writeAtomic(this.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
-        writeAtomic(this.reportPath, renderReportMarkdown(summary));
-        await (0,runs/* updateIndex */.UB)(this.plan.dbPath, (db) => (0,runs/* upsertSuiteRun */.bE)(db, suiteRunRecord(summary, this.plan.config, this.reportPath)));
-        return summary;
-    }
-    header(status) {
-        const p = this.plan;
-        return {
-            suite_run_id: p.suiteRunId,
-            suite_id: p.suite.id,
-            suite_title: p.config.suite_title,
-            suite_file: p.config.suite_file,
-            model: p.model,
-            status,
-            started_at: this.startedAt,
-            finished_at: status === 'running' ? null : new Date().toISOString(),
-            branch: p.branch,
-            commit_sha: p.commit,
-            label: p.label,
-            shard: p.shard,
-            task_filter: p.taskFilter,
-            epochs: p.epochs,
-            concurrency: p.concurrency,
-            wall_seconds: (p.previous?.record.wall_seconds ?? 0) + (Date.now() - this.sessionStarted) / 1000,
-        };
-    }
-}
-/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
-function suiteRunRecord(summary, config, reportPath) {
-    return {
-        suite_run_id: summary.suite_run_id,
-        suite_id: summary.suite_id,
-        model: summary.model,
-        status: summary.status,
-        started_at: summary.started_at,
-        finished_at: summary.finished_at,
-        total: summary.totals.scored_runs,
-        passed: summary.totals.passed_runs,
-        avg_score: summary.suite_score?.mean ?? null,
-        cost_usd: summary.totals.cost_usd,
-        branch: summary.branch,
-        commit_sha: summary.commit_sha,
-        label: summary.label,
-        report_path: reportPath,
-        summary_json: JSON.stringify(summary),
-        epochs: summary.epochs,
-        concurrency: summary.concurrency,
-        total_tokens: summary.totals.tokens,
-        wall_seconds: summary.totals.wall_seconds,
-        environment_errors: summary.totals.environment_errors,
-        suite_file: summary.suite_file,
-        config_json: config === null ? null : JSON.stringify(config),
-    };
-}
-function writeAtomic(file, text) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    (0,external_node_fs_.writeFileSync)(tmp, (0,runs/* redact */.E$)(text));
-    (0,external_node_fs_.renameSync)(tmp, file);
-}
-//# sourceMappingURL=persist.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
-;// CONCATENATED MODULE: ./build/src/cost/pricing.js
-
-
-
-
-const modelPriceSchema = schemas/* object */.Ikc({
-    input: schemas/* number */.aig().min(0),
-    cached_input: schemas/* number */.aig().min(0).optional(),
-    output: schemas/* number */.aig().min(0),
-    as_of: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* date */.p6U()])
-        .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)),
-    source: schemas/* string */.YjP().min(1),
-})
-    .strict();
-const pricingSchema = schemas/* object */.Ikc({
-    currency: schemas/* literal */.euz('USD').default('USD'),
-    models: schemas/* record */.g1P(schemas/* string */.YjP(), modelPriceSchema),
-})
-    .strict();
-/** The shipped table: pricing/model_prices.yaml at the package root. */
-function defaultPricingPath() {
-    const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    // src/cost (sources and vitest), build/src/cost (compiled) or dist/ (the action's bundle): walk up to the package root.
-    const root = external_node_path_.basename(here) === 'dist'
-        ? external_node_path_.resolve(here, '..')
-        : here.includes(`${external_node_path_.sep}build${external_node_path_.sep}`)
-            ? external_node_path_.resolve(here, '../../..')
-            : external_node_path_.resolve(here, '../..');
-    return external_node_path_.join(root, 'pricing', 'model_prices.yaml');
-}
-/** Loads the shipped table, overlaid by a user's own file when given. */
-function pricing_loadPricing(overridePath) {
-    const base = (0,src_tasks/* readYamlManifest */.b2)(defaultPricingPath(), pricingSchema);
-    const userPath = overridePath ?? process.env.FACTORY_BENCH_PRICING;
-    if (!userPath)
-        return base;
-    const user = (0,src_tasks/* readYamlManifest */.b2)(external_node_path_.resolve(userPath), pricingSchema);
-    return { currency: 'USD', models: { ...base.models, ...user.models } };
-}
-//# sourceMappingURL=pricing.js.map
-;// CONCATENATED MODULE: ./build/src/cost/tracker.js
-/** Dollars for one call, or null when the model has no price (never a silent 0). */
-function priceUsage(table, model, usage) {
-    const price = table.models[model];
-    if (!price)
-        return null;
-    const uncached = Math.max(0, usage.input_tokens - usage.cached_input_tokens);
-    const cachedPrice = price.cached_input ?? price.input;
-    return ((uncached * price.input + usage.cached_input_tokens * cachedPrice + usage.output_tokens * price.output) /
-        1_000_000);
-}
-/** Accumulates usage and dollars across a run's calls. */
-class tracker_CostTracker {
-    table;
-    warn;
-    usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
-    dollars = 0;
-    /** Each call's dollars in order, so totals can be summed exactly as the transcript lines are. */
-    perCall = [];
-    unpriced = false;
-    warned = new Set();
-    constructor(table, warn = () => { }) {
-        this.table = table;
-        this.warn = warn;
-    }
-    /**
-     * Records one call and returns its cost: what the provider reported when it
-     * did (`reportedUsd`, taken as is), else the table's price (null when the
-     * model is not priced).
-     */
-    record(model, usage, free = false, reportedUsd) {
-        this.usage.input_tokens += usage.input_tokens;
-        this.usage.cached_input_tokens += usage.cached_input_tokens;
-        this.usage.output_tokens += usage.output_tokens;
-        if (free)
-            return 0;
-        const cost = reportedUsd ?? priceUsage(this.table, model, usage);
-        if (cost === null) {
-            this.unpriced = true;
-            if (!this.warned.has(model)) {
-                this.warned.add(model);
-                this.warn(`no price for model ${model} in the pricing table; its cost is reported as null`);
-            }
-            return null;
-        }
-        this.dollars += cost;
-        this.perCall.push(cost);
-        return cost;
-    }
-    /**
-     * `base` plus every call of this tracker, added one by one in order: the
-     * same figure as summing the transcript's lines in order (a sum of two
-     * totals can differ from that in the last bit). Null when either is unknown.
-     */
-    addTo(base) {
-        if (base === null || this.unpriced)
-            return null;
-        let total = base;
-        for (const c of this.perCall)
-            total += c;
-        return total;
-    }
-    /** Dollars per output token of a model, or null when it has no price. */
-    outputPricePerToken(model) {
-        const price = this.table.models[model];
-        return price ? price.output / 1_000_000 : null;
-    }
-    /** Total dollars, or null when any call could not be priced. */
-    get totalUsd() {
-        return this.unpriced ? null : this.dollars;
-    }
-    get totalTokens() {
-        return this.usage.input_tokens + this.usage.output_tokens;
-    }
-}
-//# sourceMappingURL=tracker.js.map
-;// CONCATENATED MODULE: ./build/src/cost/index.js
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./node_modules/is-plain-obj/index.js
 function isPlainObject(value) {
 	if (typeof value !== 'object' || value === null) {
@@ -43188,6 +42764,8 @@ function isPlainObject(value) {
 	return (prototype === null || prototype === Object.prototype || Object.getPrototypeOf(prototype) === null) && !(Symbol.toStringTag in value) && !(Symbol.iterator in value);
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
 ;// CONCATENATED MODULE: ./node_modules/execa/lib/arguments/file-url.js
 
 
@@ -43248,6 +42826,8 @@ const normalizeParameters = (rawFile, rawArguments = [], rawOptions = {}) => {
 	return [filePath, normalizedArguments, options];
 };
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(31421);
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(46193);
 ;// CONCATENATED MODULE: ./node_modules/execa/lib/utils/uint-array.js
@@ -43452,7 +43032,7 @@ const parseExpression = expression => {
 		return getSubprocessResult(expression);
 	}
 
-	if (expression instanceof external_node_child_process_namespaceObject.ChildProcess || Object.prototype.toString.call(expression) === '[object Promise]') {
+	if (expression instanceof external_node_child_process_.ChildProcess || Object.prototype.toString.call(expression) === '[object Promise]') {
 		// eslint-disable-next-line no-template-curly-in-string
 		throw new TypeError('Unexpected subprocess in template expression. Please use ${await subprocess} instead of ${subprocess}.');
 	}
@@ -44412,7 +43992,7 @@ function pathKey(options = {}) {
 
 
 
-const execFileOriginal = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+const execFileOriginal = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 
 function toPath(urlOrPath) {
 	return urlOrPath instanceof URL ? (0,external_node_url_.fileURLToPath)(urlOrPath) : urlOrPath;
@@ -49338,7 +48918,7 @@ const runSubprocessSync = ({file, commandArguments, options, command, escapedCom
 	try {
 		addInputOptionsSync(fileDescriptors, options);
 		const normalizedOptions = normalizeSpawnSyncOptions(options);
-		return (0,external_node_child_process_namespaceObject.spawnSync)(...concatenateShell(file, commandArguments, normalizedOptions));
+		return (0,external_node_child_process_.spawnSync)(...concatenateShell(file, commandArguments, normalizedOptions));
 	} catch (error) {
 		return makeEarlyError({
 			error,
@@ -49604,7 +49184,7 @@ const getIpcMethods = (anyProcess, isSubprocess, ipc) => ({
 const handleEarlyError = ({error, command, escapedCommand, fileDescriptors, options, startTime, verboseInfo}) => {
 	cleanupCustomStreams(fileDescriptors);
 
-	const subprocess = new external_node_child_process_namespaceObject.ChildProcess();
+	const subprocess = new external_node_child_process_.ChildProcess();
 	createDummyStreams(subprocess, fileDescriptors);
 	Object.assign(subprocess, {readable, writable, duplex});
 
@@ -52065,7 +51645,7 @@ const handleAsyncOptions = ({timeout, signal, ...options}) => {
 const spawnSubprocessAsync = ({file, commandArguments, options, startTime, verboseInfo, command, escapedCommand, fileDescriptors}) => {
 	let subprocess;
 	try {
-		subprocess = (0,external_node_child_process_namespaceObject.spawn)(...concatenateShell(file, commandArguments, options));
+		subprocess = (0,external_node_child_process_.spawn)(...concatenateShell(file, commandArguments, options));
 	} catch (error) {
 		return handleEarlyError({
 			error,
@@ -52498,6 +52078,337 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
     }
 }
 //# sourceMappingURL=docker-cli.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
+
+
+
+
+/**
+ * A lock shared by every harness process on this machine (a file created with
+ * O_EXCL holding the owner's pid). A lock whose owner is gone is stale and is
+ * taken over, so a harness killed mid-build never blocks the next one.
+ */
+function lockPath(name, dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'locks')) {
+    return external_node_path_.join(dir, `${(0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 24)}.lock`);
+}
+function ownerAlive(file) {
+    let pid = Number.NaN;
+    try {
+        pid = Number.parseInt((0,external_node_fs_.readFileSync)(file, 'utf8').trim(), 10);
+    }
+    catch {
+        return false;
+    }
+    if (!Number.isInteger(pid) || pid <= 0)
+        return false;
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/** Waits for the lock (polling), runs `fn`, releases. */
+async function withFileLock(file, fn, opts = {}) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
+    const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
+    let told = false;
+    for (;;) {
+        try {
+            const fd = (0,external_node_fs_.openSync)(file, 'wx');
+            (0,external_node_fs_.writeSync)(fd, String(process.pid));
+            (0,external_node_fs_.closeSync)(fd);
+            break;
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+            if (!ownerAlive(file)) {
+                (0,external_node_fs_.rmSync)(file, { force: true });
+                continue;
+            }
+            if (Date.now() > deadline)
+                throw new Error(`timed out waiting for the lock ${file}`);
+            if (!told) {
+                told = true;
+                opts.onWait?.();
+            }
+            await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+        }
+    }
+    try {
+        return await fn();
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(file, { force: true });
+    }
+}
+//# sourceMappingURL=lock.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/types.js
+/**
+ * The one interface that tools and graders use to touch a sandbox. Nothing
+ * else calls Docker for a run's environment.
+ */
+/** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
+class SandboxError extends Error {
+    kind;
+    constructor(message, kind = 'docker') {
+        super(message);
+        this.kind = kind;
+        this.name = 'SandboxError';
+    }
+}
+//# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/images.js
+
+
+
+
+
+
+/** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
+function baseImagesOf(dockerfile) {
+    const stages = new Set();
+    const images = [];
+    for (const line of dockerfile.split('\n')) {
+        const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+        if (!m?.[1])
+            continue;
+        if (!stages.has(m[1].toLowerCase()) && m[1] !== 'scratch')
+            images.push(m[1]);
+        if (m[2])
+            stages.add(m[2].toLowerCase());
+    }
+    return images;
+}
+async function missingBaseImages(buildContext) {
+    let dockerfile;
+    try {
+        dockerfile = (0,external_node_fs_.readFileSync)(external_node_path_.join(buildContext, 'Dockerfile'), 'utf8');
+    }
+    catch {
+        return [];
+    }
+    const missing = [];
+    for (const image of baseImagesOf(dockerfile))
+        if (!(await imageExists(image)))
+            missing.push(image);
+    return missing;
+}
+function baseImageHint(missing) {
+    return missing.includes('debian:bookworm-slim')
+        ? "build it from Debian's mirror with `npm run base-image` (scripts/build-base-image.sh, needs root and debootstrap)"
+        : 'pull it where a registry is reachable, or build it locally, before running the task';
+}
+/**
+ * A stable hash of a build context: every file's relative path and bytes, in
+ * sorted order (symlinks and folders named in `skipDirs` left out).
+ */
+function hashBuildContext(dir, opts = {}) {
+    const skip = new Set(opts.skipDirs ?? []);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const walk = (rel) => {
+        const entries = (0,external_node_fs_.readdirSync)(external_node_path_.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+        for (const e of entries) {
+            const relPath = external_node_path_.posix.join(rel, e.name);
+            if (e.isDirectory()) {
+                if (!skip.has(e.name))
+                    walk(relPath);
+            }
+            else if (e.isFile()) {
+                hash.update(`${relPath}\0`);
+                hash.update((0,external_node_fs_.readFileSync)(external_node_path_.join(dir, relPath)));
+                hash.update('\0');
+            }
+        }
+    };
+    walk('');
+    return hash.digest('hex').slice(0, 16);
+}
+async function imageExists(image) {
+    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
+        allowFailure: true,
+        timeoutMs: 30_000,
+    });
+    return r.exitCode === 0;
+}
+const buildsInFlight = new Map();
+/**
+ * Returns an image tag for a task environment: the named image (which must be
+ * present or pullable), or one built from a context folder and tagged by the
+ * context's hash so it is built once and reused. Concurrent builds of the same
+ * context in this process share one build.
+ */
+async function ensureImage(opts) {
+    if (opts.image) {
+        if (await imageExists(opts.image))
+            return opts.image;
+        const pulled = await dockerCall(['pull', opts.image], {
+            allowFailure: true,
+            timeoutMs: 300_000,
+            retries: 1,
+        });
+        if (pulled.exitCode !== 0) {
+            throw new SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
+        }
+        return opts.image;
+    }
+    if (!opts.buildContext)
+        throw new SandboxError('the environment names neither an image nor a build context', 'image_build');
+    const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
+    const existing = buildsInFlight.get(tag);
+    if (existing)
+        return existing;
+    // Other harness processes may be building the same image: one builds, the others wait and reuse it.
+    const build = withFileLock(lockPath(`image:${tag}`), async () => {
+        if (await imageExists(tag)) {
+            if (opts.logFile)
+                (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
+            return tag;
+        }
+        opts.onBuild?.(tag);
+        try {
+            const r = await dockerCall(
+            // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
+            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
+            if (opts.logFile)
+                (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
+            if (r.exitCode !== 0) {
+                const missing = await missingBaseImages(opts.buildContext);
+                const why = missing.length > 0
+                    ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
+                    : r.stderr.trim().split('\n').slice(-2).join(' | ');
+                throw new SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
+            }
+            return tag;
+        }
+        catch (err) {
+            if (err instanceof DockerCliError)
+                throw new SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
+            throw err;
+        }
+    });
+    buildsInFlight.set(tag, build);
+    try {
+        return await build;
+    }
+    finally {
+        buildsInFlight.delete(tag);
+    }
+}
+//# sourceMappingURL=images.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/agent-image.js
+
+
+
+
+
+
+
+/** Where an agent folder lives in its image, read-only. */
+const AGENT_DIR_IN_SANDBOX = '/opt/agent';
+/** Copies a folder's regular files and folders (no symlinks, no skipped folders). */
+function copyAgentFolder(from, to, skip) {
+    (0,external_node_fs_.mkdirSync)(to, { recursive: true });
+    for (const e of (0,external_node_fs_.readdirSync)(from, { withFileTypes: true })) {
+        const src = external_node_path_.join(from, e.name);
+        if (e.isDirectory()) {
+            if (!skip.has(e.name))
+                copyAgentFolder(src, external_node_path_.join(to, e.name), skip);
+        }
+        else if (e.isFile())
+            (0,external_node_fs_.copyFileSync)(src, external_node_path_.join(to, e.name));
+    }
+}
+async function imageConfig(image) {
+    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image], { timeoutMs: 30_000, allowFailure: true });
+    if (r.exitCode !== 0)
+        throw new SandboxError(`cannot inspect image ${image}: ${r.stderr.trim()}`, 'image_build');
+    const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
+    return {
+        id: m?.[1] ?? image,
+        user: m ? JSON.parse(m[2]) : '',
+        workdir: m ? JSON.parse(m[3]) : '',
+    };
+}
+/** The Dockerfile of an agent image: the task's image plus the agent folder, installed once. */
+function agentDockerfile(o) {
+    const lines = [
+        `FROM ${o.baseImage}`,
+        'USER root',
+        `COPY agent/ ${AGENT_DIR_IN_SANDBOX}/`,
+        `WORKDIR ${AGENT_DIR_IN_SANDBOX}`,
+    ];
+    // The exec form with bash -c runs the command exactly as written (several lines included).
+    if (o.install)
+        lines.push(`RUN ${JSON.stringify(['/bin/bash', '-c', o.install])}`);
+    // Read-only for everyone but root: the agent's user cannot change the agent it runs.
+    lines.push(`RUN chmod -R a+rX,a-w ${AGENT_DIR_IN_SANDBOX}`, `WORKDIR ${o.workdir || '/'}`, `LABEL factory-bench.image=1 factory-bench.agent=${JSON.stringify(o.agentName)} factory-bench.agent-hash=${o.agentHash}`);
+    if (o.user)
+        lines.push(`USER ${o.user}`);
+    return `${lines.join('\n')}\n`;
+}
+const agent_image_buildsInFlight = new Map();
+/**
+ * The task's image with an agent installed: built once per (task image,
+ * agent hash) under the machine-wide image lock and tagged by both, so every
+ * later run of the same agent on the same image reuses it. The build context
+ * holds only the agent folder: no grader file is ever present.
+ */
+async function ensureAgentImage(req) {
+    const base = await imageConfig(req.baseImage);
+    const baseId = base.id.replace(/^sha256:/, '').slice(0, 12);
+    const name = req.agentName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
+    // agent.yaml (and so the install command) is part of the agent's hash.
+    const tag = `factory-bench/agent-${name}:${baseId}-${req.agentHash.slice(0, 12)}`;
+    const existing = agent_image_buildsInFlight.get(tag);
+    if (existing)
+        return existing;
+    const build = withFileLock(lockPath(`image:${tag}`), async () => {
+        if (await imageExists(tag)) {
+            if (req.logFile)
+                (0,external_node_fs_.writeFileSync)(req.logFile, `reused cached agent image ${tag}\n`);
+            return tag;
+        }
+        req.onBuild?.(tag);
+        const context = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-agent-image-'));
+        try {
+            copyAgentFolder(req.agentDir, external_node_path_.join(context, 'agent'), new Set(req.skipDirs));
+            (0,external_node_fs_.writeFileSync)(external_node_path_.join(context, 'Dockerfile'), agentDockerfile({ ...req, user: base.user, workdir: base.workdir }));
+            const r = await dockerCall(['build', '--force-rm', '-t', tag, context], {
+                timeoutMs: req.installTimeoutMs + 120_000,
+                retries: 0,
+                allowFailure: true,
+            });
+            if (req.logFile)
+                (0,external_node_fs_.writeFileSync)(req.logFile, r.stdout + r.stderr);
+            if (r.exitCode !== 0) {
+                const why = r.stderr.trim().split('\n').slice(-2).join(' | ');
+                throw new SandboxError(`installing agent ${req.agentName} into ${req.baseImage} failed (exit ${r.exitCode}): ${why}`, 'image_build');
+            }
+            return tag;
+        }
+        catch (err) {
+            if (err instanceof DockerCliError)
+                throw new SandboxError(`installing agent ${req.agentName} failed: ${err.timedOut ? `the install took longer than ${Math.round(req.installTimeoutMs / 1000)}s` : err.message}`, 'image_build');
+            throw err;
+        }
+        finally {
+            (0,external_node_fs_.rmSync)(context, { recursive: true, force: true });
+        }
+    });
+    agent_image_buildsInFlight.set(tag, build);
+    try {
+        return await build;
+    }
+    finally {
+        agent_image_buildsInFlight.delete(tag);
+    }
+}
+//# sourceMappingURL=agent-image.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/cleanup.js
 
 
@@ -52612,7 +52523,7 @@ async function removeByLabel(runId) {
 /** The same, synchronously, for the process 'exit' hook. */
 function removeByLabelSync(runId) {
     const run = (args) => {
-        const r = (0,external_node_child_process_namespaceObject.spawnSync)('docker', args, { env: minimalEnv(), encoding: 'utf8', timeout: 30_000 });
+        const r = (0,external_node_child_process_.spawnSync)('docker', args, { env: minimalEnv(), encoding: 'utf8', timeout: 30_000 });
         return r.status === 0 ? r.stdout : '';
     };
     for (const kind of ['container', 'network', 'volume']) {
@@ -52671,8 +52582,11 @@ function lockdownArgs(c) {
         String(resources.cpus),
     ];
 }
-/** The whole `docker run` of a Docker sandbox: detached, named, labelled, without any network. */
-function dockerRunArgs(c, name) {
+/**
+ * The whole `docker run` of a Docker sandbox: detached, named, labelled, without any network
+ * (`container:<forwarder>` joins a model gateway forwarder's network namespace: loopback only).
+ */
+function dockerRunArgs(c, name, network = 'none') {
     return [
         'run',
         '-d',
@@ -52680,7 +52594,7 @@ function dockerRunArgs(c, name) {
         name,
         ...labelArgs(c.labels),
         '--network',
-        'none',
+        network,
         ...lockdownArgs(c),
         '--user',
         c.user,
@@ -52716,220 +52630,6 @@ function composeAgentService(c, networks) {
     };
 }
 //# sourceMappingURL=container-config.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
-
-
-
-
-/**
- * A lock shared by every harness process on this machine (a file created with
- * O_EXCL holding the owner's pid). A lock whose owner is gone is stale and is
- * taken over, so a harness killed mid-build never blocks the next one.
- */
-function lockPath(name, dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'locks')) {
-    return external_node_path_.join(dir, `${(0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 24)}.lock`);
-}
-function ownerAlive(file) {
-    let pid = Number.NaN;
-    try {
-        pid = Number.parseInt((0,external_node_fs_.readFileSync)(file, 'utf8').trim(), 10);
-    }
-    catch {
-        return false;
-    }
-    if (!Number.isInteger(pid) || pid <= 0)
-        return false;
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
-/** Waits for the lock (polling), runs `fn`, releases. */
-async function withFileLock(file, fn, opts = {}) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
-    let told = false;
-    for (;;) {
-        try {
-            const fd = (0,external_node_fs_.openSync)(file, 'wx');
-            (0,external_node_fs_.writeSync)(fd, String(process.pid));
-            (0,external_node_fs_.closeSync)(fd);
-            break;
-        }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw err;
-            if (!ownerAlive(file)) {
-                (0,external_node_fs_.rmSync)(file, { force: true });
-                continue;
-            }
-            if (Date.now() > deadline)
-                throw new Error(`timed out waiting for the lock ${file}`);
-            if (!told) {
-                told = true;
-                opts.onWait?.();
-            }
-            await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
-        }
-    }
-    try {
-        return await fn();
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(file, { force: true });
-    }
-}
-//# sourceMappingURL=lock.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/types.js
-/**
- * The one interface that tools and graders use to touch a sandbox. Nothing
- * else calls Docker for a run's environment.
- */
-/** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
-class types_SandboxError extends Error {
-    kind;
-    constructor(message, kind = 'docker') {
-        super(message);
-        this.kind = kind;
-        this.name = 'SandboxError';
-    }
-}
-//# sourceMappingURL=types.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/images.js
-
-
-
-
-
-
-/** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
-function baseImagesOf(dockerfile) {
-    const stages = new Set();
-    const images = [];
-    for (const line of dockerfile.split('\n')) {
-        const m = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
-        if (!m?.[1])
-            continue;
-        if (!stages.has(m[1].toLowerCase()) && m[1] !== 'scratch')
-            images.push(m[1]);
-        if (m[2])
-            stages.add(m[2].toLowerCase());
-    }
-    return images;
-}
-async function missingBaseImages(buildContext) {
-    let dockerfile;
-    try {
-        dockerfile = (0,external_node_fs_.readFileSync)(external_node_path_.join(buildContext, 'Dockerfile'), 'utf8');
-    }
-    catch {
-        return [];
-    }
-    const missing = [];
-    for (const image of baseImagesOf(dockerfile))
-        if (!(await imageExists(image)))
-            missing.push(image);
-    return missing;
-}
-function baseImageHint(missing) {
-    return missing.includes('debian:bookworm-slim')
-        ? "build it from Debian's mirror with `npm run base-image` (scripts/build-base-image.sh, needs root and debootstrap)"
-        : 'pull it where a registry is reachable, or build it locally, before running the task';
-}
-/** A stable hash of a build context: every file's relative path and bytes, in sorted order. */
-function hashBuildContext(dir) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const walk = (rel) => {
-        const entries = (0,external_node_fs_.readdirSync)(external_node_path_.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-        for (const e of entries) {
-            const relPath = external_node_path_.posix.join(rel, e.name);
-            if (e.isDirectory())
-                walk(relPath);
-            else if (e.isFile()) {
-                hash.update(`${relPath}\0`);
-                hash.update((0,external_node_fs_.readFileSync)(external_node_path_.join(dir, relPath)));
-                hash.update('\0');
-            }
-        }
-    };
-    walk('');
-    return hash.digest('hex').slice(0, 16);
-}
-async function imageExists(image) {
-    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
-        allowFailure: true,
-        timeoutMs: 30_000,
-    });
-    return r.exitCode === 0;
-}
-const buildsInFlight = new Map();
-/**
- * Returns an image tag for a task environment: the named image (which must be
- * present or pullable), or one built from a context folder and tagged by the
- * context's hash so it is built once and reused. Concurrent builds of the same
- * context in this process share one build.
- */
-async function ensureImage(opts) {
-    if (opts.image) {
-        if (await imageExists(opts.image))
-            return opts.image;
-        const pulled = await dockerCall(['pull', opts.image], {
-            allowFailure: true,
-            timeoutMs: 300_000,
-            retries: 1,
-        });
-        if (pulled.exitCode !== 0) {
-            throw new types_SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
-        }
-        return opts.image;
-    }
-    if (!opts.buildContext)
-        throw new types_SandboxError('the environment names neither an image nor a build context', 'image_build');
-    const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
-    const existing = buildsInFlight.get(tag);
-    if (existing)
-        return existing;
-    // Other harness processes may be building the same image: one builds, the others wait and reuse it.
-    const build = withFileLock(lockPath(`image:${tag}`), async () => {
-        if (await imageExists(tag)) {
-            if (opts.logFile)
-                (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
-            return tag;
-        }
-        opts.onBuild?.(tag);
-        try {
-            const r = await dockerCall(
-            // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
-            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
-            if (opts.logFile)
-                (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
-            if (r.exitCode !== 0) {
-                const missing = await missingBaseImages(opts.buildContext);
-                const why = missing.length > 0
-                    ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
-                    : r.stderr.trim().split('\n').slice(-2).join(' | ');
-                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
-            }
-            return tag;
-        }
-        catch (err) {
-            if (err instanceof DockerCliError)
-                throw new types_SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
-            throw err;
-        }
-    });
-    buildsInFlight.set(tag, build);
-    try {
-        return await build;
-    }
-    finally {
-        buildsInFlight.delete(tag);
-    }
-}
-//# sourceMappingURL=images.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/egress.js
 
 
@@ -53021,7 +52721,130 @@ async function egressImage(logDir) {
     });
 }
 //# sourceMappingURL=egress.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/gateway-link.js
+
+
+
+
+
+
+
+/**
+ * How an agent in a sandbox reaches the run's model gateway and nothing else.
+ * The gateway listens on a Unix socket in a host folder; a forwarder (Debian's
+ * socat) is the only thing that folder is mounted into. With the Docker
+ * runner the forwarder holds a network namespace with no network at all
+ * (`--network none`), listens on its loopback, and the agent's container joins
+ * that namespace: the agent sees one loopback port that leads to the gateway,
+ * and no interface that leads anywhere else (not even to the host). With
+ * Compose the forwarder is one more service on the run's internal network.
+ * Needs a local Docker engine: a remote one cannot mount the harness's socket.
+ */
+const GATEWAY_SOCKET_NAME = 'gateway.sock';
+/** Where the forwarder sees the socket folder. */
+const SOCKET_DIR_IN_FORWARDER = '/run/fb-gateway';
+const FORWARDER_PORT = 8080;
+/** The forwarder's name on a Compose project's network. */
+const GATEWAY_SERVICE = 'fb-gateway';
+const FORWARDER_DOCKERFILE = `FROM debian:bookworm-slim
+RUN apt-get update \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends socat \\
+ && rm -rf /var/lib/apt/lists/*
+`;
+/** The agent's OpenAI base URL: on the shared loopback (Docker), or the forwarder by name (Compose). */
+function gatewayUrlInSandbox(kind) {
+    return kind === 'docker'
+        ? `http://127.0.0.1:${FORWARDER_PORT}/v1`
+        : `http://${GATEWAY_SERVICE}:${FORWARDER_PORT}/v1`;
+}
+/** socat forwarding TCP connections to the gateway's socket, one process per connection. */
+function forwarderCommand(listen) {
+    const bind = listen === 'loopback' ? ',bind=127.0.0.1' : '';
+    return [
+        'socat',
+        `TCP-LISTEN:${FORWARDER_PORT}${bind},fork,reuseaddr`,
+        `UNIX-CONNECT:${SOCKET_DIR_IN_FORWARDER}/${GATEWAY_SOCKET_NAME}`,
+    ];
+}
+/** The socket folder, read-only, as a volume spec. */
+function forwarderVolume(socketDir) {
+    return `${socketDir}:${SOCKET_DIR_IN_FORWARDER}:ro`;
+}
+/** The forwarder's image, built once from Debian's socat package. */
+async function forwarderImage(logDir) {
+    const dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'gateway-forwarder-context');
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'Dockerfile'), FORWARDER_DOCKERFILE);
+    return ensureImage({
+        buildContext: dir,
+        name: 'gateway-forwarder',
+        ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-gateway-forwarder.log') } : {}),
+    });
+}
+/** The forwarder's container name for a run (the agent's container joins its network namespace). */
+function forwarderContainerName(agentContainer) {
+    return `${agentContainer.slice(0, 110)}-gw`;
+}
+/**
+ * Starts the Docker runner's forwarder: no network, no capabilities, a
+ * read-only root, the harness's own uid (the socket folder is the harness's).
+ * Returns the `--network` value for the agent's container.
+ */
+async function startForwarder(o) {
+    const image = await forwarderImage(o.logDir);
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const r = await dockerCall([
+        'run',
+        '-d',
+        '--name',
+        o.name,
+        ...labelArgs(runLabels(o.runId)),
+        '--network',
+        'none',
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges',
+        '--read-only',
+        '--pids-limit',
+        '64',
+        '--memory',
+        '64m',
+        '--user',
+        `${uid}:${gid}`,
+        '-v',
+        forwarderVolume(o.socketDir),
+        image,
+        ...forwarderCommand('loopback'),
+    ], { allowFailure: true, timeoutMs: 60_000 });
+    if (r.exitCode !== 0)
+        throw new SandboxError(`could not start the model gateway's forwarder: ${r.stderr.trim()}`, 'start');
+    return `container:${o.name}`;
+}
+/** The Compose service of the forwarder, on the run's internal network (before `$` escaping). */
+function forwarderService(o) {
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    return {
+        image: o.image,
+        init: true,
+        stop_grace_period: '1s',
+        labels: o.labels,
+        command: forwarderCommand('any'),
+        user: `${uid}:${gid}`,
+        volumes: [forwarderVolume(o.socketDir)],
+        read_only: true,
+        cap_drop: ['ALL'],
+        security_opt: ['no-new-privileges:true'],
+        pids_limit: 64,
+        mem_limit: '64m',
+        networks: ['internal'],
+    };
+}
+//# sourceMappingURL=gateway-link.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/compose-file.js
+
 
 
 
@@ -53029,7 +52852,11 @@ async function egressImage(logDir) {
 /** The agent's service name inside a Compose project. */
 const AGENT_SERVICE = 'agent';
 /** Service names a task cannot use: factory-bench's own. */
-const RESERVED_SERVICES = new Set([AGENT_SERVICE, EGRESS_SERVICE]);
+const RESERVED_SERVICES = new Set([
+    AGENT_SERVICE,
+    EGRESS_SERVICE,
+    GATEWAY_SERVICE,
+]);
 /** A Compose project name: lowercase, unique per run, within Docker's limits. */
 function projectName(runId) {
     const slug = runId
@@ -53059,7 +52886,13 @@ function noInterpolation(value) {
 function composeFile(opts) {
     const labels = runLabels(opts.runId);
     const agent = opts.egress
-        ? { ...opts.agent, env: { ...opts.agent.env, ...proxyEnv(opts.services.map((s) => s.name)) } }
+        ? {
+            ...opts.agent,
+            env: {
+                ...opts.agent.env,
+                ...proxyEnv([...opts.services.map((s) => s.name), ...(opts.gateway ? [GATEWAY_SERVICE] : [])]),
+            },
+        }
         : opts.agent;
     const services = { [AGENT_SERVICE]: composeAgentService(agent, ['internal']) };
     for (const s of opts.services) {
@@ -53090,6 +52923,12 @@ function composeFile(opts) {
             networks: ['internal'],
         };
     }
+    if (opts.gateway)
+        services[GATEWAY_SERVICE] = forwarderService({
+            image: opts.gateway.image,
+            socketDir: opts.gateway.socketDir,
+            labels,
+        });
     const networks = { internal: { internal: true, labels } };
     if (opts.egress) {
         services[EGRESS_SERVICE] = egressService(opts.egress.image, opts.egress.hosts, labels, {
@@ -53419,7 +53258,7 @@ class PersistentShell {
                 rejectOpen(err);
             };
             const [file, ...args] = this.argv;
-            const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
+            const child = (0,external_node_child_process_.spawn)(file, args, {
                 cwd: this.spawnOptions.cwd,
                 env: this.spawnOptions.env ?? minimalEnv(),
                 detached: this.spawnOptions.detached ?? false,
@@ -53591,7 +53430,7 @@ class PersistentShell {
  * after symlinks are followed, is refused with a SandboxError of kind 'path'.
  */
 function refuse(p, why) {
-    throw new types_SandboxError(`path ${JSON.stringify(p)} is refused: ${why}`, 'path');
+    throw new SandboxError(`path ${JSON.stringify(p)} is refused: ${why}`, 'path');
 }
 function isInside(root, candidate) {
     return candidate === root || candidate.startsWith(root.endsWith('/') ? root : `${root}/`);
@@ -53665,7 +53504,7 @@ function realpathAllowMissing(target) {
         }
         if (stat?.isSymbolicLink()) {
             if (++hops > 40)
-                throw new types_SandboxError(`too many levels of symbolic links at ${next}`, 'path');
+                throw new SandboxError(`too many levels of symbolic links at ${next}`, 'path');
             const link = (0,external_node_fs_.readlinkSync)(next);
             if (external_node_path_.isAbsolute(link))
                 resolved = external_node_path_.sep;
@@ -53686,7 +53525,7 @@ async function resolveInSandbox(exec, workdir, p) {
     const r = await exec(['realpath', '-m', '-z', '--', workdir, lexical]);
     const [root, canonical] = r.stdout.split('\0');
     if (r.exitCode !== 0 || !root || !canonical)
-        throw new types_SandboxError(`cannot resolve ${JSON.stringify(p)} in the sandbox: ${r.stderr.trim() || `exit ${r.exitCode}`}`, 'path');
+        throw new SandboxError(`cannot resolve ${JSON.stringify(p)} in the sandbox: ${r.stderr.trim() || `exit ${r.exitCode}`}`, 'path');
     return assertCanonicalInside(p, canonical, root);
 }
 //# sourceMappingURL=paths.js.map
@@ -53731,7 +53570,7 @@ function liveSandboxCount() {
 /** Runs a docker (or compose) command synchronously with the minimal environment. */
 function dockerSync(bin, args, timeoutMs = 30_000) {
     const [file, ...prefix] = bin;
-    const r = (0,external_node_child_process_namespaceObject.spawnSync)(file ?? 'docker', [...prefix, ...args], {
+    const r = (0,external_node_child_process_.spawnSync)(file ?? 'docker', [...prefix, ...args], {
         env: minimalEnv(),
         stdio: 'ignore',
         timeout: timeoutMs,
@@ -53757,16 +53596,19 @@ class ShellSandbox {
         this.spec = spec;
         this.runId = spec.runId;
     }
+    get modelGatewayUrl() {
+        return null;
+    }
     async start() {
         // The kind was decided when the sandbox was planned; a runner of another kind would make it a lie.
         if (this.spec.kind !== this.kind)
-            throw new types_SandboxError(`a ${this.spec.kind} sandbox spec cannot start a ${this.kind} runner`, 'start');
+            throw new SandboxError(`a ${this.spec.kind} sandbox spec cannot start a ${this.kind} runner`, 'start');
         registerSandbox(this);
         try {
             await this.up();
             this.pool = this.createPool();
             await this.pool.warm().catch((err) => {
-                throw new types_SandboxError(`could not open a shell in the sandbox: ${err.message}`, 'start');
+                throw new SandboxError(`could not open a shell in the sandbox: ${err.message}`, 'start');
             });
         }
         catch (err) {
@@ -53776,12 +53618,12 @@ class ShellSandbox {
     }
     requirePool() {
         if (!this.pool)
-            throw new types_SandboxError('the sandbox is not started', 'start');
+            throw new SandboxError('the sandbox is not started', 'start');
         return this.pool;
     }
     exec(req) {
         if (req.service && !this.hasService(req.service))
-            return Promise.reject(new types_SandboxError(`this sandbox has no service named ${req.service}`, 'start'));
+            return Promise.reject(new SandboxError(`this sandbox has no service named ${req.service}`, 'start'));
         return this.requirePool().run(req, this.workdir);
     }
     /** Services other than the agent's own that commands may run in (Compose sidecars). */
@@ -53794,7 +53636,7 @@ class ShellSandbox {
     async readFile(sandboxPath) {
         const r = await this.requirePool().runRaw({ cmd: ['cat', '--', sandboxPath], timeoutMs: 300_000 }, this.workdir);
         if (r.exitCode !== 0)
-            throw new types_SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+            throw new SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
         return r.stdout;
     }
     async writeFile(sandboxPath, content) {
@@ -53805,7 +53647,7 @@ class ShellSandbox {
             timeoutMs: 300_000,
         }, this.workdir);
         if (r.exitCode !== 0)
-            throw new types_SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+            throw new SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
     }
     async newSession() {
         this.requirePool().recycle();
@@ -53945,7 +53787,7 @@ function chownTree(root, uid, gid) {
         visit(root);
     }
     catch (err) {
-        throw new types_SandboxError(`cannot hand ${root} to uid ${uid}: ${err.message}`, 'start');
+        throw new SandboxError(`cannot hand ${root} to uid ${uid}: ${err.message}`, 'start');
     }
 }
 /** A `docker exec -i ... bash` persistent shell into one container. */
@@ -53986,14 +53828,14 @@ class ContainerSandbox extends ShellSandbox {
     }
     requireUser() {
         if (!this.user)
-            throw new types_SandboxError('the sandbox is not started', 'start');
+            throw new SandboxError('the sandbox is not started', 'start');
         return this.user;
     }
     /** Picks the agent's user for the image and, for a root harness, hands it the workspace. */
     async chooseUser() {
         const { image, workspaceHost } = this.spec;
         const user = await sandboxUserFor(image).catch((err) => {
-            throw new types_SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
+            throw new SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
         });
         this.user = user;
         if (hostIds().uid === 0 && user.uid !== 0) {
@@ -54014,7 +53856,7 @@ class ContainerSandbox extends ShellSandbox {
         const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
         const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
         if (r.exitCode !== 0)
-            throw new types_SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
+            throw new SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
         await dockerCall(['cp', hostPath, `${this.agentContainer()}:${sandboxPath}`]);
     }
     async copyOut(sandboxPath, hostPath) {
@@ -54161,6 +54003,7 @@ class ShellPool {
 
 
 
+
 let composeBinary = null;
 /**
  * `docker compose` (v2, GitHub runners) or `docker-compose` (v1, Debian);
@@ -54183,7 +54026,7 @@ function detectCompose() {
         ]).catch(() => null);
         if (v1?.exitCode === 0)
             return ['docker-compose'];
-        throw new types_SandboxError('this task needs Docker Compose, but neither `docker compose` (v2) nor `docker-compose` (v1) works here', 'start');
+        throw new SandboxError('this task needs Docker Compose, but neither `docker compose` (v2) nor `docker-compose` (v1) works here', 'start');
     })();
     return composeBinary;
 }
@@ -54211,6 +54054,9 @@ class ComposeRunner extends ContainerSandbox {
     get workdir() {
         return this.spec.workdir;
     }
+    get modelGatewayUrl() {
+        return this.spec.modelGateway ? gatewayUrlInSandbox('compose') : null;
+    }
     /** Service name -> container id, once started. */
     get serviceContainers() {
         return this.containers;
@@ -54224,7 +54070,7 @@ class ComposeRunner extends ContainerSandbox {
         const services = [];
         for (const { image, buildContext, ...service } of spec.services ?? []) {
             if (RESERVED_SERVICES.has(service.name))
-                throw new types_SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
+                throw new SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
             const ready = await ensureImage({
                 image,
                 buildContext: buildContext ?? null,
@@ -54236,6 +54082,9 @@ class ComposeRunner extends ContainerSandbox {
         const serviceNames = new Set(services.map((s) => s.name));
         const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
         const egress = outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
+        const gateway = spec.modelGateway
+            ? { image: await forwarderImage(spec.logDir), socketDir: spec.modelGateway.socketDir }
+            : null;
         const user = await this.chooseUser();
         const dir = spec.logDir ?? (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-compose-'));
         if (!spec.logDir)
@@ -54243,7 +54092,13 @@ class ComposeRunner extends ContainerSandbox {
         (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
         this.composeFilePath = external_node_path_.join(dir, 'compose.yaml');
         // JSON is YAML too, and leaves no room for YAML 1.1 surprises in v1 (`0:0` read as a number).
-        (0,external_node_fs_.writeFileSync)(this.composeFilePath, JSON.stringify(composeFile({ runId: spec.runId, agent: agentContainerConfig(spec, user), services, egress }), null, 2));
+        (0,external_node_fs_.writeFileSync)(this.composeFilePath, JSON.stringify(composeFile({
+            runId: spec.runId,
+            agent: agentContainerConfig(spec, user),
+            services,
+            egress,
+            gateway,
+        }), null, 2));
         const r = await dockerCall(this.composeArgs('up', '-d', '--no-build'), {
             allowFailure: true,
             timeoutMs: 300_000,
@@ -54251,13 +54106,14 @@ class ComposeRunner extends ContainerSandbox {
         }, this.compose);
         if (r.exitCode !== 0) {
             const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
-            throw new types_SandboxError(`docker compose up failed for project ${this.project}: ${tail}`, 'start');
+            throw new SandboxError(`docker compose up failed for project ${this.project}: ${tail}`, 'start');
         }
         // `up` exit codes are not to be trusted: check every service is running and healthy.
         await this.waitHealthy([
             AGENT_SERVICE,
             ...services.map((s) => s.name),
             ...(egress ? [EGRESS_SERVICE] : []),
+            ...(gateway ? [GATEWAY_SERVICE] : []),
         ]);
     }
     async states() {
@@ -54295,7 +54151,7 @@ class ComposeRunner extends ContainerSandbox {
                         timeoutMs: 15_000,
                     });
                     const last = `${logs.stdout}${logs.stderr}`.trim().split('\n').slice(-3).join(' | ');
-                    throw new types_SandboxError(`service ${service} ${s.health === 'unhealthy' ? 'is unhealthy' : `stopped (${s.status})`}: ${last}`, 'service_unhealthy');
+                    throw new SandboxError(`service ${service} ${s.health === 'unhealthy' ? 'is unhealthy' : `stopped (${s.status})`}: ${last}`, 'service_unhealthy');
                 }
                 if (s?.status !== 'running' || (s.health !== 'none' && s.health !== 'healthy'))
                     pending.push(service);
@@ -54303,7 +54159,7 @@ class ComposeRunner extends ContainerSandbox {
             if (pending.length === 0)
                 return;
             if (Date.now() > deadline)
-                throw new types_SandboxError(`service ${pending.join(', ')} did not become healthy within ${Math.round(this.healthTimeoutMs / 1000)}s`, 'service_unhealthy');
+                throw new SandboxError(`service ${pending.join(', ')} did not become healthy within ${Math.round(this.healthTimeoutMs / 1000)}s`, 'service_unhealthy');
             await new Promise((r) => setTimeout(r, 250));
         }
     }
@@ -54311,7 +54167,7 @@ class ComposeRunner extends ContainerSandbox {
         const name = service ?? AGENT_SERVICE;
         const id = this.containers.get(name);
         if (!id)
-            throw new types_SandboxError(`no service named ${name} in this sandbox`, 'start');
+            throw new SandboxError(`no service named ${name} in this sandbox`, 'start');
         return id;
     }
     createPool() {
@@ -54373,6 +54229,7 @@ class ComposeRunner extends ContainerSandbox {
 
 
 
+
 /** One container per run with the workspace bind-mounted; locked down by default (see container-config.ts). */
 class DockerRunner extends ContainerSandbox {
     kind = 'docker';
@@ -54384,18 +54241,30 @@ class DockerRunner extends ContainerSandbox {
     get workdir() {
         return this.spec.workdir;
     }
+    get modelGatewayUrl() {
+        return this.spec.modelGateway ? gatewayUrlInSandbox('docker') : null;
+    }
     agentContainer() {
         return this.container;
     }
     async up() {
         const { spec } = this;
         const user = await this.chooseUser();
-        const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container), {
+        // With a model gateway the agent joins its forwarder's network namespace: loopback only.
+        const network = spec.modelGateway
+            ? await startForwarder({
+                runId: spec.runId,
+                name: forwarderContainerName(this.container),
+                socketDir: spec.modelGateway.socketDir,
+                logDir: spec.logDir,
+            })
+            : 'none';
+        const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
             allowFailure: true,
             timeoutMs: 60_000,
         });
         if (r.exitCode !== 0)
-            throw new types_SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
+            throw new SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
     }
     createPool() {
         const user = this.requireUser();
@@ -54403,14 +54272,20 @@ class DockerRunner extends ContainerSandbox {
     }
     async down() {
         try {
-            await dockerCall(['rm', '-f', '-v', this.container], { allowFailure: true, timeoutMs: 60_000 });
+            await dockerCall(['rm', '-f', '-v', this.container, ...this.forwarder()], {
+                allowFailure: true,
+                timeoutMs: 60_000,
+            });
         }
         finally {
             this.giveBack();
         }
     }
+    forwarder() {
+        return this.spec.modelGateway ? [forwarderContainerName(this.container)] : [];
+    }
     stopSync() {
-        dockerSync(['docker'], ['rm', '-f', '-v', this.container]);
+        dockerSync(['docker'], ['rm', '-f', '-v', this.container, ...this.forwarder()]);
         this.giveBack();
     }
 }
@@ -54480,7 +54355,7 @@ class LocalSubprocessRunner extends ShellSandbox {
     /** Kills everything the shells started, background jobs included (each shell leads a session). */
     killSessions() {
         for (const sid of this.pool?.pids() ?? [])
-            (0,external_node_child_process_namespaceObject.spawnSync)('pkill', ['-KILL', '-s', String(sid)], { stdio: 'ignore', timeout: 10_000 });
+            (0,external_node_child_process_.spawnSync)('pkill', ['-KILL', '-s', String(sid)], { stdio: 'ignore', timeout: 10_000 });
     }
 }
 function confineLexicallyOrNull(root, p) {
@@ -54508,7 +54383,7 @@ function chooseSandboxKind(needs, env = process.env) {
     if (requested === 'local')
         return 'local';
     if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
-        throw new types_SandboxError(`MLE_EVAL_SANDBOX=${requested} is not one of auto, docker, compose, local`, 'start');
+        throw new SandboxError(`MLE_EVAL_SANDBOX=${requested} is not one of auto, docker, compose, local`, 'start');
     const needsCompose = (needs.services ?? []).length > 0 || (needs.network?.allow ?? []).length > 0;
     if (needsCompose || requested === 'compose')
         return 'compose';
@@ -54541,1153 +54416,1906 @@ function createSandbox(spec, opts = {}) {
 
 
 
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-var json_schema_processors = __nccwpck_require__(98439);
-// EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
-var budgets = __nccwpck_require__(25875);
-// EXTERNAL MODULE: ./build/src/models/index.js + 9 modules
-var models = __nccwpck_require__(99933);
-;// CONCATENATED MODULE: ./build/src/tools/format.js
 
-/** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */
-function formatExecResult(r, maxOutputBytes, timeoutMs) {
-    const parts = [];
-    if (r.stdout)
-        parts.push(r.stdout.trimEnd());
-    if (r.stderr)
-        parts.push(`[stderr]\n${r.stderr.trimEnd()}`);
-    const cutInSandbox = r.truncatedBytes.stdout + r.truncatedBytes.stderr;
-    let body = parts.join('\n');
-    const capped = capOutput(body, maxOutputBytes);
-    body = capped.text;
-    const notes = [`[exit code ${r.exitCode}]`];
-    if (cutInSandbox + capped.cutBytes > 0)
-        notes.push(`[output truncated: ${cutInSandbox + capped.cutBytes} bytes not shown]`);
-    if (r.timedOut) {
-        const message = `command timed out after ${Math.round(timeoutMs / 1000)}s and was killed`;
-        return { output: [body, ...notes].filter(Boolean).join('\n'), error: { kind: 'timeout', message } };
-    }
-    return { output: [body, ...notes].filter(Boolean).join('\n') };
+
+
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 64089:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  hw: () => (/* reexport */ plan_SuiteInputError),
+  qT: () => (/* reexport */ compareSuiteRuns),
+  Yl: () => (/* reexport */ src_runs/* findLatestSuiteRun */.Yl),
+  bu: () => (/* reexport */ loadSuite),
+  Df: () => (/* reexport */ readSuiteSummary),
+  hm: () => (/* reexport */ renderComparisonMarkdown),
+  og: () => (/* reexport */ runSuite),
+  Id: () => (/* reexport */ verdictLabel)
+});
+
+// UNUSED EXPORTS: buildSummary, createProgressReporter, discoverSuiteFiles, findBaselineSuiteRun, matchesTaskFilter, renderReportMarkdown, resolveSuiteRun, suiteManifestSchema, suiteRunRecord, suiteSensitivity
+
+// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
+var src_runs = __nccwpck_require__(30986);
+;// CONCATENATED MODULE: ./build/src/suites/format.js
+/** Number formatting shared by the suite report and the comparison. */
+function fmtScore(v) {
+    return v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2);
+}
+function fmtPercent(v) {
+    return v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(0)}%`;
+}
+/** A change in points of a 0..1 score: `+12.5 pts`. */
+function fmtPoints(v) {
+    if (v === null || v === undefined || Number.isNaN(v))
+        return '-';
+    const pts = v * 100;
+    return `${pts >= 0 ? '+' : ''}${pts.toFixed(1)} pts`;
+}
+function fmtUsd(v) {
+    if (v === null || v === undefined)
+        return 'unknown';
+    return v < 0.01 && v > 0 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`;
+}
+function fmtTokens(n) {
+    if (n >= 1_000_000)
+        return `${(n / 1_000_000).toFixed(2)}M`;
+    if (n >= 10_000)
+        return `${(n / 1000).toFixed(1)}k`;
+    return String(Math.round(n));
+}
+function fmtSeconds(s) {
+    if (s >= 3600)
+        return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+    if (s >= 60)
+        return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+    return `${s.toFixed(1)}s`;
+}
+/** A relative change, `+12%`, or `-` when the base is zero or unknown. */
+function fmtRelative(base, head) {
+    if (base === null || head === null || base === 0)
+        return '-';
+    const r = (head - base) / base;
+    return `${r >= 0 ? '+' : ''}${(r * 100).toFixed(0)}%`;
+}
+/** A markdown table; pipes in cells are escaped. */
+function mdTable(headers, rows) {
+    const esc = (c) => String(c).replaceAll('|', '\\|').replaceAll('\n', ' ');
+    return [
+        `| ${headers.map(esc).join(' | ')} |`,
+        `|${headers.map(() => ' --- ').join('|')}|`,
+        ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    ].join('\n');
+}
+/** Long free text (error messages) cut to one short line for a table. */
+function oneLine(text, max = 120) {
+    if (!text)
+        return '';
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 //# sourceMappingURL=format.js.map
-;// CONCATENATED MODULE: ./build/src/tools/bash.js
+;// CONCATENATED MODULE: ./build/src/suites/compare-report.js
 
 
-const bashArgs = schemas/* object */.Ikc({ command: schemas/* string */.YjP().min(1).describe('The bash command to run in the workspace.') })
-    .strict();
-const bashTool = {
-    name: 'bash',
-    description: 'Run a bash command in the sandbox, in the workspace folder. Returns stdout, stderr and the exit code.',
-    schema: bashArgs,
-    async run(args, ctx) {
-        const r = await ctx.sandbox.exec({ cmd: args.command, timeoutMs: ctx.timeoutMs });
-        return formatExecResult(r, ctx.maxOutputBytes, ctx.timeoutMs);
-    },
-};
-//# sourceMappingURL=bash.js.map
-;// CONCATENATED MODULE: ./build/src/tools/git-diff.js
-
-
-/** Where the pristine seeded workspace is mounted read-only in the sandbox, for git_diff. */
-const SEED_DIR = '/opt/factory-bench/seed';
-const gitDiffArgs = schemas/* object */.Ikc({
-    path: schemas/* string */.YjP()
-        .min(1)
-        .optional()
-        .describe('Limit the diff to this file or folder of the workspace (default: everything).'),
-    stat: schemas/* boolean */.zMY().optional().describe('Only list changed files with counts of changed lines.'),
-})
-    .strict();
 /**
- * The agent's changes against the workspace as it was seeded, hidden files,
- * `.git` and git-ignored files included: nothing the agent could hide behind.
- * Uses `git diff --no-index` when git is in the image, else `diff -ruN`.
+ * The prose of a comparison: verdict labels, the one-line statements stored
+ * with each task and with the suite, and the markdown report.
  */
-const gitDiffTool = {
-    name: 'git_diff',
-    description: 'Show your changes to the workspace since the task started, as a unified diff (new, changed and ' +
-        'deleted files). Optionally limited to one path, or only a summary with stat=true.',
-    schema: gitDiffArgs,
-    async run(args, ctx) {
-        const workdir = ctx.sandbox.workdir.replace(/\/+$/, '');
-        let target = workdir;
-        if (args.path) {
-            try {
-                target = await ctx.sandbox.resolvePath(args.path);
-            }
-            catch (err) {
-                if (err instanceof types_SandboxError)
-                    return { output: '', error: { kind: 'permission', message: err.message } };
-                throw err;
-            }
-        }
-        const rel = target === workdir ? '' : target.slice(workdir.length + 1);
-        const seed = rel ? `${SEED_DIR}/${rel}` : SEED_DIR;
-        // A path that exists on one side only is compared with an empty file.
-        const side = (p) => `"$([ -e ${shellQuote(p)} ] && echo ${shellQuote(p)} || echo /dev/null)"`;
-        const script = [
-            `[ -d ${shellQuote(SEED_DIR)} ] || { echo "the seeded workspace is not mounted at ${SEED_DIR}" >&2; exit 90; }`,
-            'if command -v git >/dev/null 2>&1; then',
-            `  git -c core.quotePath=false diff --no-index --no-color --no-ext-diff -- ${side(seed)} ${side(target)}`,
-            'else',
-            `  diff -ruN ${side(seed)} ${side(target)}`,
-            'fi',
-        ].join('\n');
-        const r = await ctx.sandbox.exec({ cmd: script, timeoutMs: ctx.timeoutMs, cwd: '/' });
-        if (r.timedOut)
-            return {
-                output: '',
-                error: { kind: 'timeout', message: `git_diff timed out after ${ctx.timeoutMs} ms` },
-            };
-        // Both tools exit 1 when there are differences.
-        if (r.exitCode > 1)
-            return {
-                output: r.stdout,
-                error: { kind: 'failed', message: r.stderr.trim() || `diff failed with exit code ${r.exitCode}` },
-            };
-        const diff = normalizePaths(r.stdout, workdir);
-        if (diff.trim() === '')
-            return { output: 'No changes since the task started.' };
-        return capped(args.stat ? diffStat(diff) : diff, ctx.maxOutputBytes);
-    },
+/** The label a person reads for a verdict: improved, regressed, no clear change or cannot tell. */
+/** `agent changed: A (hash) → B (hash)`. */
+function agentChangeStatement(base, head) {
+    return `agent changed: ${(0,src_runs/* describeAgent */.P7)(base)} → ${(0,src_runs/* describeAgent */.P7)(head)}`;
+}
+function verdictLabel(v) {
+    if (v.verdict === 'no_clear_change')
+        return v.conclusive ? 'no clear change' : 'cannot tell';
+    return v.verdict;
+}
+const NOT_COMPARED = {
+    added: 'only in the head suite run',
+    removed: 'only in the base suite run',
+    unscored: 'no scored run on one side (environment errors or not run)',
 };
-/** `a/opt/factory-bench/seed/x` and `b/workspace/x` both become the workspace-relative `a/x`, `b/x`. */
-function normalizePaths(diff, workdir) {
-    const roots = [SEED_DIR, workdir].map((r) => r.replace(/^\//, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    const prefix = new RegExp(`(^|\\s)([ab]/)?/?(?:${roots.join('|')})(/|(?=\\s|$))`, 'g');
-    return diff
-        .split('\n')
-        .map((line) => /^(diff |--- |\+\+\+ |Binary files |Only in |rename |copy )/.test(line) || / \| /.test(line)
-        ? line.replace(prefix, (_m, lead, ab) => `${lead}${ab ?? ''}`)
-        : line)
-        .join('\n');
+/** A task's statement: its verdict, pass counts, Fisher's test and what its runs could detect. */
+function taskStatement(t, power) {
+    if (t.presence !== 'both' || !t.base || !t.head || t.p_value === null || t.q_value === null)
+        return `cannot tell: ${NOT_COMPARED[t.presence === 'both' ? 'unscored' : t.presence]}`;
+    const { base, head } = t;
+    const counts = `${base.passes}/${base.scored} → ${head.passes}/${head.scored} passed`;
+    const test = `Fisher p = ${fmtP(t.p_value)}, q = ${fmtP(t.q_value)}`;
+    const detect = t.min_detectable_effect === null
+        ? `with ${base.scored} and ${head.scored} runs no change in pass rate can be detected`
+        : `detects pass-rate changes of ≥ ${Math.round(t.min_detectable_effect * 100)} pts at ${Math.round(power * 100)}% power`;
+    return `${verdictLabel(t)}: ${counts} (${test}); ${detect}`;
 }
-/** One line per changed file with its added and removed lines, from a unified diff. */
-function diffStat(diff) {
-    const files = [];
-    let current;
-    for (const line of diff.split('\n')) {
-        const header = /^diff (?:--git a\/(\S+) b\/(\S+)|-ruN (\S+) (\S+))/.exec(line);
-        if (header) {
-            const [, a, b, c, d] = header;
-            const name = [b, a, d, c].find((p) => p && p !== '/dev/null') ?? '?';
-            current = { path: name, added: 0, removed: 0, binary: false };
-            files.push(current);
-        }
-        else if (!current)
-            continue;
-        else if (line.startsWith('Binary files '))
-            current.binary = true;
-        else if (line.startsWith('+') && !line.startsWith('+++ '))
-            current.added++;
-        else if (line.startsWith('-') && !line.startsWith('--- '))
-            current.removed++;
-    }
-    const rows = files.map((f) => ` ${f.path} | ${f.binary ? 'binary' : `+${f.added} -${f.removed}`}`);
-    const added = files.reduce((n, f) => n + f.added, 0);
-    const removed = files.reduce((n, f) => n + f.removed, 0);
-    return [...rows, ` ${files.length} files changed, +${added} -${removed} lines`].join('\n');
+/** The suite's statement: its verdict, the change in mean score and what a suite of this size can detect. */
+function overallStatement(o, size) {
+    if (o.tasks_compared === 0)
+        return 'cannot tell: no task has scored runs in both suite runs';
+    const p = o.verdict === 'improved' ? o.p_improved : Math.min(o.p_regressed, o.p_improved);
+    const change = `mean score ${fmtScore(o.base_mean)} → ${fmtScore(o.head_mean)} (${fmtPoints(o.score_change)}), p = ${fmtP(p)}`;
+    const sizeText = describeSize(size.runsPerTask);
+    const detect = !size.canReject
+        ? `with ${sizeText} no outcome could be significant at ${o.alpha}`
+        : `with ${sizeText} this suite detects changes of ≥ ${unsignedPoints(o.min_detectable_effect)} at ${Math.round(o.power * 100)}% power`;
+    const significantButSmall = o.verdict === 'no_clear_change' &&
+        (o.p_regressed < o.alpha || o.p_improved < o.alpha) &&
+        Math.abs(o.score_change) < o.min_effect
+        ? `; significant but below the minimum effect of ${unsignedPoints(o.min_effect)}`
+        : '';
+    const statement = `${verdictLabel(o)}: ${change}${significantButSmall}; ${detect}`;
+    return o.single_sample
+        ? `${statement}. This rests on a single sample per task (1 epoch): run more epochs for a firmer verdict`
+        : statement;
 }
-function capped(text, maxBytes) {
-    const c = capOutput(text, maxBytes);
-    if (c.cutBytes === 0)
-        return { output: text };
-    return { output: `${c.text}\n[diff truncated: ${c.cutBytes} bytes not shown; pass a path or stat=true]` };
+function describeSize(runsPerTask) {
+    const runs = new Set(runsPerTask.flatMap((r) => [r.base, r.head]));
+    const epochs = runs.size === 1 ? `${[...runs][0]} epoch${[...runs][0] === 1 ? '' : 's'}` : 'varying epochs';
+    return `${runsPerTask.length} task${runsPerTask.length === 1 ? '' : 's'} × ${epochs}`;
 }
-//# sourceMappingURL=git-diff.js.map
-;// CONCATENATED MODULE: ./build/src/tools/python.js
-
-
-const pythonArgs = schemas/* object */.Ikc({
-    code: schemas/* string */.YjP().min(1).describe('Python 3 source to run as a script; print what you want to see.'),
-})
-    .strict();
-const pythonTool = {
-    name: 'python',
-    description: 'Run Python 3 code in the sandbox, in the workspace folder (a fresh interpreter each call; ' +
-        'state does not persist). Returns stdout, stderr and the exit code.',
-    schema: pythonArgs,
-    async run(args, ctx) {
-        // The code goes in on stdin so no quoting or argument-length limit applies.
-        const r = await ctx.sandbox.exec({ cmd: 'python3 -', stdin: args.code, timeoutMs: ctx.timeoutMs });
-        return formatExecResult(r, ctx.maxOutputBytes, ctx.timeoutMs);
-    },
+function fmtP(p) {
+    if (p < 0.001)
+        return '< 0.001';
+    return p.toFixed(3);
+}
+/** A size of change in points, without a sign: `12.5 pts`. */
+function unsignedPoints(v) {
+    return fmtPoints(v).replace('+', '');
+}
+const MARK = {
+    improved: '🟢',
+    regressed: '🔴',
+    'no clear change': '⚪',
+    'cannot tell': '❔',
 };
-//# sourceMappingURL=python.js.map
-;// CONCATENATED MODULE: ./build/src/tools/text-editor.js
-
-
-const textEditorArgs = schemas/* object */.Ikc({
-    command: schemas/* enum */.k5n(['view', 'create', 'str_replace', 'insert', 'undo_edit'])
-        .describe('view: show a file with line numbers (or list a folder); create: write a file (replacing it if it exists); ' +
-        'str_replace: replace old_str, which must occur exactly once, by new_str; ' +
-        'insert: insert new_str after line insert_line (0 = top); undo_edit: revert the last edit of path.'),
-    path: schemas/* string */.YjP().min(1).describe('A file or folder in the workspace, relative or absolute.'),
-    view_range: schemas/* array */.YOg(schemas/* number */.aig().int())
-        .length(2)
-        .optional()
-        .describe('For view: [first, last] line, 1-based and inclusive; last -1 means the end of the file.'),
-    file_text: schemas/* string */.YjP().optional().describe('For create: the whole content of the file.'),
-    old_str: schemas/* string */.YjP().optional().describe('For str_replace: the exact text to replace.'),
-    new_str: schemas/* string */.YjP().optional().describe('For str_replace and insert: the new text.'),
-    insert_line: schemas/* number */.aig().int().min(0).optional().describe('For insert: the line after which to insert.'),
-})
-    .strict()
-    .superRefine((a, ctx) => {
-    const need = (field) => {
-        if (a[field] === undefined)
-            ctx.addIssue({ code: 'custom', path: [field], message: `required for command ${a.command}` });
-    };
-    if (a.command === 'create')
-        need('file_text');
-    if (a.command === 'str_replace') {
-        need('old_str');
-        need('new_str');
-        if (a.old_str === '')
-            ctx.addIssue({ code: 'custom', path: ['old_str'], message: 'must not be empty' });
-    }
-    if (a.command === 'insert') {
-        need('insert_line');
-        need('new_str');
-    }
-});
-/** Lines kept around an edit when showing its result. */
-const SNIPPET_CONTEXT = 4;
-/**
- * A file editor for the agent, confined to the workspace through the
- * sandbox's resolvePath. Every edit remembers the previous content so that
- * undo_edit can restore it (per file, several levels). One instance per run.
- */
-function createTextEditorTool() {
-    const history = new Map();
-    const remember = (file, previous) => {
-        const stack = history.get(file) ?? [];
-        stack.push(previous);
-        history.set(file, stack);
-    };
-    return {
-        name: 'text_editor',
-        description: 'View, create and edit files in the workspace. view shows numbered lines (use view_range for part of ' +
-            'a long file) or lists a folder; str_replace needs old_str to match exactly once; undo_edit reverts.',
-        schema: textEditorArgs,
-        async run(args, ctx) {
-            let file;
-            try {
-                file = await ctx.sandbox.resolvePath(args.path);
-            }
-            catch (err) {
-                if (err instanceof types_SandboxError)
-                    return fail('permission', err.message);
-                throw err;
-            }
-            const kind = await pathKind(ctx, file);
-            switch (args.command) {
-                case 'view':
-                    if (kind === 'missing')
-                        return fail('not_found', `${args.path} does not exist`);
-                    return kind === 'dir' ? listFolder(ctx, file) : viewFile(ctx, file, args.view_range);
-                case 'create': {
-                    if (kind === 'dir')
-                        return fail('invalid_arguments', `${args.path} is a folder`);
-                    const previous = kind === 'file' ? await readText(ctx.sandbox, file) : null;
-                    await ctx.sandbox.writeFile(file, args.file_text ?? '');
-                    remember(file, previous);
-                    const lines = lineCount(args.file_text ?? '');
-                    return { output: `${previous === null ? 'Created' : 'Overwrote'} ${file} (${lines} lines).` };
-                }
-                case 'str_replace':
-                case 'insert': {
-                    if (kind !== 'file')
-                        return fail(kind === 'missing' ? 'not_found' : 'invalid_arguments', `${args.path} ${kind === 'missing' ? 'does not exist' : 'is a folder'}`);
-                    const before = await readText(ctx.sandbox, file);
-                    const edit = args.command === 'str_replace' ? replaceOnce(before, args) : insertAt(before, args);
-                    if (typeof edit === 'string')
-                        return fail('invalid_arguments', edit);
-                    await ctx.sandbox.writeFile(file, edit.text);
-                    remember(file, before);
-                    return {
-                        output: `Edited ${file}. The changed region now reads:\n${numbered(edit.text, edit.firstLine - SNIPPET_CONTEXT, edit.lastLine + SNIPPET_CONTEXT)}`,
-                    };
-                }
-                case 'undo_edit': {
-                    const stack = history.get(file);
-                    if (!stack || stack.length === 0)
-                        return fail('invalid_arguments', `no edit of ${file} to undo`);
-                    const previous = stack.pop();
-                    if (previous === null) {
-                        await ctx.sandbox.exec({ cmd: ['rm', '-f', '--', file], timeoutMs: ctx.timeoutMs });
-                        return { output: `Undid the creation of ${file}: it is removed.` };
-                    }
-                    await ctx.sandbox.writeFile(file, previous);
-                    return { output: `Restored ${file} to its content before the last edit.` };
-                }
-            }
-        },
-    };
+function sideLabel(s) {
+    const where = [
+        s.branch ? `\`${s.branch}\`` : null,
+        s.label ? `label \`${s.label}\`` : null,
+        s.commit_sha ? `\`${s.commit_sha.slice(0, 8)}\`` : null,
+    ]
+        .filter(Boolean)
+        .join(' ');
+    return `\`${s.suite_run_id}\`${where ? ` (${where})` : ''}`;
 }
-function fail(kind, message) {
-    return { output: '', error: { kind, message } };
+function passes(t) {
+    return t ? `${t.passes}/${t.scored}` : '-';
 }
-async function pathKind(ctx, file) {
-    const r = await ctx.sandbox.exec({
-        cmd: [
-            'bash',
-            '-c',
-            'if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo file; else echo missing; fi',
-            '_',
-            file,
+/** The comparison as markdown: headline verdict, per-task table, cost and token changes, and the method. */
+function renderComparisonMarkdown(c, opts = {}) {
+    const o = c.overall;
+    const label = verdictLabel(o);
+    const out = [];
+    out.push(`## ${opts.title ?? `Suite ${c.head.suite_id}: ${c.head.model}`}`);
+    out.push('');
+    out.push(`**${MARK[label] ?? ''} ${label[0]?.toUpperCase()}${label.slice(1)}**: ${o.statement.replace(/^[^:]*: /, '')}.`);
+    out.push('');
+    out.push(`- Head: ${sideLabel(c.head)}`);
+    out.push(`- Base: ${sideLabel(c.base)}`);
+    if (c.agent_change)
+        out.push(`- 🔁 ${c.agent_change.statement[0]?.toUpperCase()}${c.agent_change.statement.slice(1)}`);
+    for (const w of c.warnings)
+        out.push(`- ⚠️ ${w}`);
+    out.push('');
+    out.push(mdTable(['', 'Base', 'Head', 'Change'], [
+        ['Mean score', fmtScore(o.base_mean), fmtScore(o.head_mean), fmtPoints(o.score_change)],
+        [
+            'Passed runs',
+            `${c.base.passed_runs}/${c.base.scored_runs}`,
+            `${c.head.passed_runs}/${c.head.scored_runs}`,
+            '',
         ],
-        timeoutMs: ctx.timeoutMs,
-    });
-    const kind = r.stdout.trim();
-    return kind === 'dir' || kind === 'file' ? kind : 'missing';
+        ['Environment errors', c.base.environment_errors, c.head.environment_errors, ''],
+        [
+            'Tokens per run',
+            c.base.tokens_per_run === null ? '-' : fmtTokens(c.base.tokens_per_run),
+            c.head.tokens_per_run === null ? '-' : fmtTokens(c.head.tokens_per_run),
+            fmtRelative(c.base.tokens_per_run, c.head.tokens_per_run),
+        ],
+        [
+            'Cost per run',
+            fmtUsd(c.base.cost_per_run),
+            fmtUsd(c.head.cost_per_run),
+            fmtRelative(c.base.cost_per_run, c.head.cost_per_run),
+        ],
+        [
+            'Total cost',
+            fmtUsd(c.base.cost_usd),
+            fmtUsd(c.head.cost_usd),
+            fmtRelative(c.base.cost_usd, c.head.cost_usd),
+        ],
+    ]));
+    out.push('');
+    out.push(mdTable([
+        'Task',
+        'Passed (base → head)',
+        'Score (base → head)',
+        'Δ score',
+        'Δ tokens/run',
+        'Δ cost/run',
+        'Verdict',
+    ], c.tasks.map((t) => {
+        const l = verdictLabel(t);
+        return [
+            t.task_id,
+            `${passes(t.base)} → ${passes(t.head)}`,
+            `${fmtScore(t.base?.mean_score)} → ${fmtScore(t.head?.mean_score)}`,
+            fmtPoints(t.score_change),
+            fmtRelative(t.base?.tokens_per_run ?? null, t.head?.tokens_per_run ?? null),
+            fmtRelative(t.base?.cost_per_run ?? null, t.head?.cost_per_run ?? null),
+            `${MARK[l] ?? ''} ${l}`,
+        ];
+    })));
+    out.push('');
+    out.push('<details><summary>How this was decided</summary>');
+    out.push('');
+    out.push(`- Overall: ${o.method} on the change in mean score over ${o.tasks_compared} task(s); a verdict needs p < ${o.alpha} ` +
+        `in its direction and a change of at least ${unsignedPoints(o.min_effect)}. ` +
+        `Minimum detectable effect at ${Math.round(o.power * 100)}% power: ${o.min_detectable_effect === null ? 'none' : unsignedPoints(o.min_detectable_effect)}.`);
+    out.push('- Per task: Fisher’s exact test on pass counts, Benjamini–Hochberg adjusted across tasks; a verdict needs q < ' +
+        `${o.alpha} and a pass-rate change of at least ${unsignedPoints(o.min_task_effect)}.`);
+    out.push('- Environment errors are not scored on either side.');
+    for (const t of c.tasks)
+        out.push(`- ${t.task_id}: ${t.statement}`);
+    out.push('');
+    out.push('</details>');
+    return `${out.join('\n').trimEnd()}\n`;
 }
-async function readText(sandbox, file) {
-    const buf = await sandbox.readFile(file);
-    if (buf.includes(0))
-        throw new BinaryFileError(file, buf.length);
-    return buf.toString('utf8');
-}
-class BinaryFileError extends Error {
-    constructor(file, bytes) {
-        super(`${file} is a binary file (${bytes} bytes); the text editor only handles text`);
-    }
-}
-async function viewFile(ctx, file, range) {
-    let text;
-    try {
-        text = await readText(ctx.sandbox, file);
-    }
-    catch (err) {
-        if (err instanceof BinaryFileError)
-            return fail('invalid_arguments', err.message);
-        throw err;
-    }
-    const total = lineCount(text);
-    let [first, last] = range ?? [1, -1];
-    first = first ?? 1;
-    last = last === undefined || last === -1 ? total : last;
-    if (first < 1 || first > total || last < first || last > total)
-        return fail('invalid_arguments', `view_range [${range?.join(', ')}] is outside the file's lines 1..${total}`);
-    const body = numbered(text, first, last);
-    const c = capOutput(body, ctx.maxOutputBytes);
-    if (c.cutBytes === 0)
-        return { output: body };
-    return {
-        output: `${c.text}\n[${c.cutBytes} bytes of lines ${first}-${last} not shown: view a smaller view_range]`,
+//# sourceMappingURL=compare-report.js.map
+;// CONCATENATED MODULE: ./build/src/suites/stats.js
+/**
+ * Small-sample statistics for suite reports and comparisons, written out so
+ * that every number in a report can be traced to a formula here.
+ */
+/** A seeded PRNG (mulberry32): deterministic comparisons and simulations. */
+function seededRandom(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
 }
-async function listFolder(ctx, dir) {
-    const r = await ctx.sandbox.exec({
-        cmd: ['bash', '-c', 'find "$1" -maxdepth 2 -mindepth 1 | sort | head -n 400', '_', dir],
-        timeoutMs: ctx.timeoutMs,
-    });
-    return { output: `Files and folders in ${dir}, two levels deep:\n${r.stdout.trimEnd()}` };
+function mean(xs) {
+    return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
 }
-/** Lines in a text; a final newline ends the last line rather than starting an empty one. */
-function lineCount(text) {
-    return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+/** The sample variance (n - 1 in the denominator); NaN below two values. */
+function sampleVariance(xs) {
+    if (xs.length < 2)
+        return Number.NaN;
+    const m = mean(xs);
+    return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
 }
-/** Lines first..last (1-based, clipped), each prefixed by its number. */
-function numbered(text, first, last) {
-    const lines = text.split('\n');
-    const from = Math.max(1, first);
-    const to = Math.min(lineCount(text), last);
-    const out = [];
-    for (let n = from; n <= to; n++)
-        out.push(`${String(n).padStart(6)}\t${lines[n - 1]}`);
-    return out.join('\n');
+function logGamma(x) {
+    // Lanczos approximation (g = 7, n = 9).
+    const c = [
+        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    ];
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    const y = x - 1;
+    let a = c[0];
+    const t = y + 7.5;
+    for (let i = 1; i < 9; i++)
+        a += c[i] / (y + i);
+    return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
 }
-function lineOf(text, index) {
-    return text.slice(0, index).split('\n').length;
-}
-function replaceOnce(text, args) {
-    const oldStr = args.old_str ?? '';
-    const newStr = args.new_str ?? '';
-    const at = [];
-    for (let i = text.indexOf(oldStr); i >= 0; i = text.indexOf(oldStr, i + 1))
-        at.push(i);
-    if (at.length === 0)
-        return 'old_str does not occur in the file; view the file and copy the text exactly';
-    if (at.length > 1)
-        return `old_str occurs ${at.length} times (lines ${at.map((i) => lineOf(text, i)).join(', ')}); include more surrounding text so that it is unique`;
-    const index = at[0];
-    const result = text.slice(0, index) + newStr + text.slice(index + oldStr.length);
-    const firstLine = lineOf(text, index);
-    return { text: result, firstLine, lastLine: firstLine + newStr.split('\n').length - 1 };
-}
-function insertAt(text, args) {
-    const lines = text.split('\n');
-    const after = args.insert_line ?? 0;
-    if (after > lineCount(text))
-        return `insert_line ${after} is past the end of the file (${lineCount(text)} lines)`;
-    const added = (args.new_str ?? '').split('\n');
-    lines.splice(after, 0, ...added);
-    return { text: lines.join('\n'), firstLine: after + 1, lastLine: after + added.length };
-}
-//# sourceMappingURL=text-editor.js.map
-;// CONCATENATED MODULE: ./build/src/tools/registry.js
-
-
-
-
-
-
-/** Every tool, made fresh per run (text_editor keeps its undo history). */
-const TOOL_FACTORIES = {
-    bash: () => bashTool,
-    python: () => pythonTool,
-    text_editor: () => createTextEditorTool(),
-    git_diff: () => gitDiffTool,
-};
-/** The tools enabled for one run: their schemas for the model, and validated, error-safe calls. */
-class Toolbox {
-    tools;
-    constructor(names) {
-        this.tools = new Map();
-        for (const name of names)
-            this.tools.set(name, TOOL_FACTORIES[name]());
+/** The regularized incomplete beta function I_x(a, b), by its continued fraction. */
+function incompleteBeta(x, a, b) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+    // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
+    if (x > (a + 1) / (a + b + 2))
+        return 1 - incompleteBeta(1 - x, b, a);
+    const tiny = 1e-300;
+    let f = 1;
+    let c = 1;
+    let d = 0;
+    for (let i = 0; i <= 400; i++) {
+        const m = Math.floor(i / 2);
+        let numerator;
+        if (i === 0)
+            numerator = 1;
+        else if (i % 2 === 0)
+            numerator = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
+        else
+            numerator = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+        d = 1 + numerator * d;
+        if (Math.abs(d) < tiny)
+            d = tiny;
+        d = 1 / d;
+        c = 1 + numerator / c;
+        if (Math.abs(c) < tiny)
+            c = tiny;
+        const cd = c * d;
+        f *= cd;
+        if (Math.abs(1 - cd) < 1e-12)
+            break;
     }
-    get names() {
-        return [...this.tools.keys()];
+    return (front * (f - 1)) / a;
+}
+/** P(T <= t) for Student's t with `df` degrees of freedom. */
+function studentTCdf(t, df) {
+    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+    return t >= 0 ? 1 - tail : tail;
+}
+/** The `p` quantile of Student's t (bisection on the CDF). */
+function studentTQuantile(p, df) {
+    let lo = -1e3;
+    let hi = 1e3;
+    for (let i = 0; i < 200; i++) {
+        const mid = (lo + hi) / 2;
+        if (studentTCdf(mid, df) < p)
+            lo = mid;
+        else
+            hi = mid;
     }
-    /** JSON Schemas for native tool calling, generated from the same zod schemas that validate. */
-    specs() {
-        return [...this.tools.values()].map((t) => {
-            const { $schema: _, ...parameters } = json_schema_processors/* toJSONSchema */.bl(t.schema);
-            return { name: t.name, description: t.description, parameters };
+    return (lo + hi) / 2;
+}
+/** The `p` quantile of the standard normal (Acklam's rational approximation, |error| < 1.2e-9). */
+function normalQuantile(p) {
+    const a = [
+        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+        2.506628277459239,
+    ];
+    const b = [
+        -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+    ];
+    const c = [
+        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+        2.938163982698783,
+    ];
+    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+    const poly = (k, x) => k.reduce((s, v) => s * x + v, 0);
+    const low = 0.02425;
+    if (p < low) {
+        const q = Math.sqrt(-2 * Math.log(p));
+        return poly(c, q) / (poly(d, q) * q + 1);
+    }
+    if (p > 1 - low)
+        return -normalQuantile(1 - p);
+    const q = p - 0.5;
+    const r = q * q;
+    return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+/** The mean with a two-sided 95% t-interval. */
+function meanWithCi95(xs) {
+    const m = mean(xs);
+    if (xs.length < 2)
+        return { mean: m, low: null, high: null, n: xs.length };
+    const half = studentTQuantile(0.975, xs.length - 1) * Math.sqrt(sampleVariance(xs) / xs.length);
+    return { mean: m, low: m - half, high: m + half, n: xs.length };
+}
+/**
+ * The unbiased pass@k estimator (Chen et al., 2021): the chance that at
+ * least one of k samples drawn from the n recorded ones passes, given c passed.
+ */
+function passAtK(n, c, k) {
+    if (k > n)
+        throw new Error(`pass@${k} needs at least ${k} samples, got ${n}`);
+    if (n - c < k)
+        return 1;
+    // 1 - C(n-c, k) / C(n, k), as a product to stay finite.
+    let notPassed = 1;
+    for (let i = n - c + 1; i <= n; i++)
+        notPassed *= 1 - k / i;
+    return 1 - notPassed;
+}
+/** log C(n, k), for counts too large for `choose`. */
+function logChoose(n, k) {
+    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+function choose(n, k) {
+    if (k < 0 || k > n)
+        return 0;
+    return Math.round(Math.exp(logChoose(n, k)));
+}
+/**
+ * Fisher's exact test on two pass counts: `c1` of `n1` against `c2` of `n2`.
+ * The two-sided p sums the tables no more likely than the one observed.
+ */
+function fisherExact(c1, n1, c2, n2) {
+    const passes = c1 + c2;
+    const total = n1 + n2;
+    const lo = Math.max(0, passes - n1);
+    const hi = Math.min(n2, passes);
+    const logDenominator = logChoose(total, passes);
+    const prob = (x) => Math.exp(logChoose(n2, x) + logChoose(n1, passes - x) - logDenominator);
+    const observed = prob(c2);
+    let twoSided = 0;
+    let less = 0;
+    let greater = 0;
+    for (let x = lo; x <= hi; x++) {
+        const p = prob(x);
+        if (p <= observed * (1 + 1e-7))
+            twoSided += p;
+        if (x <= c2)
+            less += p;
+        if (x >= c2)
+            greater += p;
+    }
+    const clip = (p) => Math.min(1, p);
+    return { twoSided: clip(twoSided), less: clip(less), greater: clip(greater) };
+}
+/** Benjamini-Hochberg adjusted p-values (q-values), in the input order. */
+function benjaminiHochberg(ps) {
+    const m = ps.length;
+    const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
+    const q = new Array(m).fill(1);
+    let running = 1;
+    for (let r = m - 1; r >= 0; r--) {
+        const entry = order[r];
+        running = Math.min(running, (entry.p * m) / (r + 1));
+        q[entry.i] = Math.min(1, running);
+    }
+    return q;
+}
+/**
+ * The smallest change in a suite's mean score that a one-sided test at `alpha`
+ * detects with probability `power`, for these numbers of runs per task. Uses
+ * the largest variance a 0..1 score can have (0.25), so it depends only on the
+ * suite's size: tasks and epochs.
+ */
+function suiteMinimumDetectableEffect(runsPerTask, alpha = 0.05, power = 0.8) {
+    const m = runsPerTask.length;
+    if (m === 0)
+        return null;
+    const variance = runsPerTask.reduce((s, r) => s + 0.25 * (1 / r.base + 1 / r.head), 0);
+    const se = Math.sqrt(variance) / m;
+    return (normalQuantile(1 - alpha) + normalQuantile(power)) * se;
+}
+function binomialPmf(n, p) {
+    return Array.from({ length: n + 1 }, (_, k) => p <= 0
+        ? k === 0
+            ? 1
+            : 0
+        : p >= 1
+            ? k === n
+                ? 1
+                : 0
+            : Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log(1 - p)));
+}
+/**
+ * The smallest difference in pass rate between two groups of `n1` and `n2`
+ * runs that Fisher's two-sided test at `level` detects with probability
+ * `power`, taking the hardest case (rates centred on 50%). Null when no
+ * difference can be detected (too few runs).
+ */
+function fisherMinimumDetectableEffect(n1, n2, level, power = 0.8) {
+    const reject = [];
+    for (let c1 = 0; c1 <= n1; c1++)
+        for (let c2 = 0; c2 <= n2; c2++)
+            if (fisherExact(c1, n1, c2, n2).twoSided <= level)
+                reject.push([c1, c2]);
+    if (reject.length === 0)
+        return null;
+    for (let step = 1; step <= 100; step++) {
+        const delta = step / 100;
+        const pa = binomialPmf(n1, 0.5 + delta / 2);
+        const pb = binomialPmf(n2, 0.5 - delta / 2);
+        const achieved = reject.reduce((s, [c1, c2]) => s + pa[c1] * pb[c2], 0);
+        if (achieved >= power)
+            return delta;
+    }
+    return null;
+}
+//# sourceMappingURL=stats.js.map
+;// CONCATENATED MODULE: ./build/src/suites/permutation.js
+
+const SUPPORT_LIMIT = 100_000;
+const SUBSET_LIMIT = 20_000;
+/**
+ * A permutation test for the change in the suite's mean score, stratified by
+ * task: under "no change", a task's baseline and candidate runs are
+ * exchangeable, so labels are shuffled within each task. Exact (by convolving
+ * each task's permutation distribution) when the support stays small, as with
+ * pass/fail scores; Monte Carlo with a seeded generator otherwise. With one
+ * epoch this is the sign-flip test over tasks.
+ */
+function stratifiedPermutationTest(tasks, opts = {}) {
+    const usable = tasks.filter((t) => t.base.length > 0 && t.head.length > 0);
+    const m = usable.length;
+    if (m === 0)
+        return { observed: 0, pLess: 1, pGreater: 1, minAttainableP: 1, method: 'exact', iterations: 0 };
+    const observed = mean(usable.map((t) => mean(t.head) - mean(t.base)));
+    let minAttainableP = 1;
+    for (const t of usable)
+        minAttainableP /= choose(t.base.length + t.head.length, t.head.length);
+    const eps = 1e-9;
+    const exact = exactDistribution(usable);
+    if (exact) {
+        let pLess = 0;
+        let pGreater = 0;
+        for (const [value, p] of exact) {
+            if (value <= observed + eps)
+                pLess += p;
+            if (value >= observed - eps)
+                pGreater += p;
+        }
+        return {
+            observed,
+            pLess: Math.min(1, pLess),
+            pGreater: Math.min(1, pGreater),
+            minAttainableP,
+            method: 'exact',
+            iterations: 0,
+        };
+    }
+    const iterations = opts.iterations ?? 10_000;
+    const random = seededRandom(opts.seed ?? 1);
+    const pools = usable.map((t) => [...t.base, ...t.head]);
+    const sums = pools.map((pool) => pool.reduce((s, x) => s + x, 0));
+    let atOrBelow = 0;
+    let atOrAbove = 0;
+    for (let it = 0; it < iterations; it++) {
+        let total = 0;
+        usable.forEach((t, i) => {
+            const pool = pools[i];
+            const nHead = t.head.length;
+            // Partial Fisher-Yates: the first nHead slots become the candidate's runs.
+            let headSum = 0;
+            const all = sums[i];
+            for (let j = 0; j < nHead; j++) {
+                const k = j + Math.floor(random() * (pool.length - j));
+                const tmp = pool[j];
+                pool[j] = pool[k];
+                pool[k] = tmp;
+                headSum += pool[j];
+            }
+            total += headSum / nHead - (all - headSum) / t.base.length;
         });
+        const value = total / m;
+        if (value <= observed + eps)
+            atOrBelow++;
+        if (value >= observed - eps)
+            atOrAbove++;
     }
-    /** Parses and validates raw JSON arguments, runs the tool, and turns every failure into a tool error. */
-    async call(name, rawArgs, ctx) {
-        const tool = this.tools.get(name);
-        if (!tool) {
-            return {
-                output: '',
-                error: {
-                    kind: 'not_found',
-                    message: `unknown tool ${JSON.stringify(name)}; available: ${this.names.join(', ')}`,
-                },
+    return {
+        observed,
+        pLess: (atOrBelow + 1) / (iterations + 1),
+        pGreater: (atOrAbove + 1) / (iterations + 1),
+        minAttainableP: Math.max(minAttainableP, 1 / (iterations + 1)),
+        method: 'monte_carlo',
+        iterations,
+    };
+}
+/** The exact null distribution of the statistic as value -> probability, or null when too large. */
+function exactDistribution(tasks) {
+    const m = tasks.length;
+    let dist = new Map([[0, 1]]);
+    for (const t of tasks) {
+        const perTask = taskDistribution(t, m);
+        if (!perTask)
+            return null;
+        const next = new Map();
+        for (const [v1, p1] of dist)
+            for (const [v2, p2] of perTask) {
+                const key = roundKey(v1 + v2);
+                next.set(key, (next.get(key) ?? 0) + p1 * p2);
+            }
+        if (next.size > SUPPORT_LIMIT)
+            return null;
+        dist = next;
+    }
+    return dist;
+}
+function roundKey(v) {
+    return Math.round(v * 1e9) / 1e9;
+}
+/** One task's contribution to the statistic under all relabelings, each equally likely. */
+function taskDistribution(t, m) {
+    const pool = [...t.base, ...t.head];
+    const nHead = t.head.length;
+    const nBase = t.base.length;
+    const all = pool.reduce((s, x) => s + x, 0);
+    const contribution = (headSum) => roundKey((headSum / nHead - (all - headSum) / nBase) / m);
+    const out = new Map();
+    const binary = pool.every((x) => x === 0 || x === 1);
+    if (binary) {
+        // The candidate's pass count is hypergeometric.
+        const passes = all;
+        const denominator = logChoose(pool.length, nHead);
+        for (let x = Math.max(0, passes - nBase); x <= Math.min(nHead, passes); x++) {
+            const p = Math.exp(logChoose(passes, x) + logChoose(pool.length - passes, nHead - x) - denominator);
+            out.set(contribution(x), (out.get(contribution(x)) ?? 0) + p);
+        }
+        return out;
+    }
+    const count = choose(pool.length, nHead);
+    if (count > SUBSET_LIMIT)
+        return null;
+    const weight = 1 / count;
+    const walk = (start, left, sum) => {
+        if (left === 0) {
+            const key = contribution(sum);
+            out.set(key, (out.get(key) ?? 0) + weight);
+            return;
+        }
+        for (let i = start; i <= pool.length - left; i++)
+            walk(i + 1, left - 1, sum + pool[i]);
+    };
+    walk(0, nHead, 0);
+    return out;
+}
+//# sourceMappingURL=permutation.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare-overall.js
+
+
+
+/**
+ * Over the suite: a permutation test stratified by task on the change in mean
+ * score. A verdict needs p < alpha in its direction and a change of at least
+ * `minEffect`; without one, the suite says "no clear change" only when it was
+ * large enough to detect a useful change, else "cannot tell".
+ */
+function compareOverall(pairs, s) {
+    const m = pairs.length;
+    const perm = stratifiedPermutationTest(pairs, {
+        ...(s.seed !== undefined ? { seed: s.seed } : {}),
+        ...(s.iterations !== undefined ? { iterations: s.iterations } : {}),
+    });
+    const runsPerTask = pairs.map((p) => ({ base: p.base.length, head: p.head.length }));
+    const mde = m > 0 ? suiteMinimumDetectableEffect(runsPerTask, s.alpha, s.power) : null;
+    let verdict = 'no_clear_change';
+    if (perm.pLess < s.alpha && perm.observed <= -s.minEffect)
+        verdict = 'regressed';
+    else if (perm.pGreater < s.alpha && perm.observed >= s.minEffect)
+        verdict = 'improved';
+    const canReject = perm.minAttainableP < s.alpha;
+    const overall = {
+        verdict,
+        conclusive: verdict !== 'no_clear_change' || (canReject && mde !== null && mde <= s.maxUsefulEffect),
+        score_change: perm.observed,
+        base_mean: m > 0 ? mean(pairs.map((p) => mean(p.base))) : null,
+        head_mean: m > 0 ? mean(pairs.map((p) => mean(p.head))) : null,
+        p_regressed: perm.pLess,
+        p_improved: perm.pGreater,
+        method: `one-sided permutation test stratified by task (${perm.method === 'exact' ? 'exact' : `${perm.iterations} Monte Carlo permutations`})`,
+        tasks_compared: m,
+        min_detectable_effect: mde,
+        min_effect: s.minEffect,
+        min_task_effect: s.minTaskEffect,
+        alpha: s.alpha,
+        power: s.power,
+        single_sample: pairs.some((p) => p.base.length === 1 || p.head.length === 1),
+    };
+    return { ...overall, statement: overallStatement(overall, { runsPerTask, canReject }) };
+}
+//# sourceMappingURL=compare-overall.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare-tasks.js
+
+
+/**
+ * Per task: Fisher's exact test on pass counts, Benjamini-Hochberg adjusted
+ * across the tasks scored in both suite runs. A verdict needs q < alpha and a
+ * change in pass rate of at least `minTaskEffect`. Tasks in one suite run only,
+ * or unscored on a side, are listed as "cannot tell".
+ */
+function compareTasks(base, head, s) {
+    const baseTasks = new Map(base.tasks.map((t) => [t.task_id, t]));
+    const headTasks = new Map(head.tasks.map((t) => [t.task_id, t]));
+    const ids = [...new Set([...baseTasks.keys(), ...headTasks.keys()])].sort();
+    const compared = comparedTaskIds(base, head);
+    const pValues = new Map(compared.map((id) => {
+        const b = baseTasks.get(id);
+        const h = headTasks.get(id);
+        return [id, fisherExact(b.passes, b.scored, h.passes, h.scored).twoSided];
+    }));
+    const qList = benjaminiHochberg(compared.map((id) => pValues.get(id)));
+    const qValues = new Map(compared.map((id, i) => [id, qList[i]]));
+    // A lone changed task clears Benjamini-Hochberg at alpha / m: the honest per-task detectable effect.
+    const taskLevel = compared.length > 0 ? s.alpha / compared.length : s.alpha;
+    const mdeCache = new Map();
+    const detectable = (nBase, nHead) => {
+        const key = `${nBase}/${nHead}`;
+        if (!mdeCache.has(key))
+            mdeCache.set(key, fisherMinimumDetectableEffect(nBase, nHead, taskLevel, s.power));
+        return mdeCache.get(key) ?? null;
+    };
+    return ids.map((id) => {
+        const b = baseTasks.get(id);
+        const h = headTasks.get(id);
+        const info = (h ?? b);
+        const bs = b ? sideStats(b) : null;
+        const hs = h ? sideStats(h) : null;
+        const common = {
+            task_id: id,
+            title: info.title,
+            difficulty: info.difficulty,
+            domain: info.domain,
+            base: bs,
+            head: hs,
+            score_change: diff(bs?.mean_score, hs?.mean_score),
+            tokens_change: diff(bs?.tokens_per_run, hs?.tokens_per_run),
+            cost_change: diff(bs?.cost_per_run, hs?.cost_per_run),
+        };
+        let comparison;
+        if (!b || !h || !compared.includes(id)) {
+            comparison = {
+                ...common,
+                presence: !b ? 'added' : !h ? 'removed' : 'unscored',
+                pass_rate_change: null,
+                p_value: null,
+                q_value: null,
+                verdict: 'no_clear_change',
+                conclusive: false,
+                min_detectable_effect: null,
             };
         }
-        let parsedJson = rawArgs;
-        if (typeof rawArgs === 'string') {
+        else {
+            const change = h.passes / h.scored - b.passes / b.scored;
+            const q = qValues.get(id);
+            const mde = detectable(b.scored, h.scored);
+            let verdict = 'no_clear_change';
+            if (q < s.alpha && change <= -s.minTaskEffect)
+                verdict = 'regressed';
+            else if (q < s.alpha && change >= s.minTaskEffect)
+                verdict = 'improved';
+            comparison = {
+                ...common,
+                presence: 'both',
+                pass_rate_change: change,
+                p_value: pValues.get(id),
+                q_value: q,
+                verdict,
+                conclusive: verdict !== 'no_clear_change' || (mde !== null && mde <= s.maxUsefulTaskEffect),
+                min_detectable_effect: mde,
+            };
+        }
+        return { ...comparison, statement: taskStatement(comparison, s.power) };
+    });
+}
+/** Task ids with scored runs in both suite runs, sorted. */
+function comparedTaskIds(base, head) {
+    const scored = (s) => new Set(s.tasks.filter((t) => t.scored > 0).map((t) => t.task_id));
+    const inHead = scored(head);
+    return [...scored(base)].filter((id) => inHead.has(id)).sort();
+}
+function sideStats(t) {
+    const perRun = (total) => total === null || t.runs.length === 0 ? null : total / t.runs.length;
+    return {
+        runs: t.runs.length,
+        scored: t.scored,
+        passes: t.passes,
+        mean_score: t.mean_score,
+        environment_errors: t.environment_errors,
+        tokens_per_run: perRun(t.tokens),
+        cost_per_run: perRun(t.cost_usd),
+    };
+}
+function diff(a, b) {
+    return a === null || a === undefined || b === null || b === undefined ? null : b - a;
+}
+//# sourceMappingURL=compare-tasks.js.map
+;// CONCATENATED MODULE: ./build/src/suites/sensitivity.js
+
+
+/**
+ * The smallest detectable change `compare` states for two runs of a suite
+ * with these runs per task, known before any run: it depends only on the
+ * suite's size (the variance is the largest a 0..1 score can have).
+ */
+function suiteSensitivity(runsPerTask, alpha = 0.05, power = 0.8) {
+    const tasks = runsPerTask.length;
+    const distinct = [...new Set(runsPerTask)];
+    const epochs = distinct.length === 1 ? distinct[0] : 'varying';
+    const mde = suiteMinimumDetectableEffect(runsPerTask.map((n) => ({ base: n, head: n })), alpha, power);
+    const size = `${tasks} task${tasks === 1 ? '' : 's'} × ${epochs === 'varying' ? 'varying epochs' : `${epochs} epoch${epochs === 1 ? '' : 's'}`}`;
+    const statement = mde === null
+        ? 'no change can be detected: the suite has no tasks'
+        : mde > 1
+            ? `with ${size}, comparing two runs of this suite cannot detect even the largest possible change (100 pts) at ${Math.round(power * 100)}% power: add tasks or epochs`
+            : `with ${size}, comparing two runs of this suite detects changes in mean score of ≥ ${fmtPoints(mde).replace('+', '')} at ${Math.round(power * 100)}% power (one-sided, α = ${alpha})`;
+    return { tasks, epochs, min_detectable_effect: mde, alpha, power, statement };
+}
+//# sourceMappingURL=sensitivity.js.map
+;// CONCATENATED MODULE: ./build/src/suites/summary.js
+
+
+const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
+/** An environment, grader or harness failure: not the agent's doing, so not scored. */
+function isEnvironmentError(status) {
+    return ENVIRONMENT_STATUSES.has(status);
+}
+/** A run that finished (any ending but an interrupt, which is run again on resume). */
+function isFinished(status) {
+    return status !== 'interrupted' && status !== 'running';
+}
+function briefFromResult(r) {
+    return {
+        run_id: r.run_id,
+        task_id: r.task_id,
+        epoch: r.epoch,
+        status: r.status,
+        score: r.score,
+        passed: r.passed,
+        kill_reason: r.kill_reason,
+        error_kind: r.error?.kind ?? null,
+        error_message: r.error?.message ?? null,
+        turns: r.turns,
+        tokens: r.tokens.total,
+        cost_usd: r.cost_usd,
+        wall_s: r.timings.total_s,
+        started_at: r.started_at,
+    };
+}
+function briefFromRecord(r) {
+    return {
+        run_id: r.run_id,
+        task_id: r.task_id,
+        epoch: r.epoch,
+        status: r.status,
+        score: r.score,
+        passed: r.passed,
+        kill_reason: r.kill_reason,
+        error_kind: r.error_kind,
+        error_message: r.error_message,
+        turns: r.turns,
+        tokens: r.total_tokens,
+        cost_usd: r.cost_usd,
+        wall_s: r.wall_seconds,
+        started_at: r.started_at,
+    };
+}
+/** The latest finished run per (task, epoch). */
+function latestFinishedRuns(runs) {
+    const out = new Map();
+    for (const r of runs) {
+        if (!isFinished(r.status))
+            continue;
+        const key = unitKey(r.task_id, r.epoch);
+        const previous = out.get(key);
+        if (!previous || previous.started_at <= r.started_at)
+            out.set(key, r);
+    }
+    return out;
+}
+function unitKey(taskId, epoch) {
+    return `${taskId}#${epoch}`;
+}
+function sumCost(values) {
+    let total = 0;
+    for (const v of values) {
+        if (v === null)
+            return null;
+        total += v;
+    }
+    return total;
+}
+function summarizeTask(t, finished) {
+    const runs = [];
+    for (let e = 0; e < t.epochs; e++) {
+        const r = finished.get(unitKey(t.task_id, e));
+        if (r)
+            runs.push(r);
+    }
+    const scoredRuns = runs.filter((r) => !isEnvironmentError(r.status));
+    const passes = scoredRuns.filter((r) => r.passed).length;
+    const environmentErrors = runs.length - scoredRuns.length;
+    let state;
+    if (runs.length === 0)
+        state = 'not_run';
+    else if (scoredRuns.length === 0)
+        state = 'error';
+    else if (passes === scoredRuns.length)
+        state = 'passed';
+    else if (passes === 0)
+        state = 'failed';
+    else
+        state = 'partial';
+    return {
+        task_id: t.task_id,
+        title: t.title,
+        difficulty: t.difficulty,
+        domain: t.domain,
+        epochs_planned: t.epochs,
+        runs,
+        scored: scoredRuns.length,
+        passes,
+        mean_score: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.score)) : null,
+        environment_errors: environmentErrors,
+        tokens: runs.reduce((s, r) => s + r.tokens, 0),
+        cost_usd: sumCost(runs.map((r) => r.cost_usd)),
+        wall_s: round(runs.reduce((s, r) => s + r.wall_s, 0)),
+        mean_turns: scoredRuns.length > 0 ? mean(scoredRuns.map((r) => r.turns)) : null,
+        kill_reasons: [...new Set(runs.map((r) => r.kill_reason).filter((k) => k !== null))],
+        state,
+    };
+}
+function rollup(tasks, keyOf) {
+    const groups = new Map();
+    for (const t of tasks)
+        groups.set(keyOf(t), [...(groups.get(keyOf(t)) ?? []), t]);
+    return [...groups.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, group]) => {
+        const scoredMeans = group.map((t) => t.mean_score).filter((s) => s !== null);
+        return {
+            key,
+            tasks: group.length,
+            scored_runs: group.reduce((s, t) => s + t.scored, 0),
+            passed_runs: group.reduce((s, t) => s + t.passes, 0),
+            mean_score: scoredMeans.length > 0 ? mean(scoredMeans) : null,
+        };
+    });
+}
+const DIFFICULTY_ORDER = ['smoke', 'easy', 'medium', 'hard'];
+/** Computes a suite summary from its tasks and the runs recorded so far. */
+function buildSummary(header, tasks, runs) {
+    const finished = latestFinishedRuns(runs);
+    const taskSummaries = tasks.map((t) => summarizeTask(t, finished));
+    const allRuns = taskSummaries.flatMap((t) => t.runs);
+    const scored = allRuns.filter((r) => !isEnvironmentError(r.status));
+    const taskMeans = taskSummaries.map((t) => t.mean_score).filter((s) => s !== null);
+    const passAtKs = [];
+    for (const k of [...new Set([1, header.epochs])]) {
+        const eligible = taskSummaries.filter((t) => t.scored >= k);
+        if (eligible.length === 0)
+            continue;
+        passAtKs.push({
+            k,
+            value: mean(eligible.map((t) => passAtK(t.scored, t.passes, k))),
+            tasks: eligible.length,
+        });
+    }
+    const problem = (r) => ({
+        task_id: r.task_id,
+        epoch: r.epoch,
+        run_id: r.run_id,
+        status: r.status,
+        kind: r.error_kind,
+        message: r.error_message,
+        kill_reason: r.kill_reason,
+        score: r.score,
+    });
+    const byDifficulty = rollup(taskSummaries, (t) => t.difficulty).sort((a, b) => rank(DIFFICULTY_ORDER, a.key) - rank(DIFFICULTY_ORDER, b.key));
+    const { wall_seconds: wallSeconds, ...identity } = header;
+    return {
+        schema_version: 1,
+        ...identity,
+        totals: {
+            tasks: tasks.length,
+            runs_planned: tasks.reduce((s, t) => s + t.epochs, 0),
+            runs_finished: allRuns.length,
+            scored_runs: scored.length,
+            passed_runs: scored.filter((r) => r.passed).length,
+            environment_errors: allRuns.length - scored.length,
+            agent_failures: scored.filter((r) => !r.passed).length,
+            mean_run_score: scored.length > 0 ? mean(scored.map((r) => r.score)) : null,
+            tokens: allRuns.reduce((s, r) => s + r.tokens, 0),
+            cost_usd: sumCost(allRuns.map((r) => r.cost_usd)),
+            run_seconds: round(allRuns.reduce((s, r) => s + r.wall_s, 0)),
+            wall_seconds: round(wallSeconds),
+        },
+        suite_score: taskMeans.length > 0 ? meanWithCi95(taskMeans) : null,
+        pass_at_k: passAtKs,
+        tasks: taskSummaries,
+        by_difficulty: byDifficulty,
+        by_domain: rollup(taskSummaries, (t) => t.domain),
+        environment_errors: allRuns.filter((r) => isEnvironmentError(r.status)).map(problem),
+        agent_failures: scored.filter((r) => !r.passed).map(problem),
+        sensitivity: suiteSensitivity(tasks.map((t) => t.epochs)),
+    };
+}
+function rank(order, key) {
+    const i = order.indexOf(key);
+    return i === -1 ? order.length : i;
+}
+function round(n) {
+    return Math.round(n * 1000) / 1000;
+}
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./build/src/suites/compare.js
+
+
+
+
+
+/**
+ * Compares a candidate suite run (`head`) with a baseline (`base`): per task,
+ * Fisher's exact test on pass counts (Benjamini-Hochberg across tasks); over
+ * the suite, a permutation test stratified by task on the mean score. A
+ * verdict needs both significance and a minimum effect, and always states the
+ * smallest change this suite could detect.
+ */
+function compareSuiteRuns(base, head, opts = {}) {
+    const settings = {
+        alpha: opts.alpha ?? 0.05,
+        minEffect: opts.minEffect ?? 0.05,
+        minTaskEffect: opts.minTaskEffect ?? 0.2,
+        power: opts.power ?? 0.8,
+        maxUsefulEffect: opts.maxUsefulEffect ?? 0.25,
+        maxUsefulTaskEffect: opts.maxUsefulTaskEffect ?? 0.5,
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.iterations !== undefined ? { iterations: opts.iterations } : {}),
+    };
+    const scores = (s, id) => s.tasks.find((t) => t.task_id === id).runs
+        .filter((r) => !isEnvironmentError(r.status))
+        .map((r) => r.score);
+    const pairs = comparedTaskIds(base, head).map((id) => ({ base: scores(base, id), head: scores(head, id) }));
+    const [baseSide, headSide] = [runSide(base), runSide(head)];
+    return {
+        schema_version: 1,
+        base: baseSide,
+        head: headSide,
+        agent_change: (0,src_runs/* agentsDiffer */.BT)(baseSide.agent, headSide.agent)
+            ? {
+                base: baseSide.agent,
+                head: headSide.agent,
+                statement: agentChangeStatement(baseSide.agent, headSide.agent),
+            }
+            : null,
+        warnings: comparisonWarnings(base, head),
+        overall: compareOverall(pairs, settings),
+        tasks: compareTasks(base, head, settings),
+    };
+}
+/** What makes the two suite runs less comparable than they look. */
+function comparisonWarnings(base, head) {
+    const warnings = [];
+    if (base.suite_id !== head.suite_id)
+        warnings.push(`different suites: ${base.suite_id} (base) and ${head.suite_id} (head); only shared task ids are compared`);
+    if (base.model !== head.model)
+        warnings.push(`different models: ${base.model} (base) and ${head.model} (head)`);
+    for (const [name, s] of [
+        ['base', base],
+        ['head', head],
+    ]) {
+        if (s.status !== 'completed')
+            warnings.push(`the ${name} suite run is ${s.status}: missing runs are left out`);
+        if (s.totals.environment_errors > 0)
+            warnings.push(`the ${name} suite run has ${s.totals.environment_errors} environment error(s), left out of the scores`);
+    }
+    return warnings;
+}
+function runSide(s) {
+    const runs = s.totals.runs_finished;
+    return {
+        suite_run_id: s.suite_run_id,
+        suite_id: s.suite_id,
+        model: s.model,
+        agent: s.agent ?? src_runs/* BUILTIN_AGENT_RECORD */.yL,
+        status: s.status,
+        branch: s.branch,
+        commit_sha: s.commit_sha,
+        label: s.label,
+        started_at: s.started_at,
+        tasks: s.totals.tasks,
+        epochs: s.epochs,
+        scored_runs: s.totals.scored_runs,
+        passed_runs: s.totals.passed_runs,
+        mean_score: s.suite_score?.mean ?? null,
+        environment_errors: s.totals.environment_errors,
+        tokens: s.totals.tokens,
+        cost_usd: s.totals.cost_usd,
+        tokens_per_run: runs > 0 ? s.totals.tokens / runs : null,
+        cost_per_run: runs > 0 && s.totals.cost_usd !== null ? s.totals.cost_usd / runs : null,
+    };
+}
+//# sourceMappingURL=compare.js.map
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./build/src/agents/index.js + 13 modules
+var agents = __nccwpck_require__(90862);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
+var src_tasks = __nccwpck_require__(48475);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
+var schemas = __nccwpck_require__(41514);
+;// CONCATENATED MODULE: ./build/src/suites/schema.js
+
+/**
+ * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
+ * Task paths and globs resolve against the suite file's folder first, then the
+ * repository root (the nearest folder above it with a tasks/ folder, a package.json or .git).
+ */
+const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+/** Budget fields a suite may override; unset fields keep the task's own value. */
+const budgetOverrideSchema = schemas/* object */.Ikc({
+    max_tokens: schemas/* number */.aig().int().positive().optional(),
+    max_tool_calls: schemas/* number */.aig().int().positive().optional(),
+    max_wall_seconds: schemas/* number */.aig().positive().optional(),
+    max_cost_usd: schemas/* number */.aig().positive().optional(),
+})
+    .strict();
+const suiteTaskEntrySchema = schemas/* union */.KCZ([
+    schemas/* string */.YjP().min(1),
+    schemas/* object */.Ikc({
+        /** A task folder, its task.yaml, or a glob such as `tasks/*`. */
+        path: schemas/* string */.YjP().min(1),
+        epochs: schemas/* number */.aig().int().positive().optional(),
+        budget: budgetOverrideSchema.optional(),
+    })
+        .strict(),
+]);
+const suiteDefaultsSchema = schemas/* object */.Ikc({
+    model: schemas/* string */.YjP().min(1).optional(),
+    /** `builtin`, or an agent folder (with agent.yaml) relative to the suite file or the repository root. */
+    agent: schemas/* string */.YjP().min(1).optional(),
+    concurrency: schemas/* number */.aig().int().positive().optional(),
+    epochs: schemas/* number */.aig().int().positive().optional(),
+    budget: budgetOverrideSchema.optional(),
+})
+    .strict();
+const suiteManifestSchema = schemas/* object */.Ikc({
+    id: schemas/* string */.YjP().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
+    title: schemas/* string */.YjP().min(1).optional(),
+    description: schemas/* string */.YjP().optional(),
+    defaults: suiteDefaultsSchema.default({}),
+    tasks: schemas/* array */.YOg(suiteTaskEntrySchema).min(1),
+})
+    .strict();
+//# sourceMappingURL=schema.js.map
+;// CONCATENATED MODULE: ./build/src/suites/load.js
+
+
+
+
+
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
+/**
+ * Loads and validates a suite manifest and every task it names. Throws
+ * ManifestError listing all problems (the suite's and its tasks').
+ */
+function loadSuite(file) {
+    const suiteFile = external_node_path_.resolve(file);
+    if ((0,external_node_fs_.existsSync)(suiteFile) && (0,external_node_fs_.statSync)(suiteFile).isDirectory())
+        throw new src_tasks/* ManifestError */.Sh([
+            { file: suiteFile, field: '', message: 'expected a suite file (.yaml), got a folder' },
+        ]);
+    const manifest = (0,src_tasks/* readYamlManifest */.b2)(suiteFile, suiteManifestSchema);
+    const bases = [...new Set([external_node_path_.dirname(suiteFile), repoRootOf(external_node_path_.dirname(suiteFile))])];
+    const problems = [];
+    const tasks = [];
+    const seen = new Map();
+    manifest.tasks.forEach((entry, i) => {
+        const field = `tasks.${i}`;
+        const pattern = typeof entry === 'string' ? entry : entry.path;
+        const dirs = resolveTaskPattern(pattern, bases);
+        if (dirs.length === 0) {
+            problems.push({
+                file: suiteFile,
+                field,
+                message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
+            });
+            return;
+        }
+        for (const dir of dirs) {
+            let task;
             try {
-                parsedJson = rawArgs.trim() === '' ? {} : JSON.parse(rawArgs);
+                task = (0,src_tasks/* loadTask */._o)(dir);
             }
             catch (err) {
-                return {
-                    output: '',
-                    error: {
-                        kind: 'invalid_arguments',
-                        message: `arguments are not valid JSON: ${err.message}`,
-                    },
-                };
+                if (err instanceof src_tasks/* ManifestError */.Sh) {
+                    problems.push(...err.problems);
+                    continue;
+                }
+                throw err;
             }
+            const id = task.manifest.id;
+            const previous = seen.get(id);
+            if (previous !== undefined) {
+                problems.push({
+                    file: suiteFile,
+                    field,
+                    message: `task ${JSON.stringify(id)} is already in the suite (from ${previous})`,
+                });
+                continue;
+            }
+            seen.set(id, field);
+            tasks.push({
+                id,
+                task,
+                epochs: typeof entry === 'string' ? undefined : entry.epochs,
+                budget: { ...manifest.defaults.budget, ...(typeof entry === 'string' ? {} : entry.budget) },
+                source: pattern,
+            });
         }
-        const parsed = tool.schema.safeParse(parsedJson);
-        if (!parsed.success) {
-            const detail = parsed.error.issues
-                .map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`)
-                .join('; ');
-            return { output: '', error: { kind: 'invalid_arguments', message: detail } };
-        }
+    });
+    let agent = agents/* BUILTIN_AGENT */.Sf;
+    if (manifest.defaults.agent) {
         try {
-            return await tool.run(parsed.data, ctx);
+            agent = (0,agents/* loadAgent */.eR)(manifest.defaults.agent, bases);
         }
         catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            const denied = (err instanceof types_SandboxError && err.kind === 'path') || /permission denied/i.test(message);
-            const missing = /no such file or directory/i.test(message);
-            return {
-                output: '',
-                error: { kind: denied ? 'permission' : missing ? 'not_found' : 'failed', message },
-            };
+            if (!(err instanceof src_tasks/* ManifestError */.Sh))
+                throw err;
+            // A bad agent.yaml names its own file and field; a missing folder is this suite's field.
+            for (const p of err.problems)
+                problems.push(p.field === '' && !p.file.endsWith(agents/* AGENT_MANIFEST */.il)
+                    ? { file: suiteFile, field: 'defaults.agent', message: `${p.message} (${p.file})` }
+                    : p);
         }
     }
-}
-/** The text the model receives for a tool result, errors included. */
-function renderToolResult(r) {
-    if (!r.error)
-        return r.output || '(no output)';
-    return [`ERROR (${r.error.kind}): ${r.error.message}`, r.output].filter(Boolean).join('\n');
-}
-//# sourceMappingURL=registry.js.map
-;// CONCATENATED MODULE: ./build/src/tools/index.js
-
-
-
-
-
-
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./build/src/agents/loop.js
-
-
-
-const DEFAULT_SYSTEM_PROMPT = 'You are an expert ML engineer working in a sandboxed Linux machine. The task files are in the current ' +
-    'working directory (/workspace). Use the tools to inspect, change and test the code.';
-/** How long a tool call may outlive the wall-time budget before it is abandoned. */
-const WALL_GRACE_MS = 5_000;
-/** Runs one tool call under the budget and records it; returns the text for the model. */
-async function runToolCall(ctx, call) {
-    try {
-        ctx.budget.beforeToolCall();
-    }
-    catch (err) {
-        if (err instanceof budgets/* BudgetExceeded */.L)
-            refuseCalls(ctx, [call], err);
-        throw err;
-    }
-    const remaining = ctx.budget.remainingWallMs();
-    const timeoutMs = Math.max(1000, Math.min(ctx.toolTimeoutMs, remaining));
-    ctx.transcript.write({
-        type: 'tool_call',
-        id: call.id,
-        name: call.name,
-        arguments: call.arguments,
-        timeout_ms: timeoutMs,
-    });
-    const started = Date.now();
-    const running = ctx.toolbox.call(call.name, call.arguments, {
-        sandbox: ctx.sandbox,
-        timeoutMs,
-        maxOutputBytes: ctx.maxToolOutputBytes,
-    });
-    // The sandbox enforces the timeout; this guard holds even if the sandbox does not.
-    const result = await raceDeadline(running, remaining + WALL_GRACE_MS, ctx.signal);
-    const record = (r) => {
-        const text = renderToolResult(r);
-        ctx.transcript.write({
-            type: 'tool_result',
-            id: call.id,
-            name: call.name,
-            content: text,
-            error: r.error ?? null,
-            duration_ms: Date.now() - started,
-        });
-        return text;
-    };
-    if (result === 'deadline') {
-        record({
-            output: '',
-            error: { kind: 'timeout', message: 'the call outlived the wall-time budget and was abandoned' },
-        });
-        ctx.budget.markBreached('wall_time');
-        throw new budgets/* BudgetExceeded */.L('wall_time');
-    }
-    if (result === 'aborted') {
-        record({ output: '', error: { kind: 'failed', message: 'interrupted: the run is stopping' } });
-        throw new Error('interrupted');
-    }
-    const text = record(result);
-    if (result.error?.kind === 'timeout' && timeoutMs >= remaining) {
-        ctx.budget.markBreached('wall_time');
-        throw new budgets/* BudgetExceeded */.L('wall_time');
-    }
-    return text;
-}
-async function raceDeadline(work, ms, signal) {
-    let timer;
-    let onAbort;
-    const stop = new Promise((resolve) => {
-        timer = setTimeout(() => resolve('deadline'), ms);
-        onAbort = () => resolve('aborted');
-        if (signal?.aborted)
-            resolve('aborted');
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-        return await Promise.race([work, stop]);
-    }
-    finally {
-        clearTimeout(timer);
-        if (onAbort)
-            signal?.removeEventListener('abort', onAbort);
-    }
-}
-/**
- * The agent loop shared by every protocol: ask the model, run what it asks
- * for under the budget, send the results back, until it answers, submits,
- * runs out of turns or budget, fails, or is interrupted. Never throws.
- */
-async function driveAgent(ctx, protocol) {
-    const tools = ctx.toolbox.specs();
-    const messages = [
-        { role: 'system', content: protocol.systemPrompt(ctx.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, tools) },
-        { role: 'user', content: ctx.instructions },
-    ];
-    ctx.transcript.write({
-        type: 'agent_start',
-        agent: protocol.agent,
-        model: ctx.gateway.model.name,
-        messages,
-        tools: ctx.toolbox.names,
-    });
-    let turns = 0;
-    const ended = (stopReason, finalAnswer, killReason = null) => ({
-        stopReason,
-        killReason,
-        turns,
-        toolCalls: ctx.budget.toolCalls,
-        finalAnswer,
-        error: null,
-    });
-    try {
-        while (turns < ctx.maxTurns) {
-            if (ctx.signal?.aborted)
-                throw new Error('interrupted');
-            turns++;
-            const response = await ctx.gateway.complete({ ...protocol.request(messages, tools), temperature: ctx.temperature }, { signal: ctx.signal });
-            messages.push(response.message);
-            const turn = protocol.interpret(response.message, turns);
-            if (turn.final)
-                return ended('final_answer', response.message.content ?? '');
-            const results = [];
-            for (const [i, call] of turn.calls.entries()) {
-                try {
-                    results.push({ call, text: await runToolCall(ctx, call) });
-                }
-                catch (err) {
-                    if (err instanceof budgets/* BudgetExceeded */.L)
-                        refuseCalls(ctx, turn.calls.slice(i + 1), err);
-                    throw err;
-                }
-            }
-            if (turn.submit !== null)
-                return ended('submit', turn.submit);
-            for (const m of protocol.resultMessages(results, turn.feedback)) {
-                messages.push(m);
-                if (m.role === 'user')
-                    ctx.transcript.write({ type: 'user_message', content: m.content });
-            }
-        }
-        return ended('turn_limit', null, 'turn_limit');
-    }
-    catch (err) {
-        return outcomeFromError(err, turns, ctx.budget.toolCalls, ctx.signal);
-    }
-}
-/** Records the calls a spent budget refused, so the transcript says why they never ran. */
-function refuseCalls(ctx, calls, err) {
-    for (const call of calls) {
-        const error = {
-            kind: 'budget',
-            message: `not run: the ${err.kind.replace('_', ' ')} budget is spent`,
-        };
-        ctx.transcript.write({
-            type: 'tool_result',
-            id: call.id,
-            name: call.name,
-            content: renderToolResult({ output: '', error }),
-            error,
-            duration_ms: 0,
-        });
-    }
-}
-/** Maps whatever ended a loop to an outcome; never throws for expected stops. */
-function outcomeFromError(err, turns, toolCalls, signal) {
-    const base = { turns, toolCalls, finalAnswer: null };
-    if (err instanceof budgets/* BudgetExceeded */.L)
-        return { ...base, stopReason: 'budget_exceeded', killReason: err.killReason, error: null };
-    if (signal?.aborted)
-        return { ...base, stopReason: 'interrupted', killReason: 'interrupted', error: null };
-    if (err instanceof models/* ModelError */.me)
-        return {
-            ...base,
-            stopReason: 'error',
-            killReason: `error:model_${err.kind}`,
-            error: { kind: `model_${err.kind}`, message: err.message },
-        };
-    const message = err instanceof Error ? err.message : String(err);
-    return { ...base, stopReason: 'error', killReason: 'error:agent', error: { kind: 'agent', message } };
-}
-//# sourceMappingURL=loop.js.map
-;// CONCATENATED MODULE: ./build/src/agents/native.js
-
-
-/** The name of the tool (or text action) that ends the loop explicitly. */
-const SUBMIT = 'submit';
-const submitArgs = schemas/* object */.Ikc({ answer: schemas/* string */.YjP().describe('A short summary of what was done.') })
-    .strict();
-const SUBMIT_SPEC = (() => {
-    const { $schema: _, ...parameters } = json_schema_processors/* toJSONSchema */.bl(submitArgs);
+    if (problems.length > 0)
+        throw new src_tasks/* ManifestError */.Sh(problems);
     return {
-        name: SUBMIT,
-        description: 'Call this once the task is complete; it ends your work. Nothing else runs after it.',
-        parameters,
+        id: manifest.id,
+        title: manifest.title ?? manifest.id,
+        description: manifest.description ?? null,
+        file: suiteFile,
+        manifest,
+        defaults: {
+            model: manifest.defaults.model ?? null,
+            agent,
+            concurrency: manifest.defaults.concurrency ?? 1,
+            epochs: manifest.defaults.epochs ?? 1,
+        },
+        tasks,
     };
-})();
-/** The answer of a submit call; lenient, since submitting should never fail. */
-function submitAnswer(rawArgs) {
-    try {
-        const parsed = submitArgs.safeParse(JSON.parse(rawArgs || '{}'));
-        return parsed.success ? parsed.data.answer : rawArgs;
-    }
-    catch {
-        return rawArgs;
+}
+/** The nearest folder at or above `dir` holding a tasks/ folder, a package.json or .git; else the current folder. */
+function repoRootOf(dir) {
+    let d = external_node_path_.resolve(dir);
+    for (;;) {
+        if (['tasks', 'package.json', '.git'].some((marker) => (0,external_node_fs_.existsSync)(external_node_path_.join(d, marker))))
+            return d;
+        const up = external_node_path_.dirname(d);
+        if (up === d)
+            return process.cwd();
+        d = up;
     }
 }
-/**
- * OpenAI-style native tool calling: tools are declared in the request, the
- * model answers with `tool_calls` (several per turn allowed), each result goes
- * back as a `tool` message. Malformed arguments come back as a tool error.
- * Ends on a reply without tool calls (final answer) or a `submit` call.
- */
-class NativeToolAgent {
-    agent = 'native';
-    run(ctx) {
-        return driveAgent(ctx, this);
-    }
-    systemPrompt(base) {
-        return `${base}\nWhen the task is complete, call ${SUBMIT} with a short summary (or reply without a tool call).`;
-    }
-    request(messages, tools) {
-        return { messages, tools: [...tools, SUBMIT_SPEC] };
-    }
-    interpret(reply) {
-        const all = reply.tool_calls ?? [];
-        if (all.length === 0)
-            return { calls: [], submit: null, final: true, feedback: null };
-        const submit = all.find((c) => c.name === SUBMIT);
-        return {
-            calls: all.filter((c) => c.name !== SUBMIT),
-            submit: submit ? submitAnswer(submit.arguments) : null,
-            final: false,
-            feedback: null,
-        };
-    }
-    resultMessages(results) {
-        return results.map(({ call, text }) => ({
-            role: 'tool',
-            tool_call_id: call.id,
-            name: call.name,
-            content: text,
-        }));
-    }
-}
-//# sourceMappingURL=native.js.map
-;// CONCATENATED MODULE: ./build/src/agents/text-actions.js
-/**
- * Reading actions out of free text, for models without native tool calling.
- * Models wrap JSON in fences or not, add prose after it, use single quotes,
- * trailing commas, Python literals or raw newlines inside strings: all of
- * these are repaired where the meaning is unambiguous, and anything else is
- * reported back to the model with the position of the problem.
- */
-const FENCE = /```([A-Za-z0-9_+-]*)[^\S\n]*\n([\s\S]*?)```/g;
-const TOOL_KEYS = ['tool', 'action', 'name', 'tool_name', 'function'];
-const ARG_KEYS = ['arguments', 'args', 'action_input', 'input', 'parameters', 'params'];
-/** Fenced code blocks with their language tag (lower-cased, '' when none). */
-function fencedBlocks(text) {
-    return [...text.matchAll(FENCE)].map((m) => ({ lang: (m[1] ?? '').toLowerCase(), body: m[2] ?? '' }));
-}
-/** Every JSON action in a reply: fenced blocks first, else balanced objects in the prose. */
-function parseJsonActions(text) {
-    const fenced = fencedBlocks(text)
-        .filter((b) => ['json', 'json5', 'javascript', 'js', ''].includes(b.lang) || b.body.trim().startsWith('{'))
-        .flatMap((b) => balancedObjects(b.body));
-    const candidates = fenced.length > 0 ? fenced : balancedObjects(text);
-    const actions = [];
-    const errors = [];
-    for (const candidate of candidates) {
-        let value;
-        try {
-            value = parseLenientJson(candidate);
-        }
-        catch (err) {
-            if (looksLikeAction(candidate))
-                errors.push(err.message);
+/** Task folders a path or glob names, from the first base folder where it matches anything. */
+function resolveTaskPattern(pattern, bases) {
+    const isGlob = /[*?[]/.test(pattern);
+    for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
+        if (!isGlob) {
+            const abs = external_node_path_.resolve(base, pattern);
+            const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
+            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
+                return [dir];
+            // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
+            if ((0,external_node_fs_.existsSync)(abs) && (0,external_node_fs_.statSync)(abs).isDirectory())
+                return [abs];
             continue;
         }
-        const action = toAction(value);
-        if (typeof action === 'string')
-            errors.push(action);
-        else if (action)
-            actions.push(action);
+        const full = external_node_path_.isAbsolute(pattern) ? pattern : external_node_path_.join(base, pattern);
+        const root = globRoot(full);
+        const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
+        const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
+        if (found.length > 0)
+            return found.sort();
     }
-    return { actions, errors };
+    return [];
 }
-function looksLikeAction(candidate) {
-    return TOOL_KEYS.some((k) => new RegExp(`["']${k}["']\\s*:`).test(candidate));
-}
-/** An action from a parsed object; null when it is not one, a message when it is a broken one. */
-function toAction(value) {
-    if (!value || typeof value !== 'object' || Array.isArray(value))
-        return null;
-    const obj = value;
-    const toolKey = TOOL_KEYS.find((k) => typeof obj[k] === 'string');
-    if (!toolKey)
-        return null;
-    const tool = obj[toolKey].trim();
-    const argKey = ARG_KEYS.find((k) => k in obj);
-    let args = argKey ? obj[argKey] : {};
-    if (argKey === undefined) {
-        // `{"tool": "bash", "command": "ls"}`: the other keys are the arguments.
-        const { [toolKey]: _, ...rest } = obj;
-        args = rest;
+/** The longest leading path of a glob without wildcards. */
+function globRoot(glob) {
+    const parts = glob.split('/');
+    const fixed = [];
+    for (const p of parts) {
+        if (/[*?[]/.test(p))
+            break;
+        fixed.push(p);
     }
-    if (typeof args === 'string') {
-        const raw = args;
-        try {
-            args = parseLenientJson(raw);
-        }
-        catch {
-            return `the arguments of ${tool} must be a JSON object, got the string ${JSON.stringify(raw.slice(0, 80))}`;
-        }
-    }
-    if (args === null || args === undefined)
-        args = {};
-    if (typeof args !== 'object' || Array.isArray(args))
-        return `the arguments of ${tool} must be a JSON object, got ${Array.isArray(args) ? 'an array' : typeof args}`;
-    return { tool, arguments: JSON.stringify(args) };
+    return fixed.join('/') || '/';
 }
-/** The balanced `{...}` spans of a text at top level, skipping braces inside strings. */
-function balancedObjects(text) {
-    const out = [];
-    let depth = 0;
-    let start = -1;
-    let quote = null;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote) {
-            if (c === '\\')
-                i++;
-            else if (c === quote)
-                quote = null;
-            continue;
+/** `*` and `?` stay within one path segment; `**` crosses segments. */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            const slash = glob[i + 2] === '/';
+            re += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
         }
-        if (depth > 0 && (c === '"' || (c === "'" && isStringStart(text, i))))
-            quote = c;
-        else if (c === '{') {
-            if (depth === 0)
-                start = i;
-            depth++;
-        }
-        else if (c === '}' && depth > 0) {
-            depth--;
-            if (depth === 0)
-                out.push(text.slice(start, i + 1));
-        }
-    }
-    // An object the model never closed is still worth a clear parse error.
-    if (depth > 0 && start >= 0)
-        out.push(text.slice(start));
-    return out;
-}
-/** A single quote opens a string only where a JSON value or key may start. */
-function isStringStart(text, i) {
-    let j = i - 1;
-    while (j >= 0 && /\s/.test(text[j]))
-        j--;
-    return j < 0 || '{[,:'.includes(text[j]);
-}
-/** JSON.parse, then the same after safe repairs; throws with the first error and where it is. */
-function parseLenientJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (first) {
-        try {
-            return JSON.parse(repairJson(text));
-        }
-        catch {
-            throw new Error(`invalid JSON: ${first.message}`);
-        }
-    }
-}
-/**
- * Rewrites near-JSON into JSON: single-quoted strings (where a string may
- * start), trailing commas, True/False/None, and raw control characters inside
- * strings. Text inside strings is otherwise left alone.
- */
-function repairJson(text) {
-    let out = '';
-    let quote = null;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote) {
-            if (c === '\\') {
-                const next = text[i + 1] ?? '';
-                // `\'` is not a JSON escape: it is just a quote.
-                out += next === "'" ? "'" : c + next;
-                i++;
-            }
-            else if (c === quote) {
-                out += '"';
-                quote = null;
-            }
-            else if (c === '"')
-                out += '\\"';
-            else if (c === '\n')
-                out += '\\n';
-            else if (c === '\r')
-                out += '\\r';
-            else if (c === '\t')
-                out += '\\t';
-            else
-                out += c;
-            continue;
-        }
-        if (c === '"' || (c === "'" && isStringStart(text, i))) {
-            quote = c;
-            out += '"';
-        }
-        else if (c === ',' && /^\s*[}\]]/.test(text.slice(i + 1))) {
-            // trailing comma: dropped
-        }
-        else if (/[A-Za-z]/.test(c) && !/[A-Za-z0-9_]/.test(text[i - 1] ?? '')) {
-            const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))?.[0] ?? c;
-            out += { True: 'true', False: 'false', None: 'null' }[word] ?? word;
-            i += word.length - 1;
-        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
         else
-            out += c;
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}/?$`);
+}
+function taskDirsUnder(root, depth) {
+    if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
+        return [];
+    const out = [];
+    if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
+        out.push(root);
+    for (const e of (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })) {
+        if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
+            out.push(...taskDirsUnder(external_node_path_.join(root, e.name), depth - 1));
     }
     return out;
 }
-/** How a JSON action is written, for prompts and scripted models. */
-function formatJsonAction(tool, args) {
-    return `\`\`\`json\n${JSON.stringify({ tool, arguments: args })}\n\`\`\``;
+/** Suite files (`*.yaml`, `*.yml`) directly in a folder, sorted. */
+function discoverSuiteFiles(dir) {
+    if (!existsSync(dir))
+        return [];
+    return readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => path.join(dir, f))
+        .sort();
 }
-//# sourceMappingURL=text-actions.js.map
-;// CONCATENATED MODULE: ./build/src/agents/react.js
+//# sourceMappingURL=load.js.map
+;// CONCATENATED MODULE: ./build/src/suites/plan.js
 
 
 
+
+
+/** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
+class plan_SuiteInputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SuiteInputError';
+    }
+}
 /**
- * ReAct over plain text, for models without native tool calling: the model
- * reasons in prose and writes one JSON action per reply,
- * `{"tool": "<name>", "arguments": {...}}`, usually in a ```json fence. The
- * action is parsed robustly (see text-actions.ts) and its result comes back
- * as the next user message; a reply that cannot be parsed gets the parse
- * error back instead. Ends on the `submit` action, or on a second reply in a
- * row with no action at all (the first one gets a reminder).
+ * Validates the options, loads what a resumed suite run recorded, selects the
+ * tasks and lists the runs still to do. Rejects with SuiteInputError (or a
+ * ManifestError from the suite file) before anything is written.
  */
-class ReactAgent {
-    agent = 'react';
-    remindedAtTurn = -1;
-    run(ctx) {
-        return driveAgent(ctx, this);
+async function planSuiteRun(options) {
+    const runsRoot = external_node_path_.resolve(options.runsRoot);
+    const dbPath = external_node_path_.join(runsRoot, 'runs.sqlite');
+    const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
+    const suite = resolveSuite(options, previous);
+    const settings = chooseSettings(options, suite, previous);
+    const agent = chooseAgent(options.agent, previous, suite.defaults.agent);
+    const selected = selectTasks(suite, settings.taskFilter, settings.shard, previous?.config);
+    const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? settings.epochs;
+    const tasks = selected.map((t) => ({
+        task_id: t.id,
+        title: t.task.manifest.title,
+        difficulty: t.task.manifest.difficulty,
+        domain: t.task.manifest.domain,
+        epochs: epochsOf(t),
+    }));
+    const config = previous?.config ?? {
+        suite_file: suite.file,
+        suite_id: suite.id,
+        suite_title: suite.title,
+        model: settings.model,
+        epochs: settings.epochs,
+        shard: settings.shard,
+        task_filter: settings.taskFilter,
+        tasks: tasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
+        agent: { ...(0,agents/* agentInfo */.ev)(agent), dir: agent.kind === 'external' ? agent.dir : null },
+    };
+    return {
+        runsRoot,
+        dbPath,
+        suite,
+        suiteRunId: previous?.record.suite_run_id ?? options.suiteRunId ?? (0,src_runs/* newSuiteRunId */.bl)(suite.id),
+        ...settings,
+        agent,
+        branch: options.branch ?? previous?.record.branch ?? null,
+        commit: options.commit ?? previous?.record.commit_sha ?? null,
+        label: options.label ?? previous?.record.label ?? null,
+        tasks,
+        config,
+        previous,
+        units: pendingUnits(selected, tasks, previous?.runs ?? []),
+    };
+}
+/** Model, concurrency, epochs, shard and task filter: from the options, the resumed suite run or the suite's defaults. */
+function chooseSettings(options, suite, previous) {
+    const model = options.model ?? previous?.config.model ?? suite.defaults.model;
+    if (!model)
+        throw new plan_SuiteInputError(`no model: pass one, or set defaults.model in ${suite.file}`);
+    if (previous && model !== previous.config.model)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with model ${previous.config.model}, not ${model}`);
+    const concurrency = options.concurrency ?? previous?.record.concurrency ?? suite.defaults.concurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new plan_SuiteInputError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
+    if (previous && options.epochs !== undefined && options.epochs !== previous.config.epochs)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with ${previous.config.epochs} epoch(s); it resumes with the same`);
+    const epochs = previous?.config.epochs ?? options.epochs ?? suite.defaults.epochs;
+    if (!Number.isInteger(epochs) || epochs < 1)
+        throw new plan_SuiteInputError(`epochs must be a whole number of at least 1, got ${epochs}`);
+    const shard = previous ? previous.config.shard : (options.shard ?? null);
+    if (shard &&
+        !(Number.isInteger(shard.index) && shard.total >= 1 && shard.index >= 0 && shard.index < shard.total))
+        throw new plan_SuiteInputError(`shard must be index/total with 0 <= index < total, got ${shard.index}/${shard.total}`);
+    const taskFilter = previous ? previous.config.task_filter : (options.tasks ?? null);
+    return { model, concurrency, epochs, shard, taskFilter };
+}
+/** Epoch-major order: an interrupted suite has covered every task at least once before any twice. */
+function pendingUnits(selected, tasks, finished) {
+    const done = latestFinishedRuns(finished);
+    const units = [];
+    const maxEpochs = Math.max(0, ...tasks.map((t) => t.epochs));
+    for (let e = 0; e < maxEpochs; e++)
+        selected.forEach((t, i) => {
+            const n = tasks[i]?.epochs ?? 1;
+            if (e < n && !done.has(unitKey(t.id, e)))
+                units.push({ suiteTask: t, epoch: e, epochs: n });
+        });
+    return units;
+}
+/**
+ * The agent of a suite run: the one asked for, else the one a resumed run was
+ * started with (which must not have changed since), else the suite's default.
+ */
+function chooseAgent(asked, previous, fallback) {
+    if (!previous)
+        return asked ?? fallback;
+    const recorded = previous.config.agent;
+    const chosen = asked ?? (recorded?.dir ? (0,agents/* loadAgent */.eR)(recorded.dir) : agents/* BUILTIN_AGENT */.Sf);
+    const now = (0,agents/* agentInfo */.ev)(chosen);
+    if ((recorded?.hash ?? null) !== now.hash || (recorded?.name ?? 'builtin') !== now.name)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} was run with agent ${(0,src_runs/* describeAgent */.P7)(recorded)}, not ${(0,src_runs/* describeAgent */.P7)(now)}; start a new suite run to measure a changed agent`);
+    return chosen;
+}
+function resolveSuite(options, previous) {
+    if (options.suite && typeof options.suite !== 'string') {
+        if (previous && options.suite.id !== previous.config.suite_id)
+            throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${options.suite.id}`);
+        return options.suite;
     }
-    systemPrompt(base, tools) {
-        const lines = [...tools, SUBMIT_SPEC].map((t) => `- ${t.name}: ${t.description}\n  arguments (JSON Schema): ${JSON.stringify(t.parameters)}`);
-        return [
-            base,
-            '',
-            'You act by writing exactly one action per reply, after any reasoning, as a JSON object in a fenced block:',
-            formatJsonAction('bash', { command: 'ls -la' }),
-            'You then receive the result of the action. The tools:',
-            ...lines,
-            `When the task is complete, write the ${SUBMIT} action: ${formatJsonAction(SUBMIT, { answer: 'one-line summary' })}`,
-        ].join('\n');
+    const file = options.suite ?? previous?.config.suite_file;
+    if (!file)
+        throw new plan_SuiteInputError('no suite: pass a suite file, or a suite run to resume');
+    const suite = loadSuite(file);
+    if (previous && suite.id !== previous.config.suite_id)
+        throw new plan_SuiteInputError(`suite run ${previous.record.suite_run_id} is of suite ${previous.config.suite_id}, not ${suite.id} (${file})`);
+    return suite;
+}
+/** Task ids matching `*` globs. */
+function matchesTaskFilter(taskId, filter) {
+    return filter.some((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replaceAll('*', '.*')}$`).test(taskId));
+}
+function selectTasks(suite, filter, shard, resumed) {
+    if (resumed) {
+        // The task set was fixed when the suite run started.
+        const byId = new Map(suite.tasks.map((t) => [t.id, t]));
+        const missing = resumed.tasks.filter((t) => !byId.has(t.task_id)).map((t) => t.task_id);
+        if (missing.length > 0)
+            throw new plan_SuiteInputError(`cannot resume: the suite no longer has task(s) ${missing.join(', ')}`);
+        return resumed.tasks.map((t) => byId.get(t.task_id));
     }
-    request(messages) {
-        return { messages, textProtocol: 'json_text' };
+    let tasks = [...suite.tasks].sort((a, b) => a.id.localeCompare(b.id));
+    if (filter && filter.length > 0) {
+        tasks = tasks.filter((t) => matchesTaskFilter(t.id, filter));
+        if (tasks.length === 0)
+            throw new plan_SuiteInputError(`no task of suite ${suite.id} matches ${filter.join(', ')}`);
     }
-    interpret(reply, turn) {
-        const { actions, errors } = parseJsonActions(reply.content ?? '');
-        const first = actions[0];
-        if (!first) {
-            if (errors.length > 0)
-                return {
-                    calls: [],
-                    submit: null,
-                    final: false,
-                    feedback: `Your action could not be read: ${errors[0]}. Write exactly one JSON object such as ` +
-                        `{"tool": "bash", "arguments": {"command": "ls"}} in a \`\`\`json block.`,
-                };
-            if (this.remindedAtTurn !== turn - 1) {
-                this.remindedAtTurn = turn;
-                return {
-                    calls: [],
-                    submit: null,
-                    final: false,
-                    feedback: `Your reply had no action. Write one JSON action, or the ${SUBMIT} action if the task is complete.`,
-                };
+    if (shard)
+        tasks = tasks.filter((_, i) => i % shard.total === shard.index);
+    return tasks;
+}
+async function loadResumable(dbPath, suiteRunId) {
+    const found = await (0,src_runs/* readIndex */.vY)(dbPath, (db) => {
+        const record = (0,src_runs/* getSuiteRun */.Uo)(db, suiteRunId);
+        return record ? { record, runs: (0,src_runs/* runsOfSuiteRun */.Do)(db, suiteRunId).map(briefFromRecord) } : null;
+    });
+    if (!found)
+        throw new plan_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
+    if (!found.record.config_json)
+        throw new plan_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
+    const config = JSON.parse(found.record.config_json);
+    return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
+}
+//# sourceMappingURL=plan.js.map
+;// CONCATENATED MODULE: ./build/src/suites/history.js
+
+
+/** The suite run with this id or unique id prefix; SuiteInputError when there is none or several. */
+function resolveSuiteRun(db, idOrPrefix) {
+    const rows = findSuiteRunsById(db, idOrPrefix, 2);
+    const exact = rows.find((r) => r.suite_run_id === idOrPrefix);
+    if (exact)
+        return exact;
+    if (rows.length === 0)
+        throw new SuiteInputError(`no suite run ${idOrPrefix} in the index`);
+    if (rows.length > 1)
+        throw new SuiteInputError(`${idOrPrefix} matches more than one suite run; give more of the id`);
+    return rows[0];
+}
+/** The summary stored with a suite run. */
+function readSuiteSummary(record) {
+    if (!record.summary_json)
+        throw new plan_SuiteInputError(`suite run ${record.suite_run_id} has no summary recorded (written by an older version?)`);
+    return JSON.parse(record.summary_json);
+}
+/**
+ * The baseline for a suite run: the latest completed run of the same suite
+ * and model on `branch` (or with `label`), other than the head itself.
+ */
+function findBaselineSuiteRun(db, head, where) {
+    return findLatestSuiteRun(db, {
+        suiteId: head.suite_id,
+        branch: where.branch,
+        label: where.label,
+        model: where.sameModel === false ? undefined : head.model,
+        excludeSuiteRunId: head.suite_run_id,
+    });
+}
+//# sourceMappingURL=history.js.map
+;// CONCATENATED MODULE: ./build/src/suites/report.js
+
+
+
+const STATE_MARK = {
+    passed: '✅ passed',
+    failed: '❌ failed',
+    partial: '🟡 partial',
+    error: '⚠️ env error',
+    not_run: '⏸ not run',
+};
+/** `report.md`: what a person reads after a suite run. */
+function renderReportMarkdown(s) {
+    const t = s.totals;
+    const out = [];
+    out.push(`# Suite ${s.suite_id}: ${s.model}`);
+    out.push('');
+    const status = s.status === 'completed'
+        ? 'completed'
+        : s.status === 'interrupted'
+            ? `**interrupted**: ${t.runs_finished} of ${t.runs_planned} runs finished; resume with \`factory-bench suite run --resume ${s.suite_run_id}\``
+            : `running (${t.runs_finished} of ${t.runs_planned} runs finished)`;
+    const meta = [
+        `- Suite run: \`${s.suite_run_id}\` (${status})`,
+        `- Started ${s.started_at}${s.finished_at ? `, finished ${s.finished_at}` : ''}`,
+        `- Agent: ${agentLine(s)}`,
+    ];
+    const where = [
+        s.branch ? `branch \`${s.branch}\`` : null,
+        s.commit_sha ? `commit \`${s.commit_sha.slice(0, 12)}\`` : null,
+        s.label ? `label \`${s.label}\`` : null,
+        s.shard ? `shard ${s.shard.index + 1} of ${s.shard.total}` : null,
+        s.task_filter ? `tasks ${s.task_filter.join(', ')}` : null,
+    ].filter(Boolean);
+    if (where.length > 0)
+        meta.push(`- ${where.join(', ')}`);
+    meta.push(`- ${t.tasks} tasks × ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, concurrency ${s.concurrency}`);
+    out.push(...meta, '');
+    out.push('## Totals', '');
+    const score = s.suite_score;
+    const ci = score && score.low !== null && score.high !== null
+        ? ` (95% CI ${fmtScore(Math.max(0, score.low))}–${fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
+        : '';
+    const rows = [
+        [
+            'Passed runs',
+            `${t.passed_runs} / ${t.scored_runs}${t.scored_runs > 0 ? ` (${fmtPercent(t.passed_runs / t.scored_runs)})` : ''}`,
+        ],
+        ['Average score', `${fmtScore(score?.mean ?? null)}${ci}`],
+    ];
+    for (const p of s.pass_at_k)
+        rows.push([`pass@${p.k}`, `${fmtPercent(p.value)} (${p.tasks} tasks)`]);
+    rows.push([
+        'Environment errors',
+        `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
+    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
+    out.push(mdTable(['', ''], rows), '');
+    // Planned epochs, not finished runs: what the suite can tell at its size.
+    const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
+    out.push(`**Smallest detectable change:** ${sensitivity.statement}.`, '');
+    out.push('## Tasks', '');
+    out.push(mdTable(['Task', 'Difficulty', 'Result', 'Passed', 'Score', 'Kill reason', 'Turns', 'Tokens', 'Cost', 'Time'], s.tasks.map((task) => [
+        task.task_id,
+        task.difficulty,
+        STATE_MARK[task.state],
+        `${task.passes}/${task.scored}${task.environment_errors ? ` (+${task.environment_errors} err)` : ''}`,
+        fmtScore(task.mean_score),
+        task.kill_reasons.join(', ') || '-',
+        task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
+        fmtTokens(task.tokens),
+        fmtUsd(task.cost_usd),
+        fmtSeconds(task.wall_s),
+    ])), '');
+    if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
+        out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
+    out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
+    out.push('## By domain', '', rollupTable(s.by_domain), '');
+    out.push('## Environment errors', '');
+    if (s.environment_errors.length === 0)
+        out.push('None.', '');
+    else {
+        out.push('The harness, sandbox or grader failed: these runs are not counted as agent failures and are not scored.', '', mdTable(['Task', 'Epoch', 'Status', 'Kind', 'Message', 'Run'], s.environment_errors.map((e) => [
+            e.task_id,
+            e.epoch + 1,
+            e.status,
+            e.kind ?? '-',
+            oneLine(e.message),
+            `\`${e.run_id}\``,
+        ])), '');
+    }
+    out.push('## Agent failures', '');
+    if (s.agent_failures.length === 0)
+        out.push('None.', '');
+    else
+        out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
+            f.task_id,
+            f.epoch + 1,
+            fmtScore(f.score),
+            f.kill_reason ?? '-',
+            oneLine(f.message) || '-',
+            `\`${f.run_id}\``,
+        ])), '');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+function rollupTable(rows) {
+    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
+}
+function agentLine(s) {
+    const a = s.agent;
+    if (!a || a.kind === 'builtin')
+        return "built-in (picked by each task's tools.style)";
+    return `\`${(0,src_runs/* describeAgent */.P7)(a)}\`, runs in the ${a.runs_in ?? 'sandbox'}${a.hash ? `, folder hash \`${a.hash}\`` : ''}`;
+}
+//# sourceMappingURL=report.js.map
+;// CONCATENATED MODULE: ./build/src/suites/persist.js
+
+
+
+
+
+
+const PROGRESS_SAVE_DELAY_MS = 200;
+/**
+ * Keeps a suite run's `summary.json`, `report.md` and `suite_runs` row up to
+ * date while it runs. Saves are chained so that a slow one never overtakes a
+ * newer one, and coalesced: at most one waits behind the save in progress, and
+ * it reads the runs when it starts, so none is missed.
+ */
+class SuiteRunRecorder {
+    plan;
+    warn;
+    dir;
+    reportPath;
+    summaryPath;
+    /** Finished runs, in the order they finished (those of a resumed suite run first). */
+    runs;
+    sessionStarted = Date.now();
+    startedAt;
+    writes = Promise.resolve();
+    queued = null;
+    timer;
+    constructor(plan, warn) {
+        this.plan = plan;
+        this.warn = warn;
+        this.dir = external_node_path_.join(plan.runsRoot, plan.suiteRunId);
+        this.reportPath = external_node_path_.join(this.dir, 'report.md');
+        this.summaryPath = external_node_path_.join(this.dir, 'summary.json');
+        (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        this.runs = plan.previous ? [...plan.previous.runs] : [];
+        this.startedAt = plan.previous?.record.started_at ?? new Date(this.sessionStarted).toISOString();
+    }
+    /** Adds a finished run and saves soon: runs that end together share one save. */
+    add(run) {
+        this.runs.push(run);
+        if (this.timer)
+            return;
+        this.timer = setTimeout(() => {
+            this.timer = undefined;
+            this.save('running').catch((err) => this.warn(`could not save the suite's progress: ${err.message}`));
+        }, PROGRESS_SAVE_DELAY_MS);
+    }
+    /** Saves now (after any save in progress); a save while running joins one already waiting. */
+    save(status) {
+        if (status === 'running' && this.queued)
+            return this.queued;
+        const next = this.writes.then(() => {
+            if (status === 'running')
+                this.queued = null;
+            return this.write(status);
+        });
+        if (status === 'running')
+            this.queued = next;
+        this.writes = next.catch(() => undefined);
+        return next;
+    }
+    /** Drops a pending progress save (the final save supersedes it). */
+    cancelPending() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+    async write(status) {
+        const summary = buildSummary(this.header(status), this.plan.tasks, this.runs);
+        writeAtomic(this.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+        writeAtomic(this.reportPath, renderReportMarkdown(summary));
+        await (0,src_runs/* updateIndex */.UB)(this.plan.dbPath, (db) => (0,src_runs/* upsertSuiteRun */.bE)(db, suiteRunRecord(summary, this.plan.config, this.reportPath)));
+        return summary;
+    }
+    header(status) {
+        const p = this.plan;
+        return {
+            suite_run_id: p.suiteRunId,
+            suite_id: p.suite.id,
+            suite_title: p.config.suite_title,
+            suite_file: p.config.suite_file,
+            model: p.model,
+            agent: (0,agents/* agentInfo */.ev)(p.agent),
+            status,
+            started_at: this.startedAt,
+            finished_at: status === 'running' ? null : new Date().toISOString(),
+            branch: p.branch,
+            commit_sha: p.commit,
+            label: p.label,
+            shard: p.shard,
+            task_filter: p.taskFilter,
+            epochs: p.epochs,
+            concurrency: p.concurrency,
+            wall_seconds: (p.previous?.record.wall_seconds ?? 0) + (Date.now() - this.sessionStarted) / 1000,
+        };
+    }
+}
+/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
+function suiteRunRecord(summary, config, reportPath) {
+    return {
+        suite_run_id: summary.suite_run_id,
+        suite_id: summary.suite_id,
+        model: summary.model,
+        status: summary.status,
+        started_at: summary.started_at,
+        finished_at: summary.finished_at,
+        total: summary.totals.scored_runs,
+        passed: summary.totals.passed_runs,
+        avg_score: summary.suite_score?.mean ?? null,
+        cost_usd: summary.totals.cost_usd,
+        branch: summary.branch,
+        commit_sha: summary.commit_sha,
+        label: summary.label,
+        report_path: reportPath,
+        summary_json: JSON.stringify(summary),
+        epochs: summary.epochs,
+        concurrency: summary.concurrency,
+        total_tokens: summary.totals.tokens,
+        wall_seconds: summary.totals.wall_seconds,
+        environment_errors: summary.totals.environment_errors,
+        suite_file: summary.suite_file,
+        config_json: config === null ? null : JSON.stringify(config),
+        agent: summary.agent ? (0,src_runs/* describeAgent */.P7)(summary.agent) : null,
+        agent_name: summary.agent?.name ?? null,
+        agent_hash: summary.agent?.hash ?? null,
+    };
+}
+function writeAtomic(file, text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    (0,external_node_fs_.writeFileSync)(tmp, (0,src_runs/* redact */.E$)(text));
+    (0,external_node_fs_.renameSync)(tmp, file);
+}
+//# sourceMappingURL=persist.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
+;// CONCATENATED MODULE: ./build/src/cost/pricing.js
+
+
+
+
+const modelPriceSchema = schemas/* object */.Ikc({
+    input: schemas/* number */.aig().min(0),
+    cached_input: schemas/* number */.aig().min(0).optional(),
+    output: schemas/* number */.aig().min(0),
+    as_of: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* date */.p6U()])
+        .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)),
+    source: schemas/* string */.YjP().min(1),
+})
+    .strict();
+const pricingSchema = schemas/* object */.Ikc({
+    currency: schemas/* literal */.euz('USD').default('USD'),
+    models: schemas/* record */.g1P(schemas/* string */.YjP(), modelPriceSchema),
+})
+    .strict();
+/** The shipped table: pricing/model_prices.yaml at the package root. */
+function defaultPricingPath() {
+    const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    // src/cost (sources and vitest), build/src/cost (compiled) or dist/ (the action's bundle): walk up to the package root.
+    const root = external_node_path_.basename(here) === 'dist'
+        ? external_node_path_.resolve(here, '..')
+        : here.includes(`${external_node_path_.sep}build${external_node_path_.sep}`)
+            ? external_node_path_.resolve(here, '../../..')
+            : external_node_path_.resolve(here, '../..');
+    return external_node_path_.join(root, 'pricing', 'model_prices.yaml');
+}
+/** Loads the shipped table, overlaid by a user's own file when given. */
+function pricing_loadPricing(overridePath) {
+    const base = (0,src_tasks/* readYamlManifest */.b2)(defaultPricingPath(), pricingSchema);
+    const userPath = overridePath ?? process.env.FACTORY_BENCH_PRICING;
+    if (!userPath)
+        return base;
+    const user = (0,src_tasks/* readYamlManifest */.b2)(external_node_path_.resolve(userPath), pricingSchema);
+    return { currency: 'USD', models: { ...base.models, ...user.models } };
+}
+//# sourceMappingURL=pricing.js.map
+;// CONCATENATED MODULE: ./build/src/cost/tracker.js
+/** Dollars for one call, or null when the model has no price (never a silent 0). */
+function priceUsage(table, model, usage) {
+    const price = table.models[model];
+    if (!price)
+        return null;
+    const uncached = Math.max(0, usage.input_tokens - usage.cached_input_tokens);
+    const cachedPrice = price.cached_input ?? price.input;
+    return ((uncached * price.input + usage.cached_input_tokens * cachedPrice + usage.output_tokens * price.output) /
+        1_000_000);
+}
+/** Accumulates usage and dollars across a run's calls. */
+class tracker_CostTracker {
+    table;
+    warn;
+    usage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0 };
+    dollars = 0;
+    /** Each call's dollars in order, so totals can be summed exactly as the transcript lines are. */
+    perCall = [];
+    unpriced = false;
+    warned = new Set();
+    constructor(table, warn = () => { }) {
+        this.table = table;
+        this.warn = warn;
+    }
+    /**
+     * Records one call and returns its cost: what the provider reported when it
+     * did (`reportedUsd`, taken as is), else the table's price (null when the
+     * model is not priced).
+     */
+    record(model, usage, free = false, reportedUsd) {
+        this.usage.input_tokens += usage.input_tokens;
+        this.usage.cached_input_tokens += usage.cached_input_tokens;
+        this.usage.output_tokens += usage.output_tokens;
+        if (free)
+            return 0;
+        const cost = reportedUsd ?? priceUsage(this.table, model, usage);
+        if (cost === null) {
+            this.unpriced = true;
+            if (!this.warned.has(model)) {
+                this.warned.add(model);
+                this.warn(`no price for model ${model} in the pricing table; its cost is reported as null`);
             }
-            return { calls: [], submit: null, final: true, feedback: null };
+            return null;
         }
-        if (first.tool === SUBMIT)
-            return { calls: [], submit: submitAnswer(first.arguments), final: false, feedback: null };
-        return {
-            calls: [{ id: `call_${turn}`, name: first.tool, arguments: first.arguments }],
-            submit: null,
-            final: false,
-            feedback: actions.length > 1
-                ? `Only your first action ran; ${actions.length - 1} more were ignored. Write one action per reply.`
-                : null,
-        };
+        this.dollars += cost;
+        this.perCall.push(cost);
+        return cost;
     }
-    resultMessages(results, feedback) {
-        const parts = results.map((r) => `Result of ${r.call.name}:\n${r.text}`);
-        if (feedback)
-            parts.push(feedback);
-        return [{ role: 'user', content: parts.join('\n\n') }];
+    /**
+     * `base` plus every call of this tracker, added one by one in order: the
+     * same figure as summing the transcript's lines in order (a sum of two
+     * totals can differ from that in the last bit). Null when either is unknown.
+     */
+    addTo(base) {
+        if (base === null || this.unpriced)
+            return null;
+        let total = base;
+        for (const c of this.perCall)
+            total += c;
+        return total;
     }
-}
-//# sourceMappingURL=react.js.map
-;// CONCATENATED MODULE: ./build/src/agents/simple.js
-
-
-const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'console']);
-const PYTHON_LANGS = new Set(['python', 'python3', 'py']);
-const SUBMIT_LINE = /^\s*SUBMIT:?\s*(.*)$/m;
-/**
- * The simplest text protocol, for models that handle neither native tools nor
- * reliable JSON: the model writes shell commands in ```bash fences (or Python
- * in ```python fences when the python tool is enabled). Every such block in a
- * reply runs, in order, and the outputs come back as the next user message.
- * A line `SUBMIT: <summary>` ends the loop (after that reply's blocks run); a
- * reply with no runnable block is the final answer.
- */
-class SimpleAgent {
-    agent = 'simple';
-    python = false;
-    run(ctx) {
-        return driveAgent(ctx, this);
+    /** Dollars per output token of a model, or null when it has no price. */
+    outputPricePerToken(model) {
+        const price = this.table.models[model];
+        return price ? price.output / 1_000_000 : null;
     }
-    systemPrompt(base, tools) {
-        this.python = tools.some((t) => t.name === 'python');
-        return [
-            base,
-            '',
-            'To run shell commands, put them in a fenced block:',
-            '```bash\nls -la\n```',
-            ...(this.python ? ['To run Python code, use a ```python block.'] : []),
-            'Every block in your reply runs, in order, and you then receive the outputs.',
-            'When the task is complete, write a line `SUBMIT: <one-line summary>`.',
-        ].join('\n');
+    /** Total dollars, or null when any call could not be priced. */
+    get totalUsd() {
+        return this.unpriced ? null : this.dollars;
     }
-    request(messages) {
-        return { messages, textProtocol: 'code_blocks' };
-    }
-    interpret(reply, turn) {
-        const text = reply.content ?? '';
-        const calls = [];
-        for (const block of fencedBlocks(text)) {
-            const id = `call_${turn}_${calls.length + 1}`;
-            if (SHELL_LANGS.has(block.lang))
-                calls.push({ id, name: 'bash', arguments: JSON.stringify({ command: block.body }) });
-            else if (PYTHON_LANGS.has(block.lang) && this.python)
-                calls.push({ id, name: 'python', arguments: JSON.stringify({ code: block.body }) });
-        }
-        // A SUBMIT line counts only outside code blocks.
-        const submit = SUBMIT_LINE.exec(text.replace(/```[\s\S]*?```/g, ''));
-        if (submit)
-            return { calls, submit: submit[1]?.trim() ?? '', final: false, feedback: null };
-        if (calls.length === 0)
-            return { calls, submit: null, final: true, feedback: null };
-        return { calls, submit: null, final: false, feedback: null };
-    }
-    resultMessages(results) {
-        const parts = results.map((r, i) => `Output of block ${i + 1} (${r.call.name}):\n${r.text}`);
-        return [{ role: 'user', content: parts.join('\n\n') }];
+    get totalTokens() {
+        return this.usage.input_tokens + this.usage.output_tokens;
     }
 }
-//# sourceMappingURL=simple.js.map
-;// CONCATENATED MODULE: ./build/src/agents/factory.js
-
-
-
-/** The one place a task's `tools.style` picks an agent. A fresh agent per run (text agents keep state). */
-function createAgent(style) {
-    switch (style) {
-        case 'native':
-            return new NativeToolAgent();
-        case 'json_text':
-            return new ReactAgent();
-        case 'code_blocks':
-            return new SimpleAgent();
-    }
-}
-function runAgent(style, ctx) {
-    return createAgent(style).run(ctx);
-}
-//# sourceMappingURL=factory.js.map
-;// CONCATENATED MODULE: ./build/src/agents/scripted.js
-
-
-
-/** Where the reference solution is mounted, read-only, for oracle runs only. */
-const ORACLE_SOLUTION_DIR = '/opt/factory-bench/solution';
-const DONE = 'Ran the reference solution.';
-/**
- * `oracle`: runs the task's reference solution through the agent's own tool
- * path (one bash call to solve.sh), then ends. Validates that a task is
- * solvable. Speaks whichever protocol the agent uses: a native tool call when
- * the request declares tools, else the text action the agent parses.
- */
-class OracleModel {
-    name = 'oracle';
-    free = true;
-    async complete(req) {
-        const alreadyRan = req.messages.some((m) => m.role === 'assistant');
-        const command = `bash ${ORACLE_SOLUTION_DIR}/solve.sh`;
-        if (!req.tools) {
-            const content = req.textProtocol === 'code_blocks'
-                ? alreadyRan
-                    ? `SUBMIT: ${DONE}`
-                    : `\`\`\`bash\n${command}\n\`\`\``
-                : alreadyRan
-                    ? formatJsonAction(SUBMIT, { answer: DONE })
-                    : `Running the reference solution.\n${formatJsonAction('bash', { command })}`;
-            return { message: { role: 'assistant', content }, usage: models/* EMPTY_USAGE */.uZ, finishReason: 'stop' };
-        }
-        if (alreadyRan) {
-            return { message: { role: 'assistant', content: DONE }, usage: models/* EMPTY_USAGE */.uZ, finishReason: 'stop' };
-        }
-        return {
-            message: {
-                role: 'assistant',
-                content: null,
-                tool_calls: [{ id: 'oracle-1', name: 'bash', arguments: JSON.stringify({ command }) }],
-            },
-            usage: models/* EMPTY_USAGE */.uZ,
-            finishReason: 'tool_calls',
-        };
-    }
-}
-/** `null`: does nothing and ends. Validates that a task is not already solved. */
-class NullModel {
-    name = 'null';
-    free = true;
-    async complete(req) {
-        // In a text protocol a plain reply only earns a reminder; submit so the run ends at once.
-        const content = req.tools || !req.textProtocol
-            ? 'I will not do anything.'
-            : req.textProtocol === 'code_blocks'
-                ? 'SUBMIT: I will not do anything.'
-                : formatJsonAction(SUBMIT, { answer: 'I will not do anything.' });
-        return { message: { role: 'assistant', content }, usage: models/* EMPTY_USAGE */.uZ, finishReason: 'stop' };
-    }
-}
-//# sourceMappingURL=scripted.js.map
-;// CONCATENATED MODULE: ./build/src/agents/models.js
-
-
-/** A model name to a chat model: the built-in `oracle` and `null`, else `provider/model` through the models subsystem. */
-async function resolveModel(name, config = {}) {
-    if (name === 'oracle')
-        return new OracleModel();
-    if (name === 'null')
-        return new NullModel();
-    return (0,models/* resolveProviderModel */.$K)(name, config);
-}
-//# sourceMappingURL=models.js.map
-;// CONCATENATED MODULE: ./build/src/agents/index.js
-
-
-
-
-
-
+//# sourceMappingURL=tracker.js.map
+;// CONCATENATED MODULE: ./build/src/cost/index.js
 
 
 //# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
+var src_sandbox = __nccwpck_require__(69420);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+// EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
+var budgets = __nccwpck_require__(25875);
 ;// CONCATENATED MODULE: ./build/src/judges/match.js
 /** Matching rows regardless of order, for SQL rows and reference-output lines. */
 /** Above this many leftover rows, matching falls back to first-fit (quadratic work stays bounded). */
@@ -56035,7 +56663,7 @@ async function runGraderCommand(ctx, command, timeoutS) {
     const result = await ctx.sandbox.exec({
         cmd: command,
         timeoutMs: timeoutS * 1000,
-        maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
+        maxOutputBytes: src_sandbox/* OUTPUT_LIMITS */.rV.graderStreamBytes,
         env: graderEnv(ctx),
     });
     return {
@@ -56070,7 +56698,7 @@ function inWorkspace(ctx, p) {
 }
 async function filePresent(check, ctx) {
     const target = inWorkspace(ctx, check.path);
-    const r = await ctx.sandbox.exec({ cmd: `test -f ${shellQuote(target)}`, timeoutMs: 30_000 });
+    const r = await ctx.sandbox.exec({ cmd: `test -f ${(0,src_sandbox/* shellQuote */.ZL)(target)}`, timeoutMs: 30_000 });
     return r.exitCode === 0
         ? { status: 'passed', explanation: `${check.path} exists` }
         : { status: 'failed', explanation: `${check.path} does not exist` };
@@ -56089,7 +56717,7 @@ async function sqlCheck(check, ctx) {
         service: check.service,
         cmd: argv,
         timeoutMs: check.timeout_s * 1000,
-        maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
+        maxOutputBytes: src_sandbox/* OUTPUT_LIMITS */.rV.graderStreamBytes,
     });
     const files = { stdout: r.stdout, stderr: r.stderr };
     const details = {
@@ -56135,6 +56763,8 @@ async function sqlCheck(check, ctx) {
         };
 }
 //# sourceMappingURL=deterministic.js.map
+// EXTERNAL MODULE: ./build/src/models/index.js + 9 modules
+var models = __nccwpck_require__(99933);
 ;// CONCATENATED MODULE: ./build/src/judges/rubric.js
 
 
@@ -56230,7 +56860,7 @@ class VerdictCache {
         (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
         const file = external_node_path_.join(this.dir, `${entry.key}.json`);
         const tmp = `${file}.${process.pid}.tmp`;
-        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify((0,runs/* redactDeep */.KL)(entry), null, 2)}\n`);
+        (0,external_node_fs_.writeFileSync)(tmp, `${JSON.stringify((0,src_runs/* redactDeep */.KL)(entry), null, 2)}\n`);
         (0,external_node_fs_.renameSync)(tmp, file);
     }
 }
@@ -56378,7 +57008,7 @@ async function readSandboxText(ctx, file) {
         };
     }
     catch (err) {
-        if (err instanceof types_SandboxError && err.kind === 'path')
+        if (err instanceof src_sandbox/* SandboxError */.ES && err.kind === 'path')
             return { ok: false, reason: `${file} does not exist or cannot be read` };
         throw err;
     }
@@ -56779,11 +57409,11 @@ function writeOutputs(dir, outcome, finding, durationMs = 0) {
     const files = {};
     for (const [suffix, text] of Object.entries(finding.files ?? {})) {
         const name = `${outcome.name}.${suffix}.txt`;
-        (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, name), (0,runs/* redact */.E$)(text));
+        (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, name), (0,src_runs/* redact */.E$)(text));
         files[suffix] = name;
     }
     const record = { ...outcome, duration_ms: durationMs, details: finding.details ?? {}, files };
-    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify((0,runs/* redactDeep */.KL)(record), null, 2)}\n`);
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, `${outcome.name}.json`), `${JSON.stringify((0,src_runs/* redactDeep */.KL)(record), null, 2)}\n`);
 }
 async function runCheck(check, ctx) {
     try {
@@ -57039,7 +57669,7 @@ async function prepareGrading(sandbox, task, opts) {
     if (solutionMounted.exitCode !== 0 && (0,external_node_fs_.existsSync)(task.paths.solution))
         copies.push([task.paths.solution, GRADER_SOLUTION_DIR]);
     const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => external_node_path_.posix.dirname(to))]);
-    await asRoot(`mkdir -p ${[...parents].map(shellQuote).join(' ')}`);
+    await asRoot(`mkdir -p ${[...parents].map(src_sandbox/* shellQuote */.ZL).join(' ')}`);
     for (const [from, to] of copies) {
         // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
         if (to === GRADER_DIR)
@@ -57049,7 +57679,7 @@ async function prepareGrading(sandbox, task, opts) {
             await sandbox.copyIn(from, to);
     }
     const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === GRADER_SOLUTION_DIR)];
-    await asRoot(`chmod -R a-w,a+rX ${targets.map(shellQuote).join(' ')}`);
+    await asRoot(`chmod -R a-w,a+rX ${targets.map(src_sandbox/* shellQuote */.ZL).join(' ')}`);
     return {
         graderDir: GRADER_DIR,
         solutionDir: GRADER_SOLUTION_DIR,
@@ -57096,6 +57726,94 @@ function judgeForRun(opts) {
 
 
 //# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./build/src/tools/index.js + 6 modules
+var tools = __nccwpck_require__(67491);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./build/src/orchestrator/agent-phase.js
+
+
+
+
+
+
+/**
+ * Installs a host agent (once per version), or plans the agent image for a
+ * sandbox agent; refuses a sandbox agent without Docker. Throws SandboxError
+ * or AgentInstallError (environment errors).
+ */
+async function prepareAgent(agent, o) {
+    const none = { gatewaySocketDir: null, cleanup: () => { } };
+    if (agent.kind !== 'external')
+        return none;
+    const manifest = agent.manifest;
+    if (manifest.runs_in === 'host') {
+        await (0,agents/* ensureHostInstall */.wH)(agent, {
+            logFile: external_node_path_.join(o.logDir, 'agent-install.log'),
+            ...(o.notice ? { notice: o.notice } : {}),
+        });
+        return none;
+    }
+    if (o.sandboxKind === 'local')
+        throw new src_sandbox/* SandboxError */.ES(`agent ${manifest.name} runs in the sandbox, which needs Docker; MLE_EVAL_SANDBOX=local has none`, 'start');
+    // Short and private: a Unix socket path has a length limit, and only the forwarder may reach it.
+    const socketDir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-gw-'));
+    const logFile = external_node_path_.join(o.logDir, 'agent-image-build.log');
+    return {
+        gatewaySocketDir: socketDir,
+        deriveImage: (image) => (0,src_sandbox/* ensureAgentImage */.nD)({
+            baseImage: image,
+            agentDir: agent.dir,
+            agentName: manifest.name,
+            agentHash: agent.hash,
+            skipDirs: agents/* AGENT_IGNORED_DIRS */.mu,
+            install: manifest.install,
+            installTimeoutMs: manifest.timeouts.install_seconds * 1000,
+            logFile,
+            onBuild: (tag) => o.notice?.(`installing agent ${manifest.name} into ${tag} (log: ${logFile})`),
+        }),
+        cleanup: () => (0,external_node_fs_.rmSync)(socketDir, { recursive: true, force: true }),
+    };
+}
+/** Runs the agent until it ends or is stopped; never throws for an agent's failure. */
+async function runAgentPhase(ctx) {
+    const agent = ctx.agent;
+    if (agent.kind === 'builtin')
+        return (0,agents/* runAgent */.JN)(ctx.task.manifest.tools.style, ctx);
+    if (agent.kind === 'mcp-client')
+        return (0,agents/* runMcpStdioSession */.J)({ ...ctx, ...(ctx.mcpIo ? { io: ctx.mcpIo } : {}) });
+    const onHost = agent.manifest.runs_in === 'host';
+    const gateway = ctx.gateway;
+    let unsubscribe = () => { };
+    const breached = new Promise((resolve) => {
+        unsubscribe = gateway.onBreach((b) => resolve(b.kind));
+    });
+    const socketDir = ctx.prepared.gatewaySocketDir;
+    const server = await (0,models/* startGatewayServer */.W2)(onHost || !socketDir
+        ? { gateway, host: '127.0.0.1' }
+        : { gateway, socketPath: external_node_path_.join(socketDir, src_sandbox/* GATEWAY_SOCKET_NAME */.lp) });
+    try {
+        const baseUrl = onHost ? server.url : ctx.sandbox.modelGatewayUrl;
+        if (!baseUrl)
+            throw new src_sandbox/* SandboxError */.ES('the sandbox was started without a way to its model gateway', 'start');
+        return await (0,agents/* runExternalAgent */.sY)({
+            ...ctx,
+            agent,
+            gateway: {
+                baseUrl,
+                token: server.token,
+                breached,
+                calls: () => gateway.calls,
+                lastError: () => gateway.lastError ? { kind: gateway.lastError.kind, message: gateway.lastError.message } : null,
+            },
+        });
+    }
+    finally {
+        unsubscribe();
+        await server.close();
+    }
+}
+//# sourceMappingURL=agent-phase.js.map
 ;// CONCATENATED MODULE: ./build/src/orchestrator/sandbox.js
 
 
@@ -57116,7 +57834,7 @@ function sandbox_planSandbox(task, opts) {
     }));
     const network = { allow: [...environment.network.allow] };
     return {
-        kind: chooseSandboxKind({ services, network }, opts.env),
+        kind: (0,src_sandbox/* chooseSandboxKind */.vN)({ services, network }, opts.env),
         runId: opts.runId,
         name: task.manifest.id,
         workspaceHost: opts.workspaceHost,
@@ -57134,9 +57852,9 @@ async function sandbox_openSandbox(task, plan, opts = {}) {
     const { manifest } = task;
     const logFile = external_node_path_.join(plan.logDir, 'image-build.log');
     // The local runner (development only) uses no image.
-    const image = plan.kind === 'local'
+    const taskImage = plan.kind === 'local'
         ? 'local'
-        : await ensureImage({
+        : await (0,src_sandbox/* ensureImage */.Yt)({
             image: manifest.environment.image,
             buildContext: task.paths.buildContext,
             // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
@@ -57144,13 +57862,15 @@ async function sandbox_openSandbox(task, plan, opts = {}) {
             logFile,
             onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
         });
-    const sandbox = createSandbox({ ...plan, image }, opts.warn ? { warn: opts.warn } : {});
+    const image = opts.deriveImage && taskImage !== 'local' ? await opts.deriveImage(taskImage) : taskImage;
+    const sandbox = (0,src_sandbox/* createSandbox */._i)({ ...plan, image }, opts.warn ? { warn: opts.warn } : {});
     // A runner that fails to start removes what it created before throwing.
     await sandbox.start();
     return { sandbox, image };
 }
 //# sourceMappingURL=sandbox.js.map
 ;// CONCATENATED MODULE: ./build/src/orchestrator/run-task.js
+
 
 
 
@@ -57175,15 +57895,15 @@ async function run_task_runTask(opts) {
     const modelName = typeof opts.model === 'string' ? opts.model : opts.model.name;
     const manifest = task.manifest;
     const startedAt = new Date();
-    const runId = (0,runs/* newRunId */.F$)(manifest.id, modelName, startedAt);
-    const dir = new runs/* RunDirectory */.dK(opts.runsRoot, runId);
+    const runId = (0,src_runs/* newRunId */.F$)(manifest.id, modelName, startedAt);
+    const dir = new src_runs/* RunDirectory */.dK(opts.runsRoot, runId);
     const warn = opts.warn ?? (() => { });
     dir.create();
     dir.writeText(external_node_path_.basename(dir.manifestSnapshotPath), (0,dist/* stringify */.As)(manifest));
     dir.seedWorkspace(task.paths.workspace);
     // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
     (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
-    const transcript = new runs/* TranscriptWriter */.ED(dir.transcriptPath);
+    const transcript = new src_runs/* TranscriptWriter */.ED(dir.transcriptPath);
     const budgetLimits = { ...manifest.budget, ...opts.budget };
     const pricing = opts.pricing ?? pricing_loadPricing();
     const warnInTranscript = (message) => {
@@ -57201,6 +57921,8 @@ async function run_task_runTask(opts) {
     let score = 0;
     let passed = false;
     let sandbox = null;
+    let preparedAgent = null;
+    const agent = opts.agent ?? agents/* BUILTIN_AGENT */.Sf;
     // The sandbox is planned once, its kind included; a plan that fails (a bad MLE_EVAL_SANDBOX) ends the run below.
     let plan = null;
     let planError = null;
@@ -57211,16 +57933,16 @@ async function run_task_runTask(opts) {
             logDir: dir.logsDir,
             readOnlyMounts: {
                 // The reference solution is visible only to the oracle.
-                ...(modelName === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
+                ...(modelName === 'oracle' ? { [task.paths.solution]: agents/* ORACLE_SOLUTION_DIR */.tp } : {}),
                 // git_diff compares the agent's workspace with the pristine seed.
-                ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
+                ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: tools/* SEED_DIR */.K_ } : {}),
             },
         });
     }
     catch (err) {
         planError = err;
     }
-    const buildResult = () => (0,runs/* blankRunResult */.J7)({ task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt }, {
+    const buildResult = () => (0,src_runs/* blankRunResult */.J7)({ task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt }, {
         status,
         score,
         passed,
@@ -57242,6 +57964,7 @@ async function run_task_runTask(opts) {
         checks,
         // The planned kind even when the sandbox failed to start (a compose task whose sidecar never got healthy).
         sandbox: plan?.kind ?? 'docker',
+        agent: (0,agents/* agentInfo */.ev)(agent),
     });
     // Written first so that a harness killed mid-run still leaves a readable reason.
     dir.writeResult(buildResult());
@@ -57252,10 +57975,20 @@ async function run_task_runTask(opts) {
         // A replay sends nothing: the model needs no key.
         const modelConfig = { ...opts.modelConfig, ...(replaying ? { keyOptional: true } : {}) };
         const exchanges = opts.exchanges ? new models/* ExchangeStore */.nH(opts.exchanges) : null;
-        const model = typeof opts.model === 'string' ? await resolveModel(opts.model, modelConfig) : opts.model;
+        const model = typeof opts.model === 'string' ? await (0,agents/* resolveModel */.AX)(opts.model, modelConfig) : opts.model;
         if (!plan)
             throw planError;
-        const opened = await sandbox_openSandbox(task, plan, { warn, notice: opts.notice });
+        preparedAgent = await prepareAgent(agent, {
+            sandboxKind: plan.kind,
+            logDir: dir.logsDir,
+            notice: opts.notice,
+        });
+        const gatewaySocketDir = preparedAgent.gatewaySocketDir;
+        const opened = await sandbox_openSandbox(task, gatewaySocketDir ? { ...plan, modelGateway: { socketDir: gatewaySocketDir } } : plan, {
+            warn,
+            notice: opts.notice,
+            deriveImage: preparedAgent.deriveImage,
+        });
         sandbox = opened.sandbox;
         const image = opened.image;
         timings.setup_s = run_task_round((Date.now() - phaseStart) / 1000);
@@ -57266,18 +57999,23 @@ async function run_task_runTask(opts) {
         const budget = new budgets/* BudgetEnforcer */.k(budgetLimits);
         transcript.write({ type: 'budget', ...budgetLimits });
         const gateway = new models/* ModelGateway */.yE({ model, cost, budget, transcript, signal: opts.signal, exchanges });
-        outcome = await runAgent(manifest.tools.style, {
+        outcome = await runAgentPhase({
+            agent,
+            task,
+            prepared: preparedAgent,
+            logDir: dir.logsDir,
+            ...(opts.mcpIo ? { mcpIo: opts.mcpIo } : {}),
             instructions: manifest.instructions,
             systemPrompt: manifest.agent.system_prompt,
             temperature: manifest.agent.temperature,
             gateway,
-            toolbox: new Toolbox(manifest.tools.enabled),
+            toolbox: new tools/* Toolbox */.OO(manifest.tools.enabled),
             sandbox,
             budget,
             transcript,
             maxTurns: opts.maxTurns ?? manifest.agent.max_turns,
             toolTimeoutMs: opts.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
-            maxToolOutputBytes: OUTPUT_LIMITS.toModelBytes,
+            maxToolOutputBytes: src_sandbox/* OUTPUT_LIMITS */.rV.toModelBytes,
             signal: opts.signal,
         });
         timings.agent_s = run_task_round((Date.now() - agentStart) / 1000);
@@ -57303,7 +58041,7 @@ async function run_task_runTask(opts) {
                 judgeCost,
                 // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.
                 resolveJudge: opts.resolveJudge ??
-                    ((name) => resolveModel(name, {
+                    ((name) => (0,agents/* resolveModel */.AX)(name, {
                         ...(modelConfig.requestTimeoutMs ? { requestTimeoutMs: modelConfig.requestTimeoutMs } : {}),
                         ...(replaying ? { keyOptional: true } : {}),
                     })),
@@ -57319,9 +58057,13 @@ async function run_task_runTask(opts) {
         }
     }
     catch (err) {
-        if (err instanceof types_SandboxError) {
+        if (err instanceof src_sandbox/* SandboxError */.ES) {
             status = 'environment_error';
             error = { kind: `environment:${err.kind}`, message: err.message };
+        }
+        else if (err instanceof agents/* AgentInstallError */.fX) {
+            status = 'environment_error';
+            error = { kind: 'environment:agent_install', message: err.message };
         }
         else if (err instanceof models/* ModelError */.me) {
             // A model that cannot even be set up (no key, unknown provider) is a configuration problem.
@@ -57341,13 +58083,14 @@ async function run_task_runTask(opts) {
     finally {
         if (sandbox)
             await sandbox.stop().catch((err) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
+        preparedAgent?.cleanup();
     }
     if (status !== 'completed')
         passed = false;
     // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
-    (0,runs/* redactFilesUnder */.FV)(dir.workspaceFinal);
-    (0,runs/* redactFilesUnder */.FV)(dir.logsDir);
-    const result = await (0,runs/* recordRun */.vj)(opts.runsRoot, buildResult(), { runDir: dir.root });
+    (0,src_runs/* redactFilesUnder */.FV)(dir.workspaceFinal);
+    (0,src_runs/* redactFilesUnder */.FV)(dir.logsDir);
+    const result = await (0,src_runs/* recordRun */.vj)(opts.runsRoot, buildResult(), { runDir: dir.root });
     opts.onPhase?.('done', runId);
     return { result, runDir: dir.root };
 }
@@ -57359,7 +58102,7 @@ async function run_task_gradeInSandbox(opts) {
         prepared = await prepareGrading(sandbox, task, { killLeftovers: opts.killLeftovers });
     }
     catch (err) {
-        if (err instanceof types_SandboxError)
+        if (err instanceof src_sandbox/* SandboxError */.ES)
             throw err;
         const message = `could not prepare grading: ${err.message}`;
         return { checks: [], score: 0, passed: false, graderError: message };
@@ -57372,7 +58115,7 @@ async function run_task_gradeInSandbox(opts) {
     });
     const judge = judgeForRun({
         task,
-        resolve: opts.resolveJudge ?? ((name) => resolveModel(name)),
+        resolve: opts.resolveJudge ?? ((name) => (0,agents/* resolveModel */.AX)(name)),
         cacheDir: external_node_path_.join(dir.runsRoot, '.judge-cache'),
         cost: opts.judgeCost,
         transcriptPath: dir.transcriptPath,
@@ -57531,6 +58274,7 @@ async function validateTask(task, opts) {
     const run = (model) => runTask({
         task,
         model,
+        ...(opts.agent ? { agent: opts.agent } : {}),
         runsRoot: opts.runsRoot,
         signal: opts.signal,
         warn: opts.warn,
@@ -57654,6 +58398,7 @@ function round1(n) {
 ;// CONCATENATED MODULE: ./build/src/suites/unit-runner.js
 
 
+
 const DEFAULT_HARD_TIMEOUT_GRACE_S = 900;
 const DEFAULT_STOP_GRACE_S = 60;
 /**
@@ -57689,6 +58434,7 @@ async function runUnit(unit, ctx) {
         const attempt = Promise.resolve().then(() => ctx.runTask({
             task: suiteTask.task,
             model: options.createModel ? options.createModel(taskId, epoch) : plan.model,
+            agent: plan.agent,
             runsRoot: plan.runsRoot,
             suiteRunId: plan.suiteRunId,
             epoch,
@@ -57713,7 +58459,7 @@ async function runUnit(unit, ctx) {
         }
         if (watchdog.fired) {
             // A watchdog-stopped run reads as interrupted; record it as the environment timeout it was.
-            return finish(await (0,runs/* recordRun */.vj)(plan.runsRoot, {
+            return finish(await (0,src_runs/* recordRun */.vj)(plan.runsRoot, {
                 ...outcome.result,
                 status: 'environment_error',
                 passed: false,
@@ -57765,17 +58511,22 @@ class Watchdog {
 /** Records a run the task runner could not: result.json and an index row, so it is never silently lost. */
 function recordSynthetic(plan, unit, knownRunId, started, status, error) {
     const manifest = unit.suiteTask.task.manifest;
-    const runId = knownRunId ?? (0,runs/* newRunId */.F$)(manifest.id, plan.model, started);
-    new runs/* RunDirectory */.dK(plan.runsRoot, runId).create();
-    const result = (0,runs/* blankRunResult */.J7)({
+    const runId = knownRunId ?? (0,src_runs/* newRunId */.F$)(manifest.id, plan.model, started);
+    new src_runs/* RunDirectory */.dK(plan.runsRoot, runId).create();
+    const result = (0,src_runs/* blankRunResult */.J7)({
         task: manifest,
         runId,
         model: plan.model,
         suiteRunId: plan.suiteRunId,
         epoch: unit.epoch,
         startedAt: started,
-    }, { status, error, kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null });
-    return (0,runs/* recordRun */.vj)(plan.runsRoot, result);
+    }, {
+        status,
+        error,
+        kill_reason: status === 'environment_error' ? 'timeout:suite_watchdog' : null,
+        agent: (0,agents/* agentInfo */.ev)(plan.agent),
+    });
+    return (0,src_runs/* recordRun */.vj)(plan.runsRoot, result);
 }
 //# sourceMappingURL=unit-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/runner.js
@@ -57921,8 +58672,8 @@ function discoverTaskDirs(root) {
 //# sourceMappingURL=discover.js.map
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 7 modules
-var schemas = __nccwpck_require__(12311);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
+var schemas = __nccwpck_require__(41514);
 ;// CONCATENATED MODULE: ./build/src/tasks/schema.js
 
 /**
@@ -58377,6 +59128,502 @@ function inspectTask(dirOrFile) {
 }
 //# sourceMappingURL=load.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 67491:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  K_: () => (/* reexport */ SEED_DIR),
+  OO: () => (/* reexport */ Toolbox),
+  Cz: () => (/* reexport */ renderToolResult)
+});
+
+// UNUSED EXPORTS: bashTool, createTextEditorTool, formatExecResult, gitDiffTool, pythonTool
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
+var schemas = __nccwpck_require__(41514);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
+var sandbox = __nccwpck_require__(69420);
+;// CONCATENATED MODULE: ./build/src/tools/format.js
+
+/** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */
+function formatExecResult(r, maxOutputBytes, timeoutMs) {
+    const parts = [];
+    if (r.stdout)
+        parts.push(r.stdout.trimEnd());
+    if (r.stderr)
+        parts.push(`[stderr]\n${r.stderr.trimEnd()}`);
+    const cutInSandbox = r.truncatedBytes.stdout + r.truncatedBytes.stderr;
+    let body = parts.join('\n');
+    const capped = (0,sandbox/* capOutput */.sO)(body, maxOutputBytes);
+    body = capped.text;
+    const notes = [`[exit code ${r.exitCode}]`];
+    if (cutInSandbox + capped.cutBytes > 0)
+        notes.push(`[output truncated: ${cutInSandbox + capped.cutBytes} bytes not shown]`);
+    if (r.timedOut) {
+        const message = `command timed out after ${Math.round(timeoutMs / 1000)}s and was killed`;
+        return { output: [body, ...notes].filter(Boolean).join('\n'), error: { kind: 'timeout', message } };
+    }
+    return { output: [body, ...notes].filter(Boolean).join('\n') };
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ./build/src/tools/bash.js
+
+
+const bashArgs = schemas/* object */.Ikc({ command: schemas/* string */.YjP().min(1).describe('The bash command to run in the workspace.') })
+    .strict();
+const bashTool = {
+    name: 'bash',
+    description: 'Run a bash command in the sandbox, in the workspace folder. Returns stdout, stderr and the exit code.',
+    schema: bashArgs,
+    async run(args, ctx) {
+        const r = await ctx.sandbox.exec({ cmd: args.command, timeoutMs: ctx.timeoutMs });
+        return formatExecResult(r, ctx.maxOutputBytes, ctx.timeoutMs);
+    },
+};
+//# sourceMappingURL=bash.js.map
+;// CONCATENATED MODULE: ./build/src/tools/git-diff.js
+
+
+/** Where the pristine seeded workspace is mounted read-only in the sandbox, for git_diff. */
+const SEED_DIR = '/opt/factory-bench/seed';
+const gitDiffArgs = schemas/* object */.Ikc({
+    path: schemas/* string */.YjP()
+        .min(1)
+        .optional()
+        .describe('Limit the diff to this file or folder of the workspace (default: everything).'),
+    stat: schemas/* boolean */.zMY().optional().describe('Only list changed files with counts of changed lines.'),
+})
+    .strict();
+/**
+ * The agent's changes against the workspace as it was seeded, hidden files,
+ * `.git` and git-ignored files included: nothing the agent could hide behind.
+ * Uses `git diff --no-index` when git is in the image, else `diff -ruN`.
+ */
+const gitDiffTool = {
+    name: 'git_diff',
+    description: 'Show your changes to the workspace since the task started, as a unified diff (new, changed and ' +
+        'deleted files). Optionally limited to one path, or only a summary with stat=true.',
+    schema: gitDiffArgs,
+    async run(args, ctx) {
+        const workdir = ctx.sandbox.workdir.replace(/\/+$/, '');
+        let target = workdir;
+        if (args.path) {
+            try {
+                target = await ctx.sandbox.resolvePath(args.path);
+            }
+            catch (err) {
+                if (err instanceof sandbox/* SandboxError */.ES)
+                    return { output: '', error: { kind: 'permission', message: err.message } };
+                throw err;
+            }
+        }
+        const rel = target === workdir ? '' : target.slice(workdir.length + 1);
+        const seed = rel ? `${SEED_DIR}/${rel}` : SEED_DIR;
+        // A path that exists on one side only is compared with an empty file.
+        const side = (p) => `"$([ -e ${(0,sandbox/* shellQuote */.ZL)(p)} ] && echo ${(0,sandbox/* shellQuote */.ZL)(p)} || echo /dev/null)"`;
+        const script = [
+            `[ -d ${(0,sandbox/* shellQuote */.ZL)(SEED_DIR)} ] || { echo "the seeded workspace is not mounted at ${SEED_DIR}" >&2; exit 90; }`,
+            'if command -v git >/dev/null 2>&1; then',
+            `  git -c core.quotePath=false diff --no-index --no-color --no-ext-diff -- ${side(seed)} ${side(target)}`,
+            'else',
+            `  diff -ruN ${side(seed)} ${side(target)}`,
+            'fi',
+        ].join('\n');
+        const r = await ctx.sandbox.exec({ cmd: script, timeoutMs: ctx.timeoutMs, cwd: '/' });
+        if (r.timedOut)
+            return {
+                output: '',
+                error: { kind: 'timeout', message: `git_diff timed out after ${ctx.timeoutMs} ms` },
+            };
+        // Both tools exit 1 when there are differences.
+        if (r.exitCode > 1)
+            return {
+                output: r.stdout,
+                error: { kind: 'failed', message: r.stderr.trim() || `diff failed with exit code ${r.exitCode}` },
+            };
+        const diff = normalizePaths(r.stdout, workdir);
+        if (diff.trim() === '')
+            return { output: 'No changes since the task started.' };
+        return capped(args.stat ? diffStat(diff) : diff, ctx.maxOutputBytes);
+    },
+};
+/** `a/opt/factory-bench/seed/x` and `b/workspace/x` both become the workspace-relative `a/x`, `b/x`. */
+function normalizePaths(diff, workdir) {
+    const roots = [SEED_DIR, workdir].map((r) => r.replace(/^\//, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const prefix = new RegExp(`(^|\\s)([ab]/)?/?(?:${roots.join('|')})(/|(?=\\s|$))`, 'g');
+    return diff
+        .split('\n')
+        .map((line) => /^(diff |--- |\+\+\+ |Binary files |Only in |rename |copy )/.test(line) || / \| /.test(line)
+        ? line.replace(prefix, (_m, lead, ab) => `${lead}${ab ?? ''}`)
+        : line)
+        .join('\n');
+}
+/** One line per changed file with its added and removed lines, from a unified diff. */
+function diffStat(diff) {
+    const files = [];
+    let current;
+    for (const line of diff.split('\n')) {
+        const header = /^diff (?:--git a\/(\S+) b\/(\S+)|-ruN (\S+) (\S+))/.exec(line);
+        if (header) {
+            const [, a, b, c, d] = header;
+            const name = [b, a, d, c].find((p) => p && p !== '/dev/null') ?? '?';
+            current = { path: name, added: 0, removed: 0, binary: false };
+            files.push(current);
+        }
+        else if (!current)
+            continue;
+        else if (line.startsWith('Binary files '))
+            current.binary = true;
+        else if (line.startsWith('+') && !line.startsWith('+++ '))
+            current.added++;
+        else if (line.startsWith('-') && !line.startsWith('--- '))
+            current.removed++;
+    }
+    const rows = files.map((f) => ` ${f.path} | ${f.binary ? 'binary' : `+${f.added} -${f.removed}`}`);
+    const added = files.reduce((n, f) => n + f.added, 0);
+    const removed = files.reduce((n, f) => n + f.removed, 0);
+    return [...rows, ` ${files.length} files changed, +${added} -${removed} lines`].join('\n');
+}
+function capped(text, maxBytes) {
+    const c = (0,sandbox/* capOutput */.sO)(text, maxBytes);
+    if (c.cutBytes === 0)
+        return { output: text };
+    return { output: `${c.text}\n[diff truncated: ${c.cutBytes} bytes not shown; pass a path or stat=true]` };
+}
+//# sourceMappingURL=git-diff.js.map
+;// CONCATENATED MODULE: ./build/src/tools/python.js
+
+
+const pythonArgs = schemas/* object */.Ikc({
+    code: schemas/* string */.YjP().min(1).describe('Python 3 source to run as a script; print what you want to see.'),
+})
+    .strict();
+const pythonTool = {
+    name: 'python',
+    description: 'Run Python 3 code in the sandbox, in the workspace folder (a fresh interpreter each call; ' +
+        'state does not persist). Returns stdout, stderr and the exit code.',
+    schema: pythonArgs,
+    async run(args, ctx) {
+        // The code goes in on stdin so no quoting or argument-length limit applies.
+        const r = await ctx.sandbox.exec({ cmd: 'python3 -', stdin: args.code, timeoutMs: ctx.timeoutMs });
+        return formatExecResult(r, ctx.maxOutputBytes, ctx.timeoutMs);
+    },
+};
+//# sourceMappingURL=python.js.map
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
+var json_schema_processors = __nccwpck_require__(98439);
+;// CONCATENATED MODULE: ./build/src/tools/text-editor.js
+
+
+const textEditorArgs = schemas/* object */.Ikc({
+    command: schemas/* enum */.k5n(['view', 'create', 'str_replace', 'insert', 'undo_edit'])
+        .describe('view: show a file with line numbers (or list a folder); create: write a file (replacing it if it exists); ' +
+        'str_replace: replace old_str, which must occur exactly once, by new_str; ' +
+        'insert: insert new_str after line insert_line (0 = top); undo_edit: revert the last edit of path.'),
+    path: schemas/* string */.YjP().min(1).describe('A file or folder in the workspace, relative or absolute.'),
+    view_range: schemas/* array */.YOg(schemas/* number */.aig().int())
+        .length(2)
+        .optional()
+        .describe('For view: [first, last] line, 1-based and inclusive; last -1 means the end of the file.'),
+    file_text: schemas/* string */.YjP().optional().describe('For create: the whole content of the file.'),
+    old_str: schemas/* string */.YjP().optional().describe('For str_replace: the exact text to replace.'),
+    new_str: schemas/* string */.YjP().optional().describe('For str_replace and insert: the new text.'),
+    insert_line: schemas/* number */.aig().int().min(0).optional().describe('For insert: the line after which to insert.'),
+})
+    .strict()
+    .superRefine((a, ctx) => {
+    const need = (field) => {
+        if (a[field] === undefined)
+            ctx.addIssue({ code: 'custom', path: [field], message: `required for command ${a.command}` });
+    };
+    if (a.command === 'create')
+        need('file_text');
+    if (a.command === 'str_replace') {
+        need('old_str');
+        need('new_str');
+        if (a.old_str === '')
+            ctx.addIssue({ code: 'custom', path: ['old_str'], message: 'must not be empty' });
+    }
+    if (a.command === 'insert') {
+        need('insert_line');
+        need('new_str');
+    }
+});
+/** Lines kept around an edit when showing its result. */
+const SNIPPET_CONTEXT = 4;
+/**
+ * A file editor for the agent, confined to the workspace through the
+ * sandbox's resolvePath. Every edit remembers the previous content so that
+ * undo_edit can restore it (per file, several levels). One instance per run.
+ */
+function createTextEditorTool() {
+    const history = new Map();
+    const remember = (file, previous) => {
+        const stack = history.get(file) ?? [];
+        stack.push(previous);
+        history.set(file, stack);
+    };
+    return {
+        name: 'text_editor',
+        description: 'View, create and edit files in the workspace. view shows numbered lines (use view_range for part of ' +
+            'a long file) or lists a folder; str_replace needs old_str to match exactly once; undo_edit reverts.',
+        schema: textEditorArgs,
+        async run(args, ctx) {
+            let file;
+            try {
+                file = await ctx.sandbox.resolvePath(args.path);
+            }
+            catch (err) {
+                if (err instanceof sandbox/* SandboxError */.ES)
+                    return fail('permission', err.message);
+                throw err;
+            }
+            const kind = await pathKind(ctx, file);
+            switch (args.command) {
+                case 'view':
+                    if (kind === 'missing')
+                        return fail('not_found', `${args.path} does not exist`);
+                    return kind === 'dir' ? listFolder(ctx, file) : viewFile(ctx, file, args.view_range);
+                case 'create': {
+                    if (kind === 'dir')
+                        return fail('invalid_arguments', `${args.path} is a folder`);
+                    const previous = kind === 'file' ? await readText(ctx.sandbox, file) : null;
+                    await ctx.sandbox.writeFile(file, args.file_text ?? '');
+                    remember(file, previous);
+                    const lines = lineCount(args.file_text ?? '');
+                    return { output: `${previous === null ? 'Created' : 'Overwrote'} ${file} (${lines} lines).` };
+                }
+                case 'str_replace':
+                case 'insert': {
+                    if (kind !== 'file')
+                        return fail(kind === 'missing' ? 'not_found' : 'invalid_arguments', `${args.path} ${kind === 'missing' ? 'does not exist' : 'is a folder'}`);
+                    const before = await readText(ctx.sandbox, file);
+                    const edit = args.command === 'str_replace' ? replaceOnce(before, args) : insertAt(before, args);
+                    if (typeof edit === 'string')
+                        return fail('invalid_arguments', edit);
+                    await ctx.sandbox.writeFile(file, edit.text);
+                    remember(file, before);
+                    return {
+                        output: `Edited ${file}. The changed region now reads:\n${numbered(edit.text, edit.firstLine - SNIPPET_CONTEXT, edit.lastLine + SNIPPET_CONTEXT)}`,
+                    };
+                }
+                case 'undo_edit': {
+                    const stack = history.get(file);
+                    if (!stack || stack.length === 0)
+                        return fail('invalid_arguments', `no edit of ${file} to undo`);
+                    const previous = stack.pop();
+                    if (previous === null) {
+                        await ctx.sandbox.exec({ cmd: ['rm', '-f', '--', file], timeoutMs: ctx.timeoutMs });
+                        return { output: `Undid the creation of ${file}: it is removed.` };
+                    }
+                    await ctx.sandbox.writeFile(file, previous);
+                    return { output: `Restored ${file} to its content before the last edit.` };
+                }
+            }
+        },
+    };
+}
+function fail(kind, message) {
+    return { output: '', error: { kind, message } };
+}
+async function pathKind(ctx, file) {
+    const r = await ctx.sandbox.exec({
+        cmd: [
+            'bash',
+            '-c',
+            'if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo file; else echo missing; fi',
+            '_',
+            file,
+        ],
+        timeoutMs: ctx.timeoutMs,
+    });
+    const kind = r.stdout.trim();
+    return kind === 'dir' || kind === 'file' ? kind : 'missing';
+}
+async function readText(sandbox, file) {
+    const buf = await sandbox.readFile(file);
+    if (buf.includes(0))
+        throw new BinaryFileError(file, buf.length);
+    return buf.toString('utf8');
+}
+class BinaryFileError extends Error {
+    constructor(file, bytes) {
+        super(`${file} is a binary file (${bytes} bytes); the text editor only handles text`);
+    }
+}
+async function viewFile(ctx, file, range) {
+    let text;
+    try {
+        text = await readText(ctx.sandbox, file);
+    }
+    catch (err) {
+        if (err instanceof BinaryFileError)
+            return fail('invalid_arguments', err.message);
+        throw err;
+    }
+    const total = lineCount(text);
+    let [first, last] = range ?? [1, -1];
+    first = first ?? 1;
+    last = last === undefined || last === -1 ? total : last;
+    if (first < 1 || first > total || last < first || last > total)
+        return fail('invalid_arguments', `view_range [${range?.join(', ')}] is outside the file's lines 1..${total}`);
+    const body = numbered(text, first, last);
+    const c = (0,sandbox/* capOutput */.sO)(body, ctx.maxOutputBytes);
+    if (c.cutBytes === 0)
+        return { output: body };
+    return {
+        output: `${c.text}\n[${c.cutBytes} bytes of lines ${first}-${last} not shown: view a smaller view_range]`,
+    };
+}
+async function listFolder(ctx, dir) {
+    const r = await ctx.sandbox.exec({
+        cmd: ['bash', '-c', 'find "$1" -maxdepth 2 -mindepth 1 | sort | head -n 400', '_', dir],
+        timeoutMs: ctx.timeoutMs,
+    });
+    return { output: `Files and folders in ${dir}, two levels deep:\n${r.stdout.trimEnd()}` };
+}
+/** Lines in a text; a final newline ends the last line rather than starting an empty one. */
+function lineCount(text) {
+    return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+/** Lines first..last (1-based, clipped), each prefixed by its number. */
+function numbered(text, first, last) {
+    const lines = text.split('\n');
+    const from = Math.max(1, first);
+    const to = Math.min(lineCount(text), last);
+    const out = [];
+    for (let n = from; n <= to; n++)
+        out.push(`${String(n).padStart(6)}\t${lines[n - 1]}`);
+    return out.join('\n');
+}
+function lineOf(text, index) {
+    return text.slice(0, index).split('\n').length;
+}
+function replaceOnce(text, args) {
+    const oldStr = args.old_str ?? '';
+    const newStr = args.new_str ?? '';
+    const at = [];
+    for (let i = text.indexOf(oldStr); i >= 0; i = text.indexOf(oldStr, i + 1))
+        at.push(i);
+    if (at.length === 0)
+        return 'old_str does not occur in the file; view the file and copy the text exactly';
+    if (at.length > 1)
+        return `old_str occurs ${at.length} times (lines ${at.map((i) => lineOf(text, i)).join(', ')}); include more surrounding text so that it is unique`;
+    const index = at[0];
+    const result = text.slice(0, index) + newStr + text.slice(index + oldStr.length);
+    const firstLine = lineOf(text, index);
+    return { text: result, firstLine, lastLine: firstLine + newStr.split('\n').length - 1 };
+}
+function insertAt(text, args) {
+    const lines = text.split('\n');
+    const after = args.insert_line ?? 0;
+    if (after > lineCount(text))
+        return `insert_line ${after} is past the end of the file (${lineCount(text)} lines)`;
+    const added = (args.new_str ?? '').split('\n');
+    lines.splice(after, 0, ...added);
+    return { text: lines.join('\n'), firstLine: after + 1, lastLine: after + added.length };
+}
+//# sourceMappingURL=text-editor.js.map
+;// CONCATENATED MODULE: ./build/src/tools/registry.js
+
+
+
+
+
+
+/** Every tool, made fresh per run (text_editor keeps its undo history). */
+const TOOL_FACTORIES = {
+    bash: () => bashTool,
+    python: () => pythonTool,
+    text_editor: () => createTextEditorTool(),
+    git_diff: () => gitDiffTool,
+};
+/** The tools enabled for one run: their schemas for the model, and validated, error-safe calls. */
+class Toolbox {
+    tools;
+    constructor(names) {
+        this.tools = new Map();
+        for (const name of names)
+            this.tools.set(name, TOOL_FACTORIES[name]());
+    }
+    get names() {
+        return [...this.tools.keys()];
+    }
+    /** JSON Schemas for native tool calling, generated from the same zod schemas that validate. */
+    specs() {
+        return [...this.tools.values()].map((t) => {
+            const { $schema: _, ...parameters } = json_schema_processors/* toJSONSchema */.bl(t.schema);
+            return { name: t.name, description: t.description, parameters };
+        });
+    }
+    /** Parses and validates raw JSON arguments, runs the tool, and turns every failure into a tool error. */
+    async call(name, rawArgs, ctx) {
+        const tool = this.tools.get(name);
+        if (!tool) {
+            return {
+                output: '',
+                error: {
+                    kind: 'not_found',
+                    message: `unknown tool ${JSON.stringify(name)}; available: ${this.names.join(', ')}`,
+                },
+            };
+        }
+        let parsedJson = rawArgs;
+        if (typeof rawArgs === 'string') {
+            try {
+                parsedJson = rawArgs.trim() === '' ? {} : JSON.parse(rawArgs);
+            }
+            catch (err) {
+                return {
+                    output: '',
+                    error: {
+                        kind: 'invalid_arguments',
+                        message: `arguments are not valid JSON: ${err.message}`,
+                    },
+                };
+            }
+        }
+        const parsed = tool.schema.safeParse(parsedJson);
+        if (!parsed.success) {
+            const detail = parsed.error.issues
+                .map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`)
+                .join('; ');
+            return { output: '', error: { kind: 'invalid_arguments', message: detail } };
+        }
+        try {
+            return await tool.run(parsed.data, ctx);
+        }
+        catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            const denied = (err instanceof sandbox/* SandboxError */.ES && err.kind === 'path') || /permission denied/i.test(message);
+            const missing = /no such file or directory/i.test(message);
+            return {
+                output: '',
+                error: { kind: denied ? 'permission' : missing ? 'not_found' : 'failed', message },
+            };
+        }
+    }
+}
+/** The text the model receives for a tool result, errors included. */
+function renderToolResult(r) {
+    if (!r.error)
+        return r.output || '(no output)';
+    return [`ERROR (${r.error.kind}): ${r.error.message}`, r.output].filter(Boolean).join('\n');
+}
+//# sourceMappingURL=registry.js.map
+;// CONCATENATED MODULE: ./build/src/tools/index.js
+
+
 
 
 
@@ -61437,29 +62684,34 @@ function copyFile(srcFile, destFile, force) {
 
 /***/ }),
 
-/***/ 12311:
+/***/ 41514:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  You: () => (/* binding */ ZodISODateTime),
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
+  IeY: () => (/* binding */ custom),
   p6U: () => (/* binding */ date),
   gMt: () => (/* binding */ discriminatedUnion),
-  k5n: () => (/* binding */ schemas_enum),
+  k5n: () => (/* binding */ _enum),
+  E$q: () => (/* binding */ intersection),
   euz: () => (/* binding */ literal),
   _H3: () => (/* binding */ looseObject),
-  chJ: () => (/* binding */ schemas_null),
+  chJ: () => (/* binding */ _null),
   aig: () => (/* binding */ number),
   Ikc: () => (/* binding */ object),
+  lqM: () => (/* binding */ optional),
+  vkY: () => (/* binding */ preprocess),
   g1P: () => (/* binding */ record),
   YjP: () => (/* binding */ string),
   KCZ: () => (/* binding */ union),
   L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, describe, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, nullable, nullish, partialRecord, pipe, prefault, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
 var core_core = __nccwpck_require__(88532);
@@ -61779,12 +63031,1833 @@ function isBackEdge(ctx, value) {
 }
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/schemas.js + 2 modules
-var core_schemas = __nccwpck_require__(56985);
+var schemas = __nccwpck_require__(56985);
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/registries.js
 var registries = __nccwpck_require__(29396);
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/checks.js
-var core_checks = __nccwpck_require__(44890);
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/api.js
+var api = __nccwpck_require__(43759);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
+var json_schema_processors = __nccwpck_require__(98439);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/to-json-schema.js
+var to_json_schema = __nccwpck_require__(87509);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
+
+const error = () => {
+    const Sizable = {
+        string: { unit: "characters", verb: "to have" },
+        file: { unit: "bytes", verb: "to have" },
+        array: { unit: "items", verb: "to have" },
+        set: { unit: "items", verb: "to have" },
+        map: { unit: "entries", verb: "to have" },
+    };
+    function getSizing(origin) {
+        return Sizable[origin] ?? null;
+    }
+    const FormatDictionary = {
+        regex: "input",
+        email: "email address",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO datetime",
+        date: "ISO date",
+        time: "ISO time",
+        duration: "ISO duration",
+        ipv4: "IPv4 address",
+        ipv6: "IPv6 address",
+        mac: "MAC address",
+        cidrv4: "IPv4 range",
+        cidrv6: "IPv6 range",
+        base64: "base64-encoded string",
+        base64url: "base64url-encoded string",
+        json_string: "JSON string",
+        e164: "E.164 number",
+        currency_code: "currency code",
+        credit_card: "credit card number",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input",
+    };
+    // type names: missing keys = do not translate (use raw value via ?? fallback)
+    const TypeDictionary = {
+        // Compatibility: "nan" -> "NaN" for display
+        nan: "NaN",
+        // All other type names omitted - they fall back to raw values via ?? operator
+    };
+    function getTypeName(type, input) {
+        if (type === "number" && typeof input === "number" && !Number.isFinite(input)) {
+            return String(input);
+        }
+        return TypeDictionary[type] ?? type;
+    }
+    return (issue) => {
+        switch (issue.code) {
+            case "invalid_type": {
+                const expected = getTypeName(issue.expected);
+                const receivedType = core_util/* parsedType */.GW(issue.input);
+                const received = getTypeName(receivedType, issue.input);
+                return `Invalid input: expected ${expected}, received ${received}`;
+            }
+            case "invalid_value":
+                if (issue.values.length === 1)
+                    return `Invalid input: expected ${core_util/* stringifyPrimitive */.B7(issue.values[0])}`;
+                return `Invalid option: expected one of ${core_util/* joinValues */.jw(issue.values, "|")}`;
+            case "too_big": {
+                const adj = issue.exact ? "exactly " : issue.inclusive ? "<=" : "<";
+                const sizing = getSizing(issue.origin);
+                if (sizing)
+                    return `Too big: expected ${issue.origin ?? "value"} to have ${adj}${issue.maximum.toString()} ${sizing.unit ?? "elements"}`;
+                return `Too big: expected ${issue.origin ?? "value"} to be ${adj}${issue.maximum.toString()}`;
+            }
+            case "too_small": {
+                const adj = issue.exact ? "exactly " : issue.inclusive ? ">=" : ">";
+                const sizing = getSizing(issue.origin);
+                if (sizing) {
+                    return `Too small: expected ${issue.origin} to have ${adj}${issue.minimum.toString()} ${sizing.unit}`;
+                }
+                return `Too small: expected ${issue.origin} to be ${adj}${issue.minimum.toString()}`;
+            }
+            case "invalid_format": {
+                const _issue = issue;
+                if (_issue.format === "starts_with") {
+                    return `Invalid string: must start with "${_issue.prefix}"`;
+                }
+                if (_issue.format === "ends_with")
+                    return `Invalid string: must end with "${_issue.suffix}"`;
+                if (_issue.format === "includes")
+                    return `Invalid string: must include "${_issue.includes}"`;
+                if (_issue.format === "regex")
+                    return `Invalid string: must match pattern ${_issue.pattern}`;
+                return `Invalid ${FormatDictionary[_issue.format] ?? issue.format}`;
+            }
+            case "not_multiple_of":
+                return `Invalid number: must be a multiple of ${issue.divisor}`;
+            case "unrecognized_keys":
+                return `Unrecognized key${issue.keys.length > 1 ? "s" : ""}: ${core_util/* joinValues */.jw(issue.keys, ", ")}`;
+            case "invalid_key":
+                return `Invalid key in ${issue.origin}`;
+            case "invalid_union":
+                if (issue.options && Array.isArray(issue.options) && issue.options.length > 0) {
+                    const opts = issue.options.map((o) => `'${o}'`).join(" | ");
+                    return `Invalid discriminator value. Expected ${opts}`;
+                }
+                if (issue.inclusive === false) {
+                    return "Invalid input: more than one option matched";
+                }
+                return "Invalid input";
+            case "invalid_element":
+                return `Invalid value in ${issue.origin}`;
+            default:
+                return `Invalid input`;
+        }
+    };
+};
+/* harmony default export */ function en() {
+    return {
+        localeError: error(),
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/parse.js
+var parse = __nccwpck_require__(4196);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/errors.js
+var errors = __nccwpck_require__(37428);
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
+
+
+
+/* Prototypes that already carry the lazy helper methods. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+/* Helper methods live as non-enumerable lazy getters on the shared
+ * prototype instead of own properties on every instance. On first
+ * access the getter allocates the per-instance closure and caches it
+ * as a non-enumerable own property, so detached usage still works and
+ * the allocation only happens for methods actually touched. */
+function _lazyMethod(proto, key, make) {
+    Object.defineProperty(proto, key, {
+        configurable: true,
+        enumerable: false,
+        get() {
+            const value = make(this);
+            Object.defineProperty(this, key, { value, configurable: true, writable: true });
+            return value;
+        },
+        set(value) {
+            Object.defineProperty(this, key, { value, configurable: true, writable: true });
+        },
+    });
+}
+const initializer = (inst, issues) => {
+    errors/* $ZodError */.a$.init(inst, issues);
+    inst.name = "ZodError";
+    const proto = Object.getPrototypeOf(inst);
+    if (_installedErrorProtos.has(proto))
+        return;
+    _installedErrorProtos.add(proto);
+    _lazyMethod(proto, "format", (self) => (mapper) => errors/* formatError */.Wk(self, mapper));
+    _lazyMethod(proto, "flatten", (self) => (mapper) => errors/* flattenError */.JM(self, mapper));
+    _lazyMethod(proto, "addIssue", (self) => (issue) => {
+        self.issues.push(issue);
+        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
+    });
+    _lazyMethod(proto, "addIssues", (self) => (issues) => {
+        self.issues.push(...issues);
+        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
+    });
+    Object.defineProperty(proto, "isEmpty", {
+        configurable: true,
+        enumerable: false,
+        get() {
+            return this.issues.length === 0;
+        },
+    });
+};
+const ZodError = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodError", initializer)));
+const ZodRealError = /*@__PURE__*/ core_core/* $constructor */.xI("ZodError", initializer, undefined, {
+    Parent: Error,
+});
+// /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
+// export type ErrorMapCtx = core.$ZodErrorMapCtx;
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
+
+
+const parse_parse = /* @__PURE__ */ parse/* _parse */.Tj(ZodRealError);
+const parseAsync = /* @__PURE__ */ parse/* _parseAsync */.Rb(ZodRealError);
+const safeParse = /* @__PURE__ */ parse/* _safeParse */.Od(ZodRealError);
+const safeParseAsync = /* @__PURE__ */ parse/* _safeParseAsync */.wG(ZodRealError);
+
+// Codec functions
+const encode = /* @__PURE__ */ parse/* _encode */.Mv(ZodRealError);
+const decode = /* @__PURE__ */ parse/* _decode */.e2(ZodRealError);
+const encodeAsync = /* @__PURE__ */ parse/* _encodeAsync */.GW(ZodRealError);
+const decodeAsync = /* @__PURE__ */ parse/* _decodeAsync */.or(ZodRealError);
+const safeEncode = /* @__PURE__ */ parse/* _safeEncode */.rh(ZodRealError);
+const safeDecode = /* @__PURE__ */ parse/* _safeDecode */.VS(ZodRealError);
+const safeEncodeAsync = /* @__PURE__ */ parse/* _safeEncodeAsync */.v_(ZodRealError);
+const safeDecodeAsync = /* @__PURE__ */ parse/* _safeDecodeAsync */.R3(ZodRealError);
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
+
+
+
+
+
+
+
+
+// Register English as the default locale on first ZodType construction. Hooked into the `ZodType` `$constructor` (rather than a top-level `config(en())` in `external.ts`) so bundlers honoring `sideEffects: false` can't tree-shake it out — see #5953, #5725. An explicit `z.config(z.locales.xx())` call wins regardless of order, since this only sets the default when none is present.
+function _ensureDefaultLocale() {
+    if (!core_core/* globalConfig */.cr.localeError)
+        core_core/* config */.$W(en());
+}
+// the default memoizer is read by the core container init, which runs before `ZodType.init`, so each container calls this first
+function _ensureDefaultMemoizer() {
+    if (!core_core/* globalConfig */.cr.memoizer)
+        core_core/* config */.$W({ memoizer: memoizer() });
+}
+const ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("ZodType", (inst, def) => {
+    _ensureDefaultLocale();
+    schemas/* $ZodType */.W4.init(inst, def);
+    inst.def = def;
+    inst.type = def.type;
+    return inst;
+}, {
+    check(...chks) {
+        const def = this.def;
+        return this.clone(core_util/* mergeDefs */.zM(def, {
+            checks: [
+                ...(def.checks ?? []),
+                ...chks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch),
+            ],
+        }), { parent: true });
+    },
+    with(...chks) {
+        return this.check(...chks);
+    },
+    clone(def, params) {
+        return core_util/* clone */.o8(this, def, params);
+    },
+    brand() {
+        return this;
+    },
+    register(reg, meta) {
+        reg.add(this, meta);
+        return this;
+    },
+    refine(check, params) {
+        return this.check(refine(check, params));
+    },
+    superRefine(refinement, params) {
+        return this.check(superRefine(refinement, params));
+    },
+    overwrite(fn) {
+        return this.check(api/* _overwrite */.bS(fn));
+    },
+    optional() {
+        return optional(this);
+    },
+    exactOptional() {
+        return exactOptional(this);
+    },
+    nullable() {
+        return nullable(this);
+    },
+    nullish() {
+        return optional(nullable(this));
+    },
+    nonoptional(params) {
+        return nonoptional(this, params);
+    },
+    array() {
+        return array(this);
+    },
+    or(arg) {
+        return union([this, arg]);
+    },
+    and(arg) {
+        return intersection(this, arg);
+    },
+    transform(tx) {
+        return pipe(this, transform(tx));
+    },
+    default(d) {
+        return _default(this, d);
+    },
+    prefault(d) {
+        return prefault(this, d);
+    },
+    catch(params) {
+        return _catch(this, params);
+    },
+    pipe(target) {
+        return pipe(this, target);
+    },
+    readonly() {
+        return readonly(this);
+    },
+    describe(description) {
+        const cl = this.clone();
+        registries/* globalRegistry */.fd.add(cl, { description });
+        return cl;
+    },
+    meta(...args) {
+        // overloaded: meta() returns the registered metadata, meta(data) returns a clone with `data` registered. The mapped type picks up the second overload, so we accept variadic any-args and return `any` to satisfy both at runtime.
+        if (args.length === 0)
+            return registries/* globalRegistry */.fd.get(this);
+        const cl = this.clone();
+        registries/* globalRegistry */.fd.add(cl, args[0]);
+        return cl;
+    },
+    isOptional() {
+        return this.safeParse(undefined).success;
+    },
+    isNullable() {
+        return this.safeParse(null).success;
+    },
+    apply(fn, ...args) {
+        return args.length === 0 ? fn(this) : fn(this, ...args);
+    },
+    // Overrides core's `~standard` to add `jsonSchema`. Must stay a prototype entry: redefining it per instance demotes instances to dictionary mode.
+    get "~standard"() {
+        return core_util/* hide */.jD(this, "~standard", {
+            ...schemas/* standardProps */.YK(this),
+            jsonSchema: {
+                input: (0,to_json_schema/* createStandardJSONSchemaMethod */.uE)(this, "input"),
+                output: (0,to_json_schema/* createStandardJSONSchemaMethod */.uE)(this, "output"),
+            },
+        });
+    },
+    set "~standard"(value) {
+        core_util/* own */.qh(this, "~standard", value);
+    },
+    parse: function _parse(data, params) {
+        return parse_parse(this, data, params, { callee: _parse });
+    },
+    parseAsync: async function _parseAsync(data, params) {
+        return await parseAsync(this, data, params, { callee: _parseAsync });
+    },
+    safeParse(data, params) {
+        return safeParse(this, data, params);
+    },
+    async safeParseAsync(data, params) {
+        return safeParseAsync(this, data, params);
+    },
+    // `spa` is an alias: same function object as `safeParseAsync`, as before.
+    get spa() {
+        return this?.safeParseAsync;
+    },
+    set spa(value) {
+        core_util/* own */.qh(this, "spa", value);
+    },
+    validate(data, params) {
+        return parse/* validate */.tf(this, data, params);
+    },
+    validateAsync(data, params) {
+        return parse/* validateAsync */.F0(this, data, params);
+    },
+    encode: function _encode(data, params) {
+        return encode(this, data, params, { callee: _encode });
+    },
+    decode: function _decode(data, params) {
+        return decode(this, data, params, { callee: _decode });
+    },
+    encodeAsync: async function _encodeAsync(data, params) {
+        return await encodeAsync(this, data, params, { callee: _encodeAsync });
+    },
+    decodeAsync: async function _decodeAsync(data, params) {
+        return await decodeAsync(this, data, params, { callee: _decodeAsync });
+    },
+    safeEncode(data, params) {
+        return safeEncode(this, data, params);
+    },
+    safeDecode(data, params) {
+        return safeDecode(this, data, params);
+    },
+    async safeEncodeAsync(data, params) {
+        return safeEncodeAsync(this, data, params);
+    },
+    async safeDecodeAsync(data, params) {
+        return safeDecodeAsync(this, data, params);
+    },
+    toJSONSchema(params) {
+        return (0,to_json_schema/* createToJSONSchemaMethod */.OA)(this, {})(params);
+    },
+    // Reads through to the registry on every access, so it must not cache.
+    get description() {
+        return registries/* globalRegistry */.fd.get(this)?.description;
+    },
+    // No setter: `schema._def = x` throws, as it did when `_def` was a non-writable own property.
+    get _def() {
+        return this._zod.def;
+    },
+});
+/** @internal */
+const _ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("_ZodString", (inst, def) => {
+    schemas/* $ZodString */.$v.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* stringProcessor */.SW(inst, ctx, json, params);
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    format: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).format ?? null,
+    minLength: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).minimum ?? null,
+    maxLength: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).maximum ?? null,
+}, {
+    regex(...args) {
+        return this.check(api/* _regex */.Fk(...args));
+    },
+    includes(...args) {
+        return this.check(api/* _includes */.dR(...args));
+    },
+    startsWith(...args) {
+        return this.check(api/* _startsWith */.$S(...args));
+    },
+    endsWith(...args) {
+        return this.check(api/* _endsWith */.ER(...args));
+    },
+    min(...args) {
+        return this.check(api/* _minLength */.m9(...args));
+    },
+    max(...args) {
+        return this.check(api/* _maxLength */.Eb(...args));
+    },
+    length(...args) {
+        return this.check(api/* _length */.YA(...args));
+    },
+    nonempty(...args) {
+        return this.check(api/* _minLength */.m9(1, ...args));
+    },
+    lowercase(params) {
+        return this.check(api/* _lowercase */.hH(params));
+    },
+    uppercase(params) {
+        return this.check(api/* _uppercase */.qF(params));
+    },
+    trim() {
+        return this.check(api/* _trim */.WN());
+    },
+    normalize(...args) {
+        return this.check(api/* _normalize */.lo(...args));
+    },
+    toLowerCase() {
+        return this.check(api/* _toLowerCase */.Il());
+    },
+    toUpperCase() {
+        return this.check(api/* _toUpperCase */.xY());
+    },
+    slugify() {
+        return this.check(api/* _slugify */.TL());
+    },
+}));
+const ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("ZodString", (inst, def) => {
+    schemas/* $ZodString */.$v.init(inst, def);
+    _ZodString.init(inst, def);
+}, {
+    email(params) {
+        return this.check(api/* _email */.Mu(ZodEmail, params));
+    },
+    url(params) {
+        return this.check(api/* _url */.Fn(ZodURL, params));
+    },
+    jwt(params) {
+        return this.check(api/* _jwt */.rk(ZodJWT, params));
+    },
+    emoji(params) {
+        return this.check(api/* _emoji */.aC(ZodEmoji, params));
+    },
+    guid(params) {
+        return this.check(api/* _guid */.tB(ZodGUID, params));
+    },
+    uuid(params) {
+        return this.check(api/* _uuid */.Be(ZodUUID, params));
+    },
+    uuidv4(params) {
+        return this.check(api/* _uuidv4 */.nA(ZodUUID, params));
+    },
+    uuidv6(params) {
+        return this.check(api/* _uuidv6 */.pY(ZodUUID, params));
+    },
+    uuidv7(params) {
+        return this.check(api/* _uuidv7 */.wA(ZodUUID, params));
+    },
+    nanoid(params) {
+        return this.check(api/* _nanoid */.Dl(ZodNanoID, params));
+    },
+    cuid(params) {
+        return this.check(api/* _cuid */.fs(ZodCUID, params));
+    },
+    cuid2(params) {
+        return this.check(api/* _cuid2 */.Bj(ZodCUID2, params));
+    },
+    ulid(params) {
+        return this.check(api/* _ulid */.Ct(ZodULID, params));
+    },
+    base64(params) {
+        return this.check(api/* _base64 */.rt(ZodBase64, params));
+    },
+    base64url(params) {
+        return this.check(api/* _base64url */.cU(ZodBase64URL, params));
+    },
+    xid(params) {
+        return this.check(api/* _xid */.Pw(ZodXID, params));
+    },
+    ksuid(params) {
+        return this.check(api/* _ksuid */._z(ZodKSUID, params));
+    },
+    ipv4(params) {
+        return this.check(api/* _ipv4 */.Ny(ZodIPv4, params));
+    },
+    ipv6(params) {
+        return this.check(api/* _ipv6 */.$O(ZodIPv6, params));
+    },
+    cidrv4(params) {
+        return this.check(api/* _cidrv4 */.Uy(ZodCIDRv4, params));
+    },
+    cidrv6(params) {
+        return this.check(api/* _cidrv6 */.gP(ZodCIDRv6, params));
+    },
+    e164(params) {
+        return this.check(api/* _e164 */.KB(ZodE164, params));
+    },
+    datetime(params) {
+        return this.check(api/* _isoDateTime */.G1(ZodISODateTime, params));
+    },
+    date(params) {
+        return this.check(api/* _isoDate */.db(ZodISODate, params));
+    },
+    time(params) {
+        return this.check(api/* _isoTime */.Kn(ZodISOTime, params));
+    },
+    duration(params) {
+        return this.check(api/* _isoDuration */.f2(ZodISODuration, params));
+    },
+});
+function string(params) {
+    return api/* _string */.Rl(ZodString, params);
+}
+const ZodStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodStringFormat", (inst, def) => {
+    schemas/* $ZodStringFormat */.EY.init(inst, def);
+    _ZodString.init(inst, def);
+});
+const ZodISODateTime = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODateTime", (inst, def) => {
+    schemas/* $ZodISODateTime */.Ko.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISODate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODate", (inst, def) => {
+    schemas/* $ZodISODate */.v1.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISOTime = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISOTime", (inst, def) => {
+    schemas/* $ZodISOTime */.Ax.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodISODuration = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODuration", (inst, def) => {
+    schemas/* $ZodISODuration */.$N.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+const ZodEmail = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmail", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodEmail */.qG.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function email(params) {
+    return core._email(ZodEmail, params);
+}
+const ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodGUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodGUID */.Zc.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function guid(params) {
+    return core._guid(ZodGUID, params);
+}
+const ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodUUID */.Zn.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function uuid(params) {
+    return core._uuid(ZodUUID, params);
+}
+function uuidv4(params) {
+    return core._uuidv4(ZodUUID, params);
+}
+// ZodUUIDv6
+function uuidv6(params) {
+    return core._uuidv6(ZodUUID, params);
+}
+// ZodUUIDv7
+function uuidv7(params) {
+    return core._uuidv7(ZodUUID, params);
+}
+const ZodURL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodURL", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodURL */.VY.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function url(params) {
+    return core._url(ZodURL, params);
+}
+function httpUrl(params) {
+    return core._url(ZodURL, {
+        protocol: regexes.httpProtocol,
+        hostname: regexes.domain,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodEmoji = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmoji", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodEmoji */.cG.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function emoji(params) {
+    return core._emoji(ZodEmoji, params);
+}
+const ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNanoID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodNanoID */.Py.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function nanoid(params) {
+    return core._nanoid(ZodNanoID, params);
+}
+/**
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link ZodCUID2} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+const ZodCUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodCUID */.bl.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+/**
+ * Validates a CUID v1 string.
+ *
+ * @deprecated CUID v1 is deprecated by its authors due to information leakage
+ * (timestamps embedded in the id). Use {@link cuid2 | `z.cuid2()`} instead.
+ * See https://github.com/paralleldrive/cuid.
+ */
+function cuid(params) {
+    return core._cuid(ZodCUID, params);
+}
+const ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID2", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodCUID2 */.Zu.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function cuid2(params) {
+    return core._cuid2(ZodCUID2, params);
+}
+const ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodULID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodULID */.g5.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function ulid(params) {
+    return core._ulid(ZodULID, params);
+}
+const ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodXID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodXID */.TF.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function xid(params) {
+    return core._xid(ZodXID, params);
+}
+const ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodKSUID", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodKSUID */.GY.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function ksuid(params) {
+    return core._ksuid(ZodKSUID, params);
+}
+const ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv4", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodIPv4 */.Lc.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function ipv4(params) {
+    return core._ipv4(ZodIPv4, params);
+}
+const ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMAC", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    core.$ZodMAC.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function mac(params) {
+    return core._mac(ZodMAC, params);
+}
+const ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv6", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodIPv6 */.Zy.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function ipv6(params) {
+    return core._ipv6(ZodIPv6, params);
+}
+const ZodCIDRv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv4", (inst, def) => {
+    schemas/* $ZodCIDRv4 */.CI.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function cidrv4(params) {
+    return core._cidrv4(ZodCIDRv4, params);
+}
+const ZodCIDRv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv6", (inst, def) => {
+    schemas/* $ZodCIDRv6 */.Cn.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function cidrv6(params) {
+    return core._cidrv6(ZodCIDRv6, params);
+}
+const ZodBase64 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodBase64 */.Dq.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function base64(params) {
+    return core._base64(ZodBase64, params);
+}
+const ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64URL", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodBase64URL */.CQ.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function base64url(params) {
+    return core._base64url(ZodBase64URL, params);
+}
+const ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodE164", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodE164 */.Oy.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function e164(params) {
+    return core._e164(ZodE164, params);
+}
+const ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCreditCard", (inst, def) => {
+    core.$ZodCreditCard.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function creditCard(params) {
+    return core._creditCard(ZodCreditCard, params);
+}
+const ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodIBAN", (inst, def) => {
+    core.$ZodIBAN.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function iban(params) {
+    return core._iban(ZodIBAN, params);
+}
+const ZodJWT = /*@__PURE__*/ core_core/* $constructor */.xI("ZodJWT", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    schemas/* $ZodJWT */.h8.init(inst, def);
+    ZodStringFormat.init(inst, def);
+});
+function jwt(params) {
+    return core._jwt(ZodJWT, params);
+}
+const ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCustomStringFormat", (inst, def) => {
+    // ZodStringFormat.init(inst, def);
+    core.$ZodCustomStringFormat.init(inst, def);
+    ZodStringFormat.init(inst, def);
+})));
+function stringFormat(format, fnOrRegex, _params = {}) {
+    return core._stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
+}
+function hostname(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "hostname", regexes.hostname, _params);
+}
+function hex(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "hex", regexes.hex, _params);
+}
+function currencyCode(_params) {
+    return core._stringFormat(ZodCustomStringFormat, "currency_code", regexes.currencyCode, _params);
+}
+function hash(alg, params) {
+    const enc = params?.enc ?? "hex";
+    const format = `${alg}_${enc}`;
+    const regex = core.regexes[format];
+    if (!regex)
+        throw new Error(`Unrecognized hash format: ${format}`);
+    return core._stringFormat(ZodCustomStringFormat, format, regex, params);
+}
+const ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumber", (inst, def) => {
+    schemas/* $ZodNumber */.vz.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* numberProcessor */.Wg(inst, ctx, json, params);
+    inst.isFinite = true;
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minValue: (inst) => {
+        const { minimum, exclusiveMinimum } = json_schema_processors/* aggregateChecks */.Fs(inst);
+        return Math.max(minimum ?? Number.NEGATIVE_INFINITY, exclusiveMinimum ?? Number.NEGATIVE_INFINITY);
+    },
+    maxValue: (inst) => {
+        const { maximum, exclusiveMaximum } = json_schema_processors/* aggregateChecks */.Fs(inst);
+        return Math.min(maximum ?? Number.POSITIVE_INFINITY, exclusiveMaximum ?? Number.POSITIVE_INFINITY);
+    },
+    isInt: (inst) => {
+        const { isInt, multipleOf } = json_schema_processors/* aggregateChecks */.Fs(inst);
+        return !!isInt || !!multipleOf?.some(Number.isSafeInteger);
+    },
+    format: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).format ?? null,
+}, {
+    gt(value, params) {
+        return this.check(api/* _gt */.Tx(value, params));
+    },
+    gte(value, params) {
+        return this.check(api/* _gte */.qm(value, params));
+    },
+    min(value, params) {
+        return this.check(api/* _gte */.qm(value, params));
+    },
+    lt(value, params) {
+        return this.check(api/* _lt */.Au(value, params));
+    },
+    lte(value, params) {
+        return this.check(api/* _lte */.Zm(value, params));
+    },
+    max(value, params) {
+        return this.check(api/* _lte */.Zm(value, params));
+    },
+    int(params) {
+        return this.check(schemas_int(params));
+    },
+    safe(params) {
+        return this.check(schemas_int(params));
+    },
+    positive(params) {
+        return this.check(api/* _gt */.Tx(0, params));
+    },
+    nonnegative(params) {
+        return this.check(api/* _gte */.qm(0, params));
+    },
+    negative(params) {
+        return this.check(api/* _lt */.Au(0, params));
+    },
+    nonpositive(params) {
+        return this.check(api/* _lte */.Zm(0, params));
+    },
+    multipleOf(value, params) {
+        return this.check(api/* _multipleOf */.Hi(value, params));
+    },
+    step(value, params) {
+        return this.check(api/* _multipleOf */.Hi(value, params));
+    },
+    finite() {
+        return this;
+    },
+}));
+function number(params) {
+    return api/* _number */.F7(ZodNumber, params);
+}
+const ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumberFormat", (inst, def) => {
+    schemas/* $ZodNumberFormat */.I.init(inst, def);
+    ZodNumber.init(inst, def);
+});
+function schemas_int(params) {
+    return api/* _int */.LK(ZodNumberFormat, params);
+}
+function float32(params) {
+    return core._float32(ZodNumberFormat, params);
+}
+function float64(params) {
+    return core._float64(ZodNumberFormat, params);
+}
+function int32(params) {
+    return core._int32(ZodNumberFormat, params);
+}
+function uint32(params) {
+    return core._uint32(ZodNumberFormat, params);
+}
+const ZodBoolean = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBoolean", (inst, def) => {
+    schemas/* $ZodBoolean */.sF.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* booleanProcessor */.dO(inst, ctx, json, params);
+});
+function schemas_boolean(params) {
+    return api/* _boolean */._L(ZodBoolean, params);
+}
+const ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBigInt", (inst, def) => {
+    schemas/* $ZodBigInt */.BN.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* bigintProcessor */.Y8(inst, ctx, json, params);
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minValue: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).minimum ?? null,
+    maxValue: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).maximum ?? null,
+    format: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).format ?? null,
+}, {
+    gte(value, params) {
+        return this.check(api/* _gte */.qm(value, params));
+    },
+    min(value, params) {
+        return this.check(api/* _gte */.qm(value, params));
+    },
+    gt(value, params) {
+        return this.check(api/* _gt */.Tx(value, params));
+    },
+    lt(value, params) {
+        return this.check(api/* _lt */.Au(value, params));
+    },
+    lte(value, params) {
+        return this.check(api/* _lte */.Zm(value, params));
+    },
+    max(value, params) {
+        return this.check(api/* _lte */.Zm(value, params));
+    },
+    positive(params) {
+        return this.check(api/* _gt */.Tx(BigInt(0), params));
+    },
+    negative(params) {
+        return this.check(api/* _lt */.Au(BigInt(0), params));
+    },
+    nonpositive(params) {
+        return this.check(api/* _lte */.Zm(BigInt(0), params));
+    },
+    nonnegative(params) {
+        return this.check(api/* _gte */.qm(BigInt(0), params));
+    },
+    multipleOf(value, params) {
+        return this.check(api/* _multipleOf */.Hi(value, params));
+    },
+}));
+function bigint(params) {
+    return core._bigint(ZodBigInt, params);
+}
+const ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBigIntFormat", (inst, def) => {
+    core.$ZodBigIntFormat.init(inst, def);
+    ZodBigInt.init(inst, def);
+})));
+function int64(params) {
+    return core._int64(ZodBigIntFormat, params);
+}
+function uint64(params) {
+    return core._uint64(ZodBigIntFormat, params);
+}
+const ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSymbol", (inst, def) => {
+    core.$ZodSymbol.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.symbolProcessor(inst, ctx, json, params);
+})));
+function symbol(params) {
+    return core._symbol(ZodSymbol, params);
+}
+const ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodUndefined", (inst, def) => {
+    core.$ZodUndefined.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.undefinedProcessor(inst, ctx, json, params);
+})));
+function _undefined(params) {
+    return core._undefined(ZodUndefined, params);
+}
+
+const ZodNull = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNull", (inst, def) => {
+    schemas/* $ZodNull */.x8.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* nullProcessor */.In(inst, ctx, json, params);
+});
+function _null(params) {
+    return api/* _null */.jw(ZodNull, params);
+}
+
+const ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodAny", (inst, def) => {
+    core.$ZodAny.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.anyProcessor(inst, ctx, json, params);
+})));
+function any() {
+    return core._any(ZodAny);
+}
+const ZodUnknown = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnknown", (inst, def) => {
+    schemas/* $ZodUnknown */.GP.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* unknownProcessor */.NV(inst, ctx, json, params);
+});
+function unknown() {
+    return api/* _unknown */.em(ZodUnknown);
+}
+const ZodNever = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNever", (inst, def) => {
+    schemas/* $ZodNever */.Um.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* neverProcessor */.RH(inst, ctx, json, params);
+});
+function never(params) {
+    return api/* _never */.G8(ZodNever, params);
+}
+const ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodVoid", (inst, def) => {
+    core.$ZodVoid.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.voidProcessor(inst, ctx, json, params);
+})));
+function _void(params) {
+    return core._void(ZodVoid, params);
+}
+
+const ZodDate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDate", (inst, def) => {
+    schemas/* $ZodDate */.o5.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* dateProcessor */.Fl(inst, ctx, json, params);
+    inst.min = (value, params) => inst.check(api/* _gte */.qm(value, params));
+    inst.max = (value, params) => inst.check(api/* _lte */.Zm(value, params));
+}, 
+/*@__PURE__*/ core_util/* derived */.un({
+    minDate: (inst) => {
+        const { minimum } = json_schema_processors/* aggregateChecks */.Fs(inst);
+        return minimum ? new Date(minimum) : null;
+    },
+    maxDate: (inst) => {
+        const { maximum } = json_schema_processors/* aggregateChecks */.Fs(inst);
+        return maximum ? new Date(maximum) : null;
+    },
+}, {}));
+function date(params) {
+    return api/* _date */.YY(ZodDate, params);
+}
+const ZodArray = /*@__PURE__*/ core_core/* $constructor */.xI("ZodArray", (inst, def) => {
+    _ensureDefaultMemoizer();
+    schemas/* $ZodArray */.$p.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* arrayProcessor */.cY(inst, ctx, json, params);
+    inst.element = def.element;
+}, {
+    min(n, params) {
+        return this.check(api/* _minLength */.m9(n, params));
+    },
+    nonempty(params) {
+        return this.check(api/* _minLength */.m9(1, params));
+    },
+    max(n, params) {
+        return this.check(api/* _maxLength */.Eb(n, params));
+    },
+    length(n, params) {
+        return this.check(api/* _length */.YA(n, params));
+    },
+    unwrap() {
+        return this.element;
+    },
+});
+function array(element, params) {
+    return api/* _array */.dZ(ZodArray, element, params);
+}
+// .keyof
+function keyof(schema) {
+    const shape = schema._zod.def.shape;
+    return _enum(Object.keys(shape));
+}
+const ZodObject = /*@__PURE__*/ core_core/* $constructor */.xI("ZodObject", (inst, def) => {
+    _ensureDefaultMemoizer();
+    schemas/* $ZodObjectJIT */.w.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* objectProcessor */.Ec(inst, ctx, json, params);
+    core_util/* installLazyProp */.X(inst, "shape", (self) => self._zod.def.shape, false);
+}, {
+    keyof() {
+        return _enum(Object.keys(this._zod.def.shape));
+    },
+    catchall(catchall) {
+        // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: catchall }));
+    },
+    passthrough() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: unknown() }));
+    },
+    loose() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: unknown() }));
+    },
+    strict() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: never() }));
+    },
+    strip() {
+        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: undefined }));
+    },
+    extend(incoming) {
+        return core_util/* extend */.X$(this, incoming);
+    },
+    safeExtend(incoming) {
+        return core_util/* safeExtend */.W0(this, incoming);
+    },
+    merge(other) {
+        return core_util/* merge */.h1(this, other);
+    },
+    pick(mask) {
+        return core_util/* pick */.Up(this, mask);
+    },
+    omit(mask) {
+        return core_util/* omit */.cJ(this, mask);
+    },
+    partial(...args) {
+        return core_util/* partial */.OH(ZodOptional, this, args[0]);
+    },
+    exactPartial(...args) {
+        return core_util/* partial */.OH(ZodExactOptional, this, args[0], "exactPartial");
+    },
+    required(...args) {
+        return core_util/* required */.mw(ZodNonOptional, this, args[0]);
+    },
+});
+function object(shape, params) {
+    const def = {
+        type: "object",
+        shape: shape ?? {},
+        ...core_util/* normalizeParams */.A2(params),
+    };
+    return new ZodObject(def);
+}
+// strictObject
+function strictObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: never(),
+        ...util.normalizeParams(params),
+    });
+}
+// looseObject
+function looseObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: unknown(),
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnion", (inst, def) => {
+    schemas/* $ZodUnion */.cu.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* unionProcessor */.iC(inst, ctx, json, params);
+    inst.options = def.options;
+});
+function union(options, params) {
+    return new ZodUnion({
+        type: "union",
+        options: options,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodXor", (inst, def) => {
+    ZodUnion.init(inst, def);
+    core.$ZodXor.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.unionProcessor(inst, ctx, json, params);
+    inst.options = def.options;
+})));
+/** Creates an exclusive union (XOR) where exactly one option must match.
+ * Unlike regular unions that succeed when any option matches, xor fails if
+ * zero or more than one option matches the input. */
+function xor(options, params) {
+    return new ZodXor({
+        type: "union",
+        options: options,
+        inclusive: false,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodDiscriminatedUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDiscriminatedUnion", (inst, def) => {
+    ZodUnion.init(inst, def);
+    schemas/* $ZodDiscriminatedUnion */.P0.init(inst, def);
+});
+function discriminatedUnion(discriminator, options, params) {
+    // const [options, params] = args;
+    return new ZodDiscriminatedUnion({
+        type: "union",
+        options: options,
+        discriminator,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIntersection", (inst, def) => {
+    schemas/* $ZodIntersection */.LJ.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* intersectionProcessor */.i_(inst, ctx, json, params);
+});
+function intersection(left, right) {
+    return new ZodIntersection({
+        type: "intersection",
+        left: left,
+        right: right,
+    });
+}
+const ZodTuple = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTuple", (inst, def) => {
+    _ensureDefaultMemoizer();
+    schemas/* $ZodTuple */.G3.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* tupleProcessor */.CN(inst, ctx, json, params);
+}, {
+    rest(rest) {
+        return this.clone({
+            ...this._zod.def,
+            rest: rest,
+        });
+    },
+    partial() {
+        const def = this._zod.def;
+        // a refinement was authored against the full arity; partialing would run it on a shorter array
+        if (def.checks?.length)
+            throw new Error(".partial() cannot be used on tuple schemas containing refinements");
+        return this.clone({
+            ...def,
+            items: def.items.map((item) => new ZodOptional({ type: "optional", innerType: item })),
+        });
+    },
+});
+function tuple(items, _paramsOrRest, _params) {
+    const hasRest = _paramsOrRest instanceof core.$ZodType;
+    const params = hasRest ? _params : _paramsOrRest;
+    const rest = hasRest ? _paramsOrRest : null;
+    return new ZodTuple({
+        type: "tuple",
+        items: items,
+        rest,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodRecord = /*@__PURE__*/ core_core/* $constructor */.xI("ZodRecord", (inst, def) => {
+    _ensureDefaultMemoizer();
+    schemas/* $ZodRecord */.h.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* recordProcessor */.GC(inst, ctx, json, params);
+    inst.keyType = def.keyType;
+    inst.valueType = def.valueType;
+});
+function record(keyType, valueType, params) {
+    // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
+    if (!valueType || !valueType._zod) {
+        return new ZodRecord({
+            type: "record",
+            keyType: string(),
+            valueType: keyType,
+            ...core_util/* normalizeParams */.A2(valueType),
+        });
+    }
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+// type alksjf = core.output<core.$ZodRecordKey>;
+function partialRecord(keyType, valueType, params) {
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        ...util.normalizeParams(params),
+        partial: true,
+    });
+}
+function looseRecord(keyType, valueType, params) {
+    return new ZodRecord({
+        type: "record",
+        keyType,
+        valueType: valueType,
+        mode: "loose",
+        ...util.normalizeParams(params),
+    });
+}
+const ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMap", (inst, def) => {
+    _ensureDefaultMemoizer();
+    core.$ZodMap.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.mapProcessor(inst, ctx, json, params);
+    inst.keyType = def.keyType;
+    inst.valueType = def.valueType;
+    inst.min = (...args) => inst.check(core._minSize(...args));
+    inst.nonempty = (params) => inst.check(core._minSize(1, params));
+    inst.max = (...args) => inst.check(core._maxSize(...args));
+    inst.size = (...args) => inst.check(core._size(...args));
+})));
+function map(keyType, valueType, params) {
+    return new ZodMap({
+        type: "map",
+        keyType: keyType,
+        valueType: valueType,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSet", (inst, def) => {
+    _ensureDefaultMemoizer();
+    core.$ZodSet.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.setProcessor(inst, ctx, json, params);
+    inst.min = (...args) => inst.check(core._minSize(...args));
+    inst.nonempty = (params) => inst.check(core._minSize(1, params));
+    inst.max = (...args) => inst.check(core._maxSize(...args));
+    inst.size = (...args) => inst.check(core._size(...args));
+})));
+function set(valueType, params) {
+    return new ZodSet({
+        type: "set",
+        valueType: valueType,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodEnum = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEnum", (inst, def) => {
+    schemas/* $ZodEnum */.VO.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* enumProcessor */.C0(inst, ctx, json, params);
+    inst.enum = def.entries;
+    // reuse the parsed value set so a numeric TS enum's reverse-mapping keys stay out
+    inst.options = [...inst._zod.values];
+    const keys = new Set(Object.keys(def.entries));
+    inst.extract = (values, params) => {
+        const newEntries = {};
+        for (const value of values) {
+            if (keys.has(value)) {
+                newEntries[value] = def.entries[value];
+            }
+            else
+                throw new Error(`Key ${value} not found in enum`);
+        }
+        return new ZodEnum({
+            ...def,
+            checks: [],
+            ...core_util/* normalizeParams */.A2(params),
+            entries: newEntries,
+        });
+    };
+    inst.exclude = (values, params) => {
+        const newEntries = { ...def.entries };
+        for (const value of values) {
+            if (keys.has(value)) {
+                delete newEntries[value];
+            }
+            else
+                throw new Error(`Key ${value} not found in enum`);
+        }
+        return new ZodEnum({
+            ...def,
+            checks: [],
+            ...core_util/* normalizeParams */.A2(params),
+            entries: newEntries,
+        });
+    };
+});
+function _enum(values, params) {
+    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+    return new ZodEnum({
+        type: "enum",
+        entries,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+
+/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
+ *
+ * ```ts
+ * enum Colors { red, green, blue }
+ * z.enum(Colors);
+ * ```
+ */
+function nativeEnum(entries, params) {
+    return new ZodEnum({
+        type: "enum",
+        entries,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodLiteral = /*@__PURE__*/ core_core/* $constructor */.xI("ZodLiteral", (inst, def) => {
+    schemas/* $ZodLiteral */.nu.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* literalProcessor */.Yv(inst, ctx, json, params);
+    inst.values = new Set(def.values);
+    Object.defineProperty(inst, "value", {
+        get() {
+            if (def.values.length > 1) {
+                throw new Error("This schema contains multiple valid literal values. Use `.values` instead.");
+            }
+            return def.values[0];
+        },
+    });
+});
+function literal(value, params) {
+    return new ZodLiteral({
+        type: "literal",
+        values: Array.isArray(value) ? value : [value],
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
+    core.$ZodFile.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.fileProcessor(inst, ctx, json, params);
+    inst.min = (size, params) => inst.check(core._minSize(size, params));
+    inst.max = (size, params) => inst.check(core._maxSize(size, params));
+    inst.mime = (types, params) => inst.check(core._mime(Array.isArray(types) ? types : [types], params));
+})));
+function file(params) {
+    return core._file(ZodFile, params);
+}
+const ZodTransform = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTransform", (inst, def) => {
+    _ensureDefaultMemoizer();
+    schemas/* $ZodTransform */.Wc.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* transformProcessor */.xi(inst, ctx, json, params);
+    inst._zod.parse = (payload, _ctx) => {
+        if (_ctx.direction === "backward") {
+            throw new core_core/* $ZodEncodeError */.cV(inst.constructor.name);
+        }
+        payload.addIssue = (issue) => {
+            if (typeof issue === "string") {
+                payload.issues.push(core_util/* issue */.sn(issue, payload.value, def));
+            }
+            else {
+                // for Zod 3 backwards compatibility
+                const _issue = issue;
+                if (_issue.fatal)
+                    _issue.continue = false;
+                _issue.code ?? (_issue.code = "custom");
+                if (!("input" in _issue))
+                    _issue.input = payload.value;
+                _issue.inst ?? (_issue.inst = inst);
+                // _issue.continue ??= true;
+                payload.issues.push(core_util/* issue */.sn(_issue));
+            }
+        };
+        const output = def.transform(payload.value, payload);
+        if (output instanceof Promise) {
+            return output.then((output) => {
+                payload.value = output;
+                return payload;
+            });
+        }
+        payload.value = output;
+        return payload;
+    };
+});
+function transform(fn) {
+    return new ZodTransform({
+        type: "transform",
+        transform: fn,
+    });
+}
+const ZodOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodOptional", (inst, def) => {
+    schemas/* $ZodOptional */.ig.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* optionalProcessor */.$k(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function optional(innerType) {
+    return new ZodOptional({
+        type: "optional",
+        innerType: innerType,
+    });
+}
+const ZodExactOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodExactOptional", (inst, def) => {
+    schemas/* $ZodExactOptional */.RL.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* optionalProcessor */.$k(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function exactOptional(innerType) {
+    return new ZodExactOptional({
+        type: "optional",
+        innerType: innerType,
+    });
+}
+const ZodNullable = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNullable", (inst, def) => {
+    schemas/* $ZodNullable */.qc.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* nullableProcessor */.yq(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function nullable(innerType) {
+    return new ZodNullable({
+        type: "nullable",
+        innerType: innerType,
+    });
+}
+// nullish
+function nullish(innerType) {
+    return optional(nullable(innerType));
+}
+const ZodDefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDefault", (inst, def) => {
+    schemas/* $ZodDefault */.rv.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* defaultProcessor */.mh(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+    inst.removeDefault = inst.unwrap;
+});
+function _default(innerType, defaultValue) {
+    return new ZodDefault({
+        type: "default",
+        innerType: innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : core_util/* shallowClone */.yG(defaultValue);
+        },
+    });
+}
+const ZodPrefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPrefault", (inst, def) => {
+    schemas/* $ZodPrefault */.VF.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* prefaultProcessor */.A(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function prefault(innerType, defaultValue) {
+    return new ZodPrefault({
+        type: "prefault",
+        innerType: innerType,
+        get defaultValue() {
+            return typeof defaultValue === "function" ? defaultValue() : core_util/* shallowClone */.yG(defaultValue);
+        },
+    });
+}
+const ZodNonOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNonOptional", (inst, def) => {
+    schemas/* $ZodNonOptional */.N$.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* nonoptionalProcessor */.cR(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function nonoptional(innerType, params) {
+    return new ZodNonOptional({
+        type: "nonoptional",
+        innerType: innerType,
+        ...core_util/* normalizeParams */.A2(params),
+    });
+}
+const ZodSuccess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSuccess", (inst, def) => {
+    core.$ZodSuccess.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.successProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+})));
+function success(innerType) {
+    return new ZodSuccess({
+        type: "success",
+        innerType: innerType,
+    });
+}
+const ZodCatch = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCatch", (inst, def) => {
+    schemas/* $ZodCatch */.t$.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* catchProcessor */.Q9(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+    inst.removeCatch = inst.unwrap;
+});
+function _catch(innerType, catchValue) {
+    return new ZodCatch({
+        type: "catch",
+        innerType: innerType,
+        catchValue: (typeof catchValue === "function" ? catchValue : core_util/* constantCatch */.SS(catchValue)),
+    });
+}
+
+const ZodNaN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNaN", (inst, def) => {
+    core.$ZodNaN.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.nanProcessor(inst, ctx, json, params);
+})));
+function nan(params) {
+    return core._nan(ZodNaN, params);
+}
+const ZodPipe = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPipe", (inst, def) => {
+    schemas/* $ZodPipe */._m.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* pipeProcessor */.fs(inst, ctx, json, params);
+    inst.in = def.in;
+    inst.out = def.out;
+});
+function pipe(in_, out) {
+    return new ZodPipe({
+        type: "pipe",
+        in: in_,
+        out: out,
+        // ...util.normalizeParams(params),
+    });
+}
+const ZodCodec = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCodec", (inst, def) => {
+    ZodPipe.init(inst, def);
+    core.$ZodCodec.init(inst, def);
+})));
+function codec(in_, out, params) {
+    return new ZodCodec({
+        type: "pipe",
+        in: in_,
+        out: out,
+        transform: params.decode,
+        reverseTransform: params.encode,
+    });
+}
+function invertCodec(codec) {
+    const def = codec._zod.def;
+    return new ZodCodec({
+        type: "pipe",
+        in: def.out,
+        out: def.in,
+        transform: def.reverseTransform,
+        reverseTransform: def.transform,
+    });
+}
+const ZodPreprocess = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPreprocess", (inst, def) => {
+    ZodPipe.init(inst, def);
+    schemas/* $ZodPreprocess */.KX.init(inst, def);
+});
+const ZodReadonly = /*@__PURE__*/ core_core/* $constructor */.xI("ZodReadonly", (inst, def) => {
+    schemas/* $ZodReadonly */.Sb.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* readonlyProcessor */.$X(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+});
+function readonly(innerType) {
+    return new ZodReadonly({
+        type: "readonly",
+        innerType: innerType,
+    });
+}
+const ZodTemplateLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodTemplateLiteral", (inst, def) => {
+    core.$ZodTemplateLiteral.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.templateLiteralProcessor(inst, ctx, json, params);
+})));
+function templateLiteral(parts, params) {
+    return new ZodTemplateLiteral({
+        type: "template_literal",
+        parts,
+        ...util.normalizeParams(params),
+    });
+}
+const ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLazy", (inst, def) => {
+    core.$ZodLazy.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.lazyProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.getter();
+})));
+function lazy(getter) {
+    return new ZodLazy({
+        type: "lazy",
+        getter: getter,
+    });
+}
+const ZodPromise = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPromise", (inst, def) => {
+    core.$ZodPromise.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.promiseProcessor(inst, ctx, json, params);
+    inst.unwrap = () => inst._zod.def.innerType;
+})));
+function promise(innerType) {
+    return new ZodPromise({
+        type: "promise",
+        innerType: innerType,
+    });
+}
+const ZodFunction = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFunction", (inst, def) => {
+    core.$ZodFunction.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => processors.functionProcessor(inst, ctx, json, params);
+})));
+function _function(params) {
+    return new ZodFunction({
+        type: "function",
+        input: Array.isArray(params?.input) ? tuple(params?.input) : (params?.input ?? array(unknown())),
+        output: params?.output ?? unknown(),
+    });
+}
+
+const ZodCustom = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCustom", (inst, def) => {
+    schemas/* $ZodCustom */.b0.init(inst, def);
+    ZodType.init(inst, def);
+    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* customProcessor */.A6(inst, ctx, json, params);
+});
+// custom checks
+function check(fn) {
+    const ch = new core.$ZodCheck({
+        check: "custom",
+        // ...util.normalizeParams(params),
+    });
+    ch._zod.check = fn;
+    return ch;
+}
+function custom(fn, _params) {
+    return api/* _custom */.FO(ZodCustom, fn ?? (() => true), _params);
+}
+function refine(fn, _params = {}) {
+    return api/* _refine */.fU(ZodCustom, fn, _params);
+}
+// superRefine
+function superRefine(fn, params) {
+    return api/* _superRefine */.MB(fn, params);
+}
+// Re-export describe and meta from core
+const describe = api/* describe */.q0;
+const meta = api/* meta */.mI;
+const ZodInstanceOf = /*@__PURE__*/ core_core/* $constructor */.xI("ZodInstanceOf", (inst, def) => {
+    ZodCustom.init(inst, def);
+}, {
+    properties(shape, params) {
+        // asserts in place, so the narrowed output type is truthful without a wrapper
+        return this.check(api/* _properties */.T2(shape, params));
+    },
+});
+function _instanceof(cls, params = {}) {
+    const inst = new ZodInstanceOf({
+        type: "custom",
+        check: "custom",
+        fn: (data) => data instanceof cls,
+        abort: true,
+        ...util.normalizeParams(params),
+    });
+    inst._zod.bag.Class = cls;
+    // Override check to emit invalid_type instead of custom
+    inst._zod.check = (payload) => {
+        if (!(payload.value instanceof cls)) {
+            payload.issues.push({
+                code: "invalid_type",
+                expected: cls.name,
+                input: payload.value,
+                inst,
+                path: [...(inst._zod.def.path ?? [])],
+            });
+        }
+    };
+    return inst;
+}
+
+// stringbool
+const stringbool = (...args) => core._stringbool({
+    Codec: ZodCodec,
+    Boolean: ZodBoolean,
+    String: ZodString,
+}, ...args);
+function json(params) {
+    const jsonSchema = lazy(() => {
+        return union([string(params), number(), schemas_boolean(), _null(), array(jsonSchema), record(string(), jsonSchema)]);
+    });
+    return jsonSchema;
+}
+// preprocess
+function preprocess(fn, schema) {
+    return new ZodPreprocess({
+        type: "pipe",
+        in: transform(fn),
+        out: schema,
+    });
+}
+
+
+/***/ }),
+
+/***/ 43759:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $O: () => (/* binding */ _ipv6),
+/* harmony export */   $S: () => (/* binding */ _startsWith),
+/* harmony export */   Au: () => (/* binding */ _lt),
+/* harmony export */   Be: () => (/* binding */ _uuid),
+/* harmony export */   Bj: () => (/* binding */ _cuid2),
+/* harmony export */   Ct: () => (/* binding */ _ulid),
+/* harmony export */   Dl: () => (/* binding */ _nanoid),
+/* harmony export */   ER: () => (/* binding */ _endsWith),
+/* harmony export */   Eb: () => (/* binding */ _maxLength),
+/* harmony export */   F7: () => (/* binding */ _number),
+/* harmony export */   FO: () => (/* binding */ _custom),
+/* harmony export */   Fk: () => (/* binding */ _regex),
+/* harmony export */   Fn: () => (/* binding */ _url),
+/* harmony export */   G1: () => (/* binding */ _isoDateTime),
+/* harmony export */   G8: () => (/* binding */ _never),
+/* harmony export */   Hi: () => (/* binding */ _multipleOf),
+/* harmony export */   Il: () => (/* binding */ _toLowerCase),
+/* harmony export */   KB: () => (/* binding */ _e164),
+/* harmony export */   Kn: () => (/* binding */ _isoTime),
+/* harmony export */   LK: () => (/* binding */ _int),
+/* harmony export */   MB: () => (/* binding */ _superRefine),
+/* harmony export */   Mu: () => (/* binding */ _email),
+/* harmony export */   Ny: () => (/* binding */ _ipv4),
+/* harmony export */   Pw: () => (/* binding */ _xid),
+/* harmony export */   Rl: () => (/* binding */ _string),
+/* harmony export */   T2: () => (/* binding */ _properties),
+/* harmony export */   TL: () => (/* binding */ _slugify),
+/* harmony export */   Tx: () => (/* binding */ _gt),
+/* harmony export */   Uy: () => (/* binding */ _cidrv4),
+/* harmony export */   WN: () => (/* binding */ _trim),
+/* harmony export */   YA: () => (/* binding */ _length),
+/* harmony export */   YY: () => (/* binding */ _date),
+/* harmony export */   Zm: () => (/* binding */ _lte),
+/* harmony export */   _L: () => (/* binding */ _boolean),
+/* harmony export */   _z: () => (/* binding */ _ksuid),
+/* harmony export */   aC: () => (/* binding */ _emoji),
+/* harmony export */   bS: () => (/* binding */ _overwrite),
+/* harmony export */   cU: () => (/* binding */ _base64url),
+/* harmony export */   dR: () => (/* binding */ _includes),
+/* harmony export */   dZ: () => (/* binding */ _array),
+/* harmony export */   db: () => (/* binding */ _isoDate),
+/* harmony export */   em: () => (/* binding */ _unknown),
+/* harmony export */   f2: () => (/* binding */ _isoDuration),
+/* harmony export */   fU: () => (/* binding */ _refine),
+/* harmony export */   fs: () => (/* binding */ _cuid),
+/* harmony export */   gP: () => (/* binding */ _cidrv6),
+/* harmony export */   hH: () => (/* binding */ _lowercase),
+/* harmony export */   jw: () => (/* binding */ _null),
+/* harmony export */   lo: () => (/* binding */ _normalize),
+/* harmony export */   m9: () => (/* binding */ _minLength),
+/* harmony export */   mI: () => (/* binding */ meta),
+/* harmony export */   nA: () => (/* binding */ _uuidv4),
+/* harmony export */   pY: () => (/* binding */ _uuidv6),
+/* harmony export */   q0: () => (/* binding */ describe),
+/* harmony export */   qF: () => (/* binding */ _uppercase),
+/* harmony export */   qm: () => (/* binding */ _gte),
+/* harmony export */   rk: () => (/* binding */ _jwt),
+/* harmony export */   rt: () => (/* binding */ _base64),
+/* harmony export */   tB: () => (/* binding */ _guid),
+/* harmony export */   wA: () => (/* binding */ _uuidv7),
+/* harmony export */   xY: () => (/* binding */ _toUpperCase)
+/* harmony export */ });
+/* unused harmony exports _coercedString, _mac, _creditCard, _iban, TimePrecision, _coercedNumber, _float32, _float64, _int32, _uint32, _coercedBoolean, _bigint, _coercedBigint, _int64, _uint64, _symbol, _undefined, _any, _void, _coercedDate, _nan, _max, _min, _positive, _negative, _nonpositive, _nonnegative, _maxSize, _minSize, _size, _property, _mime, _union, _xor, _discriminatedUnion, _intersection, _tuple, _record, _map, _set, _enum, _nativeEnum, _literal, _file, _transform, _optional, _nullable, _default, _nonoptional, _success, _catch, _pipe, _readonly, _templateLiteral, _lazy, _promise, _check, _stringbool, _stringFormat */
+/* harmony import */ var _checks_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44890);
+/* harmony import */ var _registries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(29396);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
 
 
 
@@ -61796,7 +64869,7 @@ function snapshotChecks(def) {
 }
 // @__NO_SIDE_EFFECTS__
 function _string(Class, params) {
-    return new Class(snapshotChecks({ type: "string", ...core_util/* normalizeParams */.A2(params) }));
+    return new Class(snapshotChecks({ type: "string", ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedString(Class, params) {
@@ -61809,7 +64882,7 @@ function _email(Class, params) {
         format: "email",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61819,7 +64892,7 @@ function _guid(Class, params) {
         format: "guid",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61829,7 +64902,7 @@ function _uuid(Class, params) {
         format: "uuid",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61840,7 +64913,7 @@ function _uuidv4(Class, params) {
         check: "string_format",
         abort: false,
         version: "v4",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61851,7 +64924,7 @@ function _uuidv6(Class, params) {
         check: "string_format",
         abort: false,
         version: "v6",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61862,7 +64935,7 @@ function _uuidv7(Class, params) {
         check: "string_format",
         abort: false,
         version: "v7",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61872,7 +64945,7 @@ function _url(Class, params) {
         format: "url",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61882,7 +64955,7 @@ function _emoji(Class, params) {
         format: "emoji",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61892,7 +64965,7 @@ function _nanoid(Class, params) {
         format: "nanoid",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 /**
@@ -61907,7 +64980,7 @@ function _cuid(Class, params) {
         format: "cuid",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61917,7 +64990,7 @@ function _cuid2(Class, params) {
         format: "cuid2",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61927,7 +65000,7 @@ function _ulid(Class, params) {
         format: "ulid",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61937,7 +65010,7 @@ function _xid(Class, params) {
         format: "xid",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61947,7 +65020,7 @@ function _ksuid(Class, params) {
         format: "ksuid",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61957,7 +65030,7 @@ function _ipv4(Class, params) {
         format: "ipv4",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61967,7 +65040,7 @@ function _ipv6(Class, params) {
         format: "ipv6",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61987,7 +65060,7 @@ function _cidrv4(Class, params) {
         format: "cidrv4",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -61997,7 +65070,7 @@ function _cidrv6(Class, params) {
         format: "cidrv6",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62007,7 +65080,7 @@ function _base64(Class, params) {
         format: "base64",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62017,7 +65090,7 @@ function _base64url(Class, params) {
         format: "base64url",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62027,7 +65100,7 @@ function _e164(Class, params) {
         format: "e164",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62057,7 +65130,7 @@ function _jwt(Class, params) {
         format: "jwt",
         check: "string_format",
         abort: false,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 const TimePrecision = {
@@ -62076,7 +65149,7 @@ function _isoDateTime(Class, params) {
         offset: false,
         local: false,
         precision: null,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62085,7 +65158,7 @@ function _isoDate(Class, params) {
         type: "string",
         format: "date",
         check: "string_format",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62095,7 +65168,7 @@ function _isoTime(Class, params) {
         format: "time",
         check: "string_format",
         precision: null,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62104,12 +65177,12 @@ function _isoDuration(Class, params) {
         type: "string",
         format: "duration",
         check: "string_format",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _number(Class, params) {
-    return new Class(snapshotChecks({ type: "number", checks: [], ...core_util/* normalizeParams */.A2(params) }));
+    return new Class(snapshotChecks({ type: "number", checks: [], ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _coercedNumber(Class, params) {
@@ -62122,7 +65195,7 @@ function _int(Class, params) {
         check: "number_format",
         abort: false,
         format: "safeint",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62169,7 +65242,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62233,7 +65306,7 @@ function _undefined(Class, params) {
 function _null(Class, params) {
     return new Class({
         type: "null",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62252,7 +65325,7 @@ function _unknown(Class) {
 function _never(Class, params) {
     return new Class({
         type: "never",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62266,7 +65339,7 @@ function _void(Class, params) {
 function _date(Class, params) {
     return new Class({
         type: "date",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62286,18 +65359,18 @@ function _nan(Class, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _lt(value, params) {
-    return new core_checks/* $ZodCheckLessThan */.sm({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckLessThan */ .sm({
         check: "less_than",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         value,
         inclusive: false,
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _lte(value, params) {
-    return new core_checks/* $ZodCheckLessThan */.sm({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckLessThan */ .sm({
         check: "less_than",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         value,
         inclusive: true,
     });
@@ -62305,18 +65378,18 @@ function _lte(value, params) {
 
 // @__NO_SIDE_EFFECTS__
 function _gt(value, params) {
-    return new core_checks/* $ZodCheckGreaterThan */.J_({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckGreaterThan */ .J_({
         check: "greater_than",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         value,
         inclusive: false,
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _gte(value, params) {
-    return new core_checks/* $ZodCheckGreaterThan */.J_({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckGreaterThan */ .J_({
         check: "greater_than",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         value,
         inclusive: true,
     });
@@ -62343,9 +65416,9 @@ function _nonnegative(params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _multipleOf(value, params) {
-    return new core_checks/* $ZodCheckMultipleOf */.Jk({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckMultipleOf */ .Jk({
         check: "multiple_of",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         value,
     });
 }
@@ -62375,78 +65448,78 @@ function _size(size, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _maxLength(maximum, params) {
-    const ch = new core_checks/* $ZodCheckMaxLength */.Yk({
+    const ch = new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckMaxLength */ .Yk({
         check: "max_length",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         maximum,
     });
     return ch;
 }
 // @__NO_SIDE_EFFECTS__
 function _minLength(minimum, params) {
-    return new core_checks/* $ZodCheckMinLength */.Kk({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckMinLength */ .Kk({
         check: "min_length",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         minimum,
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _length(length, params) {
-    return new core_checks/* $ZodCheckLengthEquals */.RM({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckLengthEquals */ .RM({
         check: "length_equals",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         length,
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _regex(pattern, params) {
-    return new core_checks/* $ZodCheckRegex */.DG({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckRegex */ .DG({
         check: "string_format",
         format: "regex",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         pattern,
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _lowercase(params) {
-    return new core_checks/* $ZodCheckLowerCase */.NI({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckLowerCase */ .NI({
         check: "string_format",
         format: "lowercase",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _uppercase(params) {
-    return new core_checks/* $ZodCheckUpperCase */.kH({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckUpperCase */ .kH({
         check: "string_format",
         format: "uppercase",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _includes(includes, params) {
-    return new core_checks/* $ZodCheckIncludes */.Tt({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckIncludes */ .Tt({
         check: "string_format",
         format: "includes",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         includes,
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _startsWith(prefix, params) {
-    return new core_checks/* $ZodCheckStartsWith */.J({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckStartsWith */ .J({
         check: "string_format",
         format: "starts_with",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         prefix,
     });
 }
 // @__NO_SIDE_EFFECTS__
 function _endsWith(suffix, params) {
-    return new core_checks/* $ZodCheckEndsWith */.E6({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckEndsWith */ .E6({
         check: "string_format",
         format: "ends_with",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
         suffix,
     });
 }
@@ -62461,10 +65534,10 @@ function _property(property, schema, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _properties(shape, params) {
-    return new core_checks/* $ZodCheckProperties */.nJ({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckProperties */ .nJ({
         check: "properties",
         shape,
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62477,7 +65550,7 @@ function _mime(types, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _overwrite(tx) {
-    return new core_checks/* $ZodCheckOverwrite */.v$({
+    return new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheckOverwrite */ .v$({
         check: "overwrite",
         tx,
     });
@@ -62505,7 +65578,7 @@ function _toUpperCase() {
 // slugify
 // @__NO_SIDE_EFFECTS__
 function _slugify() {
-    return _overwrite((input) => core_util/* slugify */.Yv(input));
+    return _overwrite((input) => _util_js__WEBPACK_IMPORTED_MODULE_0__/* .slugify */ .Yv(input));
 }
 // @__NO_SIDE_EFFECTS__
 function _array(Class, element, params) {
@@ -62515,7 +65588,7 @@ function _array(Class, element, params) {
         // get element() {
         //   return element;
         // },
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -62737,7 +65810,7 @@ function _promise(Class, innerType) {
 }
 // @__NO_SIDE_EFFECTS__
 function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
+    const norm = _util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(_params);
     norm.abort ?? (norm.abort = true); // default to abort:false
     const schema = new Class({
         type: "custom",
@@ -62754,7 +65827,7 @@ function _refine(Class, fn, _params) {
         type: "custom",
         check: "custom",
         fn: fn,
-        ...core_util/* normalizeParams */.A2(_params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(_params),
     });
     return schema;
 }
@@ -62763,7 +65836,7 @@ function _superRefine(fn, params) {
     const ch = _check((payload) => {
         payload.addIssue = (issue) => {
             if (typeof issue === "string") {
-                payload.issues.push(core_util/* issue */.sn(issue, payload.value, ch._zod.def));
+                payload.issues.push(_util_js__WEBPACK_IMPORTED_MODULE_0__/* .issue */ .sn(issue, payload.value, ch._zod.def));
             }
             else {
                 // for Zod 3 backwards compatibility
@@ -62775,7 +65848,7 @@ function _superRefine(fn, params) {
                     _issue.input = payload.value;
                 _issue.inst ?? (_issue.inst = ch);
                 _issue.continue ?? (_issue.continue = !ch._zod.def.abort); // abort is always undefined, so this is always true...
-                payload.issues.push(core_util/* issue */.sn(_issue));
+                payload.issues.push(_util_js__WEBPACK_IMPORTED_MODULE_0__/* .issue */ .sn(_issue));
             }
         };
         return fn(payload.value, payload);
@@ -62784,20 +65857,20 @@ function _superRefine(fn, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _check(fn, params) {
-    const ch = new core_checks/* $ZodCheck */.QP({
+    const ch = new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheck */ .QP({
         check: "custom",
-        ...core_util/* normalizeParams */.A2(params),
+        ..._util_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeParams */ .A2(params),
     });
     ch._zod.check = fn;
     return ch;
 }
 // @__NO_SIDE_EFFECTS__
 function describe(description) {
-    const ch = new core_checks/* $ZodCheck */.QP({ check: "describe" });
+    const ch = new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheck */ .QP({ check: "describe" });
     ch._zod.onattach = [
         (inst) => {
-            const existing = registries/* globalRegistry */.fd.get(inst) ?? {};
-            registries/* globalRegistry */.fd.add(inst, { ...existing, description });
+            const existing = _registries_js__WEBPACK_IMPORTED_MODULE_2__/* .globalRegistry */ .fd.get(inst) ?? {};
+            _registries_js__WEBPACK_IMPORTED_MODULE_2__/* .globalRegistry */ .fd.add(inst, { ...existing, description });
         },
     ];
     ch._zod.check = () => { }; // no-op check
@@ -62805,11 +65878,11 @@ function describe(description) {
 }
 // @__NO_SIDE_EFFECTS__
 function meta(metadata) {
-    const ch = new core_checks/* $ZodCheck */.QP({ check: "meta" });
+    const ch = new _checks_js__WEBPACK_IMPORTED_MODULE_1__/* .$ZodCheck */ .QP({ check: "meta" });
     ch._zod.onattach = [
         (inst) => {
-            const existing = registries/* globalRegistry */.fd.get(inst) ?? {};
-            registries/* globalRegistry */.fd.add(inst, { ...existing, ...metadata });
+            const existing = _registries_js__WEBPACK_IMPORTED_MODULE_2__/* .globalRegistry */ .fd.get(inst) ?? {};
+            _registries_js__WEBPACK_IMPORTED_MODULE_2__/* .globalRegistry */ .fd.add(inst, { ...existing, ...metadata });
         },
     ];
     ch._zod.check = () => { }; // no-op check
@@ -62887,2197 +65960,6 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
     }
     const inst = new Class(def);
     return inst;
-}
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
-var json_schema_processors = __nccwpck_require__(98439);
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/to-json-schema.js
-var to_json_schema = __nccwpck_require__(87509);
-;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
-
-const error = () => {
-    const Sizable = {
-        string: { unit: "characters", verb: "to have" },
-        file: { unit: "bytes", verb: "to have" },
-        array: { unit: "items", verb: "to have" },
-        set: { unit: "items", verb: "to have" },
-        map: { unit: "entries", verb: "to have" },
-    };
-    function getSizing(origin) {
-        return Sizable[origin] ?? null;
-    }
-    const FormatDictionary = {
-        regex: "input",
-        email: "email address",
-        url: "URL",
-        emoji: "emoji",
-        uuid: "UUID",
-        uuidv4: "UUIDv4",
-        uuidv6: "UUIDv6",
-        nanoid: "nanoid",
-        guid: "GUID",
-        cuid: "cuid",
-        cuid2: "cuid2",
-        ulid: "ULID",
-        xid: "XID",
-        ksuid: "KSUID",
-        datetime: "ISO datetime",
-        date: "ISO date",
-        time: "ISO time",
-        duration: "ISO duration",
-        ipv4: "IPv4 address",
-        ipv6: "IPv6 address",
-        mac: "MAC address",
-        cidrv4: "IPv4 range",
-        cidrv6: "IPv6 range",
-        base64: "base64-encoded string",
-        base64url: "base64url-encoded string",
-        json_string: "JSON string",
-        e164: "E.164 number",
-        currency_code: "currency code",
-        credit_card: "credit card number",
-        iban: "IBAN",
-        jwt: "JWT",
-        template_literal: "input",
-    };
-    // type names: missing keys = do not translate (use raw value via ?? fallback)
-    const TypeDictionary = {
-        // Compatibility: "nan" -> "NaN" for display
-        nan: "NaN",
-        // All other type names omitted - they fall back to raw values via ?? operator
-    };
-    function getTypeName(type, input) {
-        if (type === "number" && typeof input === "number" && !Number.isFinite(input)) {
-            return String(input);
-        }
-        return TypeDictionary[type] ?? type;
-    }
-    return (issue) => {
-        switch (issue.code) {
-            case "invalid_type": {
-                const expected = getTypeName(issue.expected);
-                const receivedType = core_util/* parsedType */.GW(issue.input);
-                const received = getTypeName(receivedType, issue.input);
-                return `Invalid input: expected ${expected}, received ${received}`;
-            }
-            case "invalid_value":
-                if (issue.values.length === 1)
-                    return `Invalid input: expected ${core_util/* stringifyPrimitive */.B7(issue.values[0])}`;
-                return `Invalid option: expected one of ${core_util/* joinValues */.jw(issue.values, "|")}`;
-            case "too_big": {
-                const adj = issue.exact ? "exactly " : issue.inclusive ? "<=" : "<";
-                const sizing = getSizing(issue.origin);
-                if (sizing)
-                    return `Too big: expected ${issue.origin ?? "value"} to have ${adj}${issue.maximum.toString()} ${sizing.unit ?? "elements"}`;
-                return `Too big: expected ${issue.origin ?? "value"} to be ${adj}${issue.maximum.toString()}`;
-            }
-            case "too_small": {
-                const adj = issue.exact ? "exactly " : issue.inclusive ? ">=" : ">";
-                const sizing = getSizing(issue.origin);
-                if (sizing) {
-                    return `Too small: expected ${issue.origin} to have ${adj}${issue.minimum.toString()} ${sizing.unit}`;
-                }
-                return `Too small: expected ${issue.origin} to be ${adj}${issue.minimum.toString()}`;
-            }
-            case "invalid_format": {
-                const _issue = issue;
-                if (_issue.format === "starts_with") {
-                    return `Invalid string: must start with "${_issue.prefix}"`;
-                }
-                if (_issue.format === "ends_with")
-                    return `Invalid string: must end with "${_issue.suffix}"`;
-                if (_issue.format === "includes")
-                    return `Invalid string: must include "${_issue.includes}"`;
-                if (_issue.format === "regex")
-                    return `Invalid string: must match pattern ${_issue.pattern}`;
-                return `Invalid ${FormatDictionary[_issue.format] ?? issue.format}`;
-            }
-            case "not_multiple_of":
-                return `Invalid number: must be a multiple of ${issue.divisor}`;
-            case "unrecognized_keys":
-                return `Unrecognized key${issue.keys.length > 1 ? "s" : ""}: ${core_util/* joinValues */.jw(issue.keys, ", ")}`;
-            case "invalid_key":
-                return `Invalid key in ${issue.origin}`;
-            case "invalid_union":
-                if (issue.options && Array.isArray(issue.options) && issue.options.length > 0) {
-                    const opts = issue.options.map((o) => `'${o}'`).join(" | ");
-                    return `Invalid discriminator value. Expected ${opts}`;
-                }
-                if (issue.inclusive === false) {
-                    return "Invalid input: more than one option matched";
-                }
-                return "Invalid input";
-            case "invalid_element":
-                return `Invalid value in ${issue.origin}`;
-            default:
-                return `Invalid input`;
-        }
-    };
-};
-/* harmony default export */ function en() {
-    return {
-        localeError: error(),
-    };
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
-
-
-/* Computing the message eagerly is expensive (pretty-printed JSON of all
- * issues), so defer it until first read. The accessor functions and
- * descriptors are shared across instances to keep error construction
- * cheap; the computed message is cached on the internals object. The
- * setter preserves plain assignment semantics for consumers that
- * overwrite `message`. */
-function _getMessage() {
-    const internals = this._zod;
-    internals.message ?? (internals.message = JSON.stringify(internals.def, core_util/* jsonStringifyReplacer */.k8, 2));
-    return internals.message;
-}
-function _setMessage(value) {
-    this._zod.message = value;
-}
-const _messageDesc = {
-    get: _getMessage,
-    set: _setMessage,
-    enumerable: true,
-    configurable: true,
-};
-const _issuesDesc = { value: undefined, enumerable: false };
-/* Prototypes that already carry the lazy `toString`. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
- * can never install an accessor onto a prototype we do not own. */
-const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-const initializer = (inst, def) => {
-    inst.name = "$ZodError";
-    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
-    _issuesDesc.value = def;
-    Object.defineProperty(inst, "issues", _issuesDesc);
-    // Clear the shared slot; a retained `value` pins the last error's issues.
-    _issuesDesc.value = undefined;
-    Object.defineProperty(inst, "message", _messageDesc);
-    /* `toString` lives as a non-enumerable lazy getter on the shared
-     * prototype; on first access it caches a per-instance closure so
-     * detached usage still works. */
-    const proto = Object.getPrototypeOf(inst);
-    if (!_installedToString.has(proto)) {
-        _installedToString.add(proto);
-        Object.defineProperty(proto, "toString", {
-            configurable: true,
-            enumerable: false,
-            get() {
-                const value = () => this.message;
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-                return value;
-            },
-            set(value) {
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-            },
-        });
-    }
-};
-const $ZodError = (0,core_core/* $constructor */.xI)("$ZodError", initializer);
-const $ZodRealError = (0,core_core/* $constructor */.xI)("$ZodError", initializer, undefined, {
-    Parent: Error,
-});
-/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
- * ("toString", "constructor") would otherwise read through to the prototype, and assigning
- * "__proto__" would hit the setter instead of creating a key. */
-function node(obj, key, make) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-        if (key === "__proto__") {
-            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
-        }
-        else {
-            obj[key] = make();
-        }
-    }
-    return obj[key];
-}
-function flattenError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = {};
-    const formErrors = [];
-    for (const sub of error.issues) {
-        if (sub.path.length > 0) {
-            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
-        }
-        else {
-            formErrors.push(mapper(sub));
-        }
-    }
-    return { formErrors, fieldErrors };
-}
-function formatError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = { _errors: [] };
-    const processError = (error, path = []) => {
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    fieldErrors._errors.push(mapper(issue));
-                }
-                else {
-                    let curr = fieldErrors;
-                    let i = 0;
-                    while (i < fullpath.length) {
-                        const el = fullpath[i];
-                        const terminal = i === fullpath.length - 1;
-                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
-                        if (el === "_errors") {
-                            if (terminal)
-                                curr._errors.push(mapper(issue));
-                            i++;
-                            continue;
-                        }
-                        // A path element may collide with an inherited property name such as
-                        // "__proto__" or "constructor". Truthiness checks read the prototype
-                        // (so no node is created, then ._errors.push throws), and bracket
-                        // assignment of "__proto__" hits the setter instead of creating an
-                        // own key. Guard the read with hasOwnProperty and create the node
-                        // with defineProperty so any path element becomes a real own key.
-                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
-                            Object.defineProperty(curr, el, {
-                                value: { _errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        const node = curr[el];
-                        if (terminal) {
-                            node._errors.push(mapper(issue));
-                        }
-                        curr = node;
-                        i++;
-                    }
-                }
-            }
-        }
-    };
-    processError(error);
-    return fieldErrors;
-}
-function treeifyError(error, mapper = (issue) => issue.message) {
-    const result = { errors: [] };
-    const processError = (error, path = []) => {
-        var _a;
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                // regular union error
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    result.errors.push(mapper(issue));
-                    continue;
-                }
-                let curr = result;
-                let i = 0;
-                while (i < fullpath.length) {
-                    const el = fullpath[i];
-                    const terminal = i === fullpath.length - 1;
-                    if (typeof el === "string") {
-                        curr.properties ?? (curr.properties = {});
-                        // el may collide with an inherited property name ("__proto__",
-                        // "constructor", ...); ??= reads the prototype so the node is never
-                        // created and curr.errors.push throws. Guard with hasOwnProperty and
-                        // create the node with defineProperty so "__proto__" becomes a real
-                        // own key rather than invoking the prototype setter.
-                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
-                            Object.defineProperty(curr.properties, el, {
-                                value: { errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        curr = curr.properties[el];
-                    }
-                    else {
-                        curr.items ?? (curr.items = []);
-                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
-                        curr = curr.items[el];
-                    }
-                    if (terminal) {
-                        curr.errors.push(mapper(issue));
-                    }
-                    i++;
-                }
-            }
-        }
-    };
-    processError(error);
-    return result;
-}
-/** Format a ZodError as a human-readable string in the following form.
- *
- * From
- *
- * ```ts
- * ZodError {
- *   issues: [
- *     {
- *       expected: 'string',
- *       code: 'invalid_type',
- *       path: [ 'username' ],
- *       message: 'Invalid input: expected string'
- *     },
- *     {
- *       expected: 'number',
- *       code: 'invalid_type',
- *       path: [ 'favoriteNumbers', 1 ],
- *       message: 'Invalid input: expected number'
- *     }
- *   ];
- * }
- * ```
- *
- * to
- *
- * ```
- * username
- *   ✖ Expected number, received string at "username
- * favoriteNumbers[0]
- *   ✖ Invalid input: expected number
- * ```
- */
-function toDotPath(_path) {
-    const segs = [];
-    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
-    for (const seg of path) {
-        if (typeof seg === "number")
-            segs.push(`[${seg}]`);
-        else if (typeof seg === "symbol")
-            segs.push(`[${JSON.stringify(String(seg))}]`);
-        else if (/[^\w$]/.test(seg))
-            segs.push(`[${JSON.stringify(seg)}]`);
-        else {
-            if (segs.length)
-                segs.push(".");
-            segs.push(seg);
-        }
-    }
-    return segs.join("");
-}
-function prettifyError(error) {
-    const lines = [];
-    // sort by path length
-    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
-    // Process each issue
-    for (const issue of issues) {
-        lines.push(`✖ ${issue.message}`);
-        if (issue.path?.length)
-            lines.push(`  → at ${toDotPath(issue.path)}`);
-    }
-    // Convert Map to formatted string
-    return lines.join("\n");
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
-
-
-
-// Always both keys, so the `_params` read site in `_parse` sees one object shape rather than two.
-function finalizeParams(callee, params) {
-    return { callee: params?.callee ?? callee, Err: params?.Err };
-}
-const _parse = (_Err) => {
-    const fn = (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-        const result = schema._zod.run({ value, issues: [] }, ctx);
-        if (result instanceof Promise) {
-            throw new core_core/* $ZodAsyncError */.GT();
-        }
-        if (result.issues.length) {
-            const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
-            core_util/* captureStackTrace */.gx(e, _params?.callee ?? fn);
-            throw e;
-        }
-        return result.value;
-    };
-    return fn;
-};
-const parse = /* @__PURE__*/ _parse($ZodRealError);
-const _parseAsync = (_Err) => {
-    const fn = async (schema, value, _ctx, params) => {
-        const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-        let result = schema._zod.run({ value, issues: [] }, ctx);
-        if (result instanceof Promise)
-            result = await result;
-        if (result.issues.length) {
-            const e = new (params?.Err ?? _Err)(result.issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
-            core_util/* captureStackTrace */.gx(e, params?.callee ?? fn);
-            throw e;
-        }
-        return result.value;
-    };
-    return fn;
-};
-const parseAsync = /* @__PURE__*/ _parseAsync($ZodRealError);
-const _safeParse = (_Err) => (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise) {
-        throw new core_core/* $ZodAsyncError */.GT();
-    }
-    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
-};
-const safeParse = /* @__PURE__*/ _safeParse($ZodRealError);
-// the error is built on the first read of `error`: finalizing the issues and constructing the instance is most of a failing parse, and a caller that only branches on `success` never pays it. a getter in the literal keeps this small; the alternative, one shared accessor descriptor plus a hidden state slot, reads ~15% faster but costs ~75 B gzipped in every bundle
-function failure(Err, issues, ctx) {
-    let error;
-    return {
-        success: false,
-        get error() {
-            if (!error) {
-                error = new Err(issues.map((iss) => core_util/* finalizeIssue */.iR(iss, ctx, core_core/* config */.$W())));
-                // finalizeIssue drops `input`, so the built error holds nothing; keeping the raw issues past this point pins the parsed value for the life of the result
-                issues = undefined;
-                ctx = undefined;
-            }
-            return error;
-        },
-        set error(e) {
-            error = e;
-            // a replacement makes the getter's branch unreachable, so the captures have to go here too
-            issues = undefined;
-            ctx = undefined;
-        },
-    };
-}
-const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise)
-        result = await result;
-    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
-};
-const safeParseAsync = /* @__PURE__*/ _safeParseAsync($ZodRealError);
-// registry mirrors of the compiler's sentinels, so this module never imports the compiler
-const COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
-const COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-// Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
-const validate = ((schema, value, _ctx) => {
-    const validator = schema._zod.bag.validator;
-    if (validator !== undefined) {
-        if (validator(value) !== COMPILE_INVALID)
-            return true;
-        // a definite sentinel means the runtime would reject, so skip the re-parse; a ctx can still change the answer
-        if (validator.definite === true && _ctx === undefined)
-            return false;
-    }
-    return validateFallback(schema, value, _ctx);
-});
-function validateFallback(schema, value, _ctx) {
-    const ctx = _ctx
-        ? { ..._ctx, async: false, abortEarly: true }
-        : { async: false, abortEarly: true };
-    const fallbackRun = schema._zod.bag.fallbackRun;
-    let result;
-    if (fallbackRun) {
-        // skip nested fast paths on the fallback, so user callbacks keep the at-most-twice bound
-        ctx[COMPILE_FALLBACK] = true;
-        result = fallbackRun({ value, issues: [] }, ctx);
-    }
-    else {
-        result = schema._zod.run({ value, issues: [] }, ctx);
-    }
-    if (result instanceof Promise) {
-        throw new core_core/* $ZodAsyncError */.GT();
-    }
-    return result.issues.length === 0;
-}
-// no fast path: the compiler keeps async parses on the runtime, because a promise-returning callback that is not declared async compiles to a throw
-const validateAsync = async (schema, value, _ctx) => {
-    const ctx = _ctx
-        ? { ..._ctx, async: true, abortEarly: true }
-        : { async: true, abortEarly: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise)
-        result = await result;
-    return result.issues.length === 0;
-};
-const _encode = (_Err) => {
-    const parse = _parse(_Err);
-    const fn = (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse(schema, value, ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const encode = /* @__PURE__*/ _encode($ZodRealError);
-const _decode = (_Err) => {
-    const parse = _parse(_Err);
-    const fn = (schema, value, _ctx, _params) => {
-        return parse(schema, value, _ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const decode = /* @__PURE__*/ _decode($ZodRealError);
-const _encodeAsync = (_Err) => {
-    const parseAsync = _parseAsync(_Err);
-    const fn = async (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return (await parseAsync(schema, value, ctx, finalizeParams(fn, _params)));
-    };
-    return fn;
-};
-const encodeAsync = /* @__PURE__*/ _encodeAsync($ZodRealError);
-const _decodeAsync = (_Err) => {
-    const parseAsync = _parseAsync(_Err);
-    const fn = async (schema, value, _ctx, _params) => {
-        return await parseAsync(schema, value, _ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const decodeAsync = /* @__PURE__*/ _decodeAsync($ZodRealError);
-const _safeEncode = (_Err) => (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return _safeParse(_Err)(schema, value, ctx);
-};
-const safeEncode = /* @__PURE__*/ _safeEncode($ZodRealError);
-const _safeDecode = (_Err) => (schema, value, _ctx) => {
-    return _safeParse(_Err)(schema, value, _ctx);
-};
-const safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
-const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return _safeParseAsync(_Err)(schema, value, ctx);
-};
-const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync($ZodRealError);
-const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
-    return _safeParseAsync(_Err)(schema, value, _ctx);
-};
-const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
-
-
-
-/* Prototypes that already carry the lazy helper methods. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
- * can never install an accessor onto a prototype we do not own. */
-const _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-/* Helper methods live as non-enumerable lazy getters on the shared
- * prototype instead of own properties on every instance. On first
- * access the getter allocates the per-instance closure and caches it
- * as a non-enumerable own property, so detached usage still works and
- * the allocation only happens for methods actually touched. */
-function _lazyMethod(proto, key, make) {
-    Object.defineProperty(proto, key, {
-        configurable: true,
-        enumerable: false,
-        get() {
-            const value = make(this);
-            Object.defineProperty(this, key, { value, configurable: true, writable: true });
-            return value;
-        },
-        set(value) {
-            Object.defineProperty(this, key, { value, configurable: true, writable: true });
-        },
-    });
-}
-const errors_initializer = (inst, issues) => {
-    $ZodError.init(inst, issues);
-    inst.name = "ZodError";
-    const proto = Object.getPrototypeOf(inst);
-    if (_installedErrorProtos.has(proto))
-        return;
-    _installedErrorProtos.add(proto);
-    _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
-    _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
-    _lazyMethod(proto, "addIssue", (self) => (issue) => {
-        self.issues.push(issue);
-        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
-    });
-    _lazyMethod(proto, "addIssues", (self) => (issues) => {
-        self.issues.push(...issues);
-        self.message = JSON.stringify(self.issues, core_util/* jsonStringifyReplacer */.k8, 2);
-    });
-    Object.defineProperty(proto, "isEmpty", {
-        configurable: true,
-        enumerable: false,
-        get() {
-            return this.issues.length === 0;
-        },
-    });
-};
-const ZodError = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodError", errors_initializer)));
-const ZodRealError = /*@__PURE__*/ core_core/* $constructor */.xI("ZodError", errors_initializer, undefined, {
-    Parent: Error,
-});
-// /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
-// export type ErrorMapCtx = core.$ZodErrorMapCtx;
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
-
-
-const parse_parse = /* @__PURE__ */ _parse(ZodRealError);
-const parse_parseAsync = /* @__PURE__ */ _parseAsync(ZodRealError);
-const parse_safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
-const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
-
-// Codec functions
-const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
-const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
-const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
-const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
-const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
-const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
-const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
-const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
-
-
-
-
-
-
-
-
-// Register English as the default locale on first ZodType construction. Hooked into the `ZodType` `$constructor` (rather than a top-level `config(en())` in `external.ts`) so bundlers honoring `sideEffects: false` can't tree-shake it out — see #5953, #5725. An explicit `z.config(z.locales.xx())` call wins regardless of order, since this only sets the default when none is present.
-function _ensureDefaultLocale() {
-    if (!core_core/* globalConfig */.cr.localeError)
-        core_core/* config */.$W(en());
-}
-// the default memoizer is read by the core container init, which runs before `ZodType.init`, so each container calls this first
-function _ensureDefaultMemoizer() {
-    if (!core_core/* globalConfig */.cr.memoizer)
-        core_core/* config */.$W({ memoizer: memoizer() });
-}
-const ZodType = /*@__PURE__*/ core_core/* $constructor */.xI("ZodType", (inst, def) => {
-    _ensureDefaultLocale();
-    core_schemas/* $ZodType */.W4.init(inst, def);
-    inst.def = def;
-    inst.type = def.type;
-    return inst;
-}, {
-    check(...chks) {
-        const def = this.def;
-        return this.clone(core_util/* mergeDefs */.zM(def, {
-            checks: [
-                ...(def.checks ?? []),
-                ...chks.map((ch) => typeof ch === "function" ? { _zod: { check: ch, def: { check: "custom" }, onattach: [] } } : ch),
-            ],
-        }), { parent: true });
-    },
-    with(...chks) {
-        return this.check(...chks);
-    },
-    clone(def, params) {
-        return core_util/* clone */.o8(this, def, params);
-    },
-    brand() {
-        return this;
-    },
-    register(reg, meta) {
-        reg.add(this, meta);
-        return this;
-    },
-    refine(check, params) {
-        return this.check(refine(check, params));
-    },
-    superRefine(refinement, params) {
-        return this.check(superRefine(refinement, params));
-    },
-    overwrite(fn) {
-        return this.check(_overwrite(fn));
-    },
-    optional() {
-        return optional(this);
-    },
-    exactOptional() {
-        return exactOptional(this);
-    },
-    nullable() {
-        return nullable(this);
-    },
-    nullish() {
-        return optional(nullable(this));
-    },
-    nonoptional(params) {
-        return nonoptional(this, params);
-    },
-    array() {
-        return array(this);
-    },
-    or(arg) {
-        return union([this, arg]);
-    },
-    and(arg) {
-        return intersection(this, arg);
-    },
-    transform(tx) {
-        return pipe(this, transform(tx));
-    },
-    default(d) {
-        return schemas_default(this, d);
-    },
-    prefault(d) {
-        return prefault(this, d);
-    },
-    catch(params) {
-        return schemas_catch(this, params);
-    },
-    pipe(target) {
-        return pipe(this, target);
-    },
-    readonly() {
-        return readonly(this);
-    },
-    describe(description) {
-        const cl = this.clone();
-        registries/* globalRegistry */.fd.add(cl, { description });
-        return cl;
-    },
-    meta(...args) {
-        // overloaded: meta() returns the registered metadata, meta(data) returns a clone with `data` registered. The mapped type picks up the second overload, so we accept variadic any-args and return `any` to satisfy both at runtime.
-        if (args.length === 0)
-            return registries/* globalRegistry */.fd.get(this);
-        const cl = this.clone();
-        registries/* globalRegistry */.fd.add(cl, args[0]);
-        return cl;
-    },
-    isOptional() {
-        return this.safeParse(undefined).success;
-    },
-    isNullable() {
-        return this.safeParse(null).success;
-    },
-    apply(fn, ...args) {
-        return args.length === 0 ? fn(this) : fn(this, ...args);
-    },
-    // Overrides core's `~standard` to add `jsonSchema`. Must stay a prototype entry: redefining it per instance demotes instances to dictionary mode.
-    get "~standard"() {
-        return core_util/* hide */.jD(this, "~standard", {
-            ...core_schemas/* standardProps */.YK(this),
-            jsonSchema: {
-                input: (0,to_json_schema/* createStandardJSONSchemaMethod */.uE)(this, "input"),
-                output: (0,to_json_schema/* createStandardJSONSchemaMethod */.uE)(this, "output"),
-            },
-        });
-    },
-    set "~standard"(value) {
-        core_util/* own */.qh(this, "~standard", value);
-    },
-    parse: function _parse(data, params) {
-        return parse_parse(this, data, params, { callee: _parse });
-    },
-    parseAsync: async function _parseAsync(data, params) {
-        return await parse_parseAsync(this, data, params, { callee: _parseAsync });
-    },
-    safeParse(data, params) {
-        return parse_safeParse(this, data, params);
-    },
-    async safeParseAsync(data, params) {
-        return parse_safeParseAsync(this, data, params);
-    },
-    // `spa` is an alias: same function object as `safeParseAsync`, as before.
-    get spa() {
-        return this?.safeParseAsync;
-    },
-    set spa(value) {
-        core_util/* own */.qh(this, "spa", value);
-    },
-    validate(data, params) {
-        return validate(this, data, params);
-    },
-    validateAsync(data, params) {
-        return validateAsync(this, data, params);
-    },
-    encode: function _encode(data, params) {
-        return parse_encode(this, data, params, { callee: _encode });
-    },
-    decode: function _decode(data, params) {
-        return parse_decode(this, data, params, { callee: _decode });
-    },
-    encodeAsync: async function _encodeAsync(data, params) {
-        return await parse_encodeAsync(this, data, params, { callee: _encodeAsync });
-    },
-    decodeAsync: async function _decodeAsync(data, params) {
-        return await parse_decodeAsync(this, data, params, { callee: _decodeAsync });
-    },
-    safeEncode(data, params) {
-        return parse_safeEncode(this, data, params);
-    },
-    safeDecode(data, params) {
-        return parse_safeDecode(this, data, params);
-    },
-    async safeEncodeAsync(data, params) {
-        return parse_safeEncodeAsync(this, data, params);
-    },
-    async safeDecodeAsync(data, params) {
-        return parse_safeDecodeAsync(this, data, params);
-    },
-    toJSONSchema(params) {
-        return (0,to_json_schema/* createToJSONSchemaMethod */.OA)(this, {})(params);
-    },
-    // Reads through to the registry on every access, so it must not cache.
-    get description() {
-        return registries/* globalRegistry */.fd.get(this)?.description;
-    },
-    // No setter: `schema._def = x` throws, as it did when `_def` was a non-writable own property.
-    get _def() {
-        return this._zod.def;
-    },
-});
-/** @internal */
-const _ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("_ZodString", (inst, def) => {
-    core_schemas/* $ZodString */.$v.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* stringProcessor */.SW(inst, ctx, json, params);
-}, 
-/*@__PURE__*/ core_util/* derived */.un({
-    format: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).format ?? null,
-    minLength: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).minimum ?? null,
-    maxLength: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).maximum ?? null,
-}, {
-    regex(...args) {
-        return this.check(_regex(...args));
-    },
-    includes(...args) {
-        return this.check(_includes(...args));
-    },
-    startsWith(...args) {
-        return this.check(_startsWith(...args));
-    },
-    endsWith(...args) {
-        return this.check(_endsWith(...args));
-    },
-    min(...args) {
-        return this.check(_minLength(...args));
-    },
-    max(...args) {
-        return this.check(_maxLength(...args));
-    },
-    length(...args) {
-        return this.check(_length(...args));
-    },
-    nonempty(...args) {
-        return this.check(_minLength(1, ...args));
-    },
-    lowercase(params) {
-        return this.check(_lowercase(params));
-    },
-    uppercase(params) {
-        return this.check(_uppercase(params));
-    },
-    trim() {
-        return this.check(_trim());
-    },
-    normalize(...args) {
-        return this.check(_normalize(...args));
-    },
-    toLowerCase() {
-        return this.check(_toLowerCase());
-    },
-    toUpperCase() {
-        return this.check(_toUpperCase());
-    },
-    slugify() {
-        return this.check(_slugify());
-    },
-}));
-const ZodString = /*@__PURE__*/ core_core/* $constructor */.xI("ZodString", (inst, def) => {
-    core_schemas/* $ZodString */.$v.init(inst, def);
-    _ZodString.init(inst, def);
-}, {
-    email(params) {
-        return this.check(_email(ZodEmail, params));
-    },
-    url(params) {
-        return this.check(_url(ZodURL, params));
-    },
-    jwt(params) {
-        return this.check(_jwt(ZodJWT, params));
-    },
-    emoji(params) {
-        return this.check(_emoji(ZodEmoji, params));
-    },
-    guid(params) {
-        return this.check(_guid(ZodGUID, params));
-    },
-    uuid(params) {
-        return this.check(_uuid(ZodUUID, params));
-    },
-    uuidv4(params) {
-        return this.check(_uuidv4(ZodUUID, params));
-    },
-    uuidv6(params) {
-        return this.check(_uuidv6(ZodUUID, params));
-    },
-    uuidv7(params) {
-        return this.check(_uuidv7(ZodUUID, params));
-    },
-    nanoid(params) {
-        return this.check(_nanoid(ZodNanoID, params));
-    },
-    cuid(params) {
-        return this.check(_cuid(ZodCUID, params));
-    },
-    cuid2(params) {
-        return this.check(_cuid2(ZodCUID2, params));
-    },
-    ulid(params) {
-        return this.check(_ulid(ZodULID, params));
-    },
-    base64(params) {
-        return this.check(_base64(ZodBase64, params));
-    },
-    base64url(params) {
-        return this.check(_base64url(ZodBase64URL, params));
-    },
-    xid(params) {
-        return this.check(_xid(ZodXID, params));
-    },
-    ksuid(params) {
-        return this.check(_ksuid(ZodKSUID, params));
-    },
-    ipv4(params) {
-        return this.check(_ipv4(ZodIPv4, params));
-    },
-    ipv6(params) {
-        return this.check(_ipv6(ZodIPv6, params));
-    },
-    cidrv4(params) {
-        return this.check(_cidrv4(ZodCIDRv4, params));
-    },
-    cidrv6(params) {
-        return this.check(_cidrv6(ZodCIDRv6, params));
-    },
-    e164(params) {
-        return this.check(_e164(ZodE164, params));
-    },
-    datetime(params) {
-        return this.check(_isoDateTime(ZodISODateTime, params));
-    },
-    date(params) {
-        return this.check(_isoDate(ZodISODate, params));
-    },
-    time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
-    },
-    duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
-    },
-});
-function string(params) {
-    return _string(ZodString, params);
-}
-const ZodStringFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodStringFormat", (inst, def) => {
-    core_schemas/* $ZodStringFormat */.EY.init(inst, def);
-    _ZodString.init(inst, def);
-});
-const ZodISODateTime = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODateTime", (inst, def) => {
-    core_schemas/* $ZodISODateTime */.Ko.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-const ZodISODate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODate", (inst, def) => {
-    core_schemas/* $ZodISODate */.v1.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-const ZodISOTime = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISOTime", (inst, def) => {
-    core_schemas/* $ZodISOTime */.Ax.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-const ZodISODuration = /*@__PURE__*/ core_core/* $constructor */.xI("ZodISODuration", (inst, def) => {
-    core_schemas/* $ZodISODuration */.$N.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-const ZodEmail = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmail", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodEmail */.qG.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function email(params) {
-    return core._email(ZodEmail, params);
-}
-const ZodGUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodGUID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodGUID */.Zc.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function guid(params) {
-    return core._guid(ZodGUID, params);
-}
-const ZodUUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUUID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodUUID */.Zn.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function uuid(params) {
-    return core._uuid(ZodUUID, params);
-}
-function uuidv4(params) {
-    return core._uuidv4(ZodUUID, params);
-}
-// ZodUUIDv6
-function uuidv6(params) {
-    return core._uuidv6(ZodUUID, params);
-}
-// ZodUUIDv7
-function uuidv7(params) {
-    return core._uuidv7(ZodUUID, params);
-}
-const ZodURL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodURL", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodURL */.VY.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function url(params) {
-    return core._url(ZodURL, params);
-}
-function httpUrl(params) {
-    return core._url(ZodURL, {
-        protocol: regexes.httpProtocol,
-        hostname: regexes.domain,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodEmoji = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEmoji", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodEmoji */.cG.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function emoji(params) {
-    return core._emoji(ZodEmoji, params);
-}
-const ZodNanoID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNanoID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodNanoID */.Py.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function nanoid(params) {
-    return core._nanoid(ZodNanoID, params);
-}
-/**
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link ZodCUID2} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-const ZodCUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodCUID */.bl.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-/**
- * Validates a CUID v1 string.
- *
- * @deprecated CUID v1 is deprecated by its authors due to information leakage
- * (timestamps embedded in the id). Use {@link cuid2 | `z.cuid2()`} instead.
- * See https://github.com/paralleldrive/cuid.
- */
-function cuid(params) {
-    return core._cuid(ZodCUID, params);
-}
-const ZodCUID2 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCUID2", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodCUID2 */.Zu.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function cuid2(params) {
-    return core._cuid2(ZodCUID2, params);
-}
-const ZodULID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodULID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodULID */.g5.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function ulid(params) {
-    return core._ulid(ZodULID, params);
-}
-const ZodXID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodXID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodXID */.TF.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function xid(params) {
-    return core._xid(ZodXID, params);
-}
-const ZodKSUID = /*@__PURE__*/ core_core/* $constructor */.xI("ZodKSUID", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodKSUID */.GY.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function ksuid(params) {
-    return core._ksuid(ZodKSUID, params);
-}
-const ZodIPv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv4", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodIPv4 */.Lc.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function ipv4(params) {
-    return core._ipv4(ZodIPv4, params);
-}
-const ZodMAC = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMAC", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core.$ZodMAC.init(inst, def);
-    ZodStringFormat.init(inst, def);
-})));
-function mac(params) {
-    return core._mac(ZodMAC, params);
-}
-const ZodIPv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIPv6", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodIPv6 */.Zy.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function ipv6(params) {
-    return core._ipv6(ZodIPv6, params);
-}
-const ZodCIDRv4 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv4", (inst, def) => {
-    core_schemas/* $ZodCIDRv4 */.CI.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function cidrv4(params) {
-    return core._cidrv4(ZodCIDRv4, params);
-}
-const ZodCIDRv6 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCIDRv6", (inst, def) => {
-    core_schemas/* $ZodCIDRv6 */.Cn.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function cidrv6(params) {
-    return core._cidrv6(ZodCIDRv6, params);
-}
-const ZodBase64 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodBase64 */.Dq.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function base64(params) {
-    return core._base64(ZodBase64, params);
-}
-const ZodBase64URL = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBase64URL", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodBase64URL */.CQ.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function base64url(params) {
-    return core._base64url(ZodBase64URL, params);
-}
-const ZodE164 = /*@__PURE__*/ core_core/* $constructor */.xI("ZodE164", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodE164 */.Oy.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function e164(params) {
-    return core._e164(ZodE164, params);
-}
-const ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCreditCard", (inst, def) => {
-    core.$ZodCreditCard.init(inst, def);
-    ZodStringFormat.init(inst, def);
-})));
-function creditCard(params) {
-    return core._creditCard(ZodCreditCard, params);
-}
-const ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodIBAN", (inst, def) => {
-    core.$ZodIBAN.init(inst, def);
-    ZodStringFormat.init(inst, def);
-})));
-function iban(params) {
-    return core._iban(ZodIBAN, params);
-}
-const ZodJWT = /*@__PURE__*/ core_core/* $constructor */.xI("ZodJWT", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core_schemas/* $ZodJWT */.h8.init(inst, def);
-    ZodStringFormat.init(inst, def);
-});
-function jwt(params) {
-    return core._jwt(ZodJWT, params);
-}
-const ZodCustomStringFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCustomStringFormat", (inst, def) => {
-    // ZodStringFormat.init(inst, def);
-    core.$ZodCustomStringFormat.init(inst, def);
-    ZodStringFormat.init(inst, def);
-})));
-function stringFormat(format, fnOrRegex, _params = {}) {
-    return core._stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
-}
-function hostname(_params) {
-    return core._stringFormat(ZodCustomStringFormat, "hostname", regexes.hostname, _params);
-}
-function hex(_params) {
-    return core._stringFormat(ZodCustomStringFormat, "hex", regexes.hex, _params);
-}
-function currencyCode(_params) {
-    return core._stringFormat(ZodCustomStringFormat, "currency_code", regexes.currencyCode, _params);
-}
-function hash(alg, params) {
-    const enc = params?.enc ?? "hex";
-    const format = `${alg}_${enc}`;
-    const regex = core.regexes[format];
-    if (!regex)
-        throw new Error(`Unrecognized hash format: ${format}`);
-    return core._stringFormat(ZodCustomStringFormat, format, regex, params);
-}
-const ZodNumber = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumber", (inst, def) => {
-    core_schemas/* $ZodNumber */.vz.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* numberProcessor */.Wg(inst, ctx, json, params);
-    inst.isFinite = true;
-}, 
-/*@__PURE__*/ core_util/* derived */.un({
-    minValue: (inst) => {
-        const { minimum, exclusiveMinimum } = json_schema_processors/* aggregateChecks */.Fs(inst);
-        return Math.max(minimum ?? Number.NEGATIVE_INFINITY, exclusiveMinimum ?? Number.NEGATIVE_INFINITY);
-    },
-    maxValue: (inst) => {
-        const { maximum, exclusiveMaximum } = json_schema_processors/* aggregateChecks */.Fs(inst);
-        return Math.min(maximum ?? Number.POSITIVE_INFINITY, exclusiveMaximum ?? Number.POSITIVE_INFINITY);
-    },
-    isInt: (inst) => {
-        const { isInt, multipleOf } = json_schema_processors/* aggregateChecks */.Fs(inst);
-        return !!isInt || !!multipleOf?.some(Number.isSafeInteger);
-    },
-    format: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).format ?? null,
-}, {
-    gt(value, params) {
-        return this.check(_gt(value, params));
-    },
-    gte(value, params) {
-        return this.check(_gte(value, params));
-    },
-    min(value, params) {
-        return this.check(_gte(value, params));
-    },
-    lt(value, params) {
-        return this.check(_lt(value, params));
-    },
-    lte(value, params) {
-        return this.check(_lte(value, params));
-    },
-    max(value, params) {
-        return this.check(_lte(value, params));
-    },
-    int(params) {
-        return this.check(schemas_int(params));
-    },
-    safe(params) {
-        return this.check(schemas_int(params));
-    },
-    positive(params) {
-        return this.check(_gt(0, params));
-    },
-    nonnegative(params) {
-        return this.check(_gte(0, params));
-    },
-    negative(params) {
-        return this.check(_lt(0, params));
-    },
-    nonpositive(params) {
-        return this.check(_lte(0, params));
-    },
-    multipleOf(value, params) {
-        return this.check(_multipleOf(value, params));
-    },
-    step(value, params) {
-        return this.check(_multipleOf(value, params));
-    },
-    finite() {
-        return this;
-    },
-}));
-function number(params) {
-    return _number(ZodNumber, params);
-}
-const ZodNumberFormat = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNumberFormat", (inst, def) => {
-    core_schemas/* $ZodNumberFormat */.I.init(inst, def);
-    ZodNumber.init(inst, def);
-});
-function schemas_int(params) {
-    return _int(ZodNumberFormat, params);
-}
-function float32(params) {
-    return core._float32(ZodNumberFormat, params);
-}
-function float64(params) {
-    return core._float64(ZodNumberFormat, params);
-}
-function int32(params) {
-    return core._int32(ZodNumberFormat, params);
-}
-function uint32(params) {
-    return core._uint32(ZodNumberFormat, params);
-}
-const ZodBoolean = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBoolean", (inst, def) => {
-    core_schemas/* $ZodBoolean */.sF.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* booleanProcessor */.dO(inst, ctx, json, params);
-});
-function schemas_boolean(params) {
-    return _boolean(ZodBoolean, params);
-}
-const ZodBigInt = /*@__PURE__*/ core_core/* $constructor */.xI("ZodBigInt", (inst, def) => {
-    core_schemas/* $ZodBigInt */.BN.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* bigintProcessor */.Y8(inst, ctx, json, params);
-}, 
-/*@__PURE__*/ core_util/* derived */.un({
-    minValue: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).minimum ?? null,
-    maxValue: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).maximum ?? null,
-    format: (inst) => json_schema_processors/* aggregateChecks */.Fs(inst).format ?? null,
-}, {
-    gte(value, params) {
-        return this.check(_gte(value, params));
-    },
-    min(value, params) {
-        return this.check(_gte(value, params));
-    },
-    gt(value, params) {
-        return this.check(_gt(value, params));
-    },
-    lt(value, params) {
-        return this.check(_lt(value, params));
-    },
-    lte(value, params) {
-        return this.check(_lte(value, params));
-    },
-    max(value, params) {
-        return this.check(_lte(value, params));
-    },
-    positive(params) {
-        return this.check(_gt(BigInt(0), params));
-    },
-    negative(params) {
-        return this.check(_lt(BigInt(0), params));
-    },
-    nonpositive(params) {
-        return this.check(_lte(BigInt(0), params));
-    },
-    nonnegative(params) {
-        return this.check(_gte(BigInt(0), params));
-    },
-    multipleOf(value, params) {
-        return this.check(_multipleOf(value, params));
-    },
-}));
-function bigint(params) {
-    return core._bigint(ZodBigInt, params);
-}
-const ZodBigIntFormat = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBigIntFormat", (inst, def) => {
-    core.$ZodBigIntFormat.init(inst, def);
-    ZodBigInt.init(inst, def);
-})));
-function int64(params) {
-    return core._int64(ZodBigIntFormat, params);
-}
-function uint64(params) {
-    return core._uint64(ZodBigIntFormat, params);
-}
-const ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSymbol", (inst, def) => {
-    core.$ZodSymbol.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.symbolProcessor(inst, ctx, json, params);
-})));
-function symbol(params) {
-    return core._symbol(ZodSymbol, params);
-}
-const ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodUndefined", (inst, def) => {
-    core.$ZodUndefined.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.undefinedProcessor(inst, ctx, json, params);
-})));
-function schemas_undefined(params) {
-    return core._undefined(ZodUndefined, params);
-}
-
-const ZodNull = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNull", (inst, def) => {
-    core_schemas/* $ZodNull */.x8.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* nullProcessor */.In(inst, ctx, json, params);
-});
-function schemas_null(params) {
-    return _null(ZodNull, params);
-}
-
-const ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodAny", (inst, def) => {
-    core.$ZodAny.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.anyProcessor(inst, ctx, json, params);
-})));
-function any() {
-    return core._any(ZodAny);
-}
-const ZodUnknown = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnknown", (inst, def) => {
-    core_schemas/* $ZodUnknown */.GP.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* unknownProcessor */.NV(inst, ctx, json, params);
-});
-function unknown() {
-    return _unknown(ZodUnknown);
-}
-const ZodNever = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNever", (inst, def) => {
-    core_schemas/* $ZodNever */.Um.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* neverProcessor */.RH(inst, ctx, json, params);
-});
-function never(params) {
-    return _never(ZodNever, params);
-}
-const ZodVoid = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodVoid", (inst, def) => {
-    core.$ZodVoid.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.voidProcessor(inst, ctx, json, params);
-})));
-function schemas_void(params) {
-    return core._void(ZodVoid, params);
-}
-
-const ZodDate = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDate", (inst, def) => {
-    core_schemas/* $ZodDate */.o5.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* dateProcessor */.Fl(inst, ctx, json, params);
-    inst.min = (value, params) => inst.check(_gte(value, params));
-    inst.max = (value, params) => inst.check(_lte(value, params));
-}, 
-/*@__PURE__*/ core_util/* derived */.un({
-    minDate: (inst) => {
-        const { minimum } = json_schema_processors/* aggregateChecks */.Fs(inst);
-        return minimum ? new Date(minimum) : null;
-    },
-    maxDate: (inst) => {
-        const { maximum } = json_schema_processors/* aggregateChecks */.Fs(inst);
-        return maximum ? new Date(maximum) : null;
-    },
-}, {}));
-function date(params) {
-    return _date(ZodDate, params);
-}
-const ZodArray = /*@__PURE__*/ core_core/* $constructor */.xI("ZodArray", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core_schemas/* $ZodArray */.$p.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* arrayProcessor */.cY(inst, ctx, json, params);
-    inst.element = def.element;
-}, {
-    min(n, params) {
-        return this.check(_minLength(n, params));
-    },
-    nonempty(params) {
-        return this.check(_minLength(1, params));
-    },
-    max(n, params) {
-        return this.check(_maxLength(n, params));
-    },
-    length(n, params) {
-        return this.check(_length(n, params));
-    },
-    unwrap() {
-        return this.element;
-    },
-});
-function array(element, params) {
-    return _array(ZodArray, element, params);
-}
-// .keyof
-function keyof(schema) {
-    const shape = schema._zod.def.shape;
-    return schemas_enum(Object.keys(shape));
-}
-const ZodObject = /*@__PURE__*/ core_core/* $constructor */.xI("ZodObject", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core_schemas/* $ZodObjectJIT */.w.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* objectProcessor */.Ec(inst, ctx, json, params);
-    core_util/* installLazyProp */.X(inst, "shape", (self) => self._zod.def.shape, false);
-}, {
-    keyof() {
-        return schemas_enum(Object.keys(this._zod.def.shape));
-    },
-    catchall(catchall) {
-        // `mergeDefs` rather than a spread: spreading reads `shape`, and resolving it can mint a whole fresh subtree
-        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: catchall }));
-    },
-    passthrough() {
-        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: unknown() }));
-    },
-    loose() {
-        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: unknown() }));
-    },
-    strict() {
-        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: never() }));
-    },
-    strip() {
-        return this.clone(core_util/* mergeDefs */.zM(this._zod.def, { catchall: undefined }));
-    },
-    extend(incoming) {
-        return core_util/* extend */.X$(this, incoming);
-    },
-    safeExtend(incoming) {
-        return core_util/* safeExtend */.W0(this, incoming);
-    },
-    merge(other) {
-        return core_util/* merge */.h1(this, other);
-    },
-    pick(mask) {
-        return core_util/* pick */.Up(this, mask);
-    },
-    omit(mask) {
-        return core_util/* omit */.cJ(this, mask);
-    },
-    partial(...args) {
-        return core_util/* partial */.OH(ZodOptional, this, args[0]);
-    },
-    exactPartial(...args) {
-        return core_util/* partial */.OH(ZodExactOptional, this, args[0], "exactPartial");
-    },
-    required(...args) {
-        return core_util/* required */.mw(ZodNonOptional, this, args[0]);
-    },
-});
-function object(shape, params) {
-    const def = {
-        type: "object",
-        shape: shape ?? {},
-        ...core_util/* normalizeParams */.A2(params),
-    };
-    return new ZodObject(def);
-}
-// strictObject
-function strictObject(shape, params) {
-    return new ZodObject({
-        type: "object",
-        shape,
-        catchall: never(),
-        ...util.normalizeParams(params),
-    });
-}
-// looseObject
-function looseObject(shape, params) {
-    return new ZodObject({
-        type: "object",
-        shape,
-        catchall: unknown(),
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-const ZodUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodUnion", (inst, def) => {
-    core_schemas/* $ZodUnion */.cu.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* unionProcessor */.iC(inst, ctx, json, params);
-    inst.options = def.options;
-});
-function union(options, params) {
-    return new ZodUnion({
-        type: "union",
-        options: options,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-const ZodXor = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodXor", (inst, def) => {
-    ZodUnion.init(inst, def);
-    core.$ZodXor.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.unionProcessor(inst, ctx, json, params);
-    inst.options = def.options;
-})));
-/** Creates an exclusive union (XOR) where exactly one option must match.
- * Unlike regular unions that succeed when any option matches, xor fails if
- * zero or more than one option matches the input. */
-function xor(options, params) {
-    return new ZodXor({
-        type: "union",
-        options: options,
-        inclusive: false,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodDiscriminatedUnion = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDiscriminatedUnion", (inst, def) => {
-    ZodUnion.init(inst, def);
-    core_schemas/* $ZodDiscriminatedUnion */.P0.init(inst, def);
-});
-function discriminatedUnion(discriminator, options, params) {
-    // const [options, params] = args;
-    return new ZodDiscriminatedUnion({
-        type: "union",
-        options: options,
-        discriminator,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-const ZodIntersection = /*@__PURE__*/ core_core/* $constructor */.xI("ZodIntersection", (inst, def) => {
-    core_schemas/* $ZodIntersection */.LJ.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* intersectionProcessor */.i_(inst, ctx, json, params);
-});
-function intersection(left, right) {
-    return new ZodIntersection({
-        type: "intersection",
-        left: left,
-        right: right,
-    });
-}
-const ZodTuple = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTuple", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core_schemas/* $ZodTuple */.G3.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* tupleProcessor */.CN(inst, ctx, json, params);
-}, {
-    rest(rest) {
-        return this.clone({
-            ...this._zod.def,
-            rest: rest,
-        });
-    },
-    partial() {
-        const def = this._zod.def;
-        // a refinement was authored against the full arity; partialing would run it on a shorter array
-        if (def.checks?.length)
-            throw new Error(".partial() cannot be used on tuple schemas containing refinements");
-        return this.clone({
-            ...def,
-            items: def.items.map((item) => new ZodOptional({ type: "optional", innerType: item })),
-        });
-    },
-});
-function tuple(items, _paramsOrRest, _params) {
-    const hasRest = _paramsOrRest instanceof core.$ZodType;
-    const params = hasRest ? _params : _paramsOrRest;
-    const rest = hasRest ? _paramsOrRest : null;
-    return new ZodTuple({
-        type: "tuple",
-        items: items,
-        rest,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodRecord = /*@__PURE__*/ core_core/* $constructor */.xI("ZodRecord", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core_schemas/* $ZodRecord */.h.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* recordProcessor */.GC(inst, ctx, json, params);
-    inst.keyType = def.keyType;
-    inst.valueType = def.valueType;
-});
-function record(keyType, valueType, params) {
-    // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
-    if (!valueType || !valueType._zod) {
-        return new ZodRecord({
-            type: "record",
-            keyType: string(),
-            valueType: keyType,
-            ...core_util/* normalizeParams */.A2(valueType),
-        });
-    }
-    return new ZodRecord({
-        type: "record",
-        keyType,
-        valueType: valueType,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-// type alksjf = core.output<core.$ZodRecordKey>;
-function partialRecord(keyType, valueType, params) {
-    return new ZodRecord({
-        type: "record",
-        keyType,
-        valueType: valueType,
-        ...util.normalizeParams(params),
-        partial: true,
-    });
-}
-function looseRecord(keyType, valueType, params) {
-    return new ZodRecord({
-        type: "record",
-        keyType,
-        valueType: valueType,
-        mode: "loose",
-        ...util.normalizeParams(params),
-    });
-}
-const ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodMap", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core.$ZodMap.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.mapProcessor(inst, ctx, json, params);
-    inst.keyType = def.keyType;
-    inst.valueType = def.valueType;
-    inst.min = (...args) => inst.check(core._minSize(...args));
-    inst.nonempty = (params) => inst.check(core._minSize(1, params));
-    inst.max = (...args) => inst.check(core._maxSize(...args));
-    inst.size = (...args) => inst.check(core._size(...args));
-})));
-function map(keyType, valueType, params) {
-    return new ZodMap({
-        type: "map",
-        keyType: keyType,
-        valueType: valueType,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodSet = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSet", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core.$ZodSet.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.setProcessor(inst, ctx, json, params);
-    inst.min = (...args) => inst.check(core._minSize(...args));
-    inst.nonempty = (params) => inst.check(core._minSize(1, params));
-    inst.max = (...args) => inst.check(core._maxSize(...args));
-    inst.size = (...args) => inst.check(core._size(...args));
-})));
-function set(valueType, params) {
-    return new ZodSet({
-        type: "set",
-        valueType: valueType,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodEnum = /*@__PURE__*/ core_core/* $constructor */.xI("ZodEnum", (inst, def) => {
-    core_schemas/* $ZodEnum */.VO.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* enumProcessor */.C0(inst, ctx, json, params);
-    inst.enum = def.entries;
-    // reuse the parsed value set so a numeric TS enum's reverse-mapping keys stay out
-    inst.options = [...inst._zod.values];
-    const keys = new Set(Object.keys(def.entries));
-    inst.extract = (values, params) => {
-        const newEntries = {};
-        for (const value of values) {
-            if (keys.has(value)) {
-                newEntries[value] = def.entries[value];
-            }
-            else
-                throw new Error(`Key ${value} not found in enum`);
-        }
-        return new ZodEnum({
-            ...def,
-            checks: [],
-            ...core_util/* normalizeParams */.A2(params),
-            entries: newEntries,
-        });
-    };
-    inst.exclude = (values, params) => {
-        const newEntries = { ...def.entries };
-        for (const value of values) {
-            if (keys.has(value)) {
-                delete newEntries[value];
-            }
-            else
-                throw new Error(`Key ${value} not found in enum`);
-        }
-        return new ZodEnum({
-            ...def,
-            checks: [],
-            ...core_util/* normalizeParams */.A2(params),
-            entries: newEntries,
-        });
-    };
-});
-function schemas_enum(values, params) {
-    const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
-    return new ZodEnum({
-        type: "enum",
-        entries,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-
-/** @deprecated This API has been merged into `z.enum()`. Use `z.enum()` instead.
- *
- * ```ts
- * enum Colors { red, green, blue }
- * z.enum(Colors);
- * ```
- */
-function nativeEnum(entries, params) {
-    return new ZodEnum({
-        type: "enum",
-        entries,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodLiteral = /*@__PURE__*/ core_core/* $constructor */.xI("ZodLiteral", (inst, def) => {
-    core_schemas/* $ZodLiteral */.nu.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* literalProcessor */.Yv(inst, ctx, json, params);
-    inst.values = new Set(def.values);
-    Object.defineProperty(inst, "value", {
-        get() {
-            if (def.values.length > 1) {
-                throw new Error("This schema contains multiple valid literal values. Use `.values` instead.");
-            }
-            return def.values[0];
-        },
-    });
-});
-function literal(value, params) {
-    return new ZodLiteral({
-        type: "literal",
-        values: Array.isArray(value) ? value : [value],
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
-    core.$ZodFile.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.fileProcessor(inst, ctx, json, params);
-    inst.min = (size, params) => inst.check(core._minSize(size, params));
-    inst.max = (size, params) => inst.check(core._maxSize(size, params));
-    inst.mime = (types, params) => inst.check(core._mime(Array.isArray(types) ? types : [types], params));
-})));
-function file(params) {
-    return core._file(ZodFile, params);
-}
-const ZodTransform = /*@__PURE__*/ core_core/* $constructor */.xI("ZodTransform", (inst, def) => {
-    _ensureDefaultMemoizer();
-    core_schemas/* $ZodTransform */.Wc.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* transformProcessor */.xi(inst, ctx, json, params);
-    inst._zod.parse = (payload, _ctx) => {
-        if (_ctx.direction === "backward") {
-            throw new core_core/* $ZodEncodeError */.cV(inst.constructor.name);
-        }
-        payload.addIssue = (issue) => {
-            if (typeof issue === "string") {
-                payload.issues.push(core_util/* issue */.sn(issue, payload.value, def));
-            }
-            else {
-                // for Zod 3 backwards compatibility
-                const _issue = issue;
-                if (_issue.fatal)
-                    _issue.continue = false;
-                _issue.code ?? (_issue.code = "custom");
-                if (!("input" in _issue))
-                    _issue.input = payload.value;
-                _issue.inst ?? (_issue.inst = inst);
-                // _issue.continue ??= true;
-                payload.issues.push(core_util/* issue */.sn(_issue));
-            }
-        };
-        const output = def.transform(payload.value, payload);
-        if (output instanceof Promise) {
-            return output.then((output) => {
-                payload.value = output;
-                return payload;
-            });
-        }
-        payload.value = output;
-        return payload;
-    };
-});
-function transform(fn) {
-    return new ZodTransform({
-        type: "transform",
-        transform: fn,
-    });
-}
-const ZodOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodOptional", (inst, def) => {
-    core_schemas/* $ZodOptional */.ig.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* optionalProcessor */.$k(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function optional(innerType) {
-    return new ZodOptional({
-        type: "optional",
-        innerType: innerType,
-    });
-}
-const ZodExactOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodExactOptional", (inst, def) => {
-    core_schemas/* $ZodExactOptional */.RL.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* optionalProcessor */.$k(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function exactOptional(innerType) {
-    return new ZodExactOptional({
-        type: "optional",
-        innerType: innerType,
-    });
-}
-const ZodNullable = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNullable", (inst, def) => {
-    core_schemas/* $ZodNullable */.qc.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* nullableProcessor */.yq(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function nullable(innerType) {
-    return new ZodNullable({
-        type: "nullable",
-        innerType: innerType,
-    });
-}
-// nullish
-function nullish(innerType) {
-    return optional(nullable(innerType));
-}
-const ZodDefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodDefault", (inst, def) => {
-    core_schemas/* $ZodDefault */.rv.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* defaultProcessor */.mh(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-    inst.removeDefault = inst.unwrap;
-});
-function schemas_default(innerType, defaultValue) {
-    return new ZodDefault({
-        type: "default",
-        innerType: innerType,
-        get defaultValue() {
-            return typeof defaultValue === "function" ? defaultValue() : core_util/* shallowClone */.yG(defaultValue);
-        },
-    });
-}
-const ZodPrefault = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPrefault", (inst, def) => {
-    core_schemas/* $ZodPrefault */.VF.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* prefaultProcessor */.A(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function prefault(innerType, defaultValue) {
-    return new ZodPrefault({
-        type: "prefault",
-        innerType: innerType,
-        get defaultValue() {
-            return typeof defaultValue === "function" ? defaultValue() : core_util/* shallowClone */.yG(defaultValue);
-        },
-    });
-}
-const ZodNonOptional = /*@__PURE__*/ core_core/* $constructor */.xI("ZodNonOptional", (inst, def) => {
-    core_schemas/* $ZodNonOptional */.N$.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* nonoptionalProcessor */.cR(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function nonoptional(innerType, params) {
-    return new ZodNonOptional({
-        type: "nonoptional",
-        innerType: innerType,
-        ...core_util/* normalizeParams */.A2(params),
-    });
-}
-const ZodSuccess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodSuccess", (inst, def) => {
-    core.$ZodSuccess.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.successProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-})));
-function success(innerType) {
-    return new ZodSuccess({
-        type: "success",
-        innerType: innerType,
-    });
-}
-const ZodCatch = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCatch", (inst, def) => {
-    core_schemas/* $ZodCatch */.t$.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* catchProcessor */.Q9(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-    inst.removeCatch = inst.unwrap;
-});
-function schemas_catch(innerType, catchValue) {
-    return new ZodCatch({
-        type: "catch",
-        innerType: innerType,
-        catchValue: (typeof catchValue === "function" ? catchValue : core_util/* constantCatch */.SS(catchValue)),
-    });
-}
-
-const ZodNaN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNaN", (inst, def) => {
-    core.$ZodNaN.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.nanProcessor(inst, ctx, json, params);
-})));
-function nan(params) {
-    return core._nan(ZodNaN, params);
-}
-const ZodPipe = /*@__PURE__*/ core_core/* $constructor */.xI("ZodPipe", (inst, def) => {
-    core_schemas/* $ZodPipe */._m.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* pipeProcessor */.fs(inst, ctx, json, params);
-    inst.in = def.in;
-    inst.out = def.out;
-});
-function pipe(in_, out) {
-    return new ZodPipe({
-        type: "pipe",
-        in: in_,
-        out: out,
-        // ...util.normalizeParams(params),
-    });
-}
-const ZodCodec = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodCodec", (inst, def) => {
-    ZodPipe.init(inst, def);
-    core.$ZodCodec.init(inst, def);
-})));
-function codec(in_, out, params) {
-    return new ZodCodec({
-        type: "pipe",
-        in: in_,
-        out: out,
-        transform: params.decode,
-        reverseTransform: params.encode,
-    });
-}
-function invertCodec(codec) {
-    const def = codec._zod.def;
-    return new ZodCodec({
-        type: "pipe",
-        in: def.out,
-        out: def.in,
-        transform: def.reverseTransform,
-        reverseTransform: def.transform,
-    });
-}
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
-    ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
-const ZodReadonly = /*@__PURE__*/ core_core/* $constructor */.xI("ZodReadonly", (inst, def) => {
-    core_schemas/* $ZodReadonly */.Sb.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* readonlyProcessor */.$X(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-});
-function readonly(innerType) {
-    return new ZodReadonly({
-        type: "readonly",
-        innerType: innerType,
-    });
-}
-const ZodTemplateLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodTemplateLiteral", (inst, def) => {
-    core.$ZodTemplateLiteral.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.templateLiteralProcessor(inst, ctx, json, params);
-})));
-function templateLiteral(parts, params) {
-    return new ZodTemplateLiteral({
-        type: "template_literal",
-        parts,
-        ...util.normalizeParams(params),
-    });
-}
-const ZodLazy = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLazy", (inst, def) => {
-    core.$ZodLazy.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.lazyProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.getter();
-})));
-function lazy(getter) {
-    return new ZodLazy({
-        type: "lazy",
-        getter: getter,
-    });
-}
-const ZodPromise = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPromise", (inst, def) => {
-    core.$ZodPromise.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.promiseProcessor(inst, ctx, json, params);
-    inst.unwrap = () => inst._zod.def.innerType;
-})));
-function promise(innerType) {
-    return new ZodPromise({
-        type: "promise",
-        innerType: innerType,
-    });
-}
-const ZodFunction = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFunction", (inst, def) => {
-    core.$ZodFunction.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.functionProcessor(inst, ctx, json, params);
-})));
-function _function(params) {
-    return new ZodFunction({
-        type: "function",
-        input: Array.isArray(params?.input) ? tuple(params?.input) : (params?.input ?? array(unknown())),
-        output: params?.output ?? unknown(),
-    });
-}
-
-const ZodCustom = /*@__PURE__*/ core_core/* $constructor */.xI("ZodCustom", (inst, def) => {
-    core_schemas/* $ZodCustom */.b0.init(inst, def);
-    ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => json_schema_processors/* customProcessor */.A6(inst, ctx, json, params);
-});
-// custom checks
-function check(fn) {
-    const ch = new core.$ZodCheck({
-        check: "custom",
-        // ...util.normalizeParams(params),
-    });
-    ch._zod.check = fn;
-    return ch;
-}
-function custom(fn, _params) {
-    return core._custom(ZodCustom, fn ?? (() => true), _params);
-}
-function refine(fn, _params = {}) {
-    return _refine(ZodCustom, fn, _params);
-}
-// superRefine
-function superRefine(fn, params) {
-    return _superRefine(fn, params);
-}
-// Re-export describe and meta from core
-const schemas_describe = describe;
-const schemas_meta = meta;
-const ZodInstanceOf = /*@__PURE__*/ core_core/* $constructor */.xI("ZodInstanceOf", (inst, def) => {
-    ZodCustom.init(inst, def);
-}, {
-    properties(shape, params) {
-        // asserts in place, so the narrowed output type is truthful without a wrapper
-        return this.check(_properties(shape, params));
-    },
-});
-function _instanceof(cls, params = {}) {
-    const inst = new ZodInstanceOf({
-        type: "custom",
-        check: "custom",
-        fn: (data) => data instanceof cls,
-        abort: true,
-        ...util.normalizeParams(params),
-    });
-    inst._zod.bag.Class = cls;
-    // Override check to emit invalid_type instead of custom
-    inst._zod.check = (payload) => {
-        if (!(payload.value instanceof cls)) {
-            payload.issues.push({
-                code: "invalid_type",
-                expected: cls.name,
-                input: payload.value,
-                inst,
-                path: [...(inst._zod.def.path ?? [])],
-            });
-        }
-    };
-    return inst;
-}
-
-// stringbool
-const stringbool = (...args) => core._stringbool({
-    Codec: ZodCodec,
-    Boolean: ZodBoolean,
-    String: ZodString,
-}, ...args);
-function json(params) {
-    const jsonSchema = lazy(() => {
-        return union([string(params), number(), schemas_boolean(), schemas_null(), array(jsonSchema), record(string(), jsonSchema)]);
-    });
-    return jsonSchema;
-}
-// preprocess
-function preprocess(fn, schema) {
-    return new ZodPreprocess({
-        type: "pipe",
-        in: transform(fn),
-        out: schema,
-    });
 }
 
 
@@ -65781,6 +66663,289 @@ function config(newConfig) {
     if (newConfig)
         Object.assign(globalConfig, newConfig);
     return globalConfig;
+}
+
+
+/***/ }),
+
+/***/ 37428:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   JM: () => (/* binding */ flattenError),
+/* harmony export */   Kd: () => (/* binding */ $ZodRealError),
+/* harmony export */   Wk: () => (/* binding */ formatError),
+/* harmony export */   a$: () => (/* binding */ $ZodError)
+/* harmony export */ });
+/* unused harmony exports treeifyError, toDotPath, prettifyError */
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(88532);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54723);
+
+
+/* Computing the message eagerly is expensive (pretty-printed JSON of all
+ * issues), so defer it until first read. The accessor functions and
+ * descriptors are shared across instances to keep error construction
+ * cheap; the computed message is cached on the internals object. The
+ * setter preserves plain assignment semantics for consumers that
+ * overwrite `message`. */
+function _getMessage() {
+    const internals = this._zod;
+    internals.message ?? (internals.message = JSON.stringify(internals.def, _util_js__WEBPACK_IMPORTED_MODULE_0__/* .jsonStringifyReplacer */ .k8, 2));
+    return internals.message;
+}
+function _setMessage(value) {
+    this._zod.message = value;
+}
+const _messageDesc = {
+    get: _getMessage,
+    set: _setMessage,
+    enumerable: true,
+    configurable: true,
+};
+const _issuesDesc = { value: undefined, enumerable: false };
+/* Prototypes that already carry the lazy `toString`. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+const initializer = (inst, def) => {
+    inst.name = "$ZodError";
+    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
+    _issuesDesc.value = def;
+    Object.defineProperty(inst, "issues", _issuesDesc);
+    // Clear the shared slot; a retained `value` pins the last error's issues.
+    _issuesDesc.value = undefined;
+    Object.defineProperty(inst, "message", _messageDesc);
+    /* `toString` lives as a non-enumerable lazy getter on the shared
+     * prototype; on first access it caches a per-instance closure so
+     * detached usage still works. */
+    const proto = Object.getPrototypeOf(inst);
+    if (!_installedToString.has(proto)) {
+        _installedToString.add(proto);
+        Object.defineProperty(proto, "toString", {
+            configurable: true,
+            enumerable: false,
+            get() {
+                const value = () => this.message;
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+                return value;
+            },
+            set(value) {
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+            },
+        });
+    }
+};
+const $ZodError = (0,_core_js__WEBPACK_IMPORTED_MODULE_1__/* .$constructor */ .xI)("$ZodError", initializer);
+const $ZodRealError = (0,_core_js__WEBPACK_IMPORTED_MODULE_1__/* .$constructor */ .xI)("$ZodError", initializer, undefined, {
+    Parent: Error,
+});
+/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
+ * ("toString", "constructor") would otherwise read through to the prototype, and assigning
+ * "__proto__" would hit the setter instead of creating a key. */
+function node(obj, key, make) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+        if (key === "__proto__") {
+            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            obj[key] = make();
+        }
+    }
+    return obj[key];
+}
+function flattenError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = {};
+    const formErrors = [];
+    for (const sub of error.issues) {
+        if (sub.path.length > 0) {
+            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
+        }
+        else {
+            formErrors.push(mapper(sub));
+        }
+    }
+    return { formErrors, fieldErrors };
+}
+function formatError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = { _errors: [] };
+    const processError = (error, path = []) => {
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    fieldErrors._errors.push(mapper(issue));
+                }
+                else {
+                    let curr = fieldErrors;
+                    let i = 0;
+                    while (i < fullpath.length) {
+                        const el = fullpath[i];
+                        const terminal = i === fullpath.length - 1;
+                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
+                        if (el === "_errors") {
+                            if (terminal)
+                                curr._errors.push(mapper(issue));
+                            i++;
+                            continue;
+                        }
+                        // A path element may collide with an inherited property name such as
+                        // "__proto__" or "constructor". Truthiness checks read the prototype
+                        // (so no node is created, then ._errors.push throws), and bracket
+                        // assignment of "__proto__" hits the setter instead of creating an
+                        // own key. Guard the read with hasOwnProperty and create the node
+                        // with defineProperty so any path element becomes a real own key.
+                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
+                            Object.defineProperty(curr, el, {
+                                value: { _errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        const node = curr[el];
+                        if (terminal) {
+                            node._errors.push(mapper(issue));
+                        }
+                        curr = node;
+                        i++;
+                    }
+                }
+            }
+        }
+    };
+    processError(error);
+    return fieldErrors;
+}
+function treeifyError(error, mapper = (issue) => issue.message) {
+    const result = { errors: [] };
+    const processError = (error, path = []) => {
+        var _a;
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                // regular union error
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    result.errors.push(mapper(issue));
+                    continue;
+                }
+                let curr = result;
+                let i = 0;
+                while (i < fullpath.length) {
+                    const el = fullpath[i];
+                    const terminal = i === fullpath.length - 1;
+                    if (typeof el === "string") {
+                        curr.properties ?? (curr.properties = {});
+                        // el may collide with an inherited property name ("__proto__",
+                        // "constructor", ...); ??= reads the prototype so the node is never
+                        // created and curr.errors.push throws. Guard with hasOwnProperty and
+                        // create the node with defineProperty so "__proto__" becomes a real
+                        // own key rather than invoking the prototype setter.
+                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
+                            Object.defineProperty(curr.properties, el, {
+                                value: { errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        curr = curr.properties[el];
+                    }
+                    else {
+                        curr.items ?? (curr.items = []);
+                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
+                        curr = curr.items[el];
+                    }
+                    if (terminal) {
+                        curr.errors.push(mapper(issue));
+                    }
+                    i++;
+                }
+            }
+        }
+    };
+    processError(error);
+    return result;
+}
+/** Format a ZodError as a human-readable string in the following form.
+ *
+ * From
+ *
+ * ```ts
+ * ZodError {
+ *   issues: [
+ *     {
+ *       expected: 'string',
+ *       code: 'invalid_type',
+ *       path: [ 'username' ],
+ *       message: 'Invalid input: expected string'
+ *     },
+ *     {
+ *       expected: 'number',
+ *       code: 'invalid_type',
+ *       path: [ 'favoriteNumbers', 1 ],
+ *       message: 'Invalid input: expected number'
+ *     }
+ *   ];
+ * }
+ * ```
+ *
+ * to
+ *
+ * ```
+ * username
+ *   ✖ Expected number, received string at "username
+ * favoriteNumbers[0]
+ *   ✖ Invalid input: expected number
+ * ```
+ */
+function toDotPath(_path) {
+    const segs = [];
+    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
+    for (const seg of path) {
+        if (typeof seg === "number")
+            segs.push(`[${seg}]`);
+        else if (typeof seg === "symbol")
+            segs.push(`[${JSON.stringify(String(seg))}]`);
+        else if (/[^\w$]/.test(seg))
+            segs.push(`[${JSON.stringify(seg)}]`);
+        else {
+            if (segs.length)
+                segs.push(".");
+            segs.push(seg);
+        }
+    }
+    return segs.join("");
+}
+function prettifyError(error) {
+    const lines = [];
+    // sort by path length
+    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+    // Process each issue
+    for (const issue of issues) {
+        lines.push(`✖ ${issue.message}`);
+        if (issue.path?.length)
+            lines.push(`  → at ${toDotPath(issue.path)}`);
+    }
+    // Convert Map to formatted string
+    return lines.join("\n");
 }
 
 
@@ -66671,6 +67836,209 @@ function toJSONSchema(input, params) {
 
 /***/ }),
 
+/***/ 4196:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F0: () => (/* binding */ validateAsync),
+/* harmony export */   GW: () => (/* binding */ _encodeAsync),
+/* harmony export */   Mv: () => (/* binding */ _encode),
+/* harmony export */   Od: () => (/* binding */ _safeParse),
+/* harmony export */   R3: () => (/* binding */ _safeDecodeAsync),
+/* harmony export */   Rb: () => (/* binding */ _parseAsync),
+/* harmony export */   Tj: () => (/* binding */ _parse),
+/* harmony export */   VS: () => (/* binding */ _safeDecode),
+/* harmony export */   e2: () => (/* binding */ _decode),
+/* harmony export */   or: () => (/* binding */ _decodeAsync),
+/* harmony export */   rh: () => (/* binding */ _safeEncode),
+/* harmony export */   tf: () => (/* binding */ validate),
+/* harmony export */   v_: () => (/* binding */ _safeEncodeAsync),
+/* harmony export */   wG: () => (/* binding */ _safeParseAsync),
+/* harmony export */   xL: () => (/* binding */ safeParse)
+/* harmony export */ });
+/* unused harmony exports parse, parseAsync, safeParseAsync, encode, decode, encodeAsync, decodeAsync, safeEncode, safeDecode, safeEncodeAsync, safeDecodeAsync */
+/* harmony import */ var _core_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88532);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(37428);
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(54723);
+
+
+
+// Always both keys, so the `_params` read site in `_parse` sees one object shape rather than two.
+function finalizeParams(callee, params) {
+    return { callee: params?.callee ?? callee, Err: params?.Err };
+}
+const _parse = (_Err) => {
+    const fn = (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+        const result = schema._zod.run({ value, issues: [] }, ctx);
+        if (result instanceof Promise) {
+            throw new _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$ZodAsyncError */ .GT();
+        }
+        if (result.issues.length) {
+            const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => _util_js__WEBPACK_IMPORTED_MODULE_1__/* .finalizeIssue */ .iR(iss, ctx, _core_js__WEBPACK_IMPORTED_MODULE_0__/* .config */ .$W())));
+            _util_js__WEBPACK_IMPORTED_MODULE_1__/* .captureStackTrace */ .gx(e, _params?.callee ?? fn);
+            throw e;
+        }
+        return result.value;
+    };
+    return fn;
+};
+const parse = /* @__PURE__*/ _parse(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _parseAsync = (_Err) => {
+    const fn = async (schema, value, _ctx, params) => {
+        const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+        let result = schema._zod.run({ value, issues: [] }, ctx);
+        if (result instanceof Promise)
+            result = await result;
+        if (result.issues.length) {
+            const e = new (params?.Err ?? _Err)(result.issues.map((iss) => _util_js__WEBPACK_IMPORTED_MODULE_1__/* .finalizeIssue */ .iR(iss, ctx, _core_js__WEBPACK_IMPORTED_MODULE_0__/* .config */ .$W())));
+            _util_js__WEBPACK_IMPORTED_MODULE_1__/* .captureStackTrace */ .gx(e, params?.callee ?? fn);
+            throw e;
+        }
+        return result.value;
+    };
+    return fn;
+};
+const parseAsync = /* @__PURE__*/ _parseAsync(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _safeParse = (_Err) => (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+    const result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise) {
+        throw new _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$ZodAsyncError */ .GT();
+    }
+    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+const safeParse = /* @__PURE__*/ _safeParse(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+// the error is built on the first read of `error`: finalizing the issues and constructing the instance is most of a failing parse, and a caller that only branches on `success` never pays it. a getter in the literal keeps this small; the alternative, one shared accessor descriptor plus a hidden state slot, reads ~15% faster but costs ~75 B gzipped in every bundle
+function failure(Err, issues, ctx) {
+    let error;
+    return {
+        success: false,
+        get error() {
+            if (!error) {
+                error = new Err(issues.map((iss) => _util_js__WEBPACK_IMPORTED_MODULE_1__/* .finalizeIssue */ .iR(iss, ctx, _core_js__WEBPACK_IMPORTED_MODULE_0__/* .config */ .$W())));
+                // finalizeIssue drops `input`, so the built error holds nothing; keeping the raw issues past this point pins the parsed value for the life of the result
+                issues = undefined;
+                ctx = undefined;
+            }
+            return error;
+        },
+        set error(e) {
+            error = e;
+            // a replacement makes the getter's branch unreachable, so the captures have to go here too
+            issues = undefined;
+            ctx = undefined;
+        },
+    };
+}
+const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+        result = await result;
+    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+const safeParseAsync = /* @__PURE__*/ _safeParseAsync(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+// registry mirrors of the compiler's sentinels, so this module never imports the compiler
+const COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
+const COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
+// Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
+const validate = ((schema, value, _ctx) => {
+    const validator = schema._zod.bag.validator;
+    if (validator !== undefined) {
+        if (validator(value) !== COMPILE_INVALID)
+            return true;
+        // a definite sentinel means the runtime would reject, so skip the re-parse; a ctx can still change the answer
+        if (validator.definite === true && _ctx === undefined)
+            return false;
+    }
+    return validateFallback(schema, value, _ctx);
+});
+function validateFallback(schema, value, _ctx) {
+    const ctx = _ctx
+        ? { ..._ctx, async: false, abortEarly: true }
+        : { async: false, abortEarly: true };
+    const fallbackRun = schema._zod.bag.fallbackRun;
+    let result;
+    if (fallbackRun) {
+        // skip nested fast paths on the fallback, so user callbacks keep the at-most-twice bound
+        ctx[COMPILE_FALLBACK] = true;
+        result = fallbackRun({ value, issues: [] }, ctx);
+    }
+    else {
+        result = schema._zod.run({ value, issues: [] }, ctx);
+    }
+    if (result instanceof Promise) {
+        throw new _core_js__WEBPACK_IMPORTED_MODULE_0__/* .$ZodAsyncError */ .GT();
+    }
+    return result.issues.length === 0;
+}
+// no fast path: the compiler keeps async parses on the runtime, because a promise-returning callback that is not declared async compiles to a throw
+const validateAsync = async (schema, value, _ctx) => {
+    const ctx = _ctx
+        ? { ..._ctx, async: true, abortEarly: true }
+        : { async: true, abortEarly: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+        result = await result;
+    return result.issues.length === 0;
+};
+const _encode = (_Err) => {
+    const parse = _parse(_Err);
+    const fn = (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+        return parse(schema, value, ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const encode = /* @__PURE__*/ _encode(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _decode = (_Err) => {
+    const parse = _parse(_Err);
+    const fn = (schema, value, _ctx, _params) => {
+        return parse(schema, value, _ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const decode = /* @__PURE__*/ _decode(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _encodeAsync = (_Err) => {
+    const parseAsync = _parseAsync(_Err);
+    const fn = async (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+        return (await parseAsync(schema, value, ctx, finalizeParams(fn, _params)));
+    };
+    return fn;
+};
+const encodeAsync = /* @__PURE__*/ _encodeAsync(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _decodeAsync = (_Err) => {
+    const parseAsync = _parseAsync(_Err);
+    const fn = async (schema, value, _ctx, _params) => {
+        return await parseAsync(schema, value, _ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const decodeAsync = /* @__PURE__*/ _decodeAsync(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _safeEncode = (_Err) => (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+    return _safeParse(_Err)(schema, value, ctx);
+};
+const safeEncode = /* @__PURE__*/ _safeEncode(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _safeDecode = (_Err) => (schema, value, _ctx) => {
+    return _safeParse(_Err)(schema, value, _ctx);
+};
+const safeDecode = /* @__PURE__*/ _safeDecode(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+    return _safeParseAsync(_Err)(schema, value, ctx);
+};
+const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
+    return _safeParseAsync(_Err)(schema, value, _ctx);
+};
+const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync(_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .$ZodRealError */ .Kd);
+
+
+/***/ }),
+
 /***/ 23908:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -66977,6 +68345,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ig: () => (/* binding */ $ZodOptional),
   _m: () => (/* binding */ $ZodPipe),
   VF: () => (/* binding */ $ZodPrefault),
+  KX: () => (/* binding */ $ZodPreprocess),
   Sb: () => (/* binding */ $ZodReadonly),
   h: () => (/* binding */ $ZodRecord),
   $v: () => (/* binding */ $ZodString),
@@ -66995,7 +68364,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   YK: () => (/* binding */ standardProps)
 });
 
-// UNUSED EXPORTS: $ZodAny, $ZodBigIntFormat, $ZodCodec, $ZodCreditCard, $ZodCustomStringFormat, $ZodFile, $ZodFunction, $ZodIBAN, $ZodLazy, $ZodMAC, $ZodMap, $ZodNaN, $ZodObject, $ZodPreprocess, $ZodPromise, $ZodSet, $ZodSuccess, $ZodSymbol, $ZodTemplateLiteral, $ZodUndefined, $ZodVoid, $ZodXor, URL_BAD_FORMAT, URL_UNPARSEABLE, canParseURL, clone, getDiscriminatedOption, isValidBase64, isValidBase64URL, isValidCIDRv6, isValidCreditCard, isValidIBAN, isValidIPv6, isValidJWT, mergeValues, parseURLObject, stripTabAndNewline, urlHostnameOk, urlProtocolOk, validateURL
+// UNUSED EXPORTS: $ZodAny, $ZodBigIntFormat, $ZodCodec, $ZodCreditCard, $ZodCustomStringFormat, $ZodFile, $ZodFunction, $ZodIBAN, $ZodLazy, $ZodMAC, $ZodMap, $ZodNaN, $ZodObject, $ZodPromise, $ZodSet, $ZodSuccess, $ZodSymbol, $ZodTemplateLiteral, $ZodUndefined, $ZodVoid, $ZodXor, URL_BAD_FORMAT, URL_UNPARSEABLE, canParseURL, clone, getDiscriminatedOption, isValidBase64, isValidBase64URL, isValidCIDRv6, isValidCreditCard, isValidIBAN, isValidIPv6, isValidJWT, mergeValues, parseURLObject, stripTabAndNewline, urlHostnameOk, urlProtocolOk, validateURL
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/checks.js
 var core_checks = __nccwpck_require__(44890);
@@ -69433,9 +70802,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-})));
+});
 const $ZodReadonly = /*@__PURE__*/ core_core/* $constructor */.xI("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     core_util/* defineLazyInternal */.v5(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
