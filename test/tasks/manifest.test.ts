@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { taskFromSnapshot } from '../../src/orchestrator/index.js';
 import { inspectTask, loadTask, ManifestError } from '../../src/tasks/index.js';
 import { runCli } from '../helpers/cli.js';
 import { copySharedImages } from '../helpers/tasks.js';
@@ -198,5 +199,20 @@ describe('shared images', () => {
       );
       expect(problemsOf(dir)[0], name).toMatch(why);
     }
+  });
+});
+
+describe('shared images when re-grading', () => {
+  it('a run snapshot resolves its shared image from the task folder, or says which field is wrong', () => {
+    const runDir = path.join(root, 'run-snapshot');
+    mkdirSync(runDir);
+    cpSync(path.join(HELLO, 'task.yaml'), path.join(runDir, 'manifest.snapshot.yaml'));
+    expect(taskFromSnapshot(runDir, HELLO).paths.buildContext).toBe(path.resolve('images/ml-python'));
+    const stray = path.join(tempDir('fb-stray-'), 'hello_repo_fix');
+    cpSync(HELLO, stray, { recursive: true });
+    expect(() => taskFromSnapshot(runDir, stray)).toThrow(ManifestError);
+    expect(() => taskFromSnapshot(runDir, stray)).toThrow(
+      /manifest\.snapshot\.yaml: environment\.shared_image: no shared image "ml-python"/,
+    );
   });
 });
