@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashAgentFolder } from '../../src/agents/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
 import { BOT, startGithubApi } from './fakes/github-api.js';
@@ -38,6 +47,8 @@ interface Invocation {
   fork?: boolean;
   /** Jobs of one workflow run share it (shards and their merge). */
   runId?: string;
+  /** Changes the fresh checkout before the job runs (a pull request's version of a file). */
+  prepare?: (workspace: string) => void;
 }
 
 interface Outcome {
@@ -82,6 +93,7 @@ function parseOutputs(text: string): Record<string, string> {
 
 async function runAction(inv: Invocation): Promise<Outcome> {
   const ws = workspace();
+  inv.prepare?.(ws);
   const job = mkdtempSync(path.join(scratch, 'job-'));
   const runId = inv.runId ?? String(runCounter++);
   const repository = { full_name: REPO, default_branch: 'main' };
@@ -348,6 +360,40 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
     expect(comments[0]?.body).toContain('No baseline yet');
     const mergedArtifact = results.artifacts.find((x) => x.name === 'factory-bench-runs-action_pair-500-1');
     expect(mergedArtifact?.finalized).toBe(true);
+  });
+
+  it('a pull request that changes the agent folder is compared with the base branch, and the comment says so', async () => {
+    const agentMarker = '<!-- factory-bench:suite=action_agent -->';
+    // The repository's own agent: python-minimal, edited by the pull request.
+    const checkout = (edit: string) => (ws: string) => {
+      cpSync(path.join(ROOT, 'examples/agents/python-minimal'), path.join(ws, 'agents/mine'), {
+        recursive: true,
+      });
+      if (edit) appendFileSync(path.join(ws, 'agents/mine/agent.py'), edit);
+      writeFileSync(
+        path.join(ws, 'suites/agent.yaml'),
+        'id: action_agent\ntasks:\n  - ../tasks/hello_repo_fix\n',
+      );
+    };
+    const inputs = { suite: 'suites/agent.yaml', agent: 'agents/mine', model: 'oracle', 'api-key': API_KEY };
+    const base = await runAction({ event: 'push', inputs, prepare: checkout('') });
+    expect(base.code, base.stdout).toBe(0);
+    const baseHash = hashAgentFolder(path.join(base.workspace, 'agents/mine')).slice(0, 12);
+    expect(base.stdout).toContain(`and agent python-minimal (`);
+    const pr = await runAction({ event: 'pull_request', inputs, prepare: checkout('# tried something\n') });
+    expect(pr.code, pr.stdout).toBe(0);
+    const headHash = hashAgentFolder(path.join(pr.workspace, 'agents/mine')).slice(0, 12);
+    expect(headHash).not.toBe(baseHash);
+    const comment =
+      api.comments.find((c) => c.body.includes(agentMarker) && c.user.login === BOT)?.body ?? '';
+    expect(comment).toContain(`with \`oracle\`, agent \`python-minimal (${headHash})\``);
+    expect(comment).toContain(
+      `**🔁 Agent changed:** \`python-minimal (${baseHash})\` → \`python-minimal (${headHash})\``,
+    );
+    expect(comment).toContain(
+      `- 🔁 Agent changed: python-minimal (${baseHash}) → python-minimal (${headHash})`,
+    );
+    expect(pr.summary).toContain('Agent changed');
   });
 
   it('no secret value reaches an uploaded file, a comment, a summary or an output', () => {

@@ -120,4 +120,52 @@ describe.runIf(HAS_DOCKER)('budgets bind an agent folder', () => {
     expect(log.find((e) => e.type === 'agent_stop')).toMatchObject({ reason: 'budget_exceeded:wall_time' });
     expect(log.find((e) => e.type === 'grading_start')).toMatchObject({ killed_processes: 0 });
   }, 600_000);
+
+  it('an interrupt stops the agent and the run is recorded as interrupted, with nothing left behind', async () => {
+    const agent = loadAgent(agentFolder('napper', 'sleep 100000'));
+    const controller = new AbortController();
+    const { result, runDir } = await runTask({
+      task: TASK,
+      model: 'oracle',
+      agent,
+      runsRoot,
+      signal: controller.signal,
+      onPhase: (phase) => {
+        if (phase === 'agent') setTimeout(() => controller.abort(), 3000);
+      },
+    });
+    expect(result.status).toBe('interrupted');
+    expect(result.kill_reason).toBe('interrupted');
+    expect(result.timings.total_s).toBeLessThan(60);
+    expect(events(runDir).find((e) => e.type === 'agent_stop')).toMatchObject({ reason: 'interrupted' });
+    expect(leftoversFor(result.run_id)).toEqual([]);
+  }, 600_000);
+
+  it('an agent that ignores the gateway and tries the internet, the host or other ports gets nothing', async () => {
+    const rogue = `import socket, urllib.request
+tries = {"http://deb.debian.org/": None, "http://172.17.0.1/": None, "http://127.0.0.1:8080/": None}
+for url in tries:
+    try:
+        urllib.request.urlopen(url, timeout=5).read()
+        tries[url] = "REACHED"
+    except Exception as e:
+        tries[url] = type(e).__name__ + ": " + str(getattr(e, "code", "")) + str(getattr(e, "reason", e))
+for host, port in [("8.8.8.8", 53), ("1.1.1.1", 443), ("172.17.0.1", 2375), ("127.0.0.1", 22)]:
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+        tries[f"{host}:{port}"] = "REACHED"
+    except OSError as e:
+        tries[f"{host}:{port}"] = type(e).__name__
+for k, v in tries.items():
+    print(k, "->", v)
+`;
+    const agent = loadAgent(agentFolder('rogue', 'python3 /opt/agent/rogue.py', { 'rogue.py': rogue }));
+    const { result, runDir } = await runTask({ task: TASK, model: 'null', agent, runsRoot });
+    expect(result.stop_reason).toBe('exited');
+    const out = readFileSync(path.join(runDir, 'logs/agent.stdout.log'), 'utf8');
+    expect(out.trim().split('\n')).toHaveLength(7);
+    expect(out).not.toContain('REACHED');
+    // The one address that answers is the gateway, and without the run token it says no.
+    expect(out).toMatch(/http:\/\/127\.0\.0\.1:8080\/ -> HTTPError: 401/);
+  }, 600_000);
 });
