@@ -42547,6 +42547,12 @@ function listRuns(db, f = {}) {
         where.push('r.model = ?');
         params.push(f.model);
     }
+    if (f.agent === 'builtin')
+        where.push("(r.agent = 'builtin' OR r.agent IS NULL)");
+    else if (f.agent !== undefined) {
+        where.push("(r.agent_name = ? OR r.agent_hash LIKE ? ESCAPE '\\')");
+        params.push(f.agent, `${escapeLike(f.agent)}%`);
+    }
     if (f.suite !== undefined) {
         where.push("(s.suite_id = ? OR r.suite_run_id = ? OR r.suite_run_id LIKE ? ESCAPE '\\')");
         params.push(f.suite, f.suite, `${escapeLike(f.suite)}%`);

@@ -199,6 +199,8 @@ export interface RunFilter {
   task?: string | undefined;
   /** Model name (exact). */
   model?: string | undefined;
+  /** `builtin`, an agent folder's name, or a prefix of its content hash. */
+  agent?: string | undefined;
   /** A suite id, or a suite run id (or a prefix of one). */
   suite?: string | undefined;
   /** ISO time: runs started at or after it. */
@@ -217,6 +219,11 @@ export function listRuns(db: Database, f: RunFilter = {}): RunRecord[] {
   if (f.model !== undefined) {
     where.push('r.model = ?');
     params.push(f.model);
+  }
+  if (f.agent === 'builtin') where.push("(r.agent = 'builtin' OR r.agent IS NULL)");
+  else if (f.agent !== undefined) {
+    where.push("(r.agent_name = ? OR r.agent_hash LIKE ? ESCAPE '\\')");
+    params.push(f.agent, `${escapeLike(f.agent)}%`);
   }
   if (f.suite !== undefined) {
     where.push("(s.suite_id = ? OR r.suite_run_id = ? OR r.suite_run_id LIKE ? ESCAPE '\\')");

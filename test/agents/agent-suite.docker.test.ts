@@ -118,6 +118,21 @@ describe.runIf(HAS_DOCKER)('suite runs of two versions of an agent', () => {
       head: { name: 'python-minimal', hash: hashB },
       statement: `agent changed: python-minimal (${hashA.slice(0, 12)}) → python-minimal (${hashB.slice(0, 12)})`,
     });
+    // runs list filters by agent name or hash prefix, and shows the agent.
+    const byHash = JSON.parse(
+      (await runCli(['runs', 'list', '--agent', hashB.slice(0, 8), '--runs-dir', runs, '--json'])).stdout,
+    );
+    expect(byHash.map((r: { suite_run_id: string }) => r.suite_run_id)).toEqual([idB]);
+    const byName = JSON.parse(
+      (await runCli(['runs', 'list', '--agent', 'python-minimal', '--runs-dir', runs, '--json'])).stdout,
+    );
+    expect(byName.length).toBe(4);
+    expect((await runCli(['runs', 'list', '--agent', 'builtin', '--runs-dir', runs])).stderr).toContain(
+      'no runs match',
+    );
+    expect((await runCli(['runs', 'list', '--runs-dir', runs])).stdout).toContain(
+      `python-minimal (${hashA.slice(0, 12)})`,
+    );
     // The same agent on both sides: no agent change.
     const same = JSON.parse((await runCli(['compare', idA, idA, '--runs-dir', runs, '--json'])).stdout);
     expect(same.agent_change).toBeNull();

@@ -19,6 +19,7 @@ export function parseSince(value: string, now = new Date()): string {
 interface RunsListFlags {
   task?: string;
   model?: string;
+  agent?: string;
   suite?: string;
   since?: string;
   limit: number;
@@ -33,6 +34,10 @@ export function registerRunsCommands(program: Command): void {
     .description('List recorded runs, newest first')
     .option('--task <id>', 'only this task')
     .option('--model <name>', 'only this model')
+    .option(
+      '--agent <agent>',
+      'only runs of this agent: builtin, an agent folder name, or a prefix of its hash',
+    )
     .option('--suite <id>', 'only runs of this suite id, or of this suite run (id or prefix)')
     .option('--since <when>', 'only runs started since: 7d, 24h, 30m, or a date', (v: string) =>
       parseSince(v),
@@ -45,6 +50,7 @@ export function registerRunsCommands(program: Command): void {
         listRuns(db, {
           task: opts.task,
           model: opts.model,
+          agent: opts.agent,
           suite: opts.suite,
           since: opts.since,
           limit: opts.limit,
@@ -54,11 +60,24 @@ export function registerRunsCommands(program: Command): void {
       if (rows.length === 0) return info('no runs match');
       process.stdout.write(
         `${table(
-          ['RUN_ID', 'TASK', 'MODEL', 'STATUS', 'PASSED', 'SCORE', 'KILL_REASON', 'TOKENS', 'COST', 'TIME'],
+          [
+            'RUN_ID',
+            'TASK',
+            'MODEL',
+            'AGENT',
+            'STATUS',
+            'PASSED',
+            'SCORE',
+            'KILL_REASON',
+            'TOKENS',
+            'COST',
+            'TIME',
+          ],
           rows.map((r) => [
             r.run_id,
             r.task_id,
             r.model,
+            r.agent ?? 'builtin',
             r.status,
             r.passed ? 'yes' : 'no',
             r.score.toFixed(2),
