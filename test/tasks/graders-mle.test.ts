@@ -258,4 +258,27 @@ describe.runIf(HAS_DOCKER)('the mle_core graders cannot be gamed', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    'meter_readings_utc: reading local wall times as if they were UTC earns nothing',
+    async () => {
+      const r = await runScripted('meter_readings_utc', [
+        writeFile(
+          'energy.py',
+          [
+            'import pandas as pd',
+            'def hourly_consumption(readings_csv, sites_csv):',
+            '    r = pd.read_csv(readings_csv).drop_duplicates()',
+            '    r["t"] = pd.to_datetime(r.reading_time.str.replace("Z", "").str.replace("T", " "))',
+            '    r["e"] = r.groupby("site_id").counter_kwh.diff().shift(-1).clip(lower=0)',
+            '    r["hour_utc"] = r.t.dt.strftime("%Y-%m-%dT%H:00Z")',
+            '    out = r.dropna().groupby(["site_id", "hour_utc"]).e.sum().round(3).reset_index()',
+            '    return out.rename(columns={"e": "kwh"})',
+          ].join('\n'),
+        ),
+      ]);
+      expect(check(r, 'hourly_cells_right')).toMatchObject({ status: 'failed', score: 0 });
+    },
+    TIMEOUT,
+  );
 });
