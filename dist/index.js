@@ -38024,8 +38024,8 @@ var agents = __nccwpck_require__(90862);
 var models = __nccwpck_require__(99933);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 41 modules
-var suites = __nccwpck_require__(64089);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 40 modules
+var suites = __nccwpck_require__(34380);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
 var tasks = __nccwpck_require__(48475);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -39071,7 +39071,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   il: () => (/* reexport */ AGENT_MANIFEST),
   fX: () => (/* reexport */ AgentInstallError),
   Sf: () => (/* reexport */ BUILTIN_AGENT),
-  tp: () => (/* reexport */ ORACLE_SOLUTION_DIR),
   ev: () => (/* reexport */ agentInfo),
   wH: () => (/* reexport */ ensureHostInstall),
   eR: () => (/* reexport */ loadAgent),
@@ -39091,8 +39090,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var budgets = __nccwpck_require__(25875);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
-var sandbox = __nccwpck_require__(69420);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
+var sandbox = __nccwpck_require__(20030);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: ./build/src/agents/host-process.js
@@ -40165,8 +40164,7 @@ async function ensureHostInstall(agent, opts = {}) {
 
 
 
-/** Where the reference solution is mounted, read-only, for oracle runs only. */
-const ORACLE_SOLUTION_DIR = '/opt/factory-bench/solution';
+
 const DONE = 'Ran the reference solution.';
 /**
  * `oracle`: runs the task's reference solution through the agent's own tool
@@ -40179,7 +40177,8 @@ class OracleModel {
     free = true;
     async complete(req) {
         const alreadyRan = req.messages.some((m) => m.role === 'assistant');
-        const command = `bash ${ORACLE_SOLUTION_DIR}/solve.sh`;
+        // The reference solution is mounted there, read-only, for oracle runs only.
+        const command = `bash ${sandbox/* SANDBOX_PATHS */.Bj.solution}/solve.sh`;
         if (!req.tools) {
             const content = req.textProtocol === 'code_blocks'
                 ? alreadyRan
@@ -42730,7 +42729,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 69420:
+/***/ 20030:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42740,6 +42739,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   xL: () => (/* reexport */ CappedCollector),
   lp: () => (/* reexport */ GATEWAY_SOCKET_NAME),
   rV: () => (/* reexport */ OUTPUT_LIMITS),
+  Bj: () => (/* reexport */ SANDBOX_PATHS),
   ES: () => (/* reexport */ SandboxError),
   sO: () => (/* reexport */ capOutput),
   vN: () => (/* reexport */ chooseSandboxKind),
@@ -54407,7 +54407,28 @@ function createSandbox(spec, opts = {}) {
     }
 }
 //# sourceMappingURL=factory.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/layout.js
+/**
+ * Where the harness puts its own files inside a sandbox: outside the
+ * workspace, read-only, and never there while the agent could tamper with
+ * them unless said so. Task graders use these paths (docs/authoring-tasks.md),
+ * so they are part of the task contract.
+ */
+const HARNESS_ROOT = '/opt/factory-bench';
+const SANDBOX_PATHS = {
+    /** Grader fixtures and expected outputs, copied in once the agent has stopped (FB_GRADER_DIR). */
+    grader: `${HARNESS_ROOT}/grader`,
+    /**
+     * The reference solution: mounted for the oracle during its run, and for
+     * every run copied in for graders at the same path (FB_SOLUTION_DIR).
+     */
+    solution: `${HARNESS_ROOT}/solution`,
+    /** The workspace as it was seeded, mounted for git_diff. */
+    seed: `${HARNESS_ROOT}/seed`,
+};
+//# sourceMappingURL=layout.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
 
 
 
@@ -54429,7 +54450,7 @@ function createSandbox(spec, opts = {}) {
 
 /***/ }),
 
-/***/ 64089:
+/***/ 34380:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56316,8 +56337,8 @@ class tracker_CostTracker {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
-var src_sandbox = __nccwpck_require__(69420);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
+var src_sandbox = __nccwpck_require__(20030);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 // EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
@@ -56646,21 +56667,14 @@ function compareRows(expected, actual, opts) {
     return { equal: differences.length === 0, differences };
 }
 //# sourceMappingURL=sql.js.map
-;// CONCATENATED MODULE: ./build/src/judges/types.js
-/** Where grader fixtures are copied in the sandbox once the agent has stopped. */
-const GRADER_DIR = '/opt/factory-bench/grader';
-/** Where the reference solution is copied for graders (the oracle sees it at the same path during its run). */
-const GRADER_SOLUTION_DIR = '/opt/factory-bench/solution';
-//# sourceMappingURL=types.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/deterministic.js
-
 
 
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 function graderEnv(ctx) {
     return {
         FB_GRADER_DIR: ctx.graderDir,
-        FB_SOLUTION_DIR: ctx.solutionDir ?? GRADER_SOLUTION_DIR,
+        FB_SOLUTION_DIR: ctx.solutionDir ?? src_sandbox/* SANDBOX_PATHS */.Bj.solution,
         PYTHONDONTWRITEBYTECODE: '1',
     };
 }
@@ -57569,7 +57583,9 @@ function describeChanges(seedDir, finalDir) {
 
 
 
-
+const GRADER_DIR = src_sandbox/* SANDBOX_PATHS */.Bj.grader;
+/** The oracle's run has the solution mounted here already; every other run gets a copy at the same path. */
+const SOLUTION_DIR = src_sandbox/* SANDBOX_PATHS */.Bj.solution;
 /**
  * Kills every process in the agent's container except PID 1, the container's
  * main process, this script's own ancestors (the shell running it) and their
@@ -57671,9 +57687,9 @@ async function prepareGrading(sandbox, task, opts) {
         if (!inFixtures && (0,external_node_fs_.existsSync)(host))
             copies.push([host, `${GRADER_DIR}/${external_node_path_.relative(task.dir, host)}`]);
     }
-    const solutionMounted = await sandbox.exec({ cmd: `test -e ${GRADER_SOLUTION_DIR}`, timeoutMs: 30_000 });
+    const solutionMounted = await sandbox.exec({ cmd: `test -e ${SOLUTION_DIR}`, timeoutMs: 30_000 });
     if (solutionMounted.exitCode !== 0 && (0,external_node_fs_.existsSync)(task.paths.solution))
-        copies.push([task.paths.solution, GRADER_SOLUTION_DIR]);
+        copies.push([task.paths.solution, SOLUTION_DIR]);
     const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => external_node_path_.posix.dirname(to))]);
     await asRoot(`mkdir -p ${[...parents].map(src_sandbox/* shellQuote */.ZL).join(' ')}`);
     for (const [from, to] of copies) {
@@ -57684,11 +57700,11 @@ async function prepareGrading(sandbox, task, opts) {
         else
             await sandbox.copyIn(from, to);
     }
-    const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === GRADER_SOLUTION_DIR)];
+    const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
     await asRoot(`chmod -R a-w,a+rX ${targets.map(src_sandbox/* shellQuote */.ZL).join(' ')}`);
     return {
         graderDir: GRADER_DIR,
-        solutionDir: GRADER_SOLUTION_DIR,
+        solutionDir: SOLUTION_DIR,
         killedProcesses: killed,
         leftProcesses: left,
     };
@@ -57727,7 +57743,6 @@ function judgeForRun(opts) {
 }
 //# sourceMappingURL=prepare.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/index.js
-
 
 
 
@@ -57939,9 +57954,9 @@ async function run_task_runTask(opts) {
             logDir: dir.logsDir,
             readOnlyMounts: {
                 // The reference solution is visible only to the oracle.
-                ...(modelName === 'oracle' ? { [task.paths.solution]: agents/* ORACLE_SOLUTION_DIR */.tp } : {}),
+                ...(modelName === 'oracle' ? { [task.paths.solution]: src_sandbox/* SANDBOX_PATHS */.Bj.solution } : {}),
                 // git_diff compares the agent's workspace with the pristine seed.
-                ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: tools/* SEED_DIR */.K_ } : {}),
+                ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: src_sandbox/* SANDBOX_PATHS */.Bj.seed } : {}),
             },
         });
     }
@@ -58160,41 +58175,8 @@ function run_task_round(n) {
 
 
 
-
 /** Run statuses whose agent finished and whose workspace_final is worth grading again. */
 const REGRADABLE_STATUSES = new Set(['completed', 'grader_error']);
-/**
- * The task as the run saw it: checks and environment from the run's
- * manifest.snapshot.yaml, files (fixtures, rubrics, expected outputs, build
- * context) from the task folder.
- */
-function taskFromSnapshot(runDir, taskDir) {
-    const snapshotPath = path.join(runDir, 'manifest.snapshot.yaml');
-    const manifest = readYamlManifest(snapshotPath, taskManifestSchema);
-    const dir = path.resolve(taskDir);
-    const at = (rel) => (rel ? path.resolve(dir, rel) : null);
-    return {
-        dir,
-        manifestPath: snapshotPath,
-        manifest,
-        paths: {
-            workspace: path.join(dir, 'workspace'),
-            solution: path.resolve(dir, manifest.solution),
-            buildContext: at(manifest.environment.dockerfile) ??
-                sharedContext(snapshotPath, dir, manifest.environment.shared_image),
-            fixtures: at(manifest.grader.fixtures),
-        },
-    };
-}
-/** A shared image is looked up from the task folder, as `loadTask` does. */
-function sharedContext(file, taskDir, name) {
-    if (!name)
-        return null;
-    const found = resolveSharedImage(taskDir, name);
-    if (!found.ok)
-        throw new ManifestError([{ file, field: 'environment.shared_image', message: found.message }]);
-    return found.context;
-}
 /**
  * Grades a finished run again in a fresh sandbox on a scratch copy of its
  * workspace_final/ (which stays as the agent left it), then rewrites
@@ -58657,7 +58639,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   b2: () => (/* reexport */ readYamlManifest)
 });
 
-// UNUSED EXPORTS: SHARED_IMAGES_DIR, agentSchema, budgetSchema, checkSchema, discoverTaskDirs, environmentSchema, formatProblem, graderSchema, healthcheckSchema, inspectTask, resolveSharedImage, resourcesSchema, serviceSchema, sharedImagePattern, taskManifestSchema, toolNameSchema, toolsSchema
+// UNUSED EXPORTS: SHARED_IMAGES_DIR, agentSchema, budgetSchema, checkSchema, discoverTaskDirs, environmentSchema, formatProblem, graderSchema, healthcheckSchema, inspectTask, resolveSharedImage, resourcesSchema, serviceSchema, sharedImagePattern, taskFromSnapshot, taskManifestSchema, toolNameSchema, toolsSchema
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -58882,7 +58864,7 @@ const graderSchema = schemas/* object */.Ikc({
     .refine((g) => new Set(g.checks.map((c) => c.name)).size === g.checks.length, {
     message: 'check names must be unique',
 });
-const taskManifestSchema = schemas/* object */.Ikc({
+const schema_taskManifestSchema = schemas/* object */.Ikc({
     id: schemas/* string */.YjP().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
     title: schemas/* string */.YjP().min(1),
     difficulty: schemas/* enum */.k5n(['smoke', 'easy', 'medium', 'hard']),
@@ -59054,33 +59036,61 @@ function inspectTask(dirOrFile) {
     const dir = external_node_path_.dirname(manifestPath);
     let manifest;
     try {
-        manifest = readYamlManifest(manifestPath, taskManifestSchema);
+        manifest = readYamlManifest(manifestPath, schema_taskManifestSchema);
     }
     catch (err) {
         if (err instanceof ManifestError)
             return { task: null, problems: err.problems };
         throw err;
     }
-    const file = manifestPath;
+    const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest);
+    return { task: { dir, manifestPath, manifest, paths }, problems };
+}
+/**
+ * The task as a run saw it: checks and environment from the run's
+ * manifest.snapshot.yaml, files (fixtures, rubrics, expected outputs, build
+ * context) from the task folder, with loadTask's checks of every path the
+ * snapshot names. Throws ManifestError listing all problems.
+ */
+function taskFromSnapshot(runDir, taskDir) {
+    const manifestPath = path.join(runDir, 'manifest.snapshot.yaml');
+    const manifest = readYamlManifest(manifestPath, taskManifestSchema);
+    const dir = path.resolve(taskDir);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+        throw new ManifestError([{ file: dir, field: '', message: 'no such task folder' }]);
+    const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest, true);
+    if (problems.length > 0)
+        throw new ManifestError(problems);
+    return { dir, manifestPath, manifest, paths };
+}
+/**
+ * Checks that every path a manifest names exists in the task folder `dir`
+ * and stays inside it, and resolves them. `file` is where the manifest was
+ * read (problems name it); `nameFolder` makes the messages name `dir`, for a
+ * manifest that does not sit in it (a run's snapshot).
+ */
+function checkTaskFiles(file, dir, manifest, nameFolder = false) {
     const problems = [];
+    const folder = nameFolder ? ` ${dir}` : '';
+    const inFolder = nameFolder ? ` in the task folder ${dir}` : '';
     const within = (field, rel, kind) => {
         const abs = external_node_path_.resolve(dir, rel);
         if (!abs.startsWith(dir + external_node_path_.sep) && abs !== dir) {
-            problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder` });
+            problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder${folder}` });
             return abs;
         }
         if (!(0,external_node_fs_.existsSync)(abs)) {
             problems.push({
                 file,
                 field,
-                message: `${kind === 'dir' ? 'folder' : 'file'} ${JSON.stringify(rel)} does not exist`,
+                message: `${kind === 'dir' ? 'folder' : 'file'} ${JSON.stringify(rel)} does not exist${inFolder}`,
             });
         }
         else if (kind === 'dir' ? !(0,external_node_fs_.statSync)(abs).isDirectory() : !(0,external_node_fs_.statSync)(abs).isFile()) {
             problems.push({
                 file,
                 field,
-                message: `${JSON.stringify(rel)} is not a ${kind === 'dir' ? 'folder' : 'file'}`,
+                message: `${JSON.stringify(rel)} is not a ${kind === 'dir' ? 'folder' : 'file'}${inFolder}`,
             });
         }
         return abs;
@@ -59123,12 +59133,7 @@ function inspectTask(dirOrFile) {
         }
     });
     return {
-        task: {
-            dir,
-            manifestPath,
-            manifest,
-            paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
-        },
+        paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
         problems,
     };
 }
@@ -59148,7 +59153,6 @@ function inspectTask(dirOrFile) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  K_: () => (/* reexport */ SEED_DIR),
   OO: () => (/* reexport */ Toolbox),
   Cz: () => (/* reexport */ renderToolResult)
 });
@@ -59157,8 +59161,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
-var sandbox = __nccwpck_require__(69420);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
+var sandbox = __nccwpck_require__(20030);
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */
@@ -59200,8 +59204,8 @@ const bashTool = {
 ;// CONCATENATED MODULE: ./build/src/tools/git-diff.js
 
 
-/** Where the pristine seeded workspace is mounted read-only in the sandbox, for git_diff. */
-const SEED_DIR = '/opt/factory-bench/seed';
+/** Where the pristine seeded workspace is mounted read-only in the sandbox. */
+const SEED_DIR = sandbox/* SANDBOX_PATHS */.Bj.seed;
 const gitDiffArgs = schemas/* object */.Ikc({
     path: schemas/* string */.YjP()
         .min(1)

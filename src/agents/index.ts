@@ -24,7 +24,7 @@ export {
 export { resolveModel } from './models.js';
 export { NativeToolAgent, SUBMIT } from './native.js';
 export { ReactAgent } from './react.js';
-export { NullModel, ORACLE_SOLUTION_DIR, OracleModel } from './scripted.js';
+export { NullModel, OracleModel } from './scripted.js';
 export { SimpleAgent } from './simple.js';
 export {
   AGENT_IGNORED_DIRS,

@@ -1,9 +1,7 @@
 import { type ChatModel, type ChatRequest, type ChatResponse, EMPTY_USAGE } from '../models/index.js';
+import { SANDBOX_PATHS } from '../sandbox/index.js';
 import { SUBMIT } from './native.js';
 import { formatJsonAction } from './text-actions.js';
-
-/** Where the reference solution is mounted, read-only, for oracle runs only. */
-export const ORACLE_SOLUTION_DIR = '/opt/factory-bench/solution';
 
 const DONE = 'Ran the reference solution.';
 
@@ -18,7 +16,8 @@ export class OracleModel implements ChatModel {
   readonly free = true;
   async complete(req: ChatRequest): Promise<ChatResponse> {
     const alreadyRan = req.messages.some((m) => m.role === 'assistant');
-    const command = `bash ${ORACLE_SOLUTION_DIR}/solve.sh`;
+    // The reference solution is mounted there, read-only, for oracle runs only.
+    const command = `bash ${SANDBOX_PATHS.solution}/solve.sh`;
     if (!req.tools) {
       const content =
         req.textProtocol === 'code_blocks'

@@ -1,12 +1,12 @@
-import { type ExecResult, OUTPUT_LIMITS, shellQuote } from '../sandbox/index.js';
+import { type ExecResult, OUTPUT_LIMITS, SANDBOX_PATHS, shellQuote } from '../sandbox/index.js';
 import { compareRows, parsePsqlCsv, psqlArgv } from './sql.js';
-import { type CheckFinding, type CheckOf, GRADER_SOLUTION_DIR, type GradeContext } from './types.js';
+import type { CheckFinding, CheckOf, GradeContext } from './types.js';
 
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 export function graderEnv(ctx: GradeContext): Record<string, string> {
   return {
     FB_GRADER_DIR: ctx.graderDir,
-    FB_SOLUTION_DIR: ctx.solutionDir ?? GRADER_SOLUTION_DIR,
+    FB_SOLUTION_DIR: ctx.solutionDir ?? SANDBOX_PATHS.solution,
     PYTHONDONTWRITEBYTECODE: '1',
   };
 }

@@ -2,11 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CostTracker } from '../cost/index.js';
 import { type ChatModel, type ExchangeStore, ModelGateway, type TranscriptSink } from '../models/index.js';
-import { type SandboxRunner, shellQuote } from '../sandbox/index.js';
+import { SANDBOX_PATHS, type SandboxRunner, shellQuote } from '../sandbox/index.js';
 import type { Task } from '../tasks/index.js';
 import { condenseTranscript, describeChanges } from './material.js';
 import type { JudgeMaterial } from './rubric.js';
-import { GRADER_DIR, GRADER_SOLUTION_DIR, type JudgeSetup } from './types.js';
+import type { JudgeSetup } from './types.js';
+
+const GRADER_DIR = SANDBOX_PATHS.grader;
+/** The oracle's run has the solution mounted here already; every other run gets a copy at the same path. */
+const SOLUTION_DIR = SANDBOX_PATHS.solution;
 
 /**
  * Kills every process in the agent's container except PID 1, the container's
@@ -120,9 +124,9 @@ export async function prepareGrading(
     if (!inFixtures && existsSync(host))
       copies.push([host, `${GRADER_DIR}/${path.relative(task.dir, host)}`]);
   }
-  const solutionMounted = await sandbox.exec({ cmd: `test -e ${GRADER_SOLUTION_DIR}`, timeoutMs: 30_000 });
+  const solutionMounted = await sandbox.exec({ cmd: `test -e ${SOLUTION_DIR}`, timeoutMs: 30_000 });
   if (solutionMounted.exitCode !== 0 && existsSync(task.paths.solution))
-    copies.push([task.paths.solution, GRADER_SOLUTION_DIR]);
+    copies.push([task.paths.solution, SOLUTION_DIR]);
   const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => path.posix.dirname(to))]);
   await asRoot(`mkdir -p ${[...parents].map(shellQuote).join(' ')}`);
   for (const [from, to] of copies) {
@@ -131,11 +135,11 @@ export async function prepareGrading(
       for (const entry of readdirSync(from)) await sandbox.copyIn(path.join(from, entry), `${to}/${entry}`);
     else await sandbox.copyIn(from, to);
   }
-  const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === GRADER_SOLUTION_DIR)];
+  const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
   await asRoot(`chmod -R a-w,a+rX ${targets.map(shellQuote).join(' ')}`);
   return {
     graderDir: GRADER_DIR,
-    solutionDir: GRADER_SOLUTION_DIR,
+    solutionDir: SOLUTION_DIR,
     killedProcesses: killed,
     leftProcesses: left,
   };

@@ -4,11 +4,6 @@ import type { SandboxRunner } from '../sandbox/index.js';
 import type { Check, Task } from '../tasks/index.js';
 import type { JudgeMaterial } from './rubric.js';
 
-/** Where grader fixtures are copied in the sandbox once the agent has stopped. */
-export const GRADER_DIR = '/opt/factory-bench/grader';
-/** Where the reference solution is copied for graders (the oracle sees it at the same path during its run). */
-export const GRADER_SOLUTION_DIR = '/opt/factory-bench/solution';
-
 export interface GradeContext {
   task: Task;
   sandbox: SandboxRunner;
@@ -16,7 +11,7 @@ export interface GradeContext {
   outputsDir: string;
   /** Grader fixtures inside the sandbox, exported to grader commands as FB_GRADER_DIR. */
   graderDir: string;
-  /** The reference solution inside the sandbox, exported as FB_SOLUTION_DIR (default /opt/factory-bench/solution). */
+  /** The reference solution inside the sandbox, exported as FB_SOLUTION_DIR (default SANDBOX_PATHS.solution). */
   solutionDir?: string;
   /** Needed by llm_rubric checks; without it they are grader errors. */
   judge?: JudgeSetup;

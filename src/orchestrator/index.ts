@@ -1,4 +1,4 @@
-export { REGRADABLE_STATUSES, type RegradeOptions, regradeRun, taskFromSnapshot } from './regrade.js';
+export { REGRADABLE_STATUSES, type RegradeOptions, regradeRun } from './regrade.js';
 export { type RunPhase, type RunTaskOptions, type RunTaskResult, runTask } from './run-task.js';
 export {
   formatValidationLine,

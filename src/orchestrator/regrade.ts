@@ -5,52 +5,12 @@ import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
 import type { ChatModel } from '../models/index.js';
 import { RunDirectory, type RunResult, recordRun, TranscriptWriter } from '../runs/index.js';
 import { SandboxError, type SandboxRunner } from '../sandbox/index.js';
-import {
-  ManifestError,
-  readYamlManifest,
-  resolveSharedImage,
-  type Task,
-  taskManifestSchema,
-} from '../tasks/index.js';
+import type { Task } from '../tasks/index.js';
 import { gradeInSandbox } from './run-task.js';
 import { openSandbox, planSandbox } from './sandbox.js';
 
 /** Run statuses whose agent finished and whose workspace_final is worth grading again. */
 export const REGRADABLE_STATUSES: ReadonlySet<RunResult['status']> = new Set(['completed', 'grader_error']);
-
-/**
- * The task as the run saw it: checks and environment from the run's
- * manifest.snapshot.yaml, files (fixtures, rubrics, expected outputs, build
- * context) from the task folder.
- */
-export function taskFromSnapshot(runDir: string, taskDir: string): Task {
-  const snapshotPath = path.join(runDir, 'manifest.snapshot.yaml');
-  const manifest = readYamlManifest(snapshotPath, taskManifestSchema);
-  const dir = path.resolve(taskDir);
-  const at = (rel: string | undefined) => (rel ? path.resolve(dir, rel) : null);
-  return {
-    dir,
-    manifestPath: snapshotPath,
-    manifest,
-    paths: {
-      workspace: path.join(dir, 'workspace'),
-      solution: path.resolve(dir, manifest.solution),
-      buildContext:
-        at(manifest.environment.dockerfile) ??
-        sharedContext(snapshotPath, dir, manifest.environment.shared_image),
-      fixtures: at(manifest.grader.fixtures),
-    },
-  };
-}
-
-/** A shared image is looked up from the task folder, as `loadTask` does. */
-function sharedContext(file: string, taskDir: string, name: string | undefined): string | null {
-  if (!name) return null;
-  const found = resolveSharedImage(taskDir, name);
-  if (!found.ok)
-    throw new ManifestError([{ file, field: 'environment.shared_image', message: found.message }]);
-  return found.context;
-}
 
 export interface RegradeOptions {
   runsRoot: string;

@@ -7,7 +7,6 @@ import {
   type AgentSpec,
   agentInfo,
   BUILTIN_AGENT,
-  ORACLE_SOLUTION_DIR,
   resolveModel,
 } from '../agents/index.js';
 import { BudgetEnforcer } from '../budgets/index.js';
@@ -38,9 +37,9 @@ import {
   redactFilesUnder,
   TranscriptWriter,
 } from '../runs/index.js';
-import { OUTPUT_LIMITS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import { OUTPUT_LIMITS, SANDBOX_PATHS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
 import { type Budget, loadTask, type Task } from '../tasks/index.js';
-import { SEED_DIR, Toolbox } from '../tools/index.js';
+import { Toolbox } from '../tools/index.js';
 import { type AgentPhaseContext, type PreparedAgent, prepareAgent, runAgentPhase } from './agent-phase.js';
 import { openSandbox, planSandbox, type SandboxPlan } from './sandbox.js';
 
@@ -137,9 +136,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       logDir: dir.logsDir,
       readOnlyMounts: {
         // The reference solution is visible only to the oracle.
-        ...(modelName === 'oracle' ? { [task.paths.solution]: ORACLE_SOLUTION_DIR } : {}),
+        ...(modelName === 'oracle' ? { [task.paths.solution]: SANDBOX_PATHS.solution } : {}),
         // git_diff compares the agent's workspace with the pristine seed.
-        ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: SEED_DIR } : {}),
+        ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: SANDBOX_PATHS.seed } : {}),
       },
     });
   } catch (err) {

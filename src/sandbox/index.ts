@@ -21,6 +21,7 @@ export { DockerRunner } from './docker-runner.js';
 export { type CreateSandboxOptions, chooseSandboxKind, createSandbox } from './factory.js';
 export { GATEWAY_SOCKET_NAME, gatewayUrlInSandbox } from './gateway-link.js';
 export { baseImagesOf, ensureImage, hashBuildContext } from './images.js';
+export { SANDBOX_PATHS } from './layout.js';
 export { DEFAULT_MAX_OUTPUT_BYTES, OUTPUT_LIMITS } from './limits.js';
 export { LOCAL_WARNING, LocalSubprocessRunner } from './local-runner.js';
 export { lockPath, withFileLock } from './lock.js';

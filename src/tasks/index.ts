@@ -7,6 +7,7 @@ export {
   type ManifestProblem,
   readYamlManifest,
   type Task,
+  taskFromSnapshot,
 } from './load.js';
 export * from './schema.js';
 export { resolveSharedImage, SHARED_IMAGES_DIR, type SharedImageLookup } from './shared-images.js';

@@ -142,25 +142,59 @@ export function inspectTask(dirOrFile: string): { task: Task | null; problems: M
     if (err instanceof ManifestError) return { task: null, problems: err.problems };
     throw err;
   }
-  const file = manifestPath;
+  const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest);
+  return { task: { dir, manifestPath, manifest, paths }, problems };
+}
+
+/**
+ * The task as a run saw it: checks and environment from the run's
+ * manifest.snapshot.yaml, files (fixtures, rubrics, expected outputs, build
+ * context) from the task folder, with loadTask's checks of every path the
+ * snapshot names. Throws ManifestError listing all problems.
+ */
+export function taskFromSnapshot(runDir: string, taskDir: string): Task {
+  const manifestPath = path.join(runDir, 'manifest.snapshot.yaml');
+  const manifest = readYamlManifest(manifestPath, taskManifestSchema);
+  const dir = path.resolve(taskDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new ManifestError([{ file: dir, field: '', message: 'no such task folder' }]);
+  const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest, true);
+  if (problems.length > 0) throw new ManifestError(problems);
+  return { dir, manifestPath, manifest, paths };
+}
+
+/**
+ * Checks that every path a manifest names exists in the task folder `dir`
+ * and stays inside it, and resolves them. `file` is where the manifest was
+ * read (problems name it); `nameFolder` makes the messages name `dir`, for a
+ * manifest that does not sit in it (a run's snapshot).
+ */
+function checkTaskFiles(
+  file: string,
+  dir: string,
+  manifest: TaskManifest,
+  nameFolder = false,
+): { paths: Task['paths']; problems: ManifestProblem[] } {
   const problems: ManifestProblem[] = [];
+  const folder = nameFolder ? ` ${dir}` : '';
+  const inFolder = nameFolder ? ` in the task folder ${dir}` : '';
   const within = (field: string, rel: string, kind: 'dir' | 'file'): string => {
     const abs = path.resolve(dir, rel);
     if (!abs.startsWith(dir + path.sep) && abs !== dir) {
-      problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder` });
+      problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder${folder}` });
       return abs;
     }
     if (!existsSync(abs)) {
       problems.push({
         file,
         field,
-        message: `${kind === 'dir' ? 'folder' : 'file'} ${JSON.stringify(rel)} does not exist`,
+        message: `${kind === 'dir' ? 'folder' : 'file'} ${JSON.stringify(rel)} does not exist${inFolder}`,
       });
     } else if (kind === 'dir' ? !statSync(abs).isDirectory() : !statSync(abs).isFile()) {
       problems.push({
         file,
         field,
-        message: `${JSON.stringify(rel)} is not a ${kind === 'dir' ? 'folder' : 'file'}`,
+        message: `${JSON.stringify(rel)} is not a ${kind === 'dir' ? 'folder' : 'file'}${inFolder}`,
       });
     }
     return abs;
@@ -198,12 +232,7 @@ export function inspectTask(dirOrFile: string): { task: Task | null; problems: M
     }
   });
   return {
-    task: {
-      dir,
-      manifestPath,
-      manifest,
-      paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
-    },
+    paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
     problems,
   };
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { capOutput, SandboxError, shellQuote } from '../sandbox/index.js';
+import { capOutput, SANDBOX_PATHS, SandboxError, shellQuote } from '../sandbox/index.js';
 import type { Tool, ToolResult } from './types.js';
 
-/** Where the pristine seeded workspace is mounted read-only in the sandbox, for git_diff. */
-export const SEED_DIR = '/opt/factory-bench/seed';
+/** Where the pristine seeded workspace is mounted read-only in the sandbox. */
+const SEED_DIR = SANDBOX_PATHS.seed;
 
 const gitDiffArgs = z
   .object({

@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CostTracker } from '../../src/cost/index.js';
-import { GRADER_DIR, type GradeContext, grade, type JudgeSetup, summarize } from '../../src/judges/index.js';
+import { type GradeContext, grade, type JudgeSetup, summarize } from '../../src/judges/index.js';
 import { type ChatModel, ModelGateway } from '../../src/models/index.js';
 import type { CheckOutcome } from '../../src/runs/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
-import { SandboxError } from '../../src/sandbox/index.js';
+import { SANDBOX_PATHS, SandboxError } from '../../src/sandbox/index.js';
 import { FakeSandbox, ScriptedJudge } from '../helpers/judge-fakes.js';
 import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -51,7 +51,7 @@ function context(
     task: makeTask(grader, opts.files),
     sandbox,
     outputsDir: tempDir('fb-grader-out-'),
-    graderDir: GRADER_DIR,
+    graderDir: SANDBOX_PATHS.grader,
     judge: opts.judge,
   };
 }
@@ -121,7 +121,7 @@ describe('metric_check', () => {
     const r = await grade(run);
     expect(r.checks[0]?.status).toBe('passed');
     // Grader commands see where the fixtures are.
-    expect(run.sandbox.execs[0]?.env?.FB_GRADER_DIR).toBe(GRADER_DIR);
+    expect(run.sandbox.execs[0]?.env?.FB_GRADER_DIR).toBe(SANDBOX_PATHS.grader);
     expect(readFileSync(path.join(run.outputsDir, 'acc.stdout.txt'), 'utf8')).toContain('rmse: 0.42');
 
     for (const out of ['', 'rmse: nan\n', 'rmse: inf\n']) {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GRADER_DIR, type GradeContext, grade } from '../../src/judges/index.js';
+import { type GradeContext, grade } from '../../src/judges/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
+import { SANDBOX_PATHS } from '../../src/sandbox/index.js';
 import { FakeSandbox } from '../helpers/judge-fakes.js';
 import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -18,7 +19,12 @@ function context(
 ): GradeContext & { sandbox: FakeSandbox } {
   const sandbox = new FakeSandbox(opts.exec);
   for (const [p, t] of Object.entries(opts.sandboxFiles ?? {})) sandbox.files.set(p, t);
-  return { task: makeTask(grader), sandbox, outputsDir: tempDir('fb-scaled-out-'), graderDir: GRADER_DIR };
+  return {
+    task: makeTask(grader),
+    sandbox,
+    outputsDir: tempDir('fb-scaled-out-'),
+    graderDir: SANDBOX_PATHS.grader,
+  };
 }
 
 const scaled = (extra: Record<string, unknown> = {}) => ({

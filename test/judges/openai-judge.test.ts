@@ -2,8 +2,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveModel } from '../../src/agents/index.js';
 import { CostTracker } from '../../src/cost/index.js';
-import { GRADER_DIR, grade, judgeForRun } from '../../src/judges/index.js';
+import { grade, judgeForRun } from '../../src/judges/index.js';
 import { ExchangeStore } from '../../src/models/index.js';
+import { SANDBOX_PATHS } from '../../src/sandbox/index.js';
 import { FakeSandbox } from '../helpers/judge-fakes.js';
 import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -67,7 +68,7 @@ describe('an LLM rubric judged through the real openai client', () => {
         task,
         sandbox: new FakeSandbox(),
         outputsDir: tempDir('fb-openai-judge-'),
-        graderDir: GRADER_DIR,
+        graderDir: SANDBOX_PATHS.grader,
         judge: judgeWith(store, tracker),
       });
     const r = await gradeWith(exchanges, cost);

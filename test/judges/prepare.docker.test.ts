@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GRADER_DIR, prepareGrading } from '../../src/judges/index.js';
-import { DockerRunner } from '../../src/sandbox/index.js';
+import { prepareGrading } from '../../src/judges/index.js';
+import { DockerRunner, SANDBOX_PATHS } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Writes 0 over the answer once grader files appear; ignores SIGTERM. */
-const TAMPERER = `setsid sh -c 'trap "" TERM; while true; do if [ -d ${GRADER_DIR} ]; then echo 0 > /tmp/t && mv /tmp/t /workspace/answer.txt; fi; sleep 0.1; done' >/dev/null 2>&1 </dev/null &`;
+const TAMPERER = `setsid sh -c 'trap "" TERM; while true; do if [ -d ${SANDBOX_PATHS.grader} ]; then echo 0 > /tmp/t && mv /tmp/t /workspace/answer.txt; fi; sleep 0.1; done' >/dev/null 2>&1 </dev/null &`;
 /** Respawns short-lived children forever, so a one-pass kill would miss some. */
 const RESPAWNER = `(nohup sh -c 'while true; do sh -c "sleep 1" & sleep 0.05; done' >/dev/null 2>&1 </dev/null &)`;
 /** Counts processes whose command line mentions the answer file (the pattern does not match itself). */
@@ -73,10 +73,10 @@ describe.runIf(HAS_DOCKER)('grading preparation in a real container', () => {
     expect(after.stdout.trim()).toBe('42');
     expect((await runner.exec({ cmd: COUNT_TAMPERERS })).stdout.trim()).toBe('0');
     const files = await runner.exec({
-      cmd: `cat ${GRADER_DIR}/labels.csv ${GRADER_DIR}/deep/eval.sh /opt/factory-bench/solution/solve.sh; stat -c '%U %A' ${GRADER_DIR}/labels.csv`,
+      cmd: `cat ${SANDBOX_PATHS.grader}/labels.csv ${SANDBOX_PATHS.grader}/deep/eval.sh ${SANDBOX_PATHS.solution}/solve.sh; stat -c '%U %A' ${SANDBOX_PATHS.grader}/labels.csv`,
     });
     expect(files.stdout).toBe('id,label\n1,cat\necho eval\necho 42 > answer.txt\nroot -r--r--r--\n');
-    const write = await runner.exec({ cmd: `echo hacked > ${GRADER_DIR}/labels.csv` });
+    const write = await runner.exec({ cmd: `echo hacked > ${SANDBOX_PATHS.grader}/labels.csv` });
     expect(write.exitCode).not.toBe(0);
     expect(write.stderr).toMatch(/Permission denied/);
     await runner.stop();
@@ -102,7 +102,7 @@ describe.runIf(HAS_DOCKER)('grading preparation in a real container', () => {
       timeout_s: 10,
     });
     await prepareGrading(runner, task, { killLeftovers: true });
-    const r = await runner.exec({ cmd: `cat ${GRADER_DIR}/expected/out.txt` });
+    const r = await runner.exec({ cmd: `cat ${SANDBOX_PATHS.grader}/expected/out.txt` });
     expect(r.stdout).toBe('forty-two\n');
   });
 });

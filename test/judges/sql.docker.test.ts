@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRADER_DIR, grade } from '../../src/judges/index.js';
+import { grade } from '../../src/judges/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
-import { ensureImage, shellQuote } from '../../src/sandbox/index.js';
+import { ensureImage, SANDBOX_PATHS, shellQuote } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { FakeSandbox } from '../helpers/judge-fakes.js';
 import { makeTask } from '../helpers/tasks.js';
@@ -116,7 +116,12 @@ describe.runIf(HAS_DOCKER)('sql_check against a real Postgres', () => {
   });
   const gradeOne = async (extra: Record<string, unknown>) => {
     const task = makeTask({ checks: [check(extra)] });
-    const r = await grade({ task, sandbox, outputsDir: tempDir('fb-sql-out-'), graderDir: GRADER_DIR });
+    const r = await grade({
+      task,
+      sandbox,
+      outputsDir: tempDir('fb-sql-out-'),
+      graderDir: SANDBOX_PATHS.grader,
+    });
     return r.checks[0] as NonNullable<(typeof r.checks)[0]>;
   };
 

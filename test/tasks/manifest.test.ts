@@ -2,8 +2,7 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { taskFromSnapshot } from '../../src/orchestrator/index.js';
-import { inspectTask, loadTask, ManifestError } from '../../src/tasks/index.js';
+import { inspectTask, loadTask, ManifestError, taskFromSnapshot } from '../../src/tasks/index.js';
 import { runCli } from '../helpers/cli.js';
 import { copySharedImages } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';

@@ -1,8 +1,8 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerRunner, ensureImage } from '../../src/sandbox/index.js';
-import { SEED_DIR, Toolbox, type ToolContext } from '../../src/tools/index.js';
+import { DockerRunner, ensureImage, SANDBOX_PATHS } from '../../src/sandbox/index.js';
+import { Toolbox, type ToolContext } from '../../src/tools/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -64,7 +64,7 @@ describe.runIf(HAS_DOCKER)('tools in a Docker sandbox', () => {
       image,
       resources: { cpus: 1, memory_mb: 512, pids: 128 },
       env: {},
-      readOnlyMounts: { [seed]: SEED_DIR },
+      readOnlyMounts: { [seed]: SANDBOX_PATHS.seed },
     });
     await sandbox.start();
     box = new Toolbox(['bash', 'python', 'text_editor', 'git_diff']);

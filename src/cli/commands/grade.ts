@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadDotEnv } from '../../models/index.js';
-import { REGRADABLE_STATUSES, regradeRun, taskFromSnapshot } from '../../orchestrator/index.js';
+import { REGRADABLE_STATUSES, regradeRun } from '../../orchestrator/index.js';
 import { registerEnvSecrets } from '../../runs/index.js';
+import { taskFromSnapshot } from '../../tasks/index.js';
 import { defaultRunsDir, defaultTasksDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
 import { exitCodeFor, formatRunSummary, writeRunPage } from './run.js';
 
