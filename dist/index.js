@@ -39531,9 +39531,15 @@ async function runExternalAgent(ctx) {
             FB_TOOLS: ctx.toolbox.names.join(','),
             ...(mcp ? { FB_MCP_URL: mcp.url, FB_MCP_TOKEN: mcp.token } : {}),
         };
+        if (mcp)
+            (0,runs/* registerSecret */.cl)(mcp.token);
         transcript.write({
             type: 'agent_start',
             agent: manifest.name,
+            model: ctx.modelName,
+            // What the agent was given: the same shape as a built-in agent's first messages.
+            messages: [{ role: 'user', content: ctx.instructions }],
+            tools: onHost ? ctx.toolbox.names : [],
             agent_kind: 'external',
             agent_hash: agent.hash,
             runs_in: manifest.runs_in,
@@ -39665,7 +39671,13 @@ async function runMcpStdioSession(ctx) {
         };
     });
     const session = await serveToolsOverStdio(toolHostFor(ctx, onBreach), ctx.io ?? {});
-    ctx.transcript.write({ type: 'agent_start', agent: 'mcp-client', agent_kind: 'external', runs_in: 'host' });
+    ctx.transcript.write({
+        type: 'agent_start',
+        agent: 'mcp-client',
+        tools: ctx.toolbox.names,
+        agent_kind: 'external',
+        runs_in: 'host',
+    });
     let timer;
     const ending = await Promise.race([
         session.closed.then(() => ({ type: 'exit' })),
@@ -57820,6 +57832,7 @@ async function runAgentPhase(ctx) {
         return await (0,agents/* runExternalAgent */.sY)({
             ...ctx,
             agent,
+            modelName: gateway.model.name,
             gateway: {
                 baseUrl,
                 token: server.token,

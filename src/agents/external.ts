@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { BudgetExceeded, type BudgetKind } from '../budgets/index.js';
 import type { McpEndpoint, ToolHost } from '../mcp/index.js';
-import { redact } from '../runs/index.js';
+import { redact, registerSecret } from '../runs/index.js';
 import { AGENT_DIR_IN_SANDBOX } from '../sandbox/index.js';
 import { startHostProcess } from './host-process.js';
 import { type AgentOutcome, runToolCallDetailed, type ToolCallContext, WALL_GRACE_MS } from './loop.js';
@@ -36,6 +36,8 @@ export interface AgentGateway {
 export interface ExternalAgentContext extends ToolCallContext {
   agent: Extract<AgentSpec, { kind: 'external' }>;
   instructions: string;
+  /** The run's model, as the gateway answers with it whatever a request names. */
+  modelName: string;
   gateway: AgentGateway;
   /** Where agent.stdout.log and agent.stderr.log are written. */
   logDir: string;
@@ -103,9 +105,14 @@ export async function runExternalAgent(ctx: ExternalAgentContext): Promise<Agent
       FB_TOOLS: ctx.toolbox.names.join(','),
       ...(mcp ? { FB_MCP_URL: mcp.url, FB_MCP_TOKEN: mcp.token } : {}),
     };
+    if (mcp) registerSecret(mcp.token);
     transcript.write({
       type: 'agent_start',
       agent: manifest.name,
+      model: ctx.modelName,
+      // What the agent was given: the same shape as a built-in agent's first messages.
+      messages: [{ role: 'user', content: ctx.instructions }],
+      tools: onHost ? ctx.toolbox.names : [],
       agent_kind: 'external',
       agent_hash: agent.hash,
       runs_in: manifest.runs_in,
@@ -241,7 +248,13 @@ export async function runMcpStdioSession(
     };
   });
   const session = await serveToolsOverStdio(toolHostFor(ctx, onBreach), ctx.io ?? {});
-  ctx.transcript.write({ type: 'agent_start', agent: 'mcp-client', agent_kind: 'external', runs_in: 'host' });
+  ctx.transcript.write({
+    type: 'agent_start',
+    agent: 'mcp-client',
+    tools: ctx.toolbox.names,
+    agent_kind: 'external',
+    runs_in: 'host',
+  });
   let timer: NodeJS.Timeout | undefined;
   const ending = await Promise.race<Ending>([
     session.closed.then(() => ({ type: 'exit' })),

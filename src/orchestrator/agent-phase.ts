@@ -112,6 +112,7 @@ export async function runAgentPhase(ctx: AgentPhaseContext): Promise<AgentOutcom
     return await runExternalAgent({
       ...ctx,
       agent,
+      modelName: gateway.model.name,
       gateway: {
         baseUrl,
         token: server.token,
