@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AGENT_MANIFEST, type AgentSpec, BUILTIN_AGENT, loadAgent } from '../agents/index.js';
 import {
+  formatProblem,
   loadTask,
   ManifestError,
   type ManifestProblem,
@@ -68,7 +69,13 @@ export function loadSuite(file: string): Suite {
         task = loadTask(dir);
       } catch (err) {
         if (err instanceof ManifestError) {
-          problems.push(...err.problems);
+          // Named from the suite's side too: which file and which entry brought the broken task in.
+          for (const p of err.problems)
+            problems.push({
+              file: suiteFile,
+              field,
+              message: `${JSON.stringify(pattern)}: ${formatProblem(p)}`,
+            });
           continue;
         }
         throw err;

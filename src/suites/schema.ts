@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSchema } from '../tasks/index.js';
 
 /**
  * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
@@ -13,7 +14,7 @@ export const budgetOverrideSchema = z
   .object({
     max_tokens: z.number().int().positive().optional(),
     max_tool_calls: z.number().int().positive().optional(),
-    max_wall_seconds: z.number().positive().optional(),
+    max_wall_seconds: durationSchema().optional(),
     max_cost_usd: z.number().positive().optional(),
   })
   .strict();

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { type TaskManifest, taskManifestSchema } from './schema.js';
 import { resolveSharedImage } from './shared-images.js';
@@ -53,17 +53,28 @@ export function readYamlManifest<S extends z.ZodType>(file: string, schema: S): 
       },
     ]);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines });
+  // Warnings (an unknown tag such as `!!python/object`) are refused too: a manifest means exactly what it says.
+  const yamlProblems = [...doc.errors, ...doc.warnings];
+  if (yamlProblems.length > 0) {
     throw new ManifestError(
-      doc.errors.map((e) => ({
-        file,
-        field: '',
-        message: `invalid YAML at line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split('\n')[0]}`,
-      })),
+      yamlProblems.map((e) => ({ file, field: '', message: describeYamlError(e, lines) })),
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // yaml refuses alias expansion past the count (a "billion laughs" bomb) with a ReferenceError.
+    throw new ManifestError([
+      {
+        file,
+        field: '',
+        message: `invalid YAML: ${(err as Error).message} (too many aliases expanded; write the values out)`,
+      },
+    ]);
+  }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new ManifestError(
@@ -75,6 +86,12 @@ export function readYamlManifest<S extends z.ZodType>(file: string, schema: S): 
     );
   }
   return parsed.data;
+}
+
+function describeYamlError(e: YAMLError, lines: LineCounter): string {
+  const at = lines.linePos(e.pos[0]);
+  const what = e.code === 'TAG_RESOLVE_FAILED' ? `${e.message} (YAML tags are not allowed)` : e.message;
+  return `invalid YAML at line ${at.line}, column ${at.col}: ${what.split('\n')[0]}`;
 }
 
 function valueAt(data: unknown, keys: PropertyKey[]): unknown {
@@ -92,6 +109,9 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
         : `expected ${issue.expected}, got ${typeName(value)}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+    case 'too_big':
+    case 'too_small':
+      return `${issue.message}, got ${JSON.stringify(value)}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
     case 'invalid_union':

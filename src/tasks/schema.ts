@@ -9,6 +9,57 @@ const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
 /** A shared image's name is also a folder name and part of an image tag: keep it plain and short. */
 export const sharedImagePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
+/**
+ * The longest duration a manifest may give, in seconds (a day). Node's timers
+ * hold at most 24.8 days, and a day is more than any CI job gets.
+ */
+export const MAX_DURATION_S = 86_400;
+
+/** A duration in seconds: positive and at most a day. */
+export function durationSchema() {
+  return z.number().positive().max(MAX_DURATION_S, `at most ${MAX_DURATION_S} seconds (a day)`);
+}
+
+/**
+ * Top-level folders of the image the workspace must not be mounted over, and
+ * those it must not be mounted under at all (kernel views, the grader's files).
+ */
+const SYSTEM_DIRS = [
+  '/bin',
+  '/boot',
+  '/etc',
+  '/home',
+  '/lib',
+  '/lib64',
+  '/opt',
+  '/root',
+  '/run',
+  '/sbin',
+  '/srv',
+  '/tmp',
+  '/usr',
+  '/var',
+];
+const FORBIDDEN_TREES = ['/proc', '/sys', '/dev', '/opt/factory-bench'];
+
+/** Why `workdir` cannot hold the workspace, or null when it can. */
+export function workdirProblem(dir: string): string | null {
+  if (!dir.startsWith('/')) return 'expected an absolute path such as /workspace';
+  if (dir === '/')
+    return 'the workspace cannot be mounted over the root folder; use a folder such as /workspace';
+  if (
+    dir
+      .split('/')
+      .slice(1)
+      .some((part) => part === '' || part === '.' || part === '..')
+  )
+    return 'expected a plain absolute path (no `.`, `..`, `//` or trailing `/`)';
+  if (SYSTEM_DIRS.includes(dir)) return `the workspace cannot be mounted over the system folder ${dir}`;
+  const tree = FORBIDDEN_TREES.find((t) => dir === t || dir.startsWith(`${t}/`));
+  if (tree) return `the workspace cannot be mounted under ${tree}`;
+  return null;
+}
+
 export const resourcesSchema = z
   .object({
     cpus: z.number().positive().default(1),
@@ -20,8 +71,8 @@ export const resourcesSchema = z
 export const healthcheckSchema = z
   .object({
     test: z.union([z.string(), z.array(z.string()).min(1)]),
-    interval_s: z.number().positive().default(1),
-    timeout_s: z.number().positive().default(5),
+    interval_s: durationSchema().default(1),
+    timeout_s: durationSchema().default(5),
     retries: z.number().int().positive().default(60),
   })
   .strict();
@@ -53,7 +104,13 @@ export const environmentSchema = z
       .string()
       .regex(sharedImagePattern, 'a lowercase image name of letters, digits, _ and -')
       .optional(),
-    workdir: z.string().startsWith('/').default('/workspace'),
+    workdir: z
+      .string()
+      .superRefine((dir, ctx) => {
+        const problem = workdirProblem(dir);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default('/workspace'),
     resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
     services: z.record(z.string().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
     network: z
@@ -89,7 +146,7 @@ export const budgetSchema = z
   .object({
     max_tokens: z.number().int().positive().default(200_000),
     max_tool_calls: z.number().int().positive().default(50),
-    max_wall_seconds: z.number().positive().default(600),
+    max_wall_seconds: durationSchema().default(600),
     max_cost_usd: z.number().positive().default(1),
   })
   .strict();
@@ -119,7 +176,7 @@ const metricReading = {
       row: z.number().int().default(-1),
     })
     .strict(),
-  timeout_s: z.number().positive().default(300),
+  timeout_s: durationSchema().default(300),
 };
 
 function refineMetricSource(
@@ -143,7 +200,7 @@ export const checkSchema = z.discriminatedUnion('type', [
       ...checkBase,
       type: z.literal('command_exit_zero'),
       command: z.string().min(1),
-      timeout_s: z.number().positive().default(120),
+      timeout_s: durationSchema().default(120),
     })
     .strict(),
   z
@@ -186,7 +243,7 @@ export const checkSchema = z.discriminatedUnion('type', [
       ordered: z.boolean().default(false),
       /** Absolute slack when a number is compared with a numeric cell. */
       tolerance: z.number().min(0).default(0),
-      timeout_s: z.number().positive().default(60),
+      timeout_s: durationSchema().default(60),
     })
     .strict(),
   z
@@ -200,7 +257,7 @@ export const checkSchema = z.discriminatedUnion('type', [
       rel_tolerance: z.number().min(0).default(0),
       ignore_whitespace: z.boolean().default(true),
       ignore_row_order: z.boolean().default(false),
-      timeout_s: z.number().positive().default(300),
+      timeout_s: durationSchema().default(300),
     })
     .strict(),
   z

@@ -61,7 +61,7 @@ describe('loadSuite', () => {
       'id: bad\ntasks:\n  - tasks/missing\n  - tasks/a_one\n  - tasks/a_*\n  - tasks/broken_task\n  - path: tasks/b_one\n    epochs: 0\n',
     );
     const lines = problems(file);
-    expect(lines).toContain(`${file}: tasks.4.epochs: Too small: expected number to be >0`);
+    expect(lines).toContain(`${file}: tasks.4.epochs: Too small: expected number to be >0, got 0`);
     const second = writeSuite(
       path.join(root, 'suites', 'bad2.yaml'),
       'id: bad2\ntasks:\n  - tasks/missing\n  - tasks/a_one\n  - tasks/a_*\n  - tasks/broken_task\n',
@@ -71,11 +71,15 @@ describe('loadSuite', () => {
       /bad2\.yaml: tasks\.0: no task folder \(with a task\.yaml\) matches "tasks\/missing"/,
     );
     expect(more).toContain(`${second}: tasks.2: task "a_one" is already in the suite (from tasks.1)`);
-    expect(more.some((l) => l.startsWith(path.join(root, 'tasks', 'broken_task', 'task.yaml')))).toBe(true);
+    // A broken task is named from the suite's side too: the suite file, the entry, then the task's own problem.
+    const brokenManifest = path.join(root, 'tasks', 'broken_task', 'task.yaml');
+    expect(
+      more.some((l) => l.startsWith(`${second}: tasks.3: "tasks/broken_task": ${brokenManifest}: `)),
+    ).toBe(true);
     expect(
       problems(writeSuite(path.join(root, 'suites', 'bad3.yaml'), 'id: x\ntasks: []\nfoo: 1\n')),
     ).toEqual([
-      `${path.join(root, 'suites', 'bad3.yaml')}: tasks: Too small: expected array to have >=1 items`,
+      `${path.join(root, 'suites', 'bad3.yaml')}: tasks: Too small: expected array to have >=1 items, got []`,
       `${path.join(root, 'suites', 'bad3.yaml')}: unknown field \`foo\``,
     ]);
     expect(problems(path.join(root, 'suites', 'none.yaml'))[0]).toMatch(

@@ -5,7 +5,7 @@ import { loadAgent } from '../../agents/index.js';
 import { runTask } from '../../orchestrator/index.js';
 import { writeRunReport } from '../../report/index.js';
 import { describeAgent, findRunsById, type RunRecord, type RunResult, readIndex } from '../../runs/index.js';
-import { loadTask } from '../../tasks/index.js';
+import { loadTask, MAX_DURATION_S } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
 import { onInterrupt } from '../interrupt.js';
 import { addModelIoOptions, type ModelIoFlags, prepareModelOptions } from '../model-options.js';
@@ -104,6 +104,14 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+/** Seconds for a flag: positive and at most a day, like every duration in a manifest. */
+function durationSeconds(value: string): number {
+  const n = positiveNumber(value);
+  if (n > MAX_DURATION_S)
+    throw new InvalidArgumentError(`expected at most ${MAX_DURATION_S} seconds (a day)`);
+  return n;
+}
+
 function positiveInteger(value: string): number {
   const n = positiveNumber(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected a positive whole number');
@@ -149,13 +157,13 @@ export function registerRunCommands(program: Command): void {
     )
     .option('--max-tokens <n>', "override the task's token budget", positiveInteger)
     .option('--max-tool-calls <n>', "override the task's tool-call budget", positiveInteger)
-    .option('--max-wall-seconds <s>', "override the task's wall-time budget", positiveNumber)
+    .option('--max-wall-seconds <s>', "override the task's wall-time budget", durationSeconds)
     .option('--max-cost-usd <usd>', "override the task's dollar budget", positiveNumber)
     .option('--max-turns <n>', "override the task's agent.max_turns", positiveInteger)
     .option(
       '--tool-timeout <s>',
       'seconds one tool call may take (default 180; never past the wall-time budget)',
-      positiveNumber,
+      durationSeconds,
     );
   addModelIoOptions(run)
     .addHelpText(
