@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { capOutput, SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import { capOutput, SandboxError } from '../sandbox/index.js';
+import {
+  type ConfinedFailure,
+  ConfinedFileError,
+  describeFailure,
+  listConfined,
+  readConfined,
+  removeConfined,
+  writeConfined,
+} from './confined-files.js';
 import type { Tool, ToolContext, ToolResult } from './types.js';
 
 const textEditorArgs = z
@@ -73,74 +82,96 @@ export function createTextEditorTool(): Tool<TextEditorArgs> {
         if (err instanceof SandboxError) return fail('permission', err.message);
         throw err;
       }
-      const kind = await pathKind(ctx, file);
-      switch (args.command) {
-        case 'view':
-          if (kind === 'missing') return fail('not_found', `${args.path} does not exist`);
-          return kind === 'dir' ? listFolder(ctx, file) : viewFile(ctx, file, args.view_range);
-        case 'create': {
-          if (kind === 'dir') return fail('invalid_arguments', `${args.path} is a folder`);
-          const previous = kind === 'file' ? await readText(ctx.sandbox, file) : null;
-          await ctx.sandbox.writeFile(file, args.file_text ?? '');
-          remember(file, previous);
-          const lines = lineCount(args.file_text ?? '');
-          return { output: `${previous === null ? 'Created' : 'Overwrote'} ${file} (${lines} lines).` };
-        }
-        case 'str_replace':
-        case 'insert': {
-          if (kind !== 'file')
-            return fail(
-              kind === 'missing' ? 'not_found' : 'invalid_arguments',
-              `${args.path} ${kind === 'missing' ? 'does not exist' : 'is a folder'}`,
-            );
-          const before = await readText(ctx.sandbox, file);
-          const edit = args.command === 'str_replace' ? replaceOnce(before, args) : insertAt(before, args);
-          if (typeof edit === 'string') return fail('invalid_arguments', edit);
-          await ctx.sandbox.writeFile(file, edit.text);
-          remember(file, before);
-          return {
-            output: `Edited ${file}. The changed region now reads:\n${numbered(edit.text, edit.firstLine - SNIPPET_CONTEXT, edit.lastLine + SNIPPET_CONTEXT)}`,
-          };
-        }
-        case 'undo_edit': {
-          const stack = history.get(file);
-          if (!stack || stack.length === 0) return fail('invalid_arguments', `no edit of ${file} to undo`);
-          const previous = stack.pop() as string | null;
-          if (previous === null) {
-            await ctx.sandbox.exec({ cmd: ['rm', '-f', '--', file], timeoutMs: ctx.timeoutMs });
-            return { output: `Undid the creation of ${file}: it is removed.` };
-          }
-          await ctx.sandbox.writeFile(file, previous);
-          return { output: `Restored ${file} to its content before the last edit.` };
-        }
+      // resolvePath is only the first check: every read and write below checks the file it opened.
+      try {
+        return await edit(args, ctx, file);
+      } catch (err) {
+        if (err instanceof BinaryFileError) return fail('invalid_arguments', err.message);
+        if (err instanceof ConfinedFileError)
+          return fail(KIND_OF[err.failure], describeFailure(err.failure, args.path));
+        throw err;
       }
     },
   };
+
+  async function edit(args: TextEditorArgs, ctx: ToolContext, file: string): Promise<ToolResult> {
+    const { sandbox, timeoutMs } = ctx;
+    switch (args.command) {
+      case 'view': {
+        const text = await readTextOrFolder(ctx, file);
+        return text === FOLDER ? listFolder(ctx, file) : viewFile(ctx, text, args.view_range);
+      }
+      case 'create': {
+        const previous = await readTextOrNull(ctx, file);
+        if (previous === FOLDER) return fail('invalid_arguments', `${args.path} is a folder`);
+        await writeConfined(sandbox, file, args.file_text ?? '', timeoutMs);
+        remember(file, previous);
+        const lines = lineCount(args.file_text ?? '');
+        return { output: `${previous === null ? 'Created' : 'Overwrote'} ${file} (${lines} lines).` };
+      }
+      case 'str_replace':
+      case 'insert': {
+        const before = await readTextOrFolder(ctx, file);
+        if (before === FOLDER) return fail('invalid_arguments', `${args.path} is a folder`);
+        const changed = args.command === 'str_replace' ? replaceOnce(before, args) : insertAt(before, args);
+        if (typeof changed === 'string') return fail('invalid_arguments', changed);
+        await writeConfined(sandbox, file, changed.text, timeoutMs);
+        remember(file, before);
+        return {
+          output: `Edited ${file}. The changed region now reads:\n${numbered(changed.text, changed.firstLine - SNIPPET_CONTEXT, changed.lastLine + SNIPPET_CONTEXT)}`,
+        };
+      }
+      case 'undo_edit': {
+        const stack = history.get(file);
+        if (!stack || stack.length === 0) return fail('invalid_arguments', `no edit of ${file} to undo`);
+        const previous = stack.pop() as string | null;
+        if (previous === null) {
+          await removeConfined(sandbox, file, timeoutMs);
+          return { output: `Undid the creation of ${file}: it is removed.` };
+        }
+        await writeConfined(sandbox, file, previous, timeoutMs);
+        return { output: `Restored ${file} to its content before the last edit.` };
+      }
+    }
+  }
+}
+
+const KIND_OF: Record<ConfinedFailure, NonNullable<ToolResult['error']>['kind']> = {
+  not_found: 'not_found',
+  outside: 'permission',
+  denied: 'permission',
+  is_folder: 'invalid_arguments',
+  not_regular: 'invalid_arguments',
+  too_large: 'invalid_arguments',
+};
+
+const FOLDER = Symbol('folder');
+
+/** The file's text, or FOLDER; a missing file is a not_found error. */
+async function readTextOrFolder(ctx: ToolContext, file: string): Promise<string | typeof FOLDER> {
+  let bytes: Buffer;
+  try {
+    bytes = await readConfined(ctx.sandbox, file, ctx.timeoutMs);
+  } catch (err) {
+    if (err instanceof ConfinedFileError && err.failure === 'is_folder') return FOLDER;
+    throw err;
+  }
+  if (bytes.includes(0)) throw new BinaryFileError(file, bytes.length);
+  return bytes.toString('utf8');
+}
+
+/** Like readTextOrFolder, with null for a file that does not exist yet. */
+async function readTextOrNull(ctx: ToolContext, file: string): Promise<string | typeof FOLDER | null> {
+  try {
+    return await readTextOrFolder(ctx, file);
+  } catch (err) {
+    if (err instanceof ConfinedFileError && err.failure === 'not_found') return null;
+    throw err;
+  }
 }
 
 function fail(kind: NonNullable<ToolResult['error']>['kind'], message: string): ToolResult {
   return { output: '', error: { kind, message } };
-}
-
-async function pathKind(ctx: ToolContext, file: string): Promise<'file' | 'dir' | 'missing'> {
-  const r = await ctx.sandbox.exec({
-    cmd: [
-      'bash',
-      '-c',
-      'if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo file; else echo missing; fi',
-      '_',
-      file,
-    ],
-    timeoutMs: ctx.timeoutMs,
-  });
-  const kind = r.stdout.trim();
-  return kind === 'dir' || kind === 'file' ? kind : 'missing';
-}
-
-async function readText(sandbox: SandboxRunner, file: string): Promise<string> {
-  const buf = await sandbox.readFile(file);
-  if (buf.includes(0)) throw new BinaryFileError(file, buf.length);
-  return buf.toString('utf8');
 }
 
 class BinaryFileError extends Error {
@@ -149,14 +180,7 @@ class BinaryFileError extends Error {
   }
 }
 
-async function viewFile(ctx: ToolContext, file: string, range?: number[]): Promise<ToolResult> {
-  let text: string;
-  try {
-    text = await readText(ctx.sandbox, file);
-  } catch (err) {
-    if (err instanceof BinaryFileError) return fail('invalid_arguments', err.message);
-    throw err;
-  }
+function viewFile(ctx: ToolContext, text: string, range?: number[]): ToolResult {
   const total = lineCount(text);
   let [first, last] = range ?? [1, -1];
   first = first ?? 1;
@@ -175,11 +199,9 @@ async function viewFile(ctx: ToolContext, file: string, range?: number[]): Promi
 }
 
 async function listFolder(ctx: ToolContext, dir: string): Promise<ToolResult> {
-  const r = await ctx.sandbox.exec({
-    cmd: ['bash', '-c', 'find "$1" -maxdepth 2 -mindepth 1 | sort | head -n 400', '_', dir],
-    timeoutMs: ctx.timeoutMs,
-  });
-  return { output: `Files and folders in ${dir}, two levels deep:\n${r.stdout.trimEnd()}` };
+  const names = await listConfined(ctx.sandbox, dir, ctx.timeoutMs);
+  const listing = names.map((n) => `${dir === '/' ? '' : dir}/${n}`).join('\n');
+  return { output: `Files and folders in ${dir}, two levels deep:\n${listing}` };
 }
 
 /** Lines in a text; a final newline ends the last line rather than starting an empty one. */

@@ -6,12 +6,12 @@ import { SandboxError } from '../../src/sandbox/index.js';
 import { Toolbox, type ToolContext } from '../../src/tools/index.js';
 import { HostSandbox } from '../helpers/agent-fakes.js';
 
-/** A host sandbox whose file reads fail the way a real one can. */
-class FailingReads extends HostSandbox {
+/** A host sandbox whose commands (the text editor's file access is one) fail the way a real one can. */
+class FailingExec extends HostSandbox {
   constructor(private readonly failure: Error) {
     super(mkdtempSync(path.join(os.tmpdir(), 'fb-toolerr-')));
   }
-  override async readFile(): Promise<Buffer> {
+  override async exec(): Promise<never> {
     throw this.failure;
   }
 }
@@ -22,7 +22,7 @@ describe('tool failures reach the model as typed errors, never as exceptions', (
     [new Error('cat: /workspace/a: No such file or directory'), 'not_found'],
     [new Error('docker exec failed: container is gone'), 'failed'],
   ])('%s -> %s', async (failure, kind) => {
-    const sandbox = new FailingReads(failure);
+    const sandbox = new FailingExec(failure);
     await sandbox.writeFile(path.join(sandbox.workdir, 'a'), 'x\n');
     const ctx: ToolContext = { sandbox, timeoutMs: 5000, maxOutputBytes: 1000 };
     const r = await new Toolbox(['text_editor']).call('text_editor', { command: 'view', path: 'a' }, ctx);
