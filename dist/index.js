@@ -32069,7 +32069,7 @@ __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
-__webpack_unused_export__ = lineCounter.LineCounter;
+exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
@@ -39229,8 +39229,8 @@ function descendants(root) {
 //# sourceMappingURL=host-process.js.map
 // EXTERNAL MODULE: ./build/src/models/index.js + 9 modules
 var models = __nccwpck_require__(99933);
-// EXTERNAL MODULE: ./build/src/tools/index.js + 6 modules
-var tools = __nccwpck_require__(67491);
+// EXTERNAL MODULE: ./build/src/tools/index.js + 7 modules
+var tools = __nccwpck_require__(87726);
 ;// CONCATENATED MODULE: ./build/src/agents/loop.js
 
 
@@ -55557,6 +55557,7 @@ var src_tasks = __nccwpck_require__(48475);
 var schemas = __nccwpck_require__(41514);
 ;// CONCATENATED MODULE: ./build/src/suites/schema.js
 
+
 /**
  * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
  * Task paths and globs resolve against the suite file's folder first, then the
@@ -55567,7 +55568,7 @@ const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
 const budgetOverrideSchema = schemas/* object */.Ikc({
     max_tokens: schemas/* number */.aig().int().positive().optional(),
     max_tool_calls: schemas/* number */.aig().int().positive().optional(),
-    max_wall_seconds: schemas/* number */.aig().positive().optional(),
+    max_wall_seconds: (0,src_tasks/* durationSchema */.sK)().optional(),
     max_cost_usd: schemas/* number */.aig().positive().optional(),
 })
     .strict();
@@ -55640,7 +55641,13 @@ function loadSuite(file) {
             }
             catch (err) {
                 if (err instanceof src_tasks/* ManifestError */.Sh) {
-                    problems.push(...err.problems);
+                    // Named from the suite's side too: which file and which entry brought the broken task in.
+                    for (const p of err.problems)
+                        problems.push({
+                            file: suiteFile,
+                            field,
+                            message: `${JSON.stringify(pattern)}: ${(0,src_tasks/* formatProblem */.Vw)(p)}`,
+                        });
                     continue;
                 }
                 throw err;
@@ -57759,8 +57766,8 @@ function judgeForRun(opts) {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./build/src/tools/index.js + 6 modules
-var tools = __nccwpck_require__(67491);
+// EXTERNAL MODULE: ./build/src/tools/index.js + 7 modules
+var tools = __nccwpck_require__(87726);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./build/src/orchestrator/agent-phase.js
@@ -58648,11 +58655,13 @@ async function runPool(units, concurrency, running, work) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Sh: () => (/* reexport */ ManifestError),
+  sK: () => (/* reexport */ durationSchema),
+  Vw: () => (/* reexport */ formatProblem),
   _o: () => (/* reexport */ loadTask),
   b2: () => (/* reexport */ readYamlManifest)
 });
 
-// UNUSED EXPORTS: SHARED_IMAGES_DIR, agentSchema, budgetSchema, checkSchema, discoverTaskDirs, environmentSchema, formatProblem, graderSchema, healthcheckSchema, inspectTask, resolveSharedImage, resourcesSchema, serviceSchema, sharedImagePattern, taskFromSnapshot, taskManifestSchema, toolNameSchema, toolsSchema
+// UNUSED EXPORTS: MAX_DURATION_S, SHARED_IMAGES_DIR, agentSchema, budgetSchema, checkSchema, discoverTaskDirs, environmentSchema, graderSchema, healthcheckSchema, inspectTask, resolveSharedImage, resourcesSchema, serviceSchema, sharedImagePattern, taskFromSnapshot, taskManifestSchema, toolNameSchema, toolsSchema, workdirProblem
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -58684,6 +58693,54 @@ var schemas = __nccwpck_require__(41514);
 const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
 /** A shared image's name is also a folder name and part of an image tag: keep it plain and short. */
 const sharedImagePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/**
+ * The longest duration a manifest may give, in seconds (a day). Node's timers
+ * hold at most 24.8 days, and a day is more than any CI job gets.
+ */
+const MAX_DURATION_S = 86_400;
+/** A duration in seconds: positive and at most a day. */
+function durationSchema() {
+    return schemas/* number */.aig().positive().max(MAX_DURATION_S, `at most ${MAX_DURATION_S} seconds (a day)`);
+}
+/**
+ * Top-level folders of the image the workspace must not be mounted over, and
+ * those it must not be mounted under at all (kernel views, the grader's files).
+ */
+const SYSTEM_DIRS = [
+    '/bin',
+    '/boot',
+    '/etc',
+    '/home',
+    '/lib',
+    '/lib64',
+    '/opt',
+    '/root',
+    '/run',
+    '/sbin',
+    '/srv',
+    '/tmp',
+    '/usr',
+    '/var',
+];
+const FORBIDDEN_TREES = ['/proc', '/sys', '/dev', '/opt/factory-bench'];
+/** Why `workdir` cannot hold the workspace, or null when it can. */
+function workdirProblem(dir) {
+    if (!dir.startsWith('/'))
+        return 'expected an absolute path such as /workspace';
+    if (dir === '/')
+        return 'the workspace cannot be mounted over the root folder; use a folder such as /workspace';
+    if (dir
+        .split('/')
+        .slice(1)
+        .some((part) => part === '' || part === '.' || part === '..'))
+        return 'expected a plain absolute path (no `.`, `..`, `//` or trailing `/`)';
+    if (SYSTEM_DIRS.includes(dir))
+        return `the workspace cannot be mounted over the system folder ${dir}`;
+    const tree = FORBIDDEN_TREES.find((t) => dir === t || dir.startsWith(`${t}/`));
+    if (tree)
+        return `the workspace cannot be mounted under ${tree}`;
+    return null;
+}
 const resourcesSchema = schemas/* object */.Ikc({
     cpus: schemas/* number */.aig().positive().default(1),
     memory_mb: schemas/* number */.aig().int().positive().default(2048),
@@ -58692,8 +58749,8 @@ const resourcesSchema = schemas/* object */.Ikc({
     .strict();
 const healthcheckSchema = schemas/* object */.Ikc({
     test: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]),
-    interval_s: schemas/* number */.aig().positive().default(1),
-    timeout_s: schemas/* number */.aig().positive().default(5),
+    interval_s: durationSchema().default(1),
+    timeout_s: durationSchema().default(5),
     retries: schemas/* number */.aig().int().positive().default(60),
 })
     .strict();
@@ -58720,7 +58777,13 @@ const environmentSchema = schemas/* object */.Ikc({
     shared_image: schemas/* string */.YjP()
         .regex(sharedImagePattern, 'a lowercase image name of letters, digits, _ and -')
         .optional(),
-    workdir: schemas/* string */.YjP().startsWith('/').default('/workspace'),
+    workdir: schemas/* string */.YjP()
+        .superRefine((dir, ctx) => {
+        const problem = workdirProblem(dir);
+        if (problem)
+            ctx.addIssue({ code: 'custom', message: problem });
+    })
+        .default('/workspace'),
     resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
     services: schemas/* record */.g1P(schemas/* string */.YjP().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
     network: schemas/* object */.Ikc({ allow: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).default([]) })
@@ -58748,7 +58811,7 @@ const agentSchema = schemas/* object */.Ikc({
 const budgetSchema = schemas/* object */.Ikc({
     max_tokens: schemas/* number */.aig().int().positive().default(200_000),
     max_tool_calls: schemas/* number */.aig().int().positive().default(50),
-    max_wall_seconds: schemas/* number */.aig().positive().default(600),
+    max_wall_seconds: durationSchema().default(600),
     max_cost_usd: schemas/* number */.aig().positive().default(1),
 })
     .strict();
@@ -58774,7 +58837,7 @@ const metricReading = {
         row: schemas/* number */.aig().int().default(-1),
     })
         .strict(),
-    timeout_s: schemas/* number */.aig().positive().default(300),
+    timeout_s: durationSchema().default(300),
 };
 function refineMetricSource(c, ctx) {
     if (c.source.kind !== 'stdout' && !c.source.path)
@@ -58792,7 +58855,7 @@ const checkSchema = schemas/* discriminatedUnion */.gMt('type', [
         ...checkBase,
         type: schemas/* literal */.euz('command_exit_zero'),
         command: schemas/* string */.YjP().min(1),
-        timeout_s: schemas/* number */.aig().positive().default(120),
+        timeout_s: durationSchema().default(120),
     })
         .strict(),
     schemas/* object */.Ikc({
@@ -58832,7 +58895,7 @@ const checkSchema = schemas/* discriminatedUnion */.gMt('type', [
         ordered: schemas/* boolean */.zMY().default(false),
         /** Absolute slack when a number is compared with a numeric cell. */
         tolerance: schemas/* number */.aig().min(0).default(0),
-        timeout_s: schemas/* number */.aig().positive().default(60),
+        timeout_s: durationSchema().default(60),
     })
         .strict(),
     schemas/* object */.Ikc({
@@ -58845,7 +58908,7 @@ const checkSchema = schemas/* discriminatedUnion */.gMt('type', [
         rel_tolerance: schemas/* number */.aig().min(0).default(0),
         ignore_whitespace: schemas/* boolean */.zMY().default(true),
         ignore_row_order: schemas/* boolean */.zMY().default(false),
-        timeout_s: schemas/* number */.aig().positive().default(300),
+        timeout_s: durationSchema().default(300),
     })
         .strict(),
     schemas/* object */.Ikc({
@@ -58972,15 +59035,27 @@ function readYamlManifest(file, schema) {
             },
         ]);
     }
-    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false });
-    if (doc.errors.length > 0) {
-        throw new ManifestError(doc.errors.map((e) => ({
-            file,
-            field: '',
-            message: `invalid YAML at line ${e.linePos?.[0]?.line ?? 0}: ${e.message.split('\n')[0]}`,
-        })));
+    const lines = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, lineCounter: lines });
+    // Warnings (an unknown tag such as `!!python/object`) are refused too: a manifest means exactly what it says.
+    const yamlProblems = [...doc.errors, ...doc.warnings];
+    if (yamlProblems.length > 0) {
+        throw new ManifestError(yamlProblems.map((e) => ({ file, field: '', message: describeYamlError(e, lines) })));
     }
-    const raw = doc.toJS();
+    let raw;
+    try {
+        raw = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (err) {
+        // yaml refuses alias expansion past the count (a "billion laughs" bomb) with a ReferenceError.
+        throw new ManifestError([
+            {
+                file,
+                field: '',
+                message: `invalid YAML: ${err.message} (too many aliases expanded; write the values out)`,
+            },
+        ]);
+    }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
         throw new ManifestError(parsed.error.issues.map((issue) => ({
@@ -58990,6 +59065,11 @@ function readYamlManifest(file, schema) {
         })));
     }
     return parsed.data;
+}
+function describeYamlError(e, lines) {
+    const at = lines.linePos(e.pos[0]);
+    const what = e.code === 'TAG_RESOLVE_FAILED' ? `${e.message} (YAML tags are not allowed)` : e.message;
+    return `invalid YAML at line ${at.line}, column ${at.col}: ${what.split('\n')[0]}`;
 }
 function valueAt(data, keys) {
     let v = data;
@@ -59005,6 +59085,9 @@ function describeIssue(issue, value) {
                 : `expected ${issue.expected}, got ${typeName(value)}`;
         case 'invalid_value':
             return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+        case 'too_big':
+        case 'too_small':
+            return `${issue.message}, got ${JSON.stringify(value)}`;
         case 'unrecognized_keys':
             return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
         case 'invalid_union':
@@ -59160,7 +59243,7 @@ function checkTaskFiles(file, dir, manifest, nameFolder = false) {
 
 /***/ }),
 
-/***/ 67491:
+/***/ 87726:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59345,7 +59428,155 @@ const pythonTool = {
 //# sourceMappingURL=python.js.map
 // EXTERNAL MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
 var json_schema_processors = __nccwpck_require__(98439);
+;// CONCATENATED MODULE: ./build/src/tools/confined-files.js
+/**
+ * File access for the text editor that checks and opens in one step. A path
+ * checked with resolvePath and then opened by name can be swapped in between
+ * (a background job flipping a symlink), so the script below walks to the
+ * file's folder one `cd -P` at a time, checking where each step landed (the
+ * working directory then pins that folder), opens the file, and checks the
+ * opened file's real path through /proc/self/fd before it reads or writes
+ * through that same descriptor. New files are created with O_EXCL (bash's
+ * noclobber), which never follows a link. The container stays the security
+ * boundary (bash reaches the same files); this keeps the tool's own promise.
+ */
+/** The text editor handles files up to this size. */
+const MAX_EDITOR_FILE_BYTES = 8 * 1024 * 1024;
+class ConfinedFileError extends Error {
+    failure;
+    constructor(failure, message) {
+        super(message);
+        this.failure = failure;
+        this.name = 'ConfinedFileError';
+    }
+}
+/** Exit codes of the script, by what they mean. */
+const FAILURES = {
+    91: 'not_found',
+    92: 'not_found',
+    93: 'outside',
+    94: 'is_folder',
+    95: 'too_large',
+    96: 'denied',
+    98: 'not_regular',
+};
+// $1 op (read | write | remove | list), $2 the workspace, $3 the file (canonical, under the workspace), $4 max bytes.
+const SCRIPT = `
+set -u
+op=$1; max=$4
+root=$(realpath -e -- "$2") || exit 90
+case "$3" in "$root") rel= ;; "$root"/*) rel=\${3#"$root"/} ;; *) exit 93 ;; esac
+inside() { case "$1" in "$root"|"$root"/*) return 0 ;; esac; return 1; }
+here_inside() { inside "$(pwd -P)" || exit 93; }
+# The real path of what fd 3 is open on (Linux: /proc; elsewhere the weaker check of the name).
+fd_path() { if [ -e /proc/self/fd/3 ]; then readlink /proc/self/fd/3; else realpath -- "./$name"; fi; }
+fd=/proc/self/fd/3; [ -e /proc/self/fd ] || fd=/dev/fd/3
+cd -P -- "$root" || exit 90
+name=\${rel##*/}
+if [ "$rel" != "$name" ]; then
+  IFS=/ read -r -d '' -a parts < <(printf '%s\0' "\${rel%/*}")
+  for part in "\${parts[@]}"; do
+    [ -n "$part" ] || continue
+    if [ "$op" = write ] && [ ! -e "$part" ] && [ ! -L "$part" ]; then mkdir -- "$part" 2>/dev/null; fi
+    if ! cd -P -- "$part" 2>/dev/null; then [ -e "$part" ] && exit 92; exit 91; fi
+    here_inside
+  done
+fi
+case "$op" in
+  list)
+    if [ -n "$name" ]; then cd -P -- "$name" 2>/dev/null || exit 91; here_inside; fi
+    find . -mindepth 1 -maxdepth 2 | sed 's|^\\./||' | sort | head -n 400
+    ;;
+  remove)
+    [ -n "$name" ] || exit 94
+    rm -f -- "./$name" || exit 96
+    ;;
+  read)
+    [ -n "$name" ] || exit 94
+    [ -p "./$name" ] && exit 98
+    if ! { exec 3<"./$name"; } 2>/dev/null; then [ -e "./$name" ] && exit 96; exit 91; fi
+    real=$(fd_path) || exit 93
+    inside "$real" || exit 93
+    [ -d "$fd" ] && exit 94
+    [ -f "$fd" ] || exit 98
+    size=$(stat -L -c %s "$fd" 2>/dev/null || stat -L -f %z "$fd")
+    [ "$size" -le "$max" ] || exit 95
+    base64 <&3 | tr -d '\\n'
+    ;;
+  write)
+    [ -n "$name" ] || exit 94
+    [ -p "./$name" ] && exit 98
+    # A new file: O_EXCL, so never through a link. Else the existing one, opened without creating anything.
+    if { set -C; exec 3>"./$name"; } 2>/dev/null; then made=created; else
+      set +C
+      if ! { exec 3<"./$name"; } 2>/dev/null; then [ -e "./$name" ] && exit 96; [ -L "./$name" ] && exit 93; exit 91; fi
+      made=overwrote
+    fi
+    set +C
+    real=$(fd_path) || exit 93
+    inside "$real" || exit 93
+    [ -d "$fd" ] && exit 94
+    [ -f "$fd" ] || exit 98
+    # Reopening /proc/self/fd/3 reaches the opened file itself, whatever its name points at by now.
+    cat > "$fd" || exit 96
+    echo "$made"
+    ;;
+esac
+`;
+async function runScript(sandbox, op, file, timeoutMs, stdin) {
+    const r = await sandbox.exec({
+        cmd: ['bash', '-c', SCRIPT, 'fb-file', op, sandbox.workdir, file, String(MAX_EDITOR_FILE_BYTES)],
+        timeoutMs,
+        ...(stdin !== undefined ? { stdin } : {}),
+        // base64 of the largest file, and some room.
+        maxOutputBytes: Math.ceil((MAX_EDITOR_FILE_BYTES * 4) / 3) + 64 * 1024,
+    });
+    if (r.timedOut)
+        throw new ConfinedFileError('denied', `${file}: timed out`);
+    if (r.exitCode === 0)
+        return r.stdout;
+    const failure = FAILURES[r.exitCode];
+    if (!failure)
+        throw new Error(`the text editor could not reach ${file} (exit ${r.exitCode}): ${r.stderr.trim()}`);
+    throw new ConfinedFileError(failure, describeFailure(failure, file));
+}
+/** What went wrong, naming the file as the caller likes (the agent's own path, say). */
+function describeFailure(failure, file) {
+    switch (failure) {
+        case 'not_found':
+            return `${file} does not exist`;
+        case 'outside':
+            return `${file} is refused: it resolves (through a symlink) to a file outside the workspace`;
+        case 'is_folder':
+            return `${file} is a folder`;
+        case 'not_regular':
+            return `${file} is not a regular file`;
+        case 'too_large':
+            return `${file} is larger than ${MAX_EDITOR_FILE_BYTES} bytes; the text editor handles smaller files`;
+        case 'denied':
+            return `${file} cannot be opened (permission denied)`;
+    }
+}
+/** The file's bytes, read through a descriptor whose real path was checked to be in the workspace. */
+async function readConfined(sandbox, file, timeoutMs) {
+    return Buffer.from((await runScript(sandbox, 'read', file, timeoutMs)).trim(), 'base64');
+}
+/** Writes the whole file (creating missing folders), only once the opened file is known to be in the workspace. */
+async function writeConfined(sandbox, file, content, timeoutMs) {
+    const said = (await runScript(sandbox, 'write', file, timeoutMs, content)).trim();
+    return said === 'created' ? 'created' : 'overwrote';
+}
+/** Removes the file's own entry (a link itself, never its target) in a folder checked to be in the workspace. */
+async function removeConfined(sandbox, file, timeoutMs) {
+    await runScript(sandbox, 'remove', file, timeoutMs);
+}
+/** Names two levels deep under a folder checked to be in the workspace, relative to it, sorted. */
+async function listConfined(sandbox, dir, timeoutMs) {
+    return (await runScript(sandbox, 'list', dir, timeoutMs)).split('\n').filter(Boolean);
+}
+//# sourceMappingURL=confined-files.js.map
 ;// CONCATENATED MODULE: ./build/src/tools/text-editor.js
+
 
 
 const textEditorArgs = schemas/* object */.Ikc({
@@ -59411,89 +59642,108 @@ function createTextEditorTool() {
                     return fail('permission', err.message);
                 throw err;
             }
-            const kind = await pathKind(ctx, file);
-            switch (args.command) {
-                case 'view':
-                    if (kind === 'missing')
-                        return fail('not_found', `${args.path} does not exist`);
-                    return kind === 'dir' ? listFolder(ctx, file) : viewFile(ctx, file, args.view_range);
-                case 'create': {
-                    if (kind === 'dir')
-                        return fail('invalid_arguments', `${args.path} is a folder`);
-                    const previous = kind === 'file' ? await readText(ctx.sandbox, file) : null;
-                    await ctx.sandbox.writeFile(file, args.file_text ?? '');
-                    remember(file, previous);
-                    const lines = lineCount(args.file_text ?? '');
-                    return { output: `${previous === null ? 'Created' : 'Overwrote'} ${file} (${lines} lines).` };
-                }
-                case 'str_replace':
-                case 'insert': {
-                    if (kind !== 'file')
-                        return fail(kind === 'missing' ? 'not_found' : 'invalid_arguments', `${args.path} ${kind === 'missing' ? 'does not exist' : 'is a folder'}`);
-                    const before = await readText(ctx.sandbox, file);
-                    const edit = args.command === 'str_replace' ? replaceOnce(before, args) : insertAt(before, args);
-                    if (typeof edit === 'string')
-                        return fail('invalid_arguments', edit);
-                    await ctx.sandbox.writeFile(file, edit.text);
-                    remember(file, before);
-                    return {
-                        output: `Edited ${file}. The changed region now reads:\n${numbered(edit.text, edit.firstLine - SNIPPET_CONTEXT, edit.lastLine + SNIPPET_CONTEXT)}`,
-                    };
-                }
-                case 'undo_edit': {
-                    const stack = history.get(file);
-                    if (!stack || stack.length === 0)
-                        return fail('invalid_arguments', `no edit of ${file} to undo`);
-                    const previous = stack.pop();
-                    if (previous === null) {
-                        await ctx.sandbox.exec({ cmd: ['rm', '-f', '--', file], timeoutMs: ctx.timeoutMs });
-                        return { output: `Undid the creation of ${file}: it is removed.` };
-                    }
-                    await ctx.sandbox.writeFile(file, previous);
-                    return { output: `Restored ${file} to its content before the last edit.` };
-                }
+            // resolvePath is only the first check: every read and write below checks the file it opened.
+            try {
+                return await edit(args, ctx, file);
+            }
+            catch (err) {
+                if (err instanceof BinaryFileError)
+                    return fail('invalid_arguments', err.message);
+                if (err instanceof ConfinedFileError)
+                    return fail(KIND_OF[err.failure], describeFailure(err.failure, args.path));
+                throw err;
             }
         },
     };
+    async function edit(args, ctx, file) {
+        const { sandbox, timeoutMs } = ctx;
+        switch (args.command) {
+            case 'view': {
+                const text = await readTextOrFolder(ctx, file);
+                return text === FOLDER ? listFolder(ctx, file) : viewFile(ctx, text, args.view_range);
+            }
+            case 'create': {
+                const previous = await readTextOrNull(ctx, file);
+                if (previous === FOLDER)
+                    return fail('invalid_arguments', `${args.path} is a folder`);
+                await writeConfined(sandbox, file, args.file_text ?? '', timeoutMs);
+                remember(file, previous);
+                const lines = lineCount(args.file_text ?? '');
+                return { output: `${previous === null ? 'Created' : 'Overwrote'} ${file} (${lines} lines).` };
+            }
+            case 'str_replace':
+            case 'insert': {
+                const before = await readTextOrFolder(ctx, file);
+                if (before === FOLDER)
+                    return fail('invalid_arguments', `${args.path} is a folder`);
+                const changed = args.command === 'str_replace' ? replaceOnce(before, args) : insertAt(before, args);
+                if (typeof changed === 'string')
+                    return fail('invalid_arguments', changed);
+                await writeConfined(sandbox, file, changed.text, timeoutMs);
+                remember(file, before);
+                return {
+                    output: `Edited ${file}. The changed region now reads:\n${numbered(changed.text, changed.firstLine - SNIPPET_CONTEXT, changed.lastLine + SNIPPET_CONTEXT)}`,
+                };
+            }
+            case 'undo_edit': {
+                const stack = history.get(file);
+                if (!stack || stack.length === 0)
+                    return fail('invalid_arguments', `no edit of ${file} to undo`);
+                const previous = stack.pop();
+                if (previous === null) {
+                    await removeConfined(sandbox, file, timeoutMs);
+                    return { output: `Undid the creation of ${file}: it is removed.` };
+                }
+                await writeConfined(sandbox, file, previous, timeoutMs);
+                return { output: `Restored ${file} to its content before the last edit.` };
+            }
+        }
+    }
+}
+const KIND_OF = {
+    not_found: 'not_found',
+    outside: 'permission',
+    denied: 'permission',
+    is_folder: 'invalid_arguments',
+    not_regular: 'invalid_arguments',
+    too_large: 'invalid_arguments',
+};
+const FOLDER = Symbol('folder');
+/** The file's text, or FOLDER; a missing file is a not_found error. */
+async function readTextOrFolder(ctx, file) {
+    let bytes;
+    try {
+        bytes = await readConfined(ctx.sandbox, file, ctx.timeoutMs);
+    }
+    catch (err) {
+        if (err instanceof ConfinedFileError && err.failure === 'is_folder')
+            return FOLDER;
+        throw err;
+    }
+    if (bytes.includes(0))
+        throw new BinaryFileError(file, bytes.length);
+    return bytes.toString('utf8');
+}
+/** Like readTextOrFolder, with null for a file that does not exist yet. */
+async function readTextOrNull(ctx, file) {
+    try {
+        return await readTextOrFolder(ctx, file);
+    }
+    catch (err) {
+        if (err instanceof ConfinedFileError && err.failure === 'not_found')
+            return null;
+        throw err;
+    }
 }
 function fail(kind, message) {
     return { output: '', error: { kind, message } };
-}
-async function pathKind(ctx, file) {
-    const r = await ctx.sandbox.exec({
-        cmd: [
-            'bash',
-            '-c',
-            'if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo file; else echo missing; fi',
-            '_',
-            file,
-        ],
-        timeoutMs: ctx.timeoutMs,
-    });
-    const kind = r.stdout.trim();
-    return kind === 'dir' || kind === 'file' ? kind : 'missing';
-}
-async function readText(sandbox, file) {
-    const buf = await sandbox.readFile(file);
-    if (buf.includes(0))
-        throw new BinaryFileError(file, buf.length);
-    return buf.toString('utf8');
 }
 class BinaryFileError extends Error {
     constructor(file, bytes) {
         super(`${file} is a binary file (${bytes} bytes); the text editor only handles text`);
     }
 }
-async function viewFile(ctx, file, range) {
-    let text;
-    try {
-        text = await readText(ctx.sandbox, file);
-    }
-    catch (err) {
-        if (err instanceof BinaryFileError)
-            return fail('invalid_arguments', err.message);
-        throw err;
-    }
+function viewFile(ctx, text, range) {
     const total = lineCount(text);
     let [first, last] = range ?? [1, -1];
     first = first ?? 1;
@@ -59509,11 +59759,9 @@ async function viewFile(ctx, file, range) {
     };
 }
 async function listFolder(ctx, dir) {
-    const r = await ctx.sandbox.exec({
-        cmd: ['bash', '-c', 'find "$1" -maxdepth 2 -mindepth 1 | sort | head -n 400', '_', dir],
-        timeoutMs: ctx.timeoutMs,
-    });
-    return { output: `Files and folders in ${dir}, two levels deep:\n${r.stdout.trimEnd()}` };
+    const names = await listConfined(ctx.sandbox, dir, ctx.timeoutMs);
+    const listing = names.map((n) => `${dir === '/' ? '' : dir}/${n}`).join('\n');
+    return { output: `Files and folders in ${dir}, two levels deep:\n${listing}` };
 }
 /** Lines in a text; a final newline ends the last line rather than starting an empty one. */
 function lineCount(text) {
