@@ -37993,7 +37993,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(60961);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52331);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38003,7 +38003,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 60961:
+/***/ 52331:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38017,7 +38017,7 @@ var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(33838);
+var lib_core = __nccwpck_require__(33838);
 // EXTERNAL MODULE: ./build/src/agents/index.js + 13 modules
 var agents = __nccwpck_require__(90862);
 // EXTERNAL MODULE: ./build/src/models/index.js + 9 modules
@@ -38491,6 +38491,75 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
     return inputs;
 }
 //# sourceMappingURL=inputs.js.map
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
+var sandbox = __nccwpck_require__(20030);
+;// CONCATENATED MODULE: ./build/src/action/post-cleanup.js
+
+
+/**
+ * The action's `post:` step (actions/checkout's pattern): a cancelled job
+ * ends the main step with SIGINT, then SIGTERM, then a kill, and a kill
+ * leaves sandboxes running on a self-hosted runner. The main step records
+ * which process it is before its first sandbox starts; the post step, which
+ * runs even after a cancellation, removes what that process labelled and
+ * left behind, and nothing of any other job.
+ */
+/** The state the main step leaves for the post step (core.saveState). */
+const OWNER_STATE = 'sandboxOwner';
+/** Called by the main step before it starts a sandbox. */
+function recordSandboxOwner() {
+    lib_core/* saveState */.LZ(OWNER_STATE, JSON.stringify((0,sandbox/* thisHarness */.v8)()));
+}
+function parseOwner(text) {
+    try {
+        const value = JSON.parse(text);
+        if (Number.isInteger(value.pid) && value.pid > 0 && typeof value.host === 'string')
+            return { pid: value.pid, host: value.host };
+    }
+    catch {
+        // Reported below.
+    }
+    return null;
+}
+/** The post step. Never fails the job: a cleanup problem is a warning. */
+async function runPost() {
+    const text = core.getState(OWNER_STATE);
+    if (!text) {
+        core.info('factory-bench: the job started no sandboxes; nothing to clean up');
+        return;
+    }
+    const owner = parseOwner(text);
+    if (!owner) {
+        core.warning(`factory-bench: unreadable ${OWNER_STATE} state ${JSON.stringify(text)}; no sandboxes removed`);
+        return;
+    }
+    try {
+        const r = await removeLeftoversOf(owner);
+        if (r.ownerAlive) {
+            core.warning(`factory-bench: the harness of this job (pid ${owner.pid}) still runs; its sandboxes are left to it`);
+            return;
+        }
+        if (r.found.length === 0) {
+            core.info('factory-bench: the job left no sandboxes behind');
+            return;
+        }
+        const removed = r.found.filter((f) => !r.failed.includes(f));
+        const runs = [...new Set(removed.map((f) => f.runId))];
+        core.info(`factory-bench: removed ${removed.length} leftover sandbox resources of this job (${countByKind(removed)}) from ${runs.length} runs: ${runs.join(', ')}`);
+        if (r.failed.length > 0)
+            core.warning(`factory-bench: could not remove ${r.failed.map((f) => `${f.kind} ${f.name}`).join(', ')}; \`factory-bench sandbox cleanup\` removes them later`);
+    }
+    catch (err) {
+        core.warning(`factory-bench: could not look for leftover sandboxes: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+function countByKind(items) {
+    const counts = new Map();
+    for (const i of items)
+        counts.set(i.kind, (counts.get(i.kind) ?? 0) + 1);
+    return [...counts].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+}
+//# sourceMappingURL=post-cleanup.js.map
 ;// CONCATENATED MODULE: ./build/src/action/report.js
 
 
@@ -38615,7 +38684,7 @@ function protectSecrets(inputs) {
     for (const secret of [inputs.apiKey, inputs.githubToken]) {
         if (!secret)
             continue;
-        core/* setSecret */.Pq(secret);
+        lib_core/* setSecret */.Pq(secret);
         (0,runs/* registerSecret */.cl)(secret);
     }
     (0,runs/* registerEnvSecrets */.kx)();
@@ -38782,6 +38851,7 @@ async function compareWithBase(dbFile, head, baseBranch) {
 
 
 
+
 /** Models that run without any API. */
 const KEYLESS_MODELS = new Set(['oracle', 'null']);
 /** True when the model needs an API key that nothing provides; a bad model name is an input error. */
@@ -38798,13 +38868,13 @@ function missingApiKey(model, inputs) {
         throw new InputError([`input model: ${err instanceof Error ? err.message : String(err)}`]);
     }
 }
-const log = (m) => core/* info */.pq((0,runs/* redact */.E$)(m));
-const warn = (m) => core/* warning */.$e((0,runs/* redact */.E$)(m));
+const log = (m) => lib_core/* info */.pq((0,runs/* redact */.E$)(m));
+const warn = (m) => lib_core/* warning */.$e((0,runs/* redact */.E$)(m));
 /** The whole action: never throws; failures end in core.setFailed with one clear message. */
 async function run() {
     const controller = new AbortController();
     const stop = () => {
-        core/* warning */.$e('factory-bench: cancelled: stopping the agents and cleaning up');
+        lib_core/* warning */.$e('factory-bench: cancelled: stopping the agents and cleaning up');
         controller.abort();
     };
     process.once('SIGINT', stop);
@@ -38815,9 +38885,9 @@ async function run() {
     catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof InputError || err instanceof suites/* SuiteInputError */.hw || err instanceof tasks/* ManifestError */.Sh)
-            core/* setFailed */.C1((0,runs/* redact */.E$)(message));
+            lib_core/* setFailed */.C1((0,runs/* redact */.E$)(message));
         else
-            core/* setFailed */.C1((0,runs/* redact */.E$)(`factory-bench: ${message}`));
+            lib_core/* setFailed */.C1((0,runs/* redact */.E$)(`factory-bench: ${message}`));
     }
     finally {
         process.off('SIGINT', stop);
@@ -38825,22 +38895,22 @@ async function run() {
     }
 }
 function setOutputs(o) {
-    core/* setOutput */.uH('suite-run-id', o.suiteRunId);
-    core/* setOutput */.uH('pass-rate', o.passRate === null ? '' : String(Math.round(o.passRate * 10_000) / 10_000));
-    core/* setOutput */.uH('avg-score', o.avgScore === null ? '' : String(Math.round(o.avgScore * 10_000) / 10_000));
-    core/* setOutput */.uH('cost-usd', o.costUsd === null ? '' : String(Math.round(o.costUsd * 1e6) / 1e6));
-    core/* setOutput */.uH('report-path', o.reportPath);
-    core/* setOutput */.uH('verdict', o.verdict);
+    lib_core/* setOutput */.uH('suite-run-id', o.suiteRunId);
+    lib_core/* setOutput */.uH('pass-rate', o.passRate === null ? '' : String(Math.round(o.passRate * 10_000) / 10_000));
+    lib_core/* setOutput */.uH('avg-score', o.avgScore === null ? '' : String(Math.round(o.avgScore * 10_000) / 10_000));
+    lib_core/* setOutput */.uH('cost-usd', o.costUsd === null ? '' : String(Math.round(o.costUsd * 1e6) / 1e6));
+    lib_core/* setOutput */.uH('report-path', o.reportPath);
+    lib_core/* setOutput */.uH('verdict', o.verdict);
 }
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
         log('no GITHUB_STEP_SUMMARY: the job summary is skipped');
         return;
     }
-    await core/* summary */.z.addRaw((0,runs/* redact */.E$)(markdown), true).write();
+    await lib_core/* summary */.z.addRaw((0,runs/* redact */.E$)(markdown), true).write();
 }
 async function runAction(signal) {
-    const inputs = parseInputs((name) => core/* getInput */.V4(name));
+    const inputs = parseInputs((name) => lib_core/* getInput */.V4(name));
     protectSecrets(inputs);
     const ctx = readGithubContext();
     const suite = (0,suites/* loadSuite */.bu)(inputs.suite);
@@ -38856,7 +38926,7 @@ async function runAction(signal) {
             ? 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets'
             : 'the api-key input is empty';
         const message = `factory-bench: no API key for ${model} (${why}): the evaluation of suite ${suite.id} was skipped. A maintainer can run it from a branch of this repository, or use the pull_request + workflow_run pattern (see the README).`;
-        core/* notice */.lm(message);
+        lib_core/* notice */.lm(message);
         await writeSummary(`### ⏭️ factory-bench: suite \`${suite.id}\` skipped\n\n${message}\n`);
         setOutputs({
             suiteRunId: '',
@@ -38892,6 +38962,8 @@ async function runAction(signal) {
         const concurrency = inputs.concurrency ?? suite.defaults.concurrency;
         const epochs = inputs.epochs ?? suite.defaults.epochs;
         log(`running suite ${suite.id} with ${model}${agent.kind === 'external' ? ` and agent ${agent.manifest.name} (${agent.hash})` : ''} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`);
+        // From here on sandboxes start: the post step must know whose leftovers to remove.
+        recordSandboxOwner();
         const outcome = await withoutActionSecrets(() => (0,suites/* runSuite */.og)({
             suite,
             agent,
@@ -38999,7 +39071,7 @@ async function runAction(signal) {
     await writeSummary(renderReport(report, SUMMARY_LIMIT));
     setOutputs({ ...runView, verdict: gate.verdict });
     if (gate.verdict === 'failed')
-        core/* setFailed */.C1(`factory-bench: ${gate.failures.join('; ')}`);
+        lib_core/* setFailed */.C1(`factory-bench: ${gate.failures.join('; ')}`);
 }
 /** Writes report.html (loading the report code only now); null, with a note, when it cannot. */
 async function writeHtmlReport(runsRoot, suiteRunId, baseBranch, comparison, notes) {
@@ -39043,13 +39115,13 @@ async function postComment(inputs, ctx, suiteId, body) {
     if (!ctx.pullRequest || !inputs.comment)
         return;
     if (!inputs.githubToken || !ctx.owner || !ctx.repo) {
-        core/* notice */.lm('factory-bench: no github-token: the report is in the job summary only');
+        lib_core/* notice */.lm('factory-bench: no github-token: the report is in the job summary only');
         return;
     }
     try {
         const outcome = await upsertComment(inputs.githubToken, { owner: ctx.owner, repo: ctx.repo, issueNumber: ctx.pullRequest.number }, commentMarker(suiteId), body);
         if (outcome.status === 'forbidden')
-            core/* notice */.lm(`factory-bench: ${outcome.message}; fork pull requests get a read-only token. The report is in the job summary (see the README for the workflow_run pattern that comments on forks).`);
+            lib_core/* notice */.lm(`factory-bench: ${outcome.message}; fork pull requests get a read-only token. The report is in the job summary (see the README for the workflow_run pattern that comments on forks).`);
         else
             log(`${outcome.status} the pull request comment ${outcome.url ?? outcome.id}`);
     }
@@ -42761,10 +42833,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cr: () => (/* reexport */ hashBuildContext),
   HZ: () => (/* reexport */ lockPath),
   ZL: () => (/* reexport */ shellQuote),
+  v8: () => (/* reexport */ thisHarness),
   Ux: () => (/* reexport */ withFileLock)
 });
 
-// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, LOCAL_WARNING, LocalSubprocessRunner, OWNER_LABEL, RUN_LABEL, agentDockerfile, baseImagesOf, confineLexically, detectCompose, dockerCall, gatewayUrlInSandbox, isOrphan, listLabelled, liveSandboxCount, minimalEnv, projectName, removeByLabel, removeResources, resolveHostPath, runLabels
+// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, LOCAL_WARNING, LocalSubprocessRunner, OWNER_LABEL, PID_LABEL, RUN_LABEL, agentDockerfile, baseImagesOf, confineLexically, detectCompose, dockerCall, gatewayUrlInSandbox, isOrphan, listLabelled, liveSandboxCount, minimalEnv, projectName, removeByLabel, removeLeftoversOf, removeResources, resolveHostPath, runLabels
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -52499,8 +52572,10 @@ function isOrphan(r, all, host = os.hostname()) {
     return r.pid === null || !processAlive(r.pid);
 }
 /** Every labelled resource: of one run, or of all runs. */
-async function listLabelled(runId) {
-    const filter = runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL;
+function listLabelled(runId) {
+    return listByLabel(runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL);
+}
+async function listByLabel(filter) {
     const out = [];
     for (const kind of ['container', 'network', 'volume']) {
         const r = await dockerCall(listArgs(kind, filter), { timeoutMs: 30_000 });
@@ -52549,6 +52624,21 @@ function removeByLabelSync(runId) {
         if (ids.length > 0)
             run(removeArgs(kind, ids));
     }
+}
+/** This process, as it labels what it creates. */
+function thisHarness() {
+    return { pid: process.pid, host: external_node_os_.hostname() };
+}
+/**
+ * Removes what one harness process left behind (an Action's main step, read
+ * by its post step): the resources labelled with its pid on this host, once
+ * that process is gone. A harness still alive keeps its sandboxes.
+ */
+async function removeLeftoversOf(owner) {
+    if (owner.host === os.hostname() && processAlive(owner.pid))
+        return { ownerAlive: true, found: [], failed: [] };
+    const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`)).filter((r) => r.host === owner.host);
+    return { ownerAlive: false, found, failed: await removeResources(found) };
 }
 //# sourceMappingURL=cleanup.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/container-config.js
@@ -59915,6 +60005,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
@@ -59922,7 +60013,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -60838,9 +60929,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles the GitHub Action: build/src/action/main.js (from `tsc`) -> <out>/index.js as one ES module
-// with ncc, plus sql.js's loader and wasm beside it (webpack must not touch sql.js; see src/runs/sqljs.ts),
+// with ncc, and build/src/action/post.js -> <out>/post/index.js (the post step); plus sql.js's loader
+// and wasm beside it (webpack must not touch sql.js; see src/runs/sqljs.ts),
 // and the report's browser app in webapp/ (report.html inlines it; see src/report/html.ts).
 // Usage: node scripts/package-action.mjs [outDir]   (default: dist)
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,24 +15,29 @@ const outDir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 const require = createRequire(import.meta.url);
 const ncc = require('@vercel/ncc');
 
-const entry = path.join(root, 'build/src/action/main.js');
-const { code, assets } = await ncc(entry, {
-  minify: false,
-  sourceMap: false,
-  license: 'licenses.txt',
-  quiet: true,
-  // sql.js is loaded at run time from beside the bundle.
-  externals: ['sql.js'],
-});
+/** Bundles one entry point into `dir` (index.js and the chunks and assets ncc emits beside it). */
+async function bundle(entry, dir) {
+  const { code, assets } = await ncc(entry, {
+    minify: false,
+    sourceMap: false,
+    license: 'licenses.txt',
+    quiet: true,
+    // sql.js is loaded at run time from beside the bundle.
+    externals: ['sql.js'],
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'index.js'), code);
+  for (const [name, asset] of Object.entries(assets ?? {})) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, asset.source);
+  }
+}
 
 rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, 'index.js'), code);
-for (const [name, asset] of Object.entries(assets ?? {})) {
-  const file = path.join(outDir, name);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, asset.source);
-}
+await bundle(path.join(root, 'build/src/action/main.js'), outDir);
+// The post step (runs.post): small, so that a cancelled job's cleanup starts fast.
+await bundle(path.join(root, 'build/src/action/post.js'), path.join(outDir, 'post'));
 const sqlDist = path.dirname(require.resolve('sql.js/dist/sql-wasm.js'));
 copyFileSync(path.join(sqlDist, 'sql-wasm.js'), path.join(outDir, 'sql-wasm.cjs'));
 copyFileSync(path.join(sqlDist, 'sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));

@@ -18,6 +18,7 @@ import { evaluateGate, type GateResult, pct } from './gate.js';
 import { artifactUrl, type GithubContext, readGithubContext, runUrl } from './github-context.js';
 import { historyKeys, restoreHistory, saveHistory } from './history.js';
 import { type ActionInputs, InputError, parseInputs } from './inputs.js';
+import { recordSandboxOwner } from './post-cleanup.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT } from './report.js';
 import { protectSecrets, withoutActionSecrets } from './secrets.js';
 import {
@@ -151,6 +152,8 @@ async function runAction(signal: AbortSignal): Promise<void> {
     log(
       `running suite ${suite.id} with ${model}${agent.kind === 'external' ? ` and agent ${agent.manifest.name} (${agent.hash})` : ''} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`,
     );
+    // From here on sandboxes start: the post step must know whose leftovers to remove.
+    recordSandboxOwner();
     const outcome = await withoutActionSecrets(() =>
       runSuite({
         suite,

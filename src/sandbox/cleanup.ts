@@ -86,8 +86,11 @@ export function isOrphan(r: Leftover, all: boolean, host = os.hostname()): boole
 }
 
 /** Every labelled resource: of one run, or of all runs. */
-export async function listLabelled(runId?: string): Promise<Leftover[]> {
-  const filter = runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL;
+export function listLabelled(runId?: string): Promise<Leftover[]> {
+  return listByLabel(runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL);
+}
+
+async function listByLabel(filter: string): Promise<Leftover[]> {
   const out: Leftover[] = [];
   for (const kind of ['container', 'network', 'volume'] as const) {
     const r = await dockerCall(listArgs(kind, filter), { timeoutMs: 30_000 });
@@ -135,4 +138,29 @@ export function removeByLabelSync(runId: string): void {
     const ids = parse(kind, run(listArgs(kind, `${RUN_LABEL}=${runId}`))).map((i) => i.id);
     if (ids.length > 0) run(removeArgs(kind, ids));
   }
+}
+
+/** A harness process as the labels of its resources name it. */
+export interface HarnessOwner {
+  pid: number;
+  host: string;
+}
+
+/** This process, as it labels what it creates. */
+export function thisHarness(): HarnessOwner {
+  return { pid: process.pid, host: os.hostname() };
+}
+
+/**
+ * Removes what one harness process left behind (an Action's main step, read
+ * by its post step): the resources labelled with its pid on this host, once
+ * that process is gone. A harness still alive keeps its sandboxes.
+ */
+export async function removeLeftoversOf(
+  owner: HarnessOwner,
+): Promise<{ ownerAlive: boolean; found: Leftover[]; failed: Leftover[] }> {
+  if (owner.host === os.hostname() && processAlive(owner.pid))
+    return { ownerAlive: true, found: [], failed: [] };
+  const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`)).filter((r) => r.host === owner.host);
+  return { ownerAlive: false, found, failed: await removeResources(found) };
 }

@@ -5,14 +5,18 @@ export {
   ensureAgentImage,
 } from './agent-image.js';
 export {
+  type HarnessOwner,
   isOrphan,
   type Leftover,
   listLabelled,
   OWNER_LABEL,
+  PID_LABEL,
   RUN_LABEL,
   removeByLabel,
+  removeLeftoversOf,
   removeResources,
   runLabels,
+  thisHarness,
 } from './cleanup.js';
 export { AGENT_SERVICE, projectName } from './compose-file.js';
 export { ComposeRunner, detectCompose } from './compose-runner.js';
