@@ -82,9 +82,18 @@ function searchScript(task: Task): string {
 /** Runs the search in `task`'s sandbox for the secrets of `secretsOf` (the same task unless a control). */
 async function snoop(task: Task, secretsOf: Task = task): Promise<string> {
   // The search speaks native tool calls whatever protocol the task tests.
+  // The search happens while the agent works; grading an untouched workspace afterwards proves nothing
+  // here (validate does that) and costs minutes over the whole library, so one trivial check stands in.
   const native: Task = {
     ...task,
-    manifest: { ...task.manifest, tools: { ...task.manifest.tools, style: 'native' } },
+    manifest: {
+      ...task.manifest,
+      tools: { ...task.manifest.tools, style: 'native' },
+      grader: {
+        ...task.manifest.grader,
+        checks: [{ name: 'searched', type: 'file_present', path: '/etc/hostname', weight: 1, gating: false }],
+      },
+    },
   };
   const model = new ScriptedBashAgent([searchScript(secretsOf)]);
   const { result, runDir } = await runTask({
