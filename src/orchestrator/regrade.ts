@@ -5,7 +5,7 @@ import { CostTracker, loadPricing, type PricingTable } from '../cost/index.js';
 import type { ChatModel } from '../models/index.js';
 import { RunDirectory, type RunResult, recordRun, TranscriptWriter } from '../runs/index.js';
 import { SandboxError, type SandboxRunner } from '../sandbox/index.js';
-import type { Task } from '../tasks/index.js';
+import { stageTask, type Task } from '../tasks/index.js';
 import { gradeInSandbox } from './run-task.js';
 import { openSandbox, planSandbox } from './sandbox.js';
 
@@ -36,7 +36,10 @@ export async function regradeRun(opts: RegradeOptions): Promise<RunResult> {
   const judgeCost = new CostTracker(opts.pricing ?? loadPricing(), warn);
   const transcript = new TranscriptWriter(dir.transcriptPath);
   const scratch = path.join(dir.root, `.regrade-${randomBytes(3).toString('hex')}`);
-  cpSync(dir.workspaceFinal, scratch, { recursive: true });
+  cpSync(dir.workspaceFinal, scratch, { recursive: true, verbatimSymlinks: true });
+  // Grading material from the task folder, copied (links as links) like a run's.
+  const materialDir = `${scratch}-task`;
+  const staged = stageTask(opts.task, materialDir);
   let sandbox: SandboxRunner | null = null;
   const started = Date.now();
   try {
@@ -55,7 +58,7 @@ export async function regradeRun(opts: RegradeOptions): Promise<RunResult> {
     rmSync(dir.graderOutputs, { recursive: true, force: true });
     mkdirSync(dir.graderOutputs, { recursive: true });
     const graded = await gradeInSandbox({
-      task: opts.task,
+      task: staged,
       sandbox,
       dir,
       // A fresh sandbox has no agent processes to kill.
@@ -90,5 +93,6 @@ export async function regradeRun(opts: RegradeOptions): Promise<RunResult> {
   } finally {
     if (sandbox) await sandbox.stop().catch((err: Error) => warn(`sandbox cleanup failed: ${err.message}`));
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(materialDir, { recursive: true, force: true });
   }
 }

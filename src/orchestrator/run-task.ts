@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import {
@@ -38,7 +38,7 @@ import {
   TranscriptWriter,
 } from '../runs/index.js';
 import { OUTPUT_LIMITS, SANDBOX_PATHS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
-import { type Budget, loadTask, type Task } from '../tasks/index.js';
+import { type Budget, loadTask, stageTask, type Task } from '../tasks/index.js';
 import { Toolbox } from '../tools/index.js';
 import { type AgentPhaseContext, type PreparedAgent, prepareAgent, runAgentPhase } from './agent-phase.js';
 import { openSandbox, planSandbox, type SandboxPlan } from './sandbox.js';
@@ -103,7 +103,9 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   dir.writeText(path.basename(dir.manifestSnapshotPath), stringify(manifest));
   dir.seedWorkspace(task.paths.workspace);
   // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
-  cpSync(dir.workspace, dir.workspaceFinal, { recursive: true });
+  cpSync(dir.workspace, dir.workspaceFinal, { recursive: true, verbatimSymlinks: true });
+  // Grading material and the solution: the sandbox gets these copies, never the task folder's files.
+  const staged = stageTask(task, dir.materialDir);
   const transcript = new TranscriptWriter(dir.transcriptPath);
   const budgetLimits = { ...manifest.budget, ...opts.budget };
   const pricing = opts.pricing ?? loadPricing();
@@ -136,7 +138,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       logDir: dir.logsDir,
       readOnlyMounts: {
         // The reference solution is visible only to the oracle.
-        ...(modelName === 'oracle' ? { [task.paths.solution]: SANDBOX_PATHS.solution } : {}),
+        ...(modelName === 'oracle' ? { [staged.paths.solution]: SANDBOX_PATHS.solution } : {}),
         // git_diff compares the agent's workspace with the pristine seed.
         ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: SANDBOX_PATHS.seed } : {}),
       },
@@ -245,7 +247,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       opts.onPhase?.('grading', runId);
       const gradeStart = Date.now();
       const graded = await gradeInSandbox({
-        task,
+        task: staged,
         sandbox,
         dir,
         killLeftovers: true,
@@ -291,6 +293,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     if (sandbox)
       await sandbox.stop().catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
     preparedAgent?.cleanup();
+    rmSync(dir.materialDir, { recursive: true, force: true });
   }
   if (status !== 'completed') passed = false;
   // What came out of the sandbox and what other tools logged: no registered secret stays on disk.

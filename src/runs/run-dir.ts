@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   writeFileSync,
 } from 'node:fs';
@@ -48,9 +49,18 @@ export class RunDirectory {
     mkdirSync(this.logsDir, { recursive: true });
   }
 
-  /** Seeds `workspace/` from the task's folder. */
+  /** Seeds `workspace/` from the task's folder: links copied as links, never followed or rewritten. */
   seedWorkspace(from: string): void {
-    cpSync(from, this.workspace, { recursive: true, errorOnExist: false });
+    cpSync(realpathSync(from), this.workspace, {
+      recursive: true,
+      errorOnExist: false,
+      verbatimSymlinks: true,
+    });
+  }
+
+  /** The run's copies of the task's grading material and solution (see stageTask); removed when the run ends. */
+  get materialDir(): string {
+    return path.join(this.root, '.task');
   }
 
   writeText(rel: string, text: string): void {

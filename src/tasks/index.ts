@@ -11,3 +11,4 @@ export {
 } from './load.js';
 export * from './schema.js';
 export { resolveSharedImage, SHARED_IMAGES_DIR, type SharedImageLookup } from './shared-images.js';
+export { copyVerbatim, stageTask } from './stage.js';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
+import { linkProblems, type Material } from './links.js';
 import { type TaskManifest, taskManifestSchema } from './schema.js';
 import { resolveSharedImage } from './shared-images.js';
 
@@ -198,12 +199,14 @@ function checkTaskFiles(
   const problems: ManifestProblem[] = [];
   const folder = nameFolder ? ` ${dir}` : '';
   const inFolder = nameFolder ? ` in the task folder ${dir}` : '';
+  const material: Material[] = [];
   const within = (field: string, rel: string, kind: 'dir' | 'file'): string => {
     const abs = path.resolve(dir, rel);
     if (!abs.startsWith(dir + path.sep) && abs !== dir) {
       problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder${folder}` });
       return abs;
     }
+    material.push({ field, path: abs });
     if (!existsSync(abs)) {
       problems.push({
         file,
@@ -251,6 +254,17 @@ function checkTaskFiles(
       });
     }
   });
+  // Links in any of it that lead out of the task folder (a shared image's context: out of that context).
+  problems.push(...linkProblems(file, dir, material));
+  if (sharedContext)
+    problems.push(
+      ...linkProblems(
+        file,
+        sharedContext,
+        [{ field: 'environment.shared_image', path: sharedContext }],
+        `the shared image's folder ${sharedContext}`,
+      ),
+    );
   return {
     paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
     problems,
