@@ -38026,8 +38026,8 @@ var models = __nccwpck_require__(99933);
 var runs = __nccwpck_require__(30986);
 // EXTERNAL MODULE: ./build/src/suites/index.js + 40 modules
 var suites = __nccwpck_require__(34380);
-// EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
-var tasks = __nccwpck_require__(48475);
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
+var tasks = __nccwpck_require__(23811);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
 
 
@@ -40314,8 +40314,8 @@ async function resolveModel(name, config = {}) {
     return (0,models/* resolveProviderModel */.$K)(name, config);
 }
 //# sourceMappingURL=models.js.map
-// EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
-var tasks = __nccwpck_require__(48475);
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
+var tasks = __nccwpck_require__(23811);
 ;// CONCATENATED MODULE: ./build/src/agents/spec.js
 
 
@@ -42704,9 +42704,17 @@ class RunDirectory {
         (0,external_node_fs_.mkdirSync)(this.graderOutputs, { recursive: true });
         (0,external_node_fs_.mkdirSync)(this.logsDir, { recursive: true });
     }
-    /** Seeds `workspace/` from the task's folder. */
+    /** Seeds `workspace/` from the task's folder: links copied as links, never followed or rewritten. */
     seedWorkspace(from) {
-        (0,external_node_fs_.cpSync)(from, this.workspace, { recursive: true, errorOnExist: false });
+        (0,external_node_fs_.cpSync)((0,external_node_fs_.realpathSync)(from), this.workspace, {
+            recursive: true,
+            errorOnExist: false,
+            verbatimSymlinks: true,
+        });
+    }
+    /** The run's copies of the task's grading material and solution (see stageTask); removed when the run ends. */
+    get materialDir() {
+        return external_node_path_.join(this.root, '.task');
     }
     writeText(rel, text) {
         const file = external_node_path_.join(this.root, rel);
@@ -55641,8 +55649,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var agents = __nccwpck_require__(90862);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: ./build/src/tasks/index.js + 4 modules
-var src_tasks = __nccwpck_require__(48475);
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
+var src_tasks = __nccwpck_require__(23811);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
 ;// CONCATENATED MODULE: ./build/src/suites/schema.js
@@ -58033,7 +58041,9 @@ async function run_task_runTask(opts) {
     dir.writeText(external_node_path_.basename(dir.manifestSnapshotPath), (0,dist/* stringify */.As)(manifest));
     dir.seedWorkspace(task.paths.workspace);
     // The agent works on a copy so that workspace/ stays the seeded snapshot (for diffs and audits).
-    (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true });
+    (0,external_node_fs_.cpSync)(dir.workspace, dir.workspaceFinal, { recursive: true, verbatimSymlinks: true });
+    // Grading material and the solution: the sandbox gets these copies, never the task folder's files.
+    const staged = (0,src_tasks/* stageTask */.e0)(task, dir.materialDir);
     const transcript = new src_runs/* TranscriptWriter */.ED(dir.transcriptPath);
     const budgetLimits = { ...manifest.budget, ...opts.budget };
     const pricing = opts.pricing ?? pricing_loadPricing();
@@ -58064,7 +58074,7 @@ async function run_task_runTask(opts) {
             logDir: dir.logsDir,
             readOnlyMounts: {
                 // The reference solution is visible only to the oracle.
-                ...(modelName === 'oracle' ? { [task.paths.solution]: src_sandbox/* SANDBOX_PATHS */.Bj.solution } : {}),
+                ...(modelName === 'oracle' ? { [staged.paths.solution]: src_sandbox/* SANDBOX_PATHS */.Bj.solution } : {}),
                 // git_diff compares the agent's workspace with the pristine seed.
                 ...(manifest.tools.enabled.includes('git_diff') ? { [dir.workspace]: src_sandbox/* SANDBOX_PATHS */.Bj.seed } : {}),
             },
@@ -58165,7 +58175,7 @@ async function run_task_runTask(opts) {
             opts.onPhase?.('grading', runId);
             const gradeStart = Date.now();
             const graded = await run_task_gradeInSandbox({
-                task,
+                task: staged,
                 sandbox,
                 dir,
                 killLeftovers: true,
@@ -58215,6 +58225,7 @@ async function run_task_runTask(opts) {
         if (sandbox)
             await sandbox.stop().catch((err) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
         preparedAgent?.cleanup();
+        (0,external_node_fs_.rmSync)(dir.materialDir, { recursive: true, force: true });
     }
     if (status !== 'completed')
         passed = false;
@@ -58285,6 +58296,7 @@ function run_task_round(n) {
 
 
 
+
 /** Run statuses whose agent finished and whose workspace_final is worth grading again. */
 const REGRADABLE_STATUSES = new Set(['completed', 'grader_error']);
 /**
@@ -58303,7 +58315,10 @@ async function regradeRun(opts) {
     const judgeCost = new CostTracker(opts.pricing ?? loadPricing(), warn);
     const transcript = new TranscriptWriter(dir.transcriptPath);
     const scratch = path.join(dir.root, `.regrade-${randomBytes(3).toString('hex')}`);
-    cpSync(dir.workspaceFinal, scratch, { recursive: true });
+    cpSync(dir.workspaceFinal, scratch, { recursive: true, verbatimSymlinks: true });
+    // Grading material from the task folder, copied (links as links) like a run's.
+    const materialDir = `${scratch}-task`;
+    const staged = stageTask(opts.task, materialDir);
     let sandbox = null;
     const started = Date.now();
     try {
@@ -58322,7 +58337,7 @@ async function regradeRun(opts) {
         rmSync(dir.graderOutputs, { recursive: true, force: true });
         mkdirSync(dir.graderOutputs, { recursive: true });
         const graded = await gradeInSandbox({
-            task: opts.task,
+            task: staged,
             sandbox,
             dir,
             // A fresh sandbox has no agent processes to kill.
@@ -58357,6 +58372,7 @@ async function regradeRun(opts) {
         if (sandbox)
             await sandbox.stop().catch((err) => warn(`sandbox cleanup failed: ${err.message}`));
         rmSync(scratch, { recursive: true, force: true });
+        rmSync(materialDir, { recursive: true, force: true });
     }
 }
 //# sourceMappingURL=regrade.js.map
@@ -58738,7 +58754,7 @@ async function runPool(units, concurrency, running, work) {
 
 /***/ }),
 
-/***/ 48475:
+/***/ 23811:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58748,10 +58764,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   sK: () => (/* reexport */ durationSchema),
   Vw: () => (/* reexport */ formatProblem),
   _o: () => (/* reexport */ loadTask),
-  b2: () => (/* reexport */ readYamlManifest)
+  b2: () => (/* reexport */ readYamlManifest),
+  e0: () => (/* reexport */ stageTask)
 });
 
-// UNUSED EXPORTS: MAX_DURATION_S, SHARED_IMAGES_DIR, agentSchema, budgetSchema, checkSchema, discoverTaskDirs, environmentSchema, graderSchema, healthcheckSchema, inspectTask, resolveSharedImage, resourcesSchema, serviceSchema, sharedImagePattern, taskFromSnapshot, taskManifestSchema, toolNameSchema, toolsSchema, workdirProblem
+// UNUSED EXPORTS: MAX_DURATION_S, SHARED_IMAGES_DIR, agentSchema, budgetSchema, checkSchema, copyVerbatim, discoverTaskDirs, environmentSchema, graderSchema, healthcheckSchema, inspectTask, resolveSharedImage, resourcesSchema, serviceSchema, sharedImagePattern, taskFromSnapshot, taskManifestSchema, toolNameSchema, toolsSchema, workdirProblem
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -58772,6 +58789,111 @@ function discoverTaskDirs(root) {
 //# sourceMappingURL=discover.js.map
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./build/src/tasks/links.js
+
+
+function inside(root, candidate) {
+    return candidate === root || candidate.startsWith(root + external_node_path_.sep);
+}
+/** Where a link leads: its real path when the target exists, else the target as written, made absolute. */
+function linkTarget(link) {
+    const written = (0,external_node_fs_.readlinkSync)(link);
+    if ((0,external_node_fs_.existsSync)(link))
+        return { written, resolved: (0,external_node_fs_.realpathSync)(link) };
+    // A dangling link: judged by where it points, so that a later file there changes nothing.
+    const parent = (0,external_node_fs_.realpathSync)(external_node_path_.dirname(link));
+    return { written, resolved: external_node_path_.resolve(parent, written) };
+}
+/**
+ * Problems with links in the given material: each names the link (relative
+ * to the task folder), where it leads, and the field that brought it in.
+ * `root` is the folder links must stay in (the task folder, or a shared
+ * image's build context for that context).
+ */
+function linkProblems(file, root, material, rootName = 'the task folder') {
+    const problems = [];
+    let realRoot;
+    try {
+        realRoot = (0,external_node_fs_.realpathSync)(root);
+    }
+    catch {
+        return problems;
+    }
+    const show = (p) => external_node_path_.relative(root, p) || '.';
+    const seen = new Set();
+    const visit = (field, p) => {
+        const stat = (0,external_node_fs_.lstatSync)(p, { throwIfNoEntry: false });
+        if (!stat)
+            return;
+        if (stat.isSymbolicLink()) {
+            const { written, resolved } = linkTarget(p);
+            if (!inside(realRoot, resolved)) {
+                problems.push({
+                    file,
+                    field,
+                    message: `link ${show(p)} -> ${written} resolves outside ${rootName} (to ${resolved}); refused`,
+                });
+                return;
+            }
+            // A link to a folder inside the task: what it leads to is material too (and is copied as a link).
+            if ((0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.lstatSync)(resolved).isDirectory() && !seen.has(resolved))
+                walk(field, resolved);
+            return;
+        }
+        if (stat.isDirectory())
+            walk(field, p);
+        else if (!stat.isFile())
+            problems.push({
+                file,
+                field,
+                message: `${show(p)} is not a regular file, folder or link (a FIFO, socket or device); refused`,
+            });
+    };
+    const walk = (field, dir) => {
+        const real = (0,external_node_fs_.realpathSync)(dir);
+        if (seen.has(real))
+            return;
+        seen.add(real);
+        for (const name of (0,external_node_fs_.readdirSync)(dir).sort())
+            visit(field, external_node_path_.join(dir, name));
+    };
+    for (const m of material) {
+        // The named path itself and every folder on the way to it (`data/grader` where `data` is a link).
+        const rel = external_node_path_.relative(root, m.path);
+        if (rel.startsWith('..') || external_node_path_.isAbsolute(rel))
+            continue;
+        let at = root;
+        let refused = false;
+        for (const part of rel.split(external_node_path_.sep).slice(0, -1)) {
+            at = external_node_path_.join(at, part);
+            const stat = (0,external_node_fs_.lstatSync)(at, { throwIfNoEntry: false });
+            if (stat?.isSymbolicLink() && !inside(realRoot, linkTarget(at).resolved)) {
+                const { written, resolved } = linkTarget(at);
+                problems.push({
+                    file,
+                    field: m.field,
+                    message: `link ${show(at)} -> ${written} resolves outside ${rootName} (to ${resolved}); refused`,
+                });
+                refused = true;
+                break;
+            }
+        }
+        if (!refused)
+            visit(m.field, m.path);
+    }
+    return dedupe(problems);
+}
+function dedupe(problems) {
+    const seen = new Set();
+    return problems.filter((p) => {
+        const key = `${p.field}\0${p.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+//# sourceMappingURL=links.js.map
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
 ;// CONCATENATED MODULE: ./build/src/tasks/schema.js
@@ -59057,7 +59179,7 @@ const schema_taskManifestSchema = schemas/* object */.Ikc({
 
 /** The folder, next to `tasks/`, that holds one Docker build context per shared image. */
 const SHARED_IMAGES_DIR = 'images';
-const inside = (child, parent) => child.startsWith(parent + external_node_path_.sep);
+const shared_images_inside = (child, parent) => child.startsWith(parent + external_node_path_.sep);
 /**
  * Finds the build context of shared image `name` for the task in `taskDir`:
  * `images/<name>/` (with a Dockerfile) in the nearest folder above the task
@@ -59077,9 +59199,9 @@ function resolveSharedImage(taskDir, name) {
             const realImages = (0,external_node_fs_.realpathSync)(images);
             const realContext = (0,external_node_fs_.realpathSync)(context);
             const realDockerfile = (0,external_node_fs_.realpathSync)(dockerfile);
-            if (!inside(realImages, (0,external_node_fs_.realpathSync)(dir)) || !inside(realContext, realImages))
+            if (!shared_images_inside(realImages, (0,external_node_fs_.realpathSync)(dir)) || !shared_images_inside(realContext, realImages))
                 return { ok: false, message: `${context} is a symlink leading out of ${dir}; refused` };
-            if (!inside(realDockerfile, realContext) || !(0,external_node_fs_.statSync)(realDockerfile).isFile())
+            if (!shared_images_inside(realDockerfile, realContext) || !(0,external_node_fs_.statSync)(realDockerfile).isFile())
                 return { ok: false, message: `${dockerfile} is not a regular file inside ${context}; refused` };
             return { ok: true, context: realContext };
         }
@@ -59093,6 +59215,7 @@ function resolveSharedImage(taskDir, name) {
 }
 //# sourceMappingURL=shared-images.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/load.js
+
 
 
 
@@ -59259,12 +59382,14 @@ function checkTaskFiles(file, dir, manifest, nameFolder = false) {
     const problems = [];
     const folder = nameFolder ? ` ${dir}` : '';
     const inFolder = nameFolder ? ` in the task folder ${dir}` : '';
+    const material = [];
     const within = (field, rel, kind) => {
         const abs = external_node_path_.resolve(dir, rel);
         if (!abs.startsWith(dir + external_node_path_.sep) && abs !== dir) {
             problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder${folder}` });
             return abs;
         }
+        material.push({ field, path: abs });
         if (!(0,external_node_fs_.existsSync)(abs)) {
             problems.push({
                 file,
@@ -59318,13 +59443,65 @@ function checkTaskFiles(file, dir, manifest, nameFolder = false) {
             });
         }
     });
+    // Links in any of it that lead out of the task folder (a shared image's context: out of that context).
+    problems.push(...linkProblems(file, dir, material));
+    if (sharedContext)
+        problems.push(...linkProblems(file, sharedContext, [{ field: 'environment.shared_image', path: sharedContext }], `the shared image's folder ${sharedContext}`));
     return {
         paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
         problems,
     };
 }
 //# sourceMappingURL=load.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/stage.js
+
+
+/**
+ * Copies a folder or file as it is: symlinks stay symlinks with their target
+ * as written (never followed, never rewritten to point back at the source).
+ * A material folder that is itself a link inside the task is copied from
+ * where it leads.
+ */
+function copyVerbatim(from, to) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(to), { recursive: true });
+    (0,external_node_fs_.cpSync)((0,external_node_fs_.realpathSync)(from), to, { recursive: true, verbatimSymlinks: true, errorOnExist: false });
+}
+/**
+ * Copies what grading and the oracle use of a task (the solution, the grader
+ * fixtures, expected outputs and rubrics) into `into`, at the same paths
+ * relative to the task folder, and returns the task with those paths pointing
+ * at the copies. A run mounts and copies into its sandbox only these copies,
+ * never the task folder itself. Build contexts stay where they are: Docker
+ * reads them without following links, and loadTask has checked their links.
+ */
+function stageTask(task, into) {
+    (0,external_node_fs_.mkdirSync)(into, { recursive: true });
+    const staged = (p) => external_node_path_.join(into, external_node_path_.relative(task.dir, p));
+    const copy = (p) => {
+        if (p && (0,external_node_fs_.existsSync)(p) && !(0,external_node_fs_.existsSync)(staged(p)))
+            copyVerbatim(p, staged(p));
+    };
+    copy(task.paths.solution);
+    copy(task.paths.fixtures);
+    for (const check of task.manifest.grader.checks) {
+        if (check.type === 'reference_output')
+            copy(external_node_path_.resolve(task.dir, check.expected));
+        if (check.type === 'llm_rubric')
+            copy(external_node_path_.resolve(task.dir, check.rubric));
+    }
+    return {
+        ...task,
+        dir: into,
+        paths: {
+            ...task.paths,
+            solution: staged(task.paths.solution),
+            fixtures: task.paths.fixtures ? staged(task.paths.fixtures) : null,
+        },
+    };
+}
+//# sourceMappingURL=stage.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/index.js
+
 
 
 
