@@ -52,6 +52,8 @@ export async function regradeRun(opts: RegradeOptions): Promise<RunResult> {
       runId: `${opts.runId}__regrade_${randomBytes(2).toString('hex')}`,
       workspaceHost: scratch,
       logDir: dir.logsDir,
+      // No agent runs in a re-grade: its sandbox lives for the grading alone.
+      wallSeconds: 0,
     });
     const opened = await openSandbox(opts.task, plan);
     sandbox = opened.sandbox;

@@ -136,6 +136,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       runId,
       workspaceHost: dir.workspaceFinal,
       logDir: dir.logsDir,
+      wallSeconds: budgetLimits.max_wall_seconds,
       readOnlyMounts: {
         // The reference solution is visible only to the oracle.
         ...(modelName === 'oracle' ? { [staged.paths.solution]: SANDBOX_PATHS.solution } : {}),

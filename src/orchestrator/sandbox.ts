@@ -5,11 +5,39 @@ import {
   ensureImage,
   type SandboxRunner,
   type SandboxSpec,
+  sweepOrphansOnce,
 } from '../sandbox/index.js';
 import type { Task } from '../tasks/index.js';
 
 /** A run's sandbox as planned from its task: everything but the agent's image, which may need a build. */
 export type SandboxPlan = Omit<SandboxSpec, 'image' | 'logDir'> & { logDir: string };
+
+/** Seconds a sandbox outlives its agent's wall budget and its grading timeouts, by default. */
+export const DEFAULT_SANDBOX_GRACE_S = 300;
+
+/**
+ * How long a run's sandbox may live: the agent's wall budget, every grading
+ * command's timeout, and a grace for setup, grading's own steps and a slow
+ * machine (FACTORY_BENCH_SANDBOX_GRACE_S, default 300). Past it the sandbox's
+ * containers end by themselves, so a harness killed with -9 leaves nothing
+ * running even if no harness starts again. A re-grade has no agent: wall 0.
+ */
+export function sandboxLifetimeSeconds(
+  task: Task,
+  wallSeconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const grading = task.manifest.grader.checks.reduce(
+    (sum, c) => sum + ('timeout_s' in c && typeof c.timeout_s === 'number' ? c.timeout_s : 0),
+    0,
+  );
+  const asked = Number(env.FACTORY_BENCH_SANDBOX_GRACE_S);
+  const grace =
+    env.FACTORY_BENCH_SANDBOX_GRACE_S && Number.isFinite(asked) && asked >= 0
+      ? asked
+      : DEFAULT_SANDBOX_GRACE_S;
+  return Math.ceil(wallSeconds + grading + grace);
+}
 
 /**
  * Plans the sandbox of a run (or a re-grade) from its task: the one place
@@ -23,6 +51,8 @@ export function planSandbox(
     workspaceHost: string;
     logDir: string;
     readOnlyMounts?: Record<string, string>;
+    /** The agent's wall-time budget (0 for a re-grade): sets the sandbox's lifetime. */
+    wallSeconds: number;
     env?: NodeJS.ProcessEnv;
   },
 ): SandboxPlan {
@@ -48,6 +78,7 @@ export function planSandbox(
     logDir: opts.logDir,
     services,
     network,
+    lifetimeSeconds: sandboxLifetimeSeconds(task, opts.wallSeconds, opts.env),
   };
 }
 
@@ -65,6 +96,15 @@ export async function openSandbox(
 ): Promise<{ sandbox: SandboxRunner; image: string }> {
   const { manifest } = task;
   const logFile = path.join(plan.logDir, 'image-build.log');
+  // Every harness clears what dead harnesses on this host left, before its first sandbox.
+  if (plan.kind !== 'local') {
+    const removed = await sweepOrphansOnce();
+    const runs = [...new Set(removed.map((r) => r.runId))];
+    if (runs.length > 0)
+      opts.notice?.(
+        `removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`,
+      );
+  }
   // The local runner (development only) uses no image.
   const taskImage =
     plan.kind === 'local'

@@ -164,3 +164,25 @@ export async function removeLeftoversOf(
   const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`)).filter((r) => r.host === owner.host);
   return { ownerAlive: false, found, failed: await removeResources(found) };
 }
+
+let sweep: Promise<Leftover[]> | null = null;
+
+/**
+ * Once per process, before its first sandbox: removes the containers,
+ * networks and volumes of harnesses that died on this host (kill -9, an OOM
+ * kill, a cancelled CI job), so no leftover waits for a manual `sandbox
+ * cleanup`. Resources of live processes and of other hosts are never touched.
+ * Resolves to what it removed; a Docker error makes it remove nothing.
+ * FACTORY_BENCH_SWEEP_ORPHANS=0 turns it off (test suites that share an
+ * engine and stage leftovers on purpose).
+ */
+export function sweepOrphansOnce(env: NodeJS.ProcessEnv = process.env): Promise<Leftover[]> {
+  if (env.FACTORY_BENCH_SWEEP_ORPHANS === '0') return Promise.resolve([]);
+  sweep ??= (async () => {
+    const orphans = (await listLabelled()).filter((r) => isOrphan(r, false));
+    if (orphans.length === 0) return [];
+    const failed = new Set((await removeResources(orphans)).map((f) => f.id));
+    return orphans.filter((o) => !failed.has(o.id));
+  })().catch(() => []);
+  return sweep;
+}

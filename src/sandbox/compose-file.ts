@@ -49,7 +49,7 @@ export function composeFile(opts: {
   services: ServicePlan[];
   egress: { image: string; hosts: string[] } | null;
   /** The model gateway's forwarder: one more service the agent reaches by name (see gateway-link.ts). */
-  gateway?: { image: string; socketDir: string } | null;
+  gateway?: { image: string; socketDir: string; lifetimeSeconds?: number | undefined } | null;
 }): Record<string, unknown> {
   const labels = runLabels(opts.runId);
   const agent: AgentContainerConfig = opts.egress
@@ -96,6 +96,7 @@ export function composeFile(opts: {
       image: opts.gateway.image,
       socketDir: opts.gateway.socketDir,
       labels,
+      lifetimeSeconds: opts.gateway.lifetimeSeconds,
     });
   const networks: Record<string, unknown> = { internal: { internal: true, labels } };
   if (opts.egress) {

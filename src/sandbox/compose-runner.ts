@@ -118,7 +118,11 @@ export class ComposeRunner extends ContainerSandbox {
       outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
 
     const gateway = spec.modelGateway
-      ? { image: await forwarderImage(spec.logDir), socketDir: spec.modelGateway.socketDir }
+      ? {
+          image: await forwarderImage(spec.logDir),
+          socketDir: spec.modelGateway.socketDir,
+          lifetimeSeconds: spec.lifetimeSeconds,
+        }
       : null;
     const user = await this.chooseUser();
     const dir = spec.logDir ?? mkdtempSync(path.join(os.tmpdir(), 'fb-compose-'));

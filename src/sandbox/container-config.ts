@@ -27,6 +27,13 @@ export interface AgentContainerConfig {
   resources: SandboxSpec['resources'];
   capDrop: string[];
   capAdd: string[];
+  /** The first process: `sleep` for the sandbox's lifetime (see SandboxSpec.lifetimeSeconds). */
+  command: string[];
+}
+
+/** The first process of a sandbox container: it holds the container up for the sandbox's lifetime, no longer. */
+export function keepAliveCommand(lifetimeSeconds: number | undefined): string[] {
+  return ['sleep', lifetimeSeconds === undefined ? 'infinity' : String(Math.ceil(lifetimeSeconds))];
 }
 
 /** What a sandbox sees of the host: the workspace (read-write), then the read-only mounts. */
@@ -52,6 +59,7 @@ export function agentContainerConfig(spec: SandboxSpec, user: SandboxUser): Agen
     resources: spec.resources,
     capDrop: ['ALL'],
     capAdd: [],
+    command: keepAliveCommand(spec.lifetimeSeconds),
   };
 }
 
@@ -88,6 +96,8 @@ export function dockerRunArgs(c: AgentContainerConfig, name: string, network = '
   return [
     'run',
     '-d',
+    // A container whose first process ended (its lifetime is over) removes itself.
+    '--rm',
     '--name',
     name,
     ...labelArgs(c.labels),
@@ -101,8 +111,7 @@ export function dockerRunArgs(c: AgentContainerConfig, name: string, network = '
     c.workdir,
     ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
     c.image,
-    'sleep',
-    'infinity',
+    ...c.command,
   ];
 }
 
@@ -113,7 +122,7 @@ export function composeAgentService(c: AgentContainerConfig, networks: string[])
     stop_grace_period: '1s',
     labels: c.labels,
     image: c.image,
-    command: ['sleep', 'infinity'],
+    command: c.command,
     user: c.user,
     working_dir: c.workdir,
     environment: c.env,

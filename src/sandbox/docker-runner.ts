@@ -39,6 +39,7 @@ export class DockerRunner extends ContainerSandbox {
           name: forwarderContainerName(this.container),
           socketDir: spec.modelGateway.socketDir,
           logDir: spec.logDir,
+          lifetimeSeconds: spec.lifetimeSeconds,
         })
       : 'none';
     const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {

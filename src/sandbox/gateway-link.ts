@@ -38,10 +38,14 @@ export function gatewayUrlInSandbox(kind: 'docker' | 'compose'): string {
     : `http://${GATEWAY_SERVICE}:${FORWARDER_PORT}/v1`;
 }
 
-/** socat forwarding TCP connections to the gateway's socket, one process per connection. */
-export function forwarderCommand(listen: 'loopback' | 'any'): string[] {
+/**
+ * socat forwarding TCP connections to the gateway's socket, one process per
+ * connection; ended by `timeout` after the sandbox's lifetime, when it has one.
+ */
+export function forwarderCommand(listen: 'loopback' | 'any', lifetimeSeconds?: number): string[] {
   const bind = listen === 'loopback' ? ',bind=127.0.0.1' : '';
   return [
+    ...(lifetimeSeconds === undefined ? [] : ['timeout', String(Math.ceil(lifetimeSeconds))]),
     'socat',
     `TCP-LISTEN:${FORWARDER_PORT}${bind},fork,reuseaddr`,
     `UNIX-CONNECT:${SOCKET_DIR_IN_FORWARDER}/${GATEWAY_SOCKET_NAME}`,
@@ -80,6 +84,7 @@ export async function startForwarder(o: {
   name: string;
   socketDir: string;
   logDir: string | undefined;
+  lifetimeSeconds?: number | undefined;
 }): Promise<string> {
   const image = await forwarderImage(o.logDir);
   const uid = process.getuid?.() ?? 0;
@@ -88,6 +93,7 @@ export async function startForwarder(o: {
     [
       'run',
       '-d',
+      '--rm',
       '--name',
       o.name,
       ...labelArgs(runLabels(o.runId)),
@@ -107,7 +113,7 @@ export async function startForwarder(o: {
       '-v',
       forwarderVolume(o.socketDir),
       image,
-      ...forwarderCommand('loopback'),
+      ...forwarderCommand('loopback', o.lifetimeSeconds),
     ],
     { allowFailure: true, timeoutMs: 60_000 },
   );
@@ -121,6 +127,7 @@ export function forwarderService(o: {
   image: string;
   socketDir: string;
   labels: Record<string, string>;
+  lifetimeSeconds?: number | undefined;
 }): Record<string, unknown> {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
@@ -129,7 +136,7 @@ export function forwarderService(o: {
     init: true,
     stop_grace_period: '1s',
     labels: o.labels,
-    command: forwarderCommand('any'),
+    command: forwarderCommand('any', o.lifetimeSeconds),
     user: `${uid}:${gid}`,
     volumes: [forwarderVolume(o.socketDir)],
     read_only: true,

@@ -16,6 +16,7 @@ export {
   removeLeftoversOf,
   removeResources,
   runLabels,
+  sweepOrphansOnce,
   thisHarness,
 } from './cleanup.js';
 export { AGENT_SERVICE, projectName } from './compose-file.js';

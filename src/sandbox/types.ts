@@ -108,6 +108,14 @@ export interface SandboxSpec {
   image: string;
   resources: { cpus: number; memory_mb: number; pids: number };
   env: Record<string, string>;
+  /**
+   * Seconds after which the sandbox's containers end by themselves (their first
+   * process is `sleep` for this long, not forever), so that nothing outlives a
+   * harness killed with -9 even if no harness starts again. The run's wall
+   * budget, its grading timeouts and a grace (see sandboxLifetimeSeconds).
+   * Absent: no limit.
+   */
+  lifetimeSeconds?: number;
   /** Extra read-only mounts: host path -> sandbox path (the oracle's solution, the seed for git_diff). */
   readOnlyMounts?: Record<string, string>;
   /** Folder for logs such as the image build log. */

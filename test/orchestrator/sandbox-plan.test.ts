@@ -24,7 +24,13 @@ function task(environment: Record<string, unknown>): Task {
   };
 }
 
-const where = { runId: 'r1', workspaceHost: '/runs/r1/workspace_final', logDir: '/runs/r1/logs', env: {} };
+const where = {
+  runId: 'r1',
+  workspaceHost: '/runs/r1/workspace_final',
+  logDir: '/runs/r1/logs',
+  wallSeconds: 600,
+  env: {},
+};
 
 describe('planSandbox', () => {
   it('gives the sandbox what it needs of the task, and no more', () => {
@@ -70,7 +76,22 @@ describe('planSandbox', () => {
         },
       ],
       network: { allow: ['pypi.org'] },
+      // The wall budget, the checks' timeouts (none here) and the default grace.
+      lifetimeSeconds: 600 + 300,
     });
+  });
+
+  it("sets the sandbox's lifetime: wall budget + every grading timeout + the grace (FACTORY_BENCH_SANDBOX_GRACE_S)", () => {
+    const t = task({});
+    t.manifest.grader.checks.push(
+      { name: 'a', type: 'command_exit_zero', command: 'true', timeout_s: 120, weight: 1, gating: false },
+      { name: 'b', type: 'command_exit_zero', command: 'true', timeout_s: 30.5, weight: 1, gating: false },
+    );
+    expect(planSandbox(t, where).lifetimeSeconds).toBe(600 + 151 + 300);
+    expect(planSandbox(t, { ...where, wallSeconds: 0 }).lifetimeSeconds).toBe(451);
+    expect(planSandbox(t, { ...where, env: { FACTORY_BENCH_SANDBOX_GRACE_S: '5' } }).lifetimeSeconds).toBe(
+      756,
+    );
   });
 
   it('decides the kind once: Docker for a plain task, local when asked, an error for a bad request', () => {

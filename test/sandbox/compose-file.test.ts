@@ -10,8 +10,14 @@ import {
   projectName,
   RESERVED_SERVICES,
 } from '../../src/sandbox/compose-file.js';
-import { agentContainerConfig, dockerRunArgs, mountsOf } from '../../src/sandbox/container-config.js';
+import {
+  agentContainerConfig,
+  composeAgentService,
+  dockerRunArgs,
+  mountsOf,
+} from '../../src/sandbox/container-config.js';
 import { EGRESS_SERVICE, hostFilter } from '../../src/sandbox/egress.js';
+import { forwarderCommand } from '../../src/sandbox/gateway-link.js';
 import { RUN_LABEL, type SandboxSpec } from '../../src/sandbox/index.js';
 
 const spec: SandboxSpec = {
@@ -48,7 +54,8 @@ describe('the agent container', () => {
   it('runs under docker run with no network, no capabilities, limits, labels and its user', () => {
     const args = dockerRunArgs(agent, 'fb-unit-run');
     const pairs = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
-    expect(args.slice(0, 4)).toEqual(['run', '-d', '--name', 'fb-unit-run']);
+    // --rm: a container whose first process ended (its lifetime is over) removes itself.
+    expect(args.slice(0, 5)).toEqual(['run', '-d', '--rm', '--name', 'fb-unit-run']);
     expect(pairs('--network')).toEqual(['none']);
     expect(pairs('--cap-drop')).toEqual(['ALL']);
     expect(pairs('--cap-add')).toEqual([]);
@@ -67,6 +74,13 @@ describe('the agent container', () => {
     expect(pairs('-e')).toEqual(['GREETING=price in $USD', 'PATH_HINT=$HOME/bin']);
     expect(pairs('--label')).toContain(`${RUN_LABEL}=unit-run`);
     expect(args.slice(-3)).toEqual(['factory-bench/unit:abc', 'sleep', 'infinity']);
+  });
+
+  it("holds the container up for the sandbox's lifetime, then ends (Docker and Compose alike)", () => {
+    const timed = agentContainerConfig({ ...spec, lifetimeSeconds: 900.2 }, user);
+    expect(dockerRunArgs(timed, 'fb-unit-run').slice(-2)).toEqual(['sleep', '901']);
+    expect(composeAgentService(timed, ['internal']).command).toEqual(['sleep', '901']);
+    expect(forwarderCommand('any', 900)).toEqual(['timeout', '900', ...forwarderCommand('any')]);
   });
 });
 
