@@ -42841,6 +42841,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Cr: () => (/* reexport */ hashBuildContext),
   HZ: () => (/* reexport */ lockPath),
   ZL: () => (/* reexport */ shellQuote),
+  RB: () => (/* reexport */ sweepOrphansOnce),
   v8: () => (/* reexport */ thisHarness),
   Ux: () => (/* reexport */ withFileLock)
 });
@@ -52572,7 +52573,7 @@ function processAlive(pid) {
     }
 }
 /** Whether a resource belongs to a harness that is gone (or to anyone, with `all`). */
-function isOrphan(r, all, host = os.hostname()) {
+function isOrphan(r, all, host = external_node_os_.hostname()) {
     if (all)
         return true;
     if (r.host && r.host !== host)
@@ -52648,9 +52649,35 @@ async function removeLeftoversOf(owner) {
     const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`)).filter((r) => r.host === owner.host);
     return { ownerAlive: false, found, failed: await removeResources(found) };
 }
+let sweep = null;
+/**
+ * Once per process, before its first sandbox: removes the containers,
+ * networks and volumes of harnesses that died on this host (kill -9, an OOM
+ * kill, a cancelled CI job), so no leftover waits for a manual `sandbox
+ * cleanup`. Resources of live processes and of other hosts are never touched.
+ * Resolves to what it removed; a Docker error makes it remove nothing.
+ * FACTORY_BENCH_SWEEP_ORPHANS=0 turns it off (test suites that share an
+ * engine and stage leftovers on purpose).
+ */
+function sweepOrphansOnce(env = process.env) {
+    if (env.FACTORY_BENCH_SWEEP_ORPHANS === '0')
+        return Promise.resolve([]);
+    sweep ??= (async () => {
+        const orphans = (await listLabelled()).filter((r) => isOrphan(r, false));
+        if (orphans.length === 0)
+            return [];
+        const failed = new Set((await removeResources(orphans)).map((f) => f.id));
+        return orphans.filter((o) => !failed.has(o.id));
+    })().catch(() => []);
+    return sweep;
+}
 //# sourceMappingURL=cleanup.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/container-config.js
 
+/** The first process of a sandbox container: it holds the container up for the sandbox's lifetime, no longer. */
+function keepAliveCommand(lifetimeSeconds) {
+    return ['sleep', lifetimeSeconds === undefined ? 'infinity' : String(Math.ceil(lifetimeSeconds))];
+}
 /** What a sandbox sees of the host: the workspace (read-write), then the read-only mounts. */
 function mountsOf(spec) {
     return [
@@ -52673,6 +52700,7 @@ function agentContainerConfig(spec, user) {
         resources: spec.resources,
         capDrop: ['ALL'],
         capAdd: [],
+        command: keepAliveCommand(spec.lifetimeSeconds),
     };
 }
 /** `host:sandbox[:ro]`, as both `docker run -v` and Compose's short volume syntax write it. */
@@ -52706,6 +52734,8 @@ function dockerRunArgs(c, name, network = 'none') {
     return [
         'run',
         '-d',
+        // A container whose first process ended (its lifetime is over) removes itself.
+        '--rm',
         '--name',
         name,
         ...labelArgs(c.labels),
@@ -52719,8 +52749,7 @@ function dockerRunArgs(c, name, network = 'none') {
         c.workdir,
         ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
         c.image,
-        'sleep',
-        'infinity',
+        ...c.command,
     ];
 }
 /** The same container as a Compose service on the given networks (before `$` escaping). */
@@ -52730,7 +52759,7 @@ function composeAgentService(c, networks) {
         stop_grace_period: '1s',
         labels: c.labels,
         image: c.image,
-        command: ['sleep', 'infinity'],
+        command: c.command,
         user: c.user,
         working_dir: c.workdir,
         environment: c.env,
@@ -52873,10 +52902,14 @@ function gatewayUrlInSandbox(kind) {
         ? `http://127.0.0.1:${FORWARDER_PORT}/v1`
         : `http://${GATEWAY_SERVICE}:${FORWARDER_PORT}/v1`;
 }
-/** socat forwarding TCP connections to the gateway's socket, one process per connection. */
-function forwarderCommand(listen) {
+/**
+ * socat forwarding TCP connections to the gateway's socket, one process per
+ * connection; ended by `timeout` after the sandbox's lifetime, when it has one.
+ */
+function forwarderCommand(listen, lifetimeSeconds) {
     const bind = listen === 'loopback' ? ',bind=127.0.0.1' : '';
     return [
+        ...(lifetimeSeconds === undefined ? [] : ['timeout', String(Math.ceil(lifetimeSeconds))]),
         'socat',
         `TCP-LISTEN:${FORWARDER_PORT}${bind},fork,reuseaddr`,
         `UNIX-CONNECT:${SOCKET_DIR_IN_FORWARDER}/${GATEWAY_SOCKET_NAME}`,
@@ -52913,6 +52946,7 @@ async function startForwarder(o) {
     const r = await dockerCall([
         'run',
         '-d',
+        '--rm',
         '--name',
         o.name,
         ...labelArgs(runLabels(o.runId)),
@@ -52932,7 +52966,7 @@ async function startForwarder(o) {
         '-v',
         forwarderVolume(o.socketDir),
         image,
-        ...forwarderCommand('loopback'),
+        ...forwarderCommand('loopback', o.lifetimeSeconds),
     ], { allowFailure: true, timeoutMs: 60_000 });
     if (r.exitCode !== 0)
         throw new SandboxError(`could not start the model gateway's forwarder: ${r.stderr.trim()}`, 'start');
@@ -52947,7 +52981,7 @@ function forwarderService(o) {
         init: true,
         stop_grace_period: '1s',
         labels: o.labels,
-        command: forwarderCommand('any'),
+        command: forwarderCommand('any', o.lifetimeSeconds),
         user: `${uid}:${gid}`,
         volumes: [forwarderVolume(o.socketDir)],
         read_only: true,
@@ -53044,6 +53078,7 @@ function composeFile(opts) {
             image: opts.gateway.image,
             socketDir: opts.gateway.socketDir,
             labels,
+            lifetimeSeconds: opts.gateway.lifetimeSeconds,
         });
     const networks = { internal: { internal: true, labels } };
     if (opts.egress) {
@@ -54199,7 +54234,11 @@ class ComposeRunner extends ContainerSandbox {
         const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
         const egress = outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
         const gateway = spec.modelGateway
-            ? { image: await forwarderImage(spec.logDir), socketDir: spec.modelGateway.socketDir }
+            ? {
+                image: await forwarderImage(spec.logDir),
+                socketDir: spec.modelGateway.socketDir,
+                lifetimeSeconds: spec.lifetimeSeconds,
+            }
             : null;
         const user = await this.chooseUser();
         const dir = spec.logDir ?? (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-compose-'));
@@ -54373,6 +54412,7 @@ class DockerRunner extends ContainerSandbox {
                 name: forwarderContainerName(this.container),
                 socketDir: spec.modelGateway.socketDir,
                 logDir: spec.logDir,
+                lifetimeSeconds: spec.lifetimeSeconds,
             })
             : 'none';
         const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
@@ -57956,6 +57996,23 @@ async function runAgentPhase(ctx) {
 ;// CONCATENATED MODULE: ./build/src/orchestrator/sandbox.js
 
 
+/** Seconds a sandbox outlives its agent's wall budget and its grading timeouts, by default. */
+const DEFAULT_SANDBOX_GRACE_S = 300;
+/**
+ * How long a run's sandbox may live: the agent's wall budget, every grading
+ * command's timeout, and a grace for setup, grading's own steps and a slow
+ * machine (FACTORY_BENCH_SANDBOX_GRACE_S, default 300). Past it the sandbox's
+ * containers end by themselves, so a harness killed with -9 leaves nothing
+ * running even if no harness starts again. A re-grade has no agent: wall 0.
+ */
+function sandboxLifetimeSeconds(task, wallSeconds, env = process.env) {
+    const grading = task.manifest.grader.checks.reduce((sum, c) => sum + ('timeout_s' in c && typeof c.timeout_s === 'number' ? c.timeout_s : 0), 0);
+    const asked = Number(env.FACTORY_BENCH_SANDBOX_GRACE_S);
+    const grace = env.FACTORY_BENCH_SANDBOX_GRACE_S && Number.isFinite(asked) && asked >= 0
+        ? asked
+        : DEFAULT_SANDBOX_GRACE_S;
+    return Math.ceil(wallSeconds + grading + grace);
+}
 /**
  * Plans the sandbox of a run (or a re-grade) from its task: the one place
  * that turns a task's environment into a sandbox spec, and that decides the
@@ -57984,12 +58041,20 @@ function sandbox_planSandbox(task, opts) {
         logDir: opts.logDir,
         services,
         network,
+        lifetimeSeconds: sandboxLifetimeSeconds(task, opts.wallSeconds, opts.env),
     };
 }
 /** Builds (or reuses) a task's image and starts its planned sandbox; used by runs and re-grades. */
 async function sandbox_openSandbox(task, plan, opts = {}) {
     const { manifest } = task;
     const logFile = external_node_path_.join(plan.logDir, 'image-build.log');
+    // Every harness clears what dead harnesses on this host left, before its first sandbox.
+    if (plan.kind !== 'local') {
+        const removed = await (0,src_sandbox/* sweepOrphansOnce */.RB)();
+        const runs = [...new Set(removed.map((r) => r.runId))];
+        if (runs.length > 0)
+            opts.notice?.(`removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`);
+    }
     // The local runner (development only) uses no image.
     const taskImage = plan.kind === 'local'
         ? 'local'
@@ -58072,6 +58137,7 @@ async function run_task_runTask(opts) {
             runId,
             workspaceHost: dir.workspaceFinal,
             logDir: dir.logsDir,
+            wallSeconds: budgetLimits.max_wall_seconds,
             readOnlyMounts: {
                 // The reference solution is visible only to the oracle.
                 ...(modelName === 'oracle' ? { [staged.paths.solution]: src_sandbox/* SANDBOX_PATHS */.Bj.solution } : {}),
@@ -58331,6 +58397,8 @@ async function regradeRun(opts) {
             runId: `${opts.runId}__regrade_${randomBytes(2).toString('hex')}`,
             workspaceHost: scratch,
             logDir: dir.logsDir,
+            // No agent runs in a re-grade: its sandbox lives for the grading alone.
+            wallSeconds: 0,
         });
         const opened = await openSandbox(opts.task, plan);
         sandbox = opened.sandbox;

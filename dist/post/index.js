@@ -42048,9 +42048,35 @@ async function removeLeftoversOf(owner) {
     const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`)).filter((r) => r.host === owner.host);
     return { ownerAlive: false, found, failed: await removeResources(found) };
 }
+let sweep = null;
+/**
+ * Once per process, before its first sandbox: removes the containers,
+ * networks and volumes of harnesses that died on this host (kill -9, an OOM
+ * kill, a cancelled CI job), so no leftover waits for a manual `sandbox
+ * cleanup`. Resources of live processes and of other hosts are never touched.
+ * Resolves to what it removed; a Docker error makes it remove nothing.
+ * FACTORY_BENCH_SWEEP_ORPHANS=0 turns it off (test suites that share an
+ * engine and stage leftovers on purpose).
+ */
+function sweepOrphansOnce(env = process.env) {
+    if (env.FACTORY_BENCH_SWEEP_ORPHANS === '0')
+        return Promise.resolve([]);
+    sweep ??= (async () => {
+        const orphans = (await listLabelled()).filter((r) => isOrphan(r, false));
+        if (orphans.length === 0)
+            return [];
+        const failed = new Set((await removeResources(orphans)).map((f) => f.id));
+        return orphans.filter((o) => !failed.has(o.id));
+    })().catch(() => []);
+    return sweep;
+}
 //# sourceMappingURL=cleanup.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/container-config.js
 
+/** The first process of a sandbox container: it holds the container up for the sandbox's lifetime, no longer. */
+function keepAliveCommand(lifetimeSeconds) {
+    return ['sleep', lifetimeSeconds === undefined ? 'infinity' : String(Math.ceil(lifetimeSeconds))];
+}
 /** What a sandbox sees of the host: the workspace (read-write), then the read-only mounts. */
 function mountsOf(spec) {
     return [
@@ -42073,6 +42099,7 @@ function agentContainerConfig(spec, user) {
         resources: spec.resources,
         capDrop: ['ALL'],
         capAdd: [],
+        command: keepAliveCommand(spec.lifetimeSeconds),
     };
 }
 /** `host:sandbox[:ro]`, as both `docker run -v` and Compose's short volume syntax write it. */
@@ -42106,6 +42133,8 @@ function dockerRunArgs(c, name, network = 'none') {
     return [
         'run',
         '-d',
+        // A container whose first process ended (its lifetime is over) removes itself.
+        '--rm',
         '--name',
         name,
         ...labelArgs(c.labels),
@@ -42119,8 +42148,7 @@ function dockerRunArgs(c, name, network = 'none') {
         c.workdir,
         ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
         c.image,
-        'sleep',
-        'infinity',
+        ...c.command,
     ];
 }
 /** The same container as a Compose service on the given networks (before `$` escaping). */
@@ -42130,7 +42158,7 @@ function composeAgentService(c, networks) {
         stop_grace_period: '1s',
         labels: c.labels,
         image: c.image,
-        command: ['sleep', 'infinity'],
+        command: c.command,
         user: c.user,
         working_dir: c.workdir,
         environment: c.env,
@@ -42273,10 +42301,14 @@ function gatewayUrlInSandbox(kind) {
         ? `http://127.0.0.1:${FORWARDER_PORT}/v1`
         : `http://${GATEWAY_SERVICE}:${FORWARDER_PORT}/v1`;
 }
-/** socat forwarding TCP connections to the gateway's socket, one process per connection. */
-function forwarderCommand(listen) {
+/**
+ * socat forwarding TCP connections to the gateway's socket, one process per
+ * connection; ended by `timeout` after the sandbox's lifetime, when it has one.
+ */
+function forwarderCommand(listen, lifetimeSeconds) {
     const bind = listen === 'loopback' ? ',bind=127.0.0.1' : '';
     return [
+        ...(lifetimeSeconds === undefined ? [] : ['timeout', String(Math.ceil(lifetimeSeconds))]),
         'socat',
         `TCP-LISTEN:${FORWARDER_PORT}${bind},fork,reuseaddr`,
         `UNIX-CONNECT:${SOCKET_DIR_IN_FORWARDER}/${GATEWAY_SOCKET_NAME}`,
@@ -42313,6 +42345,7 @@ async function startForwarder(o) {
     const r = await docker_cli_dockerCall([
         'run',
         '-d',
+        '--rm',
         '--name',
         o.name,
         ...labelArgs(runLabels(o.runId)),
@@ -42332,7 +42365,7 @@ async function startForwarder(o) {
         '-v',
         forwarderVolume(o.socketDir),
         image,
-        ...forwarderCommand('loopback'),
+        ...forwarderCommand('loopback', o.lifetimeSeconds),
     ], { allowFailure: true, timeoutMs: 60_000 });
     if (r.exitCode !== 0)
         throw new types_SandboxError(`could not start the model gateway's forwarder: ${r.stderr.trim()}`, 'start');
@@ -42347,7 +42380,7 @@ function forwarderService(o) {
         init: true,
         stop_grace_period: '1s',
         labels: o.labels,
-        command: forwarderCommand('any'),
+        command: forwarderCommand('any', o.lifetimeSeconds),
         user: `${uid}:${gid}`,
         volumes: [forwarderVolume(o.socketDir)],
         read_only: true,
@@ -42444,6 +42477,7 @@ function composeFile(opts) {
             image: opts.gateway.image,
             socketDir: opts.gateway.socketDir,
             labels,
+            lifetimeSeconds: opts.gateway.lifetimeSeconds,
         });
     const networks = { internal: { internal: true, labels } };
     if (opts.egress) {
@@ -43599,7 +43633,11 @@ class compose_runner_ComposeRunner extends ContainerSandbox {
         const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
         const egress = outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
         const gateway = spec.modelGateway
-            ? { image: await forwarderImage(spec.logDir), socketDir: spec.modelGateway.socketDir }
+            ? {
+                image: await forwarderImage(spec.logDir),
+                socketDir: spec.modelGateway.socketDir,
+                lifetimeSeconds: spec.lifetimeSeconds,
+            }
             : null;
         const user = await this.chooseUser();
         const dir = spec.logDir ?? (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'fb-compose-'));
@@ -43773,6 +43811,7 @@ class docker_runner_DockerRunner extends ContainerSandbox {
                 name: forwarderContainerName(this.container),
                 socketDir: spec.modelGateway.socketDir,
                 logDir: spec.logDir,
+                lifetimeSeconds: spec.lifetimeSeconds,
             })
             : 'none';
         const r = await docker_cli_dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
