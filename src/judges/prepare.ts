@@ -91,14 +91,6 @@ export async function prepareGrading(
   task: Task,
   opts: { killLeftovers: boolean },
 ): Promise<PreparedGrading> {
-  // Without isolation there is nothing to hide and killing "every process" would hit the host.
-  if (sandbox.kind === 'local')
-    return {
-      graderDir: task.paths.fixtures ?? task.dir,
-      solutionDir: task.paths.solution,
-      killedProcesses: 0,
-      leftProcesses: 0,
-    };
   // A fresh shell for everything that follows: the agent's commands ran in the old ones.
   await sandbox.newSession();
   let killed = 0;

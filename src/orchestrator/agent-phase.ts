@@ -35,7 +35,7 @@ export interface PreparedAgent {
 
 /**
  * Installs a host agent (once per version), or plans the agent image for a
- * sandbox agent; refuses a sandbox agent without Docker. Throws SandboxError
+ * sandbox agent. Throws SandboxError
  * or AgentInstallError (environment errors).
  */
 export async function prepareAgent(
@@ -52,11 +52,6 @@ export async function prepareAgent(
     });
     return none;
   }
-  if (o.sandboxKind === 'local')
-    throw new SandboxError(
-      `agent ${manifest.name} runs in the sandbox, which needs Docker; MLE_EVAL_SANDBOX=local has none`,
-      'start',
-    );
   // Short and private: a Unix socket path has a length limit, and only the forwarder may reach it.
   const socketDir = mkdtempSync(path.join(os.tmpdir(), 'fb-gw-'));
   const logFile = path.join(o.logDir, 'agent-image-build.log');

@@ -128,7 +128,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   let preparedAgent: PreparedAgent | null = null;
   const agent = opts.agent ?? BUILTIN_AGENT;
 
-  // The sandbox is planned once, its kind included; a plan that fails (a bad MLE_EVAL_SANDBOX) ends the run below.
+  // The sandbox is planned once, its kind included; a plan that fails (a bad FACTORY_BENCH_SANDBOX) ends the run below.
   let plan: SandboxPlan | null = null;
   let planError: unknown = null;
   try {
@@ -197,7 +197,6 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       task,
       gatewaySocketDir ? { ...plan, modelGateway: { socketDir: gatewaySocketDir } } : plan,
       {
-        warn,
         notice: opts.notice,
         deriveImage: preparedAgent.deriveImage,
       },

@@ -42,7 +42,7 @@ export function sandboxLifetimeSeconds(
 /**
  * Plans the sandbox of a run (or a re-grade) from its task: the one place
  * that turns a task's environment into a sandbox spec, and that decides the
- * sandbox's kind. Throws SandboxError for a bad MLE_EVAL_SANDBOX.
+ * sandbox's kind. Throws SandboxError for a bad FACTORY_BENCH_SANDBOX.
  */
 export function planSandbox(
   task: Task,
@@ -87,7 +87,6 @@ export async function openSandbox(
   task: Task,
   plan: SandboxPlan,
   opts: {
-    warn?: ((message: string) => void) | undefined;
     /** Progress worth telling a person (an image build that may take minutes). */
     notice?: ((message: string) => void) | undefined;
     /** Turns the task's image into the one the sandbox runs (an agent folder installed into it). */
@@ -97,29 +96,23 @@ export async function openSandbox(
   const { manifest } = task;
   const logFile = path.join(plan.logDir, 'image-build.log');
   // Every harness clears what dead harnesses on this host left, before its first sandbox.
-  if (plan.kind !== 'local') {
-    const removed = await sweepOrphansOnce();
-    const runs = [...new Set(removed.map((r) => r.runId))];
-    if (runs.length > 0)
-      opts.notice?.(
-        `removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`,
-      );
-  }
-  // The local runner (development only) uses no image.
-  const taskImage =
-    plan.kind === 'local'
-      ? 'local'
-      : await ensureImage({
-          image: manifest.environment.image,
-          buildContext: task.paths.buildContext,
-          // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
-          name: manifest.environment.shared_image ?? manifest.id,
-          logFile,
-          onBuild: (tag) =>
-            opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
-        });
-  const image = opts.deriveImage && taskImage !== 'local' ? await opts.deriveImage(taskImage) : taskImage;
-  const sandbox = createSandbox({ ...plan, image }, opts.warn ? { warn: opts.warn } : {});
+  const removed = await sweepOrphansOnce();
+  const runs = [...new Set(removed.map((r) => r.runId))];
+  if (runs.length > 0)
+    opts.notice?.(
+      `removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`,
+    );
+  const taskImage = await ensureImage({
+    image: manifest.environment.image,
+    buildContext: task.paths.buildContext,
+    // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
+    name: manifest.environment.shared_image ?? manifest.id,
+    logFile,
+    onBuild: (tag) =>
+      opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
+  });
+  const image = opts.deriveImage ? await opts.deriveImage(taskImage) : taskImage;
+  const sandbox = createSandbox({ ...plan, image });
   // A runner that fails to start removes what it created before throwing.
   await sandbox.start();
   return { sandbox, image };

@@ -13,8 +13,8 @@ import {
 import { StreamReader } from './stream-reader.js';
 
 /**
- * A bash process kept open inside the sandbox (through one `docker exec -i`, or
- * directly for the local runner) that runs one command at a time. Each command
+ * A bash process kept open inside the sandbox (through one `docker exec -i`)
+ * that runs one command at a time. Each command
  * costs a fork and two execs in the sandbox instead of a whole `docker exec`.
  * What it writes to the shell, and why output cannot fake a command's end, is
  * in shell-script.ts. What a stream carries between commands (a background job

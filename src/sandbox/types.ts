@@ -44,7 +44,7 @@ export class SandboxError extends Error {
 }
 
 /** Which runner a sandbox is: one container, a Compose project, or (development only) the host. */
-export type SandboxKind = 'docker' | 'compose' | 'local';
+export type SandboxKind = 'docker' | 'compose';
 
 export interface SandboxRunner {
   readonly kind: SandboxKind;

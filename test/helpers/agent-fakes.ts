@@ -29,7 +29,8 @@ import { Toolbox } from '../../src/tools/index.js';
  * whole process group. No isolation at all: only for tests of our own code.
  */
 export class HostSandbox implements SandboxRunner {
-  readonly kind = 'local' as const;
+  // It stands in for a container in tests of agents and tools (never of grading, which needs one).
+  readonly kind = 'docker' as const;
   execCalls = 0;
   constructor(readonly workdir: string) {
     mkdirSync(workdir, { recursive: true });

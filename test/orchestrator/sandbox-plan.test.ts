@@ -94,9 +94,14 @@ describe('planSandbox', () => {
     );
   });
 
-  it('decides the kind once: Docker for a plain task, local when asked, an error for a bad request', () => {
+  it('decides the kind once: Docker for a plain task, Compose when asked, an error for a bad request', () => {
     expect(planSandbox(task({}), where).kind).toBe('docker');
-    expect(planSandbox(task({}), { ...where, env: { MLE_EVAL_SANDBOX: 'local' } }).kind).toBe('local');
+    expect(planSandbox(task({}), { ...where, env: { FACTORY_BENCH_SANDBOX: 'compose' } }).kind).toBe(
+      'compose',
+    );
+    expect(() => planSandbox(task({}), { ...where, env: { FACTORY_BENCH_SANDBOX: 'local' } })).toThrow(
+      SandboxError,
+    );
     expect(() => planSandbox(task({}), { ...where, env: { MLE_EVAL_SANDBOX: 'vm' } })).toThrow(SandboxError);
   });
 });

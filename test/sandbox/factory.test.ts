@@ -5,7 +5,6 @@ import {
   chooseSandboxKind,
   createSandbox,
   DockerRunner,
-  LocalSubprocessRunner,
   SandboxError,
   type SandboxSpec,
 } from '../../src/sandbox/index.js';
@@ -32,17 +31,25 @@ describe('chooseSandboxKind', () => {
     expect(chooseSandboxKind({ network: { allow: ['pypi.org'] } }, {})).toBe('compose');
   });
 
-  it('follows MLE_EVAL_SANDBOX, which cannot take a sidecar task off Compose except to local', () => {
+  it('follows FACTORY_BENCH_SANDBOX (or its old name MLE_EVAL_SANDBOX), which cannot take a sidecar task off Compose', () => {
+    expect(chooseSandboxKind({}, { FACTORY_BENCH_SANDBOX: ' Compose ' })).toBe('compose');
     expect(chooseSandboxKind({}, { MLE_EVAL_SANDBOX: ' Compose ' })).toBe('compose');
-    expect(chooseSandboxKind({}, { MLE_EVAL_SANDBOX: 'auto' })).toBe('docker');
-    expect(chooseSandboxKind({ services: [web] }, { MLE_EVAL_SANDBOX: 'docker' })).toBe('compose');
-    expect(chooseSandboxKind({ services: [web] }, { MLE_EVAL_SANDBOX: 'local' })).toBe('local');
+    expect(chooseSandboxKind({}, { FACTORY_BENCH_SANDBOX: 'auto', MLE_EVAL_SANDBOX: 'compose' })).toBe(
+      'docker',
+    );
+    expect(chooseSandboxKind({ services: [web] }, { FACTORY_BENCH_SANDBOX: 'docker' })).toBe('compose');
   });
 
-  it('names a bad MLE_EVAL_SANDBOX', () => {
-    expect(() => chooseSandboxKind({}, { MLE_EVAL_SANDBOX: 'podman' })).toThrow(
-      /MLE_EVAL_SANDBOX=podman is not one of auto, docker, compose, local/,
+  it('names a bad value, and says why there is no local sandbox', () => {
+    expect(() => chooseSandboxKind({}, { FACTORY_BENCH_SANDBOX: 'podman' })).toThrow(
+      /^FACTORY_BENCH_SANDBOX=podman is not one of auto, docker, compose$/,
     );
+    for (const env of [{ FACTORY_BENCH_SANDBOX: 'local' }, { MLE_EVAL_SANDBOX: 'local' }])
+      expect(() => chooseSandboxKind({}, env)).toThrow(
+        new RegExp(
+          `^${Object.keys(env)[0]}=local: the local \\(no isolation\\) sandbox was removed: tasks need their image`,
+        ),
+      );
   });
 });
 
@@ -50,10 +57,6 @@ describe('createSandbox', () => {
   it('makes the runner the spec names', () => {
     expect(createSandbox(spec({ kind: 'docker' }))).toBeInstanceOf(DockerRunner);
     expect(createSandbox(spec({ kind: 'compose' }))).toBeInstanceOf(ComposeRunner);
-    const warnings: string[] = [];
-    const local = createSandbox(spec({ kind: 'local' }), { warn: (m) => warnings.push(m) });
-    expect(local).toBeInstanceOf(LocalSubprocessRunner);
-    expect(warnings.join('\n')).toMatch(/NO isolation/);
   });
 
   it('a runner refuses to start on a spec of another kind, before it creates anything', async () => {
