@@ -38491,8 +38491,8 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
     return inputs;
 }
 //# sourceMappingURL=inputs.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
-var sandbox = __nccwpck_require__(20030);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
+var sandbox = __nccwpck_require__(42781);
 ;// CONCATENATED MODULE: ./build/src/action/post-cleanup.js
 
 
@@ -39162,8 +39162,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var budgets = __nccwpck_require__(25875);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
-var sandbox = __nccwpck_require__(20030);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
+var sandbox = __nccwpck_require__(42781);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: ./build/src/agents/host-process.js
@@ -42821,7 +42821,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 20030:
+/***/ 42781:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42832,7 +42832,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   lp: () => (/* reexport */ GATEWAY_SOCKET_NAME),
   rV: () => (/* reexport */ OUTPUT_LIMITS),
   Bj: () => (/* reexport */ SANDBOX_PATHS),
-  ES: () => (/* reexport */ SandboxError),
+  ES: () => (/* reexport */ types_SandboxError),
   sO: () => (/* reexport */ capOutput),
   vN: () => (/* reexport */ chooseSandboxKind),
   _i: () => (/* reexport */ createSandbox),
@@ -42846,7 +42846,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ux: () => (/* reexport */ withFileLock)
 });
 
-// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, LOCAL_WARNING, LocalSubprocessRunner, OWNER_LABEL, PID_LABEL, RUN_LABEL, agentDockerfile, baseImagesOf, confineLexically, detectCompose, dockerCall, gatewayUrlInSandbox, isOrphan, listLabelled, liveSandboxCount, minimalEnv, projectName, removeByLabel, removeLeftoversOf, removeResources, resolveHostPath, runLabels
+// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, OWNER_LABEL, PID_LABEL, RUN_LABEL, SANDBOX_ENV, agentDockerfile, baseImagesOf, confineLexically, detectCompose, dockerCall, gatewayUrlInSandbox, isOrphan, listLabelled, liveSandboxCount, minimalEnv, projectName, removeByLabel, removeLeftoversOf, removeResources, resolveHostPath, runLabels
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -52253,7 +52253,7 @@ async function withFileLock(file, fn, opts = {}) {
  * else calls Docker for a run's environment.
  */
 /** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
-class SandboxError extends Error {
+class types_SandboxError extends Error {
     kind;
     constructor(message, kind = 'docker') {
         super(message);
@@ -52352,12 +52352,12 @@ async function ensureImage(opts) {
             retries: 1,
         });
         if (pulled.exitCode !== 0) {
-            throw new SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
+            throw new types_SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
         }
         return opts.image;
     }
     if (!opts.buildContext)
-        throw new SandboxError('the environment names neither an image nor a build context', 'image_build');
+        throw new types_SandboxError('the environment names neither an image nor a build context', 'image_build');
     const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
     const existing = buildsInFlight.get(tag);
     if (existing)
@@ -52381,13 +52381,13 @@ async function ensureImage(opts) {
                 const why = missing.length > 0
                     ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
                     : r.stderr.trim().split('\n').slice(-2).join(' | ');
-                throw new SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
+                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
             }
             return tag;
         }
         catch (err) {
             if (err instanceof DockerCliError)
-                throw new SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
+                throw new types_SandboxError(`building ${tag} failed: ${err.message}`, 'image_build');
             throw err;
         }
     });
@@ -52426,7 +52426,7 @@ function copyAgentFolder(from, to, skip) {
 async function imageConfig(image) {
     const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image], { timeoutMs: 30_000, allowFailure: true });
     if (r.exitCode !== 0)
-        throw new SandboxError(`cannot inspect image ${image}: ${r.stderr.trim()}`, 'image_build');
+        throw new types_SandboxError(`cannot inspect image ${image}: ${r.stderr.trim()}`, 'image_build');
     const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
     return {
         id: m?.[1] ?? image,
@@ -52487,13 +52487,13 @@ async function ensureAgentImage(req) {
                 (0,external_node_fs_.writeFileSync)(req.logFile, r.stdout + r.stderr);
             if (r.exitCode !== 0) {
                 const why = r.stderr.trim().split('\n').slice(-2).join(' | ');
-                throw new SandboxError(`installing agent ${req.agentName} into ${req.baseImage} failed (exit ${r.exitCode}): ${why}`, 'image_build');
+                throw new types_SandboxError(`installing agent ${req.agentName} into ${req.baseImage} failed (exit ${r.exitCode}): ${why}`, 'image_build');
             }
             return tag;
         }
         catch (err) {
             if (err instanceof DockerCliError)
-                throw new SandboxError(`installing agent ${req.agentName} failed: ${err.timedOut ? `the install took longer than ${Math.round(req.installTimeoutMs / 1000)}s` : err.message}`, 'image_build');
+                throw new types_SandboxError(`installing agent ${req.agentName} failed: ${err.timedOut ? `the install took longer than ${Math.round(req.installTimeoutMs / 1000)}s` : err.message}`, 'image_build');
             throw err;
         }
         finally {
@@ -52969,7 +52969,7 @@ async function startForwarder(o) {
         ...forwarderCommand('loopback', o.lifetimeSeconds),
     ], { allowFailure: true, timeoutMs: 60_000 });
     if (r.exitCode !== 0)
-        throw new SandboxError(`could not start the model gateway's forwarder: ${r.stderr.trim()}`, 'start');
+        throw new types_SandboxError(`could not start the model gateway's forwarder: ${r.stderr.trim()}`, 'start');
     return `container:${o.name}`;
 }
 /** The Compose service of the forwarder, on the run's internal network (before `$` escaping). */
@@ -53355,8 +53355,8 @@ class StreamReader {
 
 
 /**
- * A bash process kept open inside the sandbox (through one `docker exec -i`, or
- * directly for the local runner) that runs one command at a time. Each command
+ * A bash process kept open inside the sandbox (through one `docker exec -i`)
+ * that runs one command at a time. Each command
  * costs a fork and two execs in the sandbox instead of a whole `docker exec`.
  * What it writes to the shell, and why output cannot fake a command's end, is
  * in shell-script.ts. What a stream carries between commands (a background job
@@ -53581,7 +53581,7 @@ class PersistentShell {
  * after symlinks are followed, is refused with a SandboxError of kind 'path'.
  */
 function refuse(p, why) {
-    throw new SandboxError(`path ${JSON.stringify(p)} is refused: ${why}`, 'path');
+    throw new types_SandboxError(`path ${JSON.stringify(p)} is refused: ${why}`, 'path');
 }
 function isInside(root, candidate) {
     return candidate === root || candidate.startsWith(root.endsWith('/') ? root : `${root}/`);
@@ -53620,9 +53620,9 @@ function assertCanonicalInside(requested, canonical, canonicalRoot) {
  */
 function resolveHostPath(hostRoot, workdir, p) {
     const inSandbox = confineLexically(workdir, p);
-    const rel = external_node_path_.posix.relative(external_node_path_.posix.normalize(workdir), inSandbox);
-    const root = (0,external_node_fs_.realpathSync)(hostRoot);
-    const target = rel === '' ? root : external_node_path_.join(root, ...rel.split('/'));
+    const rel = path.posix.relative(path.posix.normalize(workdir), inSandbox);
+    const root = realpathSync(hostRoot);
+    const target = rel === '' ? root : path.join(root, ...rel.split('/'));
     const canonical = realpathAllowMissing(target);
     if (!isInside(root, canonical))
         refuse(p, `it resolves through a symlink to ${canonical}, outside the workspace`);
@@ -53634,21 +53634,21 @@ function resolveHostPath(hostRoot, workdir, p) {
  * components as they are.
  */
 function realpathAllowMissing(target) {
-    const pending = target.split(external_node_path_.sep).filter(Boolean);
-    let resolved = external_node_path_.sep;
+    const pending = target.split(path.sep).filter(Boolean);
+    let resolved = path.sep;
     let hops = 0;
     while (pending.length > 0) {
         const name = pending.shift();
         if (name === '.')
             continue;
         if (name === '..') {
-            resolved = external_node_path_.dirname(resolved);
+            resolved = path.dirname(resolved);
             continue;
         }
-        const next = external_node_path_.join(resolved, name);
+        const next = path.join(resolved, name);
         let stat;
         try {
-            stat = (0,external_node_fs_.lstatSync)(next);
+            stat = lstatSync(next);
         }
         catch {
             stat = undefined;
@@ -53656,10 +53656,10 @@ function realpathAllowMissing(target) {
         if (stat?.isSymbolicLink()) {
             if (++hops > 40)
                 throw new SandboxError(`too many levels of symbolic links at ${next}`, 'path');
-            const link = (0,external_node_fs_.readlinkSync)(next);
-            if (external_node_path_.isAbsolute(link))
-                resolved = external_node_path_.sep;
-            pending.unshift(...link.split(external_node_path_.sep).filter(Boolean));
+            const link = readlinkSync(next);
+            if (path.isAbsolute(link))
+                resolved = path.sep;
+            pending.unshift(...link.split(path.sep).filter(Boolean));
             continue;
         }
         resolved = next;
@@ -53676,7 +53676,7 @@ async function resolveInSandbox(exec, workdir, p) {
     const r = await exec(['realpath', '-m', '-z', '--', workdir, lexical]);
     const [root, canonical] = r.stdout.split('\0');
     if (r.exitCode !== 0 || !root || !canonical)
-        throw new SandboxError(`cannot resolve ${JSON.stringify(p)} in the sandbox: ${r.stderr.trim() || `exit ${r.exitCode}`}`, 'path');
+        throw new types_SandboxError(`cannot resolve ${JSON.stringify(p)} in the sandbox: ${r.stderr.trim() || `exit ${r.exitCode}`}`, 'path');
     return assertCanonicalInside(p, canonical, root);
 }
 //# sourceMappingURL=paths.js.map
@@ -53753,13 +53753,13 @@ class ShellSandbox {
     async start() {
         // The kind was decided when the sandbox was planned; a runner of another kind would make it a lie.
         if (this.spec.kind !== this.kind)
-            throw new SandboxError(`a ${this.spec.kind} sandbox spec cannot start a ${this.kind} runner`, 'start');
+            throw new types_SandboxError(`a ${this.spec.kind} sandbox spec cannot start a ${this.kind} runner`, 'start');
         registerSandbox(this);
         try {
             await this.up();
             this.pool = this.createPool();
             await this.pool.warm().catch((err) => {
-                throw new SandboxError(`could not open a shell in the sandbox: ${err.message}`, 'start');
+                throw new types_SandboxError(`could not open a shell in the sandbox: ${err.message}`, 'start');
             });
         }
         catch (err) {
@@ -53769,12 +53769,12 @@ class ShellSandbox {
     }
     requirePool() {
         if (!this.pool)
-            throw new SandboxError('the sandbox is not started', 'start');
+            throw new types_SandboxError('the sandbox is not started', 'start');
         return this.pool;
     }
     exec(req) {
         if (req.service && !this.hasService(req.service))
-            return Promise.reject(new SandboxError(`this sandbox has no service named ${req.service}`, 'start'));
+            return Promise.reject(new types_SandboxError(`this sandbox has no service named ${req.service}`, 'start'));
         return this.requirePool().run(req, this.workdir);
     }
     /** Services other than the agent's own that commands may run in (Compose sidecars). */
@@ -53787,7 +53787,7 @@ class ShellSandbox {
     async readFile(sandboxPath) {
         const r = await this.requirePool().runRaw({ cmd: ['cat', '--', sandboxPath], timeoutMs: 300_000 }, this.workdir);
         if (r.exitCode !== 0)
-            throw new SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+            throw new types_SandboxError(`cannot read ${sandboxPath}: ${r.stderr.trim()}`, 'path');
         return r.stdout;
     }
     async writeFile(sandboxPath, content) {
@@ -53798,7 +53798,7 @@ class ShellSandbox {
             timeoutMs: 300_000,
         }, this.workdir);
         if (r.exitCode !== 0)
-            throw new SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
+            throw new types_SandboxError(`cannot write ${sandboxPath}: ${r.stderr.trim()}`, 'path');
     }
     async newSession() {
         this.requirePool().recycle();
@@ -53938,7 +53938,7 @@ function chownTree(root, uid, gid) {
         visit(root);
     }
     catch (err) {
-        throw new SandboxError(`cannot hand ${root} to uid ${uid}: ${err.message}`, 'start');
+        throw new types_SandboxError(`cannot hand ${root} to uid ${uid}: ${err.message}`, 'start');
     }
 }
 /** A `docker exec -i ... bash` persistent shell into one container. */
@@ -53979,14 +53979,14 @@ class ContainerSandbox extends ShellSandbox {
     }
     requireUser() {
         if (!this.user)
-            throw new SandboxError('the sandbox is not started', 'start');
+            throw new types_SandboxError('the sandbox is not started', 'start');
         return this.user;
     }
     /** Picks the agent's user for the image and, for a root harness, hands it the workspace. */
     async chooseUser() {
         const { image, workspaceHost } = this.spec;
         const user = await sandboxUserFor(image).catch((err) => {
-            throw new SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
+            throw new types_SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
         });
         this.user = user;
         if (hostIds().uid === 0 && user.uid !== 0) {
@@ -54007,7 +54007,7 @@ class ContainerSandbox extends ShellSandbox {
         const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
         const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
         if (r.exitCode !== 0)
-            throw new SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
+            throw new types_SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
         await dockerCall(['cp', hostPath, `${this.agentContainer()}:${sandboxPath}`]);
     }
     async copyOut(sandboxPath, hostPath) {
@@ -54177,7 +54177,7 @@ function detectCompose() {
         ]).catch(() => null);
         if (v1?.exitCode === 0)
             return ['docker-compose'];
-        throw new SandboxError('this task needs Docker Compose, but neither `docker compose` (v2) nor `docker-compose` (v1) works here', 'start');
+        throw new types_SandboxError('this task needs Docker Compose, but neither `docker compose` (v2) nor `docker-compose` (v1) works here', 'start');
     })();
     return composeBinary;
 }
@@ -54221,7 +54221,7 @@ class ComposeRunner extends ContainerSandbox {
         const services = [];
         for (const { image, buildContext, ...service } of spec.services ?? []) {
             if (RESERVED_SERVICES.has(service.name))
-                throw new SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
+                throw new types_SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
             const ready = await ensureImage({
                 image,
                 buildContext: buildContext ?? null,
@@ -54261,7 +54261,7 @@ class ComposeRunner extends ContainerSandbox {
         }, this.compose);
         if (r.exitCode !== 0) {
             const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
-            throw new SandboxError(`docker compose up failed for project ${this.project}: ${tail}`, 'start');
+            throw new types_SandboxError(`docker compose up failed for project ${this.project}: ${tail}`, 'start');
         }
         // `up` exit codes are not to be trusted: check every service is running and healthy.
         await this.waitHealthy([
@@ -54306,7 +54306,7 @@ class ComposeRunner extends ContainerSandbox {
                         timeoutMs: 15_000,
                     });
                     const last = `${logs.stdout}${logs.stderr}`.trim().split('\n').slice(-3).join(' | ');
-                    throw new SandboxError(`service ${service} ${s.health === 'unhealthy' ? 'is unhealthy' : `stopped (${s.status})`}: ${last}`, 'service_unhealthy');
+                    throw new types_SandboxError(`service ${service} ${s.health === 'unhealthy' ? 'is unhealthy' : `stopped (${s.status})`}: ${last}`, 'service_unhealthy');
                 }
                 if (s?.status !== 'running' || (s.health !== 'none' && s.health !== 'healthy'))
                     pending.push(service);
@@ -54314,7 +54314,7 @@ class ComposeRunner extends ContainerSandbox {
             if (pending.length === 0)
                 return;
             if (Date.now() > deadline)
-                throw new SandboxError(`service ${pending.join(', ')} did not become healthy within ${Math.round(this.healthTimeoutMs / 1000)}s`, 'service_unhealthy');
+                throw new types_SandboxError(`service ${pending.join(', ')} did not become healthy within ${Math.round(this.healthTimeoutMs / 1000)}s`, 'service_unhealthy');
             await new Promise((r) => setTimeout(r, 250));
         }
     }
@@ -54322,7 +54322,7 @@ class ComposeRunner extends ContainerSandbox {
         const name = service ?? AGENT_SERVICE;
         const id = this.containers.get(name);
         if (!id)
-            throw new SandboxError(`no service named ${name} in this sandbox`, 'start');
+            throw new types_SandboxError(`no service named ${name} in this sandbox`, 'start');
         return id;
     }
     createPool() {
@@ -54420,7 +54420,7 @@ class DockerRunner extends ContainerSandbox {
             timeoutMs: 60_000,
         });
         if (r.exitCode !== 0)
-            throw new SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
+            throw new types_SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
     }
     createPool() {
         const user = this.requireUser();
@@ -54446,110 +54446,43 @@ class DockerRunner extends ContainerSandbox {
     }
 }
 //# sourceMappingURL=docker-runner.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/local-runner.js
-
-
-
-
-
-
-
-
-const LOCAL_WARNING = 'WARNING: MLE_EVAL_SANDBOX=local runs agent commands directly on this machine as your user, with NO isolation ' +
-    '(no container, full network, your files). Use it only for developing the harness, never for untrusted agents.';
-/**
- * No isolation: commands run in a bash process on the host, in the run's
- * workspace folder (which is also its `workdir`). For harness development only.
- * Agent paths under the task's declared workdir (/workspace/...) are mapped onto
- * the host folder; commands that hard-code such paths need a real sandbox.
- */
-class LocalSubprocessRunner extends ShellSandbox {
-    kind = 'local';
-    root;
-    constructor(spec, warn = (m) => process.stderr.write(`${m}\n`)) {
-        super(spec);
-        (0,external_node_fs_.mkdirSync)(spec.workspaceHost, { recursive: true });
-        this.root = (0,external_node_fs_.realpathSync)(spec.workspaceHost);
-        warn(LOCAL_WARNING);
-    }
-    get workdir() {
-        return this.root;
-    }
-    async up() { }
-    createPool() {
-        const env = { ...minimalEnv(), ...this.spec.env, FACTORY_BENCH_SANDBOX: 'local' };
-        return new ShellPool(() => 
-        // Detached: the shell leads its own session, so stop() can kill every process it started.
-        new PersistentShell(['bash', '--noprofile', '--norc'], { cwd: this.root, env, detached: true }, async (pid) => {
-            process.kill(pid, 'SIGKILL');
-        }));
-    }
-    /** Host paths under the workspace, and the task's own workdir paths, both map to the host folder. */
-    async resolvePath(p) {
-        const declared = this.spec.workdir;
-        const asDeclared = external_node_path_.posix.isAbsolute(p) && confineLexicallyOrNull(this.root, p) !== null
-            ? external_node_path_.posix.join(declared, external_node_path_.posix.relative(this.root, external_node_path_.posix.normalize(p)))
-            : p;
-        return resolveHostPath(this.root, declared, asDeclared);
-    }
-    async copyIn(hostPath, sandboxPath) {
-        (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(sandboxPath), { recursive: true });
-        (0,external_node_fs_.cpSync)(hostPath, sandboxPath, { recursive: true });
-    }
-    async copyOut(sandboxPath, hostPath) {
-        (0,external_node_fs_.cpSync)(sandboxPath, hostPath, { recursive: true });
-    }
-    async stop() {
-        this.killSessions();
-        await super.stop();
-    }
-    async down() { }
-    stopSync() {
-        this.killSessions();
-        this.pool?.closeAll();
-    }
-    /** Kills everything the shells started, background jobs included (each shell leads a session). */
-    killSessions() {
-        for (const sid of this.pool?.pids() ?? [])
-            (0,external_node_child_process_.spawnSync)('pkill', ['-KILL', '-s', String(sid)], { stdio: 'ignore', timeout: 10_000 });
-    }
-}
-function confineLexicallyOrNull(root, p) {
-    try {
-        return confineLexically(root, p);
-    }
-    catch {
-        return null;
-    }
-}
-//# sourceMappingURL=local-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/factory.js
 
 
 
-
+/** The variable that asks for a runner; MLE_EVAL_SANDBOX is its old name, still read. */
+const SANDBOX_ENV = 'FACTORY_BENCH_SANDBOX';
+const OLD_SANDBOX_ENV = 'MLE_EVAL_SANDBOX';
 /**
- * The one place that decides which runner a sandbox gets: local when
- * MLE_EVAL_SANDBOX=local asks for it, Compose for sidecars or outside hosts
- * (or when asked for), else a single Docker container. Whoever plans a
- * sandbox calls it once and puts the answer in the spec.
+ * Why there is no `local` runner any more (it ran agent commands in a bare
+ * host shell): tasks are written against their image, with the workspace at
+ * /workspace, grader files under /opt/factory-bench, and the image's
+ * packages, none of which a host shell has, so no oracle could pass; mapping
+ * those paths needs a mount namespace (Linux only, where Docker is anyway),
+ * and rewriting them in commands and files is guesswork.
+ */
+const NO_LOCAL = 'the local (no isolation) sandbox was removed: tasks need their image (its /workspace, /opt/factory-bench ' +
+    'paths and packages), which a host shell cannot give; use Docker, on this machine or a remote engine (DOCKER_HOST)';
+/**
+ * The one place that decides which runner a sandbox gets: Compose for
+ * sidecars or outside hosts (or when asked for), else a single Docker
+ * container. Whoever plans a sandbox calls it once and puts the answer in the spec.
  */
 function chooseSandboxKind(needs, env = process.env) {
-    const requested = env.MLE_EVAL_SANDBOX?.trim().toLowerCase();
+    const name = env[SANDBOX_ENV] !== undefined ? SANDBOX_ENV : OLD_SANDBOX_ENV;
+    const requested = env[name]?.trim().toLowerCase();
     if (requested === 'local')
-        return 'local';
+        throw new types_SandboxError(`${name}=local: ${NO_LOCAL}`, 'start');
     if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
-        throw new SandboxError(`MLE_EVAL_SANDBOX=${requested} is not one of auto, docker, compose, local`, 'start');
+        throw new types_SandboxError(`${name}=${requested} is not one of auto, docker, compose`, 'start');
     const needsCompose = (needs.services ?? []).length > 0 || (needs.network?.allow ?? []).length > 0;
     if (needsCompose || requested === 'compose')
         return 'compose';
     return 'docker';
 }
 /** The runner a spec names; call start() on it, and stop() in a finally. */
-function createSandbox(spec, opts = {}) {
+function createSandbox(spec) {
     switch (spec.kind) {
-        case 'local':
-            return new LocalSubprocessRunner(spec, opts.warn);
         case 'compose':
             return new ComposeRunner(spec);
         case 'docker':
@@ -54578,7 +54511,6 @@ const SANDBOX_PATHS = {
 };
 //# sourceMappingURL=layout.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
-
 
 
 
@@ -56494,8 +56426,8 @@ class tracker_CostTracker {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
-var src_sandbox = __nccwpck_require__(20030);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
+var src_sandbox = __nccwpck_require__(42781);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 // EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
@@ -57809,14 +57741,6 @@ echo "killed $killed left $left"
  * the workspace. The agent never had them during its run.
  */
 async function prepareGrading(sandbox, task, opts) {
-    // Without isolation there is nothing to hide and killing "every process" would hit the host.
-    if (sandbox.kind === 'local')
-        return {
-            graderDir: task.paths.fixtures ?? task.dir,
-            solutionDir: task.paths.solution,
-            killedProcesses: 0,
-            leftProcesses: 0,
-        };
     // A fresh shell for everything that follows: the agent's commands ran in the old ones.
     await sandbox.newSession();
     let killed = 0;
@@ -57917,7 +57841,7 @@ var external_node_os_ = __nccwpck_require__(48161);
 
 /**
  * Installs a host agent (once per version), or plans the agent image for a
- * sandbox agent; refuses a sandbox agent without Docker. Throws SandboxError
+ * sandbox agent. Throws SandboxError
  * or AgentInstallError (environment errors).
  */
 async function prepareAgent(agent, o) {
@@ -57932,8 +57856,6 @@ async function prepareAgent(agent, o) {
         });
         return none;
     }
-    if (o.sandboxKind === 'local')
-        throw new src_sandbox/* SandboxError */.ES(`agent ${manifest.name} runs in the sandbox, which needs Docker; MLE_EVAL_SANDBOX=local has none`, 'start');
     // Short and private: a Unix socket path has a length limit, and only the forwarder may reach it.
     const socketDir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-gw-'));
     const logFile = external_node_path_.join(o.logDir, 'agent-image-build.log');
@@ -58016,7 +57938,7 @@ function sandboxLifetimeSeconds(task, wallSeconds, env = process.env) {
 /**
  * Plans the sandbox of a run (or a re-grade) from its task: the one place
  * that turns a task's environment into a sandbox spec, and that decides the
- * sandbox's kind. Throws SandboxError for a bad MLE_EVAL_SANDBOX.
+ * sandbox's kind. Throws SandboxError for a bad FACTORY_BENCH_SANDBOX.
  */
 function sandbox_planSandbox(task, opts) {
     const { environment } = task.manifest;
@@ -58049,25 +57971,20 @@ async function sandbox_openSandbox(task, plan, opts = {}) {
     const { manifest } = task;
     const logFile = external_node_path_.join(plan.logDir, 'image-build.log');
     // Every harness clears what dead harnesses on this host left, before its first sandbox.
-    if (plan.kind !== 'local') {
-        const removed = await (0,src_sandbox/* sweepOrphansOnce */.RB)();
-        const runs = [...new Set(removed.map((r) => r.runId))];
-        if (runs.length > 0)
-            opts.notice?.(`removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`);
-    }
-    // The local runner (development only) uses no image.
-    const taskImage = plan.kind === 'local'
-        ? 'local'
-        : await (0,src_sandbox/* ensureImage */.Yt)({
-            image: manifest.environment.image,
-            buildContext: task.paths.buildContext,
-            // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
-            name: manifest.environment.shared_image ?? manifest.id,
-            logFile,
-            onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
-        });
-    const image = opts.deriveImage && taskImage !== 'local' ? await opts.deriveImage(taskImage) : taskImage;
-    const sandbox = (0,src_sandbox/* createSandbox */._i)({ ...plan, image }, opts.warn ? { warn: opts.warn } : {});
+    const removed = await (0,src_sandbox/* sweepOrphansOnce */.RB)();
+    const runs = [...new Set(removed.map((r) => r.runId))];
+    if (runs.length > 0)
+        opts.notice?.(`removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`);
+    const taskImage = await (0,src_sandbox/* ensureImage */.Yt)({
+        image: manifest.environment.image,
+        buildContext: task.paths.buildContext,
+        // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
+        name: manifest.environment.shared_image ?? manifest.id,
+        logFile,
+        onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
+    });
+    const image = opts.deriveImage ? await opts.deriveImage(taskImage) : taskImage;
+    const sandbox = (0,src_sandbox/* createSandbox */._i)({ ...plan, image });
     // A runner that fails to start removes what it created before throwing.
     await sandbox.start();
     return { sandbox, image };
@@ -58129,7 +58046,7 @@ async function run_task_runTask(opts) {
     let sandbox = null;
     let preparedAgent = null;
     const agent = opts.agent ?? agents/* BUILTIN_AGENT */.Sf;
-    // The sandbox is planned once, its kind included; a plan that fails (a bad MLE_EVAL_SANDBOX) ends the run below.
+    // The sandbox is planned once, its kind included; a plan that fails (a bad FACTORY_BENCH_SANDBOX) ends the run below.
     let plan = null;
     let planError = null;
     try {
@@ -58192,7 +58109,6 @@ async function run_task_runTask(opts) {
         });
         const gatewaySocketDir = preparedAgent.gatewaySocketDir;
         const opened = await sandbox_openSandbox(task, gatewaySocketDir ? { ...plan, modelGateway: { socketDir: gatewaySocketDir } } : plan, {
-            warn,
             notice: opts.notice,
             deriveImage: preparedAgent.deriveImage,
         });
@@ -59592,8 +59508,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
-var sandbox = __nccwpck_require__(20030);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
+var sandbox = __nccwpck_require__(42781);
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */

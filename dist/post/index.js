@@ -868,7 +868,7 @@ const ProxyAgent = __nccwpck_require__(6672)
 const EnvHttpProxyAgent = __nccwpck_require__(3137)
 const RetryAgent = __nccwpck_require__(50)
 const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
 const api = __nccwpck_require__(6615)
 const buildConnector = __nccwpck_require__(9136)
@@ -982,7 +982,7 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
 /* unused reexport */ __nccwpck_require__(8355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(6297)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
@@ -1033,7 +1033,7 @@ __webpack_unused_export__ = EventSource
 /***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(1059)
+const { addAbortListener } = __nccwpck_require__(3440)
 const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
@@ -1102,7 +1102,7 @@ module.exports = {
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
@@ -1224,7 +1224,7 @@ const {
   InvalidReturnValueError,
   RequestAbortedError
 } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
@@ -1475,7 +1475,7 @@ module.exports = pipeline
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(9927)
 const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
 
@@ -1696,7 +1696,7 @@ module.exports.RequestHandler = RequestHandler
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
 const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(6698)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
@@ -1922,7 +1922,7 @@ module.exports = stream
 
 const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(4589)
 
@@ -2054,8 +2054,8 @@ module.exports.connect = __nccwpck_require__(2279)
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
 const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
-const { ReadableStreamFrom } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -2543,7 +2543,7 @@ module.exports = {
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
 const timers = __nccwpck_require__(6603)
 
@@ -3572,7 +3572,7 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(3440)
 const { channels } = __nccwpck_require__(2414)
 const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
@@ -4271,7 +4271,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1059:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5007,7 +5007,7 @@ const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __ncc
 const DispatcherBase = __nccwpck_require__(1841)
 const Pool = __nccwpck_require__(628)
 const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const createRedirectInterceptor = __nccwpck_require__(5092)
 
 const kOnConnect = Symbol('onConnect')
@@ -5156,7 +5156,7 @@ const {
 } = __nccwpck_require__(2128)
 const Pool = __nccwpck_require__(628)
 const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(1059)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -5361,7 +5361,7 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { channels } = __nccwpck_require__(2414)
 const timers = __nccwpck_require__(6603)
 const {
@@ -6881,7 +6881,7 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -7682,7 +7682,7 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { channels } = __nccwpck_require__(2414)
 const Request = __nccwpck_require__(4655)
 const DispatcherBase = __nccwpck_require__(1841)
@@ -9139,7 +9139,7 @@ const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
 } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { kUrl, kInterceptors } = __nccwpck_require__(6443)
 const buildConnector = __nccwpck_require__(9136)
 
@@ -9655,7 +9655,7 @@ module.exports = class DecoratorHandler {
 
 
 
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
@@ -9902,7 +9902,7 @@ const {
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -10720,7 +10720,7 @@ module.exports = interceptorOpts => {
 
 
 
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
 const DecoratorHandler = __nccwpck_require__(8155)
 
@@ -11542,7 +11542,7 @@ const {
   kMockDispatch
 } = __nccwpck_require__(1117)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(1059)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -11850,7 +11850,7 @@ const {
   kOrigin,
   kGetNetConnect
 } = __nccwpck_require__(1117)
-const { buildURL } = __nccwpck_require__(1059)
+const { buildURL } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -12734,7 +12734,7 @@ module.exports = {
 
 const { kConstruct } = __nccwpck_require__(109)
 const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(1059)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
 const { webidl } = __nccwpck_require__(5893)
 const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
 const { Request, fromInnerRequest } = __nccwpck_require__(9967)
@@ -13601,7 +13601,7 @@ module.exports = {
 const { kConstruct } = __nccwpck_require__(109)
 const { Cache } = __nccwpck_require__(9634)
 const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -15297,7 +15297,7 @@ const { parseMIMEType } = __nccwpck_require__(1900)
 const { createFastMessageEvent } = __nccwpck_require__(5188)
 const { isNetworkError } = __nccwpck_require__(9051)
 const { delay } = __nccwpck_require__(4811)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { environmentSettingsObject } = __nccwpck_require__(3168)
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
@@ -15822,7 +15822,7 @@ module.exports = {
 
 
 
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -17426,7 +17426,7 @@ module.exports = { FileLike, isFileLike }
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(1059)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
 const { utf8DecodeBytes } = __nccwpck_require__(3168)
 const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
 const { isFileLike } = __nccwpck_require__(7114)
@@ -17909,7 +17909,7 @@ module.exports = {
 
 const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
 const { kState } = __nccwpck_require__(3627)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { FileLike, isFileLike } = __nccwpck_require__(7114)
 const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
@@ -18161,7 +18161,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 6297:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -18216,7 +18216,7 @@ module.exports = {
 
 
 const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
@@ -18966,7 +18966,7 @@ const {
 } = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(1059)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
 const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { webidl } = __nccwpck_require__(5893)
@@ -21189,7 +21189,7 @@ module.exports = {
 const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
 const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
 const { FinalizationRegistry } = __nccwpck_require__(6653)()
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
@@ -22230,7 +22230,7 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
 const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -22864,10 +22864,10 @@ module.exports = {
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
 const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(6297)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
 const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(1059)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
 const { webidl } = __nccwpck_require__(5893)
@@ -24502,7 +24502,7 @@ module.exports = {
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(1059)
+const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -25512,7 +25512,7 @@ const {
   kAborted
 } = __nccwpck_require__(961)
 const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -26802,7 +26802,7 @@ module.exports = {
 
 
 const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(1059)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { kConstruct } = __nccwpck_require__(6443)
 const { MessagePort } = __nccwpck_require__(5919)
 
@@ -28367,7 +28367,7 @@ const {
 } = __nccwpck_require__(8625)
 const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
 const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(1059)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { types } = __nccwpck_require__(7975)
 const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
@@ -29291,7 +29291,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3440:
+/***/ 4131:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42754,8 +42754,8 @@ class StreamReader {
 
 
 /**
- * A bash process kept open inside the sandbox (through one `docker exec -i`, or
- * directly for the local runner) that runs one command at a time. Each command
+ * A bash process kept open inside the sandbox (through one `docker exec -i`)
+ * that runs one command at a time. Each command
  * costs a fork and two execs in the sandbox instead of a whole `docker exec`.
  * What it writes to the shell, and why output cannot fake a command's end, is
  * in shell-script.ts. What a stream carries between commands (a background job
@@ -43019,9 +43019,9 @@ function assertCanonicalInside(requested, canonical, canonicalRoot) {
  */
 function resolveHostPath(hostRoot, workdir, p) {
     const inSandbox = confineLexically(workdir, p);
-    const rel = external_node_path_namespaceObject.posix.relative(external_node_path_namespaceObject.posix.normalize(workdir), inSandbox);
-    const root = (0,external_node_fs_namespaceObject.realpathSync)(hostRoot);
-    const target = rel === '' ? root : external_node_path_namespaceObject.join(root, ...rel.split('/'));
+    const rel = path.posix.relative(path.posix.normalize(workdir), inSandbox);
+    const root = realpathSync(hostRoot);
+    const target = rel === '' ? root : path.join(root, ...rel.split('/'));
     const canonical = realpathAllowMissing(target);
     if (!isInside(root, canonical))
         refuse(p, `it resolves through a symlink to ${canonical}, outside the workspace`);
@@ -43033,32 +43033,32 @@ function resolveHostPath(hostRoot, workdir, p) {
  * components as they are.
  */
 function realpathAllowMissing(target) {
-    const pending = target.split(external_node_path_namespaceObject.sep).filter(Boolean);
-    let resolved = external_node_path_namespaceObject.sep;
+    const pending = target.split(path.sep).filter(Boolean);
+    let resolved = path.sep;
     let hops = 0;
     while (pending.length > 0) {
         const name = pending.shift();
         if (name === '.')
             continue;
         if (name === '..') {
-            resolved = external_node_path_namespaceObject.dirname(resolved);
+            resolved = path.dirname(resolved);
             continue;
         }
-        const next = external_node_path_namespaceObject.join(resolved, name);
+        const next = path.join(resolved, name);
         let stat;
         try {
-            stat = (0,external_node_fs_namespaceObject.lstatSync)(next);
+            stat = lstatSync(next);
         }
         catch {
             stat = undefined;
         }
         if (stat?.isSymbolicLink()) {
             if (++hops > 40)
-                throw new types_SandboxError(`too many levels of symbolic links at ${next}`, 'path');
-            const link = (0,external_node_fs_namespaceObject.readlinkSync)(next);
-            if (external_node_path_namespaceObject.isAbsolute(link))
-                resolved = external_node_path_namespaceObject.sep;
-            pending.unshift(...link.split(external_node_path_namespaceObject.sep).filter(Boolean));
+                throw new SandboxError(`too many levels of symbolic links at ${next}`, 'path');
+            const link = readlinkSync(next);
+            if (path.isAbsolute(link))
+                resolved = path.sep;
+            pending.unshift(...link.split(path.sep).filter(Boolean));
             continue;
         }
         resolved = next;
@@ -43845,110 +43845,43 @@ class docker_runner_DockerRunner extends ContainerSandbox {
     }
 }
 //# sourceMappingURL=docker-runner.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/local-runner.js
-
-
-
-
-
-
-
-
-const LOCAL_WARNING = 'WARNING: MLE_EVAL_SANDBOX=local runs agent commands directly on this machine as your user, with NO isolation ' +
-    '(no container, full network, your files). Use it only for developing the harness, never for untrusted agents.';
-/**
- * No isolation: commands run in a bash process on the host, in the run's
- * workspace folder (which is also its `workdir`). For harness development only.
- * Agent paths under the task's declared workdir (/workspace/...) are mapped onto
- * the host folder; commands that hard-code such paths need a real sandbox.
- */
-class local_runner_LocalSubprocessRunner extends ShellSandbox {
-    kind = 'local';
-    root;
-    constructor(spec, warn = (m) => process.stderr.write(`${m}\n`)) {
-        super(spec);
-        (0,external_node_fs_namespaceObject.mkdirSync)(spec.workspaceHost, { recursive: true });
-        this.root = (0,external_node_fs_namespaceObject.realpathSync)(spec.workspaceHost);
-        warn(LOCAL_WARNING);
-    }
-    get workdir() {
-        return this.root;
-    }
-    async up() { }
-    createPool() {
-        const env = { ...minimalEnv(), ...this.spec.env, FACTORY_BENCH_SANDBOX: 'local' };
-        return new ShellPool(() => 
-        // Detached: the shell leads its own session, so stop() can kill every process it started.
-        new PersistentShell(['bash', '--noprofile', '--norc'], { cwd: this.root, env, detached: true }, async (pid) => {
-            process.kill(pid, 'SIGKILL');
-        }));
-    }
-    /** Host paths under the workspace, and the task's own workdir paths, both map to the host folder. */
-    async resolvePath(p) {
-        const declared = this.spec.workdir;
-        const asDeclared = external_node_path_namespaceObject.posix.isAbsolute(p) && confineLexicallyOrNull(this.root, p) !== null
-            ? external_node_path_namespaceObject.posix.join(declared, external_node_path_namespaceObject.posix.relative(this.root, external_node_path_namespaceObject.posix.normalize(p)))
-            : p;
-        return resolveHostPath(this.root, declared, asDeclared);
-    }
-    async copyIn(hostPath, sandboxPath) {
-        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(sandboxPath), { recursive: true });
-        (0,external_node_fs_namespaceObject.cpSync)(hostPath, sandboxPath, { recursive: true });
-    }
-    async copyOut(sandboxPath, hostPath) {
-        (0,external_node_fs_namespaceObject.cpSync)(sandboxPath, hostPath, { recursive: true });
-    }
-    async stop() {
-        this.killSessions();
-        await super.stop();
-    }
-    async down() { }
-    stopSync() {
-        this.killSessions();
-        this.pool?.closeAll();
-    }
-    /** Kills everything the shells started, background jobs included (each shell leads a session). */
-    killSessions() {
-        for (const sid of this.pool?.pids() ?? [])
-            (0,external_node_child_process_namespaceObject.spawnSync)('pkill', ['-KILL', '-s', String(sid)], { stdio: 'ignore', timeout: 10_000 });
-    }
-}
-function confineLexicallyOrNull(root, p) {
-    try {
-        return confineLexically(root, p);
-    }
-    catch {
-        return null;
-    }
-}
-//# sourceMappingURL=local-runner.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/factory.js
 
 
 
-
+/** The variable that asks for a runner; MLE_EVAL_SANDBOX is its old name, still read. */
+const SANDBOX_ENV = 'FACTORY_BENCH_SANDBOX';
+const OLD_SANDBOX_ENV = 'MLE_EVAL_SANDBOX';
 /**
- * The one place that decides which runner a sandbox gets: local when
- * MLE_EVAL_SANDBOX=local asks for it, Compose for sidecars or outside hosts
- * (or when asked for), else a single Docker container. Whoever plans a
- * sandbox calls it once and puts the answer in the spec.
+ * Why there is no `local` runner any more (it ran agent commands in a bare
+ * host shell): tasks are written against their image, with the workspace at
+ * /workspace, grader files under /opt/factory-bench, and the image's
+ * packages, none of which a host shell has, so no oracle could pass; mapping
+ * those paths needs a mount namespace (Linux only, where Docker is anyway),
+ * and rewriting them in commands and files is guesswork.
+ */
+const NO_LOCAL = (/* unused pure expression or super */ null && ('the local (no isolation) sandbox was removed: tasks need their image (its /workspace, /opt/factory-bench ' +
+    'paths and packages), which a host shell cannot give; use Docker, on this machine or a remote engine (DOCKER_HOST)'));
+/**
+ * The one place that decides which runner a sandbox gets: Compose for
+ * sidecars or outside hosts (or when asked for), else a single Docker
+ * container. Whoever plans a sandbox calls it once and puts the answer in the spec.
  */
 function chooseSandboxKind(needs, env = process.env) {
-    const requested = env.MLE_EVAL_SANDBOX?.trim().toLowerCase();
+    const name = env[SANDBOX_ENV] !== undefined ? SANDBOX_ENV : OLD_SANDBOX_ENV;
+    const requested = env[name]?.trim().toLowerCase();
     if (requested === 'local')
-        return 'local';
+        throw new SandboxError(`${name}=local: ${NO_LOCAL}`, 'start');
     if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
-        throw new SandboxError(`MLE_EVAL_SANDBOX=${requested} is not one of auto, docker, compose, local`, 'start');
+        throw new SandboxError(`${name}=${requested} is not one of auto, docker, compose`, 'start');
     const needsCompose = (needs.services ?? []).length > 0 || (needs.network?.allow ?? []).length > 0;
     if (needsCompose || requested === 'compose')
         return 'compose';
     return 'docker';
 }
 /** The runner a spec names; call start() on it, and stop() in a finally. */
-function createSandbox(spec, opts = {}) {
+function createSandbox(spec) {
     switch (spec.kind) {
-        case 'local':
-            return new LocalSubprocessRunner(spec, opts.warn);
         case 'compose':
             return new ComposeRunner(spec);
         case 'docker':
@@ -43977,7 +43910,6 @@ const SANDBOX_PATHS = {
 };
 //# sourceMappingURL=layout.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
-
 
 
 
@@ -44070,7 +44002,7 @@ function countByKind(items) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3440);
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4131);
 // The action's post step (action.yml runs.post), kept thin: it removes what a cancelled job left.
 
 await (0,_post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a2)();
