@@ -38491,8 +38491,8 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
     return inputs;
 }
 //# sourceMappingURL=inputs.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
-var sandbox = __nccwpck_require__(42781);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
+var sandbox = __nccwpck_require__(4422);
 ;// CONCATENATED MODULE: ./build/src/action/post-cleanup.js
 
 
@@ -39152,7 +39152,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   J: () => (/* reexport */ runMcpStdioSession)
 });
 
-// UNUSED EXPORTS: BUILTIN_AGENT_INFO, DEFAULT_SYSTEM_PROMPT, NativeToolAgent, NullModel, OracleModel, RESERVED_AGENT_ENV, ReactAgent, SUBMIT, SimpleAgent, WALL_GRACE_MS, agentManifestSchema, createAgent, driveAgent, hashAgentFolder, parseJsonActions, parseLenientJson, runToolCall, runToolCallDetailed, toolHostFor
+// UNUSED EXPORTS: BUILTIN_AGENT_INFO, NativeToolAgent, NullModel, OracleModel, RESERVED_AGENT_ENV, ReactAgent, SUBMIT, SimpleAgent, WALL_GRACE_MS, agentManifestSchema, createAgent, defaultSystemPrompt, driveAgent, hashAgentFolder, parseJsonActions, parseLenientJson, runToolCall, runToolCallDetailed, toolHostFor
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -39162,8 +39162,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var budgets = __nccwpck_require__(25875);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
-var sandbox = __nccwpck_require__(42781);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
+var sandbox = __nccwpck_require__(4422);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: ./build/src/agents/host-process.js
@@ -39307,8 +39307,11 @@ var tools = __nccwpck_require__(87726);
 
 
 
-const DEFAULT_SYSTEM_PROMPT = 'You are an expert ML engineer working in a sandboxed Linux machine. The task files are in the current ' +
-    'working directory (/workspace). Use the tools to inspect, change and test the code.';
+/** The built-in agents' system prompt, naming the sandbox's real working directory (the task's `workdir`). */
+function defaultSystemPrompt(workdir) {
+    return ('You are an expert ML engineer working in a sandboxed Linux machine. The task files are in the current ' +
+        `working directory (${workdir}). Use the tools to inspect, change and test the code.`);
+}
 /** How long a tool call may outlive the wall-time budget before it is abandoned. */
 const WALL_GRACE_MS = 5_000;
 /** Runs one tool call under the budget and records it; returns the text for the model. */
@@ -39403,7 +39406,10 @@ async function raceDeadline(work, ms, signal) {
 async function driveAgent(ctx, protocol) {
     const tools = ctx.toolbox.specs();
     const messages = [
-        { role: 'system', content: protocol.systemPrompt(ctx.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, tools) },
+        {
+            role: 'system',
+            content: protocol.systemPrompt(ctx.systemPrompt ?? defaultSystemPrompt(ctx.sandbox.workdir), tools),
+        },
         { role: 'user', content: ctx.instructions },
     ];
     ctx.transcript.write({
@@ -42821,7 +42827,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 42781:
+/***/ 4422:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52156,6 +52162,12 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
             encoding: opts.binary ? 'buffer' : 'utf8',
             stripFinalNewline: false,
             maxBuffer: OUTPUT_LIMITS.dockerCliBytes,
+            ...(opts.logFile
+                ? {
+                    stdout: ['pipe', { file: opts.logFile, append: true }],
+                    stderr: ['pipe', { file: opts.logFile, append: true }],
+                }
+                : {}),
         }));
         // With encoding 'buffer' execa 9 returns Uint8Array, not Buffer.
         const stdoutBuffer = result.stdout instanceof Uint8Array
@@ -52180,6 +52192,58 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
 //# sourceMappingURL=docker-cli.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./build/src/sandbox/build-errors.js
+/**
+ * Why an image build failed, in one line a person can act on: the line of the
+ * build's output that explains it (apt's first `E:` line, else the first error
+ * line), not the builder's generic "returned a non-zero code" trailer.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters.
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+/** BuildKit prefixes each line of a step's output with `#<step> <seconds> `. */
+const BUILDKIT_PREFIX = /^#\d+ \d+(?:\.\d+)? /;
+/** The builders' own summaries of a failed step: they say that it failed, not why. */
+const TRAILERS = [
+    /^The command '.*' returned a non-zero code: \d+$/,
+    /^ERROR: failed to solve\b/,
+    /^ERROR: process ".*" did not complete successfully/,
+    /^error: failed to solve\b/,
+];
+const ERROR_LINE = /^(?:E: |ERROR\b|error\b|Error\b|fatal\b|FATAL\b)|\berror:/;
+const MAX_CHARS = 300;
+/** The build's lines without colour codes and BuildKit prefixes, blank lines dropped. */
+function cleanLines(output) {
+    return output
+        .replace(ANSI, '')
+        .split(/\r?\n/)
+        .map((line) => line.replace(BUILDKIT_PREFIX, '').trim())
+        .filter(Boolean);
+}
+function clip(line) {
+    return line.length > MAX_CHARS ? `${line.slice(0, MAX_CHARS)}...` : line;
+}
+/**
+ * The line that explains a failed build, and the step's command when the
+ * builder named it; each said once. Falls back to the builder's own summary,
+ * then to the last line of output.
+ */
+function explainBuildFailure(output) {
+    const lines = cleanLines(output);
+    const isTrailer = (line) => TRAILERS.some((re) => re.test(line));
+    const apt = lines.find((line) => line.startsWith('E: '));
+    const error = apt ?? lines.find((line) => ERROR_LINE.test(line) && !isTrailer(line));
+    const trailer = lines.find(isTrailer);
+    const step = trailer
+        ? (/'(?:\/bin\/sh -c )?(.*)' returned a non-zero code: (\d+)/.exec(trailer) ??
+            /process "(?:\/bin\/sh -c )?(.*)" did not complete successfully: exit code: (\d+)/.exec(trailer))
+        : null;
+    if (error && step)
+        return `${clip(error)} (in \`${clip(step[1] ?? '')}\`, exit code ${step[2]})`;
+    if (error)
+        return clip(error);
+    return clip(trailer ?? lines.at(-1) ?? 'no output');
+}
+//# sourceMappingURL=build-errors.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
 
 
@@ -52269,6 +52333,7 @@ class types_SandboxError extends Error {
 
 
 
+
 /** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
 function baseImagesOf(dockerfile) {
     const stages = new Set();
@@ -52335,6 +52400,8 @@ async function imageExists(image) {
     });
     return r.exitCode === 0;
 }
+/** How long an image build may take unless the task says otherwise. */
+const DEFAULT_BUILD_TIMEOUT_MS = 1_800_000;
 const buildsInFlight = new Map();
 /**
  * Returns an image tag for a task environment: the named image (which must be
@@ -52370,18 +52437,24 @@ async function ensureImage(opts) {
             return tag;
         }
         opts.onBuild?.(tag);
+        // The log grows while the build runs (it is named before the build starts): started empty, appended to.
+        if (opts.logFile)
+            (0,external_node_fs_.writeFileSync)(opts.logFile, '');
         try {
             const r = await dockerCall(
             // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
-            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
-            if (opts.logFile)
-                (0,external_node_fs_.writeFileSync)(opts.logFile, r.stdout + r.stderr);
+            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], {
+                timeoutMs: opts.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
+                retries: 0,
+                allowFailure: true,
+                ...(opts.logFile ? { logFile: opts.logFile } : {}),
+            });
             if (r.exitCode !== 0) {
                 const missing = await missingBaseImages(opts.buildContext);
                 const why = missing.length > 0
                     ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
-                    : r.stderr.trim().split('\n').slice(-2).join(' | ');
-                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
+                    : explainBuildFailure(`${r.stdout}\n${r.stderr}`);
+                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}${opts.logFile ? ` (log: ${opts.logFile})` : ''}`, 'image_build');
             }
             return tag;
         }
@@ -56426,8 +56499,8 @@ class tracker_CostTracker {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
-var src_sandbox = __nccwpck_require__(42781);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
+var src_sandbox = __nccwpck_require__(4422);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 // EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
@@ -56792,14 +56865,46 @@ function lastLine(r) {
     const line = (r.stderr.trim() ? r.stderr : r.stdout).trim().split('\n').at(-1)?.trim() ?? '';
     return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
+/**
+ * Lines of output that say what failed: test runners' FAILED/ERROR lines,
+ * pytest's `E ...` assertion lines and summary, exceptions, `error:` lines.
+ */
+const FAILING_LINE = /^(?:FAILED|FAIL|ERROR)\b|^E {2,}\S|^not ok\b|^[\w.]*(?:Error|Exception)\b|\berror:|^=+ .*\b\d+ (?:failed|errors?)\b/;
+const MAX_FAILING_LINES = 8;
+/**
+ * The lines of a failed grader command's output that explain it (stdout,
+ * then stderr), at most eight, each clipped; the last line when none stands out.
+ */
+function failingLines(r) {
+    const lines = `${r.stdout}\n${r.stderr}`
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter((l) => l.trim() !== '');
+    const failing = [...new Set(lines.filter((l) => FAILING_LINE.test(l)))];
+    const clip = (l) => (l.length > 200 ? `${l.slice(0, 200)}...` : l);
+    if (failing.length === 0) {
+        const last = lastLine(r);
+        return last ? [last] : [];
+    }
+    const shown = failing.slice(0, MAX_FAILING_LINES).map(clip);
+    if (failing.length > MAX_FAILING_LINES)
+        shown.push(`(${failing.length - MAX_FAILING_LINES} more such lines)`);
+    return shown;
+}
+/** `: line`, or the lines indented one per line after the colon. */
+function explainLines(lines) {
+    if (lines.length === 0)
+        return '';
+    if (lines.length === 1)
+        return `: ${lines[0]?.trim()}`;
+    return `:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}
 /** Why a grader command's run counts against the work (timeout, non-zero exit), or null. */
 function commandFailure(command, r, timeoutS) {
     if (r.timedOut)
         return `\`${command}\` timed out after ${timeoutS}s`;
-    if (r.exitCode !== 0) {
-        const last = lastLine(r);
-        return `\`${command}\` exited ${r.exitCode}${last ? `: ${last}` : ''}`;
-    }
+    if (r.exitCode !== 0)
+        return `\`${command}\` exited ${r.exitCode}${explainLines(failingLines(r))}`;
     return null;
 }
 function inWorkspace(ctx, p) {
@@ -59508,8 +59613,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 163 modules
-var sandbox = __nccwpck_require__(42781);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 164 modules
+var sandbox = __nccwpck_require__(4422);
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */

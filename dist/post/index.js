@@ -29291,7 +29291,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 4131:
+/***/ 3895:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41555,6 +41555,12 @@ async function docker_cli_dockerCall(args, opts = {}, bin = ['docker']) {
             encoding: opts.binary ? 'buffer' : 'utf8',
             stripFinalNewline: false,
             maxBuffer: OUTPUT_LIMITS.dockerCliBytes,
+            ...(opts.logFile
+                ? {
+                    stdout: ['pipe', { file: opts.logFile, append: true }],
+                    stderr: ['pipe', { file: opts.logFile, append: true }],
+                }
+                : {}),
         }));
         // With encoding 'buffer' execa 9 returns Uint8Array, not Buffer.
         const stdoutBuffer = result.stdout instanceof Uint8Array
@@ -41579,6 +41585,58 @@ async function docker_cli_dockerCall(args, opts = {}, bin = ['docker']) {
 //# sourceMappingURL=docker-cli.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./build/src/sandbox/build-errors.js
+/**
+ * Why an image build failed, in one line a person can act on: the line of the
+ * build's output that explains it (apt's first `E:` line, else the first error
+ * line), not the builder's generic "returned a non-zero code" trailer.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters.
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+/** BuildKit prefixes each line of a step's output with `#<step> <seconds> `. */
+const BUILDKIT_PREFIX = /^#\d+ \d+(?:\.\d+)? /;
+/** The builders' own summaries of a failed step: they say that it failed, not why. */
+const TRAILERS = [
+    /^The command '.*' returned a non-zero code: \d+$/,
+    /^ERROR: failed to solve\b/,
+    /^ERROR: process ".*" did not complete successfully/,
+    /^error: failed to solve\b/,
+];
+const ERROR_LINE = /^(?:E: |ERROR\b|error\b|Error\b|fatal\b|FATAL\b)|\berror:/;
+const MAX_CHARS = 300;
+/** The build's lines without colour codes and BuildKit prefixes, blank lines dropped. */
+function cleanLines(output) {
+    return output
+        .replace(ANSI, '')
+        .split(/\r?\n/)
+        .map((line) => line.replace(BUILDKIT_PREFIX, '').trim())
+        .filter(Boolean);
+}
+function clip(line) {
+    return line.length > MAX_CHARS ? `${line.slice(0, MAX_CHARS)}...` : line;
+}
+/**
+ * The line that explains a failed build, and the step's command when the
+ * builder named it; each said once. Falls back to the builder's own summary,
+ * then to the last line of output.
+ */
+function explainBuildFailure(output) {
+    const lines = cleanLines(output);
+    const isTrailer = (line) => TRAILERS.some((re) => re.test(line));
+    const apt = lines.find((line) => line.startsWith('E: '));
+    const error = apt ?? lines.find((line) => ERROR_LINE.test(line) && !isTrailer(line));
+    const trailer = lines.find(isTrailer);
+    const step = trailer
+        ? (/'(?:\/bin\/sh -c )?(.*)' returned a non-zero code: (\d+)/.exec(trailer) ??
+            /process "(?:\/bin\/sh -c )?(.*)" did not complete successfully: exit code: (\d+)/.exec(trailer))
+        : null;
+    if (error && step)
+        return `${clip(error)} (in \`${clip(step[1] ?? '')}\`, exit code ${step[2]})`;
+    if (error)
+        return clip(error);
+    return clip(trailer ?? lines.at(-1) ?? 'no output');
+}
+//# sourceMappingURL=build-errors.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
 
 
@@ -41668,6 +41726,7 @@ class types_SandboxError extends Error {
 
 
 
+
 /** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
 function baseImagesOf(dockerfile) {
     const stages = new Set();
@@ -41734,6 +41793,8 @@ async function images_imageExists(image) {
     });
     return r.exitCode === 0;
 }
+/** How long an image build may take unless the task says otherwise. */
+const DEFAULT_BUILD_TIMEOUT_MS = 1_800_000;
 const buildsInFlight = new Map();
 /**
  * Returns an image tag for a task environment: the named image (which must be
@@ -41769,18 +41830,24 @@ async function ensureImage(opts) {
             return tag;
         }
         opts.onBuild?.(tag);
+        // The log grows while the build runs (it is named before the build starts): started empty, appended to.
+        if (opts.logFile)
+            (0,external_node_fs_namespaceObject.writeFileSync)(opts.logFile, '');
         try {
             const r = await docker_cli_dockerCall(
             // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
-            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], { timeoutMs: 1_800_000, retries: 0, allowFailure: true });
-            if (opts.logFile)
-                (0,external_node_fs_namespaceObject.writeFileSync)(opts.logFile, r.stdout + r.stderr);
+            ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext], {
+                timeoutMs: opts.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
+                retries: 0,
+                allowFailure: true,
+                ...(opts.logFile ? { logFile: opts.logFile } : {}),
+            });
             if (r.exitCode !== 0) {
                 const missing = await missingBaseImages(opts.buildContext);
                 const why = missing.length > 0
                     ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
-                    : r.stderr.trim().split('\n').slice(-2).join(' | ');
-                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`, 'image_build');
+                    : explainBuildFailure(`${r.stdout}\n${r.stderr}`);
+                throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}${opts.logFile ? ` (log: ${opts.logFile})` : ''}`, 'image_build');
             }
             return tag;
         }
@@ -44002,7 +44069,7 @@ function countByKind(items) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4131);
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3895);
 // The action's post step (action.yml runs.post), kept thin: it removes what a cancelled job left.
 
 await (0,_post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a2)();

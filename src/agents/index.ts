@@ -12,7 +12,7 @@ export {
   type AgentContext,
   type AgentOutcome,
   type AgentProtocol,
-  DEFAULT_SYSTEM_PROMPT,
+  defaultSystemPrompt,
   driveAgent,
   runToolCall,
   runToolCallDetailed,

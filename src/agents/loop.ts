@@ -96,9 +96,13 @@ export interface Agent {
   run(ctx: AgentContext): Promise<AgentOutcome>;
 }
 
-export const DEFAULT_SYSTEM_PROMPT =
-  'You are an expert ML engineer working in a sandboxed Linux machine. The task files are in the current ' +
-  'working directory (/workspace). Use the tools to inspect, change and test the code.';
+/** The built-in agents' system prompt, naming the sandbox's real working directory (the task's `workdir`). */
+export function defaultSystemPrompt(workdir: string): string {
+  return (
+    'You are an expert ML engineer working in a sandboxed Linux machine. The task files are in the current ' +
+    `working directory (${workdir}). Use the tools to inspect, change and test the code.`
+  );
+}
 
 /** How long a tool call may outlive the wall-time budget before it is abandoned. */
 export const WALL_GRACE_MS = 5_000;
@@ -203,7 +207,10 @@ async function raceDeadline<T>(
 export async function driveAgent(ctx: AgentContext, protocol: AgentProtocol): Promise<AgentOutcome> {
   const tools = ctx.toolbox.specs();
   const messages: ChatMessage[] = [
-    { role: 'system', content: protocol.systemPrompt(ctx.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, tools) },
+    {
+      role: 'system',
+      content: protocol.systemPrompt(ctx.systemPrompt ?? defaultSystemPrompt(ctx.sandbox.workdir), tools),
+    },
     { role: 'user', content: ctx.instructions },
   ];
   ctx.transcript.write({

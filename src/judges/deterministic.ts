@@ -42,13 +42,46 @@ export function lastLine(r: ExecResult): string {
   return line.length > 200 ? `${line.slice(0, 200)}...` : line;
 }
 
+/**
+ * Lines of output that say what failed: test runners' FAILED/ERROR lines,
+ * pytest's `E ...` assertion lines and summary, exceptions, `error:` lines.
+ */
+const FAILING_LINE =
+  /^(?:FAILED|FAIL|ERROR)\b|^E {2,}\S|^not ok\b|^[\w.]*(?:Error|Exception)\b|\berror:|^=+ .*\b\d+ (?:failed|errors?)\b/;
+const MAX_FAILING_LINES = 8;
+
+/**
+ * The lines of a failed grader command's output that explain it (stdout,
+ * then stderr), at most eight, each clipped; the last line when none stands out.
+ */
+export function failingLines(r: ExecResult): string[] {
+  const lines = `${r.stdout}\n${r.stderr}`
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
+  const failing = [...new Set(lines.filter((l) => FAILING_LINE.test(l)))];
+  const clip = (l: string) => (l.length > 200 ? `${l.slice(0, 200)}...` : l);
+  if (failing.length === 0) {
+    const last = lastLine(r);
+    return last ? [last] : [];
+  }
+  const shown = failing.slice(0, MAX_FAILING_LINES).map(clip);
+  if (failing.length > MAX_FAILING_LINES)
+    shown.push(`(${failing.length - MAX_FAILING_LINES} more such lines)`);
+  return shown;
+}
+
+/** `: line`, or the lines indented one per line after the colon. */
+export function explainLines(lines: string[]): string {
+  if (lines.length === 0) return '';
+  if (lines.length === 1) return `: ${lines[0]?.trim()}`;
+  return `:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}
+
 /** Why a grader command's run counts against the work (timeout, non-zero exit), or null. */
 export function commandFailure(command: string, r: ExecResult, timeoutS: number): string | null {
   if (r.timedOut) return `\`${command}\` timed out after ${timeoutS}s`;
-  if (r.exitCode !== 0) {
-    const last = lastLine(r);
-    return `\`${command}\` exited ${r.exitCode}${last ? `: ${last}` : ''}`;
-  }
+  if (r.exitCode !== 0) return `\`${command}\` exited ${r.exitCode}${explainLines(failingLines(r))}`;
   return null;
 }
 

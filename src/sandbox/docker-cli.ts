@@ -65,6 +65,11 @@ export interface DockerCallOptions {
   allowFailure?: boolean;
   /** For calls whose output is binary (e.g. `cp ... -`). */
   binary?: boolean;
+  /**
+   * Appends stdout and stderr to this file as they come (e.g. an image build's
+   * log, which a person may follow while the build runs); the result still has both.
+   */
+  logFile?: string;
 }
 
 export interface DockerCallResult {
@@ -107,6 +112,12 @@ export async function dockerCall(
         encoding: opts.binary ? 'buffer' : 'utf8',
         stripFinalNewline: false,
         maxBuffer: OUTPUT_LIMITS.dockerCliBytes,
+        ...(opts.logFile
+          ? {
+              stdout: ['pipe', { file: opts.logFile, append: true }],
+              stderr: ['pipe', { file: opts.logFile, append: true }],
+            }
+          : {}),
       }),
     );
     // With encoding 'buffer' execa 9 returns Uint8Array, not Buffer.

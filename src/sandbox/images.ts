@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { explainBuildFailure } from './build-errors.js';
 import { DockerCliError, dockerCall } from './docker-cli.js';
 import { lockPath, withFileLock } from './lock.js';
 import { SandboxError } from './types.js';
@@ -70,6 +71,9 @@ export async function imageExists(image: string): Promise<boolean> {
   return r.exitCode === 0;
 }
 
+/** How long an image build may take unless the task says otherwise. */
+export const DEFAULT_BUILD_TIMEOUT_MS = 1_800_000;
+
 const buildsInFlight = new Map<string, Promise<string>>();
 
 /**
@@ -85,6 +89,8 @@ export async function ensureImage(opts: {
   logFile?: string;
   /** Told before a build starts (builds can take minutes; reuse is silent). */
   onBuild?: (tag: string) => void;
+  /** How long the build may take (default 30 minutes). */
+  timeoutMs?: number;
 }): Promise<string> {
   if (opts.image) {
     if (await imageExists(opts.image)) return opts.image;
@@ -113,21 +119,27 @@ export async function ensureImage(opts: {
       return tag;
     }
     opts.onBuild?.(tag);
+    // The log grows while the build runs (it is named before the build starts): started empty, appended to.
+    if (opts.logFile) writeFileSync(opts.logFile, '');
     try {
       const r = await dockerCall(
         // --force-rm: a failed step must not leave its container behind (the classic builder keeps it).
         ['build', '--force-rm', '--label', 'factory-bench.image=1', '-t', tag, opts.buildContext as string],
-        { timeoutMs: 1_800_000, retries: 0, allowFailure: true },
+        {
+          timeoutMs: opts.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
+          retries: 0,
+          allowFailure: true,
+          ...(opts.logFile ? { logFile: opts.logFile } : {}),
+        },
       );
-      if (opts.logFile) writeFileSync(opts.logFile, r.stdout + r.stderr);
       if (r.exitCode !== 0) {
         const missing = await missingBaseImages(opts.buildContext as string);
         const why =
           missing.length > 0
             ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
-            : r.stderr.trim().split('\n').slice(-2).join(' | ');
+            : explainBuildFailure(`${r.stdout}\n${r.stderr}`);
         throw new SandboxError(
-          `building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}`,
+          `building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}${opts.logFile ? ` (log: ${opts.logFile})` : ''}`,
           'image_build',
         );
       }

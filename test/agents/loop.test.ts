@@ -152,6 +152,21 @@ describe('NativeToolAgent', () => {
   });
 });
 
+describe('the system prompt', () => {
+  it("names the sandbox's real working directory in every protocol, not always /workspace", async () => {
+    for (const agent of [new NativeToolAgent(), new ReactAgent(), new SimpleAgent()]) {
+      const model = new ScriptedModel([text('SUBMIT: done')]);
+      const ctx = agentContext(fresh(), model);
+      await agent.run(ctx);
+      const system = model.requests[0]?.messages[0];
+      expect(system?.role).toBe('system');
+      const content = String(system?.content);
+      expect(content).toContain(`working directory (${ctx.sandbox.workdir})`);
+      expect(content).not.toContain('/workspace');
+    }
+  });
+});
+
 describe('budgets in the loop', () => {
   it('never runs one tool call more than the budget, even within one turn', async () => {
     const calls: Array<[string, string]> = [1, 2, 3, 4, 5].map((i) => [

@@ -146,6 +146,36 @@ describe('metric_check', () => {
     expect(r.checks[0]?.explanation).toBe('`python eval.py` exited 1: ValueError: bad shape');
   });
 
+  it('shows every failing line of a test run, not only the last one', async () => {
+    const pytest = [
+      '============================= test session starts ==============================',
+      'tests/test_app.py .F.F                                                   [100%]',
+      '___________________________________ test_b ____________________________________',
+      '    def test_b():',
+      '>       assert add(2, 2) == 5',
+      'E       assert 4 == 5',
+      '=========================== short test summary info ============================',
+      'FAILED tests/test_app.py::test_b - assert 4 == 5',
+      'FAILED tests/test_app.py::test_d - KeyError: missing',
+      '========================= 2 failed, 2 passed in 0.05s ==========================',
+    ].join('\n');
+    const ctx = context(
+      { checks: [{ name: 'tests', type: 'command_exit_zero', command: 'pytest -q' }] },
+      { exec: () => ({ exitCode: 1, stdout: pytest }) },
+    );
+    const r = await grade(ctx);
+    const explanation = r.checks[0]?.explanation ?? '';
+    expect(explanation.startsWith('`pytest -q` exited 1:\n')).toBe(true);
+    for (const line of [
+      'E       assert 4 == 5',
+      'FAILED tests/test_app.py::test_b - assert 4 == 5',
+      'FAILED tests/test_app.py::test_d - KeyError: missing',
+      '2 failed, 2 passed',
+    ])
+      expect(explanation).toContain(line);
+    expect(explanation).not.toContain('def test_b');
+  });
+
   it('refuses a source without the path or command it needs', () => {
     expect(() => makeTask(metric({ kind: 'json', key: 'acc' }))).toThrow(/a json source needs a path/);
     expect(() => makeTask(metric({ kind: 'stdout', key: '(x)' }))).toThrow(/a stdout source needs a command/);
