@@ -42214,8 +42214,10 @@ function dockerRunArgs(c, name, network = 'none') {
         '-w',
         c.workdir,
         ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+        '--entrypoint',
+        c.command[0] ?? 'sleep',
         c.image,
-        ...c.command,
+        ...c.command.slice(1),
     ];
 }
 /** The same container as a Compose service on the given networks (before `$` escaping). */
@@ -42225,7 +42227,8 @@ function composeAgentService(c, networks) {
         stop_grace_period: '1s',
         labels: c.labels,
         image: c.image,
-        command: c.command,
+        // An entrypoint clears the image's CMD as well (see AgentContainerConfig.command).
+        entrypoint: c.command,
         user: c.user,
         working_dir: c.workdir,
         environment: c.env,
@@ -43340,7 +43343,9 @@ async function imageAccounts(image) {
     }
     // Labelled like a run so that `sandbox cleanup` finds it should this process die right here.
     const labels = labelArgs(runLabels(`probe-${process.pid}`));
-    const created = await docker_cli_dockerCall(['create', ...labels, '--network', 'none', image], { timeoutMs: 60_000 });
+    // An explicit entrypoint and command: an image without CMD (a `docker import` base) cannot be created
+    // without one, and the container is never started, so neither needs to exist in the image.
+    const created = await docker_cli_dockerCall(['create', ...labels, '--network', 'none', '--entrypoint', 'true', image], { timeoutMs: 60_000 });
     const container = created.stdout.trim();
     let passwd = '';
     try {

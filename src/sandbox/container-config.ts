@@ -27,7 +27,11 @@ export interface AgentContainerConfig {
   resources: SandboxSpec['resources'];
   capDrop: string[];
   capAdd: string[];
-  /** The first process: `sleep` for the sandbox's lifetime (see SandboxSpec.lifetimeSeconds). */
+  /**
+   * The first process: `sleep` for the sandbox's lifetime (see SandboxSpec.lifetimeSeconds). It
+   * replaces the image's ENTRYPOINT and CMD, so an image without a CMD (a `docker import` base) or
+   * with an entrypoint that ignores its arguments still gives a sandbox that ends on time.
+   */
   command: string[];
 }
 
@@ -110,8 +114,10 @@ export function dockerRunArgs(c: AgentContainerConfig, name: string, network = '
     '-w',
     c.workdir,
     ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    '--entrypoint',
+    c.command[0] ?? 'sleep',
     c.image,
-    ...c.command,
+    ...c.command.slice(1),
   ];
 }
 
@@ -122,7 +128,8 @@ export function composeAgentService(c: AgentContainerConfig, networks: string[])
     stop_grace_period: '1s',
     labels: c.labels,
     image: c.image,
-    command: c.command,
+    // An entrypoint clears the image's CMD as well (see AgentContainerConfig.command).
+    entrypoint: c.command,
     user: c.user,
     working_dir: c.workdir,
     environment: c.env,

@@ -87,7 +87,12 @@ async function imageAccounts(image: string): Promise<{ user: string; passwd: str
   }
   // Labelled like a run so that `sandbox cleanup` finds it should this process die right here.
   const labels = labelArgs(runLabels(`probe-${process.pid}`));
-  const created = await dockerCall(['create', ...labels, '--network', 'none', image], { timeoutMs: 60_000 });
+  // An explicit entrypoint and command: an image without CMD (a `docker import` base) cannot be created
+  // without one, and the container is never started, so neither needs to exist in the image.
+  const created = await dockerCall(
+    ['create', ...labels, '--network', 'none', '--entrypoint', 'true', image],
+    { timeoutMs: 60_000 },
+  );
   const container = created.stdout.trim();
   let passwd = '';
   try {

@@ -73,13 +73,17 @@ describe('the agent container', () => {
     expect(pairs('-w')).toEqual(['/workspace']);
     expect(pairs('-e')).toEqual(['GREETING=price in $USD', 'PATH_HINT=$HOME/bin']);
     expect(pairs('--label')).toContain(`${RUN_LABEL}=unit-run`);
-    expect(args.slice(-3)).toEqual(['factory-bench/unit:abc', 'sleep', 'infinity']);
+    // The keep-alive replaces the image's entrypoint and CMD (an image may have neither, or a wrapper).
+    expect(pairs('--entrypoint')).toEqual(['sleep']);
+    expect(args.slice(-2)).toEqual(['factory-bench/unit:abc', 'infinity']);
   });
 
   it("holds the container up for the sandbox's lifetime, then ends (Docker and Compose alike)", () => {
     const timed = agentContainerConfig({ ...spec, lifetimeSeconds: 900.2 }, user);
-    expect(dockerRunArgs(timed, 'fb-unit-run').slice(-2)).toEqual(['sleep', '901']);
-    expect(composeAgentService(timed, ['internal']).command).toEqual(['sleep', '901']);
+    const args = dockerRunArgs(timed, 'fb-unit-run');
+    expect([args[args.indexOf('--entrypoint') + 1], ...args.slice(-1)]).toEqual(['sleep', '901']);
+    expect(composeAgentService(timed, ['internal']).entrypoint).toEqual(['sleep', '901']);
+    expect(composeAgentService(timed, ['internal']).command).toBeUndefined();
     expect(forwarderCommand('any', 900)).toEqual(['timeout', '900', ...forwarderCommand('any')]);
   });
 });

@@ -119,10 +119,15 @@ describe.runIf(HAS_DOCKER)('orphans of a SIGKILLed harness', () => {
     const pid = gone.pid as number;
     await until('the sandbox', () => containersOf(pid).length > 0, 120_000);
     const [container] = containersOf(pid);
-    const cmd = execFileSync('docker', ['inspect', '--format', '{{json .Config.Cmd}}', container as string], {
-      encoding: 'utf8',
-    });
-    expect(JSON.parse(cmd)).toEqual(['sleep', '8']);
+    const [entrypoint, cmd] = execFileSync(
+      'docker',
+      ['inspect', '--format', '{{json .Config.Entrypoint}}\n{{json .Config.Cmd}}', container as string],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as string[] | null);
+    expect([...(entrypoint ?? []), ...(cmd ?? [])]).toEqual(['sleep', '8']);
     gone.kill('SIGKILL');
     await exited(gone);
     const waited = await until(
