@@ -96,6 +96,8 @@ describe('manifest errors say where', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${file}: invalid YAML at line 7, column \\d+: `));
     expect(r.stderr).not.toContain('line 0');
+    // The first error only (the parser's later ones follow from it), in one line.
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('an alias bomb exits 2 naming the file', async () => {
