@@ -135,6 +135,7 @@ describe.runIf(HAS_DOCKER)('orphans of a SIGKILLed harness', () => {
       () => containersOf(pid).length === 0,
       60_000,
     );
+    console.info(`lifetime: the container ended ${waited} ms after its harness was killed`);
     // No harness started in between: it ended (and removed itself) about 8 s after it started.
     expect(waited).toBeLessThan(30_000);
   }, 300_000);
