@@ -59347,7 +59347,16 @@ function readYamlManifest(file, schema) {
     // Warnings (an unknown tag such as `!!python/object`) are refused too: a manifest means exactly what it says.
     const yamlProblems = [...doc.errors, ...doc.warnings];
     if (yamlProblems.length > 0) {
-        throw new ManifestError(yamlProblems.map((e) => ({ file, field: '', message: describeYamlError(e, lines) })));
+        // The first one is the mistake; what follows it is mostly the parser losing its way.
+        const first = yamlProblems.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
+        const more = yamlProblems.length - 1;
+        throw new ManifestError([
+            {
+                file,
+                field: '',
+                message: `${describeYamlError(first, lines)}${more > 0 ? ` (and ${more} more YAML error${more > 1 ? 's' : ''} after it)` : ''}`,
+            },
+        ]);
     }
     let raw;
     try {
