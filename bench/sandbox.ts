@@ -2,14 +2,19 @@
  * Sandbox benchmarks, measured side by side in one run: the per-call cost of a
  * trivial command through the harness's persistent shell versus a raw
  * `docker exec` on the same container, the time from start to the first tool
- * call with a cached image, and the time until a Postgres sidecar is healthy.
+ * call with a cached image (the workspace copied in, and bind-mounted as it
+ * was before), copies of a larger workspace in and out, and the time until a
+ * Postgres sidecar is healthy.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+// The bind-mounted baseline needs the runner's own parts.
+import { agentContainerConfig, dockerRunArgs } from '../src/sandbox/container-config.js';
+import { containerShell } from '../src/sandbox/container-sandbox.js';
 import {
   ComposeRunner,
   DockerRunner,
@@ -17,6 +22,7 @@ import {
   minimalEnv,
   type SandboxSpec,
 } from '../src/sandbox/index.js';
+import { sandboxUserFor } from '../src/sandbox/users.js';
 import type { BenchRow } from './table.js';
 
 const run = promisify(execFile);
@@ -103,30 +109,114 @@ async function perCallOverhead(scratch: string, image: string): Promise<BenchRow
   }
 }
 
+/** A workspace like a task's: `files` files of `bytes` each in a few folders. */
+function syntheticWorkspace(dir: string, files: number, bytes: number): string {
+  const chunk = Buffer.alloc(bytes, 'x');
+  for (let i = 0; i < files; i++) {
+    const sub = path.join(dir, `pkg${i % 10}`);
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(path.join(sub, `f${i}.py`), chunk);
+  }
+  return dir;
+}
+
+/**
+ * The way a sandbox got its workspace before copy-in, for comparison: the same
+ * locked-down container with the host folder bind-mounted, and the same first
+ * shell. Only measurable with a local engine.
+ */
+async function startBindMounted(s: SandboxSpec): Promise<() => Promise<void>> {
+  const user = await sandboxUserFor(s.image);
+  const name = `fb-${s.runId}-bind`;
+  const args = dockerRunArgs(agentContainerConfig(s, user), name);
+  const imageAt = args.indexOf(s.image);
+  args.splice(imageAt, 0, '-v', `${s.workspaceHost}:${s.workdir}`);
+  await run('docker', args, { env: minimalEnv() });
+  const shell = containerShell(() => name, user, s.workdir, undefined);
+  await shell.open();
+  await shell.run({ script: 'true', timeoutMs: 10_000, maxOutputBytes: 1024 });
+  return async () => {
+    shell.close();
+    await run('docker', ['rm', '-f', '-v', name], { env: minimalEnv() });
+  };
+}
+
 async function startToFirstCall(scratch: string): Promise<BenchRow[]> {
-  // hello_repo_fix's image: the shared ml-python one.
+  // hello_repo_fix's image (the shared ml-python one) and its workspace.
   const context = path.join(repo, 'images/ml-python');
   const image = await ensureImage({ buildContext: context, name: 'ml-python' });
-  const times: number[] = [];
+  const hello = path.join(repo, 'tasks/hello_repo_fix/workspace');
+  const copied: number[] = [];
+  const mounted: number[] = [];
   for (let i = 0; i < STARTS; i++) {
-    const t = process.hrtime.bigint();
+    // Interleaved, so that both see the same machine load.
+    const s = { ...spec(scratch, `start${i}`, image), workspaceHost: hello };
+    let t = process.hrtime.bigint();
     // What a run does once its workspace is ready: resolve the (cached) image, start, first call.
     await ensureImage({ buildContext: context, name: 'ml-python' });
-    const sandbox = new DockerRunner(spec(scratch, `start${i}`, image));
+    const sandbox = new DockerRunner(s);
     await sandbox.start();
     await sandbox.exec({ cmd: 'true' });
-    times.push(ms(t));
+    copied.push(ms(t));
     await sandbox.stop();
+    t = process.hrtime.bigint();
+    await ensureImage({ buildContext: context, name: 'ml-python' });
+    const stop = await startBindMounted({ ...s, runId: `${s.runId}-m` });
+    mounted.push(ms(t));
+    await stop();
   }
-  const m = median(times) / 1000;
+  const m = median(copied) / 1000;
+  const b = median(mounted) / 1000;
   return [
     {
-      metric: `sandbox: start to first tool call, cached image (median of ${STARTS})`,
+      metric: `sandbox: start to first tool call, cached image, workspace copied in (median of ${STARTS})`,
       value: `${m.toFixed(2)} s`,
       target: '<= 0.5 s',
       ok: m <= 0.5,
     },
+    {
+      metric: `sandbox: the same with the workspace bind-mounted, as before copy-in (median of ${STARTS})`,
+      value: `${b.toFixed(2)} s`,
+      target: '',
+      ok: null,
+    },
   ];
+}
+
+async function bigWorkspace(scratch: string): Promise<BenchRow[]> {
+  const files = 1000;
+  const bytes = 20_000;
+  const ws = syntheticWorkspace(path.join(scratch, 'big-seed'), files, bytes);
+  const s = { ...spec(scratch, 'big', 'debian:bookworm-slim'), workspaceHost: ws };
+  const t = process.hrtime.bigint();
+  const sandbox = new DockerRunner(s);
+  await sandbox.start();
+  await sandbox.exec({ cmd: 'true' });
+  const start = ms(t) / 1000;
+  try {
+    const touched = await sandbox.exec({ cmd: 'touch pkg0/*' });
+    if (touched.exitCode !== 0) throw new Error(touched.stderr);
+    const o = process.hrtime.bigint();
+    await sandbox.saveWorkspace();
+    const out = ms(o) / 1000;
+    const mb = (files * bytes) / 1e6;
+    return [
+      {
+        metric: `sandbox: start to first tool call with a ${files}-file, ${mb.toFixed(0)} MB workspace copied in`,
+        value: `${start.toFixed(2)} s`,
+        target: '',
+        ok: null,
+      },
+      {
+        metric: `sandbox: copying that workspace out to workspace_final/`,
+        value: `${out.toFixed(2)} s`,
+        target: '',
+        ok: null,
+      },
+    ];
+  } finally {
+    await sandbox.stop();
+  }
 }
 
 async function postgresHealthy(scratch: string): Promise<BenchRow[]> {
@@ -173,6 +263,7 @@ export async function benchSandbox(): Promise<BenchRow[]> {
     return [
       ...(await perCallOverhead(scratch, 'debian:bookworm-slim')),
       ...(await startToFirstCall(scratch)),
+      ...(await bigWorkspace(scratch)),
       ...(await postgresHealthy(scratch)),
     ];
   } finally {

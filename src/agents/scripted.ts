@@ -16,7 +16,7 @@ export class OracleModel implements ChatModel {
   readonly free = true;
   async complete(req: ChatRequest): Promise<ChatResponse> {
     const alreadyRan = req.messages.some((m) => m.role === 'assistant');
-    // The reference solution is mounted there, read-only, for oracle runs only.
+    // The reference solution is copied there, owned by root, for oracle runs only.
     const command = `bash ${SANDBOX_PATHS.solution}/solve.sh`;
     if (!req.tools) {
       const content =

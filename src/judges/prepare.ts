@@ -9,7 +9,7 @@ import type { JudgeMaterial } from './rubric.js';
 import type { JudgeSetup } from './types.js';
 
 const GRADER_DIR = SANDBOX_PATHS.grader;
-/** The oracle's run has the solution mounted here already; every other run gets a copy at the same path. */
+/** The oracle's run has the solution copied here at its start; every other run gets a copy at the same path. */
 const SOLUTION_DIR = SANDBOX_PATHS.solution;
 
 /**

@@ -127,6 +127,14 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   let sandbox: SandboxRunner | null = null;
   let preparedAgent: PreparedAgent | null = null;
   const agent = opts.agent ?? BUILTIN_AGENT;
+  // workspace_final/ gets the sandbox's workspace once the agent's processes are gone (or at the end).
+  let workspaceSaved = false;
+  const saveWorkspace = async (from: SandboxRunner): Promise<void> => {
+    if (workspaceSaved) return;
+    workspaceSaved = true;
+    const { skipped } = await from.saveWorkspace();
+    for (const entry of skipped) warnInTranscript(`workspace_final/ lacks an entry: ${entry}`);
+  };
 
   // The sandbox is planned once, its kind included; a plan that fails (a bad FACTORY_BENCH_SANDBOX) ends the run below.
   let plan: SandboxPlan | null = null;
@@ -137,7 +145,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       workspaceHost: dir.workspaceFinal,
       logDir: dir.logsDir,
       wallSeconds: budgetLimits.max_wall_seconds,
-      readOnlyMounts: {
+      readOnlyCopies: {
         // The reference solution is visible only to the oracle.
         ...(modelName === 'oracle' ? { [staged.paths.solution]: SANDBOX_PATHS.solution } : {}),
         // git_diff compares the agent's workspace with the pristine seed.
@@ -251,6 +259,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
         sandbox,
         dir,
         killLeftovers: true,
+        saveWorkspace: () => saveWorkspace(sandbox as SandboxRunner),
         judgeCost,
         // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.
         resolveJudge:
@@ -290,8 +299,14 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     }
     transcript.write({ type: 'run_error', status, error });
   } finally {
-    if (sandbox)
-      await sandbox.stop().catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
+    if (sandbox) {
+      // A run that ended before grading (interrupted, crashed) still keeps what the agent left.
+      const open = sandbox;
+      await saveWorkspace(open).catch((err: Error) =>
+        warnInTranscript(`workspace_final/ may be incomplete: ${err.message}`),
+      );
+      await open.stop().catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
+    }
     preparedAgent?.cleanup();
     rmSync(dir.materialDir, { recursive: true, force: true });
   }
@@ -310,6 +325,8 @@ export async function gradeInSandbox(opts: {
   sandbox: SandboxRunner;
   dir: RunDirectory;
   killLeftovers: boolean;
+  /** Copies the agent's workspace out to workspace_final/ once its leftovers are killed, before any check. */
+  saveWorkspace?: () => Promise<void>;
   judgeCost: CostTracker;
   resolveJudge?: ((name: string) => Promise<ChatModel>) | undefined;
   transcript: TranscriptWriter;
@@ -324,6 +341,8 @@ export async function gradeInSandbox(opts: {
     const message = `could not prepare grading: ${(err as Error).message}`;
     return { checks: [], score: 0, passed: false, graderError: message };
   }
+  // The judge reads workspace_final/ on the host: it must hold the agent's work first.
+  await opts.saveWorkspace?.();
   opts.transcript.write({
     type: 'grading_start',
     killed_processes: prepared.killedProcesses,

@@ -50,7 +50,7 @@ export function planSandbox(
     runId: string;
     workspaceHost: string;
     logDir: string;
-    readOnlyMounts?: Record<string, string>;
+    readOnlyCopies?: Record<string, string>;
     /** The agent's wall-time budget (0 for a re-grade): sets the sandbox's lifetime. */
     wallSeconds: number;
     env?: NodeJS.ProcessEnv;
@@ -74,7 +74,7 @@ export function planSandbox(
     workdir: environment.workdir,
     resources: environment.resources,
     env: environment.env,
-    readOnlyMounts: opts.readOnlyMounts ?? {},
+    readOnlyCopies: opts.readOnlyCopies ?? {},
     logDir: opts.logDir,
     services,
     network,

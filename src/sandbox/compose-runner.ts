@@ -280,7 +280,6 @@ export class ComposeRunner extends ContainerSandbox {
       // Whatever compose missed (a failed `up`, a v1 quirk) still carries the run label.
       await removeByLabel(this.spec.runId);
     } finally {
-      this.giveBack();
       if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
     }
   }
@@ -289,6 +288,5 @@ export class ComposeRunner extends ContainerSandbox {
     if (this.composeFilePath && this.compose.length > 0)
       dockerSync(this.compose, this.composeArgs('down', '-v', '--remove-orphans', '--timeout', '1'), 60_000);
     removeByLabelSync(this.spec.runId);
-    this.giveBack();
   }
 }

@@ -7,14 +7,9 @@ import type { SandboxUser } from './users.js';
  * `docker run` arguments (DockerRunner) and as a Compose service
  * (ComposeRunner). Locked down by default: every capability dropped, no new
  * privileges, an init process, memory (without swap), CPU and pid limits.
+ * Nothing of the harness's disk is mounted: files go in and out by copy
+ * (transfer.ts), so the engine may be on another machine.
  */
-
-/** A host folder seen inside the sandbox. */
-export interface Mount {
-  host: string;
-  sandbox: string;
-  readOnly: boolean;
-}
 
 export interface AgentContainerConfig {
   image: string;
@@ -22,7 +17,6 @@ export interface AgentContainerConfig {
   user: string;
   workdir: string;
   env: Record<string, string>;
-  mounts: Mount[];
   labels: Record<string, string>;
   resources: SandboxSpec['resources'];
   capDrop: string[];
@@ -40,36 +34,18 @@ export function keepAliveCommand(lifetimeSeconds: number | undefined): string[] 
   return ['sleep', lifetimeSeconds === undefined ? 'infinity' : String(Math.ceil(lifetimeSeconds))];
 }
 
-/** What a sandbox sees of the host: the workspace (read-write), then the read-only mounts. */
-export function mountsOf(spec: SandboxSpec): Mount[] {
-  return [
-    { host: spec.workspaceHost, sandbox: spec.workdir, readOnly: false },
-    ...Object.entries(spec.readOnlyMounts ?? {}).map(([host, sandbox]) => ({
-      host,
-      sandbox,
-      readOnly: true,
-    })),
-  ];
-}
-
 export function agentContainerConfig(spec: SandboxSpec, user: SandboxUser): AgentContainerConfig {
   return {
     image: spec.image,
     user: user.spec,
     workdir: spec.workdir,
     env: spec.env,
-    mounts: mountsOf(spec),
     labels: runLabels(spec.runId),
     resources: spec.resources,
     capDrop: ['ALL'],
     capAdd: [],
     command: keepAliveCommand(spec.lifetimeSeconds),
   };
-}
-
-/** `host:sandbox[:ro]`, as both `docker run -v` and Compose's short volume syntax write it. */
-export function volumeOf(m: Mount): string {
-  return `${m.host}:${m.sandbox}${m.readOnly ? ':ro' : ''}`;
 }
 
 /** The locked-down resource and privilege flags of `docker run`. */
@@ -110,7 +86,6 @@ export function dockerRunArgs(c: AgentContainerConfig, name: string, network = '
     ...lockdownArgs(c),
     '--user',
     c.user,
-    ...c.mounts.flatMap((m) => ['-v', volumeOf(m)]),
     '-w',
     c.workdir,
     ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
@@ -133,7 +108,6 @@ export function composeAgentService(c: AgentContainerConfig, networks: string[])
     user: c.user,
     working_dir: c.workdir,
     environment: c.env,
-    volumes: c.mounts.map(volumeOf),
     cap_drop: c.capDrop,
     ...(c.capAdd.length > 0 ? { cap_add: c.capAdd } : {}),
     security_opt: ['no-new-privileges:true'],

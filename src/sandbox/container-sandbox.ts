@@ -1,24 +1,9 @@
-import { chownSync, lstatSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { dockerCall } from './docker-cli.js';
 import { PersistentShell } from './persistent-shell.js';
 import { ShellSandbox } from './shell-sandbox.js';
+import { copyTreeIn, copyTreeOut } from './transfer.js';
 import { SandboxError } from './types.js';
-import { hostIds, type SandboxUser, sandboxUserFor } from './users.js';
-
-/** Hands a host folder to the sandbox user (root harness only), and back. */
-export function chownTree(root: string, uid: number, gid: number): void {
-  const visit = (p: string): void => {
-    const st = lstatSync(p);
-    if (st.uid !== uid || st.gid !== gid) chownSync(p, uid, gid);
-    if (st.isDirectory()) for (const name of readdirSync(p)) visit(path.join(p, name));
-  };
-  try {
-    visit(root);
-  } catch (err) {
-    throw new SandboxError(`cannot hand ${root} to uid ${uid}: ${(err as Error).message}`, 'start');
-  }
-}
+import { type SandboxUser, sandboxUserFor } from './users.js';
 
 /** A `docker exec -i ... bash` persistent shell into one container. */
 export function containerShell(
@@ -56,12 +41,12 @@ export function containerShell(
 }
 
 /**
- * What the Docker and Compose runners share: the agent's user (and the
- * workspace handed to it and back), and file copies through the agent's container.
+ * What the Docker and Compose runners share: the agent's user, the workspace
+ * and the harness's files copied in at start (and the workspace out again),
+ * and file copies through the agent's container.
  */
 export abstract class ContainerSandbox extends ShellSandbox {
   private user: SandboxUser | null = null;
-  private handedOver = false;
 
   /** The agent's container (name or id), once started. */
   protected abstract agentContainer(): string;
@@ -76,26 +61,30 @@ export abstract class ContainerSandbox extends ShellSandbox {
     return this.user;
   }
 
-  /** Picks the agent's user for the image and, for a root harness, hands it the workspace. */
+  /** Picks the agent's user for the image. */
   protected async chooseUser(): Promise<SandboxUser> {
-    const { image, workspaceHost } = this.spec;
+    const { image } = this.spec;
     const user = await sandboxUserFor(image).catch((err: Error) => {
       throw new SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
     });
     this.user = user;
-    if (hostIds().uid === 0 && user.uid !== 0) {
-      chownTree(workspaceHost, user.uid, user.gid);
-      this.handedOver = true;
-    }
     return user;
   }
 
-  /** Gives the workspace back to the harness user; part of every teardown. */
-  protected giveBack(): void {
-    if (!this.handedOver) return;
-    this.handedOver = false;
-    const host = hostIds();
-    chownTree(this.spec.workspaceHost, host.uid, host.gid);
+  /**
+   * The workspace, owned by the agent's user, over what the image has at the
+   * working directory; then the harness's read-only files, owned by root.
+   */
+  protected override async seed(): Promise<void> {
+    const user = this.requireUser();
+    const container = this.agentContainer();
+    await copyTreeIn(container, this.spec.workspaceHost, this.workdir, user);
+    for (const [host, sandboxPath] of Object.entries(this.spec.readOnlyCopies ?? {}))
+      await copyTreeIn(container, host, sandboxPath, { uid: 0, gid: 0 });
+  }
+
+  async saveWorkspace(): Promise<{ skipped: string[] }> {
+    return copyTreeOut(this.agentContainer(), this.workdir, this.spec.workspaceHost);
   }
 
   async copyIn(hostPath: string, sandboxPath: string): Promise<void> {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { OUTPUT_LIMITS } from './limits.js';
 
@@ -141,4 +143,67 @@ export async function dockerCall(
       return { exitCode, stdout: stdoutBuffer.toString('utf8'), stdoutBuffer, stderr };
     throw new DockerCliError(args, result.exitCode, stderr, Boolean(result.timedOut));
   }
+}
+
+export interface DockerStreamOptions {
+  timeoutMs: number;
+  /** Writes the call's stdin (and ends it); without it stdin is closed at once. */
+  input?: (stdin: Writable) => void;
+  /** Consumes the call's stdout; without it stdout is dropped. */
+  output?: (stdout: Readable) => Promise<void>;
+}
+
+/**
+ * A docker call whose stdin or stdout is a stream too large to hold in memory
+ * (a tar of a workspace): the same environment, timeout and concurrency cap,
+ * no retries (a stream cannot be replayed). `error` says why a stream side failed.
+ */
+export function dockerStream(
+  args: string[],
+  opts: DockerStreamOptions,
+): Promise<{ exitCode: number; stderr: string; error?: string }> {
+  return dockerCalls.use(
+    () =>
+      new Promise((resolve) => {
+        const child = spawn('docker', args, { env: minimalEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+        let stderr = '';
+        let failure: string | undefined;
+        let gaveUp: () => void = () => {};
+        const timedOut = new Promise<void>((r) => {
+          gaveUp = r;
+        });
+        const fail = (why: string): void => {
+          failure ??= why;
+          child.kill('SIGKILL');
+        };
+        const timer = setTimeout(() => {
+          fail(`timed out after ${opts.timeoutMs / 1000}s`);
+          gaveUp();
+        }, opts.timeoutMs);
+        child.stderr.on('data', (d: Buffer) => {
+          if (stderr.length < 64 * 1024) stderr += d.toString('utf8');
+        });
+        // docker may exit before reading all of stdin (a bad path): its own error says why.
+        child.stdin.on('error', () => {});
+        if (opts.input) opts.input(child.stdin);
+        else child.stdin.end();
+        if (!opts.output) child.stdout.resume();
+        const consumed = (opts.output ? opts.output(child.stdout) : Promise.resolve()).catch((err: Error) =>
+          fail(err.message),
+        );
+        child.on('error', (err) => fail(err.message));
+        child.on('close', (code) => {
+          // The consumer may still be writing what the stream carried; a hung one ends with the timeout.
+          void Promise.race([consumed, timedOut]).then(() => {
+            clearTimeout(timer);
+            const exitCode = code ?? -1;
+            resolve({
+              exitCode: failure && exitCode === 0 ? -1 : exitCode,
+              stderr,
+              ...(failure ? { error: failure } : {}),
+            });
+          });
+        });
+      }),
+  );
 }

@@ -7,7 +7,7 @@ import { ShellPool } from './shell-pool.js';
 import type { SandboxSpec } from './types.js';
 import { SandboxError } from './types.js';
 
-/** One container per run with the workspace bind-mounted; locked down by default (see container-config.ts). */
+/** One container per run, the workspace copied in and out; locked down by default (see container-config.ts). */
 export class DockerRunner extends ContainerSandbox {
   readonly kind = 'docker' as const;
   readonly container: string;
@@ -56,14 +56,10 @@ export class DockerRunner extends ContainerSandbox {
   }
 
   protected async down(): Promise<void> {
-    try {
-      await dockerCall(['rm', '-f', '-v', this.container, ...this.forwarder()], {
-        allowFailure: true,
-        timeoutMs: 60_000,
-      });
-    } finally {
-      this.giveBack();
-    }
+    await dockerCall(['rm', '-f', '-v', this.container, ...this.forwarder()], {
+      allowFailure: true,
+      timeoutMs: 60_000,
+    });
   }
 
   private forwarder(): string[] {
@@ -72,6 +68,5 @@ export class DockerRunner extends ContainerSandbox {
 
   stopSync(): void {
     dockerSync(['docker'], ['rm', '-f', '-v', this.container, ...this.forwarder()]);
-    this.giveBack();
   }
 }

@@ -10,10 +10,10 @@ export const SANDBOX_PATHS = {
   /** Grader fixtures and expected outputs, copied in once the agent has stopped (FB_GRADER_DIR). */
   grader: `${HARNESS_ROOT}/grader`,
   /**
-   * The reference solution: mounted for the oracle during its run, and for
-   * every run copied in for graders at the same path (FB_SOLUTION_DIR).
+   * The reference solution: copied in for the oracle when its run starts, and
+   * for every run copied in for graders at the same path (FB_SOLUTION_DIR).
    */
   solution: `${HARNESS_ROOT}/solution`,
-  /** The workspace as it was seeded, mounted for git_diff. */
+  /** The workspace as it was seeded, copied in (owned by root) for git_diff. */
   seed: `${HARNESS_ROOT}/seed`,
 } as const;

@@ -27,11 +27,14 @@ export abstract class ShellSandbox implements SandboxRunner {
   protected abstract createPool(): ShellPool;
   /** Creates the sandbox's resources (containers, networks); the shell pool is opened afterwards. */
   protected abstract up(): Promise<void>;
+  /** Puts the workspace and the harness's files in place, while the first shell opens. */
+  protected async seed(): Promise<void> {}
   /** Removes everything the sandbox created; must tolerate a partial start. */
   protected abstract down(): Promise<void>;
   abstract stopSync(): void;
   abstract copyIn(hostPath: string, sandboxPath: string): Promise<void>;
   abstract copyOut(sandboxPath: string, hostPath: string): Promise<void>;
+  abstract saveWorkspace(): Promise<{ skipped: string[] }>;
 
   async start(): Promise<void> {
     // The kind was decided when the sandbox was planned; a runner of another kind would make it a lie.
@@ -41,9 +44,14 @@ export abstract class ShellSandbox implements SandboxRunner {
     try {
       await this.up();
       this.pool = this.createPool();
-      await this.pool.warm().catch((err: Error) => {
-        throw new SandboxError(`could not open a shell in the sandbox: ${err.message}`, 'start');
-      });
+      // The copy and the first shell's `docker exec` overlap; both are done before the first command.
+      const [warmed, seeded] = await Promise.allSettled([this.pool.warm(), this.seed()]);
+      if (seeded.status === 'rejected') throw seeded.reason;
+      if (warmed.status === 'rejected')
+        throw new SandboxError(
+          `could not open a shell in the sandbox: ${(warmed.reason as Error).message}`,
+          'start',
+        );
     } catch (err) {
       await this.stop();
       throw err;

@@ -72,6 +72,13 @@ export interface SandboxRunner {
   /** Copies a sandbox file or folder out to `hostPath`. */
   copyOut(sandboxPath: string, hostPath: string): Promise<void>;
   /**
+   * Replaces the contents of the spec's `workspaceHost` with the workspace as
+   * the sandbox has it now, owned by the harness's user. Returns entries that
+   * could not be copied (a FIFO, say). A no-op for the local runner, whose
+   * workspace is that folder.
+   */
+  saveWorkspace(): Promise<{ skipped: string[] }>;
+  /**
    * Closes every open shell so that the next command runs in a new one. Grading
    * calls it once the agent has stopped: a shell the agent's commands ran in
    * could have been tampered with (its pipes are reachable from inside).
@@ -102,7 +109,12 @@ export interface SandboxSpec {
   runId: string;
   /** What the sandbox is for (a task id); names the images built for its services. */
   name: string;
-  /** Host folder bind-mounted as the workspace. */
+  /**
+   * Host folder whose contents are copied in as the workspace at start (over
+   * whatever the image has at `workdir`, owned by the agent's user), and that
+   * saveWorkspace() replaces with the workspace as the sandbox left it.
+   * Nothing from the harness's disk is mounted: the engine may be remote.
+   */
   workspaceHost: string;
   workdir: string;
   image: string;
@@ -116,8 +128,12 @@ export interface SandboxSpec {
    * Absent: no limit.
    */
   lifetimeSeconds?: number;
-  /** Extra read-only mounts: host path -> sandbox path (the oracle's solution, the seed for git_diff). */
-  readOnlyMounts?: Record<string, string>;
+  /**
+   * Host folders copied in at start, owned by root (read-only to an agent
+   * that is not root): host path -> sandbox path (the oracle's solution, the
+   * seed for git_diff).
+   */
+  readOnlyCopies?: Record<string, string>;
   /** Folder for logs such as the image build log. */
   logDir?: string;
   /** Sidecars (Compose only). */

@@ -6,11 +6,10 @@ import { dockerCall } from './docker-cli.js';
 
 /**
  * Who the agent runs as inside a container. A harness running as a normal user
- * (uid 1001 on GitHub runners) maps the agent to its own uid:gid, so whatever
- * the agent writes in the bind-mounted workspace belongs to the harness user.
- * A root harness runs the agent as the image's non-root user when it has one
- * (USER, else the first passwd entry with uid 1000-59999), hands it the
- * workspace, and takes ownership back at stop.
+ * (uid 1001 on GitHub runners) maps the agent to its own uid:gid. A root
+ * harness runs the agent as the image's non-root user when it has one (USER,
+ * else the first passwd entry with uid 1000-59999). The workspace is copied
+ * in owned by that user; what is copied out belongs to the harness's user.
  */
 export interface SandboxUser {
   /** `uid:gid` for `docker exec -u`. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { capOutput, SANDBOX_PATHS, SandboxError, shellQuote } from '../sandbox/index.js';
 import type { Tool, ToolResult } from './types.js';
 
-/** Where the pristine seeded workspace is mounted read-only in the sandbox. */
+/** Where the pristine seeded workspace is copied (owned by root) in the sandbox. */
 const SEED_DIR = SANDBOX_PATHS.seed;
 
 const gitDiffArgs = z
@@ -44,7 +44,7 @@ export const gitDiffTool: Tool<z.infer<typeof gitDiffArgs>> = {
     // A path that exists on one side only is compared with an empty file.
     const side = (p: string) => `"$([ -e ${shellQuote(p)} ] && echo ${shellQuote(p)} || echo /dev/null)"`;
     const script = [
-      `[ -d ${shellQuote(SEED_DIR)} ] || { echo "the seeded workspace is not mounted at ${SEED_DIR}" >&2; exit 90; }`,
+      `[ -d ${shellQuote(SEED_DIR)} ] || { echo "the seeded workspace is not at ${SEED_DIR}" >&2; exit 90; }`,
       'if command -v git >/dev/null 2>&1; then',
       `  git -c core.quotePath=false diff --no-index --no-color --no-ext-diff -- ${side(seed)} ${side(target)}`,
       'else',

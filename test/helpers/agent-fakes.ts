@@ -100,6 +100,10 @@ export class HostSandbox implements SandboxRunner {
   async copyOut(p: string, hostPath: string): Promise<void> {
     cpSync(p, hostPath, { recursive: true });
   }
+  /** The workspace is a host folder already. */
+  async saveWorkspace(): Promise<{ skipped: string[] }> {
+    return { skipped: [] };
+  }
 }
 
 type Step = ChatResponse | ((req: ChatRequest) => ChatResponse | Promise<ChatResponse>);

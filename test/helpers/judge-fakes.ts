@@ -44,6 +44,9 @@ export class FakeSandbox implements SandboxRunner {
   }
   async copyIn(): Promise<void> {}
   async copyOut(): Promise<void> {}
+  async saveWorkspace(): Promise<{ skipped: string[] }> {
+    return { skipped: [] };
+  }
   async newSession(): Promise<void> {}
   async stop(): Promise<void> {}
 }

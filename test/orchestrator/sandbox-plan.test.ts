@@ -45,7 +45,7 @@ describe('planSandbox', () => {
         },
         network: { allow: ['pypi.org'] },
       }),
-      { ...where, readOnlyMounts: { '/h/seed': '/opt/factory-bench/seed' } },
+      { ...where, readOnlyCopies: { '/h/seed': '/opt/factory-bench/seed' } },
     );
     expect(plan).toEqual({
       kind: 'compose',
@@ -55,7 +55,7 @@ describe('planSandbox', () => {
       workdir: '/work',
       resources: { cpus: 2, memory_mb: 1024, pids: 300 },
       env: { A: '1' },
-      readOnlyMounts: { '/h/seed': '/opt/factory-bench/seed' },
+      readOnlyCopies: { '/h/seed': '/opt/factory-bench/seed' },
       logDir: '/runs/r1/logs',
       services: [
         {

@@ -14,7 +14,6 @@ import {
   agentContainerConfig,
   composeAgentService,
   dockerRunArgs,
-  mountsOf,
 } from '../../src/sandbox/container-config.js';
 import { EGRESS_SERVICE, hostFilter } from '../../src/sandbox/egress.js';
 import { forwarderCommand } from '../../src/sandbox/gateway-link.js';
@@ -29,7 +28,7 @@ const spec: SandboxSpec = {
   image: 'factory-bench/unit:abc',
   resources: { cpus: 1.5, memory_mb: 768, pids: 200 },
   env: { GREETING: 'price in $USD', PATH_HINT: '$HOME/bin' },
-  readOnlyMounts: { '/host/solution': '/opt/factory-bench/solution' },
+  readOnlyCopies: { '/host/solution': '/opt/factory-bench/solution' },
 };
 const user = { spec: '1001:1001', uid: 1001, gid: 1001, home: '/tmp' };
 const agent = agentContainerConfig(spec, user);
@@ -44,13 +43,6 @@ type Service = Record<string, unknown> & { environment: Record<string, string>; 
 const servicesOf = (file: Record<string, unknown>) => file.services as Record<string, Service>;
 
 describe('the agent container', () => {
-  it('mounts the workspace read-write and everything else read-only', () => {
-    expect(mountsOf(spec)).toEqual([
-      { host: '/host/runs/x/workspace_final', sandbox: '/workspace', readOnly: false },
-      { host: '/host/solution', sandbox: '/opt/factory-bench/solution', readOnly: true },
-    ]);
-  });
-
   it('runs under docker run with no network, no capabilities, limits, labels and its user', () => {
     const args = dockerRunArgs(agent, 'fb-unit-run');
     const pairs = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
@@ -66,10 +58,10 @@ describe('the agent container', () => {
     expect(pairs('--cpus')).toEqual(['1.5']);
     expect(pairs('--pids-limit')).toEqual(['200']);
     expect(pairs('--user')).toEqual(['1001:1001']);
-    expect(pairs('-v')).toEqual([
-      '/host/runs/x/workspace_final:/workspace',
-      '/host/solution:/opt/factory-bench/solution:ro',
-    ]);
+    // Nothing of the harness's disk: the workspace and the solution are copied in (the engine may be remote).
+    expect(pairs('-v')).toEqual([]);
+    expect(pairs('--mount')).toEqual([]);
+    expect(args.join(' ')).not.toContain('/host/');
     expect(pairs('-w')).toEqual(['/workspace']);
     expect(pairs('-e')).toEqual(['GREETING=price in $USD', 'PATH_HINT=$HOME/bin']);
     expect(pairs('--label')).toContain(`${RUN_LABEL}=unit-run`);
@@ -111,8 +103,10 @@ describe('composeFile', () => {
       cpus: 1.5,
       pids_limit: 200,
       networks: ['internal'],
-      volumes: ['/host/runs/x/workspace_final:/workspace', '/host/solution:/opt/factory-bench/solution:ro'],
     });
+    // Nothing of the harness's disk is mounted: the engine may be on another machine.
+    expect(a).not.toHaveProperty('volumes');
+    expect(JSON.stringify(plain)).not.toContain('/host/');
     expect(a).not.toHaveProperty('cap_add');
     expect(a).not.toHaveProperty('container_name');
   });

@@ -64,7 +64,7 @@ describe.runIf(HAS_DOCKER)('tools in a Docker sandbox', () => {
       image,
       resources: { cpus: 1, memory_mb: 512, pids: 128 },
       env: {},
-      readOnlyMounts: { [seed]: SANDBOX_PATHS.seed },
+      readOnlyCopies: { [seed]: SANDBOX_PATHS.seed },
     });
     await sandbox.start();
     box = new Toolbox(['bash', 'python', 'text_editor', 'git_diff']);
