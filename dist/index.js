@@ -37993,7 +37993,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52331);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5430);
 // The action's entry point, kept thin: everything lives in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -38003,7 +38003,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 52331:
+/***/ 5430:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38024,8 +38024,8 @@ var agents = __nccwpck_require__(90862);
 var models = __nccwpck_require__(99933);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 40 modules
-var suites = __nccwpck_require__(34380);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 41 modules
+var suites = __nccwpck_require__(15021);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
 var tasks = __nccwpck_require__(23811);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -38355,6 +38355,130 @@ async function saveHistory(dbFile, workspace, keys, ctx, warn) {
     }
 }
 //# sourceMappingURL=history.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 168 modules
+var sandbox = __nccwpck_require__(45266);
+;// CONCATENATED MODULE: ./build/src/action/images.js
+
+
+
+
+
+function imageCacheKeys(prefix, suiteId, shard) {
+    const share = shard ? `-shard${shard.index}of${shard.total}` : '';
+    return { restorePrefix: `${prefix}-images-${(0,runs/* slug */.yR)(suiteId)}${share}-` };
+}
+/** The key an archive of exactly these images is saved under. */
+function imageCacheKey(keys, tags) {
+    const fingerprint = (0,external_node_crypto_.createHash)('sha256')
+        .update([...new Set(tags)].sort().join('\n'))
+        .digest('hex')
+        .slice(0, 16);
+    return `${keys.restorePrefix}${fingerprint}`;
+}
+const none = (note, seconds = 0) => ({
+    matchedKey: null,
+    tags: [],
+    loaded: [],
+    seconds,
+    note,
+});
+async function restoreImages(dir, workspace, keys, warn) {
+    const started = Date.now();
+    const elapsed = () => (Date.now() - started) / 1000;
+    const cache = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
+    if (!cache.isFeatureAvailable())
+        return none('the Actions cache service is not available here');
+    try {
+        // No archive is ever saved under the bare prefix: this always matches by prefix, newest first.
+        const matched = await cache.restoreCache([cachePath(dir, workspace)], keys.restorePrefix, [
+            keys.restorePrefix,
+        ]);
+        if (!matched)
+            return none(`no archive in the cache yet (prefix ${keys.restorePrefix})`, elapsed());
+        const loaded = await (0,sandbox/* loadImageArchive */.UP)(dir);
+        const tags = loaded.manifest.images.map((i) => i.tag);
+        return {
+            matchedKey: matched,
+            tags,
+            loaded: loaded.loaded,
+            seconds: elapsed(),
+            note: `restored ${tags.length} image(s) from cache ${matched} (${loaded.loaded.length} loaded, ${loaded.present.length} here already) in ${elapsed().toFixed(1)} s`,
+        };
+    }
+    catch (err) {
+        // A broken cache must not fail the evaluation: the images get built instead.
+        warn(`restoring images failed: ${err instanceof Error ? err.message : String(err)}`);
+        return none('restoring images failed; they are built instead', elapsed());
+    }
+    finally {
+        // The images are in the engine now; the archive would only take disk space.
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+const notSaved = (note) => ({ saved: false, key: null, bytes: 0, seconds: 0, note });
+/** The images worth carrying: every one the runs used but those a task names from a registry. */
+function imagesToCache(uses = (0,sandbox/* imageActivity */.vq)()) {
+    return uses.filter((u) => u.origin !== 'named').map((u) => u.tag);
+}
+async function saveImages(dir, workspace, keys, ctx, restored, warn) {
+    if (!ctx.onDefaultBranch)
+        return notSaved(ctx.pullRequest
+            ? 'pull requests restore images but never save them'
+            : `images are saved only from the default branch${ctx.defaultBranch ? ` (${ctx.defaultBranch})` : ''}`);
+    const tags = imagesToCache();
+    if (tags.length === 0)
+        return notSaved('no images to save');
+    const have = new Set(restored.tags);
+    if (tags.every((t) => have.has(t)))
+        return notSaved('every image came from the cache');
+    const cache = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(91)]).then(__nccwpck_require__.bind(__nccwpck_require__, 18091));
+    if (!cache.isFeatureAvailable())
+        return notSaved('the Actions cache service is not available here');
+    const key = imageCacheKey(keys, tags);
+    const started = Date.now();
+    try {
+        const archive = await (0,sandbox/* saveImageArchive */.Hn)(dir, tags, { compression: 'none' });
+        const id = await cache.saveCache([cachePath(dir, workspace)], key);
+        const seconds = (Date.now() - started) / 1000;
+        const bytes = archive.manifest.bytes;
+        return id === -1
+            ? { ...notSaved(`the cache did not accept ${key}`), seconds }
+            : {
+                saved: true,
+                key,
+                bytes,
+                seconds,
+                note: `saved ${tags.length} image(s) (${(bytes / 1e6).toFixed(0)} MB before the cache's compression) to cache ${key} in ${seconds.toFixed(1)} s`,
+            };
+    }
+    catch (err) {
+        warn(`saving images failed: ${err instanceof Error ? err.message : String(err)}`);
+        return notSaved('saving images failed');
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+/** The job summary's line: restored / built / saved, with their seconds. */
+function describeImageCache(restored, saved, uses = (0,sandbox/* imageActivity */.vq)()) {
+    const built = uses.filter((u) => u.origin === 'built');
+    const buildSeconds = built.reduce((s, u) => s + u.buildSeconds, 0);
+    const parts = [
+        restored.matchedKey
+            ? `restored ${restored.tags.length} from the cache (\`${restored.matchedKey}\`: ${restored.loaded.length} loaded, ${restored.seconds.toFixed(1)} s)`
+            : `restored none: ${restored.note.replace(/ \(prefix [^)]*\)$/, '')}`,
+        built.length > 0
+            ? `built ${built.length} (${buildSeconds.toFixed(1)} s: ${built.map((u) => `\`${u.tag}\``).join(', ')})`
+            : 'built 0',
+        saved.saved
+            ? `saved ${imagesToCache(uses).length} to \`${saved.key}\` (${(saved.bytes / 1e6).toFixed(0)} MB before compression, ${saved.seconds.toFixed(1)} s)`
+            : `not saved: ${saved.note}`,
+    ];
+    return `**Docker images:** ${parts.join(' · ')}.`;
+}
+//# sourceMappingURL=images.js.map
 ;// CONCATENATED MODULE: ./build/src/action/inputs.js
 
 /** A bad input; the message names the input and what was expected. */
@@ -38481,6 +38605,7 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
         artifactName: name('artifact-name', DEFAULT_ARTIFACT_NAME),
         retentionDays: positiveInt('retention-days', 90),
         cacheKeyPrefix: name('cache-key-prefix', DEFAULT_CACHE_KEY_PREFIX),
+        cacheImages: boolean('cache-images', true),
         workingDirectory,
         shard,
         mode,
@@ -38491,8 +38616,6 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
     return inputs;
 }
 //# sourceMappingURL=inputs.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 166 modules
-var sandbox = __nccwpck_require__(35960);
 ;// CONCATENATED MODULE: ./build/src/action/post-cleanup.js
 
 
@@ -38631,6 +38754,8 @@ function renderHeadline(c, marker = '') {
         lines.push('', links.join(' · '));
     for (const n of c.notes)
         lines.push('', `> ${n}`);
+    if (c.imageCache)
+        lines.push('', c.imageCache);
     return lines.join('\n');
 }
 /** Cuts text at a line boundary so that it fits, saying what was cut. */
@@ -38852,6 +38977,7 @@ async function compareWithBase(dbFile, head, baseBranch) {
 
 
 
+
 /** Models that run without any API. */
 const KEYLESS_MODELS = new Set(['oracle', 'null']);
 /** True when the model needs an API key that nothing provides; a bad model name is an input error. */
@@ -38943,6 +39069,8 @@ async function runAction(signal) {
     if (!isShard)
         log((await restoreHistory(dbFile, ctx.workspace, keys, warn)).note);
     let runView;
+    /** Restored / built / saved images, for the job summary (not the comment). */
+    let imageCacheLine = null;
     if (inputs.mode === 'merge') {
         const into = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(ctx.runnerTemp, 'factory-bench-shards-'));
         const shards = await downloadShardArtifacts(artifactBaseName(inputs.artifactName, suite.id, ctx), into);
@@ -38962,6 +39090,17 @@ async function runAction(signal) {
         const concurrency = inputs.concurrency ?? suite.defaults.concurrency;
         const epochs = inputs.epochs ?? suite.defaults.epochs;
         log(`running suite ${suite.id} with ${model}${agent.kind === 'external' ? ` and agent ${agent.manifest.name} (${agent.hash})` : ''} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`);
+        const images = inputs.cacheImages
+            ? {
+                dir: external_node_path_.join(inputs.workingDirectory, 'runs', '.image-cache'),
+                keys: imageCacheKeys(inputs.cacheKeyPrefix, suite.id, inputs.shard),
+            }
+            : null;
+        let restoredImages = null;
+        if (images) {
+            restoredImages = await restoreImages(images.dir, ctx.workspace, images.keys, warn);
+            log(restoredImages.note);
+        }
         // From here on sandboxes start: the post step must know whose leftovers to remove.
         recordSandboxOwner();
         const outcome = await withoutActionSecrets(() => (0,suites/* runSuite */.og)({
@@ -38983,6 +39122,11 @@ async function runAction(signal) {
             onEvent: logSuiteEvent,
         }));
         runView = viewOf(outcome, runsRoot);
+        if (images && restoredImages) {
+            const saved = await saveImages(images.dir, ctx.workspace, images.keys, ctx, restoredImages, warn);
+            log(saved.note);
+            imageCacheLine = describeImageCache(restoredImages, saved);
+        }
     }
     log(`suite run ${runView.suiteRunId}: ${runView.passed}/${runView.total} passed (${pct(runView.passRate)})`);
     const notes = [];
@@ -39042,6 +39186,7 @@ async function runAction(signal) {
             historyChart: null,
             runUrl: runUrl(ctx),
             notes,
+            imageCache: imageCacheLine,
         }, SUMMARY_LIMIT));
         setOutputs({ ...runView, reportPath: runView.reportPath, verdict: 'passed' });
         return;
@@ -39068,7 +39213,7 @@ async function runAction(signal) {
     const saved = await saveHistory(dbFile, ctx.workspace, keys, ctx, warn);
     log(saved.note);
     await postComment(inputs, ctx, suite.id, renderReport(report, COMMENT_LIMIT, commentMarker(suite.id)));
-    await writeSummary(renderReport(report, SUMMARY_LIMIT));
+    await writeSummary(renderReport({ ...report, imageCache: imageCacheLine }, SUMMARY_LIMIT));
     setOutputs({ ...runView, verdict: gate.verdict });
     if (gate.verdict === 'failed')
         lib_core/* setFailed */.C1(`factory-bench: ${gate.failures.join('; ')}`);
@@ -39162,8 +39307,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var budgets = __nccwpck_require__(25875);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 166 modules
-var sandbox = __nccwpck_require__(35960);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 168 modules
+var sandbox = __nccwpck_require__(45266);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: ./build/src/agents/host-process.js
@@ -42827,7 +42972,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 35960:
+/***/ 45266:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42845,14 +42990,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   nD: () => (/* reexport */ ensureAgentImage),
   Yt: () => (/* reexport */ ensureImage),
   Cr: () => (/* reexport */ hashBuildContext),
+  vq: () => (/* reexport */ imageActivity),
+  UP: () => (/* reexport */ loadImageArchive),
   HZ: () => (/* reexport */ lockPath),
+  Hn: () => (/* reexport */ saveImageArchive),
   ZL: () => (/* reexport */ shellQuote),
   RB: () => (/* reexport */ sweepOrphansOnce),
   v8: () => (/* reexport */ thisHarness),
   Ux: () => (/* reexport */ withFileLock)
 });
 
-// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, OWNER_LABEL, PID_LABEL, RUN_LABEL, SANDBOX_ENV, agentDockerfile, baseImagesOf, confineLexically, detectCompose, dockerCall, gatewayUrlInSandbox, isOrphan, listLabelled, liveSandboxCount, minimalEnv, projectName, removeByLabel, removeLeftoversOf, removeResources, resolveHostPath, runLabels
+// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, IMAGE_ARCHIVE_MANIFEST, ImageArchiveError, OWNER_LABEL, PID_LABEL, RUN_LABEL, SANDBOX_ENV, agentDockerfile, agentImageTag, baseImagesOf, builtImageTag, confineLexically, defaultCompression, detectCompose, dockerCall, egressImageTag, forwarderImageTag, gatewayUrlInSandbox, isOrphan, listLabelled, liveSandboxCount, localImageIds, minimalEnv, projectName, readImageArchiveManifest, removeByLabel, removeLeftoversOf, removeResources, resetImageActivity, resolveHostPath, runLabels
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -52241,6 +52389,28 @@ function dockerStream(args, opts) {
     }));
 }
 //# sourceMappingURL=docker-cli.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/image-activity.js
+/**
+ * Which images this process's sandboxes used, and which of those it had to
+ * build and for how long: what a CI job saves for the next one (see the
+ * action's image cache and `factory-bench images save`).
+ */
+const uses = new Map();
+/** Notes that an image was used; a build wins over a reuse of the same tag. */
+function recordImageUse(tag, origin, buildSeconds = 0) {
+    const known = uses.get(tag);
+    if (known?.origin === 'built')
+        return;
+    uses.set(tag, { tag, origin, buildSeconds });
+}
+/** Every image used since the process started (or the last reset), in first-use order. */
+function imageActivity() {
+    return [...uses.values()];
+}
+function resetImageActivity() {
+    uses.clear();
+}
+//# sourceMappingURL=image-activity.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./build/src/sandbox/build-errors.js
@@ -52385,6 +52555,7 @@ class types_SandboxError extends Error {
 
 
 
+
 /** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
 function baseImagesOf(dockerfile) {
     const stages = new Set();
@@ -52444,6 +52615,10 @@ function hashBuildContext(dir, opts = {}) {
     walk('');
     return hash.digest('hex').slice(0, 16);
 }
+/** The tag of an image built from a context folder: `factory-bench/<name>:<context hash>`. */
+function images_builtImageTag(name, buildContext) {
+    return `factory-bench/${name}:${hashBuildContext(buildContext)}`;
+}
 async function imageExists(image) {
     const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
         allowFailure: true,
@@ -52462,6 +52637,7 @@ const buildsInFlight = new Map();
  */
 async function ensureImage(opts) {
     if (opts.image) {
+        recordImageUse(opts.image, 'named');
         if (await imageExists(opts.image))
             return opts.image;
         const pulled = await dockerCall(['pull', opts.image], {
@@ -52476,7 +52652,7 @@ async function ensureImage(opts) {
     }
     if (!opts.buildContext)
         throw new types_SandboxError('the environment names neither an image nor a build context', 'image_build');
-    const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
+    const tag = images_builtImageTag(opts.name, opts.buildContext);
     const existing = buildsInFlight.get(tag);
     if (existing)
         return existing;
@@ -52485,9 +52661,11 @@ async function ensureImage(opts) {
         if (await imageExists(tag)) {
             if (opts.logFile)
                 (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
+            recordImageUse(tag, 'reused');
             return tag;
         }
         opts.onBuild?.(tag);
+        const started = Date.now();
         // The log grows while the build runs (it is named before the build starts): started empty, appended to.
         if (opts.logFile)
             (0,external_node_fs_.writeFileSync)(opts.logFile, '');
@@ -52507,6 +52685,7 @@ async function ensureImage(opts) {
                     : explainBuildFailure(`${r.stdout}\n${r.stderr}`);
                 throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}${opts.logFile ? ` (log: ${opts.logFile})` : ''}`, 'image_build');
             }
+            recordImageUse(tag, 'built', (Date.now() - started) / 1000);
             return tag;
         }
         catch (err) {
@@ -52525,6 +52704,7 @@ async function ensureImage(opts) {
 }
 //# sourceMappingURL=images.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/agent-image.js
+
 
 
 
@@ -52575,6 +52755,15 @@ function agentDockerfile(o) {
         lines.push(`USER ${o.user}`);
     return `${lines.join('\n')}\n`;
 }
+/**
+ * The tag of an agent image: the agent's name, the task image's id and the
+ * agent folder's hash (agent.yaml, and so the install command, is part of it).
+ */
+function agentImageTag(baseImageId, agentName, agentHash) {
+    const baseId = baseImageId.replace(/^sha256:/, '').slice(0, 12);
+    const name = agentName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
+    return `factory-bench/agent-${name}:${baseId}-${agentHash.slice(0, 12)}`;
+}
 const agent_image_buildsInFlight = new Map();
 /**
  * The task's image with an agent installed: built once per (task image,
@@ -52584,10 +52773,7 @@ const agent_image_buildsInFlight = new Map();
  */
 async function ensureAgentImage(req) {
     const base = await imageConfig(req.baseImage);
-    const baseId = base.id.replace(/^sha256:/, '').slice(0, 12);
-    const name = req.agentName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
-    // agent.yaml (and so the install command) is part of the agent's hash.
-    const tag = `factory-bench/agent-${name}:${baseId}-${req.agentHash.slice(0, 12)}`;
+    const tag = agentImageTag(base.id, req.agentName, req.agentHash);
     const existing = agent_image_buildsInFlight.get(tag);
     if (existing)
         return existing;
@@ -52595,9 +52781,11 @@ async function ensureAgentImage(req) {
         if (await imageExists(tag)) {
             if (req.logFile)
                 (0,external_node_fs_.writeFileSync)(req.logFile, `reused cached agent image ${tag}\n`);
+            recordImageUse(tag, 'reused');
             return tag;
         }
         req.onBuild?.(tag);
+        const started = Date.now();
         const context = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-agent-image-'));
         try {
             copyAgentFolder(req.agentDir, external_node_path_.join(context, 'agent'), new Set(req.skipDirs));
@@ -52613,6 +52801,7 @@ async function ensureAgentImage(req) {
                 const why = r.stderr.trim().split('\n').slice(-2).join(' | ');
                 throw new types_SandboxError(`installing agent ${req.agentName} into ${req.baseImage} failed (exit ${r.exitCode}): ${why}`, 'image_build');
             }
+            recordImageUse(tag, 'built', (Date.now() - started) / 1000);
             return tag;
         }
         catch (err) {
@@ -52962,15 +53151,24 @@ ConnectPort 80
 EOF
 exec tinyproxy -d -c /tmp/tinyproxy.conf
 `;
-/** The proxy's image, built once from Debian's tinyproxy. */
-async function egressImage(logDir) {
+const EGRESS_IMAGE_NAME = 'egress-proxy';
+/** The proxy's build context, written out. */
+function egressContext() {
     const dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'egress-context');
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'Dockerfile'), EGRESS_DOCKERFILE);
     (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'entrypoint.sh'), EGRESS_ENTRYPOINT);
+    return dir;
+}
+/** The tag the proxy's image has (or will have once built). */
+function egressImageTag() {
+    return builtImageTag(EGRESS_IMAGE_NAME, egressContext());
+}
+/** The proxy's image, built once from Debian's tinyproxy. */
+async function egressImage(logDir) {
     return ensureImage({
-        buildContext: dir,
-        name: 'egress-proxy',
+        buildContext: egressContext(),
+        name: EGRESS_IMAGE_NAME,
         ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-egress.log') } : {}),
     });
 }
@@ -53028,14 +53226,23 @@ function forwarderCommand(listen, lifetimeSeconds) {
 function forwarderVolume(socketDir) {
     return `${socketDir}:${SOCKET_DIR_IN_FORWARDER}:ro`;
 }
-/** The forwarder's image, built once from Debian's socat package. */
-async function forwarderImage(logDir) {
+/** The forwarder's build context, written out (a folder holding its Dockerfile). */
+function forwarderContext() {
     const dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'gateway-forwarder-context');
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
     (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, 'Dockerfile'), FORWARDER_DOCKERFILE);
+    return dir;
+}
+/** The tag the forwarder's image has (or will have once built). */
+function forwarderImageTag() {
+    return builtImageTag(FORWARDER_IMAGE_NAME, forwarderContext());
+}
+const FORWARDER_IMAGE_NAME = 'gateway-forwarder';
+/** The forwarder's image, built once from Debian's socat package. */
+async function forwarderImage(logDir) {
     return ensureImage({
-        buildContext: dir,
-        name: 'gateway-forwarder',
+        buildContext: forwarderContext(),
+        name: FORWARDER_IMAGE_NAME,
         ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-gateway-forwarder.log') } : {}),
     });
 }
@@ -54730,6 +54937,196 @@ function createSandbox(spec) {
     }
 }
 //# sourceMappingURL=factory.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./build/src/sandbox/image-archive.js
+
+
+
+
+
+
+const IMAGE_ARCHIVE_MANIFEST = 'images.json';
+const ARCHIVE_PREFIX = 'images.tar';
+class ImageArchiveError extends Error {
+    kind;
+    constructor(message, 
+    /** `input`: the folder or the tags asked for are wrong; `docker`: the engine failed. */
+    kind) {
+        super(message);
+        this.kind = kind;
+        this.name = 'ImageArchiveError';
+    }
+}
+/** zstd when this Node has it (22.15+, 23.8+), else gzip. */
+function defaultCompression() {
+    return typeof external_node_zlib_.createZstdCompress === 'function'
+        ? 'zstd'
+        : 'gzip';
+}
+const EXTENSION = { zstd: '.zst', gzip: '.gz', none: '' };
+function compressor(c) {
+    if (c === 'gzip')
+        return external_node_zlib_.createGzip({ level: 3 });
+    if (c === 'zstd') {
+        const make = external_node_zlib_.createZstdCompress;
+        if (!make)
+            throw new ImageArchiveError('this Node.js has no zstd; use --compression gzip', 'input');
+        return make();
+    }
+    return null;
+}
+function decompressor(c) {
+    if (c === 'gzip')
+        return external_node_zlib_.createGunzip();
+    if (c === 'zstd') {
+        const make = external_node_zlib_.createZstdDecompress;
+        if (!make)
+            throw new ImageArchiveError('the archive is zstd-compressed and this Node.js cannot read zstd (use Node 22.15+)', 'input');
+        return make();
+    }
+    return null;
+}
+function dockerEnv(target) {
+    return minimalEnv(target.dockerHost ? { DOCKER_HOST: target.dockerHost } : {});
+}
+/** Runs docker with its stdout (or stdin) streamed; resolves with stdout text unless streamed, rejects on failure. */
+function streamDocker(args, target, io) {
+    const child = (0,external_node_child_process_.spawn)('docker', args, {
+        env: dockerEnv(target),
+        stdio: [io.from ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr?.on('data', (d) => {
+        stderr = (stderr + d.toString('utf8')).slice(-4000);
+    });
+    if (!io.to)
+        child.stdout?.on('data', (d) => {
+            stdout += d.toString('utf8');
+        });
+    const timer = setTimeout(() => child.kill('SIGKILL'), io.timeoutMs);
+    const exited = new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code) => resolve(code));
+    });
+    const streams = [];
+    if (io.from && child.stdin)
+        streams.push((0,external_node_stream_promises_namespaceObject.pipeline)([...io.from, child.stdin]));
+    if (io.to && child.stdout)
+        streams.push((0,external_node_stream_promises_namespaceObject.pipeline)([child.stdout, ...io.to]));
+    return Promise.all([exited, ...streams])
+        .then(([code]) => {
+        if (code !== 0)
+            throw new ImageArchiveError(`docker ${args[0]} failed (${code === null ? 'killed after its timeout' : `exit ${code}`}): ${stderr.trim().split('\n').slice(-2).join(' | ')}`, 'docker');
+        return stdout;
+    })
+        .catch((err) => {
+        child.kill('SIGKILL');
+        if (err instanceof ImageArchiveError)
+            throw err;
+        throw new ImageArchiveError(`docker ${args[0]} failed: ${err.message}${stderr ? ` (${stderr.trim().split('\n').pop()})` : ''}`, 'docker');
+    })
+        .finally(() => clearTimeout(timer));
+}
+/** Tag -> image id of every tagged image on the engine, in one call. */
+async function localImageIds(target = {}) {
+    const out = await streamDocker(['images', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], target, { timeoutMs: 60_000 });
+    const ids = new Map();
+    for (const line of out.split('\n')) {
+        const [tag, id] = line.trim().split(' ');
+        if (tag && id && !tag.includes('<none>'))
+            ids.set(tag, id);
+    }
+    return ids;
+}
+function readImageArchiveManifest(dir) {
+    const file = external_node_path_.join(dir, IMAGE_ARCHIVE_MANIFEST);
+    if (!(0,external_node_fs_.existsSync)(file))
+        return null;
+    let m;
+    try {
+        m = JSON.parse((0,external_node_fs_.readFileSync)(file, 'utf8'));
+    }
+    catch (err) {
+        throw new ImageArchiveError(`${file}: not JSON (${err.message})`, 'input');
+    }
+    const ok = m?.format === 1 &&
+        typeof m.file === 'string' &&
+        m.file.startsWith(ARCHIVE_PREFIX) &&
+        !m.file.includes('/') &&
+        ['zstd', 'gzip', 'none'].includes(m.compression) &&
+        Array.isArray(m.images) &&
+        m.images.every((i) => typeof i?.tag === 'string' && typeof i.id === 'string');
+    if (!ok)
+        throw new ImageArchiveError(`${file}: not an image archive manifest (expected format 1 with file, compression and images)`, 'input');
+    return m;
+}
+/**
+ * Saves the given images (all present on the engine) into `dir` as one
+ * archive and its manifest, replacing an archive already there.
+ */
+async function saveImageArchive(dir, tags, opts = {}) {
+    const started = Date.now();
+    const wanted = [...new Set(tags)].sort();
+    if (wanted.length === 0)
+        throw new ImageArchiveError('no images to save', 'input');
+    const ids = await localImageIds(opts);
+    const missing = wanted.filter((t) => !ids.has(t));
+    if (missing.length > 0)
+        throw new ImageArchiveError(`not on this Docker engine, cannot be saved: ${missing.join(', ')}`, 'input');
+    const compression = opts.compression ?? defaultCompression();
+    const file = ARCHIVE_PREFIX + EXTENSION[compression];
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    for (const old of (0,external_node_fs_.readdirSync)(dir))
+        if (old.startsWith(ARCHIVE_PREFIX) || old === IMAGE_ARCHIVE_MANIFEST)
+            (0,external_node_fs_.rmSync)(external_node_path_.join(dir, old), { force: true });
+    const partial = external_node_path_.join(dir, `${file}.partial`);
+    const pack = compressor(compression);
+    try {
+        await streamDocker(['save', ...wanted], opts, {
+            to: [...(pack ? [pack] : []), (0,external_node_fs_.createWriteStream)(partial)],
+            timeoutMs: opts.timeoutMs ?? 3_600_000,
+        });
+    }
+    catch (err) {
+        (0,external_node_fs_.rmSync)(partial, { force: true });
+        throw err;
+    }
+    (0,external_node_fs_.renameSync)(partial, external_node_path_.join(dir, file));
+    const manifest = {
+        format: 1,
+        created_at: new Date().toISOString(),
+        file,
+        compression,
+        bytes: (0,external_node_fs_.statSync)(external_node_path_.join(dir, file)).size,
+        images: wanted.map((tag) => ({ tag, id: ids.get(tag) })),
+    };
+    (0,external_node_fs_.writeFileSync)(external_node_path_.join(dir, IMAGE_ARCHIVE_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    return { manifest, seconds: (Date.now() - started) / 1000 };
+}
+/** Loads the archive in `dir` into the engine, unless it has every image already. */
+async function loadImageArchive(dir, opts = {}) {
+    const started = Date.now();
+    const manifest = readImageArchiveManifest(dir);
+    if (!manifest)
+        throw new ImageArchiveError(`${dir} holds no image archive (no ${IMAGE_ARCHIVE_MANIFEST}; make one with \`factory-bench images save\`)`, 'input');
+    const archive = external_node_path_.join(dir, manifest.file);
+    if (!(0,external_node_fs_.existsSync)(archive))
+        throw new ImageArchiveError(`${archive} is missing`, 'input');
+    const before = await localImageIds(opts);
+    const present = manifest.images.filter((i) => before.get(i.tag) === i.id).map((i) => i.tag);
+    const loaded = manifest.images.map((i) => i.tag).filter((t) => !present.includes(t));
+    if (loaded.length > 0) {
+        const unpack = decompressor(manifest.compression);
+        await streamDocker(['load', '--quiet'], opts, {
+            from: [(0,external_node_fs_.createReadStream)(archive), ...(unpack ? [unpack] : [])],
+            timeoutMs: opts.timeoutMs ?? 3_600_000,
+        });
+    }
+    return { manifest, loaded, present, seconds: (Date.now() - started) / 1000 };
+}
+//# sourceMappingURL=image-archive.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/layout.js
 /**
  * Where the harness puts its own files inside a sandbox: outside the
@@ -54768,11 +55165,14 @@ const SANDBOX_PATHS = {
 
 
 
+
+
+
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 34380:
+/***/ 15021:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56542,6 +56942,57 @@ function writeAtomic(file, text) {
     (0,external_node_fs_.renameSync)(tmp, file);
 }
 //# sourceMappingURL=persist.js.map
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 168 modules
+var src_sandbox = __nccwpck_require__(45266);
+;// CONCATENATED MODULE: ./build/src/orchestrator/images.js
+
+
+async function plannedImages(tasks, agent, target = {}) {
+    const ids = await localImageIds(target);
+    const byTag = new Map();
+    const unknown = [];
+    const add = (tag, role, taskId, named = false) => {
+        const known = byTag.get(tag);
+        if (known) {
+            if (!known.tasks.includes(taskId))
+                known.tasks.push(taskId);
+            return;
+        }
+        byTag.set(tag, { tag, role, named, present: ids.has(tag), tasks: [taskId] });
+    };
+    const inSandbox = agent.kind === 'external' && agent.manifest.runs_in === 'sandbox';
+    for (const task of tasks) {
+        const { manifest } = task;
+        const env = manifest.environment;
+        const id = manifest.id;
+        const taskTag = env.image
+            ? env.image
+            : task.paths.buildContext
+                ? builtImageTag(env.shared_image ?? id, task.paths.buildContext)
+                : null;
+        if (taskTag)
+            add(taskTag, 'task', id, Boolean(env.image));
+        for (const [name, service] of Object.entries(env.services)) {
+            if (service.build)
+                add(builtImageTag(`${id}-${name}`, path.resolve(task.dir, service.build)), 'service', id);
+            else if (service.image)
+                add(service.image, 'service', id, true);
+        }
+        const names = new Set(Object.keys(env.services));
+        if (env.network.allow.some((host) => !names.has(host)))
+            add(egressImageTag(), 'egress-proxy', id);
+        if (inSandbox && agent.kind === 'external') {
+            add(forwarderImageTag(), 'gateway-forwarder', id);
+            const baseId = taskTag ? ids.get(taskTag) : undefined;
+            if (baseId)
+                add(agentImageTag(baseId, agent.manifest.name, agent.hash), 'agent', id);
+            else
+                unknown.push(`agent ${agent.manifest.name} installed into ${taskTag ?? id} (not built yet)`);
+        }
+    }
+    return { images: [...byTag.values()], unknown: [...new Set(unknown)] };
+}
+//# sourceMappingURL=images.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:url"
@@ -56666,8 +57117,6 @@ class tracker_CostTracker {
 
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 166 modules
-var src_sandbox = __nccwpck_require__(35960);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 // EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
@@ -58781,6 +59230,7 @@ function round1(n) {
 
 
 
+
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/unit-runner.js
 
@@ -59806,8 +60256,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 166 modules
-var sandbox = __nccwpck_require__(35960);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 168 modules
+var sandbox = __nccwpck_require__(45266);
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */

@@ -29291,7 +29291,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 1922:
+/***/ 6273:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41488,7 +41488,7 @@ const PASSED_ENV = [
     'TMPDIR',
     'XDG_RUNTIME_DIR',
 ];
-function minimalEnv(extra = {}) {
+function docker_cli_minimalEnv(extra = {}) {
     const env = {};
     for (const key of PASSED_ENV) {
         const value = process.env[key];
@@ -41548,7 +41548,7 @@ async function docker_cli_dockerCall(args, opts = {}, bin = ['docker']) {
     const retries = opts.retries ?? 2;
     for (let attempt = 0;; attempt++) {
         const result = await dockerCalls.use(() => execa(file ?? 'docker', [...prefix, ...args], {
-            env: minimalEnv(),
+            env: docker_cli_minimalEnv(),
             extendEnv: false,
             reject: false,
             timeout: opts.timeoutMs ?? 120_000,
@@ -41590,7 +41590,7 @@ async function docker_cli_dockerCall(args, opts = {}, bin = ['docker']) {
  */
 function dockerStream(args, opts) {
     return dockerCalls.use(() => new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env: minimalEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)('docker', args, { env: docker_cli_minimalEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
         let stderr = '';
         let failure;
         let gaveUp = () => { };
@@ -41634,6 +41634,28 @@ function dockerStream(args, opts) {
     }));
 }
 //# sourceMappingURL=docker-cli.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/image-activity.js
+/**
+ * Which images this process's sandboxes used, and which of those it had to
+ * build and for how long: what a CI job saves for the next one (see the
+ * action's image cache and `factory-bench images save`).
+ */
+const uses = new Map();
+/** Notes that an image was used; a build wins over a reuse of the same tag. */
+function image_activity_recordImageUse(tag, origin, buildSeconds = 0) {
+    const known = uses.get(tag);
+    if (known?.origin === 'built')
+        return;
+    uses.set(tag, { tag, origin, buildSeconds });
+}
+/** Every image used since the process started (or the last reset), in first-use order. */
+function imageActivity() {
+    return [...uses.values()];
+}
+function resetImageActivity() {
+    uses.clear();
+}
+//# sourceMappingURL=image-activity.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./build/src/sandbox/build-errors.js
@@ -41778,6 +41800,7 @@ class types_SandboxError extends Error {
 
 
 
+
 /** The images a Dockerfile's FROM lines name (build stages referred to by name excluded). */
 function baseImagesOf(dockerfile) {
     const stages = new Set();
@@ -41837,6 +41860,10 @@ function hashBuildContext(dir, opts = {}) {
     walk('');
     return hash.digest('hex').slice(0, 16);
 }
+/** The tag of an image built from a context folder: `factory-bench/<name>:<context hash>`. */
+function images_builtImageTag(name, buildContext) {
+    return `factory-bench/${name}:${hashBuildContext(buildContext)}`;
+}
 async function images_imageExists(image) {
     const r = await docker_cli_dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
         allowFailure: true,
@@ -41855,6 +41882,7 @@ const buildsInFlight = new Map();
  */
 async function ensureImage(opts) {
     if (opts.image) {
+        image_activity_recordImageUse(opts.image, 'named');
         if (await images_imageExists(opts.image))
             return opts.image;
         const pulled = await docker_cli_dockerCall(['pull', opts.image], {
@@ -41869,7 +41897,7 @@ async function ensureImage(opts) {
     }
     if (!opts.buildContext)
         throw new types_SandboxError('the environment names neither an image nor a build context', 'image_build');
-    const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
+    const tag = images_builtImageTag(opts.name, opts.buildContext);
     const existing = buildsInFlight.get(tag);
     if (existing)
         return existing;
@@ -41878,9 +41906,11 @@ async function ensureImage(opts) {
         if (await images_imageExists(tag)) {
             if (opts.logFile)
                 (0,external_node_fs_namespaceObject.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
+            image_activity_recordImageUse(tag, 'reused');
             return tag;
         }
         opts.onBuild?.(tag);
+        const started = Date.now();
         // The log grows while the build runs (it is named before the build starts): started empty, appended to.
         if (opts.logFile)
             (0,external_node_fs_namespaceObject.writeFileSync)(opts.logFile, '');
@@ -41900,6 +41930,7 @@ async function ensureImage(opts) {
                     : explainBuildFailure(`${r.stdout}\n${r.stderr}`);
                 throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}${opts.logFile ? ` (log: ${opts.logFile})` : ''}`, 'image_build');
             }
+            image_activity_recordImageUse(tag, 'built', (Date.now() - started) / 1000);
             return tag;
         }
         catch (err) {
@@ -41918,6 +41949,7 @@ async function ensureImage(opts) {
 }
 //# sourceMappingURL=images.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/agent-image.js
+
 
 
 
@@ -41968,6 +42000,15 @@ function agentDockerfile(o) {
         lines.push(`USER ${o.user}`);
     return `${lines.join('\n')}\n`;
 }
+/**
+ * The tag of an agent image: the agent's name, the task image's id and the
+ * agent folder's hash (agent.yaml, and so the install command, is part of it).
+ */
+function agentImageTag(baseImageId, agentName, agentHash) {
+    const baseId = baseImageId.replace(/^sha256:/, '').slice(0, 12);
+    const name = agentName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
+    return `factory-bench/agent-${name}:${baseId}-${agentHash.slice(0, 12)}`;
+}
 const agent_image_buildsInFlight = new Map();
 /**
  * The task's image with an agent installed: built once per (task image,
@@ -41977,10 +42018,7 @@ const agent_image_buildsInFlight = new Map();
  */
 async function ensureAgentImage(req) {
     const base = await imageConfig(req.baseImage);
-    const baseId = base.id.replace(/^sha256:/, '').slice(0, 12);
-    const name = req.agentName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
-    // agent.yaml (and so the install command) is part of the agent's hash.
-    const tag = `factory-bench/agent-${name}:${baseId}-${req.agentHash.slice(0, 12)}`;
+    const tag = agentImageTag(base.id, req.agentName, req.agentHash);
     const existing = agent_image_buildsInFlight.get(tag);
     if (existing)
         return existing;
@@ -41988,9 +42026,11 @@ async function ensureAgentImage(req) {
         if (await imageExists(tag)) {
             if (req.logFile)
                 writeFileSync(req.logFile, `reused cached agent image ${tag}\n`);
+            recordImageUse(tag, 'reused');
             return tag;
         }
         req.onBuild?.(tag);
+        const started = Date.now();
         const context = mkdtempSync(path.join(os.tmpdir(), 'fb-agent-image-'));
         try {
             copyAgentFolder(req.agentDir, path.join(context, 'agent'), new Set(req.skipDirs));
@@ -42006,6 +42046,7 @@ async function ensureAgentImage(req) {
                 const why = r.stderr.trim().split('\n').slice(-2).join(' | ');
                 throw new SandboxError(`installing agent ${req.agentName} into ${req.baseImage} failed (exit ${r.exitCode}): ${why}`, 'image_build');
             }
+            recordImageUse(tag, 'built', (Date.now() - started) / 1000);
             return tag;
         }
         catch (err) {
@@ -42142,7 +42183,7 @@ async function removeByLabel(runId) {
 /** The same, synchronously, for the process 'exit' hook. */
 function removeByLabelSync(runId) {
     const run = (args) => {
-        const r = (0,external_node_child_process_namespaceObject.spawnSync)('docker', args, { env: minimalEnv(), encoding: 'utf8', timeout: 30_000 });
+        const r = (0,external_node_child_process_namespaceObject.spawnSync)('docker', args, { env: docker_cli_minimalEnv(), encoding: 'utf8', timeout: 30_000 });
         return r.status === 0 ? r.stdout : '';
     };
     for (const kind of ['container', 'network', 'volume']) {
@@ -42355,15 +42396,24 @@ ConnectPort 80
 EOF
 exec tinyproxy -d -c /tmp/tinyproxy.conf
 `;
-/** The proxy's image, built once from Debian's tinyproxy. */
-async function egressImage(logDir) {
+const EGRESS_IMAGE_NAME = 'egress-proxy';
+/** The proxy's build context, written out. */
+function egressContext() {
     const dir = external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'factory-bench', 'egress-context');
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
     (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_namespaceObject.join(dir, 'Dockerfile'), EGRESS_DOCKERFILE);
     (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_namespaceObject.join(dir, 'entrypoint.sh'), EGRESS_ENTRYPOINT);
+    return dir;
+}
+/** The tag the proxy's image has (or will have once built). */
+function egressImageTag() {
+    return builtImageTag(EGRESS_IMAGE_NAME, egressContext());
+}
+/** The proxy's image, built once from Debian's tinyproxy. */
+async function egressImage(logDir) {
     return ensureImage({
-        buildContext: dir,
-        name: 'egress-proxy',
+        buildContext: egressContext(),
+        name: EGRESS_IMAGE_NAME,
         ...(logDir ? { logFile: external_node_path_namespaceObject.join(logDir, 'image-build-egress.log') } : {}),
     });
 }
@@ -42421,14 +42471,23 @@ function forwarderCommand(listen, lifetimeSeconds) {
 function forwarderVolume(socketDir) {
     return `${socketDir}:${SOCKET_DIR_IN_FORWARDER}:ro`;
 }
-/** The forwarder's image, built once from Debian's socat package. */
-async function forwarderImage(logDir) {
+/** The forwarder's build context, written out (a folder holding its Dockerfile). */
+function forwarderContext() {
     const dir = external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'factory-bench', 'gateway-forwarder-context');
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
     (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_namespaceObject.join(dir, 'Dockerfile'), FORWARDER_DOCKERFILE);
+    return dir;
+}
+/** The tag the forwarder's image has (or will have once built). */
+function forwarderImageTag() {
+    return builtImageTag(FORWARDER_IMAGE_NAME, forwarderContext());
+}
+const FORWARDER_IMAGE_NAME = 'gateway-forwarder';
+/** The forwarder's image, built once from Debian's socat package. */
+async function forwarderImage(logDir) {
     return ensureImage({
-        buildContext: dir,
-        name: 'gateway-forwarder',
+        buildContext: forwarderContext(),
+        name: FORWARDER_IMAGE_NAME,
         ...(logDir ? { logFile: external_node_path_namespaceObject.join(logDir, 'image-build-gateway-forwarder.log') } : {}),
     });
 }
@@ -42913,7 +42972,7 @@ class PersistentShell {
             const [file, ...args] = this.argv;
             const child = (0,external_node_child_process_namespaceObject.spawn)(file, args, {
                 cwd: this.spawnOptions.cwd,
-                env: this.spawnOptions.env ?? minimalEnv(),
+                env: this.spawnOptions.env ?? docker_cli_minimalEnv(),
                 detached: this.spawnOptions.detached ?? false,
                 stdio: ['pipe', 'pipe', 'pipe'],
             });
@@ -43224,7 +43283,7 @@ function liveSandboxCount() {
 function dockerSync(bin, args, timeoutMs = 30_000) {
     const [file, ...prefix] = bin;
     const r = (0,external_node_child_process_namespaceObject.spawnSync)(file ?? 'docker', [...prefix, ...args], {
-        env: minimalEnv(),
+        env: docker_cli_minimalEnv(),
         stdio: 'ignore',
         timeout: timeoutMs,
     });
@@ -43966,7 +44025,7 @@ class compose_runner_ComposeRunner extends ContainerSandbox {
             // Sidecars run commands as their image's own user unless told otherwise.
             const container = this.containerOf(service);
             const argv = ['docker', 'exec', '-i', ...(requested ? ['-u', requested] : []), container];
-            return new PersistentShell([...argv, 'bash', '--noprofile', '--norc'], { env: minimalEnv() }, async (pid) => {
+            return new PersistentShell([...argv, 'bash', '--noprofile', '--norc'], { env: docker_cli_minimalEnv() }, async (pid) => {
                 await docker_cli_dockerCall(['exec', container, 'kill', '-KILL', String(pid)], {
                     allowFailure: true,
                     retries: 0,
@@ -44115,6 +44174,196 @@ function createSandbox(spec) {
     }
 }
 //# sourceMappingURL=factory.js.map
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./build/src/sandbox/image-archive.js
+
+
+
+
+
+
+const IMAGE_ARCHIVE_MANIFEST = 'images.json';
+const ARCHIVE_PREFIX = 'images.tar';
+class ImageArchiveError extends Error {
+    kind;
+    constructor(message, 
+    /** `input`: the folder or the tags asked for are wrong; `docker`: the engine failed. */
+    kind) {
+        super(message);
+        this.kind = kind;
+        this.name = 'ImageArchiveError';
+    }
+}
+/** zstd when this Node has it (22.15+, 23.8+), else gzip. */
+function defaultCompression() {
+    return typeof zlib.createZstdCompress === 'function'
+        ? 'zstd'
+        : 'gzip';
+}
+const EXTENSION = { zstd: '.zst', gzip: '.gz', none: '' };
+function compressor(c) {
+    if (c === 'gzip')
+        return zlib.createGzip({ level: 3 });
+    if (c === 'zstd') {
+        const make = zlib.createZstdCompress;
+        if (!make)
+            throw new ImageArchiveError('this Node.js has no zstd; use --compression gzip', 'input');
+        return make();
+    }
+    return null;
+}
+function decompressor(c) {
+    if (c === 'gzip')
+        return zlib.createGunzip();
+    if (c === 'zstd') {
+        const make = zlib.createZstdDecompress;
+        if (!make)
+            throw new ImageArchiveError('the archive is zstd-compressed and this Node.js cannot read zstd (use Node 22.15+)', 'input');
+        return make();
+    }
+    return null;
+}
+function dockerEnv(target) {
+    return minimalEnv(target.dockerHost ? { DOCKER_HOST: target.dockerHost } : {});
+}
+/** Runs docker with its stdout (or stdin) streamed; resolves with stdout text unless streamed, rejects on failure. */
+function streamDocker(args, target, io) {
+    const child = spawn('docker', args, {
+        env: dockerEnv(target),
+        stdio: [io.from ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr?.on('data', (d) => {
+        stderr = (stderr + d.toString('utf8')).slice(-4000);
+    });
+    if (!io.to)
+        child.stdout?.on('data', (d) => {
+            stdout += d.toString('utf8');
+        });
+    const timer = setTimeout(() => child.kill('SIGKILL'), io.timeoutMs);
+    const exited = new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code) => resolve(code));
+    });
+    const streams = [];
+    if (io.from && child.stdin)
+        streams.push(pipeline([...io.from, child.stdin]));
+    if (io.to && child.stdout)
+        streams.push(pipeline([child.stdout, ...io.to]));
+    return Promise.all([exited, ...streams])
+        .then(([code]) => {
+        if (code !== 0)
+            throw new ImageArchiveError(`docker ${args[0]} failed (${code === null ? 'killed after its timeout' : `exit ${code}`}): ${stderr.trim().split('\n').slice(-2).join(' | ')}`, 'docker');
+        return stdout;
+    })
+        .catch((err) => {
+        child.kill('SIGKILL');
+        if (err instanceof ImageArchiveError)
+            throw err;
+        throw new ImageArchiveError(`docker ${args[0]} failed: ${err.message}${stderr ? ` (${stderr.trim().split('\n').pop()})` : ''}`, 'docker');
+    })
+        .finally(() => clearTimeout(timer));
+}
+/** Tag -> image id of every tagged image on the engine, in one call. */
+async function localImageIds(target = {}) {
+    const out = await streamDocker(['images', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], target, { timeoutMs: 60_000 });
+    const ids = new Map();
+    for (const line of out.split('\n')) {
+        const [tag, id] = line.trim().split(' ');
+        if (tag && id && !tag.includes('<none>'))
+            ids.set(tag, id);
+    }
+    return ids;
+}
+function readImageArchiveManifest(dir) {
+    const file = path.join(dir, IMAGE_ARCHIVE_MANIFEST);
+    if (!existsSync(file))
+        return null;
+    let m;
+    try {
+        m = JSON.parse(readFileSync(file, 'utf8'));
+    }
+    catch (err) {
+        throw new ImageArchiveError(`${file}: not JSON (${err.message})`, 'input');
+    }
+    const ok = m?.format === 1 &&
+        typeof m.file === 'string' &&
+        m.file.startsWith(ARCHIVE_PREFIX) &&
+        !m.file.includes('/') &&
+        ['zstd', 'gzip', 'none'].includes(m.compression) &&
+        Array.isArray(m.images) &&
+        m.images.every((i) => typeof i?.tag === 'string' && typeof i.id === 'string');
+    if (!ok)
+        throw new ImageArchiveError(`${file}: not an image archive manifest (expected format 1 with file, compression and images)`, 'input');
+    return m;
+}
+/**
+ * Saves the given images (all present on the engine) into `dir` as one
+ * archive and its manifest, replacing an archive already there.
+ */
+async function saveImageArchive(dir, tags, opts = {}) {
+    const started = Date.now();
+    const wanted = [...new Set(tags)].sort();
+    if (wanted.length === 0)
+        throw new ImageArchiveError('no images to save', 'input');
+    const ids = await localImageIds(opts);
+    const missing = wanted.filter((t) => !ids.has(t));
+    if (missing.length > 0)
+        throw new ImageArchiveError(`not on this Docker engine, cannot be saved: ${missing.join(', ')}`, 'input');
+    const compression = opts.compression ?? defaultCompression();
+    const file = ARCHIVE_PREFIX + EXTENSION[compression];
+    mkdirSync(dir, { recursive: true });
+    for (const old of readdirSync(dir))
+        if (old.startsWith(ARCHIVE_PREFIX) || old === IMAGE_ARCHIVE_MANIFEST)
+            rmSync(path.join(dir, old), { force: true });
+    const partial = path.join(dir, `${file}.partial`);
+    const pack = compressor(compression);
+    try {
+        await streamDocker(['save', ...wanted], opts, {
+            to: [...(pack ? [pack] : []), createWriteStream(partial)],
+            timeoutMs: opts.timeoutMs ?? 3_600_000,
+        });
+    }
+    catch (err) {
+        rmSync(partial, { force: true });
+        throw err;
+    }
+    renameSync(partial, path.join(dir, file));
+    const manifest = {
+        format: 1,
+        created_at: new Date().toISOString(),
+        file,
+        compression,
+        bytes: statSync(path.join(dir, file)).size,
+        images: wanted.map((tag) => ({ tag, id: ids.get(tag) })),
+    };
+    writeFileSync(path.join(dir, IMAGE_ARCHIVE_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    return { manifest, seconds: (Date.now() - started) / 1000 };
+}
+/** Loads the archive in `dir` into the engine, unless it has every image already. */
+async function loadImageArchive(dir, opts = {}) {
+    const started = Date.now();
+    const manifest = readImageArchiveManifest(dir);
+    if (!manifest)
+        throw new ImageArchiveError(`${dir} holds no image archive (no ${IMAGE_ARCHIVE_MANIFEST}; make one with \`factory-bench images save\`)`, 'input');
+    const archive = path.join(dir, manifest.file);
+    if (!existsSync(archive))
+        throw new ImageArchiveError(`${archive} is missing`, 'input');
+    const before = await localImageIds(opts);
+    const present = manifest.images.filter((i) => before.get(i.tag) === i.id).map((i) => i.tag);
+    const loaded = manifest.images.map((i) => i.tag).filter((t) => !present.includes(t));
+    if (loaded.length > 0) {
+        const unpack = decompressor(manifest.compression);
+        await streamDocker(['load', '--quiet'], opts, {
+            from: [createReadStream(archive), ...(unpack ? [unpack] : [])],
+            timeoutMs: opts.timeoutMs ?? 3_600_000,
+        });
+    }
+    return { manifest, loaded, present, seconds: (Date.now() - started) / 1000 };
+}
+//# sourceMappingURL=image-archive.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/layout.js
 /**
  * Where the harness puts its own files inside a sandbox: outside the
@@ -44136,6 +44385,9 @@ const SANDBOX_PATHS = {
 };
 //# sourceMappingURL=layout.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
+
+
 
 
 
@@ -44228,7 +44480,7 @@ function countByKind(items) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6273);
 // The action's post step (action.yml runs.post), kept thin: it removes what a cancelled job left.
 
 await (0,_post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a2)();

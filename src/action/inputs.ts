@@ -35,6 +35,8 @@ export interface ActionInputs {
   artifactName: string;
   retentionDays: number | null;
   cacheKeyPrefix: string;
+  /** Carry the suite's Docker images between workflow runs through the Actions cache. */
+  cacheImages: boolean;
   /** Absolute. */
   workingDirectory: string;
   shard: Shard | null;
@@ -180,6 +182,7 @@ export function parseInputs(
     artifactName: name('artifact-name', DEFAULT_ARTIFACT_NAME),
     retentionDays: positiveInt('retention-days', 90),
     cacheKeyPrefix: name('cache-key-prefix', DEFAULT_CACHE_KEY_PREFIX),
+    cacheImages: boolean('cache-images', true),
     workingDirectory,
     shard,
     mode,

@@ -21,6 +21,8 @@ export interface ReportContext {
   historyChart: string | null;
   runUrl: string | null;
   notes: string[];
+  /** Images restored, built and saved (the job summary's, not the comment's). */
+  imageCache?: string | null;
 }
 
 function signedNumber(d: number): string {
@@ -97,6 +99,7 @@ export function renderHeadline(c: ReportContext, marker = ''): string {
   ].filter(Boolean);
   if (links.length > 0) lines.push('', links.join(' · '));
   for (const n of c.notes) lines.push('', `> ${n}`);
+  if (c.imageCache) lines.push('', c.imageCache);
   return lines.join('\n');
 }
 

@@ -17,6 +17,13 @@ import { commentMarker, upsertComment } from './comment.js';
 import { evaluateGate, type GateResult, pct } from './gate.js';
 import { artifactUrl, type GithubContext, readGithubContext, runUrl } from './github-context.js';
 import { historyKeys, restoreHistory, saveHistory } from './history.js';
+import {
+  describeImageCache,
+  type ImageRestore,
+  imageCacheKeys,
+  restoreImages,
+  saveImages,
+} from './images.js';
 import { type ActionInputs, InputError, parseInputs } from './inputs.js';
 import { recordSandboxOwner } from './post-cleanup.js';
 import { COMMENT_LIMIT, renderReport, SUMMARY_LIMIT } from './report.js';
@@ -130,6 +137,8 @@ async function runAction(signal: AbortSignal): Promise<void> {
   if (!isShard) log((await restoreHistory(dbFile, ctx.workspace, keys, warn)).note);
 
   let runView: SuiteRunView;
+  /** Restored / built / saved images, for the job summary (not the comment). */
+  let imageCacheLine: string | null = null;
   if (inputs.mode === 'merge') {
     const into = mkdtempSync(path.join(ctx.runnerTemp, 'factory-bench-shards-'));
     const shards = await downloadShardArtifacts(artifactBaseName(inputs.artifactName, suite.id, ctx), into);
@@ -152,6 +161,17 @@ async function runAction(signal: AbortSignal): Promise<void> {
     log(
       `running suite ${suite.id} with ${model}${agent.kind === 'external' ? ` and agent ${agent.manifest.name} (${agent.hash})` : ''} (concurrency ${concurrency}, epochs ${epochs}${isShard ? `, shard ${inputs.shard?.index}/${inputs.shard?.total}` : ''})`,
     );
+    const images = inputs.cacheImages
+      ? {
+          dir: path.join(inputs.workingDirectory, 'runs', '.image-cache'),
+          keys: imageCacheKeys(inputs.cacheKeyPrefix, suite.id, inputs.shard),
+        }
+      : null;
+    let restoredImages: ImageRestore | null = null;
+    if (images) {
+      restoredImages = await restoreImages(images.dir, ctx.workspace, images.keys, warn);
+      log(restoredImages.note);
+    }
     // From here on sandboxes start: the post step must know whose leftovers to remove.
     recordSandboxOwner();
     const outcome = await withoutActionSecrets(() =>
@@ -175,6 +195,11 @@ async function runAction(signal: AbortSignal): Promise<void> {
       }),
     );
     runView = viewOf(outcome, runsRoot);
+    if (images && restoredImages) {
+      const saved = await saveImages(images.dir, ctx.workspace, images.keys, ctx, restoredImages, warn);
+      log(saved.note);
+      imageCacheLine = describeImageCache(restoredImages, saved);
+    }
   }
   log(
     `suite run ${runView.suiteRunId}: ${runView.passed}/${runView.total} passed (${pct(runView.passRate)})`,
@@ -238,6 +263,7 @@ async function runAction(signal: AbortSignal): Promise<void> {
           historyChart: null,
           runUrl: runUrl(ctx),
           notes,
+          imageCache: imageCacheLine,
         },
         SUMMARY_LIMIT,
       ),
@@ -270,7 +296,7 @@ async function runAction(signal: AbortSignal): Promise<void> {
   log(saved.note);
 
   await postComment(inputs, ctx, suite.id, renderReport(report, COMMENT_LIMIT, commentMarker(suite.id)));
-  await writeSummary(renderReport(report, SUMMARY_LIMIT));
+  await writeSummary(renderReport({ ...report, imageCache: imageCacheLine }, SUMMARY_LIMIT));
 
   setOutputs({ ...runView, verdict: gate.verdict });
   if (gate.verdict === 'failed') core.setFailed(`factory-bench: ${gate.failures.join('; ')}`);

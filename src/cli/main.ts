@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { redact, registerEnvSecrets } from '../runs/index.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerGradeCommands } from './commands/grade.js';
+import { registerImagesCommands } from './commands/images.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerPricingCommands } from './commands/pricing.js';
 import { registerRunCommands } from './commands/run.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerCompareCommand(program);
   registerRunsCommands(program);
   registerSandboxCommands(program);
+  registerImagesCommands(program);
   registerViewCommands(program);
   return program;
 }

@@ -1,3 +1,4 @@
+export { type ImagePlan, type ImageRole, type PlannedImage, plannedImages } from './images.js';
 export { REGRADABLE_STATUSES, type RegradeOptions, regradeRun } from './regrade.js';
 export { type RunPhase, type RunTaskOptions, type RunTaskResult, runTask } from './run-task.js';
 export {

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { DockerCliError, dockerCall } from './docker-cli.js';
+import { recordImageUse } from './image-activity.js';
 import { imageExists } from './images.js';
 import { lockPath, withFileLock } from './lock.js';
 import { SandboxError } from './types.js';
@@ -80,6 +81,16 @@ export function agentDockerfile(o: {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The tag of an agent image: the agent's name, the task image's id and the
+ * agent folder's hash (agent.yaml, and so the install command, is part of it).
+ */
+export function agentImageTag(baseImageId: string, agentName: string, agentHash: string): string {
+  const baseId = baseImageId.replace(/^sha256:/, '').slice(0, 12);
+  const name = agentName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
+  return `factory-bench/agent-${name}:${baseId}-${agentHash.slice(0, 12)}`;
+}
+
 const buildsInFlight = new Map<string, Promise<string>>();
 
 /**
@@ -90,18 +101,17 @@ const buildsInFlight = new Map<string, Promise<string>>();
  */
 export async function ensureAgentImage(req: AgentImageRequest): Promise<string> {
   const base = await imageConfig(req.baseImage);
-  const baseId = base.id.replace(/^sha256:/, '').slice(0, 12);
-  const name = req.agentName.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
-  // agent.yaml (and so the install command) is part of the agent's hash.
-  const tag = `factory-bench/agent-${name}:${baseId}-${req.agentHash.slice(0, 12)}`;
+  const tag = agentImageTag(base.id, req.agentName, req.agentHash);
   const existing = buildsInFlight.get(tag);
   if (existing) return existing;
   const build = withFileLock(lockPath(`image:${tag}`), async () => {
     if (await imageExists(tag)) {
       if (req.logFile) writeFileSync(req.logFile, `reused cached agent image ${tag}\n`);
+      recordImageUse(tag, 'reused');
       return tag;
     }
     req.onBuild?.(tag);
+    const started = Date.now();
     const context = mkdtempSync(path.join(os.tmpdir(), 'fb-agent-image-'));
     try {
       copyAgentFolder(req.agentDir, path.join(context, 'agent'), new Set(req.skipDirs));
@@ -122,6 +132,7 @@ export async function ensureAgentImage(req: AgentImageRequest): Promise<string> 
           'image_build',
         );
       }
+      recordImageUse(tag, 'built', (Date.now() - started) / 1000);
       return tag;
     } catch (err) {
       if (err instanceof DockerCliError)

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureImage } from './images.js';
+import { builtImageTag, ensureImage } from './images.js';
 
 /**
  * The egress proxy of a Compose sandbox whose task allows outside hosts: a
@@ -88,15 +88,27 @@ EOF
 exec tinyproxy -d -c /tmp/tinyproxy.conf
 `;
 
-/** The proxy's image, built once from Debian's tinyproxy. */
-export async function egressImage(logDir: string | undefined): Promise<string> {
+const EGRESS_IMAGE_NAME = 'egress-proxy';
+
+/** The proxy's build context, written out. */
+function egressContext(): string {
   const dir = path.join(os.tmpdir(), 'factory-bench', 'egress-context');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'Dockerfile'), EGRESS_DOCKERFILE);
   writeFileSync(path.join(dir, 'entrypoint.sh'), EGRESS_ENTRYPOINT);
+  return dir;
+}
+
+/** The tag the proxy's image has (or will have once built). */
+export function egressImageTag(): string {
+  return builtImageTag(EGRESS_IMAGE_NAME, egressContext());
+}
+
+/** The proxy's image, built once from Debian's tinyproxy. */
+export async function egressImage(logDir: string | undefined): Promise<string> {
   return ensureImage({
-    buildContext: dir,
-    name: 'egress-proxy',
+    buildContext: egressContext(),
+    name: EGRESS_IMAGE_NAME,
     ...(logDir ? { logFile: path.join(logDir, 'image-build-egress.log') } : {}),
   });
 }

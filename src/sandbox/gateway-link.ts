@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { labelArgs, runLabels } from './cleanup.js';
 import { dockerCall } from './docker-cli.js';
-import { ensureImage } from './images.js';
+import { builtImageTag, ensureImage } from './images.js';
 import { SandboxError } from './types.js';
 
 /**
@@ -57,14 +57,26 @@ export function forwarderVolume(socketDir: string): string {
   return `${socketDir}:${SOCKET_DIR_IN_FORWARDER}:ro`;
 }
 
-/** The forwarder's image, built once from Debian's socat package. */
-export async function forwarderImage(logDir: string | undefined): Promise<string> {
+/** The forwarder's build context, written out (a folder holding its Dockerfile). */
+function forwarderContext(): string {
   const dir = path.join(os.tmpdir(), 'factory-bench', 'gateway-forwarder-context');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'Dockerfile'), FORWARDER_DOCKERFILE);
+  return dir;
+}
+
+/** The tag the forwarder's image has (or will have once built). */
+export function forwarderImageTag(): string {
+  return builtImageTag(FORWARDER_IMAGE_NAME, forwarderContext());
+}
+
+const FORWARDER_IMAGE_NAME = 'gateway-forwarder';
+
+/** The forwarder's image, built once from Debian's socat package. */
+export async function forwarderImage(logDir: string | undefined): Promise<string> {
   return ensureImage({
-    buildContext: dir,
-    name: 'gateway-forwarder',
+    buildContext: forwarderContext(),
+    name: FORWARDER_IMAGE_NAME,
     ...(logDir ? { logFile: path.join(logDir, 'image-build-gateway-forwarder.log') } : {}),
   });
 }

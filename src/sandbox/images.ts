@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { explainBuildFailure } from './build-errors.js';
 import { DockerCliError, dockerCall } from './docker-cli.js';
+import { recordImageUse } from './image-activity.js';
 import { lockPath, withFileLock } from './lock.js';
 import { SandboxError } from './types.js';
 
@@ -63,6 +64,11 @@ export function hashBuildContext(dir: string, opts: { skipDirs?: readonly string
   return hash.digest('hex').slice(0, 16);
 }
 
+/** The tag of an image built from a context folder: `factory-bench/<name>:<context hash>`. */
+export function builtImageTag(name: string, buildContext: string): string {
+  return `factory-bench/${name}:${hashBuildContext(buildContext)}`;
+}
+
 export async function imageExists(image: string): Promise<boolean> {
   const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
     allowFailure: true,
@@ -93,6 +99,7 @@ export async function ensureImage(opts: {
   timeoutMs?: number;
 }): Promise<string> {
   if (opts.image) {
+    recordImageUse(opts.image, 'named');
     if (await imageExists(opts.image)) return opts.image;
     const pulled = await dockerCall(['pull', opts.image], {
       allowFailure: true,
@@ -109,16 +116,18 @@ export async function ensureImage(opts: {
   }
   if (!opts.buildContext)
     throw new SandboxError('the environment names neither an image nor a build context', 'image_build');
-  const tag = `factory-bench/${opts.name}:${hashBuildContext(opts.buildContext)}`;
+  const tag = builtImageTag(opts.name, opts.buildContext);
   const existing = buildsInFlight.get(tag);
   if (existing) return existing;
   // Other harness processes may be building the same image: one builds, the others wait and reuse it.
   const build = withFileLock(lockPath(`image:${tag}`), async () => {
     if (await imageExists(tag)) {
       if (opts.logFile) writeFileSync(opts.logFile, `reused cached image ${tag}\n`);
+      recordImageUse(tag, 'reused');
       return tag;
     }
     opts.onBuild?.(tag);
+    const started = Date.now();
     // The log grows while the build runs (it is named before the build starts): started empty, appended to.
     if (opts.logFile) writeFileSync(opts.logFile, '');
     try {
@@ -143,6 +152,7 @@ export async function ensureImage(opts: {
           'image_build',
         );
       }
+      recordImageUse(tag, 'built', (Date.now() - started) / 1000);
       return tag;
     } catch (err) {
       if (err instanceof DockerCliError)

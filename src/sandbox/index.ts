@@ -2,6 +2,7 @@ export {
   AGENT_DIR_IN_SANDBOX,
   type AgentImageRequest,
   agentDockerfile,
+  agentImageTag,
   ensureAgentImage,
 } from './agent-image.js';
 export {
@@ -23,9 +24,25 @@ export { AGENT_SERVICE, projectName } from './compose-file.js';
 export { ComposeRunner, detectCompose } from './compose-runner.js';
 export { dockerCall, minimalEnv } from './docker-cli.js';
 export { DockerRunner } from './docker-runner.js';
+export { egressImageTag } from './egress.js';
 export { chooseSandboxKind, createSandbox, SANDBOX_ENV } from './factory.js';
-export { GATEWAY_SOCKET_NAME, gatewayUrlInSandbox } from './gateway-link.js';
-export { baseImagesOf, ensureImage, hashBuildContext } from './images.js';
+export { forwarderImageTag, GATEWAY_SOCKET_NAME, gatewayUrlInSandbox } from './gateway-link.js';
+export { type ImageOrigin, type ImageUse, imageActivity, resetImageActivity } from './image-activity.js';
+export {
+  type ArchiveCompression,
+  type DockerTarget,
+  defaultCompression,
+  IMAGE_ARCHIVE_MANIFEST,
+  ImageArchiveError,
+  type ImageArchiveManifest,
+  type LoadedArchive,
+  loadImageArchive,
+  localImageIds,
+  readImageArchiveManifest,
+  type SavedArchive,
+  saveImageArchive,
+} from './image-archive.js';
+export { baseImagesOf, builtImageTag, ensureImage, hashBuildContext } from './images.js';
 export { SANDBOX_PATHS } from './layout.js';
 export { DEFAULT_MAX_OUTPUT_BYTES, OUTPUT_LIMITS } from './limits.js';
 export { lockPath, withFileLock } from './lock.js';

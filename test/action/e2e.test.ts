@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   cpSync,
@@ -152,6 +153,8 @@ async function runAction(inv: Invocation): Promise<Outcome> {
   const inputs: Record<string, string> = {
     suite: 'suites/smoke.yaml',
     'github-token': inv.token ?? WRITE_TOKEN,
+    // Image caching has its own test below (these suites' shared image is large).
+    'cache-images': 'false',
     ...inv.inputs,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
@@ -395,6 +398,80 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
     );
     expect(pr.summary).toContain('Agent changed');
   });
+
+  it("the suite's images travel through the cache: a second push restores them and builds none", async () => {
+    // A task on its own small image (a nonce in it), so that this test alone creates and removes it.
+    const nonce = randomBytes(5).toString('hex');
+    const taskId = `image_cache_${nonce}`;
+    const checkout = (ws: string) => {
+      const dir = path.join(ws, 'tasks', taskId);
+      for (const sub of ['workspace', 'solution', 'environment'])
+        mkdirSync(path.join(dir, sub), { recursive: true });
+      writeFileSync(path.join(dir, 'workspace', 'README'), 'write done.txt\n');
+      writeFileSync(path.join(dir, 'solution', 'solve.sh'), 'echo done > done.txt\n');
+      writeFileSync(
+        path.join(dir, 'environment', 'Dockerfile'),
+        `FROM debian:bookworm-slim\nRUN echo ${nonce} > /etc/fb-e2e-image\n`,
+      );
+      writeFileSync(
+        path.join(dir, 'task.yaml'),
+        `id: ${taskId}\ntitle: image cache\ndifficulty: smoke\ndomain: test\ninstructions: write done.txt\nenvironment:\n  dockerfile: environment\ngrader:\n  checks:\n    - name: done\n      type: file_present\n      path: done.txt\n`,
+      );
+      writeFileSync(
+        path.join(ws, 'suites/images.yaml'),
+        `id: action_images\ntasks:\n  - ../tasks/${taskId}\n`,
+      );
+    };
+    const inputs = { suite: 'suites/images.yaml', model: 'oracle', 'cache-images': 'true' };
+    const imagesOf = () =>
+      execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', `factory-bench/${taskId}`], {
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .filter(Boolean);
+    try {
+      const first = await runAction({ event: 'push', inputs, prepare: checkout });
+      expect(first.code, first.stdout).toBe(0);
+      const built = imagesOf();
+      expect(built).toHaveLength(1);
+      expect(first.summary).toMatch(
+        /\*\*Docker images:\*\* restored none: no archive in the cache yet · built 1 \(/,
+      );
+      expect(first.summary).toContain(`\`${built[0]}\``);
+      const entry = results.caches.find((c) => c.key.startsWith('factory-bench-runs-images-action_images-'));
+      expect(entry?.finalized).toBe(true);
+      expect(entry?.scope).toBe('refs/heads/main');
+      expect(first.summary).toMatch(
+        new RegExp(`saved 1 to \`${entry?.key}\` \\(\\d+ MB before compression, [\\d.]+ s\\)\\.`),
+      );
+
+      // A fresh runner: the engine no longer has the image.
+      execFileSync('docker', ['rmi', ...built], { stdio: 'pipe' });
+      expect(imagesOf()).toEqual([]);
+      const second = await runAction({ event: 'push', inputs, prepare: checkout });
+      expect(second.code, second.stdout).toBe(0);
+      expect(second.outputs['pass-rate']).toBe('1');
+      expect(imagesOf()).toEqual(built);
+      expect(second.stdout).toContain(
+        `restored 1 image(s) from cache ${entry?.key} (1 loaded, 0 here already)`,
+      );
+      expect(second.summary).toMatch(
+        new RegExp(
+          `\\*\\*Docker images:\\*\\* restored 1 from the cache \\(\`${entry?.key}\`: 1 loaded, [\\d.]+ s\\) · built 0 · not saved: every image came from the cache\\.`,
+        ),
+      );
+      expect(second.stdout).not.toMatch(/building image factory-bench\//);
+      expect(results.caches.filter((c) => c.key.startsWith('factory-bench-runs-images-'))).toHaveLength(1);
+
+      // A pull request restores them as well, and never saves.
+      const pr = await runAction({ event: 'pull_request', inputs, prepare: checkout });
+      expect(pr.code, pr.stdout).toBe(0);
+      expect(pr.summary).toContain('built 0 · not saved: pull requests restore images but never save them.');
+    } finally {
+      const left = imagesOf();
+      if (left.length > 0) execFileSync('docker', ['rmi', '-f', ...left], { stdio: 'pipe' });
+    }
+  }, 600_000);
 
   it('no secret value reaches an uploaded file, a comment, a summary or an output', () => {
     const uploaded = [...results.blobs.entries()]

@@ -3,6 +3,7 @@ import { pickShardArtifacts } from '../../src/action/artifacts.js';
 import { evaluateGate } from '../../src/action/gate.js';
 import { readGithubContext } from '../../src/action/github-context.js';
 import { cachePath, historyKeys } from '../../src/action/history.js';
+import { describeImageCache, imageCacheKey, imageCacheKeys, imagesToCache } from '../../src/action/images.js';
 import { InputError, parseInputs } from '../../src/action/inputs.js';
 import { COMMENT_LIMIT, cutToFit, renderReport } from '../../src/action/report.js';
 import type { SuiteRunView } from '../../src/action/suite-bridge.js';
@@ -115,6 +116,41 @@ describe('history keys', () => {
     const keys = historyKeys('fb', 'core', ctx);
     expect(keys).toEqual({ restorePrefix: 'fb-core-', saveKey: 'fb-core-42-2' });
     expect(cachePath('/ws/runs/runs.sqlite', '/ws')).toBe('runs/runs.sqlite');
+  });
+});
+
+describe('image cache', () => {
+  it('keys an archive by its image tags (context hashes), per suite and shard, restored by prefix', () => {
+    const keys = imageCacheKeys('fb', 'ML Core', { index: 2, total: 3 });
+    expect(keys.restorePrefix).toBe('fb-images-ML_Core-shard2of3-');
+    const key = imageCacheKey(keys, ['factory-bench/b:2', 'factory-bench/a:1']);
+    expect(key.startsWith(keys.restorePrefix)).toBe(true);
+    expect(imageCacheKey(keys, ['factory-bench/a:1', 'factory-bench/b:2', 'factory-bench/a:1'])).toBe(key);
+    expect(imageCacheKey(keys, ['factory-bench/a:1', 'factory-bench/b:3'])).not.toBe(key);
+    expect(imageCacheKeys('fb', 'ML Core', null).restorePrefix).toBe('fb-images-ML_Core-');
+  });
+
+  it('carries built and reused images, not those a task names from a registry', () => {
+    const uses = [
+      { tag: 'factory-bench/a:1', origin: 'built' as const, buildSeconds: 61.5 },
+      { tag: 'python:3.12', origin: 'named' as const, buildSeconds: 0 },
+      { tag: 'factory-bench/agent-x:1-2', origin: 'reused' as const, buildSeconds: 0 },
+    ];
+    expect(imagesToCache(uses)).toEqual(['factory-bench/a:1', 'factory-bench/agent-x:1-2']);
+    const line = describeImageCache(
+      {
+        matchedKey: null,
+        tags: [],
+        loaded: [],
+        seconds: 0.2,
+        note: 'no archive in the cache yet (prefix fb-)',
+      },
+      { saved: true, key: 'fb-images-s-abc', bytes: 2_500_000_000, seconds: 42.04, note: '' },
+      uses,
+    );
+    expect(line).toBe(
+      '**Docker images:** restored none: no archive in the cache yet · built 1 (61.5 s: `factory-bench/a:1`) · saved 2 to `fb-images-s-abc` (2500 MB before compression, 42.0 s).',
+    );
   });
 });
 
