@@ -40877,6 +40877,8 @@ var budgets = __nccwpck_require__(25875);
 const OUTPUT_CAP_THRESHOLD = 16_384;
 /** New messages of a request longer than this are clipped on the transcript line. */
 const MAX_LOGGED_CHARS = 8_192;
+/** Timers run on the event loop's cached clock and may fire a few ms before Date.now() agrees. */
+const DEADLINE_SLACK_MS = 10;
 /**
  * The one place every model call of a run goes through: built-in agent loops
  * in process, external agents over HTTP (see startGatewayServer), the judge.
@@ -40971,7 +40973,10 @@ class ModelGateway {
         }
         catch (err) {
             const external = this.opts.signal?.aborted || call.signal?.aborted;
-            if (wall?.aborted && !external && budget) {
+            // The client's own per-attempt timer ends at the same deadline and may fire first: past the
+            // deadline, a timeout is the wall-time budget whichever timer noticed it.
+            const pastDeadline = remaining !== null && Date.now() >= started + remaining - DEADLINE_SLACK_MS;
+            if ((wall?.aborted || pastDeadline) && !external && budget) {
                 budget.markBreached('wall_time');
                 write({ type: 'model_refused', kill_reason: 'budget_exceeded:wall_time' });
                 this.reportBreach('wall_time');

@@ -71,6 +71,8 @@ export const OUTPUT_CAP_THRESHOLD = 16_384;
 
 /** New messages of a request longer than this are clipped on the transcript line. */
 const MAX_LOGGED_CHARS = 8_192;
+/** Timers run on the event loop's cached clock and may fire a few ms before Date.now() agrees. */
+const DEADLINE_SLACK_MS = 10;
 
 /**
  * The one place every model call of a run goes through: built-in agent loops
@@ -163,7 +165,10 @@ export class ModelGateway {
       }
     } catch (err) {
       const external = this.opts.signal?.aborted || call.signal?.aborted;
-      if (wall?.aborted && !external && budget) {
+      // The client's own per-attempt timer ends at the same deadline and may fire first: past the
+      // deadline, a timeout is the wall-time budget whichever timer noticed it.
+      const pastDeadline = remaining !== null && Date.now() >= started + remaining - DEADLINE_SLACK_MS;
+      if ((wall?.aborted || pastDeadline) && !external && budget) {
         budget.markBreached('wall_time');
         write({ type: 'model_refused', kill_reason: 'budget_exceeded:wall_time' });
         this.reportBreach('wall_time');

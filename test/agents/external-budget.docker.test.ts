@@ -90,9 +90,11 @@ describe.runIf(HAS_DOCKER)('budgets bind an agent folder', () => {
         expect(result.timings.agent_s).toBeLessThan(60);
         const log = events(runDir);
         expect(log.find((e) => e.type === 'agent_stop')).toMatchObject({ reason: `budget_exceeded:${kind}` });
-        expect(log.find((e) => e.type === 'model_refused')).toMatchObject({
-          kill_reason: `budget_exceeded:${kind}`,
-        });
+        // The agent is stopped as soon as the third answer crosses the budget; if it got a fourth
+        // request out first (timing), the gateway refused it with the same reason.
+        const refused = log.filter((e) => e.type === 'model_refused');
+        expect(refused.length).toBeLessThanOrEqual(1);
+        for (const line of refused) expect(line).toMatchObject({ kill_reason: `budget_exceeded:${kind}` });
         // The agent's child (sleep) went with its process group: grading found nothing left to kill.
         expect(log.find((e) => e.type === 'grading_start')).toMatchObject({ killed_processes: 0 });
         expect(leftoversFor(result.run_id)).toEqual([]);

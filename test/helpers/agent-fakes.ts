@@ -173,6 +173,8 @@ export function agentContext(
     maxToolOutputBytes?: number;
     pricing?: PricingTable;
     exchanges?: ExchangeConfig;
+    /** The workspace folder (default `dir/ws`); it is named in the system prompt. */
+    workdir?: string;
   } = {},
 ): AgentContext & { sandbox: HostSandbox; transcriptPath: string; warnings: string[]; cost: CostTracker } {
   const transcriptPath = path.join(dir, 'transcript.jsonl');
@@ -191,7 +193,7 @@ export function agentContext(
       exchanges: opts.exchanges ?? null,
     }),
     toolbox: new Toolbox(opts.tools ?? ['bash']),
-    sandbox: new HostSandbox(path.join(dir, 'ws')),
+    sandbox: new HostSandbox(opts.workdir ?? path.join(dir, 'ws')),
     budget,
     cost,
     transcript,

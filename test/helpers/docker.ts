@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * Whether a Docker engine answers. In CI (CI=true) a missing engine is an
@@ -28,4 +31,51 @@ export function leftoversFor(runId: string): string[] {
     out.push(...execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean));
   }
   return out;
+}
+
+/** `--label k=v` arguments for `docker run`. */
+export function labelArgs(labels: Record<string, string>): string[] {
+  return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+
+const DEAD_OWNER_LOCK = path.join(os.tmpdir(), 'factory-bench-tests-dead-owner.lock');
+
+/**
+ * Runs `fn` while no other test file (vitest runs files in parallel workers)
+ * holds the same lock. The one test that lets a harness sweep orphans removes
+ * every dead harness's resources on this host, so it must not overlap a test
+ * that stages such resources on purpose. A holder that died is taken over.
+ */
+export async function whileNoOrphanSweep<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(DEAD_OWNER_LOCK);
+      writeFileSync(path.join(DEAD_OWNER_LOCK, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let holder = Number.NaN;
+      try {
+        holder = Number(readFileSync(path.join(DEAD_OWNER_LOCK, 'pid'), 'utf8'));
+      } catch {
+        // Being created right now: wait.
+      }
+      if (Number.isInteger(holder) && !alive(holder))
+        rmSync(DEAD_OWNER_LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(DEAD_OWNER_LOCK, { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

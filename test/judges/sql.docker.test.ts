@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grade } from '../../src/judges/index.js';
 import type { ExecRequest, ExecResult } from '../../src/sandbox/index.js';
-import { ensureImage, SANDBOX_PATHS, shellQuote } from '../../src/sandbox/index.js';
-import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { ensureImage, runLabels, SANDBOX_PATHS, shellQuote } from '../../src/sandbox/index.js';
+import { HAS_DOCKER, labelArgs, leftoversFor } from '../helpers/docker.js';
 import { FakeSandbox } from '../helpers/judge-fakes.js';
 import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -73,8 +73,8 @@ describe.runIf(HAS_DOCKER)('sql_check against a real Postgres', () => {
       '-d',
       '--name',
       container,
-      '--label',
-      `factory-bench.run=${runId}`,
+      // Labelled as this live process's, so no other test's orphan sweep removes it.
+      ...labelArgs(runLabels(runId)),
       '--network',
       'none',
       image,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativeToolAgent } from '../../src/agents/index.js';
@@ -37,11 +37,15 @@ describe('record, then replay with the upstream stopped', () => {
       completion({ content: 'The answer is 42.' }, { prompt: 3000, completion: 10, cached: 2000 }),
     ]);
     const dir = path.join(mkdtempSync(path.join(root, 'ex-')), 'exchanges');
+    // Both runs work in the same (fresh) folder: the system prompt names it, so it is part of the request.
+    const workdir = path.join(mkdtempSync(path.join(root, 'ws-')), 'ws');
     const run = async (exchanges: ExchangeConfig, baseURL: string) => {
+      rmSync(workdir, { recursive: true, force: true });
       const model = new OpenAIChatModel({ name: 'openai/gpt-4o-mini', apiKey: KEY, baseURL });
       const ctx = agentContext(mkdtempSync(path.join(root, 'r-')), model, {
         pricing: loadPricing(null),
         exchanges,
+        workdir,
       });
       const outcome = await new NativeToolAgent().run(ctx);
       return { outcome, ctx };

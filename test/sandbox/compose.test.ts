@@ -5,8 +5,8 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComposeRunner, SandboxError, type SandboxSpec } from '../../src/sandbox/index.js';
-import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
+import { ComposeRunner, runLabels, SandboxError, type SandboxSpec } from '../../src/sandbox/index.js';
+import { HAS_DOCKER, labelArgs, leftoversFor } from '../helpers/docker.js';
 import { tempDir } from '../helpers/tmp.js';
 import { fixtureService, sandboxSpec } from './fixtures.js';
 
@@ -49,8 +49,8 @@ describe.runIf(HAS_DOCKER)('ComposeRunner', () => {
       const probeArgs = [
         'run',
         '--rm',
-        '--label',
-        `factory-bench.run=${s.runId}-probe`,
+        // Labelled as this live process's, so no other test's orphan sweep removes it mid-probe.
+        ...labelArgs(runLabels(`${s.runId}-probe`)),
         'debian:bookworm-slim',
         'bash',
         '-c',

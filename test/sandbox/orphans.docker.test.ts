@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_DOCKER } from '../helpers/docker.js';
+import { HAS_DOCKER, whileNoOrphanSweep } from '../helpers/docker.js';
 import { writeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -79,37 +79,43 @@ describe.runIf(HAS_DOCKER)('orphans of a SIGKILLed harness', () => {
     }
   });
 
-  it('the next harness start removes the killed one’s containers, and leaves a live one’s', async () => {
-    const killed = harness(['run', '--task', sleepyTask('orphan_killed'), '--model', 'oracle']);
-    const live = harness(['run', '--task', sleepyTask('orphan_live'), '--model', 'oracle']);
-    const killedPid = killed.pid as number;
-    const livePid = live.pid as number;
-    await until(
-      'both sandboxes',
-      () => containersOf(killedPid).length > 0 && containersOf(livePid).length > 0,
-      120_000,
-    );
-    killed.kill('SIGKILL');
-    await exited(killed);
-    // Nothing cleaned up after the kill: the container is still there.
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(containersOf(killedPid).length).toBeGreaterThan(0);
+  it(
+    'the next harness start removes the killed one’s containers, and leaves a live one’s',
+    () =>
+      // Its sweep takes every dead harness's resources on this host, also those another test stages.
+      whileNoOrphanSweep(async () => {
+        const killed = harness(['run', '--task', sleepyTask('orphan_killed'), '--model', 'oracle']);
+        const live = harness(['run', '--task', sleepyTask('orphan_live'), '--model', 'oracle']);
+        const killedPid = killed.pid as number;
+        const livePid = live.pid as number;
+        await until(
+          'both sandboxes',
+          () => containersOf(killedPid).length > 0 && containersOf(livePid).length > 0,
+          120_000,
+        );
+        killed.kill('SIGKILL');
+        await exited(killed);
+        // Nothing cleaned up after the kill: the container is still there.
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(containersOf(killedPid).length).toBeGreaterThan(0);
 
-    // The next start of any harness (a quick run here) sweeps before its first sandbox.
-    const next = harness(['run', '--task', writeTask(root, 'orphan_next'), '--model', 'null'], {
-      FACTORY_BENCH_SWEEP_ORPHANS: '1',
-    });
-    expect(await exited(next)).toBe(0);
-    expect(next.output()).toMatch(
-      /removed \d+ leftover container\(s\).* whose harness is gone: .*orphan_killed/,
-    );
-    expect(containersOf(killedPid)).toEqual([]);
-    // The live harness's sandbox was not touched.
-    expect(containersOf(livePid).length).toBeGreaterThan(0);
-    live.kill('SIGTERM');
-    await exited(live);
-    expect(containersOf(livePid)).toEqual([]);
-  }, 300_000);
+        // The next start of any harness (a quick run here) sweeps before its first sandbox.
+        const next = harness(['run', '--task', writeTask(root, 'orphan_next'), '--model', 'null'], {
+          FACTORY_BENCH_SWEEP_ORPHANS: '1',
+        });
+        expect(await exited(next)).toBe(0);
+        expect(next.output()).toMatch(
+          /removed \d+ leftover container\(s\).* whose harness is gone: .*orphan_killed/,
+        );
+        expect(containersOf(killedPid)).toEqual([]);
+        // The live harness's sandbox was not touched.
+        expect(containersOf(livePid).length).toBeGreaterThan(0);
+        live.kill('SIGTERM');
+        await exited(live);
+        expect(containersOf(livePid)).toEqual([]);
+      }),
+    300_000,
+  );
 
   it('a sandbox whose harness is gone ends by itself after its budget plus the grace', async () => {
     // Lifetime: wall budget 4 s + no grading timeouts + grace 4 s.
