@@ -1,11 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTask } from '../../src/orchestrator/index.js';
-import type { RunResult } from '../../src/runs/index.js';
-import { loadTask, type Task } from '../../src/tasks/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
-import { ScriptedBashAgent } from '../helpers/judge-fakes.js';
+import { checkNamed, runScripted as runScripted_, taskFile, writeFile } from '../helpers/scripted-task.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -16,29 +13,8 @@ import { tempDir } from '../helpers/tmp.js';
  */
 
 const runsRoot = path.join(tempDir('fb-graders-mle-'), 'runs');
-const taskFile = (task: string, rel: string) => readFileSync(path.resolve('tasks', task, rel), 'utf8');
-
-/** A bash command that writes `content` to `file` verbatim. */
-const writeFile = (file: string, content: string) => `cat > ${file} <<'FB_EOF'\n${content}\nFB_EOF`;
-
-async function runScripted(taskId: string, commands: string[]): Promise<RunResult> {
-  const loaded = loadTask(path.resolve('tasks', taskId));
-  const task: Task = {
-    ...loaded,
-    manifest: { ...loaded.manifest, tools: { ...loaded.manifest.tools, style: 'native' } },
-  };
-  // Training scripts can take minutes on a busy two-core machine: give each command room.
-  const { result } = await runTask({
-    task,
-    model: new ScriptedBashAgent(commands),
-    runsRoot,
-    toolTimeoutMs: 600_000,
-  });
-  expect(result.status, JSON.stringify(result.error)).toBe('completed');
-  return result;
-}
-
-const check = (r: RunResult, name: string) => r.checks.find((c) => c.name === name);
+const runScripted = (taskId: string, commands: string[]) => runScripted_(runsRoot, taskId, commands);
+const check = checkNamed;
 const TIMEOUT = 900_000;
 
 describe.runIf(HAS_DOCKER)('the mle_core graders cannot be gamed', () => {

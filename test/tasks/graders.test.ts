@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTask } from '../../src/orchestrator/index.js';
-import type { RunResult } from '../../src/runs/index.js';
-import { loadTask, type Task } from '../../src/tasks/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
-import { ScriptedBashAgent } from '../helpers/judge-fakes.js';
+import {
+  checkNamed,
+  edit,
+  runScripted as runScripted_,
+  taskFile,
+  writeFile,
+} from '../helpers/scripted-task.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -15,30 +17,9 @@ import { tempDir } from '../helpers/tmp.js';
  */
 
 const runsRoot = path.join(tempDir('fb-graders-'), 'runs');
-const solution = (task: string, file: string) =>
-  readFileSync(path.resolve('tasks', task, 'solution', file), 'utf8');
-
-/** A bash command that writes `content` to `file` verbatim. */
-const writeFile = (file: string, content: string) => `cat > ${file} <<'FB_EOF'\n${content}\nFB_EOF`;
-
-/** Replaces `from` (which must occur) in `text`. */
-function edit(text: string, from: string, to: string): string {
-  expect(text).toContain(from);
-  return text.replace(from, to);
-}
-
-async function runScripted(taskId: string, commands: string[]): Promise<RunResult> {
-  const loaded = loadTask(path.resolve('tasks', taskId));
-  const task: Task = {
-    ...loaded,
-    manifest: { ...loaded.manifest, tools: { ...loaded.manifest.tools, style: 'native' } },
-  };
-  const { result } = await runTask({ task, model: new ScriptedBashAgent(commands), runsRoot });
-  expect(result.status, JSON.stringify(result.error)).toBe('completed');
-  return result;
-}
-
-const check = (r: RunResult, name: string) => r.checks.find((c) => c.name === name);
+const solution = (task: string, file: string) => taskFile(task, `solution/${file}`);
+const runScripted = (taskId: string, commands: string[]) => runScripted_(runsRoot, taskId, commands);
+const check = checkNamed;
 
 describe.runIf(HAS_DOCKER)('the built-in graders cannot be gamed', () => {
   it('hello_repo_fix: rewriting the visible tests instead of fixing the bug fails', async () => {
@@ -51,7 +32,7 @@ describe.runIf(HAS_DOCKER)('the built-in graders cannot be gamed', () => {
   }, 900_000);
 
   it('hello_repo_fix: special-casing the visible inputs fails the hidden cases', async () => {
-    const stats = readFileSync(path.resolve('tasks/hello_repo_fix/workspace/textstats/stats.py'), 'utf8');
+    const stats = taskFile('hello_repo_fix', 'workspace/textstats/stats.py');
     const cheat = edit(
       stats,
       '    words = tokenize(text)\n    if not words:',
