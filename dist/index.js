@@ -38357,8 +38357,8 @@ async function saveHistory(dbFile, workspace, keys, ctx, warn) {
 //# sourceMappingURL=history.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 168 modules
-var sandbox = __nccwpck_require__(45266);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 169 modules
+var sandbox = __nccwpck_require__(34626);
 ;// CONCATENATED MODULE: ./build/src/action/images.js
 
 
@@ -39307,8 +39307,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var budgets = __nccwpck_require__(25875);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 168 modules
-var sandbox = __nccwpck_require__(45266);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 169 modules
+var sandbox = __nccwpck_require__(34626);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: ./build/src/agents/host-process.js
@@ -42977,7 +42977,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 45266:
+/***/ 34626:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42998,6 +42998,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   vq: () => (/* reexport */ imageActivity),
   UP: () => (/* reexport */ loadImageArchive),
   HZ: () => (/* reexport */ lockPath),
+  WP: () => (/* reexport */ packForSandbox),
   Hn: () => (/* reexport */ saveImageArchive),
   ZL: () => (/* reexport */ shellQuote),
   RB: () => (/* reexport */ sweepOrphansOnce),
@@ -52624,12 +52625,34 @@ function hashBuildContext(dir, opts = {}) {
 function images_builtImageTag(name, buildContext) {
     return `factory-bench/${name}:${hashBuildContext(buildContext)}`;
 }
+/** How long an inspection is trusted: a run's image check and its sandbox's start, not longer. */
+const INSPECT_FRESH_MS = 5_000;
+const inspected = new Map();
+/**
+ * The image's id, USER and WORKDIR, or null when the engine lacks it. One
+ * `docker image inspect` serves a run's image check, its user probe and an
+ * agent image's base: an answer is reused for a few seconds (never a miss).
+ */
+async function inspectImage(image) {
+    const hit = inspected.get(image);
+    if (hit && Date.now() - hit.at < INSPECT_FRESH_MS)
+        return hit.config;
+    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image], { allowFailure: true, timeoutMs: 30_000 });
+    if (r.exitCode !== 0) {
+        inspected.delete(image);
+        return null;
+    }
+    const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
+    const config = {
+        id: m?.[1] ?? image,
+        user: m ? JSON.parse(m[2]) : '',
+        workdir: m ? JSON.parse(m[3]) : '',
+    };
+    inspected.set(image, { at: Date.now(), config });
+    return config;
+}
 async function imageExists(image) {
-    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
-        allowFailure: true,
-        timeoutMs: 30_000,
-    });
-    return r.exitCode === 0;
+    return (await inspectImage(image)) !== null;
 }
 /** How long an image build may take unless the task says otherwise. */
 const DEFAULT_BUILD_TIMEOUT_MS = 1_800_000;
@@ -52733,15 +52756,10 @@ function copyAgentFolder(from, to, skip) {
     }
 }
 async function imageConfig(image) {
-    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image], { timeoutMs: 30_000, allowFailure: true });
-    if (r.exitCode !== 0)
-        throw new types_SandboxError(`cannot inspect image ${image}: ${r.stderr.trim()}`, 'image_build');
-    const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
-    return {
-        id: m?.[1] ?? image,
-        user: m ? JSON.parse(m[2]) : '',
-        workdir: m ? JSON.parse(m[3]) : '',
-    };
+    const config = await inspectImage(image);
+    if (!config)
+        throw new types_SandboxError(`cannot inspect image ${image}: no such image`, 'image_build');
+    return config;
 }
 /** The Dockerfile of an agent image: the task's image plus the agent folder, installed once. */
 function agentDockerfile(o) {
@@ -54295,6 +54313,7 @@ function leadsOut(at, target) {
 
 
 
+
 function parsePasswd(text) {
     return text
         .split('\n')
@@ -54326,11 +54345,10 @@ const memo = new Map();
 const cacheFile = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'image-users.json');
 /** The image's USER and /etc/passwd, cached by image id (in memory and on disk). */
 async function imageAccounts(image) {
-    const inspected = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}}', image], {
-        timeoutMs: 30_000,
-    });
-    const [id = image, userJson = '""'] = inspected.stdout.trim().split(' ');
-    const user = JSON.parse(userJson);
+    const config = await inspectImage(image);
+    if (!config)
+        throw new Error('it is not on this Docker engine');
+    const { id, user } = config;
     const hit = memo.get(id);
     if (hit)
         return hit;
@@ -54677,30 +54695,36 @@ class ComposeRunner extends ContainerSandbox {
     }
     async up() {
         const { spec } = this;
-        this.compose = await detectCompose();
-        const services = [];
-        for (const { image, buildContext, ...service } of spec.services ?? []) {
+        for (const service of spec.services ?? [])
             if (RESERVED_SERVICES.has(service.name))
                 throw new types_SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
-            const ready = await ensureImage({
-                image,
-                buildContext: buildContext ?? null,
-                name: `${spec.name}-${service.name}`,
-                ...(spec.logDir ? { logFile: external_node_path_.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
-            });
-            services.push({ ...service, image: ready });
-        }
-        const serviceNames = new Set(services.map((s) => s.name));
+        const serviceNames = new Set((spec.services ?? []).map((s) => s.name));
         const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
-        const egress = outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
-        const gateway = spec.modelGateway
+        // Every image check (or build), the Compose probe and the user probe are independent: at once.
+        const [compose, services, egressTag, gatewayTag, user] = await Promise.all([
+            detectCompose(),
+            Promise.all((spec.services ?? []).map(async ({ image, buildContext, ...service }) => ({
+                ...service,
+                image: await ensureImage({
+                    image,
+                    buildContext: buildContext ?? null,
+                    name: `${spec.name}-${service.name}`,
+                    ...(spec.logDir ? { logFile: external_node_path_.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
+                }),
+            }))),
+            outsideHosts.length > 0 ? egressImage(spec.logDir) : null,
+            spec.modelGateway ? forwarderImage(spec.logDir) : null,
+            this.chooseUser(),
+        ]);
+        this.compose = compose;
+        const egress = egressTag ? { image: egressTag, hosts: outsideHosts } : null;
+        const gateway = gatewayTag && spec.modelGateway
             ? {
-                image: await forwarderImage(spec.logDir),
+                image: gatewayTag,
                 socketDir: spec.modelGateway.socketDir,
                 lifetimeSeconds: spec.lifetimeSeconds,
             }
             : null;
-        const user = await this.chooseUser();
         const dir = spec.logDir ?? (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-compose-'));
         if (!spec.logDir)
             this.scratchDir = dir;
@@ -54862,17 +54886,20 @@ class DockerRunner extends ContainerSandbox {
     }
     async up() {
         const { spec } = this;
-        const user = await this.chooseUser();
-        // With a model gateway the agent joins its forwarder's network namespace: loopback only.
-        const network = spec.modelGateway
-            ? await startForwarder({
-                runId: spec.runId,
-                name: forwarderContainerName(this.container),
-                socketDir: spec.modelGateway.socketDir,
-                logDir: spec.logDir,
-                lifetimeSeconds: spec.lifetimeSeconds,
-            })
-            : 'none';
+        // The user probe and the forwarder do not depend on each other.
+        const [user, network] = await Promise.all([
+            this.chooseUser(),
+            // With a model gateway the agent joins its forwarder's network namespace: loopback only.
+            spec.modelGateway
+                ? startForwarder({
+                    runId: spec.runId,
+                    name: forwarderContainerName(this.container),
+                    socketDir: spec.modelGateway.socketDir,
+                    logDir: spec.logDir,
+                    lifetimeSeconds: spec.lifetimeSeconds,
+                })
+                : 'none',
+        ]);
         const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
             allowFailure: true,
             timeoutMs: 60_000,
@@ -55152,7 +55179,63 @@ const SANDBOX_PATHS = {
     seed: `${HARNESS_ROOT}/seed`,
 };
 //# sourceMappingURL=layout.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/pack.js
+
+
+
+/**
+ * Host files and folders as one small tar, named from the sandbox's root and
+ * owned by `owner`, for a command in the sandbox to unpack (`tar -x -i -C /`):
+ * one round trip through an open shell instead of a `docker cp` per entry.
+ * Symlinks stay links. Null when the material is larger than `limitBytes` (a
+ * `docker cp` streams it better) or a host name differs from its sandbox name.
+ */
+async function packForSandbox(entries, owner, limitBytes) {
+    let total = 0;
+    const sizeOf = (p) => {
+        const st = (0,external_node_fs_.lstatSync)(p);
+        if (!st.isDirectory())
+            return st.size + 512;
+        let n = 512;
+        for (const name of (0,external_node_fs_.readdirSync)(p))
+            n += sizeOf(external_node_path_.join(p, name));
+        return n;
+    };
+    for (const e of entries) {
+        total += sizeOf(e.host);
+        if (total > limitBytes)
+            return null;
+    }
+    const parts = [];
+    for (const e of entries) {
+        const target = external_node_path_.posix.normalize(e.sandbox).replace(/^\/+|\/+$/g, '');
+        if (!target)
+            return null;
+        const isDir = (0,external_node_fs_.lstatSync)(e.host).isDirectory();
+        if (!isDir && external_node_path_.basename(e.host) !== external_node_path_.posix.basename(target))
+            return null;
+        const pack = Jn({
+            // A folder's own entry becomes `<target>/`; a file keeps its name under the target's folder.
+            cwd: isDir ? e.host : external_node_path_.dirname(e.host),
+            prefix: isDir ? target : external_node_path_.posix.dirname(target),
+            portable: false,
+            onWriteEntry: (entry) => {
+                if (entry.stat) {
+                    entry.stat.uid = owner.uid;
+                    entry.stat.gid = owner.gid;
+                }
+            },
+        }, [isDir ? '.' : external_node_path_.basename(e.host)]);
+        const chunks = [];
+        for await (const chunk of pack)
+            chunks.push(Buffer.from(chunk));
+        parts.push(Buffer.concat(chunks));
+    }
+    return Buffer.concat(parts);
+}
+//# sourceMappingURL=pack.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
 
 
 
@@ -56947,8 +57030,8 @@ function writeAtomic(file, text) {
     (0,external_node_fs_.renameSync)(tmp, file);
 }
 //# sourceMappingURL=persist.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 168 modules
-var src_sandbox = __nccwpck_require__(45266);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 169 modules
+var src_sandbox = __nccwpck_require__(34626);
 ;// CONCATENATED MODULE: ./build/src/orchestrator/images.js
 
 
@@ -58399,6 +58482,8 @@ function describeChanges(seedDir, finalDir) {
 
 
 const GRADER_DIR = src_sandbox/* SANDBOX_PATHS */.Bj.grader;
+/** Grader material up to this size goes in through the shell as one tar; more is streamed by `docker cp`. */
+const INLINE_COPY_LIMIT_BYTES = 32 * 1024 * 1024;
 /** The oracle's run has the solution copied here at its start; every other run gets a copy at the same path. */
 const SOLUTION_DIR = src_sandbox/* SANDBOX_PATHS */.Bj.solution;
 /**
@@ -58498,17 +58583,34 @@ async function prepareGrading(sandbox, task, opts) {
     if (solutionMounted.exitCode !== 0 && (0,external_node_fs_.existsSync)(task.paths.solution))
         copies.push([task.paths.solution, SOLUTION_DIR]);
     const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => external_node_path_.posix.dirname(to))]);
-    await asRoot(`mkdir -p ${[...parents].map(src_sandbox/* shellQuote */.ZL).join(' ')}`);
-    for (const [from, to] of copies) {
-        // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
-        if (to === GRADER_DIR)
-            for (const entry of (0,external_node_fs_.readdirSync)(from))
-                await sandbox.copyIn(external_node_path_.join(from, entry), `${to}/${entry}`);
-        else
-            await sandbox.copyIn(from, to);
-    }
     const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
-    await asRoot(`chmod -R a-w,a+rX ${targets.map(src_sandbox/* shellQuote */.ZL).join(' ')}`);
+    const mkdirs = `mkdir -p -- ${[...parents].map(src_sandbox/* shellQuote */.ZL).join(' ')}`;
+    const lockDown = `chmod -R a-w,a+rX -- ${targets.map(src_sandbox/* shellQuote */.ZL).join(' ')}`;
+    // Usually small: one tar through the open root shell (a `docker cp` per entry costs far more).
+    const packed = await (0,src_sandbox/* packForSandbox */.WP)(copies.map(([host, to]) => ({ host, sandbox: to })), { uid: 0, gid: 0 }, INLINE_COPY_LIMIT_BYTES);
+    const inline = packed
+        ? await sandbox.exec({
+            cmd: packed.length > 0
+                ? `command -v tar >/dev/null 2>&1 || exit 127\n${mkdirs} && tar -x -i -f - -C / && ${lockDown}`
+                : `${mkdirs} && ${lockDown}`,
+            stdin: packed,
+            user: '0',
+            timeoutMs: 120_000,
+        })
+        : null;
+    if (inline?.exitCode !== 0) {
+        // Large material, or an image without tar: `docker cp` needs nothing in the image.
+        await asRoot(mkdirs);
+        for (const [from, to] of copies) {
+            // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
+            if (to === GRADER_DIR)
+                for (const entry of (0,external_node_fs_.readdirSync)(from))
+                    await sandbox.copyIn(external_node_path_.join(from, entry), `${to}/${entry}`);
+            else
+                await sandbox.copyIn(from, to);
+        }
+        await asRoot(lockDown);
+    }
     return {
         graderDir: GRADER_DIR,
         solutionDir: SOLUTION_DIR,
@@ -58696,12 +58798,14 @@ function sandbox_planSandbox(task, opts) {
 async function sandbox_openSandbox(task, plan, opts = {}) {
     const { manifest } = task;
     const logFile = external_node_path_.join(plan.logDir, 'image-build.log');
-    // Every harness clears what dead harnesses on this host left, before its first sandbox.
-    const removed = await (0,src_sandbox/* sweepOrphansOnce */.RB)();
-    const runs = [...new Set(removed.map((r) => r.runId))];
-    if (runs.length > 0)
-        opts.notice?.(`removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`);
-    const taskImage = await (0,src_sandbox/* ensureImage */.Yt)({
+    // Every harness clears what dead harnesses on this host left, before its first sandbox; the image
+    // check (or build) does not depend on it and goes on meanwhile.
+    const sweep = (0,src_sandbox/* sweepOrphansOnce */.RB)().then((removed) => {
+        const runs = [...new Set(removed.map((r) => r.runId))];
+        if (runs.length > 0)
+            opts.notice?.(`removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`);
+    });
+    const taskImage = (0,src_sandbox/* ensureImage */.Yt)({
         image: manifest.environment.image,
         buildContext: task.paths.buildContext,
         // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
@@ -58709,7 +58813,10 @@ async function sandbox_openSandbox(task, plan, opts = {}) {
         logFile,
         onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
     });
-    const image = opts.deriveImage ? await opts.deriveImage(taskImage) : taskImage;
+    const [, built] = await Promise.allSettled([sweep, taskImage]);
+    if (built.status === 'rejected')
+        throw built.reason;
+    const image = opts.deriveImage ? await opts.deriveImage(built.value) : built.value;
     const sandbox = (0,src_sandbox/* createSandbox */._i)({ ...plan, image });
     // A runner that fails to start removes what it created before throwing.
     await sandbox.start();
@@ -60261,8 +60368,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 168 modules
-var sandbox = __nccwpck_require__(45266);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 169 modules
+var sandbox = __nccwpck_require__(34626);
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */

@@ -29291,7 +29291,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 6273:
+/***/ 2555:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41864,12 +41864,34 @@ function hashBuildContext(dir, opts = {}) {
 function images_builtImageTag(name, buildContext) {
     return `factory-bench/${name}:${hashBuildContext(buildContext)}`;
 }
+/** How long an inspection is trusted: a run's image check and its sandbox's start, not longer. */
+const INSPECT_FRESH_MS = 5_000;
+const inspected = new Map();
+/**
+ * The image's id, USER and WORKDIR, or null when the engine lacks it. One
+ * `docker image inspect` serves a run's image check, its user probe and an
+ * agent image's base: an answer is reused for a few seconds (never a miss).
+ */
+async function images_inspectImage(image) {
+    const hit = inspected.get(image);
+    if (hit && Date.now() - hit.at < INSPECT_FRESH_MS)
+        return hit.config;
+    const r = await docker_cli_dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image], { allowFailure: true, timeoutMs: 30_000 });
+    if (r.exitCode !== 0) {
+        inspected.delete(image);
+        return null;
+    }
+    const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
+    const config = {
+        id: m?.[1] ?? image,
+        user: m ? JSON.parse(m[2]) : '',
+        workdir: m ? JSON.parse(m[3]) : '',
+    };
+    inspected.set(image, { at: Date.now(), config });
+    return config;
+}
 async function images_imageExists(image) {
-    const r = await docker_cli_dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
-        allowFailure: true,
-        timeoutMs: 30_000,
-    });
-    return r.exitCode === 0;
+    return (await images_inspectImage(image)) !== null;
 }
 /** How long an image build may take unless the task says otherwise. */
 const DEFAULT_BUILD_TIMEOUT_MS = 1_800_000;
@@ -41973,15 +41995,10 @@ function copyAgentFolder(from, to, skip) {
     }
 }
 async function imageConfig(image) {
-    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image], { timeoutMs: 30_000, allowFailure: true });
-    if (r.exitCode !== 0)
-        throw new SandboxError(`cannot inspect image ${image}: ${r.stderr.trim()}`, 'image_build');
-    const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
-    return {
-        id: m?.[1] ?? image,
-        user: m ? JSON.parse(m[2]) : '',
-        workdir: m ? JSON.parse(m[3]) : '',
-    };
+    const config = await inspectImage(image);
+    if (!config)
+        throw new SandboxError(`cannot inspect image ${image}: no such image`, 'image_build');
+    return config;
 }
 /** The Dockerfile of an agent image: the task's image plus the agent folder, installed once. */
 function agentDockerfile(o) {
@@ -43527,6 +43544,7 @@ function leadsOut(at, target) {
 
 
 
+
 function parsePasswd(text) {
     return text
         .split('\n')
@@ -43558,11 +43576,10 @@ const memo = new Map();
 const cacheFile = external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'factory-bench', 'image-users.json');
 /** The image's USER and /etc/passwd, cached by image id (in memory and on disk). */
 async function imageAccounts(image) {
-    const inspected = await docker_cli_dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}}', image], {
-        timeoutMs: 30_000,
-    });
-    const [id = image, userJson = '""'] = inspected.stdout.trim().split(' ');
-    const user = JSON.parse(userJson);
+    const config = await images_inspectImage(image);
+    if (!config)
+        throw new Error('it is not on this Docker engine');
+    const { id, user } = config;
     const hit = memo.get(id);
     if (hit)
         return hit;
@@ -43909,30 +43926,36 @@ class compose_runner_ComposeRunner extends ContainerSandbox {
     }
     async up() {
         const { spec } = this;
-        this.compose = await detectCompose();
-        const services = [];
-        for (const { image, buildContext, ...service } of spec.services ?? []) {
+        for (const service of spec.services ?? [])
             if (RESERVED_SERVICES.has(service.name))
                 throw new types_SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
-            const ready = await ensureImage({
-                image,
-                buildContext: buildContext ?? null,
-                name: `${spec.name}-${service.name}`,
-                ...(spec.logDir ? { logFile: external_node_path_namespaceObject.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
-            });
-            services.push({ ...service, image: ready });
-        }
-        const serviceNames = new Set(services.map((s) => s.name));
+        const serviceNames = new Set((spec.services ?? []).map((s) => s.name));
         const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
-        const egress = outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
-        const gateway = spec.modelGateway
+        // Every image check (or build), the Compose probe and the user probe are independent: at once.
+        const [compose, services, egressTag, gatewayTag, user] = await Promise.all([
+            detectCompose(),
+            Promise.all((spec.services ?? []).map(async ({ image, buildContext, ...service }) => ({
+                ...service,
+                image: await ensureImage({
+                    image,
+                    buildContext: buildContext ?? null,
+                    name: `${spec.name}-${service.name}`,
+                    ...(spec.logDir ? { logFile: external_node_path_namespaceObject.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
+                }),
+            }))),
+            outsideHosts.length > 0 ? egressImage(spec.logDir) : null,
+            spec.modelGateway ? forwarderImage(spec.logDir) : null,
+            this.chooseUser(),
+        ]);
+        this.compose = compose;
+        const egress = egressTag ? { image: egressTag, hosts: outsideHosts } : null;
+        const gateway = gatewayTag && spec.modelGateway
             ? {
-                image: await forwarderImage(spec.logDir),
+                image: gatewayTag,
                 socketDir: spec.modelGateway.socketDir,
                 lifetimeSeconds: spec.lifetimeSeconds,
             }
             : null;
-        const user = await this.chooseUser();
         const dir = spec.logDir ?? (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'fb-compose-'));
         if (!spec.logDir)
             this.scratchDir = dir;
@@ -44094,17 +44117,20 @@ class docker_runner_DockerRunner extends ContainerSandbox {
     }
     async up() {
         const { spec } = this;
-        const user = await this.chooseUser();
-        // With a model gateway the agent joins its forwarder's network namespace: loopback only.
-        const network = spec.modelGateway
-            ? await startForwarder({
-                runId: spec.runId,
-                name: forwarderContainerName(this.container),
-                socketDir: spec.modelGateway.socketDir,
-                logDir: spec.logDir,
-                lifetimeSeconds: spec.lifetimeSeconds,
-            })
-            : 'none';
+        // The user probe and the forwarder do not depend on each other.
+        const [user, network] = await Promise.all([
+            this.chooseUser(),
+            // With a model gateway the agent joins its forwarder's network namespace: loopback only.
+            spec.modelGateway
+                ? startForwarder({
+                    runId: spec.runId,
+                    name: forwarderContainerName(this.container),
+                    socketDir: spec.modelGateway.socketDir,
+                    logDir: spec.logDir,
+                    lifetimeSeconds: spec.lifetimeSeconds,
+                })
+                : 'none',
+        ]);
         const r = await docker_cli_dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
             allowFailure: true,
             timeoutMs: 60_000,
@@ -44384,7 +44410,63 @@ const SANDBOX_PATHS = {
     seed: `${HARNESS_ROOT}/seed`,
 };
 //# sourceMappingURL=layout.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/pack.js
+
+
+
+/**
+ * Host files and folders as one small tar, named from the sandbox's root and
+ * owned by `owner`, for a command in the sandbox to unpack (`tar -x -i -C /`):
+ * one round trip through an open shell instead of a `docker cp` per entry.
+ * Symlinks stay links. Null when the material is larger than `limitBytes` (a
+ * `docker cp` streams it better) or a host name differs from its sandbox name.
+ */
+async function packForSandbox(entries, owner, limitBytes) {
+    let total = 0;
+    const sizeOf = (p) => {
+        const st = lstatSync(p);
+        if (!st.isDirectory())
+            return st.size + 512;
+        let n = 512;
+        for (const name of readdirSync(p))
+            n += sizeOf(path.join(p, name));
+        return n;
+    };
+    for (const e of entries) {
+        total += sizeOf(e.host);
+        if (total > limitBytes)
+            return null;
+    }
+    const parts = [];
+    for (const e of entries) {
+        const target = path.posix.normalize(e.sandbox).replace(/^\/+|\/+$/g, '');
+        if (!target)
+            return null;
+        const isDir = lstatSync(e.host).isDirectory();
+        if (!isDir && path.basename(e.host) !== path.posix.basename(target))
+            return null;
+        const pack = packTar({
+            // A folder's own entry becomes `<target>/`; a file keeps its name under the target's folder.
+            cwd: isDir ? e.host : path.dirname(e.host),
+            prefix: isDir ? target : path.posix.dirname(target),
+            portable: false,
+            onWriteEntry: (entry) => {
+                if (entry.stat) {
+                    entry.stat.uid = owner.uid;
+                    entry.stat.gid = owner.gid;
+                }
+            },
+        }, [isDir ? '.' : path.basename(e.host)]);
+        const chunks = [];
+        for await (const chunk of pack)
+            chunks.push(Buffer.from(chunk));
+        parts.push(Buffer.concat(chunks));
+    }
+    return Buffer.concat(parts);
+}
+//# sourceMappingURL=pack.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/index.js
+
 
 
 
@@ -44480,7 +44562,7 @@ function countByKind(items) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6273);
+/* harmony import */ var _post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2555);
 // The action's post step (action.yml runs.post), kept thin: it removes what a cancelled job left.
 
 await (0,_post_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a2)();

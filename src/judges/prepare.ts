@@ -2,13 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CostTracker } from '../cost/index.js';
 import { type ChatModel, type ExchangeStore, ModelGateway, type TranscriptSink } from '../models/index.js';
-import { SANDBOX_PATHS, type SandboxRunner, shellQuote } from '../sandbox/index.js';
+import { packForSandbox, SANDBOX_PATHS, type SandboxRunner, shellQuote } from '../sandbox/index.js';
 import type { Task } from '../tasks/index.js';
 import { condenseTranscript, describeChanges } from './material.js';
 import type { JudgeMaterial } from './rubric.js';
 import type { JudgeSetup } from './types.js';
 
 const GRADER_DIR = SANDBOX_PATHS.grader;
+/** Grader material up to this size goes in through the shell as one tar; more is streamed by `docker cp`. */
+const INLINE_COPY_LIMIT_BYTES = 32 * 1024 * 1024;
 /** The oracle's run has the solution copied here at its start; every other run gets a copy at the same path. */
 const SOLUTION_DIR = SANDBOX_PATHS.solution;
 
@@ -120,15 +122,37 @@ export async function prepareGrading(
   if (solutionMounted.exitCode !== 0 && existsSync(task.paths.solution))
     copies.push([task.paths.solution, SOLUTION_DIR]);
   const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => path.posix.dirname(to))]);
-  await asRoot(`mkdir -p ${[...parents].map(shellQuote).join(' ')}`);
-  for (const [from, to] of copies) {
-    // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
-    if (to === GRADER_DIR)
-      for (const entry of readdirSync(from)) await sandbox.copyIn(path.join(from, entry), `${to}/${entry}`);
-    else await sandbox.copyIn(from, to);
-  }
   const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
-  await asRoot(`chmod -R a-w,a+rX ${targets.map(shellQuote).join(' ')}`);
+  const mkdirs = `mkdir -p -- ${[...parents].map(shellQuote).join(' ')}`;
+  const lockDown = `chmod -R a-w,a+rX -- ${targets.map(shellQuote).join(' ')}`;
+  // Usually small: one tar through the open root shell (a `docker cp` per entry costs far more).
+  const packed = await packForSandbox(
+    copies.map(([host, to]) => ({ host, sandbox: to })),
+    { uid: 0, gid: 0 },
+    INLINE_COPY_LIMIT_BYTES,
+  );
+  const inline = packed
+    ? await sandbox.exec({
+        cmd:
+          packed.length > 0
+            ? `command -v tar >/dev/null 2>&1 || exit 127\n${mkdirs} && tar -x -i -f - -C / && ${lockDown}`
+            : `${mkdirs} && ${lockDown}`,
+        stdin: packed,
+        user: '0',
+        timeoutMs: 120_000,
+      })
+    : null;
+  if (inline?.exitCode !== 0) {
+    // Large material, or an image without tar: `docker cp` needs nothing in the image.
+    await asRoot(mkdirs);
+    for (const [from, to] of copies) {
+      // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
+      if (to === GRADER_DIR)
+        for (const entry of readdirSync(from)) await sandbox.copyIn(path.join(from, entry), `${to}/${entry}`);
+      else await sandbox.copyIn(from, to);
+    }
+    await asRoot(lockDown);
+  }
   return {
     graderDir: GRADER_DIR,
     solutionDir: SOLUTION_DIR,

@@ -95,14 +95,16 @@ export async function openSandbox(
 ): Promise<{ sandbox: SandboxRunner; image: string }> {
   const { manifest } = task;
   const logFile = path.join(plan.logDir, 'image-build.log');
-  // Every harness clears what dead harnesses on this host left, before its first sandbox.
-  const removed = await sweepOrphansOnce();
-  const runs = [...new Set(removed.map((r) => r.runId))];
-  if (runs.length > 0)
-    opts.notice?.(
-      `removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`,
-    );
-  const taskImage = await ensureImage({
+  // Every harness clears what dead harnesses on this host left, before its first sandbox; the image
+  // check (or build) does not depend on it and goes on meanwhile.
+  const sweep = sweepOrphansOnce().then((removed) => {
+    const runs = [...new Set(removed.map((r) => r.runId))];
+    if (runs.length > 0)
+      opts.notice?.(
+        `removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`,
+      );
+  });
+  const taskImage = ensureImage({
     image: manifest.environment.image,
     buildContext: task.paths.buildContext,
     // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
@@ -111,7 +113,9 @@ export async function openSandbox(
     onBuild: (tag) =>
       opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
   });
-  const image = opts.deriveImage ? await opts.deriveImage(taskImage) : taskImage;
+  const [, built] = await Promise.allSettled([sweep, taskImage]);
+  if (built.status === 'rejected') throw built.reason;
+  const image = opts.deriveImage ? await opts.deriveImage(built.value) : built.value;
   const sandbox = createSandbox({ ...plan, image });
   // A runner that fails to start removes what it created before throwing.
   await sandbox.start();

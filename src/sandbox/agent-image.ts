@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DockerCliError, dockerCall } from './docker-cli.js';
 import { recordImageUse } from './image-activity.js';
-import { imageExists } from './images.js';
+import { type ImageConfig, imageExists, inspectImage } from './images.js';
 import { lockPath, withFileLock } from './lock.js';
 import { SandboxError } from './types.js';
 
@@ -39,19 +39,10 @@ function copyAgentFolder(from: string, to: string, skip: ReadonlySet<string>): v
   }
 }
 
-async function imageConfig(image: string): Promise<{ id: string; user: string; workdir: string }> {
-  const r = await dockerCall(
-    ['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image],
-    { timeoutMs: 30_000, allowFailure: true },
-  );
-  if (r.exitCode !== 0)
-    throw new SandboxError(`cannot inspect image ${image}: ${r.stderr.trim()}`, 'image_build');
-  const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
-  return {
-    id: m?.[1] ?? image,
-    user: m ? (JSON.parse(m[2] as string) as string) : '',
-    workdir: m ? (JSON.parse(m[3] as string) as string) : '',
-  };
+async function imageConfig(image: string): Promise<ImageConfig> {
+  const config = await inspectImage(image);
+  if (!config) throw new SandboxError(`cannot inspect image ${image}: no such image`, 'image_build');
+  return config;
 }
 
 /** The Dockerfile of an agent image: the task's image plus the agent folder, installed once. */

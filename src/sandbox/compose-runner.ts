@@ -99,32 +99,41 @@ export class ComposeRunner extends ContainerSandbox {
 
   protected async up(): Promise<void> {
     const { spec } = this;
-    this.compose = await detectCompose();
-    const services: ServicePlan[] = [];
-    for (const { image, buildContext, ...service } of spec.services ?? []) {
+    for (const service of spec.services ?? [])
       if (RESERVED_SERVICES.has(service.name))
         throw new SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
-      const ready = await ensureImage({
-        image,
-        buildContext: buildContext ?? null,
-        name: `${spec.name}-${service.name}`,
-        ...(spec.logDir ? { logFile: path.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
-      });
-      services.push({ ...service, image: ready });
-    }
-    const serviceNames = new Set(services.map((s) => s.name));
+    const serviceNames = new Set((spec.services ?? []).map((s) => s.name));
     const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
-    const egress =
-      outsideHosts.length > 0 ? { image: await egressImage(spec.logDir), hosts: outsideHosts } : null;
-
-    const gateway = spec.modelGateway
-      ? {
-          image: await forwarderImage(spec.logDir),
-          socketDir: spec.modelGateway.socketDir,
-          lifetimeSeconds: spec.lifetimeSeconds,
-        }
-      : null;
-    const user = await this.chooseUser();
+    // Every image check (or build), the Compose probe and the user probe are independent: at once.
+    const [compose, services, egressTag, gatewayTag, user] = await Promise.all([
+      detectCompose(),
+      Promise.all(
+        (spec.services ?? []).map(
+          async ({ image, buildContext, ...service }): Promise<ServicePlan> => ({
+            ...service,
+            image: await ensureImage({
+              image,
+              buildContext: buildContext ?? null,
+              name: `${spec.name}-${service.name}`,
+              ...(spec.logDir ? { logFile: path.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
+            }),
+          }),
+        ),
+      ),
+      outsideHosts.length > 0 ? egressImage(spec.logDir) : null,
+      spec.modelGateway ? forwarderImage(spec.logDir) : null,
+      this.chooseUser(),
+    ]);
+    this.compose = compose;
+    const egress = egressTag ? { image: egressTag, hosts: outsideHosts } : null;
+    const gateway =
+      gatewayTag && spec.modelGateway
+        ? {
+            image: gatewayTag,
+            socketDir: spec.modelGateway.socketDir,
+            lifetimeSeconds: spec.lifetimeSeconds,
+          }
+        : null;
     const dir = spec.logDir ?? mkdtempSync(path.join(os.tmpdir(), 'fb-compose-'));
     if (!spec.logDir) this.scratchDir = dir;
     mkdirSync(dir, { recursive: true });

@@ -31,17 +31,20 @@ export class DockerRunner extends ContainerSandbox {
 
   protected async up(): Promise<void> {
     const { spec } = this;
-    const user = await this.chooseUser();
-    // With a model gateway the agent joins its forwarder's network namespace: loopback only.
-    const network = spec.modelGateway
-      ? await startForwarder({
-          runId: spec.runId,
-          name: forwarderContainerName(this.container),
-          socketDir: spec.modelGateway.socketDir,
-          logDir: spec.logDir,
-          lifetimeSeconds: spec.lifetimeSeconds,
-        })
-      : 'none';
+    // The user probe and the forwarder do not depend on each other.
+    const [user, network] = await Promise.all([
+      this.chooseUser(),
+      // With a model gateway the agent joins its forwarder's network namespace: loopback only.
+      spec.modelGateway
+        ? startForwarder({
+            runId: spec.runId,
+            name: forwarderContainerName(this.container),
+            socketDir: spec.modelGateway.socketDir,
+            logDir: spec.logDir,
+            lifetimeSeconds: spec.lifetimeSeconds,
+          })
+        : 'none',
+    ]);
     const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
       allowFailure: true,
       timeoutMs: 60_000,

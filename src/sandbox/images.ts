@@ -69,12 +69,45 @@ export function builtImageTag(name: string, buildContext: string): string {
   return `factory-bench/${name}:${hashBuildContext(buildContext)}`;
 }
 
+export interface ImageConfig {
+  id: string;
+  /** The image's USER and WORKDIR ('' when unset). */
+  user: string;
+  workdir: string;
+}
+
+/** How long an inspection is trusted: a run's image check and its sandbox's start, not longer. */
+const INSPECT_FRESH_MS = 5_000;
+const inspected = new Map<string, { at: number; config: ImageConfig }>();
+
+/**
+ * The image's id, USER and WORKDIR, or null when the engine lacks it. One
+ * `docker image inspect` serves a run's image check, its user probe and an
+ * agent image's base: an answer is reused for a few seconds (never a miss).
+ */
+export async function inspectImage(image: string): Promise<ImageConfig | null> {
+  const hit = inspected.get(image);
+  if (hit && Date.now() - hit.at < INSPECT_FRESH_MS) return hit.config;
+  const r = await dockerCall(
+    ['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image],
+    { allowFailure: true, timeoutMs: 30_000 },
+  );
+  if (r.exitCode !== 0) {
+    inspected.delete(image);
+    return null;
+  }
+  const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
+  const config = {
+    id: m?.[1] ?? image,
+    user: m ? (JSON.parse(m[2] as string) as string) : '',
+    workdir: m ? (JSON.parse(m[3] as string) as string) : '',
+  };
+  inspected.set(image, { at: Date.now(), config });
+  return config;
+}
+
 export async function imageExists(image: string): Promise<boolean> {
-  const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
-    allowFailure: true,
-    timeoutMs: 30_000,
-  });
-  return r.exitCode === 0;
+  return (await inspectImage(image)) !== null;
 }
 
 /** How long an image build may take unless the task says otherwise. */

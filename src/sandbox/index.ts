@@ -47,6 +47,7 @@ export { SANDBOX_PATHS } from './layout.js';
 export { DEFAULT_MAX_OUTPUT_BYTES, OUTPUT_LIMITS } from './limits.js';
 export { lockPath, withFileLock } from './lock.js';
 export { CappedCollector, capOutput } from './output.js';
+export { packForSandbox } from './pack.js';
 export { confineLexically, resolveHostPath } from './paths.js';
 export { shellQuote } from './quote.js';
 export { liveSandboxCount } from './registry.js';

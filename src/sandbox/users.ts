@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { labelArgs, runLabels } from './cleanup.js';
 import { dockerCall } from './docker-cli.js';
+import { inspectImage } from './images.js';
 
 /**
  * Who the agent runs as inside a container. A harness running as a normal user
@@ -63,14 +64,9 @@ const cacheFile = path.join(os.tmpdir(), 'factory-bench', 'image-users.json');
 
 /** The image's USER and /etc/passwd, cached by image id (in memory and on disk). */
 async function imageAccounts(image: string): Promise<{ user: string; passwd: string }> {
-  const inspected = await dockerCall(
-    ['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}}', image],
-    {
-      timeoutMs: 30_000,
-    },
-  );
-  const [id = image, userJson = '""'] = inspected.stdout.trim().split(' ');
-  const user = JSON.parse(userJson) as string;
+  const config = await inspectImage(image);
+  if (!config) throw new Error('it is not on this Docker engine');
+  const { id, user } = config;
   const hit = memo.get(id);
   if (hit) return hit;
   let disk: Record<string, { user: string; passwd: string }> = {};

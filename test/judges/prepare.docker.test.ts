@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { prepareGrading } from '../../src/judges/index.js';
-import { DockerRunner, SANDBOX_PATHS } from '../../src/sandbox/index.js';
+import { DockerRunner, ensureImage, SANDBOX_PATHS } from '../../src/sandbox/index.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
 import { makeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -66,7 +67,10 @@ describe.runIf(HAS_DOCKER)('grading preparation in a real container', () => {
   it('kills the leftovers, keeps the container alive, and installs read-only grader files outside the workspace', async () => {
     const { runner, runId } = await sandboxWithTamperer();
     expect(Number((await runner.exec({ cmd: COUNT_TAMPERERS })).stdout.trim())).toBeGreaterThan(0);
+    // One tar through the open shell, not a `docker cp` per entry.
+    const copies = vi.spyOn(runner, 'copyIn');
     const prepared = await prepareGrading(runner, taskWithFixtures(), { killLeftovers: true });
+    expect(copies).not.toHaveBeenCalled();
     expect(prepared.killedProcesses).toBeGreaterThanOrEqual(2);
     expect(prepared.leftProcesses).toBe(0);
     const after = await runner.exec({ cmd: 'sleep 1; cat answer.txt', timeoutMs: 10_000 });
@@ -81,6 +85,41 @@ describe.runIf(HAS_DOCKER)('grading preparation in a real container', () => {
     expect(write.stderr).toMatch(/Permission denied/);
     await runner.stop();
     expect(leftoversFor(runId)).toEqual([]);
+  });
+
+  it('in an image without tar, copies with `docker cp` instead, to the same effect', async () => {
+    const nonce = randomBytes(4).toString('hex');
+    const context = tempDir('fb-prep-notar-');
+    writeFileSync(
+      path.join(context, 'Dockerfile'),
+      `FROM debian:bookworm-slim\nRUN rm -f /usr/bin/tar /bin/tar && echo ${nonce} > /etc/no-tar\n`,
+    );
+    const image = await ensureImage({ buildContext: context, name: `prep-no-tar-${nonce}` });
+    try {
+      const runId = `judges-prep-notar-${nonce}`;
+      const runner = new DockerRunner({
+        kind: 'docker',
+        runId,
+        name: runId,
+        workspaceHost: tempDir('fb-prep-ws-'),
+        workdir: '/workspace',
+        image,
+        resources: { cpus: 1, memory_mb: 256, pids: 128 },
+        env: {},
+      });
+      started.push(runner);
+      await runner.start();
+      const copies = vi.spyOn(runner, 'copyIn');
+      await prepareGrading(runner, taskWithFixtures(), { killLeftovers: true });
+      expect(copies).toHaveBeenCalled();
+      const files = await runner.exec({
+        cmd: `command -v tar; cat ${SANDBOX_PATHS.grader}/deep/eval.sh ${SANDBOX_PATHS.solution}/solve.sh; stat -c '%U %A' ${SANDBOX_PATHS.grader}/labels.csv`,
+      });
+      expect(files.stdout).toBe('echo eval\necho 42 > answer.txt\nroot -r--r--r--\n');
+      await runner.stop();
+    } finally {
+      execFileSync('docker', ['rmi', '-f', image], { stdio: 'ignore' });
+    }
   });
 
   it('copies an expected-output file that lives outside the fixtures folder', async () => {
