@@ -21,3 +21,9 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 "$here/build-base-image.sh"
+
+# A second engine (own socket, data root, bridge; blind to the harness's folders), also over SSH,
+# for the tests that spread runs over two engines. FB_ENGINE2=0 skips it.
+if [ "${FB_ENGINE2:-1}" = 1 ]; then
+  "$here/start-second-engine.sh"
+fi

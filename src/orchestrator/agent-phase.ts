@@ -14,7 +14,14 @@ import {
 } from '../agents/index.js';
 import type { BudgetKind } from '../budgets/index.js';
 import { startGatewayServer } from '../models/index.js';
-import { ensureAgentImage, GATEWAY_SOCKET_NAME, SandboxError, type SandboxKind } from '../sandbox/index.js';
+import {
+  assertGatewayReachable,
+  type DockerEngine,
+  ensureAgentImage,
+  GATEWAY_SOCKET_NAME,
+  SandboxError,
+  type SandboxKind,
+} from '../sandbox/index.js';
 import type { Task } from '../tasks/index.js';
 
 /**
@@ -40,7 +47,13 @@ export interface PreparedAgent {
  */
 export async function prepareAgent(
   agent: AgentSpec,
-  o: { sandboxKind: SandboxKind; logDir: string; notice?: ((m: string) => void) | undefined },
+  o: {
+    sandboxKind: SandboxKind;
+    logDir: string;
+    notice?: ((m: string) => void) | undefined;
+    /** The Docker engine the run's sandbox is on. */
+    engine?: DockerEngine | undefined;
+  },
 ): Promise<PreparedAgent> {
   const none: PreparedAgent = { gatewaySocketDir: null, cleanup: () => {} };
   if (agent.kind !== 'external') return none;
@@ -52,6 +65,8 @@ export async function prepareAgent(
     });
     return none;
   }
+  // Before the agent's image is built: its gateway needs a local engine (a remote one cannot see the socket).
+  await assertGatewayReachable(o.engine);
   // Short and private: a Unix socket path has a length limit, and only the forwarder may reach it.
   const socketDir = mkdtempSync(path.join(os.tmpdir(), 'fb-gw-'));
   const logFile = path.join(o.logDir, 'agent-image-build.log');
@@ -68,6 +83,7 @@ export async function prepareAgent(
         installTimeoutMs: manifest.timeouts.install_seconds * 1000,
         logFile,
         onBuild: (tag) => o.notice?.(`installing agent ${manifest.name} into ${tag} (log: ${logFile})`),
+        engine: o.engine,
       }),
     cleanup: () => rmSync(socketDir, { recursive: true, force: true }),
   };

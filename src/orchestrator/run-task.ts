@@ -37,7 +37,13 @@ import {
   redactFilesUnder,
   TranscriptWriter,
 } from '../runs/index.js';
-import { OUTPUT_LIMITS, SANDBOX_PATHS, SandboxError, type SandboxRunner } from '../sandbox/index.js';
+import {
+  type DockerEngine,
+  OUTPUT_LIMITS,
+  SANDBOX_PATHS,
+  SandboxError,
+  type SandboxRunner,
+} from '../sandbox/index.js';
 import { type Budget, loadTask, stageTask, type Task } from '../tasks/index.js';
 import { Toolbox } from '../tools/index.js';
 import { type AgentPhaseContext, type PreparedAgent, prepareAgent, runAgentPhase } from './agent-phase.js';
@@ -77,6 +83,8 @@ export interface RunTaskOptions {
   mcpIo?: AgentPhaseContext['mcpIo'];
   /** Resolves LLM-rubric judge models by name (tests pass scripted judges); default: the agents' resolveModel. */
   resolveJudge?: (name: string) => Promise<ChatModel>;
+  /** The Docker engine the run's sandbox is on (default: the harness's own; see --docker-host). */
+  engine?: DockerEngine | undefined;
 }
 
 export interface RunTaskResult {
@@ -145,6 +153,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       workspaceHost: dir.workspaceFinal,
       logDir: dir.logsDir,
       wallSeconds: budgetLimits.max_wall_seconds,
+      engine: opts.engine,
       readOnlyCopies: {
         // The reference solution is visible only to the oracle.
         ...(modelName === 'oracle' ? { [staged.paths.solution]: SANDBOX_PATHS.solution } : {}),
@@ -180,6 +189,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
         checks,
         // The planned kind even when the sandbox failed to start (a compose task whose sidecar never got healthy).
         sandbox: plan?.kind ?? 'docker',
+        docker_host: opts.engine?.name ?? 'default',
         agent: agentInfo(agent),
       },
     );
@@ -197,6 +207,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
     if (!plan) throw planError;
     preparedAgent = await prepareAgent(agent, {
       sandboxKind: plan.kind,
+      engine: plan.engine,
       logDir: dir.logsDir,
       notice: opts.notice,
     });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   chooseSandboxKind,
   createSandbox,
+  type DockerEngine,
   ensureImage,
   type SandboxRunner,
   type SandboxSpec,
@@ -54,6 +55,8 @@ export function planSandbox(
     /** The agent's wall-time budget (0 for a re-grade): sets the sandbox's lifetime. */
     wallSeconds: number;
     env?: NodeJS.ProcessEnv;
+    /** The Docker engine the sandbox runs on (default: the harness's own). */
+    engine?: DockerEngine | undefined;
   },
 ): SandboxPlan {
   const { environment } = task.manifest;
@@ -68,6 +71,7 @@ export function planSandbox(
   const network = { allow: [...environment.network.allow] };
   return {
     kind: chooseSandboxKind({ services, network }, opts.env),
+    ...(opts.engine ? { engine: opts.engine } : {}),
     runId: opts.runId,
     name: task.manifest.id,
     workspaceHost: opts.workspaceHost,
@@ -95,13 +99,14 @@ export async function openSandbox(
 ): Promise<{ sandbox: SandboxRunner; image: string }> {
   const { manifest } = task;
   const logFile = path.join(plan.logDir, 'image-build.log');
-  // Every harness clears what dead harnesses on this host left, before its first sandbox; the image
-  // check (or build) does not depend on it and goes on meanwhile.
-  const sweep = sweepOrphansOnce().then((removed) => {
+  // Every harness clears what dead harnesses on this host left, before its first sandbox on each engine;
+  // the image check (or build) does not depend on it and goes on meanwhile.
+  const on = plan.engine && plan.engine.name !== 'default' ? ` on Docker engine ${plan.engine.name}` : '';
+  const sweep = sweepOrphansOnce(process.env, plan.engine).then((removed) => {
     const runs = [...new Set(removed.map((r) => r.runId))];
     if (runs.length > 0)
       opts.notice?.(
-        `removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`,
+        `removed ${removed.length} leftover container(s), network(s) and volume(s)${on} of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`,
       );
   });
   const taskImage = ensureImage({
@@ -111,7 +116,9 @@ export async function openSandbox(
     name: manifest.environment.shared_image ?? manifest.id,
     logFile,
     onBuild: (tag) =>
-      opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
+      opts.notice?.(`building image ${tag}${on} (first use of this build context; log: ${logFile})`),
+    onLoad: (image, from) => opts.notice?.(`loading image ${image}${on} from Docker engine ${from}`),
+    engine: plan.engine,
   });
   const [, built] = await Promise.allSettled([sweep, taskImage]);
   if (built.status === 'rejected') throw built.reason;

@@ -60,6 +60,8 @@ export const runResultSchema = z.object({
   finished_at: z.string(),
   task: z.object({ difficulty: z.string(), domain: z.string(), title: z.string() }),
   sandbox: z.string(),
+  /** The Docker engine the sandbox ran on (`default`, or a --docker-host); absent in older results. */
+  docker_host: z.string().optional(),
   /** Absent in results written before agents could be chosen: those ran the built-in agent. */
   agent: agentInfoSchema.optional(),
 });

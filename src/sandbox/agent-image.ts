@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DockerCliError, dockerCall } from './docker-cli.js';
+import { DEFAULT_ENGINE, DockerCliError, type DockerEngine, dockerCall } from './docker-cli.js';
 import { recordImageUse } from './image-activity.js';
-import { type ImageConfig, imageExists, inspectImage } from './images.js';
+import { type ImageConfig, imageExists, imageLockKey, inspectImage } from './images.js';
 import { lockPath, withFileLock } from './lock.js';
 import { SandboxError } from './types.js';
 
@@ -26,6 +26,8 @@ export interface AgentImageRequest {
   logFile?: string;
   /** Told before a build starts (an install can take minutes; reuse is silent). */
   onBuild?: (tag: string) => void;
+  /** The engine the task's image is on, and the agent's image is built on. */
+  engine?: DockerEngine | undefined;
 }
 
 /** Copies a folder's regular files and folders (no symlinks, no skipped folders). */
@@ -39,8 +41,8 @@ function copyAgentFolder(from: string, to: string, skip: ReadonlySet<string>): v
   }
 }
 
-async function imageConfig(image: string): Promise<ImageConfig> {
-  const config = await inspectImage(image);
+async function imageConfig(image: string, engine: DockerEngine): Promise<ImageConfig> {
+  const config = await inspectImage(image, engine);
   if (!config) throw new SandboxError(`cannot inspect image ${image}: no such image`, 'image_build');
   return config;
 }
@@ -91,12 +93,14 @@ const buildsInFlight = new Map<string, Promise<string>>();
  * holds only the agent folder: no grader file is ever present.
  */
 export async function ensureAgentImage(req: AgentImageRequest): Promise<string> {
-  const base = await imageConfig(req.baseImage);
+  const engine = req.engine ?? DEFAULT_ENGINE;
+  const base = await imageConfig(req.baseImage, engine);
   const tag = agentImageTag(base.id, req.agentName, req.agentHash);
-  const existing = buildsInFlight.get(tag);
+  const key = imageLockKey(tag, engine);
+  const existing = buildsInFlight.get(key);
   if (existing) return existing;
-  const build = withFileLock(lockPath(`image:${tag}`), async () => {
-    if (await imageExists(tag)) {
+  const build = withFileLock(lockPath(key), async () => {
+    if (await imageExists(tag, engine)) {
       if (req.logFile) writeFileSync(req.logFile, `reused cached agent image ${tag}\n`);
       recordImageUse(tag, 'reused');
       return tag;
@@ -114,6 +118,7 @@ export async function ensureAgentImage(req: AgentImageRequest): Promise<string> 
         timeoutMs: req.installTimeoutMs + 120_000,
         retries: 0,
         allowFailure: true,
+        engine,
       });
       if (req.logFile) writeFileSync(req.logFile, r.stdout + r.stderr);
       if (r.exitCode !== 0) {
@@ -136,10 +141,10 @@ export async function ensureAgentImage(req: AgentImageRequest): Promise<string> 
       rmSync(context, { recursive: true, force: true });
     }
   });
-  buildsInFlight.set(tag, build);
+  buildsInFlight.set(key, build);
   try {
     return await build;
   } finally {
-    buildsInFlight.delete(tag);
+    buildsInFlight.delete(key);
   }
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { dockerCall, minimalEnv } from './docker-cli.js';
+import { DEFAULT_ENGINE, type DockerEngine, dockerCall, engineEnv } from './docker-cli.js';
 
 /**
  * Finding and removing what sandboxes leave behind. Every container, network
@@ -85,15 +85,15 @@ export function isOrphan(r: Leftover, all: boolean, host = os.hostname()): boole
   return r.pid === null || !processAlive(r.pid);
 }
 
-/** Every labelled resource: of one run, or of all runs. */
-export function listLabelled(runId?: string): Promise<Leftover[]> {
-  return listByLabel(runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL);
+/** Every labelled resource on an engine: of one run, or of all runs. */
+export function listLabelled(runId?: string, engine: DockerEngine = DEFAULT_ENGINE): Promise<Leftover[]> {
+  return listByLabel(runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL, engine);
 }
 
-async function listByLabel(filter: string): Promise<Leftover[]> {
+async function listByLabel(filter: string, engine: DockerEngine): Promise<Leftover[]> {
   const out: Leftover[] = [];
   for (const kind of ['container', 'network', 'volume'] as const) {
-    const r = await dockerCall(listArgs(kind, filter), { timeoutMs: 30_000 });
+    const r = await dockerCall(listArgs(kind, filter), { timeoutMs: 30_000, engine });
     out.push(...parse(kind, r.stdout));
   }
   return out;
@@ -106,16 +106,23 @@ function removeArgs(kind: ResourceKind, ids: string[]): string[] {
 }
 
 /** Removes resources, containers first (networks and volumes in use cannot go). Returns those that failed. */
-export async function removeResources(items: Leftover[]): Promise<Leftover[]> {
+export async function removeResources(
+  items: Leftover[],
+  engine: DockerEngine = DEFAULT_ENGINE,
+): Promise<Leftover[]> {
   const failed: Leftover[] = [];
   for (const kind of ['container', 'network', 'volume'] as const) {
     const ids = items.filter((i) => i.kind === kind).map((i) => i.id);
     if (ids.length === 0) continue;
-    const r = await dockerCall(removeArgs(kind, ids), { allowFailure: true, timeoutMs: 120_000 });
+    const r = await dockerCall(removeArgs(kind, ids), { allowFailure: true, timeoutMs: 120_000, engine });
     if (r.exitCode !== 0) {
       // Retry one by one to tell which failed.
       for (const item of items.filter((i) => i.kind === kind)) {
-        const one = await dockerCall(removeArgs(kind, [item.id]), { allowFailure: true, timeoutMs: 60_000 });
+        const one = await dockerCall(removeArgs(kind, [item.id]), {
+          allowFailure: true,
+          timeoutMs: 60_000,
+          engine,
+        });
         if (one.exitCode !== 0 && !/no such|not found/i.test(one.stderr)) failed.push(item);
       }
     }
@@ -124,14 +131,17 @@ export async function removeResources(items: Leftover[]): Promise<Leftover[]> {
 }
 
 /** Removes everything labelled with one run id. */
-export async function removeByLabel(runId: string): Promise<Leftover[]> {
-  return removeResources(await listLabelled(runId));
+export async function removeByLabel(
+  runId: string,
+  engine: DockerEngine = DEFAULT_ENGINE,
+): Promise<Leftover[]> {
+  return removeResources(await listLabelled(runId, engine), engine);
 }
 
 /** The same, synchronously, for the process 'exit' hook. */
-export function removeByLabelSync(runId: string): void {
+export function removeByLabelSync(runId: string, engine: DockerEngine = DEFAULT_ENGINE): void {
   const run = (args: string[]): string => {
-    const r = spawnSync('docker', args, { env: minimalEnv(), encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('docker', args, { env: engineEnv(engine), encoding: 'utf8', timeout: 30_000 });
     return r.status === 0 ? r.stdout : '';
   };
   for (const kind of ['container', 'network', 'volume'] as const) {
@@ -158,31 +168,40 @@ export function thisHarness(): HarnessOwner {
  */
 export async function removeLeftoversOf(
   owner: HarnessOwner,
+  engine: DockerEngine = DEFAULT_ENGINE,
 ): Promise<{ ownerAlive: boolean; found: Leftover[]; failed: Leftover[] }> {
   if (owner.host === os.hostname() && processAlive(owner.pid))
     return { ownerAlive: true, found: [], failed: [] };
-  const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`)).filter((r) => r.host === owner.host);
-  return { ownerAlive: false, found, failed: await removeResources(found) };
+  const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`, engine)).filter((r) => r.host === owner.host);
+  return { ownerAlive: false, found, failed: await removeResources(found, engine) };
 }
 
-let sweep: Promise<Leftover[]> | null = null;
+const sweeps = new Map<string, Promise<Leftover[]>>();
 
 /**
- * Once per process, before its first sandbox: removes the containers,
- * networks and volumes of harnesses that died on this host (kill -9, an OOM
- * kill, a cancelled CI job), so no leftover waits for a manual `sandbox
- * cleanup`. Resources of live processes and of other hosts are never touched.
- * Resolves to what it removed; a Docker error makes it remove nothing.
+ * Once per process and engine, before its first sandbox there: removes the
+ * containers, networks and volumes of harnesses that died on this host (kill
+ * -9, an OOM kill, a cancelled CI job), so no leftover waits for a manual
+ * `sandbox cleanup`. Resources of live processes and of other hosts (another
+ * harness machine sharing a remote engine) are never touched. Resolves to
+ * what it removed; a Docker error makes it remove nothing.
  * FACTORY_BENCH_SWEEP_ORPHANS=0 turns it off (test suites that share an
  * engine and stage leftovers on purpose).
  */
-export function sweepOrphansOnce(env: NodeJS.ProcessEnv = process.env): Promise<Leftover[]> {
+export function sweepOrphansOnce(
+  env: NodeJS.ProcessEnv = process.env,
+  engine: DockerEngine = DEFAULT_ENGINE,
+): Promise<Leftover[]> {
   if (env.FACTORY_BENCH_SWEEP_ORPHANS === '0') return Promise.resolve([]);
-  sweep ??= (async () => {
-    const orphans = (await listLabelled()).filter((r) => isOrphan(r, false));
-    if (orphans.length === 0) return [];
-    const failed = new Set((await removeResources(orphans)).map((f) => f.id));
-    return orphans.filter((o) => !failed.has(o.id));
-  })().catch(() => []);
+  let sweep = sweeps.get(engine.name);
+  if (!sweep) {
+    sweep = (async () => {
+      const orphans = (await listLabelled(undefined, engine)).filter((r) => isOrphan(r, false));
+      if (orphans.length === 0) return [];
+      const failed = new Set((await removeResources(orphans, engine)).map((f) => f.id));
+      return orphans.filter((o) => !failed.has(o.id));
+    })().catch(() => []);
+    sweeps.set(engine.name, sweep);
+  }
   return sweep;
 }

@@ -11,9 +11,14 @@ import {
 } from './compose-file.js';
 import { agentContainerConfig } from './container-config.js';
 import { ContainerSandbox, containerShell } from './container-sandbox.js';
-import { dockerCall, minimalEnv } from './docker-cli.js';
+import { dockerCall, engineEnv } from './docker-cli.js';
 import { EGRESS_SERVICE, egressImage } from './egress.js';
-import { forwarderImage, GATEWAY_SERVICE, gatewayUrlInSandbox } from './gateway-link.js';
+import {
+  assertGatewayReachable,
+  forwarderImage,
+  GATEWAY_SERVICE,
+  gatewayUrlInSandbox,
+} from './gateway-link.js';
 import { ensureImage } from './images.js';
 import { PersistentShell } from './persistent-shell.js';
 import { dockerSync } from './registry.js';
@@ -104,6 +109,7 @@ export class ComposeRunner extends ContainerSandbox {
         throw new SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
     const serviceNames = new Set((spec.services ?? []).map((s) => s.name));
     const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
+    if (spec.modelGateway) await assertGatewayReachable(this.engine);
     // Every image check (or build), the Compose probe and the user probe are independent: at once.
     const [compose, services, egressTag, gatewayTag, user] = await Promise.all([
       detectCompose(),
@@ -115,13 +121,14 @@ export class ComposeRunner extends ContainerSandbox {
               image,
               buildContext: buildContext ?? null,
               name: `${spec.name}-${service.name}`,
+              engine: this.engine,
               ...(spec.logDir ? { logFile: path.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
             }),
           }),
         ),
       ),
-      outsideHosts.length > 0 ? egressImage(spec.logDir) : null,
-      spec.modelGateway ? forwarderImage(spec.logDir) : null,
+      outsideHosts.length > 0 ? egressImage(spec.logDir, this.engine) : null,
+      spec.modelGateway ? forwarderImage(spec.logDir, this.engine) : null,
       this.chooseUser(),
     ]);
     this.compose = compose;
@@ -160,6 +167,7 @@ export class ComposeRunner extends ContainerSandbox {
         allowFailure: true,
         timeoutMs: 300_000,
         retries: 0,
+        engine: this.engine,
       },
       this.compose,
     );
@@ -179,7 +187,7 @@ export class ComposeRunner extends ContainerSandbox {
   private async states(): Promise<ServiceState[]> {
     const ids = await dockerCall(
       ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`],
-      { timeoutMs: 30_000 },
+      { timeoutMs: 30_000, engine: this.engine },
     );
     const list = ids.stdout.split('\n').filter(Boolean);
     if (list.length === 0) return [];
@@ -190,7 +198,7 @@ export class ComposeRunner extends ContainerSandbox {
         '{{index .Config.Labels "com.docker.compose.service"}} {{.Id}} {{.State.Status}} {{with index .State "Health"}}{{.Status}}{{else}}none{{end}}',
         ...list,
       ],
-      { timeoutMs: 30_000, allowFailure: true },
+      { timeoutMs: 30_000, allowFailure: true, engine: this.engine },
     );
     return r.stdout
       .split('\n')
@@ -214,6 +222,7 @@ export class ComposeRunner extends ContainerSandbox {
           const logs = await dockerCall(['logs', '--tail', '5', s.id], {
             allowFailure: true,
             timeoutMs: 15_000,
+            engine: this.engine,
           });
           const last = `${logs.stdout}${logs.stderr}`.trim().split('\n').slice(-3).join(' | ');
           throw new SandboxError(
@@ -244,17 +253,18 @@ export class ComposeRunner extends ContainerSandbox {
     const user = this.requireUser();
     return new ShellPool((requested, service) => {
       if (!service || service === AGENT_SERVICE)
-        return containerShell(() => this.containerOf(undefined), user, this.workdir, requested);
+        return containerShell(() => this.containerOf(undefined), user, this.workdir, requested, this.engine);
       // Sidecars run commands as their image's own user unless told otherwise.
       const container = this.containerOf(service);
       const argv = ['docker', 'exec', '-i', ...(requested ? ['-u', requested] : []), container];
       return new PersistentShell(
         [...argv, 'bash', '--noprofile', '--norc'],
-        { env: minimalEnv() },
+        { env: engineEnv(this.engine) },
         async (pid) => {
           await dockerCall(['exec', container, 'kill', '-KILL', String(pid)], {
             allowFailure: true,
             retries: 0,
+            engine: this.engine,
           });
         },
       );
@@ -283,11 +293,12 @@ export class ComposeRunner extends ContainerSandbox {
           {
             allowFailure: true,
             timeoutMs: 120_000,
+            engine: this.engine,
           },
           this.compose,
         );
       // Whatever compose missed (a failed `up`, a v1 quirk) still carries the run label.
-      await removeByLabel(this.spec.runId);
+      await removeByLabel(this.spec.runId, this.engine);
     } finally {
       if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
     }
@@ -295,7 +306,12 @@ export class ComposeRunner extends ContainerSandbox {
 
   stopSync(): void {
     if (this.composeFilePath && this.compose.length > 0)
-      dockerSync(this.compose, this.composeArgs('down', '-v', '--remove-orphans', '--timeout', '1'), 60_000);
-    removeByLabelSync(this.spec.runId);
+      dockerSync(
+        this.compose,
+        this.composeArgs('down', '-v', '--remove-orphans', '--timeout', '1'),
+        60_000,
+        this.engine,
+      );
+    removeByLabelSync(this.spec.runId, this.engine);
   }
 }

@@ -1,7 +1,7 @@
-import { dockerCall } from './docker-cli.js';
+import { DEFAULT_ENGINE, type DockerEngine, dockerCall, dockerStream, engineEnv } from './docker-cli.js';
 import { PersistentShell } from './persistent-shell.js';
 import { ShellSandbox } from './shell-sandbox.js';
-import { copyTreeIn, copyTreeOut } from './transfer.js';
+import { copyTreeIn, copyTreeOut, type DockerStreamer } from './transfer.js';
 import { SandboxError } from './types.js';
 import { type SandboxUser, sandboxUserFor } from './users.js';
 
@@ -11,6 +11,7 @@ export function containerShell(
   user: SandboxUser,
   workdir: string,
   requestedUser: string | undefined,
+  engine: DockerEngine = DEFAULT_ENGINE,
 ): PersistentShell {
   const execUser = requestedUser ?? user.spec;
   return new PersistentShell(
@@ -29,12 +30,13 @@ export function containerShell(
       '--noprofile',
       '--norc',
     ],
-    {},
+    { env: engineEnv(engine) },
     async (pid) => {
       await dockerCall(['exec', '-u', execUser, container(), 'kill', '-KILL', String(pid)], {
         allowFailure: true,
         timeoutMs: 15_000,
         retries: 0,
+        engine,
       });
     },
   );
@@ -51,6 +53,15 @@ export abstract class ContainerSandbox extends ShellSandbox {
   /** The agent's container (name or id), once started. */
   protected abstract agentContainer(): string;
 
+  /** The engine the sandbox's containers are on. */
+  protected get engine(): DockerEngine {
+    return this.spec.engine ?? DEFAULT_ENGINE;
+  }
+
+  /** Streaming docker calls (the copies) on the sandbox's engine. */
+  private readonly streamer: DockerStreamer = (args, opts) =>
+    dockerStream(args, { ...opts, engine: this.engine });
+
   /** The uid:gid the agent's commands run as (known after start). */
   get agentUser(): SandboxUser | null {
     return this.user;
@@ -64,7 +75,7 @@ export abstract class ContainerSandbox extends ShellSandbox {
   /** Picks the agent's user for the image. */
   protected async chooseUser(): Promise<SandboxUser> {
     const { image } = this.spec;
-    const user = await sandboxUserFor(image).catch((err: Error) => {
+    const user = await sandboxUserFor(image, this.engine).catch((err: Error) => {
       throw new SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
     });
     this.user = user;
@@ -78,23 +89,23 @@ export abstract class ContainerSandbox extends ShellSandbox {
   protected override async seed(): Promise<void> {
     const user = this.requireUser();
     const container = this.agentContainer();
-    await copyTreeIn(container, this.spec.workspaceHost, this.workdir, user);
+    await copyTreeIn(container, this.spec.workspaceHost, this.workdir, user, this.streamer);
     for (const [host, sandboxPath] of Object.entries(this.spec.readOnlyCopies ?? {}))
-      await copyTreeIn(container, host, sandboxPath, { uid: 0, gid: 0 });
+      await copyTreeIn(container, host, sandboxPath, { uid: 0, gid: 0 }, this.streamer);
   }
 
   async saveWorkspace(): Promise<{ skipped: string[] }> {
-    return copyTreeOut(this.agentContainer(), this.workdir, this.spec.workspaceHost);
+    return copyTreeOut(this.agentContainer(), this.workdir, this.spec.workspaceHost, this.streamer);
   }
 
   async copyIn(hostPath: string, sandboxPath: string): Promise<void> {
     const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
     const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
     if (r.exitCode !== 0) throw new SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
-    await dockerCall(['cp', hostPath, `${this.agentContainer()}:${sandboxPath}`]);
+    await dockerCall(['cp', hostPath, `${this.agentContainer()}:${sandboxPath}`], { engine: this.engine });
   }
 
   async copyOut(sandboxPath: string, hostPath: string): Promise<void> {
-    await dockerCall(['cp', `${this.agentContainer()}:${sandboxPath}`, hostPath]);
+    await dockerCall(['cp', `${this.agentContainer()}:${sandboxPath}`, hostPath], { engine: this.engine });
   }
 }

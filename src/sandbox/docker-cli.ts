@@ -5,9 +5,36 @@ import { OUTPUT_LIMITS } from './limits.js';
 
 /**
  * Every call to the docker CLI goes through here: an explicit minimal
- * environment (never the harness's secrets), a timeout, retries on transient
- * daemon errors, and a cap on concurrent calls.
+ * environment (never the harness's secrets) that names the engine the call
+ * is for, a timeout, retries on transient daemon errors, and a cap on
+ * concurrent calls per engine.
  */
+
+/**
+ * A Docker engine the harness drives: the one its own environment names
+ * (DOCKER_HOST, DOCKER_CONTEXT, or the CLI's current context), or one given
+ * by `--docker-host` (see engines.ts). Every docker call carries its engine
+ * in its environment, so a call can never reach another engine by accident.
+ */
+export interface DockerEngine {
+  /** How messages, results and labels name it: `default`, or the endpoint as given. */
+  readonly name: string;
+  /** DOCKER_HOST for its calls (`unix://…`, `ssh://…`, `tcp://…`). */
+  readonly host?: string | undefined;
+  /** A Docker context for its calls, instead of a host. */
+  readonly context?: string | undefined;
+  /** A folder with ca.pem, cert.pem and key.pem: TLS verified with these (a `tcp://` host). */
+  readonly certPath?: string | undefined;
+  /**
+   * Engines an image this one lacks may be copied from (docker save there,
+   * docker load here) instead of being built or pulled again: the other
+   * hosts of a pool, and the harness's own engine.
+   */
+  readonly loadFrom?: readonly DockerEngine[] | undefined;
+}
+
+/** The engine the harness's own environment names. */
+export const DEFAULT_ENGINE: DockerEngine = { name: 'default' };
 
 const PASSED_ENV = [
   'PATH',
@@ -20,6 +47,8 @@ const PASSED_ENV = [
   'TMPDIR',
   'XDG_RUNTIME_DIR',
 ];
+/** What names an engine: replaced as a whole for an engine that is not the default. */
+const ENGINE_ENV = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY'];
 
 export function minimalEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -28,6 +57,20 @@ export function minimalEnv(extra: Record<string, string> = {}): Record<string, s
     if (value !== undefined) env[key] = value;
   }
   return { ...env, ...extra };
+}
+
+/** The environment of a docker (or compose) process for `engine`: the minimal one, naming that engine only. */
+export function engineEnv(engine: DockerEngine = DEFAULT_ENGINE): Record<string, string> {
+  const env = minimalEnv();
+  if (engine === DEFAULT_ENGINE || (!engine.host && !engine.context)) return env;
+  for (const key of ENGINE_ENV) delete env[key];
+  if (engine.host) env.DOCKER_HOST = engine.host;
+  if (engine.context) env.DOCKER_CONTEXT = engine.context;
+  if (engine.certPath) {
+    env.DOCKER_CERT_PATH = engine.certPath;
+    env.DOCKER_TLS_VERIFY = '1';
+  }
+  return env;
 }
 
 const TRANSIENT = [
@@ -57,7 +100,17 @@ class Semaphore {
   }
 }
 
-const dockerCalls = new Semaphore(Number(process.env.FACTORY_BENCH_DOCKER_CONCURRENCY ?? 8));
+const callLimits = new Map<string, Semaphore>();
+
+/** Concurrent docker CLI calls are capped per engine (FACTORY_BENCH_DOCKER_CONCURRENCY, default 8). */
+function dockerCalls(engine: DockerEngine): Semaphore {
+  let limit = callLimits.get(engine.name);
+  if (!limit) {
+    limit = new Semaphore(Number(process.env.FACTORY_BENCH_DOCKER_CONCURRENCY ?? 8));
+    callLimits.set(engine.name, limit);
+  }
+  return limit;
+}
 
 export interface DockerCallOptions {
   timeoutMs?: number;
@@ -67,6 +120,8 @@ export interface DockerCallOptions {
   allowFailure?: boolean;
   /** For calls whose output is binary (e.g. `cp ... -`). */
   binary?: boolean;
+  /** The engine the call is for (default: the harness's own). */
+  engine?: DockerEngine | undefined;
   /**
    * Appends stdout and stderr to this file as they come (e.g. an image build's
    * log, which a person may follow while the build runs); the result still has both.
@@ -104,9 +159,9 @@ export async function dockerCall(
   const [file, ...prefix] = bin;
   const retries = opts.retries ?? 2;
   for (let attempt = 0; ; attempt++) {
-    const result = await dockerCalls.use(() =>
+    const result = await dockerCalls(opts.engine ?? DEFAULT_ENGINE).use(() =>
       execa(file ?? 'docker', [...prefix, ...args], {
-        env: minimalEnv(),
+        env: engineEnv(opts.engine),
         extendEnv: false,
         reject: false,
         timeout: opts.timeoutMs ?? 120_000,
@@ -151,6 +206,7 @@ export interface DockerStreamOptions {
   input?: (stdin: Writable) => void;
   /** Consumes the call's stdout; without it stdout is dropped. */
   output?: (stdout: Readable) => Promise<void>;
+  engine?: DockerEngine | undefined;
 }
 
 /**
@@ -162,10 +218,10 @@ export function dockerStream(
   args: string[],
   opts: DockerStreamOptions,
 ): Promise<{ exitCode: number; stderr: string; error?: string }> {
-  return dockerCalls.use(
+  return dockerCalls(opts.engine ?? DEFAULT_ENGINE).use(
     () =>
       new Promise((resolve) => {
-        const child = spawn('docker', args, { env: minimalEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = spawn('docker', args, { env: engineEnv(opts.engine), stdio: ['pipe', 'pipe', 'pipe'] });
         let stderr = '';
         let failure: string | undefined;
         let gaveUp: () => void = () => {};

@@ -1,7 +1,12 @@
 import { agentContainerConfig, dockerRunArgs } from './container-config.js';
 import { ContainerSandbox, containerShell } from './container-sandbox.js';
 import { dockerCall } from './docker-cli.js';
-import { forwarderContainerName, gatewayUrlInSandbox, startForwarder } from './gateway-link.js';
+import {
+  assertGatewayReachable,
+  forwarderContainerName,
+  gatewayUrlInSandbox,
+  startForwarder,
+} from './gateway-link.js';
 import { dockerSync } from './registry.js';
 import { ShellPool } from './shell-pool.js';
 import type { SandboxSpec } from './types.js';
@@ -31,6 +36,7 @@ export class DockerRunner extends ContainerSandbox {
 
   protected async up(): Promise<void> {
     const { spec } = this;
+    if (spec.modelGateway) await assertGatewayReachable(this.engine);
     // The user probe and the forwarder do not depend on each other.
     const [user, network] = await Promise.all([
       this.chooseUser(),
@@ -42,12 +48,14 @@ export class DockerRunner extends ContainerSandbox {
             socketDir: spec.modelGateway.socketDir,
             logDir: spec.logDir,
             lifetimeSeconds: spec.lifetimeSeconds,
+            engine: this.engine,
           })
         : 'none',
     ]);
     const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
       allowFailure: true,
       timeoutMs: 60_000,
+      engine: this.engine,
     });
     if (r.exitCode !== 0)
       throw new SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
@@ -55,13 +63,16 @@ export class DockerRunner extends ContainerSandbox {
 
   protected createPool(): ShellPool {
     const user = this.requireUser();
-    return new ShellPool((requested) => containerShell(() => this.container, user, this.workdir, requested));
+    return new ShellPool((requested) =>
+      containerShell(() => this.container, user, this.workdir, requested, this.engine),
+    );
   }
 
   protected async down(): Promise<void> {
     await dockerCall(['rm', '-f', '-v', this.container, ...this.forwarder()], {
       allowFailure: true,
       timeoutMs: 60_000,
+      engine: this.engine,
     });
   }
 
@@ -70,6 +81,6 @@ export class DockerRunner extends ContainerSandbox {
   }
 
   stopSync(): void {
-    dockerSync(['docker'], ['rm', '-f', '-v', this.container, ...this.forwarder()]);
+    dockerSync(['docker'], ['rm', '-f', '-v', this.container, ...this.forwarder()], 30_000, this.engine);
   }
 }

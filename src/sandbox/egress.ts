@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DockerEngine } from './docker-cli.js';
 import { builtImageTag, ensureImage } from './images.js';
 
 /**
@@ -105,10 +106,14 @@ export function egressImageTag(): string {
 }
 
 /** The proxy's image, built once from Debian's tinyproxy. */
-export async function egressImage(logDir: string | undefined): Promise<string> {
+export async function egressImage(
+  logDir: string | undefined,
+  engine?: DockerEngine | undefined,
+): Promise<string> {
   return ensureImage({
     buildContext: egressContext(),
     name: EGRESS_IMAGE_NAME,
+    engine,
     ...(logDir ? { logFile: path.join(logDir, 'image-build-egress.log') } : {}),
   });
 }

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { labelArgs, runLabels } from './cleanup.js';
-import { dockerCall } from './docker-cli.js';
+import { DEFAULT_ENGINE, type DockerEngine, dockerCall } from './docker-cli.js';
+import { engineEndpoint, isRemoteEngine } from './engines.js';
 import { builtImageTag, ensureImage } from './images.js';
 import { SandboxError } from './types.js';
 
@@ -15,7 +16,8 @@ import { SandboxError } from './types.js';
  * that namespace: the agent sees one loopback port that leads to the gateway,
  * and no interface that leads anywhere else (not even to the host). With
  * Compose the forwarder is one more service on the run's internal network.
- * Needs a local Docker engine: a remote one cannot mount the harness's socket.
+ * Needs a local Docker engine: a remote one cannot mount the harness's socket
+ * (assertGatewayReachable refuses it before anything starts).
  */
 
 export const GATEWAY_SOCKET_NAME = 'gateway.sock';
@@ -73,12 +75,30 @@ export function forwarderImageTag(): string {
 const FORWARDER_IMAGE_NAME = 'gateway-forwarder';
 
 /** The forwarder's image, built once from Debian's socat package. */
-export async function forwarderImage(logDir: string | undefined): Promise<string> {
+export async function forwarderImage(
+  logDir: string | undefined,
+  engine?: DockerEngine | undefined,
+): Promise<string> {
   return ensureImage({
     buildContext: forwarderContext(),
     name: FORWARDER_IMAGE_NAME,
+    engine,
     ...(logDir ? { logFile: path.join(logDir, 'image-build-gateway-forwarder.log') } : {}),
   });
+}
+
+/**
+ * Refuses a model gateway on an engine that may be on another machine: the
+ * forwarder needs the gateway's Unix socket, a folder on this machine, which
+ * a remote engine would silently replace with an empty one of its own (the
+ * agent's calls would then fail or hang, not the run's start).
+ */
+export async function assertGatewayReachable(engine: DockerEngine = DEFAULT_ENGINE): Promise<void> {
+  if (!(await isRemoteEngine(engine))) return;
+  throw new SandboxError(
+    `agents that run in the sandbox reach their model gateway through a Unix socket on this machine, which the remote Docker engine ${engine.name === DEFAULT_ENGINE.name ? await engineEndpoint(engine) : engine.name} cannot see: run them on a local engine (unix://), or use an agent with runs_in: host or a built-in agent`,
+    'start',
+  );
 }
 
 /** The forwarder's container name for a run (the agent's container joins its network namespace). */
@@ -97,8 +117,9 @@ export async function startForwarder(o: {
   socketDir: string;
   logDir: string | undefined;
   lifetimeSeconds?: number | undefined;
+  engine?: DockerEngine | undefined;
 }): Promise<string> {
-  const image = await forwarderImage(o.logDir);
+  const image = await forwarderImage(o.logDir, o.engine);
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const r = await dockerCall(
@@ -127,7 +148,7 @@ export async function startForwarder(o: {
       image,
       ...forwarderCommand('loopback', o.lifetimeSeconds),
     ],
-    { allowFailure: true, timeoutMs: 60_000 },
+    { allowFailure: true, timeoutMs: 60_000, engine: o.engine },
   );
   if (r.exitCode !== 0)
     throw new SandboxError(`could not start the model gateway's forwarder: ${r.stderr.trim()}`, 'start');

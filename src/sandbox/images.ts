@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { explainBuildFailure } from './build-errors.js';
-import { DockerCliError, dockerCall } from './docker-cli.js';
+import { DEFAULT_ENGINE, DockerCliError, type DockerEngine, dockerCall } from './docker-cli.js';
+import { copyImage, findImage } from './engines.js';
 import { recordImageUse } from './image-activity.js';
 import { lockPath, withFileLock } from './lock.js';
 import { SandboxError } from './types.js';
@@ -20,7 +21,7 @@ export function baseImagesOf(dockerfile: string): string[] {
   return images;
 }
 
-async function missingBaseImages(buildContext: string): Promise<string[]> {
+async function missingBaseImages(buildContext: string, engine: DockerEngine): Promise<string[]> {
   let dockerfile: string;
   try {
     dockerfile = readFileSync(path.join(buildContext, 'Dockerfile'), 'utf8');
@@ -28,7 +29,7 @@ async function missingBaseImages(buildContext: string): Promise<string[]> {
     return [];
   }
   const missing: string[] = [];
-  for (const image of baseImagesOf(dockerfile)) if (!(await imageExists(image))) missing.push(image);
+  for (const image of baseImagesOf(dockerfile)) if (!(await imageExists(image, engine))) missing.push(image);
   return missing;
 }
 
@@ -85,15 +86,20 @@ const inspected = new Map<string, { at: number; config: ImageConfig }>();
  * `docker image inspect` serves a run's image check, its user probe and an
  * agent image's base: an answer is reused for a few seconds (never a miss).
  */
-export async function inspectImage(image: string): Promise<ImageConfig | null> {
-  const hit = inspected.get(image);
+export async function inspectImage(
+  image: string,
+  engine: DockerEngine = DEFAULT_ENGINE,
+): Promise<ImageConfig | null> {
+  // Engines hold different images under the same name: each has its own answers.
+  const key = `${engine.name}\n${image}`;
+  const hit = inspected.get(key);
   if (hit && Date.now() - hit.at < INSPECT_FRESH_MS) return hit.config;
   const r = await dockerCall(
     ['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image],
-    { allowFailure: true, timeoutMs: 30_000 },
+    { allowFailure: true, timeoutMs: 30_000, engine },
   );
   if (r.exitCode !== 0) {
-    inspected.delete(image);
+    inspected.delete(key);
     return null;
   }
   const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
@@ -102,12 +108,36 @@ export async function inspectImage(image: string): Promise<ImageConfig | null> {
     user: m ? (JSON.parse(m[2] as string) as string) : '',
     workdir: m ? (JSON.parse(m[3] as string) as string) : '',
   };
-  inspected.set(image, { at: Date.now(), config });
+  inspected.set(key, { at: Date.now(), config });
   return config;
 }
 
-export async function imageExists(image: string): Promise<boolean> {
-  return (await inspectImage(image)) !== null;
+export async function imageExists(image: string, engine: DockerEngine = DEFAULT_ENGINE): Promise<boolean> {
+  return (await inspectImage(image, engine)) !== null;
+}
+
+/** The lock (and in-process key) of building one image on one engine: engines build independently. */
+export function imageLockKey(tag: string, engine: DockerEngine): string {
+  return engine === DEFAULT_ENGINE || engine.name === DEFAULT_ENGINE.name
+    ? `image:${tag}`
+    : `image:${engine.name}:${tag}`;
+}
+
+/**
+ * Makes `image` present on `engine` from another engine that has it (see
+ * DockerEngine.loadFrom), saved there and loaded here. False when none has it.
+ */
+async function loadFromElsewhere(
+  image: string,
+  engine: DockerEngine,
+  onLoad: ((image: string, from: string) => void) | undefined,
+): Promise<boolean> {
+  const others = (engine.loadFrom ?? []).filter((e) => e.name !== engine.name);
+  const source = await findImage(image, others);
+  if (!source) return false;
+  onLoad?.(image, source.name);
+  await copyImage(image, source, engine);
+  return true;
 }
 
 /** How long an image build may take unless the task says otherwise. */
@@ -116,10 +146,13 @@ export const DEFAULT_BUILD_TIMEOUT_MS = 1_800_000;
 const buildsInFlight = new Map<string, Promise<string>>();
 
 /**
- * Returns an image tag for a task environment: the named image (which must be
- * present or pullable), or one built from a context folder and tagged by the
- * context's hash so it is built once and reused. Concurrent builds of the same
- * context in this process share one build.
+ * Returns an image tag for a task environment on an engine: the named image
+ * (which must be present, on another engine to load it from, or pullable), or
+ * one built from a context folder and tagged by the context's hash so it is
+ * built once per engine and reused. An engine that lacks the image (or a base
+ * image of the build) loads it from an engine that has it (its `loadFrom`)
+ * before it builds or pulls anything. Concurrent builds of the same context
+ * on the same engine in this process share one build.
  */
 export async function ensureImage(opts: {
   image?: string | undefined;
@@ -128,16 +161,23 @@ export async function ensureImage(opts: {
   logFile?: string;
   /** Told before a build starts (builds can take minutes; reuse is silent). */
   onBuild?: (tag: string) => void;
+  /** Told before an image is loaded from another engine. */
+  onLoad?: (image: string, from: string) => void;
   /** How long the build may take (default 30 minutes). */
   timeoutMs?: number;
+  /** The engine the image is needed on (default: the harness's own). */
+  engine?: DockerEngine | undefined;
 }): Promise<string> {
+  const engine = opts.engine ?? DEFAULT_ENGINE;
   if (opts.image) {
     recordImageUse(opts.image, 'named');
-    if (await imageExists(opts.image)) return opts.image;
+    if (await imageExists(opts.image, engine)) return opts.image;
+    if (await loadFromElsewhere(opts.image, engine, opts.onLoad)) return opts.image;
     const pulled = await dockerCall(['pull', opts.image], {
       allowFailure: true,
       timeoutMs: 300_000,
       retries: 1,
+      engine,
     });
     if (pulled.exitCode !== 0) {
       throw new SandboxError(
@@ -150,15 +190,24 @@ export async function ensureImage(opts: {
   if (!opts.buildContext)
     throw new SandboxError('the environment names neither an image nor a build context', 'image_build');
   const tag = builtImageTag(opts.name, opts.buildContext);
-  const existing = buildsInFlight.get(tag);
+  const key = imageLockKey(tag, engine);
+  const existing = buildsInFlight.get(key);
   if (existing) return existing;
   // Other harness processes may be building the same image: one builds, the others wait and reuse it.
-  const build = withFileLock(lockPath(`image:${tag}`), async () => {
-    if (await imageExists(tag)) {
+  const build = withFileLock(lockPath(key), async () => {
+    if (await imageExists(tag, engine)) {
       if (opts.logFile) writeFileSync(opts.logFile, `reused cached image ${tag}\n`);
       recordImageUse(tag, 'reused');
       return tag;
     }
+    if (await loadFromElsewhere(tag, engine, opts.onLoad)) {
+      if (opts.logFile) writeFileSync(opts.logFile, `loaded image ${tag} from another Docker engine\n`);
+      return tag;
+    }
+    // A base image this engine lacks comes from one that has it (a remote engine may reach no registry).
+    if ((engine.loadFrom ?? []).length > 0)
+      for (const base of await missingBaseImages(opts.buildContext as string, engine))
+        await loadFromElsewhere(base, engine, opts.onLoad);
     opts.onBuild?.(tag);
     const started = Date.now();
     // The log grows while the build runs (it is named before the build starts): started empty, appended to.
@@ -171,14 +220,16 @@ export async function ensureImage(opts: {
           timeoutMs: opts.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
           retries: 0,
           allowFailure: true,
+          engine,
           ...(opts.logFile ? { logFile: opts.logFile } : {}),
         },
       );
       if (r.exitCode !== 0) {
-        const missing = await missingBaseImages(opts.buildContext as string);
+        const missing = await missingBaseImages(opts.buildContext as string, engine);
+        const where = engine.name === DEFAULT_ENGINE.name ? 'this machine' : `Docker engine ${engine.name}`;
         const why =
           missing.length > 0
-            ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
+            ? `base image ${missing.join(', ')} is not on ${where} and cannot be pulled; ${baseImageHint(missing)}`
             : explainBuildFailure(`${r.stdout}\n${r.stderr}`);
         throw new SandboxError(
           `building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}${opts.logFile ? ` (log: ${opts.logFile})` : ''}`,
@@ -193,10 +244,10 @@ export async function ensureImage(opts: {
       throw err;
     }
   });
-  buildsInFlight.set(tag, build);
+  buildsInFlight.set(key, build);
   try {
     return await build;
   } finally {
-    buildsInFlight.delete(tag);
+    buildsInFlight.delete(key);
   }
 }

@@ -22,11 +22,33 @@ export {
 } from './cleanup.js';
 export { AGENT_SERVICE, projectName } from './compose-file.js';
 export { ComposeRunner, detectCompose } from './compose-runner.js';
-export { dockerCall, minimalEnv } from './docker-cli.js';
+export {
+  DEFAULT_ENGINE,
+  type DockerEngine,
+  dockerCall,
+  engineEnv,
+  minimalEnv,
+} from './docker-cli.js';
 export { DockerRunner } from './docker-runner.js';
 export { egressImageTag } from './egress.js';
+export {
+  copyImage,
+  type DockerHost,
+  DockerHostError,
+  engineEndpoint,
+  isRemoteEngine,
+  loadHostsFile,
+  parseDockerHost,
+  probeEngine,
+  sharingImages,
+} from './engines.js';
 export { chooseSandboxKind, createSandbox, SANDBOX_ENV } from './factory.js';
-export { forwarderImageTag, GATEWAY_SOCKET_NAME, gatewayUrlInSandbox } from './gateway-link.js';
+export {
+  assertGatewayReachable,
+  forwarderImageTag,
+  GATEWAY_SOCKET_NAME,
+  gatewayUrlInSandbox,
+} from './gateway-link.js';
 export { type ImageOrigin, type ImageUse, imageActivity, resetImageActivity } from './image-activity.js';
 export {
   type ArchiveCompression,

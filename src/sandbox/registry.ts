@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { minimalEnv } from './docker-cli.js';
+import { type DockerEngine, engineEnv } from './docker-cli.js';
 
 /**
  * Every live sandbox of this process, so that nothing outlives the harness:
@@ -54,11 +54,16 @@ export function liveSandboxCount(): number {
   return live.size;
 }
 
-/** Runs a docker (or compose) command synchronously with the minimal environment. */
-export function dockerSync(bin: string[], args: string[], timeoutMs = 30_000): number {
+/** Runs a docker (or compose) command synchronously with the minimal environment for `engine`. */
+export function dockerSync(
+  bin: string[],
+  args: string[],
+  timeoutMs = 30_000,
+  engine?: DockerEngine | undefined,
+): number {
   const [file, ...prefix] = bin;
   const r = spawnSync(file ?? 'docker', [...prefix, ...args], {
-    env: minimalEnv(),
+    env: engineEnv(engine),
     stdio: 'ignore',
     timeout: timeoutMs,
   });

@@ -1,3 +1,5 @@
+import type { DockerEngine } from './docker-cli.js';
+
 /**
  * The one interface that tools and graders use to touch a sandbox. Nothing
  * else calls Docker for a run's environment.
@@ -106,6 +108,8 @@ export interface ServiceSpec {
 export interface SandboxSpec {
   /** Which runner this is for, decided once by whoever plans the sandbox (see chooseSandboxKind). */
   kind: SandboxKind;
+  /** The Docker engine every container, image and copy of the sandbox is on (default: the harness's own). */
+  engine?: DockerEngine | undefined;
   runId: string;
   /** What the sandbox is for (a task id); names the images built for its services. */
   name: string;

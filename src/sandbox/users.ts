@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { labelArgs, runLabels } from './cleanup.js';
-import { dockerCall } from './docker-cli.js';
+import { DEFAULT_ENGINE, type DockerEngine, dockerCall } from './docker-cli.js';
 import { inspectImage } from './images.js';
 
 /**
@@ -63,9 +63,9 @@ const memo = new Map<string, { user: string; passwd: string }>();
 const cacheFile = path.join(os.tmpdir(), 'factory-bench', 'image-users.json');
 
 /** The image's USER and /etc/passwd, cached by image id (in memory and on disk). */
-async function imageAccounts(image: string): Promise<{ user: string; passwd: string }> {
-  const config = await inspectImage(image);
-  if (!config) throw new Error('it is not on this Docker engine');
+async function imageAccounts(image: string, engine: DockerEngine): Promise<{ user: string; passwd: string }> {
+  const config = await inspectImage(image, engine);
+  if (!config) throw new Error(`it is not on Docker engine ${engine.name}`);
   const { id, user } = config;
   const hit = memo.get(id);
   if (hit) return hit;
@@ -86,7 +86,7 @@ async function imageAccounts(image: string): Promise<{ user: string; passwd: str
   // without one, and the container is never started, so neither needs to exist in the image.
   const created = await dockerCall(
     ['create', ...labels, '--network', 'none', '--entrypoint', 'true', image],
-    { timeoutMs: 60_000 },
+    { timeoutMs: 60_000, engine },
   );
   const container = created.stdout.trim();
   let passwd = '';
@@ -95,10 +95,11 @@ async function imageAccounts(image: string): Promise<{ user: string; passwd: str
       allowFailure: true,
       binary: true,
       timeoutMs: 30_000,
+      engine,
     });
     if (r.exitCode === 0) passwd = untarSingleFile(r.stdoutBuffer);
   } finally {
-    await dockerCall(['rm', '-f', container], { allowFailure: true, timeoutMs: 30_000 });
+    await dockerCall(['rm', '-f', container], { allowFailure: true, timeoutMs: 30_000, engine });
   }
   const entry = { user, passwd };
   memo.set(id, entry);
@@ -121,9 +122,12 @@ export function hostIds(): { uid: number; gid: number } {
   return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
 
-export async function sandboxUserFor(image: string): Promise<SandboxUser> {
+export async function sandboxUserFor(
+  image: string,
+  engine: DockerEngine = DEFAULT_ENGINE,
+): Promise<SandboxUser> {
   const host = hostIds();
   if (host.uid !== 0) return pickUser(host, '', []);
-  const accounts = await imageAccounts(image);
+  const accounts = await imageAccounts(image, engine);
   return pickUser(host, accounts.user, parsePasswd(accounts.passwd));
 }

@@ -3,6 +3,7 @@ import type { AgentSpec } from '../agents/index.js';
 import type { PricingTable } from '../cost/index.js';
 import type { ChatModel, ExchangeConfig, ModelConfig } from '../models/index.js';
 import type { RunPhase, RunTaskOptions, RunTaskResult } from '../orchestrator/index.js';
+import type { DockerHost } from '../sandbox/index.js';
 import type { Suite } from './load.js';
 import type { RunBrief, SuiteRunStatus, SuiteSummary } from './summary.js';
 
@@ -35,8 +36,14 @@ export interface RunSuiteOptions {
   agent?: AgentSpec;
   /** Supplies a fresh chat model per run (tests, benchmarks); by default runs resolve `model` by name. */
   createModel?: (taskId: string, epoch: number) => ChatModel;
-  /** Runs at once (default: the suite's `defaults.concurrency`, else 1). */
+  /** Runs at once (default: the suite's `defaults.concurrency`, else 1); per host with `dockerHosts`. */
   concurrency?: number;
+  /**
+   * Docker hosts to spread the runs over, each with its own concurrency (else
+   * `concurrency`); default: the harness's own engine. A host that does not
+   * answer is reported and skipped, and its runs go to the others.
+   */
+  dockerHosts?: DockerHost[];
   /** Runs per task (default: the suite's `defaults.epochs`, else 1); a task's own `epochs` wins. */
   epochs?: number;
   /** Folder holding run directories and runs.sqlite. */

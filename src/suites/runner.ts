@@ -1,4 +1,5 @@
 import { runTask } from '../orchestrator/index.js';
+import { runOnHosts } from './host-pool.js';
 import { SuiteRunRecorder } from './persist.js';
 import { planSuiteRun, type Unit } from './plan.js';
 import type { RunSuiteOptions, SuiteEvent, SuiteRunOutcome } from './run-options.js';
@@ -6,8 +7,8 @@ import { latestFinishedRuns, type RunBrief, type SuiteRunStatus, unitKey } from 
 import { runUnit } from './unit-runner.js';
 
 /**
- * Runs a suite: every selected task for its epochs through a bounded pool,
- * each run isolated (a crash, an environment error or a hang is recorded and
+ * Runs a suite: every selected task for its epochs through a bounded pool
+ * (or spread over a pool of Docker hosts, see host-pool.ts), each run isolated (a crash, an environment error or a hang is recorded and
  * the rest go on). Writes `runs/<suite_run_id>/report.md` and `summary.json`
  * and a `suite_runs` row as it goes, so an interrupted suite leaves a partial
  * report and can be resumed. Never rejects for a failing task; rejects for bad
@@ -44,13 +45,18 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
   const onAbort = (): void => emit({ type: 'interrupting', running: pool.size });
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await runPool(plan.units, plan.concurrency, pool, {
-      stop: () => Boolean(signal?.aborted) || initialSaveFailed,
-      run: (unit) => runUnit(unit, ctx),
-      done: (brief: RunBrief | null) => {
-        if (brief) recorder.add(brief);
-      },
-    });
+    const stop = () => Boolean(signal?.aborted) || initialSaveFailed;
+    const done = (brief: RunBrief | null) => {
+      if (brief) recorder.add(brief);
+    };
+    if (options.dockerHosts && options.dockerHosts.length > 0)
+      await runOnHosts(plan.units, options.dockerHosts, plan.concurrency, {
+        stop,
+        done,
+        run: (unit, engine) => runUnit(unit, ctx, engine),
+        warn: (message) => emit({ type: 'warning', message }),
+      });
+    else await runPool(plan.units, plan.concurrency, pool, { stop, run: (unit) => runUnit(unit, ctx), done });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     recorder.cancelPending();

@@ -7,6 +7,7 @@ import {
   type RunStatus,
   recordRun,
 } from '../runs/index.js';
+import type { DockerEngine } from '../sandbox/index.js';
 import type { SuitePlan, Unit } from './plan.js';
 import type { RunSuiteOptions, SuiteEvent, TaskRunner } from './run-options.js';
 import { briefFromResult, type RunBrief } from './summary.js';
@@ -37,7 +38,7 @@ export interface UnitContext {
  * harness bug) is recorded as a crash. Resolves to the recorded run, or null
  * when not even a crash could be recorded.
  */
-export async function runUnit(unit: Unit, ctx: UnitContext): Promise<RunBrief | null> {
+export async function runUnit(unit: Unit, ctx: UnitContext, engine?: DockerEngine): Promise<RunBrief | null> {
   const { suiteTask, epoch, epochs } = unit;
   const { plan, options, emit } = ctx;
   const taskId = suiteTask.id;
@@ -76,6 +77,7 @@ export async function runUnit(unit: Unit, ctx: UnitContext): Promise<RunBrief | 
         ...(options.pricing ? { pricing: options.pricing } : {}),
         ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
         ...(options.exchanges ? { exchanges: options.exchanges } : {}),
+        ...(engine ? { engine } : {}),
         warn: (m) => warn(`${taskId}: ${m}`),
         onPhase: (phase, id) => {
           runId = id;

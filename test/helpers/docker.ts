@@ -23,12 +23,13 @@ export function dockerAvailable(): boolean {
 
 export const HAS_DOCKER = dockerAvailable();
 
-/** Containers, networks and volumes still labelled with a run id. */
-export function leftoversFor(runId: string): string[] {
+/** Containers, networks and volumes still labelled with a run id (on another engine: its DOCKER_HOST). */
+export function leftoversFor(runId: string, dockerHost?: string): string[] {
   const out: string[] = [];
+  const env = dockerHost ? { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONTEXT: '' } : process.env;
   for (const kind of ['ps -a', 'network ls', 'volume ls']) {
     const args = [...kind.split(' '), '-q', '--filter', `label=factory-bench.run=${runId}`];
-    out.push(...execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean));
+    out.push(...execFileSync('docker', args, { encoding: 'utf8', env }).split('\n').filter(Boolean));
   }
   return out;
 }

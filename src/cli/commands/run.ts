@@ -7,6 +7,12 @@ import { writeRunReport } from '../../report/index.js';
 import { describeAgent, findRunsById, type RunRecord, type RunResult, readIndex } from '../../runs/index.js';
 import { loadTask, MAX_DURATION_S } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
+import {
+  addDockerHostOptions,
+  DOCKER_HOST_HELP,
+  type DockerHostFlags,
+  singleDockerHost,
+} from '../docker-hosts.js';
 import { onInterrupt } from '../interrupt.js';
 import { addModelIoOptions, type ModelIoFlags, prepareModelOptions } from '../model-options.js';
 
@@ -118,7 +124,7 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-interface RunFlags extends ModelIoFlags {
+interface RunFlags extends ModelIoFlags, DockerHostFlags {
   task: string;
   model: string;
   agent?: string;
@@ -165,17 +171,22 @@ export function registerRunCommands(program: Command): void {
       'seconds one tool call may take (default 180; never past the wall-time budget)',
       durationSeconds,
     );
+  addDockerHostOptions(run, false);
   addModelIoOptions(run)
     .addHelpText(
       'after',
       '\nAPI keys come from the environment or a .env file in the current folder: OPENAI_API_KEY, or\n' +
         '<PROVIDER>_API_KEY (e.g. OPENROUTER_API_KEY). A budget breach stops the agent; the run is still graded.\n' +
+        `\n--docker-host: ${DOCKER_HOST_HELP}.\n` +
+        'Nothing of this machine is mounted into the sandbox, so a remote engine works; images it lacks are\n' +
+        'loaded from your own engine when it has them (docker save | docker load), else built or pulled there.\n' +
         '\nExit codes: 0 passed, 1 failed, 2 bad input, 3 environment/grader error, 130 interrupted.',
     )
     .action(async (opts: RunFlags) => {
       const task = loadTask(opts.task);
       const agent = loadAgent(opts.agent ?? 'builtin');
       const { pricing, modelConfig, exchanges } = prepareModelOptions(opts);
+      const host = await singleDockerHost(opts);
       const budget = {
         ...(opts.maxTokens ? { max_tokens: opts.maxTokens } : {}),
         ...(opts.maxToolCalls ? { max_tool_calls: opts.maxToolCalls } : {}),
@@ -197,6 +208,7 @@ export function registerRunCommands(program: Command): void {
           pricing,
           budget,
           maxTurns: opts.maxTurns,
+          ...(host ? { engine: host.engine } : {}),
           ...(opts.toolTimeout ? { toolTimeoutMs: opts.toolTimeout * 1000 } : {}),
           runsRoot: path.resolve(opts.runsDir),
           signal: controller.signal,

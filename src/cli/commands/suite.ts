@@ -20,6 +20,12 @@ import {
 } from '../../suites/index.js';
 import { ManifestError } from '../../tasks/index.js';
 import { defaultRunsDir, EXIT, info, packageRoot, printJson, table, UserError } from '../common.js';
+import {
+  addDockerHostOptions,
+  DOCKER_HOST_HELP,
+  type DockerHostFlags,
+  dockerHostsOf,
+} from '../docker-hosts.js';
 import { onInterrupt } from '../interrupt.js';
 import { addModelIoOptions, prepareModelOptions } from '../model-options.js';
 
@@ -107,7 +113,7 @@ async function writeHtmlReport(runsDir: string, suiteRunId: string, baseBranch?:
   }
 }
 
-interface SuiteRunFlags {
+interface SuiteRunFlags extends DockerHostFlags {
   model?: string;
   agent?: string;
   concurrency?: number;
@@ -200,7 +206,11 @@ export function registerSuiteCommands(program: Command): void {
       '--agent <agent>',
       "builtin, or an agent folder with agent.yaml (default: the suite's defaults.agent, else builtin)",
     )
-    .option('--concurrency <n>', "runs at once (default: the suite's, else 1)", positiveInteger)
+    .option(
+      '--concurrency <n>',
+      "runs at once (default: the suite's, else 1); per Docker host when a host names none",
+      positiveInteger,
+    )
     .option(
       '--epochs <k>',
       "runs per task (default: the suite's, else 1; a task's own epochs wins)",
@@ -225,16 +235,21 @@ export function registerSuiteCommands(program: Command): void {
     .option('--base-url <url>', 'an OpenAI-compatible endpoint; default OPENAI_BASE_URL')
     .option('--pricing <file>', 'your own pricing YAML, overriding shipped prices per model')
     .option('--json', 'print summary.json instead of report.md');
+  addDockerHostOptions(run);
   addModelIoOptions(run)
     .addHelpText(
       'after',
       '\nProgress goes to stderr: a line per task on a terminal, plain log lines otherwise. Ctrl-C starts no new\n' +
         'runs, stops the running ones cleanly and writes a partial report; --resume finishes it later.\n' +
+        `\n--docker-host: ${DOCKER_HOST_HELP}. Runs are spread over the hosts, each\n` +
+        'with its own concurrency; images are loaded (docker save | docker load) or built where they run. A host\n' +
+        'that does not answer, or fails during the suite, is reported and skipped, and its runs go to the others.\n' +
         '\nExit codes: 0 every run passed, 1 some failed, 2 bad input, 3 environment errors, 130 interrupted.',
     )
     .action(async (file: string | undefined, opts: SuiteRunFlags) => {
       if (!file && !opts.resume) throw new UserError('give a suite file, or --resume SUITE_RUN_ID');
       const { pricing, modelConfig, exchanges } = prepareModelOptions(opts);
+      const dockerHosts = dockerHostsOf(opts);
       const detected = opts.branch && opts.commit ? { branch: null, commit: null } : detectGitMetadata();
       const controller = new AbortController();
       const release = onInterrupt(() => controller.abort());
@@ -245,6 +260,7 @@ export function registerSuiteCommands(program: Command): void {
             ...(opts.model ? { model: opts.model } : {}),
             ...(opts.agent ? { agent: loadAgent(opts.agent) } : {}),
             ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+            ...(dockerHosts.length > 0 ? { dockerHosts } : {}),
             ...(opts.epochs ? { epochs: opts.epochs } : {}),
             ...(opts.resume ? { resume: opts.resume } : {}),
             ...(opts.shard ? { shard: opts.shard } : {}),
