@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import { AGENT_MANIFEST, type AgentSpec, BUILTIN_AGENT, loadAgent } from '../agents/index.js';
 import {
   formatProblem,
@@ -54,6 +55,15 @@ export function loadSuite(file: string): Suite {
   manifest.tasks.forEach((entry, i) => {
     const field = `tasks.${i}`;
     const pattern = typeof entry === 'string' ? entry : entry.path;
+    const refused = globProblem(pattern);
+    if (refused) {
+      problems.push({
+        file: suiteFile,
+        field: typeof entry === 'string' ? field : `${field}.path`,
+        message: refused,
+      });
+      return;
+    }
     const dirs = resolveTaskPattern(pattern, bases);
     if (dirs.length === 0) {
       problems.push({
@@ -143,11 +153,35 @@ export function repoRootOf(dir: string): string {
   }
 }
 
+/** A task entry's glob, split where picomatch finds its first wildcard (braces and classes count). */
+function scanGlob(pattern: string): { isGlob: boolean; fixed: string; pattern: string; negated: boolean } {
+  const scan = picomatch.scan(pattern);
+  // `./tasks/*` and `tasks/*` name the same folders; the matcher sees paths without the `./`.
+  const relative = scan.prefix === './' ? pattern.slice(2) : pattern;
+  return { isGlob: scan.isGlob, fixed: scan.base, pattern: relative, negated: scan.negated };
+}
+
+/**
+ * Why a task entry's glob cannot be used, or null. A glob is walked on disk,
+ * so it must stay under the folder it is resolved against (the suite's
+ * folder, or its repository): not absolute (a glob from / would walk the
+ * whole disk), without `..`, and not negated.
+ */
+export function globProblem(pattern: string): string | null {
+  const glob = scanGlob(pattern);
+  if (glob.negated) return `${JSON.stringify(pattern)}: a negated glob names no task folder`;
+  if (!glob.isGlob) return null;
+  if (path.isAbsolute(pattern) || pattern.split(/[/\\]/).includes('..'))
+    return `${JSON.stringify(pattern)}: a glob must stay under the suite's folder (or its repository): give it relative to them, without ".."`;
+  return null;
+}
+
 /** Task folders a path or glob names, from the first base folder where it matches anything. */
 export function resolveTaskPattern(pattern: string, bases: string[]): string[] {
-  const isGlob = /[*?[]/.test(pattern);
+  const glob = scanGlob(pattern);
+  if (glob.isGlob && globProblem(pattern)) return [];
   for (const base of path.isAbsolute(pattern) ? [''] : bases) {
-    if (!isGlob) {
+    if (!glob.isGlob) {
       const abs = path.resolve(base, pattern);
       const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? path.dirname(abs) : abs;
       if (existsSync(path.join(dir, 'task.yaml'))) return [dir];
@@ -155,47 +189,28 @@ export function resolveTaskPattern(pattern: string, bases: string[]): string[] {
       if (existsSync(abs) && statSync(abs).isDirectory()) return [abs];
       continue;
     }
-    const full = path.isAbsolute(pattern) ? pattern : path.join(base, pattern);
-    const root = globRoot(full);
-    const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
-    const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
+    // Walked from the glob's fixed leading folders, which are under `base` (globProblem refused the rest).
+    const matches = picomatch(glob.pattern.replace(/\/task\.ya?ml$/, ''));
+    const found = taskDirsUnder(path.join(base, glob.fixed), 8).filter((d) =>
+      matches(path.relative(base, d).split(path.sep).join('/')),
+    );
     if (found.length > 0) return found.sort();
   }
   return [];
-}
-
-/** The longest leading path of a glob without wildcards. */
-function globRoot(glob: string): string {
-  const parts = glob.split('/');
-  const fixed: string[] = [];
-  for (const p of parts) {
-    if (/[*?[]/.test(p)) break;
-    fixed.push(p);
-  }
-  return fixed.join('/') || '/';
-}
-
-/** `*` and `?` stay within one path segment; `**` crosses segments. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*' && glob[i + 1] === '*') {
-      const slash = glob[i + 2] === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}/?$`);
 }
 
 function taskDirsUnder(root: string, depth: number): string[] {
   if (depth < 0 || !existsSync(root) || !statSync(root).isDirectory()) return [];
   const out: string[] = [];
   if (existsSync(path.join(root, 'task.yaml'))) out.push(root);
-  for (const e of readdirSync(root, { withFileTypes: true })) {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(root, { withFileTypes: true });
+  } catch {
+    // A folder this user cannot read holds no task it could run.
+    return out;
+  }
+  for (const e of entries) {
     if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
       out.push(...taskDirsUnder(path.join(root, e.name), depth - 1));
   }

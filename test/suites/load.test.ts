@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, loadSuite } from '../../src/suites/load.js';
+import { loadSuite, resolveTaskPattern } from '../../src/suites/load.js';
 import { ManifestError } from '../../src/tasks/index.js';
 import { writeSuite, writeTask } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -87,13 +87,34 @@ describe('loadSuite', () => {
     );
   });
 
-  it('matches globs by path segments', () => {
-    expect(globToRegExp('/r/tasks/*').test('/r/tasks/a')).toBe(true);
-    expect(globToRegExp('/r/tasks/*').test('/r/tasks/a/b')).toBe(false);
-    expect(globToRegExp('/r/tasks/**/x').test('/r/tasks/a/b/x')).toBe(true);
-    expect(globToRegExp('/r/tasks/**/x').test('/r/tasks/x')).toBe(true);
-    expect(globToRegExp('/r/t?sks/a.b').test('/r/tasks/a.b')).toBe(true);
-    expect(globToRegExp('/r/t?sks/a.b').test('/r/tasks/aXb')).toBe(false);
+  it('matches globs by path segments, with classes and braces (picomatch)', () => {
+    const names = (pattern: string) =>
+      resolveTaskPattern(pattern, [root]).map((d) => path.relative(root, d).split(path.sep).join('/'));
+    expect(names('tasks/*_o*')).toEqual(['tasks/a_one', 'tasks/b_one']);
+    expect(names('./tasks/a_*')).toEqual(['tasks/a_one', 'tasks/a_two']);
+    expect(names('tasks/**/deep_task')).toEqual(['tasks/nested/deep/deep_task']);
+    expect(names('tasks/?_one')).toEqual(['tasks/a_one', 'tasks/b_one']);
+    // A class and braces (before: `[` was a wildcard to one check and a literal to the matcher; braces were literal).
+    expect(names('tasks/[ab]_one')).toEqual(['tasks/a_one', 'tasks/b_one']);
+    expect(names('tasks/{a_two,b_one}')).toEqual(['tasks/a_two', 'tasks/b_one']);
+    expect(names('tasks/{a_two,b_one}/task.yaml')).toEqual(['tasks/a_two', 'tasks/b_one']);
+  });
+
+  it('keeps globs under the suite folder: absolute, ".." and negated globs are refused, naming the entry', () => {
+    const file = writeSuite(
+      path.join(root, 'suites', 'outside.yaml'),
+      'id: outside\ntasks:\n  - /**/deep_task\n  - ../*/a_one\n  - path: tasks/*/../../**/b_one\n  - "!tasks/a_one"\n  - tasks/a_one\n',
+    );
+    const where =
+      'a glob must stay under the suite\'s folder (or its repository): give it relative to them, without ".."';
+    expect(problems(file)).toEqual([
+      `${file}: tasks.0: "/**/deep_task": ${where}`,
+      `${file}: tasks.1: "../*/a_one": ${where}`,
+      `${file}: tasks.2.path: "tasks/*/../../**/b_one": ${where}`,
+      `${file}: tasks.3: "!tasks/a_one": a negated glob names no task folder`,
+    ]);
+    // Walked or not, nothing outside the bases is ever matched.
+    expect(resolveTaskPattern('/**/deep_task', [root])).toEqual([]);
   });
 
   it('loads the shipped suites', () => {
