@@ -1,4 +1,5 @@
 /** Reading one value out of a metric source: a JSON file, a CSV file or a command's stdout. */
+import { parse } from 'csv-parse/sync';
 
 export type Extracted = { ok: true; raw: unknown } | { ok: false; reason: string };
 
@@ -42,45 +43,33 @@ export function valueAtDottedKey(data: unknown, key: string): Extracted {
   return { ok: true, raw: current };
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. Blank lines are dropped. */
+/**
+ * RFC 4180 CSV through csv-parse: quoted fields, doubled quotes, CRLF or LF,
+ * a UTF-8 byte-order mark dropped (pandas' `utf-8-sig`, Excel), rows of any
+ * length, a stray quote inside a field kept. Blank lines are dropped. Throws
+ * on a quote left open.
+ */
 export function parseCsv(text: string, separator = ','): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const endRow = () => {
-    row.push(field);
-    if (!(row.length === 1 && row[0] === '')) rows.push(row);
-    row = [];
-    field = '';
-  };
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === separator) {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-    } else field += ch;
-    i++;
-  }
-  if (field !== '' || row.length > 0) endRow();
-  return rows;
+  return parse(text, {
+    bom: true,
+    delimiter: separator,
+    // Files that mix line endings (a CRLF header, LF rows) are common; each ending counts.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+  }) as string[][];
 }
 
 /** The cell of `column` in a CSV with a header row; `row` counts data rows from 0, negative from the end. */
 export function csvCell(text: string, column: string, row = -1): Extracted {
-  const [header, ...data] = parseCsv(text);
+  let rows: string[][];
+  try {
+    rows = parseCsv(text);
+  } catch (err) {
+    return { ok: false, reason: `the CSV file cannot be read: ${(err as Error).message.split('\n')[0]}` };
+  }
+  const [header, ...data] = rows;
   if (!header) return { ok: false, reason: 'the CSV file is empty' };
   const col = header.findIndex((h) => h.trim() === column);
   if (col < 0)

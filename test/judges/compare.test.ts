@@ -88,6 +88,22 @@ describe('metric sources', () => {
     expect(csvCell('', 'acc')).toEqual({ ok: false, reason: 'the CSV file is empty' });
   });
 
+  it('reads CSV written with a byte-order mark (pandas utf-8-sig, Excel), quoted headers included', () => {
+    // Before csv-parse the BOM glued onto the first header, so a quoted "epoch" was not found.
+    expect(csvCell('\uFEFF"epoch","acc"\r\n1,0.5\r\n', 'epoch')).toEqual({ ok: true, raw: '1' });
+    expect(csvCell('\uFEFFepoch,acc\n1,0.5\n', 'epoch')).toEqual({ ok: true, raw: '1' });
+    expect(parseCsv('\uFEFF"a","b"\n"x",y\n')).toEqual([
+      ['a', 'b'],
+      ['x', 'y'],
+    ]);
+    // Ragged rows and a stray quote inside a field are kept; a quote left open says so.
+    expect(parseCsv('a,b\n1\n2,3,4\n5,x"y\n')).toEqual([['a', 'b'], ['1'], ['2', '3', '4'], ['5', 'x"y']]);
+    expect(csvCell('acc\n"0.5\n', 'acc')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^the CSV file cannot be read: /),
+    });
+  });
+
   it('takes the last regex match from stdout and says when the output is empty', () => {
     expect(regexCapture('acc=0.5\nacc=0.91\n', 'acc=([0-9.]+)')).toEqual({ ok: true, raw: '0.91' });
     expect(regexCapture('', 'acc=([0-9.]+)')).toEqual({ ok: false, reason: 'the output is empty' });
