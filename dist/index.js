@@ -538,6 +538,2510 @@ module.exports["default"] = pathKey;
 
 /***/ }),
 
+/***/ 14006:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const pico = __nccwpck_require__(98016);
+const utils = __nccwpck_require__(64059);
+
+function picomatch(glob, options, returnState = false) {
+  // default to os.platform()
+  if (options && (options.windows === null || options.windows === undefined)) {
+    // don't mutate the original options object
+    options = { ...options, windows: utils.isWindows() };
+  }
+
+  return pico(glob, options, returnState);
+}
+
+Object.assign(picomatch, pico);
+module.exports = picomatch;
+
+
+/***/ }),
+
+/***/ 5595:
+/***/ ((module) => {
+
+
+
+const WIN_SLASH = '\\\\/';
+const WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+
+const DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+
+/**
+ * Posix glob regex
+ */
+
+const DOT_LITERAL = '\\.';
+const PLUS_LITERAL = '\\+';
+const QMARK_LITERAL = '\\?';
+const SLASH_LITERAL = '\\/';
+const ONE_CHAR = '(?=.)';
+const QMARK = '[^/]';
+const END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+const START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+const DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+const NO_DOT = `(?!${DOT_LITERAL})`;
+const NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+const NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+const NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+const QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+const STAR = `${QMARK}*?`;
+const SEP = '/';
+
+const POSIX_CHARS = {
+  DOT_LITERAL,
+  PLUS_LITERAL,
+  QMARK_LITERAL,
+  SLASH_LITERAL,
+  ONE_CHAR,
+  QMARK,
+  END_ANCHOR,
+  DOTS_SLASH,
+  NO_DOT,
+  NO_DOTS,
+  NO_DOT_SLASH,
+  NO_DOTS_SLASH,
+  QMARK_NO_DOT,
+  STAR,
+  START_ANCHOR,
+  SEP
+};
+
+/**
+ * Windows glob regex
+ */
+
+const WINDOWS_CHARS = {
+  ...POSIX_CHARS,
+
+  SLASH_LITERAL: `[${WIN_SLASH}]`,
+  QMARK: WIN_NO_SLASH,
+  STAR: `${WIN_NO_SLASH}*?`,
+  DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+  NO_DOT: `(?!${DOT_LITERAL})`,
+  NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+  NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+  NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+  QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+  START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+  END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+  SEP: '\\'
+};
+
+/**
+ * POSIX Bracket Regex
+ */
+
+const POSIX_REGEX_SOURCE = {
+  __proto__: null,
+  alnum: 'a-zA-Z0-9',
+  alpha: 'a-zA-Z',
+  ascii: '\\x00-\\x7F',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '\\x21-\\x7E',
+  lower: 'a-z',
+  print: '\\x20-\\x7E ',
+  punct: '\\-!"#$%&\'()\\*+,./:;<=>?@[\\]^_`{|}~',
+  space: ' \\t\\r\\n\\v\\f',
+  upper: 'A-Z',
+  word: 'A-Za-z0-9_',
+  xdigit: 'A-Fa-f0-9'
+};
+
+module.exports = {
+  DEFAULT_MAX_EXTGLOB_RECURSION,
+  MAX_LENGTH: 1024 * 64,
+  POSIX_REGEX_SOURCE,
+
+  // regular expressions
+  REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+  REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+  REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+  REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+  REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+  REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+
+  // Replace globs with equivalent patterns to reduce parsing time.
+  REPLACEMENTS: {
+    __proto__: null,
+    '***': '*',
+    '**/**': '**',
+    '**/**/**': '**'
+  },
+
+  // Digits
+  CHAR_0: 48, /* 0 */
+  CHAR_9: 57, /* 9 */
+
+  // Alphabet chars.
+  CHAR_UPPERCASE_A: 65, /* A */
+  CHAR_LOWERCASE_A: 97, /* a */
+  CHAR_UPPERCASE_Z: 90, /* Z */
+  CHAR_LOWERCASE_Z: 122, /* z */
+
+  CHAR_LEFT_PARENTHESES: 40, /* ( */
+  CHAR_RIGHT_PARENTHESES: 41, /* ) */
+
+  CHAR_ASTERISK: 42, /* * */
+
+  // Non-alphabetic chars.
+  CHAR_AMPERSAND: 38, /* & */
+  CHAR_AT: 64, /* @ */
+  CHAR_BACKWARD_SLASH: 92, /* \ */
+  CHAR_CARRIAGE_RETURN: 13, /* \r */
+  CHAR_CIRCUMFLEX_ACCENT: 94, /* ^ */
+  CHAR_COLON: 58, /* : */
+  CHAR_COMMA: 44, /* , */
+  CHAR_DOT: 46, /* . */
+  CHAR_DOUBLE_QUOTE: 34, /* " */
+  CHAR_EQUAL: 61, /* = */
+  CHAR_EXCLAMATION_MARK: 33, /* ! */
+  CHAR_FORM_FEED: 12, /* \f */
+  CHAR_FORWARD_SLASH: 47, /* / */
+  CHAR_GRAVE_ACCENT: 96, /* ` */
+  CHAR_HASH: 35, /* # */
+  CHAR_HYPHEN_MINUS: 45, /* - */
+  CHAR_LEFT_ANGLE_BRACKET: 60, /* < */
+  CHAR_LEFT_CURLY_BRACE: 123, /* { */
+  CHAR_LEFT_SQUARE_BRACKET: 91, /* [ */
+  CHAR_LINE_FEED: 10, /* \n */
+  CHAR_NO_BREAK_SPACE: 160, /* \u00A0 */
+  CHAR_PERCENT: 37, /* % */
+  CHAR_PLUS: 43, /* + */
+  CHAR_QUESTION_MARK: 63, /* ? */
+  CHAR_RIGHT_ANGLE_BRACKET: 62, /* > */
+  CHAR_RIGHT_CURLY_BRACE: 125, /* } */
+  CHAR_RIGHT_SQUARE_BRACKET: 93, /* ] */
+  CHAR_SEMICOLON: 59, /* ; */
+  CHAR_SINGLE_QUOTE: 39, /* ' */
+  CHAR_SPACE: 32, /*   */
+  CHAR_TAB: 9, /* \t */
+  CHAR_UNDERSCORE: 95, /* _ */
+  CHAR_VERTICAL_LINE: 124, /* | */
+  CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279, /* \uFEFF */
+
+  /**
+   * Create EXTGLOB_CHARS
+   */
+
+  extglobChars(chars) {
+    return {
+      '!': { type: 'negate', open: '(?:(?!(?:', close: `))${chars.STAR})` },
+      '?': { type: 'qmark', open: '(?:', close: ')?' },
+      '+': { type: 'plus', open: '(?:', close: ')+' },
+      '*': { type: 'star', open: '(?:', close: ')*' },
+      '@': { type: 'at', open: '(?:', close: ')' }
+    };
+  },
+
+  /**
+   * Create GLOB_CHARS
+   */
+
+  globChars(win32) {
+    return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+  }
+};
+
+
+/***/ }),
+
+/***/ 78265:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const constants = __nccwpck_require__(5595);
+const utils = __nccwpck_require__(64059);
+
+/**
+ * Constants
+ */
+
+const {
+  MAX_LENGTH,
+  POSIX_REGEX_SOURCE,
+  REGEX_NON_SPECIAL_CHARS,
+  REGEX_SPECIAL_CHARS_BACKREF,
+  REPLACEMENTS
+} = constants;
+
+/**
+ * Helpers
+ */
+
+const expandRange = (args, options) => {
+  if (typeof options.expandRange === 'function') {
+    return options.expandRange(...args, options);
+  }
+
+  args.sort();
+  const value = `[${args.join('-')}]`;
+
+  try {
+    /* eslint-disable-next-line no-new */
+    new RegExp(value);
+  } catch (ex) {
+    return args.map(v => utils.escapeRegex(v)).join('..');
+  }
+
+  return value;
+};
+
+/**
+ * Create the message for a syntax error
+ */
+
+const syntaxError = (type, char) => {
+  return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+};
+
+const splitTopLevel = input => {
+  const parts = [];
+  let bracket = 0;
+  let paren = 0;
+  let quote = 0;
+  let value = '';
+  let escaped = false;
+
+  for (const ch of input) {
+    if (escaped === true) {
+      value += ch;
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      value += ch;
+      escaped = true;
+      continue;
+    }
+
+    if (ch === '"') {
+      quote = quote === 1 ? 0 : 1;
+      value += ch;
+      continue;
+    }
+
+    if (quote === 0) {
+      if (ch === '[') {
+        bracket++;
+      } else if (ch === ']' && bracket > 0) {
+        bracket--;
+      } else if (bracket === 0) {
+        if (ch === '(') {
+          paren++;
+        } else if (ch === ')' && paren > 0) {
+          paren--;
+        } else if (ch === '|' && paren === 0) {
+          parts.push(value);
+          value = '';
+          continue;
+        }
+      }
+    }
+
+    value += ch;
+  }
+
+  parts.push(value);
+  return parts;
+};
+
+const isPlainBranch = branch => {
+  let escaped = false;
+
+  for (const ch of branch) {
+    if (escaped === true) {
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      escaped = true;
+      continue;
+    }
+
+    if (/[?*+@!()[\]{}]/.test(ch)) {
+      return false;
+    }
+  }
+
+  return true;
+};
+
+const normalizeSimpleBranch = branch => {
+  let value = branch.trim();
+  let changed = true;
+
+  while (changed === true) {
+    changed = false;
+
+    if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+      value = value.slice(2, -1);
+      changed = true;
+    }
+  }
+
+  if (!isPlainBranch(value)) {
+    return;
+  }
+
+  return value.replace(/\\(.)/g, '$1');
+};
+
+const hasRepeatedCharPrefixOverlap = branches => {
+  const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+
+  for (let i = 0; i < values.length; i++) {
+    for (let j = i + 1; j < values.length; j++) {
+      const a = values[i];
+      const b = values[j];
+      const char = a[0];
+
+      if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+        continue;
+      }
+
+      if (a === b || a.startsWith(b) || b.startsWith(a)) {
+        return true;
+      }
+    }
+  }
+
+  return false;
+};
+
+const parseRepeatedExtglob = (pattern, requireEnd = true) => {
+  if ((pattern[0] !== '+' && pattern[0] !== '*') || pattern[1] !== '(') {
+    return;
+  }
+
+  let bracket = 0;
+  let paren = 0;
+  let quote = 0;
+  let escaped = false;
+
+  for (let i = 1; i < pattern.length; i++) {
+    const ch = pattern[i];
+
+    if (escaped === true) {
+      escaped = false;
+      continue;
+    }
+
+    if (ch === '\\') {
+      escaped = true;
+      continue;
+    }
+
+    if (ch === '"') {
+      quote = quote === 1 ? 0 : 1;
+      continue;
+    }
+
+    if (quote === 1) {
+      continue;
+    }
+
+    if (ch === '[') {
+      bracket++;
+      continue;
+    }
+
+    if (ch === ']' && bracket > 0) {
+      bracket--;
+      continue;
+    }
+
+    if (bracket > 0) {
+      continue;
+    }
+
+    if (ch === '(') {
+      paren++;
+      continue;
+    }
+
+    if (ch === ')') {
+      paren--;
+
+      if (paren === 0) {
+        if (requireEnd === true && i !== pattern.length - 1) {
+          return;
+        }
+
+        return {
+          type: pattern[0],
+          body: pattern.slice(2, i),
+          end: i
+        };
+      }
+    }
+  }
+};
+
+const buildCharClassStar = chars => {
+  const source = chars.length === 1
+    ? utils.escapeRegex(chars[0])
+    : `[${chars.map(ch => utils.escapeRegex(ch)).join('')}]`;
+
+  return `${source}*`;
+};
+
+const getStarExtglobSequenceChars = pattern => {
+  let index = 0;
+  const chars = [];
+
+  while (index < pattern.length) {
+    const match = parseRepeatedExtglob(pattern.slice(index), false);
+
+    if (!match || match.type !== '*') {
+      return;
+    }
+
+    const branches = splitTopLevel(match.body).map(branch => branch.trim());
+    if (branches.length !== 1) {
+      return;
+    }
+
+    const branch = normalizeSimpleBranch(branches[0]);
+    if (!branch || branch.length !== 1) {
+      return;
+    }
+
+    chars.push(branch);
+    index += match.end + 1;
+  }
+
+  if (chars.length < 1) {
+    return;
+  }
+
+  return chars;
+};
+
+const repeatedExtglobRecursion = pattern => {
+  let depth = 0;
+  let value = pattern.trim();
+  let match = parseRepeatedExtglob(value);
+
+  while (match) {
+    depth++;
+    value = match.body.trim();
+    match = parseRepeatedExtglob(value);
+  }
+
+  return depth;
+};
+
+const analyzeRepeatedExtglob = (body, options) => {
+  if (options.maxExtglobRecursion === false) {
+    return { risky: false };
+  }
+
+  const max =
+    typeof options.maxExtglobRecursion === 'number'
+      ? options.maxExtglobRecursion
+      : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+
+  const branches = splitTopLevel(body).map(branch => branch.trim());
+
+  if (branches.length > 1) {
+    if (
+      branches.some(branch => branch === '') ||
+      branches.some(branch => /^[*?]+$/.test(branch)) ||
+      hasRepeatedCharPrefixOverlap(branches)
+    ) {
+      return { risky: true };
+    }
+  }
+
+  // A repeated extglob is "risky" (prone to catastrophic backtracking) when a
+  // branch is itself a `*(...)` sequence, since that nests an unbounded quantifier
+  // inside the outer `+(...)`/`*(...)`. When *every* branch reduces to single
+  // characters we can emit one flat, ReDoS-safe character class that preserves the
+  // meaning of ALL branches (e.g. `+(*(a)|*(b))` -> `[ab]*`), rather than dropping
+  // every branch but the first.
+  const safeChars = [];
+  let sawStarSequence = false;
+  let combinable = true;
+
+  for (const branch of branches) {
+    const chars = getStarExtglobSequenceChars(branch);
+    if (chars) {
+      sawStarSequence = true;
+      safeChars.push(...chars);
+      continue;
+    }
+
+    const literal = normalizeSimpleBranch(branch);
+    if (literal && literal.length === 1) {
+      safeChars.push(literal);
+      continue;
+    }
+
+    combinable = false;
+
+    if (repeatedExtglobRecursion(branch) > max) {
+      return { risky: true };
+    }
+  }
+
+  if (sawStarSequence) {
+    return combinable
+      ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) }
+      : { risky: true };
+  }
+
+  return { risky: false };
+};
+
+/**
+ * Parse the given input string.
+ * @param {String} input
+ * @param {Object} options
+ * @return {Object}
+ */
+
+const parse = (input, options) => {
+  if (typeof input !== 'string') {
+    throw new TypeError('Expected a string');
+  }
+
+  input = REPLACEMENTS[input] || input;
+
+  const opts = { ...options };
+  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+
+  let len = input.length;
+  if (len > max) {
+    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+  }
+
+  const bos = { type: 'bos', value: '', output: opts.prepend || '' };
+  const tokens = [bos];
+
+  const capture = opts.capture ? '' : '?:';
+
+  // create constants based on platform, for windows or posix
+  const PLATFORM_CHARS = constants.globChars(opts.windows);
+  const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+
+  const {
+    DOT_LITERAL,
+    PLUS_LITERAL,
+    SLASH_LITERAL,
+    ONE_CHAR,
+    DOTS_SLASH,
+    NO_DOT,
+    NO_DOT_SLASH,
+    NO_DOTS_SLASH,
+    QMARK,
+    QMARK_NO_DOT,
+    STAR,
+    START_ANCHOR
+  } = PLATFORM_CHARS;
+
+  const globstar = opts => {
+    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+  };
+
+  const nodot = opts.dot ? '' : NO_DOT;
+  const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+  let star = opts.bash === true ? globstar(opts) : STAR;
+
+  if (opts.capture) {
+    star = `(${star})`;
+  }
+
+  // minimatch options support
+  if (typeof opts.noext === 'boolean') {
+    opts.noextglob = opts.noext;
+  }
+
+  const state = {
+    input,
+    index: -1,
+    start: 0,
+    dot: opts.dot === true,
+    consumed: '',
+    output: '',
+    prefix: '',
+    backtrack: false,
+    negated: false,
+    brackets: 0,
+    braces: 0,
+    parens: 0,
+    quotes: 0,
+    globstar: false,
+    tokens
+  };
+
+  input = utils.removePrefix(input, state);
+  len = input.length;
+
+  const extglobs = [];
+  const braces = [];
+  const stack = [];
+  let prev = bos;
+  let value;
+
+  /**
+   * Tokenizing helpers
+   */
+
+  const eos = () => state.index === len - 1;
+  const peek = state.peek = (n = 1) => input[state.index + n];
+  const advance = state.advance = () => input[++state.index] || '';
+  const remaining = () => input.slice(state.index + 1);
+  const consume = (value = '', num = 0) => {
+    state.consumed += value;
+    state.index += num;
+  };
+
+  const append = token => {
+    state.output += token.output != null ? token.output : token.value;
+    consume(token.value);
+  };
+
+  const negate = () => {
+    let count = 1;
+
+    while (peek() === '!' && (peek(2) !== '(' || peek(3) === '?')) {
+      advance();
+      state.start++;
+      count++;
+    }
+
+    if (count % 2 === 0) {
+      return false;
+    }
+
+    state.negated = true;
+    state.start++;
+    return true;
+  };
+
+  const increment = type => {
+    state[type]++;
+    stack.push(type);
+  };
+
+  const decrement = type => {
+    state[type]--;
+    stack.pop();
+  };
+
+  /**
+   * Push tokens onto the tokens array. This helper speeds up
+   * tokenizing by 1) helping us avoid backtracking as much as possible,
+   * and 2) helping us avoid creating extra tokens when consecutive
+   * characters are plain text. This improves performance and simplifies
+   * lookbehinds.
+   */
+
+  const push = tok => {
+    if (prev.type === 'globstar') {
+      const isBrace = state.braces > 0 && (tok.type === 'comma' || tok.type === 'brace');
+      const isExtglob = tok.extglob === true || (extglobs.length && (tok.type === 'pipe' || tok.type === 'paren'));
+
+      if (tok.type !== 'slash' && tok.type !== 'paren' && !isBrace && !isExtglob) {
+        state.output = state.output.slice(0, -prev.output.length);
+        prev.type = 'star';
+        prev.value = '*';
+        prev.output = star;
+        state.output += prev.output;
+      }
+    }
+
+    if (extglobs.length && tok.type !== 'paren') {
+      extglobs[extglobs.length - 1].inner += tok.value;
+    }
+
+    if (tok.value || tok.output) append(tok);
+    if (prev && prev.type === 'text' && tok.type === 'text') {
+      prev.output = (prev.output || prev.value) + tok.value;
+      prev.value += tok.value;
+      return;
+    }
+
+    tok.prev = prev;
+    tokens.push(tok);
+    prev = tok;
+  };
+
+  const extglobOpen = (type, value) => {
+    const token = { ...EXTGLOB_CHARS[value], conditions: 1, inner: '' };
+
+    token.prev = prev;
+    token.parens = state.parens;
+    token.output = state.output;
+    token.startIndex = state.index;
+    token.tokensIndex = tokens.length;
+    const output = (opts.capture ? '(' : '') + token.open;
+
+    increment('parens');
+    push({ type, value, output: state.output ? '' : ONE_CHAR });
+    push({ type: 'paren', extglob: true, value: advance(), output });
+    extglobs.push(token);
+  };
+
+  const extglobClose = token => {
+    const literal = input.slice(token.startIndex, state.index + 1);
+    const body = input.slice(token.startIndex + 2, state.index);
+    const analysis = analyzeRepeatedExtglob(body, opts);
+
+    if ((token.type === 'plus' || token.type === 'star') && analysis.risky) {
+      const safeOutput = analysis.safeOutput
+        ? (token.output ? '' : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput)
+        : undefined;
+      const open = tokens[token.tokensIndex];
+
+      open.type = 'text';
+      open.value = literal;
+      open.output = safeOutput || utils.escapeRegex(literal);
+
+      for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+        tokens[i].value = '';
+        tokens[i].output = '';
+        delete tokens[i].suffix;
+      }
+
+      state.output = token.output + open.output;
+      state.backtrack = true;
+
+      push({ type: 'paren', extglob: true, value, output: '' });
+      decrement('parens');
+      return;
+    }
+
+    let output = token.close + (opts.capture ? ')' : '');
+    let rest;
+
+    if (token.type === 'negate') {
+      let extglobStar = star;
+
+      if (token.inner && token.inner.length > 1 && token.inner.includes('/')) {
+        extglobStar = globstar(opts);
+      }
+
+      if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+        output = token.close = `)$))${extglobStar}`;
+      }
+
+      if (token.inner.includes('*') && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+        // Any non-magical string (`.ts`) or even nested expression (`.{ts,tsx}`) can follow after the closing parenthesis.
+        // In this case, we need to parse the string and use it in the output of the original pattern.
+        // Suitable patterns: `/!(*.d).ts`, `/!(*.d).{ts,tsx}`, `**/!(*-dbg).@(js)`.
+        //
+        // Disabling the `fastpaths` option due to a problem with parsing strings as `.ts` in the pattern like `**/!(*.d).ts`.
+        const expression = parse(rest, { ...options, fastpaths: false }).output;
+
+        output = token.close = `)${expression})${extglobStar})`;
+      }
+
+      if (token.prev.type === 'bos') {
+        state.negatedExtglob = true;
+      }
+    }
+
+    push({ type: 'paren', extglob: true, value, output });
+    decrement('parens');
+  };
+
+  /**
+   * Fast paths
+   */
+
+  if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+    let backslashes = false;
+
+    let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+      if (first === '\\') {
+        backslashes = true;
+        return m;
+      }
+
+      if (first === '?') {
+        if (esc) {
+          return esc + first + (rest ? QMARK.repeat(rest.length) : '');
+        }
+        if (index === 0) {
+          return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : '');
+        }
+        return QMARK.repeat(chars.length);
+      }
+
+      if (first === '.') {
+        return DOT_LITERAL.repeat(chars.length);
+      }
+
+      if (first === '*') {
+        if (esc) {
+          return esc + first + (rest ? star : '');
+        }
+        return star;
+      }
+      return esc ? m : `\\${m}`;
+    });
+
+    if (backslashes === true) {
+      if (opts.unescape === true) {
+        output = output.replace(/\\/g, '');
+      } else {
+        output = output.replace(/\\+/g, m => {
+          return m.length % 2 === 0 ? '\\\\' : (m ? '\\' : '');
+        });
+      }
+    }
+
+    if (output === input && opts.contains === true) {
+      state.output = input;
+      return state;
+    }
+
+    state.output = utils.wrapOutput(output, state, options);
+    return state;
+  }
+
+  /**
+   * Tokenize input until we reach end-of-string
+   */
+
+  while (!eos()) {
+    value = advance();
+
+    if (value === '\u0000') {
+      continue;
+    }
+
+    /**
+     * Escaped characters
+     */
+
+    if (value === '\\') {
+      const next = peek();
+
+      if (next === '/' && opts.bash !== true) {
+        continue;
+      }
+
+      if (next === '.' || next === ';') {
+        continue;
+      }
+
+      if (!next) {
+        value += '\\';
+        push({ type: 'text', value });
+        continue;
+      }
+
+      // collapse slashes to reduce potential for exploits
+      const match = /^\\+/.exec(remaining());
+      let slashes = 0;
+
+      if (match && match[0].length > 2) {
+        slashes = match[0].length;
+        state.index += slashes;
+        if (slashes % 2 !== 0) {
+          value += '\\';
+        }
+      }
+
+      if (opts.unescape === true) {
+        value = advance();
+      } else {
+        value += advance();
+      }
+
+      if (state.brackets === 0) {
+        push({ type: 'text', value });
+        continue;
+      }
+    }
+
+    /**
+     * If we're inside a regex character class, continue
+     * until we reach the closing bracket.
+     */
+
+    if (state.brackets > 0 && (value !== ']' || prev.value === '[' || prev.value === '[^')) {
+      if (opts.posix !== false && value === ':') {
+        const inner = prev.value.slice(1);
+        if (inner.includes('[')) {
+          prev.posix = true;
+
+          if (inner.includes(':')) {
+            const idx = prev.value.lastIndexOf('[');
+            const pre = prev.value.slice(0, idx);
+            const rest = prev.value.slice(idx + 2);
+            const posix = POSIX_REGEX_SOURCE[rest];
+            if (posix) {
+              prev.value = pre + posix;
+              state.backtrack = true;
+              advance();
+
+              if (!bos.output && tokens.indexOf(prev) === 1) {
+                bos.output = ONE_CHAR;
+              }
+              continue;
+            }
+          }
+        }
+      }
+
+      if ((value === '[' && peek() !== ':') || (value === '-' && peek() === ']')) {
+        value = `\\${value}`;
+      }
+
+      if (value === ']' && (prev.value === '[' || prev.value === '[^')) {
+        value = `\\${value}`;
+      }
+
+      if (opts.posix === true && value === '!' && prev.value === '[') {
+        value = '^';
+      }
+
+      prev.value += value;
+      append({ value });
+      continue;
+    }
+
+    /**
+     * If we're inside a quoted string, continue
+     * until we reach the closing double quote.
+     */
+
+    if (state.quotes === 1 && value !== '"') {
+      value = utils.escapeRegex(value);
+      prev.value += value;
+      append({ value });
+      continue;
+    }
+
+    /**
+     * Double quotes
+     */
+
+    if (value === '"') {
+      state.quotes = state.quotes === 1 ? 0 : 1;
+      if (opts.keepQuotes === true) {
+        push({ type: 'text', value });
+      }
+      continue;
+    }
+
+    /**
+     * Parentheses
+     */
+
+    if (value === '(') {
+      increment('parens');
+      push({ type: 'paren', value });
+      continue;
+    }
+
+    if (value === ')') {
+      if (state.parens === 0 && opts.strictBrackets === true) {
+        throw new SyntaxError(syntaxError('opening', '('));
+      }
+
+      const extglob = extglobs[extglobs.length - 1];
+      if (extglob && state.parens === extglob.parens + 1) {
+        extglobClose(extglobs.pop());
+        continue;
+      }
+
+      push({ type: 'paren', value, output: state.parens ? ')' : '\\)' });
+      decrement('parens');
+      continue;
+    }
+
+    /**
+     * Square brackets
+     */
+
+    if (value === '[') {
+      if (opts.nobracket === true || !remaining().includes(']')) {
+        if (opts.nobracket !== true && opts.strictBrackets === true) {
+          throw new SyntaxError(syntaxError('closing', ']'));
+        }
+
+        value = `\\${value}`;
+      } else {
+        increment('brackets');
+      }
+
+      push({ type: 'bracket', value });
+      continue;
+    }
+
+    if (value === ']') {
+      if (opts.nobracket === true || (prev && prev.type === 'bracket' && prev.value.length === 1)) {
+        push({ type: 'text', value, output: `\\${value}` });
+        continue;
+      }
+
+      if (state.brackets === 0) {
+        if (opts.strictBrackets === true) {
+          throw new SyntaxError(syntaxError('opening', '['));
+        }
+
+        push({ type: 'text', value, output: `\\${value}` });
+        continue;
+      }
+
+      decrement('brackets');
+
+      const prevValue = prev.value.slice(1);
+      if (prev.posix !== true && prevValue[0] === '^' && !prevValue.includes('/')) {
+        value = `/${value}`;
+      }
+
+      prev.value += value;
+      append({ value });
+
+      // when literal brackets are explicitly disabled
+      // assume we should match with a regex character class
+      if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+        continue;
+      }
+
+      const escaped = utils.escapeRegex(prev.value);
+      state.output = state.output.slice(0, -prev.value.length);
+
+      // when literal brackets are explicitly enabled
+      // assume we should escape the brackets to match literal characters
+      if (opts.literalBrackets === true) {
+        state.output += escaped;
+        prev.value = escaped;
+        continue;
+      }
+
+      // when the user specifies nothing, try to match both
+      prev.value = `(${capture}${escaped}|${prev.value})`;
+      state.output += prev.value;
+      continue;
+    }
+
+    /**
+     * Braces
+     */
+
+    if (value === '{' && opts.nobrace !== true) {
+      increment('braces');
+
+      const open = {
+        type: 'brace',
+        value,
+        output: '(',
+        outputIndex: state.output.length,
+        tokensIndex: state.tokens.length
+      };
+
+      braces.push(open);
+      push(open);
+      continue;
+    }
+
+    if (value === '}') {
+      const brace = braces[braces.length - 1];
+
+      if (opts.nobrace === true || !brace) {
+        push({ type: 'text', value, output: value });
+        continue;
+      }
+
+      let output = ')';
+
+      if (brace.dots === true) {
+        const arr = tokens.slice();
+        const range = [];
+
+        for (let i = arr.length - 1; i >= 0; i--) {
+          tokens.pop();
+          if (arr[i].type === 'brace') {
+            break;
+          }
+          if (arr[i].type !== 'dots') {
+            range.unshift(arr[i].value);
+          }
+        }
+
+        output = expandRange(range, opts);
+        state.backtrack = true;
+      }
+
+      if (brace.comma !== true && brace.dots !== true) {
+        const out = state.output.slice(0, brace.outputIndex);
+        const toks = state.tokens.slice(brace.tokensIndex);
+        brace.value = brace.output = '\\{';
+        value = output = '\\}';
+        state.output = out;
+        for (const t of toks) {
+          state.output += (t.output || t.value);
+        }
+      }
+
+      push({ type: 'brace', value, output });
+      decrement('braces');
+      braces.pop();
+      continue;
+    }
+
+    /**
+     * Pipes
+     */
+
+    if (value === '|') {
+      if (extglobs.length > 0) {
+        extglobs[extglobs.length - 1].conditions++;
+      }
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Commas
+     */
+
+    if (value === ',') {
+      let output = value;
+
+      const brace = braces[braces.length - 1];
+      if (brace && stack[stack.length - 1] === 'braces') {
+        brace.comma = true;
+        output = '|';
+      }
+
+      push({ type: 'comma', value, output });
+      continue;
+    }
+
+    /**
+     * Slashes
+     */
+
+    if (value === '/') {
+      // if the beginning of the glob is "./", advance the start
+      // to the current index, and don't add the "./" characters
+      // to the state. This greatly simplifies lookbehinds when
+      // checking for BOS characters like "!" and "." (not "./")
+      if (prev.type === 'dot' && state.index === state.start + 1) {
+        state.start = state.index + 1;
+        state.consumed = '';
+        state.output = '';
+        tokens.pop();
+        prev = bos; // reset "prev" to the first token
+        continue;
+      }
+
+      push({ type: 'slash', value, output: SLASH_LITERAL });
+      continue;
+    }
+
+    /**
+     * Dots
+     */
+
+    if (value === '.') {
+      if (state.braces > 0 && prev.type === 'dot') {
+        if (prev.value === '.') prev.output = DOT_LITERAL;
+        const brace = braces[braces.length - 1];
+        prev.type = 'dots';
+        prev.output += value;
+        prev.value += value;
+        brace.dots = true;
+        continue;
+      }
+
+      if ((state.braces + state.parens) === 0 && prev.type !== 'bos' && prev.type !== 'slash') {
+        push({ type: 'text', value, output: DOT_LITERAL });
+        continue;
+      }
+
+      push({ type: 'dot', value, output: DOT_LITERAL });
+      continue;
+    }
+
+    /**
+     * Question marks
+     */
+
+    if (value === '?') {
+      const isGroup = prev && prev.value === '(';
+      if (!isGroup && opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        extglobOpen('qmark', value);
+        continue;
+      }
+
+      if (prev && prev.type === 'paren') {
+        const next = peek();
+        let output = value;
+
+        if ((prev.value === '(' && !/[!=<:]/.test(next)) || (next === '<' && !/<([!=]|\w+>)/.test(remaining()))) {
+          output = `\\${value}`;
+        }
+
+        push({ type: 'text', value, output });
+        continue;
+      }
+
+      if (opts.dot !== true && (prev.type === 'slash' || prev.type === 'bos')) {
+        push({ type: 'qmark', value, output: QMARK_NO_DOT });
+        continue;
+      }
+
+      push({ type: 'qmark', value, output: QMARK });
+      continue;
+    }
+
+    /**
+     * Exclamation
+     */
+
+    if (value === '!') {
+      if (opts.noextglob !== true && peek() === '(') {
+        if (peek(2) !== '?' || !/[!=<:]/.test(peek(3))) {
+          extglobOpen('negate', value);
+          continue;
+        }
+      }
+
+      if (opts.nonegate !== true && state.index === 0) {
+        negate();
+        continue;
+      }
+    }
+
+    /**
+     * Plus
+     */
+
+    if (value === '+') {
+      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        extglobOpen('plus', value);
+        continue;
+      }
+
+      if ((prev && prev.value === '(') || opts.regex === false) {
+        push({ type: 'plus', value, output: PLUS_LITERAL });
+        continue;
+      }
+
+      if ((prev && (prev.type === 'bracket' || prev.type === 'paren' || prev.type === 'brace')) || state.parens > 0) {
+        push({ type: 'plus', value });
+        continue;
+      }
+
+      push({ type: 'plus', value: PLUS_LITERAL });
+      continue;
+    }
+
+    /**
+     * Plain text
+     */
+
+    if (value === '@') {
+      if (opts.noextglob !== true && peek() === '(' && peek(2) !== '?') {
+        push({ type: 'at', extglob: true, value, output: '' });
+        continue;
+      }
+
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Plain text
+     */
+
+    if (value !== '*') {
+      if (value === '$' || value === '^') {
+        value = `\\${value}`;
+      }
+
+      const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+      if (match) {
+        value += match[0];
+        state.index += match[0].length;
+      }
+
+      push({ type: 'text', value });
+      continue;
+    }
+
+    /**
+     * Stars
+     */
+
+    if (prev && (prev.type === 'globstar' || prev.star === true)) {
+      prev.type = 'star';
+      prev.star = true;
+      prev.value += value;
+      prev.output = star;
+      state.backtrack = true;
+      state.globstar = true;
+      consume(value);
+      continue;
+    }
+
+    let rest = remaining();
+    if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+      extglobOpen('star', value);
+      continue;
+    }
+
+    if (prev.type === 'star') {
+      if (opts.noglobstar === true) {
+        consume(value);
+        continue;
+      }
+
+      const prior = prev.prev;
+      const before = prior.prev;
+      const isStart = prior.type === 'slash' || prior.type === 'bos';
+      const afterStar = before && (before.type === 'star' || before.type === 'globstar');
+
+      if (opts.bash === true && (!isStart || (rest[0] && rest[0] !== '/'))) {
+        push({ type: 'star', value, output: '' });
+        continue;
+      }
+
+      const isBrace = state.braces > 0 && (prior.type === 'comma' || prior.type === 'brace');
+      const isExtglob = extglobs.length && (prior.type === 'pipe' || prior.type === 'paren');
+      if (!isStart && prior.type !== 'paren' && !isBrace && !isExtglob) {
+        push({ type: 'star', value, output: '' });
+        continue;
+      }
+
+      // strip consecutive `/**/`
+      while (rest.slice(0, 3) === '/**') {
+        const after = input[state.index + 4];
+        if (after && after !== '/') {
+          break;
+        }
+        rest = rest.slice(3);
+        consume('/**', 3);
+      }
+
+      // A globstar followed only by balanced closing parens is at the logical end of patterns like
+      // `test(/utils/**)` and `test?(/utils/**)`. Treat it as EOS so the trailing `/**` can match its
+      // parent path, except in negated extglobs where that would change the exclusion semantics.
+      const isEnd = eos() || (
+        state.parens > 0
+        && rest === ')'.repeat(state.parens)
+        && !extglobs.some(extglob => extglob.type === 'negate')
+      );
+
+      if (prior.type === 'bos' && eos()) {
+        prev.type = 'globstar';
+        prev.value += value;
+        prev.output = globstar(opts);
+        state.output = prev.output;
+        state.globstar = true;
+        consume(value);
+        continue;
+      }
+
+      if (prior.type === 'slash' && prior.prev.type !== 'bos' && !afterStar && isEnd) {
+        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+        prior.output = `(?:${prior.output}`;
+
+        prev.type = 'globstar';
+        prev.output = globstar(opts) + (opts.strictSlashes ? ')' : '|$)');
+        prev.value += value;
+        state.globstar = true;
+        state.output += prior.output + prev.output;
+        consume(value);
+        continue;
+      }
+
+      if (prior.type === 'slash' && prior.prev.type !== 'bos' && rest[0] === '/') {
+        const end = rest[1] !== void 0 ? '|$' : '';
+
+        state.output = state.output.slice(0, -(prior.output + prev.output).length);
+        prior.output = `(?:${prior.output}`;
+
+        prev.type = 'globstar';
+        prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+        prev.value += value;
+
+        state.output += prior.output + prev.output;
+        state.globstar = true;
+
+        consume(value + advance());
+
+        push({ type: 'slash', value: '/', output: '' });
+        continue;
+      }
+
+      if (prior.type === 'bos' && rest[0] === '/') {
+        prev.type = 'globstar';
+        prev.value += value;
+        prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+        state.output = prev.output;
+        state.globstar = true;
+        consume(value + advance());
+        push({ type: 'slash', value: '/', output: '' });
+        continue;
+      }
+
+      // remove single star from output
+      state.output = state.output.slice(0, -prev.output.length);
+
+      // reset previous token to globstar
+      prev.type = 'globstar';
+      prev.output = globstar(opts);
+      prev.value += value;
+
+      // reset output with globstar
+      state.output += prev.output;
+      state.globstar = true;
+      consume(value);
+      continue;
+    }
+
+    const token = { type: 'star', value, output: star };
+
+    if (opts.bash === true) {
+      token.output = '.*?';
+      if (prev.type === 'bos' || prev.type === 'slash') {
+        token.output = nodot + token.output;
+      }
+      push(token);
+      continue;
+    }
+
+    if (prev && (prev.type === 'bracket' || prev.type === 'paren') && opts.regex === true) {
+      token.output = value;
+      push(token);
+      continue;
+    }
+
+    if (state.index === state.start || prev.type === 'slash' || prev.type === 'dot') {
+      if (prev.type === 'dot') {
+        state.output += NO_DOT_SLASH;
+        prev.output += NO_DOT_SLASH;
+
+      } else if (opts.dot === true) {
+        state.output += NO_DOTS_SLASH;
+        prev.output += NO_DOTS_SLASH;
+
+      } else {
+        state.output += nodot;
+        prev.output += nodot;
+      }
+
+      if (peek() !== '*') {
+        state.output += ONE_CHAR;
+        prev.output += ONE_CHAR;
+      }
+    }
+
+    push(token);
+  }
+
+  while (state.brackets > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ']'));
+    state.output = utils.escapeLast(state.output, '[');
+    decrement('brackets');
+  }
+
+  while (state.parens > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', ')'));
+    state.output = utils.escapeLast(state.output, '(');
+    decrement('parens');
+  }
+
+  while (state.braces > 0) {
+    if (opts.strictBrackets === true) throw new SyntaxError(syntaxError('closing', '}'));
+    state.output = utils.escapeLast(state.output, '{');
+    decrement('braces');
+  }
+
+  if (opts.strictSlashes !== true && (prev.type === 'star' || prev.type === 'bracket')) {
+    push({ type: 'maybe_slash', value: '', output: `${SLASH_LITERAL}?` });
+  }
+
+  // rebuild the output if we had to backtrack at any point
+  if (state.backtrack === true) {
+    state.output = '';
+
+    for (const token of state.tokens) {
+      state.output += token.output != null ? token.output : token.value;
+
+      if (token.suffix) {
+        state.output += token.suffix;
+      }
+    }
+  }
+
+  return state;
+};
+
+/**
+ * Fast paths for creating regular expressions for common glob patterns.
+ * This can significantly speed up processing and has very little downside
+ * impact when none of the fast paths match.
+ */
+
+parse.fastpaths = (input, options) => {
+  const opts = { ...options };
+  const max = typeof opts.maxLength === 'number' ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+  const len = input.length;
+  if (len > max) {
+    throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+  }
+
+  input = REPLACEMENTS[input] || input;
+
+  // create constants based on platform, for windows or posix
+  const {
+    DOT_LITERAL,
+    SLASH_LITERAL,
+    ONE_CHAR,
+    DOTS_SLASH,
+    NO_DOT,
+    NO_DOTS,
+    NO_DOTS_SLASH,
+    STAR,
+    START_ANCHOR
+  } = constants.globChars(opts.windows);
+
+  const nodot = opts.dot ? NO_DOTS : NO_DOT;
+  const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+  const capture = opts.capture ? '' : '?:';
+  const state = { negated: false, prefix: '' };
+  let star = opts.bash === true ? '.*?' : STAR;
+
+  if (opts.capture) {
+    star = `(${star})`;
+  }
+
+  const globstar = opts => {
+    if (opts.noglobstar === true) return star;
+    return `(${capture}(?:(?!${START_ANCHOR}${opts.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+  };
+
+  const create = str => {
+    switch (str) {
+      case '*':
+        return `${nodot}${ONE_CHAR}${star}`;
+
+      case '.*':
+        return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '*.*':
+        return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '*/*':
+        return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+
+      case '**':
+        return nodot + globstar(opts);
+
+      case '**/*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+
+      case '**/*.*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      case '**/.*':
+        return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+
+      default: {
+        const match = /^(.*?)\.(\w+)$/.exec(str);
+        if (!match) return;
+
+        const source = create(match[1]);
+        if (!source) return;
+
+        return source + DOT_LITERAL + match[2];
+      }
+    }
+  };
+
+  const output = utils.removePrefix(input, state);
+  let source = create(output);
+
+  if (source && opts.strictSlashes !== true) {
+    source += `${SLASH_LITERAL}?`;
+  }
+
+  return source;
+};
+
+module.exports = parse;
+
+
+/***/ }),
+
+/***/ 98016:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const scan = __nccwpck_require__(31781);
+const parse = __nccwpck_require__(78265);
+const utils = __nccwpck_require__(64059);
+const constants = __nccwpck_require__(5595);
+const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
+
+/**
+ * Creates a matcher function from one or more glob patterns. The
+ * returned function takes a string to match as its first argument,
+ * and returns true if the string is a match. The returned matcher
+ * function also takes a boolean as the second argument that, when true,
+ * returns an object with additional information.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch(glob[, options]);
+ *
+ * const isMatch = picomatch('*.!(*a)');
+ * console.log(isMatch('a.a')); //=> false
+ * console.log(isMatch('a.b')); //=> true
+ *
+ * // For environments without `node.js`, `picomatch/posix` provides you a dependency-free matcher, without automatic OS detection.
+ * const picomatch = require('picomatch/posix');
+ * // the same API, defaulting to posix paths
+ * const isMatch = picomatch('a/*');
+ * console.log(isMatch('a\\b')); //=> false
+ * console.log(isMatch('a/b')); //=> true
+ *
+ * // you can still configure the matcher function to accept windows paths
+ * const isMatch = picomatch('a/*', { options: windows });
+ * console.log(isMatch('a\\b')); //=> true
+ * console.log(isMatch('a/b')); //=> true
+ * ```
+ * @name picomatch
+ * @param {String|Array} `globs` One or more glob patterns.
+ * @param {Object=} `options`
+ * @return {Function=} Returns a matcher function.
+ * @api public
+ */
+
+const picomatch = (glob, options, returnState = false) => {
+  if (Array.isArray(glob)) {
+    const fns = glob.map(input => picomatch(input, options, returnState));
+    const arrayMatcher = str => {
+      for (const isMatch of fns) {
+        const state = isMatch(str);
+        if (state) return state;
+      }
+      return false;
+    };
+    return arrayMatcher;
+  }
+
+  const isState = isObject(glob) && glob.tokens && glob.input;
+
+  if (glob === '' || (typeof glob !== 'string' && !isState)) {
+    throw new TypeError('Expected pattern to be a non-empty string');
+  }
+
+  const opts = options || {};
+  const posix = opts.windows;
+  const regex = isState
+    ? picomatch.compileRe(glob, options)
+    : picomatch.makeRe(glob, options, false, true);
+
+  const state = regex.state;
+  delete regex.state;
+
+  let isIgnored = () => false;
+  if (opts.ignore) {
+    const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+    isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+  }
+
+  const matcher = (input, returnObject = false) => {
+    const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+    const result = { glob, state, regex, posix, input, output, match, isMatch };
+
+    if (typeof opts.onResult === 'function') {
+      opts.onResult(result);
+    }
+
+    if (isMatch === false) {
+      result.isMatch = false;
+      return returnObject ? result : false;
+    }
+
+    if (isIgnored(input)) {
+      if (typeof opts.onIgnore === 'function') {
+        opts.onIgnore(result);
+      }
+      result.isMatch = false;
+      return returnObject ? result : false;
+    }
+
+    if (typeof opts.onMatch === 'function') {
+      opts.onMatch(result);
+    }
+    return returnObject ? result : true;
+  };
+
+  if (returnState) {
+    matcher.state = state;
+  }
+
+  return matcher;
+};
+
+/**
+ * Test `input` with the given `regex`. This is used by the main
+ * `picomatch()` function to test the input string.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.test(input, regex[, options]);
+ *
+ * console.log(picomatch.test('foo/bar', /^(?:([^/]*?)\/([^/]*?))$/));
+ * // { isMatch: true, match: [ 'foo/', 'foo', 'bar' ], output: 'foo/bar' }
+ * ```
+ * @param {String} `input` String to test.
+ * @param {RegExp} `regex`
+ * @return {Object} Returns an object with matching info.
+ * @api public
+ */
+
+picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+  if (typeof input !== 'string') {
+    throw new TypeError('Expected input to be a string');
+  }
+
+  if (input === '') {
+    return { isMatch: false, output: '' };
+  }
+
+  const opts = options || {};
+  const format = opts.format || (posix ? utils.toPosixSlashes : null);
+  let match = input === glob;
+  let output = (match && format) ? format(input) : input;
+
+  if (match === false) {
+    output = format ? format(input) : input;
+    match = output === glob;
+  }
+
+  if (match === false || opts.capture === true) {
+    if (opts.matchBase === true || opts.basename === true) {
+      match = picomatch.matchBase(input, regex, options, posix);
+    } else {
+      match = regex.exec(output);
+    }
+  }
+
+  return { isMatch: Boolean(match), match, output };
+};
+
+/**
+ * Match the basename of a filepath.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.matchBase(input, glob[, options]);
+ * console.log(picomatch.matchBase('foo/bar.js', '*.js'); // true
+ * ```
+ * @param {String} `input` String to test.
+ * @param {RegExp|String} `glob` Glob pattern or regex created by [.makeRe](#makeRe).
+ * @return {Boolean}
+ * @api public
+ */
+
+picomatch.matchBase = (input, glob, options, posix = options && options.windows) => {
+  const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+  return regex.test(utils.basename(input, { windows: posix }));
+};
+
+/**
+ * Returns true if **any** of the given glob `patterns` match the specified `string`.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.isMatch(string, patterns[, options]);
+ *
+ * console.log(picomatch.isMatch('a.a', ['b.*', '*.a'])); //=> true
+ * console.log(picomatch.isMatch('a.a', 'b.*')); //=> false
+ * ```
+ * @param {String|Array} str The string to test.
+ * @param {String|Array} patterns One or more glob patterns to use for matching.
+ * @param {Object} [options] See available [options](#options).
+ * @return {Boolean} Returns true if any patterns match `str`
+ * @api public
+ */
+
+picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+
+/**
+ * Parse a glob pattern to create the source string for a regular
+ * expression.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * const result = picomatch.parse(pattern[, options]);
+ * ```
+ * @param {String} `pattern`
+ * @param {Object} `options`
+ * @return {Object} Returns an object with useful properties and output to be used as a regex source string.
+ * @api public
+ */
+
+picomatch.parse = (pattern, options) => {
+  if (Array.isArray(pattern)) return pattern.map(p => picomatch.parse(p, options));
+  return parse(pattern, { ...options, fastpaths: false });
+};
+
+/**
+ * Scan a glob pattern to separate the pattern into segments.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.scan(input[, options]);
+ *
+ * const result = picomatch.scan('!./foo/*.js');
+ * console.log(result);
+ * { prefix: '!./',
+ *   input: '!./foo/*.js',
+ *   start: 3,
+ *   base: 'foo',
+ *   glob: '*.js',
+ *   isBrace: false,
+ *   isBracket: false,
+ *   isGlob: true,
+ *   isExtglob: false,
+ *   isGlobstar: false,
+ *   negated: true }
+ * ```
+ * @param {String} `input` Glob pattern to scan.
+ * @param {Object} `options`
+ * @return {Object} Returns an object with
+ * @api public
+ */
+
+picomatch.scan = (input, options) => scan(input, options);
+
+/**
+ * Compile a regular expression from the `state` object returned by the
+ * [parse()](#parse) method.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * const state = picomatch.parse('*.js');
+ * // picomatch.compileRe(state[, options]);
+ *
+ * console.log(picomatch.compileRe(state));
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {Object} `state`
+ * @param {Object} `options`
+ * @param {Boolean} `returnOutput` Intended for implementors, this argument allows you to return the raw output from the parser.
+ * @param {Boolean} `returnState` Adds the state to a `state` property on the returned regex. Useful for implementors and debugging.
+ * @return {RegExp}
+ * @api public
+ */
+
+picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+  if (returnOutput === true) {
+    return state.output;
+  }
+
+  const opts = options || {};
+  const prepend = opts.contains ? '' : '^';
+  const append = opts.contains ? '' : '$';
+
+  let source = `${prepend}(?:${state.output})${append}`;
+  if (state && state.negated === true) {
+    source = `^(?!${source}).*$`;
+  }
+
+  const regex = picomatch.toRegex(source, options);
+  if (returnState === true) {
+    regex.state = state;
+  }
+
+  return regex;
+};
+
+/**
+ * Create a regular expression from a parsed glob pattern.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.makeRe(state[, options]);
+ *
+ * const result = picomatch.makeRe('*.js');
+ * console.log(result);
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {String} `state` The object returned from the `.parse` method.
+ * @param {Object} `options`
+ * @param {Boolean} `returnOutput` Implementors may use this argument to return the compiled output, instead of a regular expression. This is not exposed on the options to prevent end-users from mutating the result.
+ * @param {Boolean} `returnState` Implementors may use this argument to return the state from the parsed glob with the returned regular expression.
+ * @return {RegExp} Returns a regex created from the given pattern.
+ * @api public
+ */
+
+picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+  if (!input || typeof input !== 'string') {
+    throw new TypeError('Expected a non-empty string');
+  }
+
+  let parsed = { negated: false, fastpaths: true };
+
+  if (options.fastpaths !== false && (input[0] === '.' || input[0] === '*')) {
+    parsed.output = parse.fastpaths(input, options);
+  }
+
+  if (!parsed.output) {
+    parsed = parse(input, options);
+  }
+
+  return picomatch.compileRe(parsed, options, returnOutput, returnState);
+};
+
+/**
+ * Create a regular expression from the given regex source string.
+ *
+ * ```js
+ * const picomatch = require('picomatch');
+ * // picomatch.toRegex(source[, options]);
+ *
+ * const { output } = picomatch.parse('*.js');
+ * console.log(picomatch.toRegex(output));
+ * //=> /^(?:(?!\.)(?=.)[^/]*?\.js)$/
+ * ```
+ * @param {String} `source` Regular expression source string.
+ * @param {Object} `options`
+ * @return {RegExp}
+ * @api public
+ */
+
+picomatch.toRegex = (source, options) => {
+  try {
+    const opts = options || {};
+    return new RegExp(source, opts.flags || (opts.nocase ? 'i' : ''));
+  } catch (err) {
+    if (options && options.debug === true) throw err;
+    return /$^/;
+  }
+};
+
+/**
+ * Picomatch constants.
+ * @return {Object}
+ */
+
+picomatch.constants = constants;
+
+/**
+ * Expose "picomatch"
+ */
+
+module.exports = picomatch;
+
+
+/***/ }),
+
+/***/ 31781:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const utils = __nccwpck_require__(64059);
+const {
+  CHAR_ASTERISK,             /* * */
+  CHAR_AT,                   /* @ */
+  CHAR_BACKWARD_SLASH,       /* \ */
+  CHAR_COMMA,                /* , */
+  CHAR_DOT,                  /* . */
+  CHAR_EXCLAMATION_MARK,     /* ! */
+  CHAR_FORWARD_SLASH,        /* / */
+  CHAR_LEFT_CURLY_BRACE,     /* { */
+  CHAR_LEFT_PARENTHESES,     /* ( */
+  CHAR_LEFT_SQUARE_BRACKET,  /* [ */
+  CHAR_PLUS,                 /* + */
+  CHAR_QUESTION_MARK,        /* ? */
+  CHAR_RIGHT_CURLY_BRACE,    /* } */
+  CHAR_RIGHT_PARENTHESES,    /* ) */
+  CHAR_RIGHT_SQUARE_BRACKET  /* ] */
+} = __nccwpck_require__(5595);
+
+const isPathSeparator = code => {
+  return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+};
+
+const depth = token => {
+  if (token.isPrefix !== true) {
+    token.depth = token.isGlobstar ? Infinity : 1;
+  }
+};
+
+/**
+ * Quickly scans a glob pattern and returns an object with a handful of
+ * useful properties, like `isGlob`, `path` (the leading non-glob, if it exists),
+ * `glob` (the actual pattern), `negated` (true if the path starts with `!` but not
+ * with `!(`) and `negatedExtglob` (true if the path starts with `!(`).
+ *
+ * ```js
+ * const pm = require('picomatch');
+ * console.log(pm.scan('foo/bar/*.js'));
+ * { isGlob: true, input: 'foo/bar/*.js', base: 'foo/bar', glob: '*.js' }
+ * ```
+ * @param {String} `str`
+ * @param {Object} `options`
+ * @return {Object} Returns an object with tokens and regex source string.
+ * @api public
+ */
+
+const scan = (input, options) => {
+  const opts = options || {};
+
+  const length = input.length - 1;
+  const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+  const slashes = [];
+  const tokens = [];
+  const parts = [];
+
+  let str = input;
+  let index = -1;
+  let start = 0;
+  let lastIndex = 0;
+  let isBrace = false;
+  let isBracket = false;
+  let isGlob = false;
+  let isExtglob = false;
+  let isGlobstar = false;
+  let braceEscaped = false;
+  let backslashes = false;
+  let negated = false;
+  let negatedExtglob = false;
+  let finished = false;
+  let braces = 0;
+  let prev;
+  let code;
+  let token = { value: '', depth: 0, isGlob: false };
+
+  const eos = () => index >= length;
+  const peek = () => str.charCodeAt(index + 1);
+  const advance = () => {
+    prev = code;
+    return str.charCodeAt(++index);
+  };
+
+  while (index < length) {
+    code = advance();
+    let next;
+
+    if (code === CHAR_BACKWARD_SLASH) {
+      backslashes = token.backslashes = true;
+      code = advance();
+
+      if (code === CHAR_LEFT_CURLY_BRACE) {
+        braceEscaped = true;
+      }
+      continue;
+    }
+
+    if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+      braces++;
+
+      while (eos() !== true && (code = advance())) {
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          advance();
+          continue;
+        }
+
+        if (code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          continue;
+        }
+
+        if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+          isBrace = token.isBrace = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+
+          break;
+        }
+
+        if (braceEscaped !== true && code === CHAR_COMMA) {
+          isBrace = token.isBrace = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+
+          if (scanToEnd === true) {
+            continue;
+          }
+
+          break;
+        }
+
+        if (code === CHAR_RIGHT_CURLY_BRACE) {
+          braces--;
+
+          if (braces === 0) {
+            braceEscaped = false;
+            isBrace = token.isBrace = true;
+            finished = true;
+            break;
+          }
+        }
+      }
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+
+    if (code === CHAR_FORWARD_SLASH) {
+      slashes.push(index);
+      tokens.push(token);
+      token = { value: '', depth: 0, isGlob: false };
+
+      if (finished === true) continue;
+      if (prev === CHAR_DOT && index === (start + 1)) {
+        start += 2;
+        continue;
+      }
+
+      lastIndex = index + 1;
+      continue;
+    }
+
+    if (opts.noext !== true) {
+      const isExtglobChar = code === CHAR_PLUS
+        || code === CHAR_AT
+        || code === CHAR_ASTERISK
+        || code === CHAR_QUESTION_MARK
+        || code === CHAR_EXCLAMATION_MARK;
+
+      if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+        isGlob = token.isGlob = true;
+        isExtglob = token.isExtglob = true;
+        finished = true;
+        if (code === CHAR_EXCLAMATION_MARK && index === start) {
+          negatedExtglob = true;
+        }
+
+        if (scanToEnd === true) {
+          let parens = 0;
+
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+
+            if (code === CHAR_LEFT_PARENTHESES) {
+              parens++;
+              continue;
+            }
+
+            if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              finished = true;
+              break;
+            }
+          }
+          continue;
+        }
+        break;
+      }
+    }
+
+    if (code === CHAR_ASTERISK) {
+      if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+      isGlob = token.isGlob = true;
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+      break;
+    }
+
+    if (code === CHAR_QUESTION_MARK) {
+      isGlob = token.isGlob = true;
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+      break;
+    }
+
+    if (code === CHAR_LEFT_SQUARE_BRACKET) {
+      while (eos() !== true && (next = advance())) {
+        if (next === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          advance();
+          continue;
+        }
+
+        if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+          isBracket = token.isBracket = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          break;
+        }
+      }
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+
+    if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+      negated = token.negated = true;
+      start++;
+      continue;
+    }
+
+    if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+      isGlob = token.isGlob = true;
+
+      if (scanToEnd === true) {
+        let parens = 1;
+
+        while (eos() !== true && (code = advance())) {
+          if (code === CHAR_BACKWARD_SLASH) {
+            backslashes = token.backslashes = true;
+            advance();
+            continue;
+          }
+
+          if (code === CHAR_LEFT_PARENTHESES) {
+            parens++;
+            continue;
+          }
+
+          if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+            finished = true;
+            break;
+          }
+        }
+        continue;
+      }
+      break;
+    }
+
+    if (isGlob === true) {
+      finished = true;
+
+      if (scanToEnd === true) {
+        continue;
+      }
+
+      break;
+    }
+  }
+
+  if (opts.noext === true) {
+    isExtglob = false;
+    isGlob = false;
+  }
+
+  let base = str;
+  let prefix = '';
+  let glob = '';
+
+  if (start > 0) {
+    prefix = str.slice(0, start);
+    str = str.slice(start);
+    lastIndex -= start;
+  }
+
+  if (base && isGlob === true && lastIndex > 0) {
+    base = str.slice(0, lastIndex);
+    glob = str.slice(lastIndex);
+  } else if (isGlob === true) {
+    base = '';
+    glob = str;
+  } else {
+    base = str;
+  }
+
+  if (base && base !== '' && base !== '/' && base !== str) {
+    if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+      base = base.slice(0, -1);
+    }
+  }
+
+  if (opts.unescape === true) {
+    if (glob) glob = utils.removeBackslashes(glob);
+
+    if (base && backslashes === true) {
+      base = utils.removeBackslashes(base);
+    }
+  }
+
+  const state = {
+    prefix,
+    input,
+    start,
+    base,
+    glob,
+    isBrace,
+    isBracket,
+    isGlob,
+    isExtglob,
+    isGlobstar,
+    negated,
+    negatedExtglob
+  };
+
+  if (opts.tokens === true) {
+    state.maxDepth = 0;
+    if (!isPathSeparator(code)) {
+      tokens.push(token);
+    }
+    state.tokens = tokens;
+  }
+
+  if (opts.parts === true || opts.tokens === true) {
+    let prevIndex;
+
+    for (let idx = 0; idx < slashes.length; idx++) {
+      const n = prevIndex !== undefined ? prevIndex + 1 : start;
+      const i = slashes[idx];
+      const value = input.slice(n, i);
+      if (opts.tokens) {
+        if (idx === 0 && start !== 0) {
+          tokens[idx].isPrefix = true;
+          tokens[idx].value = prefix;
+        } else {
+          tokens[idx].value = value;
+        }
+        depth(tokens[idx]);
+        state.maxDepth += tokens[idx].depth;
+      }
+      if (i >= start) {
+        parts.push(value);
+        prevIndex = i;
+      }
+    }
+
+    const n = prevIndex !== undefined ? prevIndex + 1 : start;
+    const value = input.slice(n);
+    parts.push(value);
+
+    if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+      tokens[tokens.length - 1].value = value;
+      depth(tokens[tokens.length - 1]);
+      state.maxDepth += tokens[tokens.length - 1].depth;
+    }
+
+    state.slashes = slashes;
+    state.parts = parts;
+  }
+
+  return state;
+};
+
+module.exports = scan;
+
+
+/***/ }),
+
+/***/ 64059:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+/*global navigator*/
+
+
+const {
+  REGEX_BACKSLASH,
+  REGEX_REMOVE_BACKSLASH,
+  REGEX_SPECIAL_CHARS,
+  REGEX_SPECIAL_CHARS_GLOBAL
+} = __nccwpck_require__(5595);
+
+exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
+exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
+exports.isRegexChar = str => str.length === 1 && exports.hasRegexChars(str);
+exports.escapeRegex = str => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, '\\$1');
+exports.toPosixSlashes = str => str.replace(REGEX_BACKSLASH, '/');
+
+exports.isWindows = () => {
+  if (typeof navigator !== 'undefined' && navigator.platform) {
+    const platform = navigator.platform.toLowerCase();
+    return platform === 'win32' || platform === 'windows';
+  }
+
+  if (typeof process !== 'undefined' && process.platform) {
+    return process.platform === 'win32';
+  }
+
+  return false;
+};
+
+exports.removeBackslashes = str => {
+  return str.replace(REGEX_REMOVE_BACKSLASH, match => {
+    return match === '\\' ? '' : match;
+  });
+};
+
+exports.escapeLast = (input, char, lastIdx) => {
+  const idx = input.lastIndexOf(char, lastIdx);
+  if (idx === -1) return input;
+  if (input[idx - 1] === '\\') return exports.escapeLast(input, char, idx - 1);
+  return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+};
+
+exports.removePrefix = (input, state = {}) => {
+  let output = input;
+  if (output.startsWith('./')) {
+    output = output.slice(2);
+    state.prefix = './';
+  }
+  return output;
+};
+
+exports.wrapOutput = (input, state = {}, options = {}) => {
+  const prepend = options.contains ? '' : '^';
+  const append = options.contains ? '' : '$';
+
+  let output = `${prepend}(?:${input})${append}`;
+  if (state.negated === true) {
+    output = `(?:^(?!${output}).*$)`;
+  }
+  return output;
+};
+
+exports.basename = (path, { windows } = {}) => {
+  const segs = path.split(windows ? /[\\/]/ : '/');
+  const last = segs[segs.length - 1];
+
+  if (last === '') {
+    return segs[segs.length - 2];
+  }
+
+  return last;
+};
+
+
+/***/ }),
+
 /***/ 79152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -38024,8 +40528,8 @@ var agents = __nccwpck_require__(90862);
 var models = __nccwpck_require__(99933);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 41 modules
-var suites = __nccwpck_require__(15021);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 51 modules
+var suites = __nccwpck_require__(11262);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
 var tasks = __nccwpck_require__(23811);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -38357,8 +40861,8 @@ async function saveHistory(dbFile, workspace, keys, ctx, warn) {
 //# sourceMappingURL=history.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 169 modules
-var sandbox = __nccwpck_require__(34626);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 170 modules
+var sandbox = __nccwpck_require__(19959);
 ;// CONCATENATED MODULE: ./build/src/action/images.js
 
 
@@ -38419,7 +40923,7 @@ async function restoreImages(dir, workspace, keys, warn) {
 }
 const notSaved = (note) => ({ saved: false, key: null, bytes: 0, seconds: 0, note });
 /** The images worth carrying: every one the runs used but those a task names from a registry. */
-function imagesToCache(uses = (0,sandbox/* imageActivity */.vq)()) {
+function imagesToCache(uses = (0,sandbox/* imageActivity */.ON)()) {
     return uses.filter((u) => u.origin !== 'named').map((u) => u.tag);
 }
 async function saveImages(dir, workspace, keys, ctx, restored, warn) {
@@ -38462,7 +40966,7 @@ async function saveImages(dir, workspace, keys, ctx, restored, warn) {
     }
 }
 /** The job summary's line: restored / built / saved, with their seconds. */
-function describeImageCache(restored, saved, uses = (0,sandbox/* imageActivity */.vq)()) {
+function describeImageCache(restored, saved, uses = (0,sandbox/* imageActivity */.ON)()) {
     const built = uses.filter((u) => u.origin === 'built');
     const buildSeconds = built.reduce((s, u) => s + u.buildSeconds, 0);
     const parts = [
@@ -39307,8 +41811,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var budgets = __nccwpck_require__(25875);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
 var runs = __nccwpck_require__(30986);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 169 modules
-var sandbox = __nccwpck_require__(34626);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 170 modules
+var sandbox = __nccwpck_require__(19959);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: ./build/src/agents/host-process.js
@@ -42414,6 +44918,8 @@ const runResultSchema = schemas/* object */.Ikc({
     finished_at: schemas/* string */.YjP(),
     task: schemas/* object */.Ikc({ difficulty: schemas/* string */.YjP(), domain: schemas/* string */.YjP(), title: schemas/* string */.YjP() }),
     sandbox: schemas/* string */.YjP(),
+    /** The Docker engine the sandbox ran on (`default`, or a --docker-host); absent in older results. */
+    docker_host: schemas/* string */.YjP().optional(),
     /** Absent in results written before agents could be chosen: those ran the built-in agent. */
     agent: agentInfoSchema.optional(),
 });
@@ -42977,7 +45483,7 @@ function secondsSince(date) {
 
 /***/ }),
 
-/***/ 34626:
+/***/ 19959:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42989,16 +45495,18 @@ __nccwpck_require__.d(__webpack_exports__, {
   rV: () => (/* reexport */ OUTPUT_LIMITS),
   Bj: () => (/* reexport */ SANDBOX_PATHS),
   ES: () => (/* reexport */ types_SandboxError),
+  IC: () => (/* reexport */ assertGatewayReachable),
   sO: () => (/* reexport */ capOutput),
   vN: () => (/* reexport */ chooseSandboxKind),
   _i: () => (/* reexport */ createSandbox),
   nD: () => (/* reexport */ ensureAgentImage),
   Yt: () => (/* reexport */ ensureImage),
   Cr: () => (/* reexport */ hashBuildContext),
-  vq: () => (/* reexport */ imageActivity),
+  ON: () => (/* reexport */ imageActivity),
   UP: () => (/* reexport */ loadImageArchive),
   HZ: () => (/* reexport */ lockPath),
   WP: () => (/* reexport */ packForSandbox),
+  lt: () => (/* reexport */ probeEngine),
   Hn: () => (/* reexport */ saveImageArchive),
   ZL: () => (/* reexport */ shellQuote),
   RB: () => (/* reexport */ sweepOrphansOnce),
@@ -43006,7 +45514,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ux: () => (/* reexport */ withFileLock)
 });
 
-// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_MAX_OUTPUT_BYTES, DockerRunner, IMAGE_ARCHIVE_MANIFEST, ImageArchiveError, OWNER_LABEL, PID_LABEL, RUN_LABEL, SANDBOX_ENV, agentDockerfile, agentImageTag, baseImagesOf, builtImageTag, confineLexically, defaultCompression, detectCompose, dockerCall, egressImageTag, forwarderImageTag, gatewayUrlInSandbox, isOrphan, listLabelled, liveSandboxCount, localImageIds, minimalEnv, projectName, readImageArchiveManifest, removeByLabel, removeLeftoversOf, removeResources, resetImageActivity, resolveHostPath, runLabels
+// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_ENGINE, DEFAULT_MAX_OUTPUT_BYTES, DockerHostError, DockerRunner, IMAGE_ARCHIVE_MANIFEST, ImageArchiveError, OWNER_LABEL, PID_LABEL, RUN_LABEL, SANDBOX_ENV, agentDockerfile, agentImageTag, baseImagesOf, builtImageTag, confineLexically, copyImage, defaultCompression, detectCompose, dockerCall, egressImageTag, engineEndpoint, engineEnv, forwarderImageTag, gatewayUrlInSandbox, isOrphan, isRemoteEngine, listLabelled, liveSandboxCount, loadHostsFile, localImageIds, minimalEnv, parseDockerHost, projectName, readImageArchiveManifest, removeByLabel, removeLeftoversOf, removeResources, resetImageActivity, resolveHostPath, runLabels, sharingImages
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -52233,11 +54741,8 @@ const DEFAULT_MAX_OUTPUT_BYTES = OUTPUT_LIMITS.execStreamBytes;
 
 
 
-/**
- * Every call to the docker CLI goes through here: an explicit minimal
- * environment (never the harness's secrets), a timeout, retries on transient
- * daemon errors, and a cap on concurrent calls.
- */
+/** The engine the harness's own environment names. */
+const docker_cli_DEFAULT_ENGINE = { name: 'default' };
 const PASSED_ENV = [
     'PATH',
     'HOME',
@@ -52249,6 +54754,8 @@ const PASSED_ENV = [
     'TMPDIR',
     'XDG_RUNTIME_DIR',
 ];
+/** What names an engine: replaced as a whole for an engine that is not the default. */
+const ENGINE_ENV = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY'];
 function minimalEnv(extra = {}) {
     const env = {};
     for (const key of PASSED_ENV) {
@@ -52257,6 +54764,23 @@ function minimalEnv(extra = {}) {
             env[key] = value;
     }
     return { ...env, ...extra };
+}
+/** The environment of a docker (or compose) process for `engine`: the minimal one, naming that engine only. */
+function engineEnv(engine = docker_cli_DEFAULT_ENGINE) {
+    const env = minimalEnv();
+    if (engine === docker_cli_DEFAULT_ENGINE || (!engine.host && !engine.context))
+        return env;
+    for (const key of ENGINE_ENV)
+        delete env[key];
+    if (engine.host)
+        env.DOCKER_HOST = engine.host;
+    if (engine.context)
+        env.DOCKER_CONTEXT = engine.context;
+    if (engine.certPath) {
+        env.DOCKER_CERT_PATH = engine.certPath;
+        env.DOCKER_TLS_VERIFY = '1';
+    }
+    return env;
 }
 const TRANSIENT = [
     /connection refused/i,
@@ -52288,7 +54812,16 @@ class Semaphore {
         }
     }
 }
-const dockerCalls = new Semaphore(Number(process.env.FACTORY_BENCH_DOCKER_CONCURRENCY ?? 8));
+const callLimits = new Map();
+/** Concurrent docker CLI calls are capped per engine (FACTORY_BENCH_DOCKER_CONCURRENCY, default 8). */
+function dockerCalls(engine) {
+    let limit = callLimits.get(engine.name);
+    if (!limit) {
+        limit = new Semaphore(Number(process.env.FACTORY_BENCH_DOCKER_CONCURRENCY ?? 8));
+        callLimits.set(engine.name, limit);
+    }
+    return limit;
+}
 class DockerCliError extends Error {
     args;
     exitCode;
@@ -52308,8 +54841,8 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
     const [file, ...prefix] = bin;
     const retries = opts.retries ?? 2;
     for (let attempt = 0;; attempt++) {
-        const result = await dockerCalls.use(() => execa(file ?? 'docker', [...prefix, ...args], {
-            env: minimalEnv(),
+        const result = await dockerCalls(opts.engine ?? docker_cli_DEFAULT_ENGINE).use(() => execa(file ?? 'docker', [...prefix, ...args], {
+            env: engineEnv(opts.engine),
             extendEnv: false,
             reject: false,
             timeout: opts.timeoutMs ?? 120_000,
@@ -52350,8 +54883,8 @@ async function dockerCall(args, opts = {}, bin = ['docker']) {
  * no retries (a stream cannot be replayed). `error` says why a stream side failed.
  */
 function dockerStream(args, opts) {
-    return dockerCalls.use(() => new Promise((resolve) => {
-        const child = (0,external_node_child_process_.spawn)('docker', args, { env: minimalEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    return dockerCalls(opts.engine ?? docker_cli_DEFAULT_ENGINE).use(() => new Promise((resolve) => {
+        const child = (0,external_node_child_process_.spawn)('docker', args, { env: engineEnv(opts.engine), stdio: ['pipe', 'pipe', 'pipe'] });
         let stderr = '';
         let failure;
         let gaveUp = () => { };
@@ -52471,6 +55004,199 @@ function explainBuildFailure(output) {
     return clip(trailer ?? lines.at(-1) ?? 'no output');
 }
 //# sourceMappingURL=build-errors.js.map
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./build/src/sandbox/types.js
+/** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
+class types_SandboxError extends Error {
+    kind;
+    constructor(message, kind = 'docker') {
+        super(message);
+        this.kind = kind;
+        this.name = 'SandboxError';
+    }
+}
+//# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./build/src/sandbox/engines.js
+
+
+
+
+/** Bad `--docker-host` or hosts file input: the message names what and where. */
+class DockerHostError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'DockerHostError';
+    }
+}
+const ENDPOINT = /^(unix|ssh|tcp|npipe|fd):\/\/\S+$/;
+/**
+ * One `--docker-host` value: `default` (the harness's own engine), an
+ * endpoint (`unix:///run/docker2.sock`, `ssh://ci@build-1`, `tcp://10.0.0.5:2376`)
+ * or `context:NAME`, then optional `,concurrency=N` and `,certs=DIR` (a
+ * folder with ca.pem, cert.pem and key.pem: TLS verified with them).
+ */
+function parseDockerHost(value, where = '--docker-host') {
+    const [endpoint = '', ...options] = value.split(',').map((p) => p.trim());
+    let concurrency;
+    let certPath;
+    for (const option of options) {
+        const [key, v = ''] = option.split('=', 2);
+        if (key === 'concurrency' && /^[1-9]\d*$/.test(v))
+            concurrency = Number(v);
+        else if (key === 'certs' && v)
+            certPath = v;
+        else
+            throw new DockerHostError(`${where}: ${JSON.stringify(option)} in ${JSON.stringify(value)} is not concurrency=N (N >= 1) or certs=DIR`);
+    }
+    return { engine: engineOf(endpoint, certPath, where), ...(concurrency ? { concurrency } : {}) };
+}
+function engineOf(endpoint, certPath, where) {
+    if (endpoint === 'default' && !certPath)
+        return DEFAULT_ENGINE;
+    if (endpoint.startsWith('context:') && endpoint.length > 'context:'.length)
+        return { name: endpoint, context: endpoint.slice('context:'.length) };
+    if (ENDPOINT.test(endpoint))
+        return { name: endpoint, host: endpoint, ...(certPath ? { certPath } : {}) };
+    throw new DockerHostError(`${where}: ${JSON.stringify(endpoint)} is not a Docker endpoint: expected default, unix:///path, ssh://[user@]host, tcp://host:port or context:NAME`);
+}
+/**
+ * A hosts file: YAML with `hosts:`, a list of entries such as
+ * `{ host: ssh://ci@build-1, concurrency: 4 }`, `{ context: gpu-box }`,
+ * `{ host: tcp://10.0.0.5:2376, certs: /etc/fb/certs }` or `{ host: default }`.
+ */
+function loadHostsFile(file) {
+    let doc;
+    try {
+        doc = parse(readFileSync(file, 'utf8'));
+    }
+    catch (err) {
+        throw new DockerHostError(`${file}: cannot read the hosts file: ${err.message.split('\n')[0]}`);
+    }
+    const list = doc?.hosts;
+    if (!Array.isArray(list) || list.length === 0)
+        throw new DockerHostError(`${file}: hosts: expected a list of Docker hosts (host: or context:, concurrency:)`);
+    return list.map((entry, i) => {
+        const where = `${file}: hosts[${i}]`;
+        if (!entry || typeof entry !== 'object')
+            throw new DockerHostError(`${where}: expected host: or context:`);
+        const e = entry;
+        const unknown = Object.keys(e).filter((k) => !['host', 'context', 'concurrency', 'certs'].includes(k));
+        if (unknown.length > 0)
+            throw new DockerHostError(`${where}: unknown field ${unknown[0]} (expected host, context, concurrency, certs)`);
+        if ((e.host === undefined) === (e.context === undefined) || (e.host ?? e.context) === '')
+            throw new DockerHostError(`${where}: give either host: or context:`);
+        if (e.concurrency !== undefined && !(Number.isInteger(e.concurrency) && e.concurrency >= 1))
+            throw new DockerHostError(`${where}.concurrency: expected an integer >= 1`);
+        if (e.certs !== undefined && typeof e.certs !== 'string')
+            throw new DockerHostError(`${where}.certs: expected a folder`);
+        const endpoint = e.host !== undefined ? String(e.host) : `context:${String(e.context)}`;
+        return {
+            engine: engineOf(endpoint, e.certs, `${where}.${e.host !== undefined ? 'host' : 'context'}`),
+            ...(e.concurrency ? { concurrency: e.concurrency } : {}),
+        };
+    });
+}
+/** Null when the engine answers, else why not (one line). */
+async function probeEngine(engine, timeoutMs = 20_000) {
+    try {
+        const r = await dockerCall(['version', '--format', '{{.Server.Version}}'], {
+            allowFailure: true,
+            timeoutMs,
+            retries: 1,
+            engine,
+        });
+        if (r.exitCode === 0 && r.stdout.trim())
+            return null;
+        return r.stderr.trim().split('\n').filter(Boolean).pop() ?? `docker version exited with ${r.exitCode}`;
+    }
+    catch (err) {
+        return err.message.split('\n')[0] ?? 'docker did not answer';
+    }
+}
+const endpoints = new Map();
+/**
+ * Where an engine's calls go: its host, its context's endpoint, or for the
+ * default engine DOCKER_HOST, DOCKER_CONTEXT or the CLI's current context.
+ */
+function engineEndpoint(engine) {
+    let known = endpoints.get(engine.name);
+    if (!known) {
+        known = (async () => {
+            if (engine.host)
+                return engine.host;
+            if (!engine.context && process.env.DOCKER_HOST)
+                return process.env.DOCKER_HOST;
+            // The engine's own environment names its context (or none: the CLI's current one).
+            const r = await dockerCall(['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'], {
+                allowFailure: true,
+                timeoutMs: 20_000,
+                engine,
+            });
+            return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : 'unix:///var/run/docker.sock';
+        })();
+        endpoints.set(engine.name, known);
+    }
+    return known;
+}
+/**
+ * Whether an engine may be on another machine, where nothing on this
+ * machine's disk or its Unix sockets exists: anything but a Unix socket (or a
+ * Windows named pipe). `ssh://localhost` counts as remote: nothing promises a shared disk.
+ */
+async function isRemoteEngine(engine) {
+    const endpoint = await engineEndpoint(engine);
+    return !/^(unix|npipe):\/\//.test(endpoint);
+}
+/** The first of `engines` that has `image`, or null. */
+async function findImage(image, engines) {
+    for (const engine of engines) {
+        const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}}', image], {
+            allowFailure: true,
+            timeoutMs: 30_000,
+            retries: 0,
+            engine,
+        }).catch(() => null);
+        if (r?.exitCode === 0)
+            return engine;
+    }
+    return null;
+}
+/** Copies an image from one engine to another: `docker save` there piped into `docker load` here. */
+async function copyImage(image, from, to) {
+    const timeoutMs = 1_800_000;
+    let loaded = null;
+    const saved = await dockerStream(['save', image], {
+        timeoutMs,
+        engine: from,
+        output: async (stdout) => {
+            loaded = await dockerStream(['load', '--quiet'], {
+                timeoutMs,
+                engine: to,
+                input: (stdin) => stdout.pipe(stdin),
+            });
+        },
+    });
+    const load = loaded;
+    if (saved.exitCode !== 0 || !load || load.exitCode !== 0)
+        throw new types_SandboxError(`could not copy image ${image} from Docker engine ${from.name} to ${to.name}: ${saved.exitCode !== 0
+            ? (saved.error ?? saved.stderr.trim())
+            : (load?.error ?? load?.stderr.trim() ?? 'load did not run')}`, 'image_build');
+}
+/**
+ * The hosts, each told it may load an image it lacks from any other host of
+ * the list or from the harness's own engine (where the images are usually
+ * built first): a remote engine that reaches no registry still gets the base
+ * image, and a task image is built once rather than on every host.
+ */
+function sharingImages(hosts) {
+    const all = [...hosts.map((h) => h.engine), DEFAULT_ENGINE].filter((e, i, list) => list.findIndex((o) => o.name === e.name) === i);
+    return hosts.map((h) => ({
+        ...h,
+        engine: { ...h.engine, loadFrom: all.filter((e) => e.name !== h.engine.name) },
+    }));
+}
+//# sourceMappingURL=engines.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/lock.js
 
 
@@ -52538,22 +55264,8 @@ async function withFileLock(file, fn, opts = {}) {
     }
 }
 //# sourceMappingURL=lock.js.map
-;// CONCATENATED MODULE: ./build/src/sandbox/types.js
-/**
- * The one interface that tools and graders use to touch a sandbox. Nothing
- * else calls Docker for a run's environment.
- */
-/** Why a sandbox could not be made ready: an environment error, never the agent's fault. */
-class types_SandboxError extends Error {
-    kind;
-    constructor(message, kind = 'docker') {
-        super(message);
-        this.kind = kind;
-        this.name = 'SandboxError';
-    }
-}
-//# sourceMappingURL=types.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/images.js
+
 
 
 
@@ -52577,7 +55289,7 @@ function baseImagesOf(dockerfile) {
     }
     return images;
 }
-async function missingBaseImages(buildContext) {
+async function missingBaseImages(buildContext, engine) {
     let dockerfile;
     try {
         dockerfile = (0,external_node_fs_.readFileSync)(external_node_path_.join(buildContext, 'Dockerfile'), 'utf8');
@@ -52587,7 +55299,7 @@ async function missingBaseImages(buildContext) {
     }
     const missing = [];
     for (const image of baseImagesOf(dockerfile))
-        if (!(await imageExists(image)))
+        if (!(await imageExists(image, engine)))
             missing.push(image);
     return missing;
 }
@@ -52633,13 +55345,15 @@ const inspected = new Map();
  * `docker image inspect` serves a run's image check, its user probe and an
  * agent image's base: an answer is reused for a few seconds (never a miss).
  */
-async function inspectImage(image) {
-    const hit = inspected.get(image);
+async function inspectImage(image, engine = docker_cli_DEFAULT_ENGINE) {
+    // Engines hold different images under the same name: each has its own answers.
+    const key = `${engine.name}\n${image}`;
+    const hit = inspected.get(key);
     if (hit && Date.now() - hit.at < INSPECT_FRESH_MS)
         return hit.config;
-    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image], { allowFailure: true, timeoutMs: 30_000 });
+    const r = await dockerCall(['image', 'inspect', '--format', '{{.Id}} {{json .Config.User}} {{json .Config.WorkingDir}}', image], { allowFailure: true, timeoutMs: 30_000, engine });
     if (r.exitCode !== 0) {
-        inspected.delete(image);
+        inspected.delete(key);
         return null;
     }
     const m = /^(\S+) (".*?") (".*?")\s*$/.exec(r.stdout.trim());
@@ -52648,30 +55362,56 @@ async function inspectImage(image) {
         user: m ? JSON.parse(m[2]) : '',
         workdir: m ? JSON.parse(m[3]) : '',
     };
-    inspected.set(image, { at: Date.now(), config });
+    inspected.set(key, { at: Date.now(), config });
     return config;
 }
-async function imageExists(image) {
-    return (await inspectImage(image)) !== null;
+async function imageExists(image, engine = docker_cli_DEFAULT_ENGINE) {
+    return (await inspectImage(image, engine)) !== null;
+}
+/** The lock (and in-process key) of building one image on one engine: engines build independently. */
+function imageLockKey(tag, engine) {
+    return engine === docker_cli_DEFAULT_ENGINE || engine.name === docker_cli_DEFAULT_ENGINE.name
+        ? `image:${tag}`
+        : `image:${engine.name}:${tag}`;
+}
+/**
+ * Makes `image` present on `engine` from another engine that has it (see
+ * DockerEngine.loadFrom), saved there and loaded here. False when none has it.
+ */
+async function loadFromElsewhere(image, engine, onLoad) {
+    const others = (engine.loadFrom ?? []).filter((e) => e.name !== engine.name);
+    const source = await findImage(image, others);
+    if (!source)
+        return false;
+    onLoad?.(image, source.name);
+    await copyImage(image, source, engine);
+    return true;
 }
 /** How long an image build may take unless the task says otherwise. */
 const DEFAULT_BUILD_TIMEOUT_MS = 1_800_000;
 const buildsInFlight = new Map();
 /**
- * Returns an image tag for a task environment: the named image (which must be
- * present or pullable), or one built from a context folder and tagged by the
- * context's hash so it is built once and reused. Concurrent builds of the same
- * context in this process share one build.
+ * Returns an image tag for a task environment on an engine: the named image
+ * (which must be present, on another engine to load it from, or pullable), or
+ * one built from a context folder and tagged by the context's hash so it is
+ * built once per engine and reused. An engine that lacks the image (or a base
+ * image of the build) loads it from an engine that has it (its `loadFrom`)
+ * before it builds or pulls anything. Concurrent builds of the same context
+ * on the same engine in this process share one build.
  */
 async function ensureImage(opts) {
+    const engine = opts.engine ?? docker_cli_DEFAULT_ENGINE;
     if (opts.image) {
         recordImageUse(opts.image, 'named');
-        if (await imageExists(opts.image))
+        if (await imageExists(opts.image, engine))
+            return opts.image;
+        if (await loadFromElsewhere(opts.image, engine, opts.onLoad))
             return opts.image;
         const pulled = await dockerCall(['pull', opts.image], {
             allowFailure: true,
             timeoutMs: 300_000,
             retries: 1,
+            engine,
         });
         if (pulled.exitCode !== 0) {
             throw new types_SandboxError(`image ${opts.image} is not present and cannot be pulled: ${pulled.stderr.trim().split('\n').pop() ?? ''}`, 'image_build');
@@ -52681,17 +55421,27 @@ async function ensureImage(opts) {
     if (!opts.buildContext)
         throw new types_SandboxError('the environment names neither an image nor a build context', 'image_build');
     const tag = images_builtImageTag(opts.name, opts.buildContext);
-    const existing = buildsInFlight.get(tag);
+    const key = imageLockKey(tag, engine);
+    const existing = buildsInFlight.get(key);
     if (existing)
         return existing;
     // Other harness processes may be building the same image: one builds, the others wait and reuse it.
-    const build = withFileLock(lockPath(`image:${tag}`), async () => {
-        if (await imageExists(tag)) {
+    const build = withFileLock(lockPath(key), async () => {
+        if (await imageExists(tag, engine)) {
             if (opts.logFile)
                 (0,external_node_fs_.writeFileSync)(opts.logFile, `reused cached image ${tag}\n`);
             recordImageUse(tag, 'reused');
             return tag;
         }
+        if (await loadFromElsewhere(tag, engine, opts.onLoad)) {
+            if (opts.logFile)
+                (0,external_node_fs_.writeFileSync)(opts.logFile, `loaded image ${tag} from another Docker engine\n`);
+            return tag;
+        }
+        // A base image this engine lacks comes from one that has it (a remote engine may reach no registry).
+        if ((engine.loadFrom ?? []).length > 0)
+            for (const base of await missingBaseImages(opts.buildContext, engine))
+                await loadFromElsewhere(base, engine, opts.onLoad);
         opts.onBuild?.(tag);
         const started = Date.now();
         // The log grows while the build runs (it is named before the build starts): started empty, appended to.
@@ -52704,12 +55454,14 @@ async function ensureImage(opts) {
                 timeoutMs: opts.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
                 retries: 0,
                 allowFailure: true,
+                engine,
                 ...(opts.logFile ? { logFile: opts.logFile } : {}),
             });
             if (r.exitCode !== 0) {
-                const missing = await missingBaseImages(opts.buildContext);
+                const missing = await missingBaseImages(opts.buildContext, engine);
+                const where = engine.name === docker_cli_DEFAULT_ENGINE.name ? 'this machine' : `Docker engine ${engine.name}`;
                 const why = missing.length > 0
-                    ? `base image ${missing.join(', ')} is not on this machine and cannot be pulled; ${baseImageHint(missing)}`
+                    ? `base image ${missing.join(', ')} is not on ${where} and cannot be pulled; ${baseImageHint(missing)}`
                     : explainBuildFailure(`${r.stdout}\n${r.stderr}`);
                 throw new types_SandboxError(`building ${tag} from ${opts.buildContext} failed (exit ${r.exitCode}): ${why}${opts.logFile ? ` (log: ${opts.logFile})` : ''}`, 'image_build');
             }
@@ -52722,12 +55474,12 @@ async function ensureImage(opts) {
             throw err;
         }
     });
-    buildsInFlight.set(tag, build);
+    buildsInFlight.set(key, build);
     try {
         return await build;
     }
     finally {
-        buildsInFlight.delete(tag);
+        buildsInFlight.delete(key);
     }
 }
 //# sourceMappingURL=images.js.map
@@ -52755,8 +55507,8 @@ function copyAgentFolder(from, to, skip) {
             (0,external_node_fs_.copyFileSync)(src, external_node_path_.join(to, e.name));
     }
 }
-async function imageConfig(image) {
-    const config = await inspectImage(image);
+async function imageConfig(image, engine) {
+    const config = await inspectImage(image, engine);
     if (!config)
         throw new types_SandboxError(`cannot inspect image ${image}: no such image`, 'image_build');
     return config;
@@ -52795,13 +55547,15 @@ const agent_image_buildsInFlight = new Map();
  * holds only the agent folder: no grader file is ever present.
  */
 async function ensureAgentImage(req) {
-    const base = await imageConfig(req.baseImage);
+    const engine = req.engine ?? docker_cli_DEFAULT_ENGINE;
+    const base = await imageConfig(req.baseImage, engine);
     const tag = agentImageTag(base.id, req.agentName, req.agentHash);
-    const existing = agent_image_buildsInFlight.get(tag);
+    const key = imageLockKey(tag, engine);
+    const existing = agent_image_buildsInFlight.get(key);
     if (existing)
         return existing;
-    const build = withFileLock(lockPath(`image:${tag}`), async () => {
-        if (await imageExists(tag)) {
+    const build = withFileLock(lockPath(key), async () => {
+        if (await imageExists(tag, engine)) {
             if (req.logFile)
                 (0,external_node_fs_.writeFileSync)(req.logFile, `reused cached agent image ${tag}\n`);
             recordImageUse(tag, 'reused');
@@ -52817,6 +55571,7 @@ async function ensureAgentImage(req) {
                 timeoutMs: req.installTimeoutMs + 120_000,
                 retries: 0,
                 allowFailure: true,
+                engine,
             });
             if (req.logFile)
                 (0,external_node_fs_.writeFileSync)(req.logFile, r.stdout + r.stderr);
@@ -52836,12 +55591,12 @@ async function ensureAgentImage(req) {
             (0,external_node_fs_.rmSync)(context, { recursive: true, force: true });
         }
     });
-    agent_image_buildsInFlight.set(tag, build);
+    agent_image_buildsInFlight.set(key, build);
     try {
         return await build;
     }
     finally {
-        agent_image_buildsInFlight.delete(tag);
+        agent_image_buildsInFlight.delete(key);
     }
 }
 //# sourceMappingURL=agent-image.js.map
@@ -52890,7 +55645,7 @@ function listArgs(kind, filter) {
         .join('\t');
     return [...LIST[kind], '--filter', `label=${filter}`, '--format', format];
 }
-function parse(kind, stdout) {
+function cleanup_parse(kind, stdout) {
     return stdout
         .split('\n')
         .filter(Boolean)
@@ -52916,15 +55671,15 @@ function isOrphan(r, all, host = external_node_os_.hostname()) {
         return false;
     return r.pid === null || !processAlive(r.pid);
 }
-/** Every labelled resource: of one run, or of all runs. */
-function listLabelled(runId) {
-    return listByLabel(runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL);
+/** Every labelled resource on an engine: of one run, or of all runs. */
+function listLabelled(runId, engine = docker_cli_DEFAULT_ENGINE) {
+    return listByLabel(runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL, engine);
 }
-async function listByLabel(filter) {
+async function listByLabel(filter, engine) {
     const out = [];
     for (const kind of ['container', 'network', 'volume']) {
-        const r = await dockerCall(listArgs(kind, filter), { timeoutMs: 30_000 });
-        out.push(...parse(kind, r.stdout));
+        const r = await dockerCall(listArgs(kind, filter), { timeoutMs: 30_000, engine });
+        out.push(...cleanup_parse(kind, r.stdout));
     }
     return out;
 }
@@ -52936,17 +55691,21 @@ function removeArgs(kind, ids) {
     return ['volume', 'rm', '-f', ...ids];
 }
 /** Removes resources, containers first (networks and volumes in use cannot go). Returns those that failed. */
-async function removeResources(items) {
+async function removeResources(items, engine = docker_cli_DEFAULT_ENGINE) {
     const failed = [];
     for (const kind of ['container', 'network', 'volume']) {
         const ids = items.filter((i) => i.kind === kind).map((i) => i.id);
         if (ids.length === 0)
             continue;
-        const r = await dockerCall(removeArgs(kind, ids), { allowFailure: true, timeoutMs: 120_000 });
+        const r = await dockerCall(removeArgs(kind, ids), { allowFailure: true, timeoutMs: 120_000, engine });
         if (r.exitCode !== 0) {
             // Retry one by one to tell which failed.
             for (const item of items.filter((i) => i.kind === kind)) {
-                const one = await dockerCall(removeArgs(kind, [item.id]), { allowFailure: true, timeoutMs: 60_000 });
+                const one = await dockerCall(removeArgs(kind, [item.id]), {
+                    allowFailure: true,
+                    timeoutMs: 60_000,
+                    engine,
+                });
                 if (one.exitCode !== 0 && !/no such|not found/i.test(one.stderr))
                     failed.push(item);
             }
@@ -52955,17 +55714,17 @@ async function removeResources(items) {
     return failed;
 }
 /** Removes everything labelled with one run id. */
-async function removeByLabel(runId) {
-    return removeResources(await listLabelled(runId));
+async function removeByLabel(runId, engine = docker_cli_DEFAULT_ENGINE) {
+    return removeResources(await listLabelled(runId, engine), engine);
 }
 /** The same, synchronously, for the process 'exit' hook. */
-function removeByLabelSync(runId) {
+function removeByLabelSync(runId, engine = docker_cli_DEFAULT_ENGINE) {
     const run = (args) => {
-        const r = (0,external_node_child_process_.spawnSync)('docker', args, { env: minimalEnv(), encoding: 'utf8', timeout: 30_000 });
+        const r = (0,external_node_child_process_.spawnSync)('docker', args, { env: engineEnv(engine), encoding: 'utf8', timeout: 30_000 });
         return r.status === 0 ? r.stdout : '';
     };
     for (const kind of ['container', 'network', 'volume']) {
-        const ids = parse(kind, run(listArgs(kind, `${RUN_LABEL}=${runId}`))).map((i) => i.id);
+        const ids = cleanup_parse(kind, run(listArgs(kind, `${RUN_LABEL}=${runId}`))).map((i) => i.id);
         if (ids.length > 0)
             run(removeArgs(kind, ids));
     }
@@ -52979,32 +55738,37 @@ function thisHarness() {
  * by its post step): the resources labelled with its pid on this host, once
  * that process is gone. A harness still alive keeps its sandboxes.
  */
-async function removeLeftoversOf(owner) {
+async function removeLeftoversOf(owner, engine = DEFAULT_ENGINE) {
     if (owner.host === os.hostname() && processAlive(owner.pid))
         return { ownerAlive: true, found: [], failed: [] };
-    const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`)).filter((r) => r.host === owner.host);
-    return { ownerAlive: false, found, failed: await removeResources(found) };
+    const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`, engine)).filter((r) => r.host === owner.host);
+    return { ownerAlive: false, found, failed: await removeResources(found, engine) };
 }
-let sweep = null;
+const sweeps = new Map();
 /**
- * Once per process, before its first sandbox: removes the containers,
- * networks and volumes of harnesses that died on this host (kill -9, an OOM
- * kill, a cancelled CI job), so no leftover waits for a manual `sandbox
- * cleanup`. Resources of live processes and of other hosts are never touched.
- * Resolves to what it removed; a Docker error makes it remove nothing.
+ * Once per process and engine, before its first sandbox there: removes the
+ * containers, networks and volumes of harnesses that died on this host (kill
+ * -9, an OOM kill, a cancelled CI job), so no leftover waits for a manual
+ * `sandbox cleanup`. Resources of live processes and of other hosts (another
+ * harness machine sharing a remote engine) are never touched. Resolves to
+ * what it removed; a Docker error makes it remove nothing.
  * FACTORY_BENCH_SWEEP_ORPHANS=0 turns it off (test suites that share an
  * engine and stage leftovers on purpose).
  */
-function sweepOrphansOnce(env = process.env) {
+function sweepOrphansOnce(env = process.env, engine = docker_cli_DEFAULT_ENGINE) {
     if (env.FACTORY_BENCH_SWEEP_ORPHANS === '0')
         return Promise.resolve([]);
-    sweep ??= (async () => {
-        const orphans = (await listLabelled()).filter((r) => isOrphan(r, false));
-        if (orphans.length === 0)
-            return [];
-        const failed = new Set((await removeResources(orphans)).map((f) => f.id));
-        return orphans.filter((o) => !failed.has(o.id));
-    })().catch(() => []);
+    let sweep = sweeps.get(engine.name);
+    if (!sweep) {
+        sweep = (async () => {
+            const orphans = (await listLabelled(undefined, engine)).filter((r) => isOrphan(r, false));
+            if (orphans.length === 0)
+                return [];
+            const failed = new Set((await removeResources(orphans, engine)).map((f) => f.id));
+            return orphans.filter((o) => !failed.has(o.id));
+        })().catch(() => []);
+        sweeps.set(engine.name, sweep);
+    }
     return sweep;
 }
 //# sourceMappingURL=cleanup.js.map
@@ -53188,15 +55952,17 @@ function egressImageTag() {
     return builtImageTag(EGRESS_IMAGE_NAME, egressContext());
 }
 /** The proxy's image, built once from Debian's tinyproxy. */
-async function egressImage(logDir) {
+async function egressImage(logDir, engine) {
     return ensureImage({
         buildContext: egressContext(),
         name: EGRESS_IMAGE_NAME,
+        engine,
         ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-egress.log') } : {}),
     });
 }
 //# sourceMappingURL=egress.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/gateway-link.js
+
 
 
 
@@ -53213,7 +55979,8 @@ async function egressImage(logDir) {
  * that namespace: the agent sees one loopback port that leads to the gateway,
  * and no interface that leads anywhere else (not even to the host). With
  * Compose the forwarder is one more service on the run's internal network.
- * Needs a local Docker engine: a remote one cannot mount the harness's socket.
+ * Needs a local Docker engine: a remote one cannot mount the harness's socket
+ * (assertGatewayReachable refuses it before anything starts).
  */
 const GATEWAY_SOCKET_NAME = 'gateway.sock';
 /** Where the forwarder sees the socket folder. */
@@ -53262,12 +56029,24 @@ function forwarderImageTag() {
 }
 const FORWARDER_IMAGE_NAME = 'gateway-forwarder';
 /** The forwarder's image, built once from Debian's socat package. */
-async function forwarderImage(logDir) {
+async function forwarderImage(logDir, engine) {
     return ensureImage({
         buildContext: forwarderContext(),
         name: FORWARDER_IMAGE_NAME,
+        engine,
         ...(logDir ? { logFile: external_node_path_.join(logDir, 'image-build-gateway-forwarder.log') } : {}),
     });
+}
+/**
+ * Refuses a model gateway on an engine that may be on another machine: the
+ * forwarder needs the gateway's Unix socket, a folder on this machine, which
+ * a remote engine would silently replace with an empty one of its own (the
+ * agent's calls would then fail or hang, not the run's start).
+ */
+async function assertGatewayReachable(engine = docker_cli_DEFAULT_ENGINE) {
+    if (!(await isRemoteEngine(engine)))
+        return;
+    throw new types_SandboxError(`agents that run in the sandbox reach their model gateway through a Unix socket on this machine, which the remote Docker engine ${engine.name === docker_cli_DEFAULT_ENGINE.name ? await engineEndpoint(engine) : engine.name} cannot see: run them on a local engine (unix://), or use an agent with runs_in: host or a built-in agent`, 'start');
 }
 /** The forwarder's container name for a run (the agent's container joins its network namespace). */
 function forwarderContainerName(agentContainer) {
@@ -53279,7 +56058,7 @@ function forwarderContainerName(agentContainer) {
  * Returns the `--network` value for the agent's container.
  */
 async function startForwarder(o) {
-    const image = await forwarderImage(o.logDir);
+    const image = await forwarderImage(o.logDir, o.engine);
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
     const r = await dockerCall([
@@ -53306,7 +56085,7 @@ async function startForwarder(o) {
         forwarderVolume(o.socketDir),
         image,
         ...forwarderCommand('loopback', o.lifetimeSeconds),
-    ], { allowFailure: true, timeoutMs: 60_000 });
+    ], { allowFailure: true, timeoutMs: 60_000, engine: o.engine });
     if (r.exitCode !== 0)
         throw new types_SandboxError(`could not start the model gateway's forwarder: ${r.stderr.trim()}`, 'start');
     return `container:${o.name}`;
@@ -54057,11 +56836,11 @@ function unregisterSandbox(sandbox) {
 function liveSandboxCount() {
     return live.size;
 }
-/** Runs a docker (or compose) command synchronously with the minimal environment. */
-function dockerSync(bin, args, timeoutMs = 30_000) {
+/** Runs a docker (or compose) command synchronously with the minimal environment for `engine`. */
+function dockerSync(bin, args, timeoutMs = 30_000, engine) {
     const [file, ...prefix] = bin;
     const r = (0,external_node_child_process_.spawnSync)(file ?? 'docker', [...prefix, ...args], {
-        env: minimalEnv(),
+        env: engineEnv(engine),
         stdio: 'ignore',
         timeout: timeoutMs,
     });
@@ -54344,10 +57123,10 @@ function pickUser(host, imageUser, passwd) {
 const memo = new Map();
 const cacheFile = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'image-users.json');
 /** The image's USER and /etc/passwd, cached by image id (in memory and on disk). */
-async function imageAccounts(image) {
-    const config = await inspectImage(image);
+async function imageAccounts(image, engine) {
+    const config = await inspectImage(image, engine);
     if (!config)
-        throw new Error('it is not on this Docker engine');
+        throw new Error(`it is not on Docker engine ${engine.name}`);
     const { id, user } = config;
     const hit = memo.get(id);
     if (hit)
@@ -54368,7 +57147,7 @@ async function imageAccounts(image) {
     const labels = labelArgs(runLabels(`probe-${process.pid}`));
     // An explicit entrypoint and command: an image without CMD (a `docker import` base) cannot be created
     // without one, and the container is never started, so neither needs to exist in the image.
-    const created = await dockerCall(['create', ...labels, '--network', 'none', '--entrypoint', 'true', image], { timeoutMs: 60_000 });
+    const created = await dockerCall(['create', ...labels, '--network', 'none', '--entrypoint', 'true', image], { timeoutMs: 60_000, engine });
     const container = created.stdout.trim();
     let passwd = '';
     try {
@@ -54376,12 +57155,13 @@ async function imageAccounts(image) {
             allowFailure: true,
             binary: true,
             timeoutMs: 30_000,
+            engine,
         });
         if (r.exitCode === 0)
             passwd = untarSingleFile(r.stdoutBuffer);
     }
     finally {
-        await dockerCall(['rm', '-f', container], { allowFailure: true, timeoutMs: 30_000 });
+        await dockerCall(['rm', '-f', container], { allowFailure: true, timeoutMs: 30_000, engine });
     }
     const entry = { user, passwd };
     memo.set(id, entry);
@@ -54402,11 +57182,11 @@ function untarSingleFile(tar) {
 function hostIds() {
     return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
-async function sandboxUserFor(image) {
+async function sandboxUserFor(image, engine = docker_cli_DEFAULT_ENGINE) {
     const host = hostIds();
     if (host.uid !== 0)
         return pickUser(host, '', []);
-    const accounts = await imageAccounts(image);
+    const accounts = await imageAccounts(image, engine);
     return pickUser(host, accounts.user, parsePasswd(accounts.passwd));
 }
 //# sourceMappingURL=users.js.map
@@ -54418,7 +57198,7 @@ async function sandboxUserFor(image) {
 
 
 /** A `docker exec -i ... bash` persistent shell into one container. */
-function containerShell(container, user, workdir, requestedUser) {
+function containerShell(container, user, workdir, requestedUser, engine = docker_cli_DEFAULT_ENGINE) {
     const execUser = requestedUser ?? user.spec;
     return new PersistentShell([
         'docker',
@@ -54434,11 +57214,12 @@ function containerShell(container, user, workdir, requestedUser) {
         'bash',
         '--noprofile',
         '--norc',
-    ], {}, async (pid) => {
+    ], { env: engineEnv(engine) }, async (pid) => {
         await dockerCall(['exec', '-u', execUser, container(), 'kill', '-KILL', String(pid)], {
             allowFailure: true,
             timeoutMs: 15_000,
             retries: 0,
+            engine,
         });
     });
 }
@@ -54449,6 +57230,12 @@ function containerShell(container, user, workdir, requestedUser) {
  */
 class ContainerSandbox extends ShellSandbox {
     user = null;
+    /** The engine the sandbox's containers are on. */
+    get engine() {
+        return this.spec.engine ?? docker_cli_DEFAULT_ENGINE;
+    }
+    /** Streaming docker calls (the copies) on the sandbox's engine. */
+    streamer = (args, opts) => dockerStream(args, { ...opts, engine: this.engine });
     /** The uid:gid the agent's commands run as (known after start). */
     get agentUser() {
         return this.user;
@@ -54461,7 +57248,7 @@ class ContainerSandbox extends ShellSandbox {
     /** Picks the agent's user for the image. */
     async chooseUser() {
         const { image } = this.spec;
-        const user = await sandboxUserFor(image).catch((err) => {
+        const user = await sandboxUserFor(image, this.engine).catch((err) => {
             throw new types_SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
         });
         this.user = user;
@@ -54474,22 +57261,22 @@ class ContainerSandbox extends ShellSandbox {
     async seed() {
         const user = this.requireUser();
         const container = this.agentContainer();
-        await copyTreeIn(container, this.spec.workspaceHost, this.workdir, user);
+        await copyTreeIn(container, this.spec.workspaceHost, this.workdir, user, this.streamer);
         for (const [host, sandboxPath] of Object.entries(this.spec.readOnlyCopies ?? {}))
-            await copyTreeIn(container, host, sandboxPath, { uid: 0, gid: 0 });
+            await copyTreeIn(container, host, sandboxPath, { uid: 0, gid: 0 }, this.streamer);
     }
     async saveWorkspace() {
-        return copyTreeOut(this.agentContainer(), this.workdir, this.spec.workspaceHost);
+        return copyTreeOut(this.agentContainer(), this.workdir, this.spec.workspaceHost, this.streamer);
     }
     async copyIn(hostPath, sandboxPath) {
         const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
         const r = await this.exec({ cmd: ['mkdir', '-p', '--', parent], timeoutMs: 30_000 });
         if (r.exitCode !== 0)
             throw new types_SandboxError(`cannot create ${parent}: ${r.stderr.trim()}`, 'path');
-        await dockerCall(['cp', hostPath, `${this.agentContainer()}:${sandboxPath}`]);
+        await dockerCall(['cp', hostPath, `${this.agentContainer()}:${sandboxPath}`], { engine: this.engine });
     }
     async copyOut(sandboxPath, hostPath) {
-        await dockerCall(['cp', `${this.agentContainer()}:${sandboxPath}`, hostPath]);
+        await dockerCall(['cp', `${this.agentContainer()}:${sandboxPath}`, hostPath], { engine: this.engine });
     }
 }
 //# sourceMappingURL=container-sandbox.js.map
@@ -54700,6 +57487,8 @@ class ComposeRunner extends ContainerSandbox {
                 throw new types_SandboxError(`service name ${service.name} is reserved by factory-bench`, 'start');
         const serviceNames = new Set((spec.services ?? []).map((s) => s.name));
         const outsideHosts = (spec.network?.allow ?? []).filter((h) => !serviceNames.has(h));
+        if (spec.modelGateway)
+            await assertGatewayReachable(this.engine);
         // Every image check (or build), the Compose probe and the user probe are independent: at once.
         const [compose, services, egressTag, gatewayTag, user] = await Promise.all([
             detectCompose(),
@@ -54709,11 +57498,12 @@ class ComposeRunner extends ContainerSandbox {
                     image,
                     buildContext: buildContext ?? null,
                     name: `${spec.name}-${service.name}`,
+                    engine: this.engine,
                     ...(spec.logDir ? { logFile: external_node_path_.join(spec.logDir, `image-build-${service.name}.log`) } : {}),
                 }),
             }))),
-            outsideHosts.length > 0 ? egressImage(spec.logDir) : null,
-            spec.modelGateway ? forwarderImage(spec.logDir) : null,
+            outsideHosts.length > 0 ? egressImage(spec.logDir, this.engine) : null,
+            spec.modelGateway ? forwarderImage(spec.logDir, this.engine) : null,
             this.chooseUser(),
         ]);
         this.compose = compose;
@@ -54742,6 +57532,7 @@ class ComposeRunner extends ContainerSandbox {
             allowFailure: true,
             timeoutMs: 300_000,
             retries: 0,
+            engine: this.engine,
         }, this.compose);
         if (r.exitCode !== 0) {
             const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
@@ -54756,7 +57547,7 @@ class ComposeRunner extends ContainerSandbox {
         ]);
     }
     async states() {
-        const ids = await dockerCall(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`], { timeoutMs: 30_000 });
+        const ids = await dockerCall(['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`], { timeoutMs: 30_000, engine: this.engine });
         const list = ids.stdout.split('\n').filter(Boolean);
         if (list.length === 0)
             return [];
@@ -54765,7 +57556,7 @@ class ComposeRunner extends ContainerSandbox {
             '--format',
             '{{index .Config.Labels "com.docker.compose.service"}} {{.Id}} {{.State.Status}} {{with index .State "Health"}}{{.Status}}{{else}}none{{end}}',
             ...list,
-        ], { timeoutMs: 30_000, allowFailure: true });
+        ], { timeoutMs: 30_000, allowFailure: true, engine: this.engine });
         return r.stdout
             .split('\n')
             .filter(Boolean)
@@ -54788,6 +57579,7 @@ class ComposeRunner extends ContainerSandbox {
                     const logs = await dockerCall(['logs', '--tail', '5', s.id], {
                         allowFailure: true,
                         timeoutMs: 15_000,
+                        engine: this.engine,
                     });
                     const last = `${logs.stdout}${logs.stderr}`.trim().split('\n').slice(-3).join(' | ');
                     throw new types_SandboxError(`service ${service} ${s.health === 'unhealthy' ? 'is unhealthy' : `stopped (${s.status})`}: ${last}`, 'service_unhealthy');
@@ -54813,14 +57605,15 @@ class ComposeRunner extends ContainerSandbox {
         const user = this.requireUser();
         return new ShellPool((requested, service) => {
             if (!service || service === AGENT_SERVICE)
-                return containerShell(() => this.containerOf(undefined), user, this.workdir, requested);
+                return containerShell(() => this.containerOf(undefined), user, this.workdir, requested, this.engine);
             // Sidecars run commands as their image's own user unless told otherwise.
             const container = this.containerOf(service);
             const argv = ['docker', 'exec', '-i', ...(requested ? ['-u', requested] : []), container];
-            return new PersistentShell([...argv, 'bash', '--noprofile', '--norc'], { env: minimalEnv() }, async (pid) => {
+            return new PersistentShell([...argv, 'bash', '--noprofile', '--norc'], { env: engineEnv(this.engine) }, async (pid) => {
                 await dockerCall(['exec', container, 'kill', '-KILL', String(pid)], {
                     allowFailure: true,
                     retries: 0,
+                    engine: this.engine,
                 });
             });
         });
@@ -54843,9 +57636,10 @@ class ComposeRunner extends ContainerSandbox {
                 await dockerCall(this.composeArgs('down', '-v', '--remove-orphans', '--timeout', '1'), {
                     allowFailure: true,
                     timeoutMs: 120_000,
+                    engine: this.engine,
                 }, this.compose);
             // Whatever compose missed (a failed `up`, a v1 quirk) still carries the run label.
-            await removeByLabel(this.spec.runId);
+            await removeByLabel(this.spec.runId, this.engine);
         }
         finally {
             if (this.scratchDir)
@@ -54854,8 +57648,8 @@ class ComposeRunner extends ContainerSandbox {
     }
     stopSync() {
         if (this.composeFilePath && this.compose.length > 0)
-            dockerSync(this.compose, this.composeArgs('down', '-v', '--remove-orphans', '--timeout', '1'), 60_000);
-        removeByLabelSync(this.spec.runId);
+            dockerSync(this.compose, this.composeArgs('down', '-v', '--remove-orphans', '--timeout', '1'), 60_000, this.engine);
+        removeByLabelSync(this.spec.runId, this.engine);
     }
 }
 //# sourceMappingURL=compose-runner.js.map
@@ -54886,6 +57680,8 @@ class DockerRunner extends ContainerSandbox {
     }
     async up() {
         const { spec } = this;
+        if (spec.modelGateway)
+            await assertGatewayReachable(this.engine);
         // The user probe and the forwarder do not depend on each other.
         const [user, network] = await Promise.all([
             this.chooseUser(),
@@ -54897,31 +57693,34 @@ class DockerRunner extends ContainerSandbox {
                     socketDir: spec.modelGateway.socketDir,
                     logDir: spec.logDir,
                     lifetimeSeconds: spec.lifetimeSeconds,
+                    engine: this.engine,
                 })
                 : 'none',
         ]);
         const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
             allowFailure: true,
             timeoutMs: 60_000,
+            engine: this.engine,
         });
         if (r.exitCode !== 0)
             throw new types_SandboxError(`could not start a container from ${spec.image}: ${r.stderr.trim()}`, 'start');
     }
     createPool() {
         const user = this.requireUser();
-        return new ShellPool((requested) => containerShell(() => this.container, user, this.workdir, requested));
+        return new ShellPool((requested) => containerShell(() => this.container, user, this.workdir, requested, this.engine));
     }
     async down() {
         await dockerCall(['rm', '-f', '-v', this.container, ...this.forwarder()], {
             allowFailure: true,
             timeoutMs: 60_000,
+            engine: this.engine,
         });
     }
     forwarder() {
         return this.spec.modelGateway ? [forwarderContainerName(this.container)] : [];
     }
     stopSync() {
-        dockerSync(['docker'], ['rm', '-f', '-v', this.container, ...this.forwarder()]);
+        dockerSync(['docker'], ['rm', '-f', '-v', this.container, ...this.forwarder()], 30_000, this.engine);
     }
 }
 //# sourceMappingURL=docker-runner.js.map
@@ -55256,11 +58055,12 @@ async function packForSandbox(entries, owner, limitBytes) {
 
 
 
+
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 15021:
+/***/ 11262:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56349,6 +59149,8 @@ var external_node_path_ = __nccwpck_require__(76760);
 var agents = __nccwpck_require__(90862);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(14006);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
 var src_tasks = __nccwpck_require__(23811);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
@@ -56404,6 +59206,7 @@ const suiteManifestSchema = schemas/* object */.Ikc({
 
 
 
+
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'runs', 'dist', 'build']);
 /**
  * Loads and validates a suite manifest and every task it names. Throws
@@ -56423,6 +59226,15 @@ function loadSuite(file) {
     manifest.tasks.forEach((entry, i) => {
         const field = `tasks.${i}`;
         const pattern = typeof entry === 'string' ? entry : entry.path;
+        const refused = globProblem(pattern);
+        if (refused) {
+            problems.push({
+                file: suiteFile,
+                field: typeof entry === 'string' ? field : `${field}.path`,
+                message: refused,
+            });
+            return;
+        }
         const dirs = resolveTaskPattern(pattern, bases);
         if (dirs.length === 0) {
             problems.push({
@@ -56514,11 +59326,36 @@ function repoRootOf(dir) {
         d = up;
     }
 }
+/** A task entry's glob, split where picomatch finds its first wildcard (braces and classes count). */
+function scanGlob(pattern) {
+    const scan = picomatch.scan(pattern);
+    // `./tasks/*` and `tasks/*` name the same folders; the matcher sees paths without the `./`.
+    const relative = scan.prefix === './' ? pattern.slice(2) : pattern;
+    return { isGlob: scan.isGlob, fixed: scan.base, pattern: relative, negated: scan.negated };
+}
+/**
+ * Why a task entry's glob cannot be used, or null. A glob is walked on disk,
+ * so it must stay under the folder it is resolved against (the suite's
+ * folder, or its repository): not absolute (a glob from / would walk the
+ * whole disk), without `..`, and not negated.
+ */
+function globProblem(pattern) {
+    const glob = scanGlob(pattern);
+    if (glob.negated)
+        return `${JSON.stringify(pattern)}: a negated glob names no task folder`;
+    if (!glob.isGlob)
+        return null;
+    if (external_node_path_.isAbsolute(pattern) || pattern.split(/[/\\]/).includes('..'))
+        return `${JSON.stringify(pattern)}: a glob must stay under the suite's folder (or its repository): give it relative to them, without ".."`;
+    return null;
+}
 /** Task folders a path or glob names, from the first base folder where it matches anything. */
 function resolveTaskPattern(pattern, bases) {
-    const isGlob = /[*?[]/.test(pattern);
+    const glob = scanGlob(pattern);
+    if (glob.isGlob && globProblem(pattern))
+        return [];
     for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
-        if (!isGlob) {
+        if (!glob.isGlob) {
             const abs = external_node_path_.resolve(base, pattern);
             const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
             if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
@@ -56528,44 +59365,13 @@ function resolveTaskPattern(pattern, bases) {
                 return [abs];
             continue;
         }
-        const full = external_node_path_.isAbsolute(pattern) ? pattern : external_node_path_.join(base, pattern);
-        const root = globRoot(full);
-        const re = globToRegExp(full.replace(/\/task\.ya?ml$/, ''));
-        const found = taskDirsUnder(root, 8).filter((d) => re.test(d));
+        // Walked from the glob's fixed leading folders, which are under `base` (globProblem refused the rest).
+        const matches = picomatch(glob.pattern.replace(/\/task\.ya?ml$/, ''));
+        const found = taskDirsUnder(external_node_path_.join(base, glob.fixed), 8).filter((d) => matches(external_node_path_.relative(base, d).split(external_node_path_.sep).join('/')));
         if (found.length > 0)
             return found.sort();
     }
     return [];
-}
-/** The longest leading path of a glob without wildcards. */
-function globRoot(glob) {
-    const parts = glob.split('/');
-    const fixed = [];
-    for (const p of parts) {
-        if (/[*?[]/.test(p))
-            break;
-        fixed.push(p);
-    }
-    return fixed.join('/') || '/';
-}
-/** `*` and `?` stay within one path segment; `**` crosses segments. */
-function globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            const slash = glob[i + 2] === '/';
-            re += slash ? '(?:.*/)?' : '.*';
-            i += slash ? 2 : 1;
-        }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-    return new RegExp(`^${re}/?$`);
 }
 function taskDirsUnder(root, depth) {
     if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
@@ -56573,7 +59379,15 @@ function taskDirsUnder(root, depth) {
     const out = [];
     if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
         out.push(root);
-    for (const e of (0,external_node_fs_.readdirSync)(root, { withFileTypes: true })) {
+    let entries;
+    try {
+        entries = (0,external_node_fs_.readdirSync)(root, { withFileTypes: true });
+    }
+    catch {
+        // A folder this user cannot read holds no task it could run.
+        return out;
+    }
+    for (const e of entries) {
         if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.'))
             out.push(...taskDirsUnder(external_node_path_.join(root, e.name), depth - 1));
     }
@@ -57030,8 +59844,8 @@ function writeAtomic(file, text) {
     (0,external_node_fs_.renameSync)(tmp, file);
 }
 //# sourceMappingURL=persist.js.map
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 169 modules
-var src_sandbox = __nccwpck_require__(34626);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 170 modules
+var src_sandbox = __nccwpck_require__(19959);
 ;// CONCATENATED MODULE: ./build/src/orchestrator/images.js
 
 
@@ -57322,8 +60136,1865 @@ function formatNumber(n) {
     return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12)));
 }
 //# sourceMappingURL=numbers.js.map
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+
+
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.slice(0, this.length).toString(encoding);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+}
+
+/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+
+
+// white space characters
+// https://en.wikipedia.org/wiki/Whitespace_character
+// https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Regular_Expressions/Character_Classes#Types
+// \f\n\r\t\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff
+const np = 12;
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+const space = 32;
+const tab = 9;
+
+const init_state = function (options) {
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new utils_ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...options.delimiter.map((delimiter) => delimiter.length),
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new utils_ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: [
+      Buffer.from(Buffer.from([cr], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([nl], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([np], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([space], "utf8").toString(), options.encoding),
+      Buffer.from(Buffer.from([tab], "utf8").toString(), options.encoding),
+    ],
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+
+
+
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (!Array.isArray(options.delimiter))
+    options.delimiter = [options.delimiter];
+  if (options.delimiter.length === 0) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER",
+      [
+        "Invalid option delimiter:",
+        "delimiter must be a non empty string or buffer or array of string|buffer,",
+        `got ${delimiter_json}`,
+      ],
+      options,
+    );
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (delimiter === undefined || delimiter === null || delimiter === false) {
+      return Buffer.from(",", options.encoding);
+    }
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
+    }
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
+    }
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) {
+    // Great, nothing to do
+  } else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+      // Don't call `toString`, leave objname as a buffer
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") {
+    // if(options.objname.length === 0){
+    //   throw new Error(`Invalid Option: objname must be a non empty string`);
+    // }
+    // Great, nothing to do
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+
+
+
+
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const api_cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const api_nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const { bomSkipped, previousBuf, rawBuffer, escapeIsQuote } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === api_cr || chr === api_nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              obj[columns[i].name] !== undefined
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              obj[columns[i].name] = record[i];
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
+        try {
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
+        }
+        if (record === undefined || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    // Helper to test if a character is a space or a line delimiter
+    __isCharTrimable: function (buf, pos) {
+      const isTrim = (buf, pos) => {
+        const { timchars } = this.state;
+        loop1: for (let i = 0; i < timchars.length; i++) {
+          const timchar = timchars[i];
+          for (let j = 0; j < timchar.length; j++) {
+            if (timchar[j] !== buf[pos + j]) continue loop1;
+          }
+          return timchar.length;
+        }
+        return 0;
+      };
+      return isTrim(buf, pos);
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
+
+
+const parse = function (data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? {} : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === undefined) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {};
+  const error = parser.parse(data, true, push, close);
+  if (error !== undefined) throw error;
+  // 250606: `parser.parse` was implemented as 2 calls:
+  // const err1 = parser.parse(data, false, push, close);
+  // if (err1 !== undefined) throw err1;
+  // const err2 = parser.parse(undefined, true, push, close);
+  // if (err2 !== undefined) throw err2;
+  return records;
+};
+
+// export default parse
+
+
+
 ;// CONCATENATED MODULE: ./build/src/judges/sources.js
 /** Reading one value out of a metric source: a JSON file, a CSV file or a command's stdout. */
+
 const PY_NON_FINITE = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
 /**
  * JSON as Python's `json.dump` writes it, which may contain bare `NaN` and
@@ -57360,56 +62031,33 @@ function valueAtDottedKey(data, key) {
     }
     return { ok: true, raw: current };
 }
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. Blank lines are dropped. */
+/**
+ * RFC 4180 CSV through csv-parse: quoted fields, doubled quotes, CRLF or LF,
+ * a UTF-8 byte-order mark dropped (pandas' `utf-8-sig`, Excel), rows of any
+ * length, a stray quote inside a field kept. Blank lines are dropped. Throws
+ * on a quote left open.
+ */
 function parseCsv(text, separator = ',') {
-    const rows = [];
-    let row = [];
-    let field = '';
-    let quoted = false;
-    let i = 0;
-    const endRow = () => {
-        row.push(field);
-        if (!(row.length === 1 && row[0] === ''))
-            rows.push(row);
-        row = [];
-        field = '';
-    };
-    while (i < text.length) {
-        const ch = text[i];
-        if (quoted) {
-            if (ch === '"') {
-                if (text[i + 1] === '"') {
-                    field += '"';
-                    i++;
-                }
-                else
-                    quoted = false;
-            }
-            else
-                field += ch;
-        }
-        else if (ch === '"' && field === '')
-            quoted = true;
-        else if (ch === separator) {
-            row.push(field);
-            field = '';
-        }
-        else if (ch === '\n' || ch === '\r') {
-            if (ch === '\r' && text[i + 1] === '\n')
-                i++;
-            endRow();
-        }
-        else
-            field += ch;
-        i++;
-    }
-    if (field !== '' || row.length > 0)
-        endRow();
-    return rows;
+    return parse(text, {
+        bom: true,
+        delimiter: separator,
+        // Files that mix line endings (a CRLF header, LF rows) are common; each ending counts.
+        record_delimiter: ['\r\n', '\n', '\r'],
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: true,
+    });
 }
 /** The cell of `column` in a CSV with a header row; `row` counts data rows from 0, negative from the end. */
 function csvCell(text, column, row = -1) {
-    const [header, ...data] = parseCsv(text);
+    let rows;
+    try {
+        rows = parseCsv(text);
+    }
+    catch (err) {
+        return { ok: false, reason: `the CSV file cannot be read: ${err.message.split('\n')[0]}` };
+    }
+    const [header, ...data] = rows;
     if (!header)
         return { ok: false, reason: 'the CSV file is empty' };
     const col = header.findIndex((h) => h.trim() === column);
@@ -58684,6 +63332,8 @@ async function prepareAgent(agent, o) {
         });
         return none;
     }
+    // Before the agent's image is built: its gateway needs a local engine (a remote one cannot see the socket).
+    await (0,src_sandbox/* assertGatewayReachable */.IC)(o.engine);
     // Short and private: a Unix socket path has a length limit, and only the forwarder may reach it.
     const socketDir = (0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-gw-'));
     const logFile = external_node_path_.join(o.logDir, 'agent-image-build.log');
@@ -58699,6 +63349,7 @@ async function prepareAgent(agent, o) {
             installTimeoutMs: manifest.timeouts.install_seconds * 1000,
             logFile,
             onBuild: (tag) => o.notice?.(`installing agent ${manifest.name} into ${tag} (log: ${logFile})`),
+            engine: o.engine,
         }),
         cleanup: () => (0,external_node_fs_.rmSync)(socketDir, { recursive: true, force: true }),
     };
@@ -58781,6 +63432,7 @@ function sandbox_planSandbox(task, opts) {
     const network = { allow: [...environment.network.allow] };
     return {
         kind: (0,src_sandbox/* chooseSandboxKind */.vN)({ services, network }, opts.env),
+        ...(opts.engine ? { engine: opts.engine } : {}),
         runId: opts.runId,
         name: task.manifest.id,
         workspaceHost: opts.workspaceHost,
@@ -58798,12 +63450,13 @@ function sandbox_planSandbox(task, opts) {
 async function sandbox_openSandbox(task, plan, opts = {}) {
     const { manifest } = task;
     const logFile = external_node_path_.join(plan.logDir, 'image-build.log');
-    // Every harness clears what dead harnesses on this host left, before its first sandbox; the image
-    // check (or build) does not depend on it and goes on meanwhile.
-    const sweep = (0,src_sandbox/* sweepOrphansOnce */.RB)().then((removed) => {
+    // Every harness clears what dead harnesses on this host left, before its first sandbox on each engine;
+    // the image check (or build) does not depend on it and goes on meanwhile.
+    const on = plan.engine && plan.engine.name !== 'default' ? ` on Docker engine ${plan.engine.name}` : '';
+    const sweep = (0,src_sandbox/* sweepOrphansOnce */.RB)(process.env, plan.engine).then((removed) => {
         const runs = [...new Set(removed.map((r) => r.runId))];
         if (runs.length > 0)
-            opts.notice?.(`removed ${removed.length} leftover container(s), network(s) and volume(s) of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`);
+            opts.notice?.(`removed ${removed.length} leftover container(s), network(s) and volume(s)${on} of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`);
     });
     const taskImage = (0,src_sandbox/* ensureImage */.Yt)({
         image: manifest.environment.image,
@@ -58811,7 +63464,9 @@ async function sandbox_openSandbox(task, plan, opts = {}) {
         // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
         name: manifest.environment.shared_image ?? manifest.id,
         logFile,
-        onBuild: (tag) => opts.notice?.(`building image ${tag} (first use of this build context; log: ${logFile})`),
+        onBuild: (tag) => opts.notice?.(`building image ${tag}${on} (first use of this build context; log: ${logFile})`),
+        onLoad: (image, from) => opts.notice?.(`loading image ${image}${on} from Docker engine ${from}`),
+        engine: plan.engine,
     });
     const [, built] = await Promise.allSettled([sweep, taskImage]);
     if (built.status === 'rejected')
@@ -58898,6 +63553,7 @@ async function run_task_runTask(opts) {
             workspaceHost: dir.workspaceFinal,
             logDir: dir.logsDir,
             wallSeconds: budgetLimits.max_wall_seconds,
+            engine: opts.engine,
             readOnlyCopies: {
                 // The reference solution is visible only to the oracle.
                 ...(modelName === 'oracle' ? { [staged.paths.solution]: src_sandbox/* SANDBOX_PATHS */.Bj.solution } : {}),
@@ -58931,6 +63587,7 @@ async function run_task_runTask(opts) {
         checks,
         // The planned kind even when the sandbox failed to start (a compose task whose sidecar never got healthy).
         sandbox: plan?.kind ?? 'docker',
+        docker_host: opts.engine?.name ?? 'default',
         agent: (0,agents/* agentInfo */.ev)(agent),
     });
     // Written first so that a harness killed mid-run still leaves a readable reason.
@@ -58947,6 +63604,7 @@ async function run_task_runTask(opts) {
             throw planError;
         preparedAgent = await prepareAgent(agent, {
             sandboxKind: plan.kind,
+            engine: plan.engine,
             logDir: dir.logsDir,
             notice: opts.notice,
         });
@@ -59344,6 +64002,86 @@ function round1(n) {
 
 
 //# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./build/src/suites/host-pool.js
+
+/** Endings a lost engine causes (docker calls failing mid-run show up as any of these). */
+const HOST_SUSPECT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
+/** Thrown when no host of the pool answers: an environment problem, not a task's. */
+class NoDockerHostError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NoDockerHostError';
+    }
+}
+async function runOnHosts(units, hosts, defaultConcurrency, work) {
+    const probe = work.probe ?? ((engine) => (0,src_sandbox/* probeEngine */.lt)(engine));
+    const states = hosts.map((h) => ({
+        engine: h.engine,
+        limit: h.concurrency ?? defaultConcurrency,
+        running: 0,
+        failed: null,
+    }));
+    const fail = (s, why, what) => {
+        if (s.failed)
+            return;
+        s.failed = why;
+        const others = states.filter((o) => !o.failed).map((o) => o.engine.name);
+        work.warn(`Docker host ${s.engine.name} ${what} (${why}): skipped${others.length > 0 ? `; runs go to ${others.join(', ')}` : ''}`);
+    };
+    await Promise.all(states.map(async (s) => {
+        const why = await probe(s.engine);
+        if (why)
+            fail(s, why, 'does not answer');
+    }));
+    if (units.length > 0 && states.every((s) => s.failed))
+        throw new NoDockerHostError(`no Docker host answers: ${states.map((s) => `${s.engine.name} (${s.failed})`).join('; ')}`);
+    const queue = [...units];
+    const running = new Set();
+    /** The healthy host with the most room, by share of its limit in use (ties: the first listed). */
+    const pick = () => {
+        let best = null;
+        for (const s of states)
+            if (!s.failed && s.running < s.limit && (!best || s.running / s.limit < best.running / best.limit))
+                best = s;
+        return best;
+    };
+    const start = (unit, host) => {
+        host.running++;
+        const p = work
+            .run(unit, host.engine)
+            .then(async (brief) => {
+            // A run that broke may have broken with its host: ask the host, and run the unit again elsewhere if it is gone.
+            const broke = brief !== null && HOST_SUSPECT_STATUSES.has(brief.status);
+            if (broke && !host.failed && !work.stop()) {
+                const why = await probe(host.engine);
+                if (why)
+                    fail(host, why, 'failed');
+            }
+            if (broke && host.failed && states.some((s) => !s.failed))
+                queue.unshift(unit);
+            work.done(brief);
+        })
+            .finally(() => {
+            host.running--;
+            running.delete(p);
+        });
+        running.add(p);
+    };
+    while (!work.stop()) {
+        let host = pick();
+        while (queue.length > 0 && host && !work.stop()) {
+            start(queue.shift(), host);
+            host = pick();
+        }
+        if (running.size === 0)
+            break;
+        await Promise.race(running);
+    }
+    await Promise.all(running);
+    if (queue.length > 0 && !work.stop())
+        work.warn(`${queue.length} run(s) not started: every Docker host of the pool failed`);
+}
+//# sourceMappingURL=host-pool.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/unit-runner.js
 
 
@@ -59357,7 +64095,7 @@ const DEFAULT_STOP_GRACE_S = 60;
  * harness bug) is recorded as a crash. Resolves to the recorded run, or null
  * when not even a crash could be recorded.
  */
-async function runUnit(unit, ctx) {
+async function runUnit(unit, ctx, engine) {
     const { suiteTask, epoch, epochs } = unit;
     const { plan, options, emit } = ctx;
     const taskId = suiteTask.id;
@@ -59392,6 +64130,7 @@ async function runUnit(unit, ctx) {
             ...(options.pricing ? { pricing: options.pricing } : {}),
             ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
             ...(options.exchanges ? { exchanges: options.exchanges } : {}),
+            ...(engine ? { engine } : {}),
             warn: (m) => warn(`${taskId}: ${m}`),
             onPhase: (phase, id) => {
                 runId = id;
@@ -59484,9 +64223,10 @@ function recordSynthetic(plan, unit, knownRunId, started, status, error) {
 
 
 
+
 /**
- * Runs a suite: every selected task for its epochs through a bounded pool,
- * each run isolated (a crash, an environment error or a hang is recorded and
+ * Runs a suite: every selected task for its epochs through a bounded pool
+ * (or spread over a pool of Docker hosts, see host-pool.ts), each run isolated (a crash, an environment error or a hang is recorded and
  * the rest go on). Writes `runs/<suite_run_id>/report.md` and `summary.json`
  * and a `suite_runs` row as it goes, so an interrupted suite leaves a partial
  * report and can be resumed. Never rejects for a failing task; rejects for bad
@@ -59522,14 +64262,20 @@ async function runSuite(options) {
     const onAbort = () => emit({ type: 'interrupting', running: pool.size });
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        await runPool(plan.units, plan.concurrency, pool, {
-            stop: () => Boolean(signal?.aborted) || initialSaveFailed,
-            run: (unit) => runUnit(unit, ctx),
-            done: (brief) => {
-                if (brief)
-                    recorder.add(brief);
-            },
-        });
+        const stop = () => Boolean(signal?.aborted) || initialSaveFailed;
+        const done = (brief) => {
+            if (brief)
+                recorder.add(brief);
+        };
+        if (options.dockerHosts && options.dockerHosts.length > 0)
+            await runOnHosts(plan.units, options.dockerHosts, plan.concurrency, {
+                stop,
+                done,
+                run: (unit, engine) => runUnit(unit, ctx, engine),
+                warn: (message) => emit({ type: 'warning', message }),
+            });
+        else
+            await runPool(plan.units, plan.concurrency, pool, { stop, run: (unit) => runUnit(unit, ctx), done });
     }
     finally {
         signal?.removeEventListener('abort', onAbort);
@@ -60368,8 +65114,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
-// EXTERNAL MODULE: ./build/src/sandbox/index.js + 169 modules
-var sandbox = __nccwpck_require__(34626);
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 170 modules
+var sandbox = __nccwpck_require__(19959);
 ;// CONCATENATED MODULE: ./build/src/tools/format.js
 
 /** Renders a command's result for the model: output, exit code, and any cut or timeout said plainly. */
