@@ -28,6 +28,7 @@ import {
 } from '../src/runs/index.js';
 import { buildSummary, type RunBrief, runSuite, suiteRunRecord } from '../src/suites/index.js';
 import type { Task } from '../src/tasks/index.js';
+import { median, withRange } from './stats.js';
 import type { BenchRow } from './table.js';
 
 const TASKS = 8;
@@ -35,6 +36,8 @@ const CONCURRENCY = 4;
 const TURN_MS = 1000;
 /** Two tool calls and a final answer. */
 const TURNS = 3;
+/** The Docker suite is run this many times: its spread is part of the figure. */
+const SUITE_REPEATS = 3;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -170,6 +173,21 @@ function fakeResult(task: Task, o: RunTaskOptions): RunResult {
   );
 }
 
+type Phases = RunResult['timings'];
+
+function phaseRow(standalone: Phases[], inSuite: Phases[]): BenchRow {
+  const m = (runs: Phases[], k: keyof Phases) => median(runs.map((t) => t[k])).toFixed(2);
+  const parts = (['setup_s', 'agent_s', 'grading_s', 'total_s'] as const).map(
+    (k) => `${k.replace('_s', '')} ${m(standalone, k)} -> ${m(inSuite, k)}`,
+  );
+  return {
+    metric: '  where the time goes: a run alone -> a run in the suite (median seconds per phase)',
+    value: parts.join(', '),
+    target: '',
+    ok: null,
+  };
+}
+
 /** The real thing: Docker sandboxes, the agent loop and grading, against the standalone time of one run. */
 async function withDocker(root: string, suiteFile: string): Promise<BenchRow[]> {
   const runsRoot = path.join(root, 'runs-docker');
@@ -177,38 +195,56 @@ async function withDocker(root: string, suiteFile: string): Promise<BenchRow[]> 
   // Warm-up builds the image; the median of three standalone runs is the reference (one sample is noisy).
   await runTask({ task, model: new OneSecondPerTurnModel(), runsRoot });
   const samples: number[] = [];
+  const alone: Phases[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = Date.now();
     const single = await runTask({ task, model: new OneSecondPerTurnModel(), runsRoot });
     samples.push((Date.now() - t0) / 1000);
+    alone.push(single.result.timings);
     if (single.result.status !== 'completed')
       throw new Error(
         `the reference run ended ${single.result.status}: ${single.result.error?.message ?? ''}`,
       );
   }
-  const standalone = samples.sort((a, b) => a - b)[1] as number;
-  const started = Date.now();
-  const out = await runSuite({
-    suite: suiteFile,
-    model: 'scripted-1s',
-    createModel: () => new OneSecondPerTurnModel(),
-    concurrency: CONCURRENCY,
-    runsRoot,
-  });
-  const seconds = (Date.now() - started) / 1000;
-  const errors = out.summary.totals.environment_errors;
-  const runSeconds = out.summary.totals.run_seconds;
+  const standalone = median(samples);
+  const ideal = (TASKS / CONCURRENCY) * standalone;
+  const walls: number[] = [];
+  const packed: number[] = [];
+  const inSuite: Phases[] = [];
+  let errors = 0;
+  for (let rep = 0; rep < SUITE_REPEATS; rep++) {
+    const started = Date.now();
+    const out = await runSuite({
+      suite: suiteFile,
+      model: 'scripted-1s',
+      createModel: () => new OneSecondPerTurnModel(),
+      concurrency: CONCURRENCY,
+      runsRoot,
+      runTask: async (o) => {
+        const r = await runTask(o);
+        inSuite.push(r.result.timings);
+        return r;
+      },
+    });
+    walls.push((Date.now() - started) / 1000);
+    packed.push(out.summary.totals.run_seconds / CONCURRENCY);
+    errors += out.summary.totals.environment_errors;
+  }
+  const over = (w: number, ideal: number) => `${((w / ideal - 1) * 100).toFixed(0)}%`;
+  const spread = `; over ${SUITE_REPEATS} suite runs ${walls.map((w) => over(w, ideal)).join(', ')}; standalone runs ${withRange(samples, 2, 's')}`;
+  const main = ratioRow(
+    `suite of ${TASKS} tasks at concurrency ${CONCURRENCY}, 1 s/turn, Docker (ideal: ${TASKS / CONCURRENCY} x the median standalone run of ${standalone.toFixed(2)} s; median of ${SUITE_REPEATS} suite runs)`,
+    median(walls),
+    ideal,
+  );
   return [
-    ratioRow(
-      `suite of ${TASKS} tasks at concurrency ${CONCURRENCY}, 1 s/turn, Docker (ideal: ${TASKS / CONCURRENCY} x the median standalone run of ${standalone.toFixed(2)} s)`,
-      seconds,
-      (TASKS / CONCURRENCY) * standalone,
-    ),
+    { ...main, value: main.value + spread },
     ratioRow(
       '  same suite against its own runs packed perfectly (sum of run times / concurrency)',
-      seconds,
-      runSeconds / CONCURRENCY,
+      median(walls),
+      median(packed),
     ),
+    phaseRow(alone, inSuite),
     {
       metric: '  environment errors in the Docker suite',
       value: String(errors),

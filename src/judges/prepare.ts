@@ -91,18 +91,27 @@ export interface PreparedGrading {
 export async function prepareGrading(
   sandbox: SandboxRunner,
   task: Task,
-  opts: { killLeftovers: boolean },
+  opts: {
+    killLeftovers: boolean;
+    /**
+     * Told once nothing the agent left runs any more, while the grader files go in: what needs the
+     * agent's processes gone (the workspace's copy out) can run alongside instead of after.
+     */
+    onLeftoversKilled?: () => void;
+  },
 ): Promise<PreparedGrading> {
   // A fresh shell for everything that follows: the agent's commands ran in the old ones.
   await sandbox.newSession();
-  let killed = 0;
-  let left = 0;
-  if (opts.killLeftovers) {
-    const r = await sandbox.exec({ cmd: KILL_LEFTOVERS_SCRIPT, timeoutMs: 30_000 });
-    const m = /killed (\d+) left (\d+)/.exec(r.stdout);
-    killed = Number(m?.[1] ?? 0);
-    left = Number(m?.[2] ?? 0);
-  }
+  // One round trip: the kill (when asked for) and whether the oracle's solution is already in place.
+  const probeSolution = `test -e ${SOLUTION_DIR} && echo solution-present`;
+  const first = await sandbox.exec({
+    cmd: opts.killLeftovers ? `${KILL_LEFTOVERS_SCRIPT}\n${probeSolution}` : probeSolution,
+    timeoutMs: 30_000,
+  });
+  const m = /killed (\d+) left (\d+)/.exec(first.stdout);
+  const killed = Number(m?.[1] ?? 0);
+  const left = Number(m?.[2] ?? 0);
+  opts.onLeftoversKilled?.();
   const asRoot = async (cmd: string) => {
     const r = await sandbox.exec({ cmd, user: '0', timeoutMs: 60_000 });
     if (r.exitCode !== 0)
@@ -118,8 +127,7 @@ export async function prepareGrading(
     if (!inFixtures && existsSync(host))
       copies.push([host, `${GRADER_DIR}/${path.relative(task.dir, host)}`]);
   }
-  const solutionMounted = await sandbox.exec({ cmd: `test -e ${SOLUTION_DIR}`, timeoutMs: 30_000 });
-  if (solutionMounted.exitCode !== 0 && existsSync(task.paths.solution))
+  if (!/^solution-present$/m.test(first.stdout) && existsSync(task.paths.solution))
     copies.push([task.paths.solution, SOLUTION_DIR]);
   const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => path.posix.dirname(to))]);
   const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];

@@ -134,14 +134,16 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   let passed = false;
   let sandbox: SandboxRunner | null = null;
   let preparedAgent: PreparedAgent | null = null;
+  let stopping: Promise<void> = Promise.resolve();
   const agent = opts.agent ?? BUILTIN_AGENT;
-  // workspace_final/ gets the sandbox's workspace once the agent's processes are gone (or at the end).
-  let workspaceSaved = false;
-  const saveWorkspace = async (from: SandboxRunner): Promise<void> => {
-    if (workspaceSaved) return;
-    workspaceSaved = true;
-    const { skipped } = await from.saveWorkspace();
-    for (const entry of skipped) warnInTranscript(`workspace_final/ lacks an entry: ${entry}`);
+  // workspace_final/ gets the sandbox's workspace once the agent's processes are gone (or at the end), copied once.
+  let workspaceSaving: Promise<void> | null = null;
+  const saveWorkspace = (from: SandboxRunner): Promise<void> => {
+    workspaceSaving ??= from.saveWorkspace().then(({ skipped }) => {
+      for (const entry of skipped) warnInTranscript(`workspace_final/ lacks an entry: ${entry}`);
+    });
+    workspaceSaving.catch(() => {}); // handled where awaited; an early failure is not "unhandled"
+    return workspaceSaving;
   };
 
   // The sandbox is planned once, its kind included; a plan that fails (a bad FACTORY_BENCH_SANDBOX) ends the run below.
@@ -316,18 +318,26 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       await saveWorkspace(open).catch((err: Error) =>
         warnInTranscript(`workspace_final/ may be incomplete: ${err.message}`),
       );
-      await open.stop().catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
+      // The sandbox is removed while the run is recorded; the run ends once both are done.
+      stopping = open
+        .stop()
+        .catch((err: Error) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
     }
+  }
+  try {
+    if (status !== 'completed') passed = false;
+    // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
+    redactFilesUnder(dir.workspaceFinal);
+    redactFilesUnder(dir.logsDir);
+    const result = await recordRun(opts.runsRoot, buildResult(), { runDir: dir.root });
+    opts.onPhase?.('done', runId);
+    return { result, runDir: dir.root };
+  } finally {
+    await stopping;
+    // After the sandbox is gone: the agent's gateway socket and the run's material served it.
     preparedAgent?.cleanup();
     rmSync(dir.materialDir, { recursive: true, force: true });
   }
-  if (status !== 'completed') passed = false;
-  // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
-  redactFilesUnder(dir.workspaceFinal);
-  redactFilesUnder(dir.logsDir);
-  const result = await recordRun(opts.runsRoot, buildResult(), { runDir: dir.root });
-  opts.onPhase?.('done', runId);
-  return { result, runDir: dir.root };
 }
 
 /** Grades a stopped run's sandbox: leftovers killed, grader files copied in, checks run, judge accounted. */
@@ -336,7 +346,7 @@ export async function gradeInSandbox(opts: {
   sandbox: SandboxRunner;
   dir: RunDirectory;
   killLeftovers: boolean;
-  /** Copies the agent's workspace out to workspace_final/ once its leftovers are killed, before any check. */
+  /** Copies the workspace out to workspace_final/ once leftovers are dead, before any check; once however often called. */
   saveWorkspace?: () => Promise<void>;
   judgeCost: CostTracker;
   resolveJudge?: ((name: string) => Promise<ChatModel>) | undefined;
@@ -346,7 +356,11 @@ export async function gradeInSandbox(opts: {
   const { task, sandbox, dir } = opts;
   let prepared: PreparedGrading;
   try {
-    prepared = await prepareGrading(sandbox, task, { killLeftovers: opts.killLeftovers });
+    prepared = await prepareGrading(sandbox, task, {
+      killLeftovers: opts.killLeftovers,
+      // The copy out needs only the agent's processes gone: it runs while the grader files go in.
+      onLeftoversKilled: () => void opts.saveWorkspace?.().catch(() => {}),
+    });
   } catch (err) {
     if (err instanceof SandboxError) throw err;
     const message = `could not prepare grading: ${(err as Error).message}`;
