@@ -63202,14 +63202,16 @@ echo "killed $killed left $left"
 async function prepareGrading(sandbox, task, opts) {
     // A fresh shell for everything that follows: the agent's commands ran in the old ones.
     await sandbox.newSession();
-    let killed = 0;
-    let left = 0;
-    if (opts.killLeftovers) {
-        const r = await sandbox.exec({ cmd: KILL_LEFTOVERS_SCRIPT, timeoutMs: 30_000 });
-        const m = /killed (\d+) left (\d+)/.exec(r.stdout);
-        killed = Number(m?.[1] ?? 0);
-        left = Number(m?.[2] ?? 0);
-    }
+    // One round trip: the kill (when asked for) and whether the oracle's solution is already in place.
+    const probeSolution = `test -e ${SOLUTION_DIR} && echo solution-present`;
+    const first = await sandbox.exec({
+        cmd: opts.killLeftovers ? `${KILL_LEFTOVERS_SCRIPT}\n${probeSolution}` : probeSolution,
+        timeoutMs: 30_000,
+    });
+    const m = /killed (\d+) left (\d+)/.exec(first.stdout);
+    const killed = Number(m?.[1] ?? 0);
+    const left = Number(m?.[2] ?? 0);
+    opts.onLeftoversKilled?.();
     const asRoot = async (cmd) => {
         const r = await sandbox.exec({ cmd, user: '0', timeoutMs: 60_000 });
         if (r.exitCode !== 0)
@@ -63227,8 +63229,7 @@ async function prepareGrading(sandbox, task, opts) {
         if (!inFixtures && (0,external_node_fs_.existsSync)(host))
             copies.push([host, `${GRADER_DIR}/${external_node_path_.relative(task.dir, host)}`]);
     }
-    const solutionMounted = await sandbox.exec({ cmd: `test -e ${SOLUTION_DIR}`, timeoutMs: 30_000 });
-    if (solutionMounted.exitCode !== 0 && (0,external_node_fs_.existsSync)(task.paths.solution))
+    if (!/^solution-present$/m.test(first.stdout) && (0,external_node_fs_.existsSync)(task.paths.solution))
         copies.push([task.paths.solution, SOLUTION_DIR]);
     const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => external_node_path_.posix.dirname(to))]);
     const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
@@ -63533,16 +63534,17 @@ async function run_task_runTask(opts) {
     let passed = false;
     let sandbox = null;
     let preparedAgent = null;
+    let stopping = Promise.resolve();
     const agent = opts.agent ?? agents/* BUILTIN_AGENT */.Sf;
-    // workspace_final/ gets the sandbox's workspace once the agent's processes are gone (or at the end).
-    let workspaceSaved = false;
-    const saveWorkspace = async (from) => {
-        if (workspaceSaved)
-            return;
-        workspaceSaved = true;
-        const { skipped } = await from.saveWorkspace();
-        for (const entry of skipped)
-            warnInTranscript(`workspace_final/ lacks an entry: ${entry}`);
+    // workspace_final/ gets the sandbox's workspace once the agent's processes are gone (or at the end), copied once.
+    let workspaceSaving = null;
+    const saveWorkspace = (from) => {
+        workspaceSaving ??= from.saveWorkspace().then(({ skipped }) => {
+            for (const entry of skipped)
+                warnInTranscript(`workspace_final/ lacks an entry: ${entry}`);
+        });
+        workspaceSaving.catch(() => { }); // handled where awaited; an early failure is not "unhandled"
+        return workspaceSaving;
     };
     // The sandbox is planned once, its kind included; a plan that fails (a bad FACTORY_BENCH_SANDBOX) ends the run below.
     let plan = null;
@@ -63710,26 +63712,39 @@ async function run_task_runTask(opts) {
             // A run that ended before grading (interrupted, crashed) still keeps what the agent left.
             const open = sandbox;
             await saveWorkspace(open).catch((err) => warnInTranscript(`workspace_final/ may be incomplete: ${err.message}`));
-            await open.stop().catch((err) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
+            // The sandbox is removed while the run is recorded; the run ends once both are done.
+            stopping = open
+                .stop()
+                .catch((err) => warn(`sandbox cleanup failed for ${runId}: ${err.message}`));
         }
+    }
+    try {
+        if (status !== 'completed')
+            passed = false;
+        // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
+        (0,src_runs/* redactFilesUnder */.FV)(dir.workspaceFinal);
+        (0,src_runs/* redactFilesUnder */.FV)(dir.logsDir);
+        const result = await (0,src_runs/* recordRun */.vj)(opts.runsRoot, buildResult(), { runDir: dir.root });
+        opts.onPhase?.('done', runId);
+        return { result, runDir: dir.root };
+    }
+    finally {
+        await stopping;
+        // After the sandbox is gone: the agent's gateway socket and the run's material served it.
         preparedAgent?.cleanup();
         (0,external_node_fs_.rmSync)(dir.materialDir, { recursive: true, force: true });
     }
-    if (status !== 'completed')
-        passed = false;
-    // What came out of the sandbox and what other tools logged: no registered secret stays on disk.
-    (0,src_runs/* redactFilesUnder */.FV)(dir.workspaceFinal);
-    (0,src_runs/* redactFilesUnder */.FV)(dir.logsDir);
-    const result = await (0,src_runs/* recordRun */.vj)(opts.runsRoot, buildResult(), { runDir: dir.root });
-    opts.onPhase?.('done', runId);
-    return { result, runDir: dir.root };
 }
 /** Grades a stopped run's sandbox: leftovers killed, grader files copied in, checks run, judge accounted. */
 async function run_task_gradeInSandbox(opts) {
     const { task, sandbox, dir } = opts;
     let prepared;
     try {
-        prepared = await prepareGrading(sandbox, task, { killLeftovers: opts.killLeftovers });
+        prepared = await prepareGrading(sandbox, task, {
+            killLeftovers: opts.killLeftovers,
+            // The copy out needs only the agent's processes gone: it runs while the grader files go in.
+            onLeftoversKilled: () => void opts.saveWorkspace?.().catch(() => { }),
+        });
     }
     catch (err) {
         if (err instanceof src_sandbox/* SandboxError */.ES)
