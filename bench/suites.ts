@@ -257,7 +257,7 @@ async function withDocker(root: string, suiteFile: string): Promise<BenchRow[]> 
 /** A runs.sqlite of 10,000 runs in 500 suite runs of 20 tasks, with their summaries. */
 async function indexAtScale(root: string): Promise<BenchRow[]> {
   const file = path.join(root, 'big.sqlite');
-  const db = await openDatabase(null);
+  const db = await openDatabase(file, { create: true });
   const suiteRuns = 500;
   const perSuite = 20;
   db.exec('BEGIN');
@@ -359,7 +359,6 @@ async function indexAtScale(root: string): Promise<BenchRow[]> {
     upsertSuiteRun(db, record);
   }
   db.exec('COMMIT');
-  writeFileSync(file, db.export());
   db.close();
 
   const t0 = performance.now();
@@ -374,9 +373,6 @@ async function indexAtScale(root: string): Promise<BenchRow[]> {
   const summaryParsed = latest?.summary_json ? JSON.parse(latest.summary_json) : null;
   const queryMs = performance.now() - t1;
   if (!summaryParsed) throw new Error('the latest suite run was not found');
-  const t2 = performance.now();
-  writeFileSync(file, opened.export());
-  const saveMs = performance.now() - t2;
   opened.close();
   const mb = statSync(file).size / 1024 / 1024;
   return [
@@ -391,12 +387,6 @@ async function indexAtScale(root: string): Promise<BenchRow[]> {
       value: `${queryMs.toFixed(1)} ms`,
       target: '< 50 ms',
       ok: queryMs < 50,
-    },
-    {
-      metric: '  save (export + write)',
-      value: `${saveMs.toFixed(0)} ms`,
-      target: '< 1000 ms',
-      ok: saveMs < 1000,
     },
     { metric: '  file size', value: `${mb.toFixed(1)} MB`, target: '< 50 MB', ok: mb < 50 },
   ];

@@ -14,8 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: HISTORY_LIMIT, agentsByRun, buildRunPage, buildSuitePage, clip, diffWorkspaces, hasColumn, isSafeId, jsonForScript, loadRunDetail, loadWebapp, mermaidHistory, renderPageHtml, runFolder, suiteHistory, webappDir, writeRunReport
 
-// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
-var runs = __webpack_require__(30986);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 12 modules
+var runs = __webpack_require__(74057);
 ;// CONCATENATED MODULE: ./build/src/report/history.js
 
 /** How many earlier suite runs a report's chart shows. */

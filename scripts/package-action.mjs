@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Bundles the GitHub Action: build/src/action/main.js (from `tsc`) -> <out>/index.js as one ES module
-// with ncc, and build/src/action/post.js -> <out>/post/index.js (the post step); plus sql.js's loader
-// and wasm beside it (webpack must not touch sql.js; see src/runs/sqljs.ts),
-// and the report's browser app in webapp/ (report.html inlines it; see src/report/html.ts).
+// with ncc, and build/src/action/post.js -> <out>/post/index.js (the post step); plus the report's
+// browser app in webapp/ (report.html inlines it; see src/report/html.ts). runs.sqlite goes through
+// Node's built-in node:sqlite, which the bundle leaves to the runtime.
 // Usage: node scripts/package-action.mjs [outDir]   (default: dist)
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +22,6 @@ async function bundle(entry, dir) {
     sourceMap: false,
     license: 'licenses.txt',
     quiet: true,
-    // sql.js is loaded at run time from beside the bundle.
-    externals: ['sql.js'],
   });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'index.js'), code);
@@ -38,9 +36,6 @@ rmSync(outDir, { recursive: true, force: true });
 await bundle(path.join(root, 'build/src/action/main.js'), outDir);
 // The post step (runs.post): small, so that a cancelled job's cleanup starts fast.
 await bundle(path.join(root, 'build/src/action/post.js'), path.join(outDir, 'post'));
-const sqlDist = path.dirname(require.resolve('sql.js/dist/sql-wasm.js'));
-copyFileSync(path.join(sqlDist, 'sql-wasm.js'), path.join(outDir, 'sql-wasm.cjs'));
-copyFileSync(path.join(sqlDist, 'sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
 await buildWebapp(path.join(outDir, 'webapp'));
 console.error(
   `packaged the action into ${path.relative(root, outDir) || '.'}: ${readdirSync(outDir).sort().join(', ')}`,

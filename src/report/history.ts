@@ -1,5 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
-import { queryAll, type SuiteRunRecord } from '../runs/index.js';
+import { type Database, queryAll, type SqlValue, type SuiteRunRecord } from '../runs/index.js';
 import type { HistoryData, HistoryPoint } from './types.js';
 
 /** How many earlier suite runs a report's chart shows. */

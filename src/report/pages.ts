@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Database, SqlValue } from 'sql.js';
 import {
+  type Database,
   describeAgent,
   getSuiteRun,
   queryAll,
   type RunResult,
   redactDeep,
+  type SqlValue,
   type SuiteRunRecord,
 } from '../runs/index.js';
 import {

@@ -1,20 +1,11 @@
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { Database, SqlValue } from 'sql.js';
 import { redact } from './redact.js';
 import { describeAgent, type RunResult } from './result.js';
-import { loadSqlJs } from './sqljs.js';
+import { type Database, isCorruptionError, openSqlite, type Row, type SqlValue } from './sqlite.js';
 
+export type { Database, Row, SqlValue };
 /**
  * `runs.sqlite`: the index of every run and suite run. Schema changes are
  * additive only: each migration is appended and runs once, so a database
@@ -60,15 +51,22 @@ export const MIGRATIONS: string[] = [
    ALTER TABLE suite_runs ADD COLUMN agent_name TEXT;
    ALTER TABLE suite_runs ADD COLUMN agent_hash TEXT;
    CREATE INDEX runs_agent ON runs(agent, started_at);`,
+  // 4: retention. A pruned suite run keeps its row and a compact summary (totals, per-task means) but
+  // no longer its runs' rows; pruned_at says when. Null: its runs are all in the index.
+  `ALTER TABLE suite_runs ADD COLUMN pruned_at TEXT;
+   CREATE INDEX suite_runs_started ON suite_runs(started_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-function userVersion(db: Database): number {
-  const r = db.exec('PRAGMA user_version');
-  return Number(r[0]?.values[0]?.[0] ?? 0);
+/** How long a statement waits for another process's write to finish before it fails. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+export function userVersion(db: Database): number {
+  return Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
 }
 
+/** Brings the schema up to date, one migration per transaction (another process may be migrating too). */
 export function migrate(db: Database): void {
   const from = userVersion(db);
   if (from > SCHEMA_VERSION) {
@@ -77,106 +75,105 @@ export function migrate(db: Database): void {
     );
   }
   for (let v = from; v < SCHEMA_VERSION; v++) {
-    db.exec('BEGIN');
-    db.exec(MIGRATIONS[v] as string);
-    db.exec(`PRAGMA user_version = ${v + 1}`);
-    db.exec('COMMIT');
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      if (userVersion(db) === v) {
+        db.exec(MIGRATIONS[v] as string);
+        db.exec(`PRAGMA user_version = ${v + 1}`);
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
   }
 }
-
-export type Row = Record<string, SqlValue>;
 
 export function queryAll(db: Database, sql: string, params: SqlValue[] = []): Row[] {
-  const stmt = db.prepare(sql);
-  try {
-    stmt.bind(params);
-    const rows: Row[] = [];
-    while (stmt.step()) rows.push(stmt.getAsObject() as Row);
-    return rows;
-  } finally {
-    stmt.free();
+  return db.prepare(sql).all(...params) as Row[];
+}
+
+/** Runs a statement that returns no rows (INSERT, UPDATE, DELETE). */
+export function execute(db: Database, sql: string, params: SqlValue[] = []): void {
+  db.prepare(sql).run(...params);
+}
+
+/** The index file exists but is not a database, or a damaged one (a bad cache restore, a full disk). */
+export class IndexCorruptError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(`${file} is damaged (${cause instanceof Error ? cause.message : String(cause)})`);
+    this.name = 'IndexCorruptError';
   }
 }
 
-export async function openDatabase(file: string | null): Promise<Database> {
-  const SQL = await loadSqlJs();
-  const db =
-    file && existsSync(file) && statSync(file).size > 0
-      ? new SQL.Database(readFileSync(file))
-      : new SQL.Database();
-  migrate(db);
+function connect(file: string): Database {
+  const db = openSqlite(file);
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }
 
-function saveDatabase(db: Database, file: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, db.export());
-  renameSync(tmp, file);
-}
-
-/** A lock file next to the database so that separate processes do not lose each other's writes. */
-async function withFileLock<T>(file: string, fn: () => Promise<T> | T): Promise<T> {
-  const lock = `${file}.lock`;
-  mkdirSync(path.dirname(file), { recursive: true });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      // A lock older than a minute was left by a killed process.
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 60_000) unlinkSync(lock);
-      } catch {}
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${lock}; remove it if no factory-bench is running`);
-      await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
-    }
+/**
+ * Opens runs.sqlite (an empty in-memory index when `file` is null or does not
+ * exist, unless `create`), migrated to the current schema. A file this
+ * process may not write is read through a private copy. Rejects with
+ * IndexCorruptError for a file that is not a sound database.
+ */
+export function openDatabaseSync(file: string | null, opts: { create?: boolean } = {}): Database {
+  if (!file || (!opts.create && !(existsSync(file) && statSync(file).size > 0))) {
+    const db = connect(':memory:');
+    migrate(db);
+    return db;
   }
+  let db = connect(file);
   try {
-    return await fn();
-  } finally {
-    try {
-      unlinkSync(lock);
-    } catch {}
-  }
-}
-
-let chain: Promise<unknown> = Promise.resolve();
-
-/** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
-export function updateIndex<T>(file: string, fn: (db: Database) => T): Promise<T> {
-  const next = chain.then(() =>
-    withFileLock(file, async () => {
-      const db = await openDatabase(file);
+    if (userVersion(db) !== SCHEMA_VERSION) {
       try {
-        const out = fn(db);
-        saveDatabase(db, file);
-        return out;
-      } finally {
+        migrate(db);
+      } catch (err) {
+        if (!/readonly|read-only|unable to open/i.test(String((err as Error).message))) throw err;
         db.close();
+        db = connect(privateCopy(file));
+        migrate(db);
       }
-    }),
-  );
-  chain = next.catch(() => undefined);
-  return next;
+    }
+    // Reads the schema: a file that is not a database fails here rather than in the caller's query.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    db.close();
+    if (isCorruptionError(err)) throw new IndexCorruptError(file, err);
+    throw err;
+  }
 }
 
-/** Opens the index read-only (nothing is saved). */
-export async function readIndex<T>(file: string, fn: (db: Database) => T): Promise<T> {
-  const db = await openDatabase(file);
+export async function openDatabase(file: string | null, opts: { create?: boolean } = {}): Promise<Database> {
+  return openDatabaseSync(file, opts);
+}
+
+function privateCopy(file: string): string {
+  const copy = path.join(mkdtempSync(path.join(os.tmpdir(), 'fb-index-')), path.basename(file));
+  copyFileSync(file, copy);
+  return copy;
+}
+
+/** SQLite's own check of the whole file: null when sound, else what is wrong. */
+export function integrityProblem(db: Database): string | null {
   try {
-    return fn(db);
-  } finally {
-    db.close();
+    const rows = db.prepare('PRAGMA quick_check').all() as Row[];
+    const first = String(rows[0]?.quick_check ?? '');
+    return first === 'ok' ? null : first || 'quick_check failed';
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
 }
 
 /** Writes a run's row and its checks; free text (error messages, explanations) is redacted here too. */
 export function insertRun(db: Database, result: RunResult, runDir: string): void {
-  db.run(
+  execute(
+    db,
     `INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
        error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
        wall_seconds, started_at, finished_at, run_dir, difficulty, domain, agent, agent_name, agent_hash)
@@ -212,9 +209,10 @@ export function insertRun(db: Database, result: RunResult, runDir: string): void
       result.agent?.hash ?? null,
     ],
   );
-  db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
+  execute(db, 'DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
   for (const c of result.checks) {
-    db.run(
+    execute(
+      db,
       'INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)',
       [
         result.run_id,

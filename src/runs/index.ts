@@ -1,15 +1,33 @@
 export { newRunId, newSuiteRunId, slug, timestampSlug } from './ids.js';
 export {
+  execute,
+  IndexCorruptError,
   insertRun,
+  integrityProblem,
   MIGRATIONS,
   migrate,
   openDatabase,
+  openDatabaseSync,
   queryAll,
-  type Row,
-  readIndex,
   SCHEMA_VERSION,
-  updateIndex,
+  userVersion,
 } from './index-db.js';
+export {
+  flushAllIndexes,
+  flushIndex,
+  type IndexStats,
+  IndexWriter,
+  indexLockPath,
+  indexOrphanedRuns,
+  indexStats,
+  indexWriterFor,
+  readIndex,
+  reindex,
+  setIndexWarningHandler,
+  updateIndex,
+  withIndexLock,
+} from './index-writer.js';
+export { PENDING_DIR } from './pending.js';
 export {
   findLatestSuiteRun,
   findRunsById,
@@ -23,15 +41,25 @@ export {
   type SuiteRunRecord,
   upsertSuiteRun,
 } from './queries.js';
+export { type ReindexOutcome, suiteRunResultsFromFolders } from './rebuild.js';
 export {
   type BlankRunResultInput,
   blankRunResult,
+  INDEX_FILE,
   indexRun,
+  isUnfinishedRun,
   type RecordRunOptions,
   type RunTaskInfo,
   recordRun,
+  UNFINISHED_RUN_ERROR,
 } from './record.js';
 export { redact, redactDeep, redactFilesUnder, registerEnvSecrets, registerSecret } from './redact.js';
 export * from './result.js';
 export { RunDirectory, type TranscriptEvent, TranscriptWriter } from './run-dir.js';
-export { loadSqlJs } from './sqljs.js';
+export { type Database, isCorruptionError, type Row, type SqlValue } from './sqlite.js';
+export {
+  SUITE_FILES,
+  type SummaryForIndex,
+  suiteRunRecordFromFolder,
+  suiteRunRecordOf,
+} from './suite-record.js';

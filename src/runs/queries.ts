@@ -1,5 +1,4 @@
-import type { Database, SqlValue } from 'sql.js';
-import { queryAll, type Row } from './index-db.js';
+import { type Database, execute, queryAll, type Row, type SqlValue } from './index-db.js';
 
 /** One row of `suite_runs`, typed. */
 export interface SuiteRunRecord {
@@ -31,6 +30,8 @@ export interface SuiteRunRecord {
   agent?: string | null;
   agent_name?: string | null;
   agent_hash?: string | null;
+  /** When retention dropped its runs' rows (its summary stays, without per-run lists); null: all there. */
+  pruned_at?: string | null;
 }
 
 const SUITE_RUN_COLUMNS: Array<keyof SuiteRunRecord> = [
@@ -59,11 +60,13 @@ const SUITE_RUN_COLUMNS: Array<keyof SuiteRunRecord> = [
   'agent',
   'agent_name',
   'agent_hash',
+  'pruned_at',
 ];
 
 /** Inserts or replaces a suite run row. */
 export function upsertSuiteRun(db: Database, record: SuiteRunRecord): void {
-  db.run(
+  execute(
+    db,
     `INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`,
     SUITE_RUN_COLUMNS.map((c) => (record[c] ?? null) as SqlValue),
   );

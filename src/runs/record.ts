@@ -1,8 +1,31 @@
 import path from 'node:path';
-import { insertRun, updateIndex } from './index-db.js';
+import { indexWriterFor } from './index-writer.js';
 import { redactDeep } from './redact.js';
 import type { RunResult } from './result.js';
 import { RunDirectory } from './run-dir.js';
+
+/**
+ * What result.json says from the start of a run until the run is recorded:
+ * a harness killed mid-run (SIGKILL, OOM) leaves it so. Such a run did not
+ * finish: a resumed suite runs it again.
+ */
+export const UNFINISHED_RUN_ERROR = {
+  kind: 'crashed',
+  message: 'the harness stopped before the run finished',
+} as const;
+
+/** True for a run whose harness died before recording it (see UNFINISHED_RUN_ERROR). */
+export function isUnfinishedRun(
+  status: string,
+  errorKind: string | null,
+  errorMessage: string | null,
+): boolean {
+  return (
+    status === 'crashed' &&
+    errorKind === UNFINISHED_RUN_ERROR.kind &&
+    errorMessage === UNFINISHED_RUN_ERROR.message
+  );
+}
 
 /** What a blank result needs to know of the task (a task manifest has it all). */
 export interface RunTaskInfo {
@@ -42,7 +65,7 @@ export function blankRunResult(input: BlankRunResultInput, overrides: Partial<Ru
     pass_threshold: task.grader.pass_threshold,
     kill_reason: null,
     stop_reason: 'not_started',
-    error: { kind: 'crashed', message: 'the harness stopped before the run finished' },
+    error: { ...UNFINISHED_RUN_ERROR },
     tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
     cost_usd: 0,
     judge_cost_usd: 0,
@@ -67,7 +90,9 @@ export interface RecordRunOptions {
  * Records a run: result.json (atomic, redacted; the source of truth) and then
  * its row in `<runsRoot>/runs.sqlite`, written from the same redacted result.
  * Every finished, synthetic, re-graded or merged run goes through here.
- * Resolves to the result as recorded (redacted).
+ * The row is saved with others a moment later (see IndexWriter); readers in
+ * this process see it at once, and a process killed before the save leaves a
+ * marker that the next command indexes. Resolves to the result as recorded.
  */
 export async function recordRun(
   runsRoot: string,
@@ -81,10 +106,13 @@ export async function recordRun(
   return recorded;
 }
 
-/** The index write behind recordRun: one row per run (and its checks), replacing an earlier one. */
-export function indexRun(runsRoot: string, result: RunResult, runDir: string): Promise<void> {
-  return updateIndex(path.join(runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, runDir));
+/** The index write behind recordRun: one row per run (and its checks), replacing an earlier one; coalesced. */
+export async function indexRun(runsRoot: string, result: RunResult, runDir: string): Promise<void> {
+  indexWriterFor(path.join(runsRoot, INDEX_FILE)).addRun(result, runDir);
 }
+
+/** The index file in a runs folder. */
+export const INDEX_FILE = 'runs.sqlite';
 
 function secondsSince(date: Date): number {
   return (Date.now() - date.getTime()) / 1000;

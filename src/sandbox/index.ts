@@ -67,7 +67,14 @@ export {
 export { baseImagesOf, builtImageTag, ensureImage, hashBuildContext } from './images.js';
 export { SANDBOX_PATHS } from './layout.js';
 export { DEFAULT_MAX_OUTPUT_BYTES, OUTPUT_LIMITS } from './limits.js';
-export { lockPath, withFileLock } from './lock.js';
+export {
+  type LockHolder,
+  type LockOptions,
+  lockHolders,
+  lockPath,
+  tryLockSync,
+  withFileLock,
+} from './lock.js';
 export { CappedCollector, capOutput } from './output.js';
 export { packForSandbox } from './pack.js';
 export { confineLexically, resolveHostPath } from './paths.js';

@@ -1,5 +1,4 @@
-import type { Database } from 'sql.js';
-import { findLatestSuiteRun, findSuiteRunsById, type SuiteRunRecord } from '../runs/index.js';
+import { type Database, findLatestSuiteRun, findSuiteRunsById, type SuiteRunRecord } from '../runs/index.js';
 import { SuiteInputError } from './plan.js';
 import type { SuiteSummary } from './summary.js';
 

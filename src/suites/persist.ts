@@ -1,7 +1,14 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { agentInfo } from '../agents/index.js';
-import { describeAgent, redact, type SuiteRunRecord, updateIndex, upsertSuiteRun } from '../runs/index.js';
+import {
+  flushIndex,
+  indexWriterFor,
+  redact,
+  SUITE_FILES,
+  type SuiteRunRecord,
+  suiteRunRecordOf,
+} from '../runs/index.js';
 import type { SuitePlan } from './plan.js';
 import { renderReportMarkdown } from './report.js';
 import {
@@ -15,10 +22,12 @@ import {
 const PROGRESS_SAVE_DELAY_MS = 200;
 
 /**
- * Keeps a suite run's `summary.json`, `report.md` and `suite_runs` row up to
- * date while it runs. Saves are chained so that a slow one never overtakes a
- * newer one, and coalesced: at most one waits behind the save in progress, and
- * it reads the runs when it starts, so none is missed.
+ * Keeps a suite run's folder (`config.json`, written before its first run;
+ * `summary.json` and `report.md`) and its `suite_runs` row up to date while
+ * it runs. Saves are chained so that a slow one never overtakes a newer one,
+ * and coalesced: at most one waits behind the save in progress, and it reads
+ * the runs when it starts, so none is missed. The row goes through the
+ * process's index writer (saved with the runs' rows); `commit` saves it now.
  */
 export class SuiteRunRecorder {
   readonly dir: string;
@@ -40,6 +49,8 @@ export class SuiteRunRecorder {
     this.reportPath = path.join(this.dir, 'report.md');
     this.summaryPath = path.join(this.dir, 'summary.json');
     mkdirSync(this.dir, { recursive: true });
+    // How the suite run was started, beside it: `--resume` finds it even if the index never did.
+    writeAtomic(path.join(this.dir, SUITE_FILES.config), `${JSON.stringify(plan.config, null, 2)}\n`);
     this.runs = plan.previous ? [...plan.previous.runs] : [];
     this.startedAt = plan.previous?.record.started_at ?? new Date(this.sessionStarted).toISOString();
   }
@@ -68,18 +79,25 @@ export class SuiteRunRecorder {
     return next;
   }
 
+  /** Saves the suite run's row (and every run's row waiting with it) to the index now. */
+  async commit(): Promise<void> {
+    await this.writes;
+    await flushIndex(this.plan.dbPath);
+  }
+
   /** Drops a pending progress save (the final save supersedes it). */
   cancelPending(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
 
-  private async write(status: SuiteRunStatus): Promise<SuiteSummary> {
+  private write(status: SuiteRunStatus): SuiteSummary {
     const summary = buildSummary(this.header(status), this.plan.tasks, this.runs);
     writeAtomic(this.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
     writeAtomic(this.reportPath, renderReportMarkdown(summary));
-    await updateIndex(this.plan.dbPath, (db) =>
-      upsertSuiteRun(db, suiteRunRecord(summary, this.plan.config, this.reportPath)),
+    indexWriterFor(this.plan.dbPath).addSuiteRun(
+      suiteRunRecord(summary, this.plan.config, this.reportPath),
+      this.dir,
     );
     return summary;
   }
@@ -114,33 +132,7 @@ export function suiteRunRecord(
   config: object | null,
   reportPath: string | null,
 ): SuiteRunRecord {
-  return {
-    suite_run_id: summary.suite_run_id,
-    suite_id: summary.suite_id,
-    model: summary.model,
-    status: summary.status,
-    started_at: summary.started_at,
-    finished_at: summary.finished_at,
-    total: summary.totals.scored_runs,
-    passed: summary.totals.passed_runs,
-    avg_score: summary.suite_score?.mean ?? null,
-    cost_usd: summary.totals.cost_usd,
-    branch: summary.branch,
-    commit_sha: summary.commit_sha,
-    label: summary.label,
-    report_path: reportPath,
-    summary_json: JSON.stringify(summary),
-    epochs: summary.epochs,
-    concurrency: summary.concurrency,
-    total_tokens: summary.totals.tokens,
-    wall_seconds: summary.totals.wall_seconds,
-    environment_errors: summary.totals.environment_errors,
-    suite_file: summary.suite_file,
-    config_json: config === null ? null : JSON.stringify(config),
-    agent: summary.agent ? describeAgent(summary.agent) : null,
-    agent_name: summary.agent?.name ?? null,
-    agent_hash: summary.agent?.hash ?? null,
-  };
+  return suiteRunRecordOf(summary, config, reportPath);
 }
 
 function writeAtomic(file: string, text: string): void {

@@ -1,18 +1,23 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AgentSpec, agentInfo, BUILTIN_AGENT, loadAgent } from '../agents/index.js';
 import {
   type AgentInfo,
   describeAgent,
   getSuiteRun,
+  isUnfinishedRun,
   newSuiteRunId,
   readIndex,
   runsOfSuiteRun,
   type SuiteRunRecord,
+  suiteRunRecordFromFolder,
+  suiteRunResultsFromFolders,
 } from '../runs/index.js';
 import { loadSuite, type Suite, type SuiteTask } from './load.js';
 import type { RunSuiteOptions } from './run-options.js';
 import {
   briefFromRecord,
+  briefFromResult,
   isFinished,
   latestFinishedRuns,
   type RunBrief,
@@ -91,7 +96,7 @@ export interface SuitePlan {
 export async function planSuiteRun(options: RunSuiteOptions): Promise<SuitePlan> {
   const runsRoot = path.resolve(options.runsRoot);
   const dbPath = path.join(runsRoot, 'runs.sqlite');
-  const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
+  const previous = options.resume ? await loadResumable(runsRoot, dbPath, options.resume) : null;
   const suite = resolveSuite(options, previous);
   const settings = chooseSettings(options, suite, previous);
   const agent = chooseAgent(options.agent, previous, suite.defaults.agent);
@@ -249,16 +254,46 @@ function selectTasks(
   return tasks;
 }
 
-async function loadResumable(dbPath: string, suiteRunId: string): Promise<Resumable> {
-  const found = await readIndex(dbPath, (db) => {
-    const record = getSuiteRun(db, suiteRunId);
-    return record ? { record, runs: runsOfSuiteRun(db, suiteRunId).map(briefFromRecord) } : null;
-  });
-  if (!found) throw new SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
-  if (!found.record.config_json)
+/**
+ * An interrupted suite run and its finished runs. The suite run comes from
+ * the index, else from its folder (a suite killed before its row was saved);
+ * its runs are those the index has and those whose folders say they belong
+ * to it (result.json is the truth), so no finished run is run again.
+ */
+async function loadResumable(runsRoot: string, dbPath: string, suiteRunId: string): Promise<Resumable> {
+  const indexed = existsSync(dbPath)
+    ? await readIndex(dbPath, (db) => {
+        const record = getSuiteRun(db, suiteRunId);
+        return record ? { record, runs: runsOfSuiteRun(db, suiteRunId).map(briefFromRecord) } : null;
+      })
+    : null;
+  const record = indexed?.record ?? folderRecord(runsRoot, suiteRunId);
+  if (!record) throw new SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
+  if (!record.config_json)
     throw new SuiteInputError(
       `suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`,
     );
-  const config = JSON.parse(found.record.config_json) as SuiteRunConfig;
-  return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
+  const config = JSON.parse(record.config_json) as SuiteRunConfig;
+  const byId = new Map((indexed?.runs ?? []).map((r) => [r.run_id, r]));
+  for (const { result } of suiteRunResultsFromFolders(
+    runsRoot,
+    suiteRunId,
+    config.tasks.map((t) => t.task_id),
+    record.started_at,
+  ))
+    byId.set(result.run_id, briefFromResult(result));
+  const runs = [...byId.values()].filter(
+    (r) => isFinished(r.status) && !isUnfinishedRun(r.status, r.error_kind, r.error_message),
+  );
+  return { record, config, runs };
+}
+
+function folderRecord(runsRoot: string, suiteRunId: string): SuiteRunRecord | null {
+  // Only a plain folder name: the id comes from the command line.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(suiteRunId)) return null;
+  try {
+    return suiteRunRecordFromFolder(path.join(runsRoot, suiteRunId));
+  } catch {
+    return null;
+  }
 }

@@ -18,12 +18,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
   const plan = await planSuiteRun(options);
   const emit = (event: SuiteEvent): void => options.onEvent?.(event);
   const recorder = new SuiteRunRecorder(plan, (message) => emit({ type: 'warning', message }));
-  // The first save (which also proves the index writable) runs alongside the first runs; if it fails, no more start.
-  let initialSaveFailed = false;
-  const initialSave = recorder.save('running');
-  initialSave.catch(() => {
-    initialSaveFailed = true;
-  });
+  // Recorded before the first run starts (which also proves the index writable): `--resume` always finds it.
+  await recorder.save('running');
+  await recorder.commit();
   const done = latestFinishedRuns(recorder.runs);
   emit({
     type: 'suite_start',
@@ -45,7 +42,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
   const onAbort = (): void => emit({ type: 'interrupting', running: pool.size });
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const stop = () => Boolean(signal?.aborted) || initialSaveFailed;
+    const stop = () => Boolean(signal?.aborted);
     const done = (brief: RunBrief | null) => {
       if (brief) recorder.add(brief);
     };
@@ -61,7 +58,6 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
     signal?.removeEventListener('abort', onAbort);
     recorder.cancelPending();
   }
-  await initialSave;
 
   const finished = latestFinishedRuns(recorder.runs);
   const complete = plan.tasks.every((t) =>
@@ -69,6 +65,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
   );
   const status: SuiteRunStatus = complete ? 'completed' : 'interrupted';
   const summary = await recorder.save(status);
+  await recorder.commit();
   emit({ type: 'suite_end', status, summary });
   return {
     suiteRunId: plan.suiteRunId,

@@ -1,4 +1,3 @@
-import type { Database, SqlValue } from 'sql.js';
 import {
   type Facets,
   hasColumn,
@@ -7,7 +6,7 @@ import {
   runFolder,
   type SuiteRunListItem,
 } from '../report/index.js';
-import { queryAll, type Row } from '../runs/index.js';
+import { type Database, queryAll, type Row, type SqlValue } from '../runs/index.js';
 
 /** The lists and filters of `factory-bench view`, over runs.sqlite. */
 

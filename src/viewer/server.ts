@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Database } from 'sql.js';
 import {
   buildRunPage,
   buildSuitePage,
@@ -12,7 +11,16 @@ import {
   renderPageHtml,
   runFolder,
 } from '../report/index.js';
-import { getSuiteRun, openDatabase, RunDirectory, redact } from '../runs/index.js';
+import {
+  type Database,
+  getSuiteRun,
+  IndexCorruptError,
+  indexOrphanedRuns,
+  openDatabase,
+  RunDirectory,
+  redact,
+  reindex,
+} from '../runs/index.js';
 import { readRunFile } from './files.js';
 import { facets, getRunRow, listRunEntries, listSuiteRuns, runEntryOf } from './queries.js';
 
@@ -39,18 +47,29 @@ class HttpError extends Error {
   }
 }
 
-/** runs.sqlite, read again only when the file changed (new runs appear without a restart). */
+/**
+ * runs.sqlite, kept open (an open connection sees new runs as they are
+ * saved) and opened again when the file is created or replaced (rebuilt).
+ */
 class IndexCache {
   private db: Database | null = null;
   private stamp = '';
   constructor(private readonly file: string) {}
   async get(): Promise<Database> {
     const stat = existsSync(this.file) ? statSync(this.file) : null;
-    const stamp = stat ? `${stat.mtimeMs}:${stat.size}` : 'none';
+    const stamp = stat ? String(stat.ino) : 'none';
     if (!this.db || stamp !== this.stamp) {
       this.db?.close();
-      this.db = await openDatabase(stat ? this.file : null);
-      this.stamp = stamp;
+      this.db = null;
+      if (stat) await indexOrphanedRuns(this.file);
+      try {
+        this.db = await openDatabase(stat ? this.file : null);
+      } catch (err) {
+        if (!(err instanceof IndexCorruptError)) throw err;
+        await reindex(this.file);
+        this.db = await openDatabase(this.file);
+      }
+      this.stamp = stat ? String(statSync(this.file).ino) : 'none';
     }
     return this.db;
   }

@@ -11,7 +11,7 @@ import {
   suiteHistoryChart,
   writeSuiteReport,
 } from '../../src/report/index.js';
-import { getSuiteRun, readIndex, registerSecret, updateIndex } from '../../src/runs/index.js';
+import { execute, getSuiteRun, readIndex, registerSecret, updateIndex } from '../../src/runs/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const PLANTED = 'planted-registered-key-0a1b2c3d4e';
@@ -157,7 +157,7 @@ describe('history', () => {
 
   it('charts from the index columns, so a history whose summaries were pruned still charts', async () => {
     await updateIndex(path.join(runs, 'runs.sqlite'), (db) =>
-      db.run('UPDATE suite_runs SET summary_json = NULL WHERE suite_id = ? AND suite_run_id <> ?', [
+      execute(db, 'UPDATE suite_runs SET summary_json = NULL WHERE suite_id = ? AND suite_run_id <> ?', [
         'hist',
         head,
       ]),

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import {
-  loadSqlJs,
+  execute,
   MIGRATIONS,
   newRunId,
   openDatabase,
@@ -10,6 +10,7 @@ import {
   readIndex,
   SCHEMA_VERSION,
   updateIndex,
+  userVersion,
 } from '../../src/runs/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -22,25 +23,23 @@ describe('runs.sqlite', () => {
       (r) => r.name,
     );
     expect(tables).toEqual(['check_results', 'runs', 'suite_runs']);
-    expect(db.exec('PRAGMA user_version')[0]?.values[0]?.[0]).toBe(SCHEMA_VERSION);
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
   });
 
   it('opens a database written at an older schema version and migrates it forward', async () => {
-    const SQL = await loadSqlJs();
-    const old = new SQL.Database();
-    old.exec('PRAGMA user_version = 0');
     const file = path.join(dir, 'old.sqlite');
-    writeFileSync(file, old.export());
-    const versions = await readIndex(file, (db) => db.exec('PRAGMA user_version')[0]?.values[0]?.[0]);
+    const old = new DatabaseSync(file);
+    old.exec('CREATE TABLE unrelated (x); PRAGMA user_version = 0');
+    old.close();
+    const versions = await readIndex(file, (db) => userVersion(db));
     expect(versions).toBe(MIGRATIONS.length);
   });
 
   it('refuses a database from a newer version with a clear message', async () => {
-    const SQL = await loadSqlJs();
-    const newer = new SQL.Database();
-    newer.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 5}`);
     const file = path.join(dir, 'newer.sqlite');
-    writeFileSync(file, newer.export());
+    const newer = new DatabaseSync(file);
+    newer.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 5}`);
+    newer.close();
     await expect(openDatabase(file)).rejects.toThrow(/newer than this factory-bench understands/);
   });
 
@@ -49,7 +48,8 @@ describe('runs.sqlite', () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         updateIndex(file, (db) =>
-          db.run(
+          execute(
+            db,
             "INSERT INTO suite_runs (suite_run_id, suite_id, model, status, started_at) VALUES (?, 's', 'm', 'done', '2026')",
             [`id${i}`],
           ),

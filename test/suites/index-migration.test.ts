@@ -1,16 +1,16 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import {
   findLatestSuiteRun,
   listRuns,
-  loadSqlJs,
   MIGRATIONS,
   queryAll,
   readIndex,
   SCHEMA_VERSION,
   updateIndex,
   upsertSuiteRun,
+  userVersion,
 } from '../../src/runs/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -18,24 +18,22 @@ const dir = tempDir('fb-migrate-');
 
 describe('runs.sqlite written by an older schema', () => {
   it('opens a version-1 database, keeps its rows, and adds the suite columns', async () => {
-    const SQL = await loadSqlJs();
-    const old = new SQL.Database();
+    const file = path.join(dir, 'v1.sqlite');
+    const old = new DatabaseSync(file);
     old.exec(MIGRATIONS[0] as string);
     old.exec('PRAGMA user_version = 1');
-    old.run(
+    old.exec(
       `INSERT INTO suite_runs (suite_run_id, suite_id, model, status, started_at, total, passed, avg_score, branch)
        VALUES ('s-old', 'm2_core', 'oracle', 'completed', '2026-01-01T00:00:00Z', 3, 2, 0.66, 'main')`,
     );
-    old.run(
+    old.exec(
       `INSERT INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, started_at, total_tokens, cost_usd, wall_seconds)
        VALUES ('r-old', 'pandas_transform', 'oracle', 's-old', 0, 'completed', 1, 1, '2026-01-01T00:00:01Z', 10, 0, 5)`,
     );
-    const file = path.join(dir, 'v1.sqlite');
-    writeFileSync(file, old.export());
     old.close();
 
     const seen = await readIndex(file, (db) => ({
-      version: db.exec('PRAGMA user_version')[0]?.values[0]?.[0],
+      version: userVersion(db),
       columns: queryAll(db, 'PRAGMA table_info(suite_runs)').map((c) => c.name),
       latest: findLatestSuiteRun(db, { suiteId: 'm2_core', branch: 'main' }),
       runs: listRuns(db, { suite: 'm2_core' }),
