@@ -164,6 +164,7 @@ export async function compareWithBase(
       suiteId: head.suite_id,
       branch: baseBranch,
       excludeSuiteRunId: head.suite_run_id,
+      fullOnly: true,
     }),
   );
   if (!base?.summary_json) return null;

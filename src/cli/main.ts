@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { redact, registerEnvSecrets } from '../runs/index.js';
+import { flushAllIndexes, redact, registerEnvSecrets } from '../runs/index.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerGradeCommands } from './commands/grade.js';
 import { registerImagesCommands } from './commands/images.js';
@@ -83,6 +83,12 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.FACTORY_BENCH_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return exitCode;
   } finally {
+    // Index rows still waiting to be saved (a run's), saved before the command ends.
+    await flushAllIndexes().catch((err: Error) =>
+      process.stderr.write(
+        `factory-bench: warning: could not save runs.sqlite (${err.message}); the next command indexes these runs\n`,
+      ),
+    );
     unredact();
   }
 }

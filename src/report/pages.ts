@@ -89,7 +89,7 @@ function baselineOf(db: Database, head: SuiteRunRecord, branch: string | null): 
   }
   const row = queryAll(
     db,
-    `SELECT suite_run_id FROM suite_runs WHERE ${where.join(' AND ')} AND summary_json IS NOT NULL
+    `SELECT suite_run_id FROM suite_runs WHERE ${where.join(' AND ')} AND summary_json IS NOT NULL AND pruned_at IS NULL
      ORDER BY started_at DESC, suite_run_id DESC LIMIT 1`,
     params,
   )[0];

@@ -7,6 +7,7 @@ import { type SuiteRunRecord, upsertSuiteRun } from './queries.js';
 import { rebuildIndexLocked } from './rebuild.js';
 import type { RunResult } from './result.js';
 import { RunDirectory } from './run-dir.js';
+import { isCorruptionError } from './sqlite.js';
 
 /** How long index writes wait to be saved together (FACTORY_BENCH_INDEX_SAVE_DELAY_MS overrides it). */
 const DEFAULT_SAVE_DELAY_MS = 1000;
@@ -147,19 +148,22 @@ export class IndexWriter {
 
   /** One transaction: this batch and whatever dead processes left pending. Returns those markers. */
   private commit(batch: Op[]): PendingMarker[] {
-    const db = this.open();
     const orphans = orphanedMarkers(this.runsRoot);
-    db.exec('BEGIN IMMEDIATE');
-    try {
+    const write = (db: Database): void => {
       for (const m of orphans) applyMarker(db, m);
       for (const op of batch) {
         if (op.kind === 'run') insertRun(db, op.result, op.runDir);
         else upsertSuiteRun(db, op.record);
       }
-      db.exec('COMMIT');
+    };
+    try {
+      this.transaction(write);
     } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
+      if (!isCorruptionError(err)) throw err;
+      // A bad page met while writing: rebuild from the folders (this batch's result.json files are written) and retry.
+      this.close();
+      rebuildIndexLocked(this.file, { reason: (err as Error).message, warn });
+      this.transaction(write);
     }
     return orphans;
   }
@@ -177,6 +181,11 @@ export class IndexWriter {
     return this.db;
   }
 
+  /** The open database, for work that manages its own transactions (the caller holds the lock). */
+  database(): Database {
+    return this.open();
+  }
+
   /** Runs `fn` in one transaction on the open database (the caller holds the lock). */
   transaction<T>(fn: (db: Database) => T): T {
     const db = this.open();
@@ -186,7 +195,7 @@ export class IndexWriter {
       db.exec('COMMIT');
       return out;
     } catch (err) {
-      db.exec('ROLLBACK');
+      if (db.isTransaction) db.exec('ROLLBACK');
       throw err;
     }
   }
@@ -305,18 +314,24 @@ export async function readIndex<T>(file: string, fn: (db: Database) => T | Promi
   await indexOrphanedRuns(file).catch((err: Error) =>
     warn(`could not index the runs left pending in ${path.dirname(file)}: ${err.message}`),
   );
-  let db: Database;
-  try {
-    db = openDatabaseSync(file);
-  } catch (err) {
-    if (!(err instanceof IndexCorruptError)) throw err;
-    await withIndexLock(file, () => rebuildIndexLocked(file, { reason: err.message, warn }));
-    db = openDatabaseSync(file);
-  }
-  try {
-    return await fn(db);
-  } finally {
-    db.close();
+  for (let attempt = 0; ; attempt++) {
+    let db: Database | null = null;
+    try {
+      db = openDatabaseSync(file);
+      return await fn(db);
+    } catch (err) {
+      // A damaged file (found on open, or by a query that reaches a bad page) is rebuilt once.
+      if (attempt > 0 || !(err instanceof IndexCorruptError || isCorruptionError(err))) throw err;
+      db?.close();
+      db = null;
+      const reason = err instanceof Error ? err.message : String(err);
+      await withIndexLock(file, () => {
+        indexWriterFor(file).close();
+        rebuildIndexLocked(file, { reason, warn });
+      });
+    } finally {
+      db?.close();
+    }
   }
 }
 

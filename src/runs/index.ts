@@ -55,6 +55,13 @@ export {
 } from './record.js';
 export { redact, redactDeep, redactFilesUnder, registerEnvSecrets, registerSecret } from './redact.js';
 export * from './result.js';
+export {
+  compactSummaryJson,
+  DEFAULT_RETENTION,
+  type PruneOutcome,
+  pruneIndex,
+  type RetentionPolicy,
+} from './retention.js';
 export { RunDirectory, type TranscriptEvent, TranscriptWriter } from './run-dir.js';
 export { type Database, isCorruptionError, type Row, type SqlValue } from './sqlite.js';
 export {

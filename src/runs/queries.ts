@@ -101,6 +101,8 @@ export interface LatestSuiteRunQuery {
   excludeSuiteRunId?: string | undefined;
   /** Default: only completed suite runs. */
   statuses?: string[] | undefined;
+  /** Only suite runs whose runs are all in the index (not pruned): what a comparison needs. */
+  fullOnly?: boolean | undefined;
 }
 
 /** The newest suite run of a suite matching the filters, or null. */
@@ -123,6 +125,7 @@ export function findLatestSuiteRun(db: Database, q: LatestSuiteRunQuery): SuiteR
     where.push('suite_run_id <> ?');
     params.push(q.excludeSuiteRunId);
   }
+  if (q.fullOnly) where.push('pruned_at IS NULL');
   const statuses = q.statuses ?? ['completed'];
   where.push(`status IN (${statuses.map(() => '?').join(',')})`);
   params.push(...statuses);

@@ -13,6 +13,15 @@ export function resolveSuiteRun(db: Database, idOrPrefix: string): SuiteRunRecor
   return rows[0] as SuiteRunRecord;
 }
 
+/** The summary of a suite run to compare: one whose runs retention dropped cannot be compared. */
+export function readComparableSummary(record: SuiteRunRecord): SuiteSummary {
+  if (record.pruned_at)
+    throw new SuiteInputError(
+      `suite run ${record.suite_run_id} was pruned from the index on ${record.pruned_at.slice(0, 10)}: its summary is kept, its runs' scores are not, so it cannot be compared; compare newer suite runs (see runs prune)`,
+    );
+  return readSuiteSummary(record);
+}
+
 /** The summary stored with a suite run. */
 export function readSuiteSummary(record: SuiteRunRecord): SuiteSummary {
   if (!record.summary_json)
@@ -37,5 +46,6 @@ export function findBaselineSuiteRun(
     label: where.label,
     model: where.sameModel === false ? undefined : head.model,
     excludeSuiteRunId: head.suite_run_id,
+    fullOnly: true,
   });
 }

@@ -13,7 +13,7 @@ export type {
   TaskComparison,
   Verdict,
 } from './compare-types.js';
-export { findBaselineSuiteRun, readSuiteSummary, resolveSuiteRun } from './history.js';
+export { findBaselineSuiteRun, readComparableSummary, readSuiteSummary, resolveSuiteRun } from './history.js';
 export { discoverSuiteFiles, loadSuite, type Suite, type SuiteTask } from './load.js';
 export { suiteRunRecord } from './persist.js';
 export { matchesTaskFilter, SuiteInputError } from './plan.js';

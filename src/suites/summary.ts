@@ -124,6 +124,12 @@ export interface SuiteSummary extends Omit<SummaryHeader, 'wall_seconds'> {
   agent_failures: ProblemRun[];
   /** The smallest change a comparison of two runs of this size detects (absent in older summary.json files). */
   sensitivity?: SuiteSensitivity;
+  /**
+   * Set when retention dropped this suite run's runs from the index: the
+   * per-run lists (tasks[].runs, environment_errors, agent_failures) are
+   * empty; totals, per-task means and rollups remain.
+   */
+  pruned_at?: string;
 }
 
 export interface SummaryTask {

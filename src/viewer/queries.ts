@@ -60,7 +60,15 @@ export function listSuiteRuns(db: Database, f: ListFilter): SuiteRunListItem[] {
   add('s.model = ?', f.model);
   add('s.branch = ?', f.branch);
   if (agent !== 'NULL') add(`${agent} = ?`, f.agent);
-  add('EXISTS (SELECT 1 FROM runs r WHERE r.suite_run_id = s.suite_run_id AND r.task_id = ?)', f.task);
+  // A pruned suite run has no runs' rows left; its summary still lists its tasks.
+  if (f.task) {
+    where.push(
+      `(EXISTS (SELECT 1 FROM runs r WHERE r.suite_run_id = s.suite_run_id AND r.task_id = ?) OR
+        (s.pruned_at IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(s.summary_json, '$.tasks') t
+          WHERE json_extract(t.value, '$.task_id') = ?)))`,
+    );
+    params.push(f.task, f.task);
+  }
   const rows = queryAll(
     db,
     `SELECT s.*, ${agent} AS agent_of FROM suite_runs s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

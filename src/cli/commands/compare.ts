@@ -3,7 +3,7 @@ import { readIndex } from '../../runs/index.js';
 import {
   compareSuiteRuns,
   findBaselineSuiteRun,
-  readSuiteSummary,
+  readComparableSummary,
   renderComparisonMarkdown,
   resolveSuiteRun,
   SuiteInputError,
@@ -98,8 +98,8 @@ export function registerCompareCommand(program: Command): void {
             }
           }
           return compareSuiteRuns(
-            readSuiteSummary(baseRecord as typeof headRecord),
-            readSuiteSummary(headRecord),
+            readComparableSummary(baseRecord as typeof headRecord),
+            readComparableSummary(headRecord),
             {
               ...(opts.minEffect !== undefined ? { minEffect: opts.minEffect } : {}),
               ...(opts.alpha !== undefined ? { alpha: opts.alpha } : {}),
