@@ -14,8 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: HISTORY_LIMIT, agentsByRun, buildRunPage, buildSuitePage, clip, diffWorkspaces, hasColumn, isSafeId, jsonForScript, loadRunDetail, loadWebapp, mermaidHistory, renderPageHtml, runFolder, suiteHistory, webappDir, writeRunReport
 
-// EXTERNAL MODULE: ./build/src/runs/index.js + 12 modules
-var runs = __webpack_require__(74057);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 13 modules
+var runs = __webpack_require__(58789);
 ;// CONCATENATED MODULE: ./build/src/report/history.js
 
 /** How many earlier suite runs a report's chart shows. */
@@ -528,7 +528,7 @@ function baselineOf(db, head, branch) {
         where.push('branch = ?');
         params.push(branch);
     }
-    const row = (0,runs/* queryAll */.YG)(db, `SELECT suite_run_id FROM suite_runs WHERE ${where.join(' AND ')} AND summary_json IS NOT NULL
+    const row = (0,runs/* queryAll */.YG)(db, `SELECT suite_run_id FROM suite_runs WHERE ${where.join(' AND ')} AND summary_json IS NOT NULL AND pruned_at IS NULL
      ORDER BY started_at DESC, suite_run_id DESC LIMIT 1`, params)[0];
     return row ? (0,runs/* getSuiteRun */.Uo)(db, String(row.suite_run_id)) : null;
 }
