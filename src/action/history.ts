@@ -1,5 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { slug } from '../runs/index.js';
+import { type PruneOutcome, pruneIndex, type RetentionPolicy, slug } from '../runs/index.js';
 import type { GithubContext } from './github-context.js';
 
 /**
@@ -94,4 +95,52 @@ export async function saveHistory(
     warn(`saving run history failed: ${err instanceof Error ? err.message : String(err)}`);
     return { saved: false, note: 'saving run history failed' };
   }
+}
+
+/** Applies retention to runs.sqlite before it goes to the cache (then compacts it). Null when there is none. */
+export async function pruneHistory(
+  dbFile: string,
+  policy: { keepSuiteRuns: number | null; keepDays: number | null },
+  warn: (message: string) => void,
+): Promise<PruneOutcome | null> {
+  if (!existsSync(dbFile)) return null;
+  const given: Partial<RetentionPolicy> = {
+    ...(policy.keepSuiteRuns !== null ? { keepSuiteRuns: policy.keepSuiteRuns } : {}),
+    ...(policy.keepDays !== null ? { keepDays: policy.keepDays } : {}),
+  };
+  return pruneIndex(dbFile, { policy: given }).catch((err: Error) => {
+    warn(`pruning runs.sqlite failed (${err.message}); saving it whole`);
+    return null;
+  });
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+    : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** The job summary's line about the history file: its size, what pruning kept, where it went. */
+export function describeHistoryFile(o: {
+  dbFile: string;
+  pruned: PruneOutcome | null;
+  saved: SaveOutcome;
+  saveKey: string;
+  restoredFrom: string | null;
+}): string {
+  if (!existsSync(o.dbFile)) return '**Run history:** no runs.sqlite.';
+  const bytes = statSync(o.dbFile).size;
+  const parts = [`**Run history:** \`runs.sqlite\` is ${size(bytes)}`];
+  if (o.pruned) {
+    const p = o.pruned;
+    parts.push(
+      ` after pruning (${p.suite_runs.total} suite runs, each with its summary; ${p.suite_runs.full} with all their runs; ${p.runs.after} runs kept, ${p.runs.removed} removed; ${size(p.bytes.before)} before)`,
+    );
+  }
+  if (o.saved.saved) parts.push(`, saved to the cache as \`${o.saveKey}\`.`);
+  else
+    parts.push(
+      o.restoredFrom ? `, restored from \`${o.restoredFrom}\`; ${o.saved.note}.` : `; ${o.saved.note}.`,
+    );
+  return parts.join('');
 }

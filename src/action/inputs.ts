@@ -37,6 +37,9 @@ export interface ActionInputs {
   cacheKeyPrefix: string;
   /** Carry the suite's Docker images between workflow runs through the Actions cache. */
   cacheImages: boolean;
+  /** Retention applied to runs.sqlite before it is saved to the cache (null: the default). */
+  historyKeepSuiteRuns: number | null;
+  historyKeepDays: number | null;
   /** Absolute. */
   workingDirectory: string;
   shard: Shard | null;
@@ -72,6 +75,14 @@ export function parseInputs(
     return null;
   };
 
+  const wholeNumber = (name: string, max: number): number | null => {
+    const raw = read(name);
+    if (raw === '') return null;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n > max)
+      return problem(name, `a whole number from 0 to ${max}`, raw);
+    return n;
+  };
   const positiveInt = (name: string, max: number): number | null => {
     const raw = read(name);
     if (raw === '') return null;
@@ -183,6 +194,8 @@ export function parseInputs(
     retentionDays: positiveInt('retention-days', 90),
     cacheKeyPrefix: name('cache-key-prefix', DEFAULT_CACHE_KEY_PREFIX),
     cacheImages: boolean('cache-images', true),
+    historyKeepSuiteRuns: positiveInt('history-keep-suite-runs', 100_000),
+    historyKeepDays: wholeNumber('history-keep-days', 36_500),
     workingDirectory,
     shard,
     mode,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { loadAgent } from '../agents/index.js';
 import { ModelError, openAIOptionsFor } from '../models/index.js';
-import { redact } from '../runs/index.js';
+import { ensureSoundIndex, redact } from '../runs/index.js';
 import { loadSuite, runSuite, type SuiteEvent } from '../suites/index.js';
 import { ManifestError } from '../tasks/index.js';
 import {
@@ -16,7 +16,7 @@ import {
 import { commentMarker, upsertComment } from './comment.js';
 import { evaluateGate, type GateResult, pct } from './gate.js';
 import { artifactUrl, type GithubContext, readGithubContext, runUrl } from './github-context.js';
-import { historyKeys, restoreHistory, saveHistory } from './history.js';
+import { describeHistoryFile, historyKeys, pruneHistory, restoreHistory, saveHistory } from './history.js';
 import {
   describeImageCache,
   type ImageRestore,
@@ -134,7 +134,14 @@ async function runAction(signal: AbortSignal): Promise<void> {
 
   const keys = historyKeys(inputs.cacheKeyPrefix, suite.id, ctx);
   const isShard = inputs.shard !== null;
-  if (!isShard) log((await restoreHistory(dbFile, ctx.workspace, keys, warn)).note);
+  let restoredFrom: string | null = null;
+  if (!isShard) {
+    const restored = await restoreHistory(dbFile, ctx.workspace, keys, warn);
+    restoredFrom = restored.matchedKey;
+    log(restored.note);
+    // A damaged cache entry is rebuilt from what is here (this job's runs), never fatal.
+    await ensureSoundIndex(dbFile, warn);
+  }
 
   let runView: SuiteRunView;
   /** Restored / built / saved images, for the job summary (not the comment). */
@@ -292,11 +299,23 @@ async function runAction(signal: AbortSignal): Promise<void> {
     notes,
   };
 
+  // What goes to the cache is the pruned, compacted index: it stays small however long the history.
+  const pruned = ctx.onDefaultBranch
+    ? await pruneHistory(
+        dbFile,
+        { keepSuiteRuns: inputs.historyKeepSuiteRuns, keepDays: inputs.historyKeepDays },
+        warn,
+      )
+    : null;
   const saved = await saveHistory(dbFile, ctx.workspace, keys, ctx, warn);
   log(saved.note);
+  const historyLine = describeHistoryFile({ dbFile, pruned, saved, saveKey: keys.saveKey, restoredFrom });
+  log(historyLine.replace(/\*\*|`/g, ''));
 
   await postComment(inputs, ctx, suite.id, renderReport(report, COMMENT_LIMIT, commentMarker(suite.id)));
-  await writeSummary(renderReport({ ...report, imageCache: imageCacheLine }, SUMMARY_LIMIT));
+  await writeSummary(
+    `${renderReport({ ...report, imageCache: imageCacheLine }, SUMMARY_LIMIT - historyLine.length - 2)}\n\n${historyLine}\n`,
+  );
 
   setOutputs({ ...runView, verdict: gate.verdict });
   if (gate.verdict === 'failed') core.setFailed(`factory-bench: ${gate.failures.join('; ')}`);

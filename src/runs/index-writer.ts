@@ -1,7 +1,13 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { tryLockSync, withFileLock } from '../sandbox/index.js';
-import { type Database, IndexCorruptError, insertRun, openDatabaseSync } from './index-db.js';
+import {
+  type Database,
+  IndexCorruptError,
+  insertRun,
+  integrityProblem,
+  openDatabaseSync,
+} from './index-db.js';
 import { clearPending, markPending, orphanedMarkers, type PendingMarker } from './pending.js';
 import { type SuiteRunRecord, upsertSuiteRun } from './queries.js';
 import { rebuildIndexLocked } from './rebuild.js';
@@ -350,4 +356,32 @@ export async function reindex(file: string, opts: { warn?: (message: string) => 
     w.close();
     return rebuildIndexLocked(file, { warn: opts.warn ?? warn });
   });
+}
+
+/**
+ * Checks a runs.sqlite that came from elsewhere (the Actions cache) page by
+ * page; a damaged one is moved aside and rebuilt from the run folders here.
+ * Returns what was wrong, or null when it was sound (or absent).
+ */
+export async function ensureSoundIndex(file: string, onRebuilt: (message: string) => void = warn) {
+  if (!existsSync(file)) return null;
+  let problem: string | null;
+  try {
+    const db = openDatabaseSync(file);
+    try {
+      problem = integrityProblem(db);
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (!(err instanceof IndexCorruptError || isCorruptionError(err))) throw err;
+    problem = (err as Error).message;
+  }
+  if (!problem) return null;
+  const reason = problem;
+  await withIndexLock(file, () => {
+    indexWriterFor(file).close();
+    rebuildIndexLocked(file, { reason, warn: onRebuilt });
+  });
+  return reason;
 }

@@ -13,6 +13,7 @@ export {
   userVersion,
 } from './index-db.js';
 export {
+  ensureSoundIndex,
   flushAllIndexes,
   flushIndex,
   type IndexStats,

@@ -7,9 +7,11 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashAgentFolder } from '../../src/agents/index.js';
 import { HAS_DOCKER } from '../helpers/docker.js';
@@ -472,6 +474,50 @@ describe.runIf(HAS_DOCKER)('the action bundle against local GitHub stand-ins', (
       if (left.length > 0) execFileSync('docker', ['rmi', '-f', ...left], { stdio: 'pipe' });
     }
   }, 600_000);
+  it('a push prunes the history before saving it: the cache entry is the pruned file, and the summary states its size', async () => {
+    const r = await runAction({
+      event: 'push',
+      inputs: {
+        model: 'oracle',
+        'api-key': API_KEY,
+        'history-keep-suite-runs': '1',
+        'history-keep-days': '0',
+      },
+    });
+    expect(r.code, r.stdout).toBe(0);
+    const headId = r.outputs['suite-run-id'] ?? '';
+    const entry = results.caches.find(
+      (c) =>
+        c.key.startsWith('factory-bench-runs-action_smoke-') &&
+        c.key !== 'factory-bench-runs-action_smoke-100-1',
+    );
+    expect(entry?.finalized).toBe(true);
+    // Unpack the saved entry as the next job would, and read the index in it.
+    const unpacked = mkdtempSync(path.join(scratch, 'cache-'));
+    const archive = path.join(unpacked, 'entry.tar');
+    writeFileSync(archive, results.blobs.get(entry?.blob ?? '') ?? Buffer.alloc(0));
+    execFileSync('tar', ['-xf', archive, '-C', unpacked]);
+    const saved = path.join(unpacked, 'runs', 'runs.sqlite');
+    const db = new DatabaseSync(saved, { readOnly: true });
+    const suiteRuns = db
+      .prepare(
+        "SELECT suite_run_id, pruned_at FROM suite_runs WHERE suite_id = 'action_smoke' ORDER BY started_at",
+      )
+      .all() as Array<{ suite_run_id: string; pruned_at: string | null }>;
+    const runs = db.prepare('SELECT suite_run_id FROM runs').all() as Array<{ suite_run_id: string }>;
+    db.close();
+    // The earlier push's suite run keeps its summary but not its runs; this one keeps everything.
+    expect(suiteRuns.map((s) => [s.suite_run_id, s.pruned_at !== null])).toEqual([
+      [baselineId, true],
+      [headId, false],
+    ]);
+    expect(new Set(runs.map((x) => x.suite_run_id))).toEqual(new Set([headId]));
+    const kb = Math.max(1, Math.round(statSync(saved).size / 1024));
+    expect(r.summary).toContain(
+      `**Run history:** \`runs.sqlite\` is ${kb} KB after pruning (2 suite runs, each with its summary; 1 with all their runs;`,
+    );
+    expect(r.summary).toContain(`saved to the cache as \`${entry?.key}\``);
+  });
 
   it('no secret value reaches an uploaded file, a comment, a summary or an output', () => {
     const uploaded = [...results.blobs.entries()]

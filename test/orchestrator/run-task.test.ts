@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatJsonAction } from '../../src/agents/text-actions.js';
 import { runTask } from '../../src/orchestrator/index.js';
+import { flushIndex } from '../../src/runs/index.js';
 import { loadTask } from '../../src/tasks/index.js';
 import { ScriptedModel, text, toolCalls, usage } from '../helpers/agent-fakes.js';
 import { HAS_DOCKER, leftoversFor } from '../helpers/docker.js';
@@ -88,6 +89,8 @@ describe.runIf(HAS_DOCKER)('runTask with a real openai client against a local se
       const envOutput = events.find((e) => e.type === 'tool_result')?.content as string;
       expect(envOutput).toMatch(/PATH=/);
       expect(envOutput).not.toMatch(/OPENAI/);
+      // The run's row is saved with others a moment later; save it now to read the file.
+      await flushIndex(path.join(runsRoot, 'runs.sqlite'));
       const files = [...filesUnder(runDir), path.join(runsRoot, 'runs.sqlite')];
       expect(files.length).toBeGreaterThan(10);
       for (const file of files) {
