@@ -15,7 +15,9 @@ let sqlite: typeof import('node:sqlite') | null = null;
 export function openSqlite(file: string, options: DatabaseSyncOptions = {}): DatabaseSync {
   if (!sqlite) {
     try {
-      sqlite = createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite');
+      sqlite = withoutSqliteWarning(
+        () => createRequire(import.meta.url)('node:sqlite') as typeof import('node:sqlite'),
+      );
     } catch {
       throw new Error(
         `the runs index needs Node.js 22.13 or newer (node:sqlite); this is Node.js ${process.versions.node}`,
@@ -23,6 +25,30 @@ export function openSqlite(file: string, options: DatabaseSyncOptions = {}): Dat
     }
   }
   return new sqlite.DatabaseSync(file, options);
+}
+
+/**
+ * Node 22 (22.13 and later) prints "ExperimentalWarning: SQLite is an experimental feature" the
+ * first time node:sqlite loads; Node 24 does not. The index is an internal detail the user did not
+ * opt into, so that one warning is dropped while the module loads; every other warning passes.
+ */
+export function withoutSqliteWarning<T>(load: () => T): T {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    const name = warning instanceof Error ? warning.name : type;
+    if (
+      name === 'ExperimentalWarning' &&
+      /SQLite/i.test(String(warning instanceof Error ? warning.message : warning))
+    )
+      return;
+    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return load();
+  } finally {
+    process.emitWarning = emit;
+  }
 }
 
 /** SQLite's own error codes, as node:sqlite reports them. */
