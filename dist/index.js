@@ -40526,8 +40526,8 @@ var lib_core = __nccwpck_require__(33838);
 var agents = __nccwpck_require__(90862);
 // EXTERNAL MODULE: ./build/src/models/index.js + 9 modules
 var models = __nccwpck_require__(99933);
-// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
-var runs = __nccwpck_require__(30986);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 13 modules
+var runs = __nccwpck_require__(58789);
 // EXTERNAL MODULE: ./build/src/suites/index.js + 51 modules
 var suites = __nccwpck_require__(11262);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
@@ -40805,6 +40805,7 @@ function artifactUrl(ctx, artifactId) {
 ;// CONCATENATED MODULE: ./build/src/action/history.js
 
 
+
 function historyKeys(prefix, suiteId, ctx) {
     const restorePrefix = `${prefix}-${(0,runs/* slug */.yR)(suiteId)}-`;
     return { restorePrefix, saveKey: `${restorePrefix}${ctx.runId}-${ctx.runAttempt}` };
@@ -40857,6 +40858,40 @@ async function saveHistory(dbFile, workspace, keys, ctx, warn) {
         warn(`saving run history failed: ${err instanceof Error ? err.message : String(err)}`);
         return { saved: false, note: 'saving run history failed' };
     }
+}
+/** Applies retention to runs.sqlite before it goes to the cache (then compacts it). Null when there is none. */
+async function pruneHistory(dbFile, policy, warn) {
+    if (!(0,external_node_fs_.existsSync)(dbFile))
+        return null;
+    const given = {
+        ...(policy.keepSuiteRuns !== null ? { keepSuiteRuns: policy.keepSuiteRuns } : {}),
+        ...(policy.keepDays !== null ? { keepDays: policy.keepDays } : {}),
+    };
+    return (0,runs/* pruneIndex */.rz)(dbFile, { policy: given }).catch((err) => {
+        warn(`pruning runs.sqlite failed (${err.message}); saving it whole`);
+        return null;
+    });
+}
+function size(bytes) {
+    return bytes >= 1024 * 1024
+        ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+        : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+/** The job summary's line about the history file: its size, what pruning kept, where it went. */
+function describeHistoryFile(o) {
+    if (!(0,external_node_fs_.existsSync)(o.dbFile))
+        return '**Run history:** no runs.sqlite.';
+    const bytes = (0,external_node_fs_.statSync)(o.dbFile).size;
+    const parts = [`**Run history:** \`runs.sqlite\` is ${size(bytes)}`];
+    if (o.pruned) {
+        const p = o.pruned;
+        parts.push(` after pruning (${p.suite_runs.total} suite runs, each with its summary; ${p.suite_runs.full} with all their runs; ${p.runs.after} runs kept, ${p.runs.removed} removed; ${size(p.bytes.before)} before)`);
+    }
+    if (o.saved.saved)
+        parts.push(`, saved to the cache as \`${o.saveKey}\`.`);
+    else
+        parts.push(o.restoredFrom ? `, restored from \`${o.restoredFrom}\`; ${o.saved.note}.` : `; ${o.saved.note}.`);
+    return parts.join('');
 }
 //# sourceMappingURL=history.js.map
 // EXTERNAL MODULE: external "node:crypto"
@@ -41005,6 +41040,15 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
         problems.push(`input ${name}: expected ${expected}, got ${JSON.stringify(got)}`);
         return null;
     };
+    const wholeNumber = (name, max) => {
+        const raw = read(name);
+        if (raw === '')
+            return null;
+        const n = Number(raw);
+        if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n > max)
+            return problem(name, `a whole number from 0 to ${max}`, raw);
+        return n;
+    };
     const positiveInt = (name, max) => {
         const raw = read(name);
         if (raw === '')
@@ -41110,6 +41154,8 @@ function parseInputs(read = envInput, workspace = process.env.GITHUB_WORKSPACE ?
         retentionDays: positiveInt('retention-days', 90),
         cacheKeyPrefix: name('cache-key-prefix', DEFAULT_CACHE_KEY_PREFIX),
         cacheImages: boolean('cache-images', true),
+        historyKeepSuiteRuns: positiveInt('history-keep-suite-runs', 100_000),
+        historyKeepDays: wholeNumber('history-keep-days', 36_500),
         workingDirectory,
         shard,
         mode,
@@ -41444,6 +41490,7 @@ async function compareWithBase(dbFile, head, baseBranch) {
         suiteId: head.suite_id,
         branch: baseBranch,
         excludeSuiteRunId: head.suite_run_id,
+        fullOnly: true,
     }));
     if (!base?.summary_json)
         return null;
@@ -41570,8 +41617,14 @@ async function runAction(signal) {
     }
     const keys = historyKeys(inputs.cacheKeyPrefix, suite.id, ctx);
     const isShard = inputs.shard !== null;
-    if (!isShard)
-        log((await restoreHistory(dbFile, ctx.workspace, keys, warn)).note);
+    let restoredFrom = null;
+    if (!isShard) {
+        const restored = await restoreHistory(dbFile, ctx.workspace, keys, warn);
+        restoredFrom = restored.matchedKey;
+        log(restored.note);
+        // A damaged cache entry is rebuilt from what is here (this job's runs), never fatal.
+        await (0,runs/* ensureSoundIndex */.i9)(dbFile, warn);
+    }
     let runView;
     /** Restored / built / saved images, for the job summary (not the comment). */
     let imageCacheLine = null;
@@ -41714,10 +41767,16 @@ async function runAction(signal) {
         runUrl: runUrl(ctx),
         notes,
     };
+    // What goes to the cache is the pruned, compacted index: it stays small however long the history.
+    const pruned = ctx.onDefaultBranch
+        ? await pruneHistory(dbFile, { keepSuiteRuns: inputs.historyKeepSuiteRuns, keepDays: inputs.historyKeepDays }, warn)
+        : null;
     const saved = await saveHistory(dbFile, ctx.workspace, keys, ctx, warn);
     log(saved.note);
+    const historyLine = describeHistoryFile({ dbFile, pruned, saved, saveKey: keys.saveKey, restoredFrom });
+    log(historyLine.replace(/\*\*|`/g, ''));
     await postComment(inputs, ctx, suite.id, renderReport(report, COMMENT_LIMIT, commentMarker(suite.id)));
-    await writeSummary(renderReport({ ...report, imageCache: imageCacheLine }, SUMMARY_LIMIT));
+    await writeSummary(`${renderReport({ ...report, imageCache: imageCacheLine }, SUMMARY_LIMIT - historyLine.length - 2)}\n\n${historyLine}\n`);
     setOutputs({ ...runView, verdict: gate.verdict });
     if (gate.verdict === 'failed')
         lib_core/* setFailed */.C1(`factory-bench: ${gate.failures.join('; ')}`);
@@ -41809,8 +41868,8 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./build/src/budgets/index.js + 1 modules
 var budgets = __nccwpck_require__(25875);
-// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
-var runs = __nccwpck_require__(30986);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 13 modules
+var runs = __nccwpck_require__(58789);
 // EXTERNAL MODULE: ./build/src/sandbox/index.js + 170 modules
 var sandbox = __nccwpck_require__(19959);
 // EXTERNAL MODULE: external "node:child_process"
@@ -43240,8 +43299,8 @@ function loadDotEnv(file = path.resolve('.env'), env = process.env) {
 //# sourceMappingURL=env.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
-var runs = __nccwpck_require__(30986);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 13 modules
+var runs = __nccwpck_require__(58789);
 ;// CONCATENATED MODULE: ./build/src/models/types.js
 /** The chat-model interface the agent loop speaks; OpenAI's wire shape, provider-neutral. */
 /** A model error that should end the run with a reason rather than crash it. */
@@ -44693,7 +44752,7 @@ function removeStaleSocket(p) {
 
 /***/ }),
 
-/***/ 30986:
+/***/ 58789:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44701,14 +44760,20 @@ function removeStaleSocket(p) {
 __nccwpck_require__.d(__webpack_exports__, {
   yL: () => (/* reexport */ BUILTIN_AGENT_RECORD),
   dK: () => (/* reexport */ RunDirectory),
+  hH: () => (/* reexport */ SUITE_FILES),
   ED: () => (/* reexport */ TranscriptWriter),
   BT: () => (/* reexport */ agentsDiffer),
   J7: () => (/* reexport */ blankRunResult),
   P7: () => (/* reexport */ describeAgent),
+  i9: () => (/* reexport */ ensureSoundIndex),
   Yl: () => (/* reexport */ findLatestSuiteRun),
+  d5: () => (/* reexport */ flushIndex),
   Uo: () => (/* reexport */ getSuiteRun),
+  Z9: () => (/* reexport */ indexWriterFor),
+  JS: () => (/* reexport */ isUnfinishedRun),
   F$: () => (/* reexport */ newRunId),
   bl: () => (/* reexport */ newSuiteRunId),
+  rz: () => (/* reexport */ pruneIndex),
   YG: () => (/* reexport */ index_db_queryAll),
   vY: () => (/* reexport */ readIndex),
   vj: () => (/* reexport */ recordRun),
@@ -44720,11 +44785,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   sp: () => (/* reexport */ runResultSchema),
   Do: () => (/* reexport */ runsOfSuiteRun),
   yR: () => (/* reexport */ slug),
-  UB: () => (/* reexport */ updateIndex),
-  bE: () => (/* reexport */ upsertSuiteRun)
+  zP: () => (/* reexport */ suiteRunRecordFromFolder),
+  uQ: () => (/* reexport */ suiteRunRecordOf),
+  tf: () => (/* reexport */ suiteRunResultsFromFolders)
 });
 
-// UNUSED EXPORTS: MIGRATIONS, SCHEMA_VERSION, agentInfoSchema, checkOutcomeSchema, findRunsById, findSuiteRunsById, indexRun, insertRun, listRuns, loadSqlJs, migrate, openDatabase, runStatusSchema, timestampSlug
+// UNUSED EXPORTS: DEFAULT_RETENTION, INDEX_FILE, IndexCorruptError, IndexWriter, MIGRATIONS, PENDING_DIR, SCHEMA_VERSION, UNFINISHED_RUN_ERROR, agentInfoSchema, checkOutcomeSchema, compactSummaryJson, execute, findRunsById, findSuiteRunsById, flushAllIndexes, indexLockPath, indexOrphanedRuns, indexRun, indexStats, insertRun, integrityProblem, isCorruptionError, listRuns, migrate, openDatabase, openDatabaseSync, reindex, runStatusSchema, setIndexWarningHandler, timestampSlug, updateIndex, upsertSuiteRun, userVersion, withIndexLock
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -44753,6 +44819,8 @@ function newSuiteRunId(suiteId, date = new Date()) {
 //# sourceMappingURL=ids.js.map
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./build/src/runs/redact.js
@@ -44943,32 +45011,59 @@ function agentsDiffer(a, b) {
 //# sourceMappingURL=result.js.map
 // EXTERNAL MODULE: external "node:module"
 var external_node_module_ = __nccwpck_require__(98995);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(73136);
-;// CONCATENATED MODULE: ./build/src/runs/sqljs.js
+;// CONCATENATED MODULE: ./build/src/runs/sqlite.js
 
-
-
-
-let loaded = null;
+let sqlite = null;
 /**
- * Loads sql.js from beside the bundle (`dist/sql-wasm.cjs` + `.wasm`, where
- * webpack must not touch it) or, from the CLI, from node_modules.
+ * Loads node:sqlite on first use, so that commands which never touch the
+ * index start on any Node.js, and the rest say what they need.
  */
-function loadSqlJs() {
-    if (!loaded) {
-        const here = external_node_path_.dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-        const require = (0,external_node_module_.createRequire)(import.meta.url);
-        const bundled = external_node_path_.join(here, 'sql-wasm.cjs');
-        const jsPath = (0,external_node_fs_.existsSync)(bundled) ? bundled : require.resolve('sql.js/dist/sql-wasm.js');
-        const wasmDir = external_node_path_.dirname(jsPath);
-        const init = require(jsPath);
-        loaded = init({ locateFile: (file) => external_node_path_.join(wasmDir, file) });
+function openSqlite(file, options = {}) {
+    if (!sqlite) {
+        try {
+            sqlite = withoutSqliteWarning(() => (0,external_node_module_.createRequire)(import.meta.url)('node:sqlite'));
+        }
+        catch {
+            throw new Error(`the runs index needs Node.js 22.13 or newer (node:sqlite); this is Node.js ${process.versions.node}`);
+        }
     }
-    return loaded;
+    return new sqlite.DatabaseSync(file, options);
 }
-//# sourceMappingURL=sqljs.js.map
+/**
+ * Node 22 (22.13 and later) prints "ExperimentalWarning: SQLite is an experimental feature" the
+ * first time node:sqlite loads; Node 24 does not. The index is an internal detail the user did not
+ * opt into, so that one warning is dropped while the module loads; every other warning passes.
+ */
+function withoutSqliteWarning(load) {
+    const emit = process.emitWarning;
+    process.emitWarning = ((warning, ...rest) => {
+        const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+        const name = warning instanceof Error ? warning.name : type;
+        if (name === 'ExperimentalWarning' &&
+            /SQLite/i.test(String(warning instanceof Error ? warning.message : warning)))
+            return;
+        emit.call(process, warning, ...rest);
+    });
+    try {
+        return load();
+    }
+    finally {
+        process.emitWarning = emit;
+    }
+}
+/** SQLite's own error codes, as node:sqlite reports them. */
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;
+/** True when an error says the file is not a database, or a damaged one. */
+function isCorruptionError(err) {
+    const code = err?.errcode;
+    if (code !== undefined)
+        return (code & 0xff) === SQLITE_CORRUPT || (code & 0xff) === SQLITE_NOTADB;
+    return /file is not a database|database disk image is malformed/.test(String(err?.message));
+}
+//# sourceMappingURL=sqlite.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/index-db.js
+
 
 
 
@@ -45019,115 +45114,118 @@ const MIGRATIONS = [
    ALTER TABLE suite_runs ADD COLUMN agent_name TEXT;
    ALTER TABLE suite_runs ADD COLUMN agent_hash TEXT;
    CREATE INDEX runs_agent ON runs(agent, started_at);`,
+    // 4: retention. A pruned suite run keeps its row and a compact summary (totals, per-task means) but
+    // no longer its runs' rows; pruned_at says when. Null: its runs are all in the index.
+    `ALTER TABLE suite_runs ADD COLUMN pruned_at TEXT;
+   CREATE INDEX suite_runs_started ON suite_runs(started_at);`,
 ];
 const SCHEMA_VERSION = MIGRATIONS.length;
+/** How long a statement waits for another process's write to finish before it fails. */
+const BUSY_TIMEOUT_MS = 10_000;
 function userVersion(db) {
-    const r = db.exec('PRAGMA user_version');
-    return Number(r[0]?.values[0]?.[0] ?? 0);
+    return Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
 }
+/** Brings the schema up to date, one migration per transaction (another process may be migrating too). */
 function migrate(db) {
     const from = userVersion(db);
     if (from > SCHEMA_VERSION) {
         throw new Error(`runs.sqlite has schema version ${from}, newer than this factory-bench understands (${SCHEMA_VERSION}); upgrade factory-bench`);
     }
     for (let v = from; v < SCHEMA_VERSION; v++) {
-        db.exec('BEGIN');
-        db.exec(MIGRATIONS[v]);
-        db.exec(`PRAGMA user_version = ${v + 1}`);
-        db.exec('COMMIT');
+        db.exec('BEGIN IMMEDIATE');
+        try {
+            if (userVersion(db) === v) {
+                db.exec(MIGRATIONS[v]);
+                db.exec(`PRAGMA user_version = ${v + 1}`);
+            }
+            db.exec('COMMIT');
+        }
+        catch (err) {
+            db.exec('ROLLBACK');
+            throw err;
+        }
     }
 }
 function index_db_queryAll(db, sql, params = []) {
-    const stmt = db.prepare(sql);
-    try {
-        stmt.bind(params);
-        const rows = [];
-        while (stmt.step())
-            rows.push(stmt.getAsObject());
-        return rows;
-    }
-    finally {
-        stmt.free();
+    return db.prepare(sql).all(...params);
+}
+/** Runs a statement that returns no rows (INSERT, UPDATE, DELETE). */
+function execute(db, sql, params = []) {
+    db.prepare(sql).run(...params);
+}
+/** The index file exists but is not a database, or a damaged one (a bad cache restore, a full disk). */
+class IndexCorruptError extends Error {
+    file;
+    constructor(file, cause) {
+        super(`${file} is damaged (${cause instanceof Error ? cause.message : String(cause)})`);
+        this.file = file;
+        this.name = 'IndexCorruptError';
     }
 }
-async function openDatabase(file) {
-    const SQL = await loadSqlJs();
-    const db = file && (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).size > 0
-        ? new SQL.Database((0,external_node_fs_.readFileSync)(file))
-        : new SQL.Database();
-    migrate(db);
+function connect(file) {
+    const db = openSqlite(file);
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     return db;
 }
-function saveDatabase(db, file) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    (0,external_node_fs_.writeFileSync)(tmp, db.export());
-    (0,external_node_fs_.renameSync)(tmp, file);
-}
-/** A lock file next to the database so that separate processes do not lose each other's writes. */
-async function withFileLock(file, fn) {
-    const lock = `${file}.lock`;
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-        try {
-            (0,external_node_fs_.closeSync)((0,external_node_fs_.openSync)(lock, 'wx'));
-            break;
-        }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw err;
-            // A lock older than a minute was left by a killed process.
+/**
+ * Opens runs.sqlite (an empty in-memory index when `file` is null or does not
+ * exist, unless `create`), migrated to the current schema. A file this
+ * process may not write is read through a private copy. Rejects with
+ * IndexCorruptError for a file that is not a sound database.
+ */
+function openDatabaseSync(file, opts = {}) {
+    if (!file || (!opts.create && !((0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).size > 0))) {
+        const db = connect(':memory:');
+        migrate(db);
+        return db;
+    }
+    let db = connect(file);
+    try {
+        if (userVersion(db) !== SCHEMA_VERSION) {
             try {
-                if (Date.now() - (0,external_node_fs_.statSync)(lock).mtimeMs > 60_000)
-                    (0,external_node_fs_.unlinkSync)(lock);
+                migrate(db);
             }
-            catch { }
-            if (Date.now() > deadline)
-                throw new Error(`timed out waiting for ${lock}; remove it if no factory-bench is running`);
-            await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
+            catch (err) {
+                if (!/readonly|read-only|unable to open/i.test(String(err.message)))
+                    throw err;
+                db.close();
+                db = connect(privateCopy(file));
+                migrate(db);
+            }
         }
+        // Reads the schema: a file that is not a database fails here rather than in the caller's query.
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+        return db;
     }
-    try {
-        return await fn();
-    }
-    finally {
-        try {
-            (0,external_node_fs_.unlinkSync)(lock);
-        }
-        catch { }
-    }
-}
-let chain = Promise.resolve();
-/** Opens the index, applies `fn` and saves it, serialized within this process and across processes. */
-function updateIndex(file, fn) {
-    const next = chain.then(() => withFileLock(file, async () => {
-        const db = await openDatabase(file);
-        try {
-            const out = fn(db);
-            saveDatabase(db, file);
-            return out;
-        }
-        finally {
-            db.close();
-        }
-    }));
-    chain = next.catch(() => undefined);
-    return next;
-}
-/** Opens the index read-only (nothing is saved). */
-async function readIndex(file, fn) {
-    const db = await openDatabase(file);
-    try {
-        return fn(db);
-    }
-    finally {
+    catch (err) {
         db.close();
+        if (isCorruptionError(err))
+            throw new IndexCorruptError(file, err);
+        throw err;
+    }
+}
+async function openDatabase(file, opts = {}) {
+    return openDatabaseSync(file, opts);
+}
+function privateCopy(file) {
+    const copy = external_node_path_.join((0,external_node_fs_.mkdtempSync)(external_node_path_.join(external_node_os_.tmpdir(), 'fb-index-')), external_node_path_.basename(file));
+    (0,external_node_fs_.copyFileSync)(file, copy);
+    return copy;
+}
+/** SQLite's own check of the whole file: null when sound, else what is wrong. */
+function integrityProblem(db) {
+    try {
+        const rows = db.prepare('PRAGMA quick_check').all();
+        const first = String(rows[0]?.quick_check ?? '');
+        return first === 'ok' ? null : first || 'quick_check failed';
+    }
+    catch (err) {
+        return err instanceof Error ? err.message : String(err);
     }
 }
 /** Writes a run's row and its checks; free text (error messages, explanations) is redacted here too. */
 function insertRun(db, result, runDir) {
-    db.run(`INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
+    execute(db, `INSERT OR REPLACE INTO runs (run_id, task_id, model, suite_run_id, epoch, status, score, passed, kill_reason, stop_reason,
        error_kind, error_message, input_tokens, cached_input_tokens, output_tokens, total_tokens, cost_usd, turns, tool_calls,
        wall_seconds, started_at, finished_at, run_dir, difficulty, domain, agent, agent_name, agent_hash)
      VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, [
@@ -45160,9 +45258,9 @@ function insertRun(db, result, runDir) {
         result.agent?.name ?? null,
         result.agent?.hash ?? null,
     ]);
-    db.run('DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
+    execute(db, 'DELETE FROM check_results WHERE run_id = ?', [result.run_id]);
     for (const c of result.checks) {
-        db.run('INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [
+        execute(db, 'INSERT INTO check_results (run_id, name, type, tier, weight, gating, status, score, explanation) VALUES (?,?,?,?,?,?,?,?,?)', [
             result.run_id,
             c.name,
             c.type,
@@ -45176,6 +45274,78 @@ function insertRun(db, result, runDir) {
     }
 }
 //# sourceMappingURL=index-db.js.map
+// EXTERNAL MODULE: ./build/src/sandbox/index.js + 170 modules
+var sandbox = __nccwpck_require__(19959);
+;// CONCATENATED MODULE: ./build/src/runs/pending.js
+
+
+
+/**
+ * Index writes are coalesced, so a row can wait in memory for a moment. Each
+ * one leaves a marker in `<runs>/.index-pending/` until it is committed: a
+ * process killed in between leaves its markers, and the next command indexes
+ * what they point at (result.json, or a suite run's suite-run.json), the
+ * files that are the truth.
+ */
+const PENDING_DIR = '.index-pending';
+function markerFile(runsRoot, id) {
+    return external_node_path_.join(runsRoot, PENDING_DIR, `${id}.json`);
+}
+function markPending(runsRoot, marker) {
+    const dir = external_node_path_.join(runsRoot, PENDING_DIR);
+    (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+    const file = markerFile(runsRoot, marker.id);
+    const tmp = `${file}.${process.pid}.tmp`;
+    (0,external_node_fs_.writeFileSync)(tmp, JSON.stringify({ ...marker, pid: process.pid, host: external_node_os_.hostname() }));
+    (0,external_node_fs_.renameSync)(tmp, file);
+}
+function clearPending(runsRoot, ids) {
+    for (const id of ids) {
+        try {
+            (0,external_node_fs_.unlinkSync)(markerFile(runsRoot, id));
+        }
+        catch { }
+    }
+}
+function processAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/**
+ * Markers no live process on this host will commit: left by a process that
+ * died (or by one on another host sharing the folder; indexing twice from
+ * the same file is harmless). This process's own markers are its writer's.
+ */
+function orphanedMarkers(runsRoot) {
+    let names;
+    try {
+        names = (0,external_node_fs_.readdirSync)(external_node_path_.join(runsRoot, PENDING_DIR));
+    }
+    catch {
+        return [];
+    }
+    const out = [];
+    for (const name of names) {
+        if (!name.endsWith('.json'))
+            continue;
+        try {
+            const m = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_.join(runsRoot, PENDING_DIR, name), 'utf8'));
+            if (m.host === external_node_os_.hostname() && (m.pid === process.pid || processAlive(m.pid)))
+                continue;
+            out.push(m);
+        }
+        catch {
+            // Being written or removed right now.
+        }
+    }
+    return out;
+}
+//# sourceMappingURL=pending.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/queries.js
 
 const SUITE_RUN_COLUMNS = [
@@ -45204,10 +45374,11 @@ const SUITE_RUN_COLUMNS = [
     'agent',
     'agent_name',
     'agent_hash',
+    'pruned_at',
 ];
 /** Inserts or replaces a suite run row. */
 function upsertSuiteRun(db, record) {
-    db.run(`INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`, SUITE_RUN_COLUMNS.map((c) => (record[c] ?? null)));
+    execute(db, `INSERT OR REPLACE INTO suite_runs (${SUITE_RUN_COLUMNS.join(', ')}) VALUES (${SUITE_RUN_COLUMNS.map(() => '?').join(',')})`, SUITE_RUN_COLUMNS.map((c) => (record[c] ?? null)));
 }
 function toSuiteRun(row) {
     const out = {};
@@ -45243,6 +45414,8 @@ function findLatestSuiteRun(db, q) {
         where.push('suite_run_id <> ?');
         params.push(q.excludeSuiteRunId);
     }
+    if (q.fullOnly)
+        where.push('pruned_at IS NULL');
     const statuses = q.statuses ?? ['completed'];
     where.push(`status IN (${statuses.map(() => '?').join(',')})`);
     params.push(...statuses);
@@ -45409,11 +45582,580 @@ class TranscriptWriter {
     }
 }
 //# sourceMappingURL=run-dir.js.map
+;// CONCATENATED MODULE: ./build/src/runs/suite-record.js
+
+
+
+/** A suite run's folder: `summary.json` (rewritten as it runs), `config.json` (how it was started), `report.md`. */
+const SUITE_FILES = { summary: 'summary.json', config: 'config.json', report: 'report.md' };
+/** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
+function suiteRunRecordOf(summary, config, reportPath) {
+    return {
+        suite_run_id: summary.suite_run_id,
+        suite_id: summary.suite_id,
+        model: summary.model,
+        status: summary.status,
+        started_at: summary.started_at,
+        finished_at: summary.finished_at,
+        total: summary.totals.scored_runs,
+        passed: summary.totals.passed_runs,
+        avg_score: summary.suite_score?.mean ?? null,
+        cost_usd: summary.totals.cost_usd,
+        branch: summary.branch,
+        commit_sha: summary.commit_sha,
+        label: summary.label,
+        report_path: reportPath,
+        summary_json: JSON.stringify(summary),
+        epochs: summary.epochs,
+        concurrency: summary.concurrency,
+        total_tokens: summary.totals.tokens,
+        wall_seconds: summary.totals.wall_seconds,
+        environment_errors: summary.totals.environment_errors,
+        suite_file: summary.suite_file,
+        config_json: config === null ? null : JSON.stringify(config),
+        agent: summary.agent ? describeAgent(summary.agent) : null,
+        agent_name: summary.agent?.name ?? null,
+        agent_hash: summary.agent?.hash ?? null,
+        pruned_at: null,
+    };
+}
+/** The `suite_runs` row a suite run's folder describes, or null when it holds no summary. */
+function suiteRunRecordFromFolder(dir) {
+    const summaryFile = external_node_path_.join(dir, SUITE_FILES.summary);
+    if (!(0,external_node_fs_.existsSync)(summaryFile))
+        return null;
+    const summary = JSON.parse((0,external_node_fs_.readFileSync)(summaryFile, 'utf8'));
+    if (typeof summary.suite_run_id !== 'string' || typeof summary.suite_id !== 'string' || !summary.totals)
+        return null;
+    const configFile = external_node_path_.join(dir, SUITE_FILES.config);
+    const config = (0,external_node_fs_.existsSync)(configFile) ? JSON.parse((0,external_node_fs_.readFileSync)(configFile, 'utf8')) : null;
+    const report = external_node_path_.join(dir, SUITE_FILES.report);
+    return suiteRunRecordOf(summary, config, (0,external_node_fs_.existsSync)(report) ? report : null);
+}
+//# sourceMappingURL=suite-record.js.map
+;// CONCATENATED MODULE: ./build/src/runs/rebuild.js
+
+
+
+
+
+
+
+
+/**
+ * Rebuilds runs.sqlite from the run folders beside it (result.json and a
+ * suite run's summary.json are the truth): every folder's row is written
+ * again. A sound index keeps its rows that have no folder here; a damaged one
+ * is moved aside (`runs.sqlite.damaged-<time>`) and the index starts afresh.
+ * The caller holds the index lock.
+ */
+function rebuild_rebuildIndexLocked(file, opts = {}) {
+    const runsRoot = external_node_path_.dirname(file);
+    let damagedCopy = null;
+    let db = null;
+    if ((0,external_node_fs_.existsSync)(file)) {
+        try {
+            db = openDatabaseSync(file, { create: true });
+            const problem = integrityProblem(db);
+            if (problem)
+                throw new IndexCorruptError(file, problem);
+        }
+        catch (err) {
+            if (!(err instanceof IndexCorruptError))
+                throw err;
+            db?.close();
+            db = null;
+            damagedCopy = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+            (0,external_node_fs_.renameSync)(file, damagedCopy);
+            (0,external_node_fs_.rmSync)(`${file}-journal`, { force: true });
+            opts.warn?.(`${file} was damaged (${opts.reason ?? err.message}); moved it to ${damagedCopy} and rebuilt the index from the run folders`);
+        }
+    }
+    db ??= openDatabaseSync(file, { create: true });
+    try {
+        const outcome = {
+            file,
+            runs: 0,
+            suiteRuns: 0,
+            unreadable: [],
+            damagedCopy,
+            keptWithoutFolder: { runs: 0, suiteRuns: 0 },
+        };
+        const folders = new Set();
+        db.exec('BEGIN IMMEDIATE');
+        try {
+            for (const name of runFolderNames(runsRoot)) {
+                const dir = external_node_path_.join(runsRoot, name);
+                try {
+                    const result = new RunDirectory(runsRoot, name).readResult();
+                    if (result) {
+                        insertRun(db, result, dir);
+                        outcome.runs++;
+                        folders.add(result.run_id);
+                        continue;
+                    }
+                    const record = suiteRunRecordFromFolder(dir);
+                    if (record) {
+                        upsertSuiteRun(db, record);
+                        outcome.suiteRuns++;
+                        folders.add(record.suite_run_id);
+                    }
+                }
+                catch (err) {
+                    outcome.unreadable.push({ folder: dir, problem: err.message.split('\n')[0] ?? '' });
+                }
+            }
+            db.exec('COMMIT');
+        }
+        catch (err) {
+            db.exec('ROLLBACK');
+            throw err;
+        }
+        outcome.keptWithoutFolder = {
+            runs: countWithout(db, 'runs', 'run_id', folders),
+            suiteRuns: countWithout(db, 'suite_runs', 'suite_run_id', folders),
+        };
+        // Whatever was pending is in now.
+        (0,external_node_fs_.rmSync)(external_node_path_.join(runsRoot, PENDING_DIR), { recursive: true, force: true });
+        return outcome;
+    }
+    finally {
+        db.close();
+    }
+}
+/** Folders directly under the runs folder (hidden ones, such as the judge cache, are not runs). */
+function runFolderNames(runsRoot) {
+    if (!(0,external_node_fs_.existsSync)(runsRoot))
+        return [];
+    return (0,external_node_fs_.readdirSync)(runsRoot)
+        .filter((n) => !n.startsWith('.'))
+        .filter((n) => {
+        try {
+            return (0,external_node_fs_.statSync)(external_node_path_.join(runsRoot, n)).isDirectory();
+        }
+        catch {
+            return false;
+        }
+    })
+        .sort();
+}
+function countWithout(db, table, column, ids) {
+    let n = 0;
+    for (const row of db.prepare(`SELECT ${column} AS id FROM ${table}`).iterate())
+        if (!ids.has(String(row.id)))
+            n++;
+    return n;
+}
+/**
+ * The recorded results of a suite run's runs, from their folders (the truth,
+ * whatever the index holds): run folders are named
+ * `<time>__<task>__<model>__<hex>`, so only the suite's tasks started since
+ * the suite run began are read.
+ */
+function suiteRunResultsFromFolders(runsRoot, suiteRunId, taskIds, startedAt) {
+    const since = timestampSlug(new Date(Date.parse(startedAt) - 1000));
+    const tasks = taskIds.map((t) => `__${slug(t)}__`);
+    const out = [];
+    for (const name of runFolderNames(runsRoot)) {
+        if (name < since || !tasks.some((t) => name.includes(t)))
+            continue;
+        try {
+            const result = new RunDirectory(runsRoot, name).readResult();
+            if (result?.suite_run_id === suiteRunId)
+                out.push({ result, runDir: external_node_path_.join(runsRoot, name) });
+        }
+        catch {
+            // Unreadable: not a finished run.
+        }
+    }
+    return out;
+}
+//# sourceMappingURL=rebuild.js.map
+;// CONCATENATED MODULE: ./build/src/runs/index-writer.js
+
+
+
+
+
+
+
+
+
+/** How long index writes wait to be saved together (FACTORY_BENCH_INDEX_SAVE_DELAY_MS overrides it). */
+const DEFAULT_SAVE_DELAY_MS = 1000;
+/** A lock on runs.sqlite not refreshed this long was left by a process that cannot be asked (another host). */
+const INDEX_LOCK_STALE_MS = 30_000;
+function saveDelayMs() {
+    const v = Number(process.env.FACTORY_BENCH_INDEX_SAVE_DELAY_MS);
+    return Number.isFinite(v) && v >= 0 ? v : DEFAULT_SAVE_DELAY_MS;
+}
+let warn = (message) => {
+    process.stderr.write(`factory-bench: warning: ${message}\n`);
+};
+/** Where index problems that no caller waits for (a failed background save) are told. Returns the undo. */
+function setIndexWarningHandler(handler) {
+    const previous = warn;
+    warn = handler;
+    return () => {
+        warn = previous;
+    };
+}
+function indexLockPath(file) {
+    return `${file}.lock`;
+}
+/** Runs `fn` holding the lock every writer of runs.sqlite takes. */
+function withIndexLock(file, fn) {
+    let told = false;
+    return (0,sandbox/* withFileLock */.Ux)(indexLockPath(file), fn, {
+        staleMs: INDEX_LOCK_STALE_MS,
+        pollMs: 50,
+        onWait: (holder) => {
+            if (told || !holder || holder.pid === process.pid)
+                return;
+            told = true;
+            warn(`waiting for ${indexLockPath(file)} (held by process ${holder.pid} on ${holder.host})`);
+        },
+    });
+}
+/**
+ * The one open runs.sqlite of a process that records runs: rows wait in
+ * memory (each with a marker on disk) and are saved together in one
+ * transaction, under the lock, a moment after the first of them, when a
+ * caller flushes (the end of a suite or command) and at exit. A save writes
+ * only the pages its rows change, so its cost does not grow with history.
+ */
+class IndexWriter {
+    file;
+    runsRoot;
+    stats = { ms: 0, saves: 0, rows: 0 };
+    db = null;
+    ino = -1;
+    ops = new Map();
+    timer;
+    saving = Promise.resolve();
+    next = null;
+    constructor(file) {
+        this.file = file;
+        this.runsRoot = external_node_path_.dirname(file);
+    }
+    get pending() {
+        return this.ops.size;
+    }
+    addRun(result, runDir) {
+        this.add({ kind: 'run', id: result.run_id, result, runDir }, runDir);
+    }
+    /** `recordFile` holds the same record on disk (the suite run's suite-run.json). */
+    addSuiteRun(record, recordFile) {
+        this.add({ kind: 'suite_run', id: record.suite_run_id, record }, recordFile);
+    }
+    add(op, file) {
+        const t0 = performance.now();
+        markPending(this.runsRoot, { id: op.id, kind: op.kind, path: file });
+        this.ops.set(`${op.kind}:${op.id}`, op);
+        this.stats.ms += performance.now() - t0;
+        this.timer ??= setTimeout(() => {
+            this.timer = undefined;
+            this.flush().catch((err) => warn(`could not save ${this.file} (${err.message}); the runs are indexed by the next command`));
+        }, saveDelayMs());
+    }
+    /** Saves what waits (and what dead processes left), after any save in progress; concurrent calls share one save. */
+    flush() {
+        if (this.next)
+            return this.next;
+        const next = this.saving.then(() => {
+            this.next = null;
+            return this.save();
+        });
+        this.next = next;
+        this.saving = next.catch(() => undefined);
+        return next;
+    }
+    async save() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        const batch = [...this.ops.values()];
+        this.ops.clear();
+        const t0 = performance.now();
+        try {
+            const left = await withIndexLock(this.file, () => this.commit(batch));
+            clearPending(this.runsRoot, [...batch, ...left].map((o) => o.id));
+            this.stats.saves++;
+            this.stats.rows += batch.length;
+        }
+        catch (err) {
+            // Kept for the next save unless a newer write of the same row came meanwhile.
+            for (const op of batch) {
+                const key = `${op.kind}:${op.id}`;
+                if (!this.ops.has(key))
+                    this.ops.set(key, op);
+            }
+            throw err;
+        }
+        finally {
+            this.stats.ms += performance.now() - t0;
+        }
+    }
+    /** One transaction: this batch and whatever dead processes left pending. Returns those markers. */
+    commit(batch) {
+        const orphans = orphanedMarkers(this.runsRoot);
+        const write = (db) => {
+            for (const m of orphans)
+                applyMarker(db, m);
+            for (const op of batch) {
+                if (op.kind === 'run')
+                    insertRun(db, op.result, op.runDir);
+                else
+                    upsertSuiteRun(db, op.record);
+            }
+        };
+        try {
+            this.transaction(write);
+        }
+        catch (err) {
+            if (!isCorruptionError(err))
+                throw err;
+            // A bad page met while writing: rebuild from the folders (this batch's result.json files are written) and retry.
+            this.close();
+            rebuild_rebuildIndexLocked(this.file, { reason: err.message, warn });
+            this.transaction(write);
+        }
+        return orphans;
+    }
+    /** The open database, opened again when the file was replaced (rebuilt) or removed since. */
+    open() {
+        let ino = -1;
+        try {
+            ino = (0,external_node_fs_.statSync)(this.file).ino;
+        }
+        catch { }
+        if (this.db && ino === this.ino)
+            return this.db;
+        this.close();
+        this.db = openNow(this.file);
+        this.ino = (0,external_node_fs_.statSync)(this.file).ino;
+        return this.db;
+    }
+    /** The open database, for work that manages its own transactions (the caller holds the lock). */
+    database() {
+        return this.open();
+    }
+    /** Runs `fn` in one transaction on the open database (the caller holds the lock). */
+    transaction(fn) {
+        const db = this.open();
+        db.exec('BEGIN IMMEDIATE');
+        try {
+            const out = fn(db);
+            db.exec('COMMIT');
+            return out;
+        }
+        catch (err) {
+            if (db.isTransaction)
+                db.exec('ROLLBACK');
+            throw err;
+        }
+    }
+    /** Saves what waits if the lock is free right now (at exit, when nothing can wait). */
+    saveNowIfFree() {
+        if (this.ops.size === 0)
+            return;
+        const release = (0,sandbox/* tryLockSync */.ih)(indexLockPath(this.file), { staleMs: INDEX_LOCK_STALE_MS });
+        if (!release)
+            return;
+        try {
+            const batch = [...this.ops.values()];
+            this.commit(batch);
+            this.ops.clear();
+            clearPending(this.runsRoot, batch.map((o) => o.id));
+        }
+        catch {
+            // The markers stay: the next command indexes these runs.
+        }
+        finally {
+            release();
+        }
+    }
+    close() {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.db?.close();
+        this.db = null;
+        this.ino = -1;
+    }
+}
+/** Opens (creating) the index for writing, under the lock; a damaged file is rebuilt from the run folders. */
+function openNow(file) {
+    try {
+        return openDatabaseSync(file, { create: true });
+    }
+    catch (err) {
+        if (!(err instanceof IndexCorruptError))
+            throw err;
+        rebuild_rebuildIndexLocked(file, { reason: err.message, warn });
+        return openDatabaseSync(file, { create: true });
+    }
+}
+/** Indexes what a dead process left pending: its result.json, or its suite run's record file. */
+function applyMarker(db, m) {
+    try {
+        if (m.kind === 'run') {
+            const result = new RunDirectory(external_node_path_.dirname(m.path), external_node_path_.basename(m.path)).readResult();
+            if (result)
+                insertRun(db, result, m.path);
+        }
+        else {
+            upsertSuiteRun(db, JSON.parse((0,external_node_fs_.readFileSync)(m.path, 'utf8')));
+        }
+    }
+    catch {
+        // A run folder that is gone or unreadable: `runs reindex` is the way back.
+    }
+}
+const writers = new Map();
+let exitHooked = false;
+/** This process's writer for an index file. */
+function indexWriterFor(file) {
+    const key = external_node_path_.resolve(file);
+    let w = writers.get(key);
+    if (!w) {
+        w = new IndexWriter(key);
+        writers.set(key, w);
+        if (!exitHooked) {
+            exitHooked = true;
+            process.once('exit', () => {
+                for (const writer of writers.values())
+                    writer.saveNowIfFree();
+            });
+        }
+    }
+    return w;
+}
+/** Saves this process's waiting writes to `file` (nothing to do when there are none). */
+async function flushIndex(file) {
+    const w = writers.get(external_node_path_.resolve(file));
+    if (w && w.pending > 0)
+        await w.flush();
+}
+/** Saves every index this process writes to. */
+async function flushAllIndexes() {
+    await Promise.all([...writers.values()].map((w) => (w.pending > 0 ? w.flush() : undefined)));
+}
+/** Indexes the runs dead processes left pending (the next command after a crash does this). */
+async function indexOrphanedRuns(file) {
+    const orphans = orphanedMarkers(external_node_path_.dirname(external_node_path_.resolve(file)));
+    if (orphans.length === 0)
+        return 0;
+    await indexWriterFor(file).flush();
+    return orphans.length;
+}
+/** Time spent on index writes by this process, over all its writers. */
+function indexStats() {
+    const total = { ms: 0, saves: 0, rows: 0 };
+    for (const w of writers.values()) {
+        total.ms += w.stats.ms;
+        total.saves += w.stats.saves;
+        total.rows += w.stats.rows;
+    }
+    return total;
+}
+/**
+ * Opens runs.sqlite for reading, after this process's waiting writes are
+ * saved and runs that dead processes left pending are indexed. A damaged
+ * file is rebuilt from the run folders (with a warning), not fatal.
+ */
+async function readIndex(file, fn) {
+    await flushIndex(file);
+    await indexOrphanedRuns(file).catch((err) => warn(`could not index the runs left pending in ${external_node_path_.dirname(file)}: ${err.message}`));
+    for (let attempt = 0;; attempt++) {
+        let db = null;
+        try {
+            db = openDatabaseSync(file);
+            return await fn(db);
+        }
+        catch (err) {
+            // A damaged file (found on open, or by a query that reaches a bad page) is rebuilt once.
+            if (attempt > 0 || !(err instanceof IndexCorruptError || isCorruptionError(err)))
+                throw err;
+            db?.close();
+            db = null;
+            const reason = err instanceof Error ? err.message : String(err);
+            await withIndexLock(file, () => {
+                indexWriterFor(file).close();
+                rebuild_rebuildIndexLocked(file, { reason, warn });
+            });
+        }
+        finally {
+            db?.close();
+        }
+    }
+}
+/** Applies `fn` in one transaction now, under the lock (after this process's waiting writes). */
+async function updateIndex(file, fn) {
+    await flushIndex(file);
+    const w = indexWriterFor(file);
+    return withIndexLock(file, () => w.transaction(fn));
+}
+/** `factory-bench runs reindex`: rebuilds runs.sqlite from the run folders, under the lock. */
+async function reindex(file, opts = {}) {
+    await flushIndex(file);
+    const w = indexWriterFor(file);
+    return withIndexLock(file, () => {
+        w.close();
+        return rebuildIndexLocked(file, { warn: opts.warn ?? warn });
+    });
+}
+/**
+ * Checks a runs.sqlite that came from elsewhere (the Actions cache) page by
+ * page; a damaged one is moved aside and rebuilt from the run folders here.
+ * Returns what was wrong, or null when it was sound (or absent).
+ */
+async function ensureSoundIndex(file, onRebuilt = warn) {
+    if (!(0,external_node_fs_.existsSync)(file))
+        return null;
+    let problem;
+    try {
+        const db = openDatabaseSync(file);
+        try {
+            problem = integrityProblem(db);
+        }
+        finally {
+            db.close();
+        }
+    }
+    catch (err) {
+        if (!(err instanceof IndexCorruptError || isCorruptionError(err)))
+            throw err;
+        problem = err.message;
+    }
+    if (!problem)
+        return null;
+    const reason = problem;
+    await withIndexLock(file, () => {
+        indexWriterFor(file).close();
+        rebuild_rebuildIndexLocked(file, { reason, warn: onRebuilt });
+    });
+    return reason;
+}
+//# sourceMappingURL=index-writer.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/record.js
 
 
 
 
+/**
+ * What result.json says from the start of a run until the run is recorded:
+ * a harness killed mid-run (SIGKILL, OOM) leaves it so. Such a run did not
+ * finish: a resumed suite runs it again.
+ */
+const UNFINISHED_RUN_ERROR = {
+    kind: 'crashed',
+    message: 'the harness stopped before the run finished',
+};
+/** True for a run whose harness died before recording it (see UNFINISHED_RUN_ERROR). */
+function isUnfinishedRun(status, errorKind, errorMessage) {
+    return (status === 'crashed' &&
+        errorKind === UNFINISHED_RUN_ERROR.kind &&
+        errorMessage === UNFINISHED_RUN_ERROR.message);
+}
 /**
  * A complete RunResult for a run that has done nothing yet: it reads as a
  * crash (the harness stopped before the run finished) until the caller says
@@ -45434,7 +46176,7 @@ function blankRunResult(input, overrides = {}) {
         pass_threshold: task.grader.pass_threshold,
         kill_reason: null,
         stop_reason: 'not_started',
-        error: { kind: 'crashed', message: 'the harness stopped before the run finished' },
+        error: { ...UNFINISHED_RUN_ERROR },
         tokens: { input: 0, cached_input: 0, output: 0, total: 0 },
         cost_usd: 0,
         judge_cost_usd: 0,
@@ -45453,7 +46195,9 @@ function blankRunResult(input, overrides = {}) {
  * Records a run: result.json (atomic, redacted; the source of truth) and then
  * its row in `<runsRoot>/runs.sqlite`, written from the same redacted result.
  * Every finished, synthetic, re-graded or merged run goes through here.
- * Resolves to the result as recorded (redacted).
+ * The row is saved with others a moment later (see IndexWriter); readers in
+ * this process see it at once, and a process killed before the save leaves a
+ * marker that the next command indexes. Resolves to the result as recorded.
  */
 async function recordRun(runsRoot, result, opts = {}) {
     const runDir = opts.runDir ?? external_node_path_.join(runsRoot, result.run_id);
@@ -45462,15 +46206,142 @@ async function recordRun(runsRoot, result, opts = {}) {
     await indexRun(runsRoot, recorded, runDir);
     return recorded;
 }
-/** The index write behind recordRun: one row per run (and its checks), replacing an earlier one. */
-function indexRun(runsRoot, result, runDir) {
-    return updateIndex(external_node_path_.join(runsRoot, 'runs.sqlite'), (db) => insertRun(db, result, runDir));
+/** The index write behind recordRun: one row per run (and its checks), replacing an earlier one; coalesced. */
+async function indexRun(runsRoot, result, runDir) {
+    indexWriterFor(external_node_path_.join(runsRoot, INDEX_FILE)).addRun(result, runDir);
 }
+/** The index file in a runs folder. */
+const INDEX_FILE = 'runs.sqlite';
 function secondsSince(date) {
     return (Date.now() - date.getTime()) / 1000;
 }
 //# sourceMappingURL=record.js.map
+;// CONCATENATED MODULE: ./build/src/runs/retention.js
+
+
+
+const DEFAULT_RETENTION = { keepSuiteRuns: 10, keepDays: 14 };
+/** Suite runs whose runs' rows retention drops now (not already pruned). */
+function suiteRunsToCompact(db, policy, cutoff) {
+    const rows = index_db_queryAll(db, `WITH ranked AS (
+       SELECT suite_run_id, status, started_at, pruned_at,
+         ROW_NUMBER() OVER (PARTITION BY suite_id, branch ORDER BY started_at DESC, suite_run_id DESC) AS recent,
+         ROW_NUMBER() OVER (PARTITION BY suite_id, branch, model, status = 'completed'
+                            ORDER BY started_at DESC, suite_run_id DESC) AS by_model,
+         ROW_NUMBER() OVER (PARTITION BY suite_id, label, status = 'completed'
+                            ORDER BY started_at DESC, suite_run_id DESC) AS by_label,
+         label
+       FROM suite_runs)
+     SELECT suite_run_id FROM ranked
+     WHERE pruned_at IS NULL AND recent > ? AND started_at < ? AND status <> 'running'
+       AND NOT (status = 'completed' AND by_model = 1)
+       AND NOT (status = 'completed' AND label IS NOT NULL AND by_label = 1)`, [policy.keepSuiteRuns, cutoff]);
+    return rows.map((r) => String(r.suite_run_id));
+}
+/**
+ * A suite run's summary without its per-run lists (`tasks[].runs`,
+ * `environment_errors`, `agent_failures`): totals, per-task means and
+ * rollups stay, which is what history charts read.
+ */
+function compactSummaryJson(json, prunedAt) {
+    if (!json)
+        return json;
+    try {
+        const s = JSON.parse(json);
+        if (Array.isArray(s.tasks))
+            s.tasks = s.tasks.map((t) => (t && typeof t === 'object' ? { ...t, runs: [] } : t));
+        if (Array.isArray(s.environment_errors))
+            s.environment_errors = [];
+        if (Array.isArray(s.agent_failures))
+            s.agent_failures = [];
+        s.pruned_at = prunedAt;
+        return JSON.stringify(s);
+    }
+    catch {
+        return json;
+    }
+}
+function count(db, sql, params = []) {
+    return Number(index_db_queryAll(db, sql, params)[0]?.n ?? 0);
+}
+/** Applies retention in one transaction; returns what it counted (nothing is changed on a dry run). */
+function applyRetention(db, policy, cutoff, dryRun) {
+    const compact = suiteRunsToCompact(db, policy, cutoff);
+    const prunedBefore = count(db, 'SELECT count(*) AS n FROM suite_runs WHERE pruned_at IS NOT NULL');
+    const runsBefore = count(db, 'SELECT count(*) AS n FROM runs');
+    const checksBefore = count(db, 'SELECT count(*) AS n FROM check_results');
+    const suiteRunsTotal = count(db, 'SELECT count(*) AS n FROM suite_runs');
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS prune_ids (id TEXT PRIMARY KEY)');
+    db.exec('BEGIN IMMEDIATE');
+    try {
+        db.exec('DELETE FROM prune_ids');
+        const add = db.prepare('INSERT OR IGNORE INTO prune_ids (id) VALUES (?)');
+        for (const id of compact)
+            add.run(id);
+        const now = new Date().toISOString();
+        const summaries = db.prepare('SELECT summary_json FROM suite_runs WHERE suite_run_id = ?');
+        const update = db.prepare('UPDATE suite_runs SET summary_json = ?, pruned_at = ? WHERE suite_run_id = ?');
+        for (const id of compact) {
+            const json = summaries.get(id)?.summary_json;
+            update.run(compactSummaryJson(typeof json === 'string' ? json : null, now), now, id);
+        }
+        // Runs of compacted suite runs, and runs of no (known) suite run older than the cutoff.
+        const doomed = `(suite_run_id IN (SELECT id FROM prune_ids)
+       OR ((suite_run_id IS NULL OR suite_run_id NOT IN (SELECT suite_run_id FROM suite_runs)) AND started_at < ?))`;
+        execute(db, `DELETE FROM check_results WHERE run_id IN (SELECT run_id FROM runs WHERE ${doomed})
+         OR run_id NOT IN (SELECT run_id FROM runs)`, [cutoff]);
+        execute(db, `DELETE FROM runs WHERE ${doomed}`, [cutoff]);
+        const runsAfter = count(db, 'SELECT count(*) AS n FROM runs');
+        const checksAfter = count(db, 'SELECT count(*) AS n FROM check_results');
+        db.exec(dryRun ? 'ROLLBACK' : 'COMMIT');
+        return {
+            suite_runs: {
+                total: suiteRunsTotal,
+                full: suiteRunsTotal - prunedBefore - compact.length,
+                compacted_now: compact.length,
+                compacted_before: prunedBefore,
+            },
+            runs: { before: runsBefore, removed: runsBefore - runsAfter, after: runsAfter },
+            check_results_removed: checksBefore - checksAfter,
+        };
+    }
+    catch (err) {
+        if (db.isTransaction)
+            db.exec('ROLLBACK');
+        throw err;
+    }
+}
+/**
+ * `factory-bench runs prune`: applies retention to runs.sqlite under the
+ * lock, then compacts the file (VACUUM) so that it shrinks on disk.
+ */
+async function pruneIndex(file, opts = {}) {
+    const policy = { ...DEFAULT_RETENTION, ...opts.policy };
+    const cutoff = new Date((opts.now ?? new Date()).getTime() - policy.keepDays * 86_400_000).toISOString();
+    await flushIndex(file);
+    const bytesBefore = (0,external_node_fs_.existsSync)(file) ? (0,external_node_fs_.statSync)(file).size : 0;
+    const w = indexWriterFor(file);
+    return withIndexLock(file, () => {
+        const db = w.database();
+        const counted = applyRetention(db, policy, cutoff, opts.dryRun ?? false);
+        if (!opts.dryRun)
+            db.exec('VACUUM');
+        return {
+            file,
+            dry_run: opts.dryRun ?? false,
+            policy: { keep_suite_runs: policy.keepSuiteRuns, keep_days: policy.keepDays, cutoff },
+            ...counted,
+            bytes: { before: bytesBefore, after: opts.dryRun ? null : (0,external_node_fs_.statSync)(file).size },
+        };
+    });
+}
+//# sourceMappingURL=retention.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/index.js
+
+
+
+
+
 
 
 
@@ -45511,10 +46382,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   ZL: () => (/* reexport */ shellQuote),
   RB: () => (/* reexport */ sweepOrphansOnce),
   v8: () => (/* reexport */ thisHarness),
+  ih: () => (/* reexport */ tryLockSync),
   Ux: () => (/* reexport */ withFileLock)
 });
 
-// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_ENGINE, DEFAULT_MAX_OUTPUT_BYTES, DockerHostError, DockerRunner, IMAGE_ARCHIVE_MANIFEST, ImageArchiveError, OWNER_LABEL, PID_LABEL, RUN_LABEL, SANDBOX_ENV, agentDockerfile, agentImageTag, baseImagesOf, builtImageTag, confineLexically, copyImage, defaultCompression, detectCompose, dockerCall, egressImageTag, engineEndpoint, engineEnv, forwarderImageTag, gatewayUrlInSandbox, isOrphan, isRemoteEngine, listLabelled, liveSandboxCount, loadHostsFile, localImageIds, minimalEnv, parseDockerHost, projectName, readImageArchiveManifest, removeByLabel, removeLeftoversOf, removeResources, resetImageActivity, resolveHostPath, runLabels, sharingImages
+// UNUSED EXPORTS: AGENT_SERVICE, ComposeRunner, DEFAULT_ENGINE, DEFAULT_MAX_OUTPUT_BYTES, DockerHostError, DockerRunner, IMAGE_ARCHIVE_MANIFEST, ImageArchiveError, OWNER_LABEL, PID_LABEL, RUN_LABEL, SANDBOX_ENV, agentDockerfile, agentImageTag, baseImagesOf, builtImageTag, confineLexically, copyImage, defaultCompression, detectCompose, dockerCall, egressImageTag, engineEndpoint, engineEnv, forwarderImageTag, gatewayUrlInSandbox, isOrphan, isRemoteEngine, listLabelled, liveSandboxCount, loadHostsFile, localImageIds, lockHolders, minimalEnv, parseDockerHost, projectName, readImageArchiveManifest, removeByLabel, removeLeftoversOf, removeResources, resetImageActivity, resolveHostPath, runLabels, sharingImages
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -55203,23 +56075,24 @@ function sharingImages(hosts) {
 
 
 /**
- * A lock shared by every harness process on this machine (a file created with
- * O_EXCL holding the owner's pid). A lock whose owner is gone is stale and is
- * taken over, so a harness killed mid-build never blocks the next one.
+ * A lock shared by every harness process on this machine (and, through a
+ * shared folder, others): the lock is a folder in which a process that wants
+ * it writes a claim naming itself (pid, host), then looks: if any other live
+ * claim is there it withdraws and waits, else it holds the lock. Claims have
+ * unique names and announcing comes before looking, so of two processes that
+ * claim at once at least one sees the other: no takeover can remove a fresh
+ * lock. The holder refreshes its claim; a claim whose process is dead on this
+ * host is removed at once, and one not refreshed for the stale age (another
+ * host, or a file nobody refreshes) after that age.
  */
 function lockPath(name, dir = external_node_path_.join(external_node_os_.tmpdir(), 'factory-bench', 'locks')) {
     return external_node_path_.join(dir, `${(0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 24)}.lock`);
 }
-function ownerAlive(file) {
-    let pid = Number.NaN;
-    try {
-        pid = Number.parseInt((0,external_node_fs_.readFileSync)(file, 'utf8').trim(), 10);
-    }
-    catch {
-        return false;
-    }
-    if (!Number.isInteger(pid) || pid <= 0)
-        return false;
+const DEFAULT_STALE_MS = 60_000;
+/** A live process on this host is trusted this many stale ages without a refresh (its pid may be reused). */
+const SAME_HOST_PATIENCE = 5;
+const CLAIM = /^[0-9a-f]{32}\.claim$/;
+function processAlive(pid) {
     try {
         process.kill(pid, 0);
         return true;
@@ -55228,40 +56101,222 @@ function ownerAlive(file) {
         return err.code === 'EPERM';
     }
 }
-/** Waits for the lock (polling), runs `fn`, releases. */
-async function withFileLock(file, fn, opts = {}) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(file), { recursive: true });
-    const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
-    let told = false;
+function parseHolder(text) {
+    // An older lock file holds a bare pid (of this host).
+    if (/^\s*[1-9]\d*\s*$/.test(text))
+        return { pid: Number(text.trim()), host: external_node_os_.hostname(), since: '' };
+    try {
+        const v = JSON.parse(text);
+        if (v && Number.isInteger(v.pid) && typeof v.host === 'string')
+            return { pid: v.pid, host: v.host, since: String(v.since ?? '') };
+    }
+    catch { }
+    return null;
+}
+/** True when a claim (or an older single-file lock) no longer protects anything. */
+function isStale(holder, mtimeMs, staleMs, now = Date.now()) {
+    const age = now - mtimeMs;
+    if (holder && holder.host === external_node_os_.hostname()) {
+        if (!processAlive(holder.pid))
+            return true;
+        return age > staleMs * SAME_HOST_PATIENCE;
+    }
+    return age > staleMs;
+}
+/** The claims in a lock folder (none when the folder was just removed by a holder releasing it). */
+function readClaims(dir) {
+    const claims = [];
+    let names;
+    try {
+        names = (0,external_node_fs_.readdirSync)(dir);
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return [];
+        throw err;
+    }
+    for (const name of names) {
+        if (!CLAIM.test(name))
+            continue;
+        const file = external_node_path_.join(dir, name);
+        try {
+            const mtimeMs = (0,external_node_fs_.statSync)(file).mtimeMs;
+            claims.push({ name, holder: parseHolder((0,external_node_fs_.readFileSync)(file, 'utf8')), mtimeMs });
+        }
+        catch (err) {
+            // Withdrawn or released while we looked.
+            if (err.code !== 'ENOENT')
+                throw err;
+        }
+    }
+    return claims;
+}
+function removeQuietly(file) {
+    try {
+        (0,external_node_fs_.unlinkSync)(file);
+    }
+    catch { }
+}
+/**
+ * Makes sure `dir` is a lock folder. A regular file in its place is a lock of
+ * an older version (or `touch`ed by hand): it is removed once its holder is
+ * dead or it is stale; until then the caller waits. Returns that file's
+ * holder while it still stands, or undefined when the folder is ready.
+ */
+function ensureLockDir(dir, staleMs) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_.dirname(dir), { recursive: true });
     for (;;) {
         try {
-            const fd = (0,external_node_fs_.openSync)(file, 'wx');
-            (0,external_node_fs_.writeSync)(fd, String(process.pid));
-            (0,external_node_fs_.closeSync)(fd);
-            break;
+            (0,external_node_fs_.mkdirSync)(dir);
+            return undefined;
         }
         catch (err) {
             if (err.code !== 'EEXIST')
                 throw err;
-            if (!ownerAlive(file)) {
-                (0,external_node_fs_.rmSync)(file, { force: true });
-                continue;
-            }
-            if (Date.now() > deadline)
-                throw new Error(`timed out waiting for the lock ${file}`);
-            if (!told) {
-                told = true;
-                opts.onWait?.();
-            }
-            await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
         }
+        let stat;
+        let text;
+        try {
+            stat = (0,external_node_fs_.statSync)(dir);
+            if (stat.isDirectory())
+                return undefined;
+            text = (0,external_node_fs_.readFileSync)(dir, 'utf8');
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                continue;
+            throw err;
+        }
+        const holder = parseHolder(text);
+        if (!isStale(holder, stat.mtimeMs, staleMs))
+            return holder;
+        // unlink never removes a folder: a waiter that loses this race cannot undo the winner's lock.
+        removeQuietly(dir);
+    }
+}
+/** A claim written whole (temp file, then rename) so nobody reads half of one. */
+function writeClaim(dir, name, holder) {
+    const tmp = external_node_path_.join(dir, `${name}.tmp`);
+    (0,external_node_fs_.writeFileSync)(tmp, JSON.stringify(holder));
+    (0,external_node_fs_.renameSync)(tmp, external_node_path_.join(dir, name));
+}
+/** A held lock: refreshed while held; release() withdraws the claim (and the folder when it is empty). */
+class HeldLock {
+    dir;
+    name;
+    timer;
+    constructor(dir, name, staleMs) {
+        this.dir = dir;
+        this.name = name;
+        const file = external_node_path_.join(dir, name);
+        this.timer = setInterval(() => {
+            try {
+                const now = new Date();
+                (0,external_node_fs_.utimesSync)(file, now, now);
+            }
+            catch { }
+        }, Math.max(50, Math.floor(staleMs / 4)));
+        this.timer.unref();
+    }
+    release() {
+        clearInterval(this.timer);
+        removeQuietly(external_node_path_.join(this.dir, this.name));
+        try {
+            (0,external_node_fs_.rmdirSync)(this.dir);
+        }
+        catch {
+            // Someone else is claiming it: theirs now.
+        }
+    }
+}
+/** One attempt: the lock when taken, else the holder that stands in the way (null: unknown). */
+function tryAcquire(dir, staleMs) {
+    const legacy = ensureLockDir(dir, staleMs);
+    if (legacy !== undefined)
+        return { busy: legacy };
+    const live = (claims) => claims.filter((c) => {
+        if (!isStale(c.holder, c.mtimeMs, staleMs))
+            return true;
+        // A dead holder's claim: its name is never reused, so removing it cannot remove anyone else's.
+        removeQuietly(external_node_path_.join(dir, c.name));
+        return false;
+    });
+    const before = live(readClaims(dir));
+    if (before.length > 0)
+        return { busy: before[0]?.holder ?? null };
+    const name = `${(0,external_node_crypto_.randomBytes)(16).toString('hex')}.claim`;
+    const me = { pid: process.pid, host: external_node_os_.hostname(), since: new Date().toISOString() };
+    try {
+        writeClaim(dir, name, me);
+    }
+    catch (err) {
+        // The folder was removed by a holder releasing it: start over.
+        if (err.code === 'ENOENT')
+            return { busy: null };
+        throw err;
+    }
+    const others = live(readClaims(dir)).filter((c) => c.name !== name);
+    if (others.length === 0)
+        return new HeldLock(dir, name, staleMs);
+    removeQuietly(external_node_path_.join(dir, name));
+    return { busy: others[0]?.holder ?? null };
+}
+function describeHolder(h) {
+    return h ? `process ${h.pid} on ${h.host}${h.since ? ` since ${h.since}` : ''}` : 'an unknown process';
+}
+/** Waits for the lock (polling without blocking the event loop), runs `fn`, releases. */
+async function withFileLock(file, fn, opts = {}) {
+    const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
+    const started = Date.now();
+    // Never give up before a lock left by a dead process elsewhere has had time to go stale.
+    const timeoutMs = Math.max(opts.timeoutMs ?? 3_600_000, staleMs * 2);
+    const pollMs = opts.pollMs ?? 250;
+    let told = false;
+    let held;
+    for (;;) {
+        const attempt = tryAcquire(file, staleMs);
+        if (attempt instanceof HeldLock) {
+            held = attempt;
+            break;
+        }
+        if (Date.now() - started > timeoutMs)
+            throw new Error(`timed out after ${Math.round((Date.now() - started) / 1000)}s waiting for the lock ${file}, held by ${describeHolder(attempt.busy)}`);
+        if (!told) {
+            told = true;
+            opts.onWait?.(attempt.busy);
+        }
+        await new Promise((r) => setTimeout(r, pollMs * (0.5 + Math.random())));
     }
     try {
         return await fn();
     }
     finally {
-        (0,external_node_fs_.rmSync)(file, { force: true });
+        held.release();
     }
+}
+/** The live holders of a lock (for messages and tests). */
+function lockHolders(file, staleMs = DEFAULT_STALE_MS) {
+    try {
+        if (!statSync(file).isDirectory()) {
+            const stat = statSync(file);
+            const holder = parseHolder(readFileSync(file, 'utf8'));
+            return isStale(holder, stat.mtimeMs, staleMs) || !holder ? [] : [holder];
+        }
+        return readClaims(file)
+            .filter((c) => !isStale(c.holder, c.mtimeMs, staleMs))
+            .flatMap((c) => (c.holder ? [c.holder] : []));
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * Takes the lock only if it is free right now, without waiting (for work at
+ * process exit, when nothing can be awaited). Returns the release, or null.
+ */
+function tryLockSync(file, opts = {}) {
+    const attempt = tryAcquire(file, opts.staleMs ?? DEFAULT_STALE_MS);
+    return attempt instanceof HeldLock ? () => attempt.release() : null;
 }
 //# sourceMappingURL=lock.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/images.js
@@ -55654,7 +56709,7 @@ function cleanup_parse(kind, stdout) {
         return { kind, id, name, runId, pid: pid ? Number(pid) : null, host };
     });
 }
-function processAlive(pid) {
+function cleanup_processAlive(pid) {
     try {
         process.kill(pid, 0);
         return true;
@@ -55669,7 +56724,7 @@ function isOrphan(r, all, host = external_node_os_.hostname()) {
         return true;
     if (r.host && r.host !== host)
         return false;
-    return r.pid === null || !processAlive(r.pid);
+    return r.pid === null || !cleanup_processAlive(r.pid);
 }
 /** Every labelled resource on an engine: of one run, or of all runs. */
 function listLabelled(runId, engine = docker_cli_DEFAULT_ENGINE) {
@@ -55739,7 +56794,7 @@ function thisHarness() {
  * that process is gone. A harness still alive keeps its sandboxes.
  */
 async function removeLeftoversOf(owner, engine = DEFAULT_ENGINE) {
-    if (owner.host === os.hostname() && processAlive(owner.pid))
+    if (owner.host === os.hostname() && cleanup_processAlive(owner.pid))
         return { ownerAlive: true, found: [], failed: [] };
     const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`, engine)).filter((r) => r.host === owner.host);
     return { ownerAlive: false, found, failed: await removeResources(found, engine) };
@@ -58076,10 +59131,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   Id: () => (/* reexport */ verdictLabel)
 });
 
-// UNUSED EXPORTS: buildSummary, createProgressReporter, discoverSuiteFiles, findBaselineSuiteRun, matchesTaskFilter, renderReportMarkdown, resolveSuiteRun, suiteManifestSchema, suiteRunRecord, suiteSensitivity
+// UNUSED EXPORTS: buildSummary, createProgressReporter, discoverSuiteFiles, findBaselineSuiteRun, matchesTaskFilter, readComparableSummary, renderReportMarkdown, resolveSuiteRun, suiteManifestSchema, suiteRunRecord, suiteSensitivity
 
-// EXTERNAL MODULE: ./build/src/runs/index.js + 8 modules
-var src_runs = __nccwpck_require__(30986);
+// EXTERNAL MODULE: ./build/src/runs/index.js + 13 modules
+var src_runs = __nccwpck_require__(58789);
 ;// CONCATENATED MODULE: ./build/src/suites/format.js
 /** Number formatting shared by the suite report and the comparison. */
 function fmtScore(v) {
@@ -59143,12 +60198,12 @@ function runSide(s) {
     };
 }
 //# sourceMappingURL=compare.js.map
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./build/src/agents/index.js + 13 modules
 var agents = __nccwpck_require__(90862);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(14006);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
@@ -59409,6 +60464,7 @@ function discoverSuiteFiles(dir) {
 
 
 
+
 /** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
 class plan_SuiteInputError extends Error {
     constructor(message) {
@@ -59424,7 +60480,7 @@ class plan_SuiteInputError extends Error {
 async function planSuiteRun(options) {
     const runsRoot = external_node_path_.resolve(options.runsRoot);
     const dbPath = external_node_path_.join(runsRoot, 'runs.sqlite');
-    const previous = options.resume ? await loadResumable(dbPath, options.resume) : null;
+    const previous = options.resume ? await loadResumable(runsRoot, dbPath, options.resume) : null;
     const suite = resolveSuite(options, previous);
     const settings = chooseSettings(options, suite, previous);
     const agent = chooseAgent(options.agent, previous, suite.defaults.agent);
@@ -59550,17 +60606,41 @@ function selectTasks(suite, filter, shard, resumed) {
         tasks = tasks.filter((_, i) => i % shard.total === shard.index);
     return tasks;
 }
-async function loadResumable(dbPath, suiteRunId) {
-    const found = await (0,src_runs/* readIndex */.vY)(dbPath, (db) => {
-        const record = (0,src_runs/* getSuiteRun */.Uo)(db, suiteRunId);
-        return record ? { record, runs: (0,src_runs/* runsOfSuiteRun */.Do)(db, suiteRunId).map(briefFromRecord) } : null;
-    });
-    if (!found)
+/**
+ * An interrupted suite run and its finished runs. The suite run comes from
+ * the index, else from its folder (a suite killed before its row was saved);
+ * its runs are those the index has and those whose folders say they belong
+ * to it (result.json is the truth), so no finished run is run again.
+ */
+async function loadResumable(runsRoot, dbPath, suiteRunId) {
+    const indexed = (0,external_node_fs_.existsSync)(dbPath)
+        ? await (0,src_runs/* readIndex */.vY)(dbPath, (db) => {
+            const record = (0,src_runs/* getSuiteRun */.Uo)(db, suiteRunId);
+            return record ? { record, runs: (0,src_runs/* runsOfSuiteRun */.Do)(db, suiteRunId).map(briefFromRecord) } : null;
+        })
+        : null;
+    const record = indexed?.record ?? folderRecord(runsRoot, suiteRunId);
+    if (!record)
         throw new plan_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
-    if (!found.record.config_json)
+    if (!record.config_json)
         throw new plan_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
-    const config = JSON.parse(found.record.config_json);
-    return { record: found.record, config, runs: found.runs.filter((r) => isFinished(r.status)) };
+    const config = JSON.parse(record.config_json);
+    const byId = new Map((indexed?.runs ?? []).map((r) => [r.run_id, r]));
+    for (const { result } of (0,src_runs/* suiteRunResultsFromFolders */.tf)(runsRoot, suiteRunId, config.tasks.map((t) => t.task_id), record.started_at))
+        byId.set(result.run_id, briefFromResult(result));
+    const runs = [...byId.values()].filter((r) => isFinished(r.status) && !(0,src_runs/* isUnfinishedRun */.JS)(r.status, r.error_kind, r.error_message));
+    return { record, config, runs };
+}
+function folderRecord(runsRoot, suiteRunId) {
+    // Only a plain folder name: the id comes from the command line.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(suiteRunId))
+        return null;
+    try {
+        return (0,src_runs/* suiteRunRecordFromFolder */.zP)(external_node_path_.join(runsRoot, suiteRunId));
+    }
+    catch {
+        return null;
+    }
 }
 //# sourceMappingURL=plan.js.map
 ;// CONCATENATED MODULE: ./build/src/suites/history.js
@@ -59577,6 +60657,12 @@ function resolveSuiteRun(db, idOrPrefix) {
     if (rows.length > 1)
         throw new SuiteInputError(`${idOrPrefix} matches more than one suite run; give more of the id`);
     return rows[0];
+}
+/** The summary of a suite run to compare: one whose runs retention dropped cannot be compared. */
+function readComparableSummary(record) {
+    if (record.pruned_at)
+        throw new SuiteInputError(`suite run ${record.suite_run_id} was pruned from the index on ${record.pruned_at.slice(0, 10)}: its summary is kept, its runs' scores are not, so it cannot be compared; compare newer suite runs (see runs prune)`);
+    return readSuiteSummary(record);
 }
 /** The summary stored with a suite run. */
 function readSuiteSummary(record) {
@@ -59595,6 +60681,7 @@ function findBaselineSuiteRun(db, head, where) {
         label: where.label,
         model: where.sameModel === false ? undefined : head.model,
         excludeSuiteRunId: head.suite_run_id,
+        fullOnly: true,
     });
 }
 //# sourceMappingURL=history.js.map
@@ -59721,10 +60808,12 @@ function agentLine(s) {
 
 const PROGRESS_SAVE_DELAY_MS = 200;
 /**
- * Keeps a suite run's `summary.json`, `report.md` and `suite_runs` row up to
- * date while it runs. Saves are chained so that a slow one never overtakes a
- * newer one, and coalesced: at most one waits behind the save in progress, and
- * it reads the runs when it starts, so none is missed.
+ * Keeps a suite run's folder (`config.json`, written before its first run;
+ * `summary.json` and `report.md`) and its `suite_runs` row up to date while
+ * it runs. Saves are chained so that a slow one never overtakes a newer one,
+ * and coalesced: at most one waits behind the save in progress, and it reads
+ * the runs when it starts, so none is missed. The row goes through the
+ * process's index writer (saved with the runs' rows); `commit` saves it now.
  */
 class SuiteRunRecorder {
     plan;
@@ -59746,6 +60835,8 @@ class SuiteRunRecorder {
         this.reportPath = external_node_path_.join(this.dir, 'report.md');
         this.summaryPath = external_node_path_.join(this.dir, 'summary.json');
         (0,external_node_fs_.mkdirSync)(this.dir, { recursive: true });
+        // How the suite run was started, beside it: `--resume` finds it even if the index never did.
+        writeAtomic(external_node_path_.join(this.dir, src_runs/* SUITE_FILES */.hH.config), `${JSON.stringify(plan.config, null, 2)}\n`);
         this.runs = plan.previous ? [...plan.previous.runs] : [];
         this.startedAt = plan.previous?.record.started_at ?? new Date(this.sessionStarted).toISOString();
     }
@@ -59773,16 +60864,21 @@ class SuiteRunRecorder {
         this.writes = next.catch(() => undefined);
         return next;
     }
+    /** Saves the suite run's row (and every run's row waiting with it) to the index now. */
+    async commit() {
+        await this.writes;
+        await (0,src_runs/* flushIndex */.d5)(this.plan.dbPath);
+    }
     /** Drops a pending progress save (the final save supersedes it). */
     cancelPending() {
         clearTimeout(this.timer);
         this.timer = undefined;
     }
-    async write(status) {
+    write(status) {
         const summary = buildSummary(this.header(status), this.plan.tasks, this.runs);
         writeAtomic(this.summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
         writeAtomic(this.reportPath, renderReportMarkdown(summary));
-        await (0,src_runs/* updateIndex */.UB)(this.plan.dbPath, (db) => (0,src_runs/* upsertSuiteRun */.bE)(db, suiteRunRecord(summary, this.plan.config, this.reportPath)));
+        (0,src_runs/* indexWriterFor */.Z9)(this.plan.dbPath).addSuiteRun(suiteRunRecord(summary, this.plan.config, this.reportPath), this.dir);
         return summary;
     }
     header(status) {
@@ -59810,33 +60906,7 @@ class SuiteRunRecorder {
 }
 /** The `suite_runs` row for a summary; `config` is what `--resume` needs to finish the suite run. */
 function suiteRunRecord(summary, config, reportPath) {
-    return {
-        suite_run_id: summary.suite_run_id,
-        suite_id: summary.suite_id,
-        model: summary.model,
-        status: summary.status,
-        started_at: summary.started_at,
-        finished_at: summary.finished_at,
-        total: summary.totals.scored_runs,
-        passed: summary.totals.passed_runs,
-        avg_score: summary.suite_score?.mean ?? null,
-        cost_usd: summary.totals.cost_usd,
-        branch: summary.branch,
-        commit_sha: summary.commit_sha,
-        label: summary.label,
-        report_path: reportPath,
-        summary_json: JSON.stringify(summary),
-        epochs: summary.epochs,
-        concurrency: summary.concurrency,
-        total_tokens: summary.totals.tokens,
-        wall_seconds: summary.totals.wall_seconds,
-        environment_errors: summary.totals.environment_errors,
-        suite_file: summary.suite_file,
-        config_json: config === null ? null : JSON.stringify(config),
-        agent: summary.agent ? (0,src_runs/* describeAgent */.P7)(summary.agent) : null,
-        agent_name: summary.agent?.name ?? null,
-        agent_hash: summary.agent?.hash ?? null,
-    };
+    return (0,src_runs/* suiteRunRecordOf */.uQ)(summary, config, reportPath);
 }
 function writeAtomic(file, text) {
     const tmp = `${file}.${process.pid}.tmp`;
@@ -64251,12 +65321,9 @@ async function runSuite(options) {
     const plan = await planSuiteRun(options);
     const emit = (event) => options.onEvent?.(event);
     const recorder = new SuiteRunRecorder(plan, (message) => emit({ type: 'warning', message }));
-    // The first save (which also proves the index writable) runs alongside the first runs; if it fails, no more start.
-    let initialSaveFailed = false;
-    const initialSave = recorder.save('running');
-    initialSave.catch(() => {
-        initialSaveFailed = true;
-    });
+    // Recorded before the first run starts (which also proves the index writable): `--resume` always finds it.
+    await recorder.save('running');
+    await recorder.commit();
     const done = latestFinishedRuns(recorder.runs);
     emit({
         type: 'suite_start',
@@ -64277,7 +65344,7 @@ async function runSuite(options) {
     const onAbort = () => emit({ type: 'interrupting', running: pool.size });
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        const stop = () => Boolean(signal?.aborted) || initialSaveFailed;
+        const stop = () => Boolean(signal?.aborted);
         const done = (brief) => {
             if (brief)
                 recorder.add(brief);
@@ -64296,11 +65363,11 @@ async function runSuite(options) {
         signal?.removeEventListener('abort', onAbort);
         recorder.cancelPending();
     }
-    await initialSave;
     const finished = latestFinishedRuns(recorder.runs);
     const complete = plan.tasks.every((t) => [...Array(t.epochs).keys()].every((e) => finished.has(unitKey(t.task_id, e))));
     const status = complete ? 'completed' : 'interrupted';
     const summary = await recorder.save(status);
+    await recorder.commit();
     emit({ type: 'suite_end', status, summary });
     return {
         suiteRunId: plan.suiteRunId,

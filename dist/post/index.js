@@ -50515,23 +50515,24 @@ function sharingImages(hosts) {
 
 
 /**
- * A lock shared by every harness process on this machine (a file created with
- * O_EXCL holding the owner's pid). A lock whose owner is gone is stale and is
- * taken over, so a harness killed mid-build never blocks the next one.
+ * A lock shared by every harness process on this machine (and, through a
+ * shared folder, others): the lock is a folder in which a process that wants
+ * it writes a claim naming itself (pid, host), then looks: if any other live
+ * claim is there it withdraws and waits, else it holds the lock. Claims have
+ * unique names and announcing comes before looking, so of two processes that
+ * claim at once at least one sees the other: no takeover can remove a fresh
+ * lock. The holder refreshes its claim; a claim whose process is dead on this
+ * host is removed at once, and one not refreshed for the stale age (another
+ * host, or a file nobody refreshes) after that age.
  */
 function lock_lockPath(name, dir = external_node_path_namespaceObject.join(external_node_os_namespaceObject.tmpdir(), 'factory-bench', 'locks')) {
     return external_node_path_namespaceObject.join(dir, `${(0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 24)}.lock`);
 }
-function ownerAlive(file) {
-    let pid = Number.NaN;
-    try {
-        pid = Number.parseInt((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim(), 10);
-    }
-    catch {
-        return false;
-    }
-    if (!Number.isInteger(pid) || pid <= 0)
-        return false;
+const DEFAULT_STALE_MS = 60_000;
+/** A live process on this host is trusted this many stale ages without a refresh (its pid may be reused). */
+const SAME_HOST_PATIENCE = 5;
+const CLAIM = /^[0-9a-f]{32}\.claim$/;
+function processAlive(pid) {
     try {
         process.kill(pid, 0);
         return true;
@@ -50540,40 +50541,222 @@ function ownerAlive(file) {
         return err.code === 'EPERM';
     }
 }
-/** Waits for the lock (polling), runs `fn`, releases. */
-async function lock_withFileLock(file, fn, opts = {}) {
-    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(file), { recursive: true });
-    const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
-    let told = false;
+function parseHolder(text) {
+    // An older lock file holds a bare pid (of this host).
+    if (/^\s*[1-9]\d*\s*$/.test(text))
+        return { pid: Number(text.trim()), host: external_node_os_namespaceObject.hostname(), since: '' };
+    try {
+        const v = JSON.parse(text);
+        if (v && Number.isInteger(v.pid) && typeof v.host === 'string')
+            return { pid: v.pid, host: v.host, since: String(v.since ?? '') };
+    }
+    catch { }
+    return null;
+}
+/** True when a claim (or an older single-file lock) no longer protects anything. */
+function isStale(holder, mtimeMs, staleMs, now = Date.now()) {
+    const age = now - mtimeMs;
+    if (holder && holder.host === external_node_os_namespaceObject.hostname()) {
+        if (!processAlive(holder.pid))
+            return true;
+        return age > staleMs * SAME_HOST_PATIENCE;
+    }
+    return age > staleMs;
+}
+/** The claims in a lock folder (none when the folder was just removed by a holder releasing it). */
+function readClaims(dir) {
+    const claims = [];
+    let names;
+    try {
+        names = (0,external_node_fs_namespaceObject.readdirSync)(dir);
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return [];
+        throw err;
+    }
+    for (const name of names) {
+        if (!CLAIM.test(name))
+            continue;
+        const file = external_node_path_namespaceObject.join(dir, name);
+        try {
+            const mtimeMs = (0,external_node_fs_namespaceObject.statSync)(file).mtimeMs;
+            claims.push({ name, holder: parseHolder((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8')), mtimeMs });
+        }
+        catch (err) {
+            // Withdrawn or released while we looked.
+            if (err.code !== 'ENOENT')
+                throw err;
+        }
+    }
+    return claims;
+}
+function removeQuietly(file) {
+    try {
+        (0,external_node_fs_namespaceObject.unlinkSync)(file);
+    }
+    catch { }
+}
+/**
+ * Makes sure `dir` is a lock folder. A regular file in its place is a lock of
+ * an older version (or `touch`ed by hand): it is removed once its holder is
+ * dead or it is stale; until then the caller waits. Returns that file's
+ * holder while it still stands, or undefined when the folder is ready.
+ */
+function ensureLockDir(dir, staleMs) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_namespaceObject.dirname(dir), { recursive: true });
     for (;;) {
         try {
-            const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'wx');
-            (0,external_node_fs_namespaceObject.writeSync)(fd, String(process.pid));
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
-            break;
+            (0,external_node_fs_namespaceObject.mkdirSync)(dir);
+            return undefined;
         }
         catch (err) {
             if (err.code !== 'EEXIST')
                 throw err;
-            if (!ownerAlive(file)) {
-                (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
-                continue;
-            }
-            if (Date.now() > deadline)
-                throw new Error(`timed out waiting for the lock ${file}`);
-            if (!told) {
-                told = true;
-                opts.onWait?.();
-            }
-            await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
         }
+        let stat;
+        let text;
+        try {
+            stat = (0,external_node_fs_namespaceObject.statSync)(dir);
+            if (stat.isDirectory())
+                return undefined;
+            text = (0,external_node_fs_namespaceObject.readFileSync)(dir, 'utf8');
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                continue;
+            throw err;
+        }
+        const holder = parseHolder(text);
+        if (!isStale(holder, stat.mtimeMs, staleMs))
+            return holder;
+        // unlink never removes a folder: a waiter that loses this race cannot undo the winner's lock.
+        removeQuietly(dir);
+    }
+}
+/** A claim written whole (temp file, then rename) so nobody reads half of one. */
+function writeClaim(dir, name, holder) {
+    const tmp = external_node_path_namespaceObject.join(dir, `${name}.tmp`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(tmp, JSON.stringify(holder));
+    (0,external_node_fs_namespaceObject.renameSync)(tmp, external_node_path_namespaceObject.join(dir, name));
+}
+/** A held lock: refreshed while held; release() withdraws the claim (and the folder when it is empty). */
+class HeldLock {
+    dir;
+    name;
+    timer;
+    constructor(dir, name, staleMs) {
+        this.dir = dir;
+        this.name = name;
+        const file = external_node_path_namespaceObject.join(dir, name);
+        this.timer = setInterval(() => {
+            try {
+                const now = new Date();
+                (0,external_node_fs_namespaceObject.utimesSync)(file, now, now);
+            }
+            catch { }
+        }, Math.max(50, Math.floor(staleMs / 4)));
+        this.timer.unref();
+    }
+    release() {
+        clearInterval(this.timer);
+        removeQuietly(external_node_path_namespaceObject.join(this.dir, this.name));
+        try {
+            (0,external_node_fs_namespaceObject.rmdirSync)(this.dir);
+        }
+        catch {
+            // Someone else is claiming it: theirs now.
+        }
+    }
+}
+/** One attempt: the lock when taken, else the holder that stands in the way (null: unknown). */
+function tryAcquire(dir, staleMs) {
+    const legacy = ensureLockDir(dir, staleMs);
+    if (legacy !== undefined)
+        return { busy: legacy };
+    const live = (claims) => claims.filter((c) => {
+        if (!isStale(c.holder, c.mtimeMs, staleMs))
+            return true;
+        // A dead holder's claim: its name is never reused, so removing it cannot remove anyone else's.
+        removeQuietly(external_node_path_namespaceObject.join(dir, c.name));
+        return false;
+    });
+    const before = live(readClaims(dir));
+    if (before.length > 0)
+        return { busy: before[0]?.holder ?? null };
+    const name = `${(0,external_node_crypto_.randomBytes)(16).toString('hex')}.claim`;
+    const me = { pid: process.pid, host: external_node_os_namespaceObject.hostname(), since: new Date().toISOString() };
+    try {
+        writeClaim(dir, name, me);
+    }
+    catch (err) {
+        // The folder was removed by a holder releasing it: start over.
+        if (err.code === 'ENOENT')
+            return { busy: null };
+        throw err;
+    }
+    const others = live(readClaims(dir)).filter((c) => c.name !== name);
+    if (others.length === 0)
+        return new HeldLock(dir, name, staleMs);
+    removeQuietly(external_node_path_namespaceObject.join(dir, name));
+    return { busy: others[0]?.holder ?? null };
+}
+function describeHolder(h) {
+    return h ? `process ${h.pid} on ${h.host}${h.since ? ` since ${h.since}` : ''}` : 'an unknown process';
+}
+/** Waits for the lock (polling without blocking the event loop), runs `fn`, releases. */
+async function lock_withFileLock(file, fn, opts = {}) {
+    const staleMs = opts.staleMs ?? DEFAULT_STALE_MS;
+    const started = Date.now();
+    // Never give up before a lock left by a dead process elsewhere has had time to go stale.
+    const timeoutMs = Math.max(opts.timeoutMs ?? 3_600_000, staleMs * 2);
+    const pollMs = opts.pollMs ?? 250;
+    let told = false;
+    let held;
+    for (;;) {
+        const attempt = tryAcquire(file, staleMs);
+        if (attempt instanceof HeldLock) {
+            held = attempt;
+            break;
+        }
+        if (Date.now() - started > timeoutMs)
+            throw new Error(`timed out after ${Math.round((Date.now() - started) / 1000)}s waiting for the lock ${file}, held by ${describeHolder(attempt.busy)}`);
+        if (!told) {
+            told = true;
+            opts.onWait?.(attempt.busy);
+        }
+        await new Promise((r) => setTimeout(r, pollMs * (0.5 + Math.random())));
     }
     try {
         return await fn();
     }
     finally {
-        (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+        held.release();
     }
+}
+/** The live holders of a lock (for messages and tests). */
+function lockHolders(file, staleMs = DEFAULT_STALE_MS) {
+    try {
+        if (!statSync(file).isDirectory()) {
+            const stat = statSync(file);
+            const holder = parseHolder(readFileSync(file, 'utf8'));
+            return isStale(holder, stat.mtimeMs, staleMs) || !holder ? [] : [holder];
+        }
+        return readClaims(file)
+            .filter((c) => !isStale(c.holder, c.mtimeMs, staleMs))
+            .flatMap((c) => (c.holder ? [c.holder] : []));
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * Takes the lock only if it is free right now, without waiting (for work at
+ * process exit, when nothing can be awaited). Returns the release, or null.
+ */
+function tryLockSync(file, opts = {}) {
+    const attempt = tryAcquire(file, opts.staleMs ?? DEFAULT_STALE_MS);
+    return attempt instanceof HeldLock ? () => attempt.release() : null;
 }
 //# sourceMappingURL=lock.js.map
 ;// CONCATENATED MODULE: ./build/src/sandbox/images.js
@@ -50966,7 +51149,7 @@ function cleanup_parse(kind, stdout) {
         return { kind, id, name, runId, pid: pid ? Number(pid) : null, host };
     });
 }
-function processAlive(pid) {
+function cleanup_processAlive(pid) {
     try {
         process.kill(pid, 0);
         return true;
@@ -50981,7 +51164,7 @@ function isOrphan(r, all, host = os.hostname()) {
         return true;
     if (r.host && r.host !== host)
         return false;
-    return r.pid === null || !processAlive(r.pid);
+    return r.pid === null || !cleanup_processAlive(r.pid);
 }
 /** Every labelled resource on an engine: of one run, or of all runs. */
 function listLabelled(runId, engine = docker_cli_DEFAULT_ENGINE) {
@@ -51051,7 +51234,7 @@ function cleanup_thisHarness() {
  * that process is gone. A harness still alive keeps its sandboxes.
  */
 async function removeLeftoversOf(owner, engine = docker_cli_DEFAULT_ENGINE) {
-    if (owner.host === external_node_os_namespaceObject.hostname() && processAlive(owner.pid))
+    if (owner.host === external_node_os_namespaceObject.hostname() && cleanup_processAlive(owner.pid))
         return { ownerAlive: true, found: [], failed: [] };
     const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`, engine)).filter((r) => r.host === owner.host);
     return { ownerAlive: false, found, failed: await removeResources(found, engine) };
