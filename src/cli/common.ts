@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError } from 'commander';
 import stringWidth from 'string-width';
 import { queryAll, RunDirectory, type RunResult, readIndex } from '../runs/index.js';
-import { ManifestError } from '../tasks/index.js';
+import { type Capability, DOCKER_DEFAULT_CAPABILITIES, ManifestError } from '../tasks/index.js';
 
 /** Exit codes, documented in `--help` and the README. */
 export const EXIT = {
@@ -106,3 +107,26 @@ export async function findRun(
   if (!result) throw new UserError(`run ${id} is indexed but ${runDir}/result.json is missing`, EXIT.error);
   return { runId: id, runDir, result };
 }
+
+/**
+ * `--capabilities CHOWN,SETUID` (or `none`): at most these capabilities for
+ * any task, whatever it asks for (a Harbor folder asks for Docker's default set).
+ */
+export function parseCapabilities(value: string): Capability[] {
+  const names = value
+    .split(',')
+    .map((v) => v.trim().toUpperCase().replace(/^CAP_/, ''))
+    .filter(Boolean);
+  if (names.length === 1 && names[0] === 'NONE') return [];
+  const known = new Set<string>(DOCKER_DEFAULT_CAPABILITIES);
+  const unknown = names.filter((n) => !known.has(n));
+  if (names.length === 0 || unknown.length > 0)
+    throw new InvalidArgumentError(
+      `expected \`none\` or a comma-separated list of ${DOCKER_DEFAULT_CAPABILITIES.join(', ')}${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`,
+    );
+  return names as Capability[];
+}
+
+/** Help for `--capabilities`. */
+export const CAPABILITIES_HELP =
+  "at most these capabilities for any task (comma-separated, or `none`); default: what each task asks for (Harbor folders: Docker's default set)";

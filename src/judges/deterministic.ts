@@ -5,6 +5,7 @@ import type { CheckFinding, CheckOf, GradeContext } from './types.js';
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 export function graderEnv(ctx: GradeContext): Record<string, string> {
   return {
+    ...ctx.task.manifest.grader.env,
     FB_GRADER_DIR: ctx.graderDir,
     FB_SOLUTION_DIR: ctx.solutionDir ?? SANDBOX_PATHS.solution,
     PYTHONDONTWRITEBYTECODE: '1',
@@ -17,17 +18,20 @@ export async function runGraderCommand(
   command: string,
   timeoutS: number,
 ): Promise<{ result: ExecResult; files: Record<string, string>; details: Record<string, unknown> }> {
+  const user = ctx.task.manifest.grader.user;
   const result = await ctx.sandbox.exec({
     cmd: command,
     timeoutMs: timeoutS * 1000,
     maxOutputBytes: OUTPUT_LIMITS.graderStreamBytes,
     env: graderEnv(ctx),
+    ...(user ? { user } : {}),
   });
   return {
     result,
     files: { stdout: result.stdout, stderr: result.stderr },
     details: {
       command,
+      ...(user ? { user } : {}),
       exit_code: result.exitCode,
       timed_out: result.timedOut,
       duration_ms: result.durationMs,

@@ -7,6 +7,7 @@ import { commandExitZero, filePresent, sqlCheck } from './deterministic.js';
 import { llmRubric } from './llm-rubric.js';
 import { metricCheck, metricScaled } from './metric.js';
 import { referenceOutput } from './reference.js';
+import { rewardFile } from './reward.js';
 import type { CheckFinding, CheckRunner, GradeContext, GradeResult } from './types.js';
 
 type Tier = CheckOutcome['tier'];
@@ -17,6 +18,7 @@ const TIER_OF: Record<Check['type'], Tier> = {
   metric_check: 'deterministic',
   metric_scaled: 'deterministic',
   sql_check: 'deterministic',
+  reward_file: 'deterministic',
   reference_output: 'reference',
   llm_rubric: 'rubric',
 };
@@ -28,6 +30,7 @@ const RUNNERS: Record<Check['type'], CheckRunner> = {
   metric_check: metricCheck as CheckRunner,
   metric_scaled: metricScaled as CheckRunner,
   sql_check: sqlCheck as CheckRunner,
+  reward_file: rewardFile as CheckRunner,
   reference_output: referenceOutput as CheckRunner,
   llm_rubric: llmRubric as CheckRunner,
 };

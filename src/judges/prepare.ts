@@ -8,10 +8,9 @@ import { condenseTranscript, describeChanges } from './material.js';
 import type { JudgeMaterial } from './rubric.js';
 import type { JudgeSetup } from './types.js';
 
-const GRADER_DIR = SANDBOX_PATHS.grader;
 /** Grader material up to this size goes in through the shell as one tar; more is streamed by `docker cp`. */
 const INLINE_COPY_LIMIT_BYTES = 32 * 1024 * 1024;
-/** The oracle's run has the solution copied here at its start; every other run gets a copy at the same path. */
+/** Every run gets the reference solution here for grading (the oracle's run also had it from its start). */
 const SOLUTION_DIR = SANDBOX_PATHS.solution;
 
 /**
@@ -84,9 +83,12 @@ export interface PreparedGrading {
 
 /**
  * Gets a sandbox ready for grading once the agent has stopped: kills the
- * agent's leftover processes, then copies in the grader fixtures, expected
- * outputs and the reference solution, owned by root and read-only, outside
- * the workspace. The agent never had them during its run.
+ * agent's leftover processes (unless the task keeps them for its checks),
+ * then copies in the grader fixtures (at the task's `fixtures_at`, such as
+ * Harbor's /tests, else /opt/factory-bench/grader), expected outputs and the
+ * reference solution, owned by root and read-only, outside the workspace.
+ * Whatever the agent put at those paths is removed first. The agent never
+ * had them during its run.
  */
 export async function prepareGrading(
   sandbox: SandboxRunner,
@@ -102,36 +104,36 @@ export async function prepareGrading(
 ): Promise<PreparedGrading> {
   // A fresh shell for everything that follows: the agent's commands ran in the old ones.
   await sandbox.newSession();
-  // One round trip: the kill (when asked for) and whether the oracle's solution is already in place.
-  const probeSolution = `test -e ${SOLUTION_DIR} && echo solution-present`;
-  const first = await sandbox.exec({
-    cmd: opts.killLeftovers ? `${KILL_LEFTOVERS_SCRIPT}\n${probeSolution}` : probeSolution,
-    timeoutMs: 30_000,
-  });
-  const m = /killed (\d+) left (\d+)/.exec(first.stdout);
-  const killed = Number(m?.[1] ?? 0);
-  const left = Number(m?.[2] ?? 0);
+  let killed = 0;
+  let left = 0;
+  if (opts.killLeftovers) {
+    const r = await sandbox.exec({ cmd: KILL_LEFTOVERS_SCRIPT, timeoutMs: 30_000 });
+    const m = /killed (\d+) left (\d+)/.exec(r.stdout);
+    killed = Number(m?.[1] ?? 0);
+    left = Number(m?.[2] ?? 0);
+  }
   opts.onLeftoversKilled?.();
   const asRoot = async (cmd: string) => {
     const r = await sandbox.exec({ cmd, user: '0', timeoutMs: 60_000 });
     if (r.exitCode !== 0)
       throw new Error(`preparing the grader files failed: \`${cmd}\`: ${r.stderr.trim()}`);
   };
+  const graderDir = task.manifest.grader.fixtures_at ?? SANDBOX_PATHS.grader;
   // Every copy target's parent is made by root first: the agent's user cannot write under /opt.
   const copies: Array<[string, string]> = [];
-  if (task.paths.fixtures) copies.push([task.paths.fixtures, GRADER_DIR]);
+  if (task.paths.fixtures) copies.push([task.paths.fixtures, graderDir]);
   for (const check of task.manifest.grader.checks) {
     if (check.type !== 'reference_output') continue;
     const host = path.resolve(task.dir, check.expected);
     const inFixtures = task.paths.fixtures && host.startsWith(task.paths.fixtures + path.sep);
-    if (!inFixtures && existsSync(host))
-      copies.push([host, `${GRADER_DIR}/${path.relative(task.dir, host)}`]);
+    if (!inFixtures && existsSync(host)) copies.push([host, `${graderDir}/${path.relative(task.dir, host)}`]);
   }
-  if (!/^solution-present$/m.test(first.stdout) && existsSync(task.paths.solution))
-    copies.push([task.paths.solution, SOLUTION_DIR]);
-  const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => path.posix.dirname(to))]);
-  const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
-  const mkdirs = `mkdir -p -- ${[...parents].map(shellQuote).join(' ')}`;
+  // Copied afresh even for the oracle: an agent running as root (a Harbor task's) may have changed it.
+  if (existsSync(task.paths.solution)) copies.push([task.paths.solution, SOLUTION_DIR]);
+  const targets = [graderDir, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
+  const parents = new Set([graderDir, ...copies.map(([, to]) => path.posix.dirname(to))]);
+  // Whatever is at the targets now came from the agent (a planted /tests, say): gone before the copies.
+  const mkdirs = `rm -rf -- ${targets.map(shellQuote).join(' ')} && mkdir -p -- ${[...parents].map(shellQuote).join(' ')}`;
   const lockDown = `chmod -R a-w,a+rX -- ${targets.map(shellQuote).join(' ')}`;
   // Usually small: one tar through the open root shell (a `docker cp` per entry costs far more).
   const packed = await packForSandbox(
@@ -155,14 +157,14 @@ export async function prepareGrading(
     await asRoot(mkdirs);
     for (const [from, to] of copies) {
       // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
-      if (to === GRADER_DIR)
+      if (to === graderDir)
         for (const entry of readdirSync(from)) await sandbox.copyIn(path.join(from, entry), `${to}/${entry}`);
       else await sandbox.copyIn(from, to);
     }
     await asRoot(lockDown);
   }
   return {
-    graderDir: GRADER_DIR,
+    graderDir: graderDir,
     solutionDir: SOLUTION_DIR,
     killedProcesses: killed,
     leftProcesses: left,

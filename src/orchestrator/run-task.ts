@@ -44,7 +44,7 @@ import {
   SandboxError,
   type SandboxRunner,
 } from '../sandbox/index.js';
-import { type Budget, loadTask, stageTask, type Task } from '../tasks/index.js';
+import { type Budget, type Capability, loadTask, stageTask, type Task } from '../tasks/index.js';
 import { Toolbox } from '../tools/index.js';
 import { type AgentPhaseContext, type PreparedAgent, prepareAgent, runAgentPhase } from './agent-phase.js';
 import { openSandbox, planSandbox, type SandboxPlan } from './sandbox.js';
@@ -85,6 +85,8 @@ export interface RunTaskOptions {
   resolveJudge?: (name: string) => Promise<ChatModel>;
   /** The Docker engine the run's sandbox is on (default: the harness's own; see --docker-host). */
   engine?: DockerEngine | undefined;
+  /** At most these capabilities, whatever the task asks (`--capabilities`, a suite's `defaults.capabilities`). */
+  maxCapabilities?: readonly Capability[] | null;
 }
 
 export interface RunTaskResult {
@@ -156,6 +158,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       logDir: dir.logsDir,
       wallSeconds: budgetLimits.max_wall_seconds,
       engine: opts.engine,
+      oracle: modelName === 'oracle',
+      maxCapabilities: opts.maxCapabilities ?? null,
       readOnlyCopies: {
         // The reference solution is visible only to the oracle.
         ...(modelName === 'oracle' ? { [staged.paths.solution]: SANDBOX_PATHS.solution } : {}),
@@ -168,7 +172,15 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
   }
   const buildResult = (): RunResult =>
     blankRunResult(
-      { task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt },
+      {
+        task: manifest,
+        format: task.format,
+        runId,
+        model: modelName,
+        suiteRunId: opts.suiteRunId,
+        epoch: opts.epoch,
+        startedAt,
+      },
       {
         status,
         score,
@@ -192,6 +204,13 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
         // The planned kind even when the sandbox failed to start (a compose task whose sidecar never got healthy).
         sandbox: plan?.kind ?? 'docker',
         docker_host: opts.engine?.name ?? 'default',
+        isolation: {
+          capabilities: plan?.capabilities ?? [],
+          internet: plan?.network?.internet === true,
+          allowed_hosts: plan?.network?.allow ?? [],
+          user: plan?.user ?? null,
+          processes_kept: manifest.grader.keep_processes,
+        },
         agent: agentInfo(agent),
       },
     );
@@ -271,7 +290,8 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
         task: staged,
         sandbox,
         dir,
-        killLeftovers: true,
+        // A task graded on what the agent left running (a server) keeps its processes.
+        killLeftovers: !manifest.grader.keep_processes,
         saveWorkspace: () => saveWorkspace(sandbox as SandboxRunner),
         judgeCost,
         // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.

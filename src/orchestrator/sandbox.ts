@@ -8,7 +8,7 @@ import {
   type SandboxSpec,
   sweepOrphansOnce,
 } from '../sandbox/index.js';
-import type { Task } from '../tasks/index.js';
+import { type Capability, grantedCapabilities, type Task } from '../tasks/index.js';
 
 /** A run's sandbox as planned from its task: everything but the agent's image, which may need a build. */
 export type SandboxPlan = Omit<SandboxSpec, 'image' | 'logDir'> & { logDir: string };
@@ -57,9 +57,15 @@ export function planSandbox(
     env?: NodeJS.ProcessEnv;
     /** The Docker engine the sandbox runs on (default: the harness's own). */
     engine?: DockerEngine | undefined;
+    /** The oracle's run: its user and environment are the task's `oracle` settings. */
+    oracle?: boolean;
+    /** At most these capabilities, whatever the task asks (a suite's or the CLI's setting). */
+    maxCapabilities?: readonly Capability[] | null;
   },
 ): SandboxPlan {
-  const { environment } = task.manifest;
+  const { environment, oracle } = task.manifest;
+  const user = (opts.oracle ? oracle.user : undefined) ?? environment.user;
+  const capabilities = grantedCapabilities(environment.capabilities, opts.maxCapabilities);
   const services = Object.entries(environment.services).map(([name, service]) => ({
     name,
     image: service.image,
@@ -68,7 +74,10 @@ export function planSandbox(
     command: service.command,
     healthcheck: service.healthcheck,
   }));
-  const network = { allow: [...environment.network.allow] };
+  const network = {
+    allow: [...environment.network.allow],
+    ...(environment.network.internet ? { internet: true } : {}),
+  };
   return {
     kind: chooseSandboxKind({ services, network }, opts.env),
     ...(opts.engine ? { engine: opts.engine } : {}),
@@ -77,7 +86,9 @@ export function planSandbox(
     workspaceHost: opts.workspaceHost,
     workdir: environment.workdir,
     resources: environment.resources,
-    env: environment.env,
+    env: opts.oracle ? { ...environment.env, ...oracle.env } : environment.env,
+    ...(capabilities.length > 0 ? { capabilities } : {}),
+    ...(user ? { user } : {}),
     readOnlyCopies: opts.readOnlyCopies ?? {},
     logDir: opts.logDir,
     services,
@@ -115,6 +126,9 @@ export async function openSandbox(
     // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
     name: manifest.environment.shared_image ?? manifest.id,
     logFile,
+    ...(manifest.environment.build_timeout_s
+      ? { timeoutMs: manifest.environment.build_timeout_s * 1000 }
+      : {}),
     onBuild: (tag) =>
       opts.notice?.(`building image ${tag}${on} (first use of this build context; log: ${logFile})`),
     onLoad: (image, from) => opts.notice?.(`loading image ${image}${on} from Docker engine ${from}`),

@@ -1,7 +1,7 @@
 import type { AgentSpec } from '../agents/index.js';
 import type { ExchangeConfig, ModelConfig } from '../models/index.js';
 import type { RunResult } from '../runs/index.js';
-import type { Task } from '../tasks/index.js';
+import type { Capability, Task } from '../tasks/index.js';
 import { type RunPhase, runTask } from './run-task.js';
 
 /** Which side of a task's soundness a problem is on. */
@@ -53,6 +53,8 @@ export interface ValidateOptions {
   exchanges?: ExchangeConfig;
   /** The judge's request timeout. */
   modelConfig?: ModelConfig;
+  /** At most these capabilities for any task (`--capabilities`). */
+  maxCapabilities?: readonly Capability[] | null;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function validateTask(task: Task, opts: ValidateOptions): Promise<T
       onPhase: opts.onPhase,
       exchanges: opts.exchanges,
       ...(opts.modelConfig ? { modelConfig: opts.modelConfig } : {}),
+      ...(opts.maxCapabilities ? { maxCapabilities: opts.maxCapabilities } : {}),
     });
   const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);
   const oracleRun = summarizeRun('oracle', oracle.result, oracle.runDir);

@@ -34,10 +34,13 @@ export interface RunTaskInfo {
   difficulty: string;
   domain: string;
   grader: { pass_threshold: number };
+  metadata?: Record<string, unknown>;
 }
 
 export interface BlankRunResultInput {
   task: RunTaskInfo;
+  /** The task folder's format (`factory-bench`, `harbor`), recorded with the task. */
+  format?: string;
   runId: string;
   model: string;
   suiteRunId?: string | null | undefined;
@@ -75,7 +78,13 @@ export function blankRunResult(input: BlankRunResultInput, overrides: Partial<Ru
     checks: [],
     started_at: startedAt.toISOString(),
     finished_at: new Date().toISOString(),
-    task: { difficulty: task.difficulty, domain: task.domain, title: task.title },
+    task: {
+      difficulty: task.difficulty,
+      domain: task.domain,
+      title: task.title,
+      ...(input.format ? { format: input.format } : {}),
+      ...(task.metadata && Object.keys(task.metadata).length > 0 ? { metadata: task.metadata } : {}),
+    },
     sandbox: 'unknown',
     ...overrides,
   };

@@ -58,10 +58,31 @@ export const runResultSchema = z.object({
   checks: z.array(checkOutcomeSchema),
   started_at: z.string(),
   finished_at: z.string(),
-  task: z.object({ difficulty: z.string(), domain: z.string(), title: z.string() }),
+  task: z.object({
+    difficulty: z.string(),
+    domain: z.string(),
+    title: z.string(),
+    /** The format the task folder is written in (`factory-bench`, `harbor`); absent in older results. */
+    format: z.string().optional(),
+    /** The task's metadata map (author, tags, ...); absent in older results. */
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  }),
   sandbox: z.string(),
   /** The Docker engine the sandbox ran on (`default`, or a --docker-host); absent in older results. */
   docker_host: z.string().optional(),
+  /**
+   * What the agent's container was allowed beyond the locked-down default: capabilities given
+   * back, the open internet, the agent's user, processes kept for grading. Absent in older results.
+   */
+  isolation: z
+    .object({
+      capabilities: z.array(z.string()),
+      internet: z.boolean(),
+      allowed_hosts: z.array(z.string()),
+      user: z.string().nullable(),
+      processes_kept: z.boolean(),
+    })
+    .optional(),
   /** Absent in results written before agents could be chosen: those ran the built-in agent. */
   agent: agentInfoSchema.optional(),
 });

@@ -49,8 +49,16 @@ export class RunDirectory {
     mkdirSync(this.logsDir, { recursive: true });
   }
 
-  /** Seeds `workspace/` from the task's folder: links copied as links, never followed or rewritten. */
-  seedWorkspace(from: string): void {
+  /**
+   * Seeds `workspace/` from the task's folder: links copied as links, never
+   * followed or rewritten. No folder (a task whose workspace starts empty, as
+   * a Harbor task's does): an empty one.
+   */
+  seedWorkspace(from: string | null): void {
+    if (from === null) {
+      mkdirSync(this.workspace, { recursive: true });
+      return;
+    }
     cpSync(realpathSync(from), this.workspace, {
       recursive: true,
       errorOnExist: false,

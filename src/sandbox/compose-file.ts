@@ -41,7 +41,8 @@ export type ServicePlan = Omit<ServiceSpec, 'image' | 'buildContext'> & { image:
  * network (no route out), every capability dropped (sidecars get back the few
  * an entry point needs to drop to its own user), an init process, a fast stop,
  * the run's labels, and no fixed container names. Only the egress proxy, when
- * there is one, also joins a network with a way out.
+ * there is one, also joins a network with a way out (and the agent's
+ * container, when the task asks for the open internet).
  */
 export function composeFile(opts: {
   runId: string;
@@ -50,6 +51,8 @@ export function composeFile(opts: {
   egress: { image: string; hosts: string[] } | null;
   /** The model gateway's forwarder: one more service the agent reaches by name (see gateway-link.ts). */
   gateway?: { image: string; socketDir: string; lifetimeSeconds?: number | undefined } | null;
+  /** The agent's container reaches the internet (SandboxSpec.network.internet). */
+  internet?: boolean;
 }): Record<string, unknown> {
   const labels = runLabels(opts.runId);
   const agent: AgentContainerConfig = opts.egress
@@ -61,7 +64,11 @@ export function composeFile(opts: {
         },
       }
     : opts.agent;
-  const services: Record<string, unknown> = { [AGENT_SERVICE]: composeAgentService(agent, ['internal']) };
+  // The open internet, when the task asks for it: the agent's container also joins a network with a way out.
+  const internet = opts.internet === true;
+  const services: Record<string, unknown> = {
+    [AGENT_SERVICE]: composeAgentService(agent, internet ? ['internal', 'outside'] : ['internal']),
+  };
   for (const s of opts.services) {
     services[s.name] = {
       init: true,
@@ -99,12 +106,11 @@ export function composeFile(opts: {
       lifetimeSeconds: opts.gateway.lifetimeSeconds,
     });
   const networks: Record<string, unknown> = { internal: { internal: true, labels } };
-  if (opts.egress) {
+  if (opts.egress)
     services[EGRESS_SERVICE] = egressService(opts.egress.image, opts.egress.hosts, labels, {
       inside: 'internal',
       outside: 'outside',
     });
-    networks.outside = { labels };
-  }
+  if (opts.egress || internet) networks.outside = { labels };
   return noInterpolation({ version: '2.4', services, networks });
 }

@@ -155,6 +155,7 @@ export class ComposeRunner extends ContainerSandbox {
           services,
           egress,
           gateway,
+          internet: spec.network?.internet === true,
         }),
         null,
         2,

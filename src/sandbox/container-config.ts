@@ -5,8 +5,9 @@ import type { SandboxUser } from './users.js';
 /**
  * The agent's container, decided in one place and rendered twice: as
  * `docker run` arguments (DockerRunner) and as a Compose service
- * (ComposeRunner). Locked down by default: every capability dropped, no new
- * privileges, an init process, memory (without swap), CPU and pid limits.
+ * (ComposeRunner). Locked down by default: every capability dropped (a task
+ * may name some of Docker's default set to add back), no new privileges, an
+ * init process, memory (without swap), CPU and pid limits.
  * Nothing of the harness's disk is mounted: files go in and out by copy
  * (transfer.ts), so the engine may be on another machine.
  */
@@ -43,7 +44,7 @@ export function agentContainerConfig(spec: SandboxSpec, user: SandboxUser): Agen
     labels: runLabels(spec.runId),
     resources: spec.resources,
     capDrop: ['ALL'],
-    capAdd: [],
+    capAdd: [...(spec.capabilities ?? [])],
     command: keepAliveCommand(spec.lifetimeSeconds),
   };
 }

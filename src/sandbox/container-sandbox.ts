@@ -2,8 +2,9 @@ import { DEFAULT_ENGINE, type DockerEngine, dockerCall, dockerStream, engineEnv 
 import { PersistentShell } from './persistent-shell.js';
 import { ShellSandbox } from './shell-sandbox.js';
 import { copyTreeIn, copyTreeOut, type DockerStreamer } from './transfer.js';
+import type { ExecRequest, ExecResult } from './types.js';
 import { SandboxError } from './types.js';
-import { type SandboxUser, sandboxUserFor } from './users.js';
+import { namedSandboxUser, type SandboxUser, sandboxUserFor } from './users.js';
 
 /** A `docker exec -i ... bash` persistent shell into one container. */
 export function containerShell(
@@ -72,11 +73,15 @@ export abstract class ContainerSandbox extends ShellSandbox {
     return this.user;
   }
 
-  /** Picks the agent's user for the image. */
+  /** Picks the agent's user for the image (the task's own choice when it names one). */
   protected async chooseUser(): Promise<SandboxUser> {
     const { image } = this.spec;
-    const user = await sandboxUserFor(image, this.engine).catch((err: Error) => {
-      throw new SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
+    const named = this.spec.user;
+    const user = await (named
+      ? namedSandboxUser(image, named, this.engine)
+      : sandboxUserFor(image, this.engine)
+    ).catch((err: Error) => {
+      throw new SandboxError(`cannot pick the agent's user in image ${image}: ${err.message}`, 'start');
     });
     this.user = user;
     return user;
@@ -96,6 +101,18 @@ export abstract class ContainerSandbox extends ShellSandbox {
 
   async saveWorkspace(): Promise<{ skipped: string[] }> {
     return copyTreeOut(this.agentContainer(), this.workdir, this.spec.workspaceHost, this.streamer);
+  }
+
+  private imageUser: Promise<string> | null = null;
+
+  /** Commands may ask for the image's own USER (`image`), as Harbor's verifier runs. */
+  override async exec(req: ExecRequest): Promise<ExecResult> {
+    if (req.user !== 'image') return super.exec(req);
+    this.imageUser ??= namedSandboxUser(this.spec.image, 'image', this.engine).then((u) => u.spec);
+    const user = await this.imageUser.catch((err: Error) => {
+      throw new SandboxError(`cannot find the image's user: ${err.message}`, 'start');
+    });
+    return super.exec({ ...req, user });
   }
 
   async copyIn(hostPath: string, sandboxPath: string): Promise<void> {

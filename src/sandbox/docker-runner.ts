@@ -37,10 +37,12 @@ export class DockerRunner extends ContainerSandbox {
   protected async up(): Promise<void> {
     const { spec } = this;
     if (spec.modelGateway) await assertGatewayReachable(this.engine);
+    // No network, unless the task asked for the internet (Docker's default bridge).
+    const own = spec.network?.internet === true ? 'bridge' : 'none';
     // The user probe and the forwarder do not depend on each other.
     const [user, network] = await Promise.all([
       this.chooseUser(),
-      // With a model gateway the agent joins its forwarder's network namespace: loopback only.
+      // With a model gateway the agent joins its forwarder's network namespace: loopback (and the bridge if asked).
       spec.modelGateway
         ? startForwarder({
             runId: spec.runId,
@@ -49,8 +51,9 @@ export class DockerRunner extends ContainerSandbox {
             logDir: spec.logDir,
             lifetimeSeconds: spec.lifetimeSeconds,
             engine: this.engine,
+            network: own,
           })
-        : 'none',
+        : own,
     ]);
     const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
       allowFailure: true,

@@ -12,7 +12,10 @@ export interface ExecRequest {
   /** Working directory inside the sandbox; defaults to the workspace. */
   cwd?: string;
   env?: Record<string, string>;
-  /** User inside the sandbox (name or uid[:gid]); defaults to the sandbox's agent user. */
+  /**
+   * User inside the sandbox (name or uid[:gid], or `image` for the image's own USER, root when it
+   * has none); defaults to the sandbox's agent user.
+   */
   user?: string;
   /** Kills the command and everything it started after this long. */
   timeoutMs?: number;
@@ -142,8 +145,18 @@ export interface SandboxSpec {
   logDir?: string;
   /** Sidecars (Compose only). */
   services?: ServiceSpec[];
-  /** Outside hosts, with their subdomains, reachable through an egress proxy (Compose only); none by default. */
-  network?: { allow: string[] };
+  /**
+   * Outside hosts, with their subdomains, reachable through an egress proxy (Compose only); none by
+   * default. `internet`: the agent's container reaches everything (a task's explicit choice).
+   */
+  network?: { allow: string[]; internet?: boolean };
+  /** Capabilities given back to the agent's container, which drops all of them by default. */
+  capabilities?: string[];
+  /**
+   * Who the agent runs as: `image` (the image's USER, root when it has none), a user name in the
+   * image, or `uid[:gid]`. Default: the image's regular user, or the harness's uid (see users.ts).
+   */
+  user?: string;
   /**
    * A model gateway listening on the Unix socket `gateway.sock` in this host
    * folder: the agent reaches it over HTTP (modelGatewayUrl) through a

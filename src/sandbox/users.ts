@@ -122,6 +122,32 @@ export function hostIds(): { uid: number; gid: number } {
   return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
 
+/**
+ * The user a task names, found in the image: `image` (the image's USER, root
+ * when it has none), a user name from its /etc/passwd, or `uid[:gid]`.
+ * Throws when a named user is not in the image.
+ */
+export async function namedSandboxUser(
+  image: string,
+  name: string,
+  engine: DockerEngine = DEFAULT_ENGINE,
+): Promise<SandboxUser> {
+  const accounts = await imageAccounts(image, engine);
+  const passwd = parsePasswd(accounts.passwd);
+  const wanted = name === 'image' ? accounts.user || 'root' : name;
+  const [who = '', group] = wanted.split(':');
+  const entry = /^\d+$/.test(who)
+    ? passwd.find((e) => e.uid === Number(who))
+    : passwd.find((e) => e.name === who);
+  if (!entry && !/^\d+$/.test(who)) {
+    if (who === 'root') return { spec: '0:0', uid: 0, gid: 0, home: '/root' };
+    throw new Error(`user ${JSON.stringify(who)} is not in the image's /etc/passwd`);
+  }
+  const uid = entry?.uid ?? Number(who);
+  const gid = group && /^\d+$/.test(group) ? Number(group) : (entry?.gid ?? uid);
+  return { spec: `${uid}:${gid}`, uid, gid, home: entry?.home ?? (uid === 0 ? '/root' : '/') };
+}
+
 export async function sandboxUserFor(
   image: string,
   engine: DockerEngine = DEFAULT_ENGINE,

@@ -3,7 +3,9 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { AGENT_MANIFEST, type AgentSpec, BUILTIN_AGENT, loadAgent } from '../agents/index.js';
 import {
+  type Capability,
   formatProblem,
+  isTaskFolder,
   loadTask,
   ManifestError,
   type ManifestProblem,
@@ -31,7 +33,14 @@ export interface Suite {
   description: string | null;
   file: string;
   manifest: SuiteManifest;
-  defaults: { model: string | null; agent: AgentSpec; concurrency: number; epochs: number };
+  defaults: {
+    model: string | null;
+    agent: AgentSpec;
+    concurrency: number;
+    epochs: number;
+    /** At most these capabilities for any task; null: what each task asks for. */
+    capabilities: Capability[] | null;
+  };
   tasks: SuiteTask[];
 }
 
@@ -69,7 +78,7 @@ export function loadSuite(file: string): Suite {
       problems.push({
         file: suiteFile,
         field,
-        message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
+        message: `no task folder (with a task.yaml or task.toml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
       });
       return;
     }
@@ -137,6 +146,7 @@ export function loadSuite(file: string): Suite {
       agent,
       concurrency: manifest.defaults.concurrency ?? 1,
       epochs: manifest.defaults.epochs ?? 1,
+      capabilities: manifest.defaults.capabilities ?? null,
     },
     tasks,
   };
@@ -183,14 +193,14 @@ export function resolveTaskPattern(pattern: string, bases: string[]): string[] {
   for (const base of path.isAbsolute(pattern) ? [''] : bases) {
     if (!glob.isGlob) {
       const abs = path.resolve(base, pattern);
-      const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? path.dirname(abs) : abs;
-      if (existsSync(path.join(dir, 'task.yaml'))) return [dir];
+      const dir = /\.(ya?ml|toml)$/.test(abs) ? path.dirname(abs) : abs;
+      if (isTaskFolder(dir)) return [dir];
       // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
       if (existsSync(abs) && statSync(abs).isDirectory()) return [abs];
       continue;
     }
     // Walked from the glob's fixed leading folders, which are under `base` (globProblem refused the rest).
-    const matches = picomatch(glob.pattern.replace(/\/task\.ya?ml$/, ''));
+    const matches = picomatch(glob.pattern.replace(/\/task\.(ya?ml|toml)$/, ''));
     const found = taskDirsUnder(path.join(base, glob.fixed), 8).filter((d) =>
       matches(path.relative(base, d).split(path.sep).join('/')),
     );
@@ -202,7 +212,7 @@ export function resolveTaskPattern(pattern: string, bases: string[]): string[] {
 function taskDirsUnder(root: string, depth: number): string[] {
   if (depth < 0 || !existsSync(root) || !statSync(root).isDirectory()) return [];
   const out: string[] = [];
-  if (existsSync(path.join(root, 'task.yaml'))) out.push(root);
+  if (isTaskFolder(root)) out.push(root);
   let entries: Dirent[];
   try {
     entries = readdirSync(root, { withFileTypes: true });

@@ -13,6 +13,7 @@ import {
   suiteRunRecordFromFolder,
   suiteRunResultsFromFolders,
 } from '../runs/index.js';
+import { type Capability, grantedCapabilities } from '../tasks/index.js';
 import { loadSuite, type Suite, type SuiteTask } from './load.js';
 import type { RunSuiteOptions } from './run-options.js';
 import {
@@ -47,6 +48,8 @@ export interface SuiteRunConfig {
   tasks: Array<{ task_id: string; epochs: number }>;
   /** Absent in suite runs recorded before agents could be chosen (built-in). */
   agent?: AgentInfo & { dir: string | null };
+  /** At most these capabilities for any task; absent or null: what each task asks for. */
+  capabilities?: Capability[] | null;
 }
 
 /** One run to do: a task's epoch. */
@@ -72,6 +75,8 @@ export interface SuitePlan {
   model: string;
   /** The agent every run uses. */
   agent: AgentSpec;
+  /** At most these capabilities for any task (a suite's or the CLI's setting); null: as the tasks ask. */
+  maxCapabilities: Capability[] | null;
   concurrency: number;
   epochs: number;
   shard: Shard | null;
@@ -103,13 +108,26 @@ export async function planSuiteRun(options: RunSuiteOptions): Promise<SuitePlan>
   const selected = selectTasks(suite, settings.taskFilter, settings.shard, previous?.config);
   const epochsOf = (t: SuiteTask): number =>
     previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? settings.epochs;
-  const tasks: SummaryTask[] = selected.map((t) => ({
-    task_id: t.id,
-    title: t.task.manifest.title,
-    difficulty: t.task.manifest.difficulty,
-    domain: t.task.manifest.domain,
-    epochs: epochsOf(t),
-  }));
+  const maxCapabilities =
+    (previous ? previous.config.capabilities : options.capabilities) ?? suite.defaults.capabilities ?? null;
+  const tasks: SummaryTask[] = selected.map((t) => {
+    const m = t.task.manifest;
+    return {
+      task_id: t.id,
+      title: m.title,
+      difficulty: m.difficulty,
+      domain: m.domain,
+      epochs: epochsOf(t),
+      format: t.task.format,
+      metadata: m.metadata,
+      isolation: {
+        capabilities: grantedCapabilities(m.environment.capabilities, maxCapabilities),
+        internet: m.environment.network.internet,
+        allowed_hosts: m.environment.network.allow,
+        processes_kept: m.grader.keep_processes,
+      },
+    };
+  });
   const config: SuiteRunConfig = previous?.config ?? {
     suite_file: suite.file,
     suite_id: suite.id,
@@ -120,6 +138,7 @@ export async function planSuiteRun(options: RunSuiteOptions): Promise<SuitePlan>
     task_filter: settings.taskFilter,
     tasks: tasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
     agent: { ...agentInfo(agent), dir: agent.kind === 'external' ? agent.dir : null },
+    capabilities: maxCapabilities,
   };
   return {
     runsRoot,
@@ -128,6 +147,7 @@ export async function planSuiteRun(options: RunSuiteOptions): Promise<SuitePlan>
     suiteRunId: previous?.record.suite_run_id ?? options.suiteRunId ?? newSuiteRunId(suite.id),
     ...settings,
     agent,
+    maxCapabilities,
     branch: options.branch ?? previous?.record.branch ?? null,
     commit: options.commit ?? previous?.record.commit_sha ?? null,
     label: options.label ?? previous?.record.label ?? null,

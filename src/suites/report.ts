@@ -94,6 +94,7 @@ export function renderReportMarkdown(s: SuiteSummary): string {
       '',
     );
 
+  out.push(...taskSources(s.tasks));
   out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
   out.push('## By domain', '', rollupTable(s.by_domain), '');
 
@@ -135,6 +136,57 @@ export function renderReportMarkdown(s: SuiteSummary): string {
       '',
     );
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * Where each task came from (our format or a Harbor folder), its metadata,
+ * and what its sandbox allowed beyond the locked-down default: capabilities
+ * given back, the open internet, processes kept for grading. An agent with
+ * the internet or root's capabilities is a different measurement, so this is
+ * never left out when it applies.
+ */
+function taskSources(tasks: TaskSummary[]): string[] {
+  if (!tasks.some((t) => t.format || t.isolation)) return [];
+  const rows = tasks.map((t) => {
+    const iso = t.isolation;
+    return [
+      t.task_id,
+      t.format ?? '-',
+      oneLine(formatMetadata(t.metadata ?? {}), 160) || '-',
+      iso ? iso.capabilities.join(', ') || 'none' : '-',
+      iso
+        ? iso.internet
+          ? '**open**'
+          : iso.allowed_hosts.length > 0
+            ? iso.allowed_hosts.join(', ')
+            : 'none'
+        : '-',
+      iso ? (iso.processes_kept ? 'kept' : 'killed') : '-',
+    ];
+  });
+  return [
+    '## Task sources and sandboxes',
+    '',
+    mdTable(
+      ['Task', 'Format', 'Metadata', 'Capabilities added', 'Internet', 'Agent processes at grading'],
+      rows,
+    ),
+    '',
+  ];
+}
+
+/** `key: value; key: a, b` for a metadata map. */
+function formatMetadata(metadata: Record<string, unknown>): string {
+  return Object.entries(metadata)
+    .map(([key, value]) => {
+      const shown = Array.isArray(value)
+        ? value.map((v) => (v && typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')
+        : value && typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
+      return `${key}: ${shown}`;
+    })
+    .join('; ');
 }
 
 function rollupTable(rows: Rollup[]): string {

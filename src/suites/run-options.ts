@@ -4,6 +4,7 @@ import type { PricingTable } from '../cost/index.js';
 import type { ChatModel, ExchangeConfig, ModelConfig } from '../models/index.js';
 import type { RunPhase, RunTaskOptions, RunTaskResult } from '../orchestrator/index.js';
 import type { DockerHost } from '../sandbox/index.js';
+import type { Capability } from '../tasks/index.js';
 import type { Suite } from './load.js';
 import type { RunBrief, SuiteRunStatus, SuiteSummary } from './summary.js';
 
@@ -50,6 +51,8 @@ export interface RunSuiteOptions {
   runsRoot: string;
   /** Aborting stops starting new runs, stops running ones cleanly and writes a partial report. */
   signal?: AbortSignal;
+  /** At most these capabilities for any task (default: the suite's `defaults.capabilities`). */
+  capabilities?: Capability[] | null;
   /** Runs every `total`-th task starting at `index` (0-based), in task id order. */
   shard?: { index: number; total: number };
   /** Task ids to run (others are skipped); `*` globs allowed. */

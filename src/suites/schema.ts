@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from '../tasks/index.js';
+import { capabilitySchema, durationSchema } from '../tasks/index.js';
 
 /**
  * The suite manifest (`suites/*.yaml`). Types are inferred from this schema.
@@ -39,6 +39,11 @@ export const suiteDefaultsSchema = z
     concurrency: z.number().int().positive().optional(),
     epochs: z.number().int().positive().optional(),
     budget: budgetOverrideSchema.optional(),
+    /**
+     * At most these capabilities for any task of the suite (a Harbor folder asks for Docker's
+     * default set); `[]` gives none back. Unset: each task gets what it asks for.
+     */
+    capabilities: z.array(capabilitySchema).optional(),
   })
   .strict();
 

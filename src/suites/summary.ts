@@ -32,6 +32,10 @@ export interface TaskSummary {
   title: string;
   difficulty: string;
   domain: string;
+  /** The task folder's format, its metadata and what its sandbox allows (absent in older summaries). */
+  format?: string;
+  metadata?: Record<string, unknown>;
+  isolation?: TaskIsolation;
   epochs_planned: number;
   /** The finished run of each epoch, in epoch order. */
   runs: RunBrief[];
@@ -138,6 +142,20 @@ export interface SummaryTask {
   difficulty: string;
   domain: string;
   epochs: number;
+  /** The task folder's format (`factory-bench`, `harbor`); absent in older summaries. */
+  format?: string;
+  /** The task's metadata map (author, tags, ...); absent in older summaries. */
+  metadata?: Record<string, unknown>;
+  /** What the task's sandbox allows beyond the locked-down default; absent in older summaries. */
+  isolation?: TaskIsolation;
+}
+
+/** What a task's agent container may do beyond the default (no capabilities, no network, processes killed). */
+export interface TaskIsolation {
+  capabilities: string[];
+  internet: boolean;
+  allowed_hosts: string[];
+  processes_kept: boolean;
 }
 
 const ENVIRONMENT_STATUSES = new Set(['environment_error', 'grader_error', 'crashed']);
@@ -235,6 +253,9 @@ function summarizeTask(t: SummaryTask, finished: Map<string, RunBrief>): TaskSum
     title: t.title,
     difficulty: t.difficulty,
     domain: t.domain,
+    ...(t.format ? { format: t.format } : {}),
+    ...(t.metadata ? { metadata: t.metadata } : {}),
+    ...(t.isolation ? { isolation: t.isolation } : {}),
     epochs_planned: t.epochs,
     runs,
     scored: scoredRuns.length,

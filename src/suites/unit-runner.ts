@@ -16,7 +16,7 @@ const DEFAULT_HARD_TIMEOUT_GRACE_S = 900;
 const DEFAULT_STOP_GRACE_S = 60;
 
 export interface UnitContext {
-  plan: Pick<SuitePlan, 'runsRoot' | 'model' | 'agent' | 'suiteRunId'>;
+  plan: Pick<SuitePlan, 'runsRoot' | 'model' | 'agent' | 'suiteRunId' | 'maxCapabilities'>;
   options: Pick<
     RunSuiteOptions,
     | 'createModel'
@@ -73,6 +73,7 @@ export async function runUnit(unit: Unit, ctx: UnitContext, engine?: DockerEngin
         suiteRunId: plan.suiteRunId,
         epoch,
         budget: suiteTask.budget,
+        maxCapabilities: plan.maxCapabilities,
         signal: controller.signal,
         ...(options.pricing ? { pricing: options.pricing } : {}),
         ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),

@@ -1,14 +1,15 @@
-export { discoverTaskDirs } from './discover.js';
+export { discoverTaskDirs, isTaskFolder } from './discover.js';
+export * from './grader-schema.js';
 export {
-  formatProblem,
   inspectTask,
   loadTask,
-  ManifestError,
-  type ManifestProblem,
   readYamlManifest,
   type Task,
+  type TaskFormat,
   taskFromSnapshot,
 } from './load.js';
+export { formatProblem, ManifestError, type ManifestProblem } from './problems.js';
 export * from './schema.js';
 export { resolveSharedImage, SHARED_IMAGES_DIR, type SharedImageLookup } from './shared-images.js';
 export { copyVerbatim, stageTask } from './stage.js';
+export { imageFileClashes, taskWarnings } from './warnings.js';

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { ManifestProblem } from './load.js';
+import type { ManifestProblem } from './problems.js';
 
 /**
  * Task folders arrive in pull requests: a `workspace` that is a symlink to a

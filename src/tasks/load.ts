@@ -2,37 +2,27 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
-import { linkProblems, type Material } from './links.js';
-import { type TaskManifest, taskManifestSchema } from './schema.js';
-import { resolveSharedImage } from './shared-images.js';
+import { linkProblems } from './links.js';
+import { ManifestError, type ManifestProblem, zodProblems } from './problems.js';
+import { type TaskFile, type TaskManifest, taskFileSchema, taskManifestSchema } from './schema.js';
+import { checkTaskFiles } from './task-files.js';
 
-/** One thing wrong with a manifest: where, and what was expected. */
-export interface ManifestProblem {
-  file: string;
-  /** Dotted field path such as `grader.checks.0.type`; empty for the whole file. */
-  field: string;
-  message: string;
-}
-
-/** A manifest (task or suite) that cannot be used. The message is one line per problem. */
-export class ManifestError extends Error {
-  constructor(readonly problems: ManifestProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ManifestError';
-  }
-}
-
-export function formatProblem(p: ManifestProblem): string {
-  return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
-}
+/**
+ * The format a task folder is written in: our `task.yaml`, or Harbor's
+ * (`task.toml`, Terminal-Bench 2). Both load into the same Task; only
+ * reports and `describe` say which it was.
+ */
+export type TaskFormat = 'factory-bench' | 'harbor';
 
 /** A validated task with every path resolved against its folder. */
 export interface Task {
   dir: string;
   manifestPath: string;
   manifest: TaskManifest;
+  format: TaskFormat;
   paths: {
-    workspace: string;
+    /** The folder seeded as the workspace; null when it starts empty. */
+    workspace: string | null;
     solution: string;
     /** Docker build context for the agent's image: the task's own folder, or a shared image's (images/<name>/). */
     buildContext: string | null;
@@ -84,15 +74,7 @@ export function readYamlManifest<S extends z.ZodType>(file: string, schema: S): 
     ]);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ManifestError(
-      parsed.error.issues.map((issue) => ({
-        file,
-        field: issue.path.join('.'),
-        message: describeIssue(issue, valueAt(raw, issue.path)),
-      })),
-    );
-  }
+  if (!parsed.success) throw new ManifestError(zodProblems(file, parsed.error.issues, raw));
   return parsed.data;
 }
 
@@ -100,45 +82,6 @@ function describeYamlError(e: YAMLError, lines: LineCounter): string {
   const at = lines.linePos(e.pos[0]);
   const what = e.code === 'TAG_RESOLVE_FAILED' ? `${e.message} (YAML tags are not allowed)` : e.message;
   return `invalid YAML at line ${at.line}, column ${at.col}: ${what.split('\n')[0]}`;
-}
-
-function valueAt(data: unknown, keys: PropertyKey[]): unknown {
-  let v = data;
-  for (const k of keys)
-    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
-  return v;
-}
-
-function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return value === undefined
-        ? `required field is missing (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${typeName(value)}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
-    case 'too_big':
-    case 'too_small':
-      return `${issue.message}, got ${JSON.stringify(value)}`;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
-    case 'invalid_union':
-      if ('options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
-        const options = issue.options.map((o) => JSON.stringify(o)).join(', ');
-        return value === undefined
-          ? `required field is missing (expected one of ${options})`
-          : `unknown value ${JSON.stringify(value)}; expected one of ${options}`;
-      }
-      return issue.message;
-    default:
-      return issue.message;
-  }
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
 }
 
 /**
@@ -152,7 +95,12 @@ export function loadTask(dirOrFile: string): Task {
 }
 
 /** Like loadTask, but returns the problems instead of throwing (for `describe`). */
-export function inspectTask(dirOrFile: string): { task: Task | null; problems: ManifestProblem[] } {
+export function inspectTask(dirOrFile: string): {
+  task: Task | null;
+  problems: ManifestProblem[];
+  /** For a folder in another format: how each of its fields became the task's. */
+  mapping?: Array<{ from: string; to: string; note?: string }>;
+} {
   const resolved = path.resolve(dirOrFile);
   if (!existsSync(resolved)) {
     return {
@@ -160,18 +108,48 @@ export function inspectTask(dirOrFile: string): { task: Task | null; problems: M
       problems: [{ file: resolved, field: '', message: 'no such task folder or task.yaml' }],
     };
   }
-  const manifestPath =
-    existsSync(resolved) && statSync(resolved).isDirectory() ? path.join(resolved, 'task.yaml') : resolved;
+  const isDir = statSync(resolved).isDirectory();
+  const manifestPath = isDir ? path.join(resolved, 'task.yaml') : resolved;
   const dir = path.dirname(manifestPath);
-  let manifest: TaskManifest;
+  let written: TaskFile;
   try {
-    manifest = readYamlManifest(manifestPath, taskManifestSchema);
+    written = readYamlManifest(manifestPath, taskFileSchema);
   } catch (err) {
     if (err instanceof ManifestError) return { task: null, problems: err.problems };
     throw err;
   }
+  const { manifest, problems: instructionProblems } = readInstructions(manifestPath, dir, written);
   const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest);
-  return { task: { dir, manifestPath, manifest, paths }, problems };
+  return {
+    task: { dir, manifestPath, manifest, format: 'factory-bench', paths },
+    problems: [...instructionProblems, ...problems],
+  };
+}
+
+/** The manifest with its instructions as text: inline, or read from `instructions_file` in the task folder. */
+function readInstructions(
+  file: string,
+  dir: string,
+  written: TaskFile,
+): { manifest: TaskManifest; problems: ManifestProblem[] } {
+  const { instructions_file: instructionsFile, instructions, ...rest } = written;
+  if (instructionsFile === undefined)
+    return { manifest: { ...rest, instructions: instructions ?? '' }, problems: [] };
+  const field = 'instructions_file';
+  const abs = path.resolve(dir, instructionsFile);
+  const fail = (message: string) => ({
+    manifest: { ...rest, instructions: '(unreadable)' },
+    problems: [{ file, field, message }],
+  });
+  if (!abs.startsWith(dir + path.sep))
+    return fail(`path ${JSON.stringify(instructionsFile)} leaves the task folder`);
+  const links = linkProblems(file, dir, [{ field, path: abs }]);
+  if (links.length > 0) return { manifest: { ...rest, instructions: '(unreadable)' }, problems: links };
+  if (!existsSync(abs) || !statSync(abs).isFile())
+    return fail(`file ${JSON.stringify(instructionsFile)} does not exist`);
+  const text = readFileSync(abs, 'utf8').trim();
+  if (text === '') return fail(`file ${JSON.stringify(instructionsFile)} is empty`);
+  return { manifest: { ...rest, instructions: text }, problems: [] };
 }
 
 /**
@@ -188,92 +166,6 @@ export function taskFromSnapshot(runDir: string, taskDir: string): Task {
     throw new ManifestError([{ file: dir, field: '', message: 'no such task folder' }]);
   const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest, true);
   if (problems.length > 0) throw new ManifestError(problems);
-  return { dir, manifestPath, manifest, paths };
-}
-
-/**
- * Checks that every path a manifest names exists in the task folder `dir`
- * and stays inside it, and resolves them. `file` is where the manifest was
- * read (problems name it); `nameFolder` makes the messages name `dir`, for a
- * manifest that does not sit in it (a run's snapshot).
- */
-function checkTaskFiles(
-  file: string,
-  dir: string,
-  manifest: TaskManifest,
-  nameFolder = false,
-): { paths: Task['paths']; problems: ManifestProblem[] } {
-  const problems: ManifestProblem[] = [];
-  const folder = nameFolder ? ` ${dir}` : '';
-  const inFolder = nameFolder ? ` in the task folder ${dir}` : '';
-  const material: Material[] = [];
-  const within = (field: string, rel: string, kind: 'dir' | 'file'): string => {
-    const abs = path.resolve(dir, rel);
-    if (!abs.startsWith(dir + path.sep) && abs !== dir) {
-      problems.push({ file, field, message: `path ${JSON.stringify(rel)} leaves the task folder${folder}` });
-      return abs;
-    }
-    material.push({ field, path: abs });
-    if (!existsSync(abs)) {
-      problems.push({
-        file,
-        field,
-        message: `${kind === 'dir' ? 'folder' : 'file'} ${JSON.stringify(rel)} does not exist${inFolder}`,
-      });
-    } else if (kind === 'dir' ? !statSync(abs).isDirectory() : !statSync(abs).isFile()) {
-      problems.push({
-        file,
-        field,
-        message: `${JSON.stringify(rel)} is not a ${kind === 'dir' ? 'folder' : 'file'}${inFolder}`,
-      });
-    }
-    return abs;
-  };
-
-  const workspace = within('workspace', 'workspace', 'dir');
-  const solution = within('solution', manifest.solution, 'dir');
-  if (existsSync(solution)) within('solution', path.join(manifest.solution, 'solve.sh'), 'file');
-  const buildContext = manifest.environment.dockerfile
-    ? within('environment.dockerfile', manifest.environment.dockerfile, 'dir')
-    : null;
-  if (buildContext && existsSync(buildContext))
-    within('environment.dockerfile', path.join(manifest.environment.dockerfile ?? '', 'Dockerfile'), 'file');
-  let sharedContext: string | null = null;
-  if (manifest.environment.shared_image) {
-    const found = resolveSharedImage(dir, manifest.environment.shared_image);
-    if (found.ok) sharedContext = found.context;
-    else problems.push({ file, field: 'environment.shared_image', message: found.message });
-  }
-  for (const [name, service] of Object.entries(manifest.environment.services)) {
-    if (service.build) within(`environment.services.${name}.build`, service.build, 'dir');
-  }
-  const fixtures = manifest.grader.fixtures
-    ? within('grader.fixtures', manifest.grader.fixtures, 'dir')
-    : null;
-  manifest.grader.checks.forEach((check, i) => {
-    if (check.type === 'reference_output') within(`grader.checks.${i}.expected`, check.expected, 'file');
-    if (check.type === 'llm_rubric') within(`grader.checks.${i}.rubric`, check.rubric, 'file');
-    if (check.type === 'sql_check' && !(check.service in manifest.environment.services)) {
-      problems.push({
-        file,
-        field: `grader.checks.${i}.service`,
-        message: `no service ${JSON.stringify(check.service)} in environment.services`,
-      });
-    }
-  });
-  // Links in any of it that lead out of the task folder (a shared image's context: out of that context).
-  problems.push(...linkProblems(file, dir, material));
-  if (sharedContext)
-    problems.push(
-      ...linkProblems(
-        file,
-        sharedContext,
-        [{ field: 'environment.shared_image', path: sharedContext }],
-        `the shared image's folder ${sharedContext}`,
-      ),
-    );
-  return {
-    paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
-    problems,
-  };
+  const format: TaskFormat = 'factory-bench';
+  return { dir, manifestPath, manifest, format, paths };
 }

@@ -1,72 +1,63 @@
 import { z } from 'zod';
+import { graderSchema } from './grader-schema.js';
+import { durationSchema, idPattern, sharedImagePattern, userSchema, workdirProblem } from './schema-parts.js';
+
+export {
+  durationSchema,
+  idPattern,
+  MAX_DURATION_S,
+  sharedImagePattern,
+  userSchema,
+  workdirProblem,
+} from './schema-parts.js';
 
 /**
  * The task manifest (`task.yaml`). This schema is the single source of the
  * TypeScript types: every type below is inferred from it.
  */
 
-const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
-/** A shared image's name is also a folder name and part of an image tag: keep it plain and short. */
-export const sharedImagePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-/**
- * The longest duration a manifest may give, in seconds (a day). Node's timers
- * hold at most 24.8 days, and a day is more than any CI job gets.
- */
-export const MAX_DURATION_S = 86_400;
-
-/** A duration in seconds: positive and at most a day. */
-export function durationSchema() {
-  return z.number().positive().max(MAX_DURATION_S, `at most ${MAX_DURATION_S} seconds (a day)`);
-}
-
-/**
- * Top-level folders of the image the workspace must not be mounted over, and
- * those it must not be mounted under at all (kernel views, the grader's files).
- */
-const SYSTEM_DIRS = [
-  '/bin',
-  '/boot',
-  '/etc',
-  '/home',
-  '/lib',
-  '/lib64',
-  '/opt',
-  '/root',
-  '/run',
-  '/sbin',
-  '/srv',
-  '/tmp',
-  '/usr',
-  '/var',
-];
-const FORBIDDEN_TREES = ['/proc', '/sys', '/dev', '/opt/factory-bench'];
-
-/** Why `workdir` cannot hold the workspace, or null when it can. */
-export function workdirProblem(dir: string): string | null {
-  if (!dir.startsWith('/')) return 'expected an absolute path such as /workspace';
-  if (dir === '/')
-    return 'the workspace cannot be mounted over the root folder; use a folder such as /workspace';
-  if (
-    dir
-      .split('/')
-      .slice(1)
-      .some((part) => part === '' || part === '.' || part === '..')
-  )
-    return 'expected a plain absolute path (no `.`, `..`, `//` or trailing `/`)';
-  if (SYSTEM_DIRS.includes(dir)) return `the workspace cannot be mounted over the system folder ${dir}`;
-  const tree = FORBIDDEN_TREES.find((t) => dir === t || dir.startsWith(`${t}/`));
-  if (tree) return `the workspace cannot be mounted under ${tree}`;
-  return null;
-}
-
 export const resourcesSchema = z
   .object({
     cpus: z.number().positive().default(1),
     memory_mb: z.number().int().positive().default(2048),
     pids: z.number().int().positive().default(512),
+    /** Disk the task expects; recorded and shown, not enforced (Docker's overlay2 on ext4 cannot limit it). */
+    storage_mb: z.number().int().positive().optional(),
   })
   .strict();
+
+/**
+ * Docker's default capability set: the ones a task may add back to its
+ * agent's container (which drops them all by default), by name. Harbor's
+ * containers keep all of them; a task that adds users and runs sshd or nginx
+ * needs CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, SYS_CHROOT and NET_BIND_SERVICE.
+ */
+export const DOCKER_DEFAULT_CAPABILITIES = [
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'NET_RAW',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+] as const;
+export const capabilitySchema = z.enum(DOCKER_DEFAULT_CAPABILITIES);
+export type Capability = z.infer<typeof capabilitySchema>;
+
+/** The capabilities a task gets: what it asks for, narrowed to `atMost` when a suite or the CLI sets one. */
+export function grantedCapabilities(
+  asked: readonly Capability[],
+  atMost?: readonly Capability[] | null,
+): Capability[] {
+  return atMost ? asked.filter((c) => atMost.includes(c)) : [...asked];
+}
 
 export const healthcheckSchema = z
   .object({
@@ -114,10 +105,26 @@ export const environmentSchema = z
     resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
     services: z.record(z.string().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
     network: z
-      .object({ allow: z.array(z.string().min(1)).default([]) })
+      .object({
+        allow: z.array(z.string().min(1)).default([]),
+        /**
+         * The open internet for the agent's container: the task's explicit choice, off by
+         * default, and stated in every report (an agent with the internet is a different measurement).
+         */
+        internet: z.boolean().default(false),
+      })
       .strict()
-      .default({ allow: [] }),
+      .refine((n) => !(n.internet && n.allow.length > 0), {
+        message: '`internet: true` already reaches every host; drop `allow` or `internet`',
+      })
+      .default({ allow: [], internet: false }),
     env: z.record(z.string(), z.string()).default({}),
+    /** Capabilities given back to the agent's container (all are dropped by default). */
+    capabilities: z.array(capabilitySchema).default([]),
+    /** Who the agent runs as (default: the image's regular user, else the harness's uid). */
+    user: userSchema.optional(),
+    /** How long building the task's image may take. */
+    build_timeout_s: durationSchema().optional(),
   })
   .strict()
   .refine((e) => [e.image, e.dockerfile, e.shared_image].filter(Boolean).length === 1, {
@@ -151,176 +158,56 @@ export const budgetSchema = z
   })
   .strict();
 
-const checkBase = {
-  /** Unique within the task: names the grader output file and the check row. */
-  name: z.string().regex(idPattern, 'a lowercase name of letters, digits, _ and -'),
-  weight: z.number().min(0).default(1),
-  gating: z.boolean().default(false),
-  description: z.string().optional(),
+/** Every field of a task manifest but its instructions. */
+const manifestFields = {
+  id: z.string().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
+  title: z.string().min(1),
+  difficulty: z.enum(['smoke', 'easy', 'medium', 'hard']),
+  domain: z.string().min(1),
+  /** Anything worth keeping about the task (author, tags, time estimates, its source); shown in reports. */
+  metadata: z.record(z.string(), z.unknown()).default({}),
+  /** The folder seeded as the workspace, relative to the task folder; null starts it empty. */
+  workspace: z.string().min(1).nullable().default('workspace'),
+  environment: environmentSchema,
+  agent: agentSchema.default({ max_turns: 30 }),
+  tools: toolsSchema.default({ style: 'native', enabled: ['bash'] }),
+  budget: budgetSchema.default({
+    max_tokens: 200_000,
+    max_tool_calls: 50,
+    max_wall_seconds: 600,
+    max_cost_usd: 1,
+  }),
+  grader: graderSchema,
+  /** The reference solution folder with `solve.sh`, relative to the task folder. */
+  solution: z.string().default('solution'),
+  /** How the oracle runs `solve.sh`: as which user (default the agent's), with which extra environment. */
+  oracle: z
+    .object({ user: userSchema.optional(), env: z.record(z.string(), z.string()).default({}) })
+    .strict()
+    .default({ env: {} }),
 };
 
-const comparisonSchema = z.enum(['>=', '<=', '==', 'within']);
+/** A loaded task manifest (and a run's manifest.snapshot.yaml): the instructions are text. */
+export const taskManifestSchema = z.object({ ...manifestFields, instructions: z.string().min(1) }).strict();
 
-/** Where `metric_check` and `metric_scaled` read their number. */
-const metricReading = {
-  /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
-  command: z.string().optional(),
-  source: z
-    .object({
-      kind: z.enum(['json', 'csv', 'stdout']),
-      /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
-      path: z.string().optional(),
-      /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
-      key: z.string().min(1),
-      /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
-      row: z.number().int().default(-1),
-    })
-    .strict(),
-  timeout_s: durationSchema().default(300),
-};
-
-function refineMetricSource(
-  c: { command?: string | undefined; source: { kind: string; path?: string | undefined } },
-  ctx: z.RefinementCtx,
-): void {
-  if (c.source.kind !== 'stdout' && !c.source.path)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['source', 'path'],
-      message: `a ${c.source.kind} source needs a path`,
-    });
-  if (c.source.kind === 'stdout' && !c.command)
-    ctx.addIssue({ code: 'custom', path: ['command'], message: 'a stdout source needs a command to run' });
-}
-
-export const checkSchema = z.discriminatedUnion('type', [
-  z.object({ ...checkBase, type: z.literal('file_present'), path: z.string().min(1) }).strict(),
-  z
-    .object({
-      ...checkBase,
-      type: z.literal('command_exit_zero'),
-      command: z.string().min(1),
-      timeout_s: durationSchema().default(120),
-    })
-    .strict(),
-  z
-    .object({
-      ...checkBase,
-      type: z.literal('metric_check'),
-      ...metricReading,
-      op: comparisonSchema,
-      value: z.number(),
-      /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
-      tolerance: z.number().min(0).default(0),
-    })
-    .strict()
-    .superRefine(refineMetricSource),
-  z
-    .object({
-      ...checkBase,
-      type: z.literal('metric_scaled'),
-      ...metricReading,
-      /** The metric's value worth nothing (score 0 at or below it). */
-      baseline: z.number(),
-      /** The metric's value worth full credit (score 1 at or above it); below `baseline` when lower is better. */
-      target: z.number(),
-    })
-    .strict()
-    .superRefine(refineMetricSource)
-    .refine((c) => c.baseline !== c.target, {
-      message: 'baseline and target must differ',
-      path: ['target'],
-    }),
-  z
-    .object({
-      ...checkBase,
-      type: z.literal('sql_check'),
-      service: z.string().min(1),
-      database: z.string().optional(),
-      user: z.string().optional(),
-      query: z.string().min(1),
-      expected_rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))),
-      ordered: z.boolean().default(false),
-      /** Absolute slack when a number is compared with a numeric cell. */
-      tolerance: z.number().min(0).default(0),
-      timeout_s: durationSchema().default(60),
-    })
-    .strict(),
-  z
-    .object({
-      ...checkBase,
-      type: z.literal('reference_output'),
-      command: z.string().min(1),
-      /** A fixture file relative to the task folder. */
-      expected: z.string().min(1),
-      abs_tolerance: z.number().min(0).default(0),
-      rel_tolerance: z.number().min(0).default(0),
-      ignore_whitespace: z.boolean().default(true),
-      ignore_row_order: z.boolean().default(false),
-      timeout_s: durationSchema().default(300),
-    })
-    .strict(),
-  z
-    .object({
-      ...checkBase,
-      type: z.literal('llm_rubric'),
-      /** A rubric file relative to the task folder. */
-      rubric: z.string().min(1),
-      judge_model: z.string().min(1),
-      scale: z
-        .object({ min: z.number(), max: z.number() })
-        .strict()
-        .refine((s) => s.max > s.min, { message: 'scale.max must be greater than scale.min' })
-        .default({ min: 0, max: 10 }),
-      /** The judge's score (on the scale) at which the check passes; default the middle of the scale. */
-      pass_at: z.number().optional(),
-    })
-    .strict()
-    .refine((c) => c.pass_at === undefined || (c.pass_at >= c.scale.min && c.pass_at <= c.scale.max), {
-      message: 'pass_at must lie within the scale',
-      path: ['pass_at'],
-    }),
-]);
-
-export const graderSchema = z
+/** `task.yaml` as written: the instructions inline, or in a file read when the task is loaded. */
+export const taskFileSchema = z
   .object({
-    /** Folder of fixtures copied into the sandbox only after the agent stops. */
-    fixtures: z.string().optional(),
-    pass_threshold: z.number().min(0).max(1).default(1),
-    checks: z.array(checkSchema).min(1),
+    ...manifestFields,
+    instructions: z.string().min(1).optional(),
+    /** A file, relative to the task folder, holding the agent's instructions. */
+    instructions_file: z.string().min(1).optional(),
   })
   .strict()
-  .refine((g) => new Set(g.checks.map((c) => c.name)).size === g.checks.length, {
-    message: 'check names must be unique',
+  .refine((m) => (m.instructions === undefined) !== (m.instructions_file === undefined), {
+    message: 'give the instructions inline (`instructions`) or in a file (`instructions_file`): one of them',
+    path: ['instructions'],
   });
 
-export const taskManifestSchema = z
-  .object({
-    id: z.string().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
-    title: z.string().min(1),
-    difficulty: z.enum(['smoke', 'easy', 'medium', 'hard']),
-    domain: z.string().min(1),
-    instructions: z.string().min(1),
-    environment: environmentSchema,
-    agent: agentSchema.default({ max_turns: 30 }),
-    tools: toolsSchema.default({ style: 'native', enabled: ['bash'] }),
-    budget: budgetSchema.default({
-      max_tokens: 200_000,
-      max_tool_calls: 50,
-      max_wall_seconds: 600,
-      max_cost_usd: 1,
-    }),
-    grader: graderSchema,
-    /** The reference solution folder with `solve.sh`, relative to the task folder. */
-    solution: z.string().default('solution'),
-  })
-  .strict();
-
 export type TaskManifest = z.infer<typeof taskManifestSchema>;
+export type TaskFile = z.infer<typeof taskFileSchema>;
 export type TaskEnvironment = TaskManifest['environment'];
 export type ServiceSpec = z.infer<typeof serviceSchema>;
-export type Check = z.infer<typeof checkSchema>;
-export type CheckType = Check['type'];
 export type ToolName = z.infer<typeof toolNameSchema>;
 export type ToolStyle = TaskManifest['tools']['style'];
 export type Budget = TaskManifest['budget'];

@@ -19,6 +19,7 @@ export interface FakeCall {
   epoch: number;
   budget: RunTaskOptions['budget'];
   suiteRunId: string | null | undefined;
+  maxCapabilities?: RunTaskOptions['maxCapabilities'];
 }
 
 /**
@@ -40,7 +41,13 @@ export function fakeRunner(
     const task = o.task as Task;
     const taskId = task.manifest.id;
     const epoch = o.epoch ?? 0;
-    const call = { taskId, epoch, budget: o.budget, suiteRunId: o.suiteRunId };
+    const call = {
+      taskId,
+      epoch,
+      budget: o.budget,
+      suiteRunId: o.suiteRunId,
+      maxCapabilities: o.maxCapabilities,
+    };
     calls.push(call);
     active++;
     peak = Math.max(peak, active);

@@ -72,6 +72,7 @@ export function makeTask(grader: Record<string, unknown>, files: Record<string, 
   return {
     dir,
     manifestPath: path.join(dir, 'task.yaml'),
+    format: 'factory-bench',
     manifest,
     paths: {
       workspace: path.join(dir, 'workspace'),

@@ -19,6 +19,7 @@ function task(environment: Record<string, unknown>): Task {
   return {
     dir,
     manifestPath: path.join(dir, 'task.yaml'),
+    format: 'factory-bench',
     manifest,
     paths: { workspace: `${dir}/workspace`, solution: `${dir}/solution`, buildContext: null, fixtures: null },
   };

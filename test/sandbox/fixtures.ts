@@ -55,6 +55,7 @@ export function taskWith(id: string, environment: Record<string, unknown>, scrat
   return {
     dir: FIXTURES,
     manifestPath: path.join(FIXTURES, 'task.yaml'),
+    format: 'factory-bench',
     manifest,
     paths: {
       workspace,

@@ -45,7 +45,13 @@ describe('loadSuite', () => {
     );
     const s = loadSuite(file);
     expect(s.tasks.map((t) => t.id)).toEqual(['near', 'a_one', 'a_two', 'b_one', 'deep_task']);
-    expect(s.defaults).toEqual({ model: 'oracle', agent: { kind: 'builtin' }, concurrency: 3, epochs: 2 });
+    expect(s.defaults).toEqual({
+      model: 'oracle',
+      agent: { kind: 'builtin' },
+      capabilities: null,
+      concurrency: 3,
+      epochs: 2,
+    });
     const b = s.tasks.find((t) => t.id === 'b_one');
     expect(b?.epochs).toBe(5);
     expect(b?.budget).toEqual({ max_wall_seconds: 900, max_tokens: 5000 });
@@ -68,7 +74,7 @@ describe('loadSuite', () => {
     );
     const more = problems(second);
     expect(more[0]).toMatch(
-      /bad2\.yaml: tasks\.0: no task folder \(with a task\.yaml\) matches "tasks\/missing"/,
+      /bad2\.yaml: tasks\.0: no task folder \(with a task\.yaml or task\.toml\) matches "tasks\/missing"/,
     );
     expect(more).toContain(`${second}: tasks.2: task "a_one" is already in the suite (from tasks.1)`);
     // A broken task is named from the suite's side too: the suite file, the entry, then the task's own problem.

@@ -42,7 +42,7 @@ function secretFiles(task: Task): string[] {
 function markers(task: Task): string[] {
   if (!task.paths.fixtures) return [];
   const seen = new Set(
-    filesUnder(task.paths.workspace).flatMap((f) =>
+    filesUnder(task.paths.workspace as string).flatMap((f) =>
       readFileSync(f, 'utf8')
         .split('\n')
         .map((l) => l.trim()),
@@ -133,9 +133,9 @@ describe('held-out data and expected outputs stay out of the workspace', () => {
     '%s: no fixture or solution file, nor a marker line of one, is in workspace/',
     (_id, task) => {
       const fixtures = task.paths.fixtures as string;
-      expect(path.relative(task.paths.workspace, fixtures).startsWith('..')).toBe(true);
+      expect(path.relative(task.paths.workspace as string, fixtures).startsWith('..')).toBe(true);
       const secret = new Set(secretFiles(task).map(sha256));
-      const workspaceFiles = filesUnder(task.paths.workspace);
+      const workspaceFiles = filesUnder(task.paths.workspace as string);
       expect(workspaceFiles.filter((f) => secret.has(sha256(f)))).toEqual([]);
       const text = workspaceFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
       const found = markers(task).filter((m) => text.includes(m));

@@ -37,7 +37,7 @@ export function registerMcpCommand(program: Command): void {
     .description(
       "Serve a task's tools (bash, python, text_editor, git_diff) over MCP on stdio, in the task's sandbox; when the client disconnects the run is graded and recorded",
     )
-    .requiredOption('--task <dir>', 'task folder (or its task.yaml)')
+    .requiredOption('--task <dir>', 'task folder (our task.yaml, or a Harbor folder with task.toml)')
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
     .option(
       '--label <name>',

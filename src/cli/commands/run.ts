@@ -5,8 +5,17 @@ import { loadAgent } from '../../agents/index.js';
 import { runTask } from '../../orchestrator/index.js';
 import { writeRunReport } from '../../report/index.js';
 import { describeAgent, findRunsById, type RunRecord, type RunResult, readIndex } from '../../runs/index.js';
-import { loadTask, MAX_DURATION_S } from '../../tasks/index.js';
-import { defaultRunsDir, EXIT, findRun, info, printJson, UserError } from '../common.js';
+import { type Capability, loadTask, MAX_DURATION_S } from '../../tasks/index.js';
+import {
+  CAPABILITIES_HELP,
+  defaultRunsDir,
+  EXIT,
+  findRun,
+  info,
+  parseCapabilities,
+  printJson,
+  UserError,
+} from '../common.js';
 import {
   addDockerHostOptions,
   DOCKER_HOST_HELP,
@@ -33,13 +42,31 @@ export function formatRunSummary(r: RunResult, runDir: string | null): string {
     `turns: ${r.turns}, tool_calls: ${r.tool_calls}`,
     `time: ${r.timings.total_s.toFixed(1)}s (setup ${r.timings.setup_s.toFixed(1)}s, agent ${r.timings.agent_s.toFixed(1)}s, grading ${r.timings.grading_s.toFixed(1)}s)`,
   ];
+  if (r.task.format && r.task.format !== 'factory-bench') lines.push(`task format: ${r.task.format}`);
+  if (r.isolation) lines.push(`sandbox: ${describeIsolation(r.sandbox, r.isolation)}`);
   if (r.error) lines.push(`error: ${r.error.kind}: ${r.error.message}`);
   for (const c of r.checks)
     lines.push(
-      `  check ${c.name} [${c.tier}${c.gating ? ', gating' : ''}, w=${c.weight}]: ${c.status} - ${c.explanation}`,
+      `  check ${c.name} [${c.tier}${c.gating ? ', gating' : ''}, w=${c.weight}]: ${c.status} - ${c.explanation.replaceAll('\n', '\n    ')}`,
     );
   if (runDir) lines.push(`run_dir: ${runDir}`);
   return lines.join('\n');
+}
+
+/** The sandbox a run had, said plainly: what it allowed beyond the locked-down default. */
+export function describeIsolation(kind: string, iso: NonNullable<RunResult['isolation']>): string {
+  const internet = iso.internet
+    ? 'the open internet'
+    : iso.allowed_hosts.length > 0
+      ? `only ${iso.allowed_hosts.join(', ')}`
+      : 'no network';
+  return [
+    kind,
+    `capabilities added: ${iso.capabilities.join(', ') || 'none'}`,
+    internet,
+    ...(iso.user ? [`agent user: ${iso.user}`] : []),
+    `agent processes ${iso.processes_kept ? 'kept' : 'killed'} at grading`,
+  ].join('; ');
 }
 
 /** The human summary of a run known only from the index. */
@@ -138,13 +165,14 @@ interface RunFlags extends ModelIoFlags, DockerHostFlags {
   maxCostUsd?: number;
   maxTurns?: number;
   toolTimeout?: number;
+  capabilities?: Capability[];
 }
 
 export function registerRunCommands(program: Command): void {
   const run = program
     .command('run')
     .description('Run one task with one model in a sandbox, grade it, and record it under the runs folder')
-    .requiredOption('--task <dir>', 'task folder (or its task.yaml)')
+    .requiredOption('--task <dir>', 'task folder (our task.yaml, or a Harbor folder with task.toml)')
     .requiredOption('--model <name>', 'oracle, null, or provider/model such as openai/gpt-4o-mini')
     .option(
       '--agent <agent>',
@@ -170,7 +198,8 @@ export function registerRunCommands(program: Command): void {
       '--tool-timeout <s>',
       'seconds one tool call may take (default 180; never past the wall-time budget)',
       durationSeconds,
-    );
+    )
+    .option('--capabilities <list>', CAPABILITIES_HELP, parseCapabilities);
   addDockerHostOptions(run, false);
   addModelIoOptions(run)
     .addHelpText(
@@ -209,6 +238,7 @@ export function registerRunCommands(program: Command): void {
           budget,
           maxTurns: opts.maxTurns,
           ...(host ? { engine: host.engine } : {}),
+          ...(opts.capabilities ? { maxCapabilities: opts.capabilities } : {}),
           ...(opts.toolTimeout ? { toolTimeoutMs: opts.toolTimeout * 1000 } : {}),
           runsRoot: path.resolve(opts.runsDir),
           signal: controller.signal,

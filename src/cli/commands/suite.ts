@@ -18,8 +18,18 @@ import {
   type SuiteSummary,
   suiteSensitivity,
 } from '../../suites/index.js';
-import { ManifestError } from '../../tasks/index.js';
-import { defaultRunsDir, EXIT, info, packageRoot, printJson, table, UserError } from '../common.js';
+import { type Capability, ManifestError } from '../../tasks/index.js';
+import {
+  CAPABILITIES_HELP,
+  defaultRunsDir,
+  EXIT,
+  info,
+  packageRoot,
+  parseCapabilities,
+  printJson,
+  table,
+  UserError,
+} from '../common.js';
 import {
   addDockerHostOptions,
   DOCKER_HOST_HELP,
@@ -132,6 +142,7 @@ interface SuiteRunFlags extends DockerHostFlags {
   record?: string;
   replay?: string;
   requestTimeout?: number;
+  capabilities?: Capability[];
 }
 
 export function registerSuiteCommands(program: Command): void {
@@ -234,6 +245,11 @@ export function registerSuiteCommands(program: Command): void {
     .option('--runs-dir <dir>', 'where run directories and runs.sqlite live', defaultRunsDir())
     .option('--base-url <url>', 'an OpenAI-compatible endpoint; default OPENAI_BASE_URL')
     .option('--pricing <file>', 'your own pricing YAML, overriding shipped prices per model')
+    .option(
+      '--capabilities <list>',
+      `${CAPABILITIES_HELP}; default: the suite's defaults.capabilities`,
+      parseCapabilities,
+    )
     .option('--json', 'print summary.json instead of report.md');
   addDockerHostOptions(run);
   addModelIoOptions(run)
@@ -264,6 +280,7 @@ export function registerSuiteCommands(program: Command): void {
             ...(opts.epochs ? { epochs: opts.epochs } : {}),
             ...(opts.resume ? { resume: opts.resume } : {}),
             ...(opts.shard ? { shard: opts.shard } : {}),
+            ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
             ...(opts.task.length > 0 ? { tasks: opts.task } : {}),
             branch: opts.branch ?? (opts.resume ? null : detected.branch),
             commit: opts.commit ?? (opts.resume ? null : detected.commit),

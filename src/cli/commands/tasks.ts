@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { discoverTaskDirs, formatProblem, inspectTask, type Task } from '../../tasks/index.js';
+import { discoverTaskDirs, formatProblem, inspectTask, type Task, taskWarnings } from '../../tasks/index.js';
 import { defaultTasksDir, EXIT, info, printJson, table } from '../common.js';
 
 interface ImageChoice {
@@ -38,6 +38,7 @@ export function registerTaskCommands(program: Command): void {
         return task
           ? {
               id: task.manifest.id,
+              format: task.format,
               difficulty: task.manifest.difficulty,
               domain: task.manifest.domain,
               title: task.manifest.title,
@@ -48,7 +49,7 @@ export function registerTaskCommands(program: Command): void {
               id: dir.split('/').pop() ?? dir,
               difficulty: '?',
               domain: '?',
-              title: '(invalid task.yaml)',
+              title: '(invalid task manifest)',
               dir,
               problems: problems.map(formatProblem),
             };
@@ -72,24 +73,35 @@ export function registerTaskCommands(program: Command): void {
   program
     .command('describe')
     .description('Print a task manifest with defaults resolved, and every validation problem')
-    .requiredOption('--task <dir>', 'task folder (or its task.yaml)')
+    .requiredOption('--task <dir>', 'task folder (our task.yaml, or a Harbor folder with task.toml)')
     .option('--json', 'print JSON')
     .action((opts: { task: string; json?: boolean }) => {
-      const { task, problems } = inspectTask(opts.task);
+      const { task, problems, mapping } = inspectTask(opts.task);
+      const warnings = task ? taskWarnings(task) : [];
       if (opts.json) {
         printJson({
           dir: task?.dir ?? null,
+          format: task?.format ?? null,
           manifest: task?.manifest ?? null,
           paths: task?.paths ?? null,
           image: task ? imageOf(task) : null,
+          ...(mapping ? { mapping } : {}),
+          warnings,
           problems,
         });
       } else {
         if (task) {
-          process.stdout.write(`# ${task.manifestPath}\n`);
+          process.stdout.write(
+            `# ${task.manifestPath}${task.format === 'harbor' ? ' (a Harbor task folder)' : ''}\n`,
+          );
           printJson(task.manifest);
           info(describeImage(imageOf(task)));
         }
+        if (mapping && mapping.length > 0) {
+          info("Harbor's fields as factory-bench runs them:");
+          for (const m of mapping) info(`  ${m.from} -> ${m.to}${m.note ? ` (${m.note})` : ''}`);
+        }
+        for (const w of warnings) info(`warning: ${w}`);
         if (problems.length === 0) info('no problems found');
         else for (const p of problems) info(`problem: ${formatProblem(p)}`);
       }

@@ -3,8 +3,17 @@ import type { Command } from 'commander';
 import { loadAgent } from '../../agents/index.js';
 import { formatValidationLine, type TaskValidation, validateTasks } from '../../orchestrator/index.js';
 import { registerEnvSecrets } from '../../runs/index.js';
-import { discoverTaskDirs, loadTask, ManifestError, type Task } from '../../tasks/index.js';
-import { defaultRunsDir, defaultTasksDir, EXIT, info, printJson, UserError } from '../common.js';
+import { type Capability, discoverTaskDirs, loadTask, ManifestError, type Task } from '../../tasks/index.js';
+import {
+  CAPABILITIES_HELP,
+  defaultRunsDir,
+  defaultTasksDir,
+  EXIT,
+  info,
+  parseCapabilities,
+  printJson,
+  UserError,
+} from '../common.js';
 import { onInterrupt } from '../interrupt.js';
 import { addModelIoOptions, type ModelIoFlags, modelIoOptions } from '../model-options.js';
 import { positiveInteger } from './suite.js';
@@ -17,6 +26,7 @@ interface ValidateFlags extends ModelIoFlags {
   json?: boolean;
   concurrency: number;
   agent?: string;
+  capabilities?: Capability[];
 }
 
 /** 0 every task sound, 1 a task is unsound, 3 a run could not decide (environment), 130 interrupted. */
@@ -35,7 +45,7 @@ function selectTasks(flags: ValidateFlags): Task[] {
   if (flags.all) {
     const root = path.resolve(flags.tasksDir ?? defaultTasksDir());
     dirs = discoverTaskDirs(root);
-    if (dirs.length === 0) throw new UserError(`no task folders (with a task.yaml) in ${root}`);
+    if (dirs.length === 0) throw new UserError(`no task folders (with a task.yaml or task.toml) in ${root}`);
   } else if (flags.task.length > 0) {
     dirs = flags.task;
   } else {
@@ -63,7 +73,7 @@ export function registerValidateCommand(program: Command): void {
     )
     .option(
       '--task <dir>',
-      'task folder (or its task.yaml); repeatable',
+      'task folder (our task.yaml, or a Harbor folder with task.toml); repeatable',
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
@@ -83,6 +93,7 @@ export function registerValidateCommand(program: Command): void {
       '--agent <agent>',
       'builtin (default), or an agent folder with agent.yaml: the oracle and null runs go through it',
     )
+    .option('--capabilities <list>', CAPABILITIES_HELP, parseCapabilities)
     .option('--json', 'print the validations as JSON');
   // The oracle and null models call no model; an LLM-rubric judge does.
   addModelIoOptions(validate)
@@ -108,6 +119,7 @@ export function registerValidateCommand(program: Command): void {
         results = await validateTasks(tasks, {
           concurrency: flags.concurrency,
           agent,
+          ...(flags.capabilities ? { maxCapabilities: flags.capabilities } : {}),
           runsRoot: path.resolve(flags.runsDir),
           ...(io.exchanges ? { exchanges: io.exchanges } : {}),
           ...(io.requestTimeoutMs ? { modelConfig: { requestTimeoutMs: io.requestTimeoutMs } } : {}),
