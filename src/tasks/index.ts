@@ -1,6 +1,13 @@
 export { discoverTaskDirs, isTaskFolder } from './discover.js';
 export * from './grader-schema.js';
 export {
+  type FieldMapping,
+  HARBOR_MANIFEST,
+  HARBOR_REWARD_FILES,
+  HARBOR_TESTS_DIR,
+  isHarborFolder,
+} from './harbor.js';
+export {
   inspectTask,
   loadTask,
   readYamlManifest,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
+import { type FieldMapping, HARBOR_MANIFEST, inspectHarborTask, isHarborFolder } from './harbor.js';
 import { linkProblems } from './links.js';
 import { ManifestError, type ManifestProblem, zodProblems } from './problems.js';
 import { type TaskFile, type TaskManifest, taskFileSchema, taskManifestSchema } from './schema.js';
@@ -98,8 +99,8 @@ export function loadTask(dirOrFile: string): Task {
 export function inspectTask(dirOrFile: string): {
   task: Task | null;
   problems: ManifestProblem[];
-  /** For a folder in another format: how each of its fields became the task's. */
-  mapping?: Array<{ from: string; to: string; note?: string }>;
+  /** For a Harbor folder: how each of its fields became the task's. */
+  mapping?: FieldMapping[];
 } {
   const resolved = path.resolve(dirOrFile);
   if (!existsSync(resolved)) {
@@ -109,6 +110,8 @@ export function inspectTask(dirOrFile: string): {
     };
   }
   const isDir = statSync(resolved).isDirectory();
+  if (isDir ? isHarborFolder(resolved) : path.basename(resolved) === HARBOR_MANIFEST)
+    return inspectHarborTask(isDir ? resolved : path.dirname(resolved));
   const manifestPath = isDir ? path.join(resolved, 'task.yaml') : resolved;
   const dir = path.dirname(manifestPath);
   let written: TaskFile;
@@ -166,6 +169,7 @@ export function taskFromSnapshot(runDir: string, taskDir: string): Task {
     throw new ManifestError([{ file: dir, field: '', message: 'no such task folder' }]);
   const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest, true);
   if (problems.length > 0) throw new ManifestError(problems);
-  const format: TaskFormat = 'factory-bench';
+  // The snapshot holds the task as loaded, whichever format it came in; the folder says which.
+  const format: TaskFormat = isHarborFolder(dir) ? 'harbor' : 'factory-bench';
   return { dir, manifestPath, manifest, format, paths };
 }
