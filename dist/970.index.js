@@ -181,8 +181,8 @@ function html_renderPageHtml(page, blocks) {
     return parts.join('\n');
 }
 //# sourceMappingURL=html.js.map
-// EXTERNAL MODULE: ./build/src/suites/index.js + 51 modules
-var suites = __webpack_require__(11262);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 52 modules
+var suites = __webpack_require__(76072);
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(37291);
 ;// CONCATENATED MODULE: ./build/src/report/workspace-diff.js

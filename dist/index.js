@@ -34575,7 +34575,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 exports.As = publicApi.stringify;
@@ -40528,10 +40528,10 @@ var agents = __nccwpck_require__(90862);
 var models = __nccwpck_require__(99933);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 13 modules
 var runs = __nccwpck_require__(58789);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 51 modules
-var suites = __nccwpck_require__(11262);
-// EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
-var tasks = __nccwpck_require__(23811);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 52 modules
+var suites = __nccwpck_require__(76072);
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 23 modules
+var tasks = __nccwpck_require__(79681);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
 
 
@@ -43028,8 +43028,8 @@ async function resolveModel(name, config = {}) {
     return (0,models/* resolveProviderModel */.$K)(name, config);
 }
 //# sourceMappingURL=models.js.map
-// EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
-var tasks = __nccwpck_require__(23811);
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 23 modules
+var tasks = __nccwpck_require__(79681);
 ;// CONCATENATED MODULE: ./build/src/agents/spec.js
 
 
@@ -44984,10 +44984,30 @@ const runResultSchema = schemas/* object */.Ikc({
     checks: schemas/* array */.YOg(checkOutcomeSchema),
     started_at: schemas/* string */.YjP(),
     finished_at: schemas/* string */.YjP(),
-    task: schemas/* object */.Ikc({ difficulty: schemas/* string */.YjP(), domain: schemas/* string */.YjP(), title: schemas/* string */.YjP() }),
+    task: schemas/* object */.Ikc({
+        difficulty: schemas/* string */.YjP(),
+        domain: schemas/* string */.YjP(),
+        title: schemas/* string */.YjP(),
+        /** The format the task folder is written in (`factory-bench`, `harbor`); absent in older results. */
+        format: schemas/* string */.YjP().optional(),
+        /** The task's metadata map (author, tags, ...); absent in older results. */
+        metadata: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional(),
+    }),
     sandbox: schemas/* string */.YjP(),
     /** The Docker engine the sandbox ran on (`default`, or a --docker-host); absent in older results. */
     docker_host: schemas/* string */.YjP().optional(),
+    /**
+     * What the agent's container was allowed beyond the locked-down default: capabilities given
+     * back, the open internet, the agent's user, processes kept for grading. Absent in older results.
+     */
+    isolation: schemas/* object */.Ikc({
+        capabilities: schemas/* array */.YOg(schemas/* string */.YjP()),
+        internet: schemas/* boolean */.zMY(),
+        allowed_hosts: schemas/* array */.YOg(schemas/* string */.YjP()),
+        user: schemas/* string */.YjP().nullable(),
+        processes_kept: schemas/* boolean */.zMY(),
+    })
+        .optional(),
     /** Absent in results written before agents could be chosen: those ran the built-in agent. */
     agent: agentInfoSchema.optional(),
 });
@@ -45539,8 +45559,16 @@ class RunDirectory {
         (0,external_node_fs_.mkdirSync)(this.graderOutputs, { recursive: true });
         (0,external_node_fs_.mkdirSync)(this.logsDir, { recursive: true });
     }
-    /** Seeds `workspace/` from the task's folder: links copied as links, never followed or rewritten. */
+    /**
+     * Seeds `workspace/` from the task's folder: links copied as links, never
+     * followed or rewritten. No folder (a task whose workspace starts empty, as
+     * a Harbor task's does): an empty one.
+     */
     seedWorkspace(from) {
+        if (from === null) {
+            (0,external_node_fs_.mkdirSync)(this.workspace, { recursive: true });
+            return;
+        }
         (0,external_node_fs_.cpSync)((0,external_node_fs_.realpathSync)(from), this.workspace, {
             recursive: true,
             errorOnExist: false,
@@ -46186,7 +46214,13 @@ function blankRunResult(input, overrides = {}) {
         checks: [],
         started_at: startedAt.toISOString(),
         finished_at: new Date().toISOString(),
-        task: { difficulty: task.difficulty, domain: task.domain, title: task.title },
+        task: {
+            difficulty: task.difficulty,
+            domain: task.domain,
+            title: task.title,
+            ...(input.format ? { format: input.format } : {}),
+            ...(task.metadata && Object.keys(task.metadata).length > 0 ? { metadata: task.metadata } : {}),
+        },
         sandbox: 'unknown',
         ...overrides,
     };
@@ -56842,7 +56876,7 @@ function agentContainerConfig(spec, user) {
         labels: runLabels(spec.runId),
         resources: spec.resources,
         capDrop: ['ALL'],
-        capAdd: [],
+        capAdd: [...(spec.capabilities ?? [])],
         command: keepAliveCommand(spec.lifetimeSeconds),
     };
 }
@@ -57124,7 +57158,7 @@ async function startForwarder(o) {
         o.name,
         ...labelArgs(runLabels(o.runId)),
         '--network',
-        'none',
+        o.network ?? 'none',
         '--cap-drop',
         'ALL',
         '--security-opt',
@@ -57204,7 +57238,8 @@ function noInterpolation(value) {
  * network (no route out), every capability dropped (sidecars get back the few
  * an entry point needs to drop to its own user), an init process, a fast stop,
  * the run's labels, and no fixed container names. Only the egress proxy, when
- * there is one, also joins a network with a way out.
+ * there is one, also joins a network with a way out (and the agent's
+ * container, when the task asks for the open internet).
  */
 function composeFile(opts) {
     const labels = runLabels(opts.runId);
@@ -57217,7 +57252,11 @@ function composeFile(opts) {
             },
         }
         : opts.agent;
-    const services = { [AGENT_SERVICE]: composeAgentService(agent, ['internal']) };
+    // The open internet, when the task asks for it: the agent's container also joins a network with a way out.
+    const internet = opts.internet === true;
+    const services = {
+        [AGENT_SERVICE]: composeAgentService(agent, internet ? ['internal', 'outside'] : ['internal']),
+    };
     for (const s of opts.services) {
         services[s.name] = {
             init: true,
@@ -57254,13 +57293,13 @@ function composeFile(opts) {
             lifetimeSeconds: opts.gateway.lifetimeSeconds,
         });
     const networks = { internal: { internal: true, labels } };
-    if (opts.egress) {
+    if (opts.egress)
         services[EGRESS_SERVICE] = egressService(opts.egress.image, opts.egress.hosts, labels, {
             inside: 'internal',
             outside: 'outside',
         });
+    if (opts.egress || internet)
         networks.outside = { labels };
-    }
     return noInterpolation({ version: '2.4', services, networks });
 }
 //# sourceMappingURL=compose-file.js.map
@@ -58237,6 +58276,28 @@ function untarSingleFile(tar) {
 function hostIds() {
     return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
+/**
+ * The user a task names, found in the image: `image` (the image's USER, root
+ * when it has none), a user name from its /etc/passwd, or `uid[:gid]`.
+ * Throws when a named user is not in the image.
+ */
+async function namedSandboxUser(image, name, engine = docker_cli_DEFAULT_ENGINE) {
+    const accounts = await imageAccounts(image, engine);
+    const passwd = parsePasswd(accounts.passwd);
+    const wanted = name === 'image' ? accounts.user || 'root' : name;
+    const [who = '', group] = wanted.split(':');
+    const entry = /^\d+$/.test(who)
+        ? passwd.find((e) => e.uid === Number(who))
+        : passwd.find((e) => e.name === who);
+    if (!entry && !/^\d+$/.test(who)) {
+        if (who === 'root')
+            return { spec: '0:0', uid: 0, gid: 0, home: '/root' };
+        throw new Error(`user ${JSON.stringify(who)} is not in the image's /etc/passwd`);
+    }
+    const uid = entry?.uid ?? Number(who);
+    const gid = group && /^\d+$/.test(group) ? Number(group) : (entry?.gid ?? uid);
+    return { spec: `${uid}:${gid}`, uid, gid, home: entry?.home ?? (uid === 0 ? '/root' : '/') };
+}
 async function sandboxUserFor(image, engine = docker_cli_DEFAULT_ENGINE) {
     const host = hostIds();
     if (host.uid !== 0)
@@ -58300,11 +58361,14 @@ class ContainerSandbox extends ShellSandbox {
             throw new types_SandboxError('the sandbox is not started', 'start');
         return this.user;
     }
-    /** Picks the agent's user for the image. */
+    /** Picks the agent's user for the image (the task's own choice when it names one). */
     async chooseUser() {
         const { image } = this.spec;
-        const user = await sandboxUserFor(image, this.engine).catch((err) => {
-            throw new types_SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
+        const named = this.spec.user;
+        const user = await (named
+            ? namedSandboxUser(image, named, this.engine)
+            : sandboxUserFor(image, this.engine)).catch((err) => {
+            throw new types_SandboxError(`cannot pick the agent's user in image ${image}: ${err.message}`, 'start');
         });
         this.user = user;
         return user;
@@ -58322,6 +58386,17 @@ class ContainerSandbox extends ShellSandbox {
     }
     async saveWorkspace() {
         return copyTreeOut(this.agentContainer(), this.workdir, this.spec.workspaceHost, this.streamer);
+    }
+    imageUser = null;
+    /** Commands may ask for the image's own USER (`image`), as Harbor's verifier runs. */
+    async exec(req) {
+        if (req.user !== 'image')
+            return super.exec(req);
+        this.imageUser ??= namedSandboxUser(this.spec.image, 'image', this.engine).then((u) => u.spec);
+        const user = await this.imageUser.catch((err) => {
+            throw new types_SandboxError(`cannot find the image's user: ${err.message}`, 'start');
+        });
+        return super.exec({ ...req, user });
     }
     async copyIn(hostPath, sandboxPath) {
         const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
@@ -58582,6 +58657,7 @@ class ComposeRunner extends ContainerSandbox {
             services,
             egress,
             gateway,
+            internet: spec.network?.internet === true,
         }), null, 2));
         const r = await dockerCall(this.composeArgs('up', '-d', '--no-build'), {
             allowFailure: true,
@@ -58737,10 +58813,12 @@ class DockerRunner extends ContainerSandbox {
         const { spec } = this;
         if (spec.modelGateway)
             await assertGatewayReachable(this.engine);
+        // No network, unless the task asked for the internet (Docker's default bridge).
+        const own = spec.network?.internet === true ? 'bridge' : 'none';
         // The user probe and the forwarder do not depend on each other.
         const [user, network] = await Promise.all([
             this.chooseUser(),
-            // With a model gateway the agent joins its forwarder's network namespace: loopback only.
+            // With a model gateway the agent joins its forwarder's network namespace: loopback (and the bridge if asked).
             spec.modelGateway
                 ? startForwarder({
                     runId: spec.runId,
@@ -58749,8 +58827,9 @@ class DockerRunner extends ContainerSandbox {
                     logDir: spec.logDir,
                     lifetimeSeconds: spec.lifetimeSeconds,
                     engine: this.engine,
+                    network: own,
                 })
-                : 'none',
+                : own,
         ]);
         const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
             allowFailure: true,
@@ -59115,7 +59194,7 @@ async function packForSandbox(entries, owner, limitBytes) {
 
 /***/ }),
 
-/***/ 11262:
+/***/ 76072:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60013,6 +60092,9 @@ function summarizeTask(t, finished) {
         title: t.title,
         difficulty: t.difficulty,
         domain: t.domain,
+        ...(t.format ? { format: t.format } : {}),
+        ...(t.metadata ? { metadata: t.metadata } : {}),
+        ...(t.isolation ? { isolation: t.isolation } : {}),
         epochs_planned: t.epochs,
         runs,
         scored: scoredRuns.length,
@@ -60204,10 +60286,10 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./build/src/agents/index.js + 13 modules
 var agents = __nccwpck_require__(90862);
+// EXTERNAL MODULE: ./build/src/tasks/index.js + 23 modules
+var src_tasks = __nccwpck_require__(79681);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(14006);
-// EXTERNAL MODULE: ./build/src/tasks/index.js + 6 modules
-var src_tasks = __nccwpck_require__(23811);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
 var schemas = __nccwpck_require__(41514);
 ;// CONCATENATED MODULE: ./build/src/suites/schema.js
@@ -60244,6 +60326,11 @@ const suiteDefaultsSchema = schemas/* object */.Ikc({
     concurrency: schemas/* number */.aig().int().positive().optional(),
     epochs: schemas/* number */.aig().int().positive().optional(),
     budget: budgetOverrideSchema.optional(),
+    /**
+     * At most these capabilities for any task of the suite (a Harbor folder asks for Docker's
+     * default set); `[]` gives none back. Unset: each task gets what it asks for.
+     */
+    capabilities: schemas/* array */.YOg(src_tasks/* capabilitySchema */.yO).optional(),
 })
     .strict();
 const suiteManifestSchema = schemas/* object */.Ikc({
@@ -60295,7 +60382,7 @@ function loadSuite(file) {
             problems.push({
                 file: suiteFile,
                 field,
-                message: `no task folder (with a task.yaml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
+                message: `no task folder (with a task.yaml or task.toml) matches ${JSON.stringify(pattern)}; looked in ${bases.join(' and ')}`,
             });
             return;
         }
@@ -60365,6 +60452,7 @@ function loadSuite(file) {
             agent,
             concurrency: manifest.defaults.concurrency ?? 1,
             epochs: manifest.defaults.epochs ?? 1,
+            capabilities: manifest.defaults.capabilities ?? null,
         },
         tasks,
     };
@@ -60412,8 +60500,8 @@ function resolveTaskPattern(pattern, bases) {
     for (const base of external_node_path_.isAbsolute(pattern) ? [''] : bases) {
         if (!glob.isGlob) {
             const abs = external_node_path_.resolve(base, pattern);
-            const dir = abs.endsWith('.yaml') || abs.endsWith('.yml') ? external_node_path_.dirname(abs) : abs;
-            if ((0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')))
+            const dir = /\.(ya?ml|toml)$/.test(abs) ? external_node_path_.dirname(abs) : abs;
+            if ((0,src_tasks/* isTaskFolder */.eM)(dir))
                 return [dir];
             // A folder without task.yaml may still be the intended one: let loadTask say what is missing.
             if ((0,external_node_fs_.existsSync)(abs) && (0,external_node_fs_.statSync)(abs).isDirectory())
@@ -60421,7 +60509,7 @@ function resolveTaskPattern(pattern, bases) {
             continue;
         }
         // Walked from the glob's fixed leading folders, which are under `base` (globProblem refused the rest).
-        const matches = picomatch(glob.pattern.replace(/\/task\.ya?ml$/, ''));
+        const matches = picomatch(glob.pattern.replace(/\/task\.(ya?ml|toml)$/, ''));
         const found = taskDirsUnder(external_node_path_.join(base, glob.fixed), 8).filter((d) => matches(external_node_path_.relative(base, d).split(external_node_path_.sep).join('/')));
         if (found.length > 0)
             return found.sort();
@@ -60432,7 +60520,7 @@ function taskDirsUnder(root, depth) {
     if (depth < 0 || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory())
         return [];
     const out = [];
-    if ((0,external_node_fs_.existsSync)(external_node_path_.join(root, 'task.yaml')))
+    if ((0,src_tasks/* isTaskFolder */.eM)(root))
         out.push(root);
     let entries;
     try {
@@ -60465,6 +60553,7 @@ function discoverSuiteFiles(dir) {
 
 
 
+
 /** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
 class plan_SuiteInputError extends Error {
     constructor(message) {
@@ -60486,13 +60575,25 @@ async function planSuiteRun(options) {
     const agent = chooseAgent(options.agent, previous, suite.defaults.agent);
     const selected = selectTasks(suite, settings.taskFilter, settings.shard, previous?.config);
     const epochsOf = (t) => previous?.config.tasks.find((c) => c.task_id === t.id)?.epochs ?? t.epochs ?? settings.epochs;
-    const tasks = selected.map((t) => ({
-        task_id: t.id,
-        title: t.task.manifest.title,
-        difficulty: t.task.manifest.difficulty,
-        domain: t.task.manifest.domain,
-        epochs: epochsOf(t),
-    }));
+    const maxCapabilities = (previous ? previous.config.capabilities : options.capabilities) ?? suite.defaults.capabilities ?? null;
+    const tasks = selected.map((t) => {
+        const m = t.task.manifest;
+        return {
+            task_id: t.id,
+            title: m.title,
+            difficulty: m.difficulty,
+            domain: m.domain,
+            epochs: epochsOf(t),
+            format: t.task.format,
+            metadata: m.metadata,
+            isolation: {
+                capabilities: (0,src_tasks/* grantedCapabilities */.Ac)(m.environment.capabilities, maxCapabilities),
+                internet: m.environment.network.internet,
+                allowed_hosts: m.environment.network.allow,
+                processes_kept: m.grader.keep_processes,
+            },
+        };
+    });
     const config = previous?.config ?? {
         suite_file: suite.file,
         suite_id: suite.id,
@@ -60503,6 +60604,7 @@ async function planSuiteRun(options) {
         task_filter: settings.taskFilter,
         tasks: tasks.map((t) => ({ task_id: t.task_id, epochs: t.epochs })),
         agent: { ...(0,agents/* agentInfo */.ev)(agent), dir: agent.kind === 'external' ? agent.dir : null },
+        capabilities: maxCapabilities,
     };
     return {
         runsRoot,
@@ -60511,6 +60613,7 @@ async function planSuiteRun(options) {
         suiteRunId: previous?.record.suite_run_id ?? options.suiteRunId ?? (0,src_runs/* newSuiteRunId */.bl)(suite.id),
         ...settings,
         agent,
+        maxCapabilities,
         branch: options.branch ?? previous?.record.branch ?? null,
         commit: options.commit ?? previous?.record.commit_sha ?? null,
         label: options.label ?? previous?.record.label ?? null,
@@ -60760,6 +60863,7 @@ function renderReportMarkdown(s) {
     ])), '');
     if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
         out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
+    out.push(...taskSources(s.tasks));
     out.push('## By difficulty', '', rollupTable(s.by_difficulty), '');
     out.push('## By domain', '', rollupTable(s.by_domain), '');
     out.push('## Environment errors', '');
@@ -60788,6 +60892,53 @@ function renderReportMarkdown(s) {
             `\`${f.run_id}\``,
         ])), '');
     return `${out.join('\n').trimEnd()}\n`;
+}
+/**
+ * Where each task came from (our format or a Harbor folder), its metadata,
+ * and what its sandbox allowed beyond the locked-down default: capabilities
+ * given back, the open internet, processes kept for grading. An agent with
+ * the internet or root's capabilities is a different measurement, so this is
+ * never left out when it applies.
+ */
+function taskSources(tasks) {
+    if (!tasks.some((t) => t.format || t.isolation))
+        return [];
+    const rows = tasks.map((t) => {
+        const iso = t.isolation;
+        return [
+            t.task_id,
+            t.format ?? '-',
+            oneLine(formatMetadata(t.metadata ?? {}), 160) || '-',
+            iso ? iso.capabilities.join(', ') || 'none' : '-',
+            iso
+                ? iso.internet
+                    ? '**open**'
+                    : iso.allowed_hosts.length > 0
+                        ? iso.allowed_hosts.join(', ')
+                        : 'none'
+                : '-',
+            iso ? (iso.processes_kept ? 'kept' : 'killed') : '-',
+        ];
+    });
+    return [
+        '## Task sources and sandboxes',
+        '',
+        mdTable(['Task', 'Format', 'Metadata', 'Capabilities added', 'Internet', 'Agent processes at grading'], rows),
+        '',
+    ];
+}
+/** `key: value; key: a, b` for a metadata map. */
+function formatMetadata(metadata) {
+    return Object.entries(metadata)
+        .map(([key, value]) => {
+        const shown = Array.isArray(value)
+            ? value.map((v) => (v && typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')
+            : value && typeof value === 'object'
+                ? JSON.stringify(value)
+                : String(value);
+        return `${key}: ${shown}`;
+    })
+        .join('; ');
 }
 function rollupTable(rows) {
     return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
@@ -63257,6 +63408,7 @@ function compareRows(expected, actual, opts) {
 /** The environment of every grader command: where the fixtures are, and no bytecode left in the workspace. */
 function graderEnv(ctx) {
     return {
+        ...ctx.task.manifest.grader.env,
         FB_GRADER_DIR: ctx.graderDir,
         FB_SOLUTION_DIR: ctx.solutionDir ?? src_sandbox/* SANDBOX_PATHS */.Bj.solution,
         PYTHONDONTWRITEBYTECODE: '1',
@@ -63264,17 +63416,20 @@ function graderEnv(ctx) {
 }
 /** Runs a grader command in the agent's container and keeps its output for grader_outputs/. */
 async function runGraderCommand(ctx, command, timeoutS) {
+    const user = ctx.task.manifest.grader.user;
     const result = await ctx.sandbox.exec({
         cmd: command,
         timeoutMs: timeoutS * 1000,
         maxOutputBytes: src_sandbox/* OUTPUT_LIMITS */.rV.graderStreamBytes,
         env: graderEnv(ctx),
+        ...(user ? { user } : {}),
     });
     return {
         result,
         files: { stdout: result.stdout, stderr: result.stderr },
         details: {
             command,
+            ...(user ? { user } : {}),
             exit_code: result.exitCode,
             timed_out: result.timedOut,
             duration_ms: result.durationMs,
@@ -63971,7 +64126,102 @@ async function referenceOutput(check, ctx) {
     };
 }
 //# sourceMappingURL=reference.js.map
+;// CONCATENATED MODULE: ./build/src/judges/reward.js
+
+
+
+
+/**
+ * `reward_file`: Harbor's verifier contract. Any reward left from before is
+ * removed (the agent may have planted one), the command runs (its exit code
+ * does not count), and the first reward file that exists is the score: a
+ * number alone, or a JSON object's `key`. Partial rewards score partially; the
+ * check passes at 1. No reward written is the work's failure (an agent that
+ * breaks the verifier must not escape its score).
+ */
+async function rewardFile(check, ctx) {
+    const files = (Array.isArray(check.path) ? check.path : [check.path]).map((p) => inWorkspace(ctx, p));
+    // Their folders are made (open to the grader's user) when missing: Harbor's /logs/verifier always exists.
+    const dirs = [...new Set(files.map((f) => f.replace(/\/[^/]*$/, '') || '/'))];
+    const cleared = await ctx.sandbox.exec({
+        cmd: `rm -f -- ${files.map(src_sandbox/* shellQuote */.ZL).join(' ')} && for d in ${dirs.map(src_sandbox/* shellQuote */.ZL).join(' ')}; do [ -d "$d" ] || { mkdir -p -- "$d" && chmod 777 -- "$d"; }; done`,
+        user: '0',
+        timeoutMs: 30_000,
+    });
+    if (cleared.exitCode !== 0)
+        return { status: 'error', explanation: `could not clear old reward files: ${cleared.stderr.trim()}` };
+    let details = { reward_files: files };
+    let outputs;
+    // What the command said, for a reward short of 1: its failing lines (test.sh usually exits 0 regardless).
+    let why = '';
+    if (check.command) {
+        const ran = await runGraderCommand(ctx, check.command, check.timeout_s);
+        details = { ...details, ...ran.details };
+        outputs = ran.files;
+        if (ran.result.timedOut)
+            return {
+                status: 'failed',
+                explanation: `\`${check.command}\` timed out after ${check.timeout_s}s`,
+                details,
+                files: outputs,
+            };
+        why = ` (\`${check.command}\` exited ${ran.result.exitCode}${explainLines(failingLines(ran.result))})`;
+    }
+    const finding = (f) => ({
+        ...f,
+        details,
+        ...(outputs ? { files: outputs } : {}),
+    });
+    for (const file of files) {
+        let text;
+        try {
+            text = (await ctx.sandbox.readFile(file)).toString('utf8');
+        }
+        catch (err) {
+            if (err instanceof src_sandbox/* SandboxError */.ES && err.kind === 'path')
+                continue;
+            throw err;
+        }
+        details = { ...details, reward_file: file, reward_text: text.slice(0, 2000) };
+        const read = readReward(file, text, check.key);
+        if (!read.ok)
+            return finding({ status: 'failed', explanation: `${file}: ${read.reason}${why}` });
+        const score = Math.min(1, Math.max(0, read.value));
+        const clamped = score !== read.value ? ` (outside 0..1, counted as ${formatNumber(score)})` : '';
+        details = { ...details, reward: read.value };
+        const said = `reward ${formatNumber(read.value)}${clamped} from ${file}`;
+        return score >= 1 - 1e-9
+            ? finding({ status: 'passed', score: 1, explanation: said })
+            : finding({ status: 'failed', score, explanation: `${said}${why}` });
+    }
+    return finding({
+        status: 'failed',
+        explanation: `no reward was written (${files.join(' or ')} missing)${why}`,
+    });
+}
+function readReward(file, text, key) {
+    if (!file.endsWith('.json')) {
+        const parsed = parseFiniteNumber(text.trim());
+        return parsed.ok ? parsed : { ok: false, reason: `the reward is not a number: ${parsed.reason}` };
+    }
+    let data;
+    try {
+        data = parseJsonLenient(text);
+    }
+    catch (err) {
+        return { ok: false, reason: `invalid JSON: ${err.message}` };
+    }
+    const found = valueAtDottedKey(data, key);
+    if (!found.ok) {
+        const keys = data && typeof data === 'object' ? Object.keys(data).join(', ') : '';
+        return { ok: false, reason: `${found.reason}${keys ? ` (keys: ${keys})` : ''}` };
+    }
+    const parsed = parseFiniteNumber(found.raw);
+    return parsed.ok ? parsed : { ok: false, reason: `reward ${key}: ${parsed.reason}` };
+}
+//# sourceMappingURL=reward.js.map
 ;// CONCATENATED MODULE: ./build/src/judges/grade.js
+
 
 
 
@@ -63985,6 +64235,7 @@ const TIER_OF = {
     metric_check: 'deterministic',
     metric_scaled: 'deterministic',
     sql_check: 'deterministic',
+    reward_file: 'deterministic',
     reference_output: 'reference',
     llm_rubric: 'rubric',
 };
@@ -63995,6 +64246,7 @@ const RUNNERS = {
     metric_check: metricCheck,
     metric_scaled: metricScaled,
     sql_check: sqlCheck,
+    reward_file: rewardFile,
     reference_output: referenceOutput,
     llm_rubric: llmRubric,
 };
@@ -64199,10 +64451,9 @@ function describeChanges(seedDir, finalDir) {
 
 
 
-const GRADER_DIR = src_sandbox/* SANDBOX_PATHS */.Bj.grader;
 /** Grader material up to this size goes in through the shell as one tar; more is streamed by `docker cp`. */
 const INLINE_COPY_LIMIT_BYTES = 32 * 1024 * 1024;
-/** The oracle's run has the solution copied here at its start; every other run gets a copy at the same path. */
+/** Every run gets the reference solution here for grading (the oracle's run also had it from its start). */
 const SOLUTION_DIR = src_sandbox/* SANDBOX_PATHS */.Bj.solution;
 /**
  * Kills every process in the agent's container except PID 1, the container's
@@ -64265,45 +64516,50 @@ echo "killed $killed left $left"
 `;
 /**
  * Gets a sandbox ready for grading once the agent has stopped: kills the
- * agent's leftover processes, then copies in the grader fixtures, expected
- * outputs and the reference solution, owned by root and read-only, outside
- * the workspace. The agent never had them during its run.
+ * agent's leftover processes (unless the task keeps them for its checks),
+ * then copies in the grader fixtures (at the task's `fixtures_at`, such as
+ * Harbor's /tests, else /opt/factory-bench/grader), expected outputs and the
+ * reference solution, owned by root and read-only, outside the workspace.
+ * Whatever the agent put at those paths is removed first. The agent never
+ * had them during its run.
  */
 async function prepareGrading(sandbox, task, opts) {
     // A fresh shell for everything that follows: the agent's commands ran in the old ones.
     await sandbox.newSession();
-    // One round trip: the kill (when asked for) and whether the oracle's solution is already in place.
-    const probeSolution = `test -e ${SOLUTION_DIR} && echo solution-present`;
-    const first = await sandbox.exec({
-        cmd: opts.killLeftovers ? `${KILL_LEFTOVERS_SCRIPT}\n${probeSolution}` : probeSolution,
-        timeoutMs: 30_000,
-    });
-    const m = /killed (\d+) left (\d+)/.exec(first.stdout);
-    const killed = Number(m?.[1] ?? 0);
-    const left = Number(m?.[2] ?? 0);
+    let killed = 0;
+    let left = 0;
+    if (opts.killLeftovers) {
+        const r = await sandbox.exec({ cmd: KILL_LEFTOVERS_SCRIPT, timeoutMs: 30_000 });
+        const m = /killed (\d+) left (\d+)/.exec(r.stdout);
+        killed = Number(m?.[1] ?? 0);
+        left = Number(m?.[2] ?? 0);
+    }
     opts.onLeftoversKilled?.();
     const asRoot = async (cmd) => {
         const r = await sandbox.exec({ cmd, user: '0', timeoutMs: 60_000 });
         if (r.exitCode !== 0)
             throw new Error(`preparing the grader files failed: \`${cmd}\`: ${r.stderr.trim()}`);
     };
+    const graderDir = task.manifest.grader.fixtures_at ?? src_sandbox/* SANDBOX_PATHS */.Bj.grader;
     // Every copy target's parent is made by root first: the agent's user cannot write under /opt.
     const copies = [];
     if (task.paths.fixtures)
-        copies.push([task.paths.fixtures, GRADER_DIR]);
+        copies.push([task.paths.fixtures, graderDir]);
     for (const check of task.manifest.grader.checks) {
         if (check.type !== 'reference_output')
             continue;
         const host = external_node_path_.resolve(task.dir, check.expected);
         const inFixtures = task.paths.fixtures && host.startsWith(task.paths.fixtures + external_node_path_.sep);
         if (!inFixtures && (0,external_node_fs_.existsSync)(host))
-            copies.push([host, `${GRADER_DIR}/${external_node_path_.relative(task.dir, host)}`]);
+            copies.push([host, `${graderDir}/${external_node_path_.relative(task.dir, host)}`]);
     }
-    if (!/^solution-present$/m.test(first.stdout) && (0,external_node_fs_.existsSync)(task.paths.solution))
+    // Copied afresh even for the oracle: an agent running as root (a Harbor task's) may have changed it.
+    if ((0,external_node_fs_.existsSync)(task.paths.solution))
         copies.push([task.paths.solution, SOLUTION_DIR]);
-    const parents = new Set([GRADER_DIR, ...copies.map(([, to]) => external_node_path_.posix.dirname(to))]);
-    const targets = [GRADER_DIR, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
-    const mkdirs = `mkdir -p -- ${[...parents].map(src_sandbox/* shellQuote */.ZL).join(' ')}`;
+    const targets = [graderDir, ...copies.map(([, to]) => to).filter((t) => t === SOLUTION_DIR)];
+    const parents = new Set([graderDir, ...copies.map(([, to]) => external_node_path_.posix.dirname(to))]);
+    // Whatever is at the targets now came from the agent (a planted /tests, say): gone before the copies.
+    const mkdirs = `rm -rf -- ${targets.map(src_sandbox/* shellQuote */.ZL).join(' ')} && mkdir -p -- ${[...parents].map(src_sandbox/* shellQuote */.ZL).join(' ')}`;
     const lockDown = `chmod -R a-w,a+rX -- ${targets.map(src_sandbox/* shellQuote */.ZL).join(' ')}`;
     // Usually small: one tar through the open root shell (a `docker cp` per entry costs far more).
     const packed = await (0,src_sandbox/* packForSandbox */.WP)(copies.map(([host, to]) => ({ host, sandbox: to })), { uid: 0, gid: 0 }, INLINE_COPY_LIMIT_BYTES);
@@ -64322,7 +64578,7 @@ async function prepareGrading(sandbox, task, opts) {
         await asRoot(mkdirs);
         for (const [from, to] of copies) {
             // `docker cp` of a folder onto an existing folder nests it; copy folder contents instead.
-            if (to === GRADER_DIR)
+            if (to === graderDir)
                 for (const entry of (0,external_node_fs_.readdirSync)(from))
                     await sandbox.copyIn(external_node_path_.join(from, entry), `${to}/${entry}`);
             else
@@ -64331,7 +64587,7 @@ async function prepareGrading(sandbox, task, opts) {
         await asRoot(lockDown);
     }
     return {
-        graderDir: GRADER_DIR,
+        graderDir: graderDir,
         solutionDir: SOLUTION_DIR,
         killedProcesses: killed,
         leftProcesses: left,
@@ -64468,6 +64724,7 @@ async function runAgentPhase(ctx) {
 ;// CONCATENATED MODULE: ./build/src/orchestrator/sandbox.js
 
 
+
 /** Seconds a sandbox outlives its agent's wall budget and its grading timeouts, by default. */
 const DEFAULT_SANDBOX_GRACE_S = 300;
 /**
@@ -64491,7 +64748,9 @@ function sandboxLifetimeSeconds(task, wallSeconds, env = process.env) {
  * sandbox's kind. Throws SandboxError for a bad FACTORY_BENCH_SANDBOX.
  */
 function sandbox_planSandbox(task, opts) {
-    const { environment } = task.manifest;
+    const { environment, oracle } = task.manifest;
+    const user = (opts.oracle ? oracle.user : undefined) ?? environment.user;
+    const capabilities = (0,src_tasks/* grantedCapabilities */.Ac)(environment.capabilities, opts.maxCapabilities);
     const services = Object.entries(environment.services).map(([name, service]) => ({
         name,
         image: service.image,
@@ -64500,7 +64759,10 @@ function sandbox_planSandbox(task, opts) {
         command: service.command,
         healthcheck: service.healthcheck,
     }));
-    const network = { allow: [...environment.network.allow] };
+    const network = {
+        allow: [...environment.network.allow],
+        ...(environment.network.internet ? { internet: true } : {}),
+    };
     return {
         kind: (0,src_sandbox/* chooseSandboxKind */.vN)({ services, network }, opts.env),
         ...(opts.engine ? { engine: opts.engine } : {}),
@@ -64509,7 +64771,9 @@ function sandbox_planSandbox(task, opts) {
         workspaceHost: opts.workspaceHost,
         workdir: environment.workdir,
         resources: environment.resources,
-        env: environment.env,
+        env: opts.oracle ? { ...environment.env, ...oracle.env } : environment.env,
+        ...(capabilities.length > 0 ? { capabilities } : {}),
+        ...(user ? { user } : {}),
         readOnlyCopies: opts.readOnlyCopies ?? {},
         logDir: opts.logDir,
         services,
@@ -64535,6 +64799,9 @@ async function sandbox_openSandbox(task, plan, opts = {}) {
         // Every task on a shared image gets the same tag: factory-bench/<shared name>:<context hash>.
         name: manifest.environment.shared_image ?? manifest.id,
         logFile,
+        ...(manifest.environment.build_timeout_s
+            ? { timeoutMs: manifest.environment.build_timeout_s * 1000 }
+            : {}),
         onBuild: (tag) => opts.notice?.(`building image ${tag}${on} (first use of this build context; log: ${logFile})`),
         onLoad: (image, from) => opts.notice?.(`loading image ${image}${on} from Docker engine ${from}`),
         engine: plan.engine,
@@ -64626,6 +64893,8 @@ async function run_task_runTask(opts) {
             logDir: dir.logsDir,
             wallSeconds: budgetLimits.max_wall_seconds,
             engine: opts.engine,
+            oracle: modelName === 'oracle',
+            maxCapabilities: opts.maxCapabilities ?? null,
             readOnlyCopies: {
                 // The reference solution is visible only to the oracle.
                 ...(modelName === 'oracle' ? { [staged.paths.solution]: src_sandbox/* SANDBOX_PATHS */.Bj.solution } : {}),
@@ -64637,7 +64906,15 @@ async function run_task_runTask(opts) {
     catch (err) {
         planError = err;
     }
-    const buildResult = () => (0,src_runs/* blankRunResult */.J7)({ task: manifest, runId, model: modelName, suiteRunId: opts.suiteRunId, epoch: opts.epoch, startedAt }, {
+    const buildResult = () => (0,src_runs/* blankRunResult */.J7)({
+        task: manifest,
+        format: task.format,
+        runId,
+        model: modelName,
+        suiteRunId: opts.suiteRunId,
+        epoch: opts.epoch,
+        startedAt,
+    }, {
         status,
         score,
         passed,
@@ -64660,6 +64937,13 @@ async function run_task_runTask(opts) {
         // The planned kind even when the sandbox failed to start (a compose task whose sidecar never got healthy).
         sandbox: plan?.kind ?? 'docker',
         docker_host: opts.engine?.name ?? 'default',
+        isolation: {
+            capabilities: plan?.capabilities ?? [],
+            internet: plan?.network?.internet === true,
+            allowed_hosts: plan?.network?.allow ?? [],
+            user: plan?.user ?? null,
+            processes_kept: manifest.grader.keep_processes,
+        },
         agent: (0,agents/* agentInfo */.ev)(agent),
     });
     // Written first so that a harness killed mid-run still leaves a readable reason.
@@ -64733,7 +65017,8 @@ async function run_task_runTask(opts) {
                 task: staged,
                 sandbox,
                 dir,
-                killLeftovers: true,
+                // A task graded on what the agent left running (a server) keeps its processes.
+                killLeftovers: !manifest.grader.keep_processes,
                 saveWorkspace: () => saveWorkspace(sandbox),
                 judgeCost,
                 // The judge is resolved on its own: the agent's base URL (e.g. a local vLLM) is not the judge's.
@@ -64973,6 +65258,7 @@ async function validateTask(task, opts) {
         onPhase: opts.onPhase,
         exchanges: opts.exchanges,
         ...(opts.modelConfig ? { modelConfig: opts.modelConfig } : {}),
+        ...(opts.maxCapabilities ? { maxCapabilities: opts.maxCapabilities } : {}),
     });
     const [oracle, nothing] = await Promise.all([run('oracle'), run('null')]);
     const oracleRun = summarizeRun('oracle', oracle.result, oracle.runDir);
@@ -65211,6 +65497,7 @@ async function runUnit(unit, ctx, engine) {
             suiteRunId: plan.suiteRunId,
             epoch,
             budget: suiteTask.budget,
+            maxCapabilities: plan.maxCapabilities,
             signal: controller.signal,
             ...(options.pricing ? { pricing: options.pricing } : {}),
             ...(options.modelConfig ? { modelConfig: options.modelConfig } : {}),
@@ -65417,21 +65704,24 @@ async function runPool(units, concurrency, running, work) {
 
 /***/ }),
 
-/***/ 23811:
+/***/ 79681:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Sh: () => (/* reexport */ ManifestError),
+  Sh: () => (/* reexport */ problems_ManifestError),
+  yO: () => (/* reexport */ capabilitySchema),
   sK: () => (/* reexport */ durationSchema),
   Vw: () => (/* reexport */ formatProblem),
+  Ac: () => (/* reexport */ grantedCapabilities),
+  eM: () => (/* reexport */ isTaskFolder),
   _o: () => (/* reexport */ loadTask),
   b2: () => (/* reexport */ readYamlManifest),
   e0: () => (/* reexport */ stageTask)
 });
 
-// UNUSED EXPORTS: MAX_DURATION_S, SHARED_IMAGES_DIR, agentSchema, budgetSchema, checkSchema, copyVerbatim, discoverTaskDirs, environmentSchema, graderSchema, healthcheckSchema, inspectTask, resolveSharedImage, resourcesSchema, serviceSchema, sharedImagePattern, taskFromSnapshot, taskManifestSchema, toolNameSchema, toolsSchema, workdirProblem
+// UNUSED EXPORTS: DOCKER_DEFAULT_CAPABILITIES, HARBOR_MANIFEST, HARBOR_REWARD_FILES, HARBOR_TESTS_DIR, MAX_DURATION_S, SHARED_IMAGES_DIR, agentSchema, budgetSchema, checkSchema, copyVerbatim, discoverTaskDirs, environmentSchema, graderSchema, healthcheckSchema, idPattern, imageFileClashes, inspectTask, isHarborFolder, resolveSharedImage, resourcesSchema, serviceSchema, sharedImagePattern, taskFileSchema, taskFromSnapshot, taskManifestSchema, taskWarnings, toolNameSchema, toolsSchema, userSchema, workdirProblem
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
@@ -65440,18 +65730,2039 @@ var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./build/src/tasks/discover.js
 
 
-/** Task folders (those holding a task.yaml) directly under `root`, sorted by name. */
+/** A task folder: one with our task.yaml, or Harbor's task.toml (Terminal-Bench 2). */
+function isTaskFolder(dir) {
+    return (0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml')) || (0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.toml'));
+}
+/** Task folders (those holding a task.yaml or a Harbor task.toml) directly under `root`, sorted by name. */
 function discoverTaskDirs(root) {
     if (!existsSync(root))
         return [];
     return readdirSync(root, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, 'task.yaml')))
+        .filter((e) => e.isDirectory() && isTaskFolder(path.join(root, e.name)))
         .map((e) => path.join(root, e.name))
         .sort();
 }
 //# sourceMappingURL=discover.js.map
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
+var schemas = __nccwpck_require__(41514);
+;// CONCATENATED MODULE: ./build/src/tasks/schema-parts.js
+
+/** The small pieces the task manifest's schemas share. */
+/** Ids of tasks, checks and services: plain lowercase names. */
+const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
+/** A shared image's name is also a folder name and part of an image tag: keep it plain and short. */
+const sharedImagePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/**
+ * The longest duration a manifest may give, in seconds (a day). Node's timers
+ * hold at most 24.8 days, and a day is more than any CI job gets.
+ */
+const MAX_DURATION_S = 86_400;
+/** A duration in seconds: positive and at most a day. */
+function durationSchema() {
+    return schemas/* number */.aig().positive().max(MAX_DURATION_S, `at most ${MAX_DURATION_S} seconds (a day)`);
+}
+/**
+ * Top-level folders of the image the workspace must not be mounted over, and
+ * those it must not be mounted under at all (kernel views, the grader's files).
+ */
+const SYSTEM_DIRS = [
+    '/bin',
+    '/boot',
+    '/etc',
+    '/home',
+    '/lib',
+    '/lib64',
+    '/opt',
+    '/root',
+    '/run',
+    '/sbin',
+    '/srv',
+    '/tmp',
+    '/usr',
+    '/var',
+];
+const FORBIDDEN_TREES = ['/proc', '/sys', '/dev', '/opt/factory-bench'];
+/** Why `workdir` cannot hold the workspace, or null when it can. */
+function workdirProblem(dir) {
+    if (!dir.startsWith('/'))
+        return 'expected an absolute path such as /workspace';
+    if (dir === '/')
+        return 'the workspace cannot be mounted over the root folder; use a folder such as /workspace';
+    if (dir
+        .split('/')
+        .slice(1)
+        .some((part) => part === '' || part === '.' || part === '..'))
+        return 'expected a plain absolute path (no `.`, `..`, `//` or trailing `/`)';
+    if (SYSTEM_DIRS.includes(dir))
+        return `the workspace cannot be mounted over the system folder ${dir}`;
+    const tree = FORBIDDEN_TREES.find((t) => dir === t || dir.startsWith(`${t}/`));
+    if (tree)
+        return `the workspace cannot be mounted under ${tree}`;
+    return null;
+}
+/** A user inside the image: `image` (the image's USER, root when it has none), a name, or `uid[:gid]`. */
+const userSchema = schemas/* string */.YjP()
+    .regex(/^(?:[a-z_][a-z0-9_-]*\$?|\d+(?::\d+)?)$/, 'a user name, `uid[:gid]`, or `image`');
+//# sourceMappingURL=schema-parts.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/grader-schema.js
+
+
+/** The grader of a task manifest: its checks and where and how they run. */
+const checkBase = {
+    /** Unique within the task: names the grader output file and the check row. */
+    name: schemas/* string */.YjP().regex(idPattern, 'a lowercase name of letters, digits, _ and -'),
+    weight: schemas/* number */.aig().min(0).default(1),
+    gating: schemas/* boolean */.zMY().default(false),
+    description: schemas/* string */.YjP().optional(),
+};
+const comparisonSchema = schemas/* enum */.k5n(['>=', '<=', '==', 'within']);
+/** Where `metric_check` and `metric_scaled` read their number. */
+const metricReading = {
+    /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
+    command: schemas/* string */.YjP().optional(),
+    source: schemas/* object */.Ikc({
+        kind: schemas/* enum */.k5n(['json', 'csv', 'stdout']),
+        /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
+        path: schemas/* string */.YjP().optional(),
+        /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
+        key: schemas/* string */.YjP().min(1),
+        /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
+        row: schemas/* number */.aig().int().default(-1),
+    })
+        .strict(),
+    timeout_s: durationSchema().default(300),
+};
+function refineMetricSource(c, ctx) {
+    if (c.source.kind !== 'stdout' && !c.source.path)
+        ctx.addIssue({
+            code: 'custom',
+            path: ['source', 'path'],
+            message: `a ${c.source.kind} source needs a path`,
+        });
+    if (c.source.kind === 'stdout' && !c.command)
+        ctx.addIssue({ code: 'custom', path: ['command'], message: 'a stdout source needs a command to run' });
+}
+/** An absolute path inside the sandbox. */
+const sandboxPathSchema = schemas/* string */.YjP().regex(/^\/\S*$/, 'an absolute path inside the sandbox');
+const checkSchema = schemas/* discriminatedUnion */.gMt('type', [
+    schemas/* object */.Ikc({ ...checkBase, type: schemas/* literal */.euz('file_present'), path: schemas/* string */.YjP().min(1) }).strict(),
+    schemas/* object */.Ikc({
+        ...checkBase,
+        type: schemas/* literal */.euz('command_exit_zero'),
+        command: schemas/* string */.YjP().min(1),
+        timeout_s: durationSchema().default(120),
+    })
+        .strict(),
+    schemas/* object */.Ikc({
+        ...checkBase,
+        type: schemas/* literal */.euz('metric_check'),
+        ...metricReading,
+        op: comparisonSchema,
+        value: schemas/* number */.aig(),
+        /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
+        tolerance: schemas/* number */.aig().min(0).default(0),
+    })
+        .strict()
+        .superRefine(refineMetricSource),
+    schemas/* object */.Ikc({
+        ...checkBase,
+        type: schemas/* literal */.euz('metric_scaled'),
+        ...metricReading,
+        /** The metric's value worth nothing (score 0 at or below it). */
+        baseline: schemas/* number */.aig(),
+        /** The metric's value worth full credit (score 1 at or above it); below `baseline` when lower is better. */
+        target: schemas/* number */.aig(),
+    })
+        .strict()
+        .superRefine(refineMetricSource)
+        .refine((c) => c.baseline !== c.target, {
+        message: 'baseline and target must differ',
+        path: ['target'],
+    }),
+    schemas/* object */.Ikc({
+        ...checkBase,
+        /** Harbor's verifier contract: a command writes a reward (0..1) to a file, which is the score. */
+        type: schemas/* literal */.euz('reward_file'),
+        /** Run first (e.g. `bash /tests/test.sh`); its exit code does not count, the reward does. */
+        command: schemas/* string */.YjP().min(1).optional(),
+        /**
+         * The reward file (relative to the workspace, or absolute), or several: the first that exists
+         * is read. A `.json` file holds an object whose `key` is the reward; any other file, the number alone.
+         */
+        path: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1)]),
+        key: schemas/* string */.YjP().min(1).default('reward'),
+        timeout_s: durationSchema().default(600),
+    })
+        .strict(),
+    schemas/* object */.Ikc({
+        ...checkBase,
+        type: schemas/* literal */.euz('sql_check'),
+        service: schemas/* string */.YjP().min(1),
+        database: schemas/* string */.YjP().optional(),
+        user: schemas/* string */.YjP().optional(),
+        query: schemas/* string */.YjP().min(1),
+        expected_rows: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY(), schemas/* null */.chJ()]))),
+        ordered: schemas/* boolean */.zMY().default(false),
+        /** Absolute slack when a number is compared with a numeric cell. */
+        tolerance: schemas/* number */.aig().min(0).default(0),
+        timeout_s: durationSchema().default(60),
+    })
+        .strict(),
+    schemas/* object */.Ikc({
+        ...checkBase,
+        type: schemas/* literal */.euz('reference_output'),
+        command: schemas/* string */.YjP().min(1),
+        /** A fixture file relative to the task folder. */
+        expected: schemas/* string */.YjP().min(1),
+        abs_tolerance: schemas/* number */.aig().min(0).default(0),
+        rel_tolerance: schemas/* number */.aig().min(0).default(0),
+        ignore_whitespace: schemas/* boolean */.zMY().default(true),
+        ignore_row_order: schemas/* boolean */.zMY().default(false),
+        timeout_s: durationSchema().default(300),
+    })
+        .strict(),
+    schemas/* object */.Ikc({
+        ...checkBase,
+        type: schemas/* literal */.euz('llm_rubric'),
+        /** A rubric file relative to the task folder. */
+        rubric: schemas/* string */.YjP().min(1),
+        judge_model: schemas/* string */.YjP().min(1),
+        scale: schemas/* object */.Ikc({ min: schemas/* number */.aig(), max: schemas/* number */.aig() })
+            .strict()
+            .refine((s) => s.max > s.min, { message: 'scale.max must be greater than scale.min' })
+            .default({ min: 0, max: 10 }),
+        /** The judge's score (on the scale) at which the check passes; default the middle of the scale. */
+        pass_at: schemas/* number */.aig().optional(),
+    })
+        .strict()
+        .refine((c) => c.pass_at === undefined || (c.pass_at >= c.scale.min && c.pass_at <= c.scale.max), {
+        message: 'pass_at must lie within the scale',
+        path: ['pass_at'],
+    }),
+]);
+const graderSchema = schemas/* object */.Ikc({
+    /** Folder of fixtures copied into the sandbox only after the agent stops. */
+    fixtures: schemas/* string */.YjP().optional(),
+    /** Where in the sandbox the fixtures go (default /opt/factory-bench/grader); Harbor tasks use /tests. */
+    fixtures_at: sandboxPathSchema
+        .refine((p) => workdirProblem(p) === null, {
+        message: 'not a system folder or one under /proc, /sys, /dev or /opt/factory-bench',
+    })
+        .optional(),
+    /**
+     * Leave what the agent started running while it is graded (a server the checks query).
+     * By default every process the agent left is killed first.
+     */
+    keep_processes: schemas/* boolean */.zMY().default(false),
+    /** Environment variables of every grader command. */
+    env: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).default({}),
+    /** Who grader commands run as (default: the agent's user). */
+    user: userSchema.optional(),
+    pass_threshold: schemas/* number */.aig().min(0).max(1).default(1),
+    checks: schemas/* array */.YOg(checkSchema).min(1),
+})
+    .strict()
+    .refine((g) => new Set(g.checks.map((c) => c.name)).size === g.checks.length, {
+    message: 'check names must be unique',
+});
+//# sourceMappingURL=grader-schema.js.map
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
+var yaml_dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./build/src/tasks/harbor-environment.js
+
+/**
+ * What a Harbor task's `environment/` folder says beyond its Dockerfile:
+ * the working directory its image sets, and the sidecars of its
+ * `docker-compose.yaml` (whose `main` service is the agent's container).
+ */
+/** The WORKDIR in effect at the end of a Dockerfile's last stage, or why it cannot be read. */
+function dockerfileWorkdir(text) {
+    let workdir = null;
+    let unresolved;
+    for (const raw of text.split('\n')) {
+        const line = raw.trim();
+        if (/^FROM\s/i.test(line)) {
+            workdir = null;
+            unresolved = undefined;
+            continue;
+        }
+        const m = /^WORKDIR\s+(.+)$/i.exec(line);
+        if (!m?.[1])
+            continue;
+        const value = m[1].trim().replace(/^["']|["']$/g, '');
+        if (value.includes('$')) {
+            unresolved = value;
+            continue;
+        }
+        workdir = external_node_path_.posix.resolve(workdir ?? '/', value);
+        unresolved = undefined;
+    }
+    return unresolved ? { workdir: null, unresolved } : { workdir };
+}
+const MAIN_KEYS = new Set(['build', 'image', 'environment', 'depends_on', 'command', 'networks']);
+const SIDECAR_KEYS = new Set(['image', 'build', 'environment', 'command', 'healthcheck', 'depends_on']);
+/** `5s`, `1m30s`, `500ms` (Compose durations) in seconds; null if unreadable. */
+function composeSeconds(value) {
+    if (typeof value === 'number')
+        return value;
+    if (typeof value !== 'string' || !/^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us))+$/.test(value))
+        return null;
+    const factor = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6 };
+    let total = 0;
+    for (const [, n, unit] of value.matchAll(/(\d+(?:\.\d+)?)(h|ms|us|m|s)/g))
+        total += Number(n) * (factor[unit ?? 's'] ?? 1);
+    return total;
+}
+function envOf(value) {
+    if (value === undefined || value === null)
+        return {};
+    if (Array.isArray(value)) {
+        const out = {};
+        for (const item of value) {
+            const [key, ...rest] = String(item).split('=');
+            if (!key)
+                return `an entry ${JSON.stringify(item)} is not KEY=VALUE`;
+            out[key] = rest.join('=');
+        }
+        return out;
+    }
+    if (typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === null ? '' : String(v)]));
+    return 'expected a map or a list of KEY=VALUE';
+}
+/** Compose interpolation reads the harness's environment: refused, so no secret of the harness leaks in. */
+function interpolates(value) {
+    return JSON.stringify(value ?? null).includes('${');
+}
+/**
+ * Maps a Harbor `environment/docker-compose.yaml` (already parsed) onto
+ * factory-bench's sidecars. The `main` service is the agent's container:
+ * only its environment is taken (Harbor builds and starts it itself).
+ * Everything else a sidecar may say is refused by name, never dropped.
+ */
+function mapCompose(doc, envDir) {
+    const out = { services: {}, mainEnv: {}, problems: [], notes: [] };
+    const problem = (field, message) => out.problems.push({ field, message });
+    if (!doc || typeof doc !== 'object') {
+        problem('', 'expected a Compose file with `services`');
+        return out;
+    }
+    const { services, ...top } = doc;
+    for (const key of Object.keys(top))
+        if (key !== 'version')
+            problem(key, 'not supported (only `services` is read)');
+    if (!services || typeof services !== 'object') {
+        problem('services', 'expected a map of services');
+        return out;
+    }
+    for (const [name, raw] of Object.entries(services)) {
+        const field = `services.${name}`;
+        const spec = (raw ?? {});
+        if (interpolates(spec)) {
+            problem(field, `Compose interpolation (\`\${VAR}\`) reads the harness's environment; write the values out`);
+            continue;
+        }
+        const allowed = name === 'main' ? MAIN_KEYS : SIDECAR_KEYS;
+        for (const key of Object.keys(spec))
+            if (!allowed.has(key))
+                problem(`${field}.${key}`, 'not supported by factory-bench');
+        const env = envOf(spec.environment);
+        if (typeof env === 'string') {
+            problem(`${field}.environment`, env);
+            continue;
+        }
+        if (name === 'main') {
+            out.mainEnv = env;
+            if (spec.networks !== undefined)
+                out.notes.push('services.main.networks: ignored; the sandbox puts the agent on its own network');
+            continue;
+        }
+        if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) {
+            problem(field, 'a service name of lowercase letters, digits, _ and -');
+            continue;
+        }
+        const sidecar = { env };
+        if (typeof spec.image === 'string')
+            sidecar.image = spec.image;
+        const build = spec.build;
+        const context = typeof build === 'string'
+            ? build
+            : build && typeof build === 'object'
+                ? build.context
+                : undefined;
+        if (build !== undefined) {
+            const extra = build && typeof build === 'object' ? Object.keys(build).filter((k) => k !== 'context') : [];
+            if (typeof context !== 'string' || extra.length > 0)
+                problem(`${field}.build`, 'only a build context folder (with its Dockerfile) is supported');
+            else
+                sidecar.build = external_node_path_.posix.join(envDir, context);
+        }
+        if (sidecar.image && sidecar.build)
+            delete sidecar.image;
+        if (typeof spec.command === 'string' || Array.isArray(spec.command))
+            sidecar.command = spec.command;
+        if (spec.healthcheck && typeof spec.healthcheck === 'object') {
+            const h = spec.healthcheck;
+            const test = h.test;
+            if (typeof test !== 'string' && !Array.isArray(test))
+                problem(`${field}.healthcheck.test`, 'required');
+            else {
+                const interval = h.interval === undefined ? undefined : composeSeconds(h.interval);
+                const timeout = h.timeout === undefined ? undefined : composeSeconds(h.timeout);
+                if (interval === null || timeout === null)
+                    problem(`${field}.healthcheck`, 'interval and timeout must be durations such as 5s');
+                sidecar.healthcheck = {
+                    test: test,
+                    ...(interval ? { interval_s: interval } : {}),
+                    ...(timeout ? { timeout_s: timeout } : {}),
+                    ...(typeof h.retries === 'number' ? { retries: h.retries } : {}),
+                };
+                if (h.start_period !== undefined)
+                    out.notes.push(`${field}.healthcheck.start_period: not used; retries cover a slow start`);
+            }
+        }
+        if (spec.depends_on !== undefined)
+            out.notes.push(`${field}.depends_on: every sidecar is started and healthy before the agent starts`);
+        out.services[name] = sidecar;
+    }
+    return out;
+}
+//# sourceMappingURL=harbor-environment.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/schema.js
+
+
+
+
+/**
+ * The task manifest (`task.yaml`). This schema is the single source of the
+ * TypeScript types: every type below is inferred from it.
+ */
+const resourcesSchema = schemas/* object */.Ikc({
+    cpus: schemas/* number */.aig().positive().default(1),
+    memory_mb: schemas/* number */.aig().int().positive().default(2048),
+    pids: schemas/* number */.aig().int().positive().default(512),
+    /** Disk the task expects; recorded and shown, not enforced (Docker's overlay2 on ext4 cannot limit it). */
+    storage_mb: schemas/* number */.aig().int().positive().optional(),
+})
+    .strict();
+/**
+ * Docker's default capability set: the ones a task may add back to its
+ * agent's container (which drops them all by default), by name. Harbor's
+ * containers keep all of them; a task that adds users and runs sshd or nginx
+ * needs CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, SYS_CHROOT and NET_BIND_SERVICE.
+ */
+const DOCKER_DEFAULT_CAPABILITIES = [
+    'AUDIT_WRITE',
+    'CHOWN',
+    'DAC_OVERRIDE',
+    'FOWNER',
+    'FSETID',
+    'KILL',
+    'MKNOD',
+    'NET_BIND_SERVICE',
+    'NET_RAW',
+    'SETFCAP',
+    'SETGID',
+    'SETPCAP',
+    'SETUID',
+    'SYS_CHROOT',
+];
+const capabilitySchema = schemas/* enum */.k5n(DOCKER_DEFAULT_CAPABILITIES);
+/** The capabilities a task gets: what it asks for, narrowed to `atMost` when a suite or the CLI sets one. */
+function grantedCapabilities(asked, atMost) {
+    return atMost ? asked.filter((c) => atMost.includes(c)) : [...asked];
+}
+const healthcheckSchema = schemas/* object */.Ikc({
+    test: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]),
+    interval_s: durationSchema().default(1),
+    timeout_s: durationSchema().default(5),
+    retries: schemas/* number */.aig().int().positive().default(60),
+})
+    .strict();
+const serviceSchema = schemas/* object */.Ikc({
+    image: schemas/* string */.YjP().min(1).optional(),
+    /** A build context folder, relative to the task folder. */
+    build: schemas/* string */.YjP().min(1).optional(),
+    env: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).default({}),
+    healthcheck: healthcheckSchema.optional(),
+    command: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]).optional(),
+})
+    .strict()
+    .refine((s) => Boolean(s.image) !== Boolean(s.build), {
+    message: 'a service needs exactly one of `image` or `build`',
+});
+const environmentSchema = schemas/* object */.Ikc({
+    image: schemas/* string */.YjP().min(1).optional(),
+    /** A Docker build context folder (with a Dockerfile), relative to the task folder. */
+    dockerfile: schemas/* string */.YjP().min(1).optional(),
+    /**
+     * A shared image by name: the build context `images/<name>/` in the nearest folder above the
+     * task that has one, so tasks with the same needs share one image.
+     */
+    shared_image: schemas/* string */.YjP()
+        .regex(sharedImagePattern, 'a lowercase image name of letters, digits, _ and -')
+        .optional(),
+    workdir: schemas/* string */.YjP()
+        .superRefine((dir, ctx) => {
+        const problem = workdirProblem(dir);
+        if (problem)
+            ctx.addIssue({ code: 'custom', message: problem });
+    })
+        .default('/workspace'),
+    resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
+    services: schemas/* record */.g1P(schemas/* string */.YjP().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
+    network: schemas/* object */.Ikc({
+        allow: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).default([]),
+        /**
+         * The open internet for the agent's container: the task's explicit choice, off by
+         * default, and stated in every report (an agent with the internet is a different measurement).
+         */
+        internet: schemas/* boolean */.zMY().default(false),
+    })
+        .strict()
+        .refine((n) => !(n.internet && n.allow.length > 0), {
+        message: '`internet: true` already reaches every host; drop `allow` or `internet`',
+    })
+        .default({ allow: [], internet: false }),
+    env: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).default({}),
+    /** Capabilities given back to the agent's container (all are dropped by default). */
+    capabilities: schemas/* array */.YOg(capabilitySchema).default([]),
+    /** Who the agent runs as (default: the image's regular user, else the harness's uid). */
+    user: userSchema.optional(),
+    /** How long building the task's image may take. */
+    build_timeout_s: durationSchema().optional(),
+})
+    .strict()
+    .refine((e) => [e.image, e.dockerfile, e.shared_image].filter(Boolean).length === 1, {
+    message: 'the environment needs exactly one of `image`, `dockerfile` or `shared_image`',
+});
+const toolNameSchema = schemas/* enum */.k5n(['bash', 'python', 'text_editor', 'git_diff']);
+const toolsSchema = schemas/* object */.Ikc({
+    /** native: OpenAI tool_calls; json_text: JSON actions in text (ReAct); code_blocks: fenced shell blocks. */
+    style: schemas/* enum */.k5n(['native', 'json_text', 'code_blocks']).default('native'),
+    enabled: schemas/* array */.YOg(toolNameSchema).min(1).default(['bash']),
+})
+    .strict();
+const agentSchema = schemas/* object */.Ikc({
+    max_turns: schemas/* number */.aig().int().positive().default(30),
+    system_prompt: schemas/* string */.YjP().optional(),
+    temperature: schemas/* number */.aig().min(0).max(2).optional(),
+})
+    .strict();
+const budgetSchema = schemas/* object */.Ikc({
+    max_tokens: schemas/* number */.aig().int().positive().default(200_000),
+    max_tool_calls: schemas/* number */.aig().int().positive().default(50),
+    max_wall_seconds: durationSchema().default(600),
+    max_cost_usd: schemas/* number */.aig().positive().default(1),
+})
+    .strict();
+/** Every field of a task manifest but its instructions. */
+const manifestFields = {
+    id: schemas/* string */.YjP().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
+    title: schemas/* string */.YjP().min(1),
+    difficulty: schemas/* enum */.k5n(['smoke', 'easy', 'medium', 'hard']),
+    domain: schemas/* string */.YjP().min(1),
+    /** Anything worth keeping about the task (author, tags, time estimates, its source); shown in reports. */
+    metadata: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).default({}),
+    /** The folder seeded as the workspace, relative to the task folder; null starts it empty. */
+    workspace: schemas/* string */.YjP().min(1).nullable().default('workspace'),
+    environment: environmentSchema,
+    agent: agentSchema.default({ max_turns: 30 }),
+    tools: toolsSchema.default({ style: 'native', enabled: ['bash'] }),
+    budget: budgetSchema.default({
+        max_tokens: 200_000,
+        max_tool_calls: 50,
+        max_wall_seconds: 600,
+        max_cost_usd: 1,
+    }),
+    grader: graderSchema,
+    /** The reference solution folder with `solve.sh`, relative to the task folder. */
+    solution: schemas/* string */.YjP().default('solution'),
+    /** How the oracle runs `solve.sh`: as which user (default the agent's), with which extra environment. */
+    oracle: schemas/* object */.Ikc({ user: userSchema.optional(), env: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).default({}) })
+        .strict()
+        .default({ env: {} }),
+};
+/** A loaded task manifest (and a run's manifest.snapshot.yaml): the instructions are text. */
+const schema_taskManifestSchema = schemas/* object */.Ikc({ ...manifestFields, instructions: schemas/* string */.YjP().min(1) }).strict();
+/** `task.yaml` as written: the instructions inline, or in a file read when the task is loaded. */
+const taskFileSchema = schemas/* object */.Ikc({
+    ...manifestFields,
+    instructions: schemas/* string */.YjP().min(1).optional(),
+    /** A file, relative to the task folder, holding the agent's instructions. */
+    instructions_file: schemas/* string */.YjP().min(1).optional(),
+})
+    .strict()
+    .refine((m) => (m.instructions === undefined) !== (m.instructions_file === undefined), {
+    message: 'give the instructions inline (`instructions`) or in a file (`instructions_file`): one of them',
+    path: ['instructions'],
+});
+//# sourceMappingURL=schema.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/harbor-schema.js
+
+
+/**
+ * Harbor's `task.toml` (Terminal-Bench 2; schema 1.0 and 1.1), as far as
+ * factory-bench reads it. Strict: a field this schema does not know is
+ * refused by name rather than dropped; fields it knows but cannot honour are
+ * refused by the loader with the reason (see harbor.ts).
+ */
+const envTable = schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).default({});
+/** A user Harbor runs a phase as: a name or a uid. */
+const phaseUser = schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* number */.aig().int().min(0)]).optional();
+const networkMode = schemas/* enum */.k5n(['public', 'no-network', 'allowlist']).optional();
+const harborTaskSchema = schemas/* object */.Ikc({
+    version: schemas/* string */.YjP().optional(),
+    schema_version: schemas/* string */.YjP().optional(),
+    source: schemas/* string */.YjP().optional(),
+    /** Files Harbor collects from the container after a trial. */
+    artifacts: schemas/* array */.YOg(schemas/* unknown */.L5J()).default([]),
+    task: schemas/* object */.Ikc({
+        name: schemas/* string */.YjP().min(1),
+        description: schemas/* string */.YjP().default(''),
+        authors: schemas/* array */.YOg(schemas/* object */.Ikc({ name: schemas/* string */.YjP(), email: schemas/* string */.YjP().optional() }).strict()).default([]),
+        keywords: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+    })
+        .strict()
+        .optional(),
+    /** Free-form: difficulty, category, tags, author, time estimates... all kept. */
+    metadata: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).default({}),
+    verifier: schemas/* object */.Ikc({
+        timeout_sec: durationSchema().default(600),
+        env: envTable,
+        user: phaseUser,
+        network_mode: networkMode,
+        allowed_hosts: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+    })
+        .strict()
+        .default({ timeout_sec: 600, env: {}, allowed_hosts: [] }),
+    agent: schemas/* object */.Ikc({
+        timeout_sec: durationSchema().optional(),
+        user: phaseUser,
+        network_mode: networkMode,
+        allowed_hosts: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+    })
+        .strict()
+        .default({ allowed_hosts: [] }),
+    environment: schemas/* object */.Ikc({
+        build_timeout_sec: durationSchema().default(600),
+        docker_image: schemas/* string */.YjP().min(1).optional(),
+        cpus: schemas/* number */.aig().positive().default(1),
+        memory_mb: schemas/* number */.aig().int().positive().default(2048),
+        storage_mb: schemas/* number */.aig().int().positive().default(10240),
+        /** Deprecated spellings of memory_mb and storage_mb, such as "2G". */
+        memory: schemas/* string */.YjP().optional(),
+        storage: schemas/* string */.YjP().optional(),
+        gpus: schemas/* number */.aig().int().min(0).default(0),
+        gpu_types: schemas/* array */.YOg(schemas/* string */.YjP()).nullable().optional(),
+        allow_internet: schemas/* boolean */.zMY().optional(),
+        network_mode: networkMode,
+        allowed_hosts: schemas/* array */.YOg(schemas/* string */.YjP()).default([]),
+        mcp_servers: schemas/* array */.YOg(schemas/* unknown */.L5J()).default([]),
+        env: envTable,
+        skills_dir: schemas/* string */.YjP().nullable().optional(),
+        healthcheck: schemas/* unknown */.L5J().optional(),
+    })
+        .strict()
+        .default({
+        build_timeout_sec: 600,
+        cpus: 1,
+        memory_mb: 2048,
+        storage_mb: 10240,
+        gpus: 0,
+        allowed_hosts: [],
+        mcp_servers: [],
+        env: {},
+    }),
+    solution: schemas/* object */.Ikc({ env: envTable }).strict().default({ env: {} }),
+})
+    .strict();
+/** `2G`, `512M`, `1024K` as Harbor's deprecated memory/storage fields write them, in MB; null if unreadable. */
+function sizeToMb(size) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([GMK])\s*$/i.exec(size);
+    if (!m)
+        return null;
+    const n = Number(m[1]);
+    const unit = (m[2] ?? '').toUpperCase();
+    return Math.floor(unit === 'G' ? n * 1024 : unit === 'M' ? n : n / 1024);
+}
+//# sourceMappingURL=harbor-schema.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/problems.js
+/** A manifest (task or suite) that cannot be used. The message is one line per problem. */
+class problems_ManifestError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.map(formatProblem).join('\n'));
+        this.problems = problems;
+        this.name = 'ManifestError';
+    }
+}
+function formatProblem(p) {
+    return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
+}
+/** A schema's issues as problems of `file`, each naming its field and what was expected. */
+function zodProblems(file, issues, raw) {
+    return issues.map((issue) => ({
+        file,
+        field: issue.path.join('.'),
+        message: describeIssue(issue, valueAt(raw, issue.path)),
+    }));
+}
+function valueAt(data, keys) {
+    let v = data;
+    for (const k of keys)
+        v = v !== null && typeof v === 'object' ? v[k] : undefined;
+    return v;
+}
+function describeIssue(issue, value) {
+    switch (issue.code) {
+        case 'invalid_type':
+            return value === undefined
+                ? `required field is missing (expected ${issue.expected})`
+                : `expected ${issue.expected}, got ${typeName(value)}`;
+        case 'invalid_value':
+            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
+        case 'too_big':
+        case 'too_small':
+            return `${issue.message}, got ${JSON.stringify(value)}`;
+        case 'unrecognized_keys':
+            return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
+        case 'invalid_union':
+            if ('options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
+                const options = issue.options.map((o) => JSON.stringify(o)).join(', ');
+                return value === undefined
+                    ? `required field is missing (expected one of ${options})`
+                    : `unknown value ${JSON.stringify(value)}; expected one of ${options}`;
+            }
+            return issue.message;
+        default:
+            return issue.message;
+    }
+}
+function typeName(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'array';
+    return typeof v;
+}
+//# sourceMappingURL=problems.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/links.js
 
 
@@ -65557,285 +67868,6 @@ function dedupe(problems) {
     });
 }
 //# sourceMappingURL=links.js.map
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
-var schemas = __nccwpck_require__(41514);
-;// CONCATENATED MODULE: ./build/src/tasks/schema.js
-
-/**
- * The task manifest (`task.yaml`). This schema is the single source of the
- * TypeScript types: every type below is inferred from it.
- */
-const idPattern = /^[a-z0-9][a-z0-9_-]*$/;
-/** A shared image's name is also a folder name and part of an image tag: keep it plain and short. */
-const sharedImagePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/**
- * The longest duration a manifest may give, in seconds (a day). Node's timers
- * hold at most 24.8 days, and a day is more than any CI job gets.
- */
-const MAX_DURATION_S = 86_400;
-/** A duration in seconds: positive and at most a day. */
-function durationSchema() {
-    return schemas/* number */.aig().positive().max(MAX_DURATION_S, `at most ${MAX_DURATION_S} seconds (a day)`);
-}
-/**
- * Top-level folders of the image the workspace must not be mounted over, and
- * those it must not be mounted under at all (kernel views, the grader's files).
- */
-const SYSTEM_DIRS = [
-    '/bin',
-    '/boot',
-    '/etc',
-    '/home',
-    '/lib',
-    '/lib64',
-    '/opt',
-    '/root',
-    '/run',
-    '/sbin',
-    '/srv',
-    '/tmp',
-    '/usr',
-    '/var',
-];
-const FORBIDDEN_TREES = ['/proc', '/sys', '/dev', '/opt/factory-bench'];
-/** Why `workdir` cannot hold the workspace, or null when it can. */
-function workdirProblem(dir) {
-    if (!dir.startsWith('/'))
-        return 'expected an absolute path such as /workspace';
-    if (dir === '/')
-        return 'the workspace cannot be mounted over the root folder; use a folder such as /workspace';
-    if (dir
-        .split('/')
-        .slice(1)
-        .some((part) => part === '' || part === '.' || part === '..'))
-        return 'expected a plain absolute path (no `.`, `..`, `//` or trailing `/`)';
-    if (SYSTEM_DIRS.includes(dir))
-        return `the workspace cannot be mounted over the system folder ${dir}`;
-    const tree = FORBIDDEN_TREES.find((t) => dir === t || dir.startsWith(`${t}/`));
-    if (tree)
-        return `the workspace cannot be mounted under ${tree}`;
-    return null;
-}
-const resourcesSchema = schemas/* object */.Ikc({
-    cpus: schemas/* number */.aig().positive().default(1),
-    memory_mb: schemas/* number */.aig().int().positive().default(2048),
-    pids: schemas/* number */.aig().int().positive().default(512),
-})
-    .strict();
-const healthcheckSchema = schemas/* object */.Ikc({
-    test: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]),
-    interval_s: durationSchema().default(1),
-    timeout_s: durationSchema().default(5),
-    retries: schemas/* number */.aig().int().positive().default(60),
-})
-    .strict();
-const serviceSchema = schemas/* object */.Ikc({
-    image: schemas/* string */.YjP().min(1).optional(),
-    /** A build context folder, relative to the task folder. */
-    build: schemas/* string */.YjP().min(1).optional(),
-    env: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).default({}),
-    healthcheck: healthcheckSchema.optional(),
-    command: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]).optional(),
-})
-    .strict()
-    .refine((s) => Boolean(s.image) !== Boolean(s.build), {
-    message: 'a service needs exactly one of `image` or `build`',
-});
-const environmentSchema = schemas/* object */.Ikc({
-    image: schemas/* string */.YjP().min(1).optional(),
-    /** A Docker build context folder (with a Dockerfile), relative to the task folder. */
-    dockerfile: schemas/* string */.YjP().min(1).optional(),
-    /**
-     * A shared image by name: the build context `images/<name>/` in the nearest folder above the
-     * task that has one, so tasks with the same needs share one image.
-     */
-    shared_image: schemas/* string */.YjP()
-        .regex(sharedImagePattern, 'a lowercase image name of letters, digits, _ and -')
-        .optional(),
-    workdir: schemas/* string */.YjP()
-        .superRefine((dir, ctx) => {
-        const problem = workdirProblem(dir);
-        if (problem)
-            ctx.addIssue({ code: 'custom', message: problem });
-    })
-        .default('/workspace'),
-    resources: resourcesSchema.default({ cpus: 1, memory_mb: 2048, pids: 512 }),
-    services: schemas/* record */.g1P(schemas/* string */.YjP().regex(idPattern, 'a lowercase service name'), serviceSchema).default({}),
-    network: schemas/* object */.Ikc({ allow: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).default([]) })
-        .strict()
-        .default({ allow: [] }),
-    env: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP()).default({}),
-})
-    .strict()
-    .refine((e) => [e.image, e.dockerfile, e.shared_image].filter(Boolean).length === 1, {
-    message: 'the environment needs exactly one of `image`, `dockerfile` or `shared_image`',
-});
-const toolNameSchema = schemas/* enum */.k5n(['bash', 'python', 'text_editor', 'git_diff']);
-const toolsSchema = schemas/* object */.Ikc({
-    /** native: OpenAI tool_calls; json_text: JSON actions in text (ReAct); code_blocks: fenced shell blocks. */
-    style: schemas/* enum */.k5n(['native', 'json_text', 'code_blocks']).default('native'),
-    enabled: schemas/* array */.YOg(toolNameSchema).min(1).default(['bash']),
-})
-    .strict();
-const agentSchema = schemas/* object */.Ikc({
-    max_turns: schemas/* number */.aig().int().positive().default(30),
-    system_prompt: schemas/* string */.YjP().optional(),
-    temperature: schemas/* number */.aig().min(0).max(2).optional(),
-})
-    .strict();
-const budgetSchema = schemas/* object */.Ikc({
-    max_tokens: schemas/* number */.aig().int().positive().default(200_000),
-    max_tool_calls: schemas/* number */.aig().int().positive().default(50),
-    max_wall_seconds: durationSchema().default(600),
-    max_cost_usd: schemas/* number */.aig().positive().default(1),
-})
-    .strict();
-const checkBase = {
-    /** Unique within the task: names the grader output file and the check row. */
-    name: schemas/* string */.YjP().regex(idPattern, 'a lowercase name of letters, digits, _ and -'),
-    weight: schemas/* number */.aig().min(0).default(1),
-    gating: schemas/* boolean */.zMY().default(false),
-    description: schemas/* string */.YjP().optional(),
-};
-const comparisonSchema = schemas/* enum */.k5n(['>=', '<=', '==', 'within']);
-/** Where `metric_check` and `metric_scaled` read their number. */
-const metricReading = {
-    /** A command run by the grader first (e.g. an evaluation script writing the metric file); needed for `stdout`. */
-    command: schemas/* string */.YjP().optional(),
-    source: schemas/* object */.Ikc({
-        kind: schemas/* enum */.k5n(['json', 'csv', 'stdout']),
-        /** For json/csv: a file inside the sandbox (relative to the workspace, or absolute). */
-        path: schemas/* string */.YjP().optional(),
-        /** For json: a dotted key; for csv: a column name; for stdout: a regex whose first group is the number (last match wins). */
-        key: schemas/* string */.YjP().min(1),
-        /** For csv: the data row, counted from 0; negative counts from the end (default -1, the last row). */
-        row: schemas/* number */.aig().int().default(-1),
-    })
-        .strict(),
-    timeout_s: durationSchema().default(300),
-};
-function refineMetricSource(c, ctx) {
-    if (c.source.kind !== 'stdout' && !c.source.path)
-        ctx.addIssue({
-            code: 'custom',
-            path: ['source', 'path'],
-            message: `a ${c.source.kind} source needs a path`,
-        });
-    if (c.source.kind === 'stdout' && !c.command)
-        ctx.addIssue({ code: 'custom', path: ['command'], message: 'a stdout source needs a command to run' });
-}
-const checkSchema = schemas/* discriminatedUnion */.gMt('type', [
-    schemas/* object */.Ikc({ ...checkBase, type: schemas/* literal */.euz('file_present'), path: schemas/* string */.YjP().min(1) }).strict(),
-    schemas/* object */.Ikc({
-        ...checkBase,
-        type: schemas/* literal */.euz('command_exit_zero'),
-        command: schemas/* string */.YjP().min(1),
-        timeout_s: durationSchema().default(120),
-    })
-        .strict(),
-    schemas/* object */.Ikc({
-        ...checkBase,
-        type: schemas/* literal */.euz('metric_check'),
-        ...metricReading,
-        op: comparisonSchema,
-        value: schemas/* number */.aig(),
-        /** Absolute slack: `within`/`==` accept |metric - value| <= tolerance; `>=`/`<=` move the bound by it. */
-        tolerance: schemas/* number */.aig().min(0).default(0),
-    })
-        .strict()
-        .superRefine(refineMetricSource),
-    schemas/* object */.Ikc({
-        ...checkBase,
-        type: schemas/* literal */.euz('metric_scaled'),
-        ...metricReading,
-        /** The metric's value worth nothing (score 0 at or below it). */
-        baseline: schemas/* number */.aig(),
-        /** The metric's value worth full credit (score 1 at or above it); below `baseline` when lower is better. */
-        target: schemas/* number */.aig(),
-    })
-        .strict()
-        .superRefine(refineMetricSource)
-        .refine((c) => c.baseline !== c.target, {
-        message: 'baseline and target must differ',
-        path: ['target'],
-    }),
-    schemas/* object */.Ikc({
-        ...checkBase,
-        type: schemas/* literal */.euz('sql_check'),
-        service: schemas/* string */.YjP().min(1),
-        database: schemas/* string */.YjP().optional(),
-        user: schemas/* string */.YjP().optional(),
-        query: schemas/* string */.YjP().min(1),
-        expected_rows: schemas/* array */.YOg(schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY(), schemas/* null */.chJ()]))),
-        ordered: schemas/* boolean */.zMY().default(false),
-        /** Absolute slack when a number is compared with a numeric cell. */
-        tolerance: schemas/* number */.aig().min(0).default(0),
-        timeout_s: durationSchema().default(60),
-    })
-        .strict(),
-    schemas/* object */.Ikc({
-        ...checkBase,
-        type: schemas/* literal */.euz('reference_output'),
-        command: schemas/* string */.YjP().min(1),
-        /** A fixture file relative to the task folder. */
-        expected: schemas/* string */.YjP().min(1),
-        abs_tolerance: schemas/* number */.aig().min(0).default(0),
-        rel_tolerance: schemas/* number */.aig().min(0).default(0),
-        ignore_whitespace: schemas/* boolean */.zMY().default(true),
-        ignore_row_order: schemas/* boolean */.zMY().default(false),
-        timeout_s: durationSchema().default(300),
-    })
-        .strict(),
-    schemas/* object */.Ikc({
-        ...checkBase,
-        type: schemas/* literal */.euz('llm_rubric'),
-        /** A rubric file relative to the task folder. */
-        rubric: schemas/* string */.YjP().min(1),
-        judge_model: schemas/* string */.YjP().min(1),
-        scale: schemas/* object */.Ikc({ min: schemas/* number */.aig(), max: schemas/* number */.aig() })
-            .strict()
-            .refine((s) => s.max > s.min, { message: 'scale.max must be greater than scale.min' })
-            .default({ min: 0, max: 10 }),
-        /** The judge's score (on the scale) at which the check passes; default the middle of the scale. */
-        pass_at: schemas/* number */.aig().optional(),
-    })
-        .strict()
-        .refine((c) => c.pass_at === undefined || (c.pass_at >= c.scale.min && c.pass_at <= c.scale.max), {
-        message: 'pass_at must lie within the scale',
-        path: ['pass_at'],
-    }),
-]);
-const graderSchema = schemas/* object */.Ikc({
-    /** Folder of fixtures copied into the sandbox only after the agent stops. */
-    fixtures: schemas/* string */.YjP().optional(),
-    pass_threshold: schemas/* number */.aig().min(0).max(1).default(1),
-    checks: schemas/* array */.YOg(checkSchema).min(1),
-})
-    .strict()
-    .refine((g) => new Set(g.checks.map((c) => c.name)).size === g.checks.length, {
-    message: 'check names must be unique',
-});
-const schema_taskManifestSchema = schemas/* object */.Ikc({
-    id: schemas/* string */.YjP().regex(idPattern, 'a lowercase id of letters, digits, _ and -'),
-    title: schemas/* string */.YjP().min(1),
-    difficulty: schemas/* enum */.k5n(['smoke', 'easy', 'medium', 'hard']),
-    domain: schemas/* string */.YjP().min(1),
-    instructions: schemas/* string */.YjP().min(1),
-    environment: environmentSchema,
-    agent: agentSchema.default({ max_turns: 30 }),
-    tools: toolsSchema.default({ style: 'native', enabled: ['bash'] }),
-    budget: budgetSchema.default({
-        max_tokens: 200_000,
-        max_tool_calls: 50,
-        max_wall_seconds: 600,
-        max_cost_usd: 1,
-    }),
-    grader: graderSchema,
-    /** The reference solution folder with `solve.sh`, relative to the task folder. */
-    solution: schemas/* string */.YjP().default('solution'),
-})
-    .strict();
-//# sourceMappingURL=schema.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/shared-images.js
 
 
@@ -65877,180 +67909,18 @@ function resolveSharedImage(taskDir, name) {
     };
 }
 //# sourceMappingURL=shared-images.js.map
-;// CONCATENATED MODULE: ./build/src/tasks/load.js
+;// CONCATENATED MODULE: ./build/src/tasks/task-files.js
 
 
 
 
-
-
-/** A manifest (task or suite) that cannot be used. The message is one line per problem. */
-class ManifestError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.map(formatProblem).join('\n'));
-        this.problems = problems;
-        this.name = 'ManifestError';
-    }
-}
-function formatProblem(p) {
-    return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
-}
-/** Reads and validates a YAML file against a schema, reporting every problem with its field path. */
-function readYamlManifest(file, schema) {
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch (err) {
-        throw new ManifestError([
-            {
-                file,
-                field: '',
-                message: `cannot read file (${err.code ?? String(err)})`,
-            },
-        ]);
-    }
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: false, lineCounter: lines });
-    // Warnings (an unknown tag such as `!!python/object`) are refused too: a manifest means exactly what it says.
-    const yamlProblems = [...doc.errors, ...doc.warnings];
-    if (yamlProblems.length > 0) {
-        // The first one is the mistake; what follows it is mostly the parser losing its way.
-        const first = yamlProblems.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
-        const more = yamlProblems.length - 1;
-        throw new ManifestError([
-            {
-                file,
-                field: '',
-                message: `${describeYamlError(first, lines)}${more > 0 ? ` (and ${more} more YAML error${more > 1 ? 's' : ''} after it)` : ''}`,
-            },
-        ]);
-    }
-    let raw;
-    try {
-        raw = doc.toJS({ maxAliasCount: 100 });
-    }
-    catch (err) {
-        // yaml refuses alias expansion past the count (a "billion laughs" bomb) with a ReferenceError.
-        throw new ManifestError([
-            {
-                file,
-                field: '',
-                message: `invalid YAML: ${err.message} (too many aliases expanded; write the values out)`,
-            },
-        ]);
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-        throw new ManifestError(parsed.error.issues.map((issue) => ({
-            file,
-            field: issue.path.join('.'),
-            message: describeIssue(issue, valueAt(raw, issue.path)),
-        })));
-    }
-    return parsed.data;
-}
-function describeYamlError(e, lines) {
-    const at = lines.linePos(e.pos[0]);
-    const what = e.code === 'TAG_RESOLVE_FAILED' ? `${e.message} (YAML tags are not allowed)` : e.message;
-    return `invalid YAML at line ${at.line}, column ${at.col}: ${what.split('\n')[0]}`;
-}
-function valueAt(data, keys) {
-    let v = data;
-    for (const k of keys)
-        v = v !== null && typeof v === 'object' ? v[k] : undefined;
-    return v;
-}
-function describeIssue(issue, value) {
-    switch (issue.code) {
-        case 'invalid_type':
-            return value === undefined
-                ? `required field is missing (expected ${issue.expected})`
-                : `expected ${issue.expected}, got ${typeName(value)}`;
-        case 'invalid_value':
-            return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`;
-        case 'too_big':
-        case 'too_small':
-            return `${issue.message}, got ${JSON.stringify(value)}`;
-        case 'unrecognized_keys':
-            return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
-        case 'invalid_union':
-            if ('options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
-                const options = issue.options.map((o) => JSON.stringify(o)).join(', ');
-                return value === undefined
-                    ? `required field is missing (expected one of ${options})`
-                    : `unknown value ${JSON.stringify(value)}; expected one of ${options}`;
-            }
-            return issue.message;
-        default:
-            return issue.message;
-    }
-}
-function typeName(v) {
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return 'array';
-    return typeof v;
-}
-/**
- * Loads `task.yaml` from a task folder (or the file itself), validates it and
- * checks that every path it names exists. Throws ManifestError listing all problems.
- */
-function loadTask(dirOrFile) {
-    const { task, problems } = inspectTask(dirOrFile);
-    if (!task || problems.length > 0)
-        throw new ManifestError(problems);
-    return task;
-}
-/** Like loadTask, but returns the problems instead of throwing (for `describe`). */
-function inspectTask(dirOrFile) {
-    const resolved = external_node_path_.resolve(dirOrFile);
-    if (!(0,external_node_fs_.existsSync)(resolved)) {
-        return {
-            task: null,
-            problems: [{ file: resolved, field: '', message: 'no such task folder or task.yaml' }],
-        };
-    }
-    const manifestPath = (0,external_node_fs_.existsSync)(resolved) && (0,external_node_fs_.statSync)(resolved).isDirectory() ? external_node_path_.join(resolved, 'task.yaml') : resolved;
-    const dir = external_node_path_.dirname(manifestPath);
-    let manifest;
-    try {
-        manifest = readYamlManifest(manifestPath, schema_taskManifestSchema);
-    }
-    catch (err) {
-        if (err instanceof ManifestError)
-            return { task: null, problems: err.problems };
-        throw err;
-    }
-    const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest);
-    return { task: { dir, manifestPath, manifest, paths }, problems };
-}
-/**
- * The task as a run saw it: checks and environment from the run's
- * manifest.snapshot.yaml, files (fixtures, rubrics, expected outputs, build
- * context) from the task folder, with loadTask's checks of every path the
- * snapshot names. Throws ManifestError listing all problems.
- */
-function taskFromSnapshot(runDir, taskDir) {
-    const manifestPath = path.join(runDir, 'manifest.snapshot.yaml');
-    const manifest = readYamlManifest(manifestPath, taskManifestSchema);
-    const dir = path.resolve(taskDir);
-    if (!existsSync(dir) || !statSync(dir).isDirectory())
-        throw new ManifestError([{ file: dir, field: '', message: 'no such task folder' }]);
-    const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest, true);
-    if (problems.length > 0)
-        throw new ManifestError(problems);
-    return { dir, manifestPath, manifest, paths };
-}
 /**
  * Checks that every path a manifest names exists in the task folder `dir`
  * and stays inside it, and resolves them. `file` is where the manifest was
  * read (problems name it); `nameFolder` makes the messages name `dir`, for a
  * manifest that does not sit in it (a run's snapshot).
  */
-function checkTaskFiles(file, dir, manifest, nameFolder = false) {
+function task_files_checkTaskFiles(file, dir, manifest, nameFolder = false) {
     const problems = [];
     const folder = nameFolder ? ` ${dir}` : '';
     const inFolder = nameFolder ? ` in the task folder ${dir}` : '';
@@ -66078,7 +67948,7 @@ function checkTaskFiles(file, dir, manifest, nameFolder = false) {
         }
         return abs;
     };
-    const workspace = within('workspace', 'workspace', 'dir');
+    const workspace = manifest.workspace === null ? null : within('workspace', manifest.workspace, 'dir');
     const solution = within('solution', manifest.solution, 'dir');
     if ((0,external_node_fs_.existsSync)(solution))
         within('solution', external_node_path_.join(manifest.solution, 'solve.sh'), 'file');
@@ -66123,6 +67993,492 @@ function checkTaskFiles(file, dir, manifest, nameFolder = false) {
         paths: { workspace, solution, buildContext: buildContext ?? sharedContext, fixtures },
         problems,
     };
+}
+//# sourceMappingURL=task-files.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/harbor.js
+
+
+
+
+
+
+
+
+
+/**
+ * A Harbor task folder (Terminal-Bench 2) read as it is: `task.toml`,
+ * `instruction.md`, `environment/` (Dockerfile, or a prebuilt
+ * `docker_image`; `docker-compose.yaml` for sidecars), `solution/solve.sh`
+ * and `tests/test.sh`. It becomes the same task model a `task.yaml` does;
+ * the mapping below is the only place that knows Harbor's format.
+ */
+const HARBOR_MANIFEST = 'task.toml';
+/** Where Harbor's verifier reads the reward: the text file first, then the JSON one. */
+const HARBOR_REWARD_FILES = ['/logs/verifier/reward.txt', '/logs/verifier/reward.json'];
+/** Where Harbor copies tests/ once the agent has stopped. */
+const HARBOR_TESTS_DIR = '/tests';
+/** Terminal-Bench's working directory when the image does not say one. */
+const DEFAULT_WORKDIR = '/app';
+/** A folder with Harbor's task.toml and without our task.yaml (which wins when both are there). */
+function harbor_isHarborFolder(dir) {
+    return (0,external_node_fs_.existsSync)(external_node_path_.join(dir, HARBOR_MANIFEST)) && !(0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'task.yaml'));
+}
+function readToml(file) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch (err) {
+        const code = err.code ?? String(err);
+        return { raw: null, problem: { file, field: '', message: `cannot read file (${code})` } };
+    }
+    try {
+        return { raw: parse(text) };
+    }
+    catch (err) {
+        const at = err instanceof TomlError ? ` at line ${err.line}, column ${err.column}` : '';
+        const first = err.message.split('\n')[0];
+        return { raw: null, problem: { file, field: '', message: `invalid TOML${at}: ${first}` } };
+    }
+}
+/** `terminal-bench/configure-git-webserver` → `configure-git-webserver`, as a task id. */
+function idFrom(name) {
+    return (name.split('/').at(-1) ?? name)
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '');
+}
+/** Loads a Harbor task folder, with every problem found and the field mapping for `describe`. */
+function inspectHarborTask(dir) {
+    const file = external_node_path_.join(dir, HARBOR_MANIFEST);
+    const mapping = [];
+    const { raw, problem } = readToml(file);
+    if (problem)
+        return { task: null, problems: [problem], mapping };
+    const parsed = harborTaskSchema.safeParse(raw);
+    if (!parsed.success)
+        return { task: null, problems: zodProblems(file, parsed.error.issues, raw), mapping };
+    const toml = parsed.data;
+    const problems = [];
+    const refuse = (field, message) => problems.push({ file, field, message });
+    refuseUnsupported(toml, refuse);
+    const instructionFile = external_node_path_.join(dir, 'instruction.md');
+    let instructions = '';
+    if (!(0,external_node_fs_.existsSync)(instructionFile) || !(0,external_node_fs_.statSync)(instructionFile).isFile())
+        problems.push({
+            file: instructionFile,
+            field: '',
+            message: 'missing: a Harbor task needs instruction.md',
+        });
+    else
+        instructions = (0,external_node_fs_.readFileSync)(instructionFile, 'utf8').trim();
+    if ((0,external_node_fs_.existsSync)(instructionFile) && instructions === '')
+        problems.push({ file: instructionFile, field: '', message: 'the instructions are empty' });
+    if (!(0,external_node_fs_.existsSync)(external_node_path_.join(dir, 'tests', 'test.sh')))
+        problems.push({
+            file: external_node_path_.join(dir, 'tests'),
+            field: '',
+            message: 'missing: tests/test.sh (the verifier)',
+        });
+    const environmentMapping = [];
+    const environment = environmentOf(dir, toml, environmentMapping, problems);
+    const name = toml.task?.name ?? external_node_path_.basename(dir);
+    const id = idFrom(name);
+    if (!id)
+        refuse('task.name', `${JSON.stringify(name)} gives no usable task id`);
+    const difficulty = String(toml.metadata.difficulty ?? 'medium').toLowerCase();
+    if (!['easy', 'medium', 'hard'].includes(difficulty))
+        refuse('metadata.difficulty', `expected one of "easy", "medium", "hard", got ${JSON.stringify(difficulty)}`);
+    const category = typeof toml.metadata.category === 'string' ? toml.metadata.category : null;
+    const wall = toml.agent.timeout_sec ?? 600;
+    mapping.push({ from: 'task.name', to: `id ${id}, title ${name}` }, { from: 'instruction.md', to: 'instructions' }, {
+        from: 'metadata.difficulty',
+        to: `difficulty ${difficulty}`,
+        ...(toml.metadata.difficulty === undefined ? { note: 'not given: counted as medium' } : {}),
+    }, {
+        from: 'metadata.category',
+        to: `domain ${category ?? 'general'}`,
+        ...(category ? {} : { note: 'not given' }),
+    }, { from: '[metadata], [task]', to: 'metadata (kept whole, shown in reports)' }, {
+        from: 'agent.timeout_sec',
+        to: `budget.max_wall_seconds ${wall}`,
+        ...(toml.agent.timeout_sec === undefined ? { note: "not given: factory-bench's default" } : {}),
+    }, {
+        from: '(no Harbor field)',
+        to: 'budget.max_tokens, max_tool_calls, max_cost_usd, agent.max_turns',
+        note: "factory-bench's defaults; a suite or the run's flags set them",
+    }, { from: 'verifier.timeout_sec', to: `grader check verifier: timeout_s ${toml.verifier.timeout_sec}` }, { from: 'verifier.env', to: 'grader.env' }, {
+        from: 'tests/',
+        to: `copied to ${HARBOR_TESTS_DIR} after the agent stops; \`bash ${HARBOR_TESTS_DIR}/test.sh\` runs in the agent's container, its processes kept; the reward in ${HARBOR_REWARD_FILES.join(' (else ')}) is the score`,
+    }, { from: 'solution/solve.sh', to: 'the oracle, run as root', note: 'solution.env: the oracle run only' }, ...environmentMapping);
+    const metadata = { ...toml.metadata };
+    if (toml.task) {
+        metadata.harbor_name = toml.task.name;
+        if (toml.task.description)
+            metadata.description = toml.task.description;
+        if (toml.task.authors.length > 0)
+            metadata.authors = toml.task.authors;
+        if (toml.task.keywords.length > 0)
+            metadata.keywords = toml.task.keywords;
+    }
+    if (toml.source)
+        metadata.source = toml.source;
+    const candidate = {
+        id: id || 'task',
+        title: name,
+        difficulty: ['easy', 'medium', 'hard'].includes(difficulty) ? difficulty : 'medium',
+        domain: category ?? 'general',
+        instructions: instructions || '(missing)',
+        metadata,
+        workspace: null,
+        environment,
+        tools: { style: 'native', enabled: ['bash'] },
+        budget: { max_wall_seconds: wall },
+        grader: {
+            fixtures: 'tests',
+            fixtures_at: HARBOR_TESTS_DIR,
+            keep_processes: true,
+            env: toml.verifier.env,
+            user: toml.verifier.user === undefined ? 'image' : String(toml.verifier.user),
+            pass_threshold: 1,
+            checks: [
+                {
+                    name: 'verifier',
+                    type: 'reward_file',
+                    command: `bash ${HARBOR_TESTS_DIR}/test.sh`,
+                    path: HARBOR_REWARD_FILES,
+                    timeout_s: toml.verifier.timeout_sec,
+                },
+            ],
+        },
+        solution: 'solution',
+        oracle: { user: 'root', env: toml.solution.env },
+    };
+    const manifest = schema_taskManifestSchema.safeParse(candidate);
+    if (!manifest.success) {
+        // Whatever the Harbor schema let through but ours cannot hold: named in factory-bench's terms.
+        for (const p of zodProblems(file, manifest.error.issues, candidate))
+            problems.push({
+                ...p,
+                message: `${p.message} (as factory-bench's ${p.field || 'manifest'})`,
+                field: '',
+            });
+        return { task: null, problems, mapping };
+    }
+    const checked = task_files_checkTaskFiles(file, dir, manifest.data);
+    const task = {
+        dir,
+        manifestPath: file,
+        manifest: manifest.data,
+        format: 'harbor',
+        paths: checked.paths,
+    };
+    return { task, problems: [...problems, ...checked.problems], mapping };
+}
+/** Harbor features factory-bench does not run, each refused with the reason rather than ignored. */
+function refuseUnsupported(toml, refuse) {
+    const env = toml.environment;
+    if (toml.artifacts.length > 0)
+        refuse('artifacts', 'not supported: workspace_final/ keeps the working directory; collect files there');
+    if (env.gpus > 0)
+        refuse('environment.gpus', 'not supported: factory-bench sandboxes have no GPU');
+    if (env.gpu_types && env.gpu_types.length > 0)
+        refuse('environment.gpu_types', 'not supported: factory-bench sandboxes have no GPU');
+    if (env.mcp_servers.length > 0)
+        refuse('environment.mcp_servers', "not supported yet: the agent's tools are the task's own (bash); an agent folder can bring its MCP clients");
+    if (env.skills_dir)
+        refuse('environment.skills_dir', 'not supported: factory-bench agents have no skills folder');
+    if (env.healthcheck !== undefined)
+        refuse('environment.healthcheck', "not supported yet for the agent's own container (sidecars may have one)");
+    for (const phase of ['agent', 'verifier'])
+        if (toml[phase].network_mode || toml[phase].allowed_hosts.length > 0)
+            refuse(`${phase}.network_mode`, 'not supported: one network policy holds for the whole run ([environment])');
+    for (const [table, values] of [
+        ['environment.env', env.env],
+        ['verifier.env', toml.verifier.env],
+        ['solution.env', toml.solution.env],
+    ])
+        for (const [key, value] of Object.entries(values))
+            if (value.includes('${'))
+                refuse(`${table}.${key}`, `templates (\`\${VAR}\`) read the harness's environment, which never reaches a sandbox; write the value out`);
+}
+/** The environment table of the factory-bench manifest, with its mapping lines. */
+function environmentOf(dir, toml, mapping, problems) {
+    const env = toml.environment;
+    const file = external_node_path_.join(dir, HARBOR_MANIFEST);
+    const dockerfile = external_node_path_.join(dir, 'environment', 'Dockerfile');
+    const hasDockerfile = (0,external_node_fs_.existsSync)(dockerfile);
+    const image = {};
+    let workdir = DEFAULT_WORKDIR;
+    if (env.docker_image) {
+        image.image = env.docker_image;
+        mapping.push({
+            from: 'environment.docker_image',
+            to: `environment.image ${env.docker_image}`,
+            note: `${hasDockerfile ? 'environment/Dockerfile is not used (Harbor prefers the prebuilt image); ' : ''}working directory ${DEFAULT_WORKDIR} (Terminal-Bench's convention)`,
+        });
+    }
+    else if (hasDockerfile) {
+        image.dockerfile = 'environment';
+        const found = dockerfileWorkdir((0,external_node_fs_.readFileSync)(dockerfile, 'utf8'));
+        if (found.workdir)
+            workdir = found.workdir;
+        const why = found.unresolved
+            ? `WORKDIR ${found.unresolved} uses a variable: ${DEFAULT_WORKDIR} assumed`
+            : found.workdir
+                ? undefined
+                : `no WORKDIR: ${DEFAULT_WORKDIR} assumed`;
+        mapping.push({ from: 'environment/Dockerfile', to: 'environment.dockerfile environment' }, { from: 'WORKDIR', to: `environment.workdir ${workdir}`, ...(why ? { note: why } : {}) });
+        const problem = workdirProblem(workdir);
+        if (problem)
+            problems.push({
+                file: dockerfile,
+                field: 'WORKDIR',
+                message: `${workdir} cannot be the workspace: ${problem}`,
+            });
+    }
+    else {
+        problems.push({
+            file,
+            field: 'environment.docker_image',
+            message: 'the task needs environment/Dockerfile or environment.docker_image',
+        });
+    }
+    let memory = env.memory_mb;
+    let storage = env.storage_mb;
+    for (const [field, value, set] of [
+        ['environment.memory', env.memory, (mb) => (memory = mb)],
+        ['environment.storage', env.storage, (mb) => (storage = mb)],
+    ]) {
+        if (value === undefined)
+            continue;
+        const mb = sizeToMb(value);
+        if (mb === null)
+            problems.push({ file, field, message: `expected a size such as "2G" or "512M", got ${value}` });
+        else
+            set(mb);
+    }
+    mapping.push({ from: 'environment.cpus, memory_mb', to: `environment.resources: ${env.cpus} CPU, ${memory} MB` }, {
+        from: 'environment.storage_mb',
+        to: `environment.resources.storage_mb ${storage}`,
+        note: 'recorded, not enforced',
+    }, { from: 'environment.build_timeout_sec', to: `environment.build_timeout_s ${env.build_timeout_sec}` }, { from: 'environment.env', to: 'environment.env' });
+    const network = networkOf(toml, mapping);
+    const compose = composeOf(dir, mapping, problems);
+    const user = toml.agent.user === undefined ? 'image' : String(toml.agent.user);
+    mapping.push({
+        from: '(Harbor containers)',
+        to: `environment.capabilities: Docker's default set (${DOCKER_DEFAULT_CAPABILITIES.join(', ')})`,
+        note: "narrow them with `--capabilities` or a suite's `defaults.capabilities`",
+    }, {
+        from: 'agent.user',
+        to: `environment.user ${user}`,
+        ...(toml.agent.user === undefined ? { note: "the image's USER, root when it has none" } : {}),
+    });
+    return {
+        ...image,
+        workdir,
+        resources: { cpus: env.cpus, memory_mb: memory, storage_mb: storage },
+        services: compose.services,
+        network,
+        env: { ...compose.mainEnv, ...env.env },
+        capabilities: [...DOCKER_DEFAULT_CAPABILITIES],
+        user,
+        build_timeout_s: env.build_timeout_sec,
+    };
+}
+/** allow_internet (and network_mode): off unless the task asks; an allowlist goes through the egress proxy. */
+function networkOf(toml, mapping) {
+    const env = toml.environment;
+    const mode = env.network_mode ?? (env.allowed_hosts.length > 0 ? 'allowlist' : undefined);
+    if (mode === 'allowlist') {
+        mapping.push({
+            from: 'environment.allowed_hosts',
+            to: `environment.network.allow ${env.allowed_hosts.join(', ')}`,
+        });
+        return { allow: env.allowed_hosts, internet: false };
+    }
+    const internet = mode === 'public' || (mode === undefined && env.allow_internet === true);
+    mapping.push({
+        from: mode ? 'environment.network_mode' : 'environment.allow_internet',
+        to: `environment.network.internet ${internet}`,
+        note: mode === undefined && env.allow_internet === undefined
+            ? "not given: off (Harbor's default is on; factory-bench opens the internet only when a task asks)"
+            : 'the run report states it',
+    });
+    return { allow: [], internet };
+}
+function composeOf(dir, mapping, problems) {
+    const file = ['docker-compose.yaml', 'docker-compose.yml']
+        .map((n) => external_node_path_.join(dir, 'environment', n))
+        .find((f) => (0,external_node_fs_.existsSync)(f));
+    if (!file)
+        return { services: {}, mainEnv: {} };
+    let doc;
+    try {
+        doc = (0,yaml_dist/* parse */.qg)((0,external_node_fs_.readFileSync)(file, 'utf8'));
+    }
+    catch (err) {
+        problems.push({ file, field: '', message: `invalid YAML: ${err.message.split('\n')[0]}` });
+        return { services: {}, mainEnv: {} };
+    }
+    const mapped = mapCompose(doc, 'environment');
+    for (const p of mapped.problems)
+        problems.push({ file, field: p.field, message: p.message });
+    const names = Object.keys(mapped.services);
+    mapping.push({
+        from: 'environment/docker-compose.yaml',
+        to: names.length > 0 ? `environment.services ${names.join(', ')} (the Compose runner)` : 'no sidecars',
+        note: ["services.main: the agent's container (its environment kept)", ...mapped.notes].join('; '),
+    });
+    return { services: mapped.services, mainEnv: mapped.mainEnv };
+}
+//# sourceMappingURL=harbor.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/load.js
+
+
+
+
+
+
+
+
+/** Reads and validates a YAML file against a schema, reporting every problem with its field path. */
+function readYamlManifest(file, schema) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch (err) {
+        throw new problems_ManifestError([
+            {
+                file,
+                field: '',
+                message: `cannot read file (${err.code ?? String(err)})`,
+            },
+        ]);
+    }
+    const lines = new yaml_dist/* LineCounter */.HN();
+    const doc = (0,yaml_dist/* parseDocument */.Tp)(text, { prettyErrors: false, lineCounter: lines });
+    // Warnings (an unknown tag such as `!!python/object`) are refused too: a manifest means exactly what it says.
+    const yamlProblems = [...doc.errors, ...doc.warnings];
+    if (yamlProblems.length > 0) {
+        // The first one is the mistake; what follows it is mostly the parser losing its way.
+        const first = yamlProblems.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
+        const more = yamlProblems.length - 1;
+        throw new problems_ManifestError([
+            {
+                file,
+                field: '',
+                message: `${describeYamlError(first, lines)}${more > 0 ? ` (and ${more} more YAML error${more > 1 ? 's' : ''} after it)` : ''}`,
+            },
+        ]);
+    }
+    let raw;
+    try {
+        raw = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (err) {
+        // yaml refuses alias expansion past the count (a "billion laughs" bomb) with a ReferenceError.
+        throw new problems_ManifestError([
+            {
+                file,
+                field: '',
+                message: `invalid YAML: ${err.message} (too many aliases expanded; write the values out)`,
+            },
+        ]);
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success)
+        throw new problems_ManifestError(zodProblems(file, parsed.error.issues, raw));
+    return parsed.data;
+}
+function describeYamlError(e, lines) {
+    const at = lines.linePos(e.pos[0]);
+    const what = e.code === 'TAG_RESOLVE_FAILED' ? `${e.message} (YAML tags are not allowed)` : e.message;
+    return `invalid YAML at line ${at.line}, column ${at.col}: ${what.split('\n')[0]}`;
+}
+/**
+ * Loads `task.yaml` from a task folder (or the file itself), validates it and
+ * checks that every path it names exists. Throws ManifestError listing all problems.
+ */
+function loadTask(dirOrFile) {
+    const { task, problems } = inspectTask(dirOrFile);
+    if (!task || problems.length > 0)
+        throw new problems_ManifestError(problems);
+    return task;
+}
+/** Like loadTask, but returns the problems instead of throwing (for `describe`). */
+function inspectTask(dirOrFile) {
+    const resolved = external_node_path_.resolve(dirOrFile);
+    if (!(0,external_node_fs_.existsSync)(resolved)) {
+        return {
+            task: null,
+            problems: [{ file: resolved, field: '', message: 'no such task folder or task.yaml' }],
+        };
+    }
+    const isDir = (0,external_node_fs_.statSync)(resolved).isDirectory();
+    if (isDir ? harbor_isHarborFolder(resolved) : external_node_path_.basename(resolved) === HARBOR_MANIFEST)
+        return inspectHarborTask(isDir ? resolved : external_node_path_.dirname(resolved));
+    const manifestPath = isDir ? external_node_path_.join(resolved, 'task.yaml') : resolved;
+    const dir = external_node_path_.dirname(manifestPath);
+    let written;
+    try {
+        written = readYamlManifest(manifestPath, taskFileSchema);
+    }
+    catch (err) {
+        if (err instanceof problems_ManifestError)
+            return { task: null, problems: err.problems };
+        throw err;
+    }
+    const { manifest, problems: instructionProblems } = readInstructions(manifestPath, dir, written);
+    const { paths, problems } = task_files_checkTaskFiles(manifestPath, dir, manifest);
+    return {
+        task: { dir, manifestPath, manifest, format: 'factory-bench', paths },
+        problems: [...instructionProblems, ...problems],
+    };
+}
+/** The manifest with its instructions as text: inline, or read from `instructions_file` in the task folder. */
+function readInstructions(file, dir, written) {
+    const { instructions_file: instructionsFile, instructions, ...rest } = written;
+    if (instructionsFile === undefined)
+        return { manifest: { ...rest, instructions: instructions ?? '' }, problems: [] };
+    const field = 'instructions_file';
+    const abs = external_node_path_.resolve(dir, instructionsFile);
+    const fail = (message) => ({
+        manifest: { ...rest, instructions: '(unreadable)' },
+        problems: [{ file, field, message }],
+    });
+    if (!abs.startsWith(dir + external_node_path_.sep))
+        return fail(`path ${JSON.stringify(instructionsFile)} leaves the task folder`);
+    const links = linkProblems(file, dir, [{ field, path: abs }]);
+    if (links.length > 0)
+        return { manifest: { ...rest, instructions: '(unreadable)' }, problems: links };
+    if (!(0,external_node_fs_.existsSync)(abs) || !(0,external_node_fs_.statSync)(abs).isFile())
+        return fail(`file ${JSON.stringify(instructionsFile)} does not exist`);
+    const text = (0,external_node_fs_.readFileSync)(abs, 'utf8').trim();
+    if (text === '')
+        return fail(`file ${JSON.stringify(instructionsFile)} is empty`);
+    return { manifest: { ...rest, instructions: text }, problems: [] };
+}
+/**
+ * The task as a run saw it: checks and environment from the run's
+ * manifest.snapshot.yaml, files (fixtures, rubrics, expected outputs, build
+ * context) from the task folder, with loadTask's checks of every path the
+ * snapshot names. Throws ManifestError listing all problems.
+ */
+function taskFromSnapshot(runDir, taskDir) {
+    const manifestPath = path.join(runDir, 'manifest.snapshot.yaml');
+    const manifest = readYamlManifest(manifestPath, taskManifestSchema);
+    const dir = path.resolve(taskDir);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+        throw new ManifestError([{ file: dir, field: '', message: 'no such task folder' }]);
+    const { paths, problems } = checkTaskFiles(manifestPath, dir, manifest, true);
+    if (problems.length > 0)
+        throw new ManifestError(problems);
+    // The snapshot holds the task as loaded, whichever format it came in; the folder says which.
+    const format = isHarborFolder(dir) ? 'harbor' : 'factory-bench';
+    return { dir, manifestPath, manifest, format, paths };
 }
 //# sourceMappingURL=load.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/stage.js
@@ -66172,7 +68528,87 @@ function stageTask(task, into) {
     };
 }
 //# sourceMappingURL=stage.js.map
+;// CONCATENATED MODULE: ./build/src/tasks/warnings.js
+
+
+/**
+ * What `describe` should say about a sound task that may still surprise its
+ * author or a reader of its results: settings that change what is measured,
+ * and files the image puts where the workspace goes.
+ */
+function taskWarnings(task) {
+    const { environment, grader } = task.manifest;
+    const out = [];
+    if (environment.network.internet)
+        out.push("the agent's container reaches the open internet (the task asks for it); every report says so");
+    if (environment.capabilities.length > 0)
+        out.push(`the agent's container gets back ${environment.capabilities.length} capabilit${environment.capabilities.length === 1 ? 'y' : 'ies'}: ${environment.capabilities.join(', ')} (narrow them with --capabilities or a suite's defaults.capabilities)`);
+    if (environment.resources.storage_mb !== undefined)
+        out.push(`resources.storage_mb ${environment.resources.storage_mb} is recorded, not enforced (Docker cannot limit a container's disk on overlay2 over ext4)`);
+    if (grader.keep_processes)
+        out.push('what the agent leaves running is kept while it is graded; a re-grade (`grade`) starts a fresh container, which has none of it');
+    out.push(...imageFileClashes(task));
+    return out;
+}
+/**
+ * Dockerfile instructions that put files in the working directory: COPY and
+ * ADD into it, and RUN lines naming it. The workspace is copied in over
+ * them, so a workspace file with the same path replaces the image's.
+ */
+function imageFileClashes(task) {
+    const context = task.paths.buildContext;
+    if (!context)
+        return [];
+    const dockerfile = path.join(context, 'Dockerfile');
+    if (!existsSync(dockerfile))
+        return [];
+    const workdir = task.manifest.environment.workdir;
+    const writers = dockerfileWritersInto(readFileSync(dockerfile, 'utf8'), workdir);
+    if (writers.length === 0)
+        return [];
+    const seeded = task.paths.workspace && existsSync(task.paths.workspace) ? readdirSync(task.paths.workspace) : [];
+    const shown = writers.slice(0, 3).join('; ') + (writers.length > 3 ? `; and ${writers.length - 3} more` : '');
+    return seeded.length === 0
+        ? []
+        : [
+            `the image puts files in ${workdir} (${shown}) and the workspace has ${seeded.length} entr${seeded.length === 1 ? 'y' : 'ies'} (${seeded.slice(0, 5).join(', ')}${seeded.length > 5 ? ', ...' : ''}) copied in over them: a workspace file at the same path replaces the image's`,
+        ];
+}
+/** The Dockerfile lines (of its last stage) that write into `workdir`. */
+function dockerfileWritersInto(text, workdir) {
+    const inside = (p) => p === workdir || p.startsWith(`${workdir}/`);
+    let current = '/';
+    let found = [];
+    for (const raw of text.replace(/\\\r?\n/g, ' ').split('\n')) {
+        const line = raw.trim();
+        const [word = '', ...rest] = line.split(/\s+/);
+        const keyword = word.toUpperCase();
+        if (keyword === 'FROM') {
+            current = '/';
+            found = [];
+        }
+        else if (keyword === 'WORKDIR' && rest[0]) {
+            current = path.posix.resolve(current, rest.join(' ').replace(/^["']|["']$/g, ''));
+        }
+        else if (keyword === 'COPY' || keyword === 'ADD') {
+            const args = rest.filter((a) => !a.startsWith('--'));
+            const dest = args.at(-1);
+            if (dest && args.length >= 2 && inside(path.posix.resolve(current, dest.replace(/^["']|["']$/g, ''))))
+                found.push(line.length > 80 ? `${line.slice(0, 80)}...` : line);
+        }
+        else if (keyword === 'RUN' &&
+            (line.includes(`${workdir}/`) || (inside(current) && />\s*[\w.]/.test(line)))) {
+            found.push(line.length > 80 ? `${line.slice(0, 80)}...` : line);
+        }
+    }
+    return found;
+}
+//# sourceMappingURL=warnings.js.map
 ;// CONCATENATED MODULE: ./build/src/tasks/index.js
+
+
+
+
 
 
 

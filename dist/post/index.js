@@ -51282,7 +51282,7 @@ function agentContainerConfig(spec, user) {
         labels: runLabels(spec.runId),
         resources: spec.resources,
         capDrop: ['ALL'],
-        capAdd: [],
+        capAdd: [...(spec.capabilities ?? [])],
         command: keepAliveCommand(spec.lifetimeSeconds),
     };
 }
@@ -51564,7 +51564,7 @@ async function startForwarder(o) {
         o.name,
         ...labelArgs(runLabels(o.runId)),
         '--network',
-        'none',
+        o.network ?? 'none',
         '--cap-drop',
         'ALL',
         '--security-opt',
@@ -51644,7 +51644,8 @@ function noInterpolation(value) {
  * network (no route out), every capability dropped (sidecars get back the few
  * an entry point needs to drop to its own user), an init process, a fast stop,
  * the run's labels, and no fixed container names. Only the egress proxy, when
- * there is one, also joins a network with a way out.
+ * there is one, also joins a network with a way out (and the agent's
+ * container, when the task asks for the open internet).
  */
 function composeFile(opts) {
     const labels = runLabels(opts.runId);
@@ -51657,7 +51658,11 @@ function composeFile(opts) {
             },
         }
         : opts.agent;
-    const services = { [AGENT_SERVICE]: composeAgentService(agent, ['internal']) };
+    // The open internet, when the task asks for it: the agent's container also joins a network with a way out.
+    const internet = opts.internet === true;
+    const services = {
+        [AGENT_SERVICE]: composeAgentService(agent, internet ? ['internal', 'outside'] : ['internal']),
+    };
     for (const s of opts.services) {
         services[s.name] = {
             init: true,
@@ -51694,13 +51699,13 @@ function composeFile(opts) {
             lifetimeSeconds: opts.gateway.lifetimeSeconds,
         });
     const networks = { internal: { internal: true, labels } };
-    if (opts.egress) {
+    if (opts.egress)
         services[EGRESS_SERVICE] = egressService(opts.egress.image, opts.egress.hosts, labels, {
             inside: 'internal',
             outside: 'outside',
         });
+    if (opts.egress || internet)
         networks.outside = { labels };
-    }
     return noInterpolation({ version: '2.4', services, networks });
 }
 //# sourceMappingURL=compose-file.js.map
@@ -52669,6 +52674,28 @@ function untarSingleFile(tar) {
 function hostIds() {
     return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
 }
+/**
+ * The user a task names, found in the image: `image` (the image's USER, root
+ * when it has none), a user name from its /etc/passwd, or `uid[:gid]`.
+ * Throws when a named user is not in the image.
+ */
+async function namedSandboxUser(image, name, engine = docker_cli_DEFAULT_ENGINE) {
+    const accounts = await imageAccounts(image, engine);
+    const passwd = parsePasswd(accounts.passwd);
+    const wanted = name === 'image' ? accounts.user || 'root' : name;
+    const [who = '', group] = wanted.split(':');
+    const entry = /^\d+$/.test(who)
+        ? passwd.find((e) => e.uid === Number(who))
+        : passwd.find((e) => e.name === who);
+    if (!entry && !/^\d+$/.test(who)) {
+        if (who === 'root')
+            return { spec: '0:0', uid: 0, gid: 0, home: '/root' };
+        throw new Error(`user ${JSON.stringify(who)} is not in the image's /etc/passwd`);
+    }
+    const uid = entry?.uid ?? Number(who);
+    const gid = group && /^\d+$/.test(group) ? Number(group) : (entry?.gid ?? uid);
+    return { spec: `${uid}:${gid}`, uid, gid, home: entry?.home ?? (uid === 0 ? '/root' : '/') };
+}
 async function sandboxUserFor(image, engine = docker_cli_DEFAULT_ENGINE) {
     const host = hostIds();
     if (host.uid !== 0)
@@ -52732,11 +52759,14 @@ class ContainerSandbox extends ShellSandbox {
             throw new types_SandboxError('the sandbox is not started', 'start');
         return this.user;
     }
-    /** Picks the agent's user for the image. */
+    /** Picks the agent's user for the image (the task's own choice when it names one). */
     async chooseUser() {
         const { image } = this.spec;
-        const user = await sandboxUserFor(image, this.engine).catch((err) => {
-            throw new types_SandboxError(`cannot inspect image ${image}: ${err.message}`, 'start');
+        const named = this.spec.user;
+        const user = await (named
+            ? namedSandboxUser(image, named, this.engine)
+            : sandboxUserFor(image, this.engine)).catch((err) => {
+            throw new types_SandboxError(`cannot pick the agent's user in image ${image}: ${err.message}`, 'start');
         });
         this.user = user;
         return user;
@@ -52754,6 +52784,17 @@ class ContainerSandbox extends ShellSandbox {
     }
     async saveWorkspace() {
         return copyTreeOut(this.agentContainer(), this.workdir, this.spec.workspaceHost, this.streamer);
+    }
+    imageUser = null;
+    /** Commands may ask for the image's own USER (`image`), as Harbor's verifier runs. */
+    async exec(req) {
+        if (req.user !== 'image')
+            return super.exec(req);
+        this.imageUser ??= namedSandboxUser(this.spec.image, 'image', this.engine).then((u) => u.spec);
+        const user = await this.imageUser.catch((err) => {
+            throw new types_SandboxError(`cannot find the image's user: ${err.message}`, 'start');
+        });
+        return super.exec({ ...req, user });
     }
     async copyIn(hostPath, sandboxPath) {
         const parent = sandboxPath.replace(/\/[^/]*$/, '') || '/';
@@ -53014,6 +53055,7 @@ class compose_runner_ComposeRunner extends ContainerSandbox {
             services,
             egress,
             gateway,
+            internet: spec.network?.internet === true,
         }), null, 2));
         const r = await docker_cli_dockerCall(this.composeArgs('up', '-d', '--no-build'), {
             allowFailure: true,
@@ -53169,10 +53211,12 @@ class docker_runner_DockerRunner extends ContainerSandbox {
         const { spec } = this;
         if (spec.modelGateway)
             await assertGatewayReachable(this.engine);
+        // No network, unless the task asked for the internet (Docker's default bridge).
+        const own = spec.network?.internet === true ? 'bridge' : 'none';
         // The user probe and the forwarder do not depend on each other.
         const [user, network] = await Promise.all([
             this.chooseUser(),
-            // With a model gateway the agent joins its forwarder's network namespace: loopback only.
+            // With a model gateway the agent joins its forwarder's network namespace: loopback (and the bridge if asked).
             spec.modelGateway
                 ? startForwarder({
                     runId: spec.runId,
@@ -53181,8 +53225,9 @@ class docker_runner_DockerRunner extends ContainerSandbox {
                     logDir: spec.logDir,
                     lifetimeSeconds: spec.lifetimeSeconds,
                     engine: this.engine,
+                    network: own,
                 })
-                : 'none',
+                : own,
         ]);
         const r = await docker_cli_dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
             allowFailure: true,
