@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type PruneOutcome, pruneIndex, type RetentionPolicy, slug } from '../runs/index.js';
+import { indexExists, type PruneOutcome, pruneIndex, type RetentionPolicy, slug } from '../runs/index.js';
 import type { GithubContext } from './github-context.js';
 
 /**
@@ -103,7 +103,7 @@ export async function pruneHistory(
   policy: { keepSuiteRuns: number | null; keepDays: number | null },
   warn: (message: string) => void,
 ): Promise<PruneOutcome | null> {
-  if (!existsSync(dbFile)) return null;
+  if (!indexExists(dbFile)) return null;
   const given: Partial<RetentionPolicy> = {
     ...(policy.keepSuiteRuns !== null ? { keepSuiteRuns: policy.keepSuiteRuns } : {}),
     ...(policy.keepDays !== null ? { keepDays: policy.keepDays } : {}),

@@ -5,6 +5,7 @@ import type { RunTaskOptions, RunTaskResult } from '../orchestrator/index.js';
 import {
   agentsDiffer,
   describeAgent,
+  indexExists,
   type RunResult,
   readIndex,
   recordRun,
@@ -158,7 +159,7 @@ export async function compareWithBase(
   head: SuiteSummary,
   baseBranch: string,
 ): Promise<ComparisonView | null> {
-  if (!existsSync(dbFile)) return null;
+  if (!indexExists(dbFile)) return null;
   const base = await readIndex(dbFile, (db) =>
     findLatestSuiteRun(db, {
       suiteId: head.suite_id,

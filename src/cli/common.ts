@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from 'commander';
 import stringWidth from 'string-width';
-import { queryAll, RunDirectory, type RunResult, readIndex } from '../runs/index.js';
+import { indexExists, queryAll, RunDirectory, type RunResult, readIndex } from '../runs/index.js';
 import { type Capability, DOCKER_DEFAULT_CAPABILITIES, ManifestError } from '../tasks/index.js';
 
 /** Exit codes, documented in `--help` and the README. */
@@ -87,7 +87,7 @@ export async function findRun(
   runId: string,
 ): Promise<{ runId: string; runDir: string; result: RunResult }> {
   const dbPath = path.join(path.resolve(runsDir), 'runs.sqlite');
-  if (!existsSync(dbPath))
+  if (!indexExists(dbPath))
     throw new UserError(`no runs index at ${dbPath}; run a task first or pass --runs-dir`);
   const rows = await readIndex(dbPath, (db) =>
     queryAll(

@@ -1,6 +1,6 @@
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { getSuiteRun, type RunResult, readIndex } from '../runs/index.js';
+import { getSuiteRun, indexExists, type RunResult, readIndex } from '../runs/index.js';
 import type { SuiteComparison } from '../suites/index.js';
 import { mermaidHistory, suiteHistory } from './history.js';
 import { renderPageHtml } from './html.js';
@@ -69,7 +69,7 @@ export async function suiteHistoryChart(
   branch: string | null,
   lastN = 10,
 ): Promise<{ history: HistoryData; mermaid: string | null } | null> {
-  if (!existsSync(dbFile)) return null;
+  if (!indexExists(dbFile)) return null;
   return readIndex(dbFile, (db) => {
     const record = getSuiteRun(db, suiteRunId);
     if (!record) return null;

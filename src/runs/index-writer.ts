@@ -385,3 +385,10 @@ export async function ensureSoundIndex(file: string, onRebuilt: (message: string
   });
   return reason;
 }
+
+/** True when there is an index to read: the file, or rows waiting to be saved (here or left by a dead process). */
+export function indexExists(file: string): boolean {
+  if (existsSync(file)) return true;
+  if ((writers.get(path.resolve(file))?.pending ?? 0) > 0) return true;
+  return orphanedMarkers(path.dirname(path.resolve(file))).length > 0;
+}

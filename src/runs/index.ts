@@ -18,6 +18,7 @@ export {
   flushIndex,
   type IndexStats,
   IndexWriter,
+  indexExists,
   indexLockPath,
   indexOrphanedRuns,
   indexStats,

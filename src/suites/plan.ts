@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AgentSpec, agentInfo, BUILTIN_AGENT, loadAgent } from '../agents/index.js';
 import {
   type AgentInfo,
   describeAgent,
   getSuiteRun,
+  indexExists,
   isUnfinishedRun,
   newSuiteRunId,
   readIndex,
@@ -281,7 +281,7 @@ function selectTasks(
  * to it (result.json is the truth), so no finished run is run again.
  */
 async function loadResumable(runsRoot: string, dbPath: string, suiteRunId: string): Promise<Resumable> {
-  const indexed = existsSync(dbPath)
+  const indexed = indexExists(dbPath)
     ? await readIndex(dbPath, (db) => {
         const record = getSuiteRun(db, suiteRunId);
         return record ? { record, runs: runsOfSuiteRun(db, suiteRunId).map(briefFromRecord) } : null;

@@ -4,7 +4,14 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { loadAgent } from '../../agents/index.js';
 import { runTask } from '../../orchestrator/index.js';
 import { writeRunReport } from '../../report/index.js';
-import { describeAgent, findRunsById, type RunRecord, type RunResult, readIndex } from '../../runs/index.js';
+import {
+  describeAgent,
+  findRunsById,
+  indexExists,
+  type RunRecord,
+  type RunResult,
+  readIndex,
+} from '../../runs/index.js';
 import { type Capability, loadTask, MAX_DURATION_S } from '../../tasks/index.js';
 import {
   CAPABILITIES_HELP,
@@ -101,7 +108,7 @@ async function findRunAnywhere(
   runId: string,
 ): Promise<{ runDir: string; result: RunResult } | { record: RunRecord }> {
   const dbPath = path.join(path.resolve(runsDir), 'runs.sqlite');
-  if (!existsSync(dbPath))
+  if (!indexExists(dbPath))
     throw new UserError(`no runs index at ${dbPath}; run a task first or pass --runs-dir`);
   const rows = await readIndex(dbPath, (db) => findRunsById(db, runId, 2));
   const record = rows.find((r) => r.run_id === runId) ?? (rows.length === 1 ? rows[0] : undefined);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadAgent } from '../../agents/index.js';
 import { writeSuiteReport } from '../../report/index.js';
-import { readIndex } from '../../runs/index.js';
+import { indexExists, readIndex } from '../../runs/index.js';
 import {
   createProgressReporter,
   discoverSuiteFiles,
@@ -58,7 +58,7 @@ export function defaultSuitesDir(): string {
 /** The runs index, or a clear error when there is none yet. */
 export function indexPath(runsDir: string): string {
   const file = path.join(path.resolve(runsDir), 'runs.sqlite');
-  if (!existsSync(file))
+  if (!indexExists(file))
     throw new UserError(`no runs index at ${file}; run a task or suite first, or pass --runs-dir`);
   return file;
 }
