@@ -181,8 +181,8 @@ function html_renderPageHtml(page, blocks) {
     return parts.join('\n');
 }
 //# sourceMappingURL=html.js.map
-// EXTERNAL MODULE: ./build/src/suites/index.js + 52 modules
-var suites = __webpack_require__(76072);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 53 modules
+var suites = __webpack_require__(51181);
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __webpack_require__(37291);
 ;// CONCATENATED MODULE: ./build/src/report/workspace-diff.js
@@ -727,7 +727,7 @@ function writeRunReport(runsRoot, result) {
 }
 /** The history of a suite run on a branch, and the Mermaid chart of its last runs (null with fewer than two). */
 async function suiteHistoryChart(dbFile, suiteRunId, branch, lastN = 10) {
-    if (!(0,external_node_fs_.existsSync)(dbFile))
+    if (!(0,runs/* indexExists */.FB)(dbFile))
         return null;
     return (0,runs/* readIndex */.vY)(dbFile, (db) => {
         const record = (0,runs/* getSuiteRun */.Uo)(db, suiteRunId);

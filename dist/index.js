@@ -40528,8 +40528,8 @@ var agents = __nccwpck_require__(90862);
 var models = __nccwpck_require__(99933);
 // EXTERNAL MODULE: ./build/src/runs/index.js + 13 modules
 var runs = __nccwpck_require__(58789);
-// EXTERNAL MODULE: ./build/src/suites/index.js + 52 modules
-var suites = __nccwpck_require__(76072);
+// EXTERNAL MODULE: ./build/src/suites/index.js + 53 modules
+var suites = __nccwpck_require__(51181);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 23 modules
 var tasks = __nccwpck_require__(79681);
 ;// CONCATENATED MODULE: ./build/src/action/artifacts.js
@@ -40861,7 +40861,7 @@ async function saveHistory(dbFile, workspace, keys, ctx, warn) {
 }
 /** Applies retention to runs.sqlite before it goes to the cache (then compacts it). Null when there is none. */
 async function pruneHistory(dbFile, policy, warn) {
-    if (!(0,external_node_fs_.existsSync)(dbFile))
+    if (!(0,runs/* indexExists */.FB)(dbFile))
         return null;
     const given = {
         ...(policy.keepSuiteRuns !== null ? { keepSuiteRuns: policy.keepSuiteRuns } : {}),
@@ -41484,7 +41484,7 @@ async function mergeShardRuns(o) {
  * compared by the suites library.
  */
 async function compareWithBase(dbFile, head, baseBranch) {
-    if (!(0,external_node_fs_.existsSync)(dbFile))
+    if (!(0,runs/* indexExists */.FB)(dbFile))
         return null;
     const base = await (0,runs/* readIndex */.vY)(dbFile, (db) => (0,suites/* findLatestSuiteRun */.Yl)(db, {
         suiteId: head.suite_id,
@@ -44769,6 +44769,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yl: () => (/* reexport */ findLatestSuiteRun),
   d5: () => (/* reexport */ flushIndex),
   Uo: () => (/* reexport */ getSuiteRun),
+  FB: () => (/* reexport */ indexExists),
   Z9: () => (/* reexport */ indexWriterFor),
   JS: () => (/* reexport */ isUnfinishedRun),
   F$: () => (/* reexport */ newRunId),
@@ -46162,6 +46163,14 @@ async function ensureSoundIndex(file, onRebuilt = warn) {
         rebuild_rebuildIndexLocked(file, { reason, warn: onRebuilt });
     });
     return reason;
+}
+/** True when there is an index to read: the file, or rows waiting to be saved (here or left by a dead process). */
+function indexExists(file) {
+    if ((0,external_node_fs_.existsSync)(file))
+        return true;
+    if ((writers.get(external_node_path_.resolve(file))?.pending ?? 0) > 0)
+        return true;
+    return orphanedMarkers(external_node_path_.dirname(external_node_path_.resolve(file))).length > 0;
 }
 //# sourceMappingURL=index-writer.js.map
 ;// CONCATENATED MODULE: ./build/src/runs/record.js
@@ -59194,7 +59203,7 @@ async function packForSandbox(entries, owner, limitBytes) {
 
 /***/ }),
 
-/***/ 76072:
+/***/ 51181:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59216,7 +59225,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 var src_runs = __nccwpck_require__(58789);
 ;// CONCATENATED MODULE: ./build/src/suites/format.js
 /** Number formatting shared by the suite report and the comparison. */
-function fmtScore(v) {
+function format_fmtScore(v) {
     return v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2);
 }
 function fmtPercent(v) {
@@ -59229,19 +59238,19 @@ function fmtPoints(v) {
     const pts = v * 100;
     return `${pts >= 0 ? '+' : ''}${pts.toFixed(1)} pts`;
 }
-function fmtUsd(v) {
+function format_fmtUsd(v) {
     if (v === null || v === undefined)
         return 'unknown';
     return v < 0.01 && v > 0 ? `$${v.toFixed(4)}` : `$${v.toFixed(2)}`;
 }
-function fmtTokens(n) {
+function format_fmtTokens(n) {
     if (n >= 1_000_000)
         return `${(n / 1_000_000).toFixed(2)}M`;
     if (n >= 10_000)
         return `${(n / 1000).toFixed(1)}k`;
     return String(Math.round(n));
 }
-function fmtSeconds(s) {
+function format_fmtSeconds(s) {
     if (s >= 3600)
         return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
     if (s >= 60)
@@ -59311,7 +59320,7 @@ function overallStatement(o, size) {
     if (o.tasks_compared === 0)
         return 'cannot tell: no task has scored runs in both suite runs';
     const p = o.verdict === 'improved' ? o.p_improved : Math.min(o.p_regressed, o.p_improved);
-    const change = `mean score ${fmtScore(o.base_mean)} → ${fmtScore(o.head_mean)} (${fmtPoints(o.score_change)}), p = ${fmtP(p)}`;
+    const change = `mean score ${format_fmtScore(o.base_mean)} → ${format_fmtScore(o.head_mean)} (${fmtPoints(o.score_change)}), p = ${fmtP(p)}`;
     const sizeText = describeSize(size.runsPerTask);
     const detect = !size.canReject
         ? `with ${sizeText} no outcome could be significant at ${o.alpha}`
@@ -59376,7 +59385,7 @@ function renderComparisonMarkdown(c, opts = {}) {
         out.push(`- ⚠️ ${w}`);
     out.push('');
     out.push(mdTable(['', 'Base', 'Head', 'Change'], [
-        ['Mean score', fmtScore(o.base_mean), fmtScore(o.head_mean), fmtPoints(o.score_change)],
+        ['Mean score', format_fmtScore(o.base_mean), format_fmtScore(o.head_mean), fmtPoints(o.score_change)],
         [
             'Passed runs',
             `${c.base.passed_runs}/${c.base.scored_runs}`,
@@ -59386,20 +59395,20 @@ function renderComparisonMarkdown(c, opts = {}) {
         ['Environment errors', c.base.environment_errors, c.head.environment_errors, ''],
         [
             'Tokens per run',
-            c.base.tokens_per_run === null ? '-' : fmtTokens(c.base.tokens_per_run),
-            c.head.tokens_per_run === null ? '-' : fmtTokens(c.head.tokens_per_run),
+            c.base.tokens_per_run === null ? '-' : format_fmtTokens(c.base.tokens_per_run),
+            c.head.tokens_per_run === null ? '-' : format_fmtTokens(c.head.tokens_per_run),
             fmtRelative(c.base.tokens_per_run, c.head.tokens_per_run),
         ],
         [
             'Cost per run',
-            fmtUsd(c.base.cost_per_run),
-            fmtUsd(c.head.cost_per_run),
+            format_fmtUsd(c.base.cost_per_run),
+            format_fmtUsd(c.head.cost_per_run),
             fmtRelative(c.base.cost_per_run, c.head.cost_per_run),
         ],
         [
             'Total cost',
-            fmtUsd(c.base.cost_usd),
-            fmtUsd(c.head.cost_usd),
+            format_fmtUsd(c.base.cost_usd),
+            format_fmtUsd(c.head.cost_usd),
             fmtRelative(c.base.cost_usd, c.head.cost_usd),
         ],
     ]));
@@ -59417,7 +59426,7 @@ function renderComparisonMarkdown(c, opts = {}) {
         return [
             t.task_id,
             `${passes(t.base)} → ${passes(t.head)}`,
-            `${fmtScore(t.base?.mean_score)} → ${fmtScore(t.head?.mean_score)}`,
+            `${format_fmtScore(t.base?.mean_score)} → ${format_fmtScore(t.head?.mean_score)}`,
             fmtPoints(t.score_change),
             fmtRelative(t.base?.tokens_per_run ?? null, t.head?.tokens_per_run ?? null),
             fmtRelative(t.base?.cost_per_run ?? null, t.head?.cost_per_run ?? null),
@@ -60002,7 +60011,7 @@ function isEnvironmentError(status) {
     return ENVIRONMENT_STATUSES.has(status);
 }
 /** A run that finished (any ending but an interrupt, which is run again on resume). */
-function isFinished(status) {
+function summary_isFinished(status) {
     return status !== 'interrupted' && status !== 'running';
 }
 function briefFromResult(r) {
@@ -60045,7 +60054,7 @@ function briefFromRecord(r) {
 function latestFinishedRuns(runs) {
     const out = new Map();
     for (const r of runs) {
-        if (!isFinished(r.status))
+        if (!summary_isFinished(r.status))
             continue;
         const key = unitKey(r.task_id, r.epoch);
         const previous = out.get(key);
@@ -60280,14 +60289,14 @@ function runSide(s) {
     };
 }
 //# sourceMappingURL=compare.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./build/src/agents/index.js + 13 modules
 var agents = __nccwpck_require__(90862);
 // EXTERNAL MODULE: ./build/src/tasks/index.js + 23 modules
 var src_tasks = __nccwpck_require__(79681);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(14006);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 4 modules
@@ -60553,7 +60562,6 @@ function discoverSuiteFiles(dir) {
 
 
 
-
 /** Bad options for a suite run (unknown resume id, a mismatched model...): the caller's to fix. */
 class plan_SuiteInputError extends Error {
     constructor(message) {
@@ -60716,7 +60724,7 @@ function selectTasks(suite, filter, shard, resumed) {
  * to it (result.json is the truth), so no finished run is run again.
  */
 async function loadResumable(runsRoot, dbPath, suiteRunId) {
-    const indexed = (0,external_node_fs_.existsSync)(dbPath)
+    const indexed = (0,src_runs/* indexExists */.FB)(dbPath)
         ? await (0,src_runs/* readIndex */.vY)(dbPath, (db) => {
             const record = (0,src_runs/* getSuiteRun */.Uo)(db, suiteRunId);
             return record ? { record, runs: (0,src_runs/* runsOfSuiteRun */.Do)(db, suiteRunId).map(briefFromRecord) } : null;
@@ -60731,7 +60739,7 @@ async function loadResumable(runsRoot, dbPath, suiteRunId) {
     const byId = new Map((indexed?.runs ?? []).map((r) => [r.run_id, r]));
     for (const { result } of (0,src_runs/* suiteRunResultsFromFolders */.tf)(runsRoot, suiteRunId, config.tasks.map((t) => t.task_id), record.started_at))
         byId.set(result.run_id, briefFromResult(result));
-    const runs = [...byId.values()].filter((r) => isFinished(r.status) && !(0,src_runs/* isUnfinishedRun */.JS)(r.status, r.error_kind, r.error_message));
+    const runs = [...byId.values()].filter((r) => summary_isFinished(r.status) && !(0,src_runs/* isUnfinishedRun */.JS)(r.status, r.error_kind, r.error_message));
     return { record, config, runs };
 }
 function folderRecord(runsRoot, suiteRunId) {
@@ -60829,21 +60837,21 @@ function renderReportMarkdown(s) {
     out.push('## Totals', '');
     const score = s.suite_score;
     const ci = score && score.low !== null && score.high !== null
-        ? ` (95% CI ${fmtScore(Math.max(0, score.low))}–${fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
+        ? ` (95% CI ${format_fmtScore(Math.max(0, score.low))}–${format_fmtScore(Math.min(1, score.high))}, over ${score.n} tasks)`
         : '';
     const rows = [
         [
             'Passed runs',
             `${t.passed_runs} / ${t.scored_runs}${t.scored_runs > 0 ? ` (${fmtPercent(t.passed_runs / t.scored_runs)})` : ''}`,
         ],
-        ['Average score', `${fmtScore(score?.mean ?? null)}${ci}`],
+        ['Average score', `${format_fmtScore(score?.mean ?? null)}${ci}`],
     ];
     for (const p of s.pass_at_k)
         rows.push([`pass@${p.k}`, `${fmtPercent(p.value)} (${p.tasks} tasks)`]);
     rows.push([
         'Environment errors',
         `${t.environment_errors} run${t.environment_errors === 1 ? '' : 's'} (not scored)`,
-    ], ['Tokens', fmtTokens(t.tokens)], ['Cost', fmtUsd(t.cost_usd)], ['Wall time', `${fmtSeconds(t.wall_seconds)} (runs: ${fmtSeconds(t.run_seconds)})`]);
+    ], ['Tokens', format_fmtTokens(t.tokens)], ['Cost', format_fmtUsd(t.cost_usd)], ['Wall time', `${format_fmtSeconds(t.wall_seconds)} (runs: ${format_fmtSeconds(t.run_seconds)})`]);
     out.push(mdTable(['', ''], rows), '');
     // Planned epochs, not finished runs: what the suite can tell at its size.
     const sensitivity = s.sensitivity ?? suiteSensitivity(s.tasks.map((x) => x.epochs_planned));
@@ -60854,12 +60862,12 @@ function renderReportMarkdown(s) {
         task.difficulty,
         STATE_MARK[task.state],
         `${task.passes}/${task.scored}${task.environment_errors ? ` (+${task.environment_errors} err)` : ''}`,
-        fmtScore(task.mean_score),
+        format_fmtScore(task.mean_score),
         task.kill_reasons.join(', ') || '-',
         task.mean_turns === null ? '-' : task.mean_turns.toFixed(1),
-        fmtTokens(task.tokens),
-        fmtUsd(task.cost_usd),
-        fmtSeconds(task.wall_s),
+        format_fmtTokens(task.tokens),
+        format_fmtUsd(task.cost_usd),
+        format_fmtSeconds(task.wall_s),
     ])), '');
     if (s.epochs > 1 || s.tasks.some((x) => x.epochs_planned > 1))
         out.push('Passed is k-of-n over epochs; score is the mean over scored epochs; tokens, cost and time are totals.', '');
@@ -60886,7 +60894,7 @@ function renderReportMarkdown(s) {
         out.push(mdTable(['Task', 'Epoch', 'Score', 'Kill reason', 'Error', 'Run'], s.agent_failures.map((f) => [
             f.task_id,
             f.epoch + 1,
-            fmtScore(f.score),
+            format_fmtScore(f.score),
             f.kill_reason ?? '-',
             oneLine(f.message) || '-',
             `\`${f.run_id}\``,
@@ -60941,7 +60949,7 @@ function formatMetadata(metadata) {
         .join('; ');
 }
 function rollupTable(rows) {
-    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, fmtScore(r.mean_score)]));
+    return mdTable(['Group', 'Tasks', 'Passed runs', 'Average score'], rows.map((r) => [r.key, r.tasks, `${r.passed_runs}/${r.scored_runs}`, format_fmtScore(r.mean_score)]));
 }
 function agentLine(s) {
     const a = s.agent;
@@ -61065,6 +61073,239 @@ function writeAtomic(file, text) {
     (0,external_node_fs_.renameSync)(tmp, file);
 }
 //# sourceMappingURL=persist.js.map
+;// CONCATENATED MODULE: ./build/src/suites/progress.js
+
+
+
+
+const PHASE_LABELS = { building_image: 'building image' };
+/**
+ * Turns suite events into progress: on a terminal, a block redrawn in place
+ * (log-update: wrapped to the terminal's width, clipped to its height) with
+ * one line for the whole suite (runs done of all, passed, elapsed, time
+ * left, tokens and cost so far) and one per task (queued, running with its
+ * phase, k-of-n passed); elsewhere (CI logs), one plain timestamped line per
+ * event and the suite's totals every so often.
+ */
+function createProgressReporter(out, opts) {
+    const now = opts.now ?? (() => new Date());
+    const stamp = () => `[${now().toISOString().slice(11, 19)}]`;
+    const lines = new Map();
+    const totals = { planned: 0, done: 0, passed: 0, tokens: 0, cost: 0, doneHere: 0, startedMs: 0 };
+    let header = '';
+    let lastTotalsMs = 0;
+    let timer;
+    const log = opts.tty ? createLogUpdate(out, { showCursor: true }) : null;
+    const totalsLine = () => {
+        const elapsed = (now().getTime() - totals.startedMs) / 1000;
+        const left = totals.planned - totals.done;
+        let eta = 'estimating the time left';
+        if (left === 0)
+            eta = 'nothing left';
+        else if (totals.doneHere > 0)
+            eta = `about ${fmtSeconds((elapsed / totals.doneHere) * left)} left`;
+        return (`${totals.done}/${totals.planned} runs done, ${totals.passed} passed · ${fmtSeconds(elapsed)} elapsed, ${eta} · ` +
+            `${fmtTokens(totals.tokens)} tokens, ${fmtUsd(totals.cost)}`);
+    };
+    const render = (t, width) => {
+        const at = now().getTime();
+        let state;
+        if (t.running.size > 0)
+            state = `running ${[...t.running.entries()]
+                .map(([e, p]) => {
+                const label = PHASE_LABELS[p.phase] ?? p.phase;
+                const took = p.phase === 'building_image' ? ` ${fmtSeconds((at - p.since) / 1000)}` : '';
+                return `epoch ${e + 1}/${t.epochs} (${label}${took})`;
+            })
+                .join(', ')}`;
+        else if (t.done === t.epochs)
+            state = t.errors === t.epochs ? 'environment error' : 'done';
+        else if (t.done === 0)
+            state = 'queued';
+        else
+            state = 'waiting';
+        const mark = t.running.size > 0
+            ? '…'
+            : t.done === t.epochs
+                ? t.passes === t.done - t.errors && t.passes > 0
+                    ? '✓'
+                    : '✗'
+                : '·';
+        const tally = t.done > 0
+            ? `  ${t.passes}/${t.done - t.errors} passed${t.errors ? `, ${t.errors} env error` : ''}`
+            : '';
+        return `  ${mark} ${t.taskId.padEnd(width)}  ${state}${tally}`;
+    };
+    /**
+     * What fits the terminal: every line cut to its width (a wrapped line would
+     * push the block down), and as many task lines as its height leaves after
+     * the header and the totals (running tasks first, then unfinished ones).
+     */
+    const block = () => {
+        const columns = out.columns ?? 80;
+        const room = Math.max(1, (out.rows ?? 24) - 3);
+        let shown = [...lines.values()];
+        let more = '';
+        if (shown.length > room) {
+            const rank = (t) => (t.running.size > 0 ? 0 : t.done < t.epochs ? 1 : 2);
+            const keep = new Set([...shown].sort((a, b) => rank(a) - rank(b)).slice(0, room - 1));
+            const hidden = shown.filter((t) => !keep.has(t));
+            const finished = hidden.filter((t) => t.done === t.epochs).length;
+            more = `  … ${hidden.length} more tasks (${finished} done, ${hidden.length - finished} to go)`;
+            shown = shown.filter((t) => keep.has(t));
+        }
+        const width = Math.max(0, ...shown.map((t) => t.taskId.length));
+        return [header, `  ${totalsLine()}`, ...shown.map((t) => render(t, width)), ...(more ? [more] : [])]
+            .map((line) => fitWidth(line, columns))
+            .join('\n');
+    };
+    /** Messages go above the block (terminal) or are the log (plain). */
+    const show = (messages = []) => {
+        if (!log) {
+            for (const m of messages)
+                out.write(`${m}\n`);
+            return;
+        }
+        if (messages.length > 0) {
+            log.clear();
+            out.write(`${messages.join('\n')}\n`);
+        }
+        log(block());
+    };
+    const plainTotals = (force = false) => {
+        if (log || totals.startedMs === 0)
+            return;
+        const at = now().getTime();
+        if (!force && at - lastTotalsMs < (opts.totalsEveryMs ?? 60_000))
+            return;
+        lastTotalsMs = at;
+        out.write(`${stamp()} progress: ${totalsLine()}\n`);
+    };
+    const stopTimer = () => {
+        clearInterval(timer);
+        timer = undefined;
+    };
+    return (event) => {
+        switch (event.type) {
+            case 'suite_start': {
+                for (const t of event.tasks)
+                    lines.set(t.taskId, {
+                        taskId: t.taskId,
+                        epochs: t.epochs,
+                        done: t.done,
+                        passes: 0,
+                        errors: 0,
+                        running: new Map(),
+                    });
+                totals.planned = event.tasks.reduce((s, t) => s + t.epochs, 0);
+                totals.done = event.finished?.runs ?? 0;
+                totals.passed = event.finished?.passed ?? 0;
+                totals.tokens = event.finished?.tokens ?? 0;
+                totals.cost = event.finished ? event.finished.cost_usd : 0;
+                totals.startedMs = now().getTime();
+                lastTotalsMs = totals.startedMs;
+                header = `suite ${event.suiteId} with ${event.model}: ${event.suiteRunId}`;
+                const resumed = event.resumed
+                    ? ` (resuming: ${event.pending} runs left)`
+                    : ` (${event.pending} runs)`;
+                if (log) {
+                    header += resumed;
+                    show();
+                }
+                else
+                    show([`${stamp()} ${header}${resumed}`]);
+                // Elapsed times move on their own: redraw (terminal) or print the totals (plain) now and then.
+                timer = setInterval(() => (log ? show() : plainTotals()), log ? (opts.redrawEveryMs ?? 1000) : Math.min(opts.totalsEveryMs ?? 60_000, 60_000));
+                timer.unref();
+                return;
+            }
+            case 'unit_start': {
+                lines.get(event.taskId)?.running.set(event.epoch, { phase: 'starting', since: now().getTime() });
+                show(log ? [] : [`${stamp()} ${event.taskId} epoch ${event.epoch + 1}/${event.epochs}: started`]);
+                return;
+            }
+            case 'unit_phase': {
+                const line = lines.get(event.taskId);
+                if (event.phase === 'done')
+                    return;
+                if (line?.running.has(event.epoch))
+                    line.running.set(event.epoch, { phase: event.phase, since: now().getTime() });
+                if (log)
+                    show();
+                else if (event.phase === 'building_image')
+                    show([`${stamp()} ${event.taskId} epoch ${event.epoch + 1}/${event.epochs}: building image`]);
+                return;
+            }
+            case 'unit_end': {
+                const line = lines.get(event.taskId);
+                const r = event.run;
+                if (line) {
+                    line.running.delete(event.epoch);
+                    line.done++;
+                    if (r.passed)
+                        line.passes++;
+                    if (['environment_error', 'grader_error', 'crashed'].includes(r.status))
+                        line.errors++;
+                }
+                if (isFinished(r.status)) {
+                    totals.done++;
+                    totals.doneHere++;
+                    if (r.passed)
+                        totals.passed++;
+                }
+                totals.tokens += r.tokens;
+                totals.cost = totals.cost === null || r.cost_usd === null ? null : totals.cost + r.cost_usd;
+                const what = r.status === 'completed'
+                    ? `${r.passed ? 'passed' : 'failed'} (score ${fmtScore(r.score)}${r.kill_reason ? `, ${r.kill_reason}` : ''})`
+                    : `${r.status}${r.error_message ? `: ${r.error_message.split('\n')[0]}` : ''}`;
+                show(log
+                    ? []
+                    : [
+                        `${stamp()} ${event.taskId} epoch ${event.epoch + 1}/${event.epochs}: ${what} in ${fmtSeconds(r.wall_s)}`,
+                    ]);
+                plainTotals();
+                return;
+            }
+            case 'interrupting':
+                show([
+                    `${stamp()} interrupt: starting no new runs; stopping ${event.running} running (press Ctrl-C again to force)`,
+                ]);
+                return;
+            case 'warning':
+                show([`${stamp()} warning: ${event.message}`]);
+                return;
+            case 'suite_end': {
+                stopTimer();
+                const t = event.summary.totals;
+                if (log) {
+                    log(block());
+                    log.done();
+                }
+                else
+                    plainTotals(true);
+                out.write(`${stamp()} suite ${event.status}: ${t.passed_runs}/${t.scored_runs} runs passed, ` +
+                    `${t.environment_errors} environment error(s), ${fmtSeconds(t.wall_seconds)}\n`);
+                return;
+            }
+        }
+    };
+}
+/** The line cut to `columns` terminal cells (wide characters count twice), with … where it was cut. */
+function fitWidth(line, columns) {
+    if (stringWidth(line) < columns)
+        return line;
+    let cut = '';
+    let width = 0;
+    for (const ch of line) {
+        const w = stringWidth(ch);
+        if (width + w > columns - 2)
+            break;
+        cut += ch;
+        width += w;
+    }
+    return `${cut}…`;
+}
+//# sourceMappingURL=progress.js.map
 // EXTERNAL MODULE: ./build/src/sandbox/index.js + 170 modules
 var src_sandbox = __nccwpck_require__(19959);
 ;// CONCATENATED MODULE: ./build/src/orchestrator/images.js
@@ -64793,6 +65034,7 @@ async function sandbox_openSandbox(task, plan, opts = {}) {
         if (runs.length > 0)
             opts.notice?.(`removed ${removed.length} leftover container(s), network(s) and volume(s)${on} of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`);
     });
+    let building = null;
     const taskImage = (0,src_sandbox/* ensureImage */.Yt)({
         image: manifest.environment.image,
         buildContext: task.paths.buildContext,
@@ -64802,9 +65044,16 @@ async function sandbox_openSandbox(task, plan, opts = {}) {
         ...(manifest.environment.build_timeout_s
             ? { timeoutMs: manifest.environment.build_timeout_s * 1000 }
             : {}),
-        onBuild: (tag) => opts.notice?.(`building image ${tag}${on} (first use of this build context; log: ${logFile})`),
+        onBuild: (tag) => {
+            building = tag;
+            opts.onImageBuild?.('start', tag);
+            opts.notice?.(`building image ${tag}${on} (first use of this build context; log: ${logFile})`);
+        },
         onLoad: (image, from) => opts.notice?.(`loading image ${image}${on} from Docker engine ${from}`),
         engine: plan.engine,
+    }).finally(() => {
+        if (building)
+            opts.onImageBuild?.('end', building);
     });
     const [, built] = await Promise.allSettled([sweep, taskImage]);
     if (built.status === 'rejected')
@@ -64968,6 +65217,7 @@ async function run_task_runTask(opts) {
         const opened = await sandbox_openSandbox(task, gatewaySocketDir ? { ...plan, modelGateway: { socketDir: gatewaySocketDir } } : plan, {
             notice: opts.notice,
             deriveImage: preparedAgent.deriveImage,
+            onImageBuild: opts.onImageBuild,
         });
         sandbox = opened.sandbox;
         const image = opened.image;
@@ -65508,6 +65758,17 @@ async function runUnit(unit, ctx, engine) {
                 runId = id;
                 emit({ type: 'unit_phase', taskId, epoch, epochs, phase, runId: id });
             },
+            onImageBuild: (state) => {
+                if (runId)
+                    emit({
+                        type: 'unit_phase',
+                        taskId,
+                        epoch,
+                        epochs,
+                        phase: state === 'start' ? 'building_image' : 'setup',
+                        runId,
+                    });
+            },
         }));
         const outcome = await Promise.race([attempt, watchdog.hung]);
         if (outcome === 'hung') {
@@ -65624,6 +65885,12 @@ async function runSuite(options) {
         })),
         pending: plan.units.length,
         resumed: plan.previous !== null,
+        finished: {
+            runs: done.size,
+            passed: [...done.values()].filter((r) => r.passed).length,
+            tokens: [...done.values()].reduce((s, r) => s + r.tokens, 0),
+            cost_usd: [...done.values()].reduce((s, r) => (s === null || r.cost_usd === null ? null : s + r.cost_usd), 0),
+        },
     });
     const signal = options.signal;
     const ctx = { plan, options, runTask: options.runTask ?? run_task_runTask, emit };

@@ -74,6 +74,8 @@ export interface RunTaskOptions {
   /** Aborting stops the agent; the run is recorded as interrupted. */
   signal?: AbortSignal;
   onPhase?: (phase: RunPhase, runId: string) => void;
+  /** Told when the run starts and stops building its task's image (part of setup; builds can take minutes). */
+  onImageBuild?: (state: 'start' | 'end', tag: string) => void;
   warn?: (message: string) => void;
   /** Progress worth telling a person, such as an image build that may take minutes. */
   notice?: (message: string) => void;
@@ -239,6 +241,7 @@ export async function runTask(opts: RunTaskOptions): Promise<RunTaskResult> {
       {
         notice: opts.notice,
         deriveImage: preparedAgent.deriveImage,
+        onImageBuild: opts.onImageBuild,
       },
     );
     sandbox = opened.sandbox;

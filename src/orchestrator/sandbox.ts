@@ -106,6 +106,8 @@ export async function openSandbox(
     notice?: ((message: string) => void) | undefined;
     /** Turns the task's image into the one the sandbox runs (an agent folder installed into it). */
     deriveImage?: ((image: string) => Promise<string>) | undefined;
+    /** Told when this run starts and stops building the task's image. */
+    onImageBuild?: ((state: 'start' | 'end', tag: string) => void) | undefined;
   } = {},
 ): Promise<{ sandbox: SandboxRunner; image: string }> {
   const { manifest } = task;
@@ -120,6 +122,7 @@ export async function openSandbox(
         `removed ${removed.length} leftover container(s), network(s) and volume(s)${on} of ${runs.length} run(s) whose harness is gone: ${runs.join(', ')}`,
       );
   });
+  let building: string | null = null;
   const taskImage = ensureImage({
     image: manifest.environment.image,
     buildContext: task.paths.buildContext,
@@ -129,10 +132,15 @@ export async function openSandbox(
     ...(manifest.environment.build_timeout_s
       ? { timeoutMs: manifest.environment.build_timeout_s * 1000 }
       : {}),
-    onBuild: (tag) =>
-      opts.notice?.(`building image ${tag}${on} (first use of this build context; log: ${logFile})`),
+    onBuild: (tag) => {
+      building = tag;
+      opts.onImageBuild?.('start', tag);
+      opts.notice?.(`building image ${tag}${on} (first use of this build context; log: ${logFile})`);
+    },
     onLoad: (image, from) => opts.notice?.(`loading image ${image}${on} from Docker engine ${from}`),
     engine: plan.engine,
+  }).finally(() => {
+    if (building) opts.onImageBuild?.('end', building);
   });
   const [, built] = await Promise.allSettled([sweep, taskImage]);
   if (built.status === 'rejected') throw built.reason;

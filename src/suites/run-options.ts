@@ -20,9 +20,19 @@ export type SuiteEvent =
       tasks: Array<{ taskId: string; epochs: number; done: number }>;
       pending: number;
       resumed: boolean;
+      /** What a resumed suite run had finished before (absent: nothing). */
+      finished?: { runs: number; passed: number; tokens: number; cost_usd: number | null };
     }
   | { type: 'unit_start'; taskId: string; epoch: number; epochs: number }
-  | { type: 'unit_phase'; taskId: string; epoch: number; epochs: number; phase: RunPhase; runId: string }
+  | {
+      type: 'unit_phase';
+      taskId: string;
+      epoch: number;
+      epochs: number;
+      /** The run's phase, or building_image while it builds its task's image (part of setup). */
+      phase: RunPhase | 'building_image';
+      runId: string;
+    }
   | { type: 'unit_end'; taskId: string; epoch: number; epochs: number; run: RunBrief }
   | { type: 'interrupting'; running: number }
   | { type: 'suite_end'; status: SuiteRunStatus; summary: SuiteSummary }

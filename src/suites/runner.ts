@@ -34,6 +34,15 @@ export async function runSuite(options: RunSuiteOptions): Promise<SuiteRunOutcom
     })),
     pending: plan.units.length,
     resumed: plan.previous !== null,
+    finished: {
+      runs: done.size,
+      passed: [...done.values()].filter((r) => r.passed).length,
+      tokens: [...done.values()].reduce((s, r) => s + r.tokens, 0),
+      cost_usd: [...done.values()].reduce<number | null>(
+        (s, r) => (s === null || r.cost_usd === null ? null : s + r.cost_usd),
+        0,
+      ),
+    },
   });
 
   const signal = options.signal;

@@ -84,6 +84,17 @@ export async function runUnit(unit: Unit, ctx: UnitContext, engine?: DockerEngin
           runId = id;
           emit({ type: 'unit_phase', taskId, epoch, epochs, phase, runId: id });
         },
+        onImageBuild: (state) => {
+          if (runId)
+            emit({
+              type: 'unit_phase',
+              taskId,
+              epoch,
+              epochs,
+              phase: state === 'start' ? 'building_image' : 'setup',
+              runId,
+            });
+        },
       }),
     );
     const outcome = await Promise.race([attempt, watchdog.hung]);

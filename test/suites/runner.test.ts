@@ -206,6 +206,27 @@ describe('runSuite', () => {
     await expect(runSuite({ resume: 'nope', runsRoot })).rejects.toBeInstanceOf(SuiteInputError);
   });
 
+  it("shows a run's image build as its own phase, then setup again", async () => {
+    const file = makeSuite('imagebuild', [{ id: 'builds' }]);
+    const inner = fakeRunner(() => 'pass');
+    const events: SuiteEvent[] = [];
+    await runSuite({
+      suite: file,
+      model: 'm',
+      runsRoot: path.join(root, 'imagebuild', 'runs'),
+      onEvent: (e) => events.push(e),
+      // What runTask does when the task's image is not built yet.
+      runTask: async (o) => {
+        o.onPhase?.('setup', 'the-run');
+        o.onImageBuild?.('start', 'factory-bench/builds:abc');
+        o.onImageBuild?.('end', 'factory-bench/builds:abc');
+        return inner.run(o);
+      },
+    });
+    const phases = events.flatMap((e) => (e.type === 'unit_phase' ? [e.phase] : []));
+    expect(phases.slice(0, 3)).toEqual(['setup', 'building_image', 'setup']);
+  });
+
   it('selects tasks by filter and shard', async () => {
     const file = makeSuite(
       'shard',
