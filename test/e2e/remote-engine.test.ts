@@ -22,7 +22,9 @@ const remote = HAS_ENGINE2_SSH ? ENGINE2.ssh : ENGINE2.unix;
 describe.runIf(HAS_ENGINE2)(`run with DOCKER_HOST=${remote}, an engine without the harness's disk`, () => {
   const saved = { host: process.env.DOCKER_HOST, context: process.env.DOCKER_CONTEXT };
   beforeAll(async () => {
-    // The engine reaches no registry: its image comes from this machine's engine, as --docker-host would load it.
+    // The engine reaches no registry: its image comes from this machine's engine (built there first on a
+    // clean machine), as --docker-host would load it.
+    await ensureImage({ buildContext: path.resolve('images/ml-python'), name: 'ml-python' });
     await ensureImage({
       buildContext: path.resolve('images/ml-python'),
       name: 'ml-python',
@@ -30,7 +32,7 @@ describe.runIf(HAS_ENGINE2)(`run with DOCKER_HOST=${remote}, an engine without t
     });
     process.env.DOCKER_HOST = remote;
     delete process.env.DOCKER_CONTEXT;
-  }, 900_000);
+  }, 1_800_000);
   afterAll(() => {
     if (saved.host === undefined) delete process.env.DOCKER_HOST;
     else process.env.DOCKER_HOST = saved.host;

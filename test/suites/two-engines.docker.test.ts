@@ -10,9 +10,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTask } from '../../src/orchestrator/index.js';
-import { DEFAULT_ENGINE, type DockerEngine } from '../../src/sandbox/index.js';
+import { DEFAULT_ENGINE, type DockerEngine, ensureImage, sharingImages } from '../../src/sandbox/index.js';
 import { runSuite, type SuiteEvent } from '../../src/suites/index.js';
 import { runCli } from '../helpers/cli.js';
 import { leftoversFor } from '../helpers/docker.js';
@@ -36,6 +36,12 @@ function resultOf(runsDir: string, runId: string): { docker_host: string; status
 }
 
 describe.runIf(HAS_ENGINE2)('a suite over two Docker engines', () => {
+  // The second engine reaches no registry and no mirror: it loads hello_repo_fix's image from this
+  // machine's engine, which builds it first when a clean machine lacks it (as CI's first run does).
+  beforeAll(async () => {
+    await ensureImage({ buildContext: path.join(ROOT, 'images/ml-python'), name: 'ml-python' });
+  }, 1_800_000);
+
   it('grades every run, uses both engines and leaves nothing on either', async () => {
     const runsDir = path.join(scratch, 'runs-two');
     const { code, stdout, stderr } = await runCli([
@@ -98,7 +104,7 @@ describe.runIf(HAS_ENGINE2)('a suite over two Docker engines', () => {
         suite: suiteFile('flaky_host', 3),
         model: 'oracle',
         runsRoot: runsDir,
-        dockerHosts: [{ engine: flaky }, { engine: DEFAULT_ENGINE }],
+        dockerHosts: sharingImages([{ engine: flaky }, { engine: DEFAULT_ENGINE }]),
         onEvent: (e) => events.push(e),
         runTask: (o) =>
           runTask({
