@@ -3,6 +3,7 @@
  * Each section lives in its own file and returns rows; a section that cannot run
  * here (no Docker engine, say) reports that instead of a number.
  */
+import { benchEngines } from './engines.js';
 import { benchReport } from './report.js';
 import { benchSandbox } from './sandbox.js';
 import { benchSuites } from './suites.js';
@@ -13,6 +14,7 @@ type Section = { name: string; run: () => Promise<BenchRow[]> };
 const sections: Section[] = [
   { name: 'suites', run: benchSuites },
   { name: 'sandbox', run: benchSandbox },
+  { name: 'engines', run: benchEngines },
   { name: 'report', run: benchReport },
 ];
 
