@@ -3,7 +3,7 @@
  * file, a metadata map that takes anything, capabilities by name, the internet as an explicit choice,
  * processes kept for grading, a reward-file check, and a workspace that may start empty.
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -143,5 +143,31 @@ describe('our format gains', () => {
     const dir = copyWith((m) => (m.workspace = null));
     rmSync(path.join(dir, 'workspace'), { recursive: true });
     expect(loadTask(dir).paths.workspace).toBeNull();
+  });
+
+  it('warns when the image writes into the workdir and the workspace is copied in over it; not when it starts empty', () => {
+    const withImage = (m: Record<string, unknown>) => {
+      m.environment = { dockerfile: 'env', workdir: '/app' };
+    };
+    const dockerfile = 'FROM debian:bookworm-slim\nWORKDIR /app\nRUN echo x > /app/f\nCOPY notes.txt /app/\n';
+    const seeded = copyWith(withImage);
+    mkdirSync(path.join(seeded, 'env'));
+    writeFileSync(path.join(seeded, 'env', 'Dockerfile'), dockerfile);
+    writeFileSync(path.join(seeded, 'env', 'notes.txt'), 'notes\n');
+    const warned = taskWarnings(loadTask(seeded)).join('\n');
+    expect(warned).toMatch(
+      /the image puts files in \/app \(RUN echo x > \/app\/f; COPY notes\.txt \/app\/\)/,
+    );
+    expect(warned).toContain("a workspace file at the same path replaces the image's");
+
+    const empty = copyWith((m) => {
+      withImage(m);
+      m.workspace = null;
+    });
+    rmSync(path.join(empty, 'workspace'), { recursive: true });
+    mkdirSync(path.join(empty, 'env'));
+    writeFileSync(path.join(empty, 'env', 'Dockerfile'), dockerfile);
+    writeFileSync(path.join(empty, 'env', 'notes.txt'), 'notes\n');
+    expect(taskWarnings(loadTask(empty)).join('\n')).not.toContain('the image puts files');
   });
 });
