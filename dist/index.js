@@ -64828,7 +64828,7 @@ async function prepareGrading(sandbox, task, opts) {
         await asRoot(lockDown);
     }
     return {
-        graderDir: graderDir,
+        graderDir,
         solutionDir: SOLUTION_DIR,
         killedProcesses: killed,
         leftProcesses: left,

@@ -164,7 +164,7 @@ export async function prepareGrading(
     await asRoot(lockDown);
   }
   return {
-    graderDir: graderDir,
+    graderDir,
     solutionDir: SOLUTION_DIR,
     killedProcesses: killed,
     leftProcesses: left,
