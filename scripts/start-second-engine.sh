@@ -4,6 +4,8 @@
 # Called by setup-docker.sh; safe to run again. Needs root.
 #
 # - its own Unix socket, data root, exec root and bridge (FB_ENGINE2_SOCKET, default /run/fb-docker2.sock);
+# - a tcp:// listener on 127.0.0.1:2376 with TLS verified both ways (client certificates in /etc/fb-docker2/client),
+#   and a Docker context fb-docker2 for the socket;
 # - its own mount namespace in which the folders a harness works in (/tmp, /work, /home, /root and this
 #   checkout) are empty: a bind mount of a harness path would show an empty folder, so only copies work;
 # - no iptables rules of its own (--iptables=false): a second daemon would otherwise rewrite the first
@@ -19,11 +21,51 @@ socket="${FB_ENGINE2_SOCKET:-/run/fb-docker2.sock}"
 data_root=/var/lib/fb-docker2
 exec_root=/run/fb-docker2
 bridge=fb-docker2
+tls_dir=/etc/fb-docker2/tls
+client_certs=/etc/fb-docker2/client
+tcp_host=tcp://127.0.0.1:2376
 engine2() { DOCKER_HOST="unix://$socket" docker "$@"; }
+engine2_tls() { DOCKER_HOST="$tcp_host" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$client_certs" docker "$@"; }
 
 if [ "$(id -u)" != 0 ]; then
   echo "start-second-engine: needs root (it starts a dockerd)" >&2
   exit 1
+fi
+
+# TLS for its tcp:// listener: a CA, a server certificate for 127.0.0.1, a client certificate.
+if [ ! -f "$client_certs/key.pem" ]; then
+  if ! command -v openssl >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
+  fi
+  mkdir -p "$tls_dir" "$client_certs"
+  chmod 700 "$tls_dir" "$client_certs"
+  (
+    cd "$tls_dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=fb-docker2-ca \
+      -keyout ca-key.pem -out ca.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server-key.pem -out server.csr 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+      -extfile server.ext -out server-cert.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj /CN=fb-client -keyout client-key.pem -out client.csr 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+      -extfile client.ext -out client-cert.pem 2>/dev/null
+    cp ca.pem "$client_certs/ca.pem"
+    cp client-cert.pem "$client_certs/cert.pem"
+    cp client-key.pem "$client_certs/key.pem"
+  )
+fi
+
+# A daemon started before it had a TLS listener (an older version of this script) starts again.
+if engine2 info >/dev/null 2>&1 && ! engine2_tls info >/dev/null 2>&1; then
+  echo "start-second-engine: restarting the second dockerd to add its TLS listener"
+  kill "$(cat "$exec_root/dockerd.pid")"
+  for _ in $(seq 1 60); do
+    engine2 info >/dev/null 2>&1 || break
+    sleep 1
+  done
 fi
 
 if ! engine2 info >/dev/null 2>&1; then
@@ -40,10 +82,12 @@ if ! engine2 info >/dev/null 2>&1; then
   # shellcheck disable=SC2016
   nohup unshare --mount --propagation private sh -c '
     for d in $0; do [ -d "$d" ] && mount -t tmpfs -o size=64m,mode=1777 fb-hidden "$d"; done
-    exec dockerd --host "unix://$1" --data-root "$2" --exec-root "$3" --pidfile "$3/dockerd.pid" \
+    exec dockerd --host "unix://$1" --host "$5" --tlsverify --tlscacert "$6/ca.pem" \
+      --tlscert "$6/server-cert.pem" --tlskey "$6/server-key.pem" \
+      --data-root "$2" --exec-root "$3" --pidfile "$3/dockerd.pid" \
       --bridge "$4" --iptables=false --ip-masq=false --cgroup-parent /fb-docker2 \
       --default-address-pool base=10.214.0.0/16,size=24
-  ' "$hidden" "$socket" "$data_root" "$exec_root" "$bridge" >/var/log/fb-docker2.log 2>&1 &
+  ' "$hidden" "$socket" "$data_root" "$exec_root" "$bridge" "$tcp_host" "$tls_dir" >/var/log/fb-docker2.log 2>&1 &
   for _ in $(seq 1 60); do
     engine2 info >/dev/null 2>&1 && break
     sleep 1
@@ -52,6 +96,15 @@ if ! engine2 info >/dev/null 2>&1; then
     echo "start-second-engine: dockerd did not start; see /var/log/fb-docker2.log" >&2
     exit 1
   }
+fi
+engine2_tls version --format '{{.Server.Version}}' >/dev/null ||
+  { echo "start-second-engine: $tcp_host (TLS) does not answer; see /var/log/fb-docker2.log" >&2; exit 1; }
+
+# The same engine as a Docker context, as --docker-host context:fb-docker2 names it.
+if ! docker context inspect fb-docker2 >/dev/null 2>&1; then
+  docker context create fb-docker2 --description 'factory-bench second engine (scripts/start-second-engine.sh)' \
+    --docker "host=unix://$socket" >/dev/null 2>&1 ||
+    { echo "start-second-engine: could not create the Docker context fb-docker2" >&2; exit 1; }
 fi
 
 # The base image, from the first engine: the second reaches no registry.
@@ -113,7 +166,7 @@ EOF
     { echo "start-second-engine: ssh://fb-docker2 does not answer" >&2; exit 1; }
 fi
 if [ "${FB_ENGINE2_SSH:-1}" = 1 ]; then
-  echo "start-second-engine: unix://$socket ready; ssh://fb-docker2 reaches it too"
+  echo "start-second-engine: unix://$socket ready; $tcp_host (TLS), context fb-docker2 and ssh://fb-docker2 reach it too"
 else
-  echo "start-second-engine: unix://$socket ready"
+  echo "start-second-engine: unix://$socket ready; $tcp_host (TLS) and context fb-docker2 reach it too"
 fi

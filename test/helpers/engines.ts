@@ -9,14 +9,22 @@ import { HAS_DOCKER } from './docker.js';
 export const ENGINE2 = {
   unix: `unix://${process.env.FB_ENGINE2_SOCKET ?? '/run/fb-docker2.sock'}`,
   ssh: 'ssh://fb-docker2',
+  /** Its TLS listener, and the folder with the client's ca.pem, cert.pem and key.pem. */
+  tcp: 'tcp://127.0.0.1:2376',
+  certs: '/etc/fb-docker2/client',
+  /** The Docker context naming its socket. */
+  context: 'fb-docker2',
 };
 
-function answers(host: string): boolean {
+function answers(host: string, extra: Record<string, string> = {}): boolean {
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: host, DOCKER_CONTEXT: '', ...extra };
+  if (env.DOCKER_HOST === '') delete env.DOCKER_HOST;
+  if (env.DOCKER_CONTEXT === '') delete env.DOCKER_CONTEXT;
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
       stdio: 'pipe',
       timeout: 30_000,
-      env: { ...process.env, DOCKER_HOST: host, DOCKER_CONTEXT: '' },
+      env,
     });
     return true;
   } catch {
@@ -26,10 +34,17 @@ function answers(host: string): boolean {
 
 export const HAS_ENGINE2 = HAS_DOCKER && answers(ENGINE2.unix);
 export const HAS_ENGINE2_SSH = HAS_ENGINE2 && answers(ENGINE2.ssh);
-if (HAS_DOCKER && !HAS_ENGINE2_SSH) {
-  const missing = HAS_ENGINE2
-    ? `${ENGINE2.ssh} does not answer`
-    : `no second Docker engine at ${ENGINE2.unix}`;
+export const HAS_ENGINE2_TLS =
+  HAS_ENGINE2 && answers(ENGINE2.tcp, { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: ENGINE2.certs });
+export const HAS_ENGINE2_CONTEXT = HAS_ENGINE2 && answers('', { DOCKER_CONTEXT: ENGINE2.context });
+if (HAS_DOCKER && !(HAS_ENGINE2_SSH && HAS_ENGINE2_TLS && HAS_ENGINE2_CONTEXT)) {
+  const missing = !HAS_ENGINE2
+    ? `no second Docker engine at ${ENGINE2.unix}`
+    : [
+        ...(HAS_ENGINE2_SSH ? [] : [`${ENGINE2.ssh} does not answer`]),
+        ...(HAS_ENGINE2_TLS ? [] : [`${ENGINE2.tcp} (TLS) does not answer`]),
+        ...(HAS_ENGINE2_CONTEXT ? [] : [`Docker context ${ENGINE2.context} does not answer`]),
+      ].join('; ');
   if (process.env.CI)
     throw new Error(`CI=true but ${missing}: run scripts/start-second-engine.sh (setup-docker.sh does)`);
   console.warn(

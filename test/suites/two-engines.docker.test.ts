@@ -5,8 +5,10 @@
  * suite (a socket proxy to the second engine, closed once a run is under way)
  * is reported and skipped, its run goes again on the other engine, and what
  * it left is removed by `sandbox cleanup --docker-host`. A sandbox agent on a
- * remote engine is refused at once with the reason.
+ * remote engine is refused at once with the reason. The same engine answers
+ * over tcp:// with TLS (client certificates) and through a Docker context.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -16,7 +18,13 @@ import { DEFAULT_ENGINE, type DockerEngine, ensureImage, sharingImages } from '.
 import { runSuite, type SuiteEvent } from '../../src/suites/index.js';
 import { runCli } from '../helpers/cli.js';
 import { leftoversFor } from '../helpers/docker.js';
-import { ENGINE2, HAS_ENGINE2, HAS_ENGINE2_SSH } from '../helpers/engines.js';
+import {
+  ENGINE2,
+  HAS_ENGINE2,
+  HAS_ENGINE2_CONTEXT,
+  HAS_ENGINE2_SSH,
+  HAS_ENGINE2_TLS,
+} from '../helpers/engines.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -150,6 +158,55 @@ describe.runIf(HAS_ENGINE2)('a suite over two Docker engines', () => {
       for (const r of counted) expect(leftoversFor(r.run_id)).toEqual([]);
     }, 900_000);
   });
+
+  it.runIf(HAS_ENGINE2_TLS && HAS_ENGINE2_CONTEXT)(
+    'runs hello_repo_fix on the engine reached over tcp:// with TLS and through a Docker context',
+    async () => {
+      const hosts = [`${ENGINE2.tcp},certs=${ENGINE2.certs}`, `context:${ENGINE2.context}`];
+      const since = Math.floor(Date.now() / 1000) - 1;
+      /** Containers of a run an engine created (its event log, not the harness's word). */
+      const created = (runId: string, dockerHost?: string): number =>
+        execFileSync(
+          'docker',
+          ['events', '--since', String(since), '--until', String(Math.ceil(Date.now() / 1000))]
+            .concat(['--filter', 'type=container', '--filter', 'event=create'])
+            .concat(['--filter', `label=factory-bench.run=${runId}`, '--format', '{{.ID}}']),
+          {
+            encoding: 'utf8',
+            env: dockerHost ? { ...process.env, DOCKER_HOST: dockerHost, DOCKER_CONTEXT: '' } : process.env,
+          },
+        )
+          .split('\n')
+          .filter(Boolean).length;
+      for (const host of hosts) {
+        const runsDir = path.join(scratch, `runs-${host.startsWith('tcp') ? 'tls' : 'context'}`);
+        const { code, stdout, stderr } = await runCli([
+          'run',
+          '--task',
+          path.join(ROOT, 'tasks/hello_repo_fix'),
+          '--model',
+          'oracle',
+          '--docker-host',
+          host,
+          '--runs-dir',
+          runsDir,
+          '--json',
+        ]);
+        const result = JSON.parse(stdout);
+        expect(result, stderr).toMatchObject({ status: 'completed', passed: true, score: 1 });
+        expect(code).toBe(0);
+        expect(resultOf(runsDir, result.run_id).docker_host).toBe(host.split(',')[0]);
+        expect(created(result.run_id, ENGINE2.unix)).toBeGreaterThan(0);
+        expect(created(result.run_id)).toBe(0);
+        expect(leftoversFor(result.run_id, ENGINE2.unix)).toEqual([]);
+        expect(leftoversFor(result.run_id)).toEqual([]);
+      }
+      // Without the client certificate the TLS listener refuses the call: nothing ran by accident unverified.
+      const refused = await runCli(['sandbox', 'cleanup', '--docker-host', ENGINE2.tcp, '--json']);
+      expect(refused.code).toBe(3);
+    },
+    600_000,
+  );
 
   it.runIf(HAS_ENGINE2_SSH)(
     'refuses an agent that runs in the sandbox on a remote engine at once, saying why',
