@@ -57167,7 +57167,7 @@ async function startForwarder(o) {
         o.name,
         ...labelArgs(runLabels(o.runId)),
         '--network',
-        o.network ?? 'none',
+        'none',
         '--cap-drop',
         'ALL',
         '--security-opt',
@@ -58822,12 +58822,11 @@ class DockerRunner extends ContainerSandbox {
         const { spec } = this;
         if (spec.modelGateway)
             await assertGatewayReachable(this.engine);
-        // No network, unless the task asked for the internet (Docker's default bridge).
-        const own = spec.network?.internet === true ? 'bridge' : 'none';
         // The user probe and the forwarder do not depend on each other.
         const [user, network] = await Promise.all([
             this.chooseUser(),
-            // With a model gateway the agent joins its forwarder's network namespace: loopback (and the bridge if asked).
+            // No network (a task asking for the internet runs on Compose). With a model gateway the agent
+            // joins its forwarder's network namespace: loopback only.
             spec.modelGateway
                 ? startForwarder({
                     runId: spec.runId,
@@ -58836,9 +58835,8 @@ class DockerRunner extends ContainerSandbox {
                     logDir: spec.logDir,
                     lifetimeSeconds: spec.lifetimeSeconds,
                     engine: this.engine,
-                    network: own,
                 })
-                : own,
+                : 'none',
         ]);
         const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
             allowFailure: true,
@@ -58896,7 +58894,10 @@ function chooseSandboxKind(needs, env = process.env) {
         throw new types_SandboxError(`${name}=local: ${NO_LOCAL}`, 'start');
     if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
         throw new types_SandboxError(`${name}=${requested} is not one of auto, docker, compose`, 'start');
-    const needsCompose = (needs.services ?? []).length > 0 || (needs.network?.allow ?? []).length > 0;
+    // The open internet too: a network of the run's own with a way out (Docker's default bridge may not exist).
+    const needsCompose = (needs.services ?? []).length > 0 ||
+        (needs.network?.allow ?? []).length > 0 ||
+        needs.network?.internet === true;
     if (needsCompose || requested === 'compose')
         return 'compose';
     return 'docker';

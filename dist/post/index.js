@@ -51564,7 +51564,7 @@ async function startForwarder(o) {
         o.name,
         ...labelArgs(runLabels(o.runId)),
         '--network',
-        o.network ?? 'none',
+        'none',
         '--cap-drop',
         'ALL',
         '--security-opt',
@@ -53211,12 +53211,11 @@ class docker_runner_DockerRunner extends ContainerSandbox {
         const { spec } = this;
         if (spec.modelGateway)
             await assertGatewayReachable(this.engine);
-        // No network, unless the task asked for the internet (Docker's default bridge).
-        const own = spec.network?.internet === true ? 'bridge' : 'none';
         // The user probe and the forwarder do not depend on each other.
         const [user, network] = await Promise.all([
             this.chooseUser(),
-            // With a model gateway the agent joins its forwarder's network namespace: loopback (and the bridge if asked).
+            // No network (a task asking for the internet runs on Compose). With a model gateway the agent
+            // joins its forwarder's network namespace: loopback only.
             spec.modelGateway
                 ? startForwarder({
                     runId: spec.runId,
@@ -53225,9 +53224,8 @@ class docker_runner_DockerRunner extends ContainerSandbox {
                     logDir: spec.logDir,
                     lifetimeSeconds: spec.lifetimeSeconds,
                     engine: this.engine,
-                    network: own,
                 })
-                : own,
+                : 'none',
         ]);
         const r = await docker_cli_dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
             allowFailure: true,
@@ -53285,7 +53283,10 @@ function chooseSandboxKind(needs, env = process.env) {
         throw new SandboxError(`${name}=local: ${NO_LOCAL}`, 'start');
     if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
         throw new SandboxError(`${name}=${requested} is not one of auto, docker, compose`, 'start');
-    const needsCompose = (needs.services ?? []).length > 0 || (needs.network?.allow ?? []).length > 0;
+    // The open internet too: a network of the run's own with a way out (Docker's default bridge may not exist).
+    const needsCompose = (needs.services ?? []).length > 0 ||
+        (needs.network?.allow ?? []).length > 0 ||
+        needs.network?.internet === true;
     if (needsCompose || requested === 'compose')
         return 'compose';
     return 'docker';

@@ -37,12 +37,11 @@ export class DockerRunner extends ContainerSandbox {
   protected async up(): Promise<void> {
     const { spec } = this;
     if (spec.modelGateway) await assertGatewayReachable(this.engine);
-    // No network, unless the task asked for the internet (Docker's default bridge).
-    const own = spec.network?.internet === true ? 'bridge' : 'none';
     // The user probe and the forwarder do not depend on each other.
     const [user, network] = await Promise.all([
       this.chooseUser(),
-      // With a model gateway the agent joins its forwarder's network namespace: loopback (and the bridge if asked).
+      // No network (a task asking for the internet runs on Compose). With a model gateway the agent
+      // joins its forwarder's network namespace: loopback only.
       spec.modelGateway
         ? startForwarder({
             runId: spec.runId,
@@ -51,9 +50,8 @@ export class DockerRunner extends ContainerSandbox {
             logDir: spec.logDir,
             lifetimeSeconds: spec.lifetimeSeconds,
             engine: this.engine,
-            network: own,
           })
-        : own,
+        : 'none',
     ]);
     const r = await dockerCall(dockerRunArgs(agentContainerConfig(spec, user), this.container, network), {
       allowFailure: true,

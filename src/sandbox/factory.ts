@@ -33,7 +33,11 @@ export function chooseSandboxKind(
   if (requested === 'local') throw new SandboxError(`${name}=local: ${NO_LOCAL}`, 'start');
   if (requested && requested !== 'docker' && requested !== 'compose' && requested !== 'auto')
     throw new SandboxError(`${name}=${requested} is not one of auto, docker, compose`, 'start');
-  const needsCompose = (needs.services ?? []).length > 0 || (needs.network?.allow ?? []).length > 0;
+  // The open internet too: a network of the run's own with a way out (Docker's default bridge may not exist).
+  const needsCompose =
+    (needs.services ?? []).length > 0 ||
+    (needs.network?.allow ?? []).length > 0 ||
+    needs.network?.internet === true;
   if (needsCompose || requested === 'compose') return 'compose';
   return 'docker';
 }

@@ -118,8 +118,6 @@ export async function startForwarder(o: {
   logDir: string | undefined;
   lifetimeSeconds?: number | undefined;
   engine?: DockerEngine | undefined;
-  /** The namespace's network: none (loopback only), or `bridge` for a task that asked for the internet. */
-  network?: 'none' | 'bridge';
 }): Promise<string> {
   const image = await forwarderImage(o.logDir, o.engine);
   const uid = process.getuid?.() ?? 0;
@@ -133,7 +131,7 @@ export async function startForwarder(o: {
       o.name,
       ...labelArgs(runLabels(o.runId)),
       '--network',
-      o.network ?? 'none',
+      'none',
       '--cap-drop',
       'ALL',
       '--security-opt',

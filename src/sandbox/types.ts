@@ -147,7 +147,7 @@ export interface SandboxSpec {
   services?: ServiceSpec[];
   /**
    * Outside hosts, with their subdomains, reachable through an egress proxy (Compose only); none by
-   * default. `internet`: the agent's container reaches everything (a task's explicit choice).
+   * default. `internet`: the agent's container reaches everything (a task's explicit choice; Compose only).
    */
   network?: { allow: string[]; internet?: boolean };
   /** Capabilities given back to the agent's container, which drops all of them by default. */
