@@ -82,9 +82,10 @@ function repoRoot(): string {
   return d;
 }
 
-/** Eight copies of hello_repo_fix under distinct ids (one image serves them all). */
+/** Eight copies of hello_repo_fix under distinct ids (one image serves them all: the shared images come along). */
 function writeSuiteOfCopies(root: string): string {
   const source = path.join(repoRoot(), 'tasks', 'hello_repo_fix');
+  cpSync(path.join(repoRoot(), 'images'), path.join(root, 'images'), { recursive: true });
   for (let i = 0; i < TASKS; i++) {
     const dir = path.join(root, 'tasks', `hello_${i}`);
     cpSync(source, dir, { recursive: true });
