@@ -51,19 +51,35 @@ function suiteRunsToCompact(db: Database, policy: RetentionPolicy, cutoff: strin
   return rows.map((r) => String(r.suite_run_id));
 }
 
+/** What a pruned suite run keeps of each task: its means, for per-task trends (and the viewer's task search). */
+const TASK_KEEPS = ['task_id', 'scored', 'passes', 'mean_score', 'cost_usd'];
+
+const round = (v: unknown, digits: number): unknown =>
+  typeof v === 'number' ? Number(v.toFixed(digits)) : v;
+
 /**
- * A suite run's summary without its per-run lists (`tasks[].runs`,
- * `environment_errors`, `agent_failures`): totals, per-task means and
- * rollups stay, which is what history charts read.
+ * A suite run's summary cut to what history reads: totals, score, pass@k,
+ * rollups and each task's means (rounded); the per-run lists
+ * (`tasks[].runs`, `environment_errors`, `agent_failures`), the per-task
+ * details and the sensitivity figure go. A year of these stays small.
  */
 export function compactSummaryJson(json: string | null, prunedAt: string): string | null {
   if (!json) return json;
   try {
     const s = JSON.parse(json) as Record<string, unknown>;
     if (Array.isArray(s.tasks))
-      s.tasks = s.tasks.map((t) => (t && typeof t === 'object' ? { ...t, runs: [] } : t));
+      s.tasks = s.tasks.map((t) => {
+        if (!t || typeof t !== 'object') return t;
+        const kept: Record<string, unknown> = {};
+        for (const k of TASK_KEEPS) if (k in t) kept[k] = (t as Record<string, unknown>)[k];
+        kept.mean_score = round(kept.mean_score, 4);
+        kept.cost_usd = round(kept.cost_usd, 6);
+        kept.runs = [];
+        return kept;
+      });
     if (Array.isArray(s.environment_errors)) s.environment_errors = [];
     if (Array.isArray(s.agent_failures)) s.agent_failures = [];
+    delete s.sensitivity;
     s.pruned_at = prunedAt;
     return JSON.stringify(s);
   } catch {
@@ -90,7 +106,10 @@ function applyRetention(db: Database, policy: RetentionPolicy, cutoff: string, d
     for (const id of compact) add.run(id);
     const now = new Date().toISOString();
     const summaries = db.prepare('SELECT summary_json FROM suite_runs WHERE suite_run_id = ?');
-    const update = db.prepare('UPDATE suite_runs SET summary_json = ?, pruned_at = ? WHERE suite_run_id = ?');
+    // Its configuration served only --resume, which a pruned suite run (finished, its runs gone) cannot use.
+    const update = db.prepare(
+      'UPDATE suite_runs SET summary_json = ?, pruned_at = ?, config_json = NULL WHERE suite_run_id = ?',
+    );
     for (const id of compact) {
       const json = summaries.get(id)?.summary_json;
       update.run(compactSummaryJson(typeof json === 'string' ? json : null, now), now, id);

@@ -289,11 +289,13 @@ async function loadResumable(runsRoot: string, dbPath: string, suiteRunId: strin
     : null;
   const record = indexed?.record ?? folderRecord(runsRoot, suiteRunId);
   if (!record) throw new SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
-  if (!record.config_json)
+  // `runs prune` drops the configuration from the index; the suite run's folder keeps it.
+  const configJson = record.config_json ?? folderRecord(runsRoot, suiteRunId)?.config_json;
+  if (!configJson)
     throw new SuiteInputError(
       `suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`,
     );
-  const config = JSON.parse(record.config_json) as SuiteRunConfig;
+  const config = JSON.parse(configJson) as SuiteRunConfig;
   const byId = new Map((indexed?.runs ?? []).map((r) => [r.run_id, r]));
   for (const { result } of suiteRunResultsFromFolders(
     runsRoot,

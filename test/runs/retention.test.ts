@@ -231,16 +231,31 @@ describe('retention (runs prune)', () => {
     expect(bad.stderr).toMatch(/expected a positive whole number/);
   });
 
-  it('the compact summary drops only the per-run lists', () => {
+  it('the compact summary keeps totals, rollups and per-task means (rounded), and drops the rest', () => {
     const full = JSON.stringify({
       totals: { runs_finished: 2 },
-      tasks: [{ task_id: 'a', mean_score: 0.5, runs: [{ run_id: 'x' }] }],
+      by_domain: [{ key: 'python', mean_score: 0.5 }],
+      tasks: [
+        {
+          task_id: 'a',
+          title: 'Task a',
+          difficulty: 'hard',
+          scored: 3,
+          passes: 2,
+          mean_score: 2 / 3,
+          cost_usd: 0.00123456789,
+          kill_reasons: ['budget_exceeded:tokens'],
+          runs: [{ run_id: 'x' }],
+        },
+      ],
       environment_errors: [{ run_id: 'x' }],
       agent_failures: [{ run_id: 'y' }],
+      sensitivity: { min_detectable_effect: 0.2 },
     });
     expect(JSON.parse(compactSummaryJson(full, '2026-07-01') as string)).toEqual({
       totals: { runs_finished: 2 },
-      tasks: [{ task_id: 'a', mean_score: 0.5, runs: [] }],
+      by_domain: [{ key: 'python', mean_score: 0.5 }],
+      tasks: [{ task_id: 'a', scored: 3, passes: 2, mean_score: 0.6667, cost_usd: 0.001235, runs: [] }],
       environment_errors: [],
       agent_failures: [],
       pruned_at: '2026-07-01',
