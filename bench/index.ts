@@ -4,6 +4,7 @@
  * here (no Docker engine, say) reports that instead of a number.
  */
 import { benchEngines } from './engines.js';
+import { benchHistory } from './history.js';
 import { benchReport } from './report.js';
 import { benchSandbox } from './sandbox.js';
 import { benchSuites } from './suites.js';
@@ -13,6 +14,7 @@ type Section = { name: string; run: () => Promise<BenchRow[]> };
 
 const sections: Section[] = [
   { name: 'suites', run: benchSuites },
+  { name: 'history', run: benchHistory },
   { name: 'sandbox', run: benchSandbox },
   { name: 'engines', run: benchEngines },
   { name: 'report', run: benchReport },
