@@ -46281,10 +46281,14 @@ function suiteRunsToCompact(db, policy, cutoff) {
        AND NOT (status = 'completed' AND label IS NOT NULL AND by_label = 1)`, [policy.keepSuiteRuns, cutoff]);
     return rows.map((r) => String(r.suite_run_id));
 }
+/** What a pruned suite run keeps of each task: its means, for per-task trends (and the viewer's task search). */
+const TASK_KEEPS = ['task_id', 'scored', 'passes', 'mean_score', 'cost_usd'];
+const round = (v, digits) => typeof v === 'number' ? Number(v.toFixed(digits)) : v;
 /**
- * A suite run's summary without its per-run lists (`tasks[].runs`,
- * `environment_errors`, `agent_failures`): totals, per-task means and
- * rollups stay, which is what history charts read.
+ * A suite run's summary cut to what history reads: totals, score, pass@k,
+ * rollups and each task's means (rounded); the per-run lists
+ * (`tasks[].runs`, `environment_errors`, `agent_failures`), the per-task
+ * details and the sensitivity figure go. A year of these stays small.
  */
 function compactSummaryJson(json, prunedAt) {
     if (!json)
@@ -46292,11 +46296,23 @@ function compactSummaryJson(json, prunedAt) {
     try {
         const s = JSON.parse(json);
         if (Array.isArray(s.tasks))
-            s.tasks = s.tasks.map((t) => (t && typeof t === 'object' ? { ...t, runs: [] } : t));
+            s.tasks = s.tasks.map((t) => {
+                if (!t || typeof t !== 'object')
+                    return t;
+                const kept = {};
+                for (const k of TASK_KEEPS)
+                    if (k in t)
+                        kept[k] = t[k];
+                kept.mean_score = round(kept.mean_score, 4);
+                kept.cost_usd = round(kept.cost_usd, 6);
+                kept.runs = [];
+                return kept;
+            });
         if (Array.isArray(s.environment_errors))
             s.environment_errors = [];
         if (Array.isArray(s.agent_failures))
             s.agent_failures = [];
+        delete s.sensitivity;
         s.pruned_at = prunedAt;
         return JSON.stringify(s);
     }
@@ -46323,7 +46339,8 @@ function applyRetention(db, policy, cutoff, dryRun) {
             add.run(id);
         const now = new Date().toISOString();
         const summaries = db.prepare('SELECT summary_json FROM suite_runs WHERE suite_run_id = ?');
-        const update = db.prepare('UPDATE suite_runs SET summary_json = ?, pruned_at = ? WHERE suite_run_id = ?');
+        // Its configuration served only --resume, which a pruned suite run (finished, its runs gone) cannot use.
+        const update = db.prepare('UPDATE suite_runs SET summary_json = ?, pruned_at = ?, config_json = NULL WHERE suite_run_id = ?');
         for (const id of compact) {
             const json = summaries.get(id)?.summary_json;
             update.run(compactSummaryJson(typeof json === 'string' ? json : null, now), now, id);
@@ -60734,9 +60751,11 @@ async function loadResumable(runsRoot, dbPath, suiteRunId) {
     const record = indexed?.record ?? folderRecord(runsRoot, suiteRunId);
     if (!record)
         throw new plan_SuiteInputError(`no suite run ${suiteRunId} in ${dbPath}`);
-    if (!record.config_json)
+    // `runs prune` drops the configuration from the index; the suite run's folder keeps it.
+    const configJson = record.config_json ?? folderRecord(runsRoot, suiteRunId)?.config_json;
+    if (!configJson)
         throw new plan_SuiteInputError(`suite run ${suiteRunId} was recorded without its configuration; it cannot be resumed`);
-    const config = JSON.parse(record.config_json);
+    const config = JSON.parse(configJson);
     const byId = new Map((indexed?.runs ?? []).map((r) => [r.run_id, r]));
     for (const { result } of (0,src_runs/* suiteRunResultsFromFolders */.tf)(runsRoot, suiteRunId, config.tasks.map((t) => t.task_id), record.started_at))
         byId.set(result.run_id, briefFromResult(result));
