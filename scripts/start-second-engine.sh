@@ -97,6 +97,19 @@ if ! engine2 info >/dev/null 2>&1; then
     exit 1
   }
 fi
+# The first engine's default bridge must survive the second's start: on this kind of machine it was
+# seen to vanish when a second daemon started (a stale default network in the second's state), after
+# which every container on the default bridge fails with "could not find bridge docker0". Put it back
+# with the address the first engine has on record.
+first_gateway="$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Gateway}}/{{.Subnet}}{{end}}' 2>/dev/null || true)"
+first_bridge="$(docker network inspect bridge --format '{{index .Options "com.docker.network.bridge.name"}}' 2>/dev/null || true)"
+if [ -n "$first_bridge" ] && [ -n "$first_gateway" ] && ! ip link show "$first_bridge" >/dev/null 2>&1; then
+  prefix="${first_gateway##*/}"
+  echo "start-second-engine: the first engine's bridge $first_bridge was gone; recreating it"
+  ip link add name "$first_bridge" type bridge
+  ip addr add "${first_gateway%%/*}/$prefix" dev "$first_bridge"
+  ip link set "$first_bridge" up
+fi
 engine2_tls version --format '{{.Server.Version}}' >/dev/null ||
   { echo "start-second-engine: $tcp_host (TLS) does not answer; see /var/log/fb-docker2.log" >&2; exit 1; }
 
