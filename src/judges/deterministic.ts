@@ -107,9 +107,19 @@ export async function commandExitZero(
 ): Promise<CheckFinding> {
   const { result, files, details } = await runGraderCommand(ctx, check.command, check.timeout_s);
   const failure = commandFailure(check.command, result, check.timeout_s);
-  return failure
-    ? { status: 'failed', explanation: failure, details, files }
-    : { status: 'passed', explanation: `\`${check.command}\` exited 0`, details, files };
+  if (failure) return { status: 'failed', explanation: failure, details, files };
+  const wanted = check.output_contains === undefined ? [] : [check.output_contains].flat();
+  const missing = wanted.filter((text) => !result.stdout.includes(text));
+  if (missing.length > 0)
+    return {
+      status: 'failed',
+      explanation: `\`${check.command}\` exited 0, but its output lacks ${missing.map((t) => JSON.stringify(t)).join(', ')}${explainLines(failingLines(result))}`,
+      details: { ...details, missing_output: missing },
+      files,
+    };
+  const also =
+    wanted.length > 0 ? ` and its output has ${wanted.map((t) => JSON.stringify(t)).join(', ')}` : '';
+  return { status: 'passed', explanation: `\`${check.command}\` exited 0${also}`, details, files };
 }
 
 /** psql's exit code 2 (connection) and 127 (no psql) mean the grader could not ask; a query ERROR is the work's. */

@@ -55,6 +55,8 @@ export const checkSchema = z.discriminatedUnion('type', [
       ...checkBase,
       type: z.literal('command_exit_zero'),
       command: z.string().min(1),
+      /** Text (or texts) the command's stdout must also contain, e.g. a server's answer or a `PASS` line. */
+      output_contains: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
       timeout_s: durationSchema().default(120),
     })
     .strict(),

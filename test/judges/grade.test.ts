@@ -176,6 +176,27 @@ describe('metric_check', () => {
     expect(explanation).not.toContain('def test_b');
   });
 
+  it('command_exit_zero with output_contains: exit 0 is not enough, the output must have each text', async () => {
+    const check = { name: 'server', type: 'command_exit_zero', command: 'curl -s localhost:8080/k' };
+    const answered = (stdout: string) => ({ exec: () => ({ exitCode: 0, stdout }) });
+    const one = await grade(
+      context({ checks: [{ ...check, output_contains: 'value=42' }] }, answered('value=42\n')),
+    );
+    expect(one.checks[0]).toMatchObject({
+      status: 'passed',
+      explanation: '`curl -s localhost:8080/k` exited 0 and its output has "value=42"',
+    });
+    const lacking = await grade(
+      context({ checks: [{ ...check, output_contains: ['value=42', 'ok'] }] }, answered('value=41\nok\n')),
+    );
+    expect(lacking.checks[0]?.status).toBe('failed');
+    expect(lacking.checks[0]?.explanation).toMatch(
+      /^`curl -s localhost:8080\/k` exited 0, but its output lacks "value=42"/,
+    );
+    expect(lacking.passed).toBe(false);
+    expect(() => makeTask({ checks: [{ ...check, output_contains: [] }] })).toThrow(/output_contains/);
+  });
+
   it('refuses a source without the path or command it needs', () => {
     expect(() => makeTask(metric({ kind: 'json', key: 'acc' }))).toThrow(/a json source needs a path/);
     expect(() => makeTask(metric({ kind: 'stdout', key: '(x)' }))).toThrow(/a stdout source needs a command/);
