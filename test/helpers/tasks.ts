@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Task, taskManifestSchema } from '../../src/tasks/index.js';
+import { expect } from 'vitest';
+import { loadTask, ManifestError, type Task, taskManifestSchema } from '../../src/tasks/index.js';
 import { tempDir } from './tmp.js';
 
 /**
@@ -82,3 +83,17 @@ export function makeTask(grader: Record<string, unknown>, files: Record<string, 
     },
   };
 }
+
+/** The one-line message with which loading the task folder is refused (fails the test if it loads). */
+export function refusalOf(dir: string): string {
+  try {
+    loadTask(dir);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ManifestError);
+    return (err as Error).message;
+  }
+  throw new Error(`expected the task in ${dir} to be refused`);
+}
+
+/** Where a planned sandbox would run, for tests of `planSandbox`. */
+export const PLAN_WHERE = { runId: 'r1', workspaceHost: '/w', logDir: '/l', wallSeconds: 60, env: {} };

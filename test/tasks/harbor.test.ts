@@ -14,10 +14,10 @@ import {
   discoverTaskDirs,
   inspectTask,
   loadTask,
-  ManifestError,
   taskFromSnapshot,
 } from '../../src/tasks/index.js';
 import { runCli } from '../helpers/cli.js';
+import { PLAN_WHERE, refusalOf } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const KV = path.resolve('examples/harbor/kv-server');
@@ -40,17 +40,8 @@ function harborCopy(toml: string | null, files: Record<string, string | null> = 
   return dir;
 }
 
-function problems(dir: string): string {
-  try {
-    loadTask(dir);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ManifestError);
-    return (err as Error).message;
-  }
-  throw new Error('expected the task to be refused');
-}
-
-const where = { runId: 'r1', workspaceHost: '/w', logDir: '/l', wallSeconds: 60, env: {} };
+const problems = refusalOf;
+const where = PLAN_WHERE;
 
 describe('a Harbor task folder', () => {
   it('loads into the same task model, every field mapped', () => {

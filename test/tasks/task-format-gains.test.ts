@@ -8,8 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { planSandbox } from '../../src/orchestrator/sandbox.js';
-import { loadTask, ManifestError, taskWarnings } from '../../src/tasks/index.js';
-import { copySharedImages } from '../helpers/tasks.js';
+import { loadTask, taskWarnings } from '../../src/tasks/index.js';
+import { copySharedImages, PLAN_WHERE, refusalOf } from '../helpers/tasks.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const HELLO = path.resolve('tasks/hello_repo_fix');
@@ -27,17 +27,8 @@ function copyWith(edit: (m: Record<string, any>, dir: string) => void): string {
   return dir;
 }
 
-function problems(dir: string): string {
-  try {
-    loadTask(dir);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ManifestError);
-    return (err as Error).message;
-  }
-  throw new Error('expected the manifest to be rejected');
-}
-
-const where = { runId: 'r1', workspaceHost: '/w', logDir: '/l', wallSeconds: 60, env: {} };
+const problems = refusalOf;
+const where = PLAN_WHERE;
 
 describe('our format gains', () => {
   it('reads the instructions from a file in the task folder', () => {
