@@ -45301,6 +45301,7 @@ var sandbox = __nccwpck_require__(19959);
 
 
 
+
 /**
  * Index writes are coalesced, so a row can wait in memory for a moment. Each
  * one leaves a marker in `<runs>/.index-pending/` until it is committed: a
@@ -45328,15 +45329,6 @@ function clearPending(runsRoot, ids) {
         catch { }
     }
 }
-function processAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
 /**
  * Markers no live process on this host will commit: left by a process that
  * died (or by one on another host sharing the folder; indexing twice from
@@ -45356,7 +45348,7 @@ function orphanedMarkers(runsRoot) {
             continue;
         try {
             const m = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_.join(runsRoot, PENDING_DIR, name), 'utf8'));
-            if (m.host === external_node_os_.hostname() && (m.pid === process.pid || processAlive(m.pid)))
+            if (m.host === external_node_os_.hostname() && (m.pid === process.pid || (0,sandbox/* processAlive */.FN)(m.pid)))
                 continue;
             out.push(m);
         }
@@ -46438,6 +46430,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   HZ: () => (/* reexport */ lockPath),
   WP: () => (/* reexport */ packForSandbox),
   lt: () => (/* reexport */ probeEngine),
+  FN: () => (/* reexport */ lock_processAlive),
   Hn: () => (/* reexport */ saveImageArchive),
   ZL: () => (/* reexport */ shellQuote),
   RB: () => (/* reexport */ sweepOrphansOnce),
@@ -56152,7 +56145,8 @@ const DEFAULT_STALE_MS = 60_000;
 /** A live process on this host is trusted this many stale ages without a refresh (its pid may be reused). */
 const SAME_HOST_PATIENCE = 5;
 const CLAIM = /^[0-9a-f]{32}\.claim$/;
-function processAlive(pid) {
+/** Whether a process with this pid is alive on this host (EPERM: alive, another user's). */
+function lock_processAlive(pid) {
     try {
         process.kill(pid, 0);
         return true;
@@ -56177,7 +56171,7 @@ function parseHolder(text) {
 function isStale(holder, mtimeMs, staleMs, now = Date.now()) {
     const age = now - mtimeMs;
     if (holder && holder.host === external_node_os_.hostname()) {
-        if (!processAlive(holder.pid))
+        if (!lock_processAlive(holder.pid))
             return true;
         return age > staleMs * SAME_HOST_PATIENCE;
     }
@@ -56719,6 +56713,7 @@ async function ensureAgentImage(req) {
 
 
 
+
 /**
  * Finding and removing what sandboxes leave behind. Every container, network
  * and volume a sandbox creates carries `factory-bench.run=<run id>`, plus the
@@ -56769,22 +56764,13 @@ function cleanup_parse(kind, stdout) {
         return { kind, id, name, runId, pid: pid ? Number(pid) : null, host };
     });
 }
-function cleanup_processAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
 /** Whether a resource belongs to a harness that is gone (or to anyone, with `all`). */
 function isOrphan(r, all, host = external_node_os_.hostname()) {
     if (all)
         return true;
     if (r.host && r.host !== host)
         return false;
-    return r.pid === null || !cleanup_processAlive(r.pid);
+    return r.pid === null || !lock_processAlive(r.pid);
 }
 /** Every labelled resource on an engine: of one run, or of all runs. */
 function listLabelled(runId, engine = docker_cli_DEFAULT_ENGINE) {
@@ -56854,7 +56840,7 @@ function thisHarness() {
  * that process is gone. A harness still alive keeps its sandboxes.
  */
 async function removeLeftoversOf(owner, engine = DEFAULT_ENGINE) {
-    if (owner.host === os.hostname() && cleanup_processAlive(owner.pid))
+    if (owner.host === os.hostname() && processAlive(owner.pid))
         return { ownerAlive: true, found: [], failed: [] };
     const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`, engine)).filter((r) => r.host === owner.host);
     return { ownerAlive: false, found, failed: await removeResources(found, engine) };

@@ -50532,7 +50532,8 @@ const DEFAULT_STALE_MS = 60_000;
 /** A live process on this host is trusted this many stale ages without a refresh (its pid may be reused). */
 const SAME_HOST_PATIENCE = 5;
 const CLAIM = /^[0-9a-f]{32}\.claim$/;
-function processAlive(pid) {
+/** Whether a process with this pid is alive on this host (EPERM: alive, another user's). */
+function lock_processAlive(pid) {
     try {
         process.kill(pid, 0);
         return true;
@@ -50557,7 +50558,7 @@ function parseHolder(text) {
 function isStale(holder, mtimeMs, staleMs, now = Date.now()) {
     const age = now - mtimeMs;
     if (holder && holder.host === external_node_os_namespaceObject.hostname()) {
-        if (!processAlive(holder.pid))
+        if (!lock_processAlive(holder.pid))
             return true;
         return age > staleMs * SAME_HOST_PATIENCE;
     }
@@ -51099,6 +51100,7 @@ async function ensureAgentImage(req) {
 
 
 
+
 /**
  * Finding and removing what sandboxes leave behind. Every container, network
  * and volume a sandbox creates carries `factory-bench.run=<run id>`, plus the
@@ -51149,22 +51151,13 @@ function cleanup_parse(kind, stdout) {
         return { kind, id, name, runId, pid: pid ? Number(pid) : null, host };
     });
 }
-function cleanup_processAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
 /** Whether a resource belongs to a harness that is gone (or to anyone, with `all`). */
 function isOrphan(r, all, host = os.hostname()) {
     if (all)
         return true;
     if (r.host && r.host !== host)
         return false;
-    return r.pid === null || !cleanup_processAlive(r.pid);
+    return r.pid === null || !processAlive(r.pid);
 }
 /** Every labelled resource on an engine: of one run, or of all runs. */
 function listLabelled(runId, engine = docker_cli_DEFAULT_ENGINE) {
@@ -51234,7 +51227,7 @@ function cleanup_thisHarness() {
  * that process is gone. A harness still alive keeps its sandboxes.
  */
 async function removeLeftoversOf(owner, engine = docker_cli_DEFAULT_ENGINE) {
-    if (owner.host === external_node_os_namespaceObject.hostname() && cleanup_processAlive(owner.pid))
+    if (owner.host === external_node_os_namespaceObject.hostname() && lock_processAlive(owner.pid))
         return { ownerAlive: true, found: [], failed: [] };
     const found = (await listByLabel(`${PID_LABEL}=${owner.pid}`, engine)).filter((r) => r.host === owner.host);
     return { ownerAlive: false, found, failed: await removeResources(found, engine) };

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../sandbox/index.js';
 
 /**
  * Index writes are coalesced, so a row can wait in memory for a moment. Each
@@ -40,15 +41,6 @@ export function clearPending(runsRoot: string, ids: Iterable<string>): void {
     try {
       unlinkSync(markerFile(runsRoot, id));
     } catch {}
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

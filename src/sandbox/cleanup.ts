@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { DEFAULT_ENGINE, type DockerEngine, dockerCall, engineEnv } from './docker-cli.js';
+import { processAlive } from './lock.js';
 
 /**
  * Finding and removing what sandboxes leave behind. Every container, network
@@ -67,15 +68,6 @@ function parse(kind: ResourceKind, stdout: string): Leftover[] {
       const [id = '', name = '', runId = '', pid = '', host = ''] = line.split('\t');
       return { kind, id, name, runId, pid: pid ? Number(pid) : null, host };
     });
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Whether a resource belongs to a harness that is gone (or to anyone, with `all`). */

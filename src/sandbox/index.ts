@@ -72,6 +72,7 @@ export {
   type LockOptions,
   lockHolders,
   lockPath,
+  processAlive,
   tryLockSync,
   withFileLock,
 } from './lock.js';

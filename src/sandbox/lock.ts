@@ -57,7 +57,8 @@ interface Claim {
   mtimeMs: number;
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid is alive on this host (EPERM: alive, another user's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../../src/sandbox/index.js';
 
 /**
  * Whether a Docker engine answers. In CI (CI=true) a missing engine is an
@@ -60,7 +61,7 @@ export async function whileNoOrphanSweep<T>(fn: () => Promise<T>): Promise<T> {
       } catch {
         // Being created right now: wait.
       }
-      if (Number.isInteger(holder) && !alive(holder))
+      if (Number.isInteger(holder) && !processAlive(holder))
         rmSync(DEAD_OWNER_LOCK, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 250));
     }
@@ -69,14 +70,5 @@ export async function whileNoOrphanSweep<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } finally {
     rmSync(DEAD_OWNER_LOCK, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
